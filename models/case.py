@@ -1,0 +1,197 @@
+"""Payloads that travel through Temporal: the case input, staff and resident commands, and the case view.
+
+No personal data travels here (DESIGN.md principle 5): names, contact details, complaint text and
+residents' notes live in the read model; the workflow carries references, dates, categories and flags.
+"""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+Region = Literal["ENG", "WLS", "SCT", "NIR"]
+Outcome = Literal["upheld", "partly_upheld", "not_upheld"]
+NoticeKind = Literal["due_soon", "overdue", "escalated"]
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("must include a time zone, e.g. 2026-12-18T10:00:00+00:00")
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CaseInput(Payload):
+    """What a ComplaintWorkflow starts from: references, dates, the pinned policy and flags."""
+
+    reference: str = Field(pattern=r"^[A-Z]{2,5}-\d{4}-\d{6}$")
+    landlord: str = Field(min_length=1, max_length=64)
+    policy_id: str
+    policy_version: int = Field(ge=1)
+    region: Region = "ENG"
+    received_at: AwareDatetime
+    category: str | None = Field(default=None, max_length=64)
+    flags: tuple[str, ...] = ()
+    handler: str | None = Field(default=None, max_length=64)
+    informal: bool | None = None
+    """Start in the profile's informal pre-stage; None follows the profile (THA triages every complaint)."""
+    clock_anchored_to_received: bool = False
+    """Simulation only: the workflow's business clock reads `received_at` at start (see workflows/clock.py)."""
+
+
+class Command(Payload):
+    """Fields every staff or resident command carries.
+
+    `command_id` makes a repeat a no-op (safe retries from the UI). `occurred_at` records when the action
+    really happened (a phone acknowledgement logged an hour later); it may not be in the future.
+    """
+
+    command_id: str = Field(min_length=1, max_length=100)
+    occurred_at: AwareDatetime | None = None
+    actor: str | None = Field(default=None, max_length=64)
+
+
+class Acknowledge(Command):
+    pass
+
+
+class Extend(Command):
+    working_days: int = Field(ge=1, le=60)
+    reason: str = Field(min_length=1, max_length=200)
+    agreed_with_resident: bool = True
+    ombudsman_details_given: bool = True
+
+
+class Respond(Command):
+    outcome: Outcome
+
+
+class RequestStage2(Command):
+    pass
+
+
+class ResidentInput(Command):
+    note_ref: str | None = Field(default=None, max_length=100)
+    """Reference to the note held in the read model; the note's text never enters history."""
+
+
+class Withdraw(Command):
+    pass
+
+
+class Exclude(Command):
+    reason: str = Field(min_length=1, max_length=200)
+    ground: str | None = Field(default=None, max_length=64)
+
+
+class Close(Command):
+    pass
+
+
+class LogStage1(Command):
+    pass
+
+
+class CalendarChanged(Payload):
+    reason: str = Field(default="", max_length=200)
+
+
+COMMANDS: dict[str, type[Command]] = {
+    "log_stage1": LogStage1,
+    "acknowledge": Acknowledge,
+    "extend": Extend,
+    "respond": Respond,
+    "request_stage2": RequestStage2,
+    "close": Close,
+    "withdraw": Withdraw,
+    "exclude": Exclude,
+    "resident_input": ResidentInput,
+}
+"""Every lifecycle action and its payload type; the Update of the same name takes it."""
+
+
+class DeadlineView(Payload):
+    name: str
+    due: date
+    met_on: date | None = None
+    met: bool | None = None
+    provisional: bool = False
+    """Shown from the acknowledgement due date until the acknowledgement happens (DESIGN.md)."""
+    extended_by: int = 0
+    cancelled: bool = False
+
+
+class NoticeView(Payload):
+    kind: NoticeKind
+    deadline: str
+    due: date
+    at: datetime
+    recipients: tuple[str, ...]
+
+
+class EventView(Payload):
+    seq: int
+    at: datetime
+    type: str
+    stage: int
+    state: str
+    details: dict[str, str | int | bool | None] = {}
+
+
+class CaseView(Payload):
+    """The case as the workflow knows it; what the `case` query returns."""
+
+    reference: str
+    landlord: str
+    policy_id: str
+    policy_version: int
+    region: Region
+    state: str
+    stage: int
+    handler: str | None
+    deadlines: tuple[DeadlineView, ...]
+    notices: tuple[NoticeView, ...]
+    events: tuple[EventView, ...]
+    allowed_actions: tuple[str, ...]
+    late_stage2_request: bool = False
+    rejected_signals: tuple[str, ...] = ()
+
+
+class PolicyRequest(Payload):
+    policy_id: str
+    version: int
+
+
+class CalendarRequest(Payload):
+    landlord: str
+    region: Region
+    first_year: int
+    last_year: int
+
+
+class CaseProjection(Payload):
+    """The case summary plus the events not yet written to the read model."""
+
+    case: CaseView
+    received_at: datetime
+    next_deadline: datetime | None
+    overdue: bool
+
+
+class NoticeDelivery(Payload):
+    reference: str
+    landlord: str
+    handler: str | None
+    notice: NoticeView
+
+    @property
+    def idempotency_key(self) -> str:
+        """Case, deadline, kind and due date: a retry or a replay never sends twice (DESIGN.md)."""
+        n = self.notice
+        return f"{self.reference}|{n.deadline}|{n.kind}|{n.due.isoformat()}"

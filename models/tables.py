@@ -1,0 +1,112 @@
+"""The read model (CQRS): SQL tables written only by idempotent activities, read by the CLI and UI.
+
+The workflow is the source of truth for the process (DESIGN.md principle 1). Every write here is keyed
+so that a retried activity or a replayed workflow never writes twice: events by (reference, seq),
+notices by their idempotency key, deadlines by (reference, name).
+"""
+
+from datetime import date, datetime
+from uuid import uuid4
+
+from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, create_engine
+
+
+def _utc() -> Column:
+    return Column(DateTime(timezone=True))
+
+
+class Case(SQLModel, table=True):
+    reference: str = Field(primary_key=True)
+    landlord: str = Field(index=True)
+    policy_id: str
+    policy_version: int
+    region: str
+    state: str = Field(index=True)
+    stage: int = Field(index=True)
+    handler: str | None = Field(default=None, index=True)
+    received_at: datetime = Field(sa_column=_utc())
+    next_deadline: datetime | None = Field(default=None, sa_column=_utc())
+    overdue: bool = Field(default=False, index=True)
+    last_seq: int = 0
+    """The highest event sequence projected; an older projection arriving late never overwrites a newer one."""
+
+
+class CaseDeadline(SQLModel, table=True):
+    reference: str = Field(primary_key=True, foreign_key="case.reference")
+    name: str = Field(primary_key=True)
+    due: date
+    met_on: date | None = None
+    met: bool | None = None
+    provisional: bool = False
+    extended_by: int = 0
+    cancelled: bool = False
+
+
+class CaseEvent(SQLModel, table=True):
+    reference: str = Field(primary_key=True, foreign_key="case.reference")
+    seq: int = Field(primary_key=True)
+    at: datetime = Field(sa_column=_utc())
+    type: str
+    stage: int
+    state: str
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class Notice(SQLModel, table=True):
+    """The outbox: one row per notice ever due; delivery (log, then email) is tracked on the row."""
+
+    idempotency_key: str = Field(primary_key=True)
+    reference: str = Field(index=True, foreign_key="case.reference")
+    landlord: str
+    deadline: str
+    kind: str
+    due: date
+    at: datetime = Field(sa_column=_utc())
+    recipients: str
+    status: str = "queued"
+
+
+class ResidentNote(SQLModel, table=True):
+    """What a resident said, kept here so that its text never enters workflow history."""
+
+    id: str = Field(primary_key=True)
+    reference: str = Field(index=True)
+    at: datetime = Field(sa_column=_utc())
+    text: str
+
+    @classmethod
+    def store(cls, engine: Engine, reference: str, text: str, at: datetime) -> str:
+        note_id = f"note-{uuid4().hex}"
+        with Session(engine) as session:
+            session.add(cls(id=note_id, reference=reference, at=at, text=text))
+            session.commit()
+        return note_id
+
+
+class ClosureDay(SQLModel, table=True):
+    """A landlord's own non-working day (office closure), or an override making a holiday a working day."""
+
+    landlord: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    kind: str = "closure"
+    reason: str = ""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite files are shared by the worker's activity threads."""
+    if url.startswith("sqlite"):
+        return create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    return create_engine(url, pool_pre_ping=True)
+
+
+def create_schema(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+
+
+def add_closures(engine: Engine, landlord: str, days: list[date], kind: str = "closure", reason: str = "") -> None:
+    with Session(engine) as session:
+        for day in days:
+            session.merge(ClosureDay(landlord=landlord, day=day, kind=kind, reason=reason))
+        session.commit()

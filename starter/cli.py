@@ -1,0 +1,124 @@
+"""The `complaints` command: every way in for people, CI and outside acceptance tests (DESIGN.md, CLI contract)."""
+
+import asyncio
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from models.calendar import uk_calendar_snapshot, WorkingCalendar
+
+app = typer.Typer(help="Durable complaint handling (Housing Ombudsman Complaint Handling Code 2024).", no_args_is_help=True)
+calendar_app = typer.Typer(help="Working days: UK bank holidays by nation, weekends and closure days.", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
+err = Console(stderr=True)
+
+REGIONS = ("ENG", "WLS", "SCT", "NIR")
+Region = Annotated[str, typer.Option("--region", help="UK nation whose bank holidays apply: ENG, WLS, SCT or NIR.")]
+Closures = Annotated[list[str] | None, typer.Option("--closure", help="A landlord closure day (YYYY-MM-DD); repeat for more.")]
+
+
+def _date(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param_hint=name) from None
+
+
+def _calendar(region: str, years: range, closures: list[str] | None) -> WorkingCalendar:
+    if region not in REGIONS:
+        raise typer.BadParameter(f"must be one of {', '.join(REGIONS)}, got {region!r}", param_hint="--region")
+    closure_days = [_date(value, "--closure") for value in closures or []]
+    return WorkingCalendar(uk_calendar_snapshot(region, years, closures=closure_days))
+
+
+@calendar_app.command("add")
+def calendar_add(
+    start: Annotated[str, typer.Argument(help="Start date, YYYY-MM-DD.")],
+    working_days: Annotated[int, typer.Argument(help="Working days to add (negative to go back).")],
+    region: Region = "ENG",
+    closure: Closures = None,
+) -> None:
+    """Print the date N working days after START (a non-working START rolls forward first)."""
+    start_day = _date(start, "START")
+    span = abs(working_days) // 200 + 2
+    calendar = _calendar(region, range(start_day.year - span, start_day.year + span + 1), closure)
+    typer.echo(calendar.add_working_days(start_day, working_days).isoformat())
+
+
+@calendar_app.command("between")
+def calendar_between(
+    start: Annotated[str, typer.Argument(help="First date, YYYY-MM-DD (counted).")],
+    end: Annotated[str, typer.Argument(help="Last date, YYYY-MM-DD (not counted).")],
+    region: Region = "ENG",
+    closure: Closures = None,
+) -> None:
+    """Print the number of working days in [START, END)."""
+    start_day, end_day = _date(start, "START"), _date(end, "END")
+    first, last = sorted((start_day, end_day))
+    calendar = _calendar(region, range(first.year, last.year + 1), closure)
+    typer.echo(str(calendar.working_days_between(start_day, end_day)))
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[str, typer.Argument(help="Scenario JSON file, or - for standard input.")],
+) -> None:
+    """Run scenarios through the real workflow on the time-skipping server; print the result JSON."""
+    from starter.scenario import ScenarioError, parse_scenarios
+    from starter.simulate import simulate as run_simulation
+
+    text = sys.stdin.read() if scenario == "-" else _read(scenario)
+    try:
+        scenarios, many = parse_scenarios(text)
+    except ScenarioError as error:
+        err.print(f"[red]{scenario}: invalid scenario[/red]", highlight=False)
+        err.print(str(error), highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    if many:
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("simulating", total=len(scenarios))
+            results = asyncio.run(run_simulation(scenarios, lambda: progress.advance(task)))
+    else:
+        results = asyncio.run(run_simulation(scenarios))
+    typer.echo(json.dumps(results if many else results[0], indent=2))
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError as error:
+        raise typer.BadParameter(f"cannot read {path}: {error.strerror}", param_hint="SCENARIO") from None
+
+
+@app.command()
+def worker() -> None:
+    """Run the worker (all workflows and activities) against TEMPORAL_ADDRESS and DATABASE_URL."""
+    import logging
+
+    from models.settings import Settings
+    from worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(run_worker(Settings()))
+
+
+@app.command()
+def dev(
+    port: Annotated[int, typer.Option(help="Temporal frontend port.")] = 7233,
+    ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
+    var: Annotated[Path, typer.Option(help="Directory for the SQLite files.")] = Path("var"),
+) -> None:
+    """Everything embedded in one command: Temporal dev server (SQLite), its Web UI, and the worker."""
+    from starter.dev import run_dev
+
+    asyncio.run(run_dev(port=port, ui_port=ui_port, var=var))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,72 @@
+"""`complaints dev`: the Temporal dev server (SQLite file, Web UI) and the worker, in one process tree."""
+
+import asyncio
+import contextlib
+import logging
+import signal
+from pathlib import Path
+
+from rich.console import Console
+from temporalio.client import Client
+
+from models.settings import Settings
+from models.tables import create_schema, make_engine
+from starter.binaries import binary_path
+from worker import build_worker, connect
+
+SEARCH_ATTRIBUTES = {
+    "ComplaintStage": "Keyword",
+    "ComplaintState": "Keyword",
+    "Landlord": "Keyword",
+    "Handler": "Keyword",
+    "NextDeadline": "Datetime",
+    "Overdue": "Bool",
+}
+"""Registered at start so an engineer can filter cases in the Web UI (DESIGN.md, Inspecting)."""
+
+console = Console()
+
+
+def dev_server_command(port: int, ui_port: int, db_file: Path) -> list[str]:
+    command = [
+        binary_path("temporal"), "server", "start-dev",
+        "--db-filename", str(db_file),
+        "--port", str(port),
+        "--ui-port", str(ui_port),
+        "--log-level", "warn",
+    ]
+    for name, kind in SEARCH_ATTRIBUTES.items():
+        command += ["--search-attribute", f"{name}={kind}"]
+    return command
+
+
+async def wait_for_server(settings: Settings, attempts: int = 100) -> Client:
+    for _ in range(attempts):
+        with contextlib.suppress(Exception):
+            return await connect(settings)
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"Temporal dev server did not answer at {settings.temporal_address}")
+
+
+async def run_dev(port: int, ui_port: int, var: Path) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    var.mkdir(parents=True, exist_ok=True)
+    server = await asyncio.create_subprocess_exec(*dev_server_command(port, ui_port, var / "temporal.db"))
+    try:
+        settings = Settings(TEMPORAL_ADDRESS=f"localhost:{port}", DATABASE_URL=f"sqlite:///{var / 'complaints.db'}")
+        client = await wait_for_server(settings)
+        engine = make_engine(settings.database_url)
+        create_schema(engine)
+        console.print(f"Temporal gRPC      localhost:{port}")
+        console.print(f"Temporal Web UI    http://localhost:{ui_port}/namespaces/default/workflows")
+        console.print(f"Read model         {var / 'complaints.db'}")
+        console.print("Worker running on task queue", settings.task_queue, "- Ctrl-C stops everything.")
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with build_worker(client, engine, settings.task_queue):
+            await stop.wait()
+    finally:
+        server.terminate()
+        await server.wait()

@@ -1,0 +1,112 @@
+"""The scenario file of `complaints simulate` (DESIGN.md, "CLI contract"), validated field by field."""
+
+import json
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from models.case import AwareDatetime, Outcome, Region
+from models.policy import PolicyError, load_profile
+
+StepAction = Literal[
+    "acknowledge",
+    "extend",
+    "respond",
+    "request_stage2",
+    "resident_input",
+    "withdraw",
+    "exclude",
+    "close",
+    "log_stage1",
+]
+
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "extend": ("working_days", "reason"),
+    "respond": ("outcome",),
+    "exclude": ("reason",),
+}
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: AwareDatetime
+    action: StepAction
+    working_days: int | None = Field(default=None, ge=1)
+    reason: str | None = Field(default=None, min_length=1, max_length=200)
+    outcome: Outcome | None = None
+    note: str | None = Field(default=None, max_length=5000)
+    ground: str | None = None
+    agreed_with_resident: bool = True
+
+    @model_validator(mode="after")
+    def _fields_for_action(self) -> "Step":
+        missing = [name for name in REQUIRED_FIELDS.get(self.action, ()) if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"action {self.action!r} needs {', '.join(missing)}")
+        return self
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    policy: str = "code-2024"
+    region: Region = "ENG"
+    closures: list[date] = []
+    overrides: list[date] = []
+    """Dates made working days again (e.g. a bank holiday the landlord works)."""
+    received: AwareDatetime
+    informal: bool | None = None
+    """Start in the profile's informal pre-stage; omitted = the profile's default."""
+    steps: list[Step] = []
+    until: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _in_time_order(self) -> "Scenario":
+        previous = self.received
+        for index, step in enumerate(self.steps):
+            if step.at < previous:
+                raise ValueError(
+                    f"steps[{index}].at: {step.at.isoformat()} is before "
+                    f"{'the previous step' if index else 'received'} ({previous.isoformat()}); steps run in time order"
+                )
+            previous = step.at
+        if self.until is not None and self.until < previous:
+            raise ValueError(f"until: {self.until.isoformat()} is before the last step or received")
+        try:
+            load_profile(self.policy)
+        except PolicyError as err:
+            raise ValueError(f"policy: {err}") from None
+        return self
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot run; the message names the field and the rule."""
+
+
+def parse_scenarios(text: str) -> tuple[list[Scenario], bool]:
+    """Parse one scenario or a list; returns the scenarios and whether the input was a list."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ScenarioError(f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") from None
+    many = isinstance(data, list)
+    items = data if many else [data]
+    scenarios = []
+    for index, item in enumerate(items):
+        prefix = f"[{index}]." if many else ""
+        try:
+            scenarios.append(Scenario.model_validate(item))
+        except ValidationError as err:
+            raise ScenarioError("\n".join(_describe(prefix, e) for e in err.errors())) from None
+    return scenarios, many
+
+
+def _describe(prefix: str, error: dict) -> str:
+    """One line per problem: the field's path (e.g. steps[2].working_days), then the rule."""
+    path = ""
+    for part in error["loc"]:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{prefix}{path}: {message}" if path else f"{prefix}{message}"

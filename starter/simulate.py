@@ -1,0 +1,154 @@
+"""`complaints simulate`: scenarios through the real ComplaintWorkflow and worker on the time-skipping server.
+
+The test server's clock starts at the real now and only moves forward, while scenarios may be dated in
+2023 or 2027. Each case is therefore started with `clock_anchored_to_received`: the workflow fixes the
+offset between its business clock and the server clock at its first task (recorded in history, and
+queryable), and this driver sleeps the server to `step.at - offset` before delivering each step.
+Production cases never set the flag, so their offset is zero.
+"""
+
+import tempfile
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from models.case import COMMANDS, CaseInput, CaseView
+from models.policy import load_profile
+from models.tables import ResidentNote, add_closures, create_schema, make_engine
+from starter.binaries import binary_path
+from starter.scenario import Scenario, Step
+from worker import build_worker
+from workflows.complaint import ComplaintWorkflow
+
+TASK_QUEUE = "complaints-simulation"
+
+
+class Simulator:
+    """A time-skipping server, a scratch read model and a worker; runs scenarios one after another."""
+
+    def __init__(self, env: WorkflowEnvironment, engine: Engine):
+        self.env = env
+        self.engine = engine
+        self._count = 0
+
+    async def run(self, scenario: Scenario) -> dict:
+        view, rejected = await self.run_case(scenario)
+        return result_json(view, rejected)
+
+    async def run_case(self, scenario: Scenario) -> tuple[CaseView, list[dict]]:
+        self._count += 1
+        landlord = f"simulation-{self._count}"
+        add_closures(self.engine, landlord, scenario.closures, "closure", "scenario closure")
+        add_closures(self.engine, landlord, scenario.overrides, "override", "scenario override")
+        reference = f"SIM-{scenario.received.year}-{self._count:06d}"
+        profile = load_profile(scenario.policy)
+        handle = await self.env.client.start_workflow(
+            ComplaintWorkflow.run,
+            CaseInput(
+                reference=reference,
+                landlord=landlord,
+                policy_id=profile.id,
+                policy_version=profile.version,
+                region=scenario.region,
+                received_at=scenario.received,
+                informal=scenario.informal,
+                clock_anchored_to_received=True,
+            ),
+            id=reference,
+            task_queue=TASK_QUEUE,
+        )
+        offset = await _clock_offset(handle)
+        rejected = []
+        for number, step in enumerate(scenario.steps):
+            await self.sleep_until(step.at - offset)
+            try:
+                await handle.execute_update(step.action, _command(self.engine, reference, number, step))
+            except WorkflowUpdateFailedError as err:
+                rejected.append({"step": number, "action": step.action, "error": _message(err)})
+        if scenario.until is not None:
+            await self.sleep_until(scenario.until - offset)
+        return await handle.query(ComplaintWorkflow.case, result_type=CaseView), rejected
+
+    async def sleep_until(self, server_time: datetime) -> None:
+        gap = server_time - await self.env.get_current_time()
+        if gap > timedelta(0):
+            await self.env.sleep(gap)
+
+
+@asynccontextmanager
+async def simulator() -> AsyncIterator[Simulator]:
+    with tempfile.TemporaryDirectory(prefix="complaints-sim-") as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'simulation.db'}")
+        create_schema(engine)
+        env = await WorkflowEnvironment.start_time_skipping(
+            data_converter=pydantic_data_converter,
+            test_server_existing_path=binary_path("temporal-test-server"),
+        )
+        try:
+            async with build_worker(env.client, engine, TASK_QUEUE):
+                yield Simulator(env, engine)
+        finally:
+            await env.shutdown()
+            engine.dispose()
+
+
+async def simulate(scenarios: list[Scenario], on_done: Callable[[], None] = lambda: None) -> list[dict]:
+    """Run each scenario, one after another (the time-skipping server is fragile under concurrency)."""
+    results = []
+    async with simulator() as sim:
+        for scenario in scenarios:
+            results.append(await sim.run(scenario))
+            on_done()
+    return results
+
+
+async def _clock_offset(handle: WorkflowHandle) -> timedelta:
+    """The offset the workflow fixed at its first task, once it has recorded the complaint."""
+    while True:
+        view = await handle.query(ComplaintWorkflow.case, result_type=CaseView)
+        if view.events:
+            return timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
+
+
+def _command(engine: Engine, reference: str, number: int, step: Step):
+    fields = step.model_dump(exclude={"at", "action", "note"}, exclude_none=True)
+    allowed = COMMANDS[step.action].model_fields
+    payload = {name: value for name, value in fields.items() if name in allowed}
+    if step.action == "resident_input" and step.note is not None:
+        payload["note_ref"] = ResidentNote.store(engine, reference, step.note, step.at)
+    return COMMANDS[step.action](
+        command_id=f"{reference}-step-{number}", occurred_at=step.at, **payload
+    )
+
+
+def _message(err: WorkflowUpdateFailedError) -> str:
+    cause = err.cause
+    return getattr(cause, "message", None) or str(cause or err)
+
+
+def result_json(view: CaseView, rejected: list[dict]) -> dict:
+    """The simulate output contract of DESIGN.md."""
+    return {
+        "state": view.state,
+        "stage": view.stage,
+        "deadlines": [
+            {"name": d.name, "due": d.due.isoformat(), "met_on": d.met_on.isoformat() if d.met_on else None, "met": d.met}
+            for d in view.deadlines
+        ],
+        "notices": [{"kind": n.kind, "deadline": n.deadline, "at": _utc(n.at)} for n in view.notices],
+        "rejected": rejected,
+        "events": [
+            {"seq": e.seq, "at": _utc(e.at), "type": e.type, "stage": e.stage, "state": e.state, **e.details}
+            for e in view.events
+        ],
+    }
+
+
+def _utc(instant: datetime) -> str:
+    return instant.astimezone(timezone.utc).isoformat()

@@ -1,0 +1,61 @@
+"""Builds the Worker: every workflow and activity of the complaints system on one task queue."""
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from activities.calendar import CalendarActivities
+from activities.notices import NoticeActivities
+from activities.policy import load_policy
+from activities.read_model import ReadModelActivities
+from models.settings import Settings
+from models.tables import create_schema, make_engine
+from workflows.complaint import ComplaintWorkflow
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox, with our deterministic modules and zoneinfo (Europe/London dates) passed through."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            "zoneinfo", "numpy", "statemachine", "models", "workflows.deadlines", "workflows.lifecycle"
+        )
+    )
+
+
+def build_worker(client: Client, engine: Engine, task_queue: str, max_activity_threads: int = 16) -> Worker:
+    calendar = CalendarActivities(engine)
+    read_model = ReadModelActivities(engine)
+    notices = NoticeActivities(engine)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[ComplaintWorkflow],
+        workflow_runner=workflow_runner(),
+        activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice],
+        activity_executor=ThreadPoolExecutor(max_activity_threads),
+    )
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    client = await connect(settings)
+    logging.info("worker on task queue %s at %s", settings.task_queue, settings.temporal_address)
+    await build_worker(client, engine, settings.task_queue).run()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    asyncio.run(run_worker(Settings()))

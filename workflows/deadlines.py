@@ -1,0 +1,99 @@
+"""Deadline planning: when each stage's acknowledgement and response are due, and when notices fire.
+
+Pure, deterministic functions of the case's facts, the pinned policy profile and the calendar snapshot
+recorded in history, so the workflow can call them on every change and on replay.
+
+DESIGN.md, "Working days": a deadline is met if the action happens on or before its due date (local);
+the deadline instant is the end of the due date, Europe/London. Code 2024 timescales (seed 001):
+6.2 acknowledge 5 WD from receipt, 6.3 respond 10 WD from acknowledgement, 6.4 extension ≤ 10 WD;
+6.11 stage-2 acknowledge 5 WD from the request, 6.14 respond 20 WD from acknowledgement, 6.15 ≤ 20 WD.
+Profiles vary the numbers and what the response clock counts from (receipt, logging, acknowledgement).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from models.calendar import WorkingCalendar
+from models.policy import NoticeRung, PolicyProfile, StageRules
+
+LONDON = ZoneInfo("Europe/London")
+START_OF_DAY = time(9, 0)
+"""Notices timed 'start_of_day' fire at 09:00 local, when the complaints team is at work."""
+
+
+@dataclass
+class StageFacts:
+    """What has happened at one stage; the input to planning its deadlines."""
+
+    stage: int
+    received_on: date
+    """When the complaint (stage 1) or the escalation request (stage 2) reached the landlord."""
+    logged_on: date
+    """When it was logged at this stage: the receipt date, or the day an informal concern became stage 1."""
+    acknowledged_on: date | None = None
+    extended_by: int = 0
+    responded_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PlannedDeadline:
+    name: str
+    due: date
+    provisional: bool
+    """True while the clock counts from an acknowledgement that has not happened yet."""
+    running: bool
+    """True when the clock has started, so its notices are scheduled."""
+    extended_by: int = 0
+
+
+def local_date(instant: datetime) -> date:
+    return instant.astimezone(LONDON).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The deadline instant for a due date: midnight at the end of `day`, Europe/London, in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), LONDON).astimezone(timezone.utc)
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime.combine(day, START_OF_DAY, LONDON).astimezone(timezone.utc)
+
+
+def stage_rules(policy: PolicyProfile, stage: int) -> StageRules:
+    return policy.stage1 if stage == 1 else policy.stage2
+
+
+def plan_stage(policy: PolicyProfile, facts: StageFacts, calendar: WorkingCalendar) -> list[PlannedDeadline]:
+    """The acknowledgement and response deadlines of one stage, after any agreed extension."""
+    rules = stage_rules(policy, facts.stage)
+    prefix = f"stage{facts.stage}"
+    acknowledge_by = calendar.add_working_days(facts.logged_on, rules.acknowledge_working_days)
+    acknowledge = PlannedDeadline(f"{prefix}.acknowledge", acknowledge_by, provisional=False, running=True)
+    clock_start = {
+        "receipt": facts.received_on,
+        "logging": facts.logged_on,
+        "acknowledgement": facts.acknowledged_on or acknowledge_by,
+    }[rules.respond_from]
+    provisional = rules.respond_from == "acknowledgement" and facts.acknowledged_on is None
+    respond_by = calendar.add_working_days(clock_start, rules.respond_working_days + facts.extended_by)
+    respond = PlannedDeadline(
+        f"{prefix}.respond", respond_by, provisional, running=not provisional, extended_by=facts.extended_by
+    )
+    return [acknowledge, respond]
+
+
+def plan_pre_stage(policy: PolicyProfile, received_on: date, calendar: WorkingCalendar) -> PlannedDeadline:
+    assert policy.pre_stage is not None
+    due = calendar.add_working_days(received_on, policy.pre_stage.resolve_working_days)
+    return PlannedDeadline("pre_stage.resolve", due, provisional=False, running=True)
+
+
+def notice_instant(rung: NoticeRung, due: date, calendar: WorkingCalendar) -> datetime:
+    """When a rung of the notice ladder fires for a deadline due on `due`."""
+    day = calendar.add_working_days(due, rung.working_days)
+    return start_of_day(day) if rung.at == "start_of_day" else end_of_day(day)
+
+
+def extension_left(policy: PolicyProfile, facts: StageFacts) -> int:
+    return stage_rules(policy, facts.stage).extension_max_working_days - facts.extended_by
