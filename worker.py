@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from typing import Any
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.engine import Engine
@@ -28,7 +29,10 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-def build_worker(client: Client, engine: Engine, task_queue: str, max_activity_threads: int = 16) -> Worker:
+def build_worker(
+    client: Client, engine: Engine, task_queue: str, max_activity_threads: int = 16, **options: Any
+) -> Worker:
+    """The worker; `options` go to temporalio's Worker (tests turn off the sticky cache to restart workers)."""
     calendar = CalendarActivities(engine)
     read_model = ReadModelActivities(engine)
     notices = NoticeActivities(engine)
@@ -39,6 +43,7 @@ def build_worker(client: Client, engine: Engine, task_queue: str, max_activity_t
         workflow_runner=workflow_runner(),
         activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice],
         activity_executor=ThreadPoolExecutor(max_activity_threads),
+        **options,
     )
 
 

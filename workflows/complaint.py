@@ -45,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
         STAGE_OF_STATE,
         ActionNotAllowed,
         allowed_actions,
+        is_finished,
         next_state,
     )
 
@@ -138,7 +139,7 @@ class ComplaintWorkflow:
         self._plan()
         await self._project()
 
-        while self._state not in FINISHED_STATES and not self._listening_ended():
+        while not is_finished(self._state, self._stage) and not self._listening_ended():
             wake = self._next_wake()
             timeout = None if wake is None else wake - self._now()
             if timeout is None or timeout > timedelta(0):

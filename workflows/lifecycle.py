@@ -118,6 +118,11 @@ STAGE_OF_STATE: dict[str, int] = {
 FINISHED_STATES = frozenset({"withdrawn", "excluded"})
 """States from which nothing further can happen to the case."""
 
+
+def is_finished(state: str, stage: int) -> bool:
+    """Withdrawn, excluded, or closed with no stage-2 request still possible: the workflow may end."""
+    return state in FINISHED_STATES or (state == "closed" and "request_stage2" not in allowed_actions(state, stage))
+
 ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)
 
 

@@ -1,0 +1,91 @@
+"""Durability: a worker restart mid-case loses nothing, on the time-skipping server and on the dev server."""
+
+import tempfile
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlmodel import Session, select
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from models.case import Acknowledge, CaseInput, Close, RequestStage2, Respond
+from models.tables import Case, CaseEvent, Notice, create_schema, make_engine
+from starter.binaries import binary_path
+from worker import build_worker
+from workflows.complaint import ComplaintWorkflow
+
+
+async def test_timers_set_by_one_worker_fire_at_the_right_times_under_the_next(sim):
+    task_queue = f"restart-{uuid.uuid4().hex[:6]}"
+    received = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    async with build_worker(sim.env.client, sim.engine, task_queue, max_cached_workflows=0):
+        handle = await sim.env.client.start_workflow(
+            ComplaintWorkflow.run,
+            CaseInput(
+                reference="RST-2026-000001", landlord="restart", policy_id="code-2024", policy_version=1,
+                received_at=received, clock_anchored_to_received=True,
+            ),
+            id="RST-2026-000001",
+            task_queue=task_queue,
+        )
+        while not (await handle.query(ComplaintWorkflow.case)).events:
+            pass
+        offset = timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
+        await sim.sleep_until(datetime(2026, 3, 3, 10, tzinfo=timezone.utc) - offset)
+        await handle.execute_update(
+            ComplaintWorkflow.acknowledge,
+            Acknowledge(command_id="ack", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)),
+        )
+    # The first worker is gone; a new one picks the case up, and the timers it never saw still fire.
+    async with build_worker(sim.env.client, sim.engine, task_queue, max_cached_workflows=0):
+        await sim.sleep_until(datetime(2026, 3, 21, tzinfo=timezone.utc) - offset)
+        view = await handle.query(ComplaintWorkflow.case)
+    # Respond due Tue 17 Mar (10 WD from Tue 3 Mar).
+    assert [(n.kind, n.at.isoformat()) for n in view.notices] == [
+        ("due_soon", "2026-03-16T09:00:00+00:00"),
+        ("overdue", "2026-03-18T00:00:00+00:00"),
+        ("escalated", "2026-03-20T09:00:00+00:00"),
+    ]
+    with Session(sim.engine) as session:
+        assert len(session.exec(select(Notice).where(Notice.reference == handle.id)).all()) == 3
+
+
+async def test_full_case_on_the_dev_server_survives_a_worker_restart():
+    """The real dev server (SQLite-backed, as `complaints dev` runs it), two workers one after the other."""
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
+        create_schema(engine)
+        env = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=binary_path("temporal"),
+            dev_server_extra_args=["--db-filename", str(Path(tmp) / "temporal.db")],
+        )
+        try:
+            reference = "DEV-2026-000001"
+            now = datetime.now(timezone.utc)
+            async with build_worker(env.client, engine, "dev-restart"):
+                handle = await env.client.start_workflow(
+                    ComplaintWorkflow.run,
+                    CaseInput(reference=reference, landlord="dev", policy_id="code-2024", policy_version=1, received_at=now),
+                    id=reference,
+                    task_queue="dev-restart",
+                )
+                await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a1"))
+            async with build_worker(env.client, engine, "dev-restart"):
+                await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r1", outcome="upheld"))
+                await handle.execute_update(ComplaintWorkflow.request_stage2, RequestStage2(command_id="s1"))
+                await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a2"))
+                await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r2", outcome="not_upheld"))
+                await handle.execute_update(ComplaintWorkflow.close, Close(command_id="c1"))
+                result = await handle.result()
+            assert result.state == "closed"
+            assert all(d.met for d in result.deadlines)
+            with Session(engine) as session:
+                case = session.get(Case, reference)
+                events = session.exec(select(CaseEvent).where(CaseEvent.reference == reference)).all()
+                assert (case.state, case.stage) == ("closed", 2)
+                assert sorted(e.seq for e in events) == [e.seq for e in result.events]
+        finally:
+            await env.shutdown()
+            engine.dispose()
