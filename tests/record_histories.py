@@ -1,0 +1,78 @@
+"""Record the workflow histories that tests/test_replay.py replays: one per lifecycle path.
+
+Run after a deliberate workflow change (with `workflow.patched` or a new workflow version, see
+docs/decisions.md) to add the new paths; never re-record to make a failing replay pass.
+
+    .venv/bin/python -m tests.record_histories
+"""
+
+import asyncio
+from pathlib import Path
+
+from starter.scenario import Scenario
+from starter.simulate import simulator
+from tests.test_design_example import DESIGN_EXAMPLE
+
+HISTORIES = Path(__file__).parent / "histories"
+
+LIFECYCLE_PATHS: dict[str, dict] = {
+    "two-stages-extended": DESIGN_EXAMPLE,
+    "withdrawn-at-stage1": {
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+            {"at": "2026-03-04T09:00:00+00:00", "action": "resident_input", "note": "withdrawing"},
+            {"at": "2026-03-04T09:30:00+00:00", "action": "withdraw"},
+        ],
+    },
+    "excluded-at-intake": {
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [{"at": "2026-03-03T09:00:00+00:00", "action": "exclude", "reason": "legal claim filed",
+                   "ground": "legal_proceedings"}],
+    },
+    "overdue-and-escalated": {
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [{"at": "2026-03-16T09:00:00+00:00", "action": "acknowledge"}],
+        "until": "2026-04-10T00:00:00+00:00",
+    },
+    "informal-resolved": {
+        "policy": "together-housing",
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [{"at": "2026-03-04T09:00:00+00:00", "action": "close"}],
+    },
+    "informal-then-stage1-closed": {
+        "policy": "together-housing",
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [
+            {"at": "2026-03-05T09:00:00+00:00", "action": "log_stage1"},
+            {"at": "2026-03-06T09:00:00+00:00", "action": "acknowledge"},
+            {"at": "2026-03-12T09:00:00+00:00", "action": "respond", "outcome": "upheld"},
+            {"at": "2026-03-13T09:00:00+00:00", "action": "close"},
+        ],
+        "until": "2027-03-20T00:00:00+00:00",
+    },
+    "late-stage2-request": {
+        "policy": "greatwell-homes",
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+            {"at": "2026-03-04T09:00:00+00:00", "action": "respond", "outcome": "not_upheld"},
+            {"at": "2026-03-05T09:00:00+00:00", "action": "close"},
+            {"at": "2026-06-01T09:00:00+00:00", "action": "request_stage2"},
+            {"at": "2026-06-02T09:00:00+00:00", "action": "exclude", "reason": "appeal out of time, no good reason"},
+        ],
+    },
+}
+
+
+async def record() -> None:
+    async with simulator() as sim:
+        for name, scenario in LIFECYCLE_PATHS.items():
+            view, _ = await sim.run_case(Scenario.model_validate(scenario))
+            history = await sim.env.client.get_workflow_handle(view.reference).fetch_history()
+            (HISTORIES / f"{name}.json").write_text(history.to_json())
+            print(f"recorded {name}: {view.state}, {len(history.events)} events")
+
+
+if __name__ == "__main__":
+    asyncio.run(record())
