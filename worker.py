@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -18,6 +19,13 @@ from activities.read_model import ReadModelActivities
 from models.settings import Settings
 from models.tables import create_schema, make_engine
 from workflows.complaint import ComplaintWorkflow
+
+
+def send_core_logs_to_python(level: str = "WARN") -> None:
+    """Route the SDK core's logs through Python logging (stderr), so stdout stays for our own output."""
+    forwarding = LogForwardingConfig(logger=logging.getLogger("temporalio.core"))
+    logging_config = LoggingConfig(filter=TelemetryFilter(core_level=level, other_level="ERROR"), forwarding=forwarding)
+    Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=logging_config)), error_if_already_set=False)
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:

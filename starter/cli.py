@@ -37,7 +37,7 @@ def _calendar(region: str, years: range, closures: list[str] | None) -> WorkingC
     return WorkingCalendar(uk_calendar_snapshot(region, years, closures=closure_days))
 
 
-@calendar_app.command("add")
+@calendar_app.command("add", context_settings={"ignore_unknown_options": True})
 def calendar_add(
     start: Annotated[str, typer.Argument(help="Start date, YYYY-MM-DD.")],
     working_days: Annotated[int, typer.Argument(help="Working days to add (negative to go back).")],
@@ -72,6 +72,9 @@ def simulate(
     """Run scenarios through the real workflow on the time-skipping server; print the result JSON."""
     from starter.scenario import ScenarioError, parse_scenarios
     from starter.simulate import simulate as run_simulation
+    from worker import send_core_logs_to_python
+
+    send_core_logs_to_python("ERROR")
 
     text = sys.stdin.read() if scenario == "-" else _read(scenario)
     try:
@@ -102,9 +105,10 @@ def worker() -> None:
     import logging
 
     from models.settings import Settings
-    from worker import run_worker
+    from worker import run_worker, send_core_logs_to_python
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    send_core_logs_to_python()
     asyncio.run(run_worker(Settings()))
 
 
@@ -116,6 +120,9 @@ def dev(
 ) -> None:
     """Everything embedded in one command: Temporal dev server (SQLite), its Web UI, and the worker."""
     from starter.dev import run_dev
+    from worker import send_core_logs_to_python
+
+    send_core_logs_to_python()
 
     asyncio.run(run_dev(port=port, ui_port=ui_port, var=var))
 
