@@ -2,13 +2,15 @@
 
 The Housing Ombudsman Complaint Handling Code (2024) counts every timescale in working days
 (6.2, 6.3, 6.4, 6.11, 6.14, 6.15). A working day is a weekday that is not a UK bank holiday of the
-landlord's nation (ENG, WLS, SCT or NIR, one-off holidays included) and not one of the landlord's own
-closure days; an override makes a listed holiday or closure a working day again (a landlord that
-works a bank holiday). Overrides never make a weekend a working day: no landlord policy counts one.
+landlord's nation (ENG, WLS, SCT or NIR; substitute days and one-off holidays included) and not one of
+the landlord's own closure days. An override makes a listed holiday or closure a working day again (a
+landlord that works a bank holiday); overrides never make a weekend a working day, because the Code's
+working days are Monday to Friday and no landlord policy counts a weekend towards a timescale.
 
-`uk_calendar_snapshot` is the only place that touches the `holidays` package; it runs in an activity.
-The workflow gets the resulting `CalendarSnapshot` from history and builds a `WorkingCalendar`, which
-is numpy's business-day arithmetic and nothing else, so it is deterministic on replay.
+`uk_calendar_snapshot` and `bank_holidays` are the only places that touch the `holidays` package, and
+they import it lazily: they run in activities and commands. The workflow gets the resulting
+`CalendarSnapshot` from history and builds a `WorkingCalendar`, which is numpy's business-day
+arithmetic and nothing else, so it is deterministic on replay and never loads `holidays`.
 """
 
 from collections.abc import Iterable
@@ -24,7 +26,7 @@ _EPOCH = date(1970, 1, 1).toordinal()
 
 
 class CalendarSnapshot(BaseModel):
-    """The non-working weekdays of a span of years: bank holidays and closures, less overrides."""
+    """The non-working weekdays of a span of years; it travels in Temporal payloads, so dates only."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -35,23 +37,30 @@ class CalendarSnapshot(BaseModel):
 
 
 class WorkingCalendar:
-    """Working-day arithmetic with numpy `busday_offset` / `busday_count` semantics."""
+    """Working-day arithmetic with exactly numpy's `busday_offset` / `busday_count` semantics."""
 
     def __init__(self, snapshot: CalendarSnapshot):
         self.snapshot = snapshot
         self._first = date(snapshot.first_year, 1, 1)
         self._last = date(snapshot.last_year, 12, 31)
+        self._first_ordinal = self._first.toordinal()
+        self._last_ordinal = self._last.toordinal()
         self._busdaycal = np.busdaycalendar(
             weekmask="1111100", holidays=np.array(snapshot.non_working, dtype="datetime64[D]")
         )
 
+    def _outside(self, d: date) -> ValueError:
+        return ValueError(
+            f"{d.isoformat()} is outside this calendar's years "
+            f"{self.snapshot.first_year}-{self.snapshot.last_year}; load a wider snapshot"
+        )
+
     def _day(self, d: date) -> np.datetime64:
-        if not self._first <= d <= self._last:
-            raise ValueError(
-                f"{d.isoformat()} is outside this calendar's years "
-                f"{self.snapshot.first_year}-{self.snapshot.last_year}"
-            )
-        return np.datetime64(d.toordinal() - _EPOCH, "D")
+        """`d` as datetime64[D] via its ordinal, several times cheaper than `np.datetime64(d)`."""
+        ordinal = d.toordinal()
+        if not self._first_ordinal <= ordinal <= self._last_ordinal:
+            raise self._outside(d)
+        return np.datetime64(ordinal - _EPOCH, "D")
 
     def is_working_day(self, d: date) -> bool:
         return bool(np.is_busday(self._day(d), busdaycal=self._busdaycal))
@@ -61,15 +70,11 @@ class WorkingCalendar:
         return self.add_working_days(d, 0)
 
     def add_working_days(self, start: date, n: int) -> date:
-        """Roll a non-working `start` forward to a working day, then move `n` working days."""
-        moved = np.busday_offset(self._day(start), n, roll="forward", busdaycal=self._busdaycal)
-        result = date.fromordinal(int(moved.astype(np.int64)) + _EPOCH)
-        if result > self._last or result < self._first:
-            raise ValueError(
-                f"{result.isoformat()} is outside this calendar's years "
-                f"{self.snapshot.first_year}-{self.snapshot.last_year}"
-            )
-        return result
+        """Roll a non-working `start` forward to a working day, then move `n` (possibly negative) working days."""
+        moved = np.busday_offset(self._day(start), n, roll="forward", busdaycal=self._busdaycal).item()
+        if not self._first <= moved <= self._last:
+            raise self._outside(moved)
+        return moved
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in [start, end); negative when end is before start."""
@@ -77,27 +82,32 @@ class WorkingCalendar:
 
 
 def bank_holidays(region: str, years: Iterable[int]) -> dict[date, str]:
-    """The nation's bank holidays by date, with their names, from the `holidays` package."""
+    """The nation's bank holidays (weekend dates and their substitute days alike) with their names."""
     if region not in REGIONS:
         raise ValueError(f"region must be one of {', '.join(REGIONS)}, got {region!r}")
     import holidays
 
-    return dict(holidays.country_holidays("GB", subdiv=region, years=list(years)))
+    return dict(
+        holidays.country_holidays(
+            "GB", subdiv=region, years=list(years), observed=True, categories=holidays.PUBLIC
+        )
+    )
 
 
 def uk_calendar_snapshot(
     region: str = "ENG",
-    years: Iterable[int] = (),
+    years: range | Iterable[int] = (),
     closures: Iterable[date] = (),
     overrides: Iterable[date] = (),
 ) -> CalendarSnapshot:
-    """Bank holidays of `region` for `years`, plus closure days, minus overrides."""
+    """Bank holidays of `region` plus closure days, less overrides, for every year from min to max of `years`.
+
+    `years` has no useful default on purpose: only the caller knows how far its deadlines reach.
+    """
     span = sorted(set(years))
     if not span:
         raise ValueError("years must name at least one year")
     first, last = span[0], span[-1]
-    every_year = range(first, last + 1)
-    days = set(bank_holidays(region, every_year)) | set(closures)
-    days -= set(overrides)
+    days = (set(bank_holidays(region, range(first, last + 1))) | set(closures)) - set(overrides)
     non_working = tuple(sorted(d for d in days if d.weekday() < 5 and first <= d.year <= last))
     return CalendarSnapshot(region=region, first_year=first, last_year=last, non_working=non_working)

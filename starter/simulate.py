@@ -7,6 +7,7 @@ queryable), and this driver sleeps the server to `step.at - offset` before deliv
 Production cases never set the flag, so their offset is zero.
 """
 
+import asyncio
 import tempfile
 from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator, Callable
@@ -16,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from models.case import COMMANDS, CaseInput, CaseView
@@ -25,8 +27,14 @@ from starter.binaries import binary_path
 from starter.scenario import Scenario, Step
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
+from workflows.lifecycle import ActionNotAllowed, next_state
 
 TASK_QUEUE = "complaints-simulation"
+STEP_LEAD = timedelta(seconds=2)
+"""Steps are delivered this long before their `at` (and carry `at` as occurred_at). Timers fire only on
+whole hours, so the only effect is that a step exactly at a notice instant acts first; it also keeps
+updates clear of a timer firing mid-update, which the time-skipping test server does not survive."""
+UPDATE_TIMEOUT = timedelta(seconds=60)
 
 
 class Simulator:
@@ -66,11 +74,15 @@ class Simulator:
         offset = await _clock_offset(handle)
         rejected = []
         for number, step in enumerate(scenario.steps):
-            await self.sleep_until(step.at - offset)
+            await self.sleep_until(step.at - offset - STEP_LEAD)
             try:
-                await handle.execute_update(step.action, _command(self.engine, reference, number, step))
+                await handle.execute_update(
+                    step.action, _command(self.engine, reference, number, step), rpc_timeout=UPDATE_TIMEOUT
+                )
             except WorkflowUpdateFailedError as err:
                 rejected.append({"step": number, "action": step.action, "error": _message(err)})
+            except RPCError:
+                rejected.append({"step": number, "action": step.action, "error": await _finished_case_error(handle, step)})
         if scenario.until is not None:
             await self.sleep_until(scenario.until - offset)
         return await handle.query(ComplaintWorkflow.case, result_type=CaseView), rejected
@@ -110,10 +122,12 @@ async def simulate(scenarios: list[Scenario], on_done: Callable[[], None] = lamb
 
 async def _clock_offset(handle: WorkflowHandle) -> timedelta:
     """The offset the workflow fixed at its first task, once it has recorded the complaint."""
-    while True:
+    for _ in range(3000):
         view = await handle.query(ComplaintWorkflow.case, result_type=CaseView)
         if view.events:
             return timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
+        await asyncio.sleep(0.01)
+    raise RuntimeError(f"case {handle.id} did not start within 30 s; see the worker log")
 
 
 def _command(engine: Engine, reference: str, number: int, step: Step):
@@ -125,6 +139,16 @@ def _command(engine: Engine, reference: str, number: int, step: Step):
     return COMMANDS[step.action](
         command_id=f"{reference}-step-{number}", occurred_at=step.at, **payload
     )
+
+
+async def _finished_case_error(handle: WorkflowHandle, step: Step) -> str:
+    """A command sent to a case whose workflow has ended gets the lifecycle's own refusal."""
+    view = await handle.query(ComplaintWorkflow.case, result_type=CaseView)
+    try:
+        next_state(view.state, view.stage, step.action)
+    except ActionNotAllowed as refusal:
+        return str(refusal)
+    return f"the case is {view.state} and its workflow has ended"
 
 
 def _message(err: WorkflowUpdateFailedError) -> str:

@@ -122,3 +122,71 @@ async def test_wrekin_allows_a_10_day_extension_only(run):
     assert "at most 10 working days" in result["rejected"][0]["error"]
     # 10 WD from Tue 3 Mar → Tue 17 Mar; +10 → Tue 31 Mar.
     assert deadline(result, "stage1.respond")["due"] == "2026-03-31"
+
+
+async def test_withdrawal_cancels_open_deadlines_and_stops_notices(run):
+    result = await run(
+        received="2026-03-02T09:00:00+00:00",
+        steps=[{"at": "2026-03-03T09:00:00+00:00", "action": "withdraw"}],
+        until="2026-04-01T00:00:00+00:00",
+    )
+    assert result["state"] == "withdrawn"
+    assert deadline(result, "stage1.acknowledge") == {
+        "name": "stage1.acknowledge", "due": "2026-03-09", "met_on": None, "met": None
+    }
+    assert result["notices"] == []
+
+
+async def test_exclusion_at_stage2_refuses_escalation_with_a_reason(run):
+    result = await run(
+        received="2026-03-02T09:00:00+00:00",
+        steps=[
+            {"at": "2026-03-02T10:00:00+00:00", "action": "acknowledge"},
+            {"at": "2026-03-03T10:00:00+00:00", "action": "respond", "outcome": "upheld"},
+            {"at": "2026-03-04T10:00:00+00:00", "action": "request_stage2"},
+            {"at": "2026-03-05T10:00:00+00:00", "action": "exclude", "reason": "court claim filed",
+             "ground": "legal_proceedings"},
+            {"at": "2026-03-05T11:00:00+00:00", "action": "exclude", "reason": "x", "ground": "no_such_ground"},
+        ],
+    )
+    assert result["state"] == "excluded"
+    assert result["events"][-1]["ground"] == "legal_proceedings"
+    assert [r["step"] for r in result["rejected"]] == [4]
+
+
+async def test_unknown_exclusion_ground_is_rejected_naming_the_profiles_grounds(run):
+    result = await run(
+        received="2026-03-02T09:00:00+00:00",
+        steps=[{"at": "2026-03-02T10:00:00+00:00", "action": "exclude", "reason": "x", "ground": "bored"}],
+    )
+    assert result["state"] == "received"
+    assert result["rejected"] == [{
+        "step": 0, "action": "exclude",
+        "error": "ground: must be one of this policy's exclusion grounds: older_than_window, legal_proceedings, "
+                 "previously_considered",
+    }]
+
+
+async def test_greatwell_concern_is_optional_and_can_be_resolved_informally(run):
+    result = await run(
+        policy="greatwell-homes",
+        informal=True,
+        received="2026-03-02T09:00:00+00:00",
+        steps=[{"at": "2026-03-04T09:00:00+00:00", "action": "close"}],
+    )
+    assert result["state"] == "closed" and result["stage"] == 0
+    assert result["deadlines"] == [
+        {"name": "pre_stage.resolve", "due": "2026-03-05", "met_on": "2026-03-04", "met": True}
+    ]
+
+
+
+async def test_an_action_exactly_at_a_notice_instant_pre_empts_the_notice(run):
+    # Ack due Mon 9 Mar; its due_soon is Fri 6 Mar 09:00, the very moment of the acknowledgement.
+    result = await run(
+        received="2026-03-02T09:00:00+00:00",
+        steps=[{"at": "2026-03-06T09:00:00+00:00", "action": "acknowledge"}],
+        until="2026-03-07T00:00:00+00:00",
+    )
+    assert result["notices"] == []
+    assert deadline(result, "stage1.acknowledge")["met_on"] == "2026-03-06"
