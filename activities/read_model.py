@@ -1,5 +1,7 @@
 """Projecting a case into the read model, idempotently keyed by (case reference, event sequence)."""
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio import activity
@@ -17,9 +19,10 @@ class ReadModelActivities:
         view = projection.case
         last_seq = max((e.seq for e in view.events), default=0)
         with Session(self._engine) as session:
-            case = session.get(Case, view.reference)
-            if case is None:
-                case = Case(
+            insert = sqlite_insert if self._engine.dialect.name == "sqlite" else postgresql_insert
+            session.exec(
+                insert(Case)
+                .values(
                     reference=view.reference,
                     landlord=view.landlord,
                     policy_id=view.policy_id,
@@ -28,7 +31,12 @@ class ReadModelActivities:
                     state=view.state,
                     stage=view.stage,
                     received_at=projection.received_at,
+                    overdue=False,
+                    last_seq=0,
                 )
+                .on_conflict_do_nothing(index_elements=["reference"])
+            )
+            case = session.get(Case, view.reference)
             if last_seq >= case.last_seq:
                 case.state, case.stage, case.handler = view.state, view.stage, view.handler
                 case.next_deadline, case.overdue, case.last_seq = projection.next_deadline, projection.overdue, last_seq

@@ -163,6 +163,18 @@ class CaseView(Payload):
     rejected_signals: tuple[str, ...] = ()
 
 
+class CaseSummary(Payload):
+    """What a staff action returns: the case after it, without the whole timeline (kept small and fast)."""
+
+    reference: str
+    state: str
+    stage: int
+    deadlines: tuple[DeadlineView, ...]
+    allowed_actions: tuple[str, ...]
+    late_stage2_request: bool
+    last_event: EventView | None
+
+
 class PolicyRequest(Payload):
     policy_id: str
     version: int

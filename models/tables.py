@@ -8,7 +8,7 @@ notices by their idempotency key, deadlines by (reference, name).
 from datetime import date, datetime
 from uuid import uuid4
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine
 
@@ -95,10 +95,20 @@ class ClosureDay(SQLModel, table=True):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files are shared by the worker's activity threads."""
-    if url.startswith("sqlite"):
-        return create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-    return create_engine(url, pool_pre_ping=True)
+    """An engine for `url`. SQLite files are shared by the worker's activity threads and the readers, so
+    they run in WAL mode (readers never block the writer) with NORMAL sync, durable across app crashes."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _wal(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
 
 
 def create_schema(engine: Engine) -> None:

@@ -10,16 +10,17 @@ from temporalio.worker import Replayer
 from worker import workflow_runner
 from workflows.complaint import ComplaintWorkflow
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+HISTORIES = sorted((Path(__file__).parent / "histories").rglob("*.json"))
+CURRENT = {path.stem for path in (Path(__file__).parent / "histories").glob("*.json")}
 
 
 def test_histories_are_stored_for_every_lifecycle_path():
     from tests.record_histories import LIFECYCLE_PATHS
 
-    assert {path.stem for path in HISTORIES} >= set(LIFECYCLE_PATHS)
+    assert CURRENT >= set(LIFECYCLE_PATHS)
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+@pytest.mark.parametrize("path", HISTORIES, ids=[f"{p.parent.name}/{p.stem}" for p in HISTORIES])
 async def test_history_replays(path: Path):
     replayer = Replayer(
         workflows=[ComplaintWorkflow], workflow_runner=workflow_runner(), data_converter=pydantic_data_converter

@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
         CalendarRequest,
         CaseInput,
         CaseProjection,
+        CaseSummary,
         CaseView,
         Close,
         Command,
@@ -57,6 +58,10 @@ STAGE2_LISTENING_MONTHS = 12
 """After a stage-1 response the case listens this long for a stage-2 request (Code 2.3's 12 months);
 a request later than the profile's window still reaches the case and is flagged, never lost."""
 REJECTED = "CommandRejected"
+LOCAL_PROJECTION = "projection-as-local-activity"
+"""Patch (docs/upgrades.md): the projection became a local activity, saving two server round trips per
+staff action. Cases started before it replay their recorded (normal) activities; remove the old branch
+once no such case is open."""
 
 
 @dataclass
@@ -167,7 +172,7 @@ class ComplaintWorkflow:
     # ---- staff actions: Updates with validators, and the same commands as Signals -------------
 
     @workflow.update(name="acknowledge")
-    async def acknowledge(self, command: Acknowledge) -> CaseView:
+    async def acknowledge(self, command: Acknowledge) -> CaseSummary:
         return await self._handle("acknowledge", command)
 
     @acknowledge.validator
@@ -175,7 +180,7 @@ class ComplaintWorkflow:
         self._validate("acknowledge", command)
 
     @workflow.update(name="extend")
-    async def extend(self, command: Extend) -> CaseView:
+    async def extend(self, command: Extend) -> CaseSummary:
         return await self._handle("extend", command)
 
     @extend.validator
@@ -183,7 +188,7 @@ class ComplaintWorkflow:
         self._validate("extend", command)
 
     @workflow.update(name="respond")
-    async def respond(self, command: Respond) -> CaseView:
+    async def respond(self, command: Respond) -> CaseSummary:
         return await self._handle("respond", command)
 
     @respond.validator
@@ -191,7 +196,7 @@ class ComplaintWorkflow:
         self._validate("respond", command)
 
     @workflow.update(name="request_stage2")
-    async def request_stage2(self, command: RequestStage2) -> CaseView:
+    async def request_stage2(self, command: RequestStage2) -> CaseSummary:
         return await self._handle("request_stage2", command)
 
     @request_stage2.validator
@@ -199,7 +204,7 @@ class ComplaintWorkflow:
         self._validate("request_stage2", command)
 
     @workflow.update(name="resident_input")
-    async def resident_input(self, command: ResidentInput) -> CaseView:
+    async def resident_input(self, command: ResidentInput) -> CaseSummary:
         return await self._handle("resident_input", command)
 
     @resident_input.validator
@@ -207,7 +212,7 @@ class ComplaintWorkflow:
         self._validate("resident_input", command)
 
     @workflow.update(name="withdraw")
-    async def withdraw(self, command: Withdraw) -> CaseView:
+    async def withdraw(self, command: Withdraw) -> CaseSummary:
         return await self._handle("withdraw", command)
 
     @withdraw.validator
@@ -215,7 +220,7 @@ class ComplaintWorkflow:
         self._validate("withdraw", command)
 
     @workflow.update(name="exclude")
-    async def exclude(self, command: Exclude) -> CaseView:
+    async def exclude(self, command: Exclude) -> CaseSummary:
         return await self._handle("exclude", command)
 
     @exclude.validator
@@ -223,7 +228,7 @@ class ComplaintWorkflow:
         self._validate("exclude", command)
 
     @workflow.update(name="close")
-    async def close(self, command: Close) -> CaseView:
+    async def close(self, command: Close) -> CaseSummary:
         return await self._handle("close", command)
 
     @close.validator
@@ -231,7 +236,7 @@ class ComplaintWorkflow:
         self._validate("close", command)
 
     @workflow.update(name="log_stage1")
-    async def log_stage1(self, command: LogStage1) -> CaseView:
+    async def log_stage1(self, command: LogStage1) -> CaseSummary:
         return await self._handle("log_stage1", command)
 
     @log_stage1.validator
@@ -300,17 +305,17 @@ class ComplaintWorkflow:
         except (ActionNotAllowed, ValueError) as err:
             raise ApplicationError(str(err), type=REJECTED, non_retryable=True) from None
 
-    async def _handle(self, action: str, command: Command) -> CaseView:
+    async def _handle(self, action: str, command: Command) -> CaseSummary:
         await workflow.wait_condition(lambda: self._calendar is not None and self._events != [])
         if command.command_id in self._done_commands:
-            return self._view()
+            return self._summary_view()
         self._validate(action, command)
         self._done_commands.add(command.command_id)
         self._transition(action, command, command.occurred_at or self._now())
         self._plan()
         self._changed = True
         await self._project()
-        return self._view()
+        return self._summary_view()
 
     async def _handle_signal(self, action: str, command: Command) -> None:
         try:
@@ -546,22 +551,24 @@ class ComplaintWorkflow:
         """Write the case and its new events to the read model (idempotent by reference + sequence)."""
         if self._projected_seq == len(self._events):
             return
-        view = self._view()
-        new_events = tuple(e for e in view.events if e.seq > self._projected_seq)
+        view = self._view(events=tuple(self._events[self._projected_seq :]))
         self._projected_seq = len(self._events)
         live = self._live_deadlines()
         next_deadline = min((deadlines.end_of_day(d.due) for d in live), default=None)
-        await workflow.execute_activity(
-            "project_case",
-            CaseProjection(
-                case=view.model_copy(update={"events": new_events}),
-                received_at=self._case.received_at,
-                next_deadline=next_deadline,
-                overdue=any(d.met is False for d in live),
-            ),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
+        projection = CaseProjection(
+            case=view,
+            received_at=self._case.received_at,
+            next_deadline=next_deadline,
+            overdue=any(d.met is False for d in live),
         )
+        if workflow.patched(LOCAL_PROJECTION):
+            await workflow.execute_local_activity(
+                "project_case", projection, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
+            )
+        else:
+            await workflow.execute_activity(
+                "project_case", projection, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY
+            )
 
     # ---- time and views -------------------------------------------------------------------------
 
@@ -581,7 +588,19 @@ class ComplaintWorkflow:
         due = f"; next: {nxt.name} due {nxt.due.isoformat()}" if nxt else ""
         return f"{self._case.reference} · {self._policy.id if self._policy else self._case.policy_id} · {self._state}{due}"
 
-    def _view(self) -> CaseView:
+    def _summary_view(self) -> CaseSummary:
+        return CaseSummary(
+            reference=self._case.reference,
+            state=self._state,
+            stage=self._stage,
+            deadlines=tuple(d.view() for d in self._deadlines.values()),
+            allowed_actions=tuple(allowed_actions(self._state, self._stage)),
+            late_stage2_request=self._late_stage2,
+            last_event=self._events[-1] if self._events else None,
+        )
+
+    def _view(self, events: tuple[EventView, ...] | None = None) -> CaseView:
+        """The whole case; `events` narrows the timeline (the projection sends only new events)."""
         return CaseView(
             reference=self._case.reference,
             landlord=self._case.landlord,
@@ -593,7 +612,7 @@ class ComplaintWorkflow:
             handler=self._case.handler,
             deadlines=tuple(d.view() for d in self._deadlines.values()),
             notices=tuple(self._notices),
-            events=tuple(self._events),
+            events=tuple(self._events) if events is None else events,
             allowed_actions=tuple(allowed_actions(self._state, self._stage)),
             late_stage2_request=self._late_stage2,
             rejected_signals=tuple(self._rejected_signals),

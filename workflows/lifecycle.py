@@ -126,24 +126,42 @@ def is_finished(state: str, stage: int) -> bool:
 ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)
 
 
+def _transition_table() -> dict[tuple[str, int], dict[str, str]]:
+    """Every (state, stage) → {allowed action: next state}, derived once from the declaration above.
+
+    Workflows consult it on every command, so it is computed at import rather than by building a
+    state machine per call; it is still the declaration that decides."""
+    table: dict[tuple[str, int], dict[str, str]] = {}
+    for state in ComplaintLifecycle.states:
+        for stage in (0, 1, 2):
+            moves: dict[str, str] = {}
+            for event in ComplaintLifecycle(state.id, stage).enabled_events():
+                machine = ComplaintLifecycle(state.id, stage)
+                machine.send(event.id)
+                moves[event.id] = str(machine.current_state_value)
+            table[(state.id, stage)] = moves
+    return table
+
+
+_TRANSITIONS = _transition_table()
+
+
 def allowed_actions(state: str, stage: int) -> list[str]:
     """The actions the lifecycle allows in `state`, in declaration order."""
-    machine = ComplaintLifecycle(state, stage)
-    return [event.id for event in machine.enabled_events()]
+    return list(_TRANSITIONS[(state, stage)])
 
 
 def next_state(state: str, stage: int, action: str) -> str:
     """The state `action` leads to from `state`; raises ActionNotAllowed if it is not allowed."""
-    machine = ComplaintLifecycle(state, stage)
     if action not in ACTIONS:
         raise ActionNotAllowed(f"unknown action {action!r}; actions are: {', '.join(ACTIONS)}")
-    if action not in allowed_actions(state, stage):
-        allowed = ", ".join(allowed_actions(state, stage)) or "none"
+    moves = _TRANSITIONS[(state, stage)]
+    if action not in moves:
+        allowed = ", ".join(moves) or "none"
         raise ActionNotAllowed(
             f"{action} is not allowed while the complaint is {describe(state)}; allowed now: {allowed}"
         )
-    machine.send(action)
-    return str(machine.current_state_value)
+    return moves[action]
 
 
 def describe(state: str) -> str:

@@ -1,0 +1,50 @@
+"""The benchmarks' stack: a real Temporal dev server, a scratch SQLite read model, and both workers."""
+
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from bench.floor import NoopWorkflow
+from models.tables import create_schema, make_engine
+from starter.binaries import binary_path
+from worker import build_worker, send_core_logs_to_python
+
+CASES = "bench-cases"
+FLOOR = "bench-floor"
+
+
+@dataclass
+class Stack:
+    client: Client
+    engine: Engine
+    db_file: Path
+
+
+@asynccontextmanager
+async def dev_stack(**worker_options) -> AsyncIterator[Stack]:
+    send_core_logs_to_python("ERROR")
+    with tempfile.TemporaryDirectory(prefix="complaints-bench-") as tmp:
+        db_file = Path(tmp) / "read.db"
+        engine = make_engine(f"sqlite:///{db_file}")
+        create_schema(engine)
+        env = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=binary_path("temporal"),
+            dev_server_log_level="error",
+        )
+        try:
+            async with build_worker(env.client, engine, CASES, **worker_options), Worker(
+                env.client, task_queue=FLOOR, workflows=[NoopWorkflow], **worker_options
+            ):
+                yield Stack(env.client, engine, db_file)
+        finally:
+            await env.shutdown()
+            engine.dispose()
