@@ -15,6 +15,7 @@ arithmetic and nothing else, so it is deterministic on replay and never loads `h
 
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -85,13 +86,16 @@ def bank_holidays(region: str, years: Iterable[int]) -> dict[date, str]:
     """The nation's bank holidays (weekend dates and their substitute days alike) with their names."""
     if region not in REGIONS:
         raise ValueError(f"region must be one of {', '.join(REGIONS)}, got {region!r}")
+    return dict(_bank_holidays(region, tuple(sorted(set(years)))))
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(region: str, years: tuple[int, ...]) -> tuple[tuple[date, str], ...]:
+    """Cached per process: every case of a landlord asks for the same years, and the list is fixed data."""
     import holidays
 
-    return dict(
-        holidays.country_holidays(
-            "GB", subdiv=region, years=list(years), observed=True, categories=holidays.PUBLIC
-        )
-    )
+    listed = holidays.country_holidays("GB", subdiv=region, years=list(years), observed=True, categories=holidays.PUBLIC)
+    return tuple(listed.items())
 
 
 def uk_calendar_snapshot(

@@ -8,6 +8,7 @@ workflow sleeps until the next notice on the policy's ladder is due. Any change 
 import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -50,6 +51,7 @@ with workflow.unsafe.imports_passed_through():
         next_state,
     )
 
+T = TypeVar("T")
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 CLOCK_TOLERANCE = timedelta(minutes=5)
@@ -58,6 +60,8 @@ STAGE2_LISTENING_MONTHS = 12
 """After a stage-1 response the case listens this long for a stage-2 request (Code 2.3's 12 months);
 a request later than the profile's window still reaches the case and is flagged, never lost."""
 REJECTED = "CommandRejected"
+QUICK_LOOKUPS_LOCAL = "policy-and-calendar-as-local-activities"
+"""Patch: loading the policy and the calendar became local activities (no server round trips at start)."""
 LOCAL_PROJECTION = "projection-as-local-activity"
 """Patch (docs/upgrades.md): the projection became a local activity, saving two server round trips per
 staff action. Cases started before it replay their recorded (normal) activities; remove the old branch
@@ -117,6 +121,7 @@ class ComplaintWorkflow:
         self._changed = False
         self._calendar_stale = False
         self._planned_at: datetime | None = None
+        self._quick_lookups_local = False
 
     # ---- the process -------------------------------------------------------------------------
 
@@ -124,12 +129,9 @@ class ComplaintWorkflow:
     async def run(self, case: CaseInput) -> CaseView:
         if case.clock_anchored_to_received:
             self._offset = case.received_at - workflow.now()
-        self._policy = await workflow.execute_activity(
-            "load_policy",
-            PolicyRequest(policy_id=case.policy_id, version=case.policy_version),
-            result_type=PolicyProfile,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
+        self._quick_lookups_local = workflow.patched(QUICK_LOOKUPS_LOCAL)
+        self._policy = await self._look_up(
+            "load_policy", PolicyRequest(policy_id=case.policy_id, version=case.policy_version), PolicyProfile
         )
         received_on = deadlines.local_date(case.received_at)
         await self._load_calendar(received_on.year)
@@ -533,19 +535,25 @@ class ComplaintWorkflow:
     async def _load_calendar(self, received_year: int) -> None:
         """The working-day calendar (bank holidays + closures) comes from an activity, so it is in history."""
         first_year = min(received_year, deadlines.local_date(self._now()).year)
-        snapshot = await workflow.execute_activity(
-            "load_calendar",
-            CalendarRequest(
-                landlord=self._case.landlord,
-                region=self._case.region,
-                first_year=first_year,
-                last_year=max(received_year, deadlines.local_date(self._now()).year) + 3,
-            ),
-            result_type=CalendarSnapshot,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=ACTIVITY_RETRY,
+        request = CalendarRequest(
+            landlord=self._case.landlord,
+            region=self._case.region,
+            first_year=first_year,
+            last_year=max(received_year, deadlines.local_date(self._now()).year) + 3,
         )
-        self._calendar = WorkingCalendar(snapshot)
+        self._calendar = WorkingCalendar(await self._look_up("load_calendar", request, CalendarSnapshot))
+
+    async def _look_up(self, activity: str, request: Any, result_type: type[T]) -> T:
+        """Policy and calendar reads: quick, so local activities once the patch is in (docs/upgrades.md)."""
+        if self._quick_lookups_local:
+            return await workflow.execute_local_activity(
+                activity, request, result_type=result_type,
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+            )
+        return await workflow.execute_activity(
+            activity, request, result_type=result_type,
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+        )
 
     async def _project(self) -> None:
         """Write the case and its new events to the read model (idempotent by reference + sequence)."""

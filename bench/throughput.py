@@ -1,0 +1,67 @@
+"""Benchmark 2: lifecycle throughput, full stage-1 cases per second (start, acknowledge, respond, close,
+with their activities) against no-op workflows per second, 100 concurrent each, on the same dev server.
+
+    .venv/bin/python -m bench.throughput [CONCURRENT]
+"""
+
+import asyncio
+import sys
+import time
+from datetime import datetime, timezone
+
+from bench.floor import NoopWorkflow
+from bench.stack import CASES, FLOOR, dev_stack
+from models.case import Acknowledge, CaseInput, Close, Respond
+from workflows.complaint import ComplaintWorkflow
+
+
+async def full_case(client, n: int, run: str) -> None:
+    reference = f"THR-2026-{n:06d}"
+    handle = await client.start_workflow(
+        ComplaintWorkflow.run,
+        CaseInput(reference=reference, landlord="bench", policy_id="code-2024", policy_version=1,
+                  received_at=datetime.now(timezone.utc)),
+        id=f"{reference}-{run}",
+        task_queue=CASES,
+    )
+    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a"))
+    await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r", outcome="upheld"))
+    await handle.execute_update(ComplaintWorkflow.close, Close(command_id="c"))
+    # A case closed at stage 1 keeps listening for a stage-2 request (decisions.md #8): done here.
+
+
+async def noop(client, n: int, run: str) -> None:
+    handle = await client.start_workflow(NoopWorkflow.run, id=f"noop-{n}-{run}", task_queue=FLOOR)
+    await handle.execute_update(NoopWorkflow.finish)
+    await handle.result()
+
+
+async def rate(job, client, concurrent: int, run: str) -> float:
+    started = time.perf_counter()
+    await asyncio.gather(*(job(client, n, run) for n in range(concurrent)))
+    return concurrent / (time.perf_counter() - started)
+
+
+async def measure(concurrent: int) -> dict:
+    async with dev_stack() as stack:
+        await rate(full_case, stack.client, 10, "warm")
+        await rate(noop, stack.client, 10, "warm")
+        cases, noops = [], []
+        for run in range(3):
+            cases.append(await rate(full_case, stack.client, concurrent, str(run)))
+            noops.append(await rate(noop, stack.client, concurrent, str(run)))
+    best_cases, best_noops = max(cases), max(noops)
+    return {"concurrent": concurrent, "cases_per_s": best_cases, "noops_per_s": best_noops,
+            "ratio": best_cases / best_noops}
+
+
+def report(r: dict) -> str:
+    return "\n".join([
+        "| concurrent | full stage-1 cases/s | no-op workflows/s | ratio |",
+        "|---|---|---|---|",
+        f"| {r['concurrent']} | {r['cases_per_s']:.1f} | {r['noops_per_s']:.1f} | {r['ratio']:.2f} |",
+    ])
+
+
+if __name__ == "__main__":
+    print(report(asyncio.run(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 100))))
