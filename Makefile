@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench
+.PHONY: run test bench faults
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -16,3 +16,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
+
+# Benchmarks: ratios measured side by side in one run (bench/README.md). About ten minutes.
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench.calendar
+	$(VENV)/bin/python -m bench.update_latency 300
+	$(VENV)/bin/python -m bench.throughput 100
+	$(VENV)/bin/python -m bench.simulation 100 300 649
+	$(VENV)/bin/python -m bench.memory 10000
+
+# Slow fault tests (kill -9, server restarts), outside the 15-minute suite.
+faults: $(STAMP)
+	$(VENV)/bin/pytest -m faults -p no:cacheprovider

@@ -1,0 +1,83 @@
+"""Benchmark 6: worker memory (RSS) with N open cases waiting on their deadline timers, dev server.
+
+The worker runs as its own process (`complaints worker`) so its RSS is measured alone.
+
+    .venv/bin/python -m bench.memory [N]
+"""
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from models.case import CaseInput
+from starter.binaries import binary_path
+from workflows.complaint import ComplaintWorkflow
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+async def measure(n: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="complaints-mem-") as tmp:
+        env = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter, dev_server_existing_path=binary_path("temporal"),
+            dev_server_log_level="error",
+        )
+        target = env.client.service_client.config.target_host
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).parent / "complaints"), "worker"],
+            env={**os.environ, "TEMPORAL_ADDRESS": target, "DATABASE_URL": f"sqlite:///{tmp}/read.db",
+                 "COMPLAINTS_TASK_QUEUE": "bench-memory"},
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            await asyncio.sleep(3)
+            idle = rss_mb(worker.pid)
+            received = datetime.now(timezone.utc)
+            started = time.perf_counter()
+            pending = set()
+            for i in range(n):
+                reference = f"MEM-2026-{i:06d}"
+                pending.add(asyncio.create_task(env.client.start_workflow(
+                    ComplaintWorkflow.run,
+                    CaseInput(reference=reference, landlord="bench", policy_id="code-2024", policy_version=1,
+                              received_at=received),
+                    id=reference, task_queue="bench-memory",
+                )))
+                if len(pending) >= 200:
+                    _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.gather(*pending)
+            # Wait until every case has run its first task (recorded, projected, timer set).
+            await asyncio.sleep(10)
+            loaded = rss_mb(worker.pid)
+            last = await env.client.count_workflows("WorkflowType = 'ComplaintWorkflow' AND ExecutionStatus = 'Running'")
+            return {"n": n, "idle_mb": idle, "loaded_mb": loaded, "start_seconds": time.perf_counter() - started,
+                    "open": last.count}
+        finally:
+            worker.terminate()
+            worker.wait(30)
+            await env.shutdown()
+
+
+def report(r: dict) -> str:
+    return "\n".join([
+        "| open cases | worker RSS idle (MB) | worker RSS with the cases (MB) | time to open them (s) |",
+        "|---|---|---|---|",
+        f"| {r['open']} | {r['idle_mb']:.0f} | {r['loaded_mb']:.0f} | {r['start_seconds']:.0f} |",
+    ])
+
+
+if __name__ == "__main__":
+    print(report(asyncio.run(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000))))
