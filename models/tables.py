@@ -112,6 +112,9 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
+    """Every table: the projection here and the case record (`models/record.py`)."""
+    import models.record  # noqa: F401  (registers the record's tables on SQLModel.metadata)
+
     SQLModel.metadata.create_all(engine)
 
 
