@@ -6,10 +6,11 @@ notices by their idempotency key, deadlines by (reference, name).
 """
 
 from datetime import date, datetime
+from pathlib import Path
 from uuid import uuid4
 
 from sqlalchemy import JSON, Column, DateTime, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Field, Session, SQLModel, create_engine
 
 
@@ -112,6 +113,9 @@ def make_engine(url: str) -> Engine:
     they run in WAL mode (readers never block the writer) with NORMAL sync, durable across app crashes."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
