@@ -12,17 +12,8 @@ from temporalio.client import Client
 from models.settings import Settings
 from models.tables import create_schema, make_engine
 from starter.binaries import binary_path
+from starter.search_attributes import SEARCH_ATTRIBUTES
 from worker import build_worker, connect
-
-SEARCH_ATTRIBUTES = {
-    "ComplaintStage": "Keyword",
-    "ComplaintState": "Keyword",
-    "Landlord": "Keyword",
-    "Handler": "Keyword",
-    "NextDeadline": "Datetime",
-    "Overdue": "Bool",
-}
-"""Registered at start so an engineer can filter cases in the Web UI (DESIGN.md, Inspecting)."""
 
 console = Console()
 
@@ -65,7 +56,7 @@ async def run_dev(port: int, ui_port: int, var: Path) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        async with build_worker(client, engine, settings.task_queue):
+        async with build_worker(client, engine, settings.task_queue, settings=settings):
             await stop.wait()
     finally:
         server.terminate()

@@ -13,6 +13,7 @@ from models.case import Acknowledge, CaseInput, Close, RequestStage2, Respond
 from models.tables import Case, CaseEvent, Notice, create_schema, make_engine
 from starter.binaries import binary_path
 from worker import build_worker
+from workflows import visibility
 from workflows.complaint import ComplaintWorkflow
 
 
@@ -59,6 +60,7 @@ async def test_full_case_on_the_dev_server_survives_a_worker_restart():
         env = await WorkflowEnvironment.start_local(
             data_converter=pydantic_data_converter,
             dev_server_existing_path=binary_path("temporal"),
+            search_attributes=visibility.KEYS,
             dev_server_extra_args=["--db-filename", str(Path(tmp) / "temporal.db")],
         )
         try:
