@@ -126,6 +126,8 @@ class AcknowledgementLetter(LetterBase):
     not_responsible_for: list[str] = []
     """Code 5.7: aspects of the complaint the landlord is not responsible for, and who is."""
     response_due: date | None = None
+    ombudsman: OmbudsmanContact | None = HOUSING_OMBUDSMAN
+    """Code 3.7: residents are told of their right to the Ombudsman; None leaves the details out."""
 
 
 class ExtensionLetter(LetterBase):
@@ -328,49 +330,58 @@ def _expected_outcome(decisions: list[Decision]) -> str:
     return "not_upheld" if upheld == 0 else "partly_upheld"
 
 
+def _cite(stage: int | None, stage1: str, stage2: str, item: str = "") -> str:
+    """The Code section for the letter's stage; both when the stage itself is missing."""
+    if stage is None:
+        return f"{stage1}{item} or {stage2}{item}"
+    return f"{stage1 if stage == 1 else stage2}{item}"
+
+
 def _response_missing(letter: ResponseLetter) -> list[str]:
-    if letter.stage is None:
-        confirm, address, outstanding = "6.9, 6.19", "6.7, 6.18", "6.6, 6.17"
-    else:
-        confirm, address, outstanding = ("6.9", "6.7", "6.6") if letter.stage == 1 else ("6.19", "6.18", "6.17")
+    stage = letter.stage
+
+    def confirm(item: str) -> str:
+        return _cite(stage, "6.9", "6.19", item)
+
+    address, outstanding = _cite(stage, "6.7", "6.18"), _cite(stage, "6.6", "6.17")
     missing = []
     if letter.stage is None:
-        missing.append(f"the complaint stage, 1 or 2 (Code {confirm}a)")
+        missing.append(f"the complaint stage, 1 or 2 (Code {confirm('a')})")
     points = letter.definition
     if not [point for point in points if not _blank(point)]:
-        missing.append(f"the complaint definition: each point of complaint as we understood it (Code {confirm}b)")
+        missing.append(f"the complaint definition: each point of complaint as we understood it (Code {confirm('b')})")
     decided = {decision.point: decision for decision in letter.decisions}
     for number, point in enumerate(points, start=1):
         decision = decided.get(number)
         if decision is None:
-            missing.append(f"a decision on point {number} {_quoted(point)} (Code {address}, {confirm}c)")
+            missing.append(f"a decision on point {number} {_quoted(point)} (Code {address}, {confirm('c')})")
         elif _blank(decision.reasons):
-            missing.append(f"the reasons for the decision on point {number} {_quoted(point)} (Code {address}, {confirm}d)")
+            missing.append(f"the reasons for the decision on point {number} {_quoted(point)} (Code {address}, {confirm('d')})")
     if letter.outcome is None:
-        missing.append(f"the decision on the complaint as a whole: upheld, partly upheld or not upheld (Code {confirm}c)")
+        missing.append(f"the decision on the complaint as a whole: upheld, partly upheld or not upheld (Code {confirm('c')})")
     elif points and len(decided) == len(points):
         expected = _expected_outcome(letter.decisions)
         if letter.outcome != expected:
             upheld = sum(decision.finding == "upheld" for decision in letter.decisions)
             missing.append(
                 f"a decision on the complaint as a whole that matches the decisions on its points: {upheld} of "
-                f"{len(points)} upheld is {OUTCOME_WORDS[expected]}, not {OUTCOME_WORDS[letter.outcome]} (Code {confirm}c)"
+                f"{len(points)} upheld is {OUTCOME_WORDS[expected]}, not {OUTCOME_WORDS[letter.outcome]} (Code {confirm('c')})"
             )
     upheld_points = [str(decision.point) for decision in letter.decisions if decision.finding == "upheld"]
     if upheld_points and not letter.remedies:
         missing.append(
-            f"a remedy to put things right for the upheld point(s) {', '.join(upheld_points)} (Code 7.1, {confirm}e)"
+            f"a remedy to put things right for the upheld point(s) {', '.join(upheld_points)} (Code 7.1, {confirm('e')})"
         )
     for number, remedy in enumerate(letter.remedies, start=1):
-        missing.extend(_remedy_missing(number, remedy, letter.landlord.remedies, confirm))
+        missing.extend(_remedy_missing(number, remedy, letter.landlord.remedies, confirm('e')))
     for number, action in enumerate(letter.outstanding_actions, start=1):
         label = f"outstanding action {number}" + ("" if _blank(action.description) else f" {_quoted(action.description)}")
         if _blank(action.description):
-            missing.append(f"what {label} is (Code {outstanding}, {confirm}f)")
+            missing.append(f"what {label} is (Code {outstanding}, {confirm('f')})")
         if _blank(action.owner):
-            missing.append(f"who is responsible for {label} (Code {outstanding}, {confirm}f)")
+            missing.append(f"who is responsible for {label} (Code {outstanding}, {confirm('f')})")
         if action.target_on is None:
-            missing.append(f"the target date of {label} (Code {outstanding}, {confirm}f)")
+            missing.append(f"the target date of {label} (Code {outstanding}, {confirm('f')})")
     if letter.stage == 1 and _blank(letter.stage2_how):
         missing.append("how to ask for stage 2 if the resident is not satisfied (Code 6.9g)")
     if letter.stage == 2 and letter.ombudsman is None:
@@ -385,16 +396,16 @@ def _remedy_missing(number: int, remedy: RemedyOffer, policy: Remedies, confirm:
     if remedy.kind == "compensation":
         missing = []
         if remedy.amount_pence == 0:
-            missing.append(f"the amount of the compensation in {label} (Code 7.3, {confirm}e)")
+            missing.append(f"the amount of the compensation in {label} (Code 7.3, {confirm})")
         if _blank(remedy.compensation_type):
             types = ", ".join(policy.compensation_types)
-            missing.append(f"the type of the compensation in {label}, one of: {types} (Code 7.3, {confirm}e)")
+            missing.append(f"the type of the compensation in {label}, one of: {types} (Code 7.3, {confirm})")
         return missing
     if _blank(remedy.description):
         what = "what the apology in" if remedy.kind == "apology" else "what will be done in"
-        return [f"{what} {label} (Code 7.3, {confirm}e)"]
+        return [f"{what} {label} (Code 7.3, {confirm})"]
     if remedy.kind == "action" and remedy.due_on is None:
-        return [f"by when {label} {_quoted(remedy.description)} will be done (Code 7.3, {confirm}e)"]
+        return [f"by when {label} {_quoted(remedy.description)} will be done (Code 7.3, {confirm})"]
     return []
 
 
