@@ -23,11 +23,13 @@ class Case(SQLModel, table=True):
         Index("ix_case_stage_deadline", "stage", "next_deadline", "reference"),
         Index("ix_case_state_deadline", "state", "next_deadline", "reference"),
         Index("ix_case_handler_deadline", "handler", "next_deadline", "reference"),
+        Index("ix_case_handler_stage_deadline", "handler", "stage", "next_deadline", "reference"),
         Index("ix_case_landlord_deadline", "landlord", "next_deadline", "reference"),
         Index("ix_case_overdue_deadline", "overdue", "next_deadline", "reference"),
     )
     """The case list's indexes (`models/case_list.py`): one per filter, each ending in the list's order
-    (next_deadline, reference), so a filtered page is an index seek with no sort at any page depth.
+    (next_deadline, reference), so a filtered page is an index seek with no sort at any page depth;
+    a handler's cases at one stage ("my stage-2 cases") have their own.
     They replace the single-column indexes on landlord, state, stage, handler and overdue."""
 
     reference: str = Field(primary_key=True)
