@@ -37,9 +37,11 @@ from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, Case
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.record import (
     Adjustment,
+    Attachment,
     Complaint,
     Definition,
     LearningPoint,
+    Letter,
     OutstandingAction,
     Remedy,
     Representative,
@@ -47,7 +49,7 @@ from models.record import (
     Restriction,
     ServiceRequest,
 )
-from models.tables import Case, CaseDeadline, ResidentNote
+from models.tables import Case, CaseDeadline, CaseEvent, Notice, ResidentNote
 from workflows.complaint import ComplaintWorkflow
 from workflows.deadlines import local_date
 from workflows.lifecycle import ActionNotAllowed, describe
@@ -510,10 +512,31 @@ async def act(
         _remove(engine, keys)
         letters.withdraw_letter(engine, command_id)
         raise
+    _settle_rows(engine, reference, parsed, summary)
     notice = _notice_letter(engine, complaint, profile, parsed, stage, summary, due_before, actor)
     if notice is not None:
         await asyncio.to_thread(letters.store_letter, engine, reference, command_id, notice)
     return summary
+
+
+def _settle_rows(engine: Engine, reference: str, form: Form, summary: CaseSummary) -> None:
+    """Mark a completed action done, and a reviewed adjustment or restriction reviewed, in the record."""
+    on = summary.last_event.at.date() if summary.last_event else local_date(datetime.now(timezone.utc))
+    with Session(engine) as session:
+        if isinstance(form, CompleteActionForm):
+            action = session.get(OutstandingAction, (reference, form.action_id))
+            if action is not None:
+                action.completed_on = local_date(summary.last_event.at) if summary.last_event else on
+                session.add(action)
+        if isinstance(form, ReviewForm):
+            for model in (Adjustment, Restriction):
+                reviewed = session.get(model, form.review_id)
+                if reviewed is not None and reviewed.reference == reference:
+                    reviewed.reviewed_on = on
+                    if form.next_review_on is not None:
+                        reviewed.review_on, reviewed.reviewed_on = form.next_review_on, None
+                    session.add(reviewed)
+        session.commit()
 
 
 def _decision_letter(
@@ -710,3 +733,87 @@ async def _send(client: Client, reference: str, action: str, command: Any) -> Ca
 
 def _finished(state: str, action: str) -> str:
     return f"{action} is not allowed: the complaint is {describe(state)} and its case has ended"
+
+
+# ---- reading the record -----------------------------------------------------------------------------
+
+
+class CaseRecord(BaseModel):
+    """Everything a complaints team holds on one case: the record and the process as projected."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    complaint: Complaint
+    resident: Resident | None
+    representative: Representative | None
+    case: Case | None
+    """None until the workflow's first projection lands (a second or so after filing)."""
+    deadlines: list[CaseDeadline]
+    events: list[CaseEvent]
+    definitions: list[Definition]
+    letters: list[Letter]
+    actions: list[OutstandingAction]
+    remedies: list[Remedy]
+    learning: list[LearningPoint]
+    notes: list[ResidentNote]
+    notices: list[Notice]
+    adjustments: list[Adjustment]
+    restrictions: list[Restriction]
+    attachments: list[Attachment]
+    linked: list[str]
+    """References of cases linked to this one (additional complaints started as new cases, Code 6.8)."""
+
+
+def case_record(engine: Engine, reference: str) -> CaseRecord:
+    """The whole record of a case, for `complaints show` and the case page; raises UnknownCase."""
+    with Session(engine) as session:
+        complaint = session.get(Complaint, reference)
+        if complaint is None:
+            raise UnknownCase(reference)
+
+        def rows(model, *order):
+            return list(session.exec(select(model).where(model.reference == reference).order_by(*order)).all())
+
+        events = rows(CaseEvent, CaseEvent.seq)
+        accepted = {e.details.get("definition_ref") for e in events} | {e.details.get("command_id") for e in events}
+        record = CaseRecord(
+            complaint=complaint,
+            resident=session.get(Resident, complaint.resident_id) if complaint.resident_id else None,
+            representative=session.get(Representative, complaint.representative_id)
+            if complaint.representative_id else None,
+            case=session.get(Case, reference),
+            deadlines=rows(CaseDeadline, CaseDeadline.due),
+            events=events,
+            definitions=[d for d in rows(Definition, Definition.recorded_at) if d.command_id in accepted],
+            letters=rows(Letter, Letter.issued_at),
+            actions=rows(OutstandingAction, OutstandingAction.target_on),
+            remedies=rows(Remedy, Remedy.id),
+            learning=rows(LearningPoint, LearningPoint.recorded_at),
+            notes=rows(ResidentNote, ResidentNote.at),
+            notices=rows(Notice, Notice.at),
+            adjustments=rows(Adjustment, Adjustment.review_on),
+            restrictions=rows(Restriction, Restriction.review_on),
+            attachments=rows(Attachment, Attachment.uploaded_at),
+            linked=list(session.exec(select(Complaint.reference).where(Complaint.linked_to == reference)).all()),
+        )
+        session.expunge_all()
+        return record
+
+
+def attach(engine: Engine, reference: str, filename: str, content_type: str, data: bytes, by: str) -> Attachment:
+    """Record a document's metadata with the case (Code 5.12: supporting documentation); the bytes go
+    to the landlord's document store, identified by their SHA-256."""
+    if not filename.strip() or len(filename) > 200:
+        raise CommandRejected("filename", "must be 1 to 200 characters")
+    with Session(engine) as session:
+        if session.get(Complaint, reference) is None:
+            raise UnknownCase(reference)
+        digest = hashlib.sha256(data).hexdigest()
+        row = Attachment(id=f"att-{digest[:16]}-{uuid4().hex[:6]}", reference=reference, filename=filename.strip(),
+                         content_type=content_type, size_bytes=len(data), sha256=digest,
+                         uploaded_at=datetime.now(timezone.utc), uploaded_by=by)
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+        session.expunge(row)
+        return row

@@ -1,0 +1,267 @@
+"""`complaints file | act | show | list`: casework from the command line, with the UI's validation.
+
+Every command goes through `starter/casework.py`, so a refusal here reads exactly as it does in the web
+UI: the field, the rule, exit code 2, and nothing written.
+"""
+
+import asyncio
+import json
+import sys
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import uuid4
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from models.settings import Settings
+
+out = Console(width=None if sys.stdout.isatty() else 200)
+"""Piped output is not squeezed to 80 columns, so references and dates stay whole for `grep`."""
+err = Console(stderr=True)
+
+
+def _engine():
+    from models.tables import create_schema, make_engine
+
+    engine = make_engine(Settings().database_url)
+    create_schema(engine)
+    return engine
+
+
+async def _client():
+    from worker import connect
+
+    return await connect(Settings())
+
+
+def _refuse(error: Exception) -> typer.Exit:
+    from starter.casework import CommandRejected
+
+    typer.echo(f"refused: {error}" if isinstance(error, CommandRejected) else str(error), err=True)
+    return typer.Exit(2)
+
+
+def file(
+    text: Annotated[str, typer.Option(help="The complaint in the resident's words.")],
+    channel: Annotated[str, typer.Option(help="phone, email, letter, web, in_person or via_representative.")],
+    name: Annotated[str | None, typer.Option(help="Resident's name; omit for an anonymous complaint.")] = None,
+    address: str = "",
+    phone: str = "",
+    email: str = "",
+    desired_outcome: Annotated[str, typer.Option(help="What the resident wants to happen.")] = "",
+    category: str | None = None,
+    issue_date: Annotated[str | None, typer.Option(help="When the issue happened (YYYY-MM-DD).")] = None,
+    policy: str = "code-2024",
+    region: str = "ENG",
+    handler: str | None = None,
+    representative: Annotated[str | None, typer.Option(help="Name of someone acting for the resident.")] = None,
+    consent: Annotated[bool, typer.Option(help="The resident's consent for the representative is on file.")] = False,
+    intake_id: Annotated[str | None, typer.Option(help="Repeat with the same id to retry safely.")] = None,
+) -> None:
+    """Record a new complaint and start its case; prints the reference."""
+    from starter.casework import CommandRejected, Intake, RepresentativeDetails, ResidentDetails, file_complaint
+
+    try:
+        intake = Intake.model_validate({
+            "intake_id": intake_id or f"cli-{uuid4().hex}", "policy": policy, "region": region, "channel": channel,
+            "resident": None if name is None else ResidentDetails(name=name, address=address, phone=phone, email=email),
+            "representative": None if representative is None else RepresentativeDetails(
+                name=representative, consent_given=consent),
+            "text": text, "desired_outcome": desired_outcome, "category": category, "issue_date": issue_date,
+            "handler": handler,
+        })
+    except ValueError as error:
+        raise _refuse(_first_problem(error)) from None
+
+    async def _file():
+        return await file_complaint(await _client(), _engine(), intake, Settings().task_queue)
+
+    try:
+        filed = asyncio.run(_file())
+    except CommandRejected as error:
+        raise _refuse(error) from None
+    typer.echo(filed.reference)
+    if filed.out_of_window:
+        err.print("flagged: the issue is older than the policy's window; decide with accept_outside_window or exclude")
+
+
+def _first_problem(error: ValueError) -> Exception:
+    from starter.casework import CommandRejected
+
+    errors = getattr(error, "errors", None)
+    if errors is None:
+        return CommandRejected(None, str(error))
+    first = errors(include_url=False)[0]
+    return CommandRejected(".".join(str(p) for p in first["loc"]) or None, first["msg"].removeprefix("Value error, "))
+
+
+def _form(pairs: list[str]) -> dict[str, Any]:
+    """KEY=VALUE pairs; a value that reads as JSON (a number, true/false, a list or object) is taken as
+    such, and a key given more than once collects a list (points=... points=...)."""
+    from starter.casework import CommandRejected
+
+    form: dict[str, Any] = {}
+    for pair in pairs:
+        key, separator, raw = pair.partition("=")
+        if not separator or not key:
+            raise CommandRejected(None, f"{pair!r}: give fields as KEY=VALUE")
+        try:
+            value = json.loads(raw)
+            if isinstance(value, str):
+                value = raw
+        except json.JSONDecodeError:
+            value = raw
+        if key in form:
+            form[key] = [*form[key], value] if isinstance(form[key], list) else [form[key], value]
+        else:
+            form[key] = [value] if key == "points" and not isinstance(value, list) else value
+    return form
+
+
+def act_command(
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. CMP-2026-000123.")],
+    action: Annotated[str, typer.Argument(help="acknowledge, extend, respond, request_stage2, ...")],
+    fields: Annotated[list[str] | None, typer.Argument(help="The action's fields as KEY=VALUE.")] = None,
+    user: Annotated[str, typer.Option("--as", help="Who is acting (recorded on the event).")] = "cli",
+    role: Annotated[str, typer.Option(help="Their role: handler, complaints_manager, stage2_reviewer.")] = "handler",
+    command_id: Annotated[str | None, typer.Option(help="Repeat with the same id to retry safely.")] = None,
+) -> None:
+    """Take an action on a case, validated exactly as in the web UI."""
+    from starter.casework import Actor, CommandRejected, UnknownCase, act
+
+    try:
+        actor = Actor(username=user, role=role)
+    except ValueError as error:
+        raise _refuse(_first_problem(error)) from None
+
+    async def _act():
+        form = _form(fields or [])
+        return await act(await _client(), _engine(), reference, action, form, actor,
+                         command_id or f"cli-{uuid4().hex}", Settings().task_queue)
+
+    try:
+        summary = asyncio.run(_act())
+    except (CommandRejected, UnknownCase) as error:
+        raise _refuse(error) from None
+    typer.echo(f"{summary.reference}: {summary.state} (stage {summary.stage}); "
+               f"allowed now: {', '.join(summary.allowed_actions) or 'nothing'}")
+
+
+def show(
+    reference: Annotated[str, typer.Argument(help="Case reference.")],
+    as_json: Annotated[bool, typer.Option("--json", help="The whole record as JSON, for machines.")] = False,
+) -> None:
+    """Print the whole record and timeline of a case."""
+    from starter.casework import UnknownCase, case_record
+
+    try:
+        record = case_record(_engine(), reference)
+    except UnknownCase as error:
+        raise _refuse(error) from None
+    if as_json:
+        typer.echo(json.dumps(_jsonable(record), indent=2, default=_default))
+        return
+    complaint, case = record.complaint, record.case
+    summary = Table(show_header=False, title=f"Complaint {complaint.reference}", title_justify="left")
+    for label, value in [
+        ("Resident", record.resident.name if record.resident else "anonymous"),
+        ("Representative", record.representative.name if record.representative else "-"),
+        ("Received", f"{complaint.received_at:%Y-%m-%d %H:%M} by {complaint.channel}"),
+        ("Policy", f"{complaint.policy_id} v{complaint.policy_version} ({complaint.region})"),
+        ("State", f"{case.state} (stage {case.stage})" if case else "starting"),
+        ("Handler", (case.handler if case else None) or "-"),
+        ("Complaint", complaint.text),
+        ("Outcome sought", complaint.desired_outcome or "-"),
+        ("Outside window", "yes: decision needed" if complaint.out_of_window else "no"),
+        ("Linked cases", ", ".join(record.linked) or (f"linked to {complaint.linked_to}" if complaint.linked_to else "-")),
+    ]:
+        summary.add_row(label, value)
+    out.print(summary)
+    _table("Definition", ["stage", "points"], [[d.stage, "\n".join(map(str, d.points))] for d in record.definitions])
+    _table("Deadlines", ["name", "due", "met on", "met"],
+           [[d.name, d.due, d.met_on or "", {True: "yes", False: "no", None: "open"}[d.met]] for d in record.deadlines])
+    _table("Timeline", ["#", "at", "event", "stage", "details"],
+           [[e.seq, f"{e.at:%Y-%m-%d %H:%M}", e.type, e.stage,
+             ", ".join(f"{k}={v}" for k, v in e.details.items() if k != "command_id")] for e in record.events])
+    _table("Letters", ["kind", "stage", "issued"], [[l.kind, l.stage, f"{l.issued_at:%Y-%m-%d}"] for l in record.letters])
+    _table("Outstanding actions", ["id", "action", "owner", "target", "done"],
+           [[a.action_id, a.description, a.owner, a.target_on, a.completed_on or ""] for a in record.actions])
+    _table("Remedies", ["kind", "description", "amount"],
+           [[r.kind, r.description, f"£{r.amount_pence / 100:.2f}" if r.amount_pence else ""] for r in record.remedies])
+    _table("Notices", ["kind", "deadline", "at", "status"],
+           [[n.kind, n.deadline, f"{n.at:%Y-%m-%d %H:%M}", n.status] for n in record.notices])
+
+
+def _table(title: str, columns: list[str], rows: list[list]) -> None:
+    if not rows:
+        return
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(cell) for cell in row))
+    out.print(table)
+
+
+def _jsonable(record) -> dict:
+    data: dict[str, Any] = {}
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if isinstance(value, list):
+            data[name] = [item.model_dump(exclude={"pdf", "html"}) if hasattr(item, "model_dump") else item
+                          for item in value]
+        else:
+            data[name] = value.model_dump() if hasattr(value, "model_dump") else value
+    return data
+
+
+def _default(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    raise TypeError(f"cannot show {type(value).__name__}")
+
+
+def list_command(
+    stage: int | None = None,
+    state: str | None = None,
+    handler: str | None = None,
+    landlord: str | None = None,
+    overdue: Annotated[bool | None, typer.Option("--overdue/--not-overdue")] = None,
+    due_from: str | None = None,
+    due_to: str | None = None,
+    page_size: int = 50,
+    page: Annotated[str | None, typer.Option(help="The page token printed after the previous page.")] = None,
+) -> None:
+    """List cases in next-deadline order, filtered like the web UI's case list."""
+    from sqlmodel import Session
+
+    from models.case_list import CaseListFilter, list_cases
+
+    try:
+        filters = CaseListFilter.model_validate({
+            "stage": stage, "state": state, "handler": handler, "landlord": landlord, "overdue": overdue,
+            "due_from": due_from, "due_to": due_to,
+        })
+        with Session(_engine()) as session:
+            result = list_cases(session, filters, page_size, page)
+    except ValueError as error:
+        raise _refuse(_first_problem(error)) from None
+    _table("Cases", ["reference", "landlord", "stage", "state", "handler", "next deadline", "overdue"],
+           [[r.reference, r.landlord, r.stage, r.state, r.handler or "-",
+             f"{r.next_deadline:%Y-%m-%d}" if r.next_deadline else "-", "yes" if r.overdue else ""]
+            for r in result.rows])
+    if not result.rows:
+        err.print("no cases match")
+    if result.next_page:
+        err.print(f"more: --page {result.next_page}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("file")(file)
+    app.command("act")(act_command)
+    app.command("show")(show)
+    app.command("list")(list_command)
