@@ -10,7 +10,9 @@ from uuid import uuid4
 import pytest
 from sqlmodel import Session, select
 
-from models.record import Complaint, Definition, Letter, OutstandingAction, Remedy, Resident, ServiceRequest
+from models.record import (
+    Complaint, Definition, Letter, OutstandingAction, Remedy, Resident, Restriction, ServiceRequest,
+)
 from models.tables import Case, CaseDeadline
 from starter.casework import (
     Actor,
@@ -216,3 +218,21 @@ async def test_a_converted_service_request_starts_the_clock_at_conversion(casewo
     received = complaint.received_at
     assert (received if received.tzinfo else received.replace(tzinfo=timezone.utc)) == converted_at
     assert complaint.service_request_id == request_id
+
+
+async def test_a_restriction_limits_contact_but_never_the_complaint_process(casework):
+    reference = await casework.file()
+    await casework.act(reference, "acknowledge", points=["Boiler"])
+    review_on = date.today() + timedelta(days=90)
+    summary = await casework.act(reference, "record_restriction", reasons="Abusive calls to staff on 3 occasions",
+                                 scope="Contact by email only", review_on=review_on.isoformat())
+    restriction = casework.rows(Restriction, reference)[0]
+    assert (restriction.scope, restriction.review_on, restriction.decided_by) == ("Contact by email only", review_on, "alice")
+    assert {d.name: d.due for d in summary.deadlines}[f"review.{restriction.id}"] == review_on
+    await casework.act(reference, "resident_input", note="Still waiting for the engineer")
+    await casework.act(reference, "respond", outcome="not_upheld",
+                       decisions=[{"point": 1, "upheld": False, "reasons": "The boiler was serviced on time"}])
+    assert (await casework.act(reference, "request_stage2")).state == "stage2_requested"
+    reviewed = await casework.act(reference, "record_review", review_id=restriction.id)
+    assert "record_review" not in reviewed.allowed_actions
+    assert casework.rows(Restriction, reference)[0].reviewed_on is not None
