@@ -27,6 +27,9 @@ class Payload(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+OUTSIDE_WINDOW = "outside_window"
+
+
 class CaseInput(Payload):
     """What a ComplaintWorkflow starts from: references, dates, the pinned policy and flags."""
 
@@ -38,6 +41,7 @@ class CaseInput(Payload):
     received_at: AwareDatetime
     category: str | None = Field(default=None, max_length=64)
     flags: tuple[str, ...] = ()
+    """`outside_window`: the issue is older than the profile's window; a decision is needed (Code 2.3)."""
     handler: str | None = Field(default=None, max_length=64)
     informal: bool | None = None
     """Start in the profile's informal pre-stage; None follows the profile (THA triages every complaint)."""
@@ -55,10 +59,19 @@ class Command(Payload):
     command_id: str = Field(min_length=1, max_length=100)
     occurred_at: AwareDatetime | None = None
     actor: str | None = Field(default=None, max_length=64)
+    on_behalf_of: str | None = Field(default=None, max_length=100)
+    """A representative acting for the resident (their reference); only with recorded consent."""
+
+
+RowRef = Annotated[str, Field(min_length=1, max_length=100)]
+"""A key of a case-record row (a definition, a letter) written before the command was sent."""
+ItemId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+"""A short id of an outstanding action or a review, unique within the case; used in deadline names."""
 
 
 class Acknowledge(Command):
-    pass
+    definition_ref: RowRef | None = None
+    """The complaint definition recorded with the acknowledgement (Code 5.6: required at each stage)."""
 
 
 class Extend(Command):
@@ -68,8 +81,17 @@ class Extend(Command):
     ombudsman_details_given: bool = True
 
 
+class PromisedAction(Payload):
+    """An action promised in a response, tracked to its target date (Code 6.6)."""
+
+    action_id: ItemId
+    target_on: date
+
+
 class Respond(Command):
     outcome: Outcome
+    actions: tuple[PromisedAction, ...] = ()
+    letter_ref: RowRef | None = None
 
 
 class RequestStage2(Command):
@@ -98,6 +120,49 @@ class LogStage1(Command):
     pass
 
 
+class Assign(Command):
+    """Give the case to a handler; at stage 2, to the reviewer (never the stage-1 handler, Code 6.13)."""
+
+    handler: str = Field(min_length=1, max_length=64)
+
+
+class AddComplaint(Command):
+    """A related additional complaint raised before the response joins this case (Code 6.8)."""
+
+    definition_ref: RowRef
+
+
+class CompleteAction(Command):
+    action_id: ItemId
+
+
+class ScheduleReview(Command):
+    """A reasonable adjustment or an unacceptable-behaviour restriction gets a review date (Code 5.14)."""
+
+    review_id: ItemId
+    kind: Literal["adjustment", "restriction"]
+    review_on: date
+
+
+class RecordReview(Command):
+    review_id: ItemId
+    next_review_on: date | None = None
+
+
+class RecordConsent(Command):
+    """The resident's consent for a representative to act for them (Code 1.x, 5.x), or its withdrawal."""
+
+    representative_ref: RowRef
+    given: bool = True
+
+
+class AcceptOutsideWindow(Command):
+    """Accept a complaint about an issue older than the policy's window, on a ground it names (Code 2.3)."""
+
+    exception: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=200)
+
+
 class CalendarChanged(Payload):
     reason: str = Field(default="", max_length=200)
 
@@ -112,6 +177,13 @@ COMMANDS: dict[str, type[Command]] = {
     "withdraw": Withdraw,
     "exclude": Exclude,
     "resident_input": ResidentInput,
+    "assign": Assign,
+    "add_complaint": AddComplaint,
+    "complete_action": CompleteAction,
+    "schedule_review": ScheduleReview,
+    "record_review": RecordReview,
+    "record_consent": RecordConsent,
+    "accept_outside_window": AcceptOutsideWindow,
 }
 """Every lifecycle action and its payload type; the Update of the same name takes it."""
 
@@ -157,6 +229,8 @@ class CaseView(Payload):
     handler: str | None
     deadlines: tuple[DeadlineView, ...]
     notices: tuple[NoticeView, ...]
+    stage1_handlers: tuple[str, ...] = ()
+    """Everyone who handled stage 1 (assigned or responded): none of them may review stage 2."""
     events: tuple[EventView, ...]
     allowed_actions: tuple[str, ...]
     late_stage2_request: bool = False

@@ -13,6 +13,8 @@ nested models).
 import os
 import re
 import tomllib
+from calendar import monthrange
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -114,6 +116,14 @@ class ComplaintWindow(Rule):
     @classmethod
     def _exceptions_are_tags(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return _tags(values)
+
+    def is_outside(self, issue_date: date, received_on: date) -> bool:
+        """Whether an issue from `issue_date` is older than the window when complained of on `received_on`
+        (Code 2.3 counts 12 months from the issue occurring or the resident becoming aware of it)."""
+        months = received_on.year * 12 + received_on.month - 1 - self.months
+        year, month = divmod(months, 12)
+        earliest = date(year, month + 1, min(received_on.day, monthrange(year, month + 1)[1]))
+        return issue_date < earliest
 
 
 class OmbudsmanAccess(Rule):

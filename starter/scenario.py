@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from models.case import AwareDatetime, Outcome, Region
+from models.case import AwareDatetime, ItemId, Outcome, PromisedAction, Region
 from models.policy import PolicyError, load_profile
 
 StepAction = Literal[
@@ -19,12 +19,25 @@ StepAction = Literal[
     "exclude",
     "close",
     "log_stage1",
+    "assign",
+    "add_complaint",
+    "complete_action",
+    "schedule_review",
+    "record_review",
+    "record_consent",
+    "accept_outside_window",
 ]
 
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "extend": ("working_days", "reason"),
     "respond": ("outcome",),
     "exclude": ("reason",),
+    "assign": ("handler",),
+    "complete_action": ("action_id",),
+    "schedule_review": ("review_id", "kind", "review_on"),
+    "record_review": ("review_id",),
+    "record_consent": ("representative_ref",),
+    "accept_outside_window": ("exception", "reason"),
 }
 
 
@@ -39,6 +52,20 @@ class Step(BaseModel):
     note: str | None = Field(default=None, max_length=5000)
     ground: str | None = None
     agreed_with_resident: bool = True
+    actor: str | None = Field(default=None, max_length=64)
+    on_behalf_of: str | None = Field(default=None, max_length=100)
+    handler: str | None = Field(default=None, min_length=1, max_length=64)
+    actions: list[PromisedAction] = []
+    action_id: ItemId | None = None
+    review_id: ItemId | None = None
+    kind: Literal["adjustment", "restriction"] | None = None
+    review_on: date | None = None
+    next_review_on: date | None = None
+    representative_ref: str | None = Field(default=None, min_length=1, max_length=100)
+    given: bool = True
+    exception: str | None = Field(default=None, min_length=1, max_length=64)
+    definition: bool = True
+    """acknowledge / add_complaint: whether a complaint definition is recorded (false shows Code 5.6's refusal)."""
 
     @model_validator(mode="after")
     def _fields_for_action(self) -> "Step":
@@ -57,6 +84,8 @@ class Scenario(BaseModel):
     overrides: list[date] = []
     """Dates made working days again (e.g. a bank holiday the landlord works)."""
     received: AwareDatetime
+    issue_date: date | None = None
+    """When the matter complained about happened; older than the profile's window flags the case (Code 2.3)."""
     informal: bool | None = None
     """Start in the profile's informal pre-stage; omitted = the profile's default."""
     steps: list[Step] = []

@@ -20,13 +20,14 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from models.case import COMMANDS, CaseInput, CaseView
-from models.policy import load_profile
+from models.case import COMMANDS, OUTSIDE_WINDOW, CaseInput, CaseView
+from models.policy import PolicyProfile, load_profile
 from models.tables import ResidentNote, add_closures, create_schema, make_engine
 from starter.binaries import binary_path
 from starter.scenario import Scenario, Step
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
+from workflows.deadlines import local_date
 from workflows.lifecycle import ActionNotAllowed, next_state
 
 TASK_QUEUE = "complaints-simulation"
@@ -66,6 +67,7 @@ class Simulator:
                 region=scenario.region,
                 received_at=scenario.received,
                 informal=scenario.informal,
+                flags=_flags(scenario, profile),
                 clock_anchored_to_received=True,
             ),
             id=reference,
@@ -130,15 +132,23 @@ async def _clock_offset(handle: WorkflowHandle) -> timedelta:
     raise RuntimeError(f"case {handle.id} did not start within 30 s; see the worker log")
 
 
+def _flags(scenario: Scenario, profile: PolicyProfile) -> tuple[str, ...]:
+    received_on = local_date(scenario.received)
+    if scenario.issue_date is not None and profile.complaint_window.is_outside(scenario.issue_date, received_on):
+        return (OUTSIDE_WINDOW,)
+    return ()
+
+
 def _command(engine: Engine, reference: str, number: int, step: Step):
-    fields = step.model_dump(exclude={"at", "action", "note"}, exclude_none=True)
+    fields = step.model_dump(exclude={"at", "action", "note", "definition"}, exclude_none=True)
     allowed = COMMANDS[step.action].model_fields
     payload = {name: value for name, value in fields.items() if name in allowed}
+    command_id = f"{reference}-step-{number}"
     if step.action == "resident_input" and step.note is not None:
         payload["note_ref"] = ResidentNote.store(engine, reference, step.note, step.at)
-    return COMMANDS[step.action](
-        command_id=f"{reference}-step-{number}", occurred_at=step.at, **payload
-    )
+    if step.action in ("acknowledge", "add_complaint") and step.definition:
+        payload["definition_ref"] = f"{command_id}-definition"
+    return COMMANDS[step.action](command_id=command_id, occurred_at=step.at, **payload)
 
 
 async def _finished_case_error(handle: WorkflowHandle, step: Step) -> str:

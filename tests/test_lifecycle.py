@@ -2,21 +2,29 @@
 
 import pytest
 
-from workflows.lifecycle import ACTIONS, ActionNotAllowed, allowed_actions, is_finished, next_state
+from workflows.lifecycle import ACTIONS, ActionNotAllowed, Conditions, allowed_actions, is_finished, next_state
 
+RECORD = ["assign", "schedule_review", "record_consent"]
+"""Actions open in every live state: (re)assigning, reviews of adjustments/restrictions, a representative's consent."""
 ALLOWED = {
-    ("pre_stage", 0): ["log_stage1", "acknowledge", "close", "withdraw", "exclude", "resident_input"],
-    ("received", 1): ["acknowledge", "withdraw", "exclude", "resident_input"],
-    ("stage1_acknowledged", 1): ["extend", "respond", "withdraw", "exclude", "resident_input"],
-    ("stage1_extended", 1): ["extend", "respond", "withdraw", "exclude", "resident_input"],
-    ("stage1_responded", 1): ["request_stage2", "close", "withdraw", "resident_input"],
-    ("stage2_requested", 2): ["acknowledge", "withdraw", "exclude", "resident_input"],
-    ("stage2_acknowledged", 2): ["extend", "respond", "withdraw", "exclude", "resident_input"],
-    ("stage2_extended", 2): ["extend", "respond", "withdraw", "exclude", "resident_input"],
-    ("stage2_responded", 2): ["close", "withdraw", "resident_input"],
-    ("closed", 1): ["request_stage2", "resident_input"],
-    ("closed", 2): ["resident_input"],
-    ("closed", 0): ["resident_input"],
+    ("pre_stage", 0): ["log_stage1", "acknowledge", "close", "withdraw", "exclude", "resident_input", *RECORD],
+    ("received", 1): ["acknowledge", "withdraw", "exclude", "resident_input", "assign", "add_complaint",
+                      "schedule_review", "record_consent"],
+    ("stage1_acknowledged", 1): ["extend", "respond", "withdraw", "exclude", "resident_input", "assign",
+                                 "add_complaint", "schedule_review", "record_consent"],
+    ("stage1_extended", 1): ["extend", "respond", "withdraw", "exclude", "resident_input", "assign",
+                             "add_complaint", "schedule_review", "record_consent"],
+    ("stage1_responded", 1): ["request_stage2", "close", "withdraw", "resident_input", *RECORD],
+    ("stage2_requested", 2): ["acknowledge", "withdraw", "exclude", "resident_input", "assign", "add_complaint",
+                              "schedule_review", "record_consent"],
+    ("stage2_acknowledged", 2): ["extend", "respond", "withdraw", "exclude", "resident_input", "assign",
+                                 "add_complaint", "schedule_review", "record_consent"],
+    ("stage2_extended", 2): ["extend", "respond", "withdraw", "exclude", "resident_input", "assign",
+                             "add_complaint", "schedule_review", "record_consent"],
+    ("stage2_responded", 2): ["close", "withdraw", "resident_input", "schedule_review", "record_consent"],
+    ("closed", 1): ["request_stage2", "resident_input", "schedule_review", "record_consent"],
+    ("closed", 2): ["resident_input", "schedule_review", "record_consent"],
+    ("closed", 0): ["resident_input", "schedule_review", "record_consent"],
     ("withdrawn", 1): [],
     ("excluded", 2): [],
 }
@@ -30,7 +38,8 @@ def test_allowed_actions_per_state(state, stage):
 def test_every_action_is_a_lifecycle_event():
     assert set(ACTIONS) == {
         "log_stage1", "acknowledge", "extend", "respond", "request_stage2", "close", "withdraw", "exclude",
-        "resident_input",
+        "resident_input", "accept_outside_window", "assign", "add_complaint", "complete_action",
+        "schedule_review", "record_review", "record_consent",
     }
 
 
@@ -54,7 +63,8 @@ def test_refusal_names_the_state_and_what_is_allowed():
     with pytest.raises(ActionNotAllowed) as raised:
         next_state("stage2_responded", 2, "extend")
     assert str(raised.value) == (
-        "extend is not allowed while the complaint is Stage 2 responded; allowed now: close, withdraw, resident_input"
+        "extend is not allowed while the complaint is Stage 2 responded; allowed now: close, withdraw, "
+        "resident_input, schedule_review, record_consent"
     )
     with pytest.raises(ActionNotAllowed, match="unknown action 'fly'"):
         next_state("received", 1, "fly")
@@ -64,3 +74,35 @@ def test_a_case_is_finished_only_when_nothing_but_notes_can_happen():
     assert is_finished("withdrawn", 1) and is_finished("closed", 2) and is_finished("closed", 0)
     assert not is_finished("closed", 1)
     assert not is_finished("stage2_responded", 2)
+
+
+def test_a_complaint_outside_the_window_needs_a_decision_before_it_is_acknowledged():
+    pending = Conditions(window_decision_pending=True)
+    assert "acknowledge" not in allowed_actions("received", 1, pending)
+    assert "accept_outside_window" in allowed_actions("received", 1, pending)
+    assert "accept_outside_window" not in allowed_actions("received", 1)
+    with pytest.raises(ActionNotAllowed, match="older than the policy's window: decide first"):
+        next_state("received", 1, "acknowledge", pending)
+    assert "exclude" in allowed_actions("received", 1, pending)
+
+
+def test_a_case_with_outstanding_actions_cannot_close_until_they_are_done():
+    outstanding = Conditions(actions_outstanding=True)
+    for state, stage in (("stage1_responded", 1), ("stage2_responded", 2)):
+        assert "close" not in allowed_actions(state, stage, outstanding)
+        assert "complete_action" in allowed_actions(state, stage, outstanding)
+        with pytest.raises(ActionNotAllowed, match="still outstanding"):
+            next_state(state, stage, "close", outstanding)
+    assert "complete_action" not in allowed_actions("stage1_responded", 1)
+
+
+def test_reviews_are_recorded_only_when_one_is_scheduled():
+    assert "record_review" not in allowed_actions("stage1_acknowledged", 1)
+    assert "record_review" in allowed_actions("stage1_acknowledged", 1, Conditions(reviews_scheduled=True))
+    assert "record_review" in allowed_actions("closed", 2, Conditions(reviews_scheduled=True))
+
+
+def test_additional_complaints_join_only_before_the_response():
+    assert "add_complaint" in allowed_actions("stage1_extended", 1)
+    assert "add_complaint" not in allowed_actions("stage1_responded", 1)
+    assert "add_complaint" not in allowed_actions("stage2_responded", 2)

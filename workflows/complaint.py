@@ -17,7 +17,11 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from models.calendar import CalendarSnapshot, WorkingCalendar
     from models.case import (
+        OUTSIDE_WINDOW,
+        AcceptOutsideWindow,
         Acknowledge,
+        AddComplaint,
+        Assign,
         CalendarChanged,
         CalendarRequest,
         CaseInput,
@@ -26,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         CaseView,
         Close,
         Command,
+        CompleteAction,
         DeadlineView,
         EventView,
         Exclude,
@@ -34,9 +39,12 @@ with workflow.unsafe.imports_passed_through():
         NoticeDelivery,
         NoticeView,
         PolicyRequest,
+        RecordConsent,
+        RecordReview,
         RequestStage2,
         ResidentInput,
         Respond,
+        ScheduleReview,
         Withdraw,
     )
     from models.policy import PolicyProfile
@@ -46,6 +54,7 @@ with workflow.unsafe.imports_passed_through():
         FINISHED_STATES,
         STAGE_OF_STATE,
         ActionNotAllowed,
+        Conditions,
         allowed_actions,
         is_finished,
         next_state,
@@ -66,6 +75,10 @@ LOCAL_PROJECTION = "projection-as-local-activity"
 """Patch (docs/upgrades.md): the projection became a local activity, saving two server round trips per
 staff action. Cases started before it replay their recorded (normal) activities; remove the old branch
 once no such case is open."""
+FULL_RECORD = "full-case-record"
+"""Patch: the full-record rules (a definition with each acknowledgement, stage-2 independence, consent for
+representatives, ...). Cases opened before it keep the rules they were opened under, so replaying their
+histories accepts exactly what was accepted then."""
 
 
 @dataclass
@@ -122,6 +135,11 @@ class ComplaintWorkflow:
         self._calendar_stale = False
         self._planned_at: datetime | None = None
         self._quick_lookups_local = False
+        self._full_record = True
+        self._handler = case.handler
+        self._stage1_handlers: list[str] = [case.handler] if case.handler else []
+        self._window_accepted = False
+        self._consents: dict[str, bool] = {}
 
     # ---- the process -------------------------------------------------------------------------
 
@@ -130,6 +148,7 @@ class ComplaintWorkflow:
         if case.clock_anchored_to_received:
             self._offset = case.received_at - workflow.now()
         self._quick_lookups_local = workflow.patched(QUICK_LOOKUPS_LOCAL)
+        self._full_record = workflow.patched(FULL_RECORD)
         self._policy = await self._look_up(
             "load_policy", PolicyRequest(policy_id=case.policy_id, version=case.policy_version), PolicyProfile
         )
@@ -245,6 +264,62 @@ class ComplaintWorkflow:
     def _validate_log_stage1(self, command: LogStage1) -> None:
         self._validate("log_stage1", command)
 
+    @workflow.update(name="assign")
+    async def assign(self, command: Assign) -> CaseSummary:
+        return await self._handle("assign", command)
+
+    @assign.validator
+    def _validate_assign(self, command: Assign) -> None:
+        self._validate("assign", command)
+
+    @workflow.update(name="add_complaint")
+    async def add_complaint(self, command: AddComplaint) -> CaseSummary:
+        return await self._handle("add_complaint", command)
+
+    @add_complaint.validator
+    def _validate_add_complaint(self, command: AddComplaint) -> None:
+        self._validate("add_complaint", command)
+
+    @workflow.update(name="complete_action")
+    async def complete_action(self, command: CompleteAction) -> CaseSummary:
+        return await self._handle("complete_action", command)
+
+    @complete_action.validator
+    def _validate_complete_action(self, command: CompleteAction) -> None:
+        self._validate("complete_action", command)
+
+    @workflow.update(name="schedule_review")
+    async def schedule_review(self, command: ScheduleReview) -> CaseSummary:
+        return await self._handle("schedule_review", command)
+
+    @schedule_review.validator
+    def _validate_schedule_review(self, command: ScheduleReview) -> None:
+        self._validate("schedule_review", command)
+
+    @workflow.update(name="record_review")
+    async def record_review(self, command: RecordReview) -> CaseSummary:
+        return await self._handle("record_review", command)
+
+    @record_review.validator
+    def _validate_record_review(self, command: RecordReview) -> None:
+        self._validate("record_review", command)
+
+    @workflow.update(name="record_consent")
+    async def record_consent(self, command: RecordConsent) -> CaseSummary:
+        return await self._handle("record_consent", command)
+
+    @record_consent.validator
+    def _validate_record_consent(self, command: RecordConsent) -> None:
+        self._validate("record_consent", command)
+
+    @workflow.update(name="accept_outside_window")
+    async def accept_outside_window(self, command: AcceptOutsideWindow) -> CaseSummary:
+        return await self._handle("accept_outside_window", command)
+
+    @accept_outside_window.validator
+    def _validate_accept_outside_window(self, command: AcceptOutsideWindow) -> None:
+        self._validate("accept_outside_window", command)
+
     @workflow.signal(name="resident_input")
     async def resident_input_signal(self, command: ResidentInput) -> None:
         await self._handle_signal("resident_input", command)
@@ -280,6 +355,34 @@ class ComplaintWorkflow:
     @workflow.signal(name="log_stage1")
     async def log_stage1_signal(self, command: LogStage1) -> None:
         await self._handle_signal("log_stage1", command)
+
+    @workflow.signal(name="assign")
+    async def assign_signal(self, command: Assign) -> None:
+        await self._handle_signal("assign", command)
+
+    @workflow.signal(name="add_complaint")
+    async def add_complaint_signal(self, command: AddComplaint) -> None:
+        await self._handle_signal("add_complaint", command)
+
+    @workflow.signal(name="complete_action")
+    async def complete_action_signal(self, command: CompleteAction) -> None:
+        await self._handle_signal("complete_action", command)
+
+    @workflow.signal(name="schedule_review")
+    async def schedule_review_signal(self, command: ScheduleReview) -> None:
+        await self._handle_signal("schedule_review", command)
+
+    @workflow.signal(name="record_review")
+    async def record_review_signal(self, command: RecordReview) -> None:
+        await self._handle_signal("record_review", command)
+
+    @workflow.signal(name="record_consent")
+    async def record_consent_signal(self, command: RecordConsent) -> None:
+        await self._handle_signal("record_consent", command)
+
+    @workflow.signal(name="accept_outside_window")
+    async def accept_outside_window_signal(self, command: AcceptOutsideWindow) -> None:
+        await self._handle_signal("accept_outside_window", command)
 
     @workflow.signal(name="calendar_changed")
     def calendar_changed(self, change: CalendarChanged) -> None:
@@ -326,8 +429,10 @@ class ComplaintWorkflow:
             self._rejected_signals.append(f"{action} ({command.command_id}): {err.message}")
 
     def _check(self, action: str, command: Command) -> None:
-        """Every rule a command must pass: the lifecycle first, then time and policy."""
-        next_state(self._state, self._stage, action)
+        """Every rule a command must pass: the lifecycle first, then time, people and policy."""
+        next_state(self._state, self._stage, action, self._conditions())
+        if self._full_record:
+            self._check_record(action, command)
         if command.occurred_at is not None:
             if command.occurred_at > self._now() + CLOCK_TOLERANCE:
                 raise ValueError("occurred_at: must not be in the future")
@@ -343,6 +448,67 @@ class ComplaintWorkflow:
             if command.ground not in self._policy.exclusion_grounds:
                 grounds = ", ".join(self._policy.exclusion_grounds)
                 raise ValueError(f"ground: must be one of this policy's exclusion grounds: {grounds}")
+
+    def _check_record(self, action: str, command: Command) -> None:
+        """The full-record rules: definitions, independence, consent, promised actions and reviews."""
+        if command.on_behalf_of is not None and not self._consents.get(command.on_behalf_of, False):
+            raise ValueError(
+                f"on_behalf_of: representative {command.on_behalf_of} has no recorded consent from the resident; "
+                "record_consent first"
+            )
+        if isinstance(command, Acknowledge) and command.definition_ref is None:
+            raise ValueError(
+                f"definition: record the complaint definition when acknowledging stage {max(self._stage, 1)} (Code 5.6)"
+            )
+        reviewer = command.handler if isinstance(command, Assign) else command.actor
+        reviewing = isinstance(command, (Assign, Acknowledge, Extend, Respond))
+        if self._stage == 2 and reviewing and reviewer is not None and reviewer in self._stage1_handlers:
+            field = "handler" if isinstance(command, Assign) else "actor"
+            raise ValueError(
+                f"{field}: {reviewer} considered this complaint at stage 1; the stage-2 reviewer must be "
+                "someone else (Code 6.13)"
+            )
+        if isinstance(command, Respond):
+            ids = [a.action_id for a in command.actions]
+            taken = sorted({i for i in ids if ids.count(i) > 1 or f"action.{i}" in self._deadlines})
+            if taken:
+                raise ValueError(f"actions: action ids must be new and unique within the case; repeated: {', '.join(taken)}")
+        if isinstance(command, CompleteAction) and command.action_id not in self._open_items("action"):
+            outstanding = ", ".join(self._open_items("action")) or "none"
+            raise ValueError(f"action_id: no outstanding action {command.action_id!r}; outstanding: {outstanding}")
+        if isinstance(command, ScheduleReview):
+            if command.review_id in self._open_items("review"):
+                raise ValueError(f"review_id: review {command.review_id!r} is already scheduled")
+            if command.review_on <= deadlines.local_date(command.occurred_at or self._now()):
+                raise ValueError("review_on: must be a date after today")
+        if isinstance(command, RecordReview):
+            if command.review_id not in self._open_items("review"):
+                scheduled = ", ".join(self._open_items("review")) or "none"
+                raise ValueError(f"review_id: no review {command.review_id!r} is due; scheduled: {scheduled}")
+            if command.next_review_on is not None and command.next_review_on <= deadlines.local_date(
+                command.occurred_at or self._now()
+            ):
+                raise ValueError("next_review_on: must be a date after today")
+        if isinstance(command, AcceptOutsideWindow) and self._policy is not None:
+            window = self._policy.complaint_window
+            if command.exception not in window.exceptions:
+                allowed = ", ".join(window.exceptions) or f"none, so the complaint can only be excluded"
+                raise ValueError(
+                    f"exception: must be one of {self._policy.id}'s reasons to accept an issue older than "
+                    f"{window.months} months (Code 2.3): {allowed}"
+                )
+
+    def _open_items(self, kind: str) -> list[str]:
+        """Ids of open outstanding actions (`action`) or scheduled reviews (`review`)."""
+        prefix = f"{kind}."
+        return [name.removeprefix(prefix) for name, d in self._deadlines.items() if name.startswith(prefix) and d.open]
+
+    def _conditions(self) -> Conditions:
+        return Conditions(
+            window_decision_pending=OUTSIDE_WINDOW in self._case.flags and not self._window_accepted,
+            actions_outstanding=bool(self._open_items("action")),
+            reviews_scheduled=bool(self._open_items("review")),
+        )
 
     def _check_extension(self, command: Extend) -> None:
         """Code 6.4 / 6.15: extensions are limited, explained, and give the Ombudsman's details."""
@@ -366,10 +532,12 @@ class ComplaintWorkflow:
         assert self._policy is not None
         day = deadlines.local_date(at)
         previous_state = self._state
-        self._state = next_state(self._state, self._stage, action)
+        self._state = next_state(self._state, self._stage, action, self._conditions())
         details: dict[str, str | int | bool | None] = {"command_id": command.command_id}
         if command.actor:
             details["actor"] = command.actor
+        if command.on_behalf_of:
+            details["on_behalf_of"] = command.on_behalf_of
         if auto:
             details["automatic"] = True
 
@@ -382,6 +550,8 @@ class ComplaintWorkflow:
         if action == "acknowledge":
             self._stages[self._stage].acknowledged_on = day
             self._settle(f"stage{self._stage}.acknowledge", day)
+            if isinstance(command, Acknowledge) and command.definition_ref:
+                details["definition_ref"] = command.definition_ref
         elif isinstance(command, Extend):
             self._stages[self._stage].extended_by += command.working_days
             details.update(working_days=command.working_days, reason=command.reason)
@@ -389,6 +559,13 @@ class ComplaintWorkflow:
             self._stages[self._stage].responded_on = day
             self._settle(f"stage{self._stage}.respond", day)
             details["outcome"] = command.outcome
+            if command.letter_ref:
+                details["letter_ref"] = command.letter_ref
+            for promised in command.actions:
+                self._deadlines[f"action.{promised.action_id}"] = Deadline(
+                    f"action.{promised.action_id}", promised.target_on, running=True
+                )
+            details["actions"] = len(command.actions)
             if self._stage == 1:
                 self._stage1_responded_on = day
         elif action == "request_stage2":
@@ -403,6 +580,37 @@ class ComplaintWorkflow:
             details.update(reason=command.reason, ground=command.ground)
         elif isinstance(command, ResidentInput):
             details["note_ref"] = command.note_ref
+        elif isinstance(command, Assign):
+            self._handler = command.handler
+            details["handler"] = command.handler
+        elif isinstance(command, AddComplaint):
+            details["definition_ref"] = command.definition_ref
+        elif isinstance(command, CompleteAction):
+            self._settle(f"action.{command.action_id}", day)
+            details["action_id"] = command.action_id
+        elif isinstance(command, ScheduleReview):
+            self._deadlines[f"review.{command.review_id}"] = Deadline(
+                f"review.{command.review_id}", command.review_on, running=True
+            )
+            details.update(review_id=command.review_id, kind=command.kind, review_on=command.review_on.isoformat())
+        elif isinstance(command, RecordReview):
+            self._settle(f"review.{command.review_id}", day)
+            details["review_id"] = command.review_id
+            if command.next_review_on is not None:
+                self._deadlines[f"review.{command.review_id}"] = Deadline(
+                    f"review.{command.review_id}", command.next_review_on, running=True
+                )
+                details["next_review_on"] = command.next_review_on.isoformat()
+        elif isinstance(command, RecordConsent):
+            self._consents[command.representative_ref] = command.given
+            details.update(representative_ref=command.representative_ref, given=command.given)
+        elif isinstance(command, AcceptOutsideWindow):
+            self._window_accepted = True
+            details.update(exception=command.exception, reason=command.reason)
+        if self._stage == 1 and (isinstance(command, (Assign, Respond))):
+            person = command.handler if isinstance(command, Assign) else command.actor
+            if person and person not in self._stage1_handlers:
+                self._stage1_handlers.append(person)
         if self._state in FINISHED_STATES:
             for deadline in self._deadlines.values():
                 if deadline.open:
@@ -505,7 +713,7 @@ class ComplaintWorkflow:
                 NoticeDelivery(
                     reference=self._case.reference,
                     landlord=self._case.landlord,
-                    handler=self._case.handler,
+                    handler=self._handler,
                     notice=notice,
                 ),
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
@@ -527,8 +735,9 @@ class ComplaintWorkflow:
         return deadlines.end_of_day(last_day)
 
     def _listening_ended(self) -> bool:
+        """The stage-2 window is over, and no promised action is still outstanding."""
         end = self._listening_end()
-        return end is not None and self._now() >= end
+        return end is not None and self._now() >= end and not self._open_items("action")
 
     # ---- side effects through activities --------------------------------------------------------
 
@@ -602,7 +811,7 @@ class ComplaintWorkflow:
             state=self._state,
             stage=self._stage,
             deadlines=tuple(d.view() for d in self._deadlines.values()),
-            allowed_actions=tuple(allowed_actions(self._state, self._stage)),
+            allowed_actions=tuple(allowed_actions(self._state, self._stage, self._conditions())),
             late_stage2_request=self._late_stage2,
             last_event=self._events[-1] if self._events else None,
         )
@@ -617,11 +826,12 @@ class ComplaintWorkflow:
             region=self._case.region,
             state=self._state,
             stage=self._stage,
-            handler=self._case.handler,
+            handler=self._handler,
             deadlines=tuple(d.view() for d in self._deadlines.values()),
             notices=tuple(self._notices),
+            stage1_handlers=tuple(self._stage1_handlers),
             events=tuple(self._events) if events is None else events,
-            allowed_actions=tuple(allowed_actions(self._state, self._stage)),
+            allowed_actions=tuple(allowed_actions(self._state, self._stage, self._conditions())),
             late_stage2_request=self._late_stage2,
             rejected_signals=tuple(self._rejected_signals),
         )

@@ -11,7 +11,15 @@ Code sections encoded (quoted in seed 001):
 - 2.x / 5.11: a complaint may be excluded (not accepted, or escalation refused) with reasons.
 - 5.2 forbids informal pre-stages, but some landlords' policies have one (seeds 003, 004); the
   `pre_stage` state exists only for their profiles and `policy check` reports it.
+- 2.3: a complaint about an issue older than the window is flagged; it is acknowledged only after a
+  decision to accept it anyway (`accept_outside_window`) and otherwise excluded.
+- 5.5 / 7.x: actions promised in a response are tracked to completion; the case closes only after.
+- 5.6 / 6.x: additional complaints raised before the response join the open case (`add_complaint`).
+- 5.14 / 5.15, representatives: adjustments and restrictions get reviews; consent is recorded.
 """
+
+from dataclasses import dataclass
+from itertools import product
 
 from statemachine import State, StateMachine
 
@@ -35,11 +43,14 @@ class ComplaintLifecycle(StateMachine):
     withdrawn = State("Withdrawn", final=True)
     excluded = State("Excluded", final=True)
 
-    log_stage1 = pre_stage.to(received)
+    log_stage1 = pre_stage.to(received, cond="window_decided")
     acknowledge = (
-        pre_stage.to(stage1_acknowledged)
-        | received.to(stage1_acknowledged)
+        pre_stage.to(stage1_acknowledged, cond="window_decided")
+        | received.to(stage1_acknowledged, cond="window_decided")
         | stage2_requested.to(stage2_acknowledged)
+    )
+    accept_outside_window = pre_stage.to.itself(internal=True, cond="window_pending") | received.to.itself(
+        internal=True, cond="window_pending"
     )
     extend = (
         stage1_acknowledged.to(stage1_extended)
@@ -58,8 +69,8 @@ class ComplaintLifecycle(StateMachine):
     )
     close = (
         pre_stage.to(closed)
-        | stage1_responded.to(closed)
-        | stage2_responded.to(closed)
+        | stage1_responded.to(closed, cond="no_actions_outstanding")
+        | stage2_responded.to(closed, cond="no_actions_outstanding")
     )
     withdraw = (
         pre_stage.to(withdrawn)
@@ -93,13 +104,113 @@ class ComplaintLifecycle(StateMachine):
         | stage2_responded.to.itself(internal=True)
         | closed.to.itself(internal=True)
     )
+    assign = (
+        pre_stage.to.itself(internal=True)
+        | received.to.itself(internal=True)
+        | stage1_acknowledged.to.itself(internal=True)
+        | stage1_extended.to.itself(internal=True)
+        | stage1_responded.to.itself(internal=True)
+        | stage2_requested.to.itself(internal=True)
+        | stage2_acknowledged.to.itself(internal=True)
+        | stage2_extended.to.itself(internal=True)
+    )
+    add_complaint = (
+        received.to.itself(internal=True)
+        | stage1_acknowledged.to.itself(internal=True)
+        | stage1_extended.to.itself(internal=True)
+        | stage2_requested.to.itself(internal=True)
+        | stage2_acknowledged.to.itself(internal=True)
+        | stage2_extended.to.itself(internal=True)
+    )
+    complete_action = (
+        stage1_responded.to.itself(internal=True, cond="actions_outstanding")
+        | stage2_requested.to.itself(internal=True, cond="actions_outstanding")
+        | stage2_acknowledged.to.itself(internal=True, cond="actions_outstanding")
+        | stage2_extended.to.itself(internal=True, cond="actions_outstanding")
+        | stage2_responded.to.itself(internal=True, cond="actions_outstanding")
+    )
+    schedule_review = (
+        pre_stage.to.itself(internal=True)
+        | received.to.itself(internal=True)
+        | stage1_acknowledged.to.itself(internal=True)
+        | stage1_extended.to.itself(internal=True)
+        | stage1_responded.to.itself(internal=True)
+        | stage2_requested.to.itself(internal=True)
+        | stage2_acknowledged.to.itself(internal=True)
+        | stage2_extended.to.itself(internal=True)
+        | stage2_responded.to.itself(internal=True)
+        | closed.to.itself(internal=True)
+    )
+    record_review = (
+        pre_stage.to.itself(internal=True, cond="reviews_due")
+        | received.to.itself(internal=True, cond="reviews_due")
+        | stage1_acknowledged.to.itself(internal=True, cond="reviews_due")
+        | stage1_extended.to.itself(internal=True, cond="reviews_due")
+        | stage1_responded.to.itself(internal=True, cond="reviews_due")
+        | stage2_requested.to.itself(internal=True, cond="reviews_due")
+        | stage2_acknowledged.to.itself(internal=True, cond="reviews_due")
+        | stage2_extended.to.itself(internal=True, cond="reviews_due")
+        | stage2_responded.to.itself(internal=True, cond="reviews_due")
+        | closed.to.itself(internal=True, cond="reviews_due")
+    )
+    record_consent = (
+        pre_stage.to.itself(internal=True)
+        | received.to.itself(internal=True)
+        | stage1_acknowledged.to.itself(internal=True)
+        | stage1_extended.to.itself(internal=True)
+        | stage1_responded.to.itself(internal=True)
+        | stage2_requested.to.itself(internal=True)
+        | stage2_acknowledged.to.itself(internal=True)
+        | stage2_extended.to.itself(internal=True)
+        | stage2_responded.to.itself(internal=True)
+        | closed.to.itself(internal=True)
+    )
 
-    def __init__(self, state: str = "received", stage: int = 1):
+    def __init__(self, state: str = "received", stage: int = 1, conditions: "Conditions | None" = None):
         self.stage = stage
+        self.conditions = conditions or Conditions()
         super().__init__(start_value=state)
 
     def closed_after_stage1(self) -> bool:
         return self.stage == 1
+
+    def window_decided(self) -> bool:
+        return not self.conditions.window_decision_pending
+
+    def window_pending(self) -> bool:
+        return self.conditions.window_decision_pending
+
+    def actions_outstanding(self) -> bool:
+        return self.conditions.actions_outstanding
+
+    def no_actions_outstanding(self) -> bool:
+        return not self.conditions.actions_outstanding
+
+    def reviews_due(self) -> bool:
+        return self.conditions.reviews_scheduled
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """Facts about a case, beyond its state and stage, that the lifecycle's guards read."""
+
+    window_decision_pending: bool = False
+    """The complaint is older than the policy's window and nobody has decided to accept it (Code 2.3)."""
+    actions_outstanding: bool = False
+    """A response promised actions that are not all done (Code 5.5): the case cannot close yet."""
+    reviews_scheduled: bool = False
+    """An adjustment or restriction has a review date still to be reviewed (Code 5.14-5.15)."""
+
+
+GUARD_REASONS = {
+    "window_decided": "the complaint is about an issue older than the policy's window: decide first "
+    "(accept_outside_window with a reason, or exclude)",
+    "no_actions_outstanding": "actions promised in the response are still outstanding (complete_action each first)",
+    "actions_outstanding": "no promised action is outstanding",
+    "window_pending": "the complaint is within the policy's window",
+    "reviews_due": "no adjustment or restriction review is scheduled",
+}
+"""Why a guarded action is refused, in people's words (the guard's name is the key)."""
 
 
 STAGE_OF_STATE: dict[str, int] = {
@@ -126,42 +237,56 @@ def is_finished(state: str, stage: int) -> bool:
 ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)
 
 
-def _transition_table() -> dict[tuple[str, int], dict[str, str]]:
-    """Every (state, stage) → {allowed action: next state}, derived once from the declaration above.
+_ALL_CONDITIONS = [Conditions(*flags) for flags in product((False, True), repeat=3)]
+
+
+def _transition_table() -> dict[tuple[str, int, Conditions], dict[str, str]]:
+    """Every (state, stage, conditions) → {allowed action: next state}, derived once from the declaration.
 
     Workflows consult it on every command, so it is computed at import rather than by building a
     state machine per call; it is still the declaration that decides."""
-    table: dict[tuple[str, int], dict[str, str]] = {}
-    for state in ComplaintLifecycle.states:
-        for stage in (0, 1, 2):
-            moves: dict[str, str] = {}
-            for event in ComplaintLifecycle(state.id, stage).enabled_events():
-                machine = ComplaintLifecycle(state.id, stage)
-                machine.send(event.id)
-                moves[event.id] = str(machine.current_state_value)
-            table[(state.id, stage)] = moves
+    table: dict[tuple[str, int, Conditions], dict[str, str]] = {}
+    for state, stage, conditions in product(ComplaintLifecycle.states, (0, 1, 2), _ALL_CONDITIONS):
+        moves: dict[str, str] = {}
+        for event in ComplaintLifecycle(state.id, stage, conditions).enabled_events():
+            machine = ComplaintLifecycle(state.id, stage, conditions)
+            machine.send(event.id)
+            moves[event.id] = str(machine.current_state_value)
+        table[(state.id, stage, conditions)] = moves
     return table
 
 
 _TRANSITIONS = _transition_table()
 
 
-def allowed_actions(state: str, stage: int) -> list[str]:
+def allowed_actions(state: str, stage: int, conditions: Conditions = Conditions()) -> list[str]:
     """The actions the lifecycle allows in `state`, in declaration order."""
-    return list(_TRANSITIONS[(state, stage)])
+    return list(_TRANSITIONS[(state, stage, conditions)])
 
 
-def next_state(state: str, stage: int, action: str) -> str:
+def next_state(state: str, stage: int, action: str, conditions: Conditions = Conditions()) -> str:
     """The state `action` leads to from `state`; raises ActionNotAllowed if it is not allowed."""
     if action not in ACTIONS:
         raise ActionNotAllowed(f"unknown action {action!r}; actions are: {', '.join(ACTIONS)}")
-    moves = _TRANSITIONS[(state, stage)]
+    moves = _TRANSITIONS[(state, stage, conditions)]
     if action not in moves:
         allowed = ", ".join(moves) or "none"
+        because = _guard_reason(state, action)
         raise ActionNotAllowed(
-            f"{action} is not allowed while the complaint is {describe(state)}; allowed now: {allowed}"
+            f"{action} is not allowed while the complaint is {describe(state)}"
+            f"{f' because {because}' if because else ''}; allowed now: {allowed}"
         )
     return moves[action]
+
+
+def _guard_reason(state: str, action: str) -> str | None:
+    """The guard that refuses `action` in `state`, when a transition for it exists there at all."""
+    for transition in ComplaintLifecycle.states_map[state].transitions:
+        if transition.match(action):
+            for condition in transition.cond:
+                if condition.attr_name in GUARD_REASONS:
+                    return GUARD_REASONS[condition.attr_name]
+    return None
 
 
 def describe(state: str) -> str:
