@@ -12,10 +12,12 @@ from rich.console import Console
 from rich.progress import Progress
 
 from models.calendar import uk_calendar_snapshot, WorkingCalendar
+from starter.users_commands import app as users_app
 
 app = typer.Typer(help="Durable complaint handling (Housing Ombudsman Complaint Handling Code 2024).", no_args_is_help=True)
 calendar_app = typer.Typer(help="Working days: UK bank holidays by nation, weekends and closure days.", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(users_app, name="users")
 err = Console(stderr=True)
 
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
@@ -110,6 +112,20 @@ def worker() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     send_core_logs_to_python()
     asyncio.run(run_worker(Settings()))
+
+
+@app.command()
+def web(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the staff web UI (uvicorn) against TEMPORAL_ADDRESS and DATABASE_URL."""
+    from models.settings import Settings
+    from starter.web.serve import serve
+    from worker import send_core_logs_to_python
+
+    send_core_logs_to_python()
+    asyncio.run(serve(Settings(), host, port))
 
 
 @app.command()

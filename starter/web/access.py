@@ -19,9 +19,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 """Page-level permissions by role. Administrators manage accounts and calendars but do not read case
 files (least privilege over residents' personal data); auditors read everything and act on nothing."""
 
-STAGE2_ACTIONS = frozenset({"acknowledge", "extend", "respond", "exclude", "close"})
-"""Actions that decide a stage: at stage 2 they are the reviewer's (or a manager's)."""
-ANY_STAGE_ACTIONS = frozenset({"resident_input", "withdraw", "request_stage2"})
+MANAGER_ACTIONS = frozenset({"assign"})
+"""Complaints managers assign cases (the issue: "assigns, sees everything, receives escalations")."""
+ANY_STAGE_ACTIONS = frozenset({"resident_input", "withdraw", "request_stage2", "record_consent", "schedule_review", "record_review"})
 """Recording what the resident said or asked for: whoever works the case may do it."""
 
 
@@ -58,6 +58,8 @@ def action_refusal(username: str, role: str, case: Case, events: Iterable[CaseEv
     The lifecycle decides separately whether the action is allowed in the case's state."""
     if role == "complaints_manager":
         return None
+    if action in MANAGER_ACTIONS and role in {"handler", "stage2_reviewer"}:
+        return "Only a complaints manager may assign cases."
     if role == "handler":
         if case.handler not in (None, username):
             return f"This case is assigned to {case.handler}; only they or a complaints manager may act on it."

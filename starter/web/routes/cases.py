@@ -17,7 +17,7 @@ from starter.web.access import Refused, action_refusal, may_act_at_all, require
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import form_fields, form_values
 from starter.web.pages import render
-from workflows.lifecycle import STAGE_OF_STATE, allowed_actions
+from workflows.lifecycle import STAGE_OF_STATE
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -98,7 +98,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         return render(request, "error.html", status=404, title="Case not found", message=f"There is no case {reference}.")
     actions = []
     if may_act_at_all(user.role):
-        for action in allowed_actions(record.case.state, record.case.stage):
+        for action in record.allowed_actions:
             if action in ACTION_FORMS and action_refusal(user.username, user.role, record.case, record.events, action) is None:
                 actions.append({"name": action, "fields": form_fields(ACTION_FORMS[action]), "command_id": str(uuid.uuid4())})
     ui = request.app.state.settings.temporal_ui_url.rstrip("/")

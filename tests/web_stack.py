@@ -1,0 +1,129 @@
+"""The web app against the real stack, for the web tests: a Temporal dev server, the real worker, a
+SQLite read model, one staff account per role, and an httpx client that signs in like a browser."""
+
+import re
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from models.case import CaseInput
+from models.settings import Settings
+from models.tables import create_schema, make_engine
+from models.users import create_user
+from starter.binaries import binary_path
+from starter.web.app import create_app
+from worker import build_worker
+from workflows.complaint import ComplaintWorkflow
+
+TASK_QUEUE = "web-tests"
+PASSWORD = "correct horse battery"
+STAFF = {
+    "hana": "handler",
+    "hugo": "handler",
+    "mira": "complaints_manager",
+    "rita": "stage2_reviewer",
+    "remy": "stage2_reviewer",
+    "aude": "auditor",
+    "adam": "administrator",
+}
+"""Two handlers and two reviewers, so that 'someone else's case' and 'a different reviewer' can be tested."""
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Stack:
+    client: Client
+    engine: Engine
+    settings: Settings
+    app: object
+    count: int = 0
+
+    async def start_case(self, handler: str | None = None, landlord: str = "code-2024") -> str:
+        """A case started directly on the workflow (as intake does), projected by the real worker."""
+        self.count += 1
+        reference = f"WEB-2026-{self.count:06d}"
+        handle = await self.client.start_workflow(
+            ComplaintWorkflow.run,
+            CaseInput(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=1, received_at=datetime.now(timezone.utc), handler=handler),
+            id=reference,
+            task_queue=TASK_QUEUE,
+        )
+        await handle.query(ComplaintWorkflow.case)
+        return reference
+
+    def browser(self) -> "Staff":
+        return Staff(httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"))
+
+
+class Staff:
+    """One person's browser session: cookies kept, CSRF token read from the last page."""
+
+    def __init__(self, http: httpx.AsyncClient):
+        self.http = http
+        self.csrf = ""
+
+    async def get(self, url: str, **kwargs) -> httpx.Response:
+        response = await self.http.get(url, **kwargs)
+        if match := CSRF.search(response.text):
+            self.csrf = match.group(1)
+        return response
+
+    async def post(self, url: str, data: dict | None = None, csrf: bool = True) -> httpx.Response:
+        if not self.csrf:
+            await self.get("/sign-in")
+        form = dict(data or {})
+        if csrf:
+            form.setdefault("csrf_token", self.csrf)
+        return await self.http.post(url, data=form)
+
+    async def sign_in(self, username: str, password: str = PASSWORD) -> httpx.Response:
+        await self.get("/sign-in")
+        response = await self.post("/sign-in", {"username": username, "password": password})
+        await self.get("/")
+        return response
+
+
+@pytest.fixture(scope="session")
+async def stack() -> AsyncIterator[Stack]:
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
+        create_schema(engine)
+        env = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=binary_path("temporal"),
+            dev_server_extra_args=["--db-filename", str(Path(tmp) / "temporal.db")],
+        )
+        try:
+            settings = Settings(COMPLAINTS_TASK_QUEUE=TASK_QUEUE, TEMPORAL_UI_URL="http://localhost:8233")
+            app = create_app(settings, env.client, engine, session_secret="test-secret")
+            for username, role in STAFF.items():
+                create_user(engine, username, username.capitalize(), role, PASSWORD)
+            async with build_worker(env.client, engine, TASK_QUEUE):
+                yield Stack(env.client, engine, settings, app)
+        finally:
+            await env.shutdown()
+
+
+@pytest.fixture
+async def signed_in(stack: Stack):
+    """A factory: a browser session signed in as `username`."""
+    sessions: list[Staff] = []
+
+    async def _as(username: str) -> Staff:
+        staff = stack.browser()
+        await staff.sign_in(username)
+        sessions.append(staff)
+        return staff
+
+    yield _as
+    for staff in sessions:
+        await staff.http.aclose()
