@@ -1,6 +1,7 @@
 """The web app against the real stack, for the web tests: a Temporal dev server, the real worker, a
 SQLite read model, one staff account per role, and an httpx client that signs in like a browser."""
 
+import asyncio
 import re
 import tempfile
 from collections.abc import AsyncIterator
@@ -11,13 +12,14 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from models.case import CaseInput
 from models.settings import Settings
-from models.tables import create_schema, make_engine
+from models.tables import Case, create_schema, make_engine
 from models.users import create_user
 from starter.binaries import binary_path
 from starter.web.app import create_app
@@ -58,7 +60,18 @@ class Stack:
             task_queue=TASK_QUEUE,
         )
         await handle.query(ComplaintWorkflow.case)
+        await self.projected(reference)
         return reference
+
+    async def projected(self, reference: str, state: str | None = None) -> Case:
+        """The case row once the worker has projected it (in `state`, if given)."""
+        for _ in range(200):
+            with Session(self.engine) as session:
+                case = session.get(Case, reference)
+            if case is not None and state in (None, case.state):
+                return case
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{reference} not projected{f' in state {state}' if state else ''}")
 
     def browser(self) -> "Staff":
         return Staff(httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"))

@@ -90,12 +90,12 @@ def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Resp
 
 
 def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None, open_action: str | None = None, values: dict | None = None) -> HTMLResponse:
-    from starter.casework import ACTION_FORMS
-
     try:
         record = casefile.load(request.app.state.engine, reference, caseload.today())
     except casefile.CaseNotFound:
         return render(request, "error.html", status=404, title="Case not found", message=f"There is no case {reference}.")
+    from starter.casework import ACTION_FORMS
+
     actions = []
     if may_act_at_all(user.role):
         for action in record.allowed_actions:
