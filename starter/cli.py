@@ -133,14 +133,15 @@ def dev(
     port: Annotated[int, typer.Option(help="Temporal frontend port.")] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
     var: Annotated[Path, typer.Option(help="Directory for the SQLite files.")] = Path("var"),
+    web_port: Annotated[int, typer.Option(help="Staff web UI port.")] = 8000,
 ) -> None:
-    """Everything embedded in one command: Temporal dev server (SQLite), its Web UI, and the worker."""
+    """Everything embedded in one command: Temporal dev server (SQLite), its Web UI, the worker and the staff web UI."""
     from starter.dev import run_dev
     from worker import send_core_logs_to_python
 
     send_core_logs_to_python()
 
-    asyncio.run(run_dev(port=port, ui_port=ui_port, var=var))
+    asyncio.run(run_dev(port=port, ui_port=ui_port, var=var, web_port=web_port))
 
 
 if __name__ == "__main__":
