@@ -114,3 +114,25 @@ async def test_new_staff_account_form_names_the_field_in_error(stack, signed_in)
     assert response.status_code == 400 and "Role: must be one of" in response.text
     response = await admin.post("/users", {"username": "hana", "display_name": "X", "role": "auditor", "password": "long enough pw"})
     assert response.status_code == 400 and "&#39;hana&#39; is already taken" in response.text
+
+
+async def test_every_form_answers_bad_input_with_a_4xx_naming_the_field(stack, signed_in):
+    admin = await signed_in("adam")
+    long_text = "x" * 5000
+    script = "<script>alert('owned')</script>"
+    posts = [
+        ("/sign-in", {"username": long_text, "password": "x"}, "Username: must be at most 32 characters"),
+        ("/sign-in", {"username": script, "password": script}, "The username or password is not right"),
+        ("/users", {"username": script, "display_name": script, "role": "auditor", "password": "long enough pw"}, "Username: use 2 to 32"),
+        ("/users", {"username": "okay", "display_name": long_text, "role": "auditor", "password": "long enough pw"}, "Display name: must be at most 200 characters"),
+        ("/closures", {"landlord": script, "day": script, "reason": script}, "Day: must be at most 10 characters"),
+    ]
+    for path, form, message in posts:
+        response = await admin.post(path, form)
+        assert 400 <= response.status_code < 500, (path, form)
+        assert message in response.text, (path, response.text[:2000])
+        assert script not in response.text
+    upload = await admin.http.post("/closures", data={"csrf_token": admin.csrf, "landlord": "wrekin", "reason": "x"}, files={"day": ("day.txt", b"2027-01-05")})
+    assert upload.status_code == 400 and "Day: must be text" in upload.text
+    with Session(stack.engine) as session:
+        assert session.exec(select(ClosureDay).where(ClosureDay.reason == script)).first() is None
