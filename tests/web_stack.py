@@ -105,7 +105,7 @@ class Staff:
         return response
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def stack() -> AsyncIterator[Stack]:
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")

@@ -26,7 +26,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def site(stack: Stack) -> AsyncIterator[str]:
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(stack.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
@@ -40,7 +40,7 @@ async def site(stack: Stack) -> AsyncIterator[str]:
     await task
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def browser():
     missing = [str(p) for p in (Path(CHROMIUM), AXE) if not p.exists()]
     if missing:
