@@ -3,43 +3,13 @@
 Forms are filled from the same models the app renders them from (`starter.casework.ACTION_FORMS`,
 `Intake`), so the tests follow a field added to a command."""
 
-from datetime import date
-
 import pytest
 from sqlmodel import Session, select
 
 from models.tables import CaseEvent
-from starter.web.fields import FieldSpec, form_fields
-from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
+from tests.web_stack import filled, signed_in, stack  # noqa: F401 (fixtures)
 
 casework = pytest.importorskip("starter.casework", reason="starter/casework.py (the lead's service layer) is not on this branch yet")
-
-SAMPLES = {
-    "email": "resident@example.org",
-    "phone": "01234 567890",
-    "landlord": "code-2024",
-    "policy": "code-2024",
-    "policy_id": "code-2024",
-    "channel": "phone",
-}
-
-
-def sample(spec: FieldSpec) -> str:
-    """A valid value for a field, by its kind (and for a few well-known names, by name)."""
-    if spec.name in SAMPLES:
-        return SAMPLES[spec.name] if not spec.options else spec.options[0]
-    return {
-        "select": spec.options[0] if spec.options else "",
-        "checkbox": "true",
-        "number": "5",
-        "date": date.today().isoformat(),
-        "lines": "The repair was not done on time\nNobody called back",
-    }.get(spec.kind, "Leaking roof over the kitchen")
-
-
-def filled(model, **overrides) -> dict:
-    return {spec.name: sample(spec) for spec in form_fields(model) if spec.required or spec.kind == "lines"} | overrides
-
 
 def events(stack, reference: str) -> list[CaseEvent]:
     with Session(stack.engine) as session:

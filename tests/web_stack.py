@@ -6,7 +6,7 @@ import re
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import httpx
@@ -23,6 +23,7 @@ from models.tables import Case, create_schema, make_engine
 from models.users import create_user
 from starter.binaries import binary_path
 from starter.web.app import create_app
+from starter.web.fields import FieldSpec, form_fields
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
 
@@ -39,6 +40,33 @@ STAFF = {
 }
 """Two handlers and two reviewers, so that 'someone else's case' and 'a different reviewer' can be tested."""
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+SAMPLES = {
+    "email": "resident@example.org",
+    "phone": "01234 567890",
+    "landlord": "code-2024",
+    "policy": "code-2024",
+    "policy_id": "code-2024",
+    "channel": "phone",
+}
+
+
+def sample(spec: FieldSpec) -> str:
+    """A valid value for a field, by its kind (and for a few well-known names, by name)."""
+    if spec.name in SAMPLES:
+        return SAMPLES[spec.name] if not spec.options else spec.options[0]
+    return {
+        "select": spec.options[0] if spec.options else "",
+        "checkbox": "true",
+        "number": "5",
+        "date": date.today().isoformat(),
+        "lines": "The repair was not done on time\nNobody called back",
+    }.get(spec.kind, "Leaking roof over the kitchen")
+
+
+def filled(model, **overrides) -> dict:
+    return {spec.name: sample(spec) for spec in form_fields(model) if spec.required or spec.kind == "lines"} | overrides
 
 
 @dataclass
