@@ -98,3 +98,11 @@ async def test_intake_files_a_complaint_and_bad_intake_names_the_fields(stack, s
     await stack.projected(reference)
     case_page = (await hana.get(f"/cases/{reference}")).text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; The roof leaks" in case_page
+
+
+@pytest.mark.parametrize(("username", "status"), [("hana", 200), ("mira", 200), ("rita", 403), ("aude", 403), ("adam", 403)])
+async def test_only_handlers_and_managers_open_the_intake_form(stack, signed_in, username, status):
+    staff = await signed_in(username)
+    assert (await staff.get("/cases/new")).status_code == status
+    refused = await staff.post("/cases", {"intake_id": f"matrix-{username}"})
+    assert refused.status_code == (400 if status == 200 else 403)
