@@ -38,12 +38,18 @@ def workflow_runner() -> SandboxedWorkflowRunner:
 
 
 def build_worker(
-    client: Client, engine: Engine, task_queue: str, max_activity_threads: int = 16, **options: Any
+    client: Client,
+    engine: Engine,
+    task_queue: str,
+    max_activity_threads: int = 16,
+    settings: Settings | None = None,
+    **options: Any,
 ) -> Worker:
-    """The worker; `options` go to temporalio's Worker (tests turn off the sticky cache to restart workers)."""
+    """The worker; `settings` turn on mail when they name an SMTP server (simulations never mail);
+    `options` go to temporalio's Worker (tests turn off the sticky cache to restart workers)."""
     calendar = CalendarActivities(engine)
     read_model = ReadModelActivities(engine)
-    notices = NoticeActivities(engine)
+    notices = NoticeActivities(engine, settings)
     return Worker(
         client,
         task_queue=task_queue,
@@ -57,7 +63,10 @@ def build_worker(
 
 async def connect(settings: Settings) -> Client:
     return await Client.connect(
-        settings.temporal_address, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        tls=settings.temporal_tls_config(),
+        data_converter=pydantic_data_converter,
     )
 
 
@@ -66,7 +75,7 @@ async def run_worker(settings: Settings) -> None:
     create_schema(engine)
     client = await connect(settings)
     logging.info("worker on task queue %s at %s", settings.task_queue, settings.temporal_address)
-    await build_worker(client, engine, settings.task_queue).run()
+    await build_worker(client, engine, settings.task_queue, settings=settings).run()
 
 
 if __name__ == "__main__":

@@ -1,27 +1,81 @@
-"""Delivering deadline notices: an outbox row keyed by (case, deadline, kind, due date), then the log.
+"""Delivering deadline notices: an outbox row keyed by (case, deadline, kind, due date), then email.
 
-A retried activity or a replayed workflow finds the row already there and sends nothing twice.
+Exactly once per notice: the row is written once (a retried activity or a replayed workflow finds it),
+mail goes out only while the row is not yet marked sent, and the idempotency key is the message's
+Message-ID, so even the one unavoidable gap (SMTP accepted the message, the worker died before
+marking the row) shows up as the same message twice, which mail clients fold into one.
+
+While the SMTP server is down or answers "try later" (4xx), the activity raises and Temporal retries
+it with backoff; the case's other work goes on. A permanent refusal (5xx) marks the row `failed`
+with the server's answer for the runbook (README, "A deadline notice did not arrive").
 """
 
 import logging
+import smtplib
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.policy import SMTP
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from models.case import NoticeDelivery
+from models.settings import Settings
 from models.tables import Notice
 
 log = logging.getLogger("complaints.notices")
 
+KIND_WORDS = {"due_soon": "due soon", "overdue": "overdue", "escalated": "escalated: overdue"}
+
 
 class NoticeActivities:
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, settings: Settings | None = None):
+        """`settings` with an SMTP_HOST turns mail on; without, notices stay in the outbox table."""
         self._engine = engine
+        self._settings = settings if settings is not None and settings.smtp_host else None
 
     @activity.defn(name="deliver_notice")
     def deliver_notice(self, delivery: NoticeDelivery) -> bool:
-        """Queue the notice once; returns False when it had already been queued."""
+        """Queue the notice once and mail it once; returns False when an earlier attempt had done it."""
+        queued_now = self._queue(delivery)
+        if self._settings is None:
+            self._log(delivery, "queued" if queued_now else "already queued")
+            return queued_now
+        with Session(self._engine) as session:
+            row = session.get(Notice, delivery.idempotency_key)
+            if row.status in ("sent", "failed"):
+                return False
+            row.attempts += 1
+            try:
+                self._send(self._settings, delivery)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as refusal:
+                code = _code(refusal)
+                row.last_error = f"SMTP {code}: {refusal}"[:500]
+                if code is not None and code >= 500:
+                    row.status = "failed"
+                    session.add(row)
+                    session.commit()
+                    log.error("notice %s refused for good: %s", delivery.idempotency_key, row.last_error)
+                    return False
+                session.add(row)
+                session.commit()
+                raise ApplicationError(f"SMTP refused for now, will retry: {row.last_error}", type="SmtpTemporary") from None
+            except OSError as error:
+                row.last_error = f"SMTP {self._settings.smtp_host}:{self._settings.smtp_port} unreachable: {error}"[:500]
+                session.add(row)
+                session.commit()
+                raise ApplicationError(row.last_error, type="SmtpUnavailable") from None
+            row.status, row.sent_at, row.last_error = "sent", datetime.now(timezone.utc), ""
+            session.add(row)
+            session.commit()
+        self._log(delivery, "mailed")
+        return True
+
+    def _queue(self, delivery: NoticeDelivery) -> bool:
+        """Write the outbox row unless it is there (a concurrent attempt may win); True when this call wrote it."""
         notice = delivery.notice
         with Session(self._engine) as session:
             if session.get(Notice, delivery.idempotency_key) is not None:
@@ -38,13 +92,52 @@ class NoticeActivities:
                     recipients=",".join(notice.recipients),
                 )
             )
-            session.commit()
-        log.info(
-            "notice %s for %s %s (due %s) to %s",
-            notice.kind,
-            delivery.reference,
-            notice.deadline,
-            notice.due.isoformat(),
-            ", ".join(notice.recipients),
-        )
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                if session.get(Notice, delivery.idempotency_key) is None:
+                    raise
+                return False
         return True
+
+    def _send(self, settings: Settings, delivery: NoticeDelivery) -> None:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_username:
+                smtp.login(settings.smtp_username, settings.smtp_password)
+            smtp.send_message(notice_email(settings, delivery))
+
+    @staticmethod
+    def _log(delivery: NoticeDelivery, what: str) -> None:
+        notice = delivery.notice
+        log.info(
+            "notice %s for %s %s (due %s) to %s: %s",
+            notice.kind, delivery.reference, notice.deadline, notice.due.isoformat(), ", ".join(notice.recipients), what,
+        )
+
+
+def notice_email(settings: Settings, delivery: NoticeDelivery) -> EmailMessage:
+    """The staff email for one notice: references and dates only, links to the case and its history."""
+    notice = delivery.notice
+    message = EmailMessage(policy=SMTP.clone(max_line_length=998))  # keeps the Message-ID on one line
+    message["From"] = settings.notice_from
+    message["To"] = ", ".join(dict.fromkeys(settings.mailbox(role, delivery.handler) for role in notice.recipients))
+    message["Subject"] = f"{delivery.reference}: {notice.deadline} {KIND_WORDS[notice.kind]} (due {notice.due.isoformat()})"
+    message["Message-ID"] = f"<{delivery.idempotency_key}@{settings.notice_from.rpartition('@')[2]}>"
+    message["X-Complaint-Reference"] = delivery.reference
+    history = f"{settings.temporal_ui_url}/namespaces/{settings.temporal_namespace}/workflows/{delivery.reference}"
+    message.set_content(
+        f"Case {delivery.reference} ({delivery.landlord}): {notice.deadline} is due on {notice.due.isoformat()}.\n"
+        f"Notice: {KIND_WORDS[notice.kind]}, raised {notice.at.isoformat()}.\n\n"
+        f"Open the case: {settings.web_base_url}/cases/{delivery.reference}\n"
+        f"Its history (Temporal Web UI): {history}\n"
+    )
+    return message
+
+
+def _code(refusal: smtplib.SMTPException) -> int | None:
+    if isinstance(refusal, smtplib.SMTPRecipientsRefused):
+        return min(code for code, _ in refusal.recipients.values())
+    return getattr(refusal, "smtp_code", None)

@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from models.case import CaseInput
 from starter.binaries import binary_path
+from workflows import visibility
 from workflows.complaint import ComplaintWorkflow
 
 
@@ -33,6 +34,7 @@ async def measure(n: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="complaints-mem-") as tmp:
         env = await WorkflowEnvironment.start_local(
             data_converter=pydantic_data_converter, dev_server_existing_path=binary_path("temporal"),
+            search_attributes=visibility.KEYS,
             dev_server_log_level="error",
         )
         target = env.client.service_client.config.target_host

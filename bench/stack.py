@@ -15,6 +15,7 @@ from temporalio.worker import Worker
 from bench.floor import NoopWorkflow
 from models.tables import create_schema, make_engine
 from starter.binaries import binary_path
+from workflows import visibility
 from worker import build_worker, send_core_logs_to_python
 
 CASES = "bench-cases"
@@ -38,6 +39,7 @@ async def dev_stack(**worker_options) -> AsyncIterator[Stack]:
         env = await WorkflowEnvironment.start_local(
             data_converter=pydantic_data_converter,
             dev_server_existing_path=binary_path("temporal"),
+            search_attributes=visibility.KEYS,
             dev_server_log_level="error",
         )
         try:

@@ -44,7 +44,7 @@ async def measure(n: int) -> dict:
             id="BEN-2026-000001",
             task_queue=CASES,
         )
-        await case.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack"))
+        await case.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack", definition_ref="definition-1"))
         floor = await stack.client.start_workflow(NoopWorkflow.run, id="noop-latency", task_queue=FLOOR)
         ours, bare = [], []
         for i in range(n + 20):

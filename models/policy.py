@@ -134,6 +134,24 @@ class OmbudsmanAccess(Rule):
     """Weeks the policy tells residents to wait after the final response; 0 = straight to the Ombudsman."""
 
 
+class Remedies(Rule):
+    """The landlord's compensation approach (Code 7.1-7.4): which kinds of financial remedy its policy names,
+    and whether compensation may be offset against money the resident owes."""
+
+    compensation_types: tuple[str, ...] = ("financial_loss", "distress_and_inconvenience", "time_and_trouble")
+    """The compensation a response may offer under this policy, as slugs; the default is the Code's (7.1
+    "providing a financial remedy", weighed by the Ombudsman's remedies guidance, 7.4)."""
+    offset_against_arrears: bool = False
+    """Compensation may be set against rent arrears or other balances owed (Wolverhampton Homes §13.3)."""
+
+    @field_validator("compensation_types")
+    @classmethod
+    def _types_are_tags(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        if not values:
+            raise ValueError("must name at least one kind of compensation")
+        return _tags(values)
+
+
 class PolicyProfile(Rule):
     id: str = Field(pattern=PROFILE_ID, max_length=60)
     """A lowercase slug equal to the file's stem, e.g. `code-2024`."""
@@ -156,6 +174,8 @@ class PolicyProfile(Rule):
     """The grounds `exclude` may cite under this policy (Code 2.2), as slugs."""
     notice_ladder: tuple[NoticeRung, ...] = Field(min_length=1)
     ombudsman_access: OmbudsmanAccess
+    remedies: Remedies = Remedies()
+    """The optional `[remedies]` table; omitted = the Code's approach (no offset against arrears)."""
 
     @field_validator("exclusion_grounds")
     @classmethod

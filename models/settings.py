@@ -1,14 +1,83 @@
-"""Every setting of the worker, web app and CLI, from environment variables (COMPLAINTS_ prefix optional)."""
+"""Every setting of the worker, the web app and the CLI, read from environment variables only.
 
-from pydantic import Field
+One class, so `complaints worker` and `complaints web` run against any Temporal, database and mail
+server by environment alone (docker-compose.yml sets them; README "Configuration" lists them).
+"""
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from temporalio.service import TLSConfig
+
+NOTICE_ROLES = ("complaints_manager", "head_of_service", "stage2_reviewer")
+"""Roles on a notice ladder besides the case's own handler (models/policy.py `Role`)."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
     temporal_address: str = Field(default="localhost:7233", alias="TEMPORAL_ADDRESS")
     temporal_namespace: str = Field(default="default", alias="TEMPORAL_NAMESPACE")
+    temporal_tls: bool = Field(default=False, alias="TEMPORAL_TLS")
+    """Connect over TLS (implied when a client certificate or CA is given)."""
+    temporal_tls_server_ca: Path | None = Field(default=None, alias="TEMPORAL_TLS_SERVER_CA")
+    temporal_tls_client_cert: Path | None = Field(default=None, alias="TEMPORAL_TLS_CLIENT_CERT")
+    temporal_tls_client_key: Path | None = Field(default=None, alias="TEMPORAL_TLS_CLIENT_KEY")
     task_queue: str = Field(default="complaints", alias="COMPLAINTS_TASK_QUEUE")
+
     database_url: str = Field(default="sqlite:///var/complaints.db", alias="DATABASE_URL")
+
+    smtp_host: str = Field(default="", alias="SMTP_HOST")
+    """Empty: notices stay in the outbox table (shown in the UI) and no mail is sent."""
+    smtp_port: int = Field(default=25, ge=1, le=65535, alias="SMTP_PORT")
+    smtp_username: str = Field(default="", alias="SMTP_USERNAME")
+    smtp_password: str = Field(default="", alias="SMTP_PASSWORD")
+    smtp_starttls: bool = Field(default=False, alias="SMTP_STARTTLS")
+    smtp_timeout_seconds: float = Field(default=10, gt=0, le=25, alias="SMTP_TIMEOUT_SECONDS")
+    """Below the activity's 30 s start-to-close timeout, so a hung server never overlaps a retry."""
+    notice_from: str = Field(default="complaints@localhost", alias="NOTICE_FROM")
+    notice_addresses: dict[str, str] = Field(
+        default={role: f"{role.replace('_', '-')}@localhost" for role in NOTICE_ROLES}, alias="NOTICE_ADDRESSES"
+    )
+    """JSON object: the mailbox of each ladder role, e.g. {"complaints_manager": "cm@landlord.org.uk", ...}."""
+    staff_email_domain: str = Field(default="localhost", alias="STAFF_EMAIL_DOMAIN")
+    """A handler id without '@' is mailed at handler@STAFF_EMAIL_DOMAIN."""
+
+    web_secret: str = Field(default="dev-only-secret-change-me", min_length=16, alias="WEB_SECRET")
+    web_host: str = Field(default="127.0.0.1", alias="WEB_HOST")
+    web_port: int = Field(default=8000, ge=1, le=65535, alias="WEB_PORT")
+    web_base_url: str = Field(default="http://localhost:8000", alias="WEB_BASE_URL")
     temporal_ui_url: str = Field(default="http://localhost:8233", alias="TEMPORAL_UI_URL")
+
+    @field_validator("notice_addresses")
+    @classmethod
+    def _every_role_has_a_mailbox(cls, addresses: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(addresses) - set(NOTICE_ROLES))
+        if unknown:
+            raise ValueError(f"unknown role(s) {', '.join(unknown)}; roles are {', '.join(NOTICE_ROLES)}")
+        missing = sorted(set(NOTICE_ROLES) - set(addresses))
+        if missing:
+            raise ValueError(f"needs a mailbox for every role; missing {', '.join(missing)}")
+        bad = sorted(role for role, address in addresses.items() if "@" not in address)
+        if bad:
+            raise ValueError(f"not an email address for {', '.join(bad)}")
+        return addresses
+
+    def temporal_tls_config(self) -> TLSConfig | bool:
+        """What `Client.connect(tls=...)` takes: False, True (system CAs) or the given certificates."""
+        files = (self.temporal_tls_server_ca, self.temporal_tls_client_cert, self.temporal_tls_client_key)
+        if not any(files):
+            return self.temporal_tls
+        if bool(self.temporal_tls_client_cert) != bool(self.temporal_tls_client_key):
+            raise ValueError("TEMPORAL_TLS_CLIENT_CERT and TEMPORAL_TLS_CLIENT_KEY must be given together")
+        ca, cert, key = (path.read_bytes() if path else None for path in files)
+        return TLSConfig(server_root_ca_cert=ca, client_cert=cert, client_private_key=key)
+
+    def mailbox(self, role: str, handler: str | None) -> str:
+        """The address a ladder role is mailed at; a case without a handler goes to the complaints manager."""
+        if role != "handler":
+            return self.notice_addresses[role]
+        if handler is None:
+            return self.notice_addresses["complaints_manager"]
+        return handler if "@" in handler else f"{handler}@{self.staff_email_domain}"

@@ -6,10 +6,11 @@ notices by their idempotency key, deadlines by (reference, name).
 """
 
 from datetime import date, datetime
+from pathlib import Path
 from uuid import uuid4
 
 from sqlalchemy import JSON, Column, DateTime, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Field, Session, SQLModel, create_engine
 
 
@@ -66,6 +67,10 @@ class Notice(SQLModel, table=True):
     at: datetime = Field(sa_column=_utc())
     recipients: str
     status: str = "queued"
+    """queued (in the outbox, not mailed), then sent once SMTP accepted it (activities/notices.py)."""
+    sent_at: datetime | None = Field(default=None, sa_column=_utc())
+    attempts: int = 0
+    last_error: str = ""
 
 
 class ResidentNote(SQLModel, table=True):
@@ -94,11 +99,23 @@ class ClosureDay(SQLModel, table=True):
     reason: str = ""
 
 
+class KnownBankHoliday(SQLModel, table=True):
+    """The bank holidays the cases were last told about; `complaints calendar holidays` compares the
+    `holidays` package against these rows and signals the cases of a region whose days changed."""
+
+    region: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    name: str = ""
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`. SQLite files are shared by the worker's activity threads and the readers, so
     they run in WAL mode (readers never block the writer) with NORMAL sync, durable across app crashes."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -112,10 +129,10 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Every table: the projection here and the case record (`models/record.py`)."""
-    import models.record  # noqa: F401  (registers the record's tables on SQLModel.metadata)
+    """Bring the database to the newest schema through its Alembic migrations (models/migrations/)."""
+    from models.migrations import upgrade_to_head
 
-    SQLModel.metadata.create_all(engine)
+    upgrade_to_head(engine)
 
 
 def add_closures(engine: Engine, landlord: str, days: list[date], kind: str = "closure", reason: str = "") -> None:

@@ -13,11 +13,14 @@ from rich.progress import Progress
 
 from models.calendar import uk_calendar_snapshot, WorkingCalendar
 from starter.users_commands import app as users_app
+from starter.calendar_commands import closures_app, holidays_app
 
 app = typer.Typer(help="Durable complaint handling (Housing Ombudsman Complaint Handling Code 2024).", no_args_is_help=True)
 calendar_app = typer.Typer(help="Working days: UK bank holidays by nation, weekends and closure days.", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(users_app, name="users")
+calendar_app.add_typer(closures_app, name="closures")
+calendar_app.add_typer(holidays_app, name="holidays")
 err = Console(stderr=True)
 
 REGIONS = ("ENG", "WLS", "SCT", "NIR")

@@ -13,18 +13,9 @@ from models.settings import Settings
 from models.tables import create_schema, make_engine
 from starter.binaries import binary_path
 from starter.demo import DEMO_PASSWORD, ensure_demo_staff
+from starter.search_attributes import SEARCH_ATTRIBUTES
 from starter.web.serve import server as web_server
 from worker import build_worker, connect
-
-SEARCH_ATTRIBUTES = {
-    "ComplaintStage": "Keyword",
-    "ComplaintState": "Keyword",
-    "Landlord": "Keyword",
-    "Handler": "Keyword",
-    "NextDeadline": "Datetime",
-    "Overdue": "Bool",
-}
-"""Registered at start so an engineer can filter cases in the Web UI (DESIGN.md, Inspecting)."""
 
 console = Console()
 
@@ -68,7 +59,7 @@ async def run_dev(port: int, ui_port: int, var: Path, web_port: int = 8000) -> N
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        async with build_worker(client, engine, settings.task_queue):
+        async with build_worker(client, engine, settings.task_queue, settings=settings):
             staff = ensure_demo_staff(engine)
             web_task = asyncio.create_task(web.serve())
             console.print(f"Staff web UI       http://localhost:{web_port}/")

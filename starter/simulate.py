@@ -25,6 +25,7 @@ from models.policy import PolicyProfile, load_profile
 from models.tables import ResidentNote, add_closures, create_schema, make_engine
 from starter.binaries import binary_path
 from starter.scenario import Scenario, Step
+from starter.search_attributes import register_search_attributes
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
 from workflows.deadlines import local_date
@@ -96,15 +97,17 @@ class Simulator:
 
 
 @asynccontextmanager
-async def simulator() -> AsyncIterator[Simulator]:
+async def simulator(database_url: str | None = None) -> AsyncIterator[Simulator]:
+    """The time-skipping server and a worker; the read model on `database_url` (default: a scratch SQLite)."""
     with tempfile.TemporaryDirectory(prefix="complaints-sim-") as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'simulation.db'}")
+        engine = make_engine(database_url or f"sqlite:///{Path(tmp) / 'simulation.db'}")
         create_schema(engine)
         env = await WorkflowEnvironment.start_time_skipping(
             data_converter=pydantic_data_converter,
             test_server_existing_path=binary_path("temporal-test-server"),
         )
         try:
+            await register_search_attributes(env.client)
             async with build_worker(env.client, engine, TASK_QUEUE):
                 yield Simulator(env, engine)
         finally:

@@ -1,15 +1,106 @@
-"""Shared fixtures: the real Temporal time-skipping test server (one for the session) with the real worker."""
+"""Shared fixtures: the real Temporal time-skipping test server with the real worker, and read-model
+databases on SQLite and on a real PostgreSQL.
+
+PostgreSQL: `COMPLAINTS_TEST_POSTGRES` is the URL of a role allowed to create databases (default: the
+role `.ci/run` creates on the local server). Each test gets a database of its own, dropped afterwards.
+Where no server answers, PostgreSQL tests are skipped with the reason, unless
+`COMPLAINTS_REQUIRE_POSTGRES=1` (set by `.ci/run`), which makes them fail instead.
+`COMPLAINTS_TEST_READ_MODEL=postgresql` runs the simulator's read model (every `sim` test) on PostgreSQL.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
 
+from models.tables import create_schema, make_engine
 from starter.scenario import Scenario
 from starter.simulate import Simulator, simulator
+
+POSTGRES_URL = os.environ.get(
+    "COMPLAINTS_TEST_POSTGRES", "postgresql+psycopg://complaints_test:complaints_test@127.0.0.1:5432/complaints_test"
+)
+POSTGRES_REQUIRED = os.environ.get("COMPLAINTS_REQUIRE_POSTGRES") == "1"
+
+
+@cache
+def _postgres_unreachable() -> str | None:
+    """Why PostgreSQL cannot be used here, or None when it can."""
+    engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # any failure to connect means: no usable server
+        return f"no PostgreSQL at {make_url(POSTGRES_URL).render_as_string()}: {str(error).splitlines()[0]}"
+    finally:
+        engine.dispose()
+    return None
+
+
+def require_postgres() -> None:
+    """Skip (locally) or fail (CI) when no PostgreSQL server is reachable."""
+    reason = _postgres_unreachable()
+    if reason is None:
+        return
+    if POSTGRES_REQUIRED:
+        pytest.fail(f"COMPLAINTS_REQUIRE_POSTGRES=1 but {reason}")
+    pytest.skip(f"{reason} (start one as .ci/run does, or set COMPLAINTS_TEST_POSTGRES)")
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """An empty database of its own on the test server; its URL. Dropped afterwards."""
+    require_postgres()
+    name = f"complaints_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """An empty read-model database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'read.db'}"
+        return
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """The read model at head (through its Alembic migrations), on SQLite and on PostgreSQL."""
+    engine = make_engine(database_url)
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@contextmanager
+def _simulation_database() -> Iterator[str | None]:
+    if os.environ.get("COMPLAINTS_TEST_READ_MODEL", "sqlite") == "postgresql":
+        with fresh_postgres_database() as url:
+            yield url
+    else:
+        yield None
 
 
 @pytest.fixture(scope="session")
 async def sim() -> Simulator:
-    async with simulator() as running:
-        yield running
+    with _simulation_database() as database_url:
+        async with simulator(database_url) as running:
+            yield running
 
 
 @pytest.fixture

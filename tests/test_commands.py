@@ -71,7 +71,7 @@ async def test_future_occurred_at_is_rejected(sim):
     with pytest.raises(WorkflowUpdateFailedError) as raised:
         await handle.execute_update(
             ComplaintWorkflow.acknowledge,
-            Acknowledge(command_id="a1", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)),
+            Acknowledge(command_id="a1", definition_ref="definition-1", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)),
         )
     assert "occurred_at: must not be in the future" in str(raised.value.cause)
 
@@ -79,7 +79,7 @@ async def test_future_occurred_at_is_rejected(sim):
 async def test_repeated_command_id_is_a_no_op(sim):
     handle, offset = await open_case(sim, "2026-03-02T09:00:00+00:00")
     when = await at(sim, offset, "2026-03-03T10:00:00+00:00")
-    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack-1", occurred_at=when))
+    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack-1", definition_ref="definition-1", occurred_at=when))
     extend = Extend(command_id="ext-1", working_days=5, reason="survey", occurred_at=when)
     first = await handle.execute_update(ComplaintWorkflow.extend, extend)
     second = await handle.execute_update(ComplaintWorkflow.extend, extend)
@@ -93,7 +93,7 @@ async def test_signals_carry_resident_input_extension_and_stage2_request(sim):
     handle, offset = await open_case(sim, "2026-03-02T09:00:00+00:00")
     when = await at(sim, offset, "2026-03-03T10:00:00+00:00")
     note = ResidentNote.store(sim.engine, handle.id, "The damp is back in the bedroom", when)
-    await handle.signal("acknowledge", Acknowledge(command_id="s-ack", occurred_at=when))
+    await handle.signal("acknowledge", Acknowledge(command_id="s-ack", definition_ref="definition-1", occurred_at=when))
     await handle.signal("resident_input", ResidentInput(command_id="s-note", note_ref=note, occurred_at=when))
     await handle.signal("extension_agreed", Extend(command_id="s-ext", working_days=3, reason="survey", occurred_at=when))
     await handle.signal("respond", Respond(command_id="s-resp", outcome="partly_upheld", occurred_at=when))
@@ -110,7 +110,8 @@ async def test_signals_carry_resident_input_extension_and_stage2_request(sim):
     assert view.stage == 2 and due(view, "stage2.acknowledge") == date(2026, 3, 10)
     assert view.rejected_signals == (
         "request_stage2 (s-s2-again-bad): request_stage2 is not allowed while the complaint is Stage 2 requested; "
-        "allowed now: acknowledge, withdraw, exclude, resident_input",
+        "allowed now: acknowledge, withdraw, exclude, resident_input, assign, add_complaint, schedule_review, "
+        "record_consent",
     )
 
 
@@ -118,7 +119,7 @@ async def test_late_stage2_request_still_reaches_the_case_and_is_flagged(sim):
     # Greatwell §2.4: appeal "within 20 working days of our response"; a later one is flagged, not lost.
     handle, offset = await open_case(sim, "2026-03-02T09:00:00+00:00", policy="greatwell-homes")
     when = await at(sim, offset, "2026-03-03T10:00:00+00:00")
-    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a", occurred_at=when))
+    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a", definition_ref="definition-1", occurred_at=when))
     await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r", outcome="not_upheld", occurred_at=when))
     await handle.execute_update("close", {"command_id": "c", "occurred_at": when.isoformat()})
     late = await at(sim, offset, "2026-06-01T10:00:00+00:00")

@@ -1,5 +1,8 @@
-"""The production-shaped compose file, checked without a Docker engine."""
+"""The production-shaped compose file, checked without a Docker engine: pinned images, ports, health
+checks, named volumes, search attributes, and only environment variables the Settings class reads."""
 
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -8,39 +11,86 @@ import pytest
 import yaml
 
 from models.settings import Settings
+from starter.search_attributes import SEARCH_ATTRIBUTES
 
 ROOT = Path(__file__).parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+APP_SERVICES = ("worker", "web")
+SETTINGS_VARIABLES = {field.alias for field in Settings.model_fields.values()}
+
+
+def _resolved(value: str) -> str:
+    """A compose value with `${VAR:-default}` replaced by its default, as compose does when VAR is unset."""
+    return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", value)
 
 
 def test_every_image_is_pinned_to_a_version():
-    for name, service in COMPOSE["services"].items():
-        if "image" in service:
-            tag = service["image"].rpartition(":")[2]
-            assert ":" in service["image"] and tag not in ("", "latest"), name
+    for name, service in SERVICES.items():
+        image = service["image"]
+        tag = image.rpartition(":")[2]
+        assert ":" in image and tag != "latest" and re.search(r"\d+\.\d+", tag), f"{name}: {image}"
 
 
-def test_long_running_services_have_health_checks():
-    for name in ("postgresql", "temporal", "temporal-ui", "mailpit"):
-        assert "healthcheck" in COMPOSE["services"][name], name
+def test_worker_and_web_are_built_from_the_one_dockerfile():
+    assert SERVICES["worker"]["build"] == "." and (ROOT / "Dockerfile").exists()
+    assert SERVICES["web"]["image"] == SERVICES["worker"]["image"]
+    assert SERVICES["worker"]["command"] == ["worker"] and SERVICES["web"]["command"] == ["web"]
 
 
-def test_worker_environment_uses_only_settings_the_app_reads():
-    aliases = {field.alias for field in Settings.model_fields.values()}
-    worker_env = COMPOSE["services"]["worker"]["environment"]
-    assert set(worker_env) <= aliases
-    assert {"TEMPORAL_ADDRESS", "DATABASE_URL"} <= set(worker_env)
+def test_published_ports():
+    published = {name: service.get("ports", []) for name, service in SERVICES.items()}
+    assert published["temporal"] == ["7233:7233"]
+    assert published["temporal-ui"] == ["8233:8080"]
+    assert published["mailpit"] == ["8025:8025"]
+    assert published["web"] == ["8000:8000"]
+    assert published["postgresql"] == [] and published["worker"] == []
+
+
+def test_long_running_services_have_health_checks_and_restart():
+    for name in ("postgresql", "temporal", "temporal-ui", "mailpit", "web"):
+        assert SERVICES[name]["healthcheck"]["test"], name
+        assert SERVICES[name]["restart"] == "unless-stopped", name
+    assert SERVICES["worker"]["depends_on"]["search-attributes"]["condition"] == "service_completed_successfully"
+
+
+def test_data_lives_in_named_volumes():
+    assert set(COMPOSE["volumes"]) == {"postgres-data", "mailpit-data"}
+    assert "postgres-data:/var/lib/postgresql/data" in SERVICES["postgresql"]["volumes"]
+
+
+def test_app_environment_is_only_settings_the_app_reads_and_they_validate(monkeypatch):
+    for name in APP_SERVICES:
+        environment = SERVICES[name]["environment"]
+        assert set(environment) <= SETTINGS_VARIABLES, name
+        values = {key: _resolved(str(value)) for key, value in environment.items()}
+        if "${WEB_SECRET:?" in values.get("WEB_SECRET", ""):
+            values["WEB_SECRET"] = "a-long-random-production-secret"
+        for key, value in values.items():
+            monkeypatch.setenv(key, value)
+        settings = Settings()
+        assert settings.database_url.startswith("postgresql+psycopg://complaints:")
+        assert (settings.smtp_host, settings.smtp_port) == ("mailpit", 1025)
+        assert settings.temporal_address == "temporal:7233"
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    missing = sorted(variable for variable in SETTINGS_VARIABLES if f"`{variable}`" not in readme)
+    assert missing == []
 
 
 def test_search_attributes_are_registered_as_complaints_dev_registers_them():
-    from starter.dev import SEARCH_ATTRIBUTES
-
-    command = " ".join(COMPOSE["services"]["search-attributes"]["command"])
-    for name, kind in SEARCH_ATTRIBUTES.items():
-        assert f"{name}={kind}" in command
+    command = " ".join(SERVICES["search-attributes"]["command"])
+    registered = dict(pair.split("=") for pair in re.findall(r"\b[A-Za-z]+=[A-Za-z]+\b", command.split("; do")[0]))
+    assert registered == SEARCH_ATTRIBUTES
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian's docker-compose is not installed")
-def test_docker_compose_validates_the_file():
-    done = subprocess.run(["docker-compose", "config", "-q"], cwd=ROOT, capture_output=True, text=True)
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian's docker-compose is not installed (.ci/run installs it)")
+def test_docker_compose_validates_the_file_and_demands_a_web_secret():
+    environment = {key: value for key, value in os.environ.items() if key != "WEB_SECRET"}
+    done = subprocess.run(["docker-compose", "config", "-q"], cwd=ROOT, capture_output=True, text=True,
+                          env={**environment, "WEB_SECRET": "x" * 32})
     assert done.returncode == 0, done.stderr
+    refused = subprocess.run(["docker-compose", "config", "-q"], cwd=ROOT, capture_output=True, text=True, env=environment)
+    assert refused.returncode != 0 and "set WEB_SECRET to a long random string" in refused.stderr

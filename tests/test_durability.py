@@ -13,6 +13,7 @@ from models.case import Acknowledge, CaseInput, Close, RequestStage2, Respond
 from models.tables import Case, CaseEvent, Notice, create_schema, make_engine
 from starter.binaries import binary_path
 from worker import build_worker
+from workflows import visibility
 from workflows.complaint import ComplaintWorkflow
 
 
@@ -35,7 +36,7 @@ async def test_timers_set_by_one_worker_fire_at_the_right_times_under_the_next(s
         await sim.sleep_until(datetime(2026, 3, 3, 10, tzinfo=timezone.utc) - offset)
         await handle.execute_update(
             ComplaintWorkflow.acknowledge,
-            Acknowledge(command_id="ack", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)),
+            Acknowledge(command_id="ack", definition_ref="definition-1", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)),
         )
     # The first worker is gone; a new one picks the case up, and the timers it never saw still fire.
     async with build_worker(sim.env.client, sim.engine, task_queue, max_cached_workflows=0):
@@ -59,6 +60,7 @@ async def test_full_case_on_the_dev_server_survives_a_worker_restart():
         env = await WorkflowEnvironment.start_local(
             data_converter=pydantic_data_converter,
             dev_server_existing_path=binary_path("temporal"),
+            search_attributes=visibility.KEYS,
             dev_server_extra_args=["--db-filename", str(Path(tmp) / "temporal.db")],
         )
         try:
@@ -71,11 +73,11 @@ async def test_full_case_on_the_dev_server_survives_a_worker_restart():
                     id=reference,
                     task_queue="dev-restart",
                 )
-                await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a1"))
+                await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a1", definition_ref="definition-1"))
             async with build_worker(env.client, engine, "dev-restart"):
                 await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r1", outcome="upheld"))
                 await handle.execute_update(ComplaintWorkflow.request_stage2, RequestStage2(command_id="s1"))
-                await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a2"))
+                await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a2", definition_ref="definition-1"))
                 await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r2", outcome="not_upheld"))
                 await handle.execute_update(ComplaintWorkflow.close, Close(command_id="c1"))
                 result = await handle.result()

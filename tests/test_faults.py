@@ -78,7 +78,7 @@ async def test_worker_killed_mid_batch_loses_and_repeats_nothing(tmp_path):
             )
             for i in range(30)
         ]
-        acks = [asyncio.create_task(h.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack")))
+        acks = [asyncio.create_task(h.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack", definition_ref="definition-1")))
                 for h in handles]
         await asyncio.sleep(0.3)
         worker.send_signal(signal.SIGKILL)  # mid-batch: some acknowledgements done, some in flight
@@ -86,7 +86,7 @@ async def test_worker_killed_mid_batch_loses_and_repeats_nothing(tmp_path):
         worker = start_worker(port, database_url, "kill9")
         await asyncio.wait_for(asyncio.gather(*acks), 120)
         # A retry from a UI that never saw its answer carries the same command_id: a no-op.
-        await asyncio.gather(*(h.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack"))
+        await asyncio.gather(*(h.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack", definition_ref="definition-1"))
                                for h in handles))
         await asyncio.gather(*(h.execute_update(ComplaintWorkflow.respond, Respond(command_id="resp", outcome="upheld"))
                                for h in handles))
@@ -172,8 +172,8 @@ async def test_two_staff_acting_at_once_exactly_one_wins(sim):
     handle, offset = await open_case(sim, "2026-03-02T09:00:00+00:00")
     when = await at(sim, offset, "2026-03-03T10:00:00+00:00")
     first, second = await asyncio.gather(
-        handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="alice", occurred_at=when)),
-        handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="bob", occurred_at=when)),
+        handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="alice", definition_ref="definition-1", occurred_at=when)),
+        handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="bob", definition_ref="definition-1", occurred_at=when)),
         return_exceptions=True,
     )
     outcomes = [first, second]

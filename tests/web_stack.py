@@ -17,7 +17,6 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from models.case import CaseInput
 from models.settings import Settings
 from models.tables import Case, create_schema, make_engine
 from models.users import create_user
@@ -25,7 +24,6 @@ from starter.binaries import binary_path
 from starter.web.app import create_app
 from starter.web.fields import FieldSpec, form_fields
 from worker import build_worker
-from workflows.complaint import ComplaintWorkflow
 
 TASK_QUEUE = "web-tests"
 PASSWORD = "correct horse battery"
@@ -43,7 +41,11 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 SAMPLES = {
-    "email": "resident@example.org",
+    "resident.email": "resident@example.org",
+    "resident.phone": "01234 567890",
+    "resident.name": "Ann Resident",
+    "policy": "code-2024",
+    "ground": "",
     "phone": "01234 567890",
     "landlord": "code-2024",
     "policy": "code-2024",
@@ -78,18 +80,18 @@ class Stack:
     count: int = 0
 
     async def start_case(self, handler: str | None = None, landlord: str = "code-2024") -> str:
-        """A case started directly on the workflow (as intake does), projected by the real worker."""
+        """A complaint filed through casework (as the intake form does), projected by the real worker."""
+        from starter.casework import Intake, ResidentDetails, file_complaint
+
         self.count += 1
-        reference = f"WEB-2026-{self.count:06d}"
-        handle = await self.client.start_workflow(
-            ComplaintWorkflow.run,
-            CaseInput(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=1, received_at=datetime.now(timezone.utc), handler=handler),
-            id=reference,
-            task_queue=TASK_QUEUE,
+        intake = Intake(
+            intake_id=f"web-test-{self.count}", policy=landlord, channel="phone", handler=handler,
+            resident=ResidentDetails(name=f"Resident {self.count}", address="1 High Street"),
+            text="The kitchen roof has leaked since March and the repair was cancelled twice.",
         )
-        await handle.query(ComplaintWorkflow.case)
-        await self.projected(reference)
-        return reference
+        filed = await file_complaint(self.client, self.engine, intake, TASK_QUEUE)
+        await self.projected(filed.reference)
+        return filed.reference
 
     async def projected(self, reference: str, state: str | None = None) -> Case:
         """The case row once the worker has projected it (in `state`, if given)."""

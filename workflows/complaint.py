@@ -48,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
         Withdraw,
     )
     from models.policy import PolicyProfile
-    from workflows import deadlines
+    from workflows import deadlines, visibility
     from workflows.deadlines import StageFacts
     from workflows.lifecycle import (
         FINISHED_STATES,
@@ -778,6 +778,9 @@ class ComplaintWorkflow:
             next_deadline=next_deadline,
             overdue=any(d.met is False for d in live),
         )
+        if workflow.patched(visibility.PATCH):
+            workflow.upsert_search_attributes(visibility.search_attributes(projection))
+            workflow.set_current_details(visibility.current_details(projection))
         if workflow.patched(LOCAL_PROJECTION):
             await workflow.execute_local_activity(
                 "project_case", projection, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY

@@ -38,12 +38,21 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def form_fields(model: type[BaseModel]) -> list[FieldSpec]:
+def form_fields(model: type[BaseModel], prefix: str = "", optional: bool = False) -> list[FieldSpec]:
+    """One spec per field; a nested model's fields are flattened as `resident.name`. Lists of models
+    (a response's per-point decisions, remedies) have no generic form and are left out."""
     specs = []
-    for name, info in model.model_fields.items():
-        if name in HIDDEN:
+    for field_name, info in model.model_fields.items():
+        if field_name in HIDDEN:
             continue
-        annotation, _optional = _unwrap(info.annotation)
+        name = prefix + field_name
+        annotation, may_be_none = _unwrap(info.annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            specs.extend(form_fields(annotation, f"{name}.", optional or may_be_none or not info.is_required()))
+            continue
+        item = (typing.get_args(annotation) or (None,))[0]
+        if typing.get_origin(annotation) in (list, tuple) and isinstance(item, type) and issubclass(item, BaseModel):
+            continue
         max_length = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
         options: tuple[str, ...] = ()
         if typing.get_origin(annotation) is Literal:
@@ -56,7 +65,7 @@ def form_fields(model: type[BaseModel]) -> list[FieldSpec]:
             kind = "date"
         elif typing.get_origin(annotation) in (list, tuple):
             kind = "lines"
-        elif name in LONG_TEXT or (max_length or 0) >= TEXTAREA_FROM:
+        elif field_name in LONG_TEXT or (max_length or 0) >= TEXTAREA_FROM:
             kind = "textarea"
         else:
             kind = "text"
@@ -64,9 +73,9 @@ def form_fields(model: type[BaseModel]) -> list[FieldSpec]:
         specs.append(
             FieldSpec(
                 name=name,
-                label=(info.title or name.replace("_", " ")).capitalize(),
+                label=(info.title or name.replace(".", " ").replace("_", " ")).capitalize(),
                 kind=kind,
-                required=info.is_required(),
+                required=info.is_required() and not optional,
                 hint=info.description or "",
                 options=options,
                 default=default,
@@ -81,6 +90,8 @@ def form_values(specs: list[FieldSpec], form: FormData) -> dict[str, Any]:
     fields are left out (defaults apply; a required one is reported missing by name), one line per item for lists."""
     values: dict[str, Any] = {}
     for spec in specs:
+        if "." in spec.name:
+            continue
         raw = form.get(spec.name)
         if raw is not None and not isinstance(raw, str):
             values[spec.name] = raw  # an upload where text was expected: the model rejects it by name
@@ -91,4 +102,14 @@ def form_values(specs: list[FieldSpec], form: FormData) -> dict[str, Any]:
             values[spec.name] = [line.strip() for line in (raw or "").splitlines() if line.strip()]
         elif raw is not None and raw.strip() != "":
             values[spec.name] = raw.strip()
+    nested: dict[str, dict[str, Any]] = {}
+    for spec in specs:
+        if "." in spec.name:
+            outer, inner = spec.name.split(".", 1)
+            raw = form.get(spec.name)
+            if isinstance(raw, str) and raw.strip() and (spec.kind != "checkbox" or raw in ("true", "on")):
+                nested.setdefault(outer, {})[inner] = True if spec.kind == "checkbox" else raw.strip()
+            elif raw is not None and not isinstance(raw, str):
+                nested.setdefault(outer, {})[inner] = raw
+    values.update(nested)
     return values

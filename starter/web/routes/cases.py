@@ -94,12 +94,12 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         record = casefile.load(request.app.state.engine, reference, caseload.today())
     except casefile.CaseNotFound:
         return render(request, "error.html", status=404, title="Case not found", message=f"There is no case {reference}.")
-    from starter.casework import ACTION_FORMS
+    from starter.casework import ACTION_FORMS, LIFECYCLE_ACTION, forms_allowed
 
     actions = []
     if may_act_at_all(user.role):
-        for action in record.allowed_actions:
-            if action in ACTION_FORMS and action_refusal(user.username, user.role, record.case, record.events, action) is None:
+        for action in forms_allowed(record.allowed_actions, user.role):
+            if action_refusal(user.username, user.role, record.case, record.events, LIFECYCLE_ACTION.get(action, action)) is None:
                 actions.append({"name": action, "fields": form_fields(ACTION_FORMS[action]), "command_id": str(uuid.uuid4())})
     ui = request.app.state.settings.temporal_ui_url.rstrip("/")
     namespace = request.app.state.settings.temporal_namespace
@@ -138,7 +138,7 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         raise FormRejected({"intake_id": "is missing; open the form again"})
     try:
         intake = Intake.model_validate(values | {"intake_id": intake_id})
-        filed = await file_complaint(request.app.state.client, request.app.state.engine, intake)
+        filed = await file_complaint(request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue)
     except ValidationError as error:
         errors = _validation_errors(error)
     except CommandRejected as error:
@@ -160,7 +160,7 @@ def case_page(request: Request, reference: str, user: StaffUser = Depends(curren
 
 @router.post("/cases/{reference}/actions/{action}")
 async def act(request: Request, reference: str, action: str, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import ACTION_FORMS, Actor, CommandRejected, act as send
+    from starter.casework import ACTION_FORMS, LIFECYCLE_ACTION, Actor, CommandRejected, UnknownCase, act as send
 
     require(user.role, "read_cases")
     reference = _reference(reference)
@@ -171,7 +171,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         record = casefile.load(request.app.state.engine, reference, caseload.today())
     except casefile.CaseNotFound:
         raise FormRejected({"reference": f"There is no case {reference}."}, status=404) from None
-    refusal = action_refusal(user.username, user.role, record.case, record.events, action)
+    refusal = action_refusal(user.username, user.role, record.case, record.events, LIFECYCLE_ACTION.get(action, action))
     if refusal:
         raise Refused(refusal)
     command_id = form.get("command_id")
@@ -181,10 +181,12 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     values = form_values(fields, form)
     try:
         await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor(username=user.username, role=user.role), command_id)
+    except UnknownCase:
+        raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
     except ValidationError as error:
         errors = _validation_errors(error)
     except CommandRejected as error:
-        errors = {error.field or action: error.message}
+        errors = {(error.field or action).split(".")[0]: error.message}
         seen = form.get("seen_state")
         if isinstance(seen, str) and seen != record.case.state:
             errors = {action: f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}"}
@@ -210,6 +212,6 @@ def letter(request: Request, reference: str, letter_id: str, user: StaffUser = D
 def _validation_errors(error: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for e in error.errors():
-        name = str(e["loc"][0]) if e["loc"] else "form"
+        name = ".".join(str(part) for part in e["loc"][:2] if not isinstance(part, int)) if e["loc"] else "form"
         errors.setdefault(name, e["msg"].replace("Value error, ", ""))
     return errors

@@ -1,0 +1,217 @@
+"""Letters to residents: rendered from Jinja2 templates to HTML and PDF, and stored with the case.
+
+A letter is checked by `missing_contents` before anything is rendered; an incomplete one raises
+`LetterIncomplete` and nothing is written. Storing is idempotent by the command's id (DESIGN.md
+principle 4): a retried command gets back the letter it stored the first time, never a second one.
+Templates autoescape every field, and the PDF renderer may fetch nothing (no fonts, images or styles
+from any URL), so a letter renders the same with or without a network.
+"""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from uuid import uuid4
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from models.letters import (
+    OUTCOME_WORDS,
+    AcknowledgementLetter,
+    Addressee,
+    ExclusionLetter,
+    ExtensionLetter,
+    LetterBase,
+    LetterIncomplete,
+    ResponseLetter,
+    missing_contents,
+    record_kind,
+)
+from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident
+
+TEMPLATES = Path(__file__).resolve().parent / "letter_templates"
+TEMPLATE_OF = {
+    AcknowledgementLetter: "acknowledgement.html",
+    ExtensionLetter: "extension.html",
+    ResponseLetter: "response.html",
+    ExclusionLetter: "exclusion.html",
+}
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _money(pence: int) -> str:
+    return f"£{pence // 100:,}.{pence % 100:02d}"
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(long_date=_long_date, money=_money, paragraphs=_paragraphs, lines=_lines)
+    env.globals["outcome_words"] = OUTCOME_WORDS
+    return env
+
+
+_ENV = _environment()
+_NO_FETCHING = URLFetcher(allowed_protocols=())
+"""Every URL is refused: a letter never reaches the network (or the file system) while it renders."""
+
+
+def check_letter(letter: LetterBase) -> None:
+    """Raise `LetterIncomplete` naming every required part the letter lacks."""
+    missing = missing_contents(letter)
+    if missing:
+        raise LetterIncomplete(letter, missing)
+
+
+def render_html(letter: LetterBase) -> str:
+    check_letter(letter)
+    return _ENV.get_template(TEMPLATE_OF[type(letter)]).render(letter=letter, title=_title(letter))
+
+
+def render_letter(letter: LetterBase) -> tuple[str, bytes]:
+    """The letter as HTML and as PDF bytes; an incomplete letter raises `LetterIncomplete`."""
+    html = render_html(letter)
+    pdf = HTML(string=html, url_fetcher=_NO_FETCHING).write_pdf()
+    return html, pdf
+
+
+def _title(letter: LetterBase) -> str:
+    titles = {
+        "acknowledgement": "We have received your complaint",
+        "extension": "We need more time to respond to your complaint",
+        "stage1_response": "Our response to your complaint (stage 1)",
+        "stage2_response": "Our final response to your complaint (stage 2)",
+        "exclusion": "Why we cannot take this matter as a complaint",
+    }
+    title = titles[record_kind(letter)]
+    if isinstance(letter, ExclusionLetter) and letter.stage == 2:
+        title = "Why we cannot take your complaint to stage 2"
+    return title
+
+
+def store_letter(
+    engine: Engine, reference: str, command_id: str, letter: LetterBase, issued_at: datetime | None = None
+) -> Letter:
+    """Check, render and store the letter for the command; a repeated command id returns the stored letter.
+
+    A response letter also records its remedies (`Remedy`), outstanding actions (`OutstandingAction`,
+    tracked until done, Code 6.6) and learning points (`LearningPoint`), in the same transaction."""
+    if letter.reference != reference:
+        raise ValueError(f"reference: the letter is for {letter.reference}, not {reference}")
+    stored = _stored(engine, command_id)
+    if stored is not None:
+        return _same_case(stored, reference, command_id)
+    html, pdf = render_letter(letter)
+    issued_at = issued_at or datetime.now(UTC)
+    row = Letter(
+        id=f"letter-{uuid4().hex}",
+        reference=reference,
+        kind=record_kind(letter),
+        stage=letter.stage,
+        command_id=command_id,
+        content=letter.model_dump(mode="json"),
+        html=html,
+        pdf=pdf,
+        issued_at=issued_at,
+    )
+    try:
+        with Session(engine) as session:
+            session.add(row)
+            if isinstance(letter, ResponseLetter):
+                session.add_all(_response_record(row, letter, issued_at))
+            session.commit()
+            session.refresh(row)
+            session.expunge(row)
+            return row
+    except IntegrityError:
+        # Another worker stored this command's letter between our look-up and our commit.
+        stored = _stored(engine, command_id)
+        if stored is None:
+            raise
+        return _same_case(stored, reference, command_id)
+
+
+def _stored(engine: Engine, command_id: str) -> Letter | None:
+    with Session(engine) as session:
+        row = session.exec(select(Letter).where(Letter.command_id == command_id)).first()
+        if row is not None:
+            session.expunge(row)
+        return row
+
+
+def _same_case(stored: Letter, reference: str, command_id: str) -> Letter:
+    if stored.reference != reference:
+        raise ValueError(f"command_id: {command_id!r} already issued a letter for {stored.reference}, not {reference}")
+    return stored
+
+
+def _response_record(row: Letter, letter: ResponseLetter, issued_at: datetime) -> list:
+    remedies = [
+        Remedy(
+            id=f"{row.id}-remedy-{number}",
+            reference=row.reference,
+            stage=row.stage,
+            kind=remedy.kind,
+            description=remedy.description,
+            amount_pence=remedy.amount_pence,
+            compensation_type=remedy.compensation_type,
+            offset_against_arrears=remedy.offset_against_arrears,
+        )
+        for number, remedy in enumerate(letter.remedies, start=1)
+    ]
+    actions = [
+        OutstandingAction(
+            reference=row.reference,
+            action_id=f"{row.command_id}-{number}",
+            description=action.description,
+            owner=action.owner,
+            target_on=action.target_on,
+        )
+        for number, action in enumerate(letter.outstanding_actions, start=1)
+    ]
+    learning = [
+        LearningPoint(id=f"{row.id}-learning-{number}", reference=row.reference, text=text, recorded_at=issued_at)
+        for number, text in enumerate(letter.learning, start=1)
+    ]
+    return [*remedies, *actions, *learning]
+
+
+def addressee_of(engine: Engine, reference: str) -> Addressee | None:
+    """The resident a case's letters go to, from the record; None for an anonymous complaint."""
+    with Session(engine) as session:
+        complaint = session.get(Complaint, reference)
+        if complaint is None:
+            raise ValueError(f"reference: no complaint {reference} in the record")
+        resident = session.get(Resident, complaint.resident_id) if complaint.resident_id else None
+        return None if resident is None else Addressee(name=resident.name, address=resident.address)
+
+
+def definition_of(engine: Engine, reference: str, stage: int) -> list[str]:
+    """The points of a stage's complaint definition (Code 5.6), with additional complaints merged in (Code 6.8),
+    in the order they were recorded."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Definition)
+            .where(Definition.reference == reference, Definition.stage == stage)
+            .order_by(Definition.recorded_at, Definition.command_id)
+        ).all()
+        return [str(point) for row in rows for point in row.points]

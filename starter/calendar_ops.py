@@ -1,0 +1,171 @@
+"""Calendar operations: closure days and newly announced bank holidays reach every open case.
+
+A closure day (or a bank holiday the `holidays` data newly announces) is written to the read model,
+then every case that may still be running gets the `calendar_changed` signal, in batches with
+progress; each case reloads its calendar through its activity and re-plans its open deadlines
+(DESIGN.md principle 2). The CLI (`complaints calendar closures ...`, `complaints calendar holidays
+check`) and the web admin page both call these functions.
+"""
+
+import asyncio
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, delete, select
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from models.calendar import bank_holidays
+from models.case import CalendarChanged
+from models.tables import Case, ClosureDay, KnownBankHoliday, add_closures
+from workflows.lifecycle import FINISHED_STATES
+
+SIGNALS_AT_ONCE = 20
+"""Signals in flight at a time: fast on a big estate without flooding the frontend."""
+
+Progress = Callable[[int, int], None]
+"""Called with (cases done, cases in all) as the batch goes."""
+
+
+class CalendarChangeReport(BaseModel):
+    """What a calendar change reached: cases re-planned, cases whose workflow had ended, failures."""
+
+    signalled: int = 0
+    already_ended: int = 0
+    failed: dict[str, str] = {}
+
+
+class BankHolidayChange(BaseModel):
+    region: str
+    added: list[date]
+    removed: list[date]
+
+
+class CalendarError(ValueError):
+    """Bad input for a calendar operation; the message names the field and the rule."""
+
+
+def open_case_references(engine: Engine, landlord: str | None = None, regions: Iterable[str] | None = None) -> list[str]:
+    """Cases whose workflow may still run (not withdrawn or excluded), from the read model."""
+    query = select(Case.reference).where(Case.state.not_in(FINISHED_STATES))
+    if landlord is not None:
+        query = query.where(Case.landlord == landlord)
+    if regions is not None:
+        query = query.where(Case.region.in_(list(regions)))
+    with Session(engine) as session:
+        return sorted(session.exec(query.order_by(Case.reference)).all())
+
+
+async def signal_calendar_changed(
+    client: Client, references: list[str], reason: str, progress: Progress | None = None
+) -> CalendarChangeReport:
+    """Send `calendar_changed` to each case, a batch at a time; a case that has ended is counted, not failed."""
+    report = CalendarChangeReport()
+    gate = asyncio.Semaphore(SIGNALS_AT_ONCE)
+    done = 0
+
+    async def one(reference: str) -> None:
+        nonlocal done
+        async with gate:
+            try:
+                await client.get_workflow_handle(reference).signal("calendar_changed", CalendarChanged(reason=reason[:200]))
+                report.signalled += 1
+            except RPCError as error:
+                if error.status == RPCStatusCode.NOT_FOUND:
+                    report.already_ended += 1
+                else:
+                    report.failed[reference] = error.message
+            done += 1
+            if progress is not None:
+                progress(done, len(references))
+
+    await asyncio.gather(*(one(reference) for reference in references))
+    return report
+
+
+def check_closure(landlord: str, day: date, reason: str) -> None:
+    """Refuse a closure that cannot be meant, before anything is written or signalled."""
+    if not landlord.strip():
+        raise CalendarError("--landlord: must not be empty")
+    if day.weekday() >= 5:
+        raise CalendarError(f"DATE: {day.isoformat()} is a {day:%A}, already a non-working day")
+    if not reason.strip():
+        raise CalendarError("--reason: must say why the office is closed (it is shown on the case)")
+
+
+async def add_closure(
+    engine: Engine, client: Client, landlord: str, day: date, reason: str, progress: Progress | None = None
+) -> CalendarChangeReport:
+    """Record a closure day of `landlord` and re-plan every open case of that landlord."""
+    check_closure(landlord, day, reason)
+    add_closures(engine, landlord, [day], "closure", reason.strip())
+    references = open_case_references(engine, landlord=landlord)
+    return await signal_calendar_changed(client, references, f"closure {day.isoformat()}", progress)
+
+
+async def remove_closure(
+    engine: Engine, client: Client, landlord: str, day: date, progress: Progress | None = None
+) -> CalendarChangeReport:
+    """Remove a closure day (a working day again) and re-plan the landlord's open cases."""
+    with Session(engine) as session:
+        row = session.get(ClosureDay, (landlord, day))
+        if row is None or row.kind != "closure":
+            raise CalendarError(f"DATE: {day.isoformat()} is not a closure day of {landlord}")
+        session.delete(row)
+        session.commit()
+    references = open_case_references(engine, landlord=landlord)
+    return await signal_calendar_changed(client, references, f"closure {day.isoformat()} removed", progress)
+
+
+def closures(engine: Engine, landlord: str | None = None) -> list[ClosureDay]:
+    query = select(ClosureDay).where(ClosureDay.kind == "closure")
+    if landlord is not None:
+        query = query.where(ClosureDay.landlord == landlord)
+    with Session(engine) as session:
+        return list(session.exec(query.order_by(ClosureDay.landlord, ClosureDay.day)).all())
+
+
+def record_bank_holidays(engine: Engine, regions: Iterable[str], years: range) -> list[BankHolidayChange]:
+    """Compare the `holidays` data with the days the cases were last told about, and store the new set.
+
+    A region seen for the first time only records its baseline (its cases loaded the same data)."""
+    changes = []
+    with Session(engine) as session:
+        for region in regions:
+            current = bank_holidays(region, years)
+            known_rows = session.exec(
+                select(KnownBankHoliday).where(
+                    KnownBankHoliday.region == region,
+                    KnownBankHoliday.day >= date(years.start, 1, 1),
+                    KnownBankHoliday.day <= date(years.stop - 1, 12, 31),
+                )
+            ).all()
+            known = {row.day for row in known_rows}
+            if known and set(current) != known:
+                changes.append(
+                    BankHolidayChange(region=region, added=sorted(set(current) - known), removed=sorted(known - set(current)))
+                )
+            session.exec(
+                delete(KnownBankHoliday).where(
+                    KnownBankHoliday.region == region,
+                    KnownBankHoliday.day >= date(years.start, 1, 1),
+                    KnownBankHoliday.day <= date(years.stop - 1, 12, 31),
+                )
+            )
+            session.add_all(KnownBankHoliday(region=region, day=day, name=name) for day, name in current.items())
+        session.commit()
+    return changes
+
+
+async def announce_bank_holidays(
+    engine: Engine, client: Client, regions: Iterable[str], years: range, progress: Progress | None = None
+) -> tuple[list[BankHolidayChange], CalendarChangeReport]:
+    """Signal the open cases of every region whose bank holidays changed since the last check."""
+    changes = record_bank_holidays(engine, regions, years)
+    if not changes:
+        return changes, CalendarChangeReport()
+    references = open_case_references(engine, regions=[change.region for change in changes])
+    days = ", ".join(day.isoformat() for change in changes for day in change.added + change.removed)
+    return changes, await signal_calendar_changed(client, references, f"bank holidays changed: {days}", progress)

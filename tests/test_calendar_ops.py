@@ -1,0 +1,151 @@
+"""Calendar operations re-plan open cases: `complaints calendar closures add` and `holidays check`,
+through the console script against the real dev server and worker."""
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from models.calendar import WorkingCalendar, uk_calendar_snapshot
+from models.case import CaseInput, CaseView
+from models.tables import ClosureDay, KnownBankHoliday, create_schema, make_engine
+from starter.binaries import binary_path
+from workflows import visibility
+from worker import build_worker
+from workflows.complaint import ComplaintWorkflow
+
+COMPLAINTS = str(Path(sys.executable).parent / "complaints")
+
+
+@pytest.fixture(scope="module")
+async def stack():
+    """Dev server, worker and a SQLite read model, shared by the CLI (as environment variables)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'read.db'}"
+        engine = make_engine(url)
+        create_schema(engine)
+        env = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=binary_path("temporal"),
+            search_attributes=visibility.KEYS,
+        )
+        try:
+            async with build_worker(env.client, engine, "calendar-ops"):
+                cli_env = {
+                    **os.environ,
+                    "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                    "DATABASE_URL": url,
+                    "COMPLAINTS_TASK_QUEUE": "calendar-ops",
+                }
+                yield env, engine, cli_env
+        finally:
+            await env.shutdown()
+            engine.dispose()
+
+
+async def _open_case(env, landlord: str) -> tuple:
+    reference = f"CAL-2026-{uuid.uuid4().int % 10**6:06d}"
+    handle = await env.client.start_workflow(
+        ComplaintWorkflow.run,
+        CaseInput(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=1,
+                  received_at=datetime.now(timezone.utc)),
+        id=reference,
+        task_queue="calendar-ops",
+    )
+    for _ in range(100):
+        view = await handle.query(ComplaintWorkflow.case, result_type=CaseView)
+        if view.deadlines:
+            return handle, view
+        await asyncio.sleep(0.1)
+    raise AssertionError("the case never planned its deadlines")
+
+
+async def _acknowledge_due(handle, changed_from: date) -> date:
+    """The acknowledgement due date once the case has re-planned (the signal is processed asynchronously)."""
+    due = changed_from
+    for _ in range(100):
+        view = await handle.query(ComplaintWorkflow.case, result_type=CaseView)
+        due = next(d.due for d in view.deadlines if d.name == "stage1.acknowledge")
+        if due != changed_from:
+            return due
+        await asyncio.sleep(0.1)
+    return due
+
+
+def _cli(cli_env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([COMPLAINTS, "calendar", *args], env=cli_env, capture_output=True, text=True, timeout=60)
+
+
+async def test_a_closure_day_moves_the_deadline_of_an_open_case(stack):
+    env, engine, cli_env = stack
+    handle, view = await _open_case(env, "greatwell")
+    other, _ = await _open_case(env, "elsewhere")
+    received = view.events[0].at.astimezone(timezone.utc).date()
+    before = next(d.due for d in view.deadlines if d.name == "stage1.acknowledge")
+    years = range(received.year, received.year + 2)
+    closure = WorkingCalendar(uk_calendar_snapshot("ENG", years)).add_working_days(received, 1)
+
+    done = await asyncio.to_thread(_cli, cli_env, "closures", "add", closure.isoformat(),
+                                   "--landlord", "greatwell", "--reason", "staff training day")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"closure {closure.isoformat()} recorded for greatwell",
+        "1 open case(s) re-planned, 0 already ended, 0 failed",
+    ]
+    expected = WorkingCalendar(uk_calendar_snapshot("ENG", years, closures=[closure])).add_working_days(received, 5)
+    assert expected != before
+    assert await _acknowledge_due(handle, before) == expected
+    listed = await asyncio.to_thread(_cli, cli_env, "closures", "list", "--landlord", "greatwell")
+    assert listed.stdout == f"{closure.isoformat()}\tgreatwell\tstaff training day\n"
+    await handle.terminate("test over")
+    await other.terminate("test over")
+
+
+async def test_a_closure_on_a_weekend_is_refused_and_nothing_is_written(stack):
+    _, engine, cli_env = stack
+    done = await asyncio.to_thread(_cli, cli_env, "closures", "add", "2026-12-26", "--landlord", "wrekin", "--reason", "x")
+    assert done.returncode == 2
+    assert "DATE: 2026-12-26 is a Saturday, already a non-working day" in done.stderr
+    with Session(engine) as session:
+        assert session.exec(select(ClosureDay).where(ClosureDay.landlord == "wrekin")).all() == []
+
+
+async def test_a_newly_announced_bank_holiday_reaches_the_open_cases_of_that_nation(stack):
+    env, engine, cli_env = stack
+    handle, _ = await _open_case(env, "holidays")
+    first = await asyncio.to_thread(_cli, cli_env, "holidays", "check", "--region", "ENG")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("no change to the bank holidays of ENG")
+    # The data the cases were last told about lacked one day: as if the `holidays` upgrade announced it.
+    this_year = date.today().year
+    with Session(engine) as session:
+        announced = session.exec(
+            select(KnownBankHoliday).where(KnownBankHoliday.region == "ENG", KnownBankHoliday.day >= date(this_year + 1, 1, 1))
+        ).first()
+        session.delete(announced)
+        session.commit()
+
+    second = await asyncio.to_thread(_cli, cli_env, "holidays", "check", "--region", "ENG")
+
+    assert second.returncode == 0, second.stderr
+    lines = second.stdout.splitlines()
+    assert lines[0] == f"ENG: added {announced.day.isoformat()}; removed none"
+    assert lines[1].endswith("already ended, 0 failed")
+    signals = [
+        event.workflow_execution_signaled_event_attributes.signal_name
+        async for event in handle.fetch_history_events()
+        if event.HasField("workflow_execution_signaled_event_attributes")
+    ]
+    assert signals == ["calendar_changed"]
+    assert (await asyncio.to_thread(_cli, cli_env, "holidays", "check", "--region", "ENG")).stdout.startswith("no change")
+    await handle.terminate("test over")

@@ -1,0 +1,60 @@
+"""A policy profile change never moves an open case's deadlines: the case runs on the version it was
+opened under (its `load_policy` result is in its history), even when re-planned and replayed."""
+
+import shutil
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from models.case import Acknowledge, CalendarChanged, CaseInput, CaseView
+from worker import build_worker
+from workflows.complaint import ComplaintWorkflow
+
+POLICIES = Path(__file__).parent.parent / "policies"
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+ACKNOWLEDGED = datetime(2026, 3, 3, 10, tzinfo=timezone.utc)
+
+
+async def _acknowledged_case(sim, task_queue: str, version: int):
+    reference = f"PIN-2026-{uuid.uuid4().int % 10**6:06d}"
+    handle = await sim.env.client.start_workflow(
+        ComplaintWorkflow.run,
+        CaseInput(reference=reference, landlord="pinning", policy_id="code-2024", policy_version=version,
+                  received_at=RECEIVED, clock_anchored_to_received=True),
+        id=reference,
+        task_queue=task_queue,
+    )
+    while not (await handle.query(ComplaintWorkflow.case, result_type=CaseView)).events:
+        pass
+    offset = timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
+    await sim.sleep_until(ACKNOWLEDGED - offset)
+    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack", occurred_at=ACKNOWLEDGED))
+    return handle, offset
+
+
+async def _respond_due(handle) -> str:
+    view = await handle.query(ComplaintWorkflow.case, result_type=CaseView)
+    return next(d.due.isoformat() for d in view.deadlines if d.name == "stage1.respond")
+
+
+async def test_a_profile_change_leaves_open_cases_on_their_version(sim, tmp_path, monkeypatch):
+    shutil.copy(POLICIES / "code-2024.toml", tmp_path / "code-2024.toml")
+    monkeypatch.setenv("COMPLAINTS_POLICY_DIR", str(tmp_path))
+    task_queue = f"pinning-{uuid.uuid4().hex[:6]}"
+    async with build_worker(sim.env.client, sim.engine, task_queue, max_cached_workflows=0):
+        opened_on_v1, offset = await _acknowledged_case(sim, task_queue, version=1)
+        assert await _respond_due(opened_on_v1) == "2026-03-17"  # 10 WD from the 3 Mar acknowledgement
+
+        profile = tmp_path / "code-2024.toml"
+        text = profile.read_text().replace("version = 1\n", "version = 2\n", 1)
+        profile.write_text(text.replace("respond_working_days = 10\n", "respond_working_days = 20\n", 1))
+        await opened_on_v1.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(reason="re-plan after the change"))
+        await sim.sleep_until(ACKNOWLEDGED + timedelta(hours=2) - offset)
+        kept = await _respond_due(opened_on_v1)
+
+        opened_on_v2, _ = await _acknowledged_case(sim, task_queue, version=2)
+        new_rules = await _respond_due(opened_on_v2)
+    assert kept == "2026-03-17"
+    assert new_rules == "2026-03-31"  # 20 WD under version 2
+    await opened_on_v1.terminate("test over")
+    await opened_on_v2.terminate("test over")
