@@ -24,6 +24,7 @@ from starter.binaries import binary_path
 from starter.web.app import create_app
 from starter.web.fields import FieldSpec, form_fields
 from worker import build_worker
+from workflows import visibility
 
 TASK_QUEUE = "web-tests"
 PASSWORD = "correct horse battery"
@@ -143,6 +144,7 @@ async def stack() -> AsyncIterator[Stack]:
         env = await WorkflowEnvironment.start_local(
             data_converter=pydantic_data_converter,
             dev_server_existing_path=binary_path("temporal"),
+            search_attributes=visibility.KEYS,
             dev_server_extra_args=["--db-filename", str(Path(tmp) / "temporal.db")],
         )
         try:

@@ -1,6 +1,7 @@
 """Cases: the list with filters, the case page with the actions the lifecycle allows now, each a form,
 the action posts (workflow Updates through `starter.casework`), intake, and letters."""
 
+import asyncio
 import re
 import uuid
 from datetime import date, timedelta
@@ -8,6 +9,7 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models.tables import Case
@@ -144,6 +146,7 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
     except CommandRejected as error:
         errors = {error.field or "form": error.message}
     else:
+        await _projected(request.app.state.engine, filed.reference)
         request.session["flash"] = f"Complaint filed as {filed.reference}." + (
             " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
         )
@@ -177,12 +180,17 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     command_id = form.get("command_id")
     if not isinstance(command_id, str) or not 1 <= len(command_id) <= 100:
         raise FormRejected({"command_id": "is missing; reload the case page and try again"})
+    if any((event.details or {}).get("command_id") == command_id for event in record.events):
+        request.session["flash"] = "That form was already sent; it was acted on once."
+        return RedirectResponse(f"/cases/{reference}", status_code=303)
     fields = form_fields(ACTION_FORMS[action])
     values = form_values(fields, form)
     try:
         await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor(username=user.username, role=user.role), command_id)
     except UnknownCase:
         raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
+    except IntegrityError:
+        raise FormRejected({action: "This form is being acted on already (sent twice); reload the case page."}, status=409) from None
     except ValidationError as error:
         errors = _validation_errors(error)
     except CommandRejected as error:
@@ -207,6 +215,15 @@ def letter(request: Request, reference: str, letter_id: str, user: StaffUser = D
     if row is None or row.reference != reference:
         return render(request, "error.html", status=404, title="Letter not found", message="There is no such letter on this case.")
     return render(request, "letter.html", letter=row, reference=reference)
+
+
+async def _projected(engine, reference: str, attempts: int = 100) -> None:
+    """Wait (up to about 5 s) for the new case's first projection, so the case page it redirects to exists."""
+    for _ in range(attempts):
+        with Session(engine) as session:
+            if session.get(Case, reference) is not None:
+                return
+        await asyncio.sleep(0.05)
 
 
 def _validation_errors(error: ValidationError) -> dict[str, str]:
