@@ -25,12 +25,14 @@ async def fill(page, model, scope: str, prefix: str = "", **overrides) -> None:
             await field.fill(value)
 
 
-async def take(page, reference: str, action: str, **overrides) -> None:
+async def take(page, reference: str, action: str, refused: bool = False, **overrides) -> None:
     form = f"form[action='/cases/{reference}/actions/{action}']"
     await page.click(f"details:has({form}) summary")
     await fill(page, casework.ACTION_FORMS[action], form, f"{action}-", **overrides)
     await page.click(f"{form} button[type=submit]")
     await page.wait_for_load_state()
+    if not refused:
+        assert "done." in await page.inner_text(".notification"), await page.content()
 
 
 async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
@@ -45,7 +47,7 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
 
     await take(page, reference, "acknowledge")
     assert "Acknowledge: done." in await page.inner_text(".notification")
-    await take(page, reference, "extend", working_days="5", reason="contractor report")
+    await take(page, reference, "extend", working_days="5", reason="contractor report", agreed_with_resident="true", ombudsman_details_given="true")
     await take(page, reference, "respond")
     await take(page, reference, "request_stage2")
     assert "stage2 requested" in await page.inner_text("h1")
@@ -54,7 +56,7 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
     await sign_in(page, site, "rita")
     await page.goto(f"{site}/cases/{reference}")
     await take(page, reference, "acknowledge")
-    await take(page, reference, "extend", working_days="999", reason="too long")
+    await take(page, reference, "extend", refused=True, working_days="999", reason="too long")
     summary = page.locator(".error-summary")
     assert await summary.is_visible() and "Working days" in await summary.inner_text()
     assert await axe_violations(page) == []
@@ -63,6 +65,7 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
     await take(page, reference, "respond")
     assert "stage2 responded" in await page.inner_text("h1")
     timeline = await page.inner_text(".timeline")
-    assert timeline.count("Respond") == 2 and "by rita" in timeline and "by hana" in timeline
+    assert timeline.count("Respond") == 2 and "Extend" in timeline and "working days: 5" in timeline
+    assert "by rita" in timeline and "by hana" in timeline
     assert await axe_violations(page) == []
     await screenshot(page, "case")
