@@ -24,7 +24,9 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench.throughput 100
 	$(VENV)/bin/python -m bench.simulation 100 300 649
 	$(VENV)/bin/python -m bench.memory 10000
+	$(VENV)/bin/python -m bench.case_list 100000  # PostgreSQL half needs apt-get install postgresql
 
-# Slow fault tests (kill -9, server restarts), outside the 15-minute suite.
+# Slow fault tests (kill -9 mid-activity, PostgreSQL stopped; marker `faults`), outside the 15-minute suite.
+# The PostgreSQL one needs apt-get install postgresql (it skips, saying so, without it).
 faults: $(STAMP)
 	$(VENV)/bin/pytest -m faults -p no:cacheprovider

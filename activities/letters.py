@@ -150,6 +150,23 @@ def store_letter(
         return _same_case(stored, reference, command_id)
 
 
+def withdraw_letter(engine: Engine, command_id: str) -> None:
+    """Remove the letter a refused command stored, with the remedies, actions and learning it recorded."""
+    with Session(engine) as session:
+        row = session.exec(select(Letter).where(Letter.command_id == command_id)).first()
+        if row is None:
+            return
+        for model in (Remedy, LearningPoint):
+            for owned in session.exec(select(model).where(model.id.startswith(f"{row.id}-"))).all():
+                session.delete(owned)
+        for action in row.content.get("outstanding_actions", []) if row.content.get("kind") == "response" else []:
+            owned = session.get(OutstandingAction, (row.reference, action.get("action_id", "")))
+            if owned is not None:
+                session.delete(owned)
+        session.delete(row)
+        session.commit()
+
+
 def _stored(engine: Engine, command_id: str) -> Letter | None:
     with Session(engine) as session:
         row = session.exec(select(Letter).where(Letter.command_id == command_id)).first()
@@ -181,7 +198,7 @@ def _response_record(row: Letter, letter: ResponseLetter, issued_at: datetime) -
     actions = [
         OutstandingAction(
             reference=row.reference,
-            action_id=f"{row.command_id}-{number}",
+            action_id=action.action_id or f"{row.command_id}-{number}",
             description=action.description,
             owner=action.owner,
             target_on=action.target_on,

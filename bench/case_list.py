@@ -1,69 +1,218 @@
-"""Benchmark: the web case list at 100k cases. A deep page by keyset (`after=` the last reference, what
-the UI does) against the same page by OFFSET, and the first page and the dashboard, side by side.
+"""Benchmark 4: the staff case list at 100k cases, p95 of typical filtered pages against p95 of the
+cheapest round trip to the same database, interleaved, on SQLite and on PostgreSQL.
 
-    .venv/bin/python -m bench.case_list [CASES]
+    .venv/bin/python -m bench.case_list [N]
+
+Needs PostgreSQL's server binaries for the PostgreSQL half (Debian: `apt-get install postgresql`); it
+starts a private cluster in a temporary directory (as the `postgres` user when run as root) and
+removes it afterwards. Without them the SQLite half runs alone and says so.
+
+The floor today is what a `/healthz` that checks its database does: a session and `SELECT 1`. The
+web app (`starter.web`) will serve the list and `/healthz` over HTTP; a probe pair for that (FastAPI
+TestClient or uvicorn + httpx, `GET /cases?...` against `GET /healthz`) slots into `PROBES` below and
+is measured the same way, side by side.
 """
 
+import random
 import sys
 import tempfile
-import timeit
-from datetime import datetime, timedelta, timezone
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
-from sqlmodel import Session, col, select
+from sqlalchemy import insert, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from bench.postgres import PostgresUnavailable, private_cluster
+from bench.update_latency import percentiles
+from models.case_list import (
+    CaseListFilter,
+    dated_query,
+    list_cases,
+    query_plan,
+    read_token,
+    stage_counts,
+    token_after,
+    undated_query,
+)
 from models.tables import Case, create_schema, make_engine
-from starter.web.caseload import dashboard, today
-from starter.web.routes.cases import PAGE_SIZE, _case_list
+from workflows.deadlines import end_of_day
 
-STATES = ("received", "stage1_acknowledged", "stage1_responded", "stage2_acknowledged", "closed")
+TODAY = date(2026, 6, 1)
+LANDLORDS = ["wrekin", "greatwell", "together", "thirteen"]
+HANDLERS = [f"handler{i:02d}" for i in range(40)]
+OPEN_STATES = {1: ["received", "stage1_acknowledged", "stage1_extended"], 2: ["stage2_requested", "stage2_acknowledged", "stage2_extended"]}
+UNDATED_STATES = ["stage1_responded", "closed", "closed", "closed", "withdrawn", "excluded"]
 
 
-def measure(cases: int) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
-        create_schema(engine)
-        start = datetime(2026, 1, 1, tzinfo=timezone.utc)
-        rows = [
-            dict(reference=f"CMP-2026-{i:06d}", landlord=("wrekin", "greatwell-homes")[i % 2], policy_id="code-2024",
-                 policy_version=1, region="ENG", state=STATES[i % 5], stage=1 + (i % 5 >= 3), handler=f"h{i % 40}",
-                 received_at=start + timedelta(minutes=i), next_deadline=start + timedelta(days=i % 300),
-                 overdue=i % 17 == 0, last_seq=1)
-            for i in range(cases)
-        ]
-        with Session(engine) as session:
-            session.exec(Case.__table__.insert(), params=rows)
+def cases(n: int, seed: int = 8) -> list[dict]:
+    """Several years of a large landlord group: 85% answered or closed (no running deadline), 15% open,
+    open cases due over the next 40 working days, a few overdue, 10% stage 2, 40 handlers."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        stage = 2 if rng.random() < 0.1 else 1
+        open_case = rng.random() < 0.15
+        due = TODAY + timedelta(days=rng.randrange(-10, 60)) if open_case else None
+        rows.append({
+            "reference": f"CMP-{2020 + i % 7}-{i:06d}", "landlord": rng.choice(LANDLORDS),
+            "policy_id": "code-2024", "policy_version": 1, "region": "ENG",
+            "state": rng.choice(OPEN_STATES[stage]) if open_case else rng.choice(UNDATED_STATES), "stage": stage,
+            "handler": None if rng.random() < 0.1 else rng.choice(HANDLERS),
+            "received_at": end_of_day(TODAY - timedelta(days=rng.randrange(2000))),
+            "next_deadline": None if due is None else end_of_day(due), "overdue": due is not None and due < TODAY,
+            "last_seq": 1,
+        })
+    return rows
+
+
+def fill(engine: Engine, n: int) -> float:
+    create_schema(engine)
+    rows = cases(n)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        for i in range(0, n, 10_000):
+            session.execute(insert(Case), rows[i : i + 10_000])
+        session.commit()
+        if engine.dialect.name == "postgresql":
+            session.execute(text("ANALYZE"))  # what autovacuum does after a bulk load
             session.commit()
-        deep = f"CMP-2026-{cases // 10:06d}"
-        depth = sum(1 for i in range(cases) if f"CMP-2026-{i:06d}" > deep)
+    return time.perf_counter() - started
 
-        def keyset():
+
+def deep_token(engine: Engine, filters: CaseListFilter, rows_in: int) -> str:
+    """The token a person holds after paging `rows_in` rows in (found with OFFSET, outside the timing)."""
+    with Session(engine) as session:
+        dated = session.execute(dated_query(filters, None).offset(rows_in - 1).limit(1)).first()
+        if dated is None:
+            undated_in = rows_in - session.execute(
+                text("SELECT count(*) FROM \"case\" WHERE next_deadline IS NOT NULL")).scalar_one()
+            dated = session.execute(undated_query(filters, None).offset(undated_in - 1).limit(1)).one()
+    return token_after(dated.next_deadline, dated.reference)
+
+
+def lists(engine: Engine, n_cases: int) -> dict[str, Callable[[], object]]:
+    """The typical views, each a page of 50 as the web UI will ask for it."""
+    deep = min(49_950, n_cases // 100 * 50)
+    views = {
+        "open cases, page 1": (CaseListFilter(), None),
+        f"page {deep // 50 + 1} ({deep:,} rows in)": (CaseListFilter(), deep_token(engine, CaseListFilter(), deep)),
+        "stage 1": (CaseListFilter(stage=1), None),
+        "one handler's cases": (CaseListFilter(handler="handler07"), None),
+        "overdue": (CaseListFilter(overdue=True), None),
+        "landlord + state": (CaseListFilter(landlord="greatwell", state="stage1_acknowledged"), None),
+        "stage 2 + handler": (CaseListFilter(stage=2, handler="handler07"), None),
+        "due in the next 7 days": (CaseListFilter(due_from=TODAY, due_to=TODAY + timedelta(days=7)), None),
+    }
+
+    def page(filters: CaseListFilter, token: str | None) -> Callable[[], object]:
+        def run() -> object:
             with Session(engine) as session:
-                _case_list(session, {"after": deep})
+                return list_cases(session, filters, 50, token)
+        return run
 
-        def offset():
-            with Session(engine) as session:
-                list(session.exec(select(Case).order_by(col(Case.reference).desc()).offset(depth).limit(PAGE_SIZE + 1)))
+    probes = {name: page(f, token) for name, (f, token) in views.items()}
 
-        def filtered():
-            with Session(engine) as session:
-                _case_list(session, {"handler": "h7", "state": "received", "after": deep})
+    def dashboard() -> object:
+        with Session(engine) as session:
+            return stage_counts(session, CaseListFilter(landlord="greatwell"))
 
-        def board():
-            dashboard(engine, "h7", "handler", today())
-
-        timings = {name: min(timeit.repeat(fn, number=5, repeat=3)) / 5 * 1000 for name, fn in
-                   (("keyset", keyset), ("offset", offset), ("filtered", filtered), ("dashboard", board))}
-    return timings | {"cases": cases, "depth": depth}
+    probes["dashboard counts per stage (one landlord)"] = dashboard
+    return probes
 
 
-def report(r: dict) -> str:
-    return "\n".join([
-        f"{r['cases']} cases; deep page starts after {r['depth']} rows",
-        "| keyset page (ms) | same page by OFFSET (ms) | ratio | filtered keyset page (ms) | dashboard (ms) |",
-        "|---|---|---|---|---|",
-        f"| {r['keyset']:.2f} | {r['offset']:.2f} | {r['offset'] / r['keyset']:.1f}x | {r['filtered']:.2f} | {r['dashboard']:.1f} |",
-    ])
+def plans(engine: Engine) -> dict[str, list[str]]:
+    views = {
+        "open cases": CaseListFilter(),
+        "stage 1": CaseListFilter(stage=1),
+        "one handler": CaseListFilter(handler="handler07"),
+        "overdue": CaseListFilter(overdue=True),
+        "landlord + state": CaseListFilter(landlord="greatwell", state="stage1_acknowledged"),
+        "due in the next 7 days": CaseListFilter(due_from=TODAY, due_to=TODAY + timedelta(days=7)),
+    }
+    with Session(engine) as session:
+        dated = session.execute(text('SELECT count(*) FROM "case" WHERE next_deadline IS NOT NULL')).scalar_one()
+    deep = read_token(deep_token(engine, CaseListFilter(), dated // 2))
+    with Session(engine) as session:
+        return {name: query_plan(session, dated_query(f, deep).limit(51)) for name, f in views.items()}
+
+
+def select_one(engine: Engine) -> Callable[[], object]:
+    def run() -> object:
+        with Session(engine) as session:
+            return session.execute(text("SELECT 1")).scalar_one()
+    return run
+
+
+PROBES: dict[str, Callable[[Engine, int], tuple[Callable[[], object], dict[str, Callable[[], object]]]]] = {
+    "query function vs SELECT 1": lambda engine, n_cases: (select_one(engine), lists(engine, n_cases)),
+}
+"""Each pair: the floor probe and the list probes, measured interleaved. The HTTP pair joins here."""
+
+
+def timed_ms(probe: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    probe()
+    return (time.perf_counter() - started) * 1000
+
+
+def measure_pair(floor: Callable[[], object], listing: Callable[[], object], n: int) -> dict:
+    for _ in range(20):  # warm-up: connections, statement caches, pages in memory
+        floor(), listing()
+    ours, bare = [], []
+    for _ in range(n):
+        ours.append(timed_ms(listing))
+        bare.append(timed_ms(floor))
+    a, b = percentiles(ours), percentiles(bare)
+    return {"list_ms": a, "floor_ms": b, "ratio_p95": a["p95"] / b["p95"]}
+
+
+def measure_database(name: str, engine: Engine, n_cases: int, n: int) -> dict:
+    fill_seconds = fill(engine, n_cases)
+    results = {}
+    for pair, build in PROBES.items():
+        floor, probes = build(engine, n_cases)
+        results[pair] = {view: measure_pair(floor, probe, n) for view, probe in probes.items()}
+    return {"database": name, "cases": n_cases, "fill_seconds": fill_seconds, "results": results,
+            "plans": plans(engine)}
+
+
+def measure(n_cases: int, n: int = 1000) -> list[dict]:
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="complaints-caselist-") as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
+        runs.append(measure_database("SQLite", engine, n_cases, n))
+        engine.dispose()
+    try:
+        with private_cluster() as cluster:
+            engine = make_engine(cluster.url)
+            runs.append(measure_database("PostgreSQL", engine, n_cases, n))
+            engine.dispose()
+    except PostgresUnavailable as err:
+        runs.append({"database": "PostgreSQL", "skipped": str(err)})
+    return runs
+
+
+def report(runs: list[dict]) -> str:
+    lines = []
+    for run in runs:
+        if "skipped" in run:
+            lines.append(f"\n{run['database']}: not measured ({run['skipped']})")
+            continue
+        lines.append(f"\n{run['database']}, {run['cases']:,} cases (bulk insert {run['fill_seconds']:.1f} s)")
+        for pair, views in run["results"].items():
+            lines += [f"\n{pair}\n", "| view (50 a page) | p50 ms | p95 ms | p99 ms | floor p95 ms | p95 ratio | <= 5x |",
+                      "|---|---|---|---|---|---|---|"]
+            for view, r in views.items():
+                a = r["list_ms"]
+                lines.append(f"| {view} | {a['p50']:.2f} | {a['p95']:.2f} | {a['p99']:.2f} | "
+                             f"{r['floor_ms']['p95']:.3f} | {r['ratio_p95']:.1f} | {'pass' if r['ratio_p95'] <= 5 else 'FAIL'} |")
+        lines.append("\nplans (a page deep in the list):\n")
+        for view, plan in run["plans"].items():
+            lines.append(f"- {view}: " + " / ".join(step.strip() for step in plan))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,8 @@ class RemedyOffer(LetterPart):
 class PendingAction(LetterPart):
     """An action still outstanding when the response is sent, tracked until done (Code 6.6 / 6.17)."""
 
+    action_id: str = ""
+    """The id the case's workflow tracks the action by (its deadline `action.<id>`)."""
     description: str = ""
     owner: str = ""
     target_on: date | None = None

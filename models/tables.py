@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from uuid import uuid4
 
-from sqlalchemy import JSON, Column, DateTime, event
+from sqlalchemy import JSON, Column, DateTime, Index, event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Field, Session, SQLModel, create_engine
 
@@ -19,17 +19,31 @@ def _utc() -> Column:
 
 
 class Case(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_case_deadline", "next_deadline", "reference"),
+        Index("ix_case_stage_deadline", "stage", "next_deadline", "reference"),
+        Index("ix_case_state_deadline", "state", "next_deadline", "reference"),
+        Index("ix_case_handler_deadline", "handler", "next_deadline", "reference"),
+        Index("ix_case_handler_stage_deadline", "handler", "stage", "next_deadline", "reference"),
+        Index("ix_case_landlord_deadline", "landlord", "next_deadline", "reference"),
+        Index("ix_case_overdue_deadline", "overdue", "next_deadline", "reference"),
+    )
+    """The case list's indexes (`models/case_list.py`): one per filter, each ending in the list's order
+    (next_deadline, reference), so a filtered page is an index seek with no sort at any page depth;
+    a handler's cases at one stage ("my stage-2 cases") have their own.
+    They replace the single-column indexes on landlord, state, stage, handler and overdue."""
+
     reference: str = Field(primary_key=True)
-    landlord: str = Field(index=True)
+    landlord: str
     policy_id: str
     policy_version: int
     region: str
-    state: str = Field(index=True)
-    stage: int = Field(index=True)
-    handler: str | None = Field(default=None, index=True)
+    state: str
+    stage: int
+    handler: str | None = None
     received_at: datetime = Field(sa_column=_utc())
     next_deadline: datetime | None = Field(default=None, sa_column=_utc())
-    overdue: bool = Field(default=False, index=True)
+    overdue: bool = False
     last_seq: int = 0
     """The highest event sequence projected; an older projection arriving late never overwrites a newer one."""
 

@@ -6,6 +6,7 @@ workflow refuses, the rows written for that command are removed again, so a refu
 written. The workflow never sees the text: only references to these rows (DESIGN.md principle 5).
 """
 
+import asyncio
 import hashlib
 from datetime import date, datetime, timezone
 from typing import Any, Literal
@@ -19,6 +20,19 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities import letters
+from models.letters import (
+    AcknowledgementLetter,
+    Decision,
+    ExclusionLetter,
+    ExtensionLetter,
+    Landlord,
+    LetterBase,
+    LetterIncomplete,
+    PendingAction,
+    RemedyOffer,
+    ResponseLetter,
+)
 from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, CaseSummary, Outcome, PromisedAction
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.record import (
@@ -33,7 +47,7 @@ from models.record import (
     Restriction,
     ServiceRequest,
 )
-from models.tables import ResidentNote
+from models.tables import Case, CaseDeadline, ResidentNote
 from workflows.complaint import ComplaintWorkflow
 from workflows.deadlines import local_date
 from workflows.lifecycle import ActionNotAllowed, describe
@@ -149,7 +163,7 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
             reference, created = complaint.reference, True
         else:
             reference, created, outside = existing.reference, False, existing.out_of_window
-            received_at = existing.received_at
+            received_at = _aware(existing.received_at)
         representative_id = (existing or complaint).representative_id
     case = CaseInput(
         reference=reference,
@@ -171,6 +185,11 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
             command_id=f"{intake.intake_id}-consent", representative_ref=representative_id, actor=intake.handler,
         ))
     return Filed(reference=reference, created=created, out_of_window=outside)
+
+
+def _aware(instant: datetime) -> datetime:
+    """SQLite hands back stored instants without their zone; they were stored in UTC."""
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=timezone.utc)
 
 
 def _record_intake(
@@ -299,8 +318,8 @@ class ExtendForm(Form):
     ombudsman_details_given: bool = False
 
 
-class PointDecision(Form):
-    point: str = Field(min_length=1, max_length=500)
+class DecisionInput(Form):
+    point: int = Field(ge=1, le=40, description="The number of the point in the complaint definition.")
     upheld: bool
     reasons: str = Field(min_length=1, max_length=5000)
 
@@ -314,15 +333,16 @@ class RemedyInput(Form):
 
 
 class ActionInput(Form):
-    action_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
     description: str = Field(min_length=1, max_length=1000)
     owner: str = Field(min_length=1, max_length=64)
     target_on: date
 
 
 class RespondForm(Form):
+    """The response letter's contents; the letter is checked against Code 6.7/6.9/6.19 before it is sent."""
+
     outcome: Outcome
-    decisions: list[PointDecision] = Field(default=[], max_length=20)
+    decisions: list[DecisionInput] = Field(default=[], max_length=40)
     remedies: list[RemedyInput] = Field(default=[], max_length=20)
     actions: list[ActionInput] = Field(default=[], max_length=20)
     learning: str = Field(default="", max_length=5000)
@@ -450,35 +470,119 @@ def parse_form(action: str, form: dict[str, Any]) -> Form:
 
 async def act(
     client: Client, engine: Engine, reference: str, action: str, form: dict[str, Any], actor: Actor,
-    command_id: str,
+    command_id: str, task_queue: str = "complaints",
 ) -> CaseSummary:
     """Take one staff action on a case. A refusal raises CommandRejected and leaves nothing behind."""
     parsed = parse_form(action, form)
     if action not in ROLES[actor.role]:
-        raise CommandRejected(None, f"a {actor.role.replace('_', ' ')} may not {action.replace('_', ' ')}")
+        role = actor.role.replace("_", " ")
+        raise CommandRejected(None, f"{'an' if role[0] in 'aeiou' else 'a'} {role} may not {action.replace('_', ' ')}")
     with Session(engine) as session:
         complaint = session.get(Complaint, reference)
         if complaint is None:
             raise UnknownCase(reference)
         profile = _profile(complaint.policy_id)
         if isinstance(parsed, AddComplaintForm) and not parsed.related:
-            return await _file_linked(client, engine, complaint, parsed, command_id)
+            return await _file_linked(client, engine, complaint, parsed, command_id, task_queue)
         rows, payload = _prepare(session, complaint, profile, action, parsed, actor, command_id)
+        stage = _stage(session, reference)
+        due_before = _due(session, reference, f"stage{stage}.respond")
+    letter = _decision_letter(engine, complaint, profile, parsed, stage, actor) if action in ("respond", "exclude") else None
+    if letter is not None:
+        await asyncio.to_thread(letters.store_letter, engine, reference, command_id, letter)
+        if letter.kind == "response":
+            payload["letter_ref"] = command_id
+    with Session(engine) as session:
         session.add_all(rows)
         session.commit()
         keys = [(type(row), row_key(row)) for row in rows]
     lifecycle_action = LIFECYCLE_ACTION.get(action, action)
     command = COMMANDS[lifecycle_action](command_id=command_id, actor=actor.username, **payload)
     try:
-        return await _send(client, reference, lifecycle_action, command)
+        summary = await _send(client, reference, lifecycle_action, command)
     except CommandRejected as refusal:
         _remove(engine, keys)
+        letters.withdraw_letter(engine, command_id)
         if action == "add_complaint" and "add_complaint is not allowed" in refusal.message:
-            return await _file_linked(client, engine, complaint, parsed, command_id)
+            return await _file_linked(client, engine, complaint, parsed, command_id, task_queue)
         raise
     except BaseException:
         _remove(engine, keys)
+        letters.withdraw_letter(engine, command_id)
         raise
+    notice = _notice_letter(engine, complaint, profile, parsed, stage, summary, due_before, actor)
+    if notice is not None:
+        await asyncio.to_thread(letters.store_letter, engine, reference, command_id, notice)
+    return summary
+
+
+def _decision_letter(
+    engine: Engine, complaint: Complaint, profile: PolicyProfile, form: Form, stage: int, actor: Actor
+) -> LetterBase | None:
+    """The response or exclusion letter, checked against the Code before the action is sent: an
+    incomplete letter refuses the action, naming what is missing."""
+    common = dict(reference=complaint.reference, landlord=Landlord.from_profile(profile),
+                  addressee=letters.addressee_of(engine, complaint.reference),
+                  issued_on=local_date(datetime.now(timezone.utc)), signed_by=actor.username)
+    try:
+        if isinstance(form, RespondForm):
+            letter: LetterBase = ResponseLetter(
+                **common, stage=stage, definition=letters.definition_of(engine, complaint.reference, stage),
+                outcome_sought=complaint.desired_outcome,
+                decisions=[Decision(point=d.point, finding="upheld" if d.upheld else "not_upheld", reasons=d.reasons)
+                           for d in form.decisions],
+                outcome=form.outcome,
+                remedies=[RemedyOffer(**r.model_dump()) for r in form.remedies],
+                outstanding_actions=[PendingAction(action_id=f"s{stage}-{number}", **a.model_dump())
+                                     for number, a in enumerate(form.actions, start=1)],
+                learning=[form.learning] if form.learning else [],
+                stage2_how=STAGE2_HOW if stage == 1 else "",
+            )
+        elif isinstance(form, ExcludeForm):
+            letter = ExclusionLetter(**common, stage=stage if stage == 2 else 1, ground=form.ground, reason=form.reason)
+        else:
+            return None
+        letters.check_letter(letter)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        raise CommandRejected("letter", first["msg"].removeprefix("Value error, ")) from None
+    except LetterIncomplete as err:
+        raise CommandRejected("letter", str(err)) from None
+    return letter
+
+
+def _notice_letter(
+    engine: Engine, complaint: Complaint, profile: PolicyProfile, form: Form, stage: int, summary: CaseSummary,
+    due_before: date | None, actor: Actor,
+) -> LetterBase | None:
+    """The acknowledgement and extension letters, written once the workflow has set the new dates."""
+    due = {d.name: d.due for d in summary.deadlines}
+    common = dict(reference=complaint.reference, landlord=Landlord.from_profile(profile),
+                  addressee=letters.addressee_of(engine, complaint.reference),
+                  issued_on=local_date(datetime.now(timezone.utc)), signed_by=actor.username)
+    if isinstance(form, AcknowledgeForm):
+        return AcknowledgementLetter(
+            **common, stage=summary.stage, received_on=local_date(complaint.received_at),
+            definition=letters.definition_of(engine, complaint.reference, summary.stage),
+            outcome_sought=form.outcomes_sought or complaint.desired_outcome,
+            response_due=due.get(f"stage{summary.stage}.respond"),
+        )
+    if isinstance(form, ExtendForm):
+        return ExtensionLetter(
+            **common, stage=stage, previous_due=due_before or due[f"stage{stage}.respond"],
+            new_due=due[f"stage{stage}.respond"], working_days=form.working_days, reason=form.reason,
+            agreed_with_resident=form.agreed_with_resident,
+        )
+    return None
+
+
+STAGE2_HOW = ("If you are not satisfied, reply to this letter, phone or email us and ask for your complaint "
+              "to go to stage 2. You do not need to give reasons.")
+
+
+def _due(session: Session, reference: str, name: str) -> date | None:
+    row = session.get(CaseDeadline, (reference, name))
+    return row.due if row is not None else None
 
 
 def _prepare(
@@ -491,20 +595,20 @@ def _prepare(
     rows: list[SQLModel] = []
     payload: dict[str, Any] = {}
     if isinstance(form, AcknowledgeForm):
-        stage = 2 if _is_stage2(session, reference) else 1
-        rows.append(Definition(command_id=command_id, reference=reference, stage=stage, points=form.points,
+        rows.append(Definition(command_id=command_id, reference=reference, stage=_stage(session, reference), points=form.points,
                                recorded_at=now))
         payload["definition_ref"] = command_id
     elif isinstance(form, AddComplaintForm):
-        rows.append(Definition(command_id=command_id, reference=reference, stage=0, points=form.points,
+        rows.append(Definition(command_id=command_id, reference=reference, stage=_stage(session, reference), points=form.points,
                                recorded_at=now, kind="additional"))
         payload["definition_ref"] = command_id
     elif isinstance(form, ExtendForm):
         payload.update(form.model_dump())
     elif isinstance(form, RespondForm):
-        rows.extend(_response_rows(session, complaint, profile, form, command_id, now))
+        stage = _stage(session, reference)
         payload.update(outcome=form.outcome, actions=[
-            PromisedAction(action_id=a.action_id, target_on=a.target_on) for a in form.actions
+            PromisedAction(action_id=f"s{stage}-{number}", target_on=a.target_on)
+            for number, a in enumerate(form.actions, start=1)
         ])
     elif isinstance(form, ResidentInputForm):
         rows.append(ResidentNote(id=f"note-{command_id}", reference=reference, at=now, text=form.note))
@@ -534,33 +638,10 @@ def _prepare(
     return rows, payload
 
 
-def _response_rows(
-    session: Session, complaint: Complaint, profile: PolicyProfile, form: RespondForm, command_id: str,
-    now: datetime,
-) -> list[SQLModel]:
-    """Remedies, outstanding actions and learning from a response (Code 6.6, 7.x)."""
-    stage = 2 if _is_stage2(session, complaint.reference) else 1
-    rows: list[SQLModel] = []
-    for number, remedy in enumerate(form.remedies, start=1):
-        if remedy.kind == "compensation" and remedy.amount_pence <= 0:
-            raise CommandRejected(f"remedies.{number - 1}.amount_pence", "compensation needs an amount above zero")
-        rows.append(Remedy(id=f"{command_id}-remedy-{number}", reference=complaint.reference, stage=stage,
-                           **remedy.model_dump()))
-    for action in form.actions:
-        if action.target_on < local_date(now):
-            raise CommandRejected("actions.target_on", f"action {action.action_id}: target date is in the past")
-        rows.append(OutstandingAction(reference=complaint.reference, **action.model_dump()))
-    if form.learning:
-        rows.append(LearningPoint(id=f"{command_id}-learning", reference=complaint.reference, text=form.learning,
-                                  recorded_at=now))
-    return rows
-
-
-def _is_stage2(session: Session, reference: str) -> bool:
-    from models.tables import Case
-
+def _stage(session: Session, reference: str) -> int:
+    """The case's current formal stage as last projected (1 until the first projection)."""
     case = session.get(Case, reference)
-    return case is not None and case.stage == 2
+    return max(case.stage, 1) if case is not None else 1
 
 
 def _short(command_id: str) -> str:
@@ -582,7 +663,7 @@ def _remove(engine: Engine, keys: list[tuple[type[SQLModel], tuple]]) -> None:
 
 
 async def _file_linked(
-    client: Client, engine: Engine, complaint: Complaint, form: Form, command_id: str
+    client: Client, engine: Engine, complaint: Complaint, form: Form, command_id: str, task_queue: str
 ) -> CaseSummary:
     """An additional complaint that is unrelated or comes after the response: a new case, linked (Code 6.8)."""
     assert isinstance(form, AddComplaintForm)
@@ -595,7 +676,7 @@ async def _file_linked(
         intake_id=f"additional-{command_id}", policy=complaint.policy_id, region=complaint.region,
         channel=complaint.channel if complaint.channel in Channel.__args__ else "phone", resident=details,
         text=form.text or "\n".join(form.points), linked_to=complaint.reference,
-    ))
+    ), task_queue)
     return await case_summary(client, filed.reference)
 
 

@@ -62,6 +62,29 @@ LIFECYCLE_PATHS: dict[str, dict] = {
             {"at": "2026-06-02T09:00:00+00:00", "action": "exclude", "reason": "appeal out of time, no good reason"},
         ],
     },
+    "full-record-actions-and-reviews": {
+        "received": "2026-03-02T09:00:00+00:00",
+        "issue_date": "2024-06-01",
+        "steps": [
+            {"at": "2026-03-02T10:00:00+00:00", "action": "assign", "handler": "alice"},
+            {"at": "2026-03-02T11:00:00+00:00", "action": "accept_outside_window",
+             "exception": "good_reason_discretion", "reason": "resident in hospital"},
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge", "actor": "alice"},
+            {"at": "2026-03-03T10:00:00+00:00", "action": "record_consent", "representative_ref": "rep-1"},
+            {"at": "2026-03-03T11:00:00+00:00", "action": "schedule_review", "review_id": "large-print",
+             "kind": "adjustment", "review_on": "2026-03-20"},
+            {"at": "2026-03-04T09:00:00+00:00", "action": "add_complaint"},
+            {"at": "2026-03-10T09:00:00+00:00", "action": "respond", "outcome": "upheld", "actor": "alice",
+             "actions": [{"action_id": "s1-1", "target_on": "2026-03-25"}]},
+            {"at": "2026-03-11T09:00:00+00:00", "action": "request_stage2", "on_behalf_of": "rep-1"},
+            {"at": "2026-03-11T10:00:00+00:00", "action": "assign", "handler": "bob"},
+            {"at": "2026-03-12T09:00:00+00:00", "action": "acknowledge", "actor": "bob"},
+            {"at": "2026-03-23T09:00:00+00:00", "action": "record_review", "review_id": "large-print"},
+            {"at": "2026-03-27T09:00:00+00:00", "action": "complete_action", "action_id": "s1-1"},
+            {"at": "2026-04-01T09:00:00+00:00", "action": "respond", "outcome": "partly_upheld", "actor": "bob"},
+            {"at": "2026-04-02T09:00:00+00:00", "action": "close"},
+        ],
+    },
 }
 
 

@@ -6,9 +6,11 @@ process, the `temporal` dev server on a SQLite file.
 """
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,7 +22,8 @@ from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from models.case import Acknowledge, CaseInput, Respond
+from bench.postgres import PostgresUnavailable, private_cluster
+from models.case import Acknowledge, CaseInput, Respond, Withdraw
 from models.tables import Case, CaseEvent, Notice, create_schema, make_engine
 from starter.binaries import binary_path
 from starter.dev import dev_server_command
@@ -108,14 +111,21 @@ async def test_worker_killed_mid_batch_loses_and_repeats_nothing(tmp_path):
         engine.dispose()
 
 
-async def test_timers_due_while_the_server_is_down_fire_after_restart_at_their_instant(tmp_path):
-    """A one-day acknowledgement profile puts a due_soon notice ten seconds after receipt."""
+def fast_ack_policies(tmp_path: Path) -> Path:
+    """The Code's profile with a one-working-day stage-1 acknowledgement: a case received on Monday just
+    before 09:00 gets its due_soon notice at 09:00 that day (one working day before Tuesday's due date)."""
     policies = tmp_path / "policies"
     policies.mkdir()
     text = (ROOT / "policies" / "code-2024.toml").read_text()
     (policies / "fast-ack.toml").write_text(
         text.replace('id = "code-2024"', 'id = "fast-ack"').replace("acknowledge_working_days = 5", "acknowledge_working_days = 1", 1)
     )
+    return policies
+
+
+async def test_timers_due_while_the_server_is_down_fire_after_restart_at_their_instant(tmp_path):
+    """A one-day acknowledgement profile puts a due_soon notice ten seconds after receipt."""
+    policies = fast_ack_policies(tmp_path)
     port = free_port()
     db_file = tmp_path / "temporal.db"
     server = start_server(port, db_file)
@@ -182,3 +192,123 @@ async def test_two_staff_acting_at_once_exactly_one_wins(sim):
     assert "acknowledge is not allowed while the complaint is Stage 1 acknowledged" in str(failures[0].cause)
     view = await handle.query(ComplaintWorkflow.case)
     assert [e.type for e in view.events] == ["received", "acknowledge"]
+
+
+def open_fast_ack_cases(client: Client, prefix: str, n: int, received: datetime, task_queue: str):
+    return asyncio.gather(*(
+        client.start_workflow(
+            ComplaintWorkflow.run,
+            CaseInput(reference=f"{prefix}-2026-{i:06d}", landlord="faults", policy_id="fast-ack", policy_version=1,
+                      received_at=received, clock_anchored_to_received=True),
+            id=f"{prefix}-2026-{i:06d}", task_queue=task_queue,
+        )
+        for i in range(n)
+    ))
+
+
+async def wait_for_rows(engine, model, count: int, seconds: float = 60) -> None:
+    for _ in range(int(seconds * 10)):
+        with Session(engine) as session:
+            if len(session.exec(select(model)).all()) >= count:
+                return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{model.__name__}: fewer than {count} rows after {seconds} s")
+
+
+def assert_read_model_equals_histories(engine, views) -> None:
+    """Every case row, event and notice in the read model is the workflow's own, each exactly once."""
+    with Session(engine) as session:
+        for view in views:
+            case = session.get(Case, view.reference)
+            assert (case.state, case.stage, case.last_seq) == (view.state, view.stage, len(view.events))
+            events = session.exec(select(CaseEvent).where(CaseEvent.reference == view.reference)).all()
+            assert sorted((e.seq, e.type) for e in events) == [(e.seq, e.type) for e in view.events]
+            notices = session.exec(select(Notice).where(Notice.reference == view.reference)).all()
+            assert sorted((n.kind, n.deadline, n.due) for n in notices) == sorted(
+                (n.kind, n.deadline, n.due) for n in view.notices)
+
+
+@pytest.mark.faults
+async def test_worker_killed_inside_its_activities_every_case_finishes_and_no_notice_twice(tmp_path):
+    """The read model is locked while every case's due_soon notice falls due, so each deliver_notice
+    activity is stuck inside its write when the worker is killed; a new worker retries them all."""
+    port = free_port()
+    server = start_server(port, tmp_path / "temporal.db")
+    db_file = tmp_path / "read.db"
+    database_url = f"sqlite:///{db_file}"
+    engine = make_engine(database_url)
+    create_schema(engine)
+    policies = fast_ack_policies(tmp_path)
+    worker = start_worker(port, database_url, "midactivity", policies)
+    lock = sqlite3.connect(db_file, isolation_level=None)
+    try:
+        client = await connect(port)
+        # Received Mon 2 Mar 2026 08:59:45: each case's due_soon notice falls due 15 s from now.
+        handles = await open_fast_ack_cases(
+            client, "ACT", 10, datetime(2026, 3, 2, 8, 59, 45, tzinfo=timezone.utc), "midactivity")
+        await wait_for_rows(engine, Case, 10)
+        lock.execute("BEGIN EXCLUSIVE")
+        for _ in range(400):
+            pending = [await h.describe() for h in handles]
+            started = [p.raw_description.pending_activities for p in pending]
+            if all(any(a.activity_type.name == "deliver_notice" and a.state == 2 for a in acts) for acts in started):
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("deliver_notice never started on every case")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        lock.execute("ROLLBACK")
+        worker = start_worker(port, database_url, "midactivity", policies)
+        await wait_for_rows(engine, Notice, 10, seconds=90)  # retried after the 30 s start-to-close timeout
+        await asyncio.gather(*(h.execute_update(ComplaintWorkflow.withdraw, Withdraw(command_id="end"))
+                               for h in handles))
+        views = await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), 60)
+        assert {(v.state, tuple(n.kind for n in v.notices)) for v in views} == {("withdrawn", ("due_soon",))}
+        assert_read_model_equals_histories(engine, views)
+    finally:
+        lock.close()
+        worker.kill()
+        server.terminate()
+        server.wait(30)
+        engine.dispose()
+
+
+@pytest.mark.faults
+async def test_database_down_for_a_while_activities_retry_and_nothing_is_lost_or_doubled(tmp_path):
+    """PostgreSQL stops while staff act on some cases and the others' due_soon notices fall due."""
+    with contextlib.ExitStack() as stack:
+        try:
+            database = stack.enter_context(private_cluster())
+        except PostgresUnavailable as err:
+            pytest.skip(f"database outage on PostgreSQL: {err}")
+        port = free_port()
+        server = start_server(port, tmp_path / "temporal.db")
+        stack.callback(server.wait, 30)
+        stack.callback(server.terminate)
+        engine = make_engine(database.url)
+        stack.callback(engine.dispose)
+        create_schema(engine)
+        worker = start_worker(port, database.url, "dbdown", fast_ack_policies(tmp_path))
+        stack.callback(lambda: worker.kill())
+        client = await connect(port)
+        # Received Mon 2 Mar 2026 08:59:40: due_soon notices fall due 20 s from now, mid-outage.
+        handles = await open_fast_ack_cases(
+            client, "PGD", 12, datetime(2026, 3, 2, 8, 59, 40, tzinfo=timezone.utc), "dbdown")
+        await wait_for_rows(engine, Case, 12)
+        database.stop()
+        acted, waiting = handles[:4], handles[4:]
+        acks = [asyncio.create_task(h.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack")))
+                for h in acted]
+        await asyncio.sleep(25)
+        assert not any(a.done() for a in acks), "an acknowledgement finished without its projection"
+        database.start()
+        await asyncio.wait_for(asyncio.gather(*acks), 90)
+        await wait_for_rows(engine, Notice, len(waiting), seconds=90)
+        await asyncio.gather(*(h.execute_update(ComplaintWorkflow.withdraw, Withdraw(command_id="end"))
+                               for h in handles))
+        views = await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), 60)
+        assert [[e.type for e in v.events] for v in views[:4]] == [["received", "acknowledge", "withdraw"]] * 4
+        assert [[(n.kind, n.at) for n in v.notices] for v in views[4:]] == [
+            [("due_soon", datetime(2026, 3, 2, 9, tzinfo=timezone.utc))]] * len(waiting)
+        assert_read_model_equals_histories(engine, views)

@@ -1,0 +1,196 @@
+"""The staff case list: the read model's cases, filtered, in next-deadline order, a page at a time.
+
+Ordered by next deadline (soonest first; cases with no running deadline last), then reference.
+Paging is by keyset: a page token names the last row shown, and the next page starts strictly after
+it, so page 1000 costs what page 1 costs (an index seek, never OFFSET), and a case that changes
+between two pages never appears twice. Every filter is served by one of the composite indexes on
+`Case` (`models/tables.py`), each ending in (next_deadline, reference) so no query sorts.
+
+A deadline instant is the end of its due date, Europe/London (`workflows.deadlines.end_of_day`), so
+"due between two dates" is a range on `Case.next_deadline`. Instants are compared in UTC: SQLite keeps
+them as UTC text, PostgreSQL as timestamptz.
+"""
+
+import base64
+import binascii
+import json
+from datetime import date, datetime, timezone
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import case as when, func, select, tuple_
+from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import Session
+
+from models.tables import Case
+from workflows.deadlines import end_of_day
+from workflows.lifecycle import ComplaintLifecycle
+
+STATES: tuple[str, ...] = tuple(state.id for state in ComplaintLifecycle.states)
+PAGE_SIZE_MAX = 200
+
+
+class CaseListFilter(BaseModel):
+    """What a member of staff narrows the list by; every field optional, all given fields must hold."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stage: int | None = Field(default=None, ge=0, le=2)
+    state: str | None = None
+    handler: str | None = Field(default=None, min_length=1, max_length=64)
+    landlord: str | None = Field(default=None, min_length=1, max_length=64)
+    overdue: bool | None = None
+    due_from: date | None = None
+    """The next deadline falls on or after this date (local)."""
+    due_to: date | None = None
+    """The next deadline falls on or before this date (local)."""
+
+    @field_validator("state")
+    @classmethod
+    def _known_state(cls, value: str | None) -> str | None:
+        if value is not None and value not in STATES:
+            raise ValueError(f"must be one of the lifecycle's states: {', '.join(STATES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> "CaseListFilter":
+        if self.due_from is not None and self.due_to is not None and self.due_to < self.due_from:
+            raise ValueError(f"due_to: must be on or after due_from ({self.due_from.isoformat()})")
+        return self
+
+
+class CaseListRow(BaseModel):
+    reference: str
+    landlord: str
+    stage: int
+    state: str
+    handler: str | None
+    next_deadline: datetime | None
+    overdue: bool
+
+
+class CasePage(BaseModel):
+    rows: list[CaseListRow]
+    next_page: str | None
+    """Token for the following page; None on the last page."""
+
+
+class StageCount(BaseModel):
+    """One stage's line on the dashboard: the open work, which stays bounded while history grows."""
+
+    stage: int
+    awaiting_action: int
+    """Cases with a running deadline."""
+    overdue: int
+
+
+COLUMNS = (Case.reference, Case.landlord, Case.stage, Case.state, Case.handler, Case.next_deadline, Case.overdue)
+
+
+def token_after(next_deadline: datetime | None, reference: str) -> str:
+    """The token for the page that starts just after the row (next_deadline, reference)."""
+    key = [None if next_deadline is None else _utc(next_deadline).isoformat(), reference]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def read_token(token: str) -> tuple[datetime | None, str]:
+    try:
+        deadline, reference = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if not isinstance(reference, str):
+            raise TypeError(reference)
+        return (None if deadline is None else _utc(datetime.fromisoformat(deadline))), reference
+    except (binascii.Error, UnicodeError, ValueError, TypeError):
+        raise ValueError("page_token: not a page token issued by the case list") from None
+
+
+def _utc(instant: datetime) -> datetime:
+    """SQLite hands back naive UTC instants; PostgreSQL aware ones. Both become aware UTC."""
+    return instant.replace(tzinfo=timezone.utc) if instant.tzinfo is None else instant.astimezone(timezone.utc)
+
+
+def _conditions(filters: CaseListFilter, with_stage: bool = True) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if with_stage and filters.stage is not None:
+        conditions.append(Case.stage == filters.stage)
+    if filters.state is not None:
+        conditions.append(Case.state == filters.state)
+    if filters.handler is not None:
+        conditions.append(Case.handler == filters.handler)
+    if filters.landlord is not None:
+        conditions.append(Case.landlord == filters.landlord)
+    if filters.overdue is not None:
+        conditions.append(Case.overdue == filters.overdue)
+    if filters.due_from is not None:
+        conditions.append(Case.next_deadline >= end_of_day(filters.due_from))
+    if filters.due_to is not None:
+        conditions.append(Case.next_deadline <= end_of_day(filters.due_to))
+    return conditions
+
+
+def dated_query(filters: CaseListFilter, after: tuple[datetime | None, str] | None) -> Select:
+    """Cases with a running deadline, strictly after the token's row, in (next_deadline, reference) order."""
+    query = select(*COLUMNS).where(*_conditions(filters), Case.next_deadline.is_not(None))
+    if after is not None:
+        query = query.where(tuple_(Case.next_deadline, Case.reference) > tuple_(*after))
+    return query.order_by(Case.next_deadline, Case.reference)
+
+
+def undated_query(filters: CaseListFilter, after_reference: str | None) -> Select:
+    """Cases with no running deadline (responded, closed, finished): after every dated case, by reference."""
+    query = select(*COLUMNS).where(*_conditions(filters), Case.next_deadline.is_(None))
+    if after_reference is not None:
+        query = query.where(Case.reference > after_reference)
+    return query.order_by(Case.reference)
+
+
+def list_cases(
+    session: Session, filters: CaseListFilter, page_size: int = 50, page_token: str | None = None
+) -> CasePage:
+    """One page of the filtered list, and the token for the next page (None on the last)."""
+    if not 1 <= page_size <= PAGE_SIZE_MAX:
+        raise ValueError(f"page_size: must be between 1 and {PAGE_SIZE_MAX}")
+    after = None if page_token is None else read_token(page_token)
+    rows = []
+    if after is None or after[0] is not None:
+        rows = list(session.execute(dated_query(filters, after).limit(page_size + 1)))
+    undated_possible = filters.due_from is None and filters.due_to is None
+    if len(rows) <= page_size and undated_possible:
+        after_reference = after[1] if after is not None and after[0] is None else None
+        rows += session.execute(undated_query(filters, after_reference).limit(page_size + 1 - len(rows)))
+    page = [
+        CaseListRow(
+            reference=r.reference, landlord=r.landlord, stage=r.stage, state=r.state, handler=r.handler,
+            next_deadline=None if r.next_deadline is None else _utc(r.next_deadline), overdue=r.overdue,
+        )
+        for r in rows[:page_size]
+    ]
+    more = len(rows) > page_size
+    return CasePage(rows=page, next_page=token_after(page[-1].next_deadline, page[-1].reference) if more else None)
+
+
+def stage_counts(session: Session, filters: CaseListFilter) -> list[StageCount]:
+    """The dashboard's totals per stage: cases the filters select (the stage filter ignored) that are
+    awaiting action, and how many of those are overdue. Answered and closed cases are left out, so
+    the count scans the open work (an index range), not every case ever handled."""
+    query = (
+        select(Case.stage, func.count(), func.sum(when((Case.overdue, 1), else_=0)))
+        .where(*_conditions(filters, with_stage=False), Case.next_deadline.is_not(None))
+        .group_by(Case.stage)
+        .order_by(Case.stage)
+    )
+    return [
+        StageCount(stage=stage, awaiting_action=awaiting, overdue=overdue)
+        for stage, awaiting, overdue in session.execute(query)
+    ]
+
+
+def query_plan(session: Session, query: Select) -> list[str]:
+    """The database's plan for a list query (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL), one
+    line per step: how to see which index serves a filter, and that no step sorts."""
+    connection = session.connection()
+    compiled = query.compile(dialect=connection.dialect)
+    params = compiled.params
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
+    rows = connection.exec_driver_sql(prefix + str(compiled), params)
+    return [row[-1] for row in rows]
