@@ -3,7 +3,7 @@
 The passwords are printed by `complaints dev`; they are for a local demo only."""
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from models.users import StaffUser, create_user
 
@@ -20,7 +20,6 @@ DEMO_STAFF = (
 
 def ensure_demo_staff(engine: Engine) -> list[tuple[str, str]]:
     """Create the demo accounts that do not exist yet; return (username, role) for every one."""
-    SQLModel.metadata.create_all(engine, tables=[StaffUser.__table__])
     with Session(engine) as session:
         existing = set(session.exec(select(StaffUser.username)))
     for username, name, role in DEMO_STAFF:

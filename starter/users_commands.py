@@ -23,15 +23,14 @@ def create_admin(
     ],
 ) -> None:
     """Create an administrator account (argon2-hashed password) in DATABASE_URL's read model."""
-    from sqlmodel import SQLModel
-
-    from models.users import AccountError, StaffUser, create_user
+    from models.tables import create_schema
+    from models.users import AccountError, create_user
 
     settings = Settings()
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
-    SQLModel.metadata.create_all(engine, tables=[StaffUser.__table__])
+    create_schema(engine)
     try:
         user = create_user(engine, username, name, "administrator", password)
     except AccountError as error:

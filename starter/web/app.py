@@ -10,14 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
 from models.settings import Settings
 from models.tables import create_schema
-from models.users import StaffUser
 from starter.web import auth
 from starter.web.access import Refused
 from starter.web.auth import FormRejected, SignInRequired, load_user
@@ -32,7 +30,6 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings, client: Client, engine: Engine, session_secret: str | None = None) -> FastAPI:
     create_schema(engine)
-    SQLModel.metadata.create_all(engine, tables=[StaffUser.__table__])
     app = FastAPI(title="Complaints", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings, app.state.client, app.state.engine = settings, client, engine
 

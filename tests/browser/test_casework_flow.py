@@ -29,10 +29,13 @@ async def take(page, reference: str, action: str, refused: bool = False, **overr
     form = f"form[action='/cases/{reference}/actions/{action}']"
     await page.click(f"details:has({form}) summary")
     await fill(page, casework.ACTION_FORMS[action], form, f"{action}-", **overrides)
+    for reasons in await page.locator(f"{form} textarea[name$='.reasons']").all():
+        await reasons.fill("We checked the repair log and spoke to the contractor.")
     await page.click(f"{form} button[type=submit]")
     await page.wait_for_load_state()
     if not refused:
-        assert "done." in await page.inner_text(".notification"), await page.content()
+        outcome = await page.inner_text(".notification, .error-summary")
+        assert "done." in outcome, outcome
 
 
 async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
@@ -48,7 +51,7 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
     await take(page, reference, "acknowledge")
     assert "Acknowledge: done." in await page.inner_text(".notification")
     await take(page, reference, "extend", working_days="5", reason="contractor report", agreed_with_resident="true", ombudsman_details_given="true")
-    await take(page, reference, "respond")
+    await take(page, reference, "respond", outcome="not_upheld")
     await take(page, reference, "request_stage2")
     assert "stage2 requested" in await page.inner_text("h1")
     await page.click("button:has-text('Sign out')")
@@ -62,7 +65,7 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
     assert await axe_violations(page) == []
     await screenshot(page, "case-error")
     await page.goto(f"{site}/cases/{reference}")
-    await take(page, reference, "respond")
+    await take(page, reference, "respond", outcome="not_upheld")
     assert "stage2 responded" in await page.inner_text("h1")
     timeline = await page.inner_text(".timeline")
     assert timeline.count("Respond") == 2 and "Extend" in timeline and "working days: 5" in timeline

@@ -103,6 +103,8 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         for action in forms_allowed(record.allowed_actions, user.role):
             if action_refusal(user.username, user.role, record.case, record.events, LIFECYCLE_ACTION.get(action, action)) is None:
                 actions.append({"name": action, "fields": form_fields(ACTION_FORMS[action]), "command_id": str(uuid.uuid4())})
+    stage_points = [d.points for d in record.definitions if d.stage == record.case.stage]
+    points = [p for group in stage_points for p in group]
     ui = request.app.state.settings.temporal_ui_url.rstrip("/")
     namespace = request.app.state.settings.temporal_namespace
     return render(
@@ -114,6 +116,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         record=record,
         actions=actions,
         open_action=open_action,
+        decision_points=points,
         history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}",
         flash=request.session.pop("flash", None),
     )
@@ -185,6 +188,8 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         return RedirectResponse(f"/cases/{reference}", status_code=303)
     fields = form_fields(ACTION_FORMS[action])
     values = form_values(fields, form)
+    if action == "respond":
+        values["decisions"] = _decisions(form)
     try:
         await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor(username=user.username, role=user.role), command_id)
     except UnknownCase:
@@ -215,6 +220,26 @@ def letter(request: Request, reference: str, letter_id: str, user: StaffUser = D
     if row is None or row.reference != reference:
         return render(request, "error.html", status=404, title="Letter not found", message="There is no such letter on this case.")
     return render(request, "letter.html", letter=row, reference=reference)
+
+
+MAX_POINTS = 20
+
+
+def _decisions(form) -> list[dict]:
+    """A response's decision on each point of the definition (Code 6.7, 6.9c): `decisions.N.point` (its number),
+    `.upheld` (checkbox) and `.reasons`, in the order the page listed the points."""
+    decisions = []
+    for number in range(MAX_POINTS):
+        point = form.get(f"decisions.{number}.point")
+        if not isinstance(point, str):
+            break
+        reasons = form.get(f"decisions.{number}.reasons")
+        decisions.append({
+            "point": point,
+            "upheld": form.get(f"decisions.{number}.upheld") in ("true", "on"),
+            "reasons": reasons.strip() if isinstance(reasons, str) else reasons,
+        })
+    return decisions
 
 
 async def _projected(engine, reference: str, attempts: int = 100) -> None:
