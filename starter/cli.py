@@ -13,12 +13,14 @@ from rich.progress import Progress
 
 from models.calendar import uk_calendar_snapshot, WorkingCalendar
 from starter import case_commands
+from starter.users_commands import app as users_app
 from starter.calendar_commands import closures_app, holidays_app
 
 app = typer.Typer(help="Durable complaint handling (Housing Ombudsman Complaint Handling Code 2024).", no_args_is_help=True)
 calendar_app = typer.Typer(help="Working days: UK bank holidays by nation, weekends and closure days.", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
 case_commands.register(app)
+app.add_typer(users_app, name="users")
 calendar_app.add_typer(closures_app, name="closures")
 calendar_app.add_typer(holidays_app, name="holidays")
 err = Console(stderr=True)
@@ -118,18 +120,33 @@ def worker() -> None:
 
 
 @app.command()
+def web(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the staff web UI (uvicorn) against TEMPORAL_ADDRESS and DATABASE_URL."""
+    from models.settings import Settings
+    from starter.web.serve import serve
+    from worker import send_core_logs_to_python
+
+    send_core_logs_to_python()
+    asyncio.run(serve(Settings(), host, port))
+
+
+@app.command()
 def dev(
     port: Annotated[int, typer.Option(help="Temporal frontend port.")] = 7233,
     ui_port: Annotated[int, typer.Option(help="Temporal Web UI port.")] = 8233,
     var: Annotated[Path, typer.Option(help="Directory for the SQLite files.")] = Path("var"),
+    web_port: Annotated[int, typer.Option(help="Staff web UI port.")] = 8000,
 ) -> None:
-    """Everything embedded in one command: Temporal dev server (SQLite), its Web UI, and the worker."""
+    """Everything embedded in one command: Temporal dev server (SQLite), its Web UI, the worker and the staff web UI."""
     from starter.dev import run_dev
     from worker import send_core_logs_to_python
 
     send_core_logs_to_python()
 
-    asyncio.run(run_dev(port=port, ui_port=ui_port, var=var))
+    asyncio.run(run_dev(port=port, ui_port=ui_port, var=var, web_port=web_port))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,29 @@
+"""Rendering pages: one Jinja2 environment, the signed-in person and the CSRF token in every page."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from models.users import ROLE_NAMES
+from starter.web.access import can
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can)
+templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
+templates.env.filters["dict_without_after"] = lambda values: {k: v for k, v in values.items() if k != "after"}
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """The page, with `user` and `csrf_token` for the layout and every form; errors (field → message)
+    become the GOV.UK-style error summary at the top of the page."""
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    return templates.TemplateResponse(
+        request,
+        template,
+        {"user": getattr(request.state, "user", None), "csrf_token": request.session.get("csrf", ""), **context},
+        status_code=status,
+    )

@@ -1,0 +1,259 @@
+"""Cases: the list with filters, the case page with the actions the lifecycle allows now, each a form,
+the action posts (workflow Updates through `starter.casework`), intake, and letters."""
+
+import asyncio
+import re
+import uuid
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from models.tables import Case
+from models.users import StaffUser
+from starter.web import caseload, casefile
+from starter.web.access import Refused, action_refusal, may_act_at_all, require
+from starter.web.auth import FormRejected, checked_form, current_user
+from starter.web.fields import form_fields, form_values
+from starter.web.pages import render
+from workflows.lifecycle import STAGE_OF_STATE
+
+router = APIRouter()
+PAGE_SIZE = 25
+REFERENCE = re.compile(r"^[A-Z]{2,5}-\d{4}-\d{6}$")
+STATES = tuple(STAGE_OF_STATE) + ("closed", "withdrawn", "excluded")
+
+
+def _reference(reference: str) -> str:
+    if not REFERENCE.match(reference):
+        raise FormRejected({"reference": f"{reference[:40]!r} is not a case reference like CMP-2026-000123"}, status=404)
+    return reference
+
+
+def _filters(request: Request) -> tuple[dict[str, str], dict[str, str]]:
+    """The list's filters from the query string, each checked; errors by field."""
+    params = {k: v.strip() for k, v in request.query_params.items() if v.strip()}
+    errors: dict[str, str] = {}
+    for name, value in params.items():
+        if len(value) > 64:
+            errors[name] = "must be at most 64 characters"
+    if params.get("stage") and params["stage"] not in ("0", "1", "2"):
+        errors["stage"] = "must be 0 (informal), 1 or 2"
+    if params.get("state") and params["state"] not in STATES:
+        errors["state"] = "must be one of the listed states"
+    if params.get("overdue") and params["overdue"] not in ("yes", "no"):
+        errors["overdue"] = "must be yes or no"
+    for name in ("due_from", "due_to"):
+        if params.get(name):
+            try:
+                date.fromisoformat(params[name])
+            except ValueError:
+                errors[name] = "must be a date like 2026-12-18"
+    if params.get("after") and not REFERENCE.match(params["after"]):
+        errors["after"] = "is not a case reference"
+    return params, errors
+
+
+def _case_list(session: Session, params: dict[str, str]) -> tuple[list[Case], str | None]:
+    """One page of cases, newest reference first, by keyset (`after` = last reference shown), so a
+    page costs the same at 100k cases as at 100."""
+    query = select(Case)
+    if "stage" in params:
+        query = query.where(Case.stage == int(params["stage"]))
+    for name in ("state", "handler", "landlord"):
+        if name in params:
+            query = query.where(getattr(Case, name) == params[name])
+    if "overdue" in params:
+        query = query.where(Case.overdue == (params["overdue"] == "yes"))
+    if "due_from" in params:
+        query = query.where(Case.next_deadline >= caseload.day_start(date.fromisoformat(params["due_from"])))
+    if "due_to" in params:
+        query = query.where(Case.next_deadline < caseload.day_start(date.fromisoformat(params["due_to"]) + timedelta(days=1)))
+    if "after" in params:
+        query = query.where(Case.reference < params["after"])
+    rows = list(session.exec(query.order_by(col(Case.reference).desc()).limit(PAGE_SIZE + 1)))
+    more = rows[PAGE_SIZE - 1].reference if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], more
+
+
+@router.get("/cases")
+def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "read_cases")
+    params, errors = _filters(request)
+    if errors:
+        return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_after=None, states=STATES)
+    with Session(request.app.state.engine) as session:
+        cases, next_after = _case_list(session, params)
+    next_params = {k: v for k, v in params.items() if k != "after"} | ({"after": next_after} if next_after else {})
+    return render(request, "case_list.html", values=params, cases=cases, next_after=next_after, next_params=next_params, states=STATES)
+
+
+def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None, open_action: str | None = None, values: dict | None = None) -> HTMLResponse:
+    try:
+        record = casefile.load(request.app.state.engine, reference, caseload.today())
+    except casefile.CaseNotFound:
+        return render(request, "error.html", status=404, title="Case not found", message=f"There is no case {reference}.")
+    from starter.casework import ACTION_FORMS, LIFECYCLE_ACTION, forms_allowed
+
+    actions = []
+    if may_act_at_all(user.role):
+        for action in forms_allowed(record.allowed_actions, user.role):
+            if action_refusal(user.username, user.role, record.case, record.events, LIFECYCLE_ACTION.get(action, action)) is None:
+                actions.append({"name": action, "fields": form_fields(ACTION_FORMS[action]), "command_id": str(uuid.uuid4())})
+    stage_points = [d.points for d in record.definitions if d.stage == record.case.stage]
+    points = [p for group in stage_points for p in group]
+    ui = request.app.state.settings.temporal_ui_url.rstrip("/")
+    namespace = request.app.state.settings.temporal_namespace
+    return render(
+        request,
+        "case.html",
+        status=status,
+        errors=errors or {},
+        values=values or {},
+        record=record,
+        actions=actions,
+        open_action=open_action,
+        decision_points=points,
+        history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}",
+        flash=request.session.pop("flash", None),
+    )
+
+
+@router.get("/cases/new")
+def intake_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+    from starter.casework import Intake
+
+    require(user.role, "file_complaint")
+    return render(request, "intake.html", fields=form_fields(Intake), intake_id=str(uuid.uuid4()))
+
+
+@router.post("/cases")
+async def file_complaint(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+    from starter.casework import CommandRejected, Intake, file_complaint
+
+    require(user.role, "file_complaint")
+    form = await checked_form(request)
+    fields = form_fields(Intake)
+    values = form_values(fields, form)
+    intake_id = form.get("intake_id")
+    if not isinstance(intake_id, str) or not 1 <= len(intake_id) <= 100:
+        raise FormRejected({"intake_id": "is missing; open the form again"})
+    try:
+        intake = Intake.model_validate(values | {"intake_id": intake_id})
+        filed = await file_complaint(request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue)
+    except ValidationError as error:
+        errors = _validation_errors(error)
+    except CommandRejected as error:
+        errors = {error.field or "form": error.message}
+    else:
+        await _projected(request.app.state.engine, filed.reference)
+        request.session["flash"] = f"Complaint filed as {filed.reference}." + (
+            " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
+        )
+        return RedirectResponse(f"/cases/{filed.reference}", status_code=303)
+    shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    return render(request, "intake.html", status=400, errors=errors, values=shown, fields=fields, intake_id=intake_id)
+
+
+@router.get("/cases/{reference}")
+def case_page(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "read_cases")
+    return _case_page(request, user, _reference(reference))
+
+
+@router.post("/cases/{reference}/actions/{action}")
+async def act(request: Request, reference: str, action: str, user: StaffUser = Depends(current_user)) -> Response:
+    from starter.casework import ACTION_FORMS, LIFECYCLE_ACTION, Actor, CommandRejected, UnknownCase, act as send
+
+    require(user.role, "read_cases")
+    reference = _reference(reference)
+    form = await checked_form(request)
+    if action not in ACTION_FORMS:
+        raise FormRejected({"action": f"{action[:40]!r} is not an action"}, status=404)
+    try:
+        record = casefile.load(request.app.state.engine, reference, caseload.today())
+    except casefile.CaseNotFound:
+        raise FormRejected({"reference": f"There is no case {reference}."}, status=404) from None
+    refusal = action_refusal(user.username, user.role, record.case, record.events, LIFECYCLE_ACTION.get(action, action))
+    if refusal:
+        raise Refused(refusal)
+    command_id = form.get("command_id")
+    if not isinstance(command_id, str) or not 1 <= len(command_id) <= 100:
+        raise FormRejected({"command_id": "is missing; reload the case page and try again"})
+    if any((event.details or {}).get("command_id") == command_id for event in record.events):
+        request.session["flash"] = "That form was already sent; it was acted on once."
+        return RedirectResponse(f"/cases/{reference}", status_code=303)
+    fields = form_fields(ACTION_FORMS[action])
+    values = form_values(fields, form)
+    if action == "respond":
+        values["decisions"] = _decisions(form)
+    try:
+        await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor(username=user.username, role=user.role), command_id)
+    except UnknownCase:
+        raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
+    except IntegrityError:
+        raise FormRejected({action: "This form is being acted on already (sent twice); reload the case page."}, status=409) from None
+    except ValidationError as error:
+        errors = _validation_errors(error)
+    except CommandRejected as error:
+        errors = {(error.field or action).split(".")[0]: error.message}
+        seen = form.get("seen_state")
+        if isinstance(seen, str) and seen != record.case.state:
+            errors = {action: f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}"}
+    else:
+        request.session["flash"] = f"{action.replace('_', ' ').capitalize()}: done."
+        return RedirectResponse(f"/cases/{reference}", status_code=303)
+    shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    return _case_page(request, user, reference, status=400, errors={f"{action}-{k}": v for k, v in errors.items()}, open_action=action, values=shown)
+
+
+@router.get("/cases/{reference}/letters/{letter_id}")
+def letter(request: Request, reference: str, letter_id: str, user: StaffUser = Depends(current_user)) -> Response:
+    from models.record import Letter
+
+    require(user.role, "read_cases")
+    with Session(request.app.state.engine) as session:
+        row = session.get(Letter, letter_id[:100])
+    if row is None or row.reference != reference:
+        return render(request, "error.html", status=404, title="Letter not found", message="There is no such letter on this case.")
+    return render(request, "letter.html", letter=row, reference=reference)
+
+
+MAX_POINTS = 20
+
+
+def _decisions(form) -> list[dict]:
+    """A response's decision on each point of the definition (Code 6.7, 6.9c): `decisions.N.point` (its number),
+    `.upheld` (checkbox) and `.reasons`, in the order the page listed the points."""
+    decisions = []
+    for number in range(MAX_POINTS):
+        point = form.get(f"decisions.{number}.point")
+        if not isinstance(point, str):
+            break
+        reasons = form.get(f"decisions.{number}.reasons")
+        decisions.append({
+            "point": point,
+            "upheld": form.get(f"decisions.{number}.upheld") in ("true", "on"),
+            "reasons": reasons.strip() if isinstance(reasons, str) else reasons,
+        })
+    return decisions
+
+
+async def _projected(engine, reference: str, attempts: int = 100) -> None:
+    """Wait (up to about 5 s) for the new case's first projection, so the case page it redirects to exists."""
+    for _ in range(attempts):
+        with Session(engine) as session:
+            if session.get(Case, reference) is not None:
+                return
+        await asyncio.sleep(0.05)
+
+
+def _validation_errors(error: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for e in error.errors():
+        name = ".".join(str(part) for part in e["loc"][:2] if not isinstance(part, int)) if e["loc"] else "form"
+        errors.setdefault(name, e["msg"].replace("Value error, ", ""))
+    return errors

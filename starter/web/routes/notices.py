@@ -1,0 +1,31 @@
+"""The notices page: the outbox of due-soon, overdue and escalation notices, newest first."""
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlmodel import Session, col, select
+
+from models.tables import Notice
+from models.users import StaffUser
+from starter.web.access import require
+from starter.web.auth import FormRejected, current_user
+from starter.web.pages import render
+
+router = APIRouter()
+PAGE_SIZE = 50
+KINDS = ("due_soon", "overdue", "escalated")
+
+
+@router.get("/notices")
+def notices(request: Request, kind: str = "", page: str = "1", user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "read_notices")
+    if kind and kind not in KINDS:
+        raise FormRejected({"kind": f"must be one of {', '.join(KINDS)}"})
+    if not page.isdigit() or not 1 <= int(page) <= 10_000:
+        raise FormRejected({"page": "must be a whole number from 1"})
+    query = select(Notice)
+    if kind:
+        query = query.where(Notice.kind == kind)
+    number = int(page)
+    with Session(request.app.state.engine) as session:
+        rows = list(session.exec(query.order_by(col(Notice.at).desc()).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    return render(request, "notices.html", notices=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=number, kind=kind, kinds=KINDS)

@@ -1,0 +1,84 @@
+"""Signing in and out, CSRF on every form, and the first administrator from the command line."""
+
+import os
+import subprocess
+import sys
+
+from sqlmodel import Session, select
+
+from models.users import StaffUser
+from tests.web_stack import PASSWORD, signed_in, stack  # noqa: F401 (fixtures)
+
+
+async def test_healthz_answers_without_signing_in(stack):
+    response = await stack.browser().http.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+async def test_pages_redirect_to_sign_in_when_signed_out(stack):
+    response = await stack.browser().http.get("/cases", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/sign-in?next=/cases"
+
+
+async def test_sign_in_with_the_right_password_opens_the_dashboard(stack):
+    staff = stack.browser()
+    response = await staff.sign_in("hana")
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    page = await staff.get("/")
+    assert "Hana (Complaints handler)" in page.text and "My open cases" in page.text
+
+
+async def test_a_wrong_password_shows_the_error_summary_and_signs_nobody_in(stack):
+    staff = stack.browser()
+    response = await staff.sign_in("hana", "not the password")
+    assert response.status_code == 400
+    assert "There is a problem" in response.text and "The username or password is not right" in response.text
+    assert (await staff.http.get("/", follow_redirects=False)).status_code == 303
+
+
+async def test_empty_sign_in_names_both_fields(stack):
+    staff = stack.browser()
+    await staff.get("/sign-in")
+    response = await staff.post("/sign-in", {"username": "", "password": ""})
+    assert response.status_code == 400
+    assert 'href="#username">Username: Enter your username' in response.text
+    assert 'href="#password">Password: Enter your password' in response.text
+
+
+async def test_a_form_without_the_csrf_token_is_refused(stack, signed_in):
+    staff = await signed_in("adam")
+    response = await staff.post("/closures", {"landlord": "code-2024", "day": "2030-01-02", "reason": "x"}, csrf=False)
+    assert response.status_code == 403 and "did not come from this site" in response.text
+    response = await staff.post("/closures", {"landlord": "code-2024", "day": "2030-01-02", "reason": "x", "csrf_token": "forged"})
+    assert response.status_code == 403
+
+
+async def test_the_next_page_after_sign_in_stays_on_this_site(stack):
+    staff = stack.browser()
+    await staff.get("/sign-in")
+    response = await staff.post("/sign-in", {"username": "mira", "password": PASSWORD, "next": "//evil.example/"})
+    assert response.headers["location"] == "/"
+
+
+async def test_sign_out_ends_the_session(stack, signed_in):
+    staff = await signed_in("mira")
+    assert (await staff.post("/sign-out")).status_code == 303
+    assert (await staff.http.get("/", follow_redirects=False)).headers["location"].startswith("/sign-in")
+
+
+async def test_passwords_are_stored_as_argon2_hashes(stack):
+    with Session(stack.engine) as session:
+        user = session.get(StaffUser, "hana")
+    assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+
+
+def test_create_admin_from_the_command_line(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}", "COMPLAINTS_ADMIN_PASSWORD": "a long enough password"}
+    command = [sys.executable, "-m", "starter.cli", "users", "create-admin", "--username", "root", "--name", "First Admin"]
+    made = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "created administrator root"
+    again = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert again.returncode == 2 and "'root' is already taken" in again.stderr
+    short = subprocess.run([*command[:-4], "--username", "other", "--name", "X"], env={**env, "COMPLAINTS_ADMIN_PASSWORD": "short"}, capture_output=True, text=True)
+    assert short.returncode == 2 and "must be 10 to 200 characters" in short.stderr

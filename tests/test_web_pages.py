@@ -1,0 +1,138 @@
+"""The read pages against the real stack: dashboard, case list filters and paging, notices, closures."""
+
+import asyncio
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from models.tables import Case, CaseDeadline, ClosureDay
+from starter.web.caseload import today
+from starter.web.casefile import working_calendar
+from workflows.complaint import ComplaintWorkflow
+from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
+
+
+async def test_dashboard_lists_my_cases_and_counts_by_stage(stack, signed_in):
+    reference = await stack.start_case(handler="hugo")
+    staff = await signed_in("hugo")
+    page = (await staff.get("/")).text
+    mine = page.split("My open cases")[1].split("</table>")[0]
+    assert reference in mine
+    assert "Cases by stage and state" in page and "stage=1&amp;state=received" in page
+
+
+async def test_case_list_filters_by_handler_and_pages_by_reference(stack, signed_in):
+    references = [await stack.start_case(handler="pager") for _ in range(27)]
+    staff = await signed_in("mira")
+    first = (await staff.get("/cases?handler=pager")).text
+    assert references[-1] in first and references[-25] in first and references[-26] not in first
+    assert "Next page" in first
+    second = (await staff.get(f"/cases?handler=pager&after={references[-25]}")).text
+    assert references[-26] in second and references[0] in second and references[-1] not in second
+    assert "Next page" not in second
+
+
+async def test_case_list_rejects_bad_filters_by_name(stack, signed_in):
+    staff = await signed_in("mira")
+    cases = {
+        "stage=9": "Stage: must be 0 (informal), 1 or 2",
+        "state=<script>alert(1)</script>": "State: must be one of the listed states",
+        "overdue=maybe": "Overdue: must be yes or no",
+        "due_from=31/12/2026": "Due from: must be a date like 2026-12-18",
+        "after=DROP TABLE": "After: is not a case reference",
+        "landlord=" + "x" * 65: "Landlord: must be at most 64 characters",
+    }
+    for query, message in cases.items():
+        response = await staff.get(f"/cases?{query}")
+        assert response.status_code == 400, query
+        assert message in response.text, query
+        assert "<script>alert(1)</script>" not in response.text
+
+
+async def test_an_unknown_case_is_a_404_page(stack, signed_in):
+    staff = await signed_in("mira")
+    assert (await staff.get("/cases/CMP-2026-999999")).status_code == 404
+    response = await staff.get("/cases/not-a-reference")
+    assert response.status_code == 404 and "is not a case reference" in response.text
+
+
+async def test_a_closure_day_replans_open_cases_of_that_landlord(stack, signed_in):
+    reference = await stack.start_case(handler="hana", landlord="wrekin")
+    with Session(stack.engine) as session:
+        case = session.get(Case, reference)
+        due = session.get(CaseDeadline, (reference, "stage1.acknowledge")).due
+    calendar = working_calendar(stack.engine, case, today())
+    closure = calendar.next_working_day(today() + timedelta(days=1))
+    expected = calendar.add_working_days(due, 1) if closure <= due else due
+    admin = await signed_in("adam")
+    response = await admin.post("/closures", {"landlord": "wrekin", "day": closure.isoformat(), "reason": "staff training"})
+    assert response.status_code == 303
+    page = (await admin.get("/closures")).text
+    assert "1 open case(s) re-planned" in page and "staff training" in page
+    handle = stack.client.get_workflow_handle(reference)
+    for _ in range(100):
+        view = await handle.query(ComplaintWorkflow.case)
+        moved = next(d.due for d in view.deadlines if d.name == "stage1.acknowledge")
+        if moved == expected:
+            break
+        await asyncio.sleep(0.1)
+    assert moved == expected != due
+
+
+async def test_closure_form_rejects_bad_input_and_writes_nothing(stack, signed_in):
+    admin = await signed_in("adam")
+    with Session(stack.engine) as session:
+        before = len(session.exec(select(ClosureDay)).all())
+    bad = [
+        ({"landlord": "", "day": "", "reason": ""}, ["Landlord: Choose a landlord", "Day: Enter the closure date", "Reason: Enter why"]),
+        ({"landlord": "nobody-homes", "day": "2026-02-30", "reason": "x"}, ["Choose a landlord from the list", "Enter the closure date like 2026-12-31"]),
+        ({"landlord": "wrekin", "day": "2027-01-04", "reason": "x" * 201}, ["at most 200 characters"]),
+    ]
+    for form, messages in bad:
+        response = await admin.post("/closures", form)
+        assert response.status_code == 400
+        for message in messages:
+            assert message in response.text
+    with Session(stack.engine) as session:
+        assert len(session.exec(select(ClosureDay)).all()) == before
+
+
+async def test_notices_page_filters_by_kind_and_rejects_unknown_kinds(stack, signed_in):
+    staff = await signed_in("aude")
+    assert (await staff.get("/notices")).status_code == 200
+    assert (await staff.get("/notices?kind=overdue")).status_code == 200
+    response = await staff.get("/notices?kind=<b>x</b>")
+    assert response.status_code == 400 and "Kind: must be one of due_soon, overdue, escalated" in response.text
+    assert (await staff.get("/notices?page=-1")).status_code == 400
+
+
+async def test_new_staff_account_form_names_the_field_in_error(stack, signed_in):
+    admin = await signed_in("adam")
+    response = await admin.post("/users", {"username": "Bad Name!", "display_name": "X", "role": "auditor", "password": "long enough pw"})
+    assert response.status_code == 400 and "Username: use 2 to 32 lower-case letters" in response.text
+    response = await admin.post("/users", {"username": "okname", "display_name": "X", "role": "superuser", "password": "long enough pw"})
+    assert response.status_code == 400 and "Role: must be one of" in response.text
+    response = await admin.post("/users", {"username": "hana", "display_name": "X", "role": "auditor", "password": "long enough pw"})
+    assert response.status_code == 400 and "&#39;hana&#39; is already taken" in response.text
+
+
+async def test_every_form_answers_bad_input_with_a_4xx_naming_the_field(stack, signed_in):
+    admin = await signed_in("adam")
+    long_text = "x" * 5000
+    script = "<script>alert('owned')</script>"
+    posts = [
+        ("/sign-in", {"username": long_text, "password": "x"}, "Username: must be at most 32 characters"),
+        ("/sign-in", {"username": script, "password": script}, "The username or password is not right"),
+        ("/users", {"username": script, "display_name": script, "role": "auditor", "password": "long enough pw"}, "Username: use 2 to 32"),
+        ("/users", {"username": "okay", "display_name": long_text, "role": "auditor", "password": "long enough pw"}, "Display name: must be at most 200 characters"),
+        ("/closures", {"landlord": script, "day": script, "reason": script}, "Day: must be at most 10 characters"),
+    ]
+    for path, form, message in posts:
+        response = await admin.post(path, form)
+        assert 400 <= response.status_code < 500, (path, form)
+        assert message in response.text, (path, response.text[:2000])
+        assert script not in response.text
+    upload = await admin.http.post("/closures", data={"csrf_token": admin.csrf, "landlord": "wrekin", "reason": "x"}, files={"day": ("day.txt", b"2027-01-05")})
+    assert upload.status_code == 400 and "Day: must be text" in upload.text
+    with Session(stack.engine) as session:
+        assert session.exec(select(ClosureDay).where(ClosureDay.reason == script)).first() is None

@@ -1,0 +1,174 @@
+"""The web app against the real stack, for the web tests: a Temporal dev server, the real worker, a
+SQLite read model, one staff account per role, and an httpx client that signs in like a browser."""
+
+import asyncio
+import re
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from models.settings import Settings
+from models.tables import Case, create_schema, make_engine
+from models.users import create_user
+from starter.binaries import binary_path
+from starter.web.app import create_app
+from starter.web.fields import FieldSpec, form_fields
+from worker import build_worker
+from workflows import visibility
+
+TASK_QUEUE = "web-tests"
+PASSWORD = "correct horse battery"
+STAFF = {
+    "hana": "handler",
+    "hugo": "handler",
+    "mira": "complaints_manager",
+    "rita": "stage2_reviewer",
+    "remy": "stage2_reviewer",
+    "aude": "auditor",
+    "adam": "administrator",
+}
+"""Two handlers and two reviewers, so that 'someone else's case' and 'a different reviewer' can be tested."""
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+SAMPLES = {
+    "resident.email": "resident@example.org",
+    "resident.phone": "01234 567890",
+    "resident.name": "Ann Resident",
+    "policy": "code-2024",
+    "ground": "",
+    "phone": "01234 567890",
+    "landlord": "code-2024",
+    "policy": "code-2024",
+    "policy_id": "code-2024",
+    "channel": "phone",
+}
+
+
+def sample(spec: FieldSpec) -> str:
+    """A valid value for a field, by its kind (and for a few well-known names, by name)."""
+    if spec.name in SAMPLES:
+        return SAMPLES[spec.name] if not spec.options else spec.options[0]
+    return {
+        "select": spec.options[0] if spec.options else "",
+        "checkbox": "true",
+        "number": "5",
+        "date": date.today().isoformat(),
+        "lines": "The repair was not done on time\nNobody called back",
+    }.get(spec.kind, "Leaking roof over the kitchen")
+
+
+def filled(model, **overrides) -> dict:
+    return {spec.name: sample(spec) for spec in form_fields(model) if spec.required or spec.kind == "lines"} | overrides
+
+
+@dataclass
+class Stack:
+    client: Client
+    engine: Engine
+    settings: Settings
+    app: object
+    count: int = 0
+
+    async def start_case(self, handler: str | None = None, landlord: str = "code-2024") -> str:
+        """A complaint filed through casework (as the intake form does), projected by the real worker."""
+        from starter.casework import Intake, ResidentDetails, file_complaint
+
+        self.count += 1
+        intake = Intake(
+            intake_id=f"web-test-{self.count}", policy=landlord, channel="phone", handler=handler,
+            resident=ResidentDetails(name=f"Resident {self.count}", address="1 High Street"),
+            text="The kitchen roof has leaked since March and the repair was cancelled twice.",
+        )
+        filed = await file_complaint(self.client, self.engine, intake, TASK_QUEUE)
+        await self.projected(filed.reference)
+        return filed.reference
+
+    async def projected(self, reference: str, state: str | None = None) -> Case:
+        """The case row once the worker has projected it (in `state`, if given)."""
+        for _ in range(200):
+            with Session(self.engine) as session:
+                case = session.get(Case, reference)
+            if case is not None and state in (None, case.state):
+                return case
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{reference} not projected{f' in state {state}' if state else ''}")
+
+    def browser(self) -> "Staff":
+        return Staff(httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"))
+
+
+class Staff:
+    """One person's browser session: cookies kept, CSRF token read from the last page."""
+
+    def __init__(self, http: httpx.AsyncClient):
+        self.http = http
+        self.csrf = ""
+
+    async def get(self, url: str, **kwargs) -> httpx.Response:
+        response = await self.http.get(url, **kwargs)
+        if match := CSRF.search(response.text):
+            self.csrf = match.group(1)
+        return response
+
+    async def post(self, url: str, data: dict | None = None, csrf: bool = True) -> httpx.Response:
+        if not self.csrf:
+            await self.get("/sign-in")
+        form = dict(data or {})
+        if csrf:
+            form.setdefault("csrf_token", self.csrf)
+        return await self.http.post(url, data=form)
+
+    async def sign_in(self, username: str, password: str = PASSWORD) -> httpx.Response:
+        await self.get("/sign-in")
+        response = await self.post("/sign-in", {"username": username, "password": password})
+        await self.get("/")
+        return response
+
+
+@pytest.fixture(scope="module")
+async def stack() -> AsyncIterator[Stack]:
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
+        create_schema(engine)
+        env = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=binary_path("temporal"),
+            search_attributes=visibility.KEYS,
+            dev_server_extra_args=["--db-filename", str(Path(tmp) / "temporal.db")],
+        )
+        try:
+            settings = Settings(COMPLAINTS_TASK_QUEUE=TASK_QUEUE, TEMPORAL_UI_URL="http://localhost:8233")
+            app = create_app(settings, env.client, engine, session_secret="test-secret")
+            for username, role in STAFF.items():
+                create_user(engine, username, username.capitalize(), role, PASSWORD)
+            async with build_worker(env.client, engine, TASK_QUEUE):
+                yield Stack(env.client, engine, settings, app)
+        finally:
+            await env.shutdown()
+
+
+@pytest.fixture
+async def signed_in(stack: Stack):
+    """A factory: a browser session signed in as `username`."""
+    sessions: list[Staff] = []
+
+    async def _as(username: str) -> Staff:
+        staff = stack.browser()
+        await staff.sign_in(username)
+        sessions.append(staff)
+        return staff
+
+    yield _as
+    for staff in sessions:
+        await staff.http.aclose()
