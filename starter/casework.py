@@ -495,9 +495,11 @@ async def act(
         if letter.kind == "response":
             payload["letter_ref"] = command_id
     with Session(engine) as session:
-        session.add_all(rows)
+        # A repeated command id finds the rows of its first attempt and keeps them.
+        fresh = [row for row in rows if session.get(type(row), _key(row_key(row))) is None]
+        session.add_all(fresh)
         session.commit()
-        keys = [(type(row), row_key(row)) for row in rows]
+        keys = [(type(row), row_key(row)) for row in fresh]
     lifecycle_action = LIFECYCLE_ACTION.get(action, action)
     command = COMMANDS[lifecycle_action](command_id=command_id, actor=actor.username, **payload)
     try:
@@ -671,6 +673,10 @@ def _short(command_id: str) -> str:
     return hashlib.sha256(command_id.encode()).hexdigest()[:12]
 
 
+def _key(key: tuple):
+    return key if len(key) > 1 else key[0]
+
+
 def row_key(row: SQLModel) -> tuple:
     mapper = row.__class__.__table__.primary_key.columns
     return tuple(getattr(row, column.name) for column in mapper)
@@ -679,7 +685,7 @@ def row_key(row: SQLModel) -> tuple:
 def _remove(engine: Engine, keys: list[tuple[type[SQLModel], tuple]]) -> None:
     with Session(engine) as session:
         for model, key in keys:
-            row = session.get(model, key if len(key) > 1 else key[0])
+            row = session.get(model, _key(key))
             if row is not None:
                 session.delete(row)
         session.commit()

@@ -236,3 +236,12 @@ async def test_a_restriction_limits_contact_but_never_the_complaint_process(case
     reviewed = await casework.act(reference, "record_review", review_id=restriction.id)
     assert "record_review" not in reviewed.allowed_actions
     assert casework.rows(Restriction, reference)[0].reviewed_on is not None
+
+
+async def test_a_double_submitted_action_acts_once(casework):
+    reference = await casework.file()
+    first = await casework.act(reference, "acknowledge", command_id="form-1234", points=["Boiler"])
+    again = await casework.act(reference, "acknowledge", command_id="form-1234", points=["Boiler"])
+    assert first.state == again.state == "stage1_acknowledged"
+    assert len(casework.rows(Definition, reference)) == 1
+    assert [letter.kind for letter in casework.rows(Letter, reference)] == ["acknowledgement"]

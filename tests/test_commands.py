@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
 from models.case import CaseSummary, Acknowledge, CalendarChanged, CaseInput, CaseView, Extend, RequestStage2, ResidentInput, Respond
-from models.tables import CaseEvent, Notice, ResidentNote, add_closures
+from models.tables import CaseDeadline, CaseEvent, Notice, ResidentNote, add_closures
 from starter.simulate import TASK_QUEUE, Simulator
 from workflows.complaint import ComplaintWorkflow
 
@@ -151,8 +151,14 @@ async def test_calendar_changed_replans_open_deadlines(sim):
     # The landlord announces a closure on Fri 6 Mar: the acknowledgement moves to Tue 10 Mar.
     add_closures(sim.engine, landlord, [date(2026, 3, 6)], reason="office move")
     await handle.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(reason="office move"))
+    await at(sim, offset, "2026-03-03T11:00:00+00:00")
+    with Session(sim.engine) as session:
+        stored = session.get(CaseDeadline, (handle.id, "stage1.acknowledge"))
+        assert stored.due == date(2026, 3, 10), "the read model has the new date before any other event"
     await at(sim, offset, "2026-03-10T12:00:00+00:00")
     view = await handle.query(ComplaintWorkflow.case)
     assert due(view, "stage1.acknowledge") == date(2026, 3, 10)
     # The due_soon notice fired for the new date, the working day before (Mon 9 Mar), not on Thu 5 Mar.
     assert [(n.kind, n.at.isoformat()) for n in view.notices] == [("due_soon", "2026-03-09T09:00:00+00:00")]
+    replanned = [e for e in view.events if e.type == "deadlines_replanned"]
+    assert [e.details["moved"] for e in replanned] == ["stage1.acknowledge, stage1.respond"]

@@ -40,12 +40,12 @@ def free_port() -> int:
 
 
 async def connect(port: int) -> Client:
-    for _ in range(150):
+    for _ in range(450):
         try:
             return await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
         except RuntimeError:
             await asyncio.sleep(0.2)
-    raise RuntimeError("dev server did not start")
+    raise RuntimeError("dev server did not start within 90 s")
 
 
 def start_server(port: int, db_file: Path) -> subprocess.Popen:

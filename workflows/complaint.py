@@ -75,6 +75,9 @@ LOCAL_PROJECTION = "projection-as-local-activity"
 """Patch (docs/upgrades.md): the projection became a local activity, saving two server round trips per
 staff action. Cases started before it replay their recorded (normal) activities; remove the old branch
 once no such case is open."""
+REPLAN_RECORDED = "replanned-deadlines-recorded"
+"""Patch: a calendar change that moves a deadline is an event on the timeline, so the read model (and
+the case page) gets the new due dates at once instead of at the next event."""
 FULL_RECORD = "full-case-record"
 """Patch: the full-record rules (a definition with each acknowledgement, stage-2 independence, consent for
 representatives, ...). Cases opened before it keep the rules they were opened under, so replaying their
@@ -180,7 +183,11 @@ class ComplaintWorkflow:
             if self._calendar_stale:
                 self._calendar_stale = False
                 await self._load_calendar(received_on.year)
+                dues = {name: d.due for name, d in self._deadlines.items()}
                 self._plan()
+                moved = sorted(name for name, d in self._deadlines.items() if dues.get(name) != d.due)
+                if moved and workflow.patched(REPLAN_RECORDED):
+                    self._record("deadlines_replanned", self._now(), {"moved": ", ".join(moved)})
                 await self._project()
             await self._send_due_notices()
 
