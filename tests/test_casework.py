@@ -220,10 +220,10 @@ async def test_a_converted_service_request_starts_the_clock_at_conversion(casewo
     assert complaint.service_request_id == request_id
 
 
-async def test_a_restriction_limits_contact_but_never_the_complaint_process(casework):
+async def test_a_restriction_limits_contact_but_never_the_complaint_process(casework, sim):
     reference = await casework.file()
     await casework.act(reference, "acknowledge", points=["Boiler"])
-    review_on = date.today() + timedelta(days=90)
+    review_on = (await sim.env.get_current_time()).date() + timedelta(days=90)
     summary = await casework.act(reference, "record_restriction", reasons="Abusive calls to staff on 3 occasions",
                                  scope="Contact by email only", review_on=review_on.isoformat())
     restriction = casework.rows(Restriction, reference)[0]
