@@ -13,11 +13,13 @@ from rich.progress import Progress
 
 from models.calendar import uk_calendar_snapshot, WorkingCalendar
 from starter.policy_commands import policy_app
+from starter.report_commands import report_app
 
 app = typer.Typer(help="Durable complaint handling (Housing Ombudsman Complaint Handling Code 2024).", no_args_is_help=True)
 calendar_app = typer.Typer(help="Working days: UK bank holidays by nation, weekends and closure days.", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(policy_app, name="policy")
+app.add_typer(report_app, name="report")
 err = Console(stderr=True)
 
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
