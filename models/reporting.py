@@ -491,7 +491,8 @@ def self_assessment(cases: list[CaseFacts], year: ReportingYear) -> list[Evidenc
             comply = "Yes"  # escalation is a rate to report, not a target to meet
         else:
             comply = "No cases" if not figure.total else ("Yes" if not figure.missed else "Not always")
-        result.append(EvidenceRow(section=section, requirement=requirement, comply=comply, evidence=f"{figure.shown()} {what}", figure=figure))
+        evidence = f"{figure.shown()} {what}" if figure.total else f"{what}: none in the year"
+        result.append(EvidenceRow(section=section, requirement=requirement, comply=comply, evidence=evidence, figure=figure))
     return result
 
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from models.reporting import CaseFacts, EvidenceRow, ReportingYear, TsmMeasure, self_assessment, tsm
+from models.reporting import AnnualFigures, CaseFacts, EvidenceRow, ReportingYear, TsmMeasure, annual_figures, self_assessment, tsm
 
 report_app = typer.Typer(help="Reports: TSM CH01/CH02, annual performance report, self-assessment evidence.", no_args_is_help=True)
 out = Console(width=160)
@@ -91,3 +91,94 @@ def tsm_command(year: Year, homes: Homes = None, landlord: Landlord = None, data
         typer.echo(text, nl=False)
     else:
         print_tsm(measures, reporting_year, landlord or "All landlords")
+
+
+# ---- annual report --------------------------------------------------------------------------------------
+
+
+def print_annual_summary(figures: AnnualFigures, console: Console = out) -> None:
+    """The annual report's headline figures, for the terminal."""
+    table = Table(title=f"Annual figures {figures.year.label}", show_header=False)
+    table.add_column("figure")
+    table.add_column("value")
+    for stage in (1, 2):
+        table.add_row(f"Stage {stage} acknowledged in time", figures.acknowledged[stage].shown())
+        table.add_row(f"Stage {stage} responded in time", figures.responded[stage].shown())
+        table.add_row(f"Stage {stage} extended", str(figures.extended_cases[stage]))
+        table.add_row(f"Stage {stage} outcomes", ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in figures.outcomes[stage].items()))
+    table.add_row("Escalated to stage 2", figures.escalation.shown())
+    table.add_row("Remedies / compensation", f"{figures.remedies} / £{figures.compensation_pence / 100:,.2f}")
+    table.add_row("Outstanding actions at year end", f"{len(figures.actions_open)} ({figures.actions_overdue} overdue)")
+    table.add_row("Final responses / Ombudsman referrals", f"{figures.final_responses} / {len(figures.ombudsman_referrals)}")
+    table.add_row("Learning points", str(len(figures.learning)))
+    console.print(table)
+
+
+def write_report(figures: AnnualFigures, path: Path, title: str, evidence: list[EvidenceRow] | None = None) -> None:
+    """Write the annual report as HTML or PDF (by the file's suffix)."""
+    from starter.annual_report import annual_report_html, annual_report_pdf
+
+    html = annual_report_html(figures, evidence or [], title)
+    if path.suffix == ".pdf":
+        path.write_bytes(annual_report_pdf(html))
+    else:
+        path.write_text(html)
+
+
+@report_app.command("annual")
+def annual_command(
+    year: Year,
+    homes: Homes = None,
+    landlord: Landlord = None,
+    database: Database = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the report as HTML here.")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the report as PDF here.")] = None,
+) -> None:
+    """The annual complaints performance and service improvement report (Code 8.1): HTML and/or PDF with charts."""
+    reporting_year = parse_year(year)
+    facts = load_facts(database, landlord)
+    figures = annual_figures(facts, reporting_year, homes)
+    evidence = self_assessment(facts, reporting_year)
+    title = landlord or "All landlords"
+    for path in (p for p in (html, pdf) if p is not None):
+        write_report(figures, path, title, evidence)
+        err.print(f"wrote {path}", highlight=False)
+    print_annual_summary(figures)
+
+
+# ---- self-assessment --------------------------------------------------------------------------------------
+
+
+def evidence_csv(rows: list[EvidenceRow], year: ReportingYear) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["year", "code_provision", "code_requirement", "comply", "evidence", "count", "total", "percent", "cases_met", "cases_not_met"])
+    for row in rows:
+        f = row.figure
+        writer.writerow([year.label, row.section, row.requirement, row.comply, row.evidence, f.count, f.total,
+                         "" if f.percent is None else f.percent, " ".join(f.met), " ".join(f.missed)])
+    return buffer.getvalue()
+
+
+@report_app.command("self-assessment")
+def self_assessment_command(
+    year: Year, landlord: Landlord = None, database: Database = None, output: Format = "table", csv_path: CsvPath = None
+) -> None:
+    """Evidence for each Code section the system records, and the cases behind each figure (seed 001's table)."""
+    _check_format(output)
+    reporting_year = parse_year(year)
+    rows = self_assessment(load_facts(database, landlord), reporting_year)
+    text = evidence_csv(rows, reporting_year)
+    if csv_path is not None:
+        csv_path.write_text(text)
+    if output == "csv":
+        typer.echo(text, nl=False)
+        return
+    table = Table(title=f"{landlord or 'All landlords'}: self-assessment evidence {reporting_year.label}", show_lines=True)
+    for column in ("Code provision", "Code requirement", "Comply", "Evidence", "Cases not meeting it"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        missed = "" if row.section == "6.10" else ", ".join(row.figure.missed[:8]) + (f" and {len(row.figure.missed) - 8} more" if len(row.figure.missed) > 8 else "")
+        style = {"Yes": "green", "Not always": "red"}.get(row.comply, "")
+        table.add_row(row.section, row.requirement, f"[{style}]{row.comply}[/]" if style else row.comply, row.evidence, missed)
+    out.print(table)
