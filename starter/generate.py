@@ -12,17 +12,21 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import date, datetime, time as clock, timedelta
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.case import Region
-from models.policy import PolicyProfile, StageRules, load_profile
+from models.policy import PolicyError, PolicyProfile, StageRules, load_profile
 from models.report_facts import facts_from_simulation
 from models.reporting import CaseFacts, LearningFact, RemedyFact, ReportingYear
 from starter.scenario import Scenario
+
+if TYPE_CHECKING:
+    from starter.simulate import Simulator
 
 LONDON = ZoneInfo("Europe/London")
 CATEGORIES = (
@@ -71,15 +75,28 @@ class GeneratorSettings(BaseModel):
     """Profiles with an informal pre-stage: the share resolved there."""
     seed: int = 2024
 
-    @model_validator(mode="after")
-    def _rates_add_up(self) -> "GeneratorSettings":
-        if self.on_time_rate + self.extension_rate > 1:
-            raise ValueError(
-                f"on_time_rate + extension_rate must be at most 1, got {self.on_time_rate} + {self.extension_rate}"
-            )
-        ReportingYear.parse(self.year)
-        load_profile(self.policy)
-        return self
+    @field_validator("extension_rate")
+    @classmethod
+    def _rates_add_up(cls, rate: float, info: ValidationInfo) -> float:
+        on_time = info.data.get("on_time_rate", 0)
+        if on_time + rate > 1:
+            raise ValueError(f"on_time_rate + extension_rate must be at most 1, got {on_time} + {rate}")
+        return rate
+
+    @field_validator("year")
+    @classmethod
+    def _year(cls, year: str) -> str:
+        ReportingYear.parse(year)
+        return year
+
+    @field_validator("policy")
+    @classmethod
+    def _policy(cls, policy: str) -> str:
+        try:
+            load_profile(policy)
+        except PolicyError as error:
+            raise ValueError(str(error)) from None
+        return policy
 
 
 @dataclass
@@ -211,27 +228,32 @@ class GeneratedYear:
 
 
 async def run_generated(cases: list[GeneratedCase], on_done: Callable[[], None] = lambda: None) -> GeneratedYear:
-    """Run every case through the real workflow, one after another, timing the whole run."""
+    """Run every case through the real workflow on a fresh time-skipping server, timing the whole run."""
     from starter.simulate import simulator
 
+    async with simulator() as sim:
+        return await simulate_generated(sim, cases, on_done)
+
+
+async def simulate_generated(sim: "Simulator", cases: list[GeneratedCase], on_done: Callable[[], None] = lambda: None) -> GeneratedYear:
+    """Run every case through `sim`, one after another (the time-skipping server is fragile under concurrency)."""
     facts, rejected = [], []
     started = time.perf_counter()
-    async with simulator() as sim:
-        for case in cases:
-            result = await sim.run(case.scenario)
-            rejected += [f"{case.reference} step {r['step']} {r['action']}: {r['error']}" for r in result["rejected"]]
-            facts.append(_with_letters(
-                facts_from_simulation(
-                    result,
-                    case.scenario.received,
-                    reference=case.reference,
-                    policy_id=case.scenario.policy,
-                    region=case.scenario.region,
-                    category=case.category,
-                    remedies=case.remedies,
-                    learning=case.learning,
-                ),
-                case.letters,
-            ))
-            on_done()
+    for case in cases:
+        result = await sim.run(case.scenario)
+        rejected += [f"{case.reference} step {r['step']} {r['action']}: {r['error']}" for r in result["rejected"]]
+        facts.append(_with_letters(
+            facts_from_simulation(
+                result,
+                case.scenario.received,
+                reference=case.reference,
+                policy_id=case.scenario.policy,
+                region=case.scenario.region,
+                category=case.category,
+                remedies=case.remedies,
+                learning=case.learning,
+            ),
+            case.letters,
+        ))
+        on_done()
     return GeneratedYear(facts, time.perf_counter() - started, rejected)
