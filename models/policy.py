@@ -194,6 +194,19 @@ class PolicyProfile(Rule):
             raise ValueError("must have exactly one overdue rung (working_days = 0, at = 'end_of_day'), found none")
         return ladder
 
+    wording: dict[str, str] = {}
+    """The seed's own words for each rule `policy check` reports, keyed by the rule's id (`pre_stage`,
+    `complaint_window`, ...; see models/policy_check.py), so a deviation is shown as the landlord wrote it."""
+
+    @field_validator("wording")
+    @classmethod
+    def _wording_keys_are_tags(cls, wording: dict[str, str]) -> dict[str, str]:
+        _tags(tuple(wording))
+        empty = [key for key, text in wording.items() if not text.strip()]
+        if empty:
+            raise ValueError(f"entries must quote the seed, got an empty text for {empty[0]!r}")
+        return wording
+
 
 class PolicyError(ValueError):
     """A profile that cannot be loaded; one line per problem: `<file>: <field.path>: <rule>`."""

@@ -15,6 +15,8 @@ from models.calendar import uk_calendar_snapshot, WorkingCalendar
 from starter import case_commands
 from starter.users_commands import app as users_app
 from starter.calendar_commands import closures_app, holidays_app
+from starter.policy_commands import policy_app
+from starter.report_commands import report_app
 
 app = typer.Typer(help="Durable complaint handling (Housing Ombudsman Complaint Handling Code 2024).", no_args_is_help=True)
 calendar_app = typer.Typer(help="Working days: UK bank holidays by nation, weekends and closure days.", no_args_is_help=True)
@@ -23,6 +25,8 @@ case_commands.register(app)
 app.add_typer(users_app, name="users")
 calendar_app.add_typer(closures_app, name="closures")
 calendar_app.add_typer(holidays_app, name="holidays")
+app.add_typer(policy_app, name="policy")
+app.add_typer(report_app, name="report")
 err = Console(stderr=True)
 
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
@@ -74,7 +78,18 @@ def calendar_between(
 
 @app.command()
 def simulate(
-    scenario: Annotated[str, typer.Argument(help="Scenario JSON file, or - for standard input.")],
+    scenario: Annotated[str | None, typer.Argument(help="Scenario JSON file, or - for standard input.")] = None,
+    generate: Annotated[bool, typer.Option("--generate", help="Generate a year of cases instead (options below); print its TSM and annual figures.")] = False,
+    policy: Annotated[str, typer.Option(help="--generate: policy profile.")] = "code-2024",
+    year: Annotated[str, typer.Option(help="--generate: reporting year, e.g. 2025-26.")] = "2025-26",
+    cases: Annotated[int, typer.Option(help="--generate: stage-1 complaints arriving in the year.")] = 649,
+    escalation_rate: Annotated[float, typer.Option(help="--generate: share escalated to stage 2.")] = 0.055,
+    on_time_rate: Annotated[float, typer.Option(help="--generate: share answered within the policy's deadline.")] = 0.92,
+    extension_rate: Annotated[float, typer.Option(help="--generate: share extended, then answered within the extension.")] = 0.035,
+    seed: Annotated[int, typer.Option(help="--generate: random seed (same seed, same year).")] = 2024,
+    homes: Annotated[int | None, typer.Option(min=1, help="--generate: homes, for CH01.")] = None,
+    csv_path: Annotated[Path | None, typer.Option("--csv", help="--generate: write the TSM figures as CSV here.")] = None,
+    report: Annotated[Path | None, typer.Option(help="--generate: write the annual report (.html or .pdf) here.")] = None,
 ) -> None:
     """Run scenarios through the real workflow on the time-skipping server; print the result JSON."""
     from starter.scenario import ScenarioError, parse_scenarios
@@ -82,6 +97,14 @@ def simulate(
     from worker import send_core_logs_to_python
 
     send_core_logs_to_python("ERROR")
+    if generate:
+        from starter.generate_command import generate_year
+
+        settings = dict(policy=policy, year=year, cases=cases, escalation_rate=escalation_rate, on_time_rate=on_time_rate, extension_rate=extension_rate, seed=seed)
+        generate_year(settings, homes, csv_path, report)
+        return
+    if scenario is None:
+        raise typer.BadParameter("give a scenario file (or -), or --generate", param_hint="SCENARIO")
 
     text = sys.stdin.read() if scenario == "-" else _read(scenario)
     try:

@@ -1,0 +1,218 @@
+"""`policy check`: every way a landlord's profile departs from the Housing Ombudsman Complaint Handling
+Code (2024), with the Code section, what the Code says, and the landlord's own words.
+
+The baseline is the `code-2024` profile (every value in it quotes the Code as seed 001 sets it out), so
+the rules compare two profiles field by field and know which direction is safe for residents:
+
+- `stricter`: the landlord promises more than the Code (a shorter timescale, a shorter extension, the
+  resident's agreement to an extension). Fine.
+- `non_compliant`: the landlord's policy breaks the Code (an extra stage, a shorter complaint window,
+  reasons demanded before stage 2, a longer timescale, an out-of-date route to the Ombudsman).
+- `review`: the Code allows it only if fair and reasonable and applied case by case (Code 2.2, 5.11):
+  an extra exclusion ground, a time limit on asking for stage 2, refusing anonymous complaints.
+
+The landlord's wording comes from the profile's `[wording]` table, keyed by the rule ids below.
+"""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from models.policy import DEFAULT_PROFILE_ID, PolicyProfile, StageRules, load_profile
+
+Kind = Literal["stricter", "non_compliant", "review"]
+KIND_LABELS: dict[str, str] = {
+    "stricter": "stricter than the Code",
+    "non_compliant": "non-compliant",
+    "review": "allowed only if fair and applied case by case",
+}
+DISCRETION = "good_reason_discretion"
+"""The complaint-window exception Code 2.3 requires: discretion where there are good reasons."""
+
+
+class Deviation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    """The rule's id, also the key of the landlord's wording in the profile's `[wording]` table."""
+    section: str
+    """The Code section(s), e.g. `5.2, 5.3`."""
+    kind: Kind
+    code: str
+    """What the Code requires, in its words (seed 001)."""
+    profile: str
+    """What this profile does instead."""
+    wording: str | None = None
+    """The landlord's own words from the seed, where the profile records them."""
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> list[Deviation]:
+    """Every deviation of `profile` from the Code (`code`, default the `code-2024` profile), in Code order."""
+    code = code or load_profile(DEFAULT_PROFILE_ID)
+    found: list[tuple[str, str, Kind, str, str]] = []
+
+    def add(rule: str, section: str, kind: Kind, says: str, does: str) -> None:
+        found.append((rule, section, kind, says, does))
+
+    _window(profile, code, add)
+    _exclusions(profile, code, add)
+    if profile.pre_stage is not None:
+        stage = profile.pre_stage
+        add(
+            "pre_stage",
+            "5.2, 5.3",
+            "non_compliant",
+            "It is not appropriate to have extra named stages (such as 'stage 0' or 'informal complaint'); "
+            "a process with more than two stages is not acceptable under any circumstances.",
+            f"an informal '{stage.name}' stage of {stage.resolve_working_days} working days before stage 1 "
+            f"({'every complaint' if stage.applies == 'always' else 'where it can be resolved quickly'})",
+        )
+    if profile.stage2_request_window_working_days is not None:
+        add(
+            "stage2_request_window",
+            "5.11, 6.10",
+            "review",
+            "Landlords must not refuse to escalate a complaint through all stages unless it has valid reasons "
+            "to do so, and they must comply with section 2.",
+            f"stage 2 must be asked for within {profile.stage2_request_window_working_days} working days of "
+            "the stage-1 response (later requests are taken and flagged for a discretion decision)",
+        )
+    for number in (1, 2):
+        _stage(number, getattr(profile, f"stage{number}"), getattr(code, f"stage{number}"), add)
+    if profile.stage2_requires_reasons and not code.stage2_requires_reasons:
+        add(
+            "stage2_requires_reasons",
+            "6.12",
+            "non_compliant",
+            "Residents must not be required to explain their reasons for requesting a stage 2 consideration.",
+            "residents must give reasons, or meet conditions, before stage 2 is considered",
+        )
+    _ombudsman(profile, code, add)
+    return [
+        Deviation(rule=rule, section=section, kind=kind, code=says, profile=does, wording=profile.wording.get(rule))
+        for rule, section, kind, says, does in found
+    ]
+
+
+def _window(profile: PolicyProfile, code: PolicyProfile, add) -> None:
+    months, code_months = profile.complaint_window.months, code.complaint_window.months
+    says = (
+        f"Landlords must accept complaints referred to them within {code_months} months of the issue occurring "
+        "or the resident becoming aware of the issue ... and must consider whether to apply discretion to "
+        "accept complaints made outside this time limit where there are good reasons to do so."
+    )
+    if months < code_months:
+        add("complaint_window", "2.3", "non_compliant", says, f"complaints about issues older than {months} months are not accepted")
+    elif months > code_months:
+        add("complaint_window", "2.3", "stricter", says, f"complaints are accepted up to {months} months after the issue")
+    if DISCRETION in code.complaint_window.exceptions and DISCRETION not in profile.complaint_window.exceptions:
+        named = ", ".join(e.replace("_", " ") for e in profile.complaint_window.exceptions) or "none"
+        add(
+            "complaint_window_discretion",
+            "2.3",
+            "non_compliant",
+            says,
+            f"older issues are accepted only on named grounds ({named}), with no general discretion for good reasons",
+        )
+
+
+def _exclusions(profile: PolicyProfile, code: PolicyProfile, add) -> None:
+    extra = [ground for ground in profile.exclusion_grounds if ground not in code.exclusion_grounds]
+    if extra:
+        add(
+            "exclusion_grounds",
+            "2.1, 2.2, 2.5",
+            "review",
+            "A complaints policy must set out the circumstances in which a matter will not be considered as a "
+            "complaint or escalated, and these circumstances must be fair and reasonable to residents; landlords "
+            "must not take a blanket approach to excluding complaints.",
+            "also excludes: " + ", ".join(ground.replace("_", " ") for ground in extra),
+        )
+    if code.anonymous_complaints_accepted and not profile.anonymous_complaints_accepted:
+        add(
+            "anonymous_complaints",
+            "1.2, 2.1",
+            "review",
+            "A complaint is 'an expression of dissatisfaction, however made'; landlords must accept a complaint "
+            "unless there is a valid reason not to do so.",
+            "anonymous complaints are not accepted",
+        )
+
+
+def _stage(number: int, rules: StageRules, code: StageRules, add) -> None:
+    ack_section, respond_section, extension_section, details_section = (
+        ("6.2", "6.3", "6.4", "6.5") if number == 1 else ("6.11", "6.14", "6.15", "6.16")
+    )
+    prefix = f"stage{number}"
+    ack = rules.acknowledge_working_days
+    if ack != code.acknowledge_working_days:
+        add(
+            f"{prefix}_acknowledge",
+            ack_section,
+            "stricter" if ack < code.acknowledge_working_days else "non_compliant",
+            f"Stage {number} complaints must be acknowledged, defined and logged within "
+            f"{code.acknowledge_working_days} working days of being received.",
+            f"acknowledged within {ack} working days",
+        )
+    days, code_days = rules.respond_working_days, code.respond_working_days
+    from_later = {"receipt": 0, "logging": 1, "acknowledgement": 2}
+    if (days, rules.respond_from) != (code_days, code.respond_from):
+        earlier_or_same = from_later[rules.respond_from] <= from_later[code.respond_from]
+        add(
+            f"{prefix}_respond",
+            respond_section,
+            "stricter" if days <= code_days and earlier_or_same else "non_compliant",
+            f"Landlords must issue a {'final' if number == 2 else 'full'} response within {code_days} working "
+            f"days of the complaint being acknowledged.",
+            f"responds within {days} working days of {rules.respond_from}",
+        )
+    most, code_most = rules.extension_max_working_days, code.extension_max_working_days
+    if most != code_most:
+        add(
+            f"{prefix}_extension",
+            extension_section,
+            "stricter" if most < code_most else "non_compliant",
+            f"Any extension must be no more than {code_most} working days without good reason.",
+            f"extensions of at most {most} working days",
+        )
+    if rules.extension_requires_agreement and not code.extension_requires_agreement:
+        add(
+            f"{prefix}_extension_agreement",
+            extension_section,
+            "stricter",
+            "Landlords must decide whether an extension is needed and then inform the resident of the expected timescale.",
+            "an extension needs the resident's agreement",
+        )
+    if code.extension_ombudsman_details_required and not rules.extension_ombudsman_details_required:
+        add(
+            f"{prefix}_extension_ombudsman",
+            details_section,
+            "non_compliant",
+            "When an organisation informs a resident about an extension, they must be provided with the contact "
+            "details of the Ombudsman.",
+            "extensions are given without the Ombudsman's contact details",
+        )
+
+
+def _ombudsman(profile: PolicyProfile, code: PolicyProfile, add) -> None:
+    access, baseline = profile.ombudsman_access, code.ombudsman_access
+    problems = []
+    if access.designated_person_route and not baseline.designated_person_route:
+        problems.append("residents are sent to a designated person (MP, councillor or tenant panel)")
+    if access.wait_weeks_after_final_response > baseline.wait_weeks_after_final_response:
+        problems.append(f"residents must wait {access.wait_weeks_after_final_response} weeks after the final response")
+    if problems:
+        add(
+            "ombudsman_access",
+            "3.7, 6.19",
+            "non_compliant",
+            "Landlords must provide residents with information on their right to access the Ombudsman service "
+            "and how to engage with it; the stage-2 response gives details of how to escalate to the Ombudsman. "
+            "Since 1 October 2023 (Building Safety Act 2022) residents go straight to the Ombudsman after the "
+            "final response: no designated person and no waiting period.",
+            "; ".join(problems) + " (out of date)",
+        )

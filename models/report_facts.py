@@ -1,0 +1,170 @@
+"""Per-case facts for the reports (`models/reporting.py`), read from a case's events: either the SQL read
+model (projection and case record) or the `simulate` JSON of a generated year.
+
+Events carry what the figures need: `acknowledge` (with `definition_ref`), `extend` (`working_days`,
+`ombudsman_details_given` where recorded), `respond` (`outcome`, `actor`), `request_stage2`, `assign`
+(`handler`), `exclude` (`ground`), `withdraw`, `close` (`resolved_informally`) and `ombudsman_referral`.
+An informal pre-stage resolution counts as the stage-1 acknowledgement and response (Code 5.2: the
+pre-stage is part of the complaint), see docs/decisions.md.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Restriction
+from models.reporting import (
+    ActionFact,
+    CaseFacts,
+    Extension,
+    LearningFact,
+    RemedyFact,
+    RestrictionFact,
+    StageRecord,
+)
+from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay
+from workflows.deadlines import local_date
+
+
+def facts_from_events(
+    *,
+    reference: str,
+    received_at: datetime,
+    events: list[dict],
+    deadlines: dict[str, bool | None],
+    state: str = "",
+    **extra,
+) -> CaseFacts:
+    """A case's facts from its events (each `{"type", "at", "stage", **details}`) and deadline outcomes
+    (`{"stage1.respond": True, ...}`); `extra` sets the other CaseFacts fields (category, closures, ...)."""
+    received_on = local_date(received_at)
+    stages: dict[int, dict] = {1: {"stage": 1, "received_on": received_on}}
+    extensions: dict[int, list[Extension]] = defaultdict(list)
+    handlers: dict[int, list[str]] = defaultdict(list)
+    withdrawn, referred = False, None
+    for event in sorted(events, key=lambda e: e.get("seq", 0)):
+        kind, day = event["type"], local_date(_instant(event["at"]))
+        stage = max(1, int(event.get("stage") or 1))
+        record = stages.setdefault(stage, {"stage": stage, "received_on": day})
+        if kind == "acknowledge":
+            record["acknowledged_on"] = day
+            record["definition_recorded"] = bool(event.get("definition_ref"))
+        elif kind == "extend":
+            extensions[stage].append(
+                Extension(on=day, working_days=int(event["working_days"]), ombudsman_details_given=event.get("ombudsman_details_given", True))
+            )
+        elif kind == "respond":
+            record.update(responded_on=day, outcome=event.get("outcome"), responder=event.get("actor"))
+        elif kind == "request_stage2":
+            stages[2] = {"stage": 2, "received_on": day}
+        elif kind == "assign" and event.get("handler"):
+            handlers[stage].append(str(event["handler"]))
+        elif kind == "exclude":
+            record.update(excluded=True, excluded_ground=event.get("ground"))
+        elif kind == "withdraw":
+            withdrawn = True
+        elif kind == "close" and event.get("resolved_informally"):
+            record.setdefault("acknowledged_on", day)
+            record["responded_on"] = day
+        elif kind == "ombudsman_referral":
+            referred = day
+    records = []
+    for number, record in sorted(stages.items()):
+        met = [deadlines.get(f"stage{number}.{name}") for name in ("acknowledge", "respond")]
+        own = None if None in met else all(met)
+        records.append(
+            StageRecord(**record, extensions=tuple(extensions[number]), handlers=tuple(handlers[number]), own_deadlines_met=own)
+        )
+    return CaseFacts(
+        reference=reference,
+        received_on=received_on,
+        state=state,
+        withdrawn=withdrawn,
+        stages=tuple(records),
+        ombudsman_referred_on=referred,
+        **extra,
+    )
+
+
+def _instant(value: datetime | str) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def facts_from_simulation(result: dict, received_at: datetime, **extra) -> CaseFacts:
+    """Facts from one `simulate` result (DESIGN.md's JSON: deadlines, events with their details inline)."""
+    return facts_from_events(
+        reference=extra.pop("reference"),
+        received_at=received_at,
+        events=result["events"],
+        deadlines={d["name"]: d["met"] for d in result["deadlines"]},
+        state=result["state"],
+        **extra,
+    )
+
+
+def read_facts(engine: Engine, landlord: str | None = None) -> list[CaseFacts]:
+    """Every case in the read model (or one landlord's), with its case record, as report facts."""
+    with Session(engine) as session:
+        query = select(Case) if landlord is None else select(Case).where(Case.landlord == landlord)
+        cases = session.exec(query.order_by(Case.reference)).all()
+        references = [case.reference for case in cases]
+        by_ref = _grouped(session, references)
+        closures: dict[str, tuple[date, ...]] = defaultdict(tuple)
+        for row in session.exec(select(ClosureDay).where(ClosureDay.kind == "closure")).all():
+            closures[row.landlord] += (row.day,)
+    facts = []
+    for case in cases:
+        rows = by_ref[case.reference]
+        complaint = next(iter(rows[Complaint]), None)
+        base = facts_from_events(
+            reference=case.reference,
+            received_at=case.received_at,
+            events=[{"seq": e.seq, "type": e.type, "at": e.at, "stage": e.stage, **e.details} for e in rows[CaseEvent]],
+            deadlines={d.name: d.met for d in rows[CaseDeadline]},
+            state=case.state,
+            landlord=case.landlord,
+            policy_id=case.policy_id,
+            region=case.region,
+            closures=tuple(sorted(closures[case.landlord])),
+            category=complaint.category if complaint else None,
+            remedies=tuple(
+                RemedyFact(stage=r.stage, kind=r.kind, amount_pence=r.amount_pence, compensation_type=r.compensation_type)
+                for r in rows[Remedy]
+            ),
+            actions=tuple(
+                ActionFact(action_id=a.action_id, description=a.description, target_on=a.target_on, completed_on=a.completed_on)
+                for a in rows[OutstandingAction]
+            ),
+            learning=tuple(LearningFact(text=p.text, recorded_on=local_date(p.recorded_at)) for p in rows[LearningPoint]),
+            restrictions=tuple(RestrictionFact(review_on=r.review_on, reviewed_on=r.reviewed_on) for r in rows[Restriction]),
+        )
+        facts.append(_with_record(base, rows[Definition], rows[Letter]))
+    return facts
+
+
+def _grouped(session: Session, references: list[str]) -> dict[str, dict[type, list]]:
+    grouped: dict[str, dict[type, list]] = defaultdict(lambda: defaultdict(list))
+    for table in (CaseEvent, CaseDeadline, Complaint, Definition, Letter, Remedy, OutstandingAction, LearningPoint, Restriction):
+        for chunk in range(0, len(references), 500):
+            wanted = references[chunk : chunk + 500]
+            for row in session.exec(select(table).where(table.reference.in_(wanted))).all():
+                grouped[row.reference][table].append(row)
+    return grouped
+
+
+def _with_record(facts: CaseFacts, definitions: list[Definition], letters: list[Letter]) -> CaseFacts:
+    """Add what the case record shows: definitions recorded per stage, and each stage's response letter."""
+    defined = {d.stage for d in definitions if d.kind == "definition"}
+    stages = []
+    for record in facts.stages:
+        update: dict = {}
+        if record.stage in defined:
+            update["definition_recorded"] = True
+        sent = sorted((l for l in letters if l.kind == f"stage{record.stage}_response"), key=lambda l: l.issued_at)
+        if sent:
+            update["letter_issued_on"] = local_date(sent[0].issued_at)
+            update["letter_complete"] = bool(sent[0].content.get("complete"))
+        stages.append(record.model_copy(update=update))
+    return facts.model_copy(update={"stages": tuple(stages)})

@@ -1,0 +1,107 @@
+"""The annual complaints performance and service improvement report (Code 8.1) as HTML with charts, and as
+PDF. `annual_report_html` is what the web page shows; `annual_report_pdf` is what the governing body gets.
+
+Charts are matplotlib SVG (Agg backend, no browser, no display) inlined in the HTML, so the HTML file
+stands alone and WeasyPrint renders the same page to PDF.
+"""
+
+import io
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from models.reporting import OUTCOMES, AnnualFigures, EvidenceRow
+
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
+COLOURS = ("#1d70b8", "#f47738", "#85994b", "#d4351c")
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+
+
+def _svg(figure) -> Markup:
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(figure)
+    text = buffer.getvalue()
+    return Markup(text[text.index("<svg"):])
+
+
+def _figure(width: float = 7.0, height: float = 2.8):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.size": 9, "svg.fonttype": "none", "axes.spines.top": False, "axes.spines.right": False})
+    return plt.subplots(figsize=(width, height))
+
+
+def volumes_chart(figures: AnnualFigures) -> Markup:
+    fig, ax = _figure()
+    labels = [label.split()[0] for label, _, _ in figures.received_by_month]
+    xs = range(len(labels))
+    ax.bar([x - 0.2 for x in xs], [s1 for _, s1, _ in figures.received_by_month], 0.4, label="Stage 1 received", color=COLOURS[0])
+    ax.bar([x + 0.2 for x in xs], [s2 for _, _, s2 in figures.received_by_month], 0.4, label="Stage 2 requested", color=COLOURS[1])
+    ax.set_xticks(list(xs), labels)
+    ax.set_ylabel("complaints")
+    ax.legend(frameon=False)
+    return _svg(fig)
+
+
+def timeliness_chart(figures: AnnualFigures) -> Markup:
+    fig, ax = _figure(height=2.4)
+    measures = (("Acknowledged", figures.acknowledged), ("Responded", figures.responded), ("Letter sent", figures.letters))
+    for offset, stage in ((-0.2, 1), (0.2, 2)):
+        values = [m[stage].percent or 0 for _, m in measures]
+        bars = ax.bar([x + offset for x in range(3)], values, 0.4, label=f"Stage {stage}", color=COLOURS[stage - 1])
+        ax.bar_label(bars, labels=[f"{v:.1f}%" if m[stage].total else "none" for v, (_, m) in zip(values, measures)], fontsize=8)
+    ax.set_xticks(range(3), [name for name, _ in measures])
+    ax.set_ylim(0, 110)
+    ax.set_ylabel("% within the Code's timescale")
+    ax.legend(frameon=False, loc="lower right")
+    return _svg(fig)
+
+
+def outcomes_chart(figures: AnnualFigures) -> Markup:
+    fig, ax = _figure(height=1.8)
+    for row, stage in enumerate((1, 2)):
+        left = 0
+        for colour, outcome in zip(COLOURS[1:] + COLOURS[:1], OUTCOMES):
+            count = figures.outcomes[stage][outcome]
+            ax.barh(row, count, left=left, color=colour, label=outcome.replace("_", " ") if row == 0 else None)
+            left += count
+    ax.set_yticks([0, 1], ["Stage 1", "Stage 2"])
+    ax.invert_yaxis()
+    ax.set_xlabel("responses")
+    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.35))
+    return _svg(fig)
+
+
+def categories_chart(figures: AnnualFigures) -> Markup:
+    shown = figures.categories[:10]
+    fig, ax = _figure(height=0.3 * max(len(shown), 2) + 0.6)
+    ax.barh([name for name, _ in shown], [count for _, count in shown], color=COLOURS[0])
+    ax.invert_yaxis()
+    ax.set_xlabel("stage 1 complaints")
+    return _svg(fig)
+
+
+def annual_report_html(figures: AnnualFigures, evidence: list[EvidenceRow], title: str) -> str:
+    """The report as one self-contained HTML page (charts inlined)."""
+    charts = {}
+    if any(s1 or s2 for _, s1, s2 in figures.received_by_month):
+        charts = {
+            "volumes": volumes_chart(figures),
+            "timeliness": timeliness_chart(figures),
+            "outcomes": outcomes_chart(figures),
+            "categories": categories_chart(figures),
+        }
+    return _env.get_template("annual.html").render(f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES)
+
+
+def annual_report_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

@@ -1,0 +1,259 @@
+"""`complaints simulate --generate`: a realistic year of complaints for a policy profile, run through the
+real workflow on the time-skipping server, turned into the same report facts as the read model.
+
+A landlord sets how many complaints arrive in the year, how many escalate, and how handlers behave
+(how often they answer within the policy's own deadline, how often they agree an extension, how often
+they acknowledge late); the handlers aim at the profile's deadlines, so a policy change (say, counting
+the response from receipt) changes what the Code's CH02 shows. Everything is drawn from one seeded
+random generator, so a run can be repeated exactly.
+"""
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from datetime import date, datetime, time as clock, timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from models.calendar import WorkingCalendar, uk_calendar_snapshot
+from models.case import Region
+from models.policy import PolicyError, PolicyProfile, StageRules, load_profile
+from models.report_facts import facts_from_simulation
+from models.reporting import CaseFacts, LearningFact, RemedyFact, ReportingYear
+from starter.scenario import Scenario
+
+if TYPE_CHECKING:
+    from starter.simulate import Simulator
+
+LONDON = ZoneInfo("Europe/London")
+CATEGORIES = (
+    ("repairs", 40),
+    ("damp and mould", 15),
+    ("anti-social behaviour", 10),
+    ("staff conduct", 10),
+    ("communication", 10),
+    ("rent and service charges", 10),
+    ("estate services", 5),
+)
+"""Complaint categories and their weights, roughly the shape of a housing association's year."""
+LEARNING = {
+    "repairs": "Repairs appointments now confirmed by text the day before",
+    "damp and mould": "Damp and mould reports get a surveyor's visit within 10 working days",
+    "anti-social behaviour": "ASB case officers update residents every 10 working days",
+    "staff conduct": "Customer care refresher training for front-line staff",
+    "communication": "Call-backs promised by the contact centre are logged and tracked",
+    "rent and service charges": "Service charge letters explain each charge in plain language",
+    "estate services": "Estate inspection results published for each block",
+}
+
+
+class GeneratorSettings(BaseModel):
+    """The parameters of a generated year; every rate is a share of cases, 0 to 1."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    policy: str = "code-2024"
+    year: str = "2025-26"
+    region: Region = "ENG"
+    cases: int = Field(default=649, ge=1, le=20000)
+    """Stage-1 complaints arriving in the year (Wrekin 2023-24: 649)."""
+    escalation_rate: float = Field(default=0.055, ge=0, le=1)
+    """Share escalated to stage 2 (Wrekin 2023-24: 36 of 649, 5.5%)."""
+    on_time_rate: float = Field(default=0.92, ge=0, le=1)
+    """Share answered within the policy's own deadline without an extension."""
+    extension_rate: float = Field(default=0.035, ge=0, le=1)
+    """Share given an extension before the deadline and answered within it (Wrekin: 23 of 649); the
+    rest (1 - on_time_rate - extension_rate) are answered late."""
+    late_acknowledgement_rate: float = Field(default=0.002, ge=0, le=1)
+    late_letter_rate: float = Field(default=0.05, ge=0, le=1)
+    """Share of response letters sent 1-3 working days after the response was decided (Wrekin 2023-24:
+    95.7% resolved in time but 90.4% of letters)."""
+    informal_resolution_rate: float = Field(default=0.5, ge=0, le=1)
+    """Profiles with an informal pre-stage: the share resolved there."""
+    seed: int = 2024
+
+    @field_validator("extension_rate")
+    @classmethod
+    def _rates_add_up(cls, rate: float, info: ValidationInfo) -> float:
+        on_time = info.data.get("on_time_rate", 0)
+        if on_time + rate > 1:
+            raise ValueError(f"on_time_rate + extension_rate must be at most 1, got {on_time} + {rate}")
+        return rate
+
+    @field_validator("year")
+    @classmethod
+    def _year(cls, year: str) -> str:
+        ReportingYear.parse(year)
+        return year
+
+    @field_validator("policy")
+    @classmethod
+    def _policy(cls, policy: str) -> str:
+        try:
+            load_profile(policy)
+        except PolicyError as error:
+            raise ValueError(str(error)) from None
+        return policy
+
+
+@dataclass
+class GeneratedCase:
+    reference: str
+    scenario: Scenario
+    category: str
+    remedies: tuple[RemedyFact, ...]
+    learning: tuple[LearningFact, ...]
+    letters: dict[int, date]
+    """The day each stage's response letter went out."""
+
+
+def generate(settings: GeneratorSettings) -> list[GeneratedCase]:
+    """The year's cases as scenarios, in order of arrival; the same settings give the same cases."""
+    rng = random.Random(settings.seed)
+    profile = load_profile(settings.policy)
+    year = ReportingYear.parse(settings.year)
+    calendar = WorkingCalendar(uk_calendar_snapshot(settings.region, range(year.first.year, year.first.year + 3)))
+    days = [year.first + timedelta(days=n) for n in range((year.last - year.first).days + 1)]
+    working = [d for d in days if calendar.is_working_day(d)]
+    arrivals = sorted(rng.choice(working) for _ in range(settings.cases))
+    names, weights = zip(*CATEGORIES)
+    cases = []
+    for number, received_on in enumerate(arrivals, start=1):
+        reference = f"GEN-{year.first.year}-{number:06d}"
+        handler = _Handler(rng, calendar, settings, profile, number)
+        received = _at(received_on, 9 + rng.randrange(8), rng.randrange(60))
+        steps, informal, outcomes = handler.case(received_on)
+        category = rng.choices(names, weights)[0]
+        remedies, learning, letters = [], [], {}
+        for stage, outcome, responded_on in outcomes:
+            late = rng.random() < settings.late_letter_rate
+            letters[stage] = calendar.add_working_days(responded_on, rng.randint(1, 3)) if late else responded_on
+            if outcome != "not_upheld" and rng.random() < 0.6:
+                amount = rng.choice((2500, 5000, 7500, 10000, 15000, 25000, 50000))
+                kind = rng.choice(("time_and_trouble", "discretionary", "distress_and_inconvenience"))
+                remedies.append(RemedyFact(stage=stage, kind="compensation", amount_pence=amount, compensation_type=kind))
+            if outcome == "upheld" and rng.random() < 0.3:
+                learning.append(LearningFact(text=LEARNING[category], recorded_on=responded_on))
+        scenario = Scenario.model_validate(
+            {"policy": profile.id, "region": settings.region, "received": received.isoformat(), "informal": informal, "steps": steps}
+        )
+        cases.append(GeneratedCase(reference, scenario, category, tuple(remedies), tuple(learning), letters))
+    return cases
+
+
+class _Handler:
+    """How one case is handled: acknowledgement, response or extension, escalation, as scenario steps."""
+
+    def __init__(self, rng: random.Random, calendar: WorkingCalendar, settings: GeneratorSettings, profile: PolicyProfile, number: int):
+        self.rng, self.calendar, self.settings, self.profile = rng, calendar, settings, profile
+        self.handler = f"handler-{number % 12 + 1}"
+        self.reviewer = f"reviewer-{number % 4 + 1}"
+        self.steps: list[dict] = []
+
+    def case(self, received_on: date) -> tuple[list[dict], bool, list[tuple[int, str, date]]]:
+        rng, pre = self.rng, self.profile.pre_stage
+        informal = pre is not None and (pre.applies == "always" or rng.random() < 0.5)
+        outcomes = []
+        logged_on, acknowledged = received_on, False
+        if informal:
+            day = self.calendar.add_working_days(received_on, rng.randint(1, pre.resolve_working_days))
+            if rng.random() < self.settings.informal_resolution_rate:
+                self._step(day, 11, "close")
+                return self.steps, True, outcomes
+            self._step(day, 11, "acknowledge")  # logs the complaint at stage 1 and acknowledges it
+            logged_on, acknowledged = day, True
+        responded_on, outcome = self._stage(1, received_on, logged_on, acknowledged, self.handler)
+        outcomes.append((1, outcome, responded_on))
+        if rng.random() < self.settings.escalation_rate:
+            requested = self.calendar.add_working_days(responded_on, rng.randint(1, 15))
+            self._step(requested, 10, "request_stage2")
+            self._step(requested, 12, "assign", handler=self.reviewer)
+            responded_on, outcome = self._stage(2, requested, requested, False, self.reviewer)
+            outcomes.append((2, outcome, responded_on))
+        self._step(self.calendar.add_working_days(responded_on, 10), 16, "close")
+        return self.steps, informal, outcomes
+
+    def _stage(self, stage: int, received_on: date, logged_on: date, acknowledged: bool, actor: str) -> tuple[date, str]:
+        rng, settings = self.rng, self.settings
+        rules: StageRules = getattr(self.profile, f"stage{stage}")
+        ack_on = logged_on
+        if not acknowledged:
+            days = rng.randint(1, rules.acknowledge_working_days)
+            if rng.random() < settings.late_acknowledgement_rate:
+                days = rules.acknowledge_working_days + rng.randint(1, 3)
+            ack_on = self.calendar.add_working_days(logged_on, days)
+            self._step(ack_on, 10, "acknowledge")
+        start = {"receipt": received_on, "logging": logged_on, "acknowledgement": ack_on}[rules.respond_from]
+        due = self.calendar.add_working_days(start, rules.respond_working_days)
+        draw = rng.random()
+        if draw < settings.on_time_rate:
+            respond_on = self.calendar.add_working_days(start, rng.randint(1, rules.respond_working_days))
+        elif draw < settings.on_time_rate + settings.extension_rate and rules.extension_max_working_days:
+            extra = rng.randint(1, rules.extension_max_working_days)
+            self._step(max(ack_on, self.calendar.add_working_days(due, -1)), 12, "extend", working_days=extra, reason="needs an inspection")
+            respond_on = self.calendar.add_working_days(start, rules.respond_working_days + rng.randint(1, extra))
+        else:
+            respond_on = self.calendar.add_working_days(due, rng.randint(1, 10))
+        respond_on = max(respond_on, ack_on)
+        outcome = rng.choices(("upheld", "partly_upheld", "not_upheld"), (35, 25, 40))[0]
+        self._step(respond_on, 14, "respond", outcome=outcome, actor=actor)
+        return respond_on, outcome
+
+    def _step(self, day: date, hour: int, action: str, **fields) -> None:
+        self.steps.append({"at": _at(day, hour, self.rng.randrange(60)).isoformat(), "action": action, **fields})
+
+
+def _with_letters(facts: CaseFacts, letters: dict[int, date]) -> CaseFacts:
+    """Generated response letters: sent on the day given, complete (the letters module checks real ones)."""
+    stages = tuple(
+        s.model_copy(update={"letter_issued_on": letters[s.stage], "letter_complete": True}) if s.stage in letters and s.responded_on else s
+        for s in facts.stages
+    )
+    return facts.model_copy(update={"stages": stages})
+
+
+def _at(day: date, hour: int, minute: int) -> datetime:
+    return datetime.combine(day, clock(hour, minute), tzinfo=LONDON)
+
+
+@dataclass
+class GeneratedYear:
+    facts: list[CaseFacts]
+    seconds: float
+    rejected: list[str]
+    """Steps the workflow refused, as `reference step N action: error` (expected to be none)."""
+
+
+async def run_generated(cases: list[GeneratedCase], on_done: Callable[[], None] = lambda: None) -> GeneratedYear:
+    """Run every case through the real workflow on a fresh time-skipping server, timing the whole run."""
+    from starter.simulate import simulator
+
+    async with simulator() as sim:
+        return await simulate_generated(sim, cases, on_done)
+
+
+async def simulate_generated(sim: "Simulator", cases: list[GeneratedCase], on_done: Callable[[], None] = lambda: None) -> GeneratedYear:
+    """Run every case through `sim`, one after another (the time-skipping server is fragile under concurrency)."""
+    facts, rejected = [], []
+    started = time.perf_counter()
+    for case in cases:
+        result = await sim.run(case.scenario)
+        rejected += [f"{case.reference} step {r['step']} {r['action']}: {r['error']}" for r in result["rejected"]]
+        facts.append(_with_letters(
+            facts_from_simulation(
+                result,
+                case.scenario.received,
+                reference=case.reference,
+                policy_id=case.scenario.policy,
+                region=case.scenario.region,
+                category=case.category,
+                remedies=case.remedies,
+                learning=case.learning,
+            ),
+            case.letters,
+        ))
+        on_done()
+    return GeneratedYear(facts, time.perf_counter() - started, rejected)

@@ -1,0 +1,57 @@
+"""`complaints policy ...`: what a landlord's policy profile does differently from the Code."""
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from models.policy import PolicyError, all_profiles, load_profile
+from models.policy_check import Deviation, check_profile
+
+policy_app = typer.Typer(help="Policy profiles checked against the Complaint Handling Code 2024.", no_args_is_help=True)
+out = Console(width=160)
+err = Console(stderr=True)
+
+KIND_STYLE = {"non_compliant": "bold red", "review": "yellow", "stricter": "green"}
+
+
+@policy_app.command("check")
+def check(
+    profile: Annotated[str | None, typer.Argument(help="Profile id (a file stem in policies/); omitted: every profile.")] = None,
+    output: Annotated[str, typer.Option("--format", help="table (for people) or json.")] = "table",
+) -> None:
+    """Every deviation of a profile from the Code, each with its Code section and the seed's own wording."""
+    if output not in ("table", "json"):
+        raise typer.BadParameter(f"must be table or json, got {output!r}", param_hint="--format")
+    try:
+        profiles = [load_profile(profile)] if profile else list(all_profiles().values())
+    except PolicyError as error:
+        err.print(str(error), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    found = {p.id: check_profile(p) for p in profiles}
+    if output == "json":
+        typer.echo(json.dumps({pid: [d.model_dump() for d in devs] for pid, devs in found.items()}, indent=2))
+        return
+    for p in profiles:
+        _print(p.id, p.landlord, found[p.id])
+
+
+def _print(profile_id: str, landlord: str, deviations: list[Deviation]) -> None:
+    bad = sum(d.kind == "non_compliant" for d in deviations)
+    if not deviations:
+        out.print(f"[bold]{profile_id}[/bold] ({landlord}): no deviations from the Code.")
+        return
+    table = Table(title=f"{profile_id} ({landlord}): {len(deviations)} deviations, {bad} non-compliant", show_lines=True)
+    for column in ("Code", "finding", "the Code says", "this profile", "the landlord's wording"):
+        table.add_column(column, overflow="fold")
+    for d in deviations:
+        table.add_row(
+            d.section,
+            f"[{KIND_STYLE[d.kind]}]{d.kind_label}[/]",
+            d.code,
+            d.profile,
+            f"\u201c{d.wording}\u201d" if d.wording else "(not recorded in the profile)",
+        )
+    out.print(table)

@@ -1,0 +1,184 @@
+"""`complaints report ...`: TSM CH01/CH02 for the Regulator, the annual complaints performance and service
+improvement report, and self-assessment evidence, all from the read model (Code 8.1)."""
+
+import csv
+import io
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from models.reporting import AnnualFigures, CaseFacts, EvidenceRow, ReportingYear, TsmMeasure, annual_figures, self_assessment, tsm
+
+report_app = typer.Typer(help="Reports: TSM CH01/CH02, annual performance report, self-assessment evidence.", no_args_is_help=True)
+out = Console(width=160)
+err = Console(stderr=True)
+
+Year = Annotated[str, typer.Option("--year", help="Reporting year, 1 April to 31 March, e.g. 2025-26.")]
+Homes = Annotated[int | None, typer.Option("--homes", min=1, help="Homes owned (the CH01 denominator).")]
+Landlord = Annotated[str | None, typer.Option("--landlord", help="Only this landlord's cases (default: all).")]
+Database = Annotated[str | None, typer.Option("--database", help="Read model URL (default: $DATABASE_URL or var/complaints.db).")]
+Format = Annotated[str, typer.Option("--format", help="table (for people) or csv.")]
+CsvPath = Annotated[Path | None, typer.Option("--csv", help="Also write the figures as CSV to this file.")]
+
+
+def parse_year(text: str) -> ReportingYear:
+    try:
+        return ReportingYear.parse(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--year") from None
+
+
+def load_facts(database: str | None, landlord: str | None) -> list[CaseFacts]:
+    """The read model's cases as report facts; a missing SQLite file is an error, not an empty report."""
+    from models.report_facts import read_facts
+    from models.settings import Settings
+    from models.tables import make_engine
+
+    url = database or Settings().database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        raise typer.BadParameter(f"no read model at {url.removeprefix('sqlite:///')} (run `complaints dev` first, or pass --database)", param_hint="--database")
+    engine = make_engine(url)
+    try:
+        return read_facts(engine, landlord)
+    finally:
+        engine.dispose()
+
+
+def _check_format(output: str) -> None:
+    if output not in ("table", "csv"):
+        raise typer.BadParameter(f"must be table or csv, got {output!r}", param_hint="--format")
+
+
+# ---- TSM ------------------------------------------------------------------------------------------------
+
+
+def tsm_csv(measures: list[TsmMeasure], year: ReportingYear) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["year", "measure", "description", "numerator", "denominator", "value", "unit"])
+    for m in measures:
+        writer.writerow([year.label, m.code, m.description, m.numerator, "" if m.denominator is None else m.denominator, "" if m.value is None else m.value, m.unit])
+    return buffer.getvalue()
+
+
+def print_tsm(measures: list[TsmMeasure], year: ReportingYear, title: str, console: Console = out) -> None:
+    table = Table(title=f"{title}: Tenant Satisfaction Measures {year.label} ({year.first:%-d %b %Y} to {year.last:%-d %b %Y})")
+    for column in ("measure", "description", "count", "of", "result"):
+        table.add_column(column, justify="right" if column in ("count", "of", "result") else "left")
+    for m in measures:
+        if m.value is None:
+            result = "--homes needed" if m.code.startswith("CH01") else "no responses"
+        else:
+            result = f"{m.value:.2f}" if m.unit != "%" else f"{m.value:.1f}%"
+        of = "" if m.denominator is None else f"{m.denominator:,}"
+        table.add_row(m.code, m.description, f"{m.numerator:,}", of, result)
+    console.print(table)
+
+
+@report_app.command("tsm")
+def tsm_command(year: Year, homes: Homes = None, landlord: Landlord = None, database: Database = None, output: Format = "table", csv_path: CsvPath = None) -> None:
+    """CH01 (complaints per 1,000 homes) and CH02 (responded to within the Code's timescales), stages 1 and 2."""
+    _check_format(output)
+    reporting_year = parse_year(year)
+    measures = tsm(load_facts(database, landlord), reporting_year, homes)
+    text = tsm_csv(measures, reporting_year)
+    if csv_path is not None:
+        csv_path.write_text(text)
+    if output == "csv":
+        typer.echo(text, nl=False)
+    else:
+        print_tsm(measures, reporting_year, landlord or "All landlords")
+
+
+# ---- annual report --------------------------------------------------------------------------------------
+
+
+def print_annual_summary(figures: AnnualFigures, console: Console = out) -> None:
+    """The annual report's headline figures, for the terminal."""
+    table = Table(title=f"Annual figures {figures.year.label}", show_header=False)
+    table.add_column("figure")
+    table.add_column("value")
+    for stage in (1, 2):
+        table.add_row(f"Stage {stage} acknowledged in time", figures.acknowledged[stage].shown())
+        table.add_row(f"Stage {stage} responded in time", figures.responded[stage].shown())
+        table.add_row(f"Stage {stage} extended", str(figures.extended_cases[stage]))
+        table.add_row(f"Stage {stage} outcomes", ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in figures.outcomes[stage].items()))
+    table.add_row("Escalated to stage 2", figures.escalation.shown())
+    table.add_row("Remedies / compensation", f"{figures.remedies} / £{figures.compensation_pence / 100:,.2f}")
+    table.add_row("Outstanding actions at year end", f"{len(figures.actions_open)} ({figures.actions_overdue} overdue)")
+    table.add_row("Final responses / Ombudsman referrals", f"{figures.final_responses} / {len(figures.ombudsman_referrals)}")
+    table.add_row("Learning points", str(len(figures.learning)))
+    console.print(table)
+
+
+def write_report(figures: AnnualFigures, path: Path, title: str, evidence: list[EvidenceRow] | None = None) -> None:
+    """Write the annual report as HTML or PDF (by the file's suffix)."""
+    from starter.annual_report import annual_report_html, annual_report_pdf
+
+    html = annual_report_html(figures, evidence or [], title)
+    if path.suffix == ".pdf":
+        path.write_bytes(annual_report_pdf(html))
+    else:
+        path.write_text(html)
+
+
+@report_app.command("annual")
+def annual_command(
+    year: Year,
+    homes: Homes = None,
+    landlord: Landlord = None,
+    database: Database = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the report as HTML here.")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the report as PDF here.")] = None,
+) -> None:
+    """The annual complaints performance and service improvement report (Code 8.1): HTML and/or PDF with charts."""
+    reporting_year = parse_year(year)
+    facts = load_facts(database, landlord)
+    figures = annual_figures(facts, reporting_year, homes)
+    evidence = self_assessment(facts, reporting_year)
+    title = landlord or "All landlords"
+    for path in (p for p in (html, pdf) if p is not None):
+        write_report(figures, path, title, evidence)
+        err.print(f"wrote {path}", highlight=False)
+    print_annual_summary(figures)
+
+
+# ---- self-assessment --------------------------------------------------------------------------------------
+
+
+def evidence_csv(rows: list[EvidenceRow], year: ReportingYear) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["year", "code_provision", "code_requirement", "comply", "evidence", "count", "total", "percent", "cases_met", "cases_not_met"])
+    for row in rows:
+        f = row.figure
+        writer.writerow([year.label, row.section, row.requirement, row.comply, row.evidence, f.count, f.total,
+                         "" if f.percent is None else f.percent, " ".join(f.met), " ".join(f.missed)])
+    return buffer.getvalue()
+
+
+@report_app.command("self-assessment")
+def self_assessment_command(
+    year: Year, landlord: Landlord = None, database: Database = None, output: Format = "table", csv_path: CsvPath = None
+) -> None:
+    """Evidence for each Code section the system records, and the cases behind each figure (seed 001's table)."""
+    _check_format(output)
+    reporting_year = parse_year(year)
+    rows = self_assessment(load_facts(database, landlord), reporting_year)
+    text = evidence_csv(rows, reporting_year)
+    if csv_path is not None:
+        csv_path.write_text(text)
+    if output == "csv":
+        typer.echo(text, nl=False)
+        return
+    table = Table(title=f"{landlord or 'All landlords'}: self-assessment evidence {reporting_year.label}", show_lines=True)
+    for column in ("Code provision", "Code requirement", "Comply", "Evidence", "Cases not meeting it"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        missed = "" if row.section == "6.10" else ", ".join(row.figure.missed[:8]) + (f" and {len(row.figure.missed) - 8} more" if len(row.figure.missed) > 8 else "")
+        style = {"Yes": "green", "Not always": "red"}.get(row.comply, "")
+        table.add_row(row.section, row.requirement, f"[{style}]{row.comply}[/]" if style else row.comply, row.evidence, missed)
+    out.print(table)

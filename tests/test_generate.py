@@ -1,0 +1,61 @@
+"""`simulate --generate`: a seeded year of cases through the real workflow, and the figures it gives."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models.reporting import ReportingYear, tsm
+from starter.generate import GeneratorSettings, generate, simulate_generated
+
+COMPLAINTS = str(Path(sys.executable).parent / "complaints")
+YEAR = ReportingYear.parse("2025-26")
+
+
+def test_the_same_seed_gives_the_same_year_and_another_seed_another():
+    settings = GeneratorSettings(cases=50, escalation_rate=0.2)
+    first, again = generate(settings), generate(settings)
+    assert [c.scenario for c in first] == [c.scenario for c in again]
+    assert [c.scenario for c in generate(settings.model_copy(update={"seed": 7}))] != [c.scenario for c in first]
+    assert all(c.scenario.received.date() in YEAR for c in first)
+    escalated = sum(any(s.action == "request_stage2" for s in c.scenario.steps) for c in first)
+    assert 3 <= escalated <= 20  # 20% of 50, seeded
+
+
+def test_rates_that_cannot_add_up_are_refused_naming_them():
+    with pytest.raises(ValueError, match="on_time_rate \\+ extension_rate must be at most 1"):
+        GeneratorSettings(on_time_rate=0.9, extension_rate=0.2)
+    with pytest.raises(ValueError, match="reporting year like 2025-26"):
+        GeneratorSettings(year="2025")
+    with pytest.raises(ValueError, match="unknown policy profile 'nope'"):
+        GeneratorSettings(policy="nope")
+
+
+@pytest.mark.parametrize(("on_time", "extended", "expected"), [(1.0, 0.0, 100.0), (0.0, 0.0, 0.0), (0.0, 1.0, 100.0)])
+async def test_handlers_behaviour_decides_ch02(sim, on_time, extended, expected):
+    """Handlers who always answer within the deadline (or an extension the Code allows) score 100%; always
+    late, 0% - known without counting, whatever the dates drawn."""
+    cases = generate(GeneratorSettings(cases=6, escalation_rate=0.5, on_time_rate=on_time, extension_rate=extended, seed=11))
+    year = await simulate_generated(sim, cases)
+    assert year.rejected == []
+    rows = {m.code: m for m in tsm(year.facts, YEAR, homes=1000)}
+    answered = sum(1 for f in year.facts if f.stage(1).responded_on in YEAR)  # a late March answer falls in the next year
+    assert rows["CH01 (1)"].numerator == 6 and rows["CH02 (1)"].denominator == answered >= 4
+    assert rows["CH02 (1)"].value == expected
+    requested = sum(1 for f in year.facts if f.stage(2) is not None and f.stage(2).received_on in YEAR)
+    assert rows["CH01 (2)"].numerator == requested
+
+
+def test_cli_generates_a_small_year_with_timing_and_a_report(tmp_path):
+    done = subprocess.run([COMPLAINTS, "simulate", "--generate", "--cases", "4", "--homes", "500", "--report", str(tmp_path / "year.html"),
+                           "--csv", str(tmp_path / "tsm.csv")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "simulated 4 cases in" in done.stderr and "ms per case" in done.stderr
+    assert "CH01 (1)" in done.stdout and "8.00" in done.stdout  # 4 complaints per 500 homes
+    assert 'id="self-assessment"' in (tmp_path / "year.html").read_text()
+    assert (tmp_path / "tsm.csv").read_text().splitlines()[1].startswith("2025-26,CH01 (1),")
+    done = subprocess.run([COMPLAINTS, "simulate", "--generate", "--on-time-rate", "0.9", "--extension-rate", "0.2"],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})
+    assert done.returncode == 2 and "--extension-rate" in done.stderr and "at most 1" in done.stderr

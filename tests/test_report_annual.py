@@ -1,0 +1,93 @@
+"""Annual report and self-assessment figures from cases whose answers are known by hand (tests/report_cases.py)."""
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models.report_facts import read_facts
+from models.reporting import ReportingYear, annual_figures, self_assessment
+from models.tables import create_schema, make_engine
+from starter.annual_report import annual_report_html, annual_report_pdf
+from tests.report_cases import insert_cases
+
+COMPLAINTS = str(Path(sys.executable).parent / "complaints")
+YEAR = ReportingYear.parse("2025-26")
+
+
+@pytest.fixture
+def read_model(tmp_path):
+    url = f"sqlite:///{tmp_path / 'complaints.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    insert_cases(engine)
+    yield url, read_facts(engine)
+    engine.dispose()
+
+
+def test_annual_figures_by_hand(read_model):
+    _, facts = read_model
+    f = annual_figures(facts, YEAR, homes=2000)
+    months = {label: (s1, s2) for label, s1, s2 in f.received_by_month}
+    assert months["May 2025"] == (1, 0) and months["Jun 2025"] == (6, 0) and months["Jul 2025"] == (0, 2)
+    assert sum(s1 for s1, _ in months.values()) == 7 and len(months) == 12
+    assert f.outcomes[1] == {"upheld": 4, "partly_upheld": 1, "not_upheld": 2}
+    assert f.outcomes[2] == {"upheld": 0, "partly_upheld": 1, "not_upheld": 1}
+    assert (f.acknowledged[1].count, f.acknowledged[1].total, f.acknowledged[1].missed) == (6, 7, ("CMP-2025-000005",))
+    assert (f.extended_cases[1], f.extension_days[1]) == (3, 25)
+    assert (f.escalation.count, f.escalation.total, f.escalation.percent) == (2, 7, 28.6)
+    assert dict(f.categories) == {"repairs": 3, "anti-social behaviour": 4}
+    assert dict(f.exclusions) == {"legal_proceedings": 1}
+    assert (f.remedies, f.compensation_pence) == (3, 30050)
+    assert dict(f.compensation_by_type) == {"time_and_trouble": 25000, "discretionary": 5050}
+    # fix-roof was due 1 Sep 2025 and is still open at 31 Mar 2026; the survey was done on 30 Jun 2025
+    assert [a.action_id for a in f.actions_open] == ["fix-roof"] and f.actions_overdue == 1
+    assert f.final_responses == 2 and f.ombudsman_referrals == ()
+    assert f.learning[0][:2] == ("CMP-2025-000001", "Roof repairs need a follow-up visit")
+
+
+def test_an_action_not_yet_due_at_year_end_is_not_outstanding(read_model):
+    _, facts = read_model
+    f = annual_figures(facts, ReportingYear.parse("2024-25"))
+    assert f.actions_open == () and f.actions_overdue == 0
+
+
+def test_self_assessment_evidence_by_hand(read_model):
+    _, facts = read_model
+    rows = {(r.section, r.evidence.split(")")[-1].strip()): r for r in self_assessment(facts, YEAR)}
+    by = {section: r for (section, _), r in rows.items()}
+    assert (by["6.2"].figure.count, by["6.2"].figure.total, by["6.2"].comply) == (6, 7, "Not always")
+    assert by["5.6"].figure.count == 4 and by["5.6"].figure.total == 10  # d1, d2, d3 and the Definition row of case 3
+    assert by["6.13"].figure.met == ("CMP-2025-000001",) and by["6.13"].figure.missed == ("CMP-2025-000002",)
+    assert by["6.4"].figure.missed == ("CMP-2025-000006",)  # 15 working days, over the Code's 10
+    assert by["6.9"].figure.met == ("CMP-2025-000001",)  # the only complete stage-1 letter
+    assert by["5.14"].figure.met == ("CMP-2025-000002",) and by["5.14"].figure.missed == ("CMP-2025-000005",)
+    assert by["6.15"].comply == "No cases" and "none in the year" in by["6.15"].evidence
+    letters = [r for (section, _), r in rows.items() if section == "6.3" and "letters" in r.evidence]
+    assert letters[0].figure.met == ("CMP-2025-000001",)  # case 2's letter went on 20 Jun, after 18 Jun
+
+
+def test_report_html_has_every_section_and_charts(read_model):
+    _, facts = read_model
+    html = annual_report_html(annual_figures(facts, YEAR, 2000), self_assessment(facts, YEAR), "Acme Homes")
+    for anchor in ("tsm", "volumes", "timeliness", "outcomes", "categories", "remedies", "actions", "ombudsman", "learning", "self-assessment"):
+        assert f'id="{anchor}"' in html
+    assert html.count("<svg") == 4 and "Roof repairs need a follow-up visit" in html and "£300.50" in html
+    pdf = annual_report_pdf(html)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_cli_annual_writes_html_and_pdf_and_self_assessment_csv(read_model, tmp_path):
+    url, _ = read_model
+    done = subprocess.run([COMPLAINTS, "report", "annual", "--year", "2025-26", "--homes", "2000", "--database", url,
+                           "--html", str(tmp_path / "r.html"), "--pdf", str(tmp_path / "r.pdf")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "3 of 7 (42.9%)" in done.stdout and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert "CH02 (1)" in (tmp_path / "r.html").read_text()
+    done = subprocess.run([COMPLAINTS, "report", "self-assessment", "--year", "2025-26", "--database", url, "--format", "csv"],
+                          capture_output=True, text=True, timeout=60)
+    rows = {r["code_provision"]: r for r in csv.DictReader(io.StringIO(done.stdout))}
+    assert rows["6.13"]["cases_not_met"] == "CMP-2025-000002" and rows["6.2"]["percent"] == "85.7"
