@@ -19,6 +19,7 @@ ALLOWED = {
     ("POST", "/closures"): {"adam"},
     ("GET", "/users"): {"adam"},
     ("POST", "/users"): {"adam"},
+    ("GET", "/reports/annual"): {"mira", "aude"},
 }
 _accounts = itertools.count()
 

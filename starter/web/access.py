@@ -15,6 +15,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_closures": frozenset({"administrator"}),
     "read_closures": frozenset({"administrator", "complaints_manager", "auditor"}),
     "manage_users": frozenset({"administrator"}),
+    "read_reports": frozenset({"complaints_manager", "auditor"}),
 }
 """Page-level permissions by role. Administrators manage accounts and calendars but do not read case
 files (least privilege over residents' personal data); auditors read everything and act on nothing."""

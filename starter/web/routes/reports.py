@@ -1,0 +1,48 @@
+"""The annual complaints performance and service improvement report (Code 8.1), in the browser and as PDF.
+
+The same figures and charts as `complaints report annual`, from the read model; no personal data."""
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from models.report_facts import read_facts
+from models.reporting import ReportingYear, annual_figures, self_assessment
+from models.users import StaffUser
+from starter.annual_report import annual_report_html, annual_report_pdf
+from starter.web.access import require
+from starter.web.auth import FormRejected, current_user
+
+router = APIRouter()
+
+
+def _current_year(today: date) -> str:
+    start = today.year if today.month >= 4 else today.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _report(request: Request, year: str, landlord: str) -> str:
+    try:
+        reporting_year = ReportingYear.parse(year or _current_year(date.today()))
+    except ValueError as error:
+        raise FormRejected({"year": str(error)}) from None
+    if len(landlord) > 64:
+        raise FormRejected({"landlord": "must be at most 64 characters"})
+    facts = read_facts(request.app.state.engine, landlord or None)
+    figures = annual_figures(facts, reporting_year)
+    return annual_report_html(figures, self_assessment(facts, reporting_year), landlord or "All landlords")
+
+
+@router.get("/reports/annual")
+def annual(request: Request, year: str = "", landlord: str = "", user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "read_reports")
+    return HTMLResponse(_report(request, year, landlord))
+
+
+@router.get("/reports/annual.pdf")
+def annual_pdf(request: Request, year: str = "", landlord: str = "", user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "read_reports")
+    pdf = annual_report_pdf(_report(request, year, landlord))
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="complaints-report-{year or "current"}.pdf"'})
