@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -172,5 +173,23 @@ def dev(
     asyncio.run(run_dev(port=port, ui_port=ui_port, var=var, web_port=web_port))
 
 
+def main() -> None:
+    """The console script: the Typer app, then, if a Temporal client ran in this process, an exit that
+    skips interpreter teardown. The SDK's Rust threads can abort finalization ("PyGILState_Release:
+    thread state must be current", temporalio/sdk-python#300) after a command has done its work."""
+    try:
+        app()
+        code = 0
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+        if isinstance(exit.code, str):
+            print(exit.code, file=sys.stderr)
+    if "temporalio.bridge.client" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    app()
+    main()

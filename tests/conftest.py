@@ -111,3 +111,11 @@ def run(sim: Simulator):
         return await sim.run(Scenario.model_validate(scenario))
 
     return _run
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs on the shared simulator, so CI can run just those again with the
+    simulator's read model on PostgreSQL (`-m simulator`)."""
+    for item in items:
+        if "sim" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.simulator)
