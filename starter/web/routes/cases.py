@@ -4,14 +4,14 @@ the action posts (workflow Updates through `starter.casework`), intake, and lett
 import asyncio
 import re
 import uuid
-from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from models.case_list import STATES, CaseListFilter, list_cases
 from models.tables import Case
 from models.users import StaffUser
 from starter.web import caseload, casefile
@@ -19,12 +19,10 @@ from starter.web.access import Refused, action_refusal, may_act_at_all, require
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import form_fields, form_values
 from starter.web.pages import render
-from workflows.lifecycle import STAGE_OF_STATE
 
 router = APIRouter()
 PAGE_SIZE = 25
 REFERENCE = re.compile(r"^[A-Z]{2,5}-\d{4}-\d{6}$")
-STATES = tuple(STAGE_OF_STATE) + ("closed", "withdrawn", "excluded")
 
 
 def _reference(reference: str) -> str:
@@ -33,62 +31,46 @@ def _reference(reference: str) -> str:
     return reference
 
 
-def _filters(request: Request) -> tuple[dict[str, str], dict[str, str]]:
-    """The list's filters from the query string, each checked; errors by field."""
-    params = {k: v.strip() for k, v in request.query_params.items() if v.strip()}
+FILTERS = ("stage", "state", "handler", "landlord", "overdue", "due_from", "due_to")
+OVERDUE = {"yes": True, "no": False}
+
+
+def _filters(request: Request) -> tuple[dict[str, str], CaseListFilter | None, dict[str, str]]:
+    """The list's filters from the query string as `CaseListFilter` checks them; errors by field."""
+    params = {k: v.strip() for k, v in request.query_params.items() if k in FILTERS + ("page",) and v.strip()}
     errors: dict[str, str] = {}
-    for name, value in params.items():
-        if len(value) > 64:
-            errors[name] = "must be at most 64 characters"
-    if params.get("stage") and params["stage"] not in ("0", "1", "2"):
-        errors["stage"] = "must be 0 (informal), 1 or 2"
-    if params.get("state") and params["state"] not in STATES:
-        errors["state"] = "must be one of the listed states"
-    if params.get("overdue") and params["overdue"] not in ("yes", "no"):
-        errors["overdue"] = "must be yes or no"
-    for name in ("due_from", "due_to"):
-        if params.get(name):
-            try:
-                date.fromisoformat(params[name])
-            except ValueError:
-                errors[name] = "must be a date like 2026-12-18"
-    if params.get("after") and not REFERENCE.match(params["after"]):
-        errors["after"] = "is not a case reference"
-    return params, errors
-
-
-def _case_list(session: Session, params: dict[str, str]) -> tuple[list[Case], str | None]:
-    """One page of cases, newest reference first, by keyset (`after` = last reference shown), so a
-    page costs the same at 100k cases as at 100."""
-    query = select(Case)
-    if "stage" in params:
-        query = query.where(Case.stage == int(params["stage"]))
-    for name in ("state", "handler", "landlord"):
-        if name in params:
-            query = query.where(getattr(Case, name) == params[name])
-    if "overdue" in params:
-        query = query.where(Case.overdue == (params["overdue"] == "yes"))
-    if "due_from" in params:
-        query = query.where(Case.next_deadline >= caseload.day_start(date.fromisoformat(params["due_from"])))
-    if "due_to" in params:
-        query = query.where(Case.next_deadline < caseload.day_start(date.fromisoformat(params["due_to"]) + timedelta(days=1)))
-    if "after" in params:
-        query = query.where(Case.reference < params["after"])
-    rows = list(session.exec(query.order_by(col(Case.reference).desc()).limit(PAGE_SIZE + 1)))
-    more = rows[PAGE_SIZE - 1].reference if len(rows) > PAGE_SIZE else None
-    return rows[:PAGE_SIZE], more
+    values: dict[str, object] = {k: v for k, v in params.items() if k in FILTERS}
+    if "overdue" in values:
+        if params["overdue"] not in OVERDUE:
+            errors["overdue"] = "must be yes or no"
+        values["overdue"] = OVERDUE.get(params["overdue"])
+    try:
+        filters = CaseListFilter.model_validate(values)
+    except ValidationError as error:
+        for e in error.errors(include_url=False):
+            message = e["msg"].removeprefix("Value error, ")
+            name = str(e["loc"][0]) if e["loc"] else message.split(":", 1)[0]
+            errors.setdefault(name, message.removeprefix(f"{name}: "))
+        return params, None, errors
+    return params, (None if errors else filters), errors
 
 
 @router.get("/cases")
 def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_cases")
-    params, errors = _filters(request)
-    if errors:
-        return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_after=None, states=STATES)
-    with Session(request.app.state.engine) as session:
-        cases, next_after = _case_list(session, params)
-    next_params = {k: v for k, v in params.items() if k != "after"} | ({"after": next_after} if next_after else {})
-    return render(request, "case_list.html", values=params, cases=cases, next_after=next_after, next_params=next_params, states=STATES)
+    params, filters, errors = _filters(request)
+    page = None
+    if filters is not None:
+        with Session(request.app.state.engine) as session:
+            try:
+                page = list_cases(session, filters, PAGE_SIZE, params.get("page"))
+            except ValueError as error:
+                errors["page"] = str(error).removeprefix("page_token: ")
+    if page is None:
+        return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_params=None, states=STATES)
+    filter_params = {k: v for k, v in params.items() if k != "page"}
+    next_params = filter_params | {"page": page.next_page} if page.next_page else None
+    return render(request, "case_list.html", values=params, cases=page.rows, filter_params=filter_params, next_params=next_params, states=STATES)
 
 
 def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None, open_action: str | None = None, values: dict | None = None) -> HTMLResponse:
