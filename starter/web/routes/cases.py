@@ -4,6 +4,7 @@ the action posts (workflow Updates through `starter.casework`), intake, and lett
 import asyncio
 import re
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models.case_list import STATES, CaseListFilter, list_cases
+from models.policy import load_profile
 from models.tables import Case
 from models.users import StaffUser
 from starter.web import caseload, casefile
@@ -99,6 +101,11 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         actions=actions,
         open_action=open_action,
         decision_points=points,
+        remedy_policy=load_profile(record.case.policy_id).remedies,
+        remedy_rows=range(REMEDY_ROWS),
+        action_rows=range(ACTION_ROWS),
+        decision_error=any(name.startswith("respond-decisions") for name in errors or {}),
+        completing=next((a for a in actions if a["name"] == "complete_action"), None),
         history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}",
         flash=request.session.pop("flash", None),
     )
@@ -171,7 +178,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     fields = form_fields(ACTION_FORMS[action])
     values = form_values(fields, form)
     if action == "respond":
-        values["decisions"] = _decisions(form)
+        values.update(decisions=_decisions(form), remedies=_remedies(form), actions=_promised_actions(form))
     try:
         await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor(username=user.username, role=user.role), command_id)
     except UnknownCase:
@@ -181,7 +188,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     except ValidationError as error:
         errors = _validation_errors(error)
     except CommandRejected as error:
-        errors = {(error.field or action).split(".")[0]: error.message}
+        errors = {_field_name((error.field or action).split(".")): error.message}
         seen = form.get("seen_state")
         if isinstance(seen, str) and seen != record.case.state:
             errors = {action: f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}"}
@@ -224,6 +231,52 @@ def _decisions(form) -> list[dict]:
     return decisions
 
 
+REMEDY_ROWS = ACTION_ROWS = 3
+"""Empty rows on the respond form for remedies and promised actions (no JavaScript needed); blank rows are ignored."""
+
+
+def _posted(form, name: str):
+    """A posted value, stripped if text; an upload is passed on for the model to reject by name."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _pence(amount):
+    """Pounds as staff type them ("150", "£75.50") in pence; anything else is passed on for the model to reject."""
+    if not isinstance(amount, str):
+        return amount
+    pounds = amount.removeprefix("£").replace(",", "")
+    if len(pounds) > 12:
+        return amount
+    try:
+        pence = Decimal(pounds) * 100
+    except InvalidOperation:
+        return amount
+    return int(pence) if pence == pence.to_integral_value() and pence.is_finite() else amount
+
+
+def _remedies(form) -> list[dict]:
+    """The remedies offered (Code 7.1): `remedies.N.kind`, `.description`, `.amount` (pounds),
+    `.compensation_type` and `.offset_against_arrears` (checkbox, shown where the policy allows it)."""
+    remedies = []
+    for number in range(REMEDY_ROWS):
+        row = {name: _posted(form, f"remedies.{number}.{name}") for name in ("kind", "description", "amount", "compensation_type")}
+        offset = form.get(f"remedies.{number}.offset_against_arrears") in ("true", "on")
+        if not any(row.values()) and not offset:
+            continue
+        amount = row.pop("amount")
+        remedies.append({k: v for k, v in row.items() if v} | {"offset_against_arrears": offset}
+                        | ({"amount_pence": _pence(amount)} if amount else {}))
+    return remedies
+
+
+def _promised_actions(form) -> list[dict]:
+    """What the landlord promises to do, tracked until done (Code 6.6): `actions.N.description`, `.owner`, `.target_on`."""
+    rows = [{name: _posted(form, f"actions.{number}.{name}") for name in ("description", "owner", "target_on")}
+            for number in range(ACTION_ROWS)]
+    return [{k: v for k, v in row.items() if v} for row in rows if any(row.values())]
+
+
 async def _projected(engine, reference: str, attempts: int = 100) -> None:
     """Wait (up to about 5 s) for the new case's first projection, so the case page it redirects to exists."""
     for _ in range(attempts):
@@ -233,9 +286,14 @@ async def _projected(engine, reference: str, attempts: int = 100) -> None:
         await asyncio.sleep(0.05)
 
 
+def _field_name(location) -> str:
+    """A field's name for the error summary: row numbers dropped, two levels at most (`actions.owner`)."""
+    return ".".join([str(part) for part in location if not isinstance(part, int) and not str(part).isdigit()][:2])
+
+
 def _validation_errors(error: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for e in error.errors():
-        name = ".".join(str(part) for part in e["loc"][:2] if not isinstance(part, int)) if e["loc"] else "form"
+        name = _field_name(e["loc"]) if e["loc"] else "form"
         errors.setdefault(name, e["msg"].replace("Value error, ", ""))
     return errors
