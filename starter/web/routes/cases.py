@@ -19,7 +19,7 @@ from models.users import StaffUser
 from starter.web import caseload, casefile
 from starter.web.access import Refused, action_refusal, may_act_at_all, require
 from starter.web.auth import FormRejected, checked_form, current_user
-from starter.web.fields import form_fields, form_values
+from starter.web.fields import field_name, form_fields, form_values, validation_errors
 from starter.web.pages import render
 
 router = APIRouter()
@@ -134,11 +134,11 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         intake = Intake.model_validate(values | {"intake_id": intake_id})
         filed = await file_complaint(request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue)
     except ValidationError as error:
-        errors = _validation_errors(error)
+        errors = validation_errors(error)
     except CommandRejected as error:
         errors = {error.field or "form": error.message}
     else:
-        await _projected(request.app.state.engine, filed.reference)
+        await wait_for_projection(request.app.state.engine, filed.reference)
         request.session["flash"] = f"Complaint filed as {filed.reference}." + (
             " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
         )
@@ -186,9 +186,9 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     except IntegrityError:
         raise FormRejected({action: "This form is being acted on already (sent twice); reload the case page."}, status=409) from None
     except ValidationError as error:
-        errors = _validation_errors(error)
+        errors = validation_errors(error)
     except CommandRejected as error:
-        errors = {_field_name((error.field or action).split(".")): error.message}
+        errors = {field_name((error.field or action).split(".")): error.message}
         seen = form.get("seen_state")
         if isinstance(seen, str) and seen != record.case.state:
             errors = {action: f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}"}
@@ -277,23 +277,10 @@ def _promised_actions(form) -> list[dict]:
     return [{k: v for k, v in row.items() if v} for row in rows if any(row.values())]
 
 
-async def _projected(engine, reference: str, attempts: int = 100) -> None:
+async def wait_for_projection(engine, reference: str, attempts: int = 100) -> None:
     """Wait (up to about 5 s) for the new case's first projection, so the case page it redirects to exists."""
     for _ in range(attempts):
         with Session(engine) as session:
             if session.get(Case, reference) is not None:
                 return
         await asyncio.sleep(0.05)
-
-
-def _field_name(location) -> str:
-    """A field's name for the error summary: row numbers dropped, two levels at most (`actions.owner`)."""
-    return ".".join([str(part) for part in location if not isinstance(part, int) and not str(part).isdigit()][:2])
-
-
-def _validation_errors(error: ValidationError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for e in error.errors():
-        name = _field_name(e["loc"]) if e["loc"] else "form"
-        errors.setdefault(name, e["msg"].replace("Value error, ", ""))
-    return errors
