@@ -115,3 +115,96 @@ async def test_a_resent_intake_form_files_one_complaint(stack, signed_in):
     again = await hana.post("/cases", form)
     assert first.status_code == again.status_code == 303
     assert first.headers["location"] == again.headers["location"]
+
+
+def _command_id(page: str, reference: str, action: str) -> str:
+    return page.split(f'/cases/{reference}/actions/{action}"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+
+
+async def _acknowledged(stack, staff, handler: str = "hana") -> str:
+    reference = await stack.start_case(handler=handler)
+    response, _ = await act(staff, reference, "acknowledge")
+    assert response.status_code == 303, response.text[:3000]
+    await stack.projected(reference, "stage1_acknowledged")
+    return reference
+
+
+def _response(command_id: str, **rows) -> dict:
+    """A stage 1 response deciding both points of `filled`'s definition, plus the given remedy and action rows."""
+    form = {"command_id": command_id, "outcome": "partly_upheld"}
+    for number, upheld in ((0, "true"), (1, "")):
+        form |= {f"decisions.{number}.point": str(number + 1), f"decisions.{number}.upheld": upheld,
+                 f"decisions.{number}.reasons": "We checked the repair log and spoke to the contractor."}
+    return form | rows
+
+
+async def test_respond_with_compensation_and_a_promised_action_then_complete_it(stack, signed_in):
+    from datetime import date, timedelta
+
+    from models.record import OutstandingAction, Remedy
+
+    hana = await signed_in("hana")
+    reference = await _acknowledged(stack, hana)
+    page = (await hana.get(f"/cases/{reference}")).text
+    assert 'name="remedies.2.kind"' in page and 'name="actions.2.target_on"' in page
+    assert "Offset against rent arrears" not in page  # code-2024 does not allow it (Code 7.2)
+    target = date.today() + timedelta(days=21)
+    form = _response(_command_id(page, reference, "respond"), **{
+        "remedies.0.kind": "compensation", "remedies.0.amount": "£150.50",
+        "remedies.0.compensation_type": "distress_and_inconvenience",
+        "remedies.0.description": "For the weeks without a usable kitchen",
+        "remedies.1.kind": "apology", "remedies.1.description": "We are sorry the repair was cancelled twice",
+        "actions.0.description": "Replace the kitchen roof", "actions.0.owner": "Repairs team",
+        "actions.0.target_on": target.isoformat(),
+    })
+    response = await hana.post(f"/cases/{reference}/actions/respond", form)
+    assert response.status_code == 303, response.text[:3000]
+    await stack.projected(reference, "stage1_responded")
+    page = (await hana.get(f"/cases/{reference}")).text
+    remedies = page.split("Remedies offered")[1].split("</table>")[0]
+    assert "Compensation" in remedies and "&pound;150.50" in remedies and "distress and inconvenience" in remedies
+    assert "We are sorry the repair was cancelled twice" in remedies
+    outstanding = page.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
+    assert "Replace the kitchen roof" in outstanding and "Repairs team" in outstanding
+    assert target.strftime("%d %b %Y") in outstanding
+    assert f'action="/cases/{reference}/actions/complete_action"' in outstanding and 'name="action_id" value="s1-1"' in outstanding
+    with Session(stack.engine) as session:
+        assert [(r.kind, r.amount_pence) for r in session.exec(select(Remedy).where(Remedy.reference == reference)).all()] == [("compensation", 15050), ("apology", 0)]
+
+    done = await hana.post(f"/cases/{reference}/actions/complete_action", {
+        "command_id": outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0], "action_id": "s1-1"})
+    assert done.status_code == 303, done.text[:3000]
+    for _ in range(100):
+        with Session(stack.engine) as session:
+            if session.get(OutstandingAction, (reference, "s1-1")).completed_on is not None:
+                break
+    page = (await hana.get(f"/cases/{reference}")).text
+    outstanding = page.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
+    assert "Mark done" not in outstanding and "not yet" not in outstanding
+    assert "Complete action: done." in page
+
+
+async def test_a_bad_remedy_names_the_field_and_writes_nothing(stack, signed_in):
+    from models.record import OutstandingAction, Remedy
+
+    hana = await signed_in("hana")
+    reference = await _acknowledged(stack, hana)
+    bad = [
+        ({"remedies.0.kind": "compensation", "remedies.0.amount": "lots"}, "Input should be a valid integer"),
+        ({"remedies.0.kind": "bribe"}, "Input should be &#39;apology&#39;, &#39;action&#39; or &#39;compensation&#39;"),
+        ({"remedies.0.kind": "compensation", "remedies.0.amount": "10", "remedies.0.offset_against_arrears": "true"},
+         "does not allow offsetting compensation against arrears"),
+        ({"remedies.0.kind": "compensation", "remedies.0.amount": "10", "remedies.0.compensation_type": "vouchers"},
+         "compensation_type: must be one of"),
+        ({"actions.0.description": "Fix it", "actions.0.owner": "Repairs", "actions.0.target_on": "someday"}, "Input should be a valid date"),
+        ({"actions.0.description": "Fix it"}, "Actions.owner: Field required"),
+    ]
+    for rows, message in bad:
+        page = (await hana.get(f"/cases/{reference}")).text
+        response = await hana.post(f"/cases/{reference}/actions/respond", _response(_command_id(page, reference, "respond"), **rows))
+        assert response.status_code == 400, rows
+        assert message in response.text, (rows, response.text.split("error-summary__list")[1][:600])
+    with Session(stack.engine) as session:
+        assert session.exec(select(Remedy).where(Remedy.reference == reference)).first() is None
+        assert session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).first() is None
+    assert "respond" not in [e.type for e in events(stack, reference)]

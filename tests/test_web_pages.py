@@ -1,6 +1,8 @@
 """The read pages against the real stack: dashboard, case list filters and paging, notices, closures."""
 
 import asyncio
+import html
+import re
 from datetime import date, timedelta
 
 from sqlmodel import Session, select
@@ -18,34 +20,59 @@ async def test_dashboard_lists_my_cases_and_counts_by_stage(stack, signed_in):
     page = (await staff.get("/")).text
     mine = page.split("My open cases")[1].split("</table>")[0]
     assert reference in mine
-    assert "Cases by stage and state" in page and "stage=1&amp;state=received" in page
+    counts = page.split("Cases awaiting action, by stage")[1].split("</table>")[0]
+    with Session(stack.engine) as session:
+        awaiting = len(session.exec(select(Case).where(Case.stage == 1, Case.next_deadline != None)).all())  # noqa: E711
+    assert f'<a href="/cases?stage=1">Stage 1</a></td><td class="numeric">{awaiting}</td>' in counts
 
 
-async def test_case_list_filters_by_handler_and_pages_by_reference(stack, signed_in):
+def _next_page(page: str) -> str | None:
+    match = re.search(r'href="(/cases\?[^"]*page=[^"]+)" rel="next"', page)
+    return html.unescape(match.group(1)) if match else None
+
+
+async def test_case_list_filters_by_handler_and_pages_by_next_deadline(stack, signed_in):
     references = [await stack.start_case(handler="pager") for _ in range(27)]
+    other = await stack.start_case(handler="someone-else")
     staff = await signed_in("mira")
     first = (await staff.get("/cases?handler=pager")).text
-    assert references[-1] in first and references[-25] in first and references[-26] not in first
-    assert "Next page" in first
-    second = (await staff.get(f"/cases?handler=pager&after={references[-25]}")).text
-    assert references[-26] in second and references[0] in second and references[-1] not in second
-    assert "Next page" not in second
+    # Filed the same day: the same next deadline, so in reference order, 25 a page.
+    assert references[0] in first and references[24] in first and references[25] not in first
+    assert other not in first
+    next_url = _next_page(first)
+    assert next_url is not None and "handler=pager" in next_url
+    second = (await staff.get(next_url)).text
+    assert references[25] in second and references[26] in second and references[0] not in second
+    assert _next_page(second) is None and "First page" in second
+
+
+async def test_case_list_filters_by_overdue_and_due_dates(stack, signed_in):
+    reference = await stack.start_case(handler="dated")
+    with Session(stack.engine) as session:
+        due = session.get(CaseDeadline, (reference, "stage1.acknowledge")).due
+    staff = await signed_in("mira")
+    assert reference in (await staff.get(f"/cases?handler=dated&due_from={due}&due_to={due}")).text
+    assert reference not in (await staff.get(f"/cases?handler=dated&due_from={due + timedelta(days=1)}")).text
+    assert reference in (await staff.get("/cases?handler=dated&overdue=no&stage=1&state=received")).text
+    assert reference not in (await staff.get("/cases?handler=dated&overdue=yes")).text
 
 
 async def test_case_list_rejects_bad_filters_by_name(stack, signed_in):
     staff = await signed_in("mira")
     cases = {
-        "stage=9": "Stage: must be 0 (informal), 1 or 2",
-        "state=<script>alert(1)</script>": "State: must be one of the listed states",
+        "stage=9": "Stage: Input should be less than or equal to 2",
+        "stage=two": "Stage: Input should be a valid integer",
+        "state=<script>alert(1)</script>": "State: must be one of the lifecycle&#39;s states",
         "overdue=maybe": "Overdue: must be yes or no",
-        "due_from=31/12/2026": "Due from: must be a date like 2026-12-18",
-        "after=DROP TABLE": "After: is not a case reference",
-        "landlord=" + "x" * 65: "Landlord: must be at most 64 characters",
+        "due_from=31/12/2026": "Due from: Input should be a valid date",
+        "due_from=2026-12-31&due_to=2026-12-01": "Due to: must be on or after due_from (2026-12-31)",
+        "page=DROP TABLE": "Page: not a page token issued by the case list",
+        "landlord=" + "x" * 65: "Landlord: String should have at most 64 characters",
     }
     for query, message in cases.items():
         response = await staff.get(f"/cases?{query}")
         assert response.status_code == 400, query
-        assert message in response.text, query
+        assert message in response.text, (query, response.text[:3000])
         assert "<script>alert(1)</script>" not in response.text
 
 

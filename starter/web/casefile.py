@@ -1,5 +1,6 @@
 """Everything the case page shows, read from the read model in one session: the case row, its
-deadlines with working days left, the timeline, the complaint as recorded, letters and outstanding actions."""
+deadlines with working days left, the timeline, the complaint as recorded, letters, remedies offered and
+outstanding actions."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
-from models.record import Adjustment, Complaint, Definition, Letter, OutstandingAction, Resident, Restriction
+from models.record import Adjustment, Complaint, Definition, Letter, OutstandingAction, Remedy, Resident, Restriction
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay, ResidentNote
 from workflows.lifecycle import Conditions, allowed_actions
 
@@ -34,6 +35,7 @@ class CaseFile:
     definitions: list[Definition] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
     outstanding: list[OutstandingAction] = field(default_factory=list)
+    remedies: list[Remedy] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
     conditions: Conditions = field(default_factory=Conditions)
 
@@ -68,6 +70,7 @@ def load(engine: Engine, reference: str, today: date) -> CaseFile:
         definitions = session.exec(select(Definition).where(Definition.reference == reference).order_by(col(Definition.recorded_at))).all()
         letters = session.exec(select(Letter).where(Letter.reference == reference).order_by(col(Letter.issued_at))).all()
         outstanding = session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).all()
+        remedies = session.exec(select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))).all()
         note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
         reviews_open = any(
             session.exec(select(model.id).where(model.reference == reference, model.reviewed_on == None).limit(1)).first()  # noqa: E711
@@ -86,4 +89,4 @@ def load(engine: Engine, reference: str, today: date) -> CaseFile:
         if d.met is None and not d.cancelled:
             left = calendar.working_days_between(today, d.due) if d.due >= today else -calendar.working_days_between(d.due, today)
         rows.append(DeadlineRow(d, left))
-    return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding), notes, conditions)
+    return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding), list(remedies), notes, conditions)

@@ -1,12 +1,13 @@
-"""The read-model queries behind the dashboard and the case list (open cases, due dates, counts)."""
+"""The read-model queries behind the dashboard (my cases, due dates); its per-stage counts are the case
+list's `stage_counts` (models/case_list.py)."""
 
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from models.case_list import CaseListFilter, stage_counts
 from models.tables import Case
 
 LONDON = ZoneInfo("Europe/London")
@@ -28,7 +29,7 @@ def open_cases():
 
 
 def dashboard(engine: Engine, username: str, role: str, on: date) -> dict:
-    """My cases, due today, due soon, overdue, and counts per stage and state."""
+    """My cases, due today, due soon, overdue, and the open work per stage (awaiting action, overdue)."""
     tomorrow, soon = day_start(on + timedelta(days=1)), day_start(on + timedelta(days=DUE_SOON_DAYS + 1))
     by_deadline = col(Case.next_deadline).asc()
     with Session(engine) as session:
@@ -43,8 +44,5 @@ def dashboard(engine: Engine, username: str, role: str, on: date) -> dict:
             "overdue": open_cases().where(Case.overdue == True),  # noqa: E712 (SQL, not Python)
         }
         result = {name: list(session.exec(query.order_by(by_deadline).limit(DASHBOARD_ROWS))) for name, query in lists.items()}
-        counts = session.exec(
-            select(Case.stage, Case.state, func.count()).group_by(Case.stage, Case.state).order_by(Case.stage, Case.state)
-        ).all()
-    result["counts"] = [{"stage": stage, "state": state, "count": count} for stage, state, count in counts]
+        result["counts"] = stage_counts(session, CaseListFilter())
     return result

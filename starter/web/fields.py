@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from annotated_types import MaxLen
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 HIDDEN = frozenset({"command_id", "intake_id", "actor", "occurred_at"})
@@ -113,3 +113,16 @@ def form_values(specs: list[FieldSpec], form: FormData) -> dict[str, Any]:
                 nested.setdefault(outer, {})[inner] = raw
     values.update(nested)
     return values
+
+
+def field_name(location) -> str:
+    """A field's name for the error summary: row numbers dropped, two levels at most (`actions.owner`)."""
+    return ".".join([str(part) for part in location if not isinstance(part, int) and not str(part).isdigit()][:2])
+
+
+def validation_errors(error: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for e in error.errors():
+        name = field_name(e["loc"]) if e["loc"] else "form"
+        errors.setdefault(name, e["msg"].replace("Value error, ", ""))
+    return errors

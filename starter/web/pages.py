@@ -13,7 +13,6 @@ from starter.web.access import can
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can)
 templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
-templates.env.filters["dict_without_after"] = lambda values: {k: v for k, v in values.items() if k != "after"}
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

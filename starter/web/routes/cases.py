@@ -4,27 +4,27 @@ the action posts (workflow Updates through `starter.casework`), intake, and lett
 import asyncio
 import re
 import uuid
-from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from models.case_list import STATES, CaseListFilter, list_cases
+from models.policy import load_profile
 from models.tables import Case
 from models.users import StaffUser
 from starter.web import caseload, casefile
 from starter.web.access import Refused, action_refusal, may_act_at_all, require
 from starter.web.auth import FormRejected, checked_form, current_user
-from starter.web.fields import form_fields, form_values
+from starter.web.fields import field_name, form_fields, form_values, validation_errors
 from starter.web.pages import render
-from workflows.lifecycle import STAGE_OF_STATE
 
 router = APIRouter()
 PAGE_SIZE = 25
 REFERENCE = re.compile(r"^[A-Z]{2,5}-\d{4}-\d{6}$")
-STATES = tuple(STAGE_OF_STATE) + ("closed", "withdrawn", "excluded")
 
 
 def _reference(reference: str) -> str:
@@ -33,62 +33,46 @@ def _reference(reference: str) -> str:
     return reference
 
 
-def _filters(request: Request) -> tuple[dict[str, str], dict[str, str]]:
-    """The list's filters from the query string, each checked; errors by field."""
-    params = {k: v.strip() for k, v in request.query_params.items() if v.strip()}
+FILTERS = ("stage", "state", "handler", "landlord", "overdue", "due_from", "due_to")
+OVERDUE = {"yes": True, "no": False}
+
+
+def _filters(request: Request) -> tuple[dict[str, str], CaseListFilter | None, dict[str, str]]:
+    """The list's filters from the query string as `CaseListFilter` checks them; errors by field."""
+    params = {k: v.strip() for k, v in request.query_params.items() if k in FILTERS + ("page",) and v.strip()}
     errors: dict[str, str] = {}
-    for name, value in params.items():
-        if len(value) > 64:
-            errors[name] = "must be at most 64 characters"
-    if params.get("stage") and params["stage"] not in ("0", "1", "2"):
-        errors["stage"] = "must be 0 (informal), 1 or 2"
-    if params.get("state") and params["state"] not in STATES:
-        errors["state"] = "must be one of the listed states"
-    if params.get("overdue") and params["overdue"] not in ("yes", "no"):
-        errors["overdue"] = "must be yes or no"
-    for name in ("due_from", "due_to"):
-        if params.get(name):
-            try:
-                date.fromisoformat(params[name])
-            except ValueError:
-                errors[name] = "must be a date like 2026-12-18"
-    if params.get("after") and not REFERENCE.match(params["after"]):
-        errors["after"] = "is not a case reference"
-    return params, errors
-
-
-def _case_list(session: Session, params: dict[str, str]) -> tuple[list[Case], str | None]:
-    """One page of cases, newest reference first, by keyset (`after` = last reference shown), so a
-    page costs the same at 100k cases as at 100."""
-    query = select(Case)
-    if "stage" in params:
-        query = query.where(Case.stage == int(params["stage"]))
-    for name in ("state", "handler", "landlord"):
-        if name in params:
-            query = query.where(getattr(Case, name) == params[name])
-    if "overdue" in params:
-        query = query.where(Case.overdue == (params["overdue"] == "yes"))
-    if "due_from" in params:
-        query = query.where(Case.next_deadline >= caseload.day_start(date.fromisoformat(params["due_from"])))
-    if "due_to" in params:
-        query = query.where(Case.next_deadline < caseload.day_start(date.fromisoformat(params["due_to"]) + timedelta(days=1)))
-    if "after" in params:
-        query = query.where(Case.reference < params["after"])
-    rows = list(session.exec(query.order_by(col(Case.reference).desc()).limit(PAGE_SIZE + 1)))
-    more = rows[PAGE_SIZE - 1].reference if len(rows) > PAGE_SIZE else None
-    return rows[:PAGE_SIZE], more
+    values: dict[str, object] = {k: v for k, v in params.items() if k in FILTERS}
+    if "overdue" in values:
+        if params["overdue"] not in OVERDUE:
+            errors["overdue"] = "must be yes or no"
+        values["overdue"] = OVERDUE.get(params["overdue"])
+    try:
+        filters = CaseListFilter.model_validate(values)
+    except ValidationError as error:
+        for e in error.errors(include_url=False):
+            message = e["msg"].removeprefix("Value error, ")
+            name = str(e["loc"][0]) if e["loc"] else message.split(":", 1)[0]
+            errors.setdefault(name, message.removeprefix(f"{name}: "))
+        return params, None, errors
+    return params, (None if errors else filters), errors
 
 
 @router.get("/cases")
 def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_cases")
-    params, errors = _filters(request)
-    if errors:
-        return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_after=None, states=STATES)
-    with Session(request.app.state.engine) as session:
-        cases, next_after = _case_list(session, params)
-    next_params = {k: v for k, v in params.items() if k != "after"} | ({"after": next_after} if next_after else {})
-    return render(request, "case_list.html", values=params, cases=cases, next_after=next_after, next_params=next_params, states=STATES)
+    params, filters, errors = _filters(request)
+    page = None
+    if filters is not None:
+        with Session(request.app.state.engine) as session:
+            try:
+                page = list_cases(session, filters, PAGE_SIZE, params.get("page"))
+            except ValueError as error:
+                errors["page"] = str(error).removeprefix("page_token: ")
+    if page is None:
+        return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_params=None, states=STATES)
+    filter_params = {k: v for k, v in params.items() if k != "page"}
+    next_params = filter_params | {"page": page.next_page} if page.next_page else None
+    return render(request, "case_list.html", values=params, cases=page.rows, filter_params=filter_params, next_params=next_params, states=STATES)
 
 
 def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None, open_action: str | None = None, values: dict | None = None) -> HTMLResponse:
@@ -117,6 +101,11 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         actions=actions,
         open_action=open_action,
         decision_points=points,
+        remedy_policy=load_profile(record.case.policy_id).remedies,
+        remedy_rows=range(REMEDY_ROWS),
+        action_rows=range(ACTION_ROWS),
+        decision_error=any(name.startswith("respond-decisions") for name in errors or {}),
+        completing=next((a for a in actions if a["name"] == "complete_action"), None),
         history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}",
         flash=request.session.pop("flash", None),
     )
@@ -145,11 +134,11 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         intake = Intake.model_validate(values | {"intake_id": intake_id})
         filed = await file_complaint(request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue)
     except ValidationError as error:
-        errors = _validation_errors(error)
+        errors = validation_errors(error)
     except CommandRejected as error:
         errors = {error.field or "form": error.message}
     else:
-        await _projected(request.app.state.engine, filed.reference)
+        await wait_for_projection(request.app.state.engine, filed.reference)
         request.session["flash"] = f"Complaint filed as {filed.reference}." + (
             " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
         )
@@ -189,7 +178,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     fields = form_fields(ACTION_FORMS[action])
     values = form_values(fields, form)
     if action == "respond":
-        values["decisions"] = _decisions(form)
+        values.update(decisions=_decisions(form), remedies=_remedies(form), actions=_promised_actions(form))
     try:
         await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor(username=user.username, role=user.role), command_id)
     except UnknownCase:
@@ -197,9 +186,9 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     except IntegrityError:
         raise FormRejected({action: "This form is being acted on already (sent twice); reload the case page."}, status=409) from None
     except ValidationError as error:
-        errors = _validation_errors(error)
+        errors = validation_errors(error)
     except CommandRejected as error:
-        errors = {(error.field or action).split(".")[0]: error.message}
+        errors = {field_name((error.field or action).split(".")): error.message}
         seen = form.get("seen_state")
         if isinstance(seen, str) and seen != record.case.state:
             errors = {action: f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}"}
@@ -242,18 +231,56 @@ def _decisions(form) -> list[dict]:
     return decisions
 
 
-async def _projected(engine, reference: str, attempts: int = 100) -> None:
+REMEDY_ROWS = ACTION_ROWS = 3
+"""Empty rows on the respond form for remedies and promised actions (no JavaScript needed); blank rows are ignored."""
+
+
+def _posted(form, name: str):
+    """A posted value, stripped if text; an upload is passed on for the model to reject by name."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _pence(amount):
+    """Pounds as staff type them ("150", "£75.50") in pence; anything else is passed on for the model to reject."""
+    if not isinstance(amount, str):
+        return amount
+    pounds = amount.removeprefix("£").replace(",", "")
+    if len(pounds) > 12:
+        return amount
+    try:
+        pence = Decimal(pounds) * 100
+    except InvalidOperation:
+        return amount
+    return int(pence) if pence == pence.to_integral_value() and pence.is_finite() else amount
+
+
+def _remedies(form) -> list[dict]:
+    """The remedies offered (Code 7.1): `remedies.N.kind`, `.description`, `.amount` (pounds),
+    `.compensation_type` and `.offset_against_arrears` (checkbox, shown where the policy allows it)."""
+    remedies = []
+    for number in range(REMEDY_ROWS):
+        row = {name: _posted(form, f"remedies.{number}.{name}") for name in ("kind", "description", "amount", "compensation_type")}
+        offset = form.get(f"remedies.{number}.offset_against_arrears") in ("true", "on")
+        if not any(row.values()) and not offset:
+            continue
+        amount = row.pop("amount")
+        remedies.append({k: v for k, v in row.items() if v} | {"offset_against_arrears": offset}
+                        | ({"amount_pence": _pence(amount)} if amount else {}))
+    return remedies
+
+
+def _promised_actions(form) -> list[dict]:
+    """What the landlord promises to do, tracked until done (Code 6.6): `actions.N.description`, `.owner`, `.target_on`."""
+    rows = [{name: _posted(form, f"actions.{number}.{name}") for name in ("description", "owner", "target_on")}
+            for number in range(ACTION_ROWS)]
+    return [{k: v for k, v in row.items() if v} for row in rows if any(row.values())]
+
+
+async def wait_for_projection(engine, reference: str, attempts: int = 100) -> None:
     """Wait (up to about 5 s) for the new case's first projection, so the case page it redirects to exists."""
     for _ in range(attempts):
         with Session(engine) as session:
             if session.get(Case, reference) is not None:
                 return
         await asyncio.sleep(0.05)
-
-
-def _validation_errors(error: ValidationError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for e in error.errors():
-        name = ".".join(str(part) for part in e["loc"][:2] if not isinstance(part, int)) if e["loc"] else "form"
-        errors.setdefault(name, e["msg"].replace("Value error, ", ""))
-    return errors
