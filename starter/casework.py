@@ -202,6 +202,7 @@ def _record_intake(
     if intake.resident is not None:
         resident_id = f"res-{uuid4().hex[:12]}"
         session.add(Resident(id=resident_id, landlord=profile.id, created_at=received_at, **intake.resident.model_dump()))
+        session.flush()  # rows are inserted in the order written: the resident before what refers to it
     representative_id = None
     if intake.representative is not None:
         if resident_id is None:
@@ -214,6 +215,7 @@ def _record_intake(
             consent_recorded_on=local_date(received_at) if representative.consent_given else None,
             consent_evidence=representative.consent_evidence,
         ))
+        session.flush()
     complaint = Complaint(
         reference=_next_reference(session, local_date(received_at).year),
         intake_id=intake.intake_id, landlord=profile.id, policy_id=profile.id, policy_version=profile.version,
@@ -249,6 +251,7 @@ def record_service_request(engine: Engine, request: ServiceRequestIntake) -> str
             resident_id = f"res-{uuid4().hex[:12]}"
             session.add(Resident(id=resident_id, landlord=profile.id, created_at=received_at,
                                  **request.resident.model_dump()))
+            session.flush()
         request_id = f"SR-{local_date(received_at).year}-{uuid4().hex[:8]}"
         session.add(ServiceRequest(id=request_id, landlord=profile.id, resident_id=resident_id,
                                    channel=request.channel, text=request.text, received_at=received_at))
