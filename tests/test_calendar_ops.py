@@ -5,21 +5,17 @@ import asyncio
 import os
 import subprocess
 import sys
-import tempfile
 import uuid
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.case import CaseInput, CaseView
-from models.tables import ClosureDay, KnownBankHoliday, create_schema, make_engine
-from starter.binaries import binary_path
-from workflows import visibility
+from models.tables import ClosureDay, KnownBankHoliday
+from tests.dev_stack import dev_stack
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
 
@@ -29,27 +25,15 @@ COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 @pytest.fixture(scope="module")
 async def stack():
     """Dev server, worker and a SQLite read model, shared by the CLI (as environment variables)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'read.db'}"
-        engine = make_engine(url)
-        create_schema(engine)
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter,
-            dev_server_existing_path=binary_path("temporal"),
-            search_attributes=visibility.KEYS,
-        )
-        try:
-            async with build_worker(env.client, engine, "calendar-ops"):
-                cli_env = {
-                    **os.environ,
-                    "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-                    "DATABASE_URL": url,
-                    "COMPLAINTS_TASK_QUEUE": "calendar-ops",
-                }
-                yield env, engine, cli_env
-        finally:
-            await env.shutdown()
-            engine.dispose()
+    async with dev_stack() as (env, engine, directory):
+        async with build_worker(env.client, engine, "calendar-ops"):
+            cli_env = {
+                **os.environ,
+                "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                "DATABASE_URL": f"sqlite:///{directory / 'read.db'}",
+                "COMPLAINTS_TASK_QUEUE": "calendar-ops",
+            }
+            yield env, engine, cli_env
 
 
 async def _open_case(env, landlord: str) -> tuple:

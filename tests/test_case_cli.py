@@ -1,6 +1,7 @@
 """`complaints file | act | show | list` as people run them: the console script, against a real Temporal
 dev server and worker, with a SQLite read model."""
 
+import asyncio
 import json
 import os
 import subprocess
@@ -8,40 +9,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
-
-from models.tables import create_schema, make_engine
-from starter.binaries import binary_path
+from tests.dev_stack import dev_stack
 from worker import build_worker
-from workflows import visibility
 
 COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 
 
 @pytest.fixture(scope="module")
-async def stack(tmp_path_factory):
+async def stack():
     """A dev server, a worker on the task queue the CLI uses, and the environment the CLI needs."""
-    database = tmp_path_factory.mktemp("cli") / "complaints.db"
-    engine = make_engine(f"sqlite:///{database}")
-    create_schema(engine)
-    env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter, dev_server_existing_path=binary_path("temporal"),
-        search_attributes=visibility.KEYS,
-    )
-    target = env.client.service_client.config.target_host
-    try:
+    async with dev_stack() as (env, engine, directory):
         async with build_worker(env.client, engine, "cli-cases"):
-            yield {**os.environ, "TEMPORAL_ADDRESS": target, "DATABASE_URL": f"sqlite:///{database}",
-                   "COMPLAINTS_TASK_QUEUE": "cli-cases"}
-    finally:
-        await env.shutdown()
-        engine.dispose()
+            yield {**os.environ, "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                   "DATABASE_URL": f"sqlite:///{directory / 'read.db'}", "COMPLAINTS_TASK_QUEUE": "cli-cases"}
 
 
 async def complaints(environment: dict, *args: str) -> subprocess.CompletedProcess:
-    import asyncio
-
     return await asyncio.to_thread(
         subprocess.run, [COMPLAINTS, *args], env=environment, capture_output=True, text=True, timeout=120
     )

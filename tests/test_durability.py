@@ -1,19 +1,14 @@
 """Durability: a worker restart mid-case loses nothing, on the time-skipping server and on the dev server."""
 
-import tempfile
 import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from sqlmodel import Session, select
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from models.case import Acknowledge, CaseInput, Close, RequestStage2, Respond
-from models.tables import Case, CaseEvent, Notice, create_schema, make_engine
-from starter.binaries import binary_path
+from models.tables import Case, CaseEvent, Notice
+from tests.dev_stack import dev_stack
 from worker import build_worker
-from workflows import visibility
 from workflows.complaint import ComplaintWorkflow
 
 
@@ -54,40 +49,28 @@ async def test_timers_set_by_one_worker_fire_at_the_right_times_under_the_next(s
 
 async def test_full_case_on_the_dev_server_survives_a_worker_restart():
     """The real dev server (SQLite-backed, as `complaints dev` runs it), two workers one after the other."""
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
-        create_schema(engine)
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter,
-            dev_server_existing_path=binary_path("temporal"),
-            search_attributes=visibility.KEYS,
-            dev_server_extra_args=["--db-filename", str(Path(tmp) / "temporal.db")],
-        )
-        try:
-            reference = "DEV-2026-000001"
-            now = datetime.now(timezone.utc)
-            async with build_worker(env.client, engine, "dev-restart"):
-                handle = await env.client.start_workflow(
-                    ComplaintWorkflow.run,
-                    CaseInput(reference=reference, landlord="dev", policy_id="code-2024", policy_version=1, received_at=now),
-                    id=reference,
-                    task_queue="dev-restart",
-                )
-                await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a1", definition_ref="definition-1"))
-            async with build_worker(env.client, engine, "dev-restart"):
-                await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r1", outcome="upheld"))
-                await handle.execute_update(ComplaintWorkflow.request_stage2, RequestStage2(command_id="s1"))
-                await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a2", definition_ref="definition-1"))
-                await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r2", outcome="not_upheld"))
-                await handle.execute_update(ComplaintWorkflow.close, Close(command_id="c1"))
-                result = await handle.result()
-            assert result.state == "closed"
-            assert all(d.met for d in result.deadlines)
-            with Session(engine) as session:
-                case = session.get(Case, reference)
-                events = session.exec(select(CaseEvent).where(CaseEvent.reference == reference)).all()
-                assert (case.state, case.stage) == ("closed", 2)
-                assert sorted(e.seq for e in events) == [e.seq for e in result.events]
-        finally:
-            await env.shutdown()
-            engine.dispose()
+    async with dev_stack() as (env, engine, _):
+        reference = "DEV-2026-000001"
+        now = datetime.now(timezone.utc)
+        async with build_worker(env.client, engine, "dev-restart"):
+            handle = await env.client.start_workflow(
+                ComplaintWorkflow.run,
+                CaseInput(reference=reference, landlord="dev", policy_id="code-2024", policy_version=1, received_at=now),
+                id=reference,
+                task_queue="dev-restart",
+            )
+            await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a1", definition_ref="definition-1"))
+        async with build_worker(env.client, engine, "dev-restart"):
+            await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r1", outcome="upheld"))
+            await handle.execute_update(ComplaintWorkflow.request_stage2, RequestStage2(command_id="s1"))
+            await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a2", definition_ref="definition-1"))
+            await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r2", outcome="not_upheld"))
+            await handle.execute_update(ComplaintWorkflow.close, Close(command_id="c1"))
+            result = await handle.result()
+        assert result.state == "closed"
+        assert all(d.met for d in result.deadlines)
+        with Session(engine) as session:
+            case = session.get(Case, reference)
+            events = session.exec(select(CaseEvent).where(CaseEvent.reference == reference)).all()
+            assert (case.state, case.stage) == ("closed", 2)
+            assert sorted(e.seq for e in events) == [e.seq for e in result.events]

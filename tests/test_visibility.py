@@ -1,19 +1,12 @@
 """Finding cases in Temporal's visibility (what the Web UI's filter box runs), on the real dev server."""
 
 import asyncio
-import tempfile
 import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from models.case import Acknowledge, CaseInput, RequestStage2, Respond
-from models.tables import create_schema, make_engine
-from starter.binaries import binary_path
+from tests.dev_stack import dev_stack
 from worker import build_worker
-from workflows import visibility
 from workflows.complaint import ComplaintWorkflow
 
 
@@ -50,33 +43,22 @@ async def test_overdue_stage2_cases_are_found_by_a_visibility_query():
     long_ago = now - timedelta(days=40)
     run = uuid.uuid4().int % 10**5
     refs = {name: f"VIS-2026-{run:05d}{n}" for n, name in enumerate(("north2late", "south2late", "north2fresh", "north1late"))}
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
-        create_schema(engine)
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter,
-            dev_server_existing_path=binary_path("temporal"),
-            search_attributes=visibility.KEYS,
-        )
-        try:
-            late = await _file(env, "vis", refs["north2late"], "north", long_ago, long_ago + timedelta(hours=3))
-            await _file(env, "vis", refs["south2late"], "south", long_ago, long_ago + timedelta(hours=3))
-            await _file(env, "vis", refs["north2fresh"], "north", now - timedelta(days=1), now - timedelta(hours=1))
-            await _file(env, "vis", refs["north1late"], "north", long_ago)
-            async with build_worker(env.client, engine, "vis"):
-                overdue_stage2 = await _references(
-                    env, 'ComplaintStage = "2" AND Overdue = true', {refs["north2late"], refs["south2late"]}
-                )
-                at_north = await _references(
-                    env, 'ComplaintStage = "2" AND Overdue = true AND Landlord = "north"', {refs["north2late"]}
-                )
-                overdue_anywhere = await _references(
-                    env, "Overdue = true", {refs["north2late"], refs["south2late"], refs["north1late"]}
-                )
-                metadata = await late.query("__temporal_workflow_metadata")
-        finally:
-            await env.shutdown()
-            engine.dispose()
+    async with dev_stack() as (env, engine, _):
+        late = await _file(env, "vis", refs["north2late"], "north", long_ago, long_ago + timedelta(hours=3))
+        await _file(env, "vis", refs["south2late"], "south", long_ago, long_ago + timedelta(hours=3))
+        await _file(env, "vis", refs["north2fresh"], "north", now - timedelta(days=1), now - timedelta(hours=1))
+        await _file(env, "vis", refs["north1late"], "north", long_ago)
+        async with build_worker(env.client, engine, "vis"):
+            overdue_stage2 = await _references(
+                env, 'ComplaintStage = "2" AND Overdue = true', {refs["north2late"], refs["south2late"]}
+            )
+            at_north = await _references(
+                env, 'ComplaintStage = "2" AND Overdue = true AND Landlord = "north"', {refs["north2late"]}
+            )
+            overdue_anywhere = await _references(
+                env, "Overdue = true", {refs["north2late"], refs["south2late"], refs["north1late"]}
+            )
+            metadata = await late.query("__temporal_workflow_metadata")
     assert overdue_stage2 == {refs["north2late"], refs["south2late"]}
     assert at_north == {refs["north2late"]}
     assert overdue_anywhere == {refs["north2late"], refs["south2late"], refs["north1late"]}

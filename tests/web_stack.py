@@ -3,28 +3,23 @@ SQLite read model, one staff account per role, and an httpx client that signs in
 
 import asyncio
 import re
-import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from pathlib import Path
+from datetime import date
 
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from models.settings import Settings
-from models.tables import Case, create_schema, make_engine
+from models.tables import Case
 from models.users import create_user
-from starter.binaries import binary_path
 from starter.web.app import create_app
 from starter.web.fields import FieldSpec, form_fields
+from tests.dev_stack import dev_stack
 from worker import build_worker
-from workflows import visibility
 
 TASK_QUEUE = "web-tests"
 PASSWORD = "correct horse battery"
@@ -138,24 +133,13 @@ class Staff:
 
 @pytest.fixture(scope="module")
 async def stack() -> AsyncIterator[Stack]:
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
-        create_schema(engine)
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter,
-            dev_server_existing_path=binary_path("temporal"),
-            search_attributes=visibility.KEYS,
-            dev_server_extra_args=["--db-filename", str(Path(tmp) / "temporal.db")],
-        )
-        try:
-            settings = Settings(COMPLAINTS_TASK_QUEUE=TASK_QUEUE, TEMPORAL_UI_URL="http://localhost:8233")
-            app = create_app(settings, env.client, engine, session_secret="test-secret")
-            for username, role in STAFF.items():
-                create_user(engine, username, username.capitalize(), role, PASSWORD)
-            async with build_worker(env.client, engine, TASK_QUEUE):
-                yield Stack(env.client, engine, settings, app)
-        finally:
-            await env.shutdown()
+    async with dev_stack() as (env, engine, _):
+        settings = Settings(COMPLAINTS_TASK_QUEUE=TASK_QUEUE, TEMPORAL_UI_URL="http://localhost:8233")
+        app = create_app(settings, env.client, engine, session_secret="test-secret")
+        for username, role in STAFF.items():
+            create_user(engine, username, username.capitalize(), role, PASSWORD)
+        async with build_worker(env.client, engine, TASK_QUEUE):
+            yield Stack(env.client, engine, settings, app)
 
 
 @pytest.fixture

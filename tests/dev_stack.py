@@ -1,0 +1,35 @@
+"""A real Temporal dev server (its own SQLite file, our search attributes registered) and a migrated
+SQLite read model beside it: what several test modules start, in one place."""
+
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from models.tables import create_schema, make_engine
+from starter.binaries import binary_path
+from workflows import visibility
+
+
+@asynccontextmanager
+async def dev_stack() -> AsyncIterator[tuple[WorkflowEnvironment, Engine, Path]]:
+    """The dev server, the read model's engine, and the directory both live in (removed afterwards)."""
+    with tempfile.TemporaryDirectory(prefix="complaints-dev-") as tmp:
+        directory = Path(tmp)
+        engine = make_engine(f"sqlite:///{directory / 'read.db'}")
+        create_schema(engine)
+        env = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=binary_path("temporal"),
+            search_attributes=visibility.KEYS,
+            dev_server_extra_args=["--db-filename", str(directory / "temporal.db")],
+        )
+        try:
+            yield env, engine, directory
+        finally:
+            await env.shutdown()
+            engine.dispose()
