@@ -5,6 +5,7 @@ import asyncio
 import os
 import shutil
 import socket
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,7 +18,13 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("COMPLAINTS_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "complaints-screenshots"
+)
+"""Where the pages are photographed: the README's `docs/screenshots/` only when refreshing them
+(`COMPLAINTS_SCREENSHOTS=1 make test`), so a test run leaves the checkout unchanged."""
 
 
 def _free_port() -> int:

@@ -180,7 +180,8 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     if action == "respond":
         values.update(decisions=_decisions(form), remedies=_remedies(form), actions=_promised_actions(form))
     try:
-        await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor(username=user.username, role=user.role), command_id)
+        await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor(username=user.username, role=user.role), command_id,
+                   request.app.state.settings.task_queue)
     except UnknownCase:
         raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
     except IntegrityError:
