@@ -1,6 +1,7 @@
 """The benchmarks' stack: a real Temporal dev server, a scratch SQLite read model, and both workers."""
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from bench.floor import NoopWorkflow
+from bench.floor import NoopWorkflow, nothing
 from models.tables import create_schema, make_engine
 from starter.binaries import binary_path
 from workflows import visibility
@@ -30,7 +31,9 @@ class Stack:
 
 
 @asynccontextmanager
-async def dev_stack(**worker_options) -> AsyncIterator[Stack]:
+async def dev_stack(persistent: bool = False, **worker_options) -> AsyncIterator[Stack]:
+    """`persistent`: the server keeps its state in a SQLite file, as `complaints dev` runs it;
+    otherwise in memory (the floor's fastest case)."""
     send_core_logs_to_python("ERROR")
     with tempfile.TemporaryDirectory(prefix="complaints-bench-") as tmp:
         db_file = Path(tmp) / "read.db"
@@ -41,10 +44,12 @@ async def dev_stack(**worker_options) -> AsyncIterator[Stack]:
             dev_server_existing_path=binary_path("temporal"),
             search_attributes=visibility.KEYS,
             dev_server_log_level="error",
+            dev_server_extra_args=["--db-filename", str(Path(tmp) / "temporal.db")] if persistent else [],
         )
         try:
             async with build_worker(env.client, engine, CASES, **worker_options), Worker(
-                env.client, task_queue=FLOOR, workflows=[NoopWorkflow], **worker_options
+                env.client, task_queue=FLOOR, workflows=[NoopWorkflow], activities=[nothing],
+                activity_executor=ThreadPoolExecutor(4), **worker_options
             ):
                 yield Stack(env.client, engine, db_file)
         finally:

@@ -162,3 +162,39 @@ async def test_calendar_changed_replans_open_deadlines(sim):
     assert [(n.kind, n.at.isoformat()) for n in view.notices] == [("due_soon", "2026-03-09T09:00:00+00:00")]
     replanned = [e for e in view.events if e.type == "deadlines_replanned"]
     assert [e.details["moved"] for e in replanned] == ["stage1.acknowledge, stage1.respond"]
+
+
+async def history_counts(handle: WorkflowHandle) -> dict[str, int]:
+    history = await handle.fetch_history()
+    counts: dict[str, int] = {}
+    for event in history.events:
+        kind = event.WhichOneof("attributes")
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+async def test_a_note_leaves_the_timer_and_the_search_attributes_alone_and_notices_still_fire(sim):
+    """An ops engineer reading a case's history sees the actions, not a timer replaced at each note;
+    an action that moves a deadline re-plans the wake-up once, and the ladder's notices still go."""
+    handle, offset = await open_case(sim, "2026-03-02T09:00:00+00:00")
+    when = await at(sim, offset, "2026-03-03T10:00:00+00:00")
+    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="q-ack", definition_ref="definition-1", occurred_at=when))
+    before = await history_counts(handle)
+    for n in range(3):
+        await handle.execute_update(ComplaintWorkflow.resident_input, ResidentInput(command_id=f"q-note-{n}", occurred_at=when))
+    after_notes = await history_counts(handle)
+    for kind in ("timer_started_event_attributes", "timer_canceled_event_attributes",
+                 "upsert_workflow_search_attributes_event_attributes"):
+        assert after_notes.get(kind, 0) == before.get(kind, 0), kind
+    assert after_notes["workflow_execution_update_completed_event_attributes"] == before["workflow_execution_update_completed_event_attributes"] + 3
+    # Code 5.13 extension: the response moves from Tue 17 Mar to Tue 24 Mar, so the wake-up moves once.
+    await handle.execute_update(ComplaintWorkflow.extend, Extend(command_id="q-ext", working_days=5, reason="survey", occurred_at=when))
+    after_extension = await history_counts(handle)
+    assert after_extension["timer_started_event_attributes"] == after_notes["timer_started_event_attributes"] + 1
+    assert after_extension["upsert_workflow_search_attributes_event_attributes"] == after_notes["upsert_workflow_search_attributes_event_attributes"] + 1
+    await at(sim, offset, "2026-03-26T00:00:00+00:00")
+    view = await handle.query(ComplaintWorkflow.case)
+    assert [(n.kind, n.deadline, n.at.isoformat()) for n in view.notices] == [
+        ("due_soon", "stage1.respond", "2026-03-23T09:00:00+00:00"),
+        ("overdue", "stage1.respond", "2026-03-25T00:00:00+00:00"),
+    ]

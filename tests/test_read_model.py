@@ -55,3 +55,23 @@ def test_a_late_older_projection_never_overwrites_a_newer_one(engine):
         case = session.get(Case, "CMP-2026-000042")
         assert (case.state, case.last_seq) == ("stage1_acknowledged", 2)
         assert session.get(CaseDeadline, ("CMP-2026-000042", "stage1.respond")).due == date(2026, 3, 17)
+
+
+def test_one_projection_writes_every_deadline_and_event_it_carries(engine):
+    activities = ReadModelActivities(engine)
+    activities.project_case(projection("received", [(1, "received")], date(2026, 3, 23)))
+    later = projection("stage1_responded", [(2, "acknowledge"), (3, "extend"), (4, "respond")], date(2026, 3, 30))
+    met = DeadlineView(name="stage1.acknowledge", due=date(2026, 3, 9), met_on=date(2026, 3, 4), met=True)
+    answered = DeadlineView(name="stage1.respond", due=date(2026, 3, 30), met_on=date(2026, 3, 27), met=True, extended_by=5)
+    later = later.model_copy(update={"case": later.case.model_copy(update={"deadlines": (met, answered)})})
+    activities.project_case(later)
+    with Session(engine) as session:
+        deadlines = {d.name: (d.due, d.met_on, d.met, d.extended_by) for d in session.exec(select(CaseDeadline))}
+        events = [(e.seq, e.type) for e in session.exec(select(CaseEvent).order_by(CaseEvent.seq))]
+        case = session.get(Case, "CMP-2026-000042")
+    assert deadlines == {
+        "stage1.acknowledge": (date(2026, 3, 9), date(2026, 3, 4), True, 0),
+        "stage1.respond": (date(2026, 3, 30), date(2026, 3, 27), True, 5),
+    }
+    assert events == [(1, "received"), (2, "acknowledge"), (3, "extend"), (4, "respond")]
+    assert (case.state, case.last_seq) == ("stage1_responded", 4)

@@ -82,6 +82,10 @@ FULL_RECORD = "full-case-record"
 """Patch: the full-record rules (a definition with each acknowledgement, stage-2 independence, consent for
 representatives, ...). Cases opened before it keep the rules they were opened under, so replaying their
 histories accepts exactly what was accepted then."""
+QUIET_ACTIONS = "quiet-actions"
+"""Patch: the wake-up timer is replaced only when the next wake-up moves, and search attributes are
+upserted only when one changes, so an action that moves no deadline (a resident's note) adds no timer
+or attribute events to history (bench/update_latency.py). Older cases replay the old loop."""
 
 
 @dataclass
@@ -139,6 +143,10 @@ class ComplaintWorkflow:
         self._planned_at: datetime | None = None
         self._quick_lookups_local = False
         self._full_record = True
+        self._quiet_actions = False
+        self._wake_timer: asyncio.Task[None] | None = None
+        self._wake_timer_at: datetime | None = None
+        self._search_attributes: list[Any] | None = None
         self._handler = case.handler
         self._stage1_handlers: list[str] = [case.handler] if case.handler else []
         self._window_accepted = False
@@ -152,6 +160,7 @@ class ComplaintWorkflow:
             self._offset = case.received_at - workflow.now()
         self._quick_lookups_local = workflow.patched(QUICK_LOOKUPS_LOCAL)
         self._full_record = workflow.patched(FULL_RECORD)
+        self._quiet_actions = workflow.patched(QUIET_ACTIONS)
         self._policy = await self._look_up(
             "load_policy", PolicyRequest(policy_id=case.policy_id, version=case.policy_version), PolicyProfile
         )
@@ -170,12 +179,15 @@ class ComplaintWorkflow:
 
         while not is_finished(self._state, self._stage) and not self._listening_ended():
             wake = self._next_wake()
-            timeout = None if wake is None else wake - self._now()
-            if timeout is None or timeout > timedelta(0):
-                try:
-                    await workflow.wait_condition(lambda: self._changed, timeout=timeout)
-                except asyncio.TimeoutError:
-                    pass
+            if self._quiet_actions:
+                await self._sleep_until_change_or(wake)
+            else:
+                timeout = None if wake is None else wake - self._now()
+                if timeout is None or timeout > timedelta(0):
+                    try:
+                        await workflow.wait_condition(lambda: self._changed, timeout=timeout)
+                    except asyncio.TimeoutError:
+                        pass
             self._changed = False
             assert self._calendar is not None
             if deadlines.local_date(self._now()).year + 1 > self._calendar.snapshot.last_year:
@@ -191,6 +203,8 @@ class ComplaintWorkflow:
                 await self._project()
             await self._send_due_notices()
 
+        if self._wake_timer is not None:
+            self._wake_timer.cancel()
         if self._listening_ended() and self._state != "closed":
             self._transition("close", Close(command_id="stage2-listening-ended"), self._now(), auto=True)
             await self._project()
@@ -667,6 +681,18 @@ class ComplaintWorkflow:
             return []
         return [d for d in self._deadlines.values() if d.open and d.running]
 
+    async def _sleep_until_change_or(self, wake: datetime | None) -> None:
+        """Sleep until something changes or `wake` comes; the timer is replaced only when `wake` moves."""
+        if wake is not None and wake <= self._now():
+            return
+        if wake != self._wake_timer_at:
+            if self._wake_timer is not None:
+                self._wake_timer.cancel()
+            self._wake_timer_at = wake
+            self._wake_timer = None if wake is None else asyncio.create_task(workflow.sleep(wake - self._now()))
+        timer = self._wake_timer
+        await workflow.wait_condition(lambda: self._changed or (timer is not None and timer.done()))
+
     def _next_wake(self) -> datetime | None:
         assert self._policy is not None and self._calendar is not None
         now = self._now()
@@ -786,7 +812,10 @@ class ComplaintWorkflow:
             overdue=any(d.met is False for d in live),
         )
         if workflow.patched(visibility.PATCH):
-            workflow.upsert_search_attributes(visibility.search_attributes(projection))
+            attributes = visibility.search_attributes(projection)
+            if not self._quiet_actions or attributes != self._search_attributes:
+                workflow.upsert_search_attributes(attributes)
+                self._search_attributes = attributes
             workflow.set_current_details(visibility.current_details(projection))
         if workflow.patched(LOCAL_PROJECTION):
             await workflow.execute_local_activity(
