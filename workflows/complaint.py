@@ -85,7 +85,8 @@ histories accepts exactly what was accepted then."""
 QUIET_ACTIONS = "quiet-actions"
 """Patch: the wake-up timer is replaced only when the next wake-up moves, and search attributes are
 upserted only when one changes, so an action that moves no deadline (a resident's note) adds no timer
-or attribute events to history (bench/update_latency.py). Older cases replay the old loop."""
+or attribute events to history (bench/update_latency.py); and the policy and the calendar are looked up
+together when a case opens (bench/throughput.py). Older cases replay the old loop and lookups."""
 
 
 @dataclass
@@ -161,11 +162,15 @@ class ComplaintWorkflow:
         self._quick_lookups_local = workflow.patched(QUICK_LOOKUPS_LOCAL)
         self._full_record = workflow.patched(FULL_RECORD)
         self._quiet_actions = workflow.patched(QUIET_ACTIONS)
-        self._policy = await self._look_up(
-            "load_policy", PolicyRequest(policy_id=case.policy_id, version=case.policy_version), PolicyProfile
-        )
+        policy = PolicyRequest(policy_id=case.policy_id, version=case.policy_version)
         received_on = deadlines.local_date(case.received_at)
-        await self._load_calendar(received_on.year)
+        if self._quiet_actions:
+            self._policy, _ = await asyncio.gather(
+                self._look_up("load_policy", policy, PolicyProfile), self._load_calendar(received_on.year)
+            )
+        else:
+            self._policy = await self._look_up("load_policy", policy, PolicyProfile)
+            await self._load_calendar(received_on.year)
         informal = case.informal
         if informal is None:
             informal = self._policy.pre_stage is not None and self._policy.pre_stage.applies == "always"
