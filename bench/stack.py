@@ -21,6 +21,8 @@ from workflows import visibility
 from worker import build_worker, send_core_logs_to_python
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVER_MODES = (("SQLite file", True), ("in memory", False))
+"""Benchmarks 1 and 2 run on both: the dev server as `complaints dev` runs it, and in memory."""
 CASES = "bench-cases"
 FLOOR = "bench-floor"
 

@@ -1,5 +1,6 @@
 """Benchmark 2: lifecycle throughput, full stage-1 cases per second (start, acknowledge, respond, close,
-with their activities) against no-op workflows per second, 100 concurrent each, on the same dev server.
+with their activities) against no-op workflows per second, 100 concurrent each, on the same dev server:
+the SQLite file that `complaints dev` uses, then in memory.
 
     .venv/bin/python -m bench.throughput [CONCURRENT]
 """
@@ -10,7 +11,7 @@ import time
 from datetime import datetime, timezone
 
 from bench.floor import NoopWorkflow
-from bench.stack import CASES, FLOOR, dev_stack
+from bench.stack import CASES, FLOOR, SERVER_MODES, dev_stack
 from models.case import Acknowledge, CaseInput, Close, Respond
 from workflows.complaint import ComplaintWorkflow
 
@@ -42,8 +43,8 @@ async def rate(job, client, concurrent: int, run: str) -> float:
     return concurrent / (time.perf_counter() - started)
 
 
-async def measure(concurrent: int) -> dict:
-    async with dev_stack() as stack:
+async def measure(concurrent: int, persistent: bool) -> dict:
+    async with dev_stack(persistent=persistent) as stack:
         await rate(full_case, stack.client, 10, "warm")
         await rate(noop, stack.client, 10, "warm")
         cases, noops = [], []
@@ -55,13 +56,17 @@ async def measure(concurrent: int) -> dict:
             "ratio": best_cases / best_noops}
 
 
-def report(r: dict) -> str:
-    return "\n".join([
-        "| concurrent | full stage-1 cases/s | no-op workflows/s | ratio |",
-        "|---|---|---|---|",
-        f"| {r['concurrent']} | {r['cases_per_s']:.1f} | {r['noops_per_s']:.1f} | {r['ratio']:.2f} |",
-    ])
+def row(server: str, r: dict) -> str:
+    return f"| {server} | {r['concurrent']} | {r['cases_per_s']:.1f} | {r['noops_per_s']:.1f} | {r['ratio']:.2f} |"
+
+
+async def main(concurrent: int) -> None:
+    print("| dev server | concurrent | full stage-1 cases/s | no-op workflows/s | ratio |")
+    print("|---|---|---|---|---|")
+    for server, persistent in SERVER_MODES:
+        print(row(server, await measure(concurrent, persistent)), flush=True)
+    print("\ntarget: ratio >= 0.25")
 
 
 if __name__ == "__main__":
-    print(report(asyncio.run(measure(int(sys.argv[1]) if len(sys.argv) > 1 else 100))))
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100))
