@@ -298,7 +298,7 @@ async def test_database_down_for_a_while_activities_retry_and_nothing_is_lost_or
         await wait_for_rows(engine, Case, 12)
         database.stop()
         acted, waiting = handles[:4], handles[4:]
-        acks = [asyncio.create_task(h.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack")))
+        acks = [asyncio.create_task(h.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack", definition_ref="definition-1")))
                 for h in acted]
         await asyncio.sleep(25)
         assert not any(a.done() for a in acks), "an acknowledgement finished without its projection"
