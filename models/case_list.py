@@ -167,19 +167,23 @@ def list_cases(
     return CasePage(rows=page, next_page=token_after(page[-1].next_deadline, page[-1].reference) if more else None)
 
 
-def stage_counts(session: Session, filters: CaseListFilter) -> list[StageCount]:
-    """The dashboard's totals per stage: cases the filters select (the stage filter ignored) that are
-    awaiting action, and how many of those are overdue. Answered and closed cases are left out, so
-    the count scans the open work (an index range), not every case ever handled."""
-    query = (
+def stage_counts_query(filters: CaseListFilter) -> Select:
+    """Cases the filters select (the stage filter ignored) that are awaiting action, and how many of
+    those are overdue, per stage. Answered and closed cases are left out, so unfiltered (the
+    dashboard) it reads only the partial index of open work, not every case ever handled."""
+    return (
         select(Case.stage, func.count(), func.sum(when((Case.overdue, 1), else_=0)))
         .where(*_conditions(filters, with_stage=False), Case.next_deadline.is_not(None))
         .group_by(Case.stage)
         .order_by(Case.stage)
     )
+
+
+def stage_counts(session: Session, filters: CaseListFilter) -> list[StageCount]:
+    """The dashboard's totals per stage (`stage_counts_query`)."""
     return [
         StageCount(stage=stage, awaiting_action=awaiting, overdue=overdue)
-        for stage, awaiting, overdue in session.execute(query)
+        for stage, awaiting, overdue in session.execute(stage_counts_query(filters))
     ]
 
 

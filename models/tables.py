@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from uuid import uuid4
 
-from sqlalchemy import JSON, Column, DateTime, Index, event
+from sqlalchemy import JSON, Column, DateTime, Index, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Field, Session, SQLModel, create_engine
 
@@ -27,10 +27,15 @@ class Case(SQLModel, table=True):
         Index("ix_case_handler_stage_deadline", "handler", "stage", "next_deadline", "reference"),
         Index("ix_case_landlord_deadline", "landlord", "next_deadline", "reference"),
         Index("ix_case_overdue_deadline", "overdue", "next_deadline", "reference"),
+        Index(
+            "ix_case_open_stage_overdue", "stage", "overdue", "next_deadline",
+            sqlite_where=text("next_deadline IS NOT NULL"), postgresql_where=text("next_deadline IS NOT NULL"),
+        ),
     )
     """The case list's indexes (`models/case_list.py`): one per filter, each ending in the list's order
     (next_deadline, reference), so a filtered page is an index seek with no sort at any page depth;
-    a handler's cases at one stage ("my stage-2 cases") have their own.
+    a handler's cases at one stage ("my stage-2 cases") have their own. The dashboard's counts per
+    stage (`stage_counts`) read only the open work, so a partial index holds just that (decision 39).
     They replace the single-column indexes on landlord, state, stage, handler and overdue."""
 
     reference: str = Field(primary_key=True)

@@ -15,7 +15,16 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from bench.postgres import PostgresUnavailable, private_cluster
-from models.case_list import CaseListFilter, dated_query, list_cases, query_plan, read_token, stage_counts, token_after
+from models.case_list import (
+    CaseListFilter,
+    dated_query,
+    list_cases,
+    query_plan,
+    read_token,
+    stage_counts,
+    stage_counts_query,
+    token_after,
+)
 from models.tables import Case, create_schema, make_engine
 from workflows.deadlines import end_of_day
 
@@ -200,6 +209,17 @@ def test_each_filter_is_an_index_seek_with_no_sort_however_deep_the_page(tmp_pat
     engine.dispose()
     assert len(plan) == 1 and plan[0].startswith("SEARCH case USING INDEX ix_case_"), plan
     assert "TEMP B-TREE" not in " ".join(plan)
+
+
+def test_dashboard_counts_read_only_the_open_work_index(tmp_path):
+    """The dashboard's counts per stage come from the partial index of open cases alone (no table rows,
+    no sort), so they cost the open caseload, not the years of closed cases beside it."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    create_schema(engine)
+    with Session(engine) as session:
+        plan = query_plan(session, stage_counts_query(CaseListFilter()))
+    engine.dispose()
+    assert plan == ["SCAN case USING COVERING INDEX ix_case_open_stage_overdue"]
 
 
 def test_bad_page_token_names_the_field(engine):
