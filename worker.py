@@ -75,7 +75,9 @@ async def run_worker(settings: Settings) -> None:
     create_schema(engine)
     client = await connect(settings)
     logging.info("worker on task queue %s at %s", settings.task_queue, settings.temporal_address)
-    await build_worker(client, engine, settings.task_queue, settings=settings).run()
+    await build_worker(
+        client, engine, settings.task_queue, settings=settings, max_cached_workflows=settings.worker_cached_cases
+    ).run()
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from models.case_list import (
     query_plan,
     read_token,
     stage_counts,
+    stage_counts_query,
     token_after,
     undated_query,
 )
@@ -81,9 +82,11 @@ def fill(engine: Engine, n: int) -> float:
         for i in range(0, n, 10_000):
             session.execute(insert(Case), rows[i : i + 10_000])
         session.commit()
-        if engine.dialect.name == "postgresql":
-            session.execute(text("ANALYZE"))  # what autovacuum does after a bulk load
-            session.commit()
+    if engine.dialect.name == "postgresql":
+        # What autovacuum does after a bulk load: statistics, and the visibility map that lets an
+        # index-only scan (the dashboard's counts) skip the table.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
     return time.perf_counter() - started
 
 
@@ -122,9 +125,9 @@ def lists(engine: Engine, n_cases: int) -> dict[str, Callable[[], object]]:
 
     def dashboard() -> object:
         with Session(engine) as session:
-            return stage_counts(session, CaseListFilter(landlord="greatwell"))
+            return stage_counts(session, CaseListFilter())
 
-    probes["dashboard counts per stage (one landlord)"] = dashboard
+    probes["dashboard counts per stage"] = dashboard
     return probes
 
 
@@ -141,7 +144,9 @@ def plans(engine: Engine) -> dict[str, list[str]]:
         dated = session.execute(text('SELECT count(*) FROM "case" WHERE next_deadline IS NOT NULL')).scalar_one()
     deep = read_token(deep_token(engine, CaseListFilter(), dated // 2))
     with Session(engine) as session:
-        return {name: query_plan(session, dated_query(f, deep).limit(51)) for name, f in views.items()}
+        return {name: query_plan(session, dated_query(f, deep).limit(51)) for name, f in views.items()} | {
+            "dashboard counts per stage": query_plan(session, stage_counts_query(CaseListFilter()))
+        }
 
 
 def select_one(engine: Engine) -> Callable[[], object]:

@@ -1,7 +1,6 @@
 """The benchmarks' stack: a real Temporal dev server, a scratch SQLite read model, and both workers."""
 
 import compileall
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,14 +9,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from bench.floor import NoopWorkflow, nothing
-from models.tables import create_schema, make_engine
-from starter.binaries import binary_path
-from workflows import visibility
+from tests.dev_stack import dev_stack as server_and_read_model
 from worker import build_worker, send_core_logs_to_python
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,23 +43,9 @@ async def dev_stack(persistent: bool = False, **worker_options) -> AsyncIterator
     otherwise in memory (the floor's fastest case)."""
     send_core_logs_to_python("ERROR")
     compile_bytecode()
-    with tempfile.TemporaryDirectory(prefix="complaints-bench-") as tmp:
-        db_file = Path(tmp) / "read.db"
-        engine = make_engine(f"sqlite:///{db_file}")
-        create_schema(engine)
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter,
-            dev_server_existing_path=binary_path("temporal"),
-            search_attributes=visibility.KEYS,
-            dev_server_log_level="error",
-            dev_server_extra_args=["--db-filename", str(Path(tmp) / "temporal.db")] if persistent else [],
-        )
-        try:
-            async with build_worker(env.client, engine, CASES, **worker_options), Worker(
-                env.client, task_queue=FLOOR, workflows=[NoopWorkflow], activities=[nothing],
-                activity_executor=ThreadPoolExecutor(4), **worker_options
-            ):
-                yield Stack(env.client, engine, db_file)
-        finally:
-            await env.shutdown()
-            engine.dispose()
+    async with server_and_read_model(persistent, log_level="error") as (env, engine, directory):
+        async with build_worker(env.client, engine, CASES, **worker_options), Worker(
+            env.client, task_queue=FLOOR, workflows=[NoopWorkflow], activities=[nothing],
+            activity_executor=ThreadPoolExecutor(4), **worker_options
+        ):
+            yield Stack(env.client, engine, directory / "read.db")

@@ -6,7 +6,7 @@ server by environment alone (docker-compose.yml sets them; README "Configuration
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.service import TLSConfig
 
@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     temporal_tls_client_cert: Path | None = Field(default=None, alias="TEMPORAL_TLS_CLIENT_CERT")
     temporal_tls_client_key: Path | None = Field(default=None, alias="TEMPORAL_TLS_CLIENT_KEY")
     task_queue: str = Field(default="complaints", alias="COMPLAINTS_TASK_QUEUE")
+    worker_cached_cases: int = Field(default=500, ge=1, le=100_000, alias="WORKER_CACHED_CASES")
+    """Cases a worker keeps in memory between tasks (Temporal's sticky cache); the rest are replayed
+    from history when a timer or a command reaches them. Bounds the worker's memory (bench/README.md 6)."""
 
     database_url: str = Field(default="sqlite:///var/complaints.db", alias="DATABASE_URL")
 
@@ -81,3 +84,19 @@ class Settings(BaseSettings):
         if handler is None:
             return self.notice_addresses["complaints_manager"]
         return handler if "@" in handler else f"{handler}@{self.staff_email_domain}"
+
+
+class ConfigurationError(ValueError):
+    """An environment variable that breaks its rule; the message names the variable and the rule."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The settings from the environment, or a ConfigurationError saying which variable is wrong and why
+    (the commands print it without a traceback)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']} (got {e['input']!r})" for e in error.errors()
+        ]
+        raise ConfigurationError("; ".join(problems)) from None

@@ -26,13 +26,13 @@ def _day(value: str) -> date:
 
 def _run_change(change) -> None:
     """Run a calendar change with a progress bar on stderr; print what it reached; exit 1 on failures."""
-    from models.settings import Settings
+    from models.settings import load_settings
     from models.tables import create_schema, make_engine
     from starter.calendar_ops import CalendarError
     from worker import connect, send_core_logs_to_python
 
     send_core_logs_to_python("ERROR")
-    settings = Settings()
+    settings = load_settings()
     engine = make_engine(settings.database_url)
     create_schema(engine)
 
@@ -98,11 +98,11 @@ def closures_remove(
 @closures_app.command("list")
 def closures_list(landlord: Annotated[str | None, typer.Option("--landlord", help="Only this landlord.")] = None) -> None:
     """Print the recorded closure days: DATE LANDLORD REASON, one a line."""
-    from models.settings import Settings
+    from models.settings import load_settings
     from models.tables import create_schema, make_engine
     from starter.calendar_ops import closures
 
-    engine = make_engine(Settings().database_url)
+    engine = make_engine(load_settings().database_url)
     create_schema(engine)
     for row in closures(engine, landlord):
         typer.echo(f"{row.day.isoformat()}\t{row.landlord}\t{row.reason}")

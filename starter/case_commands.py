@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from models.settings import Settings
+from models.settings import load_settings
 
 out = Console(width=None if sys.stdout.isatty() else 200)
 """Piped output is not squeezed to 80 columns, so references and dates stay whole for `grep`."""
@@ -25,7 +25,7 @@ err = Console(stderr=True)
 def _engine():
     from models.tables import create_schema, make_engine
 
-    engine = make_engine(Settings().database_url)
+    engine = make_engine(load_settings().database_url)
     create_schema(engine)
     return engine
 
@@ -33,7 +33,7 @@ def _engine():
 async def _client():
     from worker import connect
 
-    return await connect(Settings())
+    return await connect(load_settings())
 
 
 def _refuse(error: Exception) -> typer.Exit:
@@ -76,7 +76,7 @@ def file(
         raise _refuse(_first_problem(error)) from None
 
     async def _file():
-        return await file_complaint(await _client(), _engine(), intake, Settings().task_queue)
+        return await file_complaint(await _client(), _engine(), intake, load_settings().task_queue)
 
     try:
         filed = asyncio.run(_file())
@@ -139,7 +139,7 @@ def act_command(
     async def _act():
         form = _form(fields or [])
         return await act(await _client(), _engine(), reference, action, form, actor,
-                         command_id or f"cli-{uuid4().hex}", Settings().task_queue)
+                         command_id or f"cli-{uuid4().hex}", load_settings().task_queue)
 
     try:
         summary = asyncio.run(_act())

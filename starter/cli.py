@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from models.calendar import uk_calendar_snapshot, WorkingCalendar
+from models.settings import ConfigurationError
 from starter import case_commands
 from starter.users_commands import app as users_app
 from starter.calendar_commands import closures_app, holidays_app
@@ -135,12 +136,12 @@ def worker() -> None:
     """Run the worker (all workflows and activities) against TEMPORAL_ADDRESS and DATABASE_URL."""
     import logging
 
-    from models.settings import Settings
+    from models.settings import load_settings
     from worker import run_worker, send_core_logs_to_python
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     send_core_logs_to_python()
-    asyncio.run(run_worker(Settings()))
+    asyncio.run(run_worker(load_settings()))
 
 
 @app.command()
@@ -149,12 +150,12 @@ def web(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Run the staff web UI (uvicorn) against TEMPORAL_ADDRESS and DATABASE_URL."""
-    from models.settings import Settings
+    from models.settings import load_settings
     from starter.web.serve import serve
     from worker import send_core_logs_to_python
 
     send_core_logs_to_python()
-    asyncio.run(serve(Settings(), host, port))
+    asyncio.run(serve(load_settings(), host, port))
 
 
 @app.command()
@@ -174,12 +175,15 @@ def dev(
 
 
 def main() -> None:
-    """The console script: the Typer app, then, if a Temporal client ran in this process, an exit that
+    """The console script: the Typer app (a bad environment variable is one line naming it, exit 2), then, if a Temporal client ran in this process, an exit that
     skips interpreter teardown. The SDK's Rust threads can abort finalization ("PyGILState_Release:
     thread state must be current", temporalio/sdk-python#300) after a command has done its work."""
     try:
         app()
         code = 0
+    except ConfigurationError as error:
+        print(f"configuration: {error}", file=sys.stderr)
+        code = 2
     except SystemExit as exit:
         code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
         if isinstance(exit.code, str):

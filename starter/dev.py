@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from temporalio.client import Client
 
-from models.settings import Settings
+from models.settings import Settings, load_settings
 from models.tables import create_schema, make_engine
 from starter.binaries import binary_path
 from starter.demo import DEMO_PASSWORD, ensure_demo_staff
@@ -46,7 +46,7 @@ async def run_dev(port: int, ui_port: int, var: Path, web_port: int = 8000) -> N
     var.mkdir(parents=True, exist_ok=True)
     server = await asyncio.create_subprocess_exec(*dev_server_command(port, ui_port, var / "temporal.db"))
     try:
-        settings = Settings(TEMPORAL_ADDRESS=f"localhost:{port}", DATABASE_URL=f"sqlite:///{var / 'complaints.db'}")
+        settings = load_settings(TEMPORAL_ADDRESS=f"localhost:{port}", DATABASE_URL=f"sqlite:///{var / 'complaints.db'}")
         client = await wait_for_server(settings)
         engine = make_engine(settings.database_url)
         create_schema(engine)

@@ -34,10 +34,10 @@ def parse_year(text: str) -> ReportingYear:
 def load_facts(database: str | None, landlord: str | None) -> list[CaseFacts]:
     """The read model's cases as report facts; a missing SQLite file is an error, not an empty report."""
     from models.report_facts import read_facts
-    from models.settings import Settings
+    from models.settings import load_settings
     from models.tables import make_engine
 
-    url = database or Settings().database_url
+    url = database or load_settings().database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
         raise typer.BadParameter(f"no read model at {url.removeprefix('sqlite:///')} (run `complaints dev` first, or pass --database)", param_hint="--database")
     engine = make_engine(url)

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from models.settings import Settings
+from models.settings import load_settings
 from models.tables import make_engine
 
 app = typer.Typer(help="Staff accounts for the web UI.", no_args_is_help=True)
@@ -26,7 +26,7 @@ def create_admin(
     from models.tables import create_schema
     from models.users import AccountError, create_user
 
-    settings = Settings()
+    settings = load_settings()
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)

@@ -1,5 +1,6 @@
 """A real Temporal dev server (its own SQLite file, our search attributes registered) and a migrated
-SQLite read model beside it: what several test modules start, in one place."""
+SQLite read model beside it: what several test modules and the benchmarks (bench/stack.py) start,
+in one place."""
 
 import tempfile
 from collections.abc import AsyncIterator
@@ -16,8 +17,12 @@ from workflows import visibility
 
 
 @asynccontextmanager
-async def dev_stack() -> AsyncIterator[tuple[WorkflowEnvironment, Engine, Path]]:
-    """The dev server, the read model's engine, and the directory both live in (removed afterwards)."""
+async def dev_stack(
+    persistent: bool = True, log_level: str = "warn"
+) -> AsyncIterator[tuple[WorkflowEnvironment, Engine, Path]]:
+    """The dev server, the read model's engine, and the directory both live in (removed afterwards).
+    `persistent`: the server keeps its state in a SQLite file there, as `complaints dev` runs it (so it
+    survives a restart); otherwise in memory."""
     with tempfile.TemporaryDirectory(prefix="complaints-dev-") as tmp:
         directory = Path(tmp)
         engine = make_engine(f"sqlite:///{directory / 'read.db'}")
@@ -26,7 +31,8 @@ async def dev_stack() -> AsyncIterator[tuple[WorkflowEnvironment, Engine, Path]]
             data_converter=pydantic_data_converter,
             dev_server_existing_path=binary_path("temporal"),
             search_attributes=visibility.KEYS,
-            dev_server_extra_args=["--db-filename", str(directory / "temporal.db")],
+            dev_server_log_level=log_level,
+            dev_server_extra_args=["--db-filename", str(directory / "temporal.db")] if persistent else [],
         )
         try:
             yield env, engine, directory

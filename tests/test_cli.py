@@ -89,3 +89,24 @@ def test_simulate_refuses_a_file_that_is_not_json(tmp_path):
     path.write_text("{not json")
     done = complaints("simulate", str(path))
     assert done.returncode == 2 and "not valid JSON" in done.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["worker"],
+    ["users", "create-admin", "--username", "ann", "--name", "Ann Jones", "--password", "a-long-password"],
+], ids=["worker", "users create-admin"])
+def test_a_bad_environment_variable_is_one_line_naming_it_and_the_rule(command, tmp_path):
+    """A worker or a command started with a broken setting says which variable and which rule, and stops
+    before it connects or writes anything (no traceback for an operator to read through)."""
+    database = tmp_path / "read.db"
+    done = subprocess.run(
+        [COMPLAINTS, *command], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{database}", "WORKER_CACHED_CASES": "0",
+             "SMTP_PORT": "smtp"},
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("configuration: ")
+    assert "WORKER_CACHED_CASES: Input should be greater than or equal to 1 (got '0')" in done.stderr
+    assert "SMTP_PORT: Input should be a valid integer" in done.stderr
+    assert not database.exists()
