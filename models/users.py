@@ -49,6 +49,12 @@ class AccountError(ValueError):
         self.message = message
 
 
+def _check_password(password: str | None, field: str = "password") -> str:
+    if len(password or "") < MIN_PASSWORD_LENGTH or len(password or "") > 200:
+        raise AccountError(field, f"must be {MIN_PASSWORD_LENGTH} to 200 characters long")
+    return password or ""
+
+
 def create_user(engine: Engine, username: str, display_name: str, role: str, password: str) -> StaffUser:
     """Create an account, refusing a taken username, an unknown role or a short password."""
     if not re.match(USERNAME_PATTERN, username or ""):
@@ -57,8 +63,7 @@ def create_user(engine: Engine, username: str, display_name: str, role: str, pas
         raise AccountError("display_name", "enter a name of 1 to 100 characters")
     if role not in ROLES:
         raise AccountError("role", f"must be one of {', '.join(ROLES)}")
-    if len(password or "") < MIN_PASSWORD_LENGTH or len(password) > 200:
-        raise AccountError("password", f"must be {MIN_PASSWORD_LENGTH} to 200 characters long")
+    _check_password(password)
     with Session(engine) as session:
         if session.get(StaffUser, username) is not None:
             raise AccountError("username", f"{username!r} is already taken")
@@ -93,3 +98,44 @@ def get_user(engine: Engine, username: str) -> StaffUser | None:
     with Session(engine) as session:
         user = session.get(StaffUser, username)
         return user if user is not None and user.active else None
+
+
+def set_active(engine: Engine, username: str, active: bool, by: str) -> StaffUser:
+    """Let a leaver's account in no more (or a returner's again). Signed-in sessions of a deactivated
+    account end at their next request (the account is read on every request). An administrator
+    cannot deactivate their own account, so the service always keeps someone who can manage staff."""
+    with Session(engine) as session:
+        user = session.get(StaffUser, username)
+        if user is None:
+            raise AccountError("username", f"there is no account {username!r}")
+        if not active and username == by:
+            raise AccountError("username", "you cannot deactivate your own account; ask another administrator")
+        user.active = active
+        session.add(user)
+        session.commit()
+        session.refresh(user)
+        return user
+
+
+def set_password(engine: Engine, username: str, password: str) -> StaffUser:
+    """An administrator sets a new password for someone who has lost theirs."""
+    _check_password(password)
+    with Session(engine) as session:
+        user = session.get(StaffUser, username)
+        if user is None:
+            raise AccountError("username", f"there is no account {username!r}")
+        user.password_hash = _hasher.hash(password)
+        session.add(user)
+        session.commit()
+        session.refresh(user)
+        return user
+
+
+def change_own_password(engine: Engine, username: str, current: str, new: str) -> None:
+    """A person changes their own password, proving the current one first."""
+    if authenticate(engine, username, current) is None:
+        raise AccountError("current_password", "is not your current password")
+    _check_password(new, "new_password")
+    if new == current:
+        raise AccountError("new_password", "must differ from your current password")
+    set_password(engine, username, new)

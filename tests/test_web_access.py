@@ -55,6 +55,17 @@ async def test_every_page_route_checks_the_role(stack, signed_in, username):
             assert _rows(stack) == before, f"{username} {method} {path} changed something"
 
 
+@pytest.mark.parametrize("username", sorted(set(STAFF) - {"adam"}))
+async def test_only_an_administrator_opens_or_changes_another_persons_account(stack, signed_in, username):
+    staff = await signed_in(username)
+    assert (await staff.get("/users/hana")).status_code == 403
+    assert (await staff.post("/users/hana/active", {"active": "no"})).status_code == 403
+    assert (await staff.post("/users/hana/password", {"password": "taken over now"})).status_code == 403
+    with Session(stack.engine) as session:
+        assert session.get(StaffUser, "hana").active
+    assert (await stack.browser().sign_in("hana")).status_code == 303, "hana's password is unchanged"
+
+
 def _case(state: str, stage: int, handler: str | None = "hana") -> Case:
     return Case(reference="X-2026-000001", landlord="l", policy_id="code-2024", policy_version=1, region="ENG", state=state, stage=stage, handler=handler, received_at=None)
 

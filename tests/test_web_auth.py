@@ -82,3 +82,52 @@ def test_create_admin_from_the_command_line(tmp_path):
     assert again.returncode == 2 and "'root' is already taken" in again.stderr
     short = subprocess.run([*command[:-4], "--username", "other", "--name", "X"], env={**env, "COMPLAINTS_ADMIN_PASSWORD": "short"}, capture_output=True, text=True)
     assert short.returncode == 2 and "must be 10 to 200 characters" in short.stderr
+
+
+async def test_a_deactivated_leaver_is_out_at_once_and_cannot_sign_in_again(stack, signed_in):
+    admin, leaver = await signed_in("adam"), await signed_in("aude")
+    assert (await leaver.get("/cases")).status_code == 200
+    page = await admin.get("/users/aude")
+    assert "Deactivate this account" in page.text
+    response = await admin.post("/users/aude/active", {"active": "no"})
+    assert response.status_code == 303
+    assert "deactivated: they can no longer sign in" in (await admin.get("/users/aude")).text
+    assert (await leaver.http.get("/cases", follow_redirects=False)).headers["location"] == "/sign-in?next=/cases"
+    assert (await stack.browser().sign_in("aude")).status_code == 400
+    await admin.post("/users/aude/active", {"active": "yes"})
+    assert (await stack.browser().sign_in("aude")).status_code == 303
+
+
+async def test_an_administrator_cannot_deactivate_their_own_account(stack, signed_in):
+    admin = await signed_in("adam")
+    response = await admin.post("/users/adam/active", {"active": "no"})
+    assert response.status_code == 400
+    assert "you cannot deactivate your own account" in response.text
+    with Session(stack.engine) as session:
+        assert session.get(StaffUser, "adam").active
+
+
+async def test_an_administrator_replaces_a_lost_password(stack, signed_in):
+    admin = await signed_in("adam")
+    short = await admin.post("/users/hugo/password", {"password": "short"})
+    assert short.status_code == 400 and "Password: must be 10 to 200 characters long" in short.text
+    assert (await stack.browser().sign_in("hugo")).status_code == 303, "a refused password changes nothing"
+    assert (await admin.post("/users/hugo/password", {"password": "a brand new password"})).status_code == 303
+    assert (await stack.browser().sign_in("hugo")).status_code == 400
+    assert (await stack.browser().sign_in("hugo", "a brand new password")).status_code == 303
+    assert (await admin.post("/users/hugo/password", {"password": PASSWORD})).status_code == 303
+    missing = await admin.post("/users/nobody/password", {"password": "a brand new password"})
+    assert missing.status_code == 404 and "There is no account" in missing.text
+
+
+async def test_staff_change_their_own_password_after_proving_the_current_one(stack, signed_in):
+    staff = await signed_in("remy")
+    wrong = await staff.post("/account/password", {"current_password": "guess", "new_password": "another long one"})
+    assert wrong.status_code == 400 and "Current password: is not your current password" in wrong.text
+    assert (await stack.browser().sign_in("remy")).status_code == 303
+    done = await staff.post("/account/password", {"current_password": PASSWORD, "new_password": "another long one"})
+    assert done.status_code == 303
+    assert "Your password has been changed." in (await staff.get("/account/password")).text
+    assert (await stack.browser().sign_in("remy", "another long one")).status_code == 303
+    assert (await stack.browser().sign_in("remy")).status_code == 400
+    await staff.post("/account/password", {"current_password": "another long one", "new_password": PASSWORD})

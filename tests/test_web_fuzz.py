@@ -162,7 +162,13 @@ async def test_sign_in_form(stack, form, upload):
         await person.http.aclose()
 
 
-ADMIN_FORMS = {"/closures": ["landlord", "day", "reason"], "/users": ["username", "display_name", "role", "password"]}
+ADMIN_FORMS = {
+    "/closures": ["landlord", "day", "reason"],
+    "/users": ["username", "display_name", "role", "password"],
+    "/users/hugo/active": ["active"],
+    "/users/hugo/password": ["password"],
+    "/account/password": ["current_password", "new_password"],
+}
 
 
 @FUZZ_SETTINGS

@@ -20,7 +20,7 @@ from starter.web import auth
 from starter.web.access import Refused
 from starter.web.auth import FormRejected, SignInRequired, load_user
 from starter.web.pages import render
-from starter.web.routes import cases, closures, dashboard, notices, reports, service_requests, users
+from starter.web.routes import account, cases, closures, dashboard, notices, reports, service_requests, users
 
 SESSION_SECRET_ENV = "WEB_SESSION_SECRET"
 """Signs the session cookie; without it a random one per process (sessions end on restart)."""
@@ -53,8 +53,8 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
     def healthz() -> dict:
         return {"status": "ok"}
 
-    for router in (auth.router, dashboard.router, cases.router, notices.router, closures.router, users.router,
-                   service_requests.router, reports.router):
+    for router in (auth.router, account.router, dashboard.router, cases.router, notices.router, closures.router,
+                   users.router, service_requests.router, reports.router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequired)

@@ -1,12 +1,13 @@
-"""Staff accounts (administrator): the list and a form to add one."""
+"""Staff accounts (administrator): the list, a form to add one, and each account's page, where a
+leaver is deactivated (or a returner let back in) and a lost password replaced."""
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from models.users import ROLES, AccountError, StaffUser, create_user
+from models.users import ROLES, AccountError, StaffUser, create_user, set_active, set_password
 from starter.web.access import require
-from starter.web.auth import checked_form, current_user, text
+from starter.web.auth import FormRejected, checked_form, current_user, text
 from starter.web.pages import render
 
 router = APIRouter()
@@ -16,6 +17,18 @@ def _page(request: Request, status: int = 200, errors: dict | None = None, value
     with Session(request.app.state.engine) as session:
         accounts = list(session.exec(select(StaffUser).order_by(col(StaffUser.username))))
     return render(request, "users.html", status=status, errors=errors or {}, values=values or {}, accounts=accounts, roles=ROLES, flash=request.session.pop("flash", None))
+
+
+def _account(request: Request, username: str) -> StaffUser:
+    with Session(request.app.state.engine) as session:
+        account = session.get(StaffUser, username)
+    if account is None:
+        raise FormRejected({"username": f"There is no account {username[:40]!r}."}, status=404)
+    return account
+
+
+def _account_page(request: Request, account: StaffUser, status: int = 200, errors: dict | None = None) -> Response:
+    return render(request, "user.html", status=status, errors=errors or {}, account=account, flash=request.session.pop("flash", None))
 
 
 @router.get("/users")
@@ -36,3 +49,39 @@ async def add_user(request: Request, user: StaffUser = Depends(current_user)) ->
         return _page(request, status=400, errors={error.field: error.message}, values=values)
     request.session["flash"] = f"Account {values['username']} created."
     return RedirectResponse("/users", status_code=303)
+
+
+@router.get("/users/{username}")
+def account(request: Request, username: str, user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "manage_users")
+    return _account_page(request, _account(request, username))
+
+
+@router.post("/users/{username}/active")
+async def change_active(request: Request, username: str, user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "manage_users")
+    form = await checked_form(request)
+    account = _account(request, username)
+    active = text(form, "active", 3)
+    if active not in ("yes", "no"):
+        return _account_page(request, account, status=400, errors={"active": "must be yes or no"})
+    try:
+        set_active(request.app.state.engine, username, active == "yes", by=user.username)
+    except AccountError as error:
+        return _account_page(request, account, status=400, errors={"active": error.message})
+    request.session["flash"] = f"Account {username} {'reactivated' if active == 'yes' else 'deactivated: they can no longer sign in'}."
+    return RedirectResponse(f"/users/{username}", status_code=303)
+
+
+@router.post("/users/{username}/password")
+async def replace_password(request: Request, username: str, user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "manage_users")
+    form = await checked_form(request)
+    account = _account(request, username)
+    password = form.get("password")
+    try:
+        set_password(request.app.state.engine, username, password if isinstance(password, str) else "")
+    except AccountError as error:
+        return _account_page(request, account, status=400, errors={error.field: error.message})
+    request.session["flash"] = f"New password set for {username}. Give it to them in person or by phone, not by email."
+    return RedirectResponse(f"/users/{username}", status_code=303)
