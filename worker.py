@@ -45,8 +45,11 @@ def build_worker(
     settings: Settings | None = None,
     **options: Any,
 ) -> Worker:
-    """The worker; `settings` turn on mail when they name an SMTP server (simulations never mail);
-    `options` go to temporalio's Worker (tests turn off the sticky cache to restart workers)."""
+    """The worker; `settings` turn on mail when they name an SMTP server (simulations never mail) and
+    bound its cache of cases; `options` go to temporalio's Worker (tests turn off the sticky cache to
+    restart workers)."""
+    if settings is not None:
+        options.setdefault("max_cached_workflows", settings.worker_cached_cases)
     calendar = CalendarActivities(engine)
     read_model = ReadModelActivities(engine)
     notices = NoticeActivities(engine, settings)
@@ -75,9 +78,7 @@ async def run_worker(settings: Settings) -> None:
     create_schema(engine)
     client = await connect(settings)
     logging.info("worker on task queue %s at %s", settings.task_queue, settings.temporal_address)
-    await build_worker(
-        client, engine, settings.task_queue, settings=settings, max_cached_workflows=settings.worker_cached_cases
-    ).run()
+    await build_worker(client, engine, settings.task_queue, settings=settings).run()
 
 
 if __name__ == "__main__":
