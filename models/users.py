@@ -7,6 +7,7 @@ accounts and calendar closures but does not read case files.
 """
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Literal, get_args
 
@@ -49,10 +50,9 @@ class AccountError(ValueError):
         self.message = message
 
 
-def _check_password(password: str | None, field: str = "password") -> str:
+def _check_password(password: str | None, field: str = "password") -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH or len(password or "") > 200:
         raise AccountError(field, f"must be {MIN_PASSWORD_LENGTH} to 200 characters long")
-    return password or ""
 
 
 def create_user(engine: Engine, username: str, display_name: str, role: str, password: str) -> StaffUser:
@@ -100,35 +100,32 @@ def get_user(engine: Engine, username: str) -> StaffUser | None:
         return user if user is not None and user.active else None
 
 
-def set_active(engine: Engine, username: str, active: bool, by: str) -> StaffUser:
-    """Let a leaver's account in no more (or a returner's again). Signed-in sessions of a deactivated
-    account end at their next request (the account is read on every request). An administrator
-    cannot deactivate their own account, so the service always keeps someone who can manage staff."""
+def _update_account(engine: Engine, username: str, change: Callable[[StaffUser], None]) -> StaffUser:
+    """Apply `change` to the account and save it; AccountError if there is no such account."""
     with Session(engine) as session:
         user = session.get(StaffUser, username)
         if user is None:
             raise AccountError("username", f"there is no account {username!r}")
-        if not active and username == by:
-            raise AccountError("username", "you cannot deactivate your own account; ask another administrator")
-        user.active = active
+        change(user)
         session.add(user)
         session.commit()
         session.refresh(user)
         return user
+
+
+def set_active(engine: Engine, username: str, active: bool, by: str) -> StaffUser:
+    """Let a leaver's account in no more (or a returner's again). Signed-in sessions of a deactivated
+    account end at their next request (the account is read on every request). An administrator
+    cannot deactivate their own account, so the service always keeps someone who can manage staff."""
+    if not active and username == by:
+        raise AccountError("username", "you cannot deactivate your own account; ask another administrator")
+    return _update_account(engine, username, lambda user: setattr(user, "active", active))
 
 
 def set_password(engine: Engine, username: str, password: str) -> StaffUser:
     """An administrator sets a new password for someone who has lost theirs."""
     _check_password(password)
-    with Session(engine) as session:
-        user = session.get(StaffUser, username)
-        if user is None:
-            raise AccountError("username", f"there is no account {username!r}")
-        user.password_hash = _hasher.hash(password)
-        session.add(user)
-        session.commit()
-        session.refresh(user)
-        return user
+    return _update_account(engine, username, lambda user: setattr(user, "password_hash", _hasher.hash(password)))
 
 
 def change_own_password(engine: Engine, username: str, current: str, new: str) -> None:

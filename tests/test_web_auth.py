@@ -131,3 +131,11 @@ async def test_staff_change_their_own_password_after_proving_the_current_one(sta
     assert (await stack.browser().sign_in("remy", "another long one")).status_code == 303
     assert (await stack.browser().sign_in("remy")).status_code == 400
     await staff.post("/account/password", {"current_password": "another long one", "new_password": PASSWORD})
+
+
+async def test_a_password_is_checked_exactly_as_it_was_set_spaces_included(stack, signed_in):
+    admin = await signed_in("adam")
+    assert (await admin.post("/users/hugo/password", {"password": "  spaced password  "})).status_code == 303
+    assert (await stack.browser().sign_in("hugo", "  spaced password  ")).status_code == 303
+    assert (await stack.browser().sign_in("hugo", "spaced password")).status_code == 400
+    assert (await admin.post("/users/hugo/password", {"password": PASSWORD})).status_code == 303

@@ -70,6 +70,13 @@ def text(form: FormData, name: str, max_length: int = 200) -> str:
     return value.strip()
 
 
+def password(form: FormData, name: str) -> str:
+    """A password field exactly as typed (never stripped); empty when missing or not text, which the
+    account rules then refuse by name."""
+    value: Any = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
 @router.get("/sign-in")
 def sign_in_page(request: Request, next: str = "/") -> Response:
     return render(request, "sign_in.html", next=_safe_next(next))
@@ -78,14 +85,14 @@ def sign_in_page(request: Request, next: str = "/") -> Response:
 @router.post("/sign-in")
 async def sign_in(request: Request) -> Response:
     form = await checked_form(request)
-    username, password = text(form, "username", 32), text(form, "password", 200)
+    username, typed = text(form, "username", 32), password(form, "password")
     next_page = _safe_next(text(form, "next", 500) or "/")
     errors = {}
     if not username:
         errors["username"] = "Enter your username"
-    if not password:
+    if not typed:
         errors["password"] = "Enter your password"
-    user = None if errors else authenticate(request.app.state.engine, username, password)
+    user = None if errors else authenticate(request.app.state.engine, username, typed)
     if not errors and user is None:
         errors["username"] = "The username or password is not right"
     if errors:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from models.users import AccountError, StaffUser, change_own_password
-from starter.web.auth import checked_form, current_user
+from starter.web.auth import checked_form, current_user, password
 from starter.web.pages import render
 
 router = APIRouter()
@@ -18,11 +18,9 @@ def password_page(request: Request, user: StaffUser = Depends(current_user)) -> 
 @router.post("/account/password")
 async def change_password(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     form = await checked_form(request)
-    current, new = (form.get(name) for name in ("current_password", "new_password"))
     try:
         change_own_password(
-            request.app.state.engine, user.username,
-            current if isinstance(current, str) else "", new if isinstance(new, str) else "",
+            request.app.state.engine, user.username, password(form, "current_password"), password(form, "new_password")
         )
     except AccountError as error:
         return render(request, "account_password.html", status=400, errors={error.field: error.message})

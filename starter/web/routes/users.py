@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from models.users import ROLES, AccountError, StaffUser, create_user, set_active, set_password
 from starter.web.access import require
-from starter.web.auth import FormRejected, checked_form, current_user, text
+from starter.web.auth import FormRejected, checked_form, current_user, password, text
 from starter.web.pages import render
 
 router = APIRouter()
@@ -42,9 +42,8 @@ async def add_user(request: Request, user: StaffUser = Depends(current_user)) ->
     require(user.role, "manage_users")
     form = await checked_form(request)
     values = {name: text(form, name, 200) for name in ("username", "display_name", "role")}
-    password = form.get("password")
     try:
-        create_user(request.app.state.engine, password=password if isinstance(password, str) else "", **values)
+        create_user(request.app.state.engine, password=password(form, "password"), **values)
     except AccountError as error:
         return _page(request, status=400, errors={error.field: error.message}, values=values)
     request.session["flash"] = f"Account {values['username']} created."
@@ -78,9 +77,8 @@ async def replace_password(request: Request, username: str, user: StaffUser = De
     require(user.role, "manage_users")
     form = await checked_form(request)
     account = _account(request, username)
-    password = form.get("password")
     try:
-        set_password(request.app.state.engine, username, password if isinstance(password, str) else "")
+        set_password(request.app.state.engine, username, password(form, "password"))
     except AccountError as error:
         return _account_page(request, account, status=400, errors={error.field: error.message})
     request.session["flash"] = f"New password set for {username}. Give it to them in person or by phone, not by email."
