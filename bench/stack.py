@@ -2,7 +2,7 @@
 
 import compileall
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,3 +49,13 @@ async def dev_stack(persistent: bool = False, **worker_options) -> AsyncIterator
             activity_executor=ThreadPoolExecutor(4), **worker_options
         ):
             yield Stack(env.client, engine, directory / "read.db")
+
+
+async def print_by_server_mode(header: str, measure_rows: Callable[[str, bool], Awaitable[str]], target: str) -> None:
+    """A markdown table: `header` (its column names), then the rows `measure_rows(server, persistent)`
+    gives for each server mode, printed as each mode finishes, then the target."""
+    print(f"| dev server | {header} |")
+    print("|---" * (header.count("|") + 2) + "|")
+    for server, persistent in SERVER_MODES:
+        print(await measure_rows(server, persistent), flush=True)
+    print(f"\n{target}")

@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timezone
 
 from bench.floor import NoopWorkflow
-from bench.stack import CASES, FLOOR, SERVER_MODES, dev_stack
+from bench.stack import CASES, FLOOR, dev_stack, print_by_server_mode
 from models.case import Acknowledge, CaseInput, Close, Respond
 from workflows.complaint import ComplaintWorkflow
 
@@ -61,11 +61,10 @@ def row(server: str, r: dict) -> str:
 
 
 async def main(concurrent: int) -> None:
-    print("| dev server | concurrent | full stage-1 cases/s | no-op workflows/s | ratio |")
-    print("|---|---|---|---|---|")
-    for server, persistent in SERVER_MODES:
-        print(row(server, await measure(concurrent, persistent)), flush=True)
-    print("\ntarget: ratio >= 0.25")
+    async def rows(server: str, persistent: bool) -> str:
+        return row(server, await measure(concurrent, persistent))
+
+    await print_by_server_mode("concurrent | full stage-1 cases/s | no-op workflows/s | ratio", rows, "target: ratio >= 0.25")
 
 
 if __name__ == "__main__":

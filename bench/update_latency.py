@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from bench.floor import NoopWorkflow
-from bench.stack import CASES, FLOOR, SERVER_MODES, dev_stack
+from bench.stack import CASES, FLOOR, dev_stack, print_by_server_mode
 from models.case import Acknowledge, CaseInput, ResidentInput
 from models.tables import Case
 from workflows.complaint import ComplaintWorkflow
@@ -85,11 +85,13 @@ def report(server: str, result: dict[str, dict[str, float]]) -> str:
 
 
 async def main(n: int) -> None:
-    print("| dev server | workload | p50 ms (ratio) | p95 ms (ratio) | p99 ms (ratio) |")
-    print("|---|---|---|---|---|")
-    for server, persistent in SERVER_MODES:
-        print(report(server, await measure(n, persistent)), flush=True)
-    print("\nratio = against the no-op update in the same run; target: ComplaintWorkflow update p50 <= 1.5")
+    async def rows(server: str, persistent: bool) -> str:
+        return report(server, await measure(n, persistent))
+
+    await print_by_server_mode(
+        "workload | p50 ms (ratio) | p95 ms (ratio) | p99 ms (ratio)", rows,
+        "ratio = against the no-op update in the same run; target: ComplaintWorkflow update p50 <= 1.5",
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,11 @@ def _utc() -> Column:
     return Column(DateTime(timezone=True))
 
 
+OPEN_WORK = "next_deadline IS NOT NULL"
+"""A case with a running deadline: the open work the dashboard counts (migration 0004 repeats it, as
+migrations must stay as they were written)."""
+
+
 class Case(SQLModel, table=True):
     __table_args__ = (
         Index("ix_case_deadline", "next_deadline", "reference"),
@@ -29,7 +34,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_overdue_deadline", "overdue", "next_deadline", "reference"),
         Index(
             "ix_case_open_stage_overdue", "stage", "overdue", "next_deadline",
-            sqlite_where=text("next_deadline IS NOT NULL"), postgresql_where=text("next_deadline IS NOT NULL"),
+            sqlite_where=text(OPEN_WORK), postgresql_where=text(OPEN_WORK),
         ),
     )
     """The case list's indexes (`models/case_list.py`): one per filter, each ending in the list's order

@@ -1,6 +1,6 @@
 """The dashboard's counts per stage: a partial index over the open work only (cases with a running
-deadline), by stage and overdue (and the deadline, so it covers the query), so counting reads a few thousand index entries instead of walking
-every case ever handled (docs/decisions.md 39, bench/README.md benchmark 4).
+deadline), by stage, overdue and the deadline (so it covers the query). Counting then reads the open
+caseload's entries instead of every case ever handled (docs/decisions.md 39, bench/README.md 4).
 
 Revision ID: 0004
 Revises: 0003
