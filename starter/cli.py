@@ -175,8 +175,8 @@ def dev(
 
 
 def main() -> None:
-    """The console script: the Typer app (a bad environment variable is one line naming it, exit 2), then, if a Temporal client ran in this process, an exit that
-    skips interpreter teardown. The SDK's Rust threads can abort finalization ("PyGILState_Release:
+    """The console script: the Typer app (a bad environment variable is one line naming it, exit 2),
+    then, if a Temporal client ran in this process, an exit that skips interpreter teardown. The SDK's Rust threads can abort finalization ("PyGILState_Release:
     thread state must be current", temporalio/sdk-python#300) after a command has done its work."""
     try:
         app()
