@@ -44,7 +44,7 @@ from models.settings import Settings
 from models.tables import Case, create_schema, make_engine
 from models.users import create_user
 from starter.web.app import create_app
-from workflows.deadlines import end_of_day
+from models.calendar import end_of_day
 
 TODAY = date(2026, 6, 1)
 LANDLORDS = ["wrekin", "greatwell", "together", "thirteen"]

@@ -14,9 +14,10 @@ arithmetic and nothing else, so it is deterministic on replay and never loads `h
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -24,6 +25,25 @@ from pydantic import BaseModel, ConfigDict
 Region = Literal["ENG", "WLS", "SCT", "NIR"]
 REGIONS: tuple[str, ...] = ("ENG", "WLS", "SCT", "NIR")
 _EPOCH = date(1970, 1, 1).toordinal()
+LONDON = ZoneInfo("Europe/London")
+"""Every date the Code counts is a local date in England and Wales' (and the UK's) civil time."""
+START_OF_DAY = time(9, 0)
+"""Notices timed 'start_of_day' fire at 09:00 local, when the complaints team is at work."""
+
+
+def local_date(instant: datetime) -> date:
+    """The London calendar date of an instant (a deadline is met on or before its due date, local)."""
+    return instant.astimezone(LONDON).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The deadline instant for a due date: midnight at the end of `day`, Europe/London, in UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0), LONDON).astimezone(timezone.utc)
+
+
+def start_of_day(day: date) -> datetime:
+    """09:00 London time on `day`, in UTC: when start-of-day notices fire."""
+    return datetime.combine(day, START_OF_DAY, LONDON).astimezone(timezone.utc)
 
 
 class CalendarSnapshot(BaseModel):

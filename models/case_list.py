@@ -22,7 +22,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from models.tables import Case
-from workflows.deadlines import end_of_day
+from models.calendar import end_of_day
 from workflows.lifecycle import ComplaintLifecycle
 
 STATES: tuple[str, ...] = tuple(state.id for state in ComplaintLifecycle.states)

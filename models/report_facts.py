@@ -25,7 +25,7 @@ from models.reporting import (
     StageRecord,
 )
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay
-from workflows.deadlines import local_date
+from models.calendar import local_date
 
 
 def facts_from_events(

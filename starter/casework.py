@@ -35,6 +35,7 @@ from models.letters import (
 )
 from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, CaseSummary, Outcome, PromisedAction
 from models.policy import PolicyError, PolicyProfile, load_profile
+from models.refusal import refusal_of
 from models.record import (
     Adjustment,
     Attachment,
@@ -51,7 +52,7 @@ from models.record import (
 )
 from models.tables import Case, CaseDeadline, CaseEvent, Notice, ResidentNote
 from workflows.complaint import ComplaintWorkflow
-from workflows.deadlines import local_date
+from models.calendar import local_date
 from workflows.lifecycle import ActionNotAllowed, describe
 
 Role = Literal["handler", "complaints_manager", "stage2_reviewer", "auditor", "administrator"]
@@ -728,11 +729,10 @@ async def _send(client: Client, reference: str, action: str, command: Any) -> Ca
     try:
         return await handle.execute_update(action, command, result_type=CaseSummary)
     except WorkflowUpdateFailedError as err:
-        message = getattr(err.cause, "message", None) or str(err.cause or err)
-        field, _, rest = message.partition(": ")
-        if rest and field.isidentifier():
-            raise CommandRejected(field, rest) from None
-        raise CommandRejected(None, message) from None
+        refusal = refusal_of(err)
+        if refusal is None:
+            raise
+        raise CommandRejected(None if refusal.field == "action" else refusal.field, refusal.message) from None
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:
             view = await handle.query(ComplaintWorkflow.case)

@@ -28,7 +28,8 @@ from starter.scenario import Scenario, Step
 from starter.search_attributes import register_search_attributes
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
-from workflows.deadlines import local_date
+from models.calendar import local_date
+from models.refusal import refusal_of
 from workflows.lifecycle import ActionNotAllowed, next_state
 
 TASK_QUEUE = "complaints-simulation"
@@ -165,8 +166,11 @@ async def _finished_case_error(handle: WorkflowHandle, step: Step) -> str:
 
 
 def _message(err: WorkflowUpdateFailedError) -> str:
-    cause = err.cause
-    return getattr(cause, "message", None) or str(cause or err)
+    """A refusal as the scenario output shows it: the field at fault, then the rule in words."""
+    refusal = refusal_of(err)
+    if refusal is None:
+        raise err
+    return refusal.message if refusal.field == "action" else f"{refusal.field}: {refusal.message}"
 
 
 def result_json(view: CaseView, rejected: list[dict]) -> dict:

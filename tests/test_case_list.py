@@ -26,7 +26,7 @@ from models.case_list import (
     token_after,
 )
 from models.tables import Case, create_schema, make_engine
-from workflows.deadlines import end_of_day
+from models.calendar import end_of_day
 
 STATES_BY_STAGE = {
     0: ["pre_stage"],

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
+from models.refusal import refusal_of
 from models.case import CaseSummary, Acknowledge, CalendarChanged, CaseInput, CaseView, Extend, RequestStage2, ResidentInput, Respond
 from models.tables import CaseDeadline, CaseEvent, Notice, ResidentNote, add_closures
 from starter.simulate import TASK_QUEUE, Simulator
@@ -58,7 +59,9 @@ async def test_rejected_update_gives_a_clear_error_and_leaves_no_event(sim):
     before = await handle.query(ComplaintWorkflow.case)
     with pytest.raises(WorkflowUpdateFailedError) as raised:
         await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r1", outcome="upheld", occurred_at=when))
-    assert "respond is not allowed while the complaint is Stage 1 received" in str(raised.value.cause)
+    refusal = refusal_of(raised.value)
+    assert refusal.field == "action" and refusal.rule == "lifecycle"
+    assert "respond is not allowed while the complaint is Stage 1 received" in refusal.message
     after = await handle.query(ComplaintWorkflow.case)
     assert after.events == before.events and after.state == "received"
     history = [e async for e in handle.fetch_history_events()]
@@ -73,7 +76,8 @@ async def test_future_occurred_at_is_rejected(sim):
             ComplaintWorkflow.acknowledge,
             Acknowledge(command_id="a1", definition_ref="definition-1", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)),
         )
-    assert "occurred_at: must not be in the future" in str(raised.value.cause)
+    refusal = refusal_of(raised.value)
+    assert (refusal.field, refusal.message) == ("occurred_at", "must not be in the future")
 
 
 async def test_repeated_command_id_is_a_no_op(sim):

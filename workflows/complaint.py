@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         Withdraw,
     )
     from models.policy import PolicyProfile
+    from models.refusal import Refusal
     from workflows import deadlines, visibility
     from workflows.deadlines import StageFacts
     from workflows.lifecycle import (
@@ -433,8 +434,13 @@ class ComplaintWorkflow:
             return
         try:
             self._check(action, command)
-        except (ActionNotAllowed, ValueError) as err:
-            raise ApplicationError(str(err), type=REJECTED, non_retryable=True) from None
+        except ActionNotAllowed as err:
+            raise Refusal(field="action", rule="lifecycle", message=str(err)).error() from None
+        except ValueError as err:
+            field, _, rest = str(err).partition(": ")
+            if not (rest and field.isidentifier()):
+                field, rest = "action", str(err)
+            raise Refusal(field=field, rule="invalid", message=rest).error() from None
 
     async def _handle(self, action: str, command: Command) -> CaseSummary:
         await workflow.wait_condition(lambda: self._calendar is not None and self._events != [])

@@ -11,15 +11,10 @@ Profiles vary the numbers and what the response clock counts from (receipt, logg
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from models.calendar import WorkingCalendar
+from models.calendar import WorkingCalendar, end_of_day, local_date, start_of_day
 from models.policy import NoticeRung, PolicyProfile, StageRules
-
-LONDON = ZoneInfo("Europe/London")
-START_OF_DAY = time(9, 0)
-"""Notices timed 'start_of_day' fire at 09:00 local, when the complaints team is at work."""
 
 
 @dataclass
@@ -45,19 +40,6 @@ class PlannedDeadline:
     running: bool
     """True when the clock has started, so its notices are scheduled."""
     extended_by: int = 0
-
-
-def local_date(instant: datetime) -> date:
-    return instant.astimezone(LONDON).date()
-
-
-def end_of_day(day: date) -> datetime:
-    """The deadline instant for a due date: midnight at the end of `day`, Europe/London, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time(0), LONDON).astimezone(timezone.utc)
-
-
-def start_of_day(day: date) -> datetime:
-    return datetime.combine(day, START_OF_DAY, LONDON).astimezone(timezone.utc)
 
 
 def stage_rules(policy: PolicyProfile, stage: int) -> StageRules:
