@@ -6,8 +6,13 @@ Message-ID, so even the one unavoidable gap (SMTP accepted the message, the work
 marking the row) shows up as the same message twice, which mail clients fold into one.
 
 While the SMTP server is down or answers "try later" (4xx), the activity raises and Temporal retries
-it with backoff; the case's other work goes on. A permanent refusal (5xx) marks the row `failed`
-with the server's answer for the runbook (README, "A deadline notice did not arrive").
+it with backoff; the case's other work goes on (the workflow delivers notices beside its deadline
+loop). A permanent refusal (5xx), or a message that cannot be written at all, marks the row `failed`
+with the reason for the runbook (README, "A deadline notice did not arrive") and is never retried.
+
+Notices go only to active staff accounts and the configured role mailboxes: a case's handler that is
+not an active account (a leaver, or a name no account has) is replaced by the complaints manager, and
+the row says so.
 """
 
 import logging
@@ -25,6 +30,7 @@ from temporalio.exceptions import ApplicationError
 from models.case import NoticeDelivery
 from models.settings import Settings
 from models.tables import Notice
+from models.users import StaffUser
 
 log = logging.getLogger("complaints.notices")
 
@@ -50,7 +56,15 @@ class NoticeActivities:
                 return False
             row.attempts += 1
             try:
-                self._send(self._settings, delivery)
+                message = notice_email(self._settings, delivery, active_handler(session, delivery.handler))
+            except (ValueError, KeyError, TypeError) as error:  # a message that can never be written
+                row.status, row.last_error = "failed", f"the message could not be written: {error}"[:500]
+                session.add(row)
+                session.commit()
+                log.error("notice %s failed for good: %s", delivery.idempotency_key, row.last_error)
+                return False
+            try:
+                self._send(self._settings, message)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as refusal:
                 code = _code(refusal)
                 row.last_error = f"SMTP {code}: {refusal}"[:500]
@@ -101,13 +115,13 @@ class NoticeActivities:
                 return False
         return True
 
-    def _send(self, settings: Settings, delivery: NoticeDelivery) -> None:
+    def _send(self, settings: Settings, message: EmailMessage) -> None:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds) as smtp:
             if settings.smtp_starttls:
                 smtp.starttls()
             if settings.smtp_username:
                 smtp.login(settings.smtp_username, settings.smtp_password)
-            smtp.send_message(notice_email(settings, delivery))
+            smtp.send_message(message)
 
     @staticmethod
     def _log(delivery: NoticeDelivery, what: str) -> None:
@@ -118,12 +132,22 @@ class NoticeActivities:
         )
 
 
-def notice_email(settings: Settings, delivery: NoticeDelivery) -> EmailMessage:
-    """The staff email for one notice: references and dates only, links to the case and its history."""
+def active_handler(session: Session, handler: str | None) -> str | None:
+    """The case's handler if it names an active staff account, else None (the complaints manager is told)."""
+    if handler is None:
+        return None
+    account = session.get(StaffUser, handler)
+    return handler if account is not None and account.active else None
+
+
+def notice_email(settings: Settings, delivery: NoticeDelivery, handler: str | None) -> EmailMessage:
+    """The staff email for one notice: references and dates only, links to the case and its history.
+
+    `handler` is the case's handler when it is an active staff account (see `active_handler`)."""
     notice = delivery.notice
     message = EmailMessage(policy=SMTP.clone(max_line_length=998))  # keeps the Message-ID on one line
     message["From"] = settings.notice_from
-    message["To"] = ", ".join(dict.fromkeys(settings.mailbox(role, delivery.handler) for role in notice.recipients))
+    message["To"] = ", ".join(dict.fromkeys(settings.mailbox(role, handler) for role in notice.recipients))
     message["Subject"] = f"{delivery.reference}: {notice.deadline} {KIND_WORDS[notice.kind]} (due {notice.due.isoformat()})"
     message["Message-ID"] = f"<{delivery.idempotency_key}@{settings.notice_from.rpartition('@')[2]}>"
     message["X-Complaint-Reference"] = delivery.reference

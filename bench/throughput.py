@@ -25,9 +25,9 @@ async def full_case(client, n: int, run: str) -> None:
         id=f"{reference}-{run}",
         task_queue=CASES,
     )
-    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a", definition_ref="definition-1"))
-    await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r", outcome="upheld"))
-    await handle.execute_update(ComplaintWorkflow.close, Close(command_id="c"))
+    await handle.execute_update("acknowledge", Acknowledge(command_id="a", definition_ref="definition-1"))
+    await handle.execute_update("respond", Respond(command_id="r", outcome="upheld"))
+    await handle.execute_update("close", Close(command_id="c"))
     # A case closed at stage 1 keeps listening for a stage-2 request (decisions.md #8): done here.
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bench.floor import NoopWorkflow
 from bench.stack import CASES, FLOOR, dev_stack, print_by_server_mode
-from models.case import Acknowledge, CaseInput, ResidentInput
+from models.case import Acknowledge, CaseInput, CaseSummary, ResidentInput
 from models.tables import Case
 from workflows.complaint import ComplaintWorkflow
 
@@ -52,11 +52,11 @@ async def measure(n: int, persistent: bool) -> dict[str, dict[str, float]]:
             id=REFERENCE,
             task_queue=CASES,
         )
-        await case.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack", definition_ref="definition-1"))
+        await case.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1"))
         floor = await stack.client.start_workflow(NoopWorkflow.run, id="noop-latency", task_queue=FLOOR)
 
         async def staff_action(i: int) -> None:
-            summary = await case.execute_update(ComplaintWorkflow.resident_input, ResidentInput(command_id=f"note-{i}"))
+            summary = await case.execute_update("resident_input", ResidentInput(command_id=f"note-{i}"), result_type=CaseSummary)
             await projected(stack, summary.last_event.seq)
 
         actions = (

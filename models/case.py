@@ -4,10 +4,12 @@ No personal data travels here (DESIGN.md principle 5): names, contact details, c
 residents' notes live in the read model; the workflow carries references, dates, categories and flags.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from models.refusal import Refusal
 
 Region = Literal["ENG", "WLS", "SCT", "NIR"]
 Outcome = Literal["upheld", "partly_upheld", "not_upheld"]
@@ -21,6 +23,28 @@ def _aware(value: datetime) -> datetime:
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+STAFF_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,31}$"
+"""A staff account's username (models/users.py): the only way a person is named in a workflow."""
+StaffName = Annotated[str, Field(pattern=STAFF_NAME_PATTERN)]
+RECEIVED_YEARS_BACK = 6
+"""How old a complaint's receipt may be when it is entered (the limitation period; older is a data error)."""
+RECEIVED_CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+def received_problem(received_at: datetime, now: datetime) -> "Refusal | None":
+    """Why a case cannot start from this receipt time: it is in the future or implausibly old."""
+    earliest = date(now.year - RECEIVED_YEARS_BACK, 1, 1)
+    if received_at > now + RECEIVED_CLOCK_TOLERANCE:
+        return Refusal(field="received_at", rule="not_in_future", message="the date the complaint was received must not be in the future")
+    if received_at.date() < earliest:
+        return Refusal(
+            field="received_at",
+            rule="received_bounds",
+            message=f"the date the complaint was received must be on or after {earliest.isoformat()}",
+        )
+    return None
 
 
 class Payload(BaseModel):
@@ -42,7 +66,7 @@ class CaseInput(Payload):
     category: str | None = Field(default=None, max_length=64)
     flags: tuple[str, ...] = ()
     """`outside_window`: the issue is older than the profile's window; a decision is needed (Code 2.3)."""
-    handler: str | None = Field(default=None, max_length=64)
+    handler: StaffName | None = None
     informal: bool | None = None
     """Start in the profile's informal pre-stage; None follows the profile (THA triages every complaint)."""
     clock_anchored_to_received: bool = False
@@ -58,7 +82,7 @@ class Command(Payload):
 
     command_id: str = Field(min_length=1, max_length=100)
     occurred_at: AwareDatetime | None = None
-    actor: str | None = Field(default=None, max_length=64)
+    actor: StaffName | None = None
     on_behalf_of: str | None = Field(default=None, max_length=100)
     """A representative acting for the resident (their reference); only with recorded consent."""
 
@@ -77,8 +101,9 @@ class Acknowledge(Command):
 class Extend(Command):
     working_days: int = Field(ge=1, le=60)
     reason: str = Field(min_length=1, max_length=200)
-    agreed_with_resident: bool = True
-    ombudsman_details_given: bool = True
+    agreed_with_resident: bool = False
+    """The resident agreed to the extension (Code 6.4 / 6.15). The Ombudsman's details need no flag: the
+    extension letter the system writes always gives them (Code 6.5 / 6.16)."""
 
 
 class PromisedAction(Payload):
@@ -123,7 +148,7 @@ class LogStage1(Command):
 class Assign(Command):
     """Give the case to a handler; at stage 2, to the reviewer (never the stage-1 handler, Code 6.13)."""
 
-    handler: str = Field(min_length=1, max_length=64)
+    handler: StaffName
 
 
 class AddComplaint(Command):
@@ -273,7 +298,7 @@ class CaseProjection(Payload):
 class NoticeDelivery(Payload):
     reference: str
     landlord: str
-    handler: str | None
+    handler: StaffName | None
     notice: NoticeView
 
     @property

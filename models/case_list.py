@@ -6,7 +6,7 @@ it, so page 1000 costs what page 1 costs (an index seek, never OFFSET), and a ca
 between two pages never appears twice. Every filter is served by one of the composite indexes on
 `Case` (`models/tables.py`), each ending in (next_deadline, reference) so no query sorts.
 
-A deadline instant is the end of its due date, Europe/London (`workflows.deadlines.end_of_day`), so
+A deadline instant is the end of its due date, Europe/London (`models.calendar.end_of_day`), so
 "due between two dates" is a range on `Case.next_deadline`. Instants are compared in UTC: SQLite keeps
 them as UTC text, PostgreSQL as timestamptz.
 """

@@ -83,7 +83,7 @@ class Settings(BaseSettings):
             return self.notice_addresses[role]
         if handler is None:
             return self.notice_addresses["complaints_manager"]
-        return handler if "@" in handler else f"{handler}@{self.staff_email_domain}"
+        return f"{handler}@{self.staff_email_domain}"
 
 
 class ConfigurationError(ValueError):

@@ -17,6 +17,8 @@ from sqlalchemy import Column, DateTime
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel
 
+from models.case import STAFF_NAME_PATTERN
+
 Role = Literal["handler", "complaints_manager", "stage2_reviewer", "auditor", "administrator"]
 ROLES: tuple[str, ...] = get_args(Role)
 ROLE_NAMES = {
@@ -26,7 +28,7 @@ ROLE_NAMES = {
     "auditor": "Auditor (read only)",
     "administrator": "Administrator",
 }
-USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,31}$"
+USERNAME_PATTERN = STAFF_NAME_PATTERN
 MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()

@@ -321,7 +321,6 @@ class ExtendForm(Form):
     working_days: int = Field(ge=1, le=60)
     reason: str = ShortText
     agreed_with_resident: bool = False
-    ombudsman_details_given: bool = False
 
 
 class DecisionInput(Form):

@@ -1,7 +1,7 @@
 """The scenario file of `complaints simulate` (DESIGN.md, "CLI contract"), validated field by field."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -41,6 +41,12 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+"""The years a scenario may be received in: the bank-holiday data and the Code are about these."""
+SCENARIO_SPAN = timedelta(days=5 * 365)
+"""How far after receipt a scenario may run (past a stage-2 request a year after the final response)."""
+
+
 class Step(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -51,7 +57,7 @@ class Step(BaseModel):
     outcome: Outcome | None = None
     note: str | None = Field(default=None, max_length=5000)
     ground: str | None = None
-    agreed_with_resident: bool = True
+    agreed_with_resident: bool = False
     actor: str | None = Field(default=None, max_length=64)
     on_behalf_of: str | None = Field(default=None, max_length=100)
     handler: str | None = Field(default=None, min_length=1, max_length=64)
@@ -93,6 +99,12 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _in_time_order(self) -> "Scenario":
+        if not FIRST_YEAR <= self.received.year <= LAST_YEAR:
+            raise ValueError(f"received: must be in the years {FIRST_YEAR} to {LAST_YEAR}")
+        latest = self.received + SCENARIO_SPAN
+        for name, instant in [*((f"steps[{i}].at", step.at) for i, step in enumerate(self.steps)), ("until", self.until)]:
+            if instant is not None and instant > latest:
+                raise ValueError(f"{name}: must be within {SCENARIO_SPAN.days // 365} years of received ({latest.date().isoformat()})")
         previous = self.received
         for index, step in enumerate(self.steps):
             if step.at < previous:

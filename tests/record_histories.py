@@ -1,7 +1,8 @@
 """Record the workflow histories that tests/test_replay.py replays: one per lifecycle path.
 
-Run after a deliberate workflow change (with `workflow.patched` or a new workflow version, see
-docs/decisions.md) to add the new paths; never re-record to make a failing replay pass.
+Run after a deliberate workflow change to add new paths, following docs/upgrades.md (from the first
+release on, a change that alters commands ships behind Worker Versioning or a patch, and the old
+histories stay); never re-record to make a failing replay pass.
 
     .venv/bin/python -m tests.record_histories
 """
@@ -83,6 +84,43 @@ LIFECYCLE_PATHS: dict[str, dict] = {
             {"at": "2026-03-27T09:00:00+00:00", "action": "complete_action", "action_id": "s1-1"},
             {"at": "2026-04-01T09:00:00+00:00", "action": "respond", "outcome": "partly_upheld", "actor": "bob"},
             {"at": "2026-04-02T09:00:00+00:00", "action": "close"},
+        ],
+    },
+    "closed-at-stage2-then-review-recorded": {
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge", "actor": "alice"},
+            {"at": "2026-03-03T10:00:00+00:00", "action": "schedule_review", "review_id": "contact-limit",
+             "kind": "restriction", "review_on": "2026-05-01"},
+            {"at": "2026-03-10T09:00:00+00:00", "action": "respond", "outcome": "not_upheld", "actor": "alice"},
+            {"at": "2026-03-11T09:00:00+00:00", "action": "request_stage2"},
+            {"at": "2026-03-12T09:00:00+00:00", "action": "acknowledge", "actor": "bob"},
+            {"at": "2026-04-01T09:00:00+00:00", "action": "respond", "outcome": "not_upheld", "actor": "bob"},
+            {"at": "2026-04-02T09:00:00+00:00", "action": "close"},
+            {"at": "2026-05-06T09:00:00+00:00", "action": "record_review", "review_id": "contact-limit",
+             "next_review_on": "2026-08-03"},
+            {"at": "2026-08-03T09:00:00+00:00", "action": "record_review", "review_id": "contact-limit"},
+        ],
+    },
+    "listening-ended-with-an-action-open": {
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+            {"at": "2026-03-10T09:00:00+00:00", "action": "respond", "outcome": "upheld",
+             "actions": [{"action_id": "new-roof", "target_on": "2027-06-01"}]},
+            {"at": "2027-04-01T09:00:00+00:00", "action": "complete_action", "action_id": "new-roof"},
+        ],
+        "until": "2027-04-10T00:00:00+00:00",
+    },
+    "resident-input-extension-and-escalation": {
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+            {"at": "2026-03-04T09:00:00+00:00", "action": "resident_input", "note": "photos of the damp"},
+            {"at": "2026-03-05T09:00:00+00:00", "action": "extend", "working_days": 5, "reason": "survey",
+             "agreed_with_resident": True},
+            {"at": "2026-03-20T09:00:00+00:00", "action": "respond", "outcome": "partly_upheld"},
+            {"at": "2026-03-23T09:00:00+00:00", "action": "request_stage2"},
         ],
     },
 }

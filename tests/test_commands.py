@@ -58,7 +58,7 @@ async def test_rejected_update_gives_a_clear_error_and_leaves_no_event(sim):
     when = await at(sim, offset, "2026-03-02T10:00:00+00:00")
     before = await handle.query(ComplaintWorkflow.case)
     with pytest.raises(WorkflowUpdateFailedError) as raised:
-        await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r1", outcome="upheld", occurred_at=when))
+        await handle.execute_update("respond", Respond(command_id="r1", outcome="upheld", occurred_at=when))
     refusal = refusal_of(raised.value)
     assert refusal.field == "action" and refusal.rule == "lifecycle"
     assert "respond is not allowed while the complaint is Stage 1 received" in refusal.message
@@ -73,7 +73,7 @@ async def test_future_occurred_at_is_rejected(sim):
     await at(sim, offset, "2026-03-02T10:00:00+00:00")
     with pytest.raises(WorkflowUpdateFailedError) as raised:
         await handle.execute_update(
-            ComplaintWorkflow.acknowledge,
+            "acknowledge",
             Acknowledge(command_id="a1", definition_ref="definition-1", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)),
         )
     refusal = refusal_of(raised.value)
@@ -83,10 +83,10 @@ async def test_future_occurred_at_is_rejected(sim):
 async def test_repeated_command_id_is_a_no_op(sim):
     handle, offset = await open_case(sim, "2026-03-02T09:00:00+00:00")
     when = await at(sim, offset, "2026-03-03T10:00:00+00:00")
-    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack-1", definition_ref="definition-1", occurred_at=when))
+    await handle.execute_update("acknowledge", Acknowledge(command_id="ack-1", definition_ref="definition-1", occurred_at=when))
     extend = Extend(command_id="ext-1", working_days=5, reason="survey", occurred_at=when)
-    first = await handle.execute_update(ComplaintWorkflow.extend, extend)
-    second = await handle.execute_update(ComplaintWorkflow.extend, extend)
+    first = await handle.execute_update("extend", extend, result_type=CaseSummary)
+    second = await handle.execute_update("extend", extend, result_type=CaseSummary)
     assert first.last_event == second.last_event and second.last_event.type == "extend"
     assert [e.type for e in (await handle.query(ComplaintWorkflow.case)).events] == ["received", "acknowledge", "extend"]
     # 10 WD from Tue 3 Mar is Tue 17 Mar; one 5-day extension (not two) → Tue 24 Mar.
@@ -123,11 +123,11 @@ async def test_late_stage2_request_still_reaches_the_case_and_is_flagged(sim):
     # Greatwell §2.4: appeal "within 20 working days of our response"; a later one is flagged, not lost.
     handle, offset = await open_case(sim, "2026-03-02T09:00:00+00:00", policy="greatwell-homes")
     when = await at(sim, offset, "2026-03-03T10:00:00+00:00")
-    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a", definition_ref="definition-1", occurred_at=when))
-    await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r", outcome="not_upheld", occurred_at=when))
+    await handle.execute_update("acknowledge", Acknowledge(command_id="a", definition_ref="definition-1", occurred_at=when))
+    await handle.execute_update("respond", Respond(command_id="r", outcome="not_upheld", occurred_at=when))
     await handle.execute_update("close", {"command_id": "c", "occurred_at": when.isoformat()})
     late = await at(sim, offset, "2026-06-01T10:00:00+00:00")
-    view = await handle.execute_update(ComplaintWorkflow.request_stage2, RequestStage2(command_id="s2", occurred_at=late))
+    view = await handle.execute_update("request_stage2", RequestStage2(command_id="s2", occurred_at=late), result_type=CaseSummary)
     assert view.state == "stage2_requested" and view.late_stage2_request is True
     assert view.last_event.details["late"] is True
 
@@ -182,17 +182,17 @@ async def test_a_note_leaves_the_timer_and_the_search_attributes_alone_and_notic
     an action that moves a deadline re-plans the wake-up once, and the ladder's notices still go."""
     handle, offset = await open_case(sim, "2026-03-02T09:00:00+00:00")
     when = await at(sim, offset, "2026-03-03T10:00:00+00:00")
-    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="q-ack", definition_ref="definition-1", occurred_at=when))
+    await handle.execute_update("acknowledge", Acknowledge(command_id="q-ack", definition_ref="definition-1", occurred_at=when))
     before = await history_counts(handle)
     for n in range(3):
-        await handle.execute_update(ComplaintWorkflow.resident_input, ResidentInput(command_id=f"q-note-{n}", occurred_at=when))
+        await handle.execute_update("resident_input", ResidentInput(command_id=f"q-note-{n}", occurred_at=when))
     after_notes = await history_counts(handle)
     for kind in ("timer_started_event_attributes", "timer_canceled_event_attributes",
                  "upsert_workflow_search_attributes_event_attributes"):
         assert after_notes.get(kind, 0) == before.get(kind, 0), kind
     assert after_notes["workflow_execution_update_completed_event_attributes"] == before["workflow_execution_update_completed_event_attributes"] + 3
     # Code 5.13 extension: the response moves from Tue 17 Mar to Tue 24 Mar, so the wake-up moves once.
-    await handle.execute_update(ComplaintWorkflow.extend, Extend(command_id="q-ext", working_days=5, reason="survey", occurred_at=when))
+    await handle.execute_update("extend", Extend(command_id="q-ext", working_days=5, reason="survey", occurred_at=when))
     after_extension = await history_counts(handle)
     assert after_extension["timer_started_event_attributes"] == after_notes["timer_started_event_attributes"] + 1
     assert after_extension["upsert_workflow_search_attributes_event_attributes"] == after_notes["upsert_workflow_search_attributes_event_attributes"] + 1

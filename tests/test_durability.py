@@ -30,7 +30,7 @@ async def test_timers_set_by_one_worker_fire_at_the_right_times_under_the_next(s
         offset = timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
         await sim.sleep_until(datetime(2026, 3, 3, 10, tzinfo=timezone.utc) - offset)
         await handle.execute_update(
-            ComplaintWorkflow.acknowledge,
+            "acknowledge",
             Acknowledge(command_id="ack", definition_ref="definition-1", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)),
         )
     # The first worker is gone; a new one picks the case up, and the timers it never saw still fire.
@@ -59,13 +59,13 @@ async def test_full_case_on_the_dev_server_survives_a_worker_restart():
                 id=reference,
                 task_queue="dev-restart",
             )
-            await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a1", definition_ref="definition-1"))
+            await handle.execute_update("acknowledge", Acknowledge(command_id="a1", definition_ref="definition-1"))
         async with build_worker(env.client, engine, "dev-restart"):
-            await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r1", outcome="upheld"))
-            await handle.execute_update(ComplaintWorkflow.request_stage2, RequestStage2(command_id="s1"))
-            await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="a2", definition_ref="definition-1"))
-            await handle.execute_update(ComplaintWorkflow.respond, Respond(command_id="r2", outcome="not_upheld"))
-            await handle.execute_update(ComplaintWorkflow.close, Close(command_id="c1"))
+            await handle.execute_update("respond", Respond(command_id="r1", outcome="upheld"))
+            await handle.execute_update("request_stage2", RequestStage2(command_id="s1"))
+            await handle.execute_update("acknowledge", Acknowledge(command_id="a2", definition_ref="definition-1"))
+            await handle.execute_update("respond", Respond(command_id="r2", outcome="not_upheld"))
+            await handle.execute_update("close", Close(command_id="c1"))
             result = await handle.result()
         assert result.state == "closed"
         assert all(d.met for d in result.deadlines)

@@ -81,7 +81,7 @@ async def test_worker_killed_mid_batch_loses_and_repeats_nothing(tmp_path):
             )
             for i in range(30)
         ]
-        acks = [asyncio.create_task(h.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack", definition_ref="definition-1")))
+        acks = [asyncio.create_task(h.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1")))
                 for h in handles]
         await asyncio.sleep(0.3)
         worker.send_signal(signal.SIGKILL)  # mid-batch: some acknowledgements done, some in flight
@@ -89,9 +89,9 @@ async def test_worker_killed_mid_batch_loses_and_repeats_nothing(tmp_path):
         worker = start_worker(port, database_url, "kill9")
         await asyncio.wait_for(asyncio.gather(*acks), 120)
         # A retry from a UI that never saw its answer carries the same command_id: a no-op.
-        await asyncio.gather(*(h.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack", definition_ref="definition-1"))
+        await asyncio.gather(*(h.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1"))
                                for h in handles))
-        await asyncio.gather(*(h.execute_update(ComplaintWorkflow.respond, Respond(command_id="resp", outcome="upheld"))
+        await asyncio.gather(*(h.execute_update("respond", Respond(command_id="resp", outcome="upheld"))
                                for h in handles))
         for handle in handles:
             view = await handle.query(ComplaintWorkflow.case)
@@ -182,8 +182,8 @@ async def test_two_staff_acting_at_once_exactly_one_wins(sim):
     handle, offset = await open_case(sim, "2026-03-02T09:00:00+00:00")
     when = await at(sim, offset, "2026-03-03T10:00:00+00:00")
     first, second = await asyncio.gather(
-        handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="alice", definition_ref="definition-1", occurred_at=when)),
-        handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="bob", definition_ref="definition-1", occurred_at=when)),
+        handle.execute_update("acknowledge", Acknowledge(command_id="alice", definition_ref="definition-1", occurred_at=when)),
+        handle.execute_update("acknowledge", Acknowledge(command_id="bob", definition_ref="definition-1", occurred_at=when)),
         return_exceptions=True,
     )
     outcomes = [first, second]
@@ -261,7 +261,7 @@ async def test_worker_killed_inside_its_activities_every_case_finishes_and_no_no
         lock.execute("ROLLBACK")
         worker = start_worker(port, database_url, "midactivity", policies)
         await wait_for_rows(engine, Notice, 10, seconds=90)  # retried after the 30 s start-to-close timeout
-        await asyncio.gather(*(h.execute_update(ComplaintWorkflow.withdraw, Withdraw(command_id="end"))
+        await asyncio.gather(*(h.execute_update("withdraw", Withdraw(command_id="end"))
                                for h in handles))
         views = await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), 60)
         assert {(v.state, tuple(n.kind for n in v.notices)) for v in views} == {("withdrawn", ("due_soon",))}
@@ -298,14 +298,14 @@ async def test_database_down_for_a_while_activities_retry_and_nothing_is_lost_or
         await wait_for_rows(engine, Case, 12)
         database.stop()
         acted, waiting = handles[:4], handles[4:]
-        acks = [asyncio.create_task(h.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack", definition_ref="definition-1")))
+        acks = [asyncio.create_task(h.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1")))
                 for h in acted]
         await asyncio.sleep(25)
         assert not any(a.done() for a in acks), "an acknowledgement finished without its projection"
         database.start()
         await asyncio.wait_for(asyncio.gather(*acks), 90)
         await wait_for_rows(engine, Notice, len(waiting), seconds=90)
-        await asyncio.gather(*(h.execute_update(ComplaintWorkflow.withdraw, Withdraw(command_id="end"))
+        await asyncio.gather(*(h.execute_update("withdraw", Withdraw(command_id="end"))
                                for h in handles))
         views = await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), 60)
         assert [[e.type for e in v.events] for v in views[:4]] == [["received", "acknowledge", "withdraw"]] * 4

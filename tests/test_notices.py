@@ -12,6 +12,7 @@ from activities.notices import NoticeActivities
 from models.case import CaseInput, NoticeDelivery, NoticeView
 from models.settings import Settings
 from models.tables import Case, Notice
+from models.users import StaffUser, create_user, set_active
 from tests.mailbox import Mailbox
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
@@ -49,13 +50,15 @@ def overdue_notice() -> NoticeDelivery:
 
 @pytest.fixture
 def engine(engine):
-    """The read model with the case the notices belong to (the outbox row refers to it)."""
+    """The read model with the case the notices belong to (the outbox row refers to it) and its handler's
+    staff account (notices go only to active accounts)."""
     with Session(engine) as session:
         session.add(
             Case(reference="CMP-2026-000123", landlord="greatwell", policy_id="code-2024", policy_version=1,
                  region="ENG", state="stage1_acknowledged", stage=1, received_at=datetime(2026, 3, 2, tzinfo=timezone.utc))
         )
         session.commit()
+    create_user(engine, "asmith", "A Smith", "handler", "correct horse battery staple")
     return engine
 
 
@@ -81,6 +84,34 @@ async def test_a_retried_activity_mails_a_notice_once_with_its_key_as_message_id
     assert mail["Subject"] == "CMP-2026-000123: stage1.respond overdue (due 2026-03-17)"
     [row] = outbox(engine)
     assert (row.status, row.attempts, row.last_error) == ("sent", 1, "")
+
+
+async def test_a_leavers_notices_go_to_the_complaints_manager_instead(engine):
+    """Issue 18.5: recipients only from active staff accounts and the configured role mailboxes."""
+    set_active(engine, "asmith", False, by="admin")
+    mailbox = Mailbox().start()
+    try:
+        assert ActivityEnvironment().run(NoticeActivities(engine, mail_settings(mailbox.port)).deliver_notice, overdue_notice())
+    finally:
+        mailbox.stop()
+    assert [m["To"] for m in mailbox.messages] == ["manager@greatwell.example"]
+
+
+async def test_a_notice_that_can_never_be_written_fails_once_with_the_reason_and_is_not_retried(engine):
+    """Issue 14.5: a permanent error ends as `failed` with the error recorded, never a retry loop."""
+    delivery = overdue_notice()
+    delivery = delivery.model_copy(update={"notice": delivery.notice.model_copy(update={"recipients": ("handler", "auditor")})})
+    mailbox = Mailbox().start()
+    try:
+        activities = NoticeActivities(engine, mail_settings(mailbox.port))
+        assert ActivityEnvironment().run(activities.deliver_notice, delivery) is False
+        assert ActivityEnvironment().run(activities.deliver_notice, delivery) is False
+    finally:
+        mailbox.stop()
+    assert mailbox.messages == []
+    [row] = outbox(engine)
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert row.last_error == "the message could not be written: 'auditor'"
 
 
 async def test_while_smtp_is_down_the_activity_fails_for_a_retry_and_sends_once_it_is_back(engine):
@@ -117,6 +148,8 @@ async def test_every_notice_of_a_case_arrives_once_though_smtp_was_down_when_the
     task_queue = f"smtp-{uuid.uuid4().hex[:6]}"
     reference = f"SMTP-2026-{uuid.uuid4().int % 10**6:06d}"
     received = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    if not Session(sim.engine).get(StaffUser, "asmith"):
+        create_user(sim.engine, "asmith", "A Smith", "handler", "correct horse battery staple")
     async with build_worker(sim.env.client, sim.engine, task_queue, settings=mail_settings(mailbox.port)):
         handle = await sim.env.client.start_workflow(
             ComplaintWorkflow.run,

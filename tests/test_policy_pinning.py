@@ -28,7 +28,7 @@ async def _acknowledged_case(sim, task_queue: str, version: int):
         pass
     offset = timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
     await sim.sleep_until(ACKNOWLEDGED - offset)
-    await handle.execute_update(ComplaintWorkflow.acknowledge, Acknowledge(command_id="ack", definition_ref="definition-1", occurred_at=ACKNOWLEDGED))
+    await handle.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1", occurred_at=ACKNOWLEDGED))
     return handle, offset
 
 

@@ -115,8 +115,11 @@ async def test_an_adjustment_review_date_raises_a_notice_and_is_recorded(run):
     assert errors(result) == {1: "review_id: no review 'nothing' is due; scheduled: large-print"}
     notices = [(n["kind"], n["at"]) for n in result["notices"] if n["deadline"] == "review.large-print"]
     assert notices == [("due_soon", "2026-03-13T09:00:00+00:00"), ("overdue", "2026-03-17T00:00:00+00:00")]
-    review = next(d for d in result["deadlines"] if d["name"] == "review.large-print")
-    assert review["due"] == "2026-06-16" and review["met"] is None
+    reviews = {d["name"]: (d["due"], d["met_on"], d["met"]) for d in result["deadlines"] if d["name"].startswith("review.")}
+    assert reviews == {  # the late review stays missed; the next round is a deadline beside it (issue 15.6)
+        "review.large-print": ("2026-03-16", "2026-03-17", False),
+        "review.large-print.2": ("2026-06-16", None, None),
+    }
 
 
 async def test_a_complaint_older_than_the_window_waits_for_a_decision(run):

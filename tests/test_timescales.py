@@ -113,8 +113,8 @@ async def test_wrekin_allows_a_10_day_extension_only(run):
         received="2026-03-02T09:00:00+00:00",
         steps=[
             {"at": "2026-03-03T10:00:00+00:00", "action": "acknowledge"},
-            {"at": "2026-03-10T10:00:00+00:00", "action": "extend", "working_days": 11, "reason": "survey"},
-            {"at": "2026-03-10T10:00:00+00:00", "action": "extend", "working_days": 10, "reason": "survey"},
+            {"at": "2026-03-10T10:00:00+00:00", "action": "extend", "working_days": 11, "reason": "survey", "agreed_with_resident": True},
+            {"at": "2026-03-10T10:00:00+00:00", "action": "extend", "working_days": 10, "reason": "survey", "agreed_with_resident": True},
         ],
         until="2026-03-11T00:00:00+00:00",
     )

@@ -13,7 +13,7 @@ Profiles vary the numbers and what the response clock counts from (receipt, logg
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from models.calendar import WorkingCalendar, end_of_day, local_date, start_of_day
+from models.calendar import WorkingCalendar, end_of_day, start_of_day
 from models.policy import NoticeRung, PolicyProfile, StageRules
 
 

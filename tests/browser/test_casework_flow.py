@@ -50,7 +50,7 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
 
     await take(page, reference, "acknowledge")
     assert "Acknowledge: done." in await page.inner_text(".notification")
-    await take(page, reference, "extend", working_days="5", reason="contractor report", agreed_with_resident="true", ombudsman_details_given="true")
+    await take(page, reference, "extend", working_days="5", reason="contractor report", agreed_with_resident="true")
     await take(page, reference, "respond", outcome="not_upheld")
     await take(page, reference, "request_stage2")
     assert "stage2 requested" in await page.inner_text("h1")

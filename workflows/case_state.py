@@ -1,0 +1,200 @@
+"""What a complaint's workflow knows: its facts, its deadlines and its timeline, and what follows from them.
+
+Plain data and pure derivations (no Temporal calls), so the commands (`workflows/commands.py`) can check
+and apply against it and the workflow (`workflows/complaint.py`) can plan, project and sleep on it.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from models.calendar import WorkingCalendar, end_of_day, local_date
+from models.case import OUTSIDE_WINDOW, CaseInput, DeadlineView, EventView, NoticeView
+from models.policy import PolicyProfile
+from workflows import deadlines
+from workflows.deadlines import StageFacts
+from workflows.lifecycle import FINISHED_STATES, Conditions, allowed_actions, is_finished
+
+Details = dict[str, str | int | bool | None]
+STAGE2_LISTENING_MONTHS = 12
+"""After a stage-1 response the case listens this long for a stage-2 request (Code 2.3's 12 months);
+a request later than the profile's window still reaches the case and is flagged, never lost."""
+
+
+@dataclass
+class Deadline:
+    """One deadline as the workflow tracks it: planned due date and, once decided, the outcome."""
+
+    name: str
+    due: date
+    provisional: bool = False
+    running: bool = False
+    met_on: date | None = None
+    met: bool | None = None
+    extended_by: int = 0
+    cancelled: bool = False
+    notified: set[str] = field(default_factory=set)
+    """Notice kinds already sent (or passed over) for the current due date."""
+
+    @property
+    def open(self) -> bool:
+        return self.met_on is None and not self.cancelled
+
+    def view(self) -> DeadlineView:
+        return DeadlineView(
+            name=self.name,
+            due=self.due,
+            met_on=self.met_on,
+            met=self.met,
+            provisional=self.provisional,
+            extended_by=self.extended_by,
+            cancelled=self.cancelled,
+        )
+
+
+@dataclass
+class CaseState:
+    """Everything the workflow decides from. Built once the policy and calendar are loaded."""
+
+    case: CaseInput
+    policy: PolicyProfile
+    calendar: WorkingCalendar
+    state: str = "received"
+    stage: int = 1
+    stages: dict[int, StageFacts] = field(default_factory=dict)
+    deadlines: dict[str, Deadline] = field(default_factory=dict)
+    events: list[EventView] = field(default_factory=list)
+    notices: list[NoticeView] = field(default_factory=list)
+    done_commands: set[str] = field(default_factory=set)
+    handler: str | None = None
+    stage1_people: list[str] = field(default_factory=list)
+    """Everyone who took a stage-1 decision or was given stage 1: none of them may review stage 2 (Code 6.13)."""
+    consents: dict[str, bool] = field(default_factory=dict)
+    window_accepted: bool = False
+    late_stage2: bool = False
+    stage1_responded_on: date | None = None
+    review_rounds: dict[str, int] = field(default_factory=dict)
+    """How many times each review has been scheduled; the n-th (n >= 2) is deadline `review.<id>.<n>`."""
+
+    def snapshot(self) -> "CaseState":
+        """A copy deep enough to restore if applying a command fails half way (nothing is half-applied)."""
+        return replace(
+            self,
+            stages={n: replace(facts) for n, facts in self.stages.items()},
+            deadlines={name: replace(d, notified=set(d.notified)) for name, d in self.deadlines.items()},
+            events=list(self.events),
+            notices=list(self.notices),
+            done_commands=set(self.done_commands),
+            stage1_people=list(self.stage1_people),
+            consents=dict(self.consents),
+            review_rounds=dict(self.review_rounds),
+        )
+
+    def restore(self, snapshot: "CaseState") -> None:
+        """Put back what `snapshot` held, in place (the workflow's loop holds this same object)."""
+        vars(self).update(vars(snapshot))
+
+    # ---- facts the lifecycle and the commands read ----------------------------------------------
+
+    def open_items(self, kind: str) -> list[str]:
+        """Ids of open outstanding actions (`action`) or scheduled reviews (`review`)."""
+        prefix = f"{kind}."
+        return [
+            name.removeprefix(prefix).split(".")[0]
+            for name, d in self.deadlines.items()
+            if name.startswith(prefix) and d.open
+        ]
+
+    def review_deadline(self, review_id: str) -> str:
+        """The name of the current round of a review: `review.<id>`, then `review.<id>.2`, ..."""
+        rounds = self.review_rounds.get(review_id, 1)
+        return f"review.{review_id}" if rounds <= 1 else f"review.{review_id}.{rounds}"
+
+    def conditions(self) -> Conditions:
+        return Conditions(
+            window_decision_pending=OUTSIDE_WINDOW in self.case.flags and not self.window_accepted,
+            actions_outstanding=bool(self.open_items("action")),
+            reviews_scheduled=bool(self.open_items("review")),
+        )
+
+    def allowed_actions(self) -> tuple[str, ...]:
+        return tuple(allowed_actions(self.state, self.stage, self.conditions()))
+
+    def live_deadlines(self) -> list[Deadline]:
+        """Deadlines whose clocks run now (a withdrawn or excluded case has none)."""
+        if self.state in FINISHED_STATES:
+            return []
+        return [d for d in self.deadlines.values() if d.open and d.running]
+
+    def finished(self, now: datetime) -> bool:
+        """Nothing further can happen: the lifecycle is over (or the listening window has passed) and no
+        promised action or scheduled review is still open, so the workflow may end."""
+        if self.state in FINISHED_STATES:
+            return True
+        if self.open_items("action") or self.open_items("review"):
+            return False
+        return is_finished(self.state, self.stage) or self.listening_ended(now)
+
+    # ---- the stage-2 listening window -------------------------------------------------------------
+
+    def listening_end(self) -> datetime | None:
+        """When a case responded (or closed) at stage 1 stops listening for a stage-2 request."""
+        if self.stage != 1 or self.stage1_responded_on is None or self.state not in ("stage1_responded", "closed"):
+            return None
+        responded = self.stage1_responded_on
+        year = responded.year + STAGE2_LISTENING_MONTHS // 12
+        try:
+            last_day = responded.replace(year=year)
+        except ValueError:
+            last_day = responded.replace(year=year, day=28)
+        return end_of_day(last_day)
+
+    def listening_ended(self, now: datetime) -> bool:
+        end = self.listening_end()
+        return end is not None and now >= end
+
+    def stage2_request_is_late(self, day: date) -> bool:
+        window = self.policy.stage2_request_window_working_days
+        if window is None or self.stage1_responded_on is None:
+            return False
+        return day > self.calendar.add_working_days(self.stage1_responded_on, window)
+
+    # ---- changing it ------------------------------------------------------------------------------
+
+    def settle(self, name: str, day: date) -> None:
+        deadline = self.deadlines.get(name)
+        if deadline is None or not deadline.open:
+            return
+        deadline.met_on = day
+        deadline.met = day <= deadline.due if deadline.met is None else deadline.met
+
+    def add_deadline(self, name: str, due: date) -> None:
+        self.deadlines[name] = Deadline(name, due, running=True)
+
+    def record(self, kind: str, at: datetime, details: Details | None = None) -> None:
+        self.events.append(
+            EventView(
+                seq=len(self.events) + 1, at=at, type=kind, stage=self.stage, state=self.state, details=details or {}
+            )
+        )
+
+    def plan(self) -> None:
+        """(Re-)plan every open stage deadline from the facts; decided ones keep their due date."""
+        planned: list[deadlines.PlannedDeadline] = []
+        if self.policy.pre_stage is not None and (self.state == "pre_stage" or "pre_stage.resolve" in self.deadlines):
+            planned.append(deadlines.plan_pre_stage(self.policy, local_date(self.case.received_at), self.calendar))
+        for stage in sorted(self.stages):
+            planned.extend(deadlines.plan_stage(self.policy, self.stages[stage], self.calendar))
+        for plan in planned:
+            deadline = self.deadlines.setdefault(plan.name, Deadline(plan.name, plan.due))
+            if not deadline.open or deadline.met is False:
+                continue
+            if deadline.due != plan.due:
+                deadline.notified = set()
+            deadline.due = plan.due
+            deadline.provisional = plan.provisional
+            deadline.running = plan.running
+            deadline.extended_by = plan.extended_by
+
+    def latest_date(self) -> date:
+        """The latest date the case plans for: the calendar must reach past it (with room for the ladder)."""
+        return max([local_date(self.case.received_at), *(d.due for d in self.deadlines.values())])

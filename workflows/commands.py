@@ -1,0 +1,377 @@
+"""Every staff and resident command, declared once: its payload, the rules it must pass, and its effect.
+
+`COMMAND_RULES` is the one table: the workflow registers an Update (with a validator) and Signals for
+each entry from it, so "what happens when a stage-2 request arrives" is `request_stage2` below and
+nowhere else. A check raises `Refused` with the field at fault and the rule; an effect changes the
+case and returns the details its timeline event records (references, dates and categories only).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from models.calendar import local_date
+from models.case import (
+    AcceptOutsideWindow,
+    Acknowledge,
+    AddComplaint,
+    Assign,
+    Close,
+    Command,
+    CompleteAction,
+    Exclude,
+    Extend,
+    LogStage1,
+    RecordConsent,
+    RecordReview,
+    RequestStage2,
+    ResidentInput,
+    Respond,
+    ScheduleReview,
+    Withdraw,
+)
+from models.refusal import Refusal
+from workflows import deadlines
+from workflows.case_state import CaseState, Details
+from workflows.deadlines import StageFacts
+from workflows.lifecycle import FINISHED_STATES, ActionNotAllowed, next_state
+
+CLOCK_TOLERANCE = timedelta(minutes=5)
+"""How far in the future a command's `occurred_at` may be (clock skew between staff PCs and the server)."""
+PLANNING_HORIZON = timedelta(days=731)
+"""How far ahead a promised action or a review may be planned (two years): the calendar always covers it."""
+
+
+class Refused(Exception):
+    """A command breaks a rule; nothing about the case changes."""
+
+    def __init__(self, field: str, rule: str, message: str):
+        super().__init__(message)
+        self.refusal = Refusal(field=field, rule=rule, message=message)
+
+
+@dataclass(frozen=True)
+class CommandRule:
+    """One command: its payload type, the signal names it also arrives as, its own checks and effect."""
+
+    name: str
+    payload: type[Command]
+    check: Callable[[CaseState, Any, date], None]
+    apply: Callable[[CaseState, Any, date], Details]
+    signals: tuple[str, ...] = ()
+    reviewing: bool = False
+    """A stage-2 decision (Code 6.13): refused to anyone who took part in stage 1."""
+
+    @property
+    def signal_names(self) -> tuple[str, ...]:
+        return (self.name, *self.signals)
+
+
+# ---- rules every command passes ---------------------------------------------------------------------
+
+
+def check(rule: CommandRule, case: CaseState, command: Command, now: datetime) -> None:
+    """The lifecycle first, then consent, independence, time, and the command's own rules."""
+    try:
+        next_state(case.state, case.stage, rule.name, case.conditions())
+    except ActionNotAllowed as refusal:
+        raise Refused("action", "lifecycle", str(refusal)) from None
+    if command.on_behalf_of is not None and not case.consents.get(command.on_behalf_of, False):
+        raise Refused(
+            "on_behalf_of",
+            "consent_required",
+            f"representative {command.on_behalf_of} has no recorded consent from the resident; record_consent first",
+        )
+    person = command.handler if isinstance(command, Assign) else command.actor
+    if rule.reviewing and case.stage == 2 and person is not None and person in case.stage1_people:
+        raise Refused(
+            "handler" if isinstance(command, Assign) else "actor",
+            "stage2_independence",
+            f"{person} considered this complaint at stage 1; the stage-2 reviewer must be someone else (Code 6.13)",
+        )
+    if command.occurred_at is not None:
+        if command.occurred_at > now + CLOCK_TOLERANCE:
+            raise Refused("occurred_at", "not_in_future", "must not be in the future")
+        if case.events and command.occurred_at < case.events[-1].at:
+            raise Refused(
+                "occurred_at",
+                "after_last_event",
+                f"must not be before the case's last event ({case.events[-1].at.isoformat()})",
+            )
+    today = local_date(command.occurred_at or now)
+    rule.check(case, command, today)
+
+
+def within_horizon(field: str, day: date, today: date, *, from_today: bool) -> None:
+    """A planned date lies from today (or after it) and no further ahead than the planning horizon."""
+    earliest = today if from_today else today + timedelta(days=1)
+    latest = today + PLANNING_HORIZON
+    if not earliest <= day <= latest:
+        first = "today" if from_today else "tomorrow"
+        raise Refused(
+            field,
+            "planning_horizon",
+            f"must be a date from {first} ({earliest.isoformat()}) to two years ahead ({latest.isoformat()}), "
+            f"not {day.isoformat()}",
+        )
+
+
+def nothing_to_check(case: CaseState, command: Command, today: date) -> None:
+    """The lifecycle and the rules every command passes are all this command needs."""
+
+
+def nothing_to_record(case: CaseState, command: Command, day: date) -> Details:
+    """The lifecycle move is the whole effect."""
+    return {}
+
+
+# ---- stage 1 and stage 2 ------------------------------------------------------------------------------
+
+
+def log_stage1(case: CaseState, command: LogStage1 | Acknowledge, day: date) -> Details:
+    """An informal concern becomes a logged stage-1 complaint; its clocks count from today's logging."""
+    case.settle("pre_stage.resolve", day)
+    case.stage = 1
+    case.stages[1] = StageFacts(stage=1, received_on=local_date(case.case.received_at), logged_on=day)
+    case.plan()
+    return {}
+
+
+def check_acknowledge(case: CaseState, command: Acknowledge, today: date) -> None:
+    if command.definition_ref is None:
+        raise Refused(
+            "definition",
+            "definition_required",
+            f"record the complaint definition when acknowledging stage {max(case.stage, 1)} (Code 5.6)",
+        )
+
+
+def acknowledge(case: CaseState, command: Acknowledge, day: date) -> Details:
+    """Code 6.2 / 6.11: the acknowledgement meets its deadline and starts the response clock."""
+    if case.state == "pre_stage":
+        log_stage1(case, command, day)
+    case.stages[case.stage].acknowledged_on = day
+    case.settle(f"stage{case.stage}.acknowledge", day)
+    return {"definition_ref": command.definition_ref}
+
+
+def check_extend(case: CaseState, command: Extend, today: date) -> None:
+    """Code 6.4 / 6.15: agreed before the response is due, within the profile's limit."""
+    stage = case.stage
+    respond = case.deadlines.get(f"stage{stage}.respond")
+    if respond is not None and respond.met is False:
+        raise Refused(
+            "working_days",
+            "extension_before_due",
+            f"the stage {stage} response was due on {respond.due:%A} {respond.due.day} {respond.due:%B %Y}; "
+            f"an extension must be agreed before it is due (Code {'6.4' if stage == 1 else '6.15'})",
+        )
+    rules = deadlines.stage_rules(case.policy, stage)
+    left = deadlines.extension_left(case.policy, case.stages[stage])
+    if command.working_days > left:
+        raise Refused(
+            "working_days",
+            "extension_limit",
+            f"stage {stage} extensions may total at most {rules.extension_max_working_days} working days under "
+            f"{case.policy.id} v{case.policy.version}; {left} left",
+        )
+    if rules.extension_requires_agreement and not command.agreed_with_resident:
+        raise Refused(
+            "agreed_with_resident",
+            "extension_agreement",
+            f"{case.policy.id} requires the resident's agreement to an extension",
+        )
+
+
+def extend(case: CaseState, command: Extend, day: date) -> Details:
+    case.stages[case.stage].extended_by += command.working_days
+    return {"working_days": command.working_days, "reason": command.reason}
+
+
+def check_respond(case: CaseState, command: Respond, today: date) -> None:
+    ids = [a.action_id for a in command.actions]
+    taken = sorted({i for i in ids if ids.count(i) > 1 or f"action.{i}" in case.deadlines})
+    if taken:
+        raise Refused(
+            "actions", "unique_ids", f"action ids must be new and unique within the case; repeated: {', '.join(taken)}"
+        )
+    for number, promised in enumerate(command.actions, start=1):
+        within_horizon(f"actions.{number}.target_on", promised.target_on, today, from_today=True)
+
+
+def respond(case: CaseState, command: Respond, day: date) -> Details:
+    """Code 6.6 / 6.17: the response meets its deadline; each promised action becomes a deadline."""
+    case.stages[case.stage].responded_on = day
+    case.settle(f"stage{case.stage}.respond", day)
+    details: Details = {"outcome": command.outcome}
+    if command.letter_ref:
+        details["letter_ref"] = command.letter_ref
+    for promised in command.actions:
+        case.add_deadline(f"action.{promised.action_id}", promised.target_on)
+    details["actions"] = len(command.actions)
+    if case.stage == 1:
+        case.stage1_responded_on = day
+    return details
+
+
+def request_stage2(case: CaseState, command: RequestStage2, day: date) -> Details:
+    """Code 6.10 / 6.12: escalation needs no reasons; a request after the profile's window is flagged, not lost."""
+    case.late_stage2 = case.stage2_request_is_late(day)
+    case.stage = 2
+    case.stages[2] = StageFacts(stage=2, received_on=day, logged_on=day)
+    return {"late": case.late_stage2}
+
+
+def close(case: CaseState, command: Close, day: date) -> Details:
+    if case.state == "pre_stage":
+        case.settle("pre_stage.resolve", day)
+        return {"resolved_informally": True}
+    return {}
+
+
+def check_exclude(case: CaseState, command: Exclude, today: date) -> None:
+    if command.ground is not None and command.ground not in case.policy.exclusion_grounds:
+        grounds = ", ".join(case.policy.exclusion_grounds)
+        raise Refused("ground", "exclusion_ground", f"must be one of this policy's exclusion grounds: {grounds}")
+
+
+def exclude(case: CaseState, command: Exclude, day: date) -> Details:
+    return {"reason": command.reason, "ground": command.ground}
+
+
+def accept_outside_window_check(case: CaseState, command: AcceptOutsideWindow, today: date) -> None:
+    window = case.policy.complaint_window
+    if command.exception not in window.exceptions:
+        allowed = ", ".join(window.exceptions) or "none, so the complaint can only be excluded"
+        raise Refused(
+            "exception",
+            "window_exception",
+            f"must be one of {case.policy.id}'s reasons to accept an issue older than {window.months} months "
+            f"(Code 2.3): {allowed}",
+        )
+
+
+def accept_outside_window(case: CaseState, command: AcceptOutsideWindow, day: date) -> Details:
+    case.window_accepted = True
+    return {"exception": command.exception, "reason": command.reason}
+
+
+# ---- the record around the stages -------------------------------------------------------------------
+
+
+def resident_input(case: CaseState, command: ResidentInput, day: date) -> Details:
+    return {"note_ref": command.note_ref}
+
+
+def assign(case: CaseState, command: Assign, day: date) -> Details:
+    case.handler = command.handler
+    return {"handler": command.handler}
+
+
+def add_complaint(case: CaseState, command: AddComplaint, day: date) -> Details:
+    return {"definition_ref": command.definition_ref}
+
+
+def check_complete_action(case: CaseState, command: CompleteAction, today: date) -> None:
+    if command.action_id not in case.open_items("action"):
+        outstanding = ", ".join(case.open_items("action")) or "none"
+        raise Refused(
+            "action_id", "known_action", f"no outstanding action {command.action_id!r}; outstanding: {outstanding}"
+        )
+
+
+def complete_action(case: CaseState, command: CompleteAction, day: date) -> Details:
+    case.settle(f"action.{command.action_id}", day)
+    return {"action_id": command.action_id}
+
+
+def check_schedule_review(case: CaseState, command: ScheduleReview, today: date) -> None:
+    if command.review_id in case.open_items("review"):
+        raise Refused("review_id", "known_review", f"review {command.review_id!r} is already scheduled")
+    within_horizon("review_on", command.review_on, today, from_today=False)
+
+
+def schedule_review(case: CaseState, command: ScheduleReview, day: date) -> Details:
+    """Code 5.14: an adjustment or restriction is reviewed; a review id used before starts a new round."""
+    if f"review.{command.review_id}" in case.deadlines:
+        case.review_rounds[command.review_id] = case.review_rounds.get(command.review_id, 1) + 1
+    case.add_deadline(case.review_deadline(command.review_id), command.review_on)
+    return {"review_id": command.review_id, "kind": command.kind, "review_on": command.review_on.isoformat()}
+
+
+def check_record_review(case: CaseState, command: RecordReview, today: date) -> None:
+    if command.review_id not in case.open_items("review"):
+        scheduled = ", ".join(case.open_items("review")) or "none"
+        raise Refused("review_id", "known_review", f"no review {command.review_id!r} is due; scheduled: {scheduled}")
+    if command.next_review_on is not None:
+        within_horizon("next_review_on", command.next_review_on, today, from_today=False)
+
+
+def record_review(case: CaseState, command: RecordReview, day: date) -> Details:
+    """The review is settled where it stands (a late one stays missed); the next round is a new deadline."""
+    case.settle(case.review_deadline(command.review_id), day)
+    details: Details = {"review_id": command.review_id}
+    if command.next_review_on is not None:
+        case.review_rounds[command.review_id] = case.review_rounds.get(command.review_id, 1) + 1
+        case.add_deadline(case.review_deadline(command.review_id), command.next_review_on)
+        details["next_review_on"] = command.next_review_on.isoformat()
+    return details
+
+
+def record_consent(case: CaseState, command: RecordConsent, day: date) -> Details:
+    case.consents[command.representative_ref] = command.given
+    return {"representative_ref": command.representative_ref, "given": command.given}
+
+
+COMMAND_RULES: dict[str, CommandRule] = {
+    rule.name: rule
+    for rule in (
+        CommandRule("log_stage1", LogStage1, nothing_to_check, log_stage1),
+        CommandRule("acknowledge", Acknowledge, check_acknowledge, acknowledge, reviewing=True),
+        CommandRule("extend", Extend, check_extend, extend, signals=("extension_agreed",), reviewing=True),
+        CommandRule("respond", Respond, check_respond, respond, reviewing=True),
+        CommandRule("request_stage2", RequestStage2, nothing_to_check, request_stage2, signals=("stage2_requested",)),
+        CommandRule("close", Close, nothing_to_check, close),
+        CommandRule("withdraw", Withdraw, nothing_to_check, nothing_to_record),
+        CommandRule("exclude", Exclude, check_exclude, exclude),
+        CommandRule("resident_input", ResidentInput, nothing_to_check, resident_input),
+        CommandRule("assign", Assign, nothing_to_check, assign, reviewing=True),
+        CommandRule("add_complaint", AddComplaint, nothing_to_check, add_complaint),
+        CommandRule("complete_action", CompleteAction, check_complete_action, complete_action),
+        CommandRule("schedule_review", ScheduleReview, check_schedule_review, schedule_review),
+        CommandRule("record_review", RecordReview, check_record_review, record_review),
+        CommandRule("record_consent", RecordConsent, nothing_to_check, record_consent),
+        CommandRule("accept_outside_window", AcceptOutsideWindow, accept_outside_window_check, accept_outside_window),
+    )
+}
+"""Every lifecycle action and how the workflow checks and applies it (`models.case.COMMANDS` the payloads)."""
+
+STAGE1_DECISIONS = frozenset({"acknowledge", "extend", "respond", "assign"})
+"""Taking one of these at stage 1 (or being the handler given stage 1) rules a person out of stage 2 (Code 6.13)."""
+
+
+def apply(rule: CommandRule, case: CaseState, command: Command, at: datetime, *, automatic: bool = False) -> None:
+    """Apply an accepted command: its effect (which sees the state it left), the lifecycle move, who
+    decided at stage 1, and the timeline event."""
+    day = local_date(at)
+    stage_before = case.stage
+    next_lifecycle_state = next_state(case.state, case.stage, rule.name, case.conditions())
+    details: Details = {"command_id": command.command_id}
+    if command.actor:
+        details["actor"] = command.actor
+    if command.on_behalf_of:
+        details["on_behalf_of"] = command.on_behalf_of
+    if automatic:
+        details["automatic"] = True
+    details.update(rule.apply(case, command, day))
+    case.state = next_lifecycle_state
+    if rule.name in STAGE1_DECISIONS and stage_before <= 1:
+        person = command.handler if isinstance(command, Assign) else command.actor
+        if person and person not in case.stage1_people:
+            case.stage1_people.append(person)
+    if case.state in FINISHED_STATES:
+        for deadline in case.deadlines.values():
+            if deadline.open:
+                deadline.cancelled = True
+    case.record(rule.name, at, details)
