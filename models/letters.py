@@ -4,7 +4,7 @@ A letter is filled from the case record (resident, definition, decisions, remedi
 policy profile (`Landlord.from_profile`). Its shape is validated when it is built (an offset against
 arrears the policy does not allow, a ground the policy does not list, a decision on a point that does not
 exist); its completeness is checked by `missing_contents`, which names, in people's words and with the Code
-section, every required part that is missing. `activities/letters.py` refuses to render or store an
+section, every required part that is missing. `casework/letters.py` refuses to render or store an
 incomplete letter (`LetterIncomplete`).
 
 Code sections (quoted in seed 001): 2.1-2.4 exclusions, 5.6 the complaint definition, 6.2-6.5 and

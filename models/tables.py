@@ -37,7 +37,7 @@ class Case(SQLModel, table=True):
             sqlite_where=text(OPEN_WORK), postgresql_where=text(OPEN_WORK),
         ),
     )
-    """The case list's indexes (`models/case_list.py`): one per filter, each ending in the list's order
+    """The case list's indexes (`casework/case_list.py`): one per filter, each ending in the list's order
     (next_deadline, reference), so a filtered page is an index seek with no sort at any page depth;
     a handler's cases at one stage ("my stage-2 cases") have their own. The dashboard's counts per
     stage (`stage_counts`) read only the open work, so a partial index holds just that (decision 39).

@@ -1,6 +1,6 @@
 """`complaints file | act | show | list`: casework from the command line, with the UI's validation.
 
-Every command goes through `starter/casework.py`, so a refusal here reads exactly as it does in the web
+Every command goes through the service layer (`casework/`), so a refusal here reads exactly as it does in the web
 UI: the field, the rule, exit code 2, and nothing written.
 """
 
@@ -37,7 +37,7 @@ async def _client():
 
 
 def _refuse(error: Exception) -> typer.Exit:
-    from starter.casework import CommandRejected
+    from casework.errors import CommandRejected
 
     typer.echo(f"refused: {error}" if isinstance(error, CommandRejected) else str(error), err=True)
     return typer.Exit(2)
@@ -61,7 +61,8 @@ def file(
     intake_id: Annotated[str | None, typer.Option(help="Repeat with the same id to retry safely.")] = None,
 ) -> None:
     """Record a new complaint and start its case; prints the reference."""
-    from starter.casework import CommandRejected, Intake, RepresentativeDetails, ResidentDetails, file_complaint
+    from casework.errors import CommandRejected
+    from casework.intake import Intake, RepresentativeDetails, ResidentDetails, file_complaint
 
     try:
         intake = Intake.model_validate({
@@ -88,7 +89,7 @@ def file(
 
 
 def _first_problem(error: ValueError) -> Exception:
-    from starter.casework import CommandRejected
+    from casework.errors import CommandRejected
 
     errors = getattr(error, "errors", None)
     if errors is None:
@@ -100,7 +101,7 @@ def _first_problem(error: ValueError) -> Exception:
 def _form(pairs: list[str]) -> dict[str, Any]:
     """KEY=VALUE pairs; a value that reads as JSON (a number, true/false, a list or object) is taken as
     such, and a key given more than once collects a list (points=... points=...)."""
-    from starter.casework import CommandRejected
+    from casework.errors import CommandRejected
 
     form: dict[str, Any] = {}
     for pair in pairs:
@@ -129,7 +130,9 @@ def act_command(
     command_id: Annotated[str | None, typer.Option(help="Repeat with the same id to retry safely.")] = None,
 ) -> None:
     """Take an action on a case, validated exactly as in the web UI."""
-    from starter.casework import Actor, CommandRejected, UnknownCase, act
+    from casework.access import Actor
+    from casework.actions import act
+    from casework.errors import CommandRejected, UnknownCase
 
     try:
         actor = Actor(username=user, role=role)
@@ -154,7 +157,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="The whole record as JSON, for machines.")] = False,
 ) -> None:
     """Print the whole record and timeline of a case."""
-    from starter.casework import UnknownCase, case_record
+    from casework.case_record import case_record
+    from casework.errors import UnknownCase
 
     try:
         record = case_record(_engine(), reference)
@@ -239,7 +243,7 @@ def list_command(
     """List cases in next-deadline order, filtered like the web UI's case list."""
     from sqlmodel import Session
 
-    from models.case_list import CaseListFilter, list_cases
+    from casework.case_list import CaseListFilter, list_cases
 
     try:
         filters = CaseListFilter.model_validate({

@@ -1,7 +1,7 @@
 """The staff case list: filters, next-deadline order and keyset paging, on SQLite and PostgreSQL.
 
 A fixed set of 160 cases (ties on the same deadline instant, cases with no running deadline, deadlines
-either side of the clocks going forward on 29 Mar 2026) is listed through `models/case_list.py` and
+either side of the clocks going forward on 29 Mar 2026) is listed through `casework/case_list.py` and
 compared with the same selection made in plain Python.
 """
 
@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from bench.postgres import PostgresUnavailable, private_cluster
-from models.case_list import (
+from casework.case_list import (
     CaseListFilter,
     dated_query,
     list_cases,

@@ -14,19 +14,11 @@ from models.record import (
     Complaint, Definition, Letter, OutstandingAction, Remedy, Resident, Restriction, ServiceRequest,
 )
 from models.tables import Case, CaseDeadline
-from starter.casework import (
-    Actor,
-    CommandRejected,
-    Intake,
-    ResidentDetails,
-    RepresentativeDetails,
-    ServiceRequestIntake,
-    UnknownCase,
-    act,
-    convert_service_request,
-    file_complaint,
-    record_service_request,
-)
+from casework.access import Actor
+from casework.actions import act
+from casework.errors import CommandRejected, UnknownCase
+from casework.intake import Intake, RepresentativeDetails, ResidentDetails, file_complaint
+from casework.service_requests import ServiceRequestIntake, convert_service_request, record_service_request
 from starter.simulate import TASK_QUEUE
 
 HANDLER = Actor(username="alice", role="handler")

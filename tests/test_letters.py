@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from activities.letters import addressee_of, definition_of, render_letter, store_letter
+from casework.letters import addressee_of, definition_of, render_letter, store_letter
 from models.letters import (
     GROUND_WORDS,
     HOUSING_OMBUDSMAN,

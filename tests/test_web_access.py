@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from models.tables import Case, CaseEvent, ClosureDay
 from models.users import StaffUser
-from starter.web.access import action_refusal
+from casework.access import action_refusal
 from tests.web_stack import STAFF, signed_in, stack  # noqa: F401 (fixtures)
 
 READERS = {"hana", "hugo", "mira", "rita", "remy", "aude"}

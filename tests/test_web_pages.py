@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from models.tables import Case, CaseDeadline, ClosureDay
-from starter.web.caseload import today
-from starter.web.casefile import working_calendar
+from casework.case_list import today
+from casework.case_record import working_calendar
 from workflows.complaint import ComplaintWorkflow
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 

@@ -1,5 +1,5 @@
 """Cases: the list with filters, the case page with the actions the lifecycle allows now, each a form,
-the action posts (workflow Updates through `starter.casework`), intake, and letters."""
+the action posts (workflow Updates through `casework.actions`), intake, and letters."""
 
 import asyncio
 import re
@@ -12,12 +12,13 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models.case_list import STATES, CaseListFilter, list_cases
+from casework.case_list import STATES, CaseListFilter, list_cases
 from models.policy import load_profile
 from models.tables import Case
 from models.users import StaffUser
-from starter.web import caseload, casefile
-from starter.web.access import Refused, action_refusal, may_act_at_all, require
+from casework import case_record
+from casework.case_list import today
+from casework.access import Refused, action_refusal, may_act_at_all, require
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import field_name, form_fields, form_values, validation_errors
 from starter.web.pages import render
@@ -77,10 +78,10 @@ def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Resp
 
 def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None, open_action: str | None = None, values: dict | None = None) -> HTMLResponse:
     try:
-        record = casefile.load(request.app.state.engine, reference, caseload.today())
-    except casefile.CaseNotFound:
+        record = case_record.case_file(request.app.state.engine, reference, today())
+    except case_record.CaseNotFound:
         return render(request, "error.html", status=404, title="Case not found", message=f"There is no case {reference}.")
-    from starter.casework import ACTION_FORMS, LIFECYCLE_ACTION, forms_allowed
+    from casework.forms import ACTION_FORMS, LIFECYCLE_ACTION, forms_allowed
 
     actions = []
     if may_act_at_all(user.role):
@@ -113,7 +114,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
 
 @router.get("/cases/new")
 def intake_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import Intake
+    from casework.intake import Intake
 
     require(user.role, "file_complaint")
     return render(request, "intake.html", fields=form_fields(Intake), intake_id=str(uuid.uuid4()))
@@ -121,7 +122,8 @@ def intake_page(request: Request, user: StaffUser = Depends(current_user)) -> Re
 
 @router.post("/cases")
 async def file_complaint(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import CommandRejected, Intake, file_complaint
+    from casework.errors import CommandRejected
+    from casework.intake import Intake, file_complaint
 
     require(user.role, "file_complaint")
     form = await checked_form(request)
@@ -155,7 +157,10 @@ def case_page(request: Request, reference: str, user: StaffUser = Depends(curren
 
 @router.post("/cases/{reference}/actions/{action}")
 async def act(request: Request, reference: str, action: str, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import ACTION_FORMS, LIFECYCLE_ACTION, Actor, CommandRejected, UnknownCase, act as send
+    from casework.access import Actor
+    from casework.actions import act as send
+    from casework.errors import CommandRejected, UnknownCase
+    from casework.forms import ACTION_FORMS, LIFECYCLE_ACTION
 
     require(user.role, "read_cases")
     reference = _reference(reference)
@@ -163,8 +168,8 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     if action not in ACTION_FORMS:
         raise FormRejected({"action": f"{action[:40]!r} is not an action"}, status=404)
     try:
-        record = casefile.load(request.app.state.engine, reference, caseload.today())
-    except casefile.CaseNotFound:
+        record = case_record.case_file(request.app.state.engine, reference, today())
+    except case_record.CaseNotFound:
         raise FormRejected({"reference": f"There is no case {reference}."}, status=404) from None
     refusal = action_refusal(user.username, user.role, record.case, record.events, LIFECYCLE_ACTION.get(action, action))
     if refusal:

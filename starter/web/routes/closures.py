@@ -11,9 +11,9 @@ from models.case import CalendarChanged
 from models.policy import known_profile_ids
 from models.tables import Case, ClosureDay, add_closures
 from models.users import StaffUser
-from starter.web.access import require
+from casework.access import require
 from starter.web.auth import checked_form, current_user, text
-from starter.web.caseload import DONE_STATES
+from casework.case_list import DONE_STATES
 from starter.web.pages import render
 
 router = APIRouter()

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from models.record import Resident, ServiceRequest
 from models.users import StaffUser
-from starter.web.access import can, require
+from casework.access import can, require
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import form_fields, form_values, validation_errors
 from starter.web.pages import render
@@ -43,7 +43,7 @@ def service_requests(request: Request, user: StaffUser = Depends(current_user)) 
 
 @router.get("/service-requests/new")
 def new_service_request(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import ServiceRequestIntake
+    from casework.service_requests import ServiceRequestIntake
 
     require(user.role, "file_complaint")
     return render(request, "service_request_new.html", fields=form_fields(ServiceRequestIntake), errors={}, values={})
@@ -51,7 +51,8 @@ def new_service_request(request: Request, user: StaffUser = Depends(current_user
 
 @router.post("/service-requests")
 async def record(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import CommandRejected, ServiceRequestIntake, record_service_request
+    from casework.errors import CommandRejected
+    from casework.service_requests import ServiceRequestIntake, record_service_request
 
     require(user.role, "file_complaint")
     form = await checked_form(request)
@@ -73,7 +74,7 @@ async def record(request: Request, user: StaffUser = Depends(current_user)) -> R
 @router.post("/service-requests/{request_id}/convert")
 async def convert(request: Request, request_id: str, user: StaffUser = Depends(current_user)) -> Response:
     """Convert to a complaint and open its case page; a second press finds the case already filed."""
-    from starter.casework import convert_service_request
+    from casework.service_requests import convert_service_request
 
     require(user.role, "file_complaint")
     await checked_form(request)

@@ -1,4 +1,4 @@
-"""Who may do what: the authorisation matrix of the web UI, in one place.
+"""Who may do what: who is acting, and the authorisation matrix, in one place.
 
 Every route asks `can(...)` (pages) or `may_act(...)` (case actions); the tests walk the whole matrix.
 A refusal is a `Refused` with the reason shown to the person (403), and nothing changes.
@@ -6,7 +6,17 @@ A refusal is a `Refused` with the reason shown to the person (403), and nothing 
 
 from collections.abc import Iterable
 
+from pydantic import BaseModel, Field
+
 from models.tables import Case, CaseEvent
+from models.users import Role
+
+
+class Actor(BaseModel):
+    """Who is acting: their username is recorded on every event; their role decides what they may do."""
+
+    username: str = Field(min_length=1, max_length=64)
+    role: Role
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "read_cases": frozenset({"handler", "complaints_manager", "stage2_reviewer", "auditor"}),

@@ -1,4 +1,5 @@
-"""The staff case list: the read model's cases, filtered, in next-deadline order, a page at a time.
+"""Listing cases: the staff case list (filtered, in next-deadline order, a page at a time) and the
+dashboard (my cases, due today, due soon, overdue, and the open work per stage).
 
 Ordered by next deadline (soonest first; cases with no running deadline last), then reference.
 Paging is by keyset: a page token names the last row shown, and the next page starts strictly after
@@ -6,7 +7,7 @@ it, so page 1000 costs what page 1 costs (an index seek, never OFFSET), and a ca
 between two pages never appears twice. Every filter is served by one of the composite indexes on
 `Case` (`models/tables.py`), each ending in (next_deadline, reference) so no query sorts.
 
-A deadline instant is the end of its due date, Europe/London (`workflows.deadlines.end_of_day`), so
+A deadline instant is the end of its due date, Europe/London (`models.calendar.end_of_day`), so
 "due between two dates" is a range on `Case.next_deadline`. Instants are compared in UTC: SQLite keeps
 them as UTC text, PostgreSQL as timestamptz.
 """
@@ -14,15 +15,17 @@ them as UTC text, PostgreSQL as timestamptz.
 import base64
 import binascii
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import case as when, func, select, tuple_
 from sqlalchemy.sql import ColumnElement, Select
-from sqlmodel import Session
+from sqlalchemy.engine import Engine
+import sqlmodel
+from sqlmodel import Session, col
 
+from models.calendar import end_of_day, local_date
 from models.tables import Case
-from models.calendar import end_of_day
 from workflows.lifecycle import ComplaintLifecycle
 
 STATES: tuple[str, ...] = tuple(state.id for state in ComplaintLifecycle.states)
@@ -198,3 +201,41 @@ def query_plan(session: Session, query: Select) -> list[str]:
     prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
     rows = connection.exec_driver_sql(prefix + str(compiled), params)
     return [row[-1] for row in rows]
+
+
+# ---- the dashboard ----------------------------------------------------------------------------------
+
+DONE_STATES = ("closed", "withdrawn", "excluded")
+DUE_SOON_DAYS = 7
+DASHBOARD_ROWS = 20
+
+
+def today() -> date:
+    """Today's local date, for the pages and commands that count days left (never called by workflow code)."""
+    return local_date(datetime.now(timezone.utc))
+
+
+def open_cases():
+    """Case rows (sqlmodel's select, so a session yields `Case` objects) not yet closed or ended."""
+    return sqlmodel.select(Case).where(col(Case.state).not_in(DONE_STATES))
+
+
+def dashboard(engine: Engine, username: str, role: str, on: date) -> dict:
+    """My cases, due today, due soon, overdue, and the open work per stage (awaiting action, overdue)."""
+    start, tomorrow = end_of_day(on - timedelta(days=1)), end_of_day(on)
+    soon = end_of_day(on + timedelta(days=DUE_SOON_DAYS))
+    by_deadline = col(Case.next_deadline).asc()
+    with Session(engine) as session:
+        if role == "stage2_reviewer":
+            mine = open_cases().where(Case.stage == 2)
+        else:
+            mine = open_cases().where(Case.handler == username)
+        lists = {
+            "mine": mine,
+            "due_today": open_cases().where(Case.next_deadline >= start, Case.next_deadline < tomorrow),
+            "due_soon": open_cases().where(Case.next_deadline >= tomorrow, Case.next_deadline < soon),
+            "overdue": open_cases().where(Case.overdue == True),  # noqa: E712 (SQL, not Python)
+        }
+        result = {name: list(session.exec(query.order_by(by_deadline).limit(DASHBOARD_ROWS))) for name, query in lists.items()}
+        result["counts"] = stage_counts(session, CaseListFilter())
+    return result
