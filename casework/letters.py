@@ -39,13 +39,12 @@ from models.letters import (
     ExtensionLetter,
     Landlord,
     LetterBase,
-    LetterIncomplete,
     PendingAction,
     RemedyOffer,
     ResponseLetter,
-    missing_contents,
     record_kind,
 )
+from models.letter_requirements import LetterIncomplete, missing_contents
 from models.policy import PolicyProfile
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident
 

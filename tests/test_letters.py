@@ -18,13 +18,12 @@ from models.letters import (
     ExclusionLetter,
     ExtensionLetter,
     Landlord,
-    LetterIncomplete,
     PendingAction,
     RemedyOffer,
     ResponseLetter,
     letter_from_content,
-    missing_contents,
 )
+from models.letter_requirements import LetterIncomplete, missing_contents
 from models.policy import POLICY_DIR, PolicyError, all_profiles, load_profile, load_profile_file
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident
 from models.tables import create_schema, make_engine
