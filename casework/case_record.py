@@ -30,7 +30,6 @@ from models.record import (
 )
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay, Notice, ResidentNote
-from workflows.lifecycle import Conditions, allowed_actions
 
 
 class CaseRecord(BaseModel):
@@ -143,12 +142,11 @@ class CaseFile:
     outstanding: list[OutstandingAction] = field(default_factory=list)
     remedies: list[Remedy] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
-    conditions: Conditions = field(default_factory=Conditions)
 
     @property
     def allowed_actions(self) -> list[str]:
-        """What the lifecycle allows now, from the same declaration the workflow's validators use."""
-        return allowed_actions(self.case.state, self.case.stage, self.conditions)
+        """What the workflow allows now, as it projected it (never rebuilt here from record rows)."""
+        return list(self.case.allowed_actions or ())
 
 
 def working_calendar(engine: Engine, case: Case, around: date) -> WorkingCalendar:
@@ -180,15 +178,6 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         outstanding = session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).all()
         remedies = session.exec(select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))).all()
         note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
-        reviews_open = any(
-            session.exec(select(model.id).where(model.reference == reference, model.reviewed_on == None).limit(1)).first()  # noqa: E711
-            for model in (Adjustment, Restriction)
-        )
-        conditions = Conditions(
-            window_decision_pending=bool(complaint and complaint.out_of_window) and not any(e.type == "accept_outside_window" for e in events),
-            actions_outstanding=any(a.completed_on is None for a in outstanding),
-            reviews_scheduled=reviews_open,
-        )
         notes = {n.id: n.text for n in session.exec(select(ResidentNote).where(col(ResidentNote.id).in_(note_refs)))} if note_refs else {}
     calendar = working_calendar(engine, case, today)
     rows = []
@@ -197,4 +186,4 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         if d.met is None and not d.cancelled:
             left = calendar.working_days_between(today, d.due) if d.due >= today else -calendar.working_days_between(d.due, today)
         rows.append(DeadlineRow(d, left))
-    return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding), list(remedies), notes, conditions)
+    return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding), list(remedies), notes)

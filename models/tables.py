@@ -56,6 +56,10 @@ class Case(SQLModel, table=True):
     overdue: bool = False
     last_seq: int = 0
     """The highest event sequence projected; an older projection arriving late never overwrites a newer one."""
+    allowed_actions: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    """The lifecycle actions the workflow allows now, as it last projected them: the case page's forms."""
+    stage1_handlers: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    """Everyone the workflow counts as having taken a stage-1 decision: none may act on stage 2 (Code 6.13)."""
 
 
 class CaseDeadline(SQLModel, table=True):

@@ -175,6 +175,7 @@ def show(
         ("Received", f"{complaint.received_at:%Y-%m-%d %H:%M} by {complaint.channel}"),
         ("Policy", f"{complaint.policy_id} v{complaint.policy_version} ({complaint.region})"),
         ("State", f"{case.state} (stage {case.stage})" if case else "starting"),
+        ("Allowed now", (", ".join(case.allowed_actions or ()) or "nothing") if case else "-"),
         ("Handler", (case.handler if case else None) or "-"),
         ("Complaint", complaint.text),
         ("Outcome sought", complaint.desired_outcome or "-"),

@@ -61,6 +61,7 @@ async def test_file_act_show_and_list_from_the_command_line(stack):
 
     record = json.loads((await complaints(stack, "show", reference, "--json")).stdout)
     assert record["case"]["state"] == "stage1_acknowledged"
+    assert "respond" in record["case"]["allowed_actions"], "the actions allowed now, as the workflow projected them"
     assert [d["points"] for d in record["definitions"]] == [["Mould not treated", "No reply to two emails"]]
     assert [e["type"] for e in record["events"]] == ["received", "acknowledge"]
 
