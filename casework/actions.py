@@ -17,10 +17,10 @@ from sqlmodel import Session, SQLModel
 from temporalio.client import Client
 
 from casework import letters
-from casework.access import Actor
+from casework.access import Actor, check_action
+from casework.case_record import projected_case
 from casework.errors import CommandRejected, UnknownCase
 from casework.forms import (
-    ROLES,
     LIFECYCLE_ACTION,
     AcknowledgeForm,
     AddComplaintForm,
@@ -35,6 +35,7 @@ from casework.forms import (
     RespondForm,
     RestrictionForm,
     ReviewForm,
+    form_of,
     parse_form,
     policy_profile,
 )
@@ -51,15 +52,19 @@ async def act(
     client: Client, engine: Engine, reference: str, action: str, form: dict[str, Any], actor: Actor,
     command_id: str, task_queue: str = "complaints",
 ) -> CaseSummary:
-    """Take one staff action on a case. A refusal raises CommandRejected and leaves nothing behind."""
-    parsed = parse_form(action, form)
-    if action not in ROLES[actor.role]:
-        role = actor.role.replace("_", " ")
-        raise CommandRejected(None, f"{'an' if role[0] in 'aeiou' else 'a'} {role} may not {action.replace('_', ' ')}")
+    """Take one staff action on a case. Refused (`casework.access`) when this person may not act on the
+    case; CommandRejected when the form or the workflow refuses; either leaves nothing behind."""
+    form_of(action)
     with Session(engine) as session:
         complaint = session.get(Complaint, reference)
-        if complaint is None:
-            raise UnknownCase(reference)
+    if complaint is None:
+        raise UnknownCase(reference)
+    case = await projected_case(engine, reference)
+    if case is None:
+        raise CommandRejected(None, f"{reference} is still being opened; try again in a moment")
+    check_action(actor, case, action)
+    parsed = parse_form(action, form)
+    with Session(engine) as session:
         profile = policy_profile(complaint.policy_id)
         if isinstance(parsed, AddComplaintForm) and not parsed.related:
             return await _file_linked(client, engine, complaint, parsed, command_id, task_queue)

@@ -5,6 +5,7 @@ Both read the record rows (models/record.py) with the process as the workflow la
 (models/tables.py); neither asks the workflow.
 """
 
+import asyncio
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -187,3 +188,15 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
             left = calendar.working_days_between(today, d.due) if d.due >= today else -calendar.working_days_between(d.due, today)
         rows.append(DeadlineRow(d, left))
     return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding), list(remedies), notes)
+
+
+async def projected_case(engine: Engine, reference: str, attempts: int = 100) -> Case | None:
+    """The case row, waiting (up to about 5 s) for a new case's first projection; None if it never came.
+    Acting on a case needs it (who the case is assigned to, what the workflow allows now)."""
+    for _ in range(attempts):
+        with Session(engine) as session:
+            case = session.get(Case, reference)
+        if case is not None:
+            return case
+        await asyncio.sleep(0.05)
+    return None

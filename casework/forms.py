@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from casework.errors import CommandRejected
 from models.case import Outcome
 from models.policy import PolicyError, PolicyProfile, load_profile
-from models.users import Role
 
 Channel = Literal["phone", "email", "letter", "web", "in_person", "via_representative"]
 ShortText = Field(min_length=1, max_length=200)
@@ -169,30 +168,18 @@ ACTION_FORMS: dict[str, type[Form]] = {
 LIFECYCLE_ACTION = {"record_adjustment": "schedule_review", "record_restriction": "schedule_review"}
 """Form actions that are a lifecycle action under another name; every other form is its own action."""
 
-ROLES: dict[Role, frozenset[str]] = {
-    "complaints_manager": frozenset(ACTION_FORMS),
-    "handler": frozenset(ACTION_FORMS) - {"assign"},
-    "stage2_reviewer": frozenset(ACTION_FORMS) - {"assign", "log_stage1", "accept_outside_window"},
-    "auditor": frozenset(),
-    "administrator": frozenset(),
-}
-"""Who may take which action: managers assign; auditors and administrators read cases but do not act."""
-
-
-def forms_allowed(allowed_actions: list[str] | tuple[str, ...], role: Role) -> list[str]:
-    """The forms to offer: those whose lifecycle action is allowed now and the role may take."""
-    return [
-        name for name in ACTION_FORMS
-        if LIFECYCLE_ACTION.get(name, name) in allowed_actions and name in ROLES[role]
-    ]
+def form_of(action: str) -> type[Form]:
+    """The form of an action; an unknown action is refused, naming the actions there are."""
+    if action not in ACTION_FORMS:
+        raise CommandRejected("action", f"unknown action {action!r}; actions are: {', '.join(ACTION_FORMS)}")
+    return ACTION_FORMS[action]
 
 
 def parse_form(action: str, form: dict[str, Any]) -> Form:
     """Validate a form; the first problem becomes a CommandRejected naming the field and the rule."""
-    if action not in ACTION_FORMS:
-        raise CommandRejected("action", f"unknown action {action!r}; actions are: {', '.join(ACTION_FORMS)}")
+    model = form_of(action)
     try:
-        return ACTION_FORMS[action].model_validate(form)
+        return model.model_validate(form)
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         field = ".".join(str(part) for part in first["loc"]) or None

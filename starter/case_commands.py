@@ -37,9 +37,10 @@ async def _client():
 
 
 def _refuse(error: Exception) -> typer.Exit:
+    from casework.access import Refused
     from casework.errors import CommandRejected
 
-    typer.echo(f"refused: {error}" if isinstance(error, CommandRejected) else str(error), err=True)
+    typer.echo(f"refused: {error}" if isinstance(error, (CommandRejected, Refused)) else str(error), err=True)
     return typer.Exit(2)
 
 
@@ -124,29 +125,27 @@ def _form(pairs: list[str]) -> dict[str, Any]:
 def act_command(
     reference: Annotated[str, typer.Argument(help="Case reference, e.g. CMP-2026-000123.")],
     action: Annotated[str, typer.Argument(help="acknowledge, extend, respond, request_stage2, ...")],
+    user: Annotated[str, typer.Option("--as", help="Your staff account's username: recorded on the event; "
+                                                   "its role decides what you may do.")],
     fields: Annotated[list[str] | None, typer.Argument(help="The action's fields as KEY=VALUE.")] = None,
-    user: Annotated[str, typer.Option("--as", help="Who is acting (recorded on the event).")] = "cli",
-    role: Annotated[str, typer.Option(help="Their role: handler, complaints_manager, stage2_reviewer.")] = "handler",
     command_id: Annotated[str | None, typer.Option(help="Repeat with the same id to retry safely.")] = None,
 ) -> None:
-    """Take an action on a case, validated exactly as in the web UI."""
-    from casework.access import Actor
+    """Take an action on a case as a member of staff, checked exactly as in the web UI (the same
+    service functions decide who may act, what the form needs and what the workflow allows)."""
+    from casework.access import Refused, staff_actor
     from casework.actions import act
     from casework.errors import CommandRejected, UnknownCase
 
-    try:
-        actor = Actor(username=user, role=role)
-    except ValueError as error:
-        raise _refuse(_first_problem(error)) from None
-
     async def _act():
+        engine = _engine()
+        actor = staff_actor(engine, user)
         form = _form(fields or [])
-        return await act(await _client(), _engine(), reference, action, form, actor,
+        return await act(await _client(), engine, reference, action, form, actor,
                          command_id or f"cli-{uuid4().hex}", load_settings().task_queue)
 
     try:
         summary = asyncio.run(_act())
-    except (CommandRejected, UnknownCase) as error:
+    except (CommandRejected, UnknownCase, Refused) as error:
         raise _refuse(error) from None
     typer.echo(f"{summary.reference}: {summary.state} (stage {summary.stage}); "
                f"allowed now: {', '.join(summary.allowed_actions) or 'nothing'}")

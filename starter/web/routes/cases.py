@@ -1,7 +1,6 @@
 """Cases: the list with filters, the case page with the actions the lifecycle allows now, each a form,
 the action posts (workflow Updates through `casework.actions`), intake, and letters."""
 
-import asyncio
 import re
 import uuid
 from decimal import Decimal, InvalidOperation
@@ -12,13 +11,12 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from casework.case_list import STATES, CaseListFilter, list_cases
-from models.policy import load_profile
-from models.tables import Case
-from models.users import StaffUser
 from casework import case_record
-from casework.case_list import today
-from casework.access import Refused, action_refusal, may_act_at_all, require
+from casework.access import Actor, actions_offered, require
+from casework.case_list import STATES, CaseListFilter, list_cases, today
+from casework.case_record import projected_case
+from models.policy import load_profile
+from models.users import StaffUser
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import field_name, form_fields, form_values, validation_errors
 from starter.web.pages import render
@@ -81,13 +79,10 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         record = case_record.case_file(request.app.state.engine, reference, today())
     except case_record.CaseNotFound:
         return render(request, "error.html", status=404, title="Case not found", message=f"There is no case {reference}.")
-    from casework.forms import ACTION_FORMS, LIFECYCLE_ACTION, forms_allowed
+    from casework.forms import ACTION_FORMS
 
-    actions = []
-    if may_act_at_all(user.role):
-        for action in forms_allowed(record.allowed_actions, user.role):
-            if action_refusal(user.username, user.role, record.case, record.events, LIFECYCLE_ACTION.get(action, action)) is None:
-                actions.append({"name": action, "fields": form_fields(ACTION_FORMS[action]), "command_id": str(uuid.uuid4())})
+    actions = [{"name": action, "fields": form_fields(ACTION_FORMS[action]), "command_id": str(uuid.uuid4())}
+               for action in actions_offered(Actor.of(user), record.case)]
     stage_points = [d.points for d in record.definitions if d.stage == record.case.stage]
     points = [p for group in stage_points for p in group]
     ui = request.app.state.settings.temporal_ui_url.rstrip("/")
@@ -140,7 +135,7 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
     except CommandRejected as error:
         errors = {error.field or "form": error.message}
     else:
-        await wait_for_projection(request.app.state.engine, filed.reference)
+        await projected_case(request.app.state.engine, filed.reference)
         request.session["flash"] = f"Complaint filed as {filed.reference}." + (
             " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
         )
@@ -157,10 +152,9 @@ def case_page(request: Request, reference: str, user: StaffUser = Depends(curren
 
 @router.post("/cases/{reference}/actions/{action}")
 async def act(request: Request, reference: str, action: str, user: StaffUser = Depends(current_user)) -> Response:
-    from casework.access import Actor
     from casework.actions import act as send
     from casework.errors import CommandRejected, UnknownCase
-    from casework.forms import ACTION_FORMS, LIFECYCLE_ACTION
+    from casework.forms import ACTION_FORMS
 
     require(user.role, "read_cases")
     reference = _reference(reference)
@@ -171,9 +165,6 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         record = case_record.case_file(request.app.state.engine, reference, today())
     except case_record.CaseNotFound:
         raise FormRejected({"reference": f"There is no case {reference}."}, status=404) from None
-    refusal = action_refusal(user.username, user.role, record.case, record.events, LIFECYCLE_ACTION.get(action, action))
-    if refusal:
-        raise Refused(refusal)
     command_id = form.get("command_id")
     if not isinstance(command_id, str) or not 1 <= len(command_id) <= 100:
         raise FormRejected({"command_id": "is missing; reload the case page and try again"})
@@ -185,7 +176,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     if action == "respond":
         values.update(decisions=_decisions(form), remedies=_remedies(form), actions=_promised_actions(form))
     try:
-        await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor(username=user.username, role=user.role), command_id,
+        await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor.of(user), command_id,
                    request.app.state.settings.task_queue)
     except UnknownCase:
         raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
@@ -281,12 +272,3 @@ def _promised_actions(form) -> list[dict]:
     rows = [{name: _posted(form, f"actions.{number}.{name}") for name in ("description", "owner", "target_on")}
             for number in range(ACTION_ROWS)]
     return [{k: v for k, v in row.items() if v} for row in rows if any(row.values())]
-
-
-async def wait_for_projection(engine, reference: str, attempts: int = 100) -> None:
-    """Wait (up to about 5 s) for the new case's first projection, so the case page it redirects to exists."""
-    for _ in range(attempts):
-        with Session(engine) as session:
-            if session.get(Case, reference) is not None:
-                return
-        await asyncio.sleep(0.05)

@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 from models.record import Resident, ServiceRequest
 from models.users import StaffUser
 from casework.access import can, require
+from casework.case_record import projected_case
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import form_fields, form_values, validation_errors
 from starter.web.pages import render
-from starter.web.routes.cases import wait_for_projection
 
 router = APIRouter()
 OPEN_ROWS = 100
@@ -87,6 +87,6 @@ async def convert(request: Request, request_id: str, user: StaffUser = Depends(c
         raise FormRejected({"request_id": f"{request_id} was resolved; record a new complaint instead."}, status=409)
     filed = await convert_service_request(request.app.state.client, engine, request_id, service_request.landlord,
                                           request.app.state.settings.task_queue)
-    await wait_for_projection(engine, filed.reference)
+    await projected_case(engine, filed.reference)
     request.session["flash"] = f"Service request {request_id} converted to complaint {filed.reference}; its clock starts today (Code 1.3)."
     return RedirectResponse(f"/cases/{filed.reference}", status_code=303)
