@@ -15,6 +15,8 @@ err = Console(stderr=True)
 
 Landlord = Annotated[str, typer.Option("--landlord", help="The landlord whose offices close.")]
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
+FLAG_OF = {"landlord": "--landlord", "day": "DATE", "reason": "--reason"}
+"""How these commands name each field of a refused calendar change (casework.calendar_changes.CalendarError)."""
 
 
 def _day(value: str) -> date:
@@ -45,7 +47,7 @@ def _run_change(change) -> None:
     try:
         return asyncio.run(go())
     except CalendarError as error:
-        err.print(f"[red]{error}[/red]", highlight=False)
+        err.print(f"{FLAG_OF.get(error.field, error.field)}: {error.message}", highlight=False, markup=False)
         raise typer.Exit(2) from None
     finally:
         engine.dispose()
@@ -68,14 +70,9 @@ def closures_add(
     reason: Annotated[str, typer.Option("--reason", help="Why the office is closed.")],
 ) -> None:
     """Record a closure day and signal `calendar_changed` to every open case of the landlord."""
-    from casework.calendar_changes import CalendarError, add_closure, check_closure
+    from casework.calendar_changes import add_closure
 
     closure = _day(day)
-    try:
-        check_closure(landlord, closure, reason)
-    except CalendarError as error:
-        err.print(f"[red]{error}[/red]", highlight=False)
-        raise typer.Exit(2) from None
     report = _run_change(lambda engine, client, progress: add_closure(engine, client, landlord, closure, reason, progress))
     typer.echo(f"closure {closure.isoformat()} recorded for {landlord}")
     _report(report)
