@@ -40,12 +40,17 @@ from casework.forms import (
     policy_profile,
 )
 from casework.intake import Intake, ResidentDetails, file_complaint
-from casework.updates import case_summary, send_command
+from casework.updates import CASE_ENDED, case_summary, send_command
 from models.calendar import local_date
 from models.case import COMMANDS, CaseSummary, PromisedAction
 from models.policy import PolicyProfile
 from models.record import Adjustment, Complaint, Definition, OutstandingAction, Representative, Resident, Restriction
 from models.tables import Case, CaseDeadline, ResidentNote
+
+
+NOT_NOW = frozenset({"lifecycle", CASE_ENDED})
+"""Refusals of an additional complaint that mean "not on this case any more" (responded, closed or
+ended): it then starts a new case linked to this one (Code 6.8) instead of being refused."""
 
 
 async def act(
@@ -89,7 +94,7 @@ async def act(
     except CommandRejected as refusal:
         _remove(engine, keys)
         letters.withdraw_letter(engine, command_id)
-        if action == "add_complaint" and "add_complaint is not allowed" in refusal.message:
+        if action == "add_complaint" and refusal.rule in NOT_NOW:
             return await _file_linked(client, engine, complaint, parsed, command_id, task_queue)
         raise
     except BaseException:

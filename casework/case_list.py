@@ -17,7 +17,7 @@ import binascii
 import json
 from datetime import date, datetime, timedelta, timezone
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import case as when, func, select, tuple_
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.engine import Engine
@@ -54,11 +54,23 @@ class CaseListFilter(BaseModel):
             raise ValueError(f"must be one of the lifecycle's states: {', '.join(STATES)}")
         return value
 
-    @model_validator(mode="after")
-    def _range_in_order(self) -> "CaseListFilter":
-        if self.due_from is not None and self.due_to is not None and self.due_to < self.due_from:
-            raise ValueError(f"due_to: must be on or after due_from ({self.due_from.isoformat()})")
-        return self
+    @field_validator("due_to")
+    @classmethod
+    def _range_in_order(cls, value: date | None, info: ValidationInfo) -> date | None:
+        """Checked on `due_to` (declared after `due_from`), so the refusal names that field."""
+        due_from = info.data.get("due_from")
+        if value is not None and due_from is not None and value < due_from:
+            raise ValueError(f"must be on or after due_from ({due_from.isoformat()})")
+        return value
+
+
+class CaseListError(ValueError):
+    """A page request the list cannot serve; `field` (page_token, page_size) names what to correct."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 class CaseListRow(BaseModel):
@@ -102,7 +114,7 @@ def read_token(token: str) -> tuple[datetime | None, str]:
             raise TypeError(reference)
         return (None if deadline is None else _utc(datetime.fromisoformat(deadline))), reference
     except (binascii.Error, UnicodeError, ValueError, TypeError):
-        raise ValueError("page_token: not a page token issued by the case list") from None
+        raise CaseListError("page_token", "not a page token issued by the case list") from None
 
 
 def _utc(instant: datetime) -> datetime:
@@ -150,7 +162,7 @@ def list_cases(
 ) -> CasePage:
     """One page of the filtered list, and the token for the next page (None on the last)."""
     if not 1 <= page_size <= PAGE_SIZE_MAX:
-        raise ValueError(f"page_size: must be between 1 and {PAGE_SIZE_MAX}")
+        raise CaseListError("page_size", f"must be between 1 and {PAGE_SIZE_MAX}")
     after = None if page_token is None else read_token(page_token)
     rows = []
     if after is None or after[0] is not None:

@@ -5,12 +5,15 @@ Nothing is written when one is raised (casework removes any rows it wrote for th
 
 
 class CommandRejected(Exception):
-    """An action refused before it changed anything; `field` names what to correct (None: the whole form)."""
+    """An action refused before it changed anything; `field` names what to correct (None: the whole form),
+    `rule` the rule broken when the workflow refused (models.refusal.Refusal.rule), for callers that act
+    on which rule it was without reading the message."""
 
-    def __init__(self, field: str | None, message: str):
+    def __init__(self, field: str | None, message: str, rule: str | None = None):
         super().__init__(f"{field}: {message}" if field else message)
         self.field = field
         self.message = message
+        self.rule = rule
 
 
 class UnknownCase(LookupError):

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from casework.errors import CommandRejected
 from models.case import Outcome
 from models.policy import PolicyError, PolicyProfile, load_profile
+from models.refusal import validation_message
 
 Channel = Literal["phone", "email", "letter", "web", "in_person", "via_representative"]
 ShortText = Field(min_length=1, max_length=200)
@@ -183,7 +184,7 @@ def parse_form(action: str, form: dict[str, Any]) -> Form:
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         field = ".".join(str(part) for part in first["loc"]) or None
-        raise CommandRejected(field, first["msg"].removeprefix("Value error, ")) from None
+        raise CommandRejected(field, validation_message(first)) from None
 
 
 def policy_profile(policy: str) -> PolicyProfile:

@@ -47,6 +47,7 @@ from models.letters import (
 from models.letter_requirements import LetterIncomplete, missing_contents
 from models.policy import PolicyProfile
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident
+from models.refusal import validation_message
 
 TEMPLATES = Path(__file__).resolve().parent / "letter_templates"
 TEMPLATE_OF = {
@@ -282,7 +283,7 @@ def decision_letter(
         check_letter(letter)
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
-        raise CommandRejected("letter", first["msg"].removeprefix("Value error, ")) from None
+        raise CommandRejected("letter", validation_message(first)) from None
     except LetterIncomplete as err:
         raise CommandRejected("letter", str(err)) from None
     return letter

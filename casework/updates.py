@@ -15,6 +15,8 @@ from models.refusal import refusal_of
 from workflows.complaint import ComplaintWorkflow
 from workflows.lifecycle import describe
 
+CASE_ENDED = "case_ended"
+"""The rule of a command sent to a case whose workflow has ended (the lifecycle's refusals are `lifecycle`)."""
 
 async def case_summary(client: Client, reference: str) -> CaseSummary:
     """The case as its workflow knows it now, in the shape a staff action returns."""
@@ -36,11 +38,11 @@ async def send_command(client: Client, reference: str, action: str, command: Any
         refusal = refusal_of(err)
         if refusal is None:
             raise
-        raise CommandRejected(None if refusal.field == "action" else refusal.field, refusal.message) from None
+        raise CommandRejected(None if refusal.field == "action" else refusal.field, refusal.message, refusal.rule) from None
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:
             view = await handle.query(ComplaintWorkflow.case)
-            raise CommandRejected(None, _finished(view.state, action)) from None
+            raise CommandRejected(None, _finished(view.state, action), CASE_ENDED) from None
         raise
 
 

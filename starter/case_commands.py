@@ -91,12 +91,13 @@ def file(
 
 def _first_problem(error: ValueError) -> Exception:
     from casework.errors import CommandRejected
+    from models.refusal import validation_message
 
     errors = getattr(error, "errors", None)
     if errors is None:
         return CommandRejected(None, str(error))
     first = errors(include_url=False)[0]
-    return CommandRejected(".".join(str(p) for p in first["loc"]) or None, first["msg"].removeprefix("Value error, "))
+    return CommandRejected(".".join(str(p) for p in first["loc"]) or None, validation_message(first))
 
 
 def _form(pairs: list[str]) -> dict[str, Any]:
@@ -243,7 +244,8 @@ def list_command(
     """List cases in next-deadline order, filtered like the web UI's case list."""
     from sqlmodel import Session
 
-    from casework.case_list import CaseListFilter, list_cases
+    from casework.case_list import CaseListError, CaseListFilter, list_cases
+    from casework.errors import CommandRejected
 
     try:
         filters = CaseListFilter.model_validate({
@@ -252,6 +254,8 @@ def list_command(
         })
         with Session(_engine()) as session:
             result = list_cases(session, filters, page_size, page)
+    except CaseListError as error:
+        raise _refuse(CommandRejected(error.field, error.message)) from None
     except ValueError as error:
         raise _refuse(_first_problem(error)) from None
     _table("Cases", ["reference", "landlord", "stage", "state", "handler", "next deadline", "overdue"],

@@ -233,7 +233,7 @@ def test_page_size_outside_its_range_is_refused(engine):
 
 
 def test_filters_are_checked_with_the_field_and_the_rule():
-    with pytest.raises(ValidationError, match="due_to: must be on or after due_from"):
+    with pytest.raises(ValidationError, match="(?s)due_to.*must be on or after due_from"):
         CaseListFilter(due_from=date(2026, 4, 2), due_to=date(2026, 4, 1))
     with pytest.raises(ValidationError, match="(?s)state.*must be one of the lifecycle's states"):
         CaseListFilter(state="resolved")

@@ -13,9 +13,10 @@ from sqlmodel import Session
 
 from casework import case_record
 from casework.access import Actor, actions_offered, require
-from casework.case_list import STATES, CaseListFilter, list_cases, today
+from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
 from casework.case_record import projected_case
 from models.policy import load_profile
+from models.refusal import validation_message
 from models.users import StaffUser
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import field_name, form_fields, form_values, validation_errors
@@ -49,9 +50,7 @@ def _filters(request: Request) -> tuple[dict[str, str], CaseListFilter | None, d
         filters = CaseListFilter.model_validate(values)
     except ValidationError as error:
         for e in error.errors(include_url=False):
-            message = e["msg"].removeprefix("Value error, ")
-            name = str(e["loc"][0]) if e["loc"] else message.split(":", 1)[0]
-            errors.setdefault(name, message.removeprefix(f"{name}: "))
+            errors.setdefault(str(e["loc"][0]), validation_message(e))
         return params, None, errors
     return params, (None if errors else filters), errors
 
@@ -65,8 +64,8 @@ def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Resp
         with Session(request.app.state.engine) as session:
             try:
                 page = list_cases(session, filters, PAGE_SIZE, params.get("page"))
-            except ValueError as error:
-                errors["page"] = str(error).removeprefix("page_token: ")
+            except CaseListError as error:
+                errors["page"] = error.message
     if page is None:
         return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_params=None, states=STATES)
     filter_params = {k: v for k, v in params.items() if k != "page"}
