@@ -6,16 +6,14 @@ Both read the record rows (models/record.py) with the process as the workflow la
 """
 
 import asyncio
-import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from uuid import uuid4
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from casework.errors import CommandRejected, UnknownCase
+from casework.errors import UnknownCase
 from models.record import (
     Adjustment,
     Attachment,
@@ -93,25 +91,6 @@ def case_record(engine: Engine, reference: str) -> CaseRecord:
         )
         session.expunge_all()
         return record
-
-
-def attach(engine: Engine, reference: str, filename: str, content_type: str, data: bytes, by: str) -> Attachment:
-    """Record a document's metadata with the case (Code 5.12: supporting documentation); the bytes go
-    to the landlord's document store, identified by their SHA-256."""
-    if not filename.strip() or len(filename) > 200:
-        raise CommandRejected("filename", "must be 1 to 200 characters")
-    with Session(engine) as session:
-        if session.get(Complaint, reference) is None:
-            raise UnknownCase(reference)
-        digest = hashlib.sha256(data).hexdigest()
-        row = Attachment(id=f"att-{digest[:16]}-{uuid4().hex[:6]}", reference=reference, filename=filename.strip(),
-                         content_type=content_type, size_bytes=len(data), sha256=digest,
-                         uploaded_at=datetime.now(timezone.utc), uploaded_by=by)
-        session.add(row)
-        session.commit()
-        session.refresh(row)
-        session.expunge(row)
-        return row
 
 
 # ---- the case page ----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""Service requests (Code 1.2-1.3): a request for a service is recorded and reviewed, not treated as a
-complaint, until the resident is dissatisfied and it is converted into one."""
+"""Service requests (Code 1.2-1.3): a request for a service is recorded, not treated as a complaint,
+until the resident is dissatisfied and it is converted into one."""
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from uuid import uuid4
 
 from sqlalchemy.engine import Engine
@@ -40,18 +40,6 @@ def record_service_request(engine: Engine, request: ServiceRequestIntake) -> str
                                    channel=request.channel, text=request.text, received_at=received_at))
         session.commit()
     return request_id
-
-
-def review_service_request(engine: Engine, request_id: str, note: str, resolved: bool, on: date) -> None:
-    with Session(engine) as session:
-        request = session.get(ServiceRequest, request_id)
-        if request is None:
-            raise CommandRejected("request_id", f"no service request {request_id!r}")
-        request.reviewed_on, request.review_note = on, note
-        if resolved and request.status == "open":
-            request.status = "resolved"
-        session.add(request)
-        session.commit()
 
 
 async def convert_service_request(
