@@ -14,7 +14,7 @@ from temporalio import activity
 from models.case import CaseProjection
 from models.tables import Case, CaseDeadline, CaseEvent
 
-CASE_PROGRESS = ("state", "stage", "handler", "next_deadline", "overdue", "last_seq")
+CASE_PROGRESS = ("state", "stage", "handler", "next_deadline", "overdue", "last_seq", "allowed_actions", "stage1_handlers")
 """What a projection moves forward on an existing case; who, where and when it was received never change."""
 DEADLINE_FIELDS = ("due", "met_on", "met", "provisional", "extended_by", "cancelled")
 EVENT_FIELDS = ("seq", "at", "type", "stage", "state")
@@ -53,6 +53,8 @@ class ReadModelActivities:
             "next_deadline": projection.next_deadline,
             "overdue": projection.overdue,
             "last_seq": max((e.seq for e in view.events), default=0),
+            "allowed_actions": list(view.allowed_actions),
+            "stage1_handlers": list(view.stage1_handlers),
         }
         with self._engine.begin() as connection:
             newest = connection.execute(self._upsert_case, case).first() is not None

@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from bench.postgres import PostgresUnavailable, private_cluster
 from bench.update_latency import percentiles
-from models.case_list import (
+from casework.case_list import (
     CaseListFilter,
     dated_query,
     list_cases,

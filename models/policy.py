@@ -20,6 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from models.refusal import validation_message
+
 Role = Literal["handler", "complaints_manager", "head_of_service", "stage2_reviewer"]
 NoticeKind = Literal["due_soon", "overdue", "escalated"]
 ClockStart = Literal["receipt", "logging", "acknowledgement"]
@@ -230,7 +232,7 @@ def _problems(shown: str, err: ValidationError) -> list[str]:
     lines = []
     for error in err.errors(include_url=False):
         field = ".".join(str(part) for part in error["loc"]) or "(profile)"
-        rule = error["msg"].removeprefix("Value error, ")
+        rule = validation_message(error)
         given = error.get("input")
         if error["type"] not in ("missing", "extra_forbidden") and isinstance(given, (str, int, float, bool)):
             rule += f" (got {given!r})"

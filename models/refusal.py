@@ -6,6 +6,7 @@ message text (DESIGN.md principle 9).
 """
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import ErrorDetails
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
@@ -36,3 +37,10 @@ def refusal_of(error: BaseException) -> Refusal | None:
     if not isinstance(cause, ApplicationError) or cause.type != REJECTED or not cause.details:
         return None
     return Refusal.model_validate(cause.details[0])
+
+
+def validation_message(error: ErrorDetails) -> str:
+    """One pydantic error in people's words: a validator's own message as it raised it (read from the
+    error's context, not by trimming pydantic's "Value error, ..." rendering), else pydantic's message."""
+    cause = (error.get("ctx") or {}).get("error")
+    return str(cause) if isinstance(cause, Exception) else error["msg"]

@@ -1,5 +1,6 @@
-"""Per-case facts for the reports (`models/reporting.py`), read from a case's events: either the SQL read
-model (projection and case record) or the `simulate` JSON of a generated year.
+"""Per-case facts for the reports (`models/reporting.py`): what they are, and how they are read from a
+case's events, either the SQL read model (projection and case record) or the `simulate` JSON of a
+generated year.
 
 Events carry what the figures need: `acknowledge` (with `definition_ref`), `extend` (`working_days`,
 `ombudsman_details_given` where recorded), `respond` (`outcome`, `actor`), `request_stage2`, `assign`
@@ -11,21 +12,91 @@ pre-stage is part of the complaint), see docs/decisions.md.
 from collections import defaultdict
 from datetime import date, datetime
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Restriction
-from models.reporting import (
-    ActionFact,
-    CaseFacts,
-    Extension,
-    LearningFact,
-    RemedyFact,
-    RestrictionFact,
-    StageRecord,
-)
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay
 from models.calendar import local_date
+
+
+class Fact(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Extension(Fact):
+    on: date
+    working_days: int
+    ombudsman_details_given: bool = True
+
+
+class StageRecord(Fact):
+    """What happened at one formal stage of one case."""
+
+    stage: int
+    received_on: date
+    """Stage 1: the complaint's receipt (an informal pre-stage does not stop the Code's clock); stage 2: the request."""
+    acknowledged_on: date | None = None
+    responded_on: date | None = None
+    outcome: str | None = None
+    responder: str | None = None
+    handlers: tuple[str, ...] = ()
+    definition_recorded: bool = False
+    extensions: tuple[Extension, ...] = ()
+    letter_issued_on: date | None = None
+    letter_complete: bool | None = None
+    excluded_ground: str | None = None
+    excluded: bool = False
+    own_deadlines_met: bool | None = None
+    """Whether the landlord's own acknowledge and respond deadlines at this stage were both met."""
+
+
+class RemedyFact(Fact):
+    stage: int
+    kind: str
+    amount_pence: int = 0
+    compensation_type: str = ""
+
+
+class ActionFact(Fact):
+    action_id: str
+    description: str = ""
+    target_on: date
+    completed_on: date | None = None
+
+
+class LearningFact(Fact):
+    text: str
+    recorded_on: date
+
+
+class RestrictionFact(Fact):
+    review_on: date
+    reviewed_on: date | None = None
+
+
+class CaseFacts(Fact):
+    """Everything the figures need about one case, wherever it came from."""
+
+    reference: str
+    landlord: str = ""
+    policy_id: str = "code-2024"
+    region: str = "ENG"
+    closures: tuple[date, ...] = ()
+    category: str | None = None
+    received_on: date
+    state: str = "received"
+    withdrawn: bool = False
+    stages: tuple[StageRecord, ...] = ()
+    remedies: tuple[RemedyFact, ...] = ()
+    actions: tuple[ActionFact, ...] = ()
+    learning: tuple[LearningFact, ...] = ()
+    restrictions: tuple[RestrictionFact, ...] = ()
+    ombudsman_referred_on: date | None = None
+
+    def stage(self, number: int) -> StageRecord | None:
+        return next((record for record in self.stages if record.stage == number), None)
 
 
 def facts_from_events(

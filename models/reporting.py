@@ -5,105 +5,19 @@ The same functions serve the read model (`models/report_facts.py` builds `CaseFa
 simulations (`starter/generate.py` builds them from the simulate JSON), so a landlord trying a policy
 change sees exactly the figures it would publish.
 
-Timeliness is judged against the Code's timescales (not the landlord's own), as CH02 asks: stage 1
-acknowledged within 5 working days of receipt (6.2) and answered within 10 of acknowledgement (6.3),
-stage 2 within 5 (6.11) and 20 (6.14); an extension counts when agreed before the response fell due,
-given with the Ombudsman's details (6.5, 6.16), and only up to the Code's 10 / 20 working days (6.4,
-6.15). A late acknowledgement buys no time: the response clock starts at the acknowledgement or at the
-last day the acknowledgement was due, whichever is earlier. See docs/decisions.md.
+Timeliness is judged against the Code's timescales (not the landlord's own), as CH02 asks
+(models/timeliness.py); the per-case facts are models/report_facts.py.
 """
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from functools import lru_cache
-import re
 
-from pydantic import BaseModel, ConfigDict
-
-from models.calendar import WorkingCalendar, uk_calendar_snapshot
+from models.report_facts import ActionFact, CaseFacts, Fact, StageRecord
+from models.timeliness import CODE_TIMESCALES, code_timeliness
 
 OUTCOMES = ("upheld", "partly_upheld", "not_upheld")
-CODE_TIMESCALES = {1: (5, 10, 10), 2: (5, 20, 20)}
-"""Per stage: acknowledge, respond and extension working days of the Code (6.2-6.4, 6.11, 6.14, 6.15)."""
-
-
-class Fact(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Extension(Fact):
-    on: date
-    working_days: int
-    ombudsman_details_given: bool = True
-
-
-class StageRecord(Fact):
-    """What happened at one formal stage of one case."""
-
-    stage: int
-    received_on: date
-    """Stage 1: the complaint's receipt (an informal pre-stage does not stop the Code's clock); stage 2: the request."""
-    acknowledged_on: date | None = None
-    responded_on: date | None = None
-    outcome: str | None = None
-    responder: str | None = None
-    handlers: tuple[str, ...] = ()
-    definition_recorded: bool = False
-    extensions: tuple[Extension, ...] = ()
-    letter_issued_on: date | None = None
-    letter_complete: bool | None = None
-    excluded_ground: str | None = None
-    excluded: bool = False
-    own_deadlines_met: bool | None = None
-    """Whether the landlord's own acknowledge and respond deadlines at this stage were both met."""
-
-
-class RemedyFact(Fact):
-    stage: int
-    kind: str
-    amount_pence: int = 0
-    compensation_type: str = ""
-
-
-class ActionFact(Fact):
-    action_id: str
-    description: str = ""
-    target_on: date
-    completed_on: date | None = None
-
-
-class LearningFact(Fact):
-    text: str
-    recorded_on: date
-
-
-class RestrictionFact(Fact):
-    review_on: date
-    reviewed_on: date | None = None
-
-
-class CaseFacts(Fact):
-    """Everything the figures need about one case, wherever it came from."""
-
-    reference: str
-    landlord: str = ""
-    policy_id: str = "code-2024"
-    region: str = "ENG"
-    closures: tuple[date, ...] = ()
-    category: str | None = None
-    received_on: date
-    state: str = "received"
-    withdrawn: bool = False
-    stages: tuple[StageRecord, ...] = ()
-    remedies: tuple[RemedyFact, ...] = ()
-    actions: tuple[ActionFact, ...] = ()
-    learning: tuple[LearningFact, ...] = ()
-    restrictions: tuple[RestrictionFact, ...] = ()
-    ombudsman_referred_on: date | None = None
-
-    def stage(self, number: int) -> StageRecord | None:
-        return next((record for record in self.stages if record.stage == number), None)
 
 
 class ReportingYear(Fact):
@@ -126,52 +40,6 @@ class ReportingYear(Fact):
 
     def months(self) -> list[tuple[int, int]]:
         return [(self.first.year + (m > 12), (m - 1) % 12 + 1) for m in range(4, 16)]
-
-
-# ---- timeliness against the Code ------------------------------------------------------------------
-
-
-@lru_cache(maxsize=256)
-def _calendar(region: str, closures: tuple[date, ...], year: int) -> WorkingCalendar:
-    return WorkingCalendar(uk_calendar_snapshot(region, range(year - 1, year + 3), closures=closures))
-
-
-def calendar_for(case: CaseFacts, day: date) -> WorkingCalendar:
-    """The case's working days (its nation's bank holidays and its landlord's closures) around `day`."""
-    return _calendar(case.region, case.closures, day.year)
-
-
-class Timeliness(Fact):
-    acknowledge_due: date
-    acknowledged_in_time: bool | None
-    """None while not yet acknowledged and not yet late."""
-    respond_due: date
-    responded_in_time: bool | None
-    letter_in_time: bool | None
-    extension_counted: int
-
-
-def code_timeliness(case: CaseFacts, record: StageRecord) -> Timeliness:
-    """The Code's due dates for one stage and whether each was met (see the module docstring)."""
-    calendar = calendar_for(case, record.received_on)
-    ack_days, respond_days, most = CODE_TIMESCALES[record.stage]
-    ack_due = calendar.add_working_days(record.received_on, ack_days)
-    start = min(record.acknowledged_on or ack_due, ack_due)
-    due = calendar.add_working_days(start, respond_days)
-    counted = 0
-    for extension in sorted(record.extensions, key=lambda e: e.on):
-        if extension.on > due or not extension.ombudsman_details_given or counted >= most:
-            continue
-        counted = min(most, counted + extension.working_days)
-        due = calendar.add_working_days(start, respond_days + counted)
-    return Timeliness(
-        acknowledge_due=ack_due,
-        acknowledged_in_time=None if record.acknowledged_on is None else record.acknowledged_on <= ack_due,
-        respond_due=due,
-        responded_in_time=None if record.responded_on is None else record.responded_on <= due,
-        letter_in_time=None if record.letter_issued_on is None else record.letter_issued_on <= due,
-        extension_counted=counted,
-    )
 
 
 # ---- figures ----------------------------------------------------------------------------------------

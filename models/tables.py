@@ -37,7 +37,7 @@ class Case(SQLModel, table=True):
             sqlite_where=text(OPEN_WORK), postgresql_where=text(OPEN_WORK),
         ),
     )
-    """The case list's indexes (`models/case_list.py`): one per filter, each ending in the list's order
+    """The case list's indexes (`casework/case_list.py`): one per filter, each ending in the list's order
     (next_deadline, reference), so a filtered page is an index seek with no sort at any page depth;
     a handler's cases at one stage ("my stage-2 cases") have their own. The dashboard's counts per
     stage (`stage_counts`) read only the open work, so a partial index holds just that (decision 39).
@@ -56,6 +56,10 @@ class Case(SQLModel, table=True):
     overdue: bool = False
     last_seq: int = 0
     """The highest event sequence projected; an older projection arriving late never overwrites a newer one."""
+    allowed_actions: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    """The lifecycle actions the workflow allows now, as it last projected them: the case page's forms."""
+    stage1_handlers: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    """Everyone the workflow counts as having taken a stage-1 decision: none may act on stage 2 (Code 6.13)."""
 
 
 class CaseDeadline(SQLModel, table=True):

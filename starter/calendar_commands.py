@@ -1,5 +1,5 @@
 """`complaints calendar closures ...` and `complaints calendar holidays check`: calendar changes that
-re-plan open cases (starter/calendar_ops.py), against DATABASE_URL and TEMPORAL_ADDRESS."""
+re-plan open cases (casework/calendar_changes.py), against DATABASE_URL and TEMPORAL_ADDRESS."""
 
 import asyncio
 from datetime import date
@@ -15,6 +15,8 @@ err = Console(stderr=True)
 
 Landlord = Annotated[str, typer.Option("--landlord", help="The landlord whose offices close.")]
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
+FLAG_OF = {"landlord": "--landlord", "day": "DATE", "reason": "--reason"}
+"""How these commands name each field of a refused calendar change (casework.calendar_changes.CalendarError)."""
 
 
 def _day(value: str) -> date:
@@ -28,7 +30,7 @@ def _run_change(change) -> None:
     """Run a calendar change with a progress bar on stderr; print what it reached; exit 1 on failures."""
     from models.settings import load_settings
     from models.tables import create_schema, make_engine
-    from starter.calendar_ops import CalendarError
+    from casework.calendar_changes import CalendarError
     from worker import connect, send_core_logs_to_python
 
     send_core_logs_to_python("ERROR")
@@ -45,7 +47,7 @@ def _run_change(change) -> None:
     try:
         return asyncio.run(go())
     except CalendarError as error:
-        err.print(f"[red]{error}[/red]", highlight=False)
+        err.print(f"{FLAG_OF.get(error.field, error.field)}: {error.message}", highlight=False, markup=False)
         raise typer.Exit(2) from None
     finally:
         engine.dispose()
@@ -68,14 +70,9 @@ def closures_add(
     reason: Annotated[str, typer.Option("--reason", help="Why the office is closed.")],
 ) -> None:
     """Record a closure day and signal `calendar_changed` to every open case of the landlord."""
-    from starter.calendar_ops import CalendarError, add_closure, check_closure
+    from casework.calendar_changes import add_closure
 
     closure = _day(day)
-    try:
-        check_closure(landlord, closure, reason)
-    except CalendarError as error:
-        err.print(f"[red]{error}[/red]", highlight=False)
-        raise typer.Exit(2) from None
     report = _run_change(lambda engine, client, progress: add_closure(engine, client, landlord, closure, reason, progress))
     typer.echo(f"closure {closure.isoformat()} recorded for {landlord}")
     _report(report)
@@ -87,7 +84,7 @@ def closures_remove(
     landlord: Landlord,
 ) -> None:
     """Make a closure day a working day again and re-plan the landlord's open cases."""
-    from starter.calendar_ops import remove_closure
+    from casework.calendar_changes import remove_closure
 
     closure = _day(day)
     report = _run_change(lambda engine, client, progress: remove_closure(engine, client, landlord, closure, progress))
@@ -100,7 +97,7 @@ def closures_list(landlord: Annotated[str | None, typer.Option("--landlord", hel
     """Print the recorded closure days: DATE LANDLORD REASON, one a line."""
     from models.settings import load_settings
     from models.tables import create_schema, make_engine
-    from starter.calendar_ops import closures
+    from casework.calendar_changes import closures
 
     engine = make_engine(load_settings().database_url)
     create_schema(engine)
@@ -116,7 +113,7 @@ def holidays_check(
     """Compare the `holidays` data with the bank holidays the cases were last told about; on a change,
     signal every open case of that nation. The first run records the baseline. Run it after upgrading
     the `holidays` package (e.g. from cron)."""
-    from starter.calendar_ops import announce_bank_holidays
+    from casework.calendar_changes import announce_bank_holidays
 
     regions = region or list(REGIONS)
     for name in regions:

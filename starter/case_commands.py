@@ -1,6 +1,6 @@
 """`complaints file | act | show | list`: casework from the command line, with the UI's validation.
 
-Every command goes through `starter/casework.py`, so a refusal here reads exactly as it does in the web
+Every command goes through the service layer (`casework/`), so a refusal here reads exactly as it does in the web
 UI: the field, the rule, exit code 2, and nothing written.
 """
 
@@ -37,9 +37,10 @@ async def _client():
 
 
 def _refuse(error: Exception) -> typer.Exit:
-    from starter.casework import CommandRejected
+    from casework.access import Refused
+    from casework.errors import CommandRejected
 
-    typer.echo(f"refused: {error}" if isinstance(error, CommandRejected) else str(error), err=True)
+    typer.echo(f"refused: {error}" if isinstance(error, (CommandRejected, Refused)) else str(error), err=True)
     return typer.Exit(2)
 
 
@@ -61,7 +62,8 @@ def file(
     intake_id: Annotated[str | None, typer.Option(help="Repeat with the same id to retry safely.")] = None,
 ) -> None:
     """Record a new complaint and start its case; prints the reference."""
-    from starter.casework import CommandRejected, Intake, RepresentativeDetails, ResidentDetails, file_complaint
+    from casework.errors import CommandRejected
+    from casework.intake import Intake, RepresentativeDetails, ResidentDetails, file_complaint
 
     try:
         intake = Intake.model_validate({
@@ -88,19 +90,20 @@ def file(
 
 
 def _first_problem(error: ValueError) -> Exception:
-    from starter.casework import CommandRejected
+    from casework.errors import CommandRejected
+    from models.refusal import validation_message
 
     errors = getattr(error, "errors", None)
     if errors is None:
         return CommandRejected(None, str(error))
     first = errors(include_url=False)[0]
-    return CommandRejected(".".join(str(p) for p in first["loc"]) or None, first["msg"].removeprefix("Value error, "))
+    return CommandRejected(".".join(str(p) for p in first["loc"]) or None, validation_message(first))
 
 
 def _form(pairs: list[str]) -> dict[str, Any]:
     """KEY=VALUE pairs; a value that reads as JSON (a number, true/false, a list or object) is taken as
     such, and a key given more than once collects a list (points=... points=...)."""
-    from starter.casework import CommandRejected
+    from casework.errors import CommandRejected
 
     form: dict[str, Any] = {}
     for pair in pairs:
@@ -123,27 +126,27 @@ def _form(pairs: list[str]) -> dict[str, Any]:
 def act_command(
     reference: Annotated[str, typer.Argument(help="Case reference, e.g. CMP-2026-000123.")],
     action: Annotated[str, typer.Argument(help="acknowledge, extend, respond, request_stage2, ...")],
+    user: Annotated[str, typer.Option("--as", help="Your staff account's username: recorded on the event; "
+                                                   "its role decides what you may do.")],
     fields: Annotated[list[str] | None, typer.Argument(help="The action's fields as KEY=VALUE.")] = None,
-    user: Annotated[str, typer.Option("--as", help="Who is acting (recorded on the event).")] = "cli",
-    role: Annotated[str, typer.Option(help="Their role: handler, complaints_manager, stage2_reviewer.")] = "handler",
     command_id: Annotated[str | None, typer.Option(help="Repeat with the same id to retry safely.")] = None,
 ) -> None:
-    """Take an action on a case, validated exactly as in the web UI."""
-    from starter.casework import Actor, CommandRejected, UnknownCase, act
-
-    try:
-        actor = Actor(username=user, role=role)
-    except ValueError as error:
-        raise _refuse(_first_problem(error)) from None
+    """Take an action on a case as a member of staff, checked exactly as in the web UI (the same
+    service functions decide who may act, what the form needs and what the workflow allows)."""
+    from casework.access import Refused, staff_actor
+    from casework.actions import act
+    from casework.errors import CommandRejected, UnknownCase
 
     async def _act():
+        engine = _engine()
+        actor = staff_actor(engine, user)
         form = _form(fields or [])
-        return await act(await _client(), _engine(), reference, action, form, actor,
+        return await act(await _client(), engine, reference, action, form, actor,
                          command_id or f"cli-{uuid4().hex}", load_settings().task_queue)
 
     try:
         summary = asyncio.run(_act())
-    except (CommandRejected, UnknownCase) as error:
+    except (CommandRejected, UnknownCase, Refused) as error:
         raise _refuse(error) from None
     typer.echo(f"{summary.reference}: {summary.state} (stage {summary.stage}); "
                f"allowed now: {', '.join(summary.allowed_actions) or 'nothing'}")
@@ -154,7 +157,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="The whole record as JSON, for machines.")] = False,
 ) -> None:
     """Print the whole record and timeline of a case."""
-    from starter.casework import UnknownCase, case_record
+    from casework.case_record import case_record
+    from casework.errors import UnknownCase
 
     try:
         record = case_record(_engine(), reference)
@@ -171,6 +175,7 @@ def show(
         ("Received", f"{complaint.received_at:%Y-%m-%d %H:%M} by {complaint.channel}"),
         ("Policy", f"{complaint.policy_id} v{complaint.policy_version} ({complaint.region})"),
         ("State", f"{case.state} (stage {case.stage})" if case else "starting"),
+        ("Allowed now", (", ".join(case.allowed_actions or ()) or "nothing") if case else "-"),
         ("Handler", (case.handler if case else None) or "-"),
         ("Complaint", complaint.text),
         ("Outcome sought", complaint.desired_outcome or "-"),
@@ -239,7 +244,8 @@ def list_command(
     """List cases in next-deadline order, filtered like the web UI's case list."""
     from sqlmodel import Session
 
-    from models.case_list import CaseListFilter, list_cases
+    from casework.case_list import CaseListError, CaseListFilter, list_cases
+    from casework.errors import CommandRejected
 
     try:
         filters = CaseListFilter.model_validate({
@@ -248,6 +254,8 @@ def list_command(
         })
         with Session(_engine()) as session:
             result = list_cases(session, filters, page_size, page)
+    except CaseListError as error:
+        raise _refuse(CommandRejected(error.field, error.message)) from None
     except ValueError as error:
         raise _refuse(_first_problem(error)) from None
     _table("Cases", ["reference", "landlord", "stage", "state", "handler", "next deadline", "overdue"],

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from models.reporting import ReportingYear, annual_figures, self_assessment, tsm
+from models.refusal import validation_message
 from starter.generate import GeneratorSettings, generate, run_generated
 from starter.report_commands import print_annual_summary, print_tsm, tsm_csv, write_report
 
@@ -23,7 +24,7 @@ def generate_year(options: dict, homes: int | None, csv_path: Path | None, repor
     except ValidationError as error:
         problem = error.errors()[0]
         field = ".".join(str(p) for p in problem["loc"]) or "settings"
-        raise typer.BadParameter(problem["msg"].removeprefix("Value error, "), param_hint=f"--{field.replace('_', '-')}") from None
+        raise typer.BadParameter(validation_message(problem), param_hint=f"--{field.replace('_', '-')}") from None
     if report is not None and report.suffix not in (".html", ".pdf"):
         raise typer.BadParameter(f"must end in .html or .pdf, got {report.name!r}", param_hint="--report")
     cases = generate(settings)

@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from models.reporting import AnnualFigures, CaseFacts, EvidenceRow, ReportingYear, TsmMeasure, annual_figures, self_assessment, tsm
+from models.report_facts import CaseFacts
+from models.reporting import AnnualFigures, EvidenceRow, ReportingYear, TsmMeasure, annual_figures, self_assessment, tsm
 
 report_app = typer.Typer(help="Reports: TSM CH01/CH02, annual performance report, self-assessment evidence.", no_args_is_help=True)
 out = Console(width=160)

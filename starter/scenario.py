@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from models.case import AwareDatetime, ItemId, Outcome, PromisedAction, Region
 from models.policy import PolicyError, load_profile
+from models.refusal import validation_message
 
 StepAction = Literal[
     "acknowledge",
@@ -149,5 +150,5 @@ def _describe(prefix: str, error: dict) -> str:
     path = ""
     for part in error["loc"]:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    message = error["msg"].removeprefix("Value error, ")
+    message = validation_message(error)
     return f"{prefix}{path}: {message}" if path else f"{prefix}{message}"

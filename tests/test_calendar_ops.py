@@ -14,8 +14,12 @@ from sqlmodel import Session, select
 
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.case import CaseInput, CaseView
-from models.tables import ClosureDay, KnownBankHoliday
+from models.settings import Settings
+from models.tables import Case, ClosureDay, KnownBankHoliday
+from models.users import create_user
+from starter.web.app import create_app
 from tests.dev_stack import dev_stack
+from tests.web_stack import PASSWORD, Stack
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
 
@@ -132,4 +136,69 @@ async def test_a_newly_announced_bank_holiday_reaches_the_open_cases_of_that_nat
     ]
     assert signals == ["calendar_changed"]
     assert (await asyncio.to_thread(_cli, cli_env, "holidays", "check", "--region", "ENG")).stdout.startswith("no change")
+    await handle.terminate("test over")
+
+
+def _read_model_case(engine, landlord: str, state: str) -> str:
+    """A case as the read model holds it, with no workflow behind it any more (ended and gone)."""
+    reference = f"CAL-2025-{uuid.uuid4().int % 10**6:06d}"
+    with Session(engine) as session:
+        session.add(Case(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=1,
+                         region="ENG", state=state, stage=1, received_at=datetime(2025, 6, 2, 9, tzinfo=timezone.utc)))
+        session.commit()
+    return reference
+
+
+async def _calendar_signals(handle, expected: int) -> int:
+    """The signals in the case's history once `expected` are there (a signal that arrives while a
+    workflow task runs is written to history when the task completes), or after about 10 s."""
+    for _ in range(100):
+        signals = [event async for event in handle.fetch_history_events()
+                   if event.HasField("workflow_execution_signaled_event_attributes")]
+        if len(signals) >= expected:
+            break
+        await asyncio.sleep(0.1)
+    return len(signals)
+
+
+async def test_the_cli_and_the_web_replan_the_same_cases_and_refuse_the_same_days(stack):
+    """One function chooses: a running case is re-planned, a closed case (it may be listening for a
+    stage-2 request) is signalled and, its workflow gone, counted as already ended, a withdrawn one is
+    left alone; a weekend is refused by both, and nothing is written."""
+    env, engine, cli_env = stack
+    handle, view = await _open_case(env, "together-housing")
+    _read_model_case(engine, "together-housing", "closed")
+    _read_model_case(engine, "together-housing", "withdrawn")
+    create_user(engine, "calendar-admin", "Calendar Admin", "administrator", PASSWORD)
+    settings = Settings(COMPLAINTS_TASK_QUEUE="calendar-ops")
+    web = Stack(env.client, engine, settings, create_app(settings, env.client, engine, session_secret="test-secret"))
+    admin = web.browser()
+    await admin.sign_in("calendar-admin")
+    received = view.events[0].at.astimezone(timezone.utc).date()
+    calendar = WorkingCalendar(uk_calendar_snapshot("ENG", range(received.year, received.year + 2)))
+    first, second = calendar.add_working_days(received, 2), calendar.add_working_days(received, 3)
+
+    cli = await asyncio.to_thread(_cli, cli_env, "closures", "add", first.isoformat(), "--landlord", "together-housing",
+                                  "--reason", "stocktake")
+    posted = await admin.post("/closures", {"landlord": "together-housing", "day": second.isoformat(), "reason": "stocktake"})
+
+    assert cli.returncode == 0, cli.stderr
+    assert cli.stdout.splitlines()[1] == "1 open case(s) re-planned, 1 already ended, 0 failed"
+    assert posted.status_code == 303
+    assert "1 open case(s) re-planned, 1 already ended" in (await admin.get("/closures")).text
+    assert await _calendar_signals(handle, 2) == 2
+
+    with Session(engine) as session:
+        before = len(session.exec(select(ClosureDay)).all())
+    saturday = date(2027, 1, 2)
+    cli = await asyncio.to_thread(_cli, cli_env, "closures", "add", saturday.isoformat(), "--landlord", "together-housing",
+                                  "--reason", "stocktake")
+    posted = await admin.post("/closures", {"landlord": "together-housing", "day": saturday.isoformat(), "reason": "stocktake"})
+    assert cli.returncode == 2 and "DATE: 2027-01-02 is a Saturday, already a non-working day" in cli.stderr
+    assert posted.status_code == 400 and "2027-01-02 is a Saturday, already a non-working day" in posted.text
+    with Session(engine) as session:
+        assert len(session.exec(select(ClosureDay)).all()) == before
+    await asyncio.sleep(0.5)
+    assert await _calendar_signals(handle, 3) == 2, "a refused closure signals no case"
+    await admin.http.aclose()
     await handle.terminate("test over")

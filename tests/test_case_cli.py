@@ -8,20 +8,41 @@ import subprocess
 import sys
 from pathlib import Path
 
+import html
+
 import pytest
+
+from models.settings import Settings
+from models.users import create_user, set_active
+from starter.web.app import create_app
 from tests.dev_stack import dev_stack
+from tests.web_stack import PASSWORD, Stack
 from worker import build_worker
 
 COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 
 
+STAFF = {"alice": "handler", "hugo": "handler", "aude": "auditor", "leaver": "handler"}
+
+
 @pytest.fixture(scope="module")
-async def stack():
-    """A dev server, a worker on the task queue the CLI uses, and the environment the CLI needs."""
+async def running():
+    """A dev server, a worker on the task queue the CLI uses, staff accounts (one deactivated), the web
+    app on the same read model, and the environment the CLI needs."""
     async with dev_stack() as (env, engine, directory):
+        for username, role in STAFF.items():
+            create_user(engine, username, username.capitalize(), role, PASSWORD)
+        set_active(engine, "leaver", False, by="admin")
+        settings = Settings(COMPLAINTS_TASK_QUEUE="cli-cases")
+        web = Stack(env.client, engine, settings, create_app(settings, env.client, engine, session_secret="test-secret"))
         async with build_worker(env.client, engine, "cli-cases"):
-            yield {**os.environ, "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-                   "DATABASE_URL": f"sqlite:///{directory / 'read.db'}", "COMPLAINTS_TASK_QUEUE": "cli-cases"}
+            yield web, {**os.environ, "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                        "DATABASE_URL": f"sqlite:///{directory / 'read.db'}", "COMPLAINTS_TASK_QUEUE": "cli-cases"}
+
+
+@pytest.fixture(scope="module")
+def stack(running):
+    return running[1]
 
 
 async def complaints(environment: dict, *args: str) -> subprocess.CompletedProcess:
@@ -61,6 +82,7 @@ async def test_file_act_show_and_list_from_the_command_line(stack):
 
     record = json.loads((await complaints(stack, "show", reference, "--json")).stdout)
     assert record["case"]["state"] == "stage1_acknowledged"
+    assert "respond" in record["case"]["allowed_actions"], "the actions allowed now, as the workflow projected them"
     assert [d["points"] for d in record["definitions"]] == [["Mould not treated", "No reply to two emails"]]
     assert [e["type"] for e in record["events"]] == ["received", "acknowledge"]
 
@@ -78,3 +100,50 @@ async def test_unknown_reference_and_bad_intake_are_refused_clearly(stack):
     anonymous = await complaints(stack, "file", "--text", "x", "--channel", "web", "--policy", "wolverhampton-homes")
     assert anonymous.returncode == 2
     assert "refused: resident: Wolverhampton Homes does not accept anonymous complaints" in anonymous.stderr
+
+
+async def test_acting_needs_an_active_staff_account_whose_role_decides(stack):
+    filed = await complaints(stack, "file", "--text", "The lift has been broken for a month", "--channel", "phone",
+                             "--name", "Sam Example")
+    reference = filed.stdout.strip()
+    unknown = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken", "--as", "mallory")
+    assert unknown.returncode == 2
+    assert "refused: there is no staff account 'mallory'" in unknown.stderr
+    leaver = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken", "--as", "leaver")
+    assert leaver.returncode == 2
+    assert "refused: the staff account 'leaver' is deactivated" in leaver.stderr
+    claimed = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken", "--as", "aude",
+                               "--role", "complaints_manager")
+    assert claimed.returncode != 0 and "No such option: --role" in claimed.stderr, "the role is the account's, not a flag"
+    missing = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken")
+    assert missing.returncode != 0 and "--as" in missing.stderr
+    shown = json.loads((await complaints(stack, "show", reference, "--json")).stdout)
+    assert [e["type"] for e in shown["events"]] == ["received"], "nothing refused reached the case"
+
+
+@pytest.mark.parametrize(("username", "because"), [
+    ("hugo", "This case is assigned to alice; only they or a complaints manager may act on it."),
+    ("aude", "Auditors can read cases but not act on them."),
+])
+async def test_the_cli_refuses_exactly_what_the_web_refuses(running, username, because):
+    """Same case, same person: the web answers 403 and the CLI exits 2, with the same reason, and
+    neither changes anything; the assigned handler then acts through either."""
+    web, environment = running
+    filed = await complaints(environment, "file", "--text", "Rubbish not collected for three weeks", "--channel",
+                             "phone", "--name", "Kim Example", "--handler", "alice")
+    reference = filed.stdout.strip()
+    await web.projected(reference)
+    browser = web.browser()
+    await browser.sign_in(username)
+    page = await browser.get(f"/cases/{reference}")
+    assert 'action="/cases/' + reference + '/actions/acknowledge"' not in page.text, "no form is offered"
+    posted = await browser.post(f"/cases/{reference}/actions/acknowledge", {"command_id": f"web-{username}",
+                                                                            "points": "Bins not emptied"})
+    assert posted.status_code == 403 and because in html.unescape(posted.text)
+    cli = await complaints(environment, "act", reference, "acknowledge", "points=Bins not emptied", "--as", username)
+    assert cli.returncode == 2 and f"refused: {because}" in cli.stderr
+    shown = json.loads((await complaints(environment, "show", reference, "--json")).stdout)
+    assert [e["type"] for e in shown["events"]] == ["received"]
+    done = await complaints(environment, "act", reference, "acknowledge", "points=Bins not emptied", "--as", "alice")
+    assert done.returncode == 0, done.stderr
+    await browser.http.aclose()

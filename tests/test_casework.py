@@ -14,19 +14,11 @@ from models.record import (
     Complaint, Definition, Letter, OutstandingAction, Remedy, Resident, Restriction, ServiceRequest,
 )
 from models.tables import Case, CaseDeadline
-from starter.casework import (
-    Actor,
-    CommandRejected,
-    Intake,
-    ResidentDetails,
-    RepresentativeDetails,
-    ServiceRequestIntake,
-    UnknownCase,
-    act,
-    convert_service_request,
-    file_complaint,
-    record_service_request,
-)
+from casework.access import Actor, Refused
+from casework.actions import act
+from casework.errors import CommandRejected, UnknownCase
+from casework.intake import Intake, RepresentativeDetails, ResidentDetails, file_complaint
+from casework.service_requests import ServiceRequestIntake, convert_service_request, record_service_request
 from starter.simulate import TASK_QUEUE
 
 HANDLER = Actor(username="alice", role="handler")
@@ -151,9 +143,8 @@ async def test_a_case_from_intake_to_stage2_with_its_letters(casework, sim):
         await casework.act(reference, "assign", actor=MANAGER, handler="alice")
     assert refused.value.field == "handler" and "(Code 6.13)" in refused.value.message
     await casework.act(reference, "assign", actor=MANAGER, handler="bob")
-    with pytest.raises(CommandRejected) as refused:
+    with pytest.raises(Refused, match="assigned to bob"):
         await casework.act(reference, "acknowledge", actor=HANDLER, points=["The stage 1 remedy was too small"])
-    assert refused.value.field == "actor"
     await casework.act(reference, "acknowledge", actor=REVIEWER, points=["The stage 1 remedy was too small"])
     with Session(sim.engine) as session:
         stages = sorted(d.stage for d in session.exec(select(Definition).where(Definition.reference == reference)))
@@ -162,7 +153,7 @@ async def test_a_case_from_intake_to_stage2_with_its_letters(casework, sim):
 
 async def test_a_role_that_may_not_act_is_refused_and_nothing_is_written(casework):
     reference = await casework.file()
-    with pytest.raises(CommandRejected, match="an auditor may not acknowledge"):
+    with pytest.raises(Refused, match="Auditors can read cases but not act on them"):
         await casework.act(reference, "acknowledge", actor=Actor(username="audrey", role="auditor"), points=["x"])
     assert casework.rows(Definition, reference) == []
     with pytest.raises(UnknownCase):

@@ -10,7 +10,9 @@ import json
 from datetime import timedelta
 from uuid import uuid4
 
-from starter.casework import Actor, Intake, RepresentativeDetails, ResidentDetails, act, file_complaint
+from casework.access import Actor
+from casework.actions import act
+from casework.intake import Intake, RepresentativeDetails, ResidentDetails, file_complaint
 from starter.simulate import TASK_QUEUE
 
 RESIDENT = ResidentDetails(

@@ -75,3 +75,20 @@ def test_one_projection_writes_every_deadline_and_event_it_carries(engine):
     }
     assert events == [(1, "received"), (2, "acknowledge"), (3, "extend"), (4, "respond")]
     assert (case.state, case.last_seq) == ("stage1_responded", 4)
+
+
+def test_the_facts_the_workflow_decides_are_projected_with_the_case(engine):
+    """Allowed actions and the stage-1 people travel in the projection; the web and CLI read them here."""
+    activities = ReadModelActivities(engine)
+    first = projection("received", [(1, "received")], date(2026, 3, 23))
+    first = first.model_copy(update={"case": first.case.model_copy(update={
+        "allowed_actions": ("acknowledge", "extend"), "stage1_handlers": ("alice",)})})
+    activities.project_case(first)
+    later = projection("stage1_acknowledged", [(2, "acknowledge")], date(2026, 3, 17))
+    later = later.model_copy(update={"case": later.case.model_copy(update={
+        "allowed_actions": ("respond",), "stage1_handlers": ("alice", "bob")})})
+    activities.project_case(later)
+    activities.project_case(first)  # late and older: changes nothing
+    with Session(engine) as session:
+        case = session.get(Case, "CMP-2026-000042")
+        assert (case.allowed_actions, case.stage1_handlers) == (["respond"], ["alice", "bob"])

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from models.report_facts import facts_from_events, read_facts
-from models.reporting import ReportingYear, code_timeliness, tsm
+from models.reporting import ReportingYear, tsm
+from models.timeliness import code_timeliness
 from models.tables import create_schema, make_engine
 from tests.report_cases import CASES, at, insert_cases
 

@@ -1,15 +1,16 @@
 """The case page and its action forms, and intake, against the real worker on a dev server.
 
-Forms are filled from the same models the app renders them from (`starter.casework.ACTION_FORMS`,
+Forms are filled from the same models the app renders them from (`casework.forms.ACTION_FORMS`,
 `Intake`), so the tests follow a field added to a command."""
 
 import pytest
 from sqlmodel import Session, select
 
+from casework.forms import ACTION_FORMS
+from casework.intake import Intake
 from models.tables import CaseEvent
 from tests.web_stack import filled, signed_in, stack  # noqa: F401 (fixtures)
 
-casework = pytest.importorskip("starter.casework", reason="starter/casework.py (the lead's service layer) is not on this branch yet")
 
 def events(stack, reference: str) -> list[CaseEvent]:
     with Session(stack.engine) as session:
@@ -20,7 +21,7 @@ async def act(staff, reference: str, action: str, **fields):
     page = await staff.get(f"/cases/{reference}")
     assert page.status_code == 200
     command_id = page.text.split(f'/cases/{reference}/actions/{action}"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
-    form = filled(casework.ACTION_FORMS[action], **fields) | {"command_id": command_id}
+    form = filled(ACTION_FORMS[action], **fields) | {"command_id": command_id}
     return await staff.post(f"/cases/{reference}/actions/{action}", form), form
 
 
@@ -65,7 +66,7 @@ async def test_a_rejected_action_shows_the_error_summary_and_changes_nothing(sta
 
 async def test_refusals_by_role_and_case_are_403_and_change_nothing(stack, signed_in):
     reference = await stack.start_case(handler="hana")
-    form = filled(casework.ACTION_FORMS["acknowledge"]) | {"command_id": "refused-1"}
+    form = filled(ACTION_FORMS["acknowledge"]) | {"command_id": "refused-1"}
     for username, reason in (("aude", "Auditors can read cases but not act"), ("hugo", "assigned to hana"), ("rita", "only on cases at stage 2"), ("adam", "Your role cannot read cases")):
         staff = await signed_in(username)
         response = await staff.post(f"/cases/{reference}/actions/acknowledge", form)
@@ -89,7 +90,7 @@ async def test_intake_files_a_complaint_and_bad_intake_names_the_fields(stack, s
     intake_id = page.text.split('name="intake_id" value="', 1)[1].split('"', 1)[0]
     empty = await hana.post("/cases", {"intake_id": intake_id})
     assert empty.status_code == 400 and "There is a problem" in empty.text
-    form = filled(casework.Intake) | {"intake_id": intake_id, "text": "<script>alert(1)</script> The roof leaks"}
+    form = filled(Intake) | {"intake_id": intake_id, "text": "<script>alert(1)</script> The roof leaks"}
     filed = await hana.post("/cases", form)
     assert filed.status_code == 303, filed.text[:3000]
     reference = filed.headers["location"].rsplit("/", 1)[1]
@@ -110,7 +111,7 @@ async def test_a_resent_intake_form_files_one_complaint(stack, signed_in):
     hana = await signed_in("hana")
     page = await hana.get("/cases/new")
     intake_id = page.text.split('name="intake_id" value="', 1)[1].split('"', 1)[0]
-    form = filled(casework.Intake) | {"intake_id": intake_id}
+    form = filled(Intake) | {"intake_id": intake_id}
     first = await hana.post("/cases", form)
     again = await hana.post("/cases", form)
     assert first.status_code == again.status_code == 303

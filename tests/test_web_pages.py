@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from models.tables import Case, CaseDeadline, ClosureDay
-from starter.web.caseload import today
-from starter.web.casefile import working_calendar
+from casework.case_list import today
+from casework.case_record import working_calendar
 from workflows.complaint import ComplaintWorkflow
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
@@ -112,7 +112,9 @@ async def test_closure_form_rejects_bad_input_and_writes_nothing(stack, signed_i
         before = len(session.exec(select(ClosureDay)).all())
     bad = [
         ({"landlord": "", "day": "", "reason": ""}, ["Landlord: Choose a landlord", "Day: Enter the closure date", "Reason: Enter why"]),
-        ({"landlord": "nobody-homes", "day": "2026-02-30", "reason": "x"}, ["Choose a landlord from the list", "Enter the closure date like 2026-12-31"]),
+        ({"landlord": "wrekin", "day": "2026-02-30", "reason": "x"}, ["Enter the closure date like 2026-12-31"]),
+        ({"landlord": "nobody-homes", "day": "2027-01-04", "reason": "x"}, ["&#39;nobody-homes&#39; is not a landlord of this service"]),
+        ({"landlord": "wrekin", "day": "2027-01-02", "reason": "x"}, ["2027-01-02 is a Saturday, already a non-working day"]),
         ({"landlord": "wrekin", "day": "2027-01-04", "reason": "x" * 201}, ["at most 200 characters"]),
     ]
     for form, messages in bad:

@@ -7,7 +7,6 @@ from sqlmodel import Session, func, select
 from models.record import Complaint, ServiceRequest
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
-casework = pytest.importorskip("starter.casework", reason="starter/casework.py is not on this branch")
 
 REQUEST = {"channel": "phone", "resident.name": "Sam Tenant", "resident.address": "4 Mill Lane",
            "text": "The boiler has no pressure; please send an engineer."}

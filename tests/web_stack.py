@@ -77,7 +77,7 @@ class Stack:
 
     async def start_case(self, handler: str | None = None, landlord: str = "code-2024") -> str:
         """A complaint filed through casework (as the intake form does), projected by the real worker."""
-        from starter.casework import Intake, ResidentDetails, file_complaint
+        from casework.intake import Intake, ResidentDetails, file_complaint
 
         self.count += 1
         intake = Intake(

@@ -17,7 +17,7 @@ from temporalio.client import Client
 from models.settings import Settings
 from models.tables import create_schema
 from starter.web import auth
-from starter.web.access import Refused
+from casework.access import Refused
 from starter.web.auth import FormRejected, SignInRequired, load_user
 from starter.web.pages import render
 from starter.web.routes import account, cases, closures, dashboard, notices, reports, service_requests, users

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from models.users import StaffUser, authenticate, get_user
-from starter.web.access import Refused
+from casework.access import Refused
 from starter.web.pages import render
 
 router = APIRouter()

@@ -11,6 +11,8 @@ from annotated_types import MaxLen
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
+from models.refusal import validation_message
+
 HIDDEN = frozenset({"command_id", "intake_id", "actor", "occurred_at"})
 """Filled in by the app, never typed by staff."""
 TEXTAREA_FROM = 300
@@ -124,5 +126,5 @@ def validation_errors(error: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for e in error.errors():
         name = field_name(e["loc"]) if e["loc"] else "form"
-        errors.setdefault(name, e["msg"].replace("Value error, ", ""))
+        errors.setdefault(name, validation_message(e))
     return errors

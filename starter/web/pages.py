@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from models.users import ROLE_NAMES
-from starter.web.access import can
+from casework.access import can
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can)

@@ -1,13 +1,12 @@
 """A case from intake to a stage-2 response in the browser, as staff would do it, with axe on the case
 page and its error summary, and screenshots of the case page."""
 
-import pytest
-
+from casework.forms import ACTION_FORMS
+from casework.intake import Intake
 from starter.web.fields import form_fields
 from tests.browser.browser_stack import axe_violations, browser, page, screenshot, sign_in, site  # noqa: F401
 from tests.web_stack import PASSWORD, sample, signed_in, stack  # noqa: F401
 
-casework = pytest.importorskip("starter.casework", reason="starter/casework.py (the lead's service layer) is not on this branch yet")
 
 
 async def fill(page, model, scope: str, prefix: str = "", **overrides) -> None:
@@ -28,7 +27,7 @@ async def fill(page, model, scope: str, prefix: str = "", **overrides) -> None:
 async def take(page, reference: str, action: str, refused: bool = False, **overrides) -> None:
     form = f"form[action='/cases/{reference}/actions/{action}']"
     await page.click(f"details:has({form}) summary")
-    await fill(page, casework.ACTION_FORMS[action], form, f"{action}-", **overrides)
+    await fill(page, ACTION_FORMS[action], form, f"{action}-", **overrides)
     for reasons in await page.locator(f"{form} textarea[name$='.reasons']").all():
         await reasons.fill("We checked the repair log and spoke to the contractor.")
     await page.click(f"{form} button[type=submit]")
@@ -43,7 +42,7 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
     await page.goto(f"{site}/cases/new")
     assert await axe_violations(page) == []
     await screenshot(page, "intake")
-    await fill(page, casework.Intake, "form[action='/cases']")
+    await fill(page, Intake, "form[action='/cases']")
     await page.click("button:has-text('File complaint')")
     await page.wait_for_url(f"{site}/cases/*")
     reference = page.url.rsplit("/", 1)[1]

@@ -1,7 +1,6 @@
 """Cases: the list with filters, the case page with the actions the lifecycle allows now, each a form,
-the action posts (workflow Updates through `starter.casework`), intake, and letters."""
+the action posts (workflow Updates through `casework.actions`), intake, and letters."""
 
-import asyncio
 import re
 import uuid
 from decimal import Decimal, InvalidOperation
@@ -12,12 +11,13 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models.case_list import STATES, CaseListFilter, list_cases
+from casework import case_record
+from casework.access import Actor, actions_offered, require
+from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
+from casework.case_record import projected_case
 from models.policy import load_profile
-from models.tables import Case
+from models.refusal import validation_message
 from models.users import StaffUser
-from starter.web import caseload, casefile
-from starter.web.access import Refused, action_refusal, may_act_at_all, require
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import field_name, form_fields, form_values, validation_errors
 from starter.web.pages import render
@@ -50,9 +50,7 @@ def _filters(request: Request) -> tuple[dict[str, str], CaseListFilter | None, d
         filters = CaseListFilter.model_validate(values)
     except ValidationError as error:
         for e in error.errors(include_url=False):
-            message = e["msg"].removeprefix("Value error, ")
-            name = str(e["loc"][0]) if e["loc"] else message.split(":", 1)[0]
-            errors.setdefault(name, message.removeprefix(f"{name}: "))
+            errors.setdefault(str(e["loc"][0]), validation_message(e))
         return params, None, errors
     return params, (None if errors else filters), errors
 
@@ -66,8 +64,8 @@ def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Resp
         with Session(request.app.state.engine) as session:
             try:
                 page = list_cases(session, filters, PAGE_SIZE, params.get("page"))
-            except ValueError as error:
-                errors["page"] = str(error).removeprefix("page_token: ")
+            except CaseListError as error:
+                errors["page"] = error.message
     if page is None:
         return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_params=None, states=STATES)
     filter_params = {k: v for k, v in params.items() if k != "page"}
@@ -77,16 +75,13 @@ def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Resp
 
 def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None, open_action: str | None = None, values: dict | None = None) -> HTMLResponse:
     try:
-        record = casefile.load(request.app.state.engine, reference, caseload.today())
-    except casefile.CaseNotFound:
+        record = case_record.case_file(request.app.state.engine, reference, today())
+    except case_record.CaseNotFound:
         return render(request, "error.html", status=404, title="Case not found", message=f"There is no case {reference}.")
-    from starter.casework import ACTION_FORMS, LIFECYCLE_ACTION, forms_allowed
+    from casework.forms import ACTION_FORMS
 
-    actions = []
-    if may_act_at_all(user.role):
-        for action in forms_allowed(record.allowed_actions, user.role):
-            if action_refusal(user.username, user.role, record.case, record.events, LIFECYCLE_ACTION.get(action, action)) is None:
-                actions.append({"name": action, "fields": form_fields(ACTION_FORMS[action]), "command_id": str(uuid.uuid4())})
+    actions = [{"name": action, "fields": form_fields(ACTION_FORMS[action]), "command_id": str(uuid.uuid4())}
+               for action in actions_offered(Actor.of(user), record.case)]
     stage_points = [d.points for d in record.definitions if d.stage == record.case.stage]
     points = [p for group in stage_points for p in group]
     ui = request.app.state.settings.temporal_ui_url.rstrip("/")
@@ -113,7 +108,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
 
 @router.get("/cases/new")
 def intake_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import Intake
+    from casework.intake import Intake
 
     require(user.role, "file_complaint")
     return render(request, "intake.html", fields=form_fields(Intake), intake_id=str(uuid.uuid4()))
@@ -121,7 +116,8 @@ def intake_page(request: Request, user: StaffUser = Depends(current_user)) -> Re
 
 @router.post("/cases")
 async def file_complaint(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import CommandRejected, Intake, file_complaint
+    from casework.errors import CommandRejected
+    from casework.intake import Intake, file_complaint
 
     require(user.role, "file_complaint")
     form = await checked_form(request)
@@ -138,7 +134,7 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
     except CommandRejected as error:
         errors = {error.field or "form": error.message}
     else:
-        await wait_for_projection(request.app.state.engine, filed.reference)
+        await projected_case(request.app.state.engine, filed.reference)
         request.session["flash"] = f"Complaint filed as {filed.reference}." + (
             " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
         )
@@ -155,7 +151,9 @@ def case_page(request: Request, reference: str, user: StaffUser = Depends(curren
 
 @router.post("/cases/{reference}/actions/{action}")
 async def act(request: Request, reference: str, action: str, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import ACTION_FORMS, LIFECYCLE_ACTION, Actor, CommandRejected, UnknownCase, act as send
+    from casework.actions import act as send
+    from casework.errors import CommandRejected, UnknownCase
+    from casework.forms import ACTION_FORMS
 
     require(user.role, "read_cases")
     reference = _reference(reference)
@@ -163,12 +161,9 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     if action not in ACTION_FORMS:
         raise FormRejected({"action": f"{action[:40]!r} is not an action"}, status=404)
     try:
-        record = casefile.load(request.app.state.engine, reference, caseload.today())
-    except casefile.CaseNotFound:
+        record = case_record.case_file(request.app.state.engine, reference, today())
+    except case_record.CaseNotFound:
         raise FormRejected({"reference": f"There is no case {reference}."}, status=404) from None
-    refusal = action_refusal(user.username, user.role, record.case, record.events, LIFECYCLE_ACTION.get(action, action))
-    if refusal:
-        raise Refused(refusal)
     command_id = form.get("command_id")
     if not isinstance(command_id, str) or not 1 <= len(command_id) <= 100:
         raise FormRejected({"command_id": "is missing; reload the case page and try again"})
@@ -180,7 +175,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     if action == "respond":
         values.update(decisions=_decisions(form), remedies=_remedies(form), actions=_promised_actions(form))
     try:
-        await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor(username=user.username, role=user.role), command_id,
+        await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor.of(user), command_id,
                    request.app.state.settings.task_queue)
     except UnknownCase:
         raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
@@ -276,12 +271,3 @@ def _promised_actions(form) -> list[dict]:
     rows = [{name: _posted(form, f"actions.{number}.{name}") for name in ("description", "owner", "target_on")}
             for number in range(ACTION_ROWS)]
     return [{k: v for k, v in row.items() if v} for row in rows if any(row.values())]
-
-
-async def wait_for_projection(engine, reference: str, attempts: int = 100) -> None:
-    """Wait (up to about 5 s) for the new case's first projection, so the case page it redirects to exists."""
-    for _ in range(attempts):
-        with Session(engine) as session:
-            if session.get(Case, reference) is not None:
-                return
-        await asyncio.sleep(0.05)

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from models.users import StaffUser
-from starter.web import caseload
-from starter.web.access import can
+from casework import case_list
+from casework.access import can
 from starter.web.auth import current_user
 from starter.web.pages import render
 
@@ -14,6 +14,6 @@ router = APIRouter()
 
 @router.get("/")
 def dashboard(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    on = caseload.today()
-    data = caseload.dashboard(request.app.state.engine, user.username, user.role, on) if can(user.role, "read_cases") else None
+    on = case_list.today()
+    data = case_list.dashboard(request.app.state.engine, user.username, user.role, on) if can(user.role, "read_cases") else None
     return render(request, "dashboard.html", data=data, today=on)

@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from models.tables import Notice
 from models.users import StaffUser
-from starter.web.access import require
+from casework.access import require
 from starter.web.auth import FormRejected, current_user
 from starter.web.pages import render
 

@@ -11,7 +11,7 @@ from models.report_facts import read_facts
 from models.reporting import ReportingYear, annual_figures, self_assessment
 from models.users import StaffUser
 from starter.annual_report import annual_report_html, annual_report_pdf
-from starter.web.access import require
+from casework.access import require
 from starter.web.auth import FormRejected, current_user
 
 router = APIRouter()

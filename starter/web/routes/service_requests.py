@@ -11,11 +11,11 @@ from sqlmodel import Session, col, select
 
 from models.record import Resident, ServiceRequest
 from models.users import StaffUser
-from starter.web.access import can, require
+from casework.access import can, require
+from casework.case_record import projected_case
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import form_fields, form_values, validation_errors
 from starter.web.pages import render
-from starter.web.routes.cases import wait_for_projection
 
 router = APIRouter()
 OPEN_ROWS = 100
@@ -43,7 +43,7 @@ def service_requests(request: Request, user: StaffUser = Depends(current_user)) 
 
 @router.get("/service-requests/new")
 def new_service_request(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import ServiceRequestIntake
+    from casework.service_requests import ServiceRequestIntake
 
     require(user.role, "file_complaint")
     return render(request, "service_request_new.html", fields=form_fields(ServiceRequestIntake), errors={}, values={})
@@ -51,7 +51,8 @@ def new_service_request(request: Request, user: StaffUser = Depends(current_user
 
 @router.post("/service-requests")
 async def record(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    from starter.casework import CommandRejected, ServiceRequestIntake, record_service_request
+    from casework.errors import CommandRejected
+    from casework.service_requests import ServiceRequestIntake, record_service_request
 
     require(user.role, "file_complaint")
     form = await checked_form(request)
@@ -73,7 +74,7 @@ async def record(request: Request, user: StaffUser = Depends(current_user)) -> R
 @router.post("/service-requests/{request_id}/convert")
 async def convert(request: Request, request_id: str, user: StaffUser = Depends(current_user)) -> Response:
     """Convert to a complaint and open its case page; a second press finds the case already filed."""
-    from starter.casework import convert_service_request
+    from casework.service_requests import convert_service_request
 
     require(user.role, "file_complaint")
     await checked_form(request)
@@ -86,6 +87,6 @@ async def convert(request: Request, request_id: str, user: StaffUser = Depends(c
         raise FormRejected({"request_id": f"{request_id} was resolved; record a new complaint instead."}, status=409)
     filed = await convert_service_request(request.app.state.client, engine, request_id, service_request.landlord,
                                           request.app.state.settings.task_queue)
-    await wait_for_projection(engine, filed.reference)
+    await projected_case(engine, filed.reference)
     request.session["flash"] = f"Service request {request_id} converted to complaint {filed.reference}; its clock starts today (Code 1.3)."
     return RedirectResponse(f"/cases/{filed.reference}", status_code=303)

@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from models.users import ROLES, AccountError, StaffUser, create_user, set_active, set_password
-from starter.web.access import require
+from casework.access import require
 from starter.web.auth import FormRejected, checked_form, current_user, password, text
 from starter.web.pages import render
 

@@ -1,10 +1,11 @@
-"""Calendar operations: closure days and newly announced bank holidays reach every open case.
+"""Calendar changes: closure days and newly announced bank holidays reach every case they re-plan.
 
 A closure day (or a bank holiday the `holidays` data newly announces) is written to the read model,
-then every case that may still be running gets the `calendar_changed` signal, in batches with
+then every case `cases_to_replan` chooses gets the `calendar_changed` signal, in batches with
 progress; each case reloads its calendar through its activity and re-plans its open deadlines
 (DESIGN.md principle 2). The CLI (`complaints calendar closures ...`, `complaints calendar holidays
-check`) and the web admin page both call these functions.
+check`) and the web's closures page both call these functions, so they refuse the same closures and
+re-plan the same cases.
 """
 
 import asyncio
@@ -19,6 +20,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from models.calendar import bank_holidays
 from models.case import CalendarChanged
+from models.policy import known_profile_ids
 from models.tables import Case, ClosureDay, KnownBankHoliday, add_closures
 from workflows.lifecycle import FINISHED_STATES
 
@@ -44,11 +46,21 @@ class BankHolidayChange(BaseModel):
 
 
 class CalendarError(ValueError):
-    """Bad input for a calendar operation; the message names the field and the rule."""
+    """A calendar change refused before anything is written or signalled: `field` (landlord, day,
+    reason) says what to correct, so each way in names it as its own form or flag does."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
-def open_case_references(engine: Engine, landlord: str | None = None, regions: Iterable[str] | None = None) -> list[str]:
-    """Cases whose workflow may still run (not withdrawn or excluded), from the read model."""
+def cases_to_replan(engine: Engine, landlord: str | None = None, regions: Iterable[str] | None = None) -> list[str]:
+    """The cases a calendar change re-plans: every case whose workflow may still run, from the read
+    model. Withdrawn and excluded cases have ended; a closed case may still be listening for a stage-2
+    request (its deadlines then follow the new calendar), so it is signalled too, and one whose
+    workflow has since ended answers NOT_FOUND and is counted as already ended. Weekends are never
+    closure days (`check_closure`), whichever way the change came in."""
     query = select(Case.reference).where(Case.state.not_in(FINISHED_STATES))
     if landlord is not None:
         query = query.where(Case.landlord == landlord)
@@ -85,24 +97,35 @@ async def signal_calendar_changed(
     return report
 
 
-def check_closure(landlord: str, day: date, reason: str) -> None:
+def landlords(engine: Engine) -> list[str]:
+    """The landlords a closure may be for: every policy profile, and any landlord with cases."""
+    with Session(engine) as session:
+        used = set(session.exec(select(Case.landlord).distinct()))
+    return sorted(used | set(known_profile_ids()))
+
+
+def check_closure(engine: Engine, landlord: str, day: date, reason: str) -> None:
     """Refuse a closure that cannot be meant, before anything is written or signalled."""
     if not landlord.strip():
-        raise CalendarError("--landlord: must not be empty")
+        raise CalendarError("landlord", "must not be empty")
     if day.weekday() >= 5:
-        raise CalendarError(f"DATE: {day.isoformat()} is a {day:%A}, already a non-working day")
+        raise CalendarError("day", f"{day.isoformat()} is a {day:%A}, already a non-working day")
     if not reason.strip():
-        raise CalendarError("--reason: must say why the office is closed (it is shown on the case)")
+        raise CalendarError("reason", "must say why the office is closed (it is shown on the case)")
+    if len(reason) > 200:
+        raise CalendarError("reason", "must be at most 200 characters")
+    if landlord not in landlords(engine):
+        raise CalendarError("landlord", f"{landlord!r} is not a landlord of this service (a policy profile or a landlord with cases)")
 
 
 async def add_closure(
     engine: Engine, client: Client, landlord: str, day: date, reason: str, progress: Progress | None = None
 ) -> CalendarChangeReport:
     """Record a closure day of `landlord` and re-plan every open case of that landlord."""
-    check_closure(landlord, day, reason)
+    check_closure(engine, landlord, day, reason)
     add_closures(engine, landlord, [day], "closure", reason.strip())
-    references = open_case_references(engine, landlord=landlord)
-    return await signal_calendar_changed(client, references, f"closure {day.isoformat()}", progress)
+    references = cases_to_replan(engine, landlord=landlord)
+    return await signal_calendar_changed(client, references, f"closure {day.isoformat()}: {reason.strip()}", progress)
 
 
 async def remove_closure(
@@ -112,10 +135,10 @@ async def remove_closure(
     with Session(engine) as session:
         row = session.get(ClosureDay, (landlord, day))
         if row is None or row.kind != "closure":
-            raise CalendarError(f"DATE: {day.isoformat()} is not a closure day of {landlord}")
+            raise CalendarError("day", f"{day.isoformat()} is not a closure day of {landlord}")
         session.delete(row)
         session.commit()
-    references = open_case_references(engine, landlord=landlord)
+    references = cases_to_replan(engine, landlord=landlord)
     return await signal_calendar_changed(client, references, f"closure {day.isoformat()} removed", progress)
 
 
@@ -166,6 +189,6 @@ async def announce_bank_holidays(
     changes = record_bank_holidays(engine, regions, years)
     if not changes:
         return changes, CalendarChangeReport()
-    references = open_case_references(engine, regions=[change.region for change in changes])
+    references = cases_to_replan(engine, regions=[change.region for change in changes])
     days = ", ".join(day.isoformat() for change in changes for day in change.added + change.removed)
     return changes, await signal_calendar_changed(client, references, f"bank holidays changed: {days}", progress)

@@ -1,4 +1,10 @@
-"""Letters to residents: rendered from Jinja2 templates to HTML and PDF, and stored with the case.
+"""Letters to residents: drafted from a staff action, rendered from Jinja2 templates to HTML and PDF, and
+stored with the case.
+
+A response or exclusion letter is drafted and checked before its action is sent (`decision_letter`: an
+incomplete letter refuses the action); an acknowledgement or extension letter after the workflow has set
+the new dates (`notice_letter`). This runs in the process that takes the action (web, CLI), not in an
+activity: the letter is part of the command's record rows, written before the workflow sees the command.
 
 A letter is checked by `missing_contents` before anything is rendered; an incomplete one raises
 `LetterIncomplete` and nothing is written. Storing is idempotent by the command's id (DESIGN.md
@@ -12,25 +18,36 @@ from pathlib import Path
 from uuid import uuid4
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from casework.access import Actor
+from casework.errors import CommandRejected
+from casework.forms import AcknowledgeForm, ExcludeForm, ExtendForm, Form, RespondForm
+from models.calendar import local_date
+from models.case import CaseSummary
 from models.letters import (
     OUTCOME_WORDS,
     AcknowledgementLetter,
     Addressee,
+    Decision,
     ExclusionLetter,
     ExtensionLetter,
+    Landlord,
     LetterBase,
-    LetterIncomplete,
+    PendingAction,
+    RemedyOffer,
     ResponseLetter,
-    missing_contents,
     record_kind,
 )
+from models.letter_requirements import LetterIncomplete, missing_contents
+from models.policy import PolicyProfile
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident
+from models.refusal import validation_message
 
 TEMPLATES = Path(__file__).resolve().parent / "letter_templates"
 TEMPLATE_OF = {
@@ -232,3 +249,70 @@ def definition_of(engine: Engine, reference: str, stage: int) -> list[str]:
             .order_by(Definition.recorded_at, Definition.command_id)
         ).all()
         return [str(point) for row in rows for point in row.points]
+
+
+# ---- the letter a staff action issues -----------------------------------------------------------
+
+
+def decision_letter(
+    engine: Engine, complaint: Complaint, profile: PolicyProfile, form: Form, stage: int, actor: Actor
+) -> LetterBase | None:
+    """The response or exclusion letter, checked against the Code before the action is sent: an
+    incomplete letter refuses the action, naming what is missing."""
+    common = dict(reference=complaint.reference, landlord=Landlord.from_profile(profile),
+                  addressee=addressee_of(engine, complaint.reference),
+                  issued_on=local_date(datetime.now(UTC)), signed_by=actor.username)
+    try:
+        if isinstance(form, RespondForm):
+            letter: LetterBase = ResponseLetter(
+                **common, stage=stage, definition=definition_of(engine, complaint.reference, stage),
+                outcome_sought=complaint.desired_outcome,
+                decisions=[Decision(point=d.point, finding="upheld" if d.upheld else "not_upheld", reasons=d.reasons)
+                           for d in form.decisions],
+                outcome=form.outcome,
+                remedies=[RemedyOffer(**r.model_dump()) for r in form.remedies],
+                outstanding_actions=[PendingAction(action_id=f"s{stage}-{number}", **a.model_dump())
+                                     for number, a in enumerate(form.actions, start=1)],
+                learning=[form.learning] if form.learning else [],
+                stage2_how=STAGE2_HOW if stage == 1 else "",
+            )
+        elif isinstance(form, ExcludeForm):
+            letter = ExclusionLetter(**common, stage=stage if stage == 2 else 1, ground=form.ground, reason=form.reason)
+        else:
+            return None
+        check_letter(letter)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        raise CommandRejected("letter", validation_message(first)) from None
+    except LetterIncomplete as err:
+        raise CommandRejected("letter", str(err)) from None
+    return letter
+
+
+def notice_letter(
+    engine: Engine, complaint: Complaint, profile: PolicyProfile, form: Form, stage: int, summary: CaseSummary,
+    due_before: date | None, actor: Actor,
+) -> LetterBase | None:
+    """The acknowledgement and extension letters, written once the workflow has set the new dates."""
+    due = {d.name: d.due for d in summary.deadlines}
+    common = dict(reference=complaint.reference, landlord=Landlord.from_profile(profile),
+                  addressee=addressee_of(engine, complaint.reference),
+                  issued_on=local_date(datetime.now(UTC)), signed_by=actor.username)
+    if isinstance(form, AcknowledgeForm):
+        return AcknowledgementLetter(
+            **common, stage=summary.stage, received_on=local_date(complaint.received_at),
+            definition=definition_of(engine, complaint.reference, summary.stage),
+            outcome_sought=form.outcomes_sought or complaint.desired_outcome,
+            response_due=due.get(f"stage{summary.stage}.respond"),
+        )
+    if isinstance(form, ExtendForm):
+        return ExtensionLetter(
+            **common, stage=stage, previous_due=due_before or due[f"stage{stage}.respond"],
+            new_due=due[f"stage{stage}.respond"], working_days=form.working_days, reason=form.reason,
+            agreed_with_resident=form.agreed_with_resident,
+        )
+    return None
+
+
+STAGE2_HOW = ("If you are not satisfied, reply to this letter, phone or email us and ask for your complaint "
+              "to go to stage 2. You do not need to give reasons.")

@@ -1,4 +1,5 @@
-"""The staff case list: the read model's cases, filtered, in next-deadline order, a page at a time.
+"""Listing cases: the staff case list (filtered, in next-deadline order, a page at a time) and the
+dashboard (my cases, due today, due soon, overdue, and the open work per stage).
 
 Ordered by next deadline (soonest first; cases with no running deadline last), then reference.
 Paging is by keyset: a page token names the last row shown, and the next page starts strictly after
@@ -14,15 +15,17 @@ them as UTC text, PostgreSQL as timestamptz.
 import base64
 import binascii
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import case as when, func, select, tuple_
 from sqlalchemy.sql import ColumnElement, Select
-from sqlmodel import Session
+from sqlalchemy.engine import Engine
+import sqlmodel
+from sqlmodel import Session, col
 
+from models.calendar import end_of_day, local_date
 from models.tables import Case
-from models.calendar import end_of_day
 from workflows.lifecycle import ComplaintLifecycle
 
 STATES: tuple[str, ...] = tuple(state.id for state in ComplaintLifecycle.states)
@@ -51,11 +54,23 @@ class CaseListFilter(BaseModel):
             raise ValueError(f"must be one of the lifecycle's states: {', '.join(STATES)}")
         return value
 
-    @model_validator(mode="after")
-    def _range_in_order(self) -> "CaseListFilter":
-        if self.due_from is not None and self.due_to is not None and self.due_to < self.due_from:
-            raise ValueError(f"due_to: must be on or after due_from ({self.due_from.isoformat()})")
-        return self
+    @field_validator("due_to")
+    @classmethod
+    def _range_in_order(cls, value: date | None, info: ValidationInfo) -> date | None:
+        """Checked on `due_to` (declared after `due_from`), so the refusal names that field."""
+        due_from = info.data.get("due_from")
+        if value is not None and due_from is not None and value < due_from:
+            raise ValueError(f"must be on or after due_from ({due_from.isoformat()})")
+        return value
+
+
+class CaseListError(ValueError):
+    """A page request the list cannot serve; `field` (page_token, page_size) names what to correct."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 class CaseListRow(BaseModel):
@@ -99,7 +114,7 @@ def read_token(token: str) -> tuple[datetime | None, str]:
             raise TypeError(reference)
         return (None if deadline is None else _utc(datetime.fromisoformat(deadline))), reference
     except (binascii.Error, UnicodeError, ValueError, TypeError):
-        raise ValueError("page_token: not a page token issued by the case list") from None
+        raise CaseListError("page_token", "not a page token issued by the case list") from None
 
 
 def _utc(instant: datetime) -> datetime:
@@ -147,7 +162,7 @@ def list_cases(
 ) -> CasePage:
     """One page of the filtered list, and the token for the next page (None on the last)."""
     if not 1 <= page_size <= PAGE_SIZE_MAX:
-        raise ValueError(f"page_size: must be between 1 and {PAGE_SIZE_MAX}")
+        raise CaseListError("page_size", f"must be between 1 and {PAGE_SIZE_MAX}")
     after = None if page_token is None else read_token(page_token)
     rows = []
     if after is None or after[0] is not None:
@@ -198,3 +213,41 @@ def query_plan(session: Session, query: Select) -> list[str]:
     prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
     rows = connection.exec_driver_sql(prefix + str(compiled), params)
     return [row[-1] for row in rows]
+
+
+# ---- the dashboard ----------------------------------------------------------------------------------
+
+DONE_STATES = ("closed", "withdrawn", "excluded")
+DUE_SOON_DAYS = 7
+DASHBOARD_ROWS = 20
+
+
+def today() -> date:
+    """Today's local date, for the pages and commands that count days left (never called by workflow code)."""
+    return local_date(datetime.now(timezone.utc))
+
+
+def open_cases():
+    """Case rows (sqlmodel's select, so a session yields `Case` objects) not yet closed or ended."""
+    return sqlmodel.select(Case).where(col(Case.state).not_in(DONE_STATES))
+
+
+def dashboard(engine: Engine, username: str, role: str, on: date) -> dict:
+    """My cases, due today, due soon, overdue, and the open work per stage (awaiting action, overdue)."""
+    start, tomorrow = end_of_day(on - timedelta(days=1)), end_of_day(on)
+    soon = end_of_day(on + timedelta(days=DUE_SOON_DAYS))
+    by_deadline = col(Case.next_deadline).asc()
+    with Session(engine) as session:
+        if role == "stage2_reviewer":
+            mine = open_cases().where(Case.stage == 2)
+        else:
+            mine = open_cases().where(Case.handler == username)
+        lists = {
+            "mine": mine,
+            "due_today": open_cases().where(Case.next_deadline >= start, Case.next_deadline < tomorrow),
+            "due_soon": open_cases().where(Case.next_deadline >= tomorrow, Case.next_deadline < soon),
+            "overdue": open_cases().where(Case.overdue == True),  # noqa: E712 (SQL, not Python)
+        }
+        result = {name: list(session.exec(query.order_by(by_deadline).limit(DASHBOARD_ROWS))) for name, query in lists.items()}
+        result["counts"] = stage_counts(session, CaseListFilter())
+    return result

@@ -1,0 +1,230 @@
+"""Staff actions on a case: the form checked, its record rows written, the workflow's Update sent.
+
+`act` validates what staff typed (naming the field and the rule), writes the personal-data rows of the
+case record (models/record.py) keyed by the command's id, stores the letter the action issues, and
+sends the Update that decides. If the workflow refuses, the rows and the letter written for that
+command are removed again, so a refusal leaves nothing half written. The workflow never sees the text:
+only references to these rows (DESIGN.md principle 5).
+"""
+
+import asyncio
+import hashlib
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+from temporalio.client import Client
+
+from casework import letters
+from casework.access import Actor, check_action
+from casework.case_record import projected_case
+from casework.errors import CommandRejected, UnknownCase
+from casework.forms import (
+    LIFECYCLE_ACTION,
+    AcknowledgeForm,
+    AddComplaintForm,
+    AdjustmentForm,
+    Channel,
+    CompleteActionForm,
+    ConsentForm,
+    ExcludeForm,
+    ExtendForm,
+    Form,
+    ResidentInputForm,
+    RespondForm,
+    RestrictionForm,
+    ReviewForm,
+    form_of,
+    parse_form,
+    policy_profile,
+)
+from casework.intake import Intake, ResidentDetails, file_complaint
+from casework.updates import CASE_ENDED, case_summary, send_command
+from models.calendar import local_date
+from models.case import COMMANDS, CaseSummary, PromisedAction
+from models.policy import PolicyProfile
+from models.record import Adjustment, Complaint, Definition, OutstandingAction, Representative, Resident, Restriction
+from models.tables import Case, CaseDeadline, ResidentNote
+
+
+NOT_NOW = frozenset({"lifecycle", CASE_ENDED})
+"""Refusals of an additional complaint that mean "not on this case any more" (responded, closed or
+ended): it then starts a new case linked to this one (Code 6.8) instead of being refused."""
+
+
+async def act(
+    client: Client, engine: Engine, reference: str, action: str, form: dict[str, Any], actor: Actor,
+    command_id: str, task_queue: str = "complaints",
+) -> CaseSummary:
+    """Take one staff action on a case. Refused (`casework.access`) when this person may not act on the
+    case; CommandRejected when the form or the workflow refuses; either leaves nothing behind."""
+    form_of(action)
+    with Session(engine) as session:
+        complaint = session.get(Complaint, reference)
+    if complaint is None:
+        raise UnknownCase(reference)
+    case = await projected_case(engine, reference)
+    if case is None:
+        raise CommandRejected(None, f"{reference} is still being opened; try again in a moment")
+    check_action(actor, case, action)
+    parsed = parse_form(action, form)
+    with Session(engine) as session:
+        profile = policy_profile(complaint.policy_id)
+        if isinstance(parsed, AddComplaintForm) and not parsed.related:
+            return await _file_linked(client, engine, complaint, parsed, command_id, task_queue)
+        rows, payload = _prepare(session, complaint, profile, action, parsed, actor, command_id)
+        stage = _stage(session, reference)
+        due_before = _due(session, reference, f"stage{stage}.respond")
+    letter = letters.decision_letter(engine, complaint, profile, parsed, stage, actor) if action in ("respond", "exclude") else None
+    if letter is not None:
+        await asyncio.to_thread(letters.store_letter, engine, reference, command_id, letter)
+        if letter.kind == "response":
+            payload["letter_ref"] = command_id
+    with Session(engine) as session:
+        # A repeated command id finds the rows of its first attempt and keeps them.
+        fresh = [row for row in rows if session.get(type(row), _key(row_key(row))) is None]
+        session.add_all(fresh)
+        session.commit()
+        keys = [(type(row), row_key(row)) for row in fresh]
+    lifecycle_action = LIFECYCLE_ACTION.get(action, action)
+    command = COMMANDS[lifecycle_action](command_id=command_id, actor=actor.username, **payload)
+    try:
+        summary = await send_command(client, reference, lifecycle_action, command)
+    except CommandRejected as refusal:
+        _remove(engine, keys)
+        letters.withdraw_letter(engine, command_id)
+        if action == "add_complaint" and refusal.rule in NOT_NOW:
+            return await _file_linked(client, engine, complaint, parsed, command_id, task_queue)
+        raise
+    except BaseException:
+        _remove(engine, keys)
+        letters.withdraw_letter(engine, command_id)
+        raise
+    _settle_rows(engine, reference, parsed, summary)
+    notice = letters.notice_letter(engine, complaint, profile, parsed, stage, summary, due_before, actor)
+    if notice is not None:
+        await asyncio.to_thread(letters.store_letter, engine, reference, command_id, notice)
+    return summary
+
+
+def _settle_rows(engine: Engine, reference: str, form: Form, summary: CaseSummary) -> None:
+    """Mark a completed action done, and a reviewed adjustment or restriction reviewed, in the record."""
+    on = summary.last_event.at.date() if summary.last_event else local_date(datetime.now(timezone.utc))
+    with Session(engine) as session:
+        if isinstance(form, CompleteActionForm):
+            action = session.get(OutstandingAction, (reference, form.action_id))
+            if action is not None:
+                action.completed_on = local_date(summary.last_event.at) if summary.last_event else on
+                session.add(action)
+        if isinstance(form, ReviewForm):
+            for model in (Adjustment, Restriction):
+                reviewed = session.get(model, form.review_id)
+                if reviewed is not None and reviewed.reference == reference:
+                    reviewed.reviewed_on = on
+                    if form.next_review_on is not None:
+                        reviewed.review_on, reviewed.reviewed_on = form.next_review_on, None
+                    session.add(reviewed)
+        session.commit()
+
+
+
+def _due(session: Session, reference: str, name: str) -> date | None:
+    row = session.get(CaseDeadline, (reference, name))
+    return row.due if row is not None else None
+
+
+def _prepare(
+    session: Session, complaint: Complaint, profile: PolicyProfile, action: str, form: Form, actor: Actor,
+    command_id: str,
+) -> tuple[list[SQLModel], dict[str, Any]]:
+    """The case-record rows a command writes, and the workflow payload that refers to them."""
+    now = datetime.now(timezone.utc)
+    reference = complaint.reference
+    rows: list[SQLModel] = []
+    payload: dict[str, Any] = {}
+    if isinstance(form, AcknowledgeForm):
+        rows.append(Definition(command_id=command_id, reference=reference, stage=_stage(session, reference), points=form.points,
+                               recorded_at=now))
+        payload["definition_ref"] = command_id
+    elif isinstance(form, AddComplaintForm):
+        rows.append(Definition(command_id=command_id, reference=reference, stage=_stage(session, reference), points=form.points,
+                               recorded_at=now, kind="additional"))
+        payload["definition_ref"] = command_id
+    elif isinstance(form, ExtendForm):
+        payload.update(form.model_dump())
+    elif isinstance(form, RespondForm):
+        stage = _stage(session, reference)
+        payload.update(outcome=form.outcome, actions=[
+            PromisedAction(action_id=f"s{stage}-{number}", target_on=a.target_on)
+            for number, a in enumerate(form.actions, start=1)
+        ])
+    elif isinstance(form, ResidentInputForm):
+        rows.append(ResidentNote(id=f"note-{command_id}", reference=reference, at=now, text=form.note))
+        payload.update(note_ref=f"note-{command_id}", on_behalf_of=form.on_behalf_of)
+    elif isinstance(form, ExcludeForm):
+        if form.ground not in profile.exclusion_grounds:
+            raise CommandRejected("ground", f"must be one of {profile.id}'s exclusion grounds: "
+                                            f"{', '.join(profile.exclusion_grounds)}")
+        payload.update(form.model_dump())
+    elif isinstance(form, AdjustmentForm):
+        review_id = f"adj-{_short(command_id)}"
+        rows.append(Adjustment(id=review_id, reference=reference, kind=form.kind, details=form.details,
+                               review_on=form.review_on))
+        payload.update(review_id=review_id, kind="adjustment", review_on=form.review_on)
+    elif isinstance(form, RestrictionForm):
+        review_id = f"res-{_short(command_id)}"
+        rows.append(Restriction(id=review_id, reference=reference, reasons=form.reasons, scope=form.scope,
+                                review_on=form.review_on, decided_by=actor.username))
+        payload.update(review_id=review_id, kind="restriction", review_on=form.review_on)
+    elif isinstance(form, ConsentForm):
+        representative = session.get(Representative, form.representative_id)
+        if representative is None or representative.resident_id != complaint.resident_id:
+            raise CommandRejected("representative_id", f"no representative {form.representative_id!r} for this resident")
+        payload.update(representative_ref=form.representative_id, given=form.given)
+    else:
+        payload.update(form.model_dump(exclude_none=True))
+    return rows, payload
+
+
+def _stage(session: Session, reference: str) -> int:
+    """The case's current formal stage as last projected (1 until the first projection)."""
+    case = session.get(Case, reference)
+    return max(case.stage, 1) if case is not None else 1
+
+
+def _short(command_id: str) -> str:
+    return hashlib.sha256(command_id.encode()).hexdigest()[:12]
+
+
+def _key(key: tuple):
+    return key if len(key) > 1 else key[0]
+
+
+def row_key(row: SQLModel) -> tuple:
+    mapper = row.__class__.__table__.primary_key.columns
+    return tuple(getattr(row, column.name) for column in mapper)
+
+
+def _remove(engine: Engine, keys: list[tuple[type[SQLModel], tuple]]) -> None:
+    with Session(engine) as session:
+        for model, key in keys:
+            row = session.get(model, _key(key))
+            if row is not None:
+                session.delete(row)
+        session.commit()
+
+
+async def _file_linked(
+    client: Client, engine: Engine, complaint: Complaint, form: Form, command_id: str, task_queue: str
+) -> CaseSummary:
+    """An additional complaint that is unrelated or comes after the response: a new case, linked (Code 6.8)."""
+    assert isinstance(form, AddComplaintForm)
+    with Session(engine) as session:
+        resident = session.get(Resident, complaint.resident_id) if complaint.resident_id else None
+    filed = await file_complaint(client, engine, Intake(
+        intake_id=f"additional-{command_id}", policy=complaint.policy_id, region=complaint.region,
+        channel=complaint.channel if complaint.channel in Channel.__args__ else "phone", resident=ResidentDetails.of(resident),
+        text=form.text or "\n".join(form.points), linked_to=complaint.reference,
+    ), task_queue)
+    return await case_summary(client, filed.reference)

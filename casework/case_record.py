@@ -1,0 +1,181 @@
+"""Reading one case: its whole record (`case_record`, for `complaints show`) and the case page's view of
+it (`case_file`: deadlines with working days left, the timeline, residents' notes).
+
+Both read the record rows (models/record.py) with the process as the workflow last projected it
+(models/tables.py); neither asks the workflow.
+"""
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from casework.errors import UnknownCase
+from models.record import (
+    Adjustment,
+    Attachment,
+    Complaint,
+    Definition,
+    LearningPoint,
+    Letter,
+    OutstandingAction,
+    Remedy,
+    Representative,
+    Resident,
+    Restriction,
+)
+from models.calendar import WorkingCalendar, uk_calendar_snapshot
+from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay, Notice, ResidentNote
+
+
+class CaseRecord(BaseModel):
+    """Everything a complaints team holds on one case: the record and the process as projected."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    complaint: Complaint
+    resident: Resident | None
+    representative: Representative | None
+    case: Case | None
+    """None until the workflow's first projection lands (a second or so after filing)."""
+    deadlines: list[CaseDeadline]
+    events: list[CaseEvent]
+    definitions: list[Definition]
+    letters: list[Letter]
+    actions: list[OutstandingAction]
+    remedies: list[Remedy]
+    learning: list[LearningPoint]
+    notes: list[ResidentNote]
+    notices: list[Notice]
+    adjustments: list[Adjustment]
+    restrictions: list[Restriction]
+    attachments: list[Attachment]
+    linked: list[str]
+    """References of cases linked to this one (additional complaints started as new cases, Code 6.8)."""
+
+
+def case_record(engine: Engine, reference: str) -> CaseRecord:
+    """The whole record of a case, for `complaints show` and the case page; raises UnknownCase."""
+    with Session(engine) as session:
+        complaint = session.get(Complaint, reference)
+        if complaint is None:
+            raise UnknownCase(reference)
+
+        def rows(model, *order):
+            return list(session.exec(select(model).where(model.reference == reference).order_by(*order)).all())
+
+        events = rows(CaseEvent, CaseEvent.seq)
+        accepted = {e.details.get("definition_ref") for e in events} | {e.details.get("command_id") for e in events}
+        record = CaseRecord(
+            complaint=complaint,
+            resident=session.get(Resident, complaint.resident_id) if complaint.resident_id else None,
+            representative=session.get(Representative, complaint.representative_id)
+            if complaint.representative_id else None,
+            case=session.get(Case, reference),
+            deadlines=rows(CaseDeadline, CaseDeadline.due),
+            events=events,
+            definitions=[d for d in rows(Definition, Definition.recorded_at) if d.command_id in accepted],
+            letters=rows(Letter, Letter.issued_at),
+            actions=rows(OutstandingAction, OutstandingAction.target_on),
+            remedies=rows(Remedy, Remedy.id),
+            learning=rows(LearningPoint, LearningPoint.recorded_at),
+            notes=rows(ResidentNote, ResidentNote.at),
+            notices=rows(Notice, Notice.at),
+            adjustments=rows(Adjustment, Adjustment.review_on),
+            restrictions=rows(Restriction, Restriction.review_on),
+            attachments=rows(Attachment, Attachment.uploaded_at),
+            linked=list(session.exec(select(Complaint.reference).where(Complaint.linked_to == reference)).all()),
+        )
+        session.expunge_all()
+        return record
+
+
+# ---- the case page ----------------------------------------------------------------------------------
+
+
+class CaseNotFound(LookupError):
+    """No projected case row (yet) for the reference."""
+
+
+@dataclass
+class DeadlineRow:
+    deadline: CaseDeadline
+    working_days_left: int | None
+    """Working days from today to the due date (0 = due today, negative = overdue); None once decided."""
+
+
+@dataclass
+class CaseFile:
+    """The case page: the projected case, its deadlines with working days left, the timeline, and the
+    record rows the page lists (definitions, letters, remedies, outstanding actions, residents' notes)."""
+
+    case: Case
+    deadlines: list[DeadlineRow]
+    events: list[CaseEvent]
+    complaint: Complaint | None = None
+    resident: Resident | None = None
+    definitions: list[Definition] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
+    outstanding: list[OutstandingAction] = field(default_factory=list)
+    remedies: list[Remedy] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def allowed_actions(self) -> list[str]:
+        """What the workflow allows now, as it projected it (never rebuilt here from record rows)."""
+        return list(self.case.allowed_actions or ())
+
+
+def working_calendar(engine: Engine, case: Case, around: date) -> WorkingCalendar:
+    with Session(engine) as session:
+        rows = session.exec(select(ClosureDay).where(ClosureDay.landlord == case.landlord)).all()
+    return WorkingCalendar(
+        uk_calendar_snapshot(
+            case.region,
+            range(around.year - 2, around.year + 3),
+            closures=[r.day for r in rows if r.kind == "closure"],
+            overrides=[r.day for r in rows if r.kind == "override"],
+        )
+    )
+
+
+def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
+    """What the case page shows, from the read model in one session; raises CaseNotFound until the
+    case's first projection lands."""
+    with Session(engine) as session:
+        case = session.get(Case, reference)
+        if case is None:
+            raise CaseNotFound(reference)
+        deadlines = session.exec(select(CaseDeadline).where(CaseDeadline.reference == reference).order_by(col(CaseDeadline.due))).all()
+        events = session.exec(select(CaseEvent).where(CaseEvent.reference == reference).order_by(col(CaseEvent.seq))).all()
+        complaint = session.get(Complaint, reference)
+        resident = session.get(Resident, complaint.resident_id) if complaint and complaint.resident_id else None
+        definitions = session.exec(select(Definition).where(Definition.reference == reference).order_by(col(Definition.recorded_at))).all()
+        letters = session.exec(select(Letter).where(Letter.reference == reference).order_by(col(Letter.issued_at))).all()
+        outstanding = session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).all()
+        remedies = session.exec(select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))).all()
+        note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
+        notes = {n.id: n.text for n in session.exec(select(ResidentNote).where(col(ResidentNote.id).in_(note_refs)))} if note_refs else {}
+    calendar = working_calendar(engine, case, today)
+    rows = []
+    for d in deadlines:
+        left = None
+        if d.met is None and not d.cancelled:
+            left = calendar.working_days_between(today, d.due) if d.due >= today else -calendar.working_days_between(d.due, today)
+        rows.append(DeadlineRow(d, left))
+    return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding), list(remedies), notes)
+
+
+async def projected_case(engine: Engine, reference: str, attempts: int = 100) -> Case | None:
+    """The case row, waiting (up to about 5 s) for a new case's first projection; None if it never came.
+    Acting on a case needs it (who the case is assigned to, what the workflow allows now)."""
+    for _ in range(attempts):
+        with Session(engine) as session:
+            case = session.get(Case, reference)
+        if case is not None:
+            return case
+        await asyncio.sleep(0.05)
+    return None

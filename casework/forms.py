@@ -1,0 +1,194 @@
+"""The forms staff fill in: one pydantic model per action, checked before anything is written.
+
+The web UI renders a form per allowed action from `ACTION_FORMS`, and the CLI's `act REF ACTION
+KEY=VALUE...` is validated by the same models, so a bad value is refused with the same field and rule
+wherever it was typed.
+"""
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from casework.errors import CommandRejected
+from models.case import Outcome
+from models.policy import PolicyError, PolicyProfile, load_profile
+from models.refusal import validation_message
+
+Channel = Literal["phone", "email", "letter", "web", "in_person", "via_representative"]
+ShortText = Field(min_length=1, max_length=200)
+LongText = Field(min_length=1, max_length=10_000)
+
+
+class Form(BaseModel):
+    """Every form: unknown fields are refused (a typo is not silently dropped), text is stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+
+class AcknowledgeForm(Form):
+    points: list[str] = Field(min_length=1, max_length=20, description="The complaint definition: one point per line (Code 5.6).")
+    outcomes_sought: str = Field(default="", max_length=2000, description="The outcomes the resident is seeking.")
+
+    @field_validator("points")
+    @classmethod
+    def _points_said(cls, points: list[str]) -> list[str]:
+        points = [p.strip() for p in points if p.strip()]
+        if not points:
+            raise ValueError("give at least one point of complaint")
+        if any(len(p) > 500 for p in points):
+            raise ValueError("each point must be at most 500 characters")
+        return points
+
+
+class ExtendForm(Form):
+    working_days: int = Field(ge=1, le=60)
+    reason: str = ShortText
+    agreed_with_resident: bool = False
+
+
+class DecisionInput(Form):
+    point: int = Field(ge=1, le=40, description="The number of the point in the complaint definition.")
+    upheld: bool
+    reasons: str = Field(min_length=1, max_length=5000)
+
+
+class RemedyInput(Form):
+    kind: Literal["apology", "action", "compensation"]
+    description: str = Field(default="", max_length=1000)
+    amount_pence: int = Field(default=0, ge=0, le=10_000_000)
+    compensation_type: str = Field(default="", max_length=64)
+    offset_against_arrears: bool = False
+
+
+class ActionInput(Form):
+    description: str = Field(min_length=1, max_length=1000)
+    owner: str = Field(min_length=1, max_length=64)
+    target_on: date
+
+
+class RespondForm(Form):
+    """The response letter's contents; the letter is checked against Code 6.7/6.9/6.19 before it is sent."""
+
+    outcome: Outcome
+    decisions: list[DecisionInput] = Field(default=[], max_length=40)
+    remedies: list[RemedyInput] = Field(default=[], max_length=20)
+    actions: list[ActionInput] = Field(default=[], max_length=20)
+    learning: str = Field(default="", max_length=5000)
+
+
+class RequestStage2Form(Form):
+    """No reasons asked: Code 6.12 says residents need not explain why they want stage 2."""
+
+    on_behalf_of: str | None = Field(default=None, max_length=100)
+
+
+class ResidentInputForm(Form):
+    note: str = LongText
+    on_behalf_of: str | None = Field(default=None, max_length=100)
+
+
+class WithdrawForm(Form):
+    on_behalf_of: str | None = Field(default=None, max_length=100)
+
+
+class ExcludeForm(Form):
+    ground: str = Field(min_length=1, max_length=64, description="One of the policy's exclusion grounds (Code 2.2).")
+    reason: str = ShortText
+
+
+class EmptyForm(Form):
+    pass
+
+
+class AssignForm(Form):
+    handler: str = Field(min_length=1, max_length=64)
+
+
+class AddComplaintForm(Form):
+    points: list[str] = Field(min_length=1, max_length=20)
+    related: bool = True
+    """Related and before the response: joins this case (Code 6.8); otherwise a new linked case."""
+    text: str = Field(default="", max_length=10_000)
+
+
+class CompleteActionForm(Form):
+    action_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+
+
+class AdjustmentForm(Form):
+    kind: Literal["format", "contact_method", "timing"]
+    details: str = ShortText
+    review_on: date
+
+
+class RestrictionForm(Form):
+    reasons: str = Field(min_length=1, max_length=2000)
+    scope: str = ShortText
+    review_on: date
+
+
+class ReviewForm(Form):
+    review_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    next_review_on: date | None = None
+
+
+class ConsentForm(Form):
+    representative_id: str = Field(min_length=1, max_length=100)
+    given: bool = True
+
+
+class OutsideWindowForm(Form):
+    exception: str = Field(min_length=1, max_length=64)
+    reason: str = ShortText
+
+
+ACTION_FORMS: dict[str, type[Form]] = {
+    "log_stage1": EmptyForm,
+    "accept_outside_window": OutsideWindowForm,
+    "acknowledge": AcknowledgeForm,
+    "extend": ExtendForm,
+    "respond": RespondForm,
+    "request_stage2": RequestStage2Form,
+    "close": EmptyForm,
+    "withdraw": WithdrawForm,
+    "exclude": ExcludeForm,
+    "resident_input": ResidentInputForm,
+    "assign": AssignForm,
+    "add_complaint": AddComplaintForm,
+    "complete_action": CompleteActionForm,
+    "record_adjustment": AdjustmentForm,
+    "record_restriction": RestrictionForm,
+    "record_review": ReviewForm,
+    "record_consent": ConsentForm,
+}
+"""The fields staff fill in for each action (the UI renders a form per allowed action from these)."""
+
+LIFECYCLE_ACTION = {"record_adjustment": "schedule_review", "record_restriction": "schedule_review"}
+"""Form actions that are a lifecycle action under another name; every other form is its own action."""
+
+def form_of(action: str) -> type[Form]:
+    """The form of an action; an unknown action is refused, naming the actions there are."""
+    if action not in ACTION_FORMS:
+        raise CommandRejected("action", f"unknown action {action!r}; actions are: {', '.join(ACTION_FORMS)}")
+    return ACTION_FORMS[action]
+
+
+def parse_form(action: str, form: dict[str, Any]) -> Form:
+    """Validate a form; the first problem becomes a CommandRejected naming the field and the rule."""
+    model = form_of(action)
+    try:
+        return model.model_validate(form)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in first["loc"]) or None
+        raise CommandRejected(field, validation_message(first)) from None
+
+
+def policy_profile(policy: str) -> PolicyProfile:
+    """The profile a form names; an unknown one is refused naming the `policy` field."""
+    try:
+        return load_profile(policy)
+    except PolicyError as err:
+        raise CommandRejected("policy", str(err)) from None

@@ -1,0 +1,170 @@
+"""Intake: a new complaint as staff record it, its resident and representative, and its case started.
+
+The personal-data rows (resident, representative, complaint text) are written to the case record
+(models/record.py) under a fresh reference, then the workflow is started with references only (DESIGN.md
+principle 5). Filing is idempotent by `intake_id`: a retried form gives back the same reference.
+"""
+
+from datetime import date, datetime, timezone
+from typing import Literal
+from uuid import uuid4
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from temporalio.client import Client
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from casework.errors import CommandRejected
+from casework.forms import Channel, Form, LongText, policy_profile
+from casework.updates import send_command
+from models.calendar import local_date
+from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput
+from models.policy import PolicyProfile
+from models.record import Complaint, Representative, Resident
+from workflows.complaint import ComplaintWorkflow
+
+
+class ResidentDetails(Form):
+    name: str = Field(min_length=1, max_length=200)
+    address: str = Field(default="", max_length=500)
+    phone: str = Field(default="", max_length=40, pattern=r"^[0-9+() -]*$")
+    email: str = Field(default="", max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    preferred_contact: str = Field(default="", max_length=100)
+
+    @classmethod
+    def of(cls, resident: Resident | None) -> "ResidentDetails | None":
+        """The details on file, for a complaint filed from an earlier record (a converted service request,
+        an additional complaint started as a new case); None for an anonymous one."""
+        if resident is None:
+            return None
+        return cls(name=resident.name, address=resident.address, phone=resident.phone, email=resident.email,
+                   preferred_contact=resident.preferred_contact)
+
+
+class RepresentativeDetails(Form):
+    name: str = Field(min_length=1, max_length=200)
+    relationship: str = Field(default="", max_length=100)
+    contact: str = Field(default="", max_length=200)
+    consent_given: bool = False
+    """The resident's consent is on file; without it the representative may not act (Code 1.x, 5.x)."""
+    consent_evidence: str = Field(default="", max_length=200)
+
+
+class Intake(Form):
+    """A new complaint as staff record it (Code 5.12: the original complaint and the date received)."""
+
+    intake_id: str = Field(default_factory=lambda: f"intake-{uuid4().hex}", min_length=1, max_length=100)
+    """Makes filing idempotent: the same intake filed twice gives the same reference, one case."""
+    policy: str = "code-2024"
+    region: Literal["ENG", "WLS", "SCT", "NIR"] = "ENG"
+    channel: Channel
+    resident: ResidentDetails | None = None
+    """None: an anonymous complaint, accepted only where the policy accepts them."""
+    representative: RepresentativeDetails | None = None
+    text: str = LongText
+    desired_outcome: str = Field(default="", max_length=5000)
+    category: str | None = Field(default=None, max_length=64)
+    issue_date: date | None = None
+    received_at: AwareDatetime | None = None
+    handler: str | None = Field(default=None, max_length=64)
+    linked_to: str | None = None
+    service_request_id: str | None = None
+
+
+class Filed(BaseModel):
+    reference: str
+    created: bool
+    """False when this intake had already been filed (a retried form)."""
+    out_of_window: bool
+
+
+def _next_reference(session: Session, year: int) -> str:
+    prefix = f"CMP-{year}-"
+    last = session.exec(select(func.max(Complaint.reference)).where(Complaint.reference.like(f"{prefix}%"))).one()
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:06d}"
+
+
+async def file_complaint(client: Client, engine: Engine, intake: Intake, task_queue: str = "complaints") -> Filed:
+    """Record the complaint and its resident, then start its workflow (idempotently, by intake_id)."""
+    profile = policy_profile(intake.policy)
+    if intake.resident is None and not profile.anonymous_complaints_accepted:
+        raise CommandRejected("resident", f"{profile.landlord} does not accept anonymous complaints ({profile.id} policy)")
+    received_at = intake.received_at or datetime.now(timezone.utc)
+    received_on = local_date(received_at)
+    if intake.issue_date is not None and intake.issue_date > received_on:
+        raise CommandRejected("issue_date", "must not be after the date the complaint was received")
+    outside = intake.issue_date is not None and profile.complaint_window.is_outside(intake.issue_date, received_on)
+    with Session(engine) as session:
+        existing = session.exec(select(Complaint).where(Complaint.intake_id == intake.intake_id)).first()
+        if existing is None:
+            complaint = _record_intake(session, intake, profile, received_at, outside)
+            reference, created = complaint.reference, True
+        else:
+            reference, created, outside = existing.reference, False, existing.out_of_window
+            received_at = _aware(existing.received_at)
+        representative_id = (existing or complaint).representative_id
+    case = CaseInput(
+        reference=reference,
+        landlord=profile.id,
+        policy_id=profile.id,
+        policy_version=profile.version,
+        region=intake.region,
+        received_at=received_at,
+        category=intake.category,
+        flags=(OUTSIDE_WINDOW,) if outside else (),
+        handler=intake.handler,
+    )
+    try:
+        await client.start_workflow(ComplaintWorkflow.run, case, id=reference, task_queue=task_queue)
+    except WorkflowAlreadyStartedError:
+        pass
+    if representative_id and intake.representative and intake.representative.consent_given:
+        await send_command(client, reference, "record_consent", COMMANDS["record_consent"](
+            command_id=f"{intake.intake_id}-consent", representative_ref=representative_id, actor=intake.handler,
+        ))
+    return Filed(reference=reference, created=created, out_of_window=outside)
+
+
+def _aware(instant: datetime) -> datetime:
+    """SQLite hands back stored instants without their zone; they were stored in UTC."""
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=timezone.utc)
+
+
+def _record_intake(
+    session: Session, intake: Intake, profile: PolicyProfile, received_at: datetime, outside: bool
+) -> Complaint:
+    """The resident, representative and complaint rows, in one transaction with a fresh reference."""
+    resident_id = None
+    if intake.resident is not None:
+        resident_id = f"res-{uuid4().hex[:12]}"
+        session.add(Resident(id=resident_id, landlord=profile.id, created_at=received_at, **intake.resident.model_dump()))
+        session.flush()  # rows are inserted in the order written: the resident before what refers to it
+    representative_id = None
+    if intake.representative is not None:
+        if resident_id is None:
+            raise CommandRejected("representative", "an anonymous complaint cannot have a representative")
+        representative = intake.representative
+        representative_id = f"rep-{uuid4().hex[:12]}"
+        session.add(Representative(
+            id=representative_id, resident_id=resident_id, name=representative.name,
+            relationship=representative.relationship, contact=representative.contact,
+            consent_recorded_on=local_date(received_at) if representative.consent_given else None,
+            consent_evidence=representative.consent_evidence,
+        ))
+        session.flush()
+    complaint = Complaint(
+        reference=_next_reference(session, local_date(received_at).year),
+        intake_id=intake.intake_id, landlord=profile.id, policy_id=profile.id, policy_version=profile.version,
+        region=intake.region, resident_id=resident_id, representative_id=representative_id, channel=intake.channel,
+        text=intake.text, desired_outcome=intake.desired_outcome, category=intake.category,
+        issue_date=intake.issue_date, out_of_window=outside, service_request_id=intake.service_request_id,
+        linked_to=intake.linked_to, received_at=received_at,
+    )
+    session.add(complaint)
+    session.commit()
+    session.refresh(complaint)
+    return complaint
+
