@@ -86,3 +86,12 @@ async def test_temporal_unavailable_is_a_friendly_503_and_the_case_is_unchanged(
     assert "The service is not available at the moment" in response.text and "nothing was saved" in response.text
     with Session(stack.engine) as session:
         assert session.get(Case, reference).state == "received"
+
+
+async def test_a_huge_body_is_refused_with_413_before_it_is_read(stack, signed_in):
+    mira = await signed_in("mira")
+    response = await mira.post("/closures", {"landlord": "code-2024", "day": "2031-06-01", "reason": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413 and "What you sent is too large" in response.text
+    assert_secure_page(response)
+    lying = await mira.http.post("/closures", content=b"a=b", headers={"Content-Length": "99999999999", "Content-Type": "application/x-www-form-urlencoded"})
+    assert lying.status_code == 413

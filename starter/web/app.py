@@ -30,6 +30,9 @@ SECURITY_HEADERS = {
     ),
 }
 """On every response, error pages included (SECURITY.md)."""
+MAX_BODY_BYTES = 2 * 1024 * 1024
+"""The largest request body accepted (no form uploads files; the longest text field is 20 000
+characters); a bigger one is refused with 413 before it is read."""
 SESSION_COOKIE = "complaints_session"
 SECURE_SESSION_COOKIE = "__Host-complaints_session"
 """Behind HTTPS the cookie is Secure and `__Host-` prefixed (no Domain, path /: only this host sets it)."""
@@ -59,15 +62,19 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
     @app.middleware("http")
     async def signed_in_user(request: Request, call_next):
         try:
+            length = request.headers.get("content-length", "")
+            if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+                response = _error_page(
+                    request, 413, "What you sent is too large",
+                    f"A form may carry at most {MAX_BODY_BYTES // (1024 * 1024)} MB. Shorten the text and send it again.",
+                )
+                response.headers["Connection"] = "close"
+                return _with_headers(request, response)
             load_user(request)
             response = await call_next(request)
         except Exception as error:  # the last word: a styled page with the headers, never a traceback
             response = _unexpected(request, error)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"  # pages carry residents' personal data
-        return response
+        return _with_headers(request, response)
 
     secure = settings.secure_cookie
     app.add_middleware(
@@ -110,6 +117,14 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
         return render(request, "error.html", status=exc.status_code, title=titles.get(exc.status_code, "There is a problem"), message=str(exc.detail))
 
     return app
+
+
+def _with_headers(request: Request, response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if not request.url.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"  # pages carry residents' personal data
+    return response
 
 
 def _unexpected(request: Request, error: Exception) -> Response:
