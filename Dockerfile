@@ -5,6 +5,7 @@ ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 # weasyprint (letters and reports as PDF) needs pango and a font; the slim image has neither.
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
+# The runtime lock only: no pytest, hypothesis, playwright or Temporal test/dev servers (requirements-dev.lock).
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .

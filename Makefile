@@ -5,9 +5,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench faults
 
-$(STAMP): pyproject.toml requirements.lock
+# The runtime lock (what the image installs) plus the development lock (tests, the dev server, benchmarks).
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 

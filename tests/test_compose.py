@@ -40,11 +40,60 @@ def test_worker_and_web_are_built_from_the_one_dockerfile():
 
 def test_published_ports():
     published = {name: service.get("ports", []) for name, service in SERVICES.items()}
-    assert published["temporal"] == ["7233:7233"]
-    assert published["temporal-ui"] == ["8233:8080"]
-    assert published["mailpit"] == ["8025:8025"]
-    assert published["web"] == ["8000:8000"]
-    assert published["postgresql"] == [] and published["worker"] == []
+    assert published["temporal"] == [], "Temporal's frontend is published nowhere"
+    assert published["temporal-ui"] == ["127.0.0.1:8233:8080"], "the Web UI on the host's loopback only"
+    assert published["mailpit"] == ["127.0.0.1:8025:8025"], "the notice inbox on the host's loopback only"
+    assert published["web"] == ["8000:8000"], "the web app is the one public service"
+    assert published["postgresql"] == [] and published["worker"] == [] and published["temporal-admin-tools"] == []
+
+
+def test_no_port_but_the_web_apps_is_reachable_from_other_machines():
+    for name, service in SERVICES.items():
+        for port in service.get("ports", []):
+            if name != "web":
+                assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
+    assert "7233" not in " ".join(str(port) for service in SERVICES.values() for port in service.get("ports", []))
+
+
+def test_temporal_and_its_database_live_on_an_internal_network_only():
+    assert COMPOSE["networks"]["backend"]["internal"] is True
+    for name in ("temporal", "postgresql", "search-attributes", "temporal-admin-tools"):
+        assert SERVICES[name]["networks"] == ["backend"], name
+    for name in ("worker", "web", "temporal-ui"):
+        assert "backend" in SERVICES[name]["networks"], f"{name} must reach Temporal"
+
+
+def _mounted(service: dict) -> dict[str, str]:
+    """Container path → host path of each bind mount."""
+    return {volume.split(":")[1]: volume.split(":")[0] for volume in service.get("volumes", []) if volume.startswith("./")}
+
+
+def test_temporal_demands_mutual_tls_and_every_caller_presents_its_own_certificate():
+    server = SERVICES["temporal"]["environment"]
+    assert server["TEMPORAL_TLS_REQUIRE_CLIENT_AUTH"] == "true"
+    assert server["TEMPORAL_TLS_CLIENT1_CA_CERT"] == "/certs/ca.pem"
+    assert _mounted(SERVICES["temporal"])["/certs/temporal.key"] == "./deploy/certs/temporal.key"
+    for name, cert in (("worker", "worker"), ("web", "web")):
+        environment, mounts = SERVICES[name]["environment"], _mounted(SERVICES[name])
+        assert environment["TEMPORAL_TLS_SERVER_CA"] == "/certs/ca.pem"
+        assert environment["TEMPORAL_TLS_CLIENT_CERT"] == f"/certs/{cert}.pem" and environment["TEMPORAL_TLS_CLIENT_KEY"] == f"/certs/{cert}.key"
+        assert {f"/certs/{cert}.pem", f"/certs/{cert}.key", "/certs/ca.pem"} <= set(mounts), name
+        assert "/certs/temporal.key" not in mounts, f"{name} must not hold the server's key"
+    ui = SERVICES["temporal-ui"]["environment"]
+    assert ui["TEMPORAL_TLS_CERT"] == "/certs/ui.pem" and ui["TEMPORAL_TLS_ENABLE_HOST_VERIFICATION"] == "true"
+    assert ui["TEMPORAL_DISABLE_WRITE_ACTIONS"] == "true", "the UI has no sign-in, so it only reads"
+    for name in ("search-attributes", "temporal-admin-tools"):
+        assert SERVICES[name]["environment"]["TEMPORAL_TLS_CERT"] == "/certs/ops.pem", name
+    assert "--address" not in " ".join(SERVICES["search-attributes"]["command"]), "address and TLS come from the environment"
+
+
+def test_the_certificate_script_makes_every_file_compose_mounts(tmp_path):
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    subprocess.run(["sh", str(ROOT / "deploy/make-certs.sh"), str(tmp_path)], check=True, capture_output=True)
+    wanted = {Path(host).name for service in SERVICES.values() for host in _mounted(service).values() if "/certs/" in host}
+    assert wanted and wanted <= {path.name for path in tmp_path.iterdir()}
+    assert "deploy/certs/" in (ROOT / ".gitignore").read_text(), "keys are never committed"
 
 
 def test_long_running_services_have_health_checks_and_restart():

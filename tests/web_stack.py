@@ -23,6 +23,7 @@ from worker import build_worker
 
 TASK_QUEUE = "web-tests"
 PASSWORD = "correct horse battery"
+WEB_SECRET = "web-tests-secret-of-some-length"
 STAFF = {
     "hana": "handler",
     "hugo": "handler",
@@ -99,8 +100,10 @@ class Stack:
             await asyncio.sleep(0.05)
         raise AssertionError(f"{reference} not projected{f' in state {state}' if state else ''}")
 
-    def browser(self) -> "Staff":
-        return Staff(httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"))
+    def browser(self, address: str = "127.0.0.1", app: object | None = None) -> "Staff":
+        """A new browser (no cookies) at client `address`, on this app or another (a second replica)."""
+        transport = httpx.ASGITransport(app=app or self.app, client=(address, 50000))
+        return Staff(httpx.AsyncClient(transport=transport, base_url="http://testserver"))
 
 
 class Staff:
@@ -134,8 +137,8 @@ class Staff:
 @pytest.fixture(scope="module")
 async def stack() -> AsyncIterator[Stack]:
     async with dev_stack() as (env, engine, _):
-        settings = Settings(COMPLAINTS_TASK_QUEUE=TASK_QUEUE, TEMPORAL_UI_URL="http://localhost:8233")
-        app = create_app(settings, env.client, engine, session_secret="test-secret")
+        settings = Settings(COMPLAINTS_TASK_QUEUE=TASK_QUEUE, TEMPORAL_UI_URL="http://localhost:8233", WEB_SECRET=WEB_SECRET)
+        app = create_app(settings, env.client, engine)
         for username, role in STAFF.items():
             create_user(engine, username, username.capitalize(), role, PASSWORD)
         async with build_worker(env.client, engine, TASK_QUEUE):

@@ -1,8 +1,6 @@
 """The FastAPI app factory: the read model's engine and a Temporal client in, the staff web UI out."""
 
 import logging
-import os
-import secrets
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -13,6 +11,7 @@ from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from models.settings import Settings
 from models.tables import create_schema
@@ -22,31 +21,67 @@ from starter.web.auth import FormRejected, SignInRequired, load_user
 from starter.web.pages import render
 from starter.web.routes import account, cases, closures, dashboard, notices, reports, service_requests, users
 
-SESSION_SECRET_ENV = "WEB_SESSION_SECRET"
-"""Signs the session cookie; without it a random one per process (sessions end on restart)."""
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+    ),
+}
+"""On every response, error pages included (SECURITY.md)."""
+MAX_BODY_BYTES = 2 * 1024 * 1024
+"""The largest request body accepted (no form uploads files; the longest text field is 20 000
+characters); a bigger one is refused with 413 before it is read."""
+SESSION_COOKIE = "complaints_session"
+SECURE_SESSION_COOKIE = "__Host-complaints_session"
+"""Behind HTTPS the cookie is Secure and `__Host-` prefixed (no Domain, path /: only this host sets it)."""
 
 log = logging.getLogger(__name__)
 
 
+def temporal_unavailable(error: BaseException) -> bool:
+    """Temporal could not be reached (down, or never connected): the command never arrived."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, RPCError) and seen.status == RPCStatusCode.UNAVAILABLE:
+            return True
+        if isinstance(seen, RuntimeError) and str(seen).startswith("Failed client connect"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def create_app(settings: Settings, client: Client, engine: Engine, session_secret: str | None = None) -> FastAPI:
+    """`session_secret` overrides WEB_SECRET (benchmarks); the app signs sessions with WEB_SECRET, so
+    every replica and every restart accepts the same cookies."""
     create_schema(engine)
     app = FastAPI(title="Complaints", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings, app.state.client, app.state.engine = settings, client, engine
 
     @app.middleware("http")
     async def signed_in_user(request: Request, call_next):
-        load_user(request)
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
-        )
-        return response
+        try:
+            length = request.headers.get("content-length", "")
+            if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+                response = _error_page(
+                    request, 413, "What you sent is too large",
+                    f"A form may carry at most {MAX_BODY_BYTES // (1024 * 1024)} MB. Shorten the text and send it again.",
+                )
+                response.headers["Connection"] = "close"
+                return _with_headers(request, response)
+            load_user(request)
+            response = await call_next(request)
+        except Exception as error:  # the last word: a styled page with the headers, never a traceback
+            response = _unexpected(request, error)
+        return _with_headers(request, response)
 
-    secret = session_secret or os.environ.get(SESSION_SECRET_ENV) or secrets.token_urlsafe(32)
-    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="complaints_session", same_site="lax")
+    secure = settings.secure_cookie
+    app.add_middleware(
+        SessionMiddleware, secret_key=session_secret or settings.web_secret, same_site="lax", https_only=secure,
+        session_cookie=SECURE_SESSION_COOKIE if secure else SESSION_COOKIE,
+        max_age=settings.web_session_max_hours * 3600,
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.get("/healthz")
@@ -82,3 +117,44 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
         return render(request, "error.html", status=exc.status_code, title=titles.get(exc.status_code, "There is a problem"), message=str(exc.detail))
 
     return app
+
+
+def _with_headers(request: Request, response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if not request.url.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"  # pages carry residents' personal data
+    return response
+
+
+def _unexpected(request: Request, error: Exception) -> Response:
+    """503 when Temporal cannot be reached (nothing was sent, so nothing was saved); otherwise 500,
+    logged with its traceback for the operators and shown as a plain page without it."""
+    if temporal_unavailable(error):
+        log.warning("Temporal unavailable during %s %s: %s", request.method, request.url.path, error)
+        response = _error_page(
+            request, 503, "The service is not available at the moment",
+            "The case system did not answer, so nothing was saved. Wait a few minutes, then go back and "
+            "send it again. If this keeps happening, tell the service desk.",
+        )
+        response.headers["Retry-After"] = "60"
+        return response
+    log.exception("unexpected error during %s %s", request.method, request.url.path)
+    return _error_page(
+        request, 500, "Sorry, there is a problem with the service",
+        "Something went wrong on our side. What you sent may not have been saved: check before trying again. "
+        "If this keeps happening, tell the service desk the time it happened.",
+    )
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+    try:
+        return render(request, "error.html", status=status, title=title, message=message)
+    except Exception:  # the page itself failed (e.g. no session): still a styled, plain answer
+        log.exception("error page failed")
+        return Response(
+            f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{title}</title>'
+            f'<link rel="stylesheet" href="/static/app.css"></head><body><main class="main"><h1>{title}</h1>'
+            f"<p>{message}</p></main></body></html>",
+            status_code=status, media_type="text/html",
+        )

@@ -1,20 +1,34 @@
 """Signing in and out, the signed-in person on every request, and the CSRF check on every form.
 
-The session is a signed cookie (Starlette's SessionMiddleware, itsdangerous) holding the username and
-a per-session CSRF token; the account is looked up on each request so a deactivated account is out at
-once. Every POST carries the token in a hidden field; a missing or wrong token is refused (403).
+The session is a cookie signed with WEB_SECRET (Starlette's SessionMiddleware, itsdangerous) holding
+the username, the account's session generation when it signed in, when it signed in and when it was
+last used, and a per-session CSRF token. On every request the account is read again: a session ends
+when the account is inactive, when its generation has moved on (sign-out, a password change or reset,
+deactivation: models/users.py), when it has not been used for WEB_SESSION_IDLE_MINUTES, or
+WEB_SESSION_MAX_HOURS after signing in. Every POST carries the CSRF token in a hidden field; a
+missing or wrong token is refused (403). Sign-in is throttled per account and per client address
+(models/sign_in.py) and every sign-in, failure, lock and sign-out is audited (models/audit.py).
 """
 
 import secrets
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from models.users import StaffUser, authenticate, get_user
 from casework.access import Refused
+from models import sign_in as throttle
+from models.audit import audit
+from models.users import StaffUser, authenticate, end_sessions, get_user
 from starter.web.pages import render
+
+SESSION_ENDED = {
+    "revoked": "You have been signed out. Sign in again to carry on.",
+    "idle": "You were signed out because the service was not used for {idle} minutes. Sign in again to carry on.",
+    "expired": "You were signed out because you signed in more than {hours} hours ago. Sign in again to carry on.",
+}
 
 router = APIRouter()
 
@@ -40,12 +54,47 @@ def current_user(request: Request) -> StaffUser:
     return user
 
 
+def clock() -> float:
+    """Seconds since the epoch (a function, so tests move it)."""
+    return time.time()
+
+
 def load_user(request: Request) -> None:
-    """Put the signed-in account (or None) on request.state; give every session a CSRF token."""
-    if "csrf" not in request.session:
-        request.session["csrf"] = secrets.token_urlsafe(32)
-    username = request.session.get("user")
-    request.state.user = get_user(request.app.state.engine, username) if username else None
+    """Put the signed-in account (or None) on request.state, ending the session if it may no longer
+    be used; give every session a CSRF token."""
+    session = request.session
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    request.state.user = None
+    username = session.get("user")
+    if not username:
+        return
+    settings, moment = request.app.state.settings, int(clock())
+    user = get_user(request.app.state.engine, username)
+    if user is None or session.get("gen") != user.session_generation:
+        ended = "revoked"
+    elif moment - int(session.get("iat", 0)) > settings.web_session_max_hours * 3600:
+        ended = "expired"
+    elif moment - int(session.get("seen", 0)) > settings.web_session_idle_minutes * 60:
+        ended = "idle"
+    else:
+        session["seen"] = moment
+        request.state.user = user
+        return
+    session.clear()
+    session.update(csrf=secrets.token_urlsafe(32), ended=ended)
+
+
+def start_session(request: Request, user: StaffUser) -> None:
+    """A fresh session for `user` (a new CSRF token too: nothing carries over from before)."""
+    moment = int(clock())
+    request.session.clear()
+    request.session.update(user=user.username, gen=user.session_generation, iat=moment, seen=moment, csrf=secrets.token_urlsafe(32))
+
+
+def client_address(request: Request) -> str:
+    """The client's address as uvicorn sees it (behind a proxy on FORWARDED_ALLOW_IPS, the forwarded one)."""
+    return request.client.host if request.client else "unknown"
 
 
 async def checked_form(request: Request) -> FormData:
@@ -79,7 +128,22 @@ def password(form: FormData, name: str) -> str:
 
 @router.get("/sign-in")
 def sign_in_page(request: Request, next: str = "/") -> Response:
-    return render(request, "sign_in.html", next=_safe_next(next))
+    settings = request.app.state.settings
+    ended = SESSION_ENDED.get(request.session.pop("ended", None) or "", "")
+    notice = ended.format(idle=settings.web_session_idle_minutes, hours=settings.web_session_max_hours)
+    return render(request, "sign_in.html", next=_safe_next(next), notice=notice)
+
+
+def _too_many(request: Request, seconds: int) -> Response:
+    minutes = max(1, -(-seconds // 60))
+    response = render(
+        request, "error.html", status=429, title="Too many attempts to sign in",
+        message=f"Sign-in is paused for this account or this device after too many wrong passwords. "
+        f"Wait {minutes} minute{'s' if minutes != 1 else ''} and try again. If you have forgotten your "
+        "password, ask an administrator to set a new one.",
+    )
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @router.post("/sign-in")
@@ -92,19 +156,40 @@ async def sign_in(request: Request) -> Response:
         errors["username"] = "Enter your username"
     if not typed:
         errors["password"] = "Enter your password"
-    user = None if errors else authenticate(request.app.state.engine, username, typed)
-    if not errors and user is None:
-        errors["username"] = "The username or password is not right"
     if errors:
         return render(request, "sign_in.html", status=400, errors=errors, values={"username": username}, next=next_page)
-    request.session.clear()
-    request.session.update(user=user.username, csrf=secrets.token_urlsafe(32))
+    engine, settings, address = request.app.state.engine, request.app.state.settings, client_address(request)
+    account_key, address_key = throttle.keys(username, address)
+    wait = throttle.locked_seconds(engine, account_key, address_key)
+    if wait:
+        return _too_many(request, wait)
+    user = authenticate(engine, username, typed)
+    if user is None:
+        rules = throttle.ThrottleRules(
+            settings.sign_in_lock_after, settings.sign_in_address_lock_after,
+            settings.sign_in_lock_seconds, settings.sign_in_max_lock_seconds,
+        )
+        locked = throttle.record_failure(engine, rules, account_key, address_key)
+        audit(engine, "sign_in_failed", username, address=address)
+        if locked:
+            audit(engine, "sign_in_locked", username, address=address, detail=f"sign-in paused for {locked} s")
+            return _too_many(request, locked)
+        errors["username"] = "The username or password is not right"
+        return render(request, "sign_in.html", status=400, errors=errors, values={"username": username}, next=next_page)
+    throttle.record_success(engine, account_key)
+    audit(engine, "signed_in", user.username, address=address)
+    start_session(request, user)
     return RedirectResponse(next_page, status_code=303)
 
 
 @router.post("/sign-out")
 async def sign_out(request: Request) -> Response:
+    """Ends every session of the account, on every device (and any copy of this cookie)."""
     await checked_form(request)
+    user = request.state.user
+    if user is not None:
+        end_sessions(request.app.state.engine, user.username)
+        audit(request.app.state.engine, "signed_out", user.username, address=client_address(request))
     request.session.clear()
     return RedirectResponse("/sign-in", status_code=303)
 

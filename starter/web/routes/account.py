@@ -1,10 +1,12 @@
-"""One's own account: anyone signed in changes their password, proving the current one first."""
+"""One's own account: anyone signed in changes their password, proving the current one first. Every
+session of the account ends; this browser is signed in afresh, so only it stays in."""
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from models.audit import audit
 from models.users import AccountError, StaffUser, change_own_password
-from starter.web.auth import checked_form, current_user, password
+from starter.web.auth import checked_form, client_address, current_user, password, start_session
 from starter.web.pages import render
 
 router = APIRouter()
@@ -19,10 +21,12 @@ def password_page(request: Request, user: StaffUser = Depends(current_user)) -> 
 async def change_password(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     form = await checked_form(request)
     try:
-        change_own_password(
+        changed = change_own_password(
             request.app.state.engine, user.username, password(form, "current_password"), password(form, "new_password")
         )
     except AccountError as error:
         return render(request, "account_password.html", status=400, errors={error.field: error.message})
-    request.session["flash"] = "Your password has been changed."
+    audit(request.app.state.engine, "password_changed", user.username, address=client_address(request))
+    start_session(request, changed)
+    request.session["flash"] = "Your password has been changed. You have been signed out everywhere else."
     return RedirectResponse("/account/password", status_code=303)

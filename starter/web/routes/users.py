@@ -5,9 +5,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
+from models.audit import audit
 from models.users import ROLES, AccountError, StaffUser, create_user, set_active, set_password
 from casework.access import require
-from starter.web.auth import FormRejected, checked_form, current_user, password, text
+from starter.web.auth import FormRejected, checked_form, client_address, current_user, password, start_session, text
 from starter.web.pages import render
 
 router = APIRouter()
@@ -46,6 +47,7 @@ async def add_user(request: Request, user: StaffUser = Depends(current_user)) ->
         create_user(request.app.state.engine, password=password(form, "password"), **values)
     except AccountError as error:
         return _page(request, status=400, errors={error.field: error.message}, values=values)
+    audit(request.app.state.engine, "account_created", values["username"], actor=user.username, address=client_address(request), detail=values["role"])
     request.session["flash"] = f"Account {values['username']} created."
     return RedirectResponse("/users", status_code=303)
 
@@ -68,6 +70,10 @@ async def change_active(request: Request, username: str, user: StaffUser = Depen
         set_active(request.app.state.engine, username, active == "yes", by=user.username)
     except AccountError as error:
         return _account_page(request, account, status=400, errors={"active": error.message})
+    event = "account_reactivated" if active == "yes" else "account_deactivated"
+    audit(request.app.state.engine, event, username, actor=user.username, address=client_address(request))
+    if username == user.username:  # reactivating one's own (active) account ends one's sessions too
+        start_session(request, _account(request, username))
     request.session["flash"] = f"Account {username} {'reactivated' if active == 'yes' else 'deactivated: they can no longer sign in'}."
     return RedirectResponse(f"/users/{username}", status_code=303)
 
@@ -78,8 +84,14 @@ async def replace_password(request: Request, username: str, user: StaffUser = De
     form = await checked_form(request)
     account = _account(request, username)
     try:
-        set_password(request.app.state.engine, username, password(form, "password"))
+        changed = set_password(request.app.state.engine, username, password(form, "password"))
     except AccountError as error:
         return _account_page(request, account, status=400, errors={error.field: error.message})
-    request.session["flash"] = f"New password set for {username}. Give it to them in person or by phone, not by email."
+    audit(request.app.state.engine, "password_reset", username, actor=user.username, address=client_address(request))
+    if username == user.username:
+        start_session(request, changed)
+    request.session["flash"] = (
+        f"New password set for {username}; every session they had is ended. "
+        "Give it to them in person or by phone, not by email."
+    )
     return RedirectResponse(f"/users/{username}", status_code=303)
