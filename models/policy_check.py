@@ -31,6 +31,7 @@ from models.policy import (
     CODE_GROUNDS,
     DEFAULT_PROFILE_ID,
     ExtensionBeyondLimit,
+    NoticeRung,
     PolicyProfile,
     StageRules,
     field_value,
@@ -86,6 +87,9 @@ def defaults_of(profile: PolicyProfile) -> list[Default]:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, NoticeRung):
+        days = f"{value.working_days:+d} working days" if value.working_days else "on the due date"
+        return f"{value.kind} {days} ({value.at.replace('_', ' ')}) to {', '.join(value.recipients)}"
     if isinstance(value, BaseModel):
         return value.model_dump_json()
     if isinstance(value, tuple):
@@ -103,7 +107,7 @@ CODE_GROUND_TEXT: dict[str, str] = {
 
 BEYOND_NEEDS: dict[str, str] = {
     "good_reason": "a good reason, explained to the resident",
-    "resident_agreement": "the resident's agreement (no reason asked)",
+    "resident_agreement": "only the resident's agreement",
     "good_reason_and_agreement": "a good reason and the resident's agreement",
     "good_reason_and_agreement_or_ombudsman_details": "a good reason, and the resident's agreement or, where it "
     "cannot be reached, the Ombudsman's contact details",
@@ -133,8 +137,8 @@ def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> 
     _exclusions(profile, code, add)
     if profile.other_bodies:
         told = "; ".join(
-            f"the {body.body.replace('_', ' ').title().replace('And', 'and')} for {body.applies_to.replace('_', ' ')} "
-            f"complaints, in the {' and '.join(letter.replace('_', ' ') for letter in body.told_in)}"
+            f"the {body.body.replace('_', ' ').title().replace('And', 'and')} ({body.applies_to.replace('_', ' ')}; "
+            f"in the {' and '.join(letter.replace('_', ' ').replace('stage', 'stage ') for letter in body.told_in)})"
             for body in profile.other_bodies
         )
         add(

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from models.policy import PolicyError, all_profiles, load_profile
@@ -75,5 +76,5 @@ def _print_defaults(profile_id: str, landlord: str, defaults: list[Default]) -> 
     for column in ("field", "value", "taken from"):
         table.add_column(column, overflow="fold")
     for d in defaults:
-        table.add_row(d.field, d.value, d.source)
+        table.add_row(escape(d.field), escape(d.value), escape(d.source))
     out.print(table)
