@@ -57,6 +57,8 @@ WindowCount = Literal["issue_or_awareness", "issue"]
 of it (Code 2.3), or the issue (event) only."""
 OtherBodyName = Literal["local_government_and_social_care_ombudsman", "financial_ombudsman_service"]
 ResponseLetter = Literal["stage1_response", "stage2_response"]
+DayKind = Literal["working_days", "calendar_days"]
+"""How a count of days is read: working days (the Code's unit throughout) or calendar days."""
 
 DEFAULT_PROFILE_ID = "code-2024"
 POLICY_DIR_ENV = "COMPLAINTS_POLICY_DIR"
@@ -149,12 +151,16 @@ class StageRules(Rule):
     extension_ombudsman_details_required: bool = True
     """What the system enforces: the Ombudsman's details go with every extension (Code 6.5/6.16), whatever
     the document says (the Code wins; `extension_ombudsman_details` records the document). Always true."""
-    extension_contact_working_days: int | None = Field(default=None, ge=1, le=60)
-    """The resident must be contacted about an extension (reasons, agreement, new date) within this many working
-    days of `extension_contact_from` (Wolverhampton Homes §7.1: 10, §7.2: 20, of receipt); None = no deadline
-    of its own (the Code's: decide and inform before the response is due, 6.4/6.15)."""
+    extension_contact_days: int | None = Field(default=None, ge=1, le=60)
+    """The resident must be contacted about an extension (reasons, agreement, new date) within this many days
+    (`extension_contact_day_kind`) of `extension_contact_from` (Wolverhampton Homes §7.1: "within 10 days of the
+    complaint being received", §7.2: 20); None = no deadline of its own (the Code's: decide and inform the
+    resident before the response is due, 6.4/6.15)."""
+    extension_contact_day_kind: DayKind = "working_days"
+    """How `extension_contact_days` counts: working days, or calendar days where the document says "days" beside
+    "working days" elsewhere (Wolverhampton §7.1/§7.2)."""
     extension_contact_from: ClockStart = "receipt"
-    """What `extension_contact_working_days` counts from."""
+    """What `extension_contact_days` counts from."""
 
     @field_validator("extension_ombudsman_details_required")
     @classmethod
@@ -175,6 +181,12 @@ class StageRules(Rule):
             raise ValueError(
                 f"extension_absolute_max_working_days: must be more than extension_max_working_days "
                 f"({self.extension_max_working_days}), got {cap}"
+            )
+        if self.extension_contact_days is None and (
+            self.extension_contact_day_kind != "working_days" or self.extension_contact_from != "receipt"
+        ):
+            raise ValueError(
+                "extension_contact_day_kind and extension_contact_from: set only with extension_contact_days"
             )
         if self.extension_beyond_limit == "good_reason_and_agreement_or_ombudsman_details" and (
             self.extension_ombudsman_details != "when_agreement_not_reached"
@@ -273,6 +285,10 @@ class ExclusionRule(Rule):
     refuses_escalation: bool = False
     """The ground refuses to escalate the complaint to the next stage rather than refusing the complaint
     (Together §5.4); Code 5.11 allows that only for valid reasons under section 2."""
+    restricts_contact: bool = False
+    """The ground is a restriction for unacceptable behaviour: the complaint may be suspended or its escalation
+    refused (Together §8.4: "the complaint may be suspended, or escalation refused"). Code 5.14/5.15 allow
+    restrictions only with evidenced reasons, proportionate, and kept under regular review."""
 
     @field_validator("exceptions")
     @classmethod
@@ -281,8 +297,10 @@ class ExclusionRule(Rule):
 
     @model_validator(mode="after")
     def _says_something(self) -> "ExclusionRule":
-        if self.widens is None and not self.exceptions and not self.refuses_escalation:
-            raise ValueError("must set widens, exceptions or refuses_escalation (otherwise leave the ground out)")
+        if self.widens is None and not self.exceptions and not self.refuses_escalation and not self.restricts_contact:
+            raise ValueError(
+                "must set widens, exceptions, refuses_escalation or restricts_contact (otherwise leave the ground out)"
+            )
         return self
 
 
@@ -362,7 +380,8 @@ class PolicyProfile(Rule):
     """The optional `[remedies]` table; omitted = the Code's approach (no offset against arrears)."""
     exclusion_rules: dict[str, ExclusionRule] = {}
     """`[exclusion_rules.<ground>]`: what a ground of `exclusion_grounds` says beyond its name (how it widens a
-    Code 2.2 exclusion, its own exceptions, whether it refuses escalation). Keys must be listed grounds."""
+    Code 2.2 exclusion, its own exceptions, whether it refuses escalation or restricts contact). Keys must be
+    listed grounds."""
     scope: Scope = Scope()
     """The optional `[scope]` table; omitted = no limit on who may complain (Code 1.2)."""
     other_bodies: tuple[OtherBody, ...] = ()

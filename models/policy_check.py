@@ -14,7 +14,8 @@ the rules compare two profiles field by field and know which direction is safe f
 The landlord's wording comes from the profile's `[wording]` table, keyed by the rule ids below. Rule ids:
 `complaint_window`, `complaint_window_discretion`, `complaint_window_awareness`, `scope_former_residents`,
 `exclusion_grounds`, `exclusion_<ground>` (a ground broader than a Code 2.2 exclusion),
-`exclusion_<ground>_exception` (a ground's own exception), `escalation_refusals`, `anonymous_complaints`,
+`exclusion_<ground>_exception` (a ground's own exception), `exclusion_<ground>_restriction` (a restriction
+for unacceptable behaviour, Code 5.14), `escalation_refusals`, `anonymous_complaints`,
 `other_bodies`, `pre_stage`, `stage2_request_window`, `stage<n>_acknowledge`, `stage<n>_respond`,
 `stage<n>_extension`, `stage<n>_extension_agreement`, `stage<n>_extension_good_reason`,
 `stage<n>_extension_beyond_limit`, `stage<n>_extension_absolute_max`, `stage<n>_extension_contact`,
@@ -255,6 +256,17 @@ def _exclusions(profile: PolicyProfile, code: PolicyProfile, add) -> None:
                 f"the '{ground.replace('_', ' ')}' exclusion does not apply where: "
                 + ", ".join(e.replace("_", " ") for e in rule.exceptions),
             )
+        if rule.restricts_contact:
+            add(
+                f"exclusion_{ground}_restriction",
+                "5.14, 5.15",
+                "review",
+                "Landlords must be able to evidence reasons for putting any restrictions in place and must keep "
+                "restrictions under regular review. Any restrictions placed on contact due to unacceptable behaviour "
+                "must be proportionate and demonstrate regard for the provisions of the Equality Act 2010.",
+                f"under '{ground.replace('_', ' ')}' the complaint may be suspended or its escalation refused "
+                "(a restriction for unacceptable behaviour)",
+            )
     refusals = [g for g in profile.exclusion_grounds if g in rules and rules[g].refuses_escalation and g not in CODE_GROUNDS]
     if refusals:
         add(
@@ -339,15 +351,15 @@ def _stage(number: int, rules: StageRules, code: StageRules, add) -> None:
             f"Any extension must be no more than {code_most} working days without good reason.",
             f"never more than {rules.extension_absolute_max_working_days} working days of extension in all",
         )
-    if rules.extension_contact_working_days is not None and code.extension_contact_working_days is None:
+    if rules.extension_contact_days is not None and code.extension_contact_days is None:
         add(
             f"{prefix}_extension_contact",
             extension_section,
             "stricter",
             "Landlords must decide whether an extension to this timescale is needed ... and then inform the "
             "resident of the expected timescale for response.",
-            f"the resident is contacted about an extension within {rules.extension_contact_working_days} working "
-            f"days of {rules.extension_contact_from}",
+            f"the resident is contacted about an extension within {rules.extension_contact_days} "
+            f"{rules.extension_contact_day_kind.replace('_', ' ')} of {rules.extension_contact_from}",
         )
     details_short = (
         code.extension_ombudsman_details == "every_extension" and rules.extension_ombudsman_details != "every_extension"
