@@ -11,14 +11,33 @@ the rules compare two profiles field by field and know which direction is safe f
 - `review`: the Code allows it only if fair and reasonable and applied case by case (Code 2.2, 5.11):
   an extra exclusion ground, a time limit on asking for stage 2, refusing anonymous complaints.
 
-The landlord's wording comes from the profile's `[wording]` table, keyed by the rule ids below.
+The landlord's wording comes from the profile's `[wording]` table, keyed by the rule ids below. Rule ids:
+`complaint_window`, `complaint_window_discretion`, `complaint_window_awareness`, `scope_former_residents`,
+`exclusion_grounds`, `exclusion_<ground>` (a ground broader than a Code 2.2 exclusion),
+`exclusion_<ground>_exception` (a ground's own exception), `exclusion_<ground>_restriction` (a restriction
+for unacceptable behaviour, Code 5.14), `escalation_refusals`, `anonymous_complaints`,
+`other_bodies`, `pre_stage`, `stage2_request_window`, `stage<n>_acknowledge`, `stage<n>_respond`,
+`stage<n>_extension`, `stage<n>_extension_agreement`, `stage<n>_extension_good_reason`,
+`stage<n>_extension_beyond_limit`, `stage<n>_extension_absolute_max`, `stage<n>_extension_contact`,
+`stage<n>_extension_ombudsman`, `stage2_requires_reasons`, `ombudsman_access`.
+
+`defaults_of` lists what a profile takes from the Code where its document is silent (`policy check --defaults`).
 """
 
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from models.policy import DEFAULT_PROFILE_ID, PolicyProfile, StageRules, load_profile
+from models.policy import (
+    CODE_GROUNDS,
+    DEFAULT_PROFILE_ID,
+    ExtensionBeyondLimit,
+    NoticeRung,
+    PolicyProfile,
+    StageRules,
+    field_value,
+    load_profile,
+)
 
 Kind = Literal["stricter", "non_compliant", "review"]
 KIND_LABELS: dict[str, str] = {
@@ -50,6 +69,52 @@ class Deviation(BaseModel):
         return KIND_LABELS[self.kind]
 
 
+class Default(BaseModel):
+    """One value a profile takes from the Code (or DESIGN.md) because its document is silent."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    """The field path, as in the profile's `[defaults]` table (`stage2.acknowledge_working_days`)."""
+    value: str
+    """The value the profile holds there, as text."""
+    source: str
+    """Where it comes from: `Code 6.11`, or `DESIGN.md`."""
+
+
+def defaults_of(profile: PolicyProfile) -> list[Default]:
+    """Every default a profile declares in its `[defaults]` table, in file order."""
+    return [Default(field=path, value=_shown(field_value(profile, path)), source=source) for path, source in profile.defaults.items()]
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, NoticeRung):
+        days = f"{value.working_days:+d} working days" if value.working_days else "on the due date"
+        return f"{value.kind} {days} ({value.at.replace('_', ' ')}) to {', '.join(value.recipients)}"
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return "none" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+CODE_GROUND_TEXT: dict[str, str] = {
+    "older_than_window": "The issue giving rise to the complaint occurred over twelve months ago.",
+    "legal_proceedings": "Legal proceedings have started. This is defined as details of the claim, such as the Claim "
+    "Form and Particulars of Claim, having been filed at court.",
+    "previously_considered": "Matters that have previously been considered under the complaints policy.",
+}
+"""Code 2.2's acceptable exclusions, word for word (seed 001)."""
+
+BEYOND_NEEDS: dict[str, str] = {
+    "good_reason": "a good reason, explained to the resident",
+    "resident_agreement": "only the resident's agreement",
+    "good_reason_and_agreement": "a good reason and the resident's agreement",
+    "good_reason_and_agreement_or_ombudsman_details": "a good reason, and the resident's agreement or, where it "
+    "cannot be reached, the Ombudsman's contact details",
+}
+
+
 def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> list[Deviation]:
     """Every deviation of `profile` from the Code (`code`, default the `code-2024` profile), in Code order."""
     code = code or load_profile(DEFAULT_PROFILE_ID)
@@ -58,8 +123,33 @@ def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> 
     def add(rule: str, section: str, kind: Kind, says: str, does: str) -> None:
         found.append((rule, section, kind, says, does))
 
+    if profile.scope.former_residents_within_months is not None:
+        add(
+            "scope_former_residents",
+            "1.2, 2.1",
+            "review",
+            "A complaint must be defined as 'an expression of dissatisfaction, however made, about the standard of "
+            "service ... affecting a resident or group of residents'; landlords must accept a complaint unless there "
+            "is a valid reason not to do so.",
+            f"former residents may complain only within {profile.scope.former_residents_within_months} months of "
+            "their tenancy or service ending",
+        )
     _window(profile, code, add)
     _exclusions(profile, code, add)
+    if profile.other_bodies:
+        told = "; ".join(
+            f"the {body.body.replace('_', ' ').title().replace('And', 'and')} ({body.applies_to.replace('_', ' ')}; "
+            f"in the {' and '.join(letter.replace('_', ' ').replace('stage', 'stage ') for letter in body.told_in)})"
+            for body in profile.other_bodies
+        )
+        add(
+            "other_bodies",
+            "3.7",
+            "stricter",
+            "Landlords must provide residents with information on their right to access the Ombudsman service and "
+            "how the individual can engage with the Ombudsman about their complaint.",
+            f"residents are also told of {told}",
+        )
     if profile.pre_stage is not None:
         stage = profile.pre_stage
         add(
@@ -109,6 +199,14 @@ def _window(profile: PolicyProfile, code: PolicyProfile, add) -> None:
         add("complaint_window", "2.3", "non_compliant", says, f"complaints about issues older than {months} months are not accepted")
     elif months > code_months:
         add("complaint_window", "2.3", "stricter", says, f"complaints are accepted up to {months} months after the issue")
+    if profile.complaint_window.counted_from == "issue" and code.complaint_window.counted_from != "issue":
+        add(
+            "complaint_window_awareness",
+            "2.3",
+            "non_compliant",
+            says,
+            "the window is counted from the issue (event) only, not from when the resident became aware of it",
+        )
     if DISCRETION in code.complaint_window.exceptions and DISCRETION not in profile.complaint_window.exceptions:
         named = ", ".join(e.replace("_", " ") for e in profile.complaint_window.exceptions) or "none"
         add(
@@ -121,7 +219,9 @@ def _window(profile: PolicyProfile, code: PolicyProfile, add) -> None:
 
 
 def _exclusions(profile: PolicyProfile, code: PolicyProfile, add) -> None:
-    extra = [ground for ground in profile.exclusion_grounds if ground not in code.exclusion_grounds]
+    rules = profile.exclusion_rules
+    own_line = {g for g, r in rules.items() if r.widens is not None or r.refuses_escalation}
+    extra = [g for g in profile.exclusion_grounds if g not in code.exclusion_grounds and g not in own_line]
     if extra:
         add(
             "exclusion_grounds",
@@ -131,6 +231,53 @@ def _exclusions(profile: PolicyProfile, code: PolicyProfile, add) -> None:
             "complaint or escalated, and these circumstances must be fair and reasonable to residents; landlords "
             "must not take a blanket approach to excluding complaints.",
             "also excludes: " + ", ".join(ground.replace("_", " ") for ground in extra),
+        )
+    for ground in profile.exclusion_grounds:
+        rule = rules.get(ground)
+        if rule is None:
+            continue
+        if rule.widens is not None:
+            add(
+                f"exclusion_{ground}",
+                "2.2",
+                "review",
+                "Acceptable exclusions include: " + CODE_GROUND_TEXT[rule.widens],
+                f"also excludes '{ground.replace('_', ' ')}', broader than the Code's "
+                f"'{rule.widens.replace('_', ' ')}' exclusion",
+            )
+        if rule.exceptions:
+            code_text = CODE_GROUND_TEXT.get(ground)
+            add(
+                f"exclusion_{ground}_exception",
+                "2.2",
+                "stricter",
+                ("Acceptable exclusions include: " + code_text) if code_text else
+                "A complaints policy must set out the circumstances in which a matter will not be considered as a complaint.",
+                f"the '{ground.replace('_', ' ')}' exclusion does not apply where: "
+                + ", ".join(e.replace("_", " ") for e in rule.exceptions),
+            )
+        if rule.restricts_contact:
+            add(
+                f"exclusion_{ground}_restriction",
+                "5.14, 5.15",
+                "review",
+                "Landlords must be able to evidence reasons for putting any restrictions in place and must keep "
+                "restrictions under regular review. Any restrictions placed on contact due to unacceptable behaviour "
+                "must be proportionate and demonstrate regard for the provisions of the Equality Act 2010.",
+                f"under '{ground.replace('_', ' ')}' the complaint may be suspended or its escalation refused "
+                "(a restriction for unacceptable behaviour)",
+            )
+    refusals = [g for g in profile.exclusion_grounds if g in rules and rules[g].refuses_escalation and g not in CODE_GROUNDS]
+    if refusals:
+        add(
+            "escalation_refusals",
+            "5.11, 6.10",
+            "non_compliant",
+            "Landlords must not refuse to escalate a complaint through all stages of the complaints procedure unless "
+            "it has valid reasons to do so ... and they must comply with the provisions set out in section 2. If all "
+            "or part of the complaint is not resolved to the resident's satisfaction at stage 1, it must be "
+            "progressed to stage 2.",
+            "escalation is refused where: " + ", ".join(g.replace("_", " ") for g in refusals),
         )
     if code.anonymous_complaints_accepted and not profile.anonymous_complaints_accepted:
         add(
@@ -187,15 +334,85 @@ def _stage(number: int, rules: StageRules, code: StageRules, add) -> None:
             "Landlords must decide whether an extension is needed and then inform the resident of the expected timescale.",
             "an extension needs the resident's agreement",
         )
-    if code.extension_ombudsman_details_required and not rules.extension_ombudsman_details_required:
+    if rules.extension_requires_good_reason and not code.extension_requires_good_reason:
+        add(
+            f"{prefix}_extension_good_reason",
+            extension_section,
+            "stricter",
+            f"Any extension must be no more than {code_most} working days without good reason.",
+            "every extension, even within the limit, needs a good reason (exceptional circumstances)",
+        )
+    _beyond_limit(number, rules, code, extension_section, add)
+    if rules.extension_absolute_max_working_days is not None and code.extension_absolute_max_working_days is None:
+        add(
+            f"{prefix}_extension_absolute_max",
+            extension_section,
+            "stricter",
+            f"Any extension must be no more than {code_most} working days without good reason.",
+            f"never more than {rules.extension_absolute_max_working_days} working days of extension in all",
+        )
+    if rules.extension_contact_days is not None and code.extension_contact_days is None:
+        add(
+            f"{prefix}_extension_contact",
+            extension_section,
+            "stricter",
+            "Landlords must decide whether an extension to this timescale is needed ... and then inform the "
+            "resident of the expected timescale for response.",
+            f"the resident is contacted about an extension within {rules.extension_contact_days} "
+            f"{rules.extension_contact_day_kind.replace('_', ' ')} of {rules.extension_contact_from}",
+        )
+    details_short = (
+        code.extension_ombudsman_details == "every_extension" and rules.extension_ombudsman_details != "every_extension"
+    )
+    if details_short or (code.extension_ombudsman_details_required and not rules.extension_ombudsman_details_required):
         add(
             f"{prefix}_extension_ombudsman",
             details_section,
             "non_compliant",
-            "When an organisation informs a resident about an extension, they must be provided with the contact "
-            "details of the Ombudsman.",
-            "extensions are given without the Ombudsman's contact details",
+            "When an organisation informs a resident about an extension to these timescales, they must be provided "
+            "with the contact details of the Ombudsman.",
+            "the Ombudsman's contact details are given only where agreement over an extension cannot be reached"
+            if rules.extension_ombudsman_details == "when_agreement_not_reached"
+            else "extensions are given without the Ombudsman's contact details",
         )
+
+
+NEEDS: dict[str, frozenset[str]] = {
+    "never": frozenset(),
+    "good_reason": frozenset({"good_reason"}),
+    "resident_agreement": frozenset({"agreement"}),
+    "good_reason_and_agreement": frozenset({"good_reason", "agreement"}),
+    "good_reason_and_agreement_or_ombudsman_details": frozenset({"good_reason", "agreement_or_details"}),
+}
+"""What each `extension_beyond_limit` asks for, to compare a profile's with the Code's."""
+
+
+def _beyond_limit(number: int, rules: StageRules, code: StageRules, section: str, add) -> None:
+    """Past the normal limit: `never` is stricter than the Code; asking for less than the Code's good reason is not."""
+    mine: ExtensionBeyondLimit = rules.extension_beyond_limit
+    theirs = code.extension_beyond_limit
+    if mine == theirs:
+        return
+    says = (
+        f"Any extension must be no more than {code.extension_max_working_days} working days without good reason, "
+        "and the reason(s) must be clearly explained to the resident."
+    )
+    limit = rules.extension_max_working_days
+    if mine == "never":
+        add(f"stage{number}_extension_beyond_limit", section, "stricter", says,
+            f"no extension past {limit} working days in all, whatever the reason")
+        return
+    lacking = NEEDS[theirs] - NEEDS[mine]
+    if theirs == "never":
+        lacking = frozenset({"a hard limit"})
+    add(
+        f"stage{number}_extension_beyond_limit",
+        section,
+        "non_compliant" if lacking else "stricter",
+        says,
+        f"past {limit} working days an extension needs {BEYOND_NEEDS[mine]}"
+        + ("; no good reason is asked for" if "good_reason" in lacking else ""),
+    )
 
 
 def _ombudsman(profile: PolicyProfile, code: PolicyProfile, add) -> None:

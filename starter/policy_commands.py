@@ -5,10 +5,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from models.policy import PolicyError, all_profiles, load_profile
-from models.policy_check import Deviation, check_profile
+from models.policy_check import Default, Deviation, check_profile, defaults_of
 
 policy_app = typer.Typer(help="Policy profiles checked against the Complaint Handling Code 2024.", no_args_is_help=True)
 out = Console(width=160)
@@ -21,8 +22,10 @@ KIND_STYLE = {"non_compliant": "bold red", "review": "yellow", "stricter": "gree
 def check(
     profile: Annotated[str | None, typer.Argument(help="Profile id (a file stem in policies/); omitted: every profile.")] = None,
     output: Annotated[str, typer.Option("--format", help="table (for people) or json.")] = "table",
+    defaults: Annotated[bool, typer.Option("--defaults", help="List instead the values each profile takes from the Code because its document is silent.")] = False,
 ) -> None:
-    """Every deviation of a profile from the Code, each with its Code section and the seed's own wording."""
+    """Every deviation of a profile from the Code, each with its Code section and the seed's own wording
+    (with --defaults: every value the profile took from the Code where its document is silent)."""
     if output not in ("table", "json"):
         raise typer.BadParameter(f"must be table or json, got {output!r}", param_hint="--format")
     try:
@@ -30,6 +33,14 @@ def check(
     except PolicyError as error:
         err.print(str(error), markup=False, highlight=False)
         raise typer.Exit(2) from None
+    if defaults:
+        taken = {p.id: defaults_of(p) for p in profiles}
+        if output == "json":
+            typer.echo(json.dumps({pid: [d.model_dump() for d in found] for pid, found in taken.items()}, indent=2))
+            return
+        for p in profiles:
+            _print_defaults(p.id, p.landlord, taken[p.id])
+        return
     found = {p.id: check_profile(p) for p in profiles}
     if output == "json":
         typer.echo(json.dumps({pid: [d.model_dump() for d in devs] for pid, devs in found.items()}, indent=2))
@@ -54,4 +65,16 @@ def _print(profile_id: str, landlord: str, deviations: list[Deviation]) -> None:
             d.profile,
             f"\u201c{d.wording}\u201d" if d.wording else "(not recorded in the profile)",
         )
+    out.print(table)
+
+
+def _print_defaults(profile_id: str, landlord: str, defaults: list[Default]) -> None:
+    if not defaults:
+        out.print(f"[bold]{profile_id}[/bold] ({landlord}): no defaults; its document decides every value.")
+        return
+    table = Table(title=f"{profile_id} ({landlord}): {len(defaults)} values the document is silent on, taken as defaults", show_lines=False)
+    for column in ("field", "value", "taken from"):
+        table.add_column(column, overflow="fold")
+    for d in defaults:
+        table.add_row(escape(d.field), escape(d.value), escape(d.source))
     out.print(table)

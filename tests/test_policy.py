@@ -53,7 +53,7 @@ def test_every_profile_loads_under_its_file_name():
     assert sorted(profiles) == PROFILE_IDS
     for stem, profile in profiles.items():
         assert profile.id == stem
-        assert profile.version == 1
+        assert profile.version == 2  # v2: issue 20's corrections and the extension rules of issue 15
         assert SEED_OF[stem] in profile.source
 
 
@@ -68,13 +68,29 @@ def stage(rules):
     )
 
 
-# Per seed: stage = (ack, respond, respond_from, extension max, agreement needed, Ombudsman details).
+def extension(rules):
+    return (
+        rules.extension_beyond_limit,
+        rules.extension_requires_good_reason,
+        rules.extension_absolute_max_working_days,
+        rules.extension_ombudsman_details,
+        rules.extension_contact_days,
+        rules.extension_contact_day_kind,
+    )
+
+
+# Per seed: stage = (ack, respond, respond_from, extension max, agreement needed, Ombudsman details enforced);
+# extension = (past the limit, good reason within it, cap, the document's Ombudsman-details rule, contact deadline
+# and its unit).
 EXPECTED = {
     "code-2024": dict(
         stage1=(5, 10, "acknowledgement", 10, False, True),
         stage2=(5, 20, "acknowledgement", 20, False, True),
+        extension1=("good_reason", False, None, "every_extension", None, "working_days"),  # Code 6.4, 6.5
+        extension2=("good_reason", False, None, "every_extension", None, "working_days"),  # Code 6.15, 6.16
         pre_stage=None,
         window=(12, ("good_reason_discretion",)),
+        window_from="issue_or_awareness",
         anonymous=True,
         stage2_window=None,
         stage2_reasons=False,
@@ -84,55 +100,73 @@ EXPECTED = {
     "wrekin": dict(
         stage1=(5, 10, "acknowledgement", 10, True, True),
         stage2=(5, 20, "acknowledgement", 20, True, True),
+        extension1=("good_reason_and_agreement", True, None, "every_extension", None, "working_days"),  # 000 §7.3, §7.5
+        extension2=("good_reason_and_agreement", True, None, "every_extension", None, "working_days"),  # 000 §7.5
         pre_stage=None,
         window=(12, ("safeguarding", "health_and_safety", "recurring_issue", "good_reason_discretion")),
+        window_from="issue_or_awareness",
         anonymous=True,
         stage2_window=None,
         stage2_reasons=False,
         ombudsman=(False, 0),
+        # v2 (issue 20): 000 §3.3 "and insurance claims" is its own ground, broader than Code 2.2's legal_proceedings.
         grounds=(
             "employment_matter", "previously_considered", "older_than_window", "asb_case_not_opened",
-            "leasehold_tribunal", "information_request", "not_our_service", "legal_proceedings", "whistleblowing",
+            "leasehold_tribunal", "information_request", "not_our_service", "legal_proceedings", "insurance_claim",
+            "whistleblowing",
         ),
     ),
     "wolverhampton-homes": dict(
         stage1=(5, 10, "receipt", 10, True, True),
         stage2=(5, 20, "receipt", 10, True, True),
+        extension1=("never", False, None, "every_extension", 10, "calendar_days"),  # 002 §7.1: "within 10 days"
+        extension2=("never", False, None, "every_extension", 20, "calendar_days"),  # 002 §7.2: "within 20 days"
         pre_stage=None,
         window=(6, ()),
+        window_from="issue",
         anonymous=False,
         stage2_window=None,
         stage2_reasons=True,
         ombudsman=(True, 0),
+        # v2 (issue 20): 002 §4.1 "commenced following the pre-action protocol" is its own ground (pre_action_protocol).
         grounds=(
             "anonymous", "service_request", "previously_considered", "employment_matter", "older_than_window",
-            "unreasonable_complainant_arrangement", "pursued_unreasonably", "legal_proceedings",
+            "unreasonable_complainant_arrangement", "pursued_unreasonably", "legal_proceedings", "pre_action_protocol",
         ),
     ),
     "together-housing": dict(
         stage1=(5, 10, "acknowledgement", 10, False, True),
         stage2=(5, 15, "acknowledgement", 10, False, True),
+        extension1=("resident_agreement", False, None, "every_extension", None, "working_days"),  # 003 §5.5
+        extension2=("resident_agreement", False, None, "every_extension", None, "working_days"),  # 003 §5.6
         pre_stage=("Get It Sorted", 5, "always"),
         window=(6, ("safeguarding", "health_and_safety")),
+        window_from="issue",
         anonymous=True,
         stage2_window=None,
         stage2_reasons=True,
         ombudsman=(True, 8),
+        # v2 (issue 20): 003 §2.4 "or investigation" (ongoing_investigation) and §5.4's refusals of escalation
+        # (no_service_failure, unrealistic_outcome) were missing.
         grounds=(
             "service_request", "asb_report", "not_our_service", "insurance_claim", "data_protection",
-            "director_complaint", "older_than_window", "legal_proceedings", "previously_considered",
-            "unacceptable_behaviour",
+            "director_complaint", "older_than_window", "legal_proceedings", "ongoing_investigation",
+            "previously_considered", "unacceptable_behaviour", "no_service_failure", "unrealistic_outcome",
         ),
     ),
     "greatwell-homes": dict(
         stage1=(3, 10, "logging", 10, False, True),
         stage2=(5, 20, "receipt", 10, False, True),
+        extension1=("good_reason_and_agreement_or_ombudsman_details", False, None, "when_agreement_not_reached", None, "working_days"),  # 004 §2.3
+        extension2=("good_reason_and_agreement_or_ombudsman_details", False, None, "when_agreement_not_reached", None, "working_days"),  # 004 §2.4
         pre_stage=("Concern", 3, "optional"),
-        window=(12, ("good_reason_discretion", "recurring_issue")),
+        window=(12, ("good_reason_discretion",)),  # 004 §2.3 note: recurring issues are background, not an exception
+        window_from="issue_or_awareness",
         anonymous=True,
         stage2_window=20,
         stage2_reasons=False,
         ombudsman=(False, 0),
+        # 004 names only §2.7's vexatious complainants; the other three are Code 2.2 defaults, listed in [defaults].
         grounds=("older_than_window", "legal_proceedings", "previously_considered", "vexatious_complainant"),
     ),
 }
@@ -144,6 +178,9 @@ def test_seed_values(profile_id):
     want = EXPECTED[profile_id]
     assert stage(p.stage1) == want["stage1"]
     assert stage(p.stage2) == want["stage2"]
+    assert extension(p.stage1) == want["extension1"]
+    assert extension(p.stage2) == want["extension2"]
+    assert p.complaint_window.counted_from == want["window_from"]
     pre = None if p.pre_stage is None else (p.pre_stage.name, p.pre_stage.resolve_working_days, p.pre_stage.applies)
     assert pre == want["pre_stage"]
     assert (p.complaint_window.months, p.complaint_window.exceptions) == want["window"]
@@ -217,7 +254,7 @@ def without_rung(kind: str) -> str:
         ("respond_working_days = 10\n", "", "stage1.respond_working_days: Field required"),
         ("anonymous_complaints_accepted = true\n", "", ": anonymous_complaints_accepted: Field required"),
         ("months = 12", "months = 12\nweeks = 3", "complaint_window.weeks: Extra inputs are not permitted"),
-        ("version = 1", "version = 1\nlandlrod = 'x'", "landlrod: Extra inputs are not permitted"),
+        ("version = 2", "version = 2\nlandlrod = 'x'", "landlrod: Extra inputs are not permitted"),
         ('respond_from = "acknowledgement"', 'respond_from = "whenever"',
          "stage1.respond_from: Input should be 'receipt', 'logging' or 'acknowledgement' (got 'whenever')"),
         ('recipients = ["handler"]', 'recipients = ["janitor"]',
@@ -236,7 +273,7 @@ def without_rung(kind: str) -> str:
         ('exclusion_grounds = ["older_than_window"', 'exclusion_grounds = ["Older Than Window"',
          "exclusion_grounds: entries must be lowercase snake_case slugs (e.g. 'legal_proceedings'), got 'Older Than Window'"),
         ('"previously_considered"]', '"older_than_window"]', "exclusion_grounds: must not repeat an entry: older_than_window"),
-        ("version = 1", 'version = "one"', "version: Input should be a valid integer"),
+        ("version = 2", 'version = "one"', "version: Input should be a valid integer"),
     ],
 )
 def test_malformed_profile_names_file_field_and_rule(tmp_path, old, new, message):
@@ -258,7 +295,7 @@ def test_empty_ladder_is_refused(tmp_path):
 
 
 def test_bad_toml_syntax_names_the_file_and_the_line(tmp_path):
-    path = broken(tmp_path, "version = 1", "version = = 1")
+    path = broken(tmp_path, "version = 2", "version = = 2")
     assert re.match(rf"^{re.escape(str(path))}: not valid TOML: .*line \d+", refused(path))
 
 
@@ -290,14 +327,14 @@ def test_missing_file_is_refused_naming_it(tmp_path):
 def test_repo_files_are_named_relative_to_the_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "policies").mkdir()
-    (tmp_path / "policies" / "code-2024.toml").write_text(CODE.read_text().replace("version = 1", "version = 0"))
+    (tmp_path / "policies" / "code-2024.toml").write_text(CODE.read_text().replace("version = 2", "version = 0"))
     with pytest.raises(PolicyError) as raised:
         load_profile_file(Path("policies/code-2024.toml"))
     assert str(raised.value) == "policies/code-2024.toml: version: Input should be greater than or equal to 1 (got 0)"
 
 
 def test_all_profiles_reports_every_broken_file(tmp_path):
-    broken(tmp_path, "version = 1", "version = 0", name="code-2024")
+    broken(tmp_path, "version = 2", "version = 0", name="code-2024")
     (tmp_path / "wrekin.toml").write_text((REPO_POLICIES / "wrekin.toml").read_text())
     (tmp_path / "other.toml").write_text("id = ")
     with pytest.raises(PolicyError) as raised:
@@ -337,3 +374,119 @@ def test_policy_dir_argument_and_environment_override(tmp_path, monkeypatch):
 def test_a_rung_names_each_recipient_once(tmp_path):
     path = broken(tmp_path, 'recipients = ["head_of_service"]', 'recipients = ["head_of_service", "head_of_service"]')
     assert f"{path}: notice_ladder.2.recipients: must not repeat an entry: head_of_service" in refused(path)
+
+
+# ---- the fields issue 20 and issue 15 item 1 added: validated -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('extension_beyond_limit = "good_reason"', 'extension_beyond_limit = "maybe"',
+         "stage1.extension_beyond_limit: Input should be 'never', 'good_reason', 'resident_agreement', "
+         "'good_reason_and_agreement' or 'good_reason_and_agreement_or_ombudsman_details' (got 'maybe')"),
+        ('extension_beyond_limit = "good_reason"', 'extension_beyond_limit = "never"\nextension_absolute_max_working_days = 20',
+         "stage1: extension_absolute_max_working_days: set only when extension_beyond_limit is not 'never'"),
+        ('extension_beyond_limit = "good_reason"', 'extension_beyond_limit = "good_reason"\nextension_absolute_max_working_days = 10',
+         "stage1: extension_absolute_max_working_days: must be more than extension_max_working_days (10), got 10"),
+        ('extension_beyond_limit = "good_reason"', 'extension_beyond_limit = "good_reason_and_agreement_or_ombudsman_details"',
+         "stage1: extension_ombudsman_details: must be 'when_agreement_not_reached'"),
+        ("extension_ombudsman_details_required = true", "extension_ombudsman_details_required = false",
+         "stage1.extension_ombudsman_details_required: must be true: the Ombudsman's details go with every extension"),
+        ('extension_beyond_limit = "good_reason"', 'extension_beyond_limit = "good_reason"\nextension_contact_day_kind = "calendar_days"',
+         "stage1: extension_contact_day_kind and extension_contact_from: set only with extension_contact_days"),
+        ('counted_from = "issue_or_awareness"', 'counted_from = "awareness"',
+         "complaint_window.counted_from: Input should be 'issue_or_awareness' or 'issue' (got 'awareness')"),
+        ('notice_ladder = "DESIGN.md"', 'notice_ladder = "the internet"',
+         "defaults.notice_ladder: must name where it comes from ('Code 6.11' or 'DESIGN.md'), got 'the internet'"),
+        ('notice_ladder = "DESIGN.md"', '"stage1.extension_colour" = "Code 6.4"',
+         "defaults.stage1.extension_colour: names no field or entry of this profile"),
+        ('notice_ladder = "DESIGN.md"', '"exclusion_grounds.insurance_claim" = "Code 2.2"',
+         "defaults.exclusion_grounds.insurance_claim: names no field or entry of this profile"),
+        ("\n[defaults]\n", "\n[scope]\nformer_residents_within_months = 0\n\n[defaults]\n",
+         "scope.former_residents_within_months: Input should be greater than or equal to 1 (got 0)"),
+        ("\n[defaults]\n", '\n[[other_bodies]]\nbody = "pub_landlord"\napplies_to = "x"\ntold_in = ["stage1_response"]\n\n[defaults]\n',
+         "other_bodies.0.body: Input should be 'local_government_and_social_care_ombudsman' or 'financial_ombudsman_service'"),
+        ("\n[defaults]\n", "\n[exclusion_rules.insurance_claim]\nwidens = \"legal_proceedings\"\n\n[defaults]\n",
+         "exclusion_rules.insurance_claim: not one of exclusion_grounds"),
+        ("\n[defaults]\n", "\n[exclusion_rules.legal_proceedings]\nwidens = \"legal_proceedings\"\n\n[defaults]\n",
+         "exclusion_rules.legal_proceedings.widens: legal_proceedings is the Code's own exclusion; give the broader ground its own name"),
+        ("\n[defaults]\n", "\n[exclusion_rules.previously_considered]\n\n[defaults]\n",
+         "exclusion_rules.previously_considered: must set widens, exceptions, refuses_escalation or restricts_contact"),
+        ("\n[defaults]\n", "\n[exclusion_rules.previously_considered]\nexceptions = [\"New Evidence\"]\n\n[defaults]\n",
+         "exclusion_rules.previously_considered.exceptions: entries must be lowercase snake_case slugs"),
+    ],
+)
+def test_new_fields_are_validated_naming_file_field_and_rule(tmp_path, old, new, message):
+    """Issue 20's fields and issue 15 item 1's extension rules refuse bad values, naming the field and the rule."""
+    assert message in refused(broken(tmp_path, old, new))
+
+
+def test_new_fields_default_to_the_old_behaviour_so_recorded_profiles_still_load():
+    """A profile recorded before these fields existed (a v1 payload in a case's history) still validates."""
+    v1 = json.loads(load_profile("code-2024").model_dump_json())
+    for stage in ("stage1", "stage2"):
+        for name in ("extension_requires_good_reason", "extension_beyond_limit", "extension_absolute_max_working_days",
+                     "extension_ombudsman_details", "extension_contact_days", "extension_contact_day_kind",
+                     "extension_contact_from"):
+            del v1[stage][name]
+    for name in ("exclusion_rules", "scope", "other_bodies", "defaults"):
+        del v1[name]
+    del v1["complaint_window"]["counted_from"], v1["complaint_window"]["older_reports_as_background"]
+    old = PolicyProfile.model_validate(v1)
+    assert old.stage1.extension_beyond_limit == "never" and old.stage1.extension_contact_days is None
+    assert old.complaint_window.counted_from == "issue_or_awareness" and old.scope.former_residents_within_months is None
+
+
+# ---- what an extension needs, per profile (StageRules.extension_missing; issue 15 item 1) ----------------------
+
+
+def missing(profile_id: str, stage: int, total: int, agreed: bool = False, good_reason: str | None = None) -> list[str]:
+    rules = getattr(load_profile(profile_id), f"stage{stage}")
+    return rules.extension_missing(total, agreed_with_resident=agreed, good_reason=good_reason, ombudsman_details_given=True)
+
+
+def test_code_6_4_past_the_limit_needs_a_good_reason():
+    """Code 6.4 / 6.15: "no more than 10 [20] working days without good reason"."""
+    assert missing("code-2024", 1, 10) == []
+    assert missing("code-2024", 1, 15) == ["a good reason to go past 10 working days"]
+    assert missing("code-2024", 1, 15, good_reason="  ") == ["a good reason to go past 10 working days"]
+    assert missing("code-2024", 1, 15, good_reason="awaiting a structural survey") == []
+    assert missing("code-2024", 2, 25) == ["a good reason to go past 20 working days"]
+
+
+def test_together_5_5_past_the_limit_needs_only_the_residents_agreement():
+    """003 §5.5 / §5.6: "a further 10 working days - or longer only with the resident's agreement"."""
+    assert missing("together-housing", 1, 10) == []
+    assert missing("together-housing", 1, 30, good_reason="survey") == ["the resident's agreement to go past 10 working days"]
+    assert missing("together-housing", 2, 30, agreed=True) == []
+
+
+def test_greatwell_2_3_past_the_limit_needs_a_good_reason_and_agreement_or_the_ombudsmans_details():
+    """004 §2.3 / §2.4: a further 10 days "without good reason"; beyond, agreed with the customer or, failing that,
+    the Ombudsman's details (which the system always gives, Code 6.5/6.16)."""
+    assert missing("greatwell-homes", 1, 10) == []
+    assert missing("greatwell-homes", 1, 12) == ["a good reason to go past 10 working days"]
+    assert missing("greatwell-homes", 1, 12, good_reason="contractor report") == []
+    rules = load_profile("greatwell-homes").stage2
+    assert rules.extension_missing(12, agreed_with_resident=False, good_reason="x", ombudsman_details_given=False) == [
+        "the Ombudsman's contact details given to the resident (Code 6.5/6.16)",
+        "the resident's agreement or, failing it, the Ombudsman's contact details",
+    ]
+
+
+def test_wrekin_7_5_any_extension_needs_exceptional_circumstances_and_express_agreement():
+    """000 §7.5: "only ... in exceptional circumstances and with the express agreement of the complainant"."""
+    assert missing("wrekin", 1, 5) == ["the resident's agreement", "a good reason"]
+    assert missing("wrekin", 1, 5, agreed=True, good_reason="flood damage survey") == []
+    assert missing("wrekin", 1, 15, agreed=True) == ["a good reason"]
+    assert missing("wrekin", 2, 25, agreed=True, good_reason="expert report") == []
+
+
+def test_wolverhampton_7_1_no_extension_past_10_working_days():
+    """002 §7.1 / §7.2: "Any extension will not be longer than 10 working days" (a hard limit)."""
+    assert missing("wolverhampton-homes", 1, 10, agreed=True) == []
+    assert missing("wolverhampton-homes", 1, 10) == ["the resident's agreement"]
+    assert missing("wolverhampton-homes", 2, 11, agreed=True, good_reason="x") == [
+        "nothing permits more than 10 working days in all at this stage"
+    ]

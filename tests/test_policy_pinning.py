@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from models.case import Acknowledge, CalendarChanged, CaseInput, CaseView
+from models.policy import load_profile_file
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
 
@@ -42,19 +43,22 @@ async def test_a_profile_change_leaves_open_cases_on_their_version(sim, tmp_path
     monkeypatch.setenv("COMPLAINTS_POLICY_DIR", str(tmp_path))
     task_queue = f"pinning-{uuid.uuid4().hex[:6]}"
     async with build_worker(sim.env.client, sim.engine, task_queue, max_cached_workflows=0):
-        opened_on_v1, offset = await _acknowledged_case(sim, task_queue, version=1)
+        profile = tmp_path / "code-2024.toml"
+        current = load_profile_file(profile).version
+        opened_on_v1, offset = await _acknowledged_case(sim, task_queue, version=current)
         assert await _respond_due(opened_on_v1) == "2026-03-17"  # 10 WD from the 3 Mar acknowledgement
 
-        profile = tmp_path / "code-2024.toml"
-        text = profile.read_text().replace("version = 1\n", "version = 2\n", 1)
+        text = profile.read_text()
+        assert f"version = {current}\n" in text
+        text = text.replace(f"version = {current}\n", f"version = {current + 1}\n", 1)
         profile.write_text(text.replace("respond_working_days = 10\n", "respond_working_days = 20\n", 1))
         await opened_on_v1.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(reason="re-plan after the change"))
         await sim.sleep_until(ACKNOWLEDGED + timedelta(hours=2) - offset)
         kept = await _respond_due(opened_on_v1)
 
-        opened_on_v2, _ = await _acknowledged_case(sim, task_queue, version=2)
+        opened_on_v2, _ = await _acknowledged_case(sim, task_queue, version=current + 1)
         new_rules = await _respond_due(opened_on_v2)
     assert kept == "2026-03-17"
-    assert new_rules == "2026-03-31"  # 20 WD under version 2
+    assert new_rules == "2026-03-31"  # 20 WD under the next version
     await opened_on_v1.terminate("test over")
     await opened_on_v2.terminate("test over")
