@@ -200,7 +200,7 @@ def test_a_decision_on_a_point_not_in_the_definition_is_refused(engine):
 def test_each_profile_states_its_compensation_approach():
     profiles = all_profiles()
     assert {pid for pid, profile in profiles.items() if profile.remedies.offset_against_arrears} == {"wolverhampton-homes"}
-    assert profiles["wolverhampton-homes"].remedies.compensation_types == ("discretionary", "goodwill")
+    assert profiles["wolverhampton-homes"].remedies.compensation_types == ("discretionary",)  # seed 002 §13: one payment
 
 
 @pytest.mark.parametrize(
