@@ -90,7 +90,7 @@ async def act(
     lifecycle_action = LIFECYCLE_ACTION.get(action, action)
     command = COMMANDS[lifecycle_action](command_id=command_id, actor=actor.username, **payload)
     try:
-        summary = await send_command(client, reference, lifecycle_action, command)
+        summary = await send_command(client, reference, lifecycle_action, command, task_queue)
     except CommandRejected as refusal:
         _remove(engine, keys)
         letters.withdraw_letter(engine, command_id)

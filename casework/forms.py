@@ -46,6 +46,7 @@ class ExtendForm(Form):
     working_days: int = Field(ge=1, le=60)
     reason: str = ShortText
     agreed_with_resident: bool = False
+    good_reason: str | None = Field(default=None, max_length=500, description="Why more than the policy's normal limit is needed.")
 
 
 class DecisionInput(Form):

@@ -4,13 +4,15 @@ A refusal comes back from the workflow as a structured `models.refusal.Refusal` 
 it is raised here as `CommandRejected` naming the field, never by reading the error's text.
 """
 
+from datetime import datetime
 from typing import Any
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from casework.errors import CommandRejected
-from models.case import CaseSummary
+from models.case import CaseInput, CaseSummary, CaseView
 from models.refusal import refusal_of
 from workflows.complaint import ComplaintWorkflow
 from workflows.lifecycle import describe
@@ -29,11 +31,28 @@ async def case_summary(client: Client, reference: str) -> CaseSummary:
     )
 
 
-async def send_command(client: Client, reference: str, action: str, command: Any) -> CaseSummary:
-    """Send the Update; the workflow's refusal comes back as CommandRejected naming the field."""
+REOPENING_ACTIONS = frozenset({"request_stage2"})
+"""Commands that reach a case whose workflow has ended by reopening it (a new run of the same workflow id):
+a stage-2 request is never refused because the case's workflow ended (Code 6.10 sets no time limit)."""
+
+
+async def send_command(
+    client: Client, reference: str, action: str, command: Any, task_queue: str = "complaints"
+) -> CaseSummary:
+    """Send the Update; the workflow's refusal comes back as CommandRejected naming the field. A stage-2
+    request to a case whose workflow has ended reopens it first."""
     handle = client.get_workflow_handle(reference)
     try:
-        return await handle.execute_update(action, command, result_type=CaseSummary)
+        try:
+            return await handle.execute_update(action, command, result_type=CaseSummary)
+        except RPCError as err:
+            if err.status != RPCStatusCode.NOT_FOUND or action not in REOPENING_ACTIONS:
+                raise
+            reopened = await reopen(client, reference, task_queue, action)
+            if reopened is None:
+                raise
+            handle = reopened
+            return await handle.execute_update(action, command, result_type=CaseSummary)
     except WorkflowUpdateFailedError as err:
         refusal = refusal_of(err)
         if refusal is None:
@@ -44,6 +63,26 @@ async def send_command(client: Client, reference: str, action: str, command: Any
             view = await handle.query(ComplaintWorkflow.case)
             raise CommandRejected(None, _finished(view.state, action), CASE_ENDED) from None
         raise
+
+
+async def reopen(
+    client: Client, reference: str, task_queue: str, action: str, at: datetime | None = None
+) -> WorkflowHandle | None:
+    """Start a new run of an ended case's workflow from the state its last run returned, when the lifecycle
+    allows `action` there (a case closed after stage 1, never a withdrawn or excluded one); None otherwise.
+    `at` anchors a simulation's business clock to the request. The new run waits for it (REOPENING_WAIT)."""
+    handle = client.get_workflow_handle(reference, result_type=CaseView)
+    previous = await handle.result()
+    if action not in previous.allowed_actions:
+        return None
+    history = await handle.fetch_history()
+    started = history.events[0].workflow_execution_started_event_attributes
+    [first_input] = await client.data_converter.decode(started.input.payloads, [CaseInput])
+    case = first_input.model_copy(update={"reopened_from": previous, "reopened_at": at})
+    return await client.start_workflow(
+        ComplaintWorkflow.run, case, id=reference, task_queue=task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
 
 
 def _finished(state: str, action: str) -> str:

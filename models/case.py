@@ -70,7 +70,12 @@ class CaseInput(Payload):
     informal: bool | None = None
     """Start in the profile's informal pre-stage; None follows the profile (THA triages every complaint)."""
     clock_anchored_to_received: bool = False
-    """Simulation only: the workflow's business clock reads `received_at` at start (see workflows/clock.py)."""
+    """Simulation only: the workflow's business clock reads `received_at` at start (or `reopened_at`)."""
+    reopened_from: "CaseView | None" = None
+    """The case as its ended run left it, when a late stage-2 request reopens it as a new run of the same
+    workflow id (Code 6.10 sets no time limit; DESIGN.md): the new run carries on from it."""
+    reopened_at: AwareDatetime | None = None
+    """When the request that reopened the case arrived (the business clock of a simulation starts there)."""
 
 
 class Command(Payload):
@@ -101,6 +106,8 @@ class Acknowledge(Command):
 class Extend(Command):
     working_days: int = Field(ge=1, le=60)
     reason: str = Field(min_length=1, max_length=200)
+    good_reason: str | None = Field(default=None, max_length=500)
+    """Why the response needs longer than the profile's normal limit (Code 6.4 / 6.15: "without good reason")."""
     agreed_with_resident: bool = False
     """The resident agreed to the extension (Code 6.4 / 6.15). The Ombudsman's details need no flag: the
     extension letter the system writes always gives them (Code 6.5 / 6.16)."""
@@ -306,3 +313,6 @@ class NoticeDelivery(Payload):
         """Case, deadline, kind and due date: a retry or a replay never sends twice (DESIGN.md)."""
         n = self.notice
         return f"{self.reference}|{n.deadline}|{n.kind}|{n.due.isoformat()}"
+
+
+CaseInput.model_rebuild()

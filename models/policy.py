@@ -240,6 +240,12 @@ class PreStage(Rule):
     applies: Literal["always", "optional"]
     """always: every complaint starts there (THA triages all through Get It Sorted); optional: only when
     the matter can be resolved quickly (Greatwell's "concern")."""
+    when_unresolved: Literal["log_stage1", "notify"] = "notify"
+    """What happens when `resolve_working_days` pass unresolved. `log_stage1`: the concern becomes a logged
+    stage-1 complaint by itself, its stage-1 clocks counted from that logging (Greatwell §2.2: "they must
+    advise the Complaints Resolution Officer who will formally log and acknowledge ... as a formal stage 1
+    complaint"). `notify`: the notice ladder's overdue notices go out and the case waits (Together's Get It
+    Sorted says no more). Either way Code 5.2 wants no such stage, so `policy check` flags it."""
 
 
 class ComplaintWindow(Rule):

@@ -53,12 +53,14 @@ class Step(BaseModel):
 
     at: AwareDatetime
     action: StepAction
-    working_days: int | None = Field(default=None, ge=1)
+    working_days: int | None = None
+    """Checked by the command (1 to 60): a value that breaks the rule is a rejected step, not a bad file."""
     reason: str | None = Field(default=None, min_length=1, max_length=200)
     outcome: Outcome | None = None
     note: str | None = Field(default=None, max_length=5000)
     ground: str | None = None
     agreed_with_resident: bool = False
+    good_reason: str | None = Field(default=None, min_length=1, max_length=500)
     actor: str | None = Field(default=None, max_length=64)
     on_behalf_of: str | None = Field(default=None, max_length=100)
     handler: str | None = Field(default=None, min_length=1, max_length=64)

@@ -14,12 +14,14 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from casework.updates import REOPENING_ACTIONS, reopen
 from models.case import COMMANDS, OUTSIDE_WINDOW, CaseInput, CaseView
 from models.policy import PolicyProfile, load_profile
 from models.tables import ResidentNote, add_closures, create_schema, make_engine
@@ -29,7 +31,7 @@ from starter.search_attributes import register_search_attributes
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
 from models.calendar import local_date
-from models.refusal import refusal_of
+from models.refusal import refusal_of, validation_message
 from workflows.lifecycle import ActionNotAllowed, next_state
 
 TASK_QUEUE = "complaints-simulation"
@@ -80,9 +82,22 @@ class Simulator:
         for number, step in enumerate(scenario.steps):
             await self.sleep_until(step.at - offset - STEP_LEAD)
             try:
-                await handle.execute_update(
-                    step.action, _command(self.engine, reference, number, step), rpc_timeout=UPDATE_TIMEOUT
-                )
+                command = _command(self.engine, reference, number, step)
+            except ValidationError as invalid:  # a value that breaks its action's rule: a rejected step
+                rejected.append({"step": number, "action": step.action, "error": validation_refusal(invalid)})
+                continue
+            try:
+                try:
+                    await handle.execute_update(step.action, command, rpc_timeout=UPDATE_TIMEOUT)
+                except RPCError as err:
+                    if err.status != RPCStatusCode.NOT_FOUND or step.action not in REOPENING_ACTIONS:
+                        raise
+                    reopened = await reopen(self.env.client, reference, TASK_QUEUE, step.action, at=step.at)
+                    if reopened is None:
+                        raise
+                    handle = reopened
+                    offset = await _clock_offset(handle)
+                    await handle.execute_update(step.action, command, rpc_timeout=UPDATE_TIMEOUT)
             except WorkflowUpdateFailedError as err:
                 rejected.append({"step": number, "action": step.action, "error": _message(err)})
             except RPCError:
@@ -163,6 +178,13 @@ async def _finished_case_error(handle: WorkflowHandle, step: Step) -> str:
     except ActionNotAllowed as refusal:
         return str(refusal)
     return f"the case is {view.state} and its workflow has ended"
+
+
+def validation_refusal(invalid: ValidationError) -> str:
+    """A command's own field rule, worded as the workflow words its refusals: `field: rule`."""
+    first = invalid.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "step"
+    return f"{field}: {validation_message(first)}"
 
 
 def _message(err: WorkflowUpdateFailedError) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from models.policy import load_profile
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.case import CaseInput, CaseView
 from models.settings import Settings
@@ -44,7 +45,7 @@ async def _open_case(env, landlord: str) -> tuple:
     reference = f"CAL-2026-{uuid.uuid4().int % 10**6:06d}"
     handle = await env.client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=1,
+        CaseInput(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=load_profile("code-2024").version,
                   received_at=datetime.now(timezone.utc)),
         id=reference,
         task_queue="calendar-ops",
@@ -143,7 +144,7 @@ def _read_model_case(engine, landlord: str, state: str) -> str:
     """A case as the read model holds it, with no workflow behind it any more (ended and gone)."""
     reference = f"CAL-2025-{uuid.uuid4().int % 10**6:06d}"
     with Session(engine) as session:
-        session.add(Case(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=1,
+        session.add(Case(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=load_profile("code-2024").version,
                          region="ENG", state=state, stage=1, received_at=datetime(2025, 6, 2, 9, tzinfo=timezone.utc)))
         session.commit()
     return reference

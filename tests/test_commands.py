@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
+from models.policy import load_profile
 from models.refusal import refusal_of
 from models.case import CaseSummary, Acknowledge, CalendarChanged, CaseInput, CaseView, Extend, RequestStage2, ResidentInput, Respond
 from models.tables import CaseDeadline, CaseEvent, Notice, ResidentNote, add_closures
@@ -29,7 +30,7 @@ async def open_case(sim: Simulator, received: str, policy: str = "code-2024", **
             reference=reference,
             landlord=landlord,
             policy_id=policy,
-            policy_version=1,
+            policy_version=load_profile(policy).version,
             received_at=datetime.fromisoformat(received),
             clock_anchored_to_received=True,
             **extra,

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import Session, select
 
+from models.policy import load_profile
 from models.case import Acknowledge, CaseInput, Close, RequestStage2, Respond
 from models.tables import Case, CaseEvent, Notice
 from tests.dev_stack import dev_stack
@@ -19,7 +20,7 @@ async def test_timers_set_by_one_worker_fire_at_the_right_times_under_the_next(s
         handle = await sim.env.client.start_workflow(
             ComplaintWorkflow.run,
             CaseInput(
-                reference="RST-2026-000001", landlord="restart", policy_id="code-2024", policy_version=1,
+                reference="RST-2026-000001", landlord="restart", policy_id="code-2024", policy_version=load_profile("code-2024").version,
                 received_at=received, clock_anchored_to_received=True,
             ),
             id="RST-2026-000001",
@@ -55,7 +56,7 @@ async def test_full_case_on_the_dev_server_survives_a_worker_restart():
         async with build_worker(env.client, engine, "dev-restart"):
             handle = await env.client.start_workflow(
                 ComplaintWorkflow.run,
-                CaseInput(reference=reference, landlord="dev", policy_id="code-2024", policy_version=1, received_at=now),
+                CaseInput(reference=reference, landlord="dev", policy_id="code-2024", policy_version=load_profile("code-2024").version, received_at=now),
                 id=reference,
                 task_queue="dev-restart",
             )

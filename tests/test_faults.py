@@ -23,6 +23,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 
 from bench.postgres import PostgresUnavailable, private_cluster
+from models.policy import load_profile
 from models.case import Acknowledge, CaseInput, Respond, Withdraw
 from models.tables import Case, CaseEvent, Notice, create_schema, make_engine
 from starter.binaries import binary_path
@@ -75,7 +76,7 @@ async def test_worker_killed_mid_batch_loses_and_repeats_nothing(tmp_path):
         handles = [
             await client.start_workflow(
                 ComplaintWorkflow.run,
-                CaseInput(reference=f"KIL-2026-{i:06d}", landlord="kill", policy_id="code-2024", policy_version=1,
+                CaseInput(reference=f"KIL-2026-{i:06d}", landlord="kill", policy_id="code-2024", policy_version=load_profile("code-2024").version,
                           received_at=received),
                 id=f"KIL-2026-{i:06d}", task_queue="kill9",
             )
@@ -138,7 +139,7 @@ async def test_timers_due_while_the_server_is_down_fire_after_restart_at_their_i
         # Received Mon 2 Mar 2026 08:59:50; acknowledge by Tue 3 Mar; due_soon at Mon 09:00:00.
         handle = await client.start_workflow(
             ComplaintWorkflow.run,
-            CaseInput(reference="SRV-2026-000001", landlord="restart", policy_id="fast-ack", policy_version=1,
+            CaseInput(reference="SRV-2026-000001", landlord="restart", policy_id="fast-ack", policy_version=load_profile("code-2024").version,
                       received_at=datetime(2026, 3, 2, 8, 59, 50, tzinfo=timezone.utc), clock_anchored_to_received=True),
             id="SRV-2026-000001", task_queue="restart",
         )
@@ -198,7 +199,7 @@ def open_fast_ack_cases(client: Client, prefix: str, n: int, received: datetime,
     return asyncio.gather(*(
         client.start_workflow(
             ComplaintWorkflow.run,
-            CaseInput(reference=f"{prefix}-2026-{i:06d}", landlord="faults", policy_id="fast-ack", policy_version=1,
+            CaseInput(reference=f"{prefix}-2026-{i:06d}", landlord="faults", policy_id="fast-ack", policy_version=load_profile("code-2024").version,
                       received_at=received, clock_anchored_to_received=True),
             id=f"{prefix}-2026-{i:06d}", task_queue=task_queue,
         )

@@ -9,6 +9,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.notices import NoticeActivities
+from models.policy import load_profile
 from models.case import CaseInput, NoticeDelivery, NoticeView
 from models.settings import Settings
 from models.tables import Case, Notice
@@ -54,7 +55,7 @@ def engine(engine):
     staff account (notices go only to active accounts)."""
     with Session(engine) as session:
         session.add(
-            Case(reference="CMP-2026-000123", landlord="greatwell", policy_id="code-2024", policy_version=1,
+            Case(reference="CMP-2026-000123", landlord="greatwell", policy_id="code-2024", policy_version=load_profile("code-2024").version,
                  region="ENG", state="stage1_acknowledged", stage=1, received_at=datetime(2026, 3, 2, tzinfo=timezone.utc))
         )
         session.commit()
@@ -154,7 +155,7 @@ async def test_every_notice_of_a_case_arrives_once_though_smtp_was_down_when_the
         handle = await sim.env.client.start_workflow(
             ComplaintWorkflow.run,
             CaseInput(
-                reference=reference, landlord="smtp", policy_id="code-2024", policy_version=1, handler="asmith",
+                reference=reference, landlord="smtp", policy_id="code-2024", policy_version=load_profile("code-2024").version, handler="asmith",
                 received_at=received, clock_anchored_to_received=True,
             ),
             id=reference,

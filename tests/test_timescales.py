@@ -52,7 +52,8 @@ async def test_code_stage2_respond_is_20_working_days_from_acknowledgement_with_
     # 20 WD after Wed 4 Feb is Wed 4 Mar; the 20-day extension runs Mar 5,6,9-13,16-20,23-27,30,31, Apr 1.
     assert deadline(result, "stage2.respond")["due"] == "2026-04-01"
     assert [r["step"] for r in result["rejected"]] == [5]
-    assert "at most 20 working days" in result["rejected"][0]["error"]
+    assert result["rejected"][0]["error"].startswith("good_reason: an extension to 21 working days in all at stage 2 "
+                                                     "needs a good reason to go past 20 working days")  # Code 6.15
     assert result["state"] == "stage2_extended"
 
 
@@ -107,7 +108,7 @@ async def test_together_housing_get_it_sorted_then_stage2_in_15_days(run):
     assert deadline(result, "stage2.respond")["due"] == "2026-04-16"
 
 
-async def test_wrekin_allows_a_10_day_extension_only(run):
+async def test_wrekin_7_5_past_10_days_needs_a_good_reason_beside_the_agreement(run):
     result = await run(
         policy="wrekin",
         received="2026-03-02T09:00:00+00:00",
@@ -119,7 +120,7 @@ async def test_wrekin_allows_a_10_day_extension_only(run):
         until="2026-03-11T00:00:00+00:00",
     )
     assert [r["step"] for r in result["rejected"]] == [1]
-    assert "at most 10 working days" in result["rejected"][0]["error"]
+    assert result["rejected"][0]["error"].startswith("good_reason: an extension to 11 working days in all at stage 1 needs a good reason")
     # 10 WD from Tue 3 Mar → Tue 17 Mar; +10 → Tue 31 Mar.
     assert deadline(result, "stage1.respond")["due"] == "2026-03-31"
 

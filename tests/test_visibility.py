@@ -4,6 +4,7 @@ import asyncio
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from models.policy import load_profile
 from models.case import Acknowledge, CaseInput, RequestStage2, Respond
 from tests.dev_stack import dev_stack
 from worker import build_worker
@@ -15,7 +16,7 @@ async def _file(env, task_queue, reference, landlord, received, stage2_requested
     in the past (signals queued before any worker runs, so they apply in order at the first task)."""
     handle = await env.client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=1,
+        CaseInput(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=load_profile("code-2024").version,
                   handler="asmith", received_at=received),
         id=reference,
         task_queue=task_queue,

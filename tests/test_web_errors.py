@@ -9,7 +9,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from models.settings import Settings
 from models.tables import Case
-from starter import casework
+from casework import forms as casework
 from starter.web.app import SECURITY_HEADERS, create_app
 from tests.web_stack import WEB_SECRET, filled, signed_in, stack  # noqa: F401 (fixtures)
 

@@ -15,6 +15,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from models.policy import load_profile
 from models.case import CaseInput, CaseView, ResidentInput
 from models.refusal import refusal_of
 from starter.scenario import Scenario
@@ -110,7 +111,7 @@ async def test_cases_started_together_each_with_a_command_at_once_replay(sim):
     async def start(reference: str) -> None:
         handle = await sim.env.client.start_workflow(
             ComplaintWorkflow.run,
-            CaseInput(reference=reference, landlord="linked", policy_id="code-2024", policy_version=1,
+            CaseInput(reference=reference, landlord="linked", policy_id="code-2024", policy_version=load_profile("code-2024").version,
                       received_at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc), clock_anchored_to_received=True),
             id=reference, task_queue=TASK_QUEUE,
         )
@@ -133,7 +134,7 @@ async def test_an_unexpected_error_in_a_command_is_a_refusal_and_changes_nothing
     reference = f"BUG-2026-{uuid.uuid4().int % 10**6:06d}"
     handle = await sim.env.client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord="bug", policy_id="code-2024", policy_version=1,
+        CaseInput(reference=reference, landlord="bug", policy_id="code-2024", policy_version=load_profile("code-2024").version,
                   received_at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc), clock_anchored_to_received=True),
         id=reference, task_queue=TASK_QUEUE,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from models.calendar import WorkingCalendar, end_of_day, local_date
-from models.case import OUTSIDE_WINDOW, CaseInput, DeadlineView, EventView, NoticeView
+from models.case import OUTSIDE_WINDOW, CaseInput, CaseView, DeadlineView, EventView, NoticeView
 from models.policy import PolicyProfile
 from workflows import deadlines
 from workflows.deadlines import StageFacts
@@ -72,8 +72,60 @@ class CaseState:
     window_accepted: bool = False
     late_stage2: bool = False
     stage1_responded_on: date | None = None
+    reopened: bool = False
+    """This run was started by a request after the case's workflow had ended (any such request is late)."""
     review_rounds: dict[str, int] = field(default_factory=dict)
     """How many times each review has been scheduled; the n-th (n >= 2) is deadline `review.<id>.<n>`."""
+
+    @classmethod
+    def reopened(cls, case: CaseInput, policy: PolicyProfile, calendar: WorkingCalendar, previous: CaseView) -> "CaseState":
+        """The case as its ended run left it, for a new run that a late request reopens: the same timeline
+        (its sequence numbers carry on in the read model), decided deadlines and people; nothing re-notified."""
+        deadlines = {
+            d.name: Deadline(
+                d.name, d.due, provisional=d.provisional, met_on=d.met_on, met=d.met, extended_by=d.extended_by,
+                cancelled=d.cancelled or d.met_on is None, notified={"due_soon", "overdue", "escalated"},
+            )
+            for d in previous.deadlines
+        }
+        received_on = local_date(case.received_at)
+        stages: dict[int, StageFacts] = {}
+        for stage in (1, 2):
+            acknowledged, responded = deadlines.get(f"stage{stage}.acknowledge"), deadlines.get(f"stage{stage}.respond")
+            if acknowledged is None:
+                continue
+            started = received_on if stage == 1 else next(
+                local_date(e.at) for e in previous.events if e.type == "request_stage2"
+            )
+            stages[stage] = StageFacts(
+                stage=stage, received_on=started, logged_on=started,
+                acknowledged_on=acknowledged.met_on, responded_on=responded.met_on if responded else None,
+                extended_by=responded.extended_by if responded else 0,
+            )
+        consents = {
+            str(e.details["representative_ref"]): bool(e.details.get("given", True))
+            for e in previous.events if e.type == "record_consent"
+        }
+        return cls(
+            case=case, policy=policy, calendar=calendar, state=previous.state, stage=previous.stage,
+            stages=stages, deadlines=deadlines, events=list(previous.events), notices=list(previous.notices),
+            done_commands={str(e.details["command_id"]) for e in previous.events if "command_id" in e.details},
+            handler=previous.handler, stage1_people=list(previous.stage1_handlers), consents=consents,
+            late_stage2=previous.late_stage2_request, reopened=True,
+            stage1_responded_on=stages[1].responded_on if 1 in stages else None,
+        )
+
+    def start(self) -> None:
+        """A new complaint starts at stage 1, or in the profile's informal pre-stage where it applies."""
+        pre_stage = self.policy.pre_stage
+        informal = self.case.informal
+        if informal is None:
+            informal = pre_stage is not None and pre_stage.applies == "always"
+        if informal and pre_stage is not None:
+            self.state, self.stage = "pre_stage", 0
+        else:
+            received_on = local_date(self.case.received_at)
+            self.stages[1] = StageFacts(stage=1, received_on=received_on, logged_on=received_on)
 
     def snapshot(self) -> "CaseState":
         """A copy deep enough to restore if applying a command fails half way (nothing is half-applied)."""
@@ -153,6 +205,9 @@ class CaseState:
         return end is not None and now >= end
 
     def stage2_request_is_late(self, day: date) -> bool:
+        """After the profile's window for escalating, or after the case had stopped listening (reopened)."""
+        if self.reopened:
+            return True
         window = self.policy.stage2_request_window_working_days
         if window is None or self.stage1_responded_on is None:
             return False

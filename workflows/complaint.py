@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         CaseView,
         Close,
         Command,
+        LogStage1,
         NoticeDelivery,
         NoticeView,
         PolicyRequest,
@@ -37,7 +38,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.policy import PolicyProfile
     from models.refusal import Refusal
-    from workflows import commands, deadlines, visibility
+    from workflows import commands, ladder, visibility
     from workflows.case_state import CaseState
     from workflows.commands import COMMAND_RULES, CommandRule, Refused
     from workflows.deadlines import StageFacts
@@ -47,6 +48,8 @@ ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 NOTICE_DELIVERY_WINDOW = timedelta(days=3)
 """How long a notice's delivery is retried (SMTP down) before the outbox row is left for the runbook."""
+REOPENING_WAIT = timedelta(minutes=1)
+"""How long a reopened case waits for the request that reopened it before it may end again."""
 CALENDAR_YEARS_AHEAD = 3
 """The calendar reaches this many years past the current one: past every date a command may plan
 (commands.PLANNING_HORIZON, two years) and the ladder's notices after it. Renewed every new year."""
@@ -78,7 +81,7 @@ class ComplaintWorkflow:
     @workflow.run
     async def run(self, case: CaseInput) -> CaseView:
         if case.clock_anchored_to_received:
-            self._offset = case.received_at - workflow.now()
+            self._offset = (case.reopened_at or case.received_at) - workflow.now()
         problem = received_problem(case.received_at, self._now())
         if problem is not None:
             raise ApplicationError(problem.message, problem.model_dump(), type="InvalidCase", non_retryable=True)
@@ -86,22 +89,27 @@ class ComplaintWorkflow:
             self._look_up("load_policy", PolicyRequest(policy_id=case.policy_id, version=case.policy_version), PolicyProfile),
             self._look_up("load_calendar", self._calendar_request(local_date(case.received_at)), CalendarSnapshot),
         )
-        self._case = state = CaseState(
-            case=case,
-            policy=policy,
-            calendar=WorkingCalendar(snapshot),
-            handler=case.handler,
-            stage1_people=[case.handler] if case.handler else [],
-        )
-        received_on = local_date(case.received_at)
-        informal = case.informal
-        if informal is None:
-            informal = policy.pre_stage is not None and policy.pre_stage.applies == "always"
-        if informal and policy.pre_stage is not None:
-            state.state, state.stage = "pre_stage", 0
+        if case.reopened_from is not None:
+            self._case = state = CaseState.reopened(case, policy, WorkingCalendar(snapshot), case.reopened_from)
+            self._projected_seq = len(state.events)
+            state.record("reopened", min(case.reopened_at or self._now(), self._now()), {"previous_state": state.state})
+            reopened = len(state.events)
+            self._plan()
+            await self._project()
+            try:  # the request that reopened it follows the start at once (casework.updates.reopen_and_send)
+                await workflow.wait_condition(lambda: len(state.events) > reopened, timeout=REOPENING_WAIT)
+            except asyncio.TimeoutError:
+                pass
         else:
-            state.stages[1] = StageFacts(stage=1, received_on=received_on, logged_on=received_on)
-        state.record("received", case.received_at)
+            self._case = state = CaseState(
+                case=case,
+                policy=policy,
+                calendar=WorkingCalendar(snapshot),
+                handler=case.handler,
+                stage1_people=[case.handler] if case.handler else [],
+            )
+            state.start()
+            state.record("received", case.received_at)
         self._plan()
         await self._project()
 
@@ -242,60 +250,30 @@ class ComplaintWorkflow:
         await workflow.wait_condition(lambda: self._changed or (timer is not None and timer.done()))
 
     def _next_wake(self) -> datetime | None:
-        """The next future instant something is due: a deadline, a rung of the ladder, the end of listening
-        for a stage-2 request, or the calendar's renewal. Past instants were dealt with by `_catch_up`."""
+        """The ladder's next instant, or the calendar's renewal at the end of the year."""
         state = self._state()
-        now = self._now()
-        instants: list[datetime] = []
-        for deadline in state.live_deadlines():
-            if deadline.met is None:
-                instants.append(end_of_day(deadline.due))
-            for rung in state.policy.notice_ladder:
-                if rung.kind not in deadline.notified:
-                    instants.append(deadlines.notice_instant(rung, deadline.due, state.calendar))
-        listening_end = state.listening_end()
-        if listening_end is not None:
-            instants.append(listening_end)
-        renewal_year = state.calendar.snapshot.last_year - CALENDAR_YEARS_AHEAD
-        instants.append(end_of_day(date(renewal_year, 12, 31)))
-        return min((instant for instant in instants if instant > now), default=None)
+        renewal = end_of_day(date(state.calendar.snapshot.last_year - CALENDAR_YEARS_AHEAD, 12, 31))
+        return ladder.next_wake(state, self._now(), also=(renewal,))
 
     async def _send_due_notices(self) -> None:
-        """Mark passed deadlines missed and send the ladder's notices now due.
-
-        When several rungs of one deadline are already past (a case logged late, a calendar change),
-        only the most serious is sent; the others are passed over so nobody gets a burst of stale mail.
-        """
+        """Mark passed deadlines missed, deliver the notices now due, and log an unresolved concern."""
         state = self._state()
-        now = self._now()
-        due_notices: list[NoticeView] = []
-        changed = False
-        for deadline in state.live_deadlines():
-            if deadline.met is None and end_of_day(deadline.due) <= now:
-                deadline.met = False
-                changed = True
-                state.record("deadline_missed", end_of_day(deadline.due), {"deadline": deadline.name})
-            passed = [
-                (deadlines.notice_instant(rung, deadline.due, state.calendar), rung)
-                for rung in state.policy.notice_ladder
-                if rung.kind not in deadline.notified
-            ]
-            passed = sorted((pair for pair in passed if pair[0] <= now), key=lambda pair: pair[0])
-            for _, rung in passed:
-                deadline.notified.add(rung.kind)
-            if passed:
-                instant, rung = passed[-1]
-                at = instant if self._planned_at is None or instant >= self._planned_at else now
-                notice = NoticeView(
-                    kind=rung.kind, deadline=deadline.name, due=deadline.due, at=at, recipients=rung.recipients
-                )
-                state.notices.append(notice)
-                state.record("notice", at, {"kind": rung.kind, "deadline": deadline.name, "due": deadline.due.isoformat()})
-                due_notices.append(notice)
-        for notice in due_notices:
+        missed, notices = ladder.mark_missed_and_notify(state, self._now(), self._planned_at)
+        if "pre_stage.resolve" in missed:
+            self._pre_stage_unresolved(end_of_day(state.deadlines["pre_stage.resolve"].due))
+        for notice in notices:
             self._deliver(notice)
-        if due_notices or changed:
+        if missed or notices:
             await self._project()
+
+    def _pre_stage_unresolved(self, at: datetime) -> None:
+        """An informal concern not resolved in time becomes a logged stage-1 complaint where the profile says
+        so (Greatwell §2.2); its stage-1 clocks count from that logging."""
+        state = self._state()
+        pre_stage = state.policy.pre_stage
+        if pre_stage is None or pre_stage.when_unresolved != "log_stage1" or "log_stage1" not in state.allowed_actions():
+            return
+        commands.apply(COMMAND_RULES["log_stage1"], state, LogStage1(command_id="pre-stage-unresolved"), at, automatic=True)
 
     def _deliver(self, notice: NoticeView) -> None:
         """Deliver a notice beside the deadline loop: a notice that cannot go out never holds up the case."""

@@ -75,7 +75,3 @@ def notice_instant(rung: NoticeRung, due: date, calendar: WorkingCalendar) -> da
     """When a rung of the notice ladder fires for a deadline due on `due`."""
     day = calendar.add_working_days(due, rung.working_days)
     return start_of_day(day) if rung.at == "start_of_day" else end_of_day(day)
-
-
-def extension_left(policy: PolicyProfile, facts: StageFacts) -> int:
-    return stage_rules(policy, facts.stage).extension_max_working_days - facts.extended_by
