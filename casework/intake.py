@@ -18,6 +18,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from casework.errors import CommandRejected
 from casework.forms import Channel, Form, LongText, policy_profile
+from casework.staff import check_case_staff
 from casework.updates import send_command
 from models.calendar import local_date
 from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput
@@ -90,6 +91,8 @@ def _next_reference(session: Session, year: int) -> str:
 async def file_complaint(client: Client, engine: Engine, intake: Intake, task_queue: str = "complaints") -> Filed:
     """Record the complaint and its resident, then start its workflow (idempotently, by intake_id)."""
     profile = policy_profile(intake.policy)
+    if intake.handler is not None:
+        check_case_staff(engine, intake.handler, "handler")
     if intake.resident is None and not profile.anonymous_complaints_accepted:
         raise CommandRejected("resident", f"{profile.landlord} does not accept anonymous complaints ({profile.id} policy)")
     received_at = intake.received_at or datetime.now(timezone.utc)

@@ -28,7 +28,7 @@ async def act(staff, reference: str, action: str, **fields):
 async def test_case_page_shows_deadlines_timeline_history_link_and_only_allowed_actions(stack, signed_in):
     reference = await stack.start_case(handler="hana")
     page = (await (await signed_in("hana")).get(f"/cases/{reference}")).text
-    assert "Stage1 acknowledge" in page and "working days left" in page
+    assert "Acknowledge at stage 1" in page and "working days left" in page
     assert f"http://localhost:8233/namespaces/default/workflows/{reference}" in page
     assert f"/cases/{reference}/actions/acknowledge" in page
     assert f"/cases/{reference}/actions/respond" not in page  # not allowed before acknowledgement

@@ -32,6 +32,9 @@ STAFF = {
     "remy": "stage2_reviewer",
     "aude": "auditor",
     "adam": "administrator",
+    "pager": "handler",
+    "dated": "handler",
+    "someone-else": "handler",
 }
 """Two handlers and two reviewers, so that 'someone else's case' and 'a different reviewer' can be tested."""
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -67,10 +67,10 @@ def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Resp
             except CaseListError as error:
                 errors["page"] = error.message
     if page is None:
-        return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_params=None, states=STATES)
+        return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_params=None, states=STATES, today=today())
     filter_params = {k: v for k, v in params.items() if k != "page"}
     next_params = filter_params | {"page": page.next_page} if page.next_page else None
-    return render(request, "case_list.html", values=params, cases=page.rows, filter_params=filter_params, next_params=next_params, states=STATES)
+    return render(request, "case_list.html", values=params, cases=page.rows, filter_params=filter_params, next_params=next_params, states=STATES, today=today())
 
 
 def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None, open_action: str | None = None, values: dict | None = None) -> HTMLResponse:
@@ -193,6 +193,27 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         return RedirectResponse(f"/cases/{reference}", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     return _case_page(request, user, reference, status=400, errors={f"{action}-{k}": v for k, v in errors.items()}, open_action=action, values=shown)
+
+
+@router.post("/cases/{reference}/take")
+async def take(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
+    """"Assign to me" from the Unassigned queue: the assign action with the signed-in person as handler."""
+    from casework.actions import act as send
+    from casework.errors import CommandRejected, UnknownCase
+
+    require(user.role, "read_cases")
+    reference = _reference(reference)
+    await checked_form(request)
+    try:
+        await send(request.app.state.client, request.app.state.engine, reference, "assign", {"handler": user.username},
+                   Actor.of(user), f"take-{uuid.uuid4()}", request.app.state.settings.task_queue)
+    except UnknownCase:
+        raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
+    except CommandRejected as error:
+        raise FormRejected({"handler": error.message}) from None
+    await projected_case(request.app.state.engine, reference)
+    request.session["flash"] = f"{reference} is assigned to you."
+    return RedirectResponse(f"/cases/{reference}", status_code=303)
 
 
 @router.get("/cases/{reference}/letters/{letter_id}")
