@@ -21,9 +21,9 @@ from casework.forms import Channel, Form, LongText, policy_profile
 from casework.staff import check_case_staff
 from casework.updates import send_command
 from models.calendar import local_date
-from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput
+from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, received_problem
 from models.policy import PolicyProfile
-from models.record import Complaint, Representative, Resident
+from models.record import Complaint, Representative, Resident, ServiceRequest
 from workflows.complaint import ComplaintWorkflow
 
 
@@ -129,6 +129,17 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
             command_id=f"{intake.intake_id}-consent", representative_ref=representative_id, actor=intake.handler,
         ))
     return Filed(reference=reference, created=created, out_of_window=outside)
+
+
+def _check_links(engine: Engine, intake: Intake) -> None:
+    """A linked case and a service request are named only if they exist (DESIGN.md principle 10)."""
+    with Session(engine) as session:
+        if intake.linked_to is not None and session.get(Complaint, intake.linked_to) is None:
+            raise CommandRejected("linked_to", f"there is no case {intake.linked_to[:40]}; give the reference of an existing case")
+        if intake.service_request_id is not None:
+            request = session.get(ServiceRequest, intake.service_request_id)
+            if request is None:
+                raise CommandRejected("service_request_id", f"there is no service request {intake.service_request_id[:40]}")
 
 
 def _aware(instant: datetime) -> datetime:

@@ -12,6 +12,7 @@ from models.due import deadline_words, urgency
 from models.policy import PolicyError, load_profile
 from models.users import ROLE_NAMES
 from casework.access import can
+from starter.web.fields import Said
 
 
 @lru_cache(maxsize=64)
@@ -25,7 +26,8 @@ def landlord_name(profile_id: str) -> str:
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can, urgency=urgency, deadline_words=deadline_words,
-                             landlord_name=landlord_name)
+                             landlord_name=landlord_name,
+                             said=lambda message: isinstance(message, Said))
 templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
 
 
