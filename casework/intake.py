@@ -96,6 +96,10 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
     if intake.resident is None and not profile.anonymous_complaints_accepted:
         raise CommandRejected("resident", f"{profile.landlord} does not accept anonymous complaints ({profile.id} policy)")
     received_at = intake.received_at or datetime.now(timezone.utc)
+    problem = received_problem(received_at, datetime.now(timezone.utc))  # the workflow's own rule, asked first
+    if problem is not None:
+        raise CommandRejected(problem.field, problem.message)
+    _check_links(engine, intake)
     received_on = local_date(received_at)
     if intake.issue_date is not None and intake.issue_date > received_on:
         raise CommandRejected("issue_date", "must not be after the date the complaint was received")
