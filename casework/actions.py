@@ -23,6 +23,7 @@ from casework.errors import CommandRejected, UnknownCase
 from casework.forms import (
     LIFECYCLE_ACTION,
     AcknowledgeForm,
+    AssignForm,
     AddComplaintForm,
     AdjustmentForm,
     Channel,
@@ -40,6 +41,7 @@ from casework.forms import (
     policy_profile,
 )
 from casework.intake import Intake, ResidentDetails, file_complaint
+from casework.staff import check_case_staff
 from casework.updates import CASE_ENDED, case_summary, send_command
 from models.calendar import local_date
 from models.case import COMMANDS, CaseSummary, PromisedAction
@@ -67,8 +69,11 @@ async def act(
     case = await projected_case(engine, reference)
     if case is None:
         raise CommandRejected(None, f"{reference} is still being opened; try again in a moment")
-    check_action(actor, case, action)
     parsed = parse_form(action, form)
+    if not (action == "assign" and taking(actor, case, parsed)):
+        check_action(actor, case, action)
+    if isinstance(parsed, AssignForm):
+        check_case_staff(engine, parsed.handler, "handler")
     with Session(engine) as session:
         profile = policy_profile(complaint.policy_id)
         if isinstance(parsed, AddComplaintForm) and not parsed.related:
@@ -106,6 +111,13 @@ async def act(
     if notice is not None:
         await asyncio.to_thread(letters.store_letter, engine, reference, command_id, notice)
     return summary
+
+
+def taking(actor: Actor, case: Case, form: Form) -> bool:
+    """A handler taking an unassigned case for themselves ("Assign to me"): the one assignment a
+    handler may make (they may already act on an unassigned case; this only says it is theirs)."""
+    return (isinstance(form, AssignForm) and actor.role == "handler" and case.handler is None
+            and form.handler == actor.username)
 
 
 def _settle_rows(engine: Engine, reference: str, form: Form, summary: CaseSummary) -> None:

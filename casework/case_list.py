@@ -25,7 +25,9 @@ import sqlmodel
 from sqlmodel import Session, col
 
 from models.calendar import end_of_day, local_date
-from models.tables import Case
+from models.due import DUE_SOON_DAYS as DUE_SOON, Urgency, deadline_words, due_date, instant_bounds, urgency
+from models.record import Complaint, Resident
+from models.tables import Case, CaseDeadline
 from workflows.lifecycle import ComplaintLifecycle
 
 STATES: tuple[str, ...] = tuple(state.id for state in ComplaintLifecycle.states)
@@ -80,7 +82,23 @@ class CaseListRow(BaseModel):
     state: str
     handler: str | None
     next_deadline: datetime | None
+    """The deadline instant: the end of the due date. Never shown as a date: show `due_on`."""
     overdue: bool
+    due_on: date | None = None
+    """The next deadline's due date (local), as the case page shows it (`models.due.due_date`)."""
+    next_action: str | None = None
+    """The name of the deadline that falls due next (`stage1.respond`, `review.adj-1`...)."""
+    resident: str | None = None
+
+    def urgency(self, today: date) -> Urgency | None:
+        return None if self.due_on is None else urgency(self.due_on, today)
+
+    @property
+    def next_action_words(self) -> str:
+        if self.next_action is None:
+            return "Nothing due"
+        words = deadline_words(self.next_action)
+        return f"{words} (case closed)" if self.state == "closed" else words
 
 
 class CasePage(BaseModel):
@@ -171,15 +189,45 @@ def list_cases(
     if len(rows) <= page_size and undated_possible:
         after_reference = after[1] if after is not None and after[0] is None else None
         rows += session.execute(undated_query(filters, after_reference).limit(page_size + 1 - len(rows)))
-    page = [
-        CaseListRow(
-            reference=r.reference, landlord=r.landlord, stage=r.stage, state=r.state, handler=r.handler,
-            next_deadline=None if r.next_deadline is None else _utc(r.next_deadline), overdue=r.overdue,
-        )
-        for r in rows[:page_size]
-    ]
+    page = rows_of(session, rows[:page_size])
     more = len(rows) > page_size
     return CasePage(rows=page, next_page=token_after(page[-1].next_deadline, page[-1].reference) if more else None)
+
+
+def rows_of(session: Session, rows) -> list[CaseListRow]:
+    """List rows for case rows (or `COLUMNS` rows), each with its next deadline's due date and name
+    read from the deadline rows the case page shows (one query for the page), and the resident's name."""
+    references = [r.reference for r in rows]
+    nexts: dict[str, list[CaseDeadline]] = {}
+    names: dict[str, str] = {}
+    if references:
+        open_deadlines = session.execute(
+            select(CaseDeadline).where(
+                col(CaseDeadline.reference).in_(references), col(CaseDeadline.met_on).is_(None),
+                col(CaseDeadline.cancelled).is_(False),
+            ).order_by(CaseDeadline.reference, CaseDeadline.due, CaseDeadline.name)
+        ).scalars()
+        for deadline in open_deadlines:
+            nexts.setdefault(deadline.reference, []).append(deadline)
+        names = dict(session.execute(
+            select(Complaint.reference, Resident.name).join(Resident, Resident.id == Complaint.resident_id)
+            .where(col(Complaint.reference).in_(references))
+        ).all())
+    result = []
+    for r in rows:
+        instant = None if r.next_deadline is None else _utc(r.next_deadline)
+        deadline = None
+        if instant is not None:  # the open deadline the workflow's next_deadline instant is the end of
+            due = due_date(instant)
+            deadline = next((d for d in nexts.get(r.reference, []) if d.due == due), None)
+        result.append(CaseListRow(
+            reference=r.reference, landlord=r.landlord, stage=r.stage, state=r.state, handler=r.handler,
+            next_deadline=instant, overdue=r.overdue,
+            due_on=None if instant is None else due_date(instant),
+            next_action=deadline.name if deadline is not None else None,
+            resident=names.get(r.reference),
+        ))
+    return result
 
 
 def stage_counts_query(filters: CaseListFilter) -> Select:
@@ -194,12 +242,26 @@ def stage_counts_query(filters: CaseListFilter) -> Select:
     )
 
 
+def closed_with_reviews_query(filters: CaseListFilter) -> Select:
+    """Closed cases that still have a review running, per stage (served by ix_case_state_deadline): they
+    are not awaiting a response, so `stage_counts` takes them off the open work."""
+    return (
+        select(Case.stage, func.count(), func.sum(when((Case.overdue, 1), else_=0)))
+        .where(*_conditions(filters, with_stage=False), Case.state == "closed", Case.next_deadline.is_not(None))
+        .group_by(Case.stage)
+    )
+
+
 def stage_counts(session: Session, filters: CaseListFilter) -> list[StageCount]:
-    """The dashboard's totals per stage (`stage_counts_query`)."""
-    return [
-        StageCount(stage=stage, awaiting_action=awaiting, overdue=overdue)
-        for stage, awaiting, overdue in session.execute(stage_counts_query(filters))
-    ]
+    """The dashboard's totals per stage (`stage_counts_query`), without closed cases whose only running
+    deadline is a review (issue 16 bug 7: a closed case is not awaiting action)."""
+    closed = {stage: (n, o or 0) for stage, n, o in session.execute(closed_with_reviews_query(filters))}
+    counts = []
+    for stage, awaiting, overdue in session.execute(stage_counts_query(filters)):
+        minus, minus_overdue = closed.get(stage, (0, 0))
+        if awaiting - minus > 0:
+            counts.append(StageCount(stage=stage, awaiting_action=awaiting - minus, overdue=(overdue or 0) - minus_overdue))
+    return counts
 
 
 def query_plan(session: Session, query: Select) -> list[str]:
@@ -218,13 +280,22 @@ def query_plan(session: Session, query: Select) -> list[str]:
 # ---- the dashboard ----------------------------------------------------------------------------------
 
 DONE_STATES = ("closed", "withdrawn", "excluded")
-DUE_SOON_DAYS = 7
+ENDED_STATES = ("withdrawn", "excluded")
+"""Cases whose clocks are all cancelled. A closed case may still have a scheduled review running (the
+workflow reminds and accepts `record_review` after close): it shows as "review due", not as a case
+awaiting a response."""
+DUE_SOON_DAYS = DUE_SOON
 DASHBOARD_ROWS = 20
+
+
+def clock() -> datetime:
+    """Now, in UTC (tests replace it to stand at midnight or at the clocks' change)."""
+    return datetime.now(timezone.utc)
 
 
 def today() -> date:
     """Today's local date, for the pages and commands that count days left (never called by workflow code)."""
-    return local_date(datetime.now(timezone.utc))
+    return local_date(clock())
 
 
 def open_cases():
@@ -232,22 +303,67 @@ def open_cases():
     return sqlmodel.select(Case).where(col(Case.state).not_in(DONE_STATES))
 
 
+def due_in(which: Urgency, on: date):
+    """Cases whose next deadline `models.due.urgency` puts in `which` today (closed cases with a
+    review due included: the review is the work)."""
+    after, up_to = instant_bounds(which, on)
+    query = sqlmodel.select(Case).where(col(Case.next_deadline).is_not(None))
+    if after is not None:
+        query = query.where(Case.next_deadline > after)
+    if up_to is not None:
+        query = query.where(Case.next_deadline <= up_to)
+    return query
+
+
+class Workload(BaseModel):
+    """One handler's open cases, for managers: how many, how many overdue, how many due today."""
+
+    handler: str | None
+    open: int
+    overdue: int
+    due_today: int
+
+
+def workload(session: Session, on: date) -> list[Workload]:
+    """Open cases per handler (unassigned as None), with the overdue and due-today ones among them."""
+    overdue_after, overdue_to = instant_bounds(Urgency.OVERDUE, on)
+    today_after, today_to = instant_bounds(Urgency.DUE_TODAY, on)
+    rows = session.execute(
+        select(
+            Case.handler, func.count(),
+            func.sum(when((Case.next_deadline <= overdue_to, 1), else_=0)),
+            func.sum(when(((Case.next_deadline > today_after) & (Case.next_deadline <= today_to), 1), else_=0)),
+        ).where(col(Case.state).not_in(DONE_STATES)).group_by(Case.handler).order_by(Case.handler)
+    )
+    return [Workload(handler=h, open=n, overdue=o or 0, due_today=t or 0) for h, n, o, t in rows]
+
+
 def dashboard(engine: Engine, username: str, role: str, on: date) -> dict:
-    """My cases, due today, due soon, overdue, and the open work per stage (awaiting action, overdue)."""
-    start, tomorrow = end_of_day(on - timedelta(days=1)), end_of_day(on)
-    soon = end_of_day(on + timedelta(days=DUE_SOON_DAYS))
-    by_deadline = col(Case.next_deadline).asc()
+    """The work queues: needs action today (overdue, then due today), due soon, my cases, unassigned,
+    the workload per handler (managers), and the open work per stage. Every row is a `CaseListRow`
+    with its next action and due date."""
+    by_deadline = (col(Case.next_deadline).asc(), col(Case.reference).asc())
     with Session(engine) as session:
         if role == "stage2_reviewer":
             mine = open_cases().where(Case.stage == 2)
         else:
-            mine = open_cases().where(Case.handler == username)
+            mine = sqlmodel.select(Case).where(
+                Case.handler == username, col(Case.state).not_in(ENDED_STATES),
+                (col(Case.state) != "closed") | col(Case.next_deadline).is_not(None),
+            )
         lists = {
             "mine": mine,
-            "due_today": open_cases().where(Case.next_deadline >= start, Case.next_deadline < tomorrow),
-            "due_soon": open_cases().where(Case.next_deadline >= tomorrow, Case.next_deadline < soon),
-            "overdue": open_cases().where(Case.overdue == True),  # noqa: E712 (SQL, not Python)
+            "overdue": due_in(Urgency.OVERDUE, on),
+            "due_today": due_in(Urgency.DUE_TODAY, on),
+            "due_soon": due_in(Urgency.DUE_SOON, on),
+            "unassigned": open_cases().where(col(Case.handler).is_(None)),
         }
-        result = {name: list(session.exec(query.order_by(by_deadline).limit(DASHBOARD_ROWS))) for name, query in lists.items()}
+        result: dict = {}
+        for name, query in lists.items():
+            cases = list(session.exec(query.order_by(*by_deadline).limit(DASHBOARD_ROWS + 1)))
+            result[name] = rows_of(session, cases[:DASHBOARD_ROWS])
+            result[f"{name}_more"] = len(cases) > DASHBOARD_ROWS
+        result["needs_action_today"] = result["overdue"] + result["due_today"]
         result["counts"] = stage_counts(session, CaseListFilter())
+        result["workload"] = workload(session, on) if role == "complaints_manager" else []
     return result

@@ -26,9 +26,12 @@ from models.record import (
     Representative,
     Resident,
     Restriction,
+    ServiceRequest,
 )
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay, Notice, ResidentNote
+
+ENDED_STATES = ("withdrawn", "excluded")
 
 
 class CaseRecord(BaseModel):
@@ -122,6 +125,36 @@ class CaseFile:
     outstanding: list[OutstandingAction] = field(default_factory=list)
     remedies: list[Remedy] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
+    representative: Representative | None = None
+    adjustments: list[Adjustment] = field(default_factory=list)
+    restrictions: list[Restriction] = field(default_factory=list)
+    learning: list[LearningPoint] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)
+    """Cases started from this one (additional complaints as new cases, Code 6.8)."""
+    service_request: ServiceRequest | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def consent_given(self) -> bool | None:
+        """Whether the resident's consent for the representative is on file: the latest record_consent
+        event decides, else consent recorded at intake; None without a representative."""
+        if self.representative is None:
+            return None
+        for event in reversed(self.events):
+            details = event.details or {}
+            if event.type == "record_consent" and details.get("representative_ref", self.representative.id) == self.representative.id:
+                return bool(details.get("given", True))
+        return self.representative.consent_recorded_on is not None
+
+    @property
+    def open_reviews(self) -> list[tuple[str, str]]:
+        """(review id, what it is) of every adjustment and restriction not yet reviewed: the choices of
+        "Record review", never a typed id."""
+        rows = [(a.id, f"Adjustment ({a.kind.replace('_', ' ')}): {a.details}, review due {a.review_on:%d %b %Y}")
+                for a in self.adjustments if a.reviewed_on is None]
+        rows += [(r.id, f"Restriction on {r.scope}, review due {r.review_on:%d %b %Y}")
+                 for r in self.restrictions if r.reviewed_on is None]
+        return rows
 
     @property
     def allowed_actions(self) -> list[str]:
@@ -159,14 +192,26 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         remedies = session.exec(select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))).all()
         note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
         notes = {n.id: n.text for n in session.exec(select(ResidentNote).where(col(ResidentNote.id).in_(note_refs)))} if note_refs else {}
+        representative = session.get(Representative, complaint.representative_id) if complaint and complaint.representative_id else None
+        adjustments = session.exec(select(Adjustment).where(Adjustment.reference == reference).order_by(col(Adjustment.review_on))).all()
+        restrictions = session.exec(select(Restriction).where(Restriction.reference == reference).order_by(col(Restriction.review_on))).all()
+        learning = session.exec(select(LearningPoint).where(LearningPoint.reference == reference).order_by(col(LearningPoint.recorded_at))).all()
+        linked = list(session.exec(select(Complaint.reference).where(Complaint.linked_to == reference)).all())
+        service_request = session.get(ServiceRequest, complaint.service_request_id) if complaint and complaint.service_request_id else None
+        notices = session.exec(select(Notice).where(Notice.reference == reference).order_by(col(Notice.at).desc())).all()
+        session.expunge_all()
     calendar = working_calendar(engine, case, today)
     rows = []
     for d in deadlines:
         left = None
         if d.met is None and not d.cancelled:
             left = calendar.working_days_between(today, d.due) if d.due >= today else -calendar.working_days_between(d.due, today)
+        if case.state in ENDED_STATES and d.met is None:
+            d.cancelled, left = True, None  # a withdrawn or excluded case's clocks are all stopped
         rows.append(DeadlineRow(d, left))
-    return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding), list(remedies), notes)
+    return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding),
+                    list(remedies), notes, representative, list(adjustments), list(restrictions), list(learning), linked,
+                    service_request, list(notices))
 
 
 async def projected_case(engine: Engine, reference: str, attempts: int = 100) -> Case | None:

@@ -61,6 +61,25 @@ class RemedyInput(Form):
     amount_pence: int = Field(default=0, ge=0, le=10_000_000)
     compensation_type: str = Field(default="", max_length=64)
     offset_against_arrears: bool = False
+    due_on: date | None = None
+    """By when an action remedy will be done (Code 7.3): from today and within the planning horizon."""
+
+    @field_validator("due_on")
+    @classmethod
+    def _due_bounded(cls, value: date | None) -> date | None:
+        if value is None:
+            return value
+        from datetime import datetime, timezone
+
+        from models.calendar import local_date
+        from workflows.commands import PLANNING_HORIZON
+
+        today = local_date(datetime.now(timezone.utc))
+        if value < today:
+            raise ValueError("must be today or later")
+        if value > today + PLANNING_HORIZON:
+            raise ValueError(f"must be within two years, by {(today + PLANNING_HORIZON):%d %B %Y}")
+        return value
 
 
 class ActionInput(Form):

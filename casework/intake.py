@@ -18,11 +18,12 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from casework.errors import CommandRejected
 from casework.forms import Channel, Form, LongText, policy_profile
+from casework.staff import check_case_staff
 from casework.updates import send_command
 from models.calendar import local_date
-from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput
+from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, received_problem
 from models.policy import PolicyProfile
-from models.record import Complaint, Representative, Resident
+from models.record import Complaint, Representative, Resident, ServiceRequest
 from workflows.complaint import ComplaintWorkflow
 
 
@@ -90,9 +91,15 @@ def _next_reference(session: Session, year: int) -> str:
 async def file_complaint(client: Client, engine: Engine, intake: Intake, task_queue: str = "complaints") -> Filed:
     """Record the complaint and its resident, then start its workflow (idempotently, by intake_id)."""
     profile = policy_profile(intake.policy)
+    if intake.handler is not None:
+        check_case_staff(engine, intake.handler, "handler")
     if intake.resident is None and not profile.anonymous_complaints_accepted:
         raise CommandRejected("resident", f"{profile.landlord} does not accept anonymous complaints ({profile.id} policy)")
     received_at = intake.received_at or datetime.now(timezone.utc)
+    problem = received_problem(received_at, datetime.now(timezone.utc))  # the workflow's own rule, asked first
+    if problem is not None:
+        raise CommandRejected(problem.field, problem.message)
+    _check_links(engine, intake)
     received_on = local_date(received_at)
     if intake.issue_date is not None and intake.issue_date > received_on:
         raise CommandRejected("issue_date", "must not be after the date the complaint was received")
@@ -126,6 +133,17 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
             command_id=f"{intake.intake_id}-consent", representative_ref=representative_id, actor=intake.handler,
         ))
     return Filed(reference=reference, created=created, out_of_window=outside)
+
+
+def _check_links(engine: Engine, intake: Intake) -> None:
+    """A linked case and a service request are named only if they exist (DESIGN.md principle 10)."""
+    with Session(engine) as session:
+        if intake.linked_to is not None and session.get(Complaint, intake.linked_to) is None:
+            raise CommandRejected("linked_to", f"there is no case {intake.linked_to[:40]}; give the reference of an existing case")
+        if intake.service_request_id is not None:
+            request = session.get(ServiceRequest, intake.service_request_id)
+            if request is None:
+                raise CommandRejected("service_request_id", f"there is no service request {intake.service_request_id[:40]}")
 
 
 def _aware(instant: datetime) -> datetime:

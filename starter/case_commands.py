@@ -244,7 +244,7 @@ def list_command(
     """List cases in next-deadline order, filtered like the web UI's case list."""
     from sqlmodel import Session
 
-    from casework.case_list import CaseListError, CaseListFilter, list_cases
+    from casework.case_list import CaseListError, CaseListFilter, list_cases, today
     from casework.errors import CommandRejected
 
     try:
@@ -258,9 +258,13 @@ def list_command(
         raise _refuse(CommandRejected(error.field, error.message)) from None
     except ValueError as error:
         raise _refuse(_first_problem(error)) from None
-    _table("Cases", ["reference", "landlord", "stage", "state", "handler", "next deadline", "overdue"],
+    on = today()
+    # The due date the case page shows (not the end-of-day instant's date), and overdue as models.due says.
+    _table("Cases", ["reference", "landlord", "stage", "state", "handler", "next deadline", "overdue", "next action"],
            [[r.reference, r.landlord, r.stage, r.state, r.handler or "-",
-             f"{r.next_deadline:%Y-%m-%d}" if r.next_deadline else "-", "yes" if r.overdue else ""]
+             r.due_on.isoformat() if r.due_on else "-",
+             {"overdue": "yes", "due_today": "due today", "due_soon": "due soon"}.get(r.urgency(on) or "", ""),
+             r.next_action_words]
             for r in result.rows])
     if not result.rows:
         err.print("no cases match")

@@ -28,9 +28,20 @@ RESIDENT = ResidentDetails(name="Jane Example", address="1 Test Street, Telford 
                            email="jane@example.org")
 
 
+def ensure_staff(engine, **roles: str) -> None:
+    """Active accounts for the people the tests name as handlers (staff come from active accounts)."""
+    from models.users import create_user, get_user
+
+    for username, role in roles.items():
+        if get_user(engine, username) is None:
+            create_user(engine, username, username.capitalize(), role, "correct horse battery")
+
+
 @pytest.fixture
 def casework(sim):
     """File and act against the simulator's server, worker and read model."""
+
+    ensure_staff(sim.engine, alice="handler", bob="stage2_reviewer", maria="complaints_manager")
 
     class Casework:
         engine = sim.engine
@@ -53,6 +64,7 @@ def casework(sim):
 
 
 async def test_filing_twice_with_one_intake_id_gives_one_case(casework, sim):
+    ensure_staff(sim.engine, alice="handler")
     intake = Intake(channel="email", resident=RESIDENT, text="Damp in the bedroom", intake_id=f"web-{uuid4().hex}")
     first = await file_complaint(sim.env.client, sim.engine, intake, TASK_QUEUE)
     again = await file_complaint(sim.env.client, sim.engine, intake, TASK_QUEUE)

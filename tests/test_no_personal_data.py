@@ -55,6 +55,9 @@ def decoded(history_json: str) -> str:
 
 async def test_a_full_case_leaves_no_personal_data_in_its_history(sim):
     client, engine = sim.env.client, sim.engine
+    from tests.test_casework import ensure_staff
+
+    ensure_staff(engine, asmith="handler")
     filed = await file_complaint(client, engine, Intake(
         channel="via_representative", resident=RESIDENT, representative=REPRESENTATIVE, text=COMPLAINT,
         desired_outcome="Fix the roof at Larkspur Close", category="repairs", handler="asmith",

@@ -3,6 +3,8 @@
 Forms are filled from the same models the app renders them from (`casework.forms.ACTION_FORMS`,
 `Intake`), so the tests follow a field added to a command."""
 
+import re
+
 import pytest
 from sqlmodel import Session, select
 
@@ -21,14 +23,14 @@ async def act(staff, reference: str, action: str, **fields):
     page = await staff.get(f"/cases/{reference}")
     assert page.status_code == 200
     command_id = page.text.split(f'/cases/{reference}/actions/{action}"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
-    form = filled(ACTION_FORMS[action], **fields) | {"command_id": command_id}
+    form = filled(ACTION_FORMS[action], **fields) | {"command_id": command_id, "confirm": "yes"}
     return await staff.post(f"/cases/{reference}/actions/{action}", form), form
 
 
 async def test_case_page_shows_deadlines_timeline_history_link_and_only_allowed_actions(stack, signed_in):
     reference = await stack.start_case(handler="hana")
     page = (await (await signed_in("hana")).get(f"/cases/{reference}")).text
-    assert "Stage1 acknowledge" in page and "working days left" in page
+    assert "Acknowledge at stage 1" in page and "working days left" in page
     assert f"http://localhost:8233/namespaces/default/workflows/{reference}" in page
     assert f"/cases/{reference}/actions/acknowledge" in page
     assert f"/cases/{reference}/actions/respond" not in page  # not allowed before acknowledgement
@@ -59,7 +61,7 @@ async def test_a_rejected_action_shows_the_error_summary_and_changes_nothing(sta
     before = len(events(stack, reference))
     response, _ = await act(hana, reference, "extend", working_days="999", reason="<script>x</script>")
     assert response.status_code == 400
-    assert "There is a problem" in response.text and "Working days" in response.text
+    assert "There is a problem" in response.text and "How many more working days must be 60 or less" in response.text
     assert "<script>x</script>" not in response.text
     assert len(events(stack, reference)) == before
 
@@ -147,7 +149,7 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
     hana = await signed_in("hana")
     reference = await _acknowledged(stack, hana)
     page = (await hana.get(f"/cases/{reference}")).text
-    assert 'name="remedies.2.kind"' in page and 'name="actions.2.target_on"' in page
+    assert 'name="remedies.2.kind"' in page and 'name="actions.2.target_on-day"' in page and 'name="remedies.0.due_on-year"' in page
     assert "Offset against rent arrears" not in page  # code-2024 does not allow it (Code 7.2)
     target = date.today() + timedelta(days=21)
     form = _response(_command_id(page, reference, "respond"), **{
@@ -191,20 +193,23 @@ async def test_a_bad_remedy_names_the_field_and_writes_nothing(stack, signed_in)
     hana = await signed_in("hana")
     reference = await _acknowledged(stack, hana)
     bad = [
-        ({"remedies.0.kind": "compensation", "remedies.0.amount": "lots"}, "Input should be a valid integer"),
-        ({"remedies.0.kind": "bribe"}, "Input should be &#39;apology&#39;, &#39;action&#39; or &#39;compensation&#39;"),
+        ({"remedies.0.kind": "compensation", "remedies.0.amount": "lots"}, "Remedy 1: amount must be a whole number"),
+        ({"remedies.0.kind": "bribe"}, "Choose remedy 1: kind of remedy from the list"),
         ({"remedies.0.kind": "compensation", "remedies.0.amount": "10", "remedies.0.offset_against_arrears": "true"},
          "does not allow offsetting compensation against arrears"),
         ({"remedies.0.kind": "compensation", "remedies.0.amount": "10", "remedies.0.compensation_type": "vouchers"},
          "compensation_type: must be one of"),
-        ({"actions.0.description": "Fix it", "actions.0.owner": "Repairs", "actions.0.target_on": "someday"}, "Input should be a valid date"),
-        ({"actions.0.description": "Fix it"}, "Actions.owner: Field required"),
+        ({"actions.0.description": "Fix it", "actions.0.owner": "Repairs", "actions.0.target_on": "someday"}, "Promised action 1: target date must be a real date"),
+        ({"actions.0.description": "Fix it", "actions.0.target_on-day": "31", "actions.0.target_on-month": "2", "actions.0.target_on-year": "2030"},
+         "Promised action 1: the date must be a real date"),
+        ({"actions.0.description": "Fix it"}, "Enter promised action 1: owner"),
     ]
     for rows, message in bad:
         page = (await hana.get(f"/cases/{reference}")).text
         response = await hana.post(f"/cases/{reference}/actions/respond", _response(_command_id(page, reference, "respond"), **rows))
         assert response.status_code == 400, rows
-        assert message in response.text, (rows, response.text.split("error-summary__list")[1][:600])
+        summary = response.text.split("error-summary__list")[1].split("</ul>")[0]
+        assert message in response.text, (rows, summary)
     with Session(stack.engine) as session:
         assert session.exec(select(Remedy).where(Remedy.reference == reference)).first() is None
         assert session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).first() is None

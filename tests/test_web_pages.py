@@ -18,9 +18,9 @@ async def test_dashboard_lists_my_cases_and_counts_by_stage(stack, signed_in):
     reference = await stack.start_case(handler="hugo")
     staff = await signed_in("hugo")
     page = (await staff.get("/")).text
-    mine = page.split("My open cases")[1].split("</table>")[0]
+    mine = page.split("My cases</caption>")[1].split("</table>")[0]
     assert reference in mine
-    counts = page.split("Cases awaiting action, by stage")[1].split("</table>")[0]
+    counts = page.split("Cases awaiting a response, by stage")[1].split("</table>")[0]
     with Session(stack.engine) as session:
         awaiting = len(session.exec(select(Case).where(Case.stage == 1, Case.next_deadline != None)).all())  # noqa: E711
     assert f'<a href="/cases?stage=1">Stage 1</a></td><td class="numeric">{awaiting}</td>' in counts

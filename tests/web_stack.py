@@ -34,6 +34,8 @@ STAFF = {
     "adam": "administrator",
 }
 """Two handlers and two reviewers, so that 'someone else's case' and 'a different reviewer' can be tested."""
+CASE_OWNERS = ("pager", "dated", "someone-else")
+"""More handler accounts for the list tests' cases (a handler must be an active account)."""
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -141,6 +143,8 @@ async def stack() -> AsyncIterator[Stack]:
         app = create_app(settings, env.client, engine)
         for username, role in STAFF.items():
             create_user(engine, username, username.capitalize(), role, PASSWORD)
+        for username in CASE_OWNERS:
+            create_user(engine, username, username.capitalize(), "handler", PASSWORD)
         async with build_worker(env.client, engine, TASK_QUEUE):
             yield Stack(env.client, engine, settings, app)
 

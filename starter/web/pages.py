@@ -1,5 +1,6 @@
 """Rendering pages: one Jinja2 environment, the signed-in person and the CSRF token in every page."""
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -7,11 +8,26 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from models.due import deadline_words, urgency
+from models.policy import PolicyError, load_profile
 from models.users import ROLE_NAMES
 from casework.access import can
+from starter.web.fields import Said
+
+
+@lru_cache(maxsize=64)
+def landlord_name(profile_id: str) -> str:
+    """The landlord's name for a profile id, as people call it (the id itself if the profile is gone)."""
+    try:
+        return load_profile(profile_id).landlord
+    except PolicyError:
+        return profile_id
+
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can)
+templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can, urgency=urgency, deadline_words=deadline_words,
+                             landlord_name=landlord_name,
+                             said=lambda message: isinstance(message, Said))
 templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
 
 

@@ -60,7 +60,7 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
     await take(page, reference, "acknowledge")
     await take(page, reference, "extend", refused=True, working_days="999", reason="too long")
     summary = page.locator(".error-summary")
-    assert await summary.is_visible() and "Working days" in await summary.inner_text()
+    assert await summary.is_visible() and "How many more working days must be 60 or less" in await summary.inner_text()
     assert await axe_violations(page) == []
     await screenshot(page, "case-error")
     await page.goto(f"{site}/cases/{reference}")

@@ -19,7 +19,7 @@ from models.policy import load_profile
 from models.refusal import validation_message
 from models.users import StaffUser
 from starter.web.auth import FormRejected, checked_form, current_user
-from starter.web.fields import field_name, form_fields, form_values, validation_errors
+from starter.web.fields import Said, _date_of, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
 
 router = APIRouter()
@@ -67,10 +67,10 @@ def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Resp
             except CaseListError as error:
                 errors["page"] = error.message
     if page is None:
-        return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_params=None, states=STATES)
+        return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_params=None, states=STATES, today=today())
     filter_params = {k: v for k, v in params.items() if k != "page"}
     next_params = filter_params | {"page": page.next_page} if page.next_page else None
-    return render(request, "case_list.html", values=params, cases=page.rows, filter_params=filter_params, next_params=next_params, states=STATES)
+    return render(request, "case_list.html", values=params, cases=page.rows, filter_params=filter_params, next_params=next_params, states=STATES, today=today())
 
 
 def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None, open_action: str | None = None, values: dict | None = None) -> HTMLResponse:
@@ -80,8 +80,13 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         return render(request, "error.html", status=404, title="Case not found", message=f"There is no case {reference}.")
     from casework.forms import ACTION_FORMS
 
-    actions = [{"name": action, "fields": form_fields(ACTION_FORMS[action]), "command_id": str(uuid.uuid4())}
-               for action in actions_offered(Actor.of(user), record.case)]
+    offered = [a for a in actions_offered(Actor.of(user), record.case)
+               if not (a == "record_consent" and record.representative is None)
+               and not (a == "record_review" and not record.open_reviews) and a != "complete_action"]
+    actions = [{"name": action, "fields": action_fields(request.app.state.engine, record, action),
+                "command_id": str(uuid.uuid4()), "warning": WARNING_ACTIONS.get(action)}
+               for action in offered]
+    completing = "complete_action" in actions_offered(Actor.of(user), record.case)
     stage_points = [d.points for d in record.definitions if d.stage == record.case.stage]
     points = [p for group in stage_points for p in group]
     ui = request.app.state.settings.temporal_ui_url.rstrip("/")
@@ -100,18 +105,108 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         remedy_rows=range(REMEDY_ROWS),
         action_rows=range(ACTION_ROWS),
         decision_error=any(name.startswith("respond-decisions") for name in errors or {}),
-        completing=next((a for a in actions if a["name"] == "complete_action"), None),
+        completing={"command_id": str(uuid.uuid4())} if completing else None,
+        consent_action="record_consent" in offered, consent_command_id=str(uuid.uuid4()), review_action="record_review" in offered,
         history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}",
         flash=request.session.pop("flash", None),
     )
 
 
+NATIONS = [("ENG", "England"), ("WLS", "Wales"), ("SCT", "Scotland"), ("NIR", "Northern Ireland")]
+INTAKE_LABELS = {
+    "policy": "Landlord and complaints policy",
+    "region": "Nation (for bank holidays)",
+    "channel": "How the complaint was made",
+    "text": "What the complaint is about",
+    "desired_outcome": "What the resident wants to happen",
+    "issue_date": "When the problem happened",
+    "received_at": "Date the complaint was received",
+    "handler": "Handler",
+    "linked_to": "Linked case reference",
+    "service_request_id": "Service request it came from",
+    "resident.preferred_contact": "Resident's preferred way to be contacted",
+    "representative.consent_given": "The resident has given consent for this representative to act for them",
+}
+INTAKE_HINTS = {
+    "received_at": "For example, 27 3 2026. Leave empty for today. It cannot be in the future.",
+    "issue_date": "For example, 27 3 2026. Used to check the landlord's complaint window.",
+    "linked_to": "An existing case reference, like CMP-2026-000123.",
+    "service_request_id": "The id of an existing service request, shown on the service requests page.",
+}
+
+
+def _intake_fields(engine) -> list:
+    """The intake form: the Intake model's fields with pickers for the landlord, nation and handler."""
+    from casework.intake import Intake
+    from casework.staff import case_staff
+    from models.policy import all_profiles
+    from starter.web.fields import chosen
+
+    profiles = sorted(all_profiles().values(), key=lambda p: (p.id != "code-2024", p.landlord))
+    return chosen(
+        form_fields(Intake),
+        choices={
+            "policy": [(p.id, p.landlord if p.id != "code-2024" else "No landlord profile: the Complaint Handling Code (2024) as it stands") for p in profiles],
+            "region": NATIONS,
+            "handler": [(s.username, s.label) for s in case_staff(engine)],
+        },
+        labels=INTAKE_LABELS, hints=INTAKE_HINTS,
+    )
+
+
+WARNING_ACTIONS = {"withdraw": "Withdraw the complaint", "close": "Close the case", "exclude": "Exclude the complaint"}
+"""Actions that end or refuse the complaint: a warning button, a confirmation box and a reason."""
+ACTION_LABELS = {
+    "acknowledge": {"points": "The complaint definition: the points you will answer", "outcomes_sought": "The outcomes the resident is seeking"},
+    "extend": {"working_days": "How many more working days", "reason": "Why more time is needed",
+               "agreed_with_resident": "The resident agreed to the extension"},
+    "exclude": {"ground": "Why the complaint is excluded", "reason": "Explain the decision to the resident"},
+    "assign": {"handler": "Assign to"},
+    "record_consent": {"representative_id": "Representative", "given": "The resident has given consent"},
+    "record_review": {"review_id": "Which review", "next_review_on": "Next review date"},
+    "record_adjustment": {"review_on": "Review date", "details": "What the adjustment is"},
+    "record_restriction": {"review_on": "Review date", "scope": "What contact is restricted", "reasons": "Why"},
+    "accept_outside_window": {"exception": "Exception that applies", "reason": "Why"},
+    "respond": {"outcome": "Outcome", "learning": "What we have learned"},
+    "resident_input": {"note": "What the resident said", "on_behalf_of": "On behalf of (if a representative)"},
+}
+PRINTED = {
+    "acknowledge": {"points", "outcomes_sought"},
+    "extend": {"reason"},
+    "exclude": {"reason"},
+    "respond": {"learning"},
+}
+"""Fields whose text goes into the resident's letter as typed (casework/letters.py), marked on the form."""
+
+
+def action_fields(engine, record, action: str) -> list:
+    """An action's form: the model's fields, with choices where the record or the policy has them."""
+    from casework.forms import ACTION_FORMS
+    from casework.staff import case_staff
+    from starter.web.fields import chosen
+
+    profile = load_profile(record.case.policy_id)
+    choices: dict[str, list[tuple[str, str]]] = {}
+    if action == "assign":
+        choices["handler"] = [(s.username, s.label) for s in case_staff(engine)]
+    elif action == "exclude":
+        choices["ground"] = [(g, g.replace("_", " ").capitalize()) for g in profile.exclusion_grounds]
+    elif action == "record_consent" and record.representative is not None:
+        rep = record.representative
+        choices["representative_id"] = [(rep.id, f"{rep.name}{f' ({rep.relationship})' if rep.relationship else ''}")]
+    elif action == "record_review":
+        choices["review_id"] = record.open_reviews
+    elif action == "accept_outside_window":
+        choices["exception"] = [(e, e.replace("_", " ").capitalize()) for e in profile.complaint_window.exceptions]
+    return chosen(form_fields(ACTION_FORMS[action]), choices=choices, labels=ACTION_LABELS.get(action, {}),
+                  printed=frozenset(PRINTED.get(action, ())))
+
+
 @router.get("/cases/new")
 def intake_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    from casework.intake import Intake
-
     require(user.role, "file_complaint")
-    return render(request, "intake.html", fields=form_fields(Intake), intake_id=str(uuid.uuid4()))
+    return render(request, "intake.html", fields=_intake_fields(request.app.state.engine), intake_id=str(uuid.uuid4()),
+                  values={"policy": "code-2024", "region": "ENG"})
 
 
 @router.post("/cases")
@@ -121,19 +216,21 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
 
     require(user.role, "file_complaint")
     form = await checked_form(request)
-    fields = form_fields(Intake)
-    values = form_values(fields, form)
+    fields = _intake_fields(request.app.state.engine)
+    values, errors = read_form(fields, form)
     intake_id = form.get("intake_id")
     if not isinstance(intake_id, str) or not 1 <= len(intake_id) <= 100:
         raise FormRejected({"intake_id": "is missing; open the form again"})
     try:
         intake = Intake.model_validate(values | {"intake_id": intake_id})
-        filed = await file_complaint(request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue)
     except ValidationError as error:
-        errors = validation_errors(error)
-    except CommandRejected as error:
-        errors = {error.field or "form": error.message}
-    else:
+        errors = people_errors(error, fields) | errors
+    if not errors:
+        try:
+            filed = await file_complaint(request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue)
+        except CommandRejected as error:
+            errors = refusal_error(error.field, error.message, fields)
+    if not errors:
         await projected_case(request.app.state.engine, filed.reference)
         request.session["flash"] = f"Complaint filed as {filed.reference}." + (
             " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
@@ -170,29 +267,67 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     if any((event.details or {}).get("command_id") == command_id for event in record.events):
         request.session["flash"] = "That form was already sent; it was acted on once."
         return RedirectResponse(f"/cases/{reference}", status_code=303)
-    fields = form_fields(ACTION_FORMS[action])
-    values = form_values(fields, form)
+    fields = action_fields(request.app.state.engine, record, action)
+    values, errors = read_form(fields, form)
+    if action in WARNING_ACTIONS and form.get("confirm") != "yes":
+        errors["confirm"] = Said(f"Tick the box to confirm: {WARNING_ACTIONS[action].lower()}")
+    rows: dict[str, list[int]] = {}
     if action == "respond":
-        values.update(decisions=_decisions(form), remedies=_remedies(form), actions=_promised_actions(form))
-    try:
-        await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor.of(user), command_id,
-                   request.app.state.settings.task_queue)
-    except UnknownCase:
-        raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
-    except IntegrityError:
-        raise FormRejected({action: "This form is being acted on already (sent twice); reload the case page."}, status=409) from None
+        remedies, rows["remedies"] = _remedies(form)
+        actions, rows["actions"] = _promised_actions(form)
+        values.update(decisions=_decisions(form), remedies=remedies, actions=actions)
+        for group in ("remedies", "actions"):
+            for n in range(REMEDY_ROWS):
+                for part in ("due_on", "target_on"):
+                    problem = _date_of(form, f"{group}.{n}.{part}")[1]
+                    if problem:
+                        errors[f"{group}.{n}.{part}"] = Said(f"{'Remedy' if group == 'remedies' else 'Promised action'} {n + 1}: the date {problem}")
+    labelled = fields + _row_specs(rows)
+    try:  # every problem at once, in people's words, before anything is sent
+        ACTION_FORMS[action].model_validate(values)
     except ValidationError as error:
-        errors = validation_errors(error)
-    except CommandRejected as error:
-        errors = {field_name((error.field or action).split(".")): error.message}
-        seen = form.get("seen_state")
-        if isinstance(seen, str) and seen != record.case.state:
-            errors = {action: f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}"}
-    else:
-        request.session["flash"] = f"{action.replace('_', ' ').capitalize()}: done."
-        return RedirectResponse(f"/cases/{reference}", status_code=303)
+        errors = {_row_field(k, rows): v for k, v in people_errors(error, labelled).items()} | errors
+    if not errors:
+        try:
+            await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor.of(user), command_id,
+                       request.app.state.settings.task_queue)
+        except UnknownCase:
+            raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
+        except IntegrityError:
+            raise FormRejected({action: "This form is being acted on already (sent twice); reload the case page."}, status=409) from None
+        except ValidationError as error:
+            errors = {_row_field(k, rows): v for k, v in people_errors(error, labelled).items()}
+        except CommandRejected as error:
+            errors = {_row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()}
+            seen = form.get("seen_state")
+            if isinstance(seen, str) and seen != record.case.state:
+                errors = {action: Said(f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}")}
+        else:
+            request.session["flash"] = f"{action.replace('_', ' ').capitalize()}: done."
+            return RedirectResponse(f"/cases/{reference}", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     return _case_page(request, user, reference, status=400, errors={f"{action}-{k}": v for k, v in errors.items()}, open_action=action, values=shown)
+
+
+@router.post("/cases/{reference}/take")
+async def take(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
+    """"Assign to me" from the Unassigned queue: the assign action with the signed-in person as handler."""
+    from casework.actions import act as send
+    from casework.errors import CommandRejected, UnknownCase
+
+    require(user.role, "read_cases")
+    reference = _reference(reference)
+    await checked_form(request)
+    try:
+        await send(request.app.state.client, request.app.state.engine, reference, "assign", {"handler": user.username},
+                   Actor.of(user), f"take-{uuid.uuid4()}", request.app.state.settings.task_queue)
+    except UnknownCase:
+        raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
+    except CommandRejected as error:
+        raise FormRejected({"handler": error.message}) from None
+    await projected_case(request.app.state.engine, reference)
+    request.session["flash"] = f"{reference} is assigned to you."
+    return RedirectResponse(f"/cases/{reference}", status_code=303)
 
 
 @router.get("/cases/{reference}/letters/{letter_id}")
@@ -251,23 +386,64 @@ def _pence(amount):
     return int(pence) if pence == pence.to_integral_value() and pence.is_finite() else amount
 
 
-def _remedies(form) -> list[dict]:
+def _remedies(form) -> tuple[list[dict], list[int]]:
     """The remedies offered (Code 7.1): `remedies.N.kind`, `.description`, `.amount` (pounds),
-    `.compensation_type` and `.offset_against_arrears` (checkbox, shown where the policy allows it)."""
-    remedies = []
+    `.compensation_type`, `.due_on` (a date input: by when an action remedy is done, Code 7.3) and
+    `.offset_against_arrears` (checkbox, shown where the policy allows it); and the form row of each."""
+    remedies, numbers = [], []
     for number in range(REMEDY_ROWS):
         row = {name: _posted(form, f"remedies.{number}.{name}") for name in ("kind", "description", "amount", "compensation_type")}
+        row["due_on"] = _date_of(form, f"remedies.{number}.due_on")[0]
         offset = form.get(f"remedies.{number}.offset_against_arrears") in ("true", "on")
         if not any(row.values()) and not offset:
             continue
         amount = row.pop("amount")
+        numbers.append(number)
         remedies.append({k: v for k, v in row.items() if v} | {"offset_against_arrears": offset}
                         | ({"amount_pence": _pence(amount)} if amount else {}))
-    return remedies
+    return remedies, numbers
 
 
-def _promised_actions(form) -> list[dict]:
-    """What the landlord promises to do, tracked until done (Code 6.6): `actions.N.description`, `.owner`, `.target_on`."""
-    rows = [{name: _posted(form, f"actions.{number}.{name}") for name in ("description", "owner", "target_on")}
-            for number in range(ACTION_ROWS)]
-    return [{k: v for k, v in row.items() if v} for row in rows if any(row.values())]
+def _promised_actions(form) -> tuple[list[dict], list[int]]:
+    """What the landlord promises to do, tracked until done (Code 6.6): `actions.N.description`, `.owner`,
+    `.target_on` (a date input); and the form row of each, so a refusal of `actions.1.target_on` lands on its row."""
+    actions, numbers = [], []
+    for number in range(ACTION_ROWS):
+        row = {name: _posted(form, f"actions.{number}.{name}") for name in ("description", "owner")}
+        row["target_on"] = _date_of(form, f"actions.{number}.target_on")[0]
+        if any(row.values()):
+            numbers.append(number)
+            actions.append({k: v for k, v in row.items() if v})
+    return actions, numbers
+
+
+ROW_LABELS = {
+    "decisions": ("Point", {"reasons": "reasons for the decision", "point": "number", "upheld": "decision"}),
+    "remedies": ("Remedy", {"kind": "kind of remedy", "description": "what will be done", "amount_pence": "amount",
+                            "compensation_type": "compensation type", "due_on": "date it will be done by"}),
+    "actions": ("Promised action", {"description": "what will be done", "owner": "owner", "target_on": "target date"}),
+}
+
+
+def _row_specs(rows: dict[str, list[int]]) -> list:
+    """Labels for the respond form's rows, by the payload's field names (`actions.0.target_on`)."""
+    from starter.web.fields import FieldSpec
+
+    specs = []
+    for group, (noun, parts) in ROW_LABELS.items():
+        numbers = rows.get(group) or list(range(MAX_POINTS if group == "decisions" else REMEDY_ROWS))
+        for index, number in enumerate(numbers):
+            for part, words in parts.items():
+                specs.append(FieldSpec(f"{group}.{index}.{part}", f"{noun} {number + 1}: {words}", "date" if part.endswith("_on") else "text", True, ""))
+    return specs
+
+
+def _row_field(field: str | None, rows: dict[str, list[int]]) -> str | None:
+    """A refused payload field (`actions.1.target_on`: the second promised action sent) as the form's
+    field (the row it was typed in), so the error shows on that row."""
+    if not field:
+        return field
+    parts = field.split(".")
+    if len(parts) >= 3 and parts[0] in rows and parts[1].isdigit() and int(parts[1]) < len(rows[parts[0]]):
+        return ".".join([parts[0], str(rows[parts[0]][int(parts[1])]), *parts[2:]])
+    return field

@@ -1,4 +1,5 @@
-"""The dashboard: my cases, due today, due soon, overdue, and counts per stage."""
+"""The dashboard: the work queues (needs action today, my cases, unassigned, due soon), the workload
+per handler for managers, counts per stage, and the notices for this person."""
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -6,6 +7,7 @@ from fastapi.responses import Response
 from models.users import StaffUser
 from casework import case_list
 from casework.access import can
+from casework.notices import notices_for
 from starter.web.auth import current_user
 from starter.web.pages import render
 
@@ -15,5 +17,7 @@ router = APIRouter()
 @router.get("/")
 def dashboard(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     on = case_list.today()
-    data = case_list.dashboard(request.app.state.engine, user.username, user.role, on) if can(user.role, "read_cases") else None
-    return render(request, "dashboard.html", data=data, today=on)
+    engine = request.app.state.engine
+    data = case_list.dashboard(engine, user.username, user.role, on) if can(user.role, "read_cases") else None
+    notices = notices_for(engine, user.username, user.role) if can(user.role, "read_notices") else []
+    return render(request, "dashboard.html", data=data, today=on, notices=notices)
