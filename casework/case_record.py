@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from casework.delivery import messages_of
 from casework.errors import UnknownCase
 from models.record import (
     Adjustment,
@@ -53,6 +54,8 @@ class CaseRecord(BaseModel):
     adjustments: list[Adjustment]
     restrictions: list[Restriction]
     attachments: list[Attachment]
+    messages: list
+    """Letters and updates sent (or owed) to the resident and representative (casework.delivery)."""
     linked: list[str]
     """References of cases linked to this one (additional complaints started as new cases, Code 6.8)."""
 
@@ -87,6 +90,7 @@ def case_record(engine: Engine, reference: str) -> CaseRecord:
             adjustments=rows(Adjustment, Adjustment.review_on),
             restrictions=rows(Restriction, Restriction.review_on),
             attachments=rows(Attachment, Attachment.uploaded_at),
+            messages=messages_of(engine, reference),
             linked=list(session.exec(select(Complaint.reference).where(Complaint.linked_to == reference)).all()),
         )
         session.expunge_all()
@@ -122,6 +126,9 @@ class CaseFile:
     outstanding: list[OutstandingAction] = field(default_factory=list)
     remedies: list[Remedy] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
+    messages: list = field(default_factory=list)
+    """What was sent to the resident and their representative (`casework.delivery.messages_of`)."""
+    attachments: list[Attachment] = field(default_factory=list)
 
     @property
     def allowed_actions(self) -> list[str]:
@@ -159,6 +166,7 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         remedies = session.exec(select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))).all()
         note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
         notes = {n.id: n.text for n in session.exec(select(ResidentNote).where(col(ResidentNote.id).in_(note_refs)))} if note_refs else {}
+        attachments = session.exec(select(Attachment).where(Attachment.reference == reference).order_by(col(Attachment.uploaded_at))).all()
     calendar = working_calendar(engine, case, today)
     rows = []
     for d in deadlines:
@@ -166,7 +174,8 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         if d.met is None and not d.cancelled:
             left = calendar.working_days_between(today, d.due) if d.due >= today else -calendar.working_days_between(d.due, today)
         rows.append(DeadlineRow(d, left))
-    return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding), list(remedies), notes)
+    return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding), list(remedies), notes,
+                    messages_of(engine, reference), list(attachments))
 
 
 async def projected_case(engine: Engine, reference: str, attempts: int = 100) -> Case | None:
