@@ -80,7 +80,7 @@ async def run_worker(settings: Settings) -> None:
     create_schema(engine)
     client = await connect(settings)
     logging.info("worker on task queue %s at %s", settings.task_queue, settings.temporal_address)
-    mailer = asyncio.create_task(ResidentMailer(engine, settings).run())  # the residents' outbox (decision 45)
+    mailer = asyncio.create_task(ResidentMailer(engine, settings).run())  # the residents' outbox (decision 49)
     try:
         await build_worker(client, engine, settings.task_queue, settings=settings).run()
     finally:

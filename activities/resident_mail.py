@@ -1,6 +1,6 @@
 """Sending the residents' outbox: letters (the PDF attached) and updates by email, exactly once.
 
-A small dispatcher in the worker process (decision 45), not an activity: letters are written by the web
+A small dispatcher in the worker process (decision 49), not an activity: letters are written by the web
 or the CLI before the workflow sees their command, and the workflow is not changed to start an activity
 for each one. The outbox row (models/residents.py `ResidentMessage`) is written in the same transaction
 as the letter, so a stored letter always has its deliveries owed; the dispatcher turns them into mail.

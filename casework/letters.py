@@ -175,7 +175,7 @@ def store_letter(
             if isinstance(letter, ResponseLetter):
                 session.add_all(_response_record(row, letter, issued_at))
             session.flush()
-            # The letter's deliveries are owed from the moment it exists: same transaction (decision 45).
+            # The letter's deliveries are owed from the moment it exists: same transaction (decision 49).
             delivery.queue(session, reference, "letter", _title(letter), letter_email_text(letter),
                            key=row.id, letter_id=row.id, large=large, now=issued_at)
             session.commit()

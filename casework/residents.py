@@ -6,7 +6,7 @@ its photos are kept with the record (`Attachment` and `AttachmentContent`), neve
 A resident's note is stored as a `ResidentNote` and only its reference travels in the `resident_input`
 command, as staff notes do. The resident's commands are sent as the workflow's Updates, not fire-and-
 forget signals: the same handler as the card's `resident_input` / `stage2_requested` signals, but the
-resident is told at once, in words, if the case cannot take it (decision 46). A representative acting
+resident is told at once, in words, if the case cannot take it (decision 50). A representative acting
 through their own link sends the command on behalf of the resident (`on_behalf_of`), which the workflow
 accepts only with the resident's recorded consent.
 
@@ -173,7 +173,7 @@ def confirm_online_complaint(engine: Engine, reference: str) -> None:
         acknowledge = session.get(CaseDeadline, (reference, "stage1.acknowledge"))
         by = f" We will write to you by {_long_date(acknowledge.due)} to confirm what your complaint is about and when we will respond." \
             if acknowledge else " We will write to you within 5 working days to confirm what your complaint is about and when we will respond."
-        delivery.queue(session, reference, "confirmation", "We have received your complaint",
+        delivery.queue(session, reference, "confirmation", "Thank you for your complaint",
                        f"Thank you for telling us about your complaint. Your reference is {reference}.{by}",
                        key="confirmation", only="resident")
         session.commit()

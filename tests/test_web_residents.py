@@ -78,7 +78,7 @@ async def test_a_resident_complains_online_follows_the_link_adds_information_and
         assert session.get(AttachmentContent, photo.id).data == JPEG and photo.content_type == "image/jpeg"
 
     mail = (await mail_to(mailer, mailbox, email))[0]
-    assert mail["Subject"] == f"Your complaint {reference}: We have received your complaint"
+    assert mail["Subject"] == f"Your complaint {reference}: Thank you for your complaint"
     body = mail.get_body(("plain",)).get_content()
     assert reference in body
     link = LINK.search(body).group(1)

@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from casework import residents
 from casework.case_list import today
 from casework.case_record import projected_case
+from casework.delivery import PURPOSE_WORDS
 from casework.errors import CommandRejected
 from casework.tracking import LinkInvalid, Tracked, open_link
 from models.policy import load_profile
@@ -28,6 +29,7 @@ from starter.web.pages import render, templates
 
 router = APIRouter()
 templates.env.filters.setdefault("long_date", lambda day: f"{day:%A} {day.day} {day:%B %Y}")
+templates.env.globals.setdefault("PURPOSE_WORDS", PURPOSE_WORDS)
 
 COMPLAINTS_PER_ADDRESS = 5
 COMPLAINTS_PER_EMAIL = 3
