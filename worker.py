@@ -16,6 +16,7 @@ from activities.calendar import CalendarActivities
 from activities.notices import NoticeActivities
 from activities.policy import load_policy
 from activities.read_model import ReadModelActivities
+from activities.resident_mail import ResidentMailer
 from models.settings import Settings
 from models.tables import create_schema, make_engine
 from workflows.complaint import ComplaintWorkflow
@@ -79,7 +80,11 @@ async def run_worker(settings: Settings) -> None:
     create_schema(engine)
     client = await connect(settings)
     logging.info("worker on task queue %s at %s", settings.task_queue, settings.temporal_address)
-    await build_worker(client, engine, settings.task_queue, settings=settings).run()
+    mailer = asyncio.create_task(ResidentMailer(engine, settings).run())  # the residents' outbox (decision 49)
+    try:
+        await build_worker(client, engine, settings.task_queue, settings=settings).run()
+    finally:
+        mailer.cancel()
 
 
 if __name__ == "__main__":

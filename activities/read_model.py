@@ -11,6 +11,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from temporalio import activity
 
+from sqlmodel import Session
+
+from casework.delivery import tell_of_events
 from models.case import CaseProjection
 from models.tables import Case, CaseDeadline, CaseEvent
 
@@ -18,6 +21,8 @@ CASE_PROGRESS = ("state", "stage", "handler", "next_deadline", "overdue", "last_
 """What a projection moves forward on an existing case; who, where and when it was received never change."""
 DEADLINE_FIELDS = ("due", "met_on", "met", "provisional", "extended_by", "cancelled")
 EVENT_FIELDS = ("seq", "at", "type", "stage", "state")
+RESIDENT_TOLD = frozenset({"complete_action", "deadline_missed"})
+"""Events that may owe the resident an update (casework.delivery.tell_of_events decides which do)."""
 
 
 class ReadModelActivities:
@@ -70,3 +75,9 @@ class ReadModelActivities:
                     [{"reference": view.reference, "details": dict(e.details), **{f: getattr(e, f) for f in EVENT_FIELDS}}
                      for e in view.events],
                 )
+            told = [e for e in view.events if e.type in RESIDENT_TOLD]
+            if told:
+                # The resident's updates these events call for, in the same transaction, keyed by seq.
+                with Session(bind=connection) as session:
+                    tell_of_events(session, view.reference, told)
+                    session.flush()

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from casework.delivery import messages_of
 from casework.errors import UnknownCase
 from models.record import (
     Adjustment,
@@ -56,6 +57,8 @@ class CaseRecord(BaseModel):
     adjustments: list[Adjustment]
     restrictions: list[Restriction]
     attachments: list[Attachment]
+    messages: list
+    """Letters and updates sent (or owed) to the resident and representative (casework.delivery)."""
     linked: list[str]
     """References of cases linked to this one (additional complaints started as new cases, Code 6.8)."""
 
@@ -90,6 +93,7 @@ def case_record(engine: Engine, reference: str) -> CaseRecord:
             adjustments=rows(Adjustment, Adjustment.review_on),
             restrictions=rows(Restriction, Restriction.review_on),
             attachments=rows(Attachment, Attachment.uploaded_at),
+            messages=messages_of(engine, reference),
             linked=list(session.exec(select(Complaint.reference).where(Complaint.linked_to == reference)).all()),
         )
         session.expunge_all()
@@ -133,6 +137,9 @@ class CaseFile:
     """Cases started from this one (additional complaints as new cases, Code 6.8)."""
     service_request: ServiceRequest | None = None
     notices: list[Notice] = field(default_factory=list)
+    messages: list = field(default_factory=list)
+    """What was sent to the resident and their representative (`casework.delivery.messages_of`)."""
+    attachments: list[Attachment] = field(default_factory=list)
 
     @property
     def consent_given(self) -> bool | None:
@@ -199,6 +206,7 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         linked = list(session.exec(select(Complaint.reference).where(Complaint.linked_to == reference)).all())
         service_request = session.get(ServiceRequest, complaint.service_request_id) if complaint and complaint.service_request_id else None
         notices = session.exec(select(Notice).where(Notice.reference == reference).order_by(col(Notice.at).desc())).all()
+        attachments = session.exec(select(Attachment).where(Attachment.reference == reference).order_by(col(Attachment.uploaded_at))).all()
         session.expunge_all()
     calendar = working_calendar(engine, case, today)
     rows = []
@@ -211,7 +219,7 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         rows.append(DeadlineRow(d, left))
     return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding),
                     list(remedies), notes, representative, list(adjustments), list(restrictions), list(learning), linked,
-                    service_request, list(notices))
+                    service_request, list(notices), messages_of(engine, reference), list(attachments))
 
 
 async def projected_case(engine: Engine, reference: str, attempts: int = 100) -> Case | None:

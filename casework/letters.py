@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from casework import delivery
 from casework.access import Actor
 from casework.errors import CommandRejected
 from casework.forms import AcknowledgeForm, ExcludeForm, ExtendForm, Form, RespondForm
@@ -48,6 +49,7 @@ from models.letter_requirements import LetterIncomplete, missing_contents
 from models.policy import PolicyProfile
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident
 from models.refusal import validation_message
+from models.residents import ResidentMessage
 
 TEMPLATES = Path(__file__).resolve().parent / "letter_templates"
 TEMPLATE_OF = {
@@ -99,16 +101,32 @@ def check_letter(letter: LetterBase) -> None:
         raise LetterIncomplete(letter, missing)
 
 
-def render_html(letter: LetterBase) -> str:
+def render_html(letter: LetterBase, large_print: bool = False) -> str:
     check_letter(letter)
-    return _ENV.get_template(TEMPLATE_OF[type(letter)]).render(letter=letter, title=_title(letter))
+    return _ENV.get_template(TEMPLATE_OF[type(letter)]).render(letter=letter, title=_title(letter), large_print=large_print)
 
 
-def render_letter(letter: LetterBase) -> tuple[str, bytes]:
-    """The letter as HTML and as PDF bytes; an incomplete letter raises `LetterIncomplete`."""
-    html = render_html(letter)
+def render_letter(letter: LetterBase, large_print: bool = False) -> tuple[str, bytes]:
+    """The letter as HTML and as PDF bytes (in large print when asked); an incomplete letter raises
+    `LetterIncomplete`."""
+    html = render_html(letter, large_print)
     pdf = HTML(string=html, url_fetcher=_NO_FETCHING).write_pdf()
     return html, pdf
+
+
+def pdf_of_pages(htmls: list[str]) -> bytes:
+    """One PDF of several rendered documents, each starting on a new page (the post room's batch)."""
+    documents = [HTML(string=html, url_fetcher=_NO_FETCHING).render() for html in htmls]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def render_update(reference: str, landlord: str, addressee: Addressee | None, subject: str, body: str,
+                  large_print: bool = False) -> str:
+    """A short update (a promised action done or late) as a letter for the post, in the letters' layout."""
+    letter = {"reference": reference, "landlord": {"name": landlord, "complaints_contact": ""}, "addressee": addressee,
+              "issued_on": local_date(datetime.now(UTC)), "signed_by": ""}
+    return _ENV.get_template("update.html").render(letter=letter, title=subject, body=body, large_print=large_print)
 
 
 def _title(letter: LetterBase) -> str:
@@ -137,7 +155,8 @@ def store_letter(
     stored = _stored(engine, command_id)
     if stored is not None:
         return _same_case(stored, reference, command_id)
-    html, pdf = render_letter(letter)
+    large = delivery.large_print(engine, reference)
+    html, pdf = render_letter(letter, large)
     issued_at = issued_at or datetime.now(UTC)
     row = Letter(
         id=f"letter-{uuid4().hex}",
@@ -155,6 +174,10 @@ def store_letter(
             session.add(row)
             if isinstance(letter, ResponseLetter):
                 session.add_all(_response_record(row, letter, issued_at))
+            session.flush()
+            # The letter's deliveries are owed from the moment it exists: same transaction (decision 49).
+            delivery.queue(session, reference, "letter", _title(letter), letter_email_text(letter),
+                           key=row.id, letter_id=row.id, large=large, now=issued_at)
             session.commit()
             session.refresh(row)
             session.expunge(row)
@@ -167,12 +190,33 @@ def store_letter(
         return _same_case(stored, reference, command_id)
 
 
+def letter_email_text(letter: LetterBase) -> str:
+    """What the email carrying a letter says above the personal link: the letter is attached, and the
+    one date or fact the resident most needs from it."""
+    lines = [f"Our letter about your complaint {letter.reference} is attached as a PDF. Please read it."]
+    if isinstance(letter, AcknowledgementLetter) and letter.response_due:
+        lines.append(f"We will send you our response by {_long_date(letter.response_due)}.")
+    elif isinstance(letter, ExtensionLetter):
+        lines.append(f"We need more time. We will now send you our response by {_long_date(letter.new_due)}.")
+    elif isinstance(letter, ResponseLetter) and letter.stage == 1:
+        lines.append("If you are not happy with our response, you can ask for your complaint to go to stage 2. "
+                     "You do not need to give reasons. You can do this from your personal link below.")
+    elif isinstance(letter, ResponseLetter):
+        lines.append("This is our final response. The letter explains how to ask the Housing Ombudsman to look at it.")
+    return "\n\n".join(lines)
+
+
 def withdraw_letter(engine: Engine, command_id: str) -> None:
-    """Remove the letter a refused command stored, with the remedies, actions and learning it recorded."""
+    """Remove the letter a refused command stored, with the remedies, actions and learning it recorded,
+    and the deliveries it queued. None of them has gone: a letter's messages are sent only once the
+    workflow has accepted its command (`casework.delivery.accepted`), which a refused command never is."""
     with Session(engine) as session:
         row = session.exec(select(Letter).where(Letter.command_id == command_id)).first()
         if row is None:
             return
+        for message in session.exec(select(ResidentMessage).where(ResidentMessage.letter_id == row.id)).all():
+            session.delete(message)
+        session.flush()
         for model in (Remedy, LearningPoint):
             for owned in session.exec(select(model).where(model.id.startswith(f"{row.id}-"))).all():
                 session.delete(owned)

@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     sign_in_max_lock_seconds: int = Field(default=900, ge=1, le=86400, alias="SIGN_IN_MAX_LOCK_SECONDS")
     temporal_ui_url: str = Field(default="http://localhost:8233", alias="TEMPORAL_UI_URL")
 
+    public_policy: str = Field(default="code-2024", min_length=1, max_length=64, alias="PUBLIC_POLICY")
+    """The policy profile (landlord) a complaint made on the public online form is filed under."""
+    resident_link_days: int = Field(default=28, ge=1, le=366, alias="RESIDENT_LINK_DAYS")
+    """How long a resident's personal tracking link works; they can ask for a new one by email."""
+    resident_mail_interval_seconds: float = Field(default=5, gt=0, le=3600, alias="RESIDENT_MAIL_INTERVAL_SECONDS")
+    """How often the worker's dispatcher looks for queued letters and updates to email to residents."""
+
     @field_validator("notice_addresses")
     @classmethod
     def _every_role_has_a_mailbox(cls, addresses: dict[str, str]) -> dict[str, str]:

@@ -191,6 +191,10 @@ def show(
            [[e.seq, f"{e.at:%Y-%m-%d %H:%M}", e.type, e.stage,
              ", ".join(f"{k}={v}" for k, v in e.details.items() if k != "command_id")] for e in record.events])
     _table("Letters", ["kind", "stage", "issued"], [[l.kind, l.stage, f"{l.issued_at:%Y-%m-%d}"] for l in record.letters])
+    _table("Sent to the resident", ["what", "to", "channel", "status", "when", "why"],
+           [[m.subject or m.purpose, f"{m.name or 'nobody'} ({m.recipient})", m.channel + (", large print" if m.large_print else ""),
+             {"no_contact": "NOT SENT: no contact details"}.get(m.status, m.status),
+             f"{(m.sent_at or m.created_at):%Y-%m-%d %H:%M}", m.last_error] for m in record.messages])
     _table("Outstanding actions", ["id", "action", "owner", "target", "done"],
            [[a.action_id, a.description, a.owner, a.target_on, a.completed_on or ""] for a in record.actions])
     _table("Remedies", ["kind", "description", "amount"],

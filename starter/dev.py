@@ -15,6 +15,7 @@ from starter.binaries import binary_path
 from starter.demo import DEMO_PASSWORD, ensure_demo_staff
 from starter.search_attributes import SEARCH_ATTRIBUTES
 from starter.web.serve import server as web_server
+from activities.resident_mail import ResidentMailer
 from worker import build_worker, connect
 
 console = Console()
@@ -62,6 +63,7 @@ async def run_dev(port: int, ui_port: int, var: Path, web_port: int = 8000) -> N
         async with build_worker(client, engine, settings.task_queue, settings=settings):
             staff = ensure_demo_staff(engine)
             web_task = asyncio.create_task(web.serve())
+            mailer = asyncio.create_task(ResidentMailer(engine, settings).run(stop))
             console.print(f"Staff web UI       http://localhost:{web_port}/")
             console.print(f"Demo logins        password {DEMO_PASSWORD}")
             for username, role in staff:
@@ -70,6 +72,7 @@ async def run_dev(port: int, ui_port: int, var: Path, web_port: int = 8000) -> N
             await stop.wait()
             web.should_exit = True
             await web_task
+            await mailer
     finally:
         server.terminate()
         await server.wait()

@@ -19,7 +19,9 @@ from starter.web import auth
 from casework.access import Refused
 from starter.web.auth import FormRejected, SignInRequired, load_user
 from starter.web.pages import render
-from starter.web.routes import account, cases, closures, dashboard, notices, reports, service_requests, users
+from casework import residents
+from starter.web.routes import account, cases, closures, dashboard, notices, post_room, reports, service_requests, users
+from starter.web.routes import residents as resident_pages
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -33,6 +35,8 @@ SECURITY_HEADERS = {
 MAX_BODY_BYTES = 2 * 1024 * 1024
 """The largest request body accepted (no form uploads files; the longest text field is 20 000
 characters); a bigger one is refused with 413 before it is read."""
+BODY_LIMITS = {"/complain": residents.MAX_FORM_BYTES}
+"""The one form that uploads files (the public complaint form, up to three photos) has its own limit."""
 SESSION_COOKIE = "complaints_session"
 SECURE_SESSION_COOKIE = "__Host-complaints_session"
 """Behind HTTPS the cookie is Secure and `__Host-` prefixed (no Domain, path /: only this host sets it)."""
@@ -63,10 +67,11 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
     async def signed_in_user(request: Request, call_next):
         try:
             length = request.headers.get("content-length", "")
-            if length and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            limit = BODY_LIMITS.get(request.url.path, MAX_BODY_BYTES)
+            if length and (not length.isdigit() or int(length) > limit):
                 response = _error_page(
                     request, 413, "What you sent is too large",
-                    f"A form may carry at most {MAX_BODY_BYTES // (1024 * 1024)} MB. Shorten the text and send it again.",
+                    f"A form may carry at most {limit // (1024 * 1024)} MB. Shorten the text, or send fewer or smaller photos, and send it again.",
                 )
                 response.headers["Connection"] = "close"
                 return _with_headers(request, response)
@@ -89,7 +94,7 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
         return {"status": "ok"}
 
     for router in (auth.router, account.router, dashboard.router, cases.router, notices.router, closures.router,
-                   users.router, service_requests.router, reports.router):
+                   users.router, service_requests.router, reports.router, resident_pages.router, post_room.router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequired)

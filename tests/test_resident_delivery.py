@@ -1,0 +1,169 @@
+"""Letters and updates reach the resident: email with the letter attached, on a real SMTP server
+(aiosmtpd), exactly once; post in the day's print batch; nobody skipped silently; large print honoured.
+
+Real parts: the workflow and worker on the time-skipping server, the simulator's read model, weasyprint,
+aiosmtpd, pypdf to read the PDFs back.
+"""
+
+import asyncio
+import io
+from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import Session, select
+
+from activities.resident_mail import ResidentMailer
+from casework import post_room
+from casework.access import Actor
+from casework.actions import act
+from casework.delivery import messages_of
+from casework.errors import CommandRejected
+from casework.intake import Intake, RepresentativeDetails, ResidentDetails, file_complaint
+from models.record import Letter
+from models.residents import ResidentMessage
+from models.settings import Settings
+from starter.simulate import TASK_QUEUE
+from tests.mailbox import Mailbox
+
+HANDLER = Actor(username="alice", role="handler")
+EMAIL_RESIDENT = ResidentDetails(name="Jane Example", address="1 Test Street, Telford TF1 1AA", email="jane@example.org")
+POST_RESIDENT = ResidentDetails(name="Sam Post", address="2 Mill Lane, Telford TF2 2BB", preferred_contact="post")
+NOBODY = ResidentDetails(name="Pat Nocontact", phone="01952 000001")
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def mailer(sim, mailbox):
+    settings = Settings(SMTP_HOST="127.0.0.1", SMTP_PORT=mailbox.port, WEB_SECRET="delivery-tests-secret-0123",
+                        WEB_BASE_URL="http://residents.test")
+    return ResidentMailer(sim.engine, settings)
+
+
+async def file(sim, resident, **fields) -> str:
+    intake = Intake(channel="phone", resident=resident, text="The boiler has failed twice.", desired_outcome="A working boiler",
+                    handler="alice", **fields)
+    return (await file_complaint(sim.env.client, sim.engine, intake, TASK_QUEUE)).reference
+
+
+async def take(sim, reference, action, **form):
+    return await act(sim.env.client, sim.engine, reference, action, form, HANDLER, f"cmd-{uuid4().hex[:16]}", TASK_QUEUE)
+
+
+async def delivered(mailer, mailbox, count: int) -> list:
+    """Run the dispatcher until `count` messages have arrived (the projection lands a moment after an action)."""
+    for _ in range(100):
+        await asyncio.to_thread(mailer.deliver_due)
+        if len(mailbox.messages) >= count:
+            return mailbox.messages
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{len(mailbox.messages)} messages arrived, expected {count}")
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+async def test_each_letter_is_emailed_once_with_the_pdf_to_the_resident_and_the_consented_representative(sim, mailer, mailbox):
+    reference = await file(sim, EMAIL_RESIDENT, representative=RepresentativeDetails(
+        name="Rob Advocate", relationship="son", contact="rob@example.org", consent_given=True))
+    await take(sim, reference, "acknowledge", points=["The boiler failed twice"])
+    messages = await delivered(mailer, mailbox, 2)
+    assert sorted(str(m["To"]) for m in messages) == ["Jane Example <jane@example.org>", "Rob Advocate <rob@example.org>"]
+    for message in messages:
+        assert message["Subject"] == f"Your complaint {reference}: We have received your complaint"
+        assert message["Message-ID"].startswith(f"<{reference}.letter-")
+        attachment = next(message.iter_attachments())
+        assert attachment.get_content_type() == "application/pdf"
+        assert attachment.get_filename() == f"{reference}-acknowledgement.pdf"
+        with Session(sim.engine) as session:
+            letter = session.exec(select(Letter).where(Letter.reference == reference)).one()
+        assert attachment.get_content() == letter.pdf, "the attachment is the stored letter"
+        assert "The boiler failed twice" in pdf_text(attachment.get_content())
+        body = message.get_body(("plain",)).get_content()
+        assert "/track/" in body and "We will send you our response by" in body
+
+    # A second, third round of the dispatcher (a retry, a restart) sends nothing again.
+    await asyncio.to_thread(mailer.deliver_due)
+    await asyncio.to_thread(mailer.deliver_due)
+    assert len(mailbox.messages) == 2
+    rows = messages_of(sim.engine, reference)
+    assert [(r.recipient, r.channel, r.status) for r in rows] == [("representative", "email", "sent"), ("resident", "email", "sent")] or \
+        sorted((r.recipient, r.channel, r.status) for r in rows) == [("representative", "email", "sent"), ("resident", "email", "sent")]
+    assert all(r.sent_at is not None and r.attempts == 1 for r in rows)
+
+
+async def test_a_refused_response_letter_never_reaches_the_resident(sim, mailer, mailbox):
+    reference = await file(sim, EMAIL_RESIDENT)
+    await take(sim, reference, "acknowledge", points=["Point one"])
+    await delivered(mailer, mailbox, 1)
+    await take(sim, reference, "withdraw")  # the case ends: a response is refused by the workflow
+    with pytest.raises(CommandRejected):
+        await take(sim, reference, "respond", outcome="upheld", decisions=[{"point": 1, "upheld": True, "reasons": "Late"}],
+                   remedies=[{"kind": "apology", "description": "We are sorry"}])
+    await asyncio.to_thread(mailer.deliver_due)
+    assert len(mailbox.messages) == 1
+    assert [r.purpose for r in messages_of(sim.engine, reference)] == ["letter"]
+
+
+async def test_large_print_is_honoured_when_the_adjustment_records_it(sim, mailer, mailbox):
+    reference = await file(sim, EMAIL_RESIDENT)
+    review_on = (await sim.env.get_current_time()).date() + timedelta(days=60)
+    await take(sim, reference, "record_adjustment", kind="format", details="Letters in large print (16pt)", review_on=review_on.isoformat())
+    await take(sim, reference, "acknowledge", points=["Point one"])
+    with Session(sim.engine) as session:
+        letter = session.exec(select(Letter).where(Letter.reference == reference)).one()
+    assert "font-size: 16pt" in letter.html
+    message = (await delivered(mailer, mailbox, 1))[0]
+    assert next(message.iter_attachments()).get_content() == letter.pdf
+    assert all(r.large_print for r in messages_of(sim.engine, reference))
+
+
+async def test_post_goes_in_one_print_batch_and_nobody_is_skipped_silently(sim, mailer, mailbox):
+    by_post = await file(sim, POST_RESIDENT)
+    unreachable = await file(sim, NOBODY)
+    await take(sim, by_post, "acknowledge", points=["Point one"])
+    await take(sim, unreachable, "acknowledge", points=["Point one"])
+    for _ in range(100):
+        if any(r.reference == by_post for r in post_room.waiting(sim.engine)):
+            break
+        await asyncio.sleep(0.1)
+    flagged = messages_of(sim.engine, unreachable)
+    assert [(r.channel, r.status) for r in flagged] == [("none", "no_contact")]
+    assert "no email address or postal address" in flagged[0].last_error
+
+    batch = post_room.make_batch(sim.engine, "alice")
+    text = pdf_text(post_room.batch_pdf(sim.engine, batch.id))
+    assert by_post in text and "Sam Post" in text and "2 Mill Lane" in text
+    assert [(r.channel, r.status, r.batch_id) for r in messages_of(sim.engine, by_post)] == [("post", "printed", batch.id)]
+    assert not any(r.reference == by_post for r in post_room.waiting(sim.engine)), "printed once"
+    await asyncio.to_thread(mailer.deliver_due)
+    assert mailbox.messages == [], "post and unreachable residents get no email"
+
+
+async def test_the_resident_is_told_when_a_promised_action_is_late_and_when_it_is_done(sim, mailer, mailbox):
+    reference = await file(sim, EMAIL_RESIDENT)
+    await take(sim, reference, "acknowledge", points=["The boiler failed twice"])
+    today = (await sim.env.get_current_time()).date()
+    await take(sim, reference, "respond", outcome="upheld",
+               decisions=[{"point": 1, "upheld": True, "reasons": "Parts were late"}],
+               remedies=[{"kind": "apology", "description": "We are sorry"}],
+               actions=[{"description": "Replace the boiler", "owner": "Repairs", "target_on": (today + timedelta(days=2)).isoformat()}])
+    await delivered(mailer, mailbox, 2)
+    await sim.env.sleep(timedelta(days=4))
+    late = await delivered(mailer, mailbox, 3)
+    assert late[2]["Subject"] == f"Your complaint {reference}: An action we promised is late"
+    assert "we would replace the boiler by" in late[2].get_body(("plain",)).get_content()
+    await take(sim, reference, "complete_action", action_id="s1-1")
+    done = await delivered(mailer, mailbox, 4)
+    assert done[3]["Subject"] == f"Your complaint {reference}: An action we promised is done"
+    with Session(sim.engine) as session:
+        purposes = [r.purpose for r in session.exec(select(ResidentMessage).where(ResidentMessage.reference == reference))]
+    assert sorted(purposes) == ["action_done", "action_missed", "letter", "letter"]
