@@ -21,7 +21,7 @@ thread of the test; the server, client and worker live on an event loop of their
 call has a hard timeout and a wedge fails fast instead of hanging.
 
 Bounded profile (`make test`): FUZZ_EXAMPLES (default 10) examples of FUZZ_STEPS (default 15) steps.
-FUZZ_SHRINK=0 skips shrinking (faster hunting); FUZZ_WITHOUT=far_dates,crlf leaves out known wedges.
+FUZZ_VERBOSE=1 prints every example's steps and errors; FUZZ_SHRINK=0 skips shrinking (faster hunting); FUZZ_WITHOUT=far_dates,crlf leaves out known wedges.
 Long profile (`make faults`, marker `faults`): FUZZ_LONG_EXAMPLES (default 150) of 30 steps.
 `pytest --hypothesis-seed=N` fixes the seed; a failure prints its steps, notes and a `@reproduce_failure` blob.
 """
@@ -37,7 +37,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, note, settings
+from hypothesis import HealthCheck, Phase, Verbosity, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -416,8 +416,9 @@ class WorkflowFuzz(RuleBasedStateMachine):
         self._command(index, name, {}, {}, via, command_id=command.command_id)
 
     @rule(case_index=st.integers(0, 3), pick=st.integers(0, 1000), promise=st.integers(-1, 2),
-          days=st.integers(1, 60), via=st.sampled_from(["update", "update", "signal"]))
-    def advance(self, case_index, pick, promise, days, via):
+          target=st.integers(1, 60).map(lambda days: ("today+", days)) | DATES,
+          via=st.sampled_from(["update", "update", "signal"]))
+    def advance(self, case_index, pick, promise, target, via):
         """One of the actions the case allows now, with valid values, so runs reach stage 2, promised
         actions, reviews and closing. (The draw is an index; which action it names depends on the case.)"""
         case = self.cases[case_index % len(self.cases)]
@@ -429,11 +430,11 @@ class WorkflowFuzz(RuleBasedStateMachine):
             "acknowledge": {"definition_ref": "def-1"},
             "extend": {"working_days": 1 + pick % 5, "reason": "survey", "agreed_with_resident": True},
             "respond": {"outcome": "upheld",
-                        "actions": [(f"a{k + 1}", ("today+", days)) for k in range(max(promise, 0))]},
+                        "actions": [(f"a{k + 1}", target) for k in range(max(promise, 0))]},
             "exclude": {"reason": "out of scope"},
             "assign": {"handler": "dora"},
             "add_complaint": {"definition_ref": "def-2"},
-            "schedule_review": {"review_id": f"r{1 + pick % 2}", "kind": "adjustment", "review_on": ("today+", days)},
+            "schedule_review": {"review_id": f"r{1 + pick % 2}", "kind": "adjustment", "review_on": target},
             "record_consent": {"representative_ref": "rep-1"},
             "accept_outside_window": {"exception": (case.policy.complaint_window.exceptions or ["none"])[0],
                                       "reason": "accepted on review"},
@@ -677,6 +678,7 @@ def _profile(examples: int, steps: int):
     return settings(
         max_examples=examples, stateful_step_count=steps, deadline=None, database=None, print_blob=True,
         suppress_health_check=list(HealthCheck), report_multiple_bugs=True, phases=phases,
+        verbosity=Verbosity.debug if os.environ.get("FUZZ_VERBOSE") else Verbosity.normal,
     )
 
 
