@@ -416,9 +416,9 @@ class WorkflowFuzz(RuleBasedStateMachine):
         self._command(index, name, {}, {}, via, command_id=command.command_id)
 
     @rule(case_index=st.integers(0, 3), pick=st.integers(0, 1000), promise=st.integers(-1, 2),
-          target=st.integers(1, 60).map(lambda days: ("today+", days)) | DATES,
+          when=st.integers(1, 60).map(lambda days: ("today+", days)) | DATES,
           via=st.sampled_from(["update", "update", "signal"]))
-    def advance(self, case_index, pick, promise, target, via):
+    def advance(self, case_index, pick, promise, when, via):
         """One of the actions the case allows now, with valid values, so runs reach stage 2, promised
         actions, reviews and closing. (The draw is an index; which action it names depends on the case.)"""
         case = self.cases[case_index % len(self.cases)]
@@ -430,11 +430,11 @@ class WorkflowFuzz(RuleBasedStateMachine):
             "acknowledge": {"definition_ref": "def-1"},
             "extend": {"working_days": 1 + pick % 5, "reason": "survey", "agreed_with_resident": True},
             "respond": {"outcome": "upheld",
-                        "actions": [(f"a{k + 1}", target) for k in range(max(promise, 0))]},
+                        "actions": [(f"a{k + 1}", when) for k in range(max(promise, 0))]},
             "exclude": {"reason": "out of scope"},
             "assign": {"handler": "dora"},
             "add_complaint": {"definition_ref": "def-2"},
-            "schedule_review": {"review_id": f"r{1 + pick % 2}", "kind": "adjustment", "review_on": target},
+            "schedule_review": {"review_id": f"r{1 + pick % 2}", "kind": "adjustment", "review_on": when},
             "record_consent": {"representative_ref": "rep-1"},
             "accept_outside_window": {"exception": (case.policy.complaint_window.exceptions or ["none"])[0],
                                       "reason": "accepted on review"},
