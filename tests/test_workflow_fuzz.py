@@ -31,6 +31,7 @@ import concurrent.futures
 import itertools
 import os
 import threading
+import time
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -528,7 +529,9 @@ class WorkflowFuzz(RuleBasedStateMachine):
     def _settle(self, case: FuzzCase) -> None:
         problem = self.run(self._settled(case.handle), SETTLE + 10, f"settling {case.reference}")
         if problem:
-            self._check_no_task_failure(case)
+            for _ in range(20):  # a retried task's failure event may lag its retry by a moment
+                self._check_no_task_failure(case)
+                time.sleep(0.25)
             raise Wedge(f"{case.reference} does not settle: {problem}")
 
     @staticmethod
@@ -545,6 +548,8 @@ class WorkflowFuzz(RuleBasedStateMachine):
                 if activity.attempt > 1:
                     return (f"activity {activity.activity_type.name} retrying (attempt {activity.attempt}): "
                             f"{activity.last_failure.message}")
+            if raw.HasField("pending_workflow_task") and raw.pending_workflow_task.attempt > 1:
+                return f"its workflow task is being retried (attempt {raw.pending_workflow_task.attempt}): it failed"
             busy = raw.HasField("pending_workflow_task") or len(raw.pending_activities) > 0
             quiet = 0 if busy else quiet + 1
             if quiet >= 2:
@@ -572,6 +577,7 @@ class WorkflowFuzz(RuleBasedStateMachine):
     def _assert_ended(self, case: FuzzCase, problem: str) -> None:
         """A command to a case whose workflow has ended may fail; to a running one it must answer."""
         self._check_no_task_failure(case)
+        self._settle(case)  # a failing task shows here, the same way whatever the timing
         status = self._status(case)
         if status == WorkflowExecutionStatus.RUNNING:
             raise Wedge(f"{case.reference} is running but: {problem}")
