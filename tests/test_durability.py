@@ -46,6 +46,7 @@ async def test_timers_set_by_one_worker_fire_at_the_right_times_under_the_next(s
     ]
     with Session(sim.engine) as session:
         assert len(session.exec(select(Notice).where(Notice.reference == handle.id)).all()) == 3
+    await handle.terminate("test over: its task queue has no worker now")  # nothing left for the shared server
 
 
 async def test_full_case_on_the_dev_server_survives_a_worker_restart():

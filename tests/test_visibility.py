@@ -64,5 +64,5 @@ async def test_overdue_stage2_cases_are_found_by_a_visibility_query():
     assert at_north == {refs["north2late"]}
     assert overdue_anywhere == {refs["north2late"], refs["south2late"], refs["north1late"]}
     details = metadata.current_details
-    assert f"**{refs['north2late']}** · north · code-2024 v1 · ENG" in details
+    assert f"**{refs['north2late']}** · north · code-2024 v{load_profile('code-2024').version} · ENG" in details
     assert "- stage2.acknowledge due" in details and "(**OVERDUE**)" in details
