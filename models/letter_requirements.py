@@ -19,7 +19,7 @@ from models.letters import (
     ResponseLetter,
     record_kind,
 )
-from models.policy import Remedies
+from models.policy_rules import Remedies
 
 
 class LetterIncomplete(ValueError):

@@ -17,7 +17,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from models.case import Outcome
-from models.policy import PolicyProfile, Remedies
+from models.policy import PolicyProfile
+from models.policy_rules import Remedies
 
 Stage = Literal[1, 2]
 Finding = Literal["upheld", "not_upheld"]

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.case import Region
-from models.policy import PolicyError, PolicyProfile, StageRules, load_profile
+from models.policy import PolicyError, PolicyProfile, load_profile
+from models.policy_rules import StageRules
 from models.report_facts import CaseFacts, LearningFact, RemedyFact, facts_from_simulation
 from models.reporting import ReportingYear
 from starter.scenario import Scenario

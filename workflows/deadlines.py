@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from models.calendar import WorkingCalendar, end_of_day, start_of_day
-from models.policy import NoticeRung, PolicyProfile, StageRules
+from models.policy import PolicyProfile
+from models.policy_rules import NoticeRung, StageRules
 
 
 @dataclass

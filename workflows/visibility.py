@@ -9,9 +9,6 @@ from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
 
 from models.case import CaseProjection
 
-PATCH = "search-attributes"
-"""`workflow.patched` id: cases recorded before this change replay without the upserts."""
-
 COMPLAINT_STAGE = SearchAttributeKey.for_keyword("ComplaintStage")
 COMPLAINT_STATE = SearchAttributeKey.for_keyword("ComplaintState")
 LANDLORD = SearchAttributeKey.for_keyword("Landlord")
