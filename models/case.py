@@ -28,14 +28,14 @@ AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 STAFF_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,31}$"
 """A staff account's username (models/users.py): the only way a person is named in a workflow."""
 StaffName = Annotated[str, Field(pattern=STAFF_NAME_PATTERN)]
-RECEIVED_YEARS_BACK = 6
-"""How old a complaint's receipt may be when it is entered (the limitation period; older is a data error)."""
+EARLIEST_RECEIPT = date(2000, 1, 1)
+"""No complaint is entered as received before this (the bank-holiday data and the Code are about later years)."""
 RECEIVED_CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 def received_problem(received_at: datetime, now: datetime) -> "Refusal | None":
-    """Why a case cannot start from this receipt time: it is in the future or implausibly old."""
-    earliest = date(now.year - RECEIVED_YEARS_BACK, 1, 1)
+    """Why a case cannot start from this receipt time: it is in the future or before `EARLIEST_RECEIPT`."""
+    earliest = EARLIEST_RECEIPT
     if received_at > now + RECEIVED_CLOCK_TOLERANCE:
         return Refusal(field="received_at", rule="not_in_future", message="the date the complaint was received must not be in the future")
     if received_at.date() < earliest:

@@ -25,6 +25,7 @@ from models.record import Letter
 from models.residents import ResidentMessage
 from models.settings import Settings
 from starter.simulate import TASK_QUEUE
+from tests.test_casework import ensure_staff
 from tests.mailbox import Mailbox
 
 HANDLER = Actor(username="alice", role="handler")
@@ -48,6 +49,7 @@ def mailer(sim, mailbox):
 
 
 async def file(sim, resident, **fields) -> str:
+    ensure_staff(sim.engine, alice="handler")
     intake = Intake(channel="phone", resident=resident, text="The boiler has failed twice.", desired_outcome="A working boiler",
                     handler="alice", **fields)
     return (await file_complaint(sim.env.client, sim.engine, intake, TASK_QUEUE)).reference

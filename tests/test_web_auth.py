@@ -25,7 +25,7 @@ async def test_sign_in_with_the_right_password_opens_the_dashboard(stack):
     response = await staff.sign_in("hana")
     assert response.status_code == 303 and response.headers["location"] == "/"
     page = await staff.get("/")
-    assert "Hana (Complaints handler)" in page.text and "My open cases" in page.text
+    assert "Hana (Complaints handler)" in page.text and "My cases" in page.text
 
 
 async def test_a_wrong_password_shows_the_error_summary_and_signs_nobody_in(stack):

@@ -283,7 +283,7 @@ class WorkflowFuzz(RuleBasedStateMachine):
     @initialize(policy=st.sampled_from(POLICIES), received=RECEIVED, region=st.sampled_from(["ENG", "WLS", "SCT", "NIR"]),
                 informal=st.sampled_from([None, None, True, False]), outside=st.booleans(),
                 handler=st.none() | st.sampled_from(PEOPLE), anchored=st.booleans() | st.just(True),
-                age_days=st.sampled_from([0, 3, 30, 400, 2000]))  # models.case.received_problem: at most 6 years back
+                age_days=st.sampled_from([0, 3, 30, 400, 2500]))
     def open_case(self, policy, received, region, informal, outside, handler, anchored, age_days):
         """A case under `policy`; anchored at `received` (business clock = received), or received
         `age_days` before the server's now (a complaint logged late, or far in the past)."""

@@ -122,7 +122,7 @@ class Said(str):
     complaint was received"): the error summary shows it as it is."""
 
 
-def _date_of(form: FormData, name: str) -> tuple[str | None, str | None]:
+def date_of(form: FormData, name: str) -> tuple[str | None, str | None]:
     """A GOV.UK date input's value (`name-day`, `name-month`, `name-year`) as ISO text, or a problem.
     A date posted whole as `name` (YYYY-MM-DD, the CLI's and scripts' way) is passed on as it is."""
     whole = form.get(name)
@@ -165,7 +165,7 @@ def read_form(specs: list[FieldSpec], form: FormData) -> tuple[dict[str, Any], d
     dates: dict[str, str | None] = {}
     for spec in specs:
         if spec.kind == "date":
-            value, problem = _date_of(form, spec.name)
+            value, problem = date_of(form, spec.name)
             if problem:
                 problems[spec.name] = Said(f"{spec.label} {problem}")
             dates[spec.name] = _instant(value) if value and spec.instant else value

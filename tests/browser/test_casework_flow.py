@@ -33,7 +33,7 @@ async def take(page, reference: str, action: str, refused: bool = False, **overr
     await page.click(f"{form} button[type=submit]")
     await page.wait_for_load_state()
     if not refused:
-        outcome = await page.inner_text(".notification, .error-summary")
+        outcome = await page.inner_text(".notification, [data-error-summary]")
         assert "done." in outcome, outcome
 
 
@@ -59,7 +59,7 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
     await page.goto(f"{site}/cases/{reference}")
     await take(page, reference, "acknowledge")
     await take(page, reference, "extend", refused=True, working_days="999", reason="too long")
-    summary = page.locator(".error-summary")
+    summary = page.locator("[data-error-summary]")
     assert await summary.is_visible() and "How many more working days must be 60 or less" in await summary.inner_text()
     assert await axe_violations(page) == []
     await screenshot(page, "case-error")

@@ -3,7 +3,6 @@ the action posts (workflow Updates through `casework.actions`), intake, and lett
 
 import re
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,12 +14,14 @@ from casework import case_record
 from casework.access import Actor, actions_offered, require
 from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
 from casework.case_record import projected_case
+from casework.forms import ACTION_FORMS
 from models.policy import load_profile
 from models.refusal import validation_message
 from models.users import StaffUser
 from starter.web.auth import FormRejected, checked_form, current_user
-from starter.web.fields import Said, _date_of, form_fields, people_errors, read_form, refusal_error
+from starter.web.fields import Said, date_of, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
+from starter.web.respond_form import ACTION_ROWS, REMEDY_ROWS, read_decisions, read_promised_actions, read_remedies, row_field, row_specs
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -78,7 +79,6 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         record = case_record.case_file(request.app.state.engine, reference, today())
     except case_record.CaseNotFound:
         return render(request, "error.html", status=404, title="Case not found", message=f"There is no case {reference}.")
-    from casework.forms import ACTION_FORMS
 
     offered = [a for a in actions_offered(Actor.of(user), record.case)
                if not (a == "record_consent" and record.representative is None)
@@ -181,7 +181,6 @@ PRINTED = {
 
 def action_fields(engine, record, action: str) -> list:
     """An action's form: the model's fields, with choices where the record or the policy has them."""
-    from casework.forms import ACTION_FORMS
     from casework.staff import case_staff
     from starter.web.fields import chosen
 
@@ -250,7 +249,6 @@ def case_page(request: Request, reference: str, user: StaffUser = Depends(curren
 async def act(request: Request, reference: str, action: str, user: StaffUser = Depends(current_user)) -> Response:
     from casework.actions import act as send
     from casework.errors import CommandRejected, UnknownCase
-    from casework.forms import ACTION_FORMS
 
     require(user.role, "read_cases")
     reference = _reference(reference)
@@ -273,20 +271,20 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         errors["confirm"] = Said(f"Tick the box to confirm: {WARNING_ACTIONS[action].lower()}")
     rows: dict[str, list[int]] = {}
     if action == "respond":
-        remedies, rows["remedies"] = _remedies(form)
-        actions, rows["actions"] = _promised_actions(form)
-        values.update(decisions=_decisions(form), remedies=remedies, actions=actions)
+        remedies, rows["remedies"] = read_remedies(form)
+        actions, rows["actions"] = read_promised_actions(form)
+        values.update(decisions=read_decisions(form), remedies=remedies, actions=actions)
         for group in ("remedies", "actions"):
             for n in range(REMEDY_ROWS):
                 for part in ("due_on", "target_on"):
-                    problem = _date_of(form, f"{group}.{n}.{part}")[1]
+                    problem = date_of(form, f"{group}.{n}.{part}")[1]
                     if problem:
                         errors[f"{group}.{n}.{part}"] = Said(f"{'Remedy' if group == 'remedies' else 'Promised action'} {n + 1}: the date {problem}")
-    labelled = fields + _row_specs(rows)
+    labelled = fields + row_specs(rows)
     try:  # every problem at once, in people's words, before anything is sent
         ACTION_FORMS[action].model_validate(values)
     except ValidationError as error:
-        errors = {_row_field(k, rows): v for k, v in people_errors(error, labelled).items()} | errors
+        errors = {row_field(k, rows): v for k, v in people_errors(error, labelled).items()} | errors
     if not errors:
         try:
             await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor.of(user), command_id,
@@ -296,9 +294,9 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         except IntegrityError:
             raise FormRejected({action: "This form is being acted on already (sent twice); reload the case page."}, status=409) from None
         except ValidationError as error:
-            errors = {_row_field(k, rows): v for k, v in people_errors(error, labelled).items()}
+            errors = {row_field(k, rows): v for k, v in people_errors(error, labelled).items()}
         except CommandRejected as error:
-            errors = {_row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()}
+            errors = {row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()}
             seen = form.get("seen_state")
             if isinstance(seen, str) and seen != record.case.state:
                 errors = {action: Said(f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}")}
@@ -340,110 +338,3 @@ def letter(request: Request, reference: str, letter_id: str, user: StaffUser = D
     if row is None or row.reference != reference:
         return render(request, "error.html", status=404, title="Letter not found", message="There is no such letter on this case.")
     return render(request, "letter.html", letter=row, reference=reference)
-
-
-MAX_POINTS = 20
-
-
-def _decisions(form) -> list[dict]:
-    """A response's decision on each point of the definition (Code 6.7, 6.9c): `decisions.N.point` (its number),
-    `.upheld` (checkbox) and `.reasons`, in the order the page listed the points."""
-    decisions = []
-    for number in range(MAX_POINTS):
-        point = form.get(f"decisions.{number}.point")
-        if not isinstance(point, str):
-            break
-        reasons = form.get(f"decisions.{number}.reasons")
-        decisions.append({
-            "point": point,
-            "upheld": form.get(f"decisions.{number}.upheld") in ("true", "on"),
-            "reasons": reasons.strip() if isinstance(reasons, str) else reasons,
-        })
-    return decisions
-
-
-REMEDY_ROWS = ACTION_ROWS = 3
-"""Empty rows on the respond form for remedies and promised actions (no JavaScript needed); blank rows are ignored."""
-
-
-def _posted(form, name: str):
-    """A posted value, stripped if text; an upload is passed on for the model to reject by name."""
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else value
-
-
-def _pence(amount):
-    """Pounds as staff type them ("150", "£75.50") in pence; anything else is passed on for the model to reject."""
-    if not isinstance(amount, str):
-        return amount
-    pounds = amount.removeprefix("£").replace(",", "")
-    if len(pounds) > 12:
-        return amount
-    try:
-        pence = Decimal(pounds) * 100
-    except InvalidOperation:
-        return amount
-    return int(pence) if pence == pence.to_integral_value() and pence.is_finite() else amount
-
-
-def _remedies(form) -> tuple[list[dict], list[int]]:
-    """The remedies offered (Code 7.1): `remedies.N.kind`, `.description`, `.amount` (pounds),
-    `.compensation_type`, `.due_on` (a date input: by when an action remedy is done, Code 7.3) and
-    `.offset_against_arrears` (checkbox, shown where the policy allows it); and the form row of each."""
-    remedies, numbers = [], []
-    for number in range(REMEDY_ROWS):
-        row = {name: _posted(form, f"remedies.{number}.{name}") for name in ("kind", "description", "amount", "compensation_type")}
-        row["due_on"] = _date_of(form, f"remedies.{number}.due_on")[0]
-        offset = form.get(f"remedies.{number}.offset_against_arrears") in ("true", "on")
-        if not any(row.values()) and not offset:
-            continue
-        amount = row.pop("amount")
-        numbers.append(number)
-        remedies.append({k: v for k, v in row.items() if v} | {"offset_against_arrears": offset}
-                        | ({"amount_pence": _pence(amount)} if amount else {}))
-    return remedies, numbers
-
-
-def _promised_actions(form) -> tuple[list[dict], list[int]]:
-    """What the landlord promises to do, tracked until done (Code 6.6): `actions.N.description`, `.owner`,
-    `.target_on` (a date input); and the form row of each, so a refusal of `actions.1.target_on` lands on its row."""
-    actions, numbers = [], []
-    for number in range(ACTION_ROWS):
-        row = {name: _posted(form, f"actions.{number}.{name}") for name in ("description", "owner")}
-        row["target_on"] = _date_of(form, f"actions.{number}.target_on")[0]
-        if any(row.values()):
-            numbers.append(number)
-            actions.append({k: v for k, v in row.items() if v})
-    return actions, numbers
-
-
-ROW_LABELS = {
-    "decisions": ("Point", {"reasons": "reasons for the decision", "point": "number", "upheld": "decision"}),
-    "remedies": ("Remedy", {"kind": "kind of remedy", "description": "what will be done", "amount_pence": "amount",
-                            "compensation_type": "compensation type", "due_on": "date it will be done by"}),
-    "actions": ("Promised action", {"description": "what will be done", "owner": "owner", "target_on": "target date"}),
-}
-
-
-def _row_specs(rows: dict[str, list[int]]) -> list:
-    """Labels for the respond form's rows, by the payload's field names (`actions.0.target_on`)."""
-    from starter.web.fields import FieldSpec
-
-    specs = []
-    for group, (noun, parts) in ROW_LABELS.items():
-        numbers = rows.get(group) or list(range(MAX_POINTS if group == "decisions" else REMEDY_ROWS))
-        for index, number in enumerate(numbers):
-            for part, words in parts.items():
-                specs.append(FieldSpec(f"{group}.{index}.{part}", f"{noun} {number + 1}: {words}", "date" if part.endswith("_on") else "text", True, ""))
-    return specs
-
-
-def _row_field(field: str | None, rows: dict[str, list[int]]) -> str | None:
-    """A refused payload field (`actions.1.target_on`: the second promised action sent) as the form's
-    field (the row it was typed in), so the error shows on that row."""
-    if not field:
-        return field
-    parts = field.split(".")
-    if len(parts) >= 3 and parts[0] in rows and parts[1].isdigit() and int(parts[1]) < len(rows[parts[0]]):
-        return ".".join([parts[0], str(rows[parts[0]][int(parts[1])]), *parts[2:]])
-    return field
