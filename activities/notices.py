@@ -64,9 +64,9 @@ class NoticeActivities:
                 log.error("notice %s failed for good: %s", delivery.idempotency_key, row.last_error)
                 return False
             try:
-                self._send(self._settings, message)
+                send_mail(self._settings, message)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as refusal:
-                code = _code(refusal)
+                code = smtp_code(refusal)
                 row.last_error = f"SMTP {code}: {refusal}"[:500]
                 if code is not None and code >= 500:
                     row.status = "failed"
@@ -115,14 +115,6 @@ class NoticeActivities:
                 return False
         return True
 
-    def _send(self, settings: Settings, message: EmailMessage) -> None:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_username:
-                smtp.login(settings.smtp_username, settings.smtp_password)
-            smtp.send_message(message)
-
     @staticmethod
     def _log(delivery: NoticeDelivery, what: str) -> None:
         notice = delivery.notice
@@ -161,7 +153,19 @@ def notice_email(settings: Settings, delivery: NoticeDelivery, handler: str | No
     return message
 
 
-def _code(refusal: smtplib.SMTPException) -> int | None:
+def send_mail(settings: Settings, message: EmailMessage) -> None:
+    """One message over SMTP as the settings say (STARTTLS and login when configured); notices and residents'
+    letters both go this way."""
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password)
+        smtp.send_message(message)
+
+
+def smtp_code(refusal: smtplib.SMTPException) -> int | None:
+    """The SMTP reply code of a refusal (the lowest, when recipients were refused): 5xx is for good."""
     if isinstance(refusal, smtplib.SMTPRecipientsRefused):
         return min(code for code, _ in refusal.recipients.values())
     return getattr(refusal, "smtp_code", None)

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from casework import delivery, tracking
+from activities.notices import send_mail, smtp_code
 from models.policy import load_profile
 from models.record import Complaint, Letter
 from models.residents import ResidentMessage
@@ -93,9 +94,9 @@ class ResidentMailer:
                 self._settle(session, row, "failed", f"the message could not be written: {error}")
                 return False
             try:
-                send(settings, message)
+                send_mail(settings, message)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as refusal:
-                code = _code(refusal)
+                code = smtp_code(refusal)
                 if code is not None and code >= 500:
                     self._settle(session, row, "failed", f"SMTP {code}: {refusal}")
                     return False
@@ -173,18 +174,3 @@ def resident_email(session: Session, settings: Settings, row: ResidentMessage) -
         message.add_attachment(letter.pdf, maintype="application", subtype="pdf",
                                filename=f"{row.reference}-{letter.kind.replace('_', '-')}.pdf")
     return message
-
-
-def send(settings: Settings, message: EmailMessage) -> None:
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls()
-        if settings.smtp_username:
-            smtp.login(settings.smtp_username, settings.smtp_password)
-        smtp.send_message(message)
-
-
-def _code(refusal: smtplib.SMTPException) -> int | None:
-    if isinstance(refusal, smtplib.SMTPRecipientsRefused):
-        return min(code for code, _ in refusal.recipients.values())
-    return getattr(refusal, "smtp_code", None)

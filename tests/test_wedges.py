@@ -19,6 +19,7 @@ from models.policy import load_profile
 from models.case import CaseInput, CaseView, ResidentInput
 from models.refusal import refusal_of
 from starter.scenario import Scenario
+from tests.record_histories import LIFECYCLE_PATHS
 from starter.simulate import TASK_QUEUE
 from worker import workflow_runner
 from workflows import commands
@@ -85,16 +86,8 @@ async def test_dates_past_the_planning_horizon_are_refused_naming_the_field(sim,
 
 async def test_closing_at_stage2_with_a_review_scheduled_keeps_the_review_alive(sim):
     """Item 3: the workflow ended with the review open for ever; now it is reminded and can be recorded."""
-    steps = [
-        {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge", "actor": "alice"},
-        {"at": "2026-03-03T10:00:00+00:00", "action": "schedule_review", "review_id": "contact-limit",
-         "kind": "restriction", "review_on": "2026-05-01"},
-        {"at": "2026-03-10T09:00:00+00:00", "action": "respond", "outcome": "not_upheld", "actor": "alice"},
-        {"at": "2026-03-11T09:00:00+00:00", "action": "request_stage2"},
-        {"at": "2026-03-12T09:00:00+00:00", "action": "acknowledge", "actor": "bob"},
-        {"at": "2026-04-01T09:00:00+00:00", "action": "respond", "outcome": "not_upheld", "actor": "bob"},
-        {"at": "2026-04-02T09:00:00+00:00", "action": "close"},
-    ]
+    recorded_path = LIFECYCLE_PATHS["closed-at-stage2-then-review-recorded"]["steps"]
+    steps = recorded_path[:-2]  # up to the close at stage 2, with review contact-limit due 1 May
     view, _ = await run_case(sim, received="2026-03-02T09:00:00+00:00", steps=steps, until="2026-05-01T12:00:00+00:00")
     assert view.state == "closed" and "record_review" in view.allowed_actions
     assert [(n.kind, n.deadline) for n in view.notices] == [("due_soon", "review.contact-limit")]
