@@ -18,14 +18,14 @@ a format adjustment that says so (Code 5.x reasonable adjustments).
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from models.record import Adjustment, Complaint, Letter, Representative, Resident
 from models.residents import ResidentMessage
-from models.tables import CaseEvent
+from models.tables import CaseDeadline, CaseEvent
 
 EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
 LARGE_PRINT = re.compile(r"large[\s-]*print|larger print|large font|bigger (print|text)", re.IGNORECASE)
@@ -180,6 +180,9 @@ PURPOSE_WORDS = {
     "action_done": "promised action done",
     "action_missed": "promised action late",
     "response_late": "response late",
+    "updates_agreed": "updates agreed (response late)",
+    "update_due": "update while the response is late",
+    "extension_agreed": "more time agreed",
 }
 
 
@@ -195,9 +198,11 @@ def _long_date(day) -> str:
 def tell_of_events(session: Session, reference: str, events: list) -> list[ResidentMessage]:
     """Queue the updates a resident is owed because the workflow recorded these events: a promised
     action completed, a promised action's date passed with it not done (Code 6.6), a response deadline
-    missed (Code 5.9: keep the resident informed while a response is late). Keyed by the event's seq,
-    so a retried projection queues nothing twice. An agreed extension needs no message of its own: the
-    extension letter every staff way in issues is delivered like every letter."""
+    missed, an interval for updates agreed and each update at it falling due with none recorded (Code
+    5.9: keep the resident informed while a response is late), and an extension that came by the
+    `extension_agreed` Signal. Keyed by the event's seq, so a retried projection queues nothing twice. An
+    extension taken as a staff action needs no message of its own: its extension letter is delivered
+    like every letter."""
     from models.record import OutstandingAction
 
     queued: list[ResidentMessage] = []
@@ -226,10 +231,37 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
                     f"We have not sent you our stage {match.group(1)} response by the date we promised, and we are sorry.\n\n"
                     "We are working on it and will send it as soon as we can. If you are unhappy about the delay you can "
                     "contact the Housing Ombudsman (0300 111 3000, www.housing-ombudsman.org.uk).")
+        elif event.type in ("agree_update_interval", "extend") or (
+            event.type == "deadline_missed" and str(details.get("deadline", "")).startswith("update.")
+        ):
+            told = _keeping_informed(session, reference, event, details)
         if told is not None:
             purpose, subject, body = told
             queued += queue(session, reference, purpose, subject, body, key=f"event-{event.seq}")
     return queued
+
+
+def _keeping_informed(session: Session, reference: str, event, details: dict) -> tuple[str, str, str] | None:
+    """What the resident is told while a response is late (Code 5.9), from the dates the workflow projected."""
+    respond = session.get(CaseDeadline, (reference, f"stage{event.stage}.respond"))
+    due = f" It is now due by {_long_date(respond.due)}." if respond is not None and respond.met is not False else ""
+    if event.type == "agree_update_interval" and details.get("update_due"):
+        first = _long_date(date.fromisoformat(str(details["update_due"])))
+        return ("updates_agreed", "We will keep you updated",
+                f"Our stage {event.stage} response to your complaint will take longer than our usual timescales.{due}\n\n"
+                f"As agreed with you, we will update you at least every {details['working_days']} working days. "
+                f"You will hear from us by {first}.")
+    if event.type == "deadline_missed":
+        return ("update_due", "An update on your complaint",
+                f"We are still working on our stage {event.stage} response to your complaint.{due}\n\n"
+                "The person handling your complaint has been asked to contact you. If you have anything to add, "
+                "please tell us using your personal link.")
+    if event.type == "extend" and details.get("signal"):
+        return ("extension_agreed", "We need more time to respond to your complaint",
+                f"We need more time to give you our stage {event.stage} response.{due}\n\n"
+                "If you are unhappy about the delay you can contact the Housing Ombudsman "
+                "(0300 111 3000, www.housing-ombudsman.org.uk).")
+    return None
 
 
 def _lower_first(text: str) -> str:

@@ -159,6 +159,11 @@ class ConsentForm(Form):
     given: bool = True
 
 
+class UpdateIntervalForm(Form):
+    working_days: int = Field(ge=1, le=20)
+    """Agreed with the resident (Code 5.9): how often they hear from us while the response is late."""
+
+
 class OutsideWindowForm(Form):
     exception: str = Field(min_length=1, max_length=64)
     reason: str = ShortText
@@ -182,6 +187,8 @@ ACTION_FORMS: dict[str, type[Form]] = {
     "record_restriction": RestrictionForm,
     "record_review": ReviewForm,
     "record_consent": ConsentForm,
+    "agree_update_interval": UpdateIntervalForm,
+    "record_update": EmptyForm,
 }
 """The fields staff fill in for each action (the UI renders a form per allowed action from these)."""
 

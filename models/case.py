@@ -195,6 +195,17 @@ class AcceptOutsideWindow(Command):
     reason: str = Field(min_length=1, max_length=200)
 
 
+class AgreeUpdateInterval(Command):
+    """How often the resident is kept informed while the response is late (Code 5.9): the first update
+    falls due this many working days from today, and each later one as many after the last."""
+
+    working_days: int = Field(ge=1, le=20)
+
+
+class RecordUpdate(Command):
+    """The handler has given the resident the update now due (by phone, email or letter)."""
+
+
 class CalendarChanged(Payload):
     reason: str = Field(default="", max_length=200)
 
@@ -216,6 +227,8 @@ COMMANDS: dict[str, type[Command]] = {
     "record_review": RecordReview,
     "record_consent": RecordConsent,
     "accept_outside_window": AcceptOutsideWindow,
+    "agree_update_interval": AgreeUpdateInterval,
+    "record_update": RecordUpdate,
 }
 """Every lifecycle action and its payload type; the Update of the same name takes it."""
 

@@ -27,6 +27,8 @@ StepAction = Literal[
     "record_review",
     "record_consent",
     "accept_outside_window",
+    "agree_update_interval",
+    "record_update",
 ]
 
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -39,6 +41,7 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "record_review": ("review_id",),
     "record_consent": ("representative_ref",),
     "accept_outside_window": ("exception", "reason"),
+    "agree_update_interval": ("working_days",),
 }
 
 

@@ -51,7 +51,14 @@ class Simulator:
         self._count = 0
 
     async def run(self, scenario: Scenario) -> dict:
+        """The scenario's result as of its `until`; its case is then ended, so that a later scenario's days
+        skipped on this shared server are not spent on it (a late response's updates would go on for ever)."""
         view, rejected = await self.run_case(scenario)
+        try:
+            await self.env.client.get_workflow_handle(view.reference).terminate(reason="scenario finished")
+        except RPCError as err:
+            if err.status != RPCStatusCode.NOT_FOUND:  # NOT_FOUND: the case's workflow had ended by itself
+                raise
         return result_json(view, rejected)
 
     async def run_case(self, scenario: Scenario) -> tuple[CaseView, list[dict]]:

@@ -39,7 +39,7 @@ def test_every_action_is_a_lifecycle_event():
     assert set(ACTIONS) == {
         "log_stage1", "acknowledge", "extend", "respond", "request_stage2", "close", "withdraw", "exclude",
         "resident_input", "accept_outside_window", "assign", "add_complaint", "complete_action",
-        "schedule_review", "record_review", "record_consent",
+        "schedule_review", "record_review", "record_consent", "agree_update_interval", "record_update",
     }
 
 

@@ -180,3 +180,48 @@ async def test_the_resident_is_told_when_a_promised_action_is_late_and_when_it_i
     with Session(sim.engine) as session:
         purposes = [r.purpose for r in session.exec(select(ResidentMessage).where(ResidentMessage.reference == reference))]
     assert sorted(purposes) == ["action_done", "action_missed", "letter", "letter"]
+
+
+async def test_the_resident_is_kept_informed_while_the_response_is_late(sim, mailer, mailbox):
+    """Code 5.9: an extension that came by the `extension_agreed` Signal (no staff letter), the interval for
+    updates agreed, and an update at it falling due with none given each reach the resident, with the dates
+    the case record holds."""
+    from models.case import CaseView, Extend
+    from models.tables import CaseDeadline
+
+    reference = await file(sim, EMAIL_RESIDENT)
+    await take(sim, reference, "acknowledge", points=["The boiler failed twice"])
+    await delivered(mailer, mailbox, 1)
+    handle = sim.env.client.get_workflow_handle(reference)
+    await handle.signal("extension_agreed", Extend(command_id=f"sig-{uuid4().hex[:12]}", working_days=5, reason="survey"))
+
+    def due(name: str):
+        with Session(sim.engine) as session:
+            row = session.get(CaseDeadline, (reference, name))
+            return row.due if row is not None else None
+
+    for _ in range(100):
+        if (await handle.query("case", result_type=CaseView)).state == "stage1_extended":
+            break
+        await asyncio.sleep(0.1)
+    extended = await delivered(mailer, mailbox, 2)
+    respond_on = due("stage1.respond")
+    assert extended[1]["Subject"] == f"Your complaint {reference}: We need more time to respond to your complaint"
+    body = extended[1].get_body(("plain",)).get_content()
+    assert f"It is now due by {respond_on:%A} {respond_on.day} {respond_on:%B %Y}." in body
+
+    await take(sim, reference, "agree_update_interval", working_days=2)
+    agreed = await delivered(mailer, mailbox, 3)
+    first = due("update.1")
+    assert agreed[2]["Subject"] == f"Your complaint {reference}: We will keep you updated"
+    body = agreed[2].get_body(("plain",)).get_content()
+    assert "at least every 2 working days" in body and f"You will hear from us by {first:%A} {first.day} {first:%B %Y}." in body
+
+    await sim.env.sleep(timedelta(days=5))  # two working days pass at least, with no update given
+    told = await delivered(mailer, mailbox, 4)
+    assert told[3]["Subject"] == f"Your complaint {reference}: An update on your complaint"
+    assert "We are still working on our stage 1 response" in told[3].get_body(("plain",)).get_content()
+    with Session(sim.engine) as session:
+        purposes = [r.purpose for r in session.exec(select(ResidentMessage).where(ResidentMessage.reference == reference))]
+    assert sorted(purposes)[:4] == ["extension_agreed", "letter", "update_due", "updates_agreed"]
+    await handle.terminate(reason="test finished")

@@ -226,6 +226,8 @@ FIELDS: dict[str, st.SearchStrategy[dict]] = {
         "exception": st.sampled_from(["good_reason_discretion", "safeguarding", "recurring_issue", "no_such_reason"]),
         "reason": st.just("accepted on review"),
     }),
+    "agree_update_interval": st.fixed_dictionaries({"working_days": st.sampled_from([1, 2, 5, 20])}),
+    "record_update": st.fixed_dictionaries({}),
 }
 assert set(FIELDS) == set(COMMANDS), "every command of models/case.py is fuzzed"
 

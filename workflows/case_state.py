@@ -76,6 +76,10 @@ class CaseState:
     """This run was started by a request after the case's workflow had ended (any such request is late)."""
     review_rounds: dict[str, int] = field(default_factory=dict)
     """How many times each review has been scheduled; the n-th (n >= 2) is deadline `review.<id>.<n>`."""
+    update_interval: int | None = None
+    """Working days between updates to the resident while the response is late (Code 5.9), once agreed."""
+    update_rounds: int = 0
+    """How many updates have been scheduled; the n-th is deadline `update.<n>`."""
 
     @classmethod
     def reopened(cls, case: CaseInput, policy: PolicyProfile, calendar: WorkingCalendar, previous: CaseView) -> "CaseState":
@@ -166,7 +170,14 @@ class CaseState:
             window_decision_pending=OUTSIDE_WINDOW in self.case.flags and not self.window_accepted,
             actions_outstanding=bool(self.open_items("action")),
             reviews_scheduled=bool(self.open_items("review")),
+            update_due=bool(self.open_items("update")),
+            response_late=self.response_late(),
         )
+
+    def response_late(self) -> bool:
+        """The current stage's response will fall outside the timescales: extended, or already overdue."""
+        facts, respond = self.stages.get(self.stage), self.deadlines.get(f"stage{self.stage}.respond")
+        return facts is not None and respond is not None and (facts.extended_by > 0 or respond.met is False)
 
     def allowed_actions(self) -> tuple[str, ...]:
         return tuple(allowed_actions(self.state, self.stage, self.conditions()))
@@ -231,6 +242,32 @@ class CaseState:
                 seq=len(self.events) + 1, at=at, type=kind, stage=self.stage, state=self.state, details=details or {}
             )
         )
+
+    def schedule_update(self, from_day: date) -> date:
+        """The next update at the agreed interval: deadline `update.<n>`, that many working days on."""
+        assert self.update_interval is not None
+        self.update_rounds += 1
+        due = self.calendar.add_working_days(from_day, self.update_interval)
+        self.add_deadline(f"update.{self.update_rounds}", due)
+        return due
+
+    def end_updates(self) -> None:
+        """The response is issued: no more updates are owed at the agreed interval (Code 5.9)."""
+        self.update_interval = None
+        for name in self.open_items("update"):
+            self.deadlines[f"update.{name}"].cancelled = True
+
+    def continue_updates(self, missed: list[str], now: datetime) -> None:
+        """A missed update stays on the record as missed, and the next one takes over its reminders: it falls
+        due an interval after the missed one (or from today, if that too has passed), so the resident is
+        owed updates for as long as the response is late and staff are reminded of each, not of every
+        missed one for ever."""
+        latest = f"update.{self.update_rounds}"
+        if self.update_interval is None or latest not in missed:
+            return
+        self.deadlines[latest].cancelled = True
+        due = self.calendar.add_working_days(self.deadlines[latest].due, self.update_interval)
+        self.schedule_update(self.deadlines[latest].due if end_of_day(due) > now else local_date(now))
 
     def plan(self) -> None:
         """(Re-)plan every open stage deadline from the facts; decided ones keep their due date."""

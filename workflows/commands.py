@@ -16,6 +16,7 @@ from models.case import (
     AcceptOutsideWindow,
     Acknowledge,
     AddComplaint,
+    AgreeUpdateInterval,
     Assign,
     Close,
     Command,
@@ -25,30 +26,24 @@ from models.case import (
     LogStage1,
     RecordConsent,
     RecordReview,
+    RecordUpdate,
     RequestStage2,
     ResidentInput,
     Respond,
     ScheduleReview,
     Withdraw,
 )
-from models.refusal import Refusal
 from workflows import deadlines
 from workflows.case_state import CaseState, Details
 from workflows.deadlines import StageFacts
+from workflows.keeping_informed import agree_update_interval, record_update
 from workflows.lifecycle import FINISHED_STATES, ActionNotAllowed, next_state
+from workflows.refused import Refused
 
 CLOCK_TOLERANCE = timedelta(minutes=5)
 """How far in the future a command's `occurred_at` may be (clock skew between staff PCs and the server)."""
 PLANNING_HORIZON = timedelta(days=731)
 """How far ahead a promised action or a review may be planned (two years): the calendar always covers it."""
-
-
-class Refused(Exception):
-    """A command breaks a rule; nothing about the case changes."""
-
-    def __init__(self, field: str, rule: str, message: str):
-        super().__init__(message)
-        self.refusal = Refusal(field=field, rule=rule, message=message)
 
 
 @dataclass(frozen=True)
@@ -226,6 +221,7 @@ def respond(case: CaseState, command: Respond, day: date) -> Details:
         details["letter_ref"] = command.letter_ref
     for promised in command.actions:
         case.add_deadline(f"action.{promised.action_id}", promised.target_on)
+    case.end_updates()
     details["actions"] = len(command.actions)
     if case.stage == 1:
         case.stage1_responded_on = day
@@ -360,6 +356,8 @@ COMMAND_RULES: dict[str, CommandRule] = {
         CommandRule("record_review", RecordReview, check_record_review, record_review),
         CommandRule("record_consent", RecordConsent, nothing_to_check, record_consent),
         CommandRule("accept_outside_window", AcceptOutsideWindow, accept_outside_window_check, accept_outside_window),
+        CommandRule("agree_update_interval", AgreeUpdateInterval, nothing_to_check, agree_update_interval),
+        CommandRule("record_update", RecordUpdate, nothing_to_check, record_update),
     )
 }
 """Every lifecycle action and how the workflow checks and applies it (`models.case.COMMANDS` the payloads)."""
@@ -368,9 +366,12 @@ STAGE1_DECISIONS = frozenset({"acknowledge", "extend", "respond", "assign"})
 """Taking one of these at stage 1 (or being the handler given stage 1) rules a person out of stage 2 (Code 6.13)."""
 
 
-def apply(rule: CommandRule, case: CaseState, command: Command, at: datetime, *, automatic: bool = False) -> None:
+def apply(
+    rule: CommandRule, case: CaseState, command: Command, at: datetime, *, automatic: bool = False, signal: str | None = None
+) -> None:
     """Apply an accepted command: its effect (which sees the state it left), the lifecycle move, who
-    decided at stage 1, and the timeline event."""
+    decided at stage 1, and the timeline event (which names the Signal it came by, if it did: staff
+    actions come as Updates and write their own letters; a Signal's sender may have written none)."""
     day = local_date(at)
     stage_before = case.stage
     next_lifecycle_state = next_state(case.state, case.stage, rule.name, case.conditions())
@@ -381,6 +382,8 @@ def apply(rule: CommandRule, case: CaseState, command: Command, at: datetime, *,
         details["on_behalf_of"] = command.on_behalf_of
     if automatic:
         details["automatic"] = True
+    if signal is not None:
+        details["signal"] = signal
     details.update(rule.apply(case, command, day))
     case.state = next_lifecycle_state
     if rule.name in STAGE1_DECISIONS and stage_before <= 1:

@@ -74,7 +74,7 @@ class ComplaintWorkflow:
         for rule in COMMAND_RULES.values():
             workflow.set_update_handler(rule.name, self._update_handler(rule), validator=self._validator(rule))
             for name in rule.signal_names:
-                workflow.set_signal_handler(name, self._signal_handler(rule))
+                workflow.set_signal_handler(name, self._signal_handler(rule, name))
 
     # ---- the process -------------------------------------------------------------------------
 
@@ -167,10 +167,10 @@ class ComplaintWorkflow:
         validator.__annotations__ = {"command": rule.payload, "return": None}
         return validator
 
-    def _signal_handler(self, rule: CommandRule) -> Callable[[Any], Awaitable[None]]:
+    def _signal_handler(self, rule: CommandRule, name: str) -> Callable[[Any], Awaitable[None]]:
         async def handler(command: Any) -> None:
             try:
-                await self._handle(rule, command)
+                await self._handle(rule, command, signal=name)
             except ApplicationError as err:
                 self._rejected_signals.append(f"{rule.name} ({command.command_id}): {err.message}")
 
@@ -192,7 +192,7 @@ class ComplaintWorkflow:
             )
         return None
 
-    async def _handle(self, rule: CommandRule, command: Command) -> CaseSummary:
+    async def _handle(self, rule: CommandRule, command: Command, signal: str | None = None) -> CaseSummary:
         await workflow.wait_condition(lambda: self._case is not None and bool(self._case.events))
         state = self._state()
         if command.command_id in state.done_commands:
@@ -203,7 +203,7 @@ class ComplaintWorkflow:
         before = state.snapshot()
         try:
             state.done_commands.add(command.command_id)
-            commands.apply(rule, state, command, command.occurred_at or self._now())
+            commands.apply(rule, state, command, command.occurred_at or self._now(), signal=signal)
             self._plan()
         except Exception as error:  # restore the case: nothing is half-applied
             workflow.logger.exception("applying %s failed", rule.name)
@@ -261,6 +261,7 @@ class ComplaintWorkflow:
         missed, notices = ladder.mark_missed_and_notify(state, self._now(), self._planned_at)
         if "pre_stage.resolve" in missed:
             self._pre_stage_unresolved(end_of_day(state.deadlines["pre_stage.resolve"].due))
+        state.continue_updates(missed, self._now())
         for notice in notices:
             self._deliver(notice)
         if missed or notices:

@@ -16,10 +16,12 @@ Code sections encoded (quoted in seed 001):
 - 5.5 / 7.x: actions promised in a response are tracked to completion; the case closes only after.
 - 5.6 / 6.x: additional complaints raised before the response join the open case (`add_complaint`).
 - 5.14 / 5.15, representatives: adjustments and restrictions get reviews; consent is recorded.
+- 5.9: while a response is late (extended or overdue) an interval for updates is agreed with the
+  resident, and each update is recorded (`agree_update_interval`, `record_update`).
 """
 
 from dataclasses import dataclass
-from itertools import product
+from functools import cache
 
 from statemachine import State, StateMachine
 
@@ -166,6 +168,19 @@ class ComplaintLifecycle(StateMachine):
         | closed.to.itself(internal=True)
     )
 
+    agree_update_interval = (
+        stage1_acknowledged.to.itself(internal=True, cond="response_late")
+        | stage1_extended.to.itself(internal=True, cond="response_late")
+        | stage2_acknowledged.to.itself(internal=True, cond="response_late")
+        | stage2_extended.to.itself(internal=True, cond="response_late")
+    )
+    record_update = (
+        stage1_acknowledged.to.itself(internal=True, cond="updates_due")
+        | stage1_extended.to.itself(internal=True, cond="updates_due")
+        | stage2_acknowledged.to.itself(internal=True, cond="updates_due")
+        | stage2_extended.to.itself(internal=True, cond="updates_due")
+    )
+
     def __init__(self, state: str = "received", stage: int = 1, conditions: "Conditions | None" = None):
         self.stage = stage
         self.conditions = conditions or Conditions()
@@ -189,6 +204,12 @@ class ComplaintLifecycle(StateMachine):
     def reviews_due(self) -> bool:
         return self.conditions.reviews_scheduled
 
+    def updates_due(self) -> bool:
+        return self.conditions.update_due
+
+    def response_late(self) -> bool:
+        return self.conditions.response_late
+
 
 @dataclass(frozen=True)
 class Conditions:
@@ -200,6 +221,10 @@ class Conditions:
     """A response promised actions that are not all done (Code 5.5): the case cannot close yet."""
     reviews_scheduled: bool = False
     """An adjustment or restriction has a review date still to be reviewed (Code 5.14-5.15)."""
+    update_due: bool = False
+    """An update to the resident at the agreed interval is still to be given (Code 5.9)."""
+    response_late: bool = False
+    """The current stage's response will fall outside the Code's timescales: extended, or overdue (Code 5.9)."""
 
 
 GUARD_REASONS = {
@@ -209,6 +234,9 @@ GUARD_REASONS = {
     "actions_outstanding": "no promised action is outstanding",
     "window_pending": "the complaint is within the policy's window",
     "reviews_due": "no adjustment or restriction review is scheduled",
+    "updates_due": "no update to the resident is due (agree_update_interval first)",
+    "response_late": "the response is not late: an interval for updates is agreed with the resident after an "
+    "extension, or once the response is overdue (Code 5.9)",
 }
 """Why a guarded action is refused, in people's words (the guard's name is the key)."""
 
@@ -237,38 +265,30 @@ def is_finished(state: str, stage: int) -> bool:
 ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)
 
 
-_ALL_CONDITIONS = [Conditions(*flags) for flags in product((False, True), repeat=3)]
+@cache
+def _moves(state: str, stage: int, conditions: Conditions) -> dict[str, str]:
+    """{allowed action: next state} in (state, stage, conditions), derived from the declaration.
 
-
-def _transition_table() -> dict[tuple[str, int, Conditions], dict[str, str]]:
-    """Every (state, stage, conditions) → {allowed action: next state}, derived once from the declaration.
-
-    Workflows consult it on every command, so it is computed at import rather than by building a
-    state machine per call; it is still the declaration that decides."""
-    table: dict[tuple[str, int, Conditions], dict[str, str]] = {}
-    for state, stage, conditions in product(ComplaintLifecycle.states, (0, 1, 2), _ALL_CONDITIONS):
-        moves: dict[str, str] = {}
-        for event in ComplaintLifecycle(state.id, stage, conditions).enabled_events():
-            machine = ComplaintLifecycle(state.id, stage, conditions)
-            machine.send(event.id)
-            moves[event.id] = str(machine.current_state_value)
-        table[(state.id, stage, conditions)] = moves
-    return table
-
-
-_TRANSITIONS = _transition_table()
+    Workflows consult it on every command, so each combination is worked out once, on first use, rather
+    than by building state machines per call; it is still the declaration that decides."""
+    moves: dict[str, str] = {}
+    for event in ComplaintLifecycle(state, stage, conditions).enabled_events():
+        machine = ComplaintLifecycle(state, stage, conditions)
+        machine.send(event.id)
+        moves[event.id] = str(machine.current_state_value)
+    return moves
 
 
 def allowed_actions(state: str, stage: int, conditions: Conditions = Conditions()) -> list[str]:
     """The actions the lifecycle allows in `state`, in declaration order."""
-    return list(_TRANSITIONS[(state, stage, conditions)])
+    return list(_moves(state, stage, conditions))
 
 
 def next_state(state: str, stage: int, action: str, conditions: Conditions = Conditions()) -> str:
     """The state `action` leads to from `state`; raises ActionNotAllowed if it is not allowed."""
     if action not in ACTIONS:
         raise ActionNotAllowed(f"unknown action {action!r}; actions are: {', '.join(ACTIONS)}")
-    moves = _TRANSITIONS[(state, stage, conditions)]
+    moves = _moves(state, stage, conditions)
     if action not in moves:
         allowed = ", ".join(moves) or "none"
         because = _guard_reason(state, action)

@@ -167,6 +167,7 @@ ACTION_LABELS = {
     "record_adjustment": {"review_on": "Review date", "details": "What the adjustment is"},
     "record_restriction": {"review_on": "Review date", "scope": "What contact is restricted", "reasons": "Why"},
     "accept_outside_window": {"exception": "Exception that applies", "reason": "Why"},
+    "agree_update_interval": {"working_days": "Working days between updates, as agreed with the resident"},
     "respond": {"outcome": "Outcome", "learning": "What we have learned"},
     "resident_input": {"note": "What the resident said", "on_behalf_of": "On behalf of (if a representative)"},
 }
