@@ -12,13 +12,15 @@ pre-stage is part of the complaint), see docs/decisions.md.
 from collections import defaultdict
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Restriction
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay
 from models.calendar import local_date
+from models.letter_requirements import missing_contents
+from models.letters import letter_from_content
 
 
 class Fact(BaseModel):
@@ -29,6 +31,8 @@ class Extension(Fact):
     on: date
     working_days: int
     ombudsman_details_given: bool = True
+    good_reason_given: bool = False
+    """A good reason was recorded for going past the normal limit (Code 6.4 / 6.15)."""
 
 
 class StageRecord(Fact):
@@ -94,6 +98,10 @@ class CaseFacts(Fact):
     learning: tuple[LearningFact, ...] = ()
     restrictions: tuple[RestrictionFact, ...] = ()
     ombudsman_referred_on: date | None = None
+    last_event_on: date | None = None
+    """The day of the case's latest event: how far the record's own clock has come."""
+    letters_recorded: bool = True
+    """False for a simulated case: it has no case record, so no letters to evidence Code 6.9 / 6.19 with."""
 
     def stage(self, number: int) -> StageRecord | None:
         return next((record for record in self.stages if record.stage == number), None)
@@ -116,7 +124,7 @@ def facts_from_events(
     handlers: dict[int, list[str]] = defaultdict(list)
     withdrawn, referred = False, None
     for event in sorted(events, key=lambda e: e.get("seq", 0)):
-        kind, day = event["type"], local_date(_instant(event["at"]))
+        kind, day = event["type"], local_date(event_instant(event["at"]))
         stage = max(1, int(event.get("stage") or 1))
         record = stages.setdefault(stage, {"stage": stage, "received_on": day})
         if kind == "acknowledge":
@@ -124,7 +132,8 @@ def facts_from_events(
             record["definition_recorded"] = bool(event.get("definition_ref"))
         elif kind == "extend":
             extensions[stage].append(
-                Extension(on=day, working_days=int(event["working_days"]), ombudsman_details_given=event.get("ombudsman_details_given", True))
+                Extension(on=day, working_days=int(event["working_days"]), ombudsman_details_given=event.get("ombudsman_details_given", True),
+                          good_reason_given=bool(event.get("good_reason_given")))
             )
         elif kind == "respond":
             record.update(responded_on=day, outcome=event.get("outcome"), responder=event.get("actor"))
@@ -155,11 +164,13 @@ def facts_from_events(
         withdrawn=withdrawn,
         stages=tuple(records),
         ombudsman_referred_on=referred,
+        last_event_on=max((local_date(event_instant(e["at"])) for e in events), default=None),
         **extra,
     )
 
 
-def _instant(value: datetime | str) -> datetime:
+def event_instant(value: datetime | str) -> datetime:
+    """An event's `at`, as the read model (a datetime) or a simulation's JSON (ISO text) holds it."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
@@ -171,6 +182,7 @@ def facts_from_simulation(result: dict, received_at: datetime, **extra) -> CaseF
         events=result["events"],
         deadlines={d["name"]: d["met"] for d in result["deadlines"]},
         state=result["state"],
+        letters_recorded=False,
         **extra,
     )
 
@@ -236,6 +248,15 @@ def _with_record(facts: CaseFacts, definitions: list[Definition], letters: list[
         sent = sorted((l for l in letters if l.kind == f"stage{record.stage}_response"), key=lambda l: l.issued_at)
         if sent:
             update["letter_issued_on"] = local_date(sent[0].issued_at)
-            update["letter_complete"] = bool(sent[0].content.get("complete"))
+            update["letter_complete"] = letter_complete(sent[0])
         stages.append(record.model_copy(update=update))
     return facts.model_copy(update={"stages": tuple(stages)})
+
+
+def letter_complete(letter: Letter) -> bool:
+    """Checked again, by the rule that let it be issued (`missing_contents`), from what the record holds:
+    a letter whose stored content cannot be read back is no evidence that it was complete."""
+    try:
+        return not missing_contents(letter_from_content(letter.content))
+    except ValidationError:
+        return False

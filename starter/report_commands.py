@@ -3,6 +3,7 @@ improvement report, and self-assessment evidence, all from the read model (Code 
 
 import csv
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from models.calendar import local_date
 from models.report_facts import CaseFacts
 from models.reporting import AnnualFigures, EvidenceRow, ReportingYear, TsmMeasure, annual_figures, self_assessment, tsm
 
@@ -106,6 +108,7 @@ def print_annual_summary(figures: AnnualFigures, console: Console = out) -> None
         table.add_row(f"Stage {stage} acknowledged in time", figures.acknowledged[stage].shown())
         table.add_row(f"Stage {stage} responded in time", figures.responded[stage].shown())
         table.add_row(f"Stage {stage} extended", str(figures.extended_cases[stage]))
+        table.add_row(f"Stage {stage} extended past the Code's limit", str(figures.extended_past_limit[stage].count))
         table.add_row(f"Stage {stage} outcomes", ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in figures.outcomes[stage].items()))
     table.add_row("Escalated to stage 2", figures.escalation.shown())
     table.add_row("Remedies / compensation", f"{figures.remedies} / £{figures.compensation_pence / 100:,.2f}")
@@ -138,7 +141,7 @@ def annual_command(
     """The annual complaints performance and service improvement report (Code 8.1): HTML and/or PDF with charts."""
     reporting_year = parse_year(year)
     facts = load_facts(database, landlord)
-    figures = annual_figures(facts, reporting_year, homes)
+    figures = annual_figures(facts, reporting_year, homes, today=local_date(datetime.now(UTC)))
     evidence = self_assessment(facts, reporting_year)
     title = landlord or "All landlords"
     for path in (p for p in (html, pdf) if p is not None):

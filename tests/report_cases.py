@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timezone
 
 from sqlmodel import Session
 
+from models.letters import Addressee, Decision, Landlord, RemedyOffer, ResponseLetter
+from models.policy import load_profile
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Restriction
 from models.tables import Case, CaseDeadline, CaseEvent
 
@@ -53,6 +55,20 @@ CASES: dict[str, tuple[str, list[dict]]] = {
 (3.50 per 1,000), CH01 (2) = 2 (1.00); CH02 (1) = 3 of 7 responses in time (42.9%), CH02 (2) = 1 of 2 (50.0%)."""
 
 
+def response_content(reference: str, issued_on: date, **changes) -> dict:
+    """A stage-1 response letter's stored content (`Letter.content`), complete unless `changes` remove a part."""
+    fields = dict(
+        reference=reference, landlord=Landlord.from_profile(load_profile("code-2024"), complaints_contact="0300 000 0000"),
+        addressee=Addressee(name="A Resident", address="1 Road, Town"), issued_on=issued_on, signed_by="Sam Patel, Complaints Officer",
+        stage=1, definition=["The leak was not repaired"], outcome="upheld",
+        decisions=[Decision(point=1, finding="upheld", reasons="The repair took too long.")],
+        remedies=[RemedyOffer(kind="apology", description="We are sorry the repair took so long.")],
+        stage2_how="Reply to this letter and ask for stage 2.",
+    )
+    fields.update(changes)
+    return ResponseLetter.model_validate(fields).model_dump(mode="json")
+
+
 def insert_cases(engine, landlord: str = "acme") -> None:
     """The hand-known cases as read-model rows, with a little case record on the first two."""
     with Session(engine) as session:
@@ -69,9 +85,11 @@ def insert_cases(engine, landlord: str = "acme") -> None:
         session.add(CaseDeadline(reference="CMP-2025-000001", name="stage1.respond", due=date(2025, 6, 18), met_on=date(2025, 6, 18), met=True))
         session.add(Definition(command_id="def-3", reference="CMP-2025-000003", stage=1, points=["leak"], recorded_at=at("2025-06-04")))
         session.add(Letter(id="l1", reference="CMP-2025-000001", kind="stage1_response", stage=1, command_id="l1",
-                           content={"complete": True}, html="<p>", issued_at=at("2025-06-18", 15)))
+                           content=response_content("CMP-2025-000001", date(2025, 6, 18)), html="<p>", issued_at=at("2025-06-18", 15)))
+        # Stored by an earlier release, without the decision on the point: incomplete by today's rule (Code 6.9c).
         session.add(Letter(id="l2", reference="CMP-2025-000002", kind="stage1_response", stage=1, command_id="l2",
-                           content={"complete": False}, html="<p>", issued_at=at("2025-06-20", 15)))
+                           content=response_content("CMP-2025-000002", date(2025, 6, 20), decisions=[]), html="<p>",
+                           issued_at=at("2025-06-20", 15)))
         session.add(Remedy(id="r1", reference="CMP-2025-000001", stage=1, kind="compensation", amount_pence=25000, compensation_type="time_and_trouble"))
         session.add(Remedy(id="r2", reference="CMP-2025-000003", stage=1, kind="compensation", amount_pence=5050, compensation_type="discretionary"))
         session.add(Remedy(id="r3", reference="CMP-2025-000004", stage=1, kind="apology"))

@@ -4,6 +4,7 @@ import csv
 import io
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -58,12 +59,17 @@ def test_an_action_not_yet_due_at_year_end_is_not_outstanding(read_model):
 def test_self_assessment_evidence_by_hand(read_model):
     _, facts = read_model
     rows = {(r.section, r.evidence.split(")")[-1].strip()): r for r in self_assessment(facts, YEAR)}
-    by = {section: r for (section, _), r in rows.items()}
+    by: dict = {}
+    for (section, _), r in rows.items():
+        by.setdefault(section, r)  # the section's compliance row; a "counted separately" row follows it
     assert (by["6.2"].figure.count, by["6.2"].figure.total, by["6.2"].comply) == (6, 7, "Not always")
     assert by["5.6"].figure.count == 4 and by["5.6"].figure.total == 10  # d1, d2, d3 and the Definition row of case 3
     assert by["6.13"].figure.met == ("CMP-2025-000001",) and by["6.13"].figure.missed == ("CMP-2025-000002",)
     assert by["6.4"].figure.missed == ("CMP-2025-000006",)  # 15 working days, over the Code's 10
-    assert by["6.9"].figure.met == ("CMP-2025-000001",)  # the only complete stage-1 letter
+    # Re-checked by the rule that let it be issued: case 2's stored letter has no decision on its point, and
+    # the other responses have no letter on the record at all.
+    assert by["6.9"].figure.met == ("CMP-2025-000001",)
+    assert by["6.9"].figure.missed == tuple(f"CMP-2025-00000{n}" for n in (2, 3, 4, 5, 6, 8))
     assert by["5.14"].figure.met == ("CMP-2025-000002",) and by["5.14"].figure.missed == ("CMP-2025-000005",)
     assert by["6.15"].comply == "No cases" and "none in the year" in by["6.15"].evidence
     letters = [r for (section, _), r in rows.items() if section == "6.3" and "letters" in r.evidence]
@@ -91,3 +97,52 @@ def test_cli_annual_writes_html_and_pdf_and_self_assessment_csv(read_model, tmp_
                           capture_output=True, text=True, timeout=60)
     rows = {r["code_provision"]: r for r in csv.DictReader(io.StringIO(done.stdout))}
     assert rows["6.13"]["cases_not_met"] == "CMP-2025-000002" and rows["6.2"]["percent"] == "85.7"
+
+
+def _case(reference: str, *events, actions=()) -> "CaseFacts":
+    from models.report_facts import facts_from_events
+
+    received = datetime(2026, 6, 1, 9, tzinfo=UTC)
+    return facts_from_events(reference=reference, received_at=received, events=list(events), deadlines={}, actions=actions)
+
+
+def _event(kind: str, day: str, **details) -> dict:
+    return {"type": kind, "at": f"{day}T10:00:00+00:00", "stage": 1, **details}
+
+
+def test_an_action_not_yet_due_today_is_not_past_its_target():
+    """Issue 15 item 8: on 1 Dec 2026 an action due 3 Dec 2026 is neither outstanding nor past its target; on
+    4 Dec it is both; once the year is over (no `today`) it is judged on 31 Mar 2027."""
+    from models.report_facts import ActionFact
+
+    case = _case("CMP-2026-000001", _event("acknowledge", "2026-06-02"),
+                 actions=(ActionFact(action_id="a1", description="Fix the gutter", target_on=date(2026, 12, 3)),))
+    year = ReportingYear.parse("2026-27")
+    on_1st = annual_figures([case], year, today=date(2026, 12, 1))
+    assert (on_1st.as_of, on_1st.actions_open, on_1st.actions_overdue) == (date(2026, 12, 1), (), 0)
+    on_3rd = annual_figures([case], year, today=date(2026, 12, 3))
+    assert (len(on_3rd.actions_open), on_3rd.actions_overdue) == (1, 0), "due today: outstanding, not yet past"
+    on_4th = annual_figures([case], year, today=date(2026, 12, 4))
+    assert (len(on_4th.actions_open), on_4th.actions_overdue) == (1, 1)
+    assert annual_figures([case], year).as_of == date(2027, 3, 31)
+
+
+def test_extensions_past_the_codes_limit_are_counted_separately():
+    """Code 6.4: "no more than 10 working days without good reason". A: 5 WD, within. B: 6 + 6 = 12 WD, the
+    second with a good reason recorded: past the limit, compliant. C: 12 WD with no good reason: past, not."""
+    cases = [
+        _case("CMP-2026-00000A", _event("acknowledge", "2026-06-02"), _event("extend", "2026-06-05", working_days=5)),
+        _case("CMP-2026-00000B", _event("acknowledge", "2026-06-02"), _event("extend", "2026-06-05", working_days=6),
+              _event("extend", "2026-06-10", working_days=6, good_reason_given=True)),
+        _case("CMP-2026-00000C", _event("acknowledge", "2026-06-02"), _event("extend", "2026-06-05", working_days=12)),
+    ]
+    year = ReportingYear.parse("2026-27")
+    figures = annual_figures(cases, year)
+    assert figures.extended_cases[1] == 3
+    assert figures.extended_past_limit[1].met == ("CMP-2026-00000B", "CMP-2026-00000C")
+    rows = [r for r in self_assessment(cases, year) if r.section == "6.4"]
+    compliance, separately = rows
+    assert (compliance.figure.met, compliance.figure.missed) == (("CMP-2026-00000A", "CMP-2026-00000B"), ("CMP-2026-00000C",))
+    assert compliance.comply == "Not always"
+    assert separately.comply == "Reported"
+    assert separately.evidence == "2 of 3 (66.7%) stage 1 extended complaints went past 10 working days"

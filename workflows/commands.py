@@ -198,6 +198,8 @@ def extend(case: CaseState, command: Extend, day: date) -> Details:
         details["beyond_limit"] = True
     if command.agreed_with_resident:
         details["agreed_with_resident"] = True
+    if command.good_reason:
+        details["good_reason_given"] = True  # a flag for the reports (Code 6.4 / 6.15); the text stays out
     return details
 
 

@@ -2,12 +2,13 @@
 
 The same figures and charts as `complaints report annual`, from the read model; no personal data."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from models.report_facts import read_facts
+from models.calendar import local_date
 from models.reporting import ReportingYear, annual_figures, self_assessment
 from models.users import StaffUser
 from starter.annual_report import annual_report_html, annual_report_pdf
@@ -30,7 +31,7 @@ def _report(request: Request, year: str, landlord: str) -> str:
     if len(landlord) > 64:
         raise FormRejected({"landlord": "must be at most 64 characters"})
     facts = read_facts(request.app.state.engine, landlord or None)
-    figures = annual_figures(facts, reporting_year)
+    figures = annual_figures(facts, reporting_year, today=local_date(datetime.now(UTC)))
     return annual_report_html(figures, self_assessment(facts, reporting_year), landlord or "All landlords")
 
 
