@@ -18,6 +18,7 @@ from starter import case_commands
 from starter.users_commands import app as users_app
 from starter.calendar_commands import closures_app, holidays_app
 from starter.policy_commands import policy_app
+from starter.post_commands import post_app
 from starter.report_commands import report_app
 
 app = typer.Typer(help="Durable complaint handling (Housing Ombudsman Complaint Handling Code 2024).", no_args_is_help=True)
@@ -29,6 +30,7 @@ calendar_app.add_typer(closures_app, name="closures")
 calendar_app.add_typer(holidays_app, name="holidays")
 app.add_typer(policy_app, name="policy")
 app.add_typer(report_app, name="report")
+app.add_typer(post_app, name="post")
 err = Console(stderr=True)
 
 REGIONS = ("ENG", "WLS", "SCT", "NIR")

@@ -147,3 +147,32 @@ async def test_the_cli_refuses_exactly_what_the_web_refuses(running, username, b
     done = await complaints(environment, "act", reference, "acknowledge", "points=Bins not emptied", "--as", "alice")
     assert done.returncode == 0, done.stderr
     await browser.http.aclose()
+
+
+async def test_the_post_rooms_batch_from_the_command_line(stack, tmp_path):
+    """`complaints post batch`: what the post-room page prints, for a scheduled job; the same permission."""
+    from pypdf import PdfReader
+
+    filed = await complaints(stack, "file", "--text", "The fence was never repaired", "--channel", "letter",
+                             "--name", "Sam Post", "--address", "2 Mill Lane, Telford TF2 2BB", "--intake-id", "cli-post-1")
+    assert filed.returncode == 0, filed.stderr
+    reference = filed.stdout.strip()
+    acted = await complaints(stack, "act", reference, "acknowledge", "points=The fence was never repaired", "--as", "alice")
+    assert acted.returncode == 0, acted.stderr
+
+    refused = await complaints(stack, "post", "waiting", "--as", "aude")
+    assert refused.returncode == 2 and "cannot print letters" in refused.stderr
+    waiting = await complaints(stack, "post", "waiting", "--as", "alice")
+    assert waiting.returncode == 0 and f"{reference}\tresident\tletter" in waiting.stdout
+
+    out = tmp_path / "batch.pdf"
+    made = await complaints(stack, "post", "batch", "--as", "alice", "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    batch_id = made.stdout.split()[1]
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    assert reference in text and "2 Mill Lane" in text
+    again = await complaints(stack, "post", "batch", "--as", "alice", "--out", str(tmp_path / "none.pdf"))
+    assert again.returncode == 1 and "nothing is waiting" in again.stderr, "a letter is never in two batches"
+    copy = tmp_path / "copy.pdf"
+    reprinted = await complaints(stack, "post", "batch", "--as", "alice", "--out", str(copy), "--again", batch_id)
+    assert reprinted.returncode == 0 and copy.read_bytes() == out.read_bytes()
