@@ -123,6 +123,17 @@ LIFECYCLE_PATHS: dict[str, dict] = {
             {"at": "2026-03-23T09:00:00+00:00", "action": "request_stage2"},
         ],
     },
+    "updates-agreed-while-late": {
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+            {"at": "2026-03-04T09:00:00+00:00", "action": "extend", "working_days": 5, "reason": "survey"},
+            {"at": "2026-03-18T09:00:00+00:00", "action": "agree_update_interval", "working_days": 2},
+            {"at": "2026-03-23T09:00:00+00:00", "action": "record_update"},
+            {"at": "2026-03-24T09:00:00+00:00", "action": "respond", "outcome": "upheld"},
+        ],
+        "until": "2026-03-31T00:00:00+00:00",
+    },
 }
 
 
