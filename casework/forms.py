@@ -72,7 +72,7 @@ class RemedyInput(Form):
         from datetime import datetime, timezone
 
         from models.calendar import local_date
-        from workflows.commands import PLANNING_HORIZON
+        from workflows.command_rule import PLANNING_HORIZON
 
         today = local_date(datetime.now(timezone.utc))
         if value < today:

@@ -16,10 +16,13 @@ Code sections encoded (quoted in seed 001):
 - 5.5 / 7.x: actions promised in a response are tracked to completion; the case closes only after.
 - 5.6 / 6.x: additional complaints raised before the response join the open case (`add_complaint`).
 - 5.14 / 5.15, representatives: adjustments and restrictions get reviews; consent is recorded.
+- 6.10 / 6.20 and 2.4: stage 2 is the final response, and an exclusion (or a refused escalation) may be
+  taken to the Ombudsman; the Ombudsman stage follows either (`ombudsman_referred`, `ombudsman_determined`),
+  and its orders are tracked to compliance before the case ends.
 """
 
 from dataclasses import dataclass
-from itertools import product
+from functools import cache
 
 from statemachine import State, StateMachine
 
@@ -29,6 +32,9 @@ class ComplaintLifecycle(StateMachine):
 
     # A case under a profile with an informal stage starts in `pre_stage` instead of `received`.
     validate_disconnected_states = False
+    # The Ombudsman stage has no final state: its case ends when every order is complied with (a condition
+    # of the case, CaseState.finished), not by a transition.
+    validate_final_reachability = False
 
     pre_stage = State("Informal pre-stage")
     received = State("Stage 1 received", initial=True)
@@ -41,7 +47,10 @@ class ComplaintLifecycle(StateMachine):
     stage2_responded = State("Stage 2 responded")
     closed = State("Closed")
     withdrawn = State("Withdrawn", final=True)
-    excluded = State("Excluded", final=True)
+    excluded = State("Excluded")
+    """No deadline runs (FINISHED_STATES), but the exclusion may still be taken to the Ombudsman."""
+    ombudsman_referred = State("Referred to the Ombudsman")
+    ombudsman_determined = State("Determined by the Ombudsman")
 
     log_stage1 = pre_stage.to(received, cond="window_decided")
     acknowledge = (
@@ -103,6 +112,8 @@ class ComplaintLifecycle(StateMachine):
         | stage2_extended.to.itself(internal=True)
         | stage2_responded.to.itself(internal=True)
         | closed.to.itself(internal=True)
+        | ombudsman_referred.to.itself(internal=True)
+        | ombudsman_determined.to.itself(internal=True)
     )
     assign = (
         pre_stage.to.itself(internal=True)
@@ -113,6 +124,8 @@ class ComplaintLifecycle(StateMachine):
         | stage2_requested.to.itself(internal=True)
         | stage2_acknowledged.to.itself(internal=True)
         | stage2_extended.to.itself(internal=True)
+        | ombudsman_referred.to.itself(internal=True)
+        | ombudsman_determined.to.itself(internal=True)
     )
     add_complaint = (
         received.to.itself(internal=True)
@@ -128,6 +141,8 @@ class ComplaintLifecycle(StateMachine):
         | stage2_acknowledged.to.itself(internal=True, cond="actions_outstanding")
         | stage2_extended.to.itself(internal=True, cond="actions_outstanding")
         | stage2_responded.to.itself(internal=True, cond="actions_outstanding")
+        | ombudsman_referred.to.itself(internal=True, cond="actions_outstanding")
+        | ombudsman_determined.to.itself(internal=True, cond="actions_outstanding")
     )
     schedule_review = (
         pre_stage.to.itself(internal=True)
@@ -140,6 +155,8 @@ class ComplaintLifecycle(StateMachine):
         | stage2_extended.to.itself(internal=True)
         | stage2_responded.to.itself(internal=True)
         | closed.to.itself(internal=True)
+        | ombudsman_referred.to.itself(internal=True)
+        | ombudsman_determined.to.itself(internal=True)
     )
     record_review = (
         pre_stage.to.itself(internal=True, cond="reviews_due")
@@ -152,6 +169,8 @@ class ComplaintLifecycle(StateMachine):
         | stage2_extended.to.itself(internal=True, cond="reviews_due")
         | stage2_responded.to.itself(internal=True, cond="reviews_due")
         | closed.to.itself(internal=True, cond="reviews_due")
+        | ombudsman_referred.to.itself(internal=True, cond="reviews_due")
+        | ombudsman_determined.to.itself(internal=True, cond="reviews_due")
     )
     record_consent = (
         pre_stage.to.itself(internal=True)
@@ -164,6 +183,31 @@ class ComplaintLifecycle(StateMachine):
         | stage2_extended.to.itself(internal=True)
         | stage2_responded.to.itself(internal=True)
         | closed.to.itself(internal=True)
+        | ombudsman_referred.to.itself(internal=True)
+        | ombudsman_determined.to.itself(internal=True)
+    )
+    ombudsman_referral = (
+        stage2_responded.to(ombudsman_referred)
+        | closed.to(ombudsman_referred, cond="closed_after_stage2")
+        | excluded.to(ombudsman_referred)
+    )
+    ombudsman_evidence_requested = ombudsman_referred.to.itself(internal=True, cond="no_evidence_pending")
+    ombudsman_evidence_sent = ombudsman_referred.to.itself(internal=True, cond="evidence_pending")
+    ombudsman_determination = ombudsman_referred.to(ombudsman_determined)
+    ombudsman_order_complied = ombudsman_determined.to.itself(internal=True, cond="orders_outstanding")
+    complaint_handling_failure_order = (
+        pre_stage.to.itself(internal=True)
+        | received.to.itself(internal=True)
+        | stage1_acknowledged.to.itself(internal=True)
+        | stage1_extended.to.itself(internal=True)
+        | stage1_responded.to.itself(internal=True)
+        | stage2_requested.to.itself(internal=True)
+        | stage2_acknowledged.to.itself(internal=True)
+        | stage2_extended.to.itself(internal=True)
+        | stage2_responded.to.itself(internal=True)
+        | closed.to.itself(internal=True)
+        | ombudsman_referred.to.itself(internal=True)
+        | ombudsman_determined.to.itself(internal=True)
     )
 
     def __init__(self, state: str = "received", stage: int = 1, conditions: "Conditions | None" = None):
@@ -173,6 +217,9 @@ class ComplaintLifecycle(StateMachine):
 
     def closed_after_stage1(self) -> bool:
         return self.stage == 1
+
+    def closed_after_stage2(self) -> bool:
+        return self.stage == 2
 
     def window_decided(self) -> bool:
         return not self.conditions.window_decision_pending
@@ -189,6 +236,15 @@ class ComplaintLifecycle(StateMachine):
     def reviews_due(self) -> bool:
         return self.conditions.reviews_scheduled
 
+    def evidence_pending(self) -> bool:
+        return self.conditions.evidence_pending
+
+    def no_evidence_pending(self) -> bool:
+        return not self.conditions.evidence_pending
+
+    def orders_outstanding(self) -> bool:
+        return self.conditions.orders_outstanding
+
 
 @dataclass(frozen=True)
 class Conditions:
@@ -200,6 +256,10 @@ class Conditions:
     """A response promised actions that are not all done (Code 5.5): the case cannot close yet."""
     reviews_scheduled: bool = False
     """An adjustment or restriction has a review date still to be reviewed (Code 5.14-5.15)."""
+    evidence_pending: bool = False
+    """The Ombudsman asked for evidence and it has not been sent yet (deadline `ombudsman.evidence`)."""
+    orders_outstanding: bool = False
+    """An order of the Ombudsman's determination is not yet complied with: the case cannot end."""
 
 
 GUARD_REASONS = {
@@ -209,8 +269,22 @@ GUARD_REASONS = {
     "actions_outstanding": "no promised action is outstanding",
     "window_pending": "the complaint is within the policy's window",
     "reviews_due": "no adjustment or restriction review is scheduled",
+    "closed_after_stage2": "the case was closed at stage 1, before any final response (Code 6.10, 6.20)",
+    "evidence_pending": "the Ombudsman has not asked for evidence (ombudsman_evidence_requested first)",
+    "no_evidence_pending": "the evidence the Ombudsman asked for is still to be sent (ombudsman_evidence_sent first)",
+    "orders_outstanding": "no order of the Ombudsman's determination is outstanding",
 }
 """Why a guarded action is refused, in people's words (the guard's name is the key)."""
+
+UNAVAILABLE_REASONS = {
+    "ombudsman_referral": "a referral to the Ombudsman follows the landlord's final (stage 2) response, an "
+    "exclusion or a refused escalation (Code 6.10, 6.20, 2.4)",
+    "ombudsman_evidence_requested": "the Ombudsman asks for evidence on a referred case, before it determines it",
+    "ombudsman_evidence_sent": "the Ombudsman asks for evidence on a referred case, before it determines it",
+    "ombudsman_determination": "the Ombudsman determines a case that was referred to it",
+    "ombudsman_order_complied": "orders come with the Ombudsman's determination",
+}
+"""Why an action is refused in a state with no transition for it at all, where people need telling."""
 
 
 STAGE_OF_STATE: dict[str, int] = {
@@ -231,44 +305,41 @@ FINISHED_STATES = frozenset({"withdrawn", "excluded"})
 
 
 def is_finished(state: str, stage: int) -> bool:
-    """Withdrawn, excluded, or closed with no stage-2 request still possible: the workflow may end."""
-    return state in FINISHED_STATES or (state == "closed" and "request_stage2" not in allowed_actions(state, stage))
+    """Withdrawn, determined by the Ombudsman, or excluded or closed with neither a stage-2 request nor a
+    referral to the Ombudsman still possible: the workflow may end (once no order is outstanding)."""
+    if state in ("withdrawn", "ombudsman_determined"):
+        return True
+    moves = allowed_actions(state, stage)
+    return state in ("excluded", "closed") and "request_stage2" not in moves and "ombudsman_referral" not in moves
 
 ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)
 
 
-_ALL_CONDITIONS = [Conditions(*flags) for flags in product((False, True), repeat=3)]
+@cache
+def _moves(state: str, stage: int, conditions: Conditions) -> dict[str, str]:
+    """{allowed action: next state} in (state, stage, conditions), derived from the declaration.
 
-
-def _transition_table() -> dict[tuple[str, int, Conditions], dict[str, str]]:
-    """Every (state, stage, conditions) → {allowed action: next state}, derived once from the declaration.
-
-    Workflows consult it on every command, so it is computed at import rather than by building a
-    state machine per call; it is still the declaration that decides."""
-    table: dict[tuple[str, int, Conditions], dict[str, str]] = {}
-    for state, stage, conditions in product(ComplaintLifecycle.states, (0, 1, 2), _ALL_CONDITIONS):
-        moves: dict[str, str] = {}
-        for event in ComplaintLifecycle(state.id, stage, conditions).enabled_events():
-            machine = ComplaintLifecycle(state.id, stage, conditions)
-            machine.send(event.id)
-            moves[event.id] = str(machine.current_state_value)
-        table[(state.id, stage, conditions)] = moves
-    return table
-
-
-_TRANSITIONS = _transition_table()
+    Workflows consult it on every command, so each combination is worked out once (on first use: there
+    are 15 states x 3 stages x 32 conditions) rather than by building a state machine per call; it is
+    still the declaration that decides."""
+    moves: dict[str, str] = {}
+    for event in ComplaintLifecycle(state, stage, conditions).enabled_events():
+        machine = ComplaintLifecycle(state, stage, conditions)
+        machine.send(event.id)
+        moves[event.id] = str(machine.current_state_value)
+    return moves
 
 
 def allowed_actions(state: str, stage: int, conditions: Conditions = Conditions()) -> list[str]:
     """The actions the lifecycle allows in `state`, in declaration order."""
-    return list(_TRANSITIONS[(state, stage, conditions)])
+    return list(_moves(state, stage, conditions))
 
 
 def next_state(state: str, stage: int, action: str, conditions: Conditions = Conditions()) -> str:
     """The state `action` leads to from `state`; raises ActionNotAllowed if it is not allowed."""
     if action not in ACTIONS:
         raise ActionNotAllowed(f"unknown action {action!r}; actions are: {', '.join(ACTIONS)}")
-    moves = _TRANSITIONS[(state, stage, conditions)]
+    moves = _moves(state, stage, conditions)
     if action not in moves:
         allowed = ", ".join(moves) or "none"
         because = _guard_reason(state, action)
@@ -286,7 +357,7 @@ def _guard_reason(state: str, action: str) -> str | None:
             for condition in transition.cond:
                 if condition.attr_name in GUARD_REASONS:
                     return GUARD_REASONS[condition.attr_name]
-    return None
+    return UNAVAILABLE_REASONS.get(action)
 
 
 def describe(state: str) -> str:
