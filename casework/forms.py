@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from casework.errors import CommandRejected
-from models.case import Outcome
+from models.case import OMBUDSMAN_REF_PATTERN, ChfoReason, ElementCode, OmbudsmanFinding, OrderKind, Outcome
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.refusal import validation_message
 
@@ -164,6 +164,49 @@ class OutsideWindowForm(Form):
     reason: str = ShortText
 
 
+DETERMINATION_ELEMENTS = (
+    "complaint_handling", "repairs", "damp_and_mould", "anti_social_behaviour", "staff_conduct", "communication",
+    "rent_and_charges", "estate_services", "record_keeping", "other",
+)
+"""The elements of a complaint the Ombudsman's determination may make findings on (the web form's picker);
+`complaint_handling` is the one whose adverse findings are findings of non-compliance with the Code (8.1 c)."""
+
+
+class OmbudsmanReferralForm(Form):
+    ombudsman_ref: str = Field(pattern=OMBUDSMAN_REF_PATTERN, description="The Housing Ombudsman's case reference, like 202601234.")
+
+
+class OmbudsmanEvidenceForm(Form):
+    due_on: date = Field(description="The date the Ombudsman gave. For example, 27 3 2026.")
+
+
+class FindingInput(Form):
+    element: ElementCode
+    finding: OmbudsmanFinding
+
+
+class OrderInput(Form):
+    order_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    """Left out, it is the kind and the row's number (`compensation-2`)."""
+    kind: OrderKind
+    due_on: date
+
+
+class DeterminationForm(Form):
+    findings: list[FindingInput] = Field(min_length=1, max_length=20)
+    orders: list[OrderInput] = Field(default=[], max_length=20)
+
+
+class OrderCompliedForm(Form):
+    order_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    evidence: str = Field(default="", max_length=5000, description="What was done and sent to the Ombudsman (kept on the case record).")
+
+
+class FailureOrderForm(Form):
+    reason: ChfoReason
+    issued_on: date = Field(description="The date on the Ombudsman's order. For example, 27 3 2026.")
+
+
 ACTION_FORMS: dict[str, type[Form]] = {
     "log_stage1": EmptyForm,
     "accept_outside_window": OutsideWindowForm,
@@ -182,6 +225,12 @@ ACTION_FORMS: dict[str, type[Form]] = {
     "record_restriction": RestrictionForm,
     "record_review": ReviewForm,
     "record_consent": ConsentForm,
+    "ombudsman_referral": OmbudsmanReferralForm,
+    "ombudsman_evidence_requested": OmbudsmanEvidenceForm,
+    "ombudsman_evidence_sent": EmptyForm,
+    "ombudsman_determination": DeterminationForm,
+    "ombudsman_order_complied": OrderCompliedForm,
+    "complaint_handling_failure_order": FailureOrderForm,
 }
 """The fields staff fill in for each action (the UI renders a form per allowed action from these)."""
 

@@ -172,7 +172,7 @@ async def test_the_ombudsman_stages_refusals_name_the_field_and_the_rule(run):
     assert errors[8] == "due_on: must be a date from today (2026-06-02) to two years ahead (2028-06-02), not 2026-05-29"
     assert errors[9].startswith("ombudsman_evidence_sent is not allowed while the complaint is Referred to the Ombudsman "
                                 "because the Ombudsman has not asked for evidence")
-    assert errors[10] == ("orders.1.due_on: must be a date from today (2026-09-01) to two years ahead (2028-09-01), "
+    assert errors[10] == ("orders.0.due_on: must be a date from today (2026-09-01) to two years ahead (2028-09-01), "
                           "not 2026-08-31")
     assert errors[11].startswith("findings.0.finding: Input should be 'severe_maladministration'")
     assert errors[13] == "order_id: no outstanding Ombudsman order 'refund'; outstanding: pay"

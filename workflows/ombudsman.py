@@ -59,7 +59,7 @@ def check_determination(case: CaseState, command: OmbudsmanDetermination, today:
     taken = sorted({i for i in ids if ids.count(i) > 1 or f"{ORDER}.{i}" in case.deadlines})
     if taken:
         raise Refused("orders", "unique_ids", f"order ids must be new and unique within the case; repeated: {', '.join(taken)}")
-    for number, order in enumerate(command.orders, start=1):
+    for number, order in enumerate(command.orders):  # numbered from 0, as the payload's own errors are
         within_horizon(f"orders.{number}.due_on", order.due_on, today, from_today=True)
 
 
