@@ -175,6 +175,12 @@ DETERMINATION_ELEMENTS = (
 class OmbudsmanReferralForm(Form):
     ombudsman_ref: str = Field(pattern=OMBUDSMAN_REF_PATTERN, description="The Housing Ombudsman's case reference, like 202601234.")
 
+    @field_validator("ombudsman_ref", mode="before")
+    @classmethod
+    def _digits_are_a_reference(cls, value: Any) -> Any:
+        """`complaints act ... ombudsman_ref=202601234` reads the digits as a number; it is a reference."""
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
 
 class OmbudsmanEvidenceForm(Form):
     due_on: date = Field(description="The date the Ombudsman gave. For example, 27 3 2026.")
