@@ -23,31 +23,21 @@ from models.reporting import ReportingYear, annual_figures
 from starter.annual_report import annual_report_html
 from starter.scenario import Scenario
 from starter.simulate import simulator
+from tests.test_ombudsman import TO_FINAL_RESPONSE, TO_STAGE1_RESPONSE, determine, refer
 
-FINAL_RESPONSE = [
-    {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
-    {"at": "2026-03-10T09:00:00+00:00", "action": "respond", "outcome": "not_upheld"},
-    {"at": "2026-03-11T09:00:00+00:00", "action": "request_stage2"},
-]
 CASE_A = [
-    *FINAL_RESPONSE,
-    {"at": "2026-03-12T09:00:00+00:00", "action": "acknowledge"},
-    {"at": "2026-04-01T09:00:00+00:00", "action": "respond", "outcome": "not_upheld"},
-    {"at": "2026-06-01T09:00:00+00:00", "action": "ombudsman_referral", "ombudsman_ref": "202601234"},
+    *TO_FINAL_RESPONSE, refer("2026-06-01T09:00:00+00:00"),
     {"at": "2026-07-01T09:00:00+00:00", "action": "complaint_handling_failure_order",
      "reason": "evidence_not_provided", "issued_on": "2026-06-30"},
-    {"at": "2026-09-01T09:00:00+00:00", "action": "ombudsman_determination",
-     "findings": [{"element": "complaint_handling", "finding": "maladministration"},
-                  {"element": "repairs", "finding": "service_failure"}],
-     "orders": [{"order_id": "apology", "kind": "apology", "due_on": "2026-09-29"},
-                {"order_id": "pay", "kind": "compensation", "due_on": "2026-09-29"}]},
+    determine("2026-09-01T09:00:00+00:00", ("apology", "apology", "2026-09-29"), ("pay", "compensation", "2026-09-29")),
     {"at": "2026-09-21T09:00:00+00:00", "action": "ombudsman_order_complied", "order_id": "apology"},
     {"at": "2026-10-05T09:00:00+00:00", "action": "ombudsman_order_complied", "order_id": "pay"},
 ]
 CASE_B = [
-    *FINAL_RESPONSE,
+    *TO_STAGE1_RESPONSE,
+    {"at": "2026-03-11T09:00:00+00:00", "action": "request_stage2"},
     {"at": "2026-03-12T09:00:00+00:00", "action": "exclude", "reason": "matter already decided"},
-    {"at": "2027-03-15T09:00:00+00:00", "action": "ombudsman_referral", "ombudsman_ref": "202700042"},
+    refer("2027-03-15T09:00:00+00:00"),
     {"at": "2027-03-16T09:00:00+00:00", "action": "ombudsman_determination",
      "findings": [{"element": "complaint_handling", "finding": "no_maladministration"}],
      "orders": [{"order_id": "review", "kind": "review", "due_on": "2027-03-26"}]},

@@ -53,3 +53,7 @@ def within_horizon(field: str, day: date, today: date, *, from_today: bool) -> N
             f"must be a date from {first} ({earliest.isoformat()}) to two years ahead ({latest.isoformat()}), "
             f"not {day.isoformat()}",
         )
+
+
+def nothing_to_check(case: CaseState, command: Command, today: date) -> None:
+    """The lifecycle and the rules every command passes are all this command needs."""

@@ -29,7 +29,7 @@ from models.case import (
     Withdraw,
 )
 from workflows import deadlines, ombudsman
-from workflows.command_rule import CLOCK_TOLERANCE, CommandRule, Refused, within_horizon
+from workflows.command_rule import CLOCK_TOLERANCE, CommandRule, Refused, nothing_to_check, within_horizon
 from workflows.case_state import CaseState, Details
 from workflows.deadlines import StageFacts
 from workflows.lifecycle import FINISHED_STATES, ActionNotAllowed, next_state
@@ -67,10 +67,6 @@ def check(rule: CommandRule, case: CaseState, command: Command, now: datetime) -
             )
     today = local_date(command.occurred_at or now)
     rule.check(case, command, today)
-
-
-def nothing_to_check(case: CaseState, command: Command, today: date) -> None:
-    """The lifecycle and the rules every command passes are all this command needs."""
 
 
 def nothing_to_record(case: CaseState, command: Command, day: date) -> Details:

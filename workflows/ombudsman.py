@@ -19,11 +19,7 @@ from models.case import (
     OmbudsmanReferral,
 )
 from workflows.case_state import EVIDENCE, ORDER, CaseState, Details
-from workflows.command_rule import CommandRule, Refused, within_horizon
-
-
-def nothing_to_check(case: CaseState, command: object, today: date) -> None:
-    """The lifecycle and the rules every command passes are all this command needs."""
+from workflows.command_rule import CommandRule, Refused, nothing_to_check, within_horizon
 
 
 def referral(case: CaseState, command: OmbudsmanReferral, day: date) -> Details:
