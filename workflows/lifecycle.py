@@ -22,7 +22,7 @@ Code sections encoded (quoted in seed 001):
 """
 
 from dataclasses import dataclass
-from functools import cache
+from itertools import product
 
 from statemachine import State, StateMachine
 
@@ -315,19 +315,38 @@ def is_finished(state: str, stage: int) -> bool:
 ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)
 
 
-@cache
-def _moves(state: str, stage: int, conditions: Conditions) -> dict[str, str]:
-    """{allowed action: next state} in (state, stage, conditions), derived from the declaration.
+@dataclass(frozen=True)
+class _Case:
+    """What the guards read (`self.stage`, `self.conditions`), without building a state machine."""
 
-    Workflows consult it on every command, so each combination is worked out once (on first use: there
-    are 15 states x 3 stages x 32 conditions) rather than by building a state machine per call; it is
-    still the declaration that decides."""
-    moves: dict[str, str] = {}
-    for event in ComplaintLifecycle(state, stage, conditions).enabled_events():
-        machine = ComplaintLifecycle(state, stage, conditions)
-        machine.send(event.id)
-        moves[event.id] = str(machine.current_state_value)
+    stage: int
+    conditions: Conditions
+
+
+def _moves_of(state: str, stage: int, conditions: Conditions) -> dict[str, str]:
+    """{allowed action: next state} in (state, stage, conditions): the first of the state's declared
+    transitions for each action whose guards (the class's own methods) all pass."""
+    case, moves = _Case(stage, conditions), {}
+    for action in ACTIONS:
+        for transition in ComplaintLifecycle.states_map[state].transitions:
+            if transition.match(action) and all(getattr(ComplaintLifecycle, c.attr_name)(case) for c in transition.cond):
+                moves[action] = transition.target.id
+                break
     return moves
+
+
+_TRANSITIONS = {
+    (state.id, stage, conditions): _moves_of(state.id, stage, conditions)
+    for state, stage, conditions in product(
+        ComplaintLifecycle.states, (0, 1, 2), [Conditions(*flags) for flags in product((False, True), repeat=5)]
+    )
+}
+"""Every (state, stage, conditions), derived once at import from the declaration (about half a second), so a
+workflow task only ever looks an answer up."""
+
+
+def _moves(state: str, stage: int, conditions: Conditions) -> dict[str, str]:
+    return _TRANSITIONS[(state, stage, conditions)]
 
 
 def allowed_actions(state: str, stage: int, conditions: Conditions = Conditions()) -> list[str]:
