@@ -33,6 +33,11 @@ MANAGER_ACTIONS = frozenset({"assign"})
 """Complaints managers assign cases (the issue: "assigns, sees everything, receives escalations")."""
 ANY_STAGE_ACTIONS = frozenset({"resident_input", "withdraw", "request_stage2", "record_consent", "schedule_review", "record_review"})
 """Recording what the resident said or asked for: whoever works the case may do it."""
+OMBUDSMAN_ACTIONS = frozenset({
+    "ombudsman_referral", "ombudsman_evidence_requested", "ombudsman_evidence_sent", "ombudsman_determination",
+    "ombudsman_order_complied", "complaint_handling_failure_order",
+})
+"""Liaison with the Ombudsman is the complaints officer's (Code 4.1): here, a complaints manager's."""
 ACTING_ROLES = frozenset({"handler", "complaints_manager", "stage2_reviewer"})
 
 
@@ -85,6 +90,8 @@ def action_refusal(actor: Actor, case: Case, action: str) -> str | None:
         return None
     if action in MANAGER_ACTIONS and role in {"handler", "stage2_reviewer"}:
         return "Only a complaints manager may assign cases."
+    if action in OMBUDSMAN_ACTIONS and role in {"handler", "stage2_reviewer"}:
+        return "Only a complaints manager (the complaints officer, Code 4.1) may record the Ombudsman's steps."
     if role == "handler":
         if case.handler not in (None, username):
             return f"This case is assigned to {case.handler}; only they or a complaints manager may act on it."

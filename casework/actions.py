@@ -29,9 +29,11 @@ from casework.forms import (
     Channel,
     CompleteActionForm,
     ConsentForm,
+    DeterminationForm,
     ExcludeForm,
     ExtendForm,
     Form,
+    OrderCompliedForm,
     ResidentInputForm,
     RespondForm,
     RestrictionForm,
@@ -47,7 +49,7 @@ from models.calendar import local_date
 from models.case import COMMANDS, CaseSummary, PromisedAction
 from models.policy import PolicyProfile
 from models.record import Adjustment, Complaint, Definition, OutstandingAction, Representative, Resident, Restriction
-from models.tables import Case, CaseDeadline, ResidentNote
+from models.tables import Case, CaseDeadline, OmbudsmanEvidence, ResidentNote
 
 
 NOT_NOW = frozenset({"lifecycle", CASE_ENDED})
@@ -189,6 +191,17 @@ def _prepare(
         rows.append(Restriction(id=review_id, reference=reference, reasons=form.reasons, scope=form.scope,
                                 review_on=form.review_on, decided_by=actor.username))
         payload.update(review_id=review_id, kind="restriction", review_on=form.review_on)
+    elif isinstance(form, DeterminationForm):
+        payload.update(findings=[f.model_dump() for f in form.findings], orders=[
+            {"order_id": o.order_id or f"{o.kind}-{number}", "kind": o.kind, "due_on": o.due_on}
+            for number, o in enumerate(form.orders, start=1)
+        ])
+    elif isinstance(form, OrderCompliedForm):
+        if form.evidence:
+            rows.append(OmbudsmanEvidence(id=f"evidence-{command_id}", reference=reference, order_id=form.order_id, at=now,
+                                          text=form.evidence))
+            payload["evidence_ref"] = f"evidence-{command_id}"
+        payload["order_id"] = form.order_id
     elif isinstance(form, ConsentForm):
         representative = session.get(Representative, form.representative_id)
         if representative is None or representative.resident_id != complaint.resident_id:

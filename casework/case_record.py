@@ -30,7 +30,7 @@ from models.record import (
     ServiceRequest,
 )
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
-from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay, Notice, ResidentNote
+from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay, Notice, OmbudsmanEvidence, ResidentNote
 
 ENDED_STATES = ("withdrawn", "excluded")
 
@@ -117,7 +117,8 @@ class DeadlineRow:
 @dataclass
 class CaseFile:
     """The case page: the projected case, its deadlines with working days left, the timeline, and the
-    record rows the page lists (definitions, letters, remedies, outstanding actions, residents' notes)."""
+    record rows the page lists (definitions, letters, remedies, outstanding actions, residents' notes and
+    the evidence of Ombudsman orders complied with, by id)."""
 
     case: Case
     deadlines: list[DeadlineRow]
@@ -199,6 +200,9 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         remedies = session.exec(select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))).all()
         note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
         notes = {n.id: n.text for n in session.exec(select(ResidentNote).where(col(ResidentNote.id).in_(note_refs)))} if note_refs else {}
+        evidence_refs = [e.details.get("evidence_ref") for e in events if (e.details or {}).get("evidence_ref")]
+        if evidence_refs:  # what was sent to show an Ombudsman order complied with, on the timeline like a note
+            notes |= {n.id: n.text for n in session.exec(select(OmbudsmanEvidence).where(col(OmbudsmanEvidence.id).in_(evidence_refs)))}
         representative = session.get(Representative, complaint.representative_id) if complaint and complaint.representative_id else None
         adjustments = session.exec(select(Adjustment).where(Adjustment.reference == reference).order_by(col(Adjustment.review_on))).all()
         restrictions = session.exec(select(Restriction).where(Restriction.reference == reference).order_by(col(Restriction.review_on))).all()

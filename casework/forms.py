@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from casework.errors import CommandRejected
-from models.case import Outcome
+from models.case import OMBUDSMAN_REF_PATTERN, ChfoReason, ElementCode, OmbudsmanFinding, OrderKind, Outcome
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.refusal import validation_message
 
@@ -72,7 +72,7 @@ class RemedyInput(Form):
         from datetime import datetime, timezone
 
         from models.calendar import local_date
-        from workflows.commands import PLANNING_HORIZON
+        from workflows.command_rule import PLANNING_HORIZON
 
         today = local_date(datetime.now(timezone.utc))
         if value < today:
@@ -169,6 +169,55 @@ class OutsideWindowForm(Form):
     reason: str = ShortText
 
 
+DETERMINATION_ELEMENTS = (
+    "complaint_handling", "repairs", "damp_and_mould", "anti_social_behaviour", "staff_conduct", "communication",
+    "rent_and_charges", "estate_services", "record_keeping", "other",
+)
+"""The elements of a complaint the Ombudsman's determination may make findings on (the web form's picker);
+`complaint_handling` is the one whose adverse findings are findings of non-compliance with the Code (8.1 c)."""
+
+
+class OmbudsmanReferralForm(Form):
+    ombudsman_ref: str = Field(pattern=OMBUDSMAN_REF_PATTERN, description="The Housing Ombudsman's case reference, like 202601234.")
+
+    @field_validator("ombudsman_ref", mode="before")
+    @classmethod
+    def _digits_are_a_reference(cls, value: Any) -> Any:
+        """`complaints act ... ombudsman_ref=202601234` reads the digits as a number; it is a reference."""
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class OmbudsmanEvidenceForm(Form):
+    due_on: date = Field(description="The date the Ombudsman gave. For example, 27 3 2026.")
+
+
+class FindingInput(Form):
+    element: ElementCode
+    finding: OmbudsmanFinding
+
+
+class OrderInput(Form):
+    order_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    """Left out, it is the kind and the row's number (`compensation-2`)."""
+    kind: OrderKind
+    due_on: date
+
+
+class DeterminationForm(Form):
+    findings: list[FindingInput] = Field(min_length=1, max_length=20)
+    orders: list[OrderInput] = Field(default=[], max_length=20)
+
+
+class OrderCompliedForm(Form):
+    order_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    evidence: str = Field(default="", max_length=5000, description="What was done and sent to the Ombudsman (kept on the case record).")
+
+
+class FailureOrderForm(Form):
+    reason: ChfoReason
+    issued_on: date = Field(description="The date on the Ombudsman's order. For example, 27 3 2026.")
+
+
 ACTION_FORMS: dict[str, type[Form]] = {
     "log_stage1": EmptyForm,
     "accept_outside_window": OutsideWindowForm,
@@ -189,6 +238,12 @@ ACTION_FORMS: dict[str, type[Form]] = {
     "record_consent": ConsentForm,
     "agree_update_interval": UpdateIntervalForm,
     "record_update": EmptyForm,
+    "ombudsman_referral": OmbudsmanReferralForm,
+    "ombudsman_evidence_requested": OmbudsmanEvidenceForm,
+    "ombudsman_evidence_sent": EmptyForm,
+    "ombudsman_determination": DeterminationForm,
+    "ombudsman_order_complied": OrderCompliedForm,
+    "complaint_handling_failure_order": FailureOrderForm,
 }
 """The fields staff fill in for each action (the UI renders a form per allowed action from these)."""
 

@@ -227,6 +227,8 @@ STATE_WORDS = {
     "closed": "Your complaint is closed.",
     "withdrawn": "Your complaint was withdrawn.",
     "excluded": "We could not take this as a complaint. Our letter explains why.",
+    "ombudsman_referred": "Your complaint is with the Housing Ombudsman. We are giving it what it asks us for.",
+    "ombudsman_determined": "The Housing Ombudsman has decided your complaint. We are doing what it told us to do.",
 }
 PROMISE_WORDS = {
     "pre_stage.resolve": "to sort this out informally",

@@ -31,9 +31,10 @@ async def case_summary(client: Client, reference: str) -> CaseSummary:
     )
 
 
-REOPENING_ACTIONS = frozenset({"request_stage2"})
+REOPENING_ACTIONS = frozenset({"request_stage2", "ombudsman_referral"})
 """Commands that reach a case whose workflow has ended by reopening it (a new run of the same workflow id):
-a stage-2 request is never refused because the case's workflow ended (Code 6.10 sets no time limit)."""
+a stage-2 request or a referral to the Ombudsman is never refused because the case's workflow ended
+(Code 6.10 sets no time limit; the Ombudsman may accept a late referral). Both are flagged late."""
 
 
 async def send_command(

@@ -118,6 +118,27 @@ class ResidentNote(SQLModel, table=True):
         return note_id
 
 
+class OmbudsmanEvidence(SQLModel, table=True):
+    """What the landlord sent the Ombudsman to show an order complied with, kept here so that its text never
+    enters workflow history (`ombudsman_order_complied` carries only this row's id)."""
+
+    id: str = Field(primary_key=True)
+    reference: str = Field(index=True)
+    order_id: str
+    at: datetime = Field(sa_column=_utc())
+    text: str
+
+    @classmethod
+    def store(cls, engine: Engine, reference: str, order_id: str, text: str, at: datetime, row_id: str | None = None) -> str:
+        """Keep the evidence (once per `row_id`: a retried command finds its first row) and return its id."""
+        row_id = row_id or f"evidence-{uuid4().hex}"
+        with Session(engine) as session:
+            if session.get(cls, row_id) is None:
+                session.add(cls(id=row_id, reference=reference, order_id=order_id, at=at, text=text))
+                session.commit()
+        return row_id
+
+
 class ClosureDay(SQLModel, table=True):
     """A landlord's own non-working day (office closure), or an override making a holiday a working day."""
 

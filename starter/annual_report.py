@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from models.ombudsman_figures import OmbudsmanFigures
 from models.reporting import OUTCOMES, AnnualFigures, EvidenceRow
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
@@ -88,8 +89,10 @@ def categories_chart(figures: AnnualFigures) -> Markup:
     return _svg(fig)
 
 
-def annual_report_html(figures: AnnualFigures, evidence: list[EvidenceRow], title: str) -> str:
-    """The report as one self-contained HTML page (charts inlined)."""
+def annual_report_html(
+    figures: AnnualFigures, evidence: list[EvidenceRow], title: str, ombudsman: OmbudsmanFigures | None = None
+) -> str:
+    """The report as one self-contained HTML page (charts inlined); `ombudsman` gives Code 8.1 c, e and f."""
     charts = {}
     if any(s1 or s2 for _, s1, s2 in figures.received_by_month):
         charts = {
@@ -98,7 +101,9 @@ def annual_report_html(figures: AnnualFigures, evidence: list[EvidenceRow], titl
             "outcomes": outcomes_chart(figures),
             "categories": categories_chart(figures),
         }
-    return _env.get_template("annual.html").render(f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES)
+    return _env.get_template("annual.html").render(
+        f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES, o=ombudsman
+    )
 
 
 def annual_report_pdf(html: str) -> bytes:

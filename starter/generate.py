@@ -23,6 +23,7 @@ from models.case import Region
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.policy_rules import StageRules
 from models.report_facts import CaseFacts, LearningFact, RemedyFact, facts_from_simulation
+from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
 from models.reporting import ReportingYear
 from starter.scenario import Scenario
 
@@ -40,6 +41,8 @@ CATEGORIES = (
     ("estate services", 5),
 )
 """Complaint categories and their weights, roughly the shape of a housing association's year."""
+ADVERSE_FINDINGS = ("maladministration", "maladministration", "service_failure", "severe_maladministration")
+FAIR_FINDINGS = ("no_maladministration", "reasonable_redress", "outside_jurisdiction")
 LEARNING = {
     "repairs": "Repairs appointments now confirmed by text the day before",
     "damp and mould": "Damp and mould reports get a surveyor's visit within 10 working days",
@@ -74,6 +77,17 @@ class GeneratorSettings(BaseModel):
     95.7% resolved in time but 90.4% of letters)."""
     informal_resolution_rate: float = Field(default=0.5, ge=0, le=1)
     """Profiles with an informal pre-stage: the share resolved there."""
+    referral_rate: float = Field(default=0.25, ge=0, le=1)
+    """Share of final (stage 2) responses the resident takes to the Ombudsman, 1 to 6 months later."""
+    determination_rate: float = Field(default=0.8, ge=0, le=1)
+    """Share of referrals the Ombudsman determines (3 to 9 months on); it asks for evidence on every referral."""
+    adverse_finding_rate: float = Field(default=0.7, ge=0, le=1)
+    """Share of determined elements found against the landlord (maladministration, service failure, severe);
+    each such element brings an order due 20 working days later."""
+    late_compliance_rate: float = Field(default=0.1, ge=0, le=1)
+    """Share of evidence requests answered and orders complied with after their due date."""
+    failure_order_rate: float = Field(default=0.01, ge=0, le=1)
+    """Share of cases on which the Ombudsman issues a Complaint Handling Failure Order during stage 1."""
     seed: int = 2024
 
     @field_validator("extension_rate")
@@ -150,6 +164,8 @@ class _Handler:
 
     def __init__(self, rng: random.Random, calendar: WorkingCalendar, settings: GeneratorSettings, profile: PolicyProfile, number: int):
         self.rng, self.calendar, self.settings, self.profile = rng, calendar, settings, profile
+        self.ombudsman_rng = random.Random(f"ombudsman-{settings.seed}-{number}")
+        """The Ombudsman stage's own draws, so adding it left the rest of a seeded year as it was."""
         self.handler = f"handler-{number % 12 + 1}"
         self.reviewer = f"reviewer-{number % 4 + 1}"
         self.steps: list[dict] = []
@@ -168,14 +184,56 @@ class _Handler:
             logged_on, acknowledged = day, True
         responded_on, outcome = self._stage(1, received_on, logged_on, acknowledged, self.handler)
         outcomes.append((1, outcome, responded_on))
+        if self.ombudsman_rng.random() < self.settings.failure_order_rate:  # recorded the working day after the response
+            issued = self.calendar.add_working_days(responded_on, 1)
+            self._step(issued, 9, "complaint_handling_failure_order", minute=self.ombudsman_rng.randrange(60),
+                       reason="not_progressed", issued_on=issued.isoformat())
         if rng.random() < self.settings.escalation_rate:
             requested = self.calendar.add_working_days(responded_on, rng.randint(1, 15))
             self._step(requested, 10, "request_stage2")
             self._step(requested, 12, "assign", handler=self.reviewer)
             responded_on, outcome = self._stage(2, requested, requested, False, self.reviewer)
             outcomes.append((2, outcome, responded_on))
+            self._step(self.calendar.add_working_days(responded_on, 10), 16, "close")
+            if self.ombudsman_rng.random() < self.settings.referral_rate:
+                self._ombudsman(responded_on)
+            return self.steps, informal, outcomes
         self._step(self.calendar.add_working_days(responded_on, 10), 16, "close")
         return self.steps, informal, outcomes
+
+    def _ombudsman(self, final_response_on: date) -> None:
+        """Referred 1-6 months after the final response; evidence asked for at once, due in 15 working days;
+        determined 3-9 months on, an order per adverse finding, due 20 working days after it."""
+        rng, settings, add = self.ombudsman_rng, self.settings, self.calendar.add_working_days
+        referred = add(final_response_on, rng.randint(20, 125))
+        self._step(referred, 10, "ombudsman_referral", minute=rng.randrange(60), ombudsman_ref=f"{referred.year}{rng.randrange(10**5):05d}")
+        asked = add(referred, rng.randint(1, 5))
+        due = add(asked, 15)
+        self._step(asked, 11, "ombudsman_evidence_requested", minute=rng.randrange(60), due_on=due.isoformat())
+        self._step(self._compliance(asked, due), 12, "ombudsman_evidence_sent", minute=rng.randrange(60))
+        if rng.random() >= settings.determination_rate:
+            return
+        determined = add(due, rng.randint(60, 190))
+        elements = rng.sample(("complaint_handling", "repairs", "communication", "record_keeping"), rng.randint(1, 3))
+        findings, orders = [], []
+        for element in elements:
+            adverse = rng.random() < settings.adverse_finding_rate
+            finding = rng.choice(ADVERSE_FINDINGS if adverse else FAIR_FINDINGS)
+            findings.append({"element": element, "finding": finding})
+            if adverse:
+                kind = rng.choice(("apology", "compensation", "action", "review"))
+                orders.append({"order_id": f"{kind}-{len(orders) + 1}", "kind": kind, "due_on": add(determined, 20).isoformat()})
+        self._step(determined, 10, "ombudsman_determination", minute=rng.randrange(60), findings=findings, orders=orders)
+        complied = sorted((self._compliance(determined, date.fromisoformat(o["due_on"])), o["order_id"]) for o in orders)
+        for number, (day, order_id) in enumerate(complied):
+            self._step(day, 15, "ombudsman_order_complied", order_id=order_id, minute=number)
+
+    def _compliance(self, asked: date, due: date) -> date:
+        """The day a request or order is met: by its due date, or 1-15 working days late."""
+        rng = self.ombudsman_rng
+        if rng.random() < self.settings.late_compliance_rate:
+            return self.calendar.add_working_days(due, rng.randint(1, 15))
+        return max(asked, self.calendar.add_working_days(due, -rng.randint(0, 5)))
 
     def _stage(self, stage: int, received_on: date, logged_on: date, acknowledged: bool, actor: str) -> tuple[date, str]:
         rng, settings = self.rng, self.settings
@@ -203,8 +261,9 @@ class _Handler:
         self._step(respond_on, 14, "respond", outcome=outcome, actor=actor)
         return respond_on, outcome
 
-    def _step(self, day: date, hour: int, action: str, **fields) -> None:
-        self.steps.append({"at": _at(day, hour, self.rng.randrange(60)).isoformat(), "action": action, **fields})
+    def _step(self, day: date, hour: int, action: str, minute: int | None = None, **fields) -> None:
+        minute = self.rng.randrange(60) if minute is None else minute
+        self.steps.append({"at": _at(day, hour, minute).isoformat(), "action": action, **fields})
 
 
 def _with_letters(facts: CaseFacts, letters: dict[int, date]) -> CaseFacts:
@@ -226,14 +285,25 @@ class GeneratedYear:
     seconds: float
     rejected: list[str]
     """Steps the workflow refused, as `reference step N action: error` (expected to be none)."""
+    ombudsman: OmbudsmanFigures | None = None
+    """The year's Ombudsman figures, read from the run's read model (run_generated with a year)."""
 
 
-async def run_generated(cases: list[GeneratedCase], on_done: Callable[[], None] = lambda: None) -> GeneratedYear:
-    """Run every case through the real workflow on a fresh time-skipping server, timing the whole run."""
+async def run_generated(
+    cases: list[GeneratedCase], on_done: Callable[[], None] = lambda: None, year: ReportingYear | None = None
+) -> GeneratedYear:
+    """Run every case through the real workflow on a fresh time-skipping server, timing the whole run; with
+    `year`, read that year's Ombudsman figures from the run's read model before it goes."""
+    from sqlmodel import Session
+
     from starter.simulate import simulator
 
     async with simulator() as sim:
-        return await simulate_generated(sim, cases, on_done)
+        run = await simulate_generated(sim, cases, on_done)
+        if year is not None:
+            with Session(sim.engine) as session:
+                run.ombudsman = ombudsman_figures(session, None, year.first, year.last)
+        return run
 
 
 async def simulate_generated(sim: "Simulator", cases: list[GeneratedCase], on_done: Callable[[], None] = lambda: None) -> GeneratedYear:

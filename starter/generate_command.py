@@ -28,23 +28,23 @@ def generate_year(options: dict, homes: int | None, csv_path: Path | None, repor
     if report is not None and report.suffix not in (".html", ".pdf"):
         raise typer.BadParameter(f"must end in .html or .pdf, got {report.name!r}", param_hint="--report")
     cases = generate(settings)
+    year = ReportingYear.parse(settings.year)
     columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("simulating", total=len(cases))
-        year_run = asyncio.run(run_generated(cases, lambda: progress.advance(task)))
+        year_run = asyncio.run(run_generated(cases, lambda: progress.advance(task), year))
     err.print(
         f"simulated {len(cases)} cases in {year_run.seconds:.1f} s ({year_run.seconds / len(cases) * 1000:.0f} ms per case)",
         highlight=False,
     )
     for line in year_run.rejected:
         err.print(f"rejected: {line}", markup=False, highlight=False)
-    year = ReportingYear.parse(settings.year)
     title = f"Generated year, {settings.policy}, {settings.cases} cases, seed {settings.seed}"
     measures = tsm(year_run.facts, year, homes)
     print_tsm(measures, year, title, out)
     figures = annual_figures(year_run.facts, year, homes)
-    print_annual_summary(figures, out)
+    print_annual_summary(figures, out, year_run.ombudsman)
     if csv_path is not None:
         csv_path.write_text(tsm_csv(measures, year))
     if report is not None:
-        write_report(figures, report, title, self_assessment(year_run.facts, year))
+        write_report(figures, report, title, self_assessment(year_run.facts, year), year_run.ombudsman)

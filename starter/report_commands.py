@@ -4,14 +4,18 @@ improvement report, and self-assessment evidence, all from the read model (Code 
 import csv
 import io
 from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import Engine
 
 from models.calendar import local_date
+from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
 from models.report_facts import CaseFacts
 from models.reporting import AnnualFigures, EvidenceRow, ReportingYear, TsmMeasure, annual_figures, self_assessment, tsm
 
@@ -34,9 +38,9 @@ def parse_year(text: str) -> ReportingYear:
         raise typer.BadParameter(str(error), param_hint="--year") from None
 
 
-def load_facts(database: str | None, landlord: str | None) -> list[CaseFacts]:
-    """The read model's cases as report facts; a missing SQLite file is an error, not an empty report."""
-    from models.report_facts import read_facts
+@contextmanager
+def read_model(database: str | None) -> Iterator[Engine]:
+    """The read model the reports read; a missing SQLite file is an error, not an empty report."""
     from models.settings import load_settings
     from models.tables import make_engine
 
@@ -45,9 +49,25 @@ def load_facts(database: str | None, landlord: str | None) -> list[CaseFacts]:
         raise typer.BadParameter(f"no read model at {url.removeprefix('sqlite:///')} (run `complaints dev` first, or pass --database)", param_hint="--database")
     engine = make_engine(url)
     try:
-        return read_facts(engine, landlord)
+        yield engine
     finally:
         engine.dispose()
+
+
+def load_facts(database: str | None, landlord: str | None) -> list[CaseFacts]:
+    """The read model's cases as report facts."""
+    from models.report_facts import read_facts
+
+    with read_model(database) as engine:
+        return read_facts(engine, landlord)
+
+
+def load_ombudsman(database: str | None, landlord: str | None, year: ReportingYear) -> OmbudsmanFigures:
+    """The year's Ombudsman figures (Code 8.1 c, e, f) from the read model."""
+    from sqlmodel import Session
+
+    with read_model(database) as engine, Session(engine) as session:
+        return ombudsman_figures(session, landlord, year.first, year.last)
 
 
 def _check_format(output: str) -> None:
@@ -99,7 +119,7 @@ def tsm_command(year: Year, homes: Homes = None, landlord: Landlord = None, data
 # ---- annual report --------------------------------------------------------------------------------------
 
 
-def print_annual_summary(figures: AnnualFigures, console: Console = out) -> None:
+def print_annual_summary(figures: AnnualFigures, console: Console = out, ombudsman: OmbudsmanFigures | None = None) -> None:
     """The annual report's headline figures, for the terminal."""
     table = Table(title=f"Annual figures {figures.year.label}", show_header=False)
     table.add_column("figure")
@@ -114,15 +134,24 @@ def print_annual_summary(figures: AnnualFigures, console: Console = out) -> None
     table.add_row("Remedies / compensation", f"{figures.remedies} / £{figures.compensation_pence / 100:,.2f}")
     table.add_row("Outstanding actions at year end", f"{len(figures.actions_open)} ({figures.actions_overdue} overdue)")
     table.add_row("Final responses / Ombudsman referrals", f"{figures.final_responses} / {len(figures.ombudsman_referrals)}")
+    if ombudsman is not None:
+        table.add_row("Ombudsman determinations / findings against us", f"{ombudsman.determinations} / {ombudsman.adverse_findings}")
+        table.add_row("Ombudsman orders made / complied (late) / overdue",
+                      f"{ombudsman.orders_made} / {ombudsman.orders_complied} ({ombudsman.orders_complied_late}) / {len(ombudsman.orders_overdue)}")
+        table.add_row("Findings of non-compliance with the Code (8.1c) / CHFOs",
+                      f"{len(ombudsman.non_compliance)} / {ombudsman.failure_orders_total}")
     table.add_row("Learning points", str(len(figures.learning)))
     console.print(table)
 
 
-def write_report(figures: AnnualFigures, path: Path, title: str, evidence: list[EvidenceRow] | None = None) -> None:
+def write_report(
+    figures: AnnualFigures, path: Path, title: str, evidence: list[EvidenceRow] | None = None,
+    ombudsman: OmbudsmanFigures | None = None,
+) -> None:
     """Write the annual report as HTML or PDF (by the file's suffix)."""
     from starter.annual_report import annual_report_html, annual_report_pdf
 
-    html = annual_report_html(figures, evidence or [], title)
+    html = annual_report_html(figures, evidence or [], title, ombudsman)
     if path.suffix == ".pdf":
         path.write_bytes(annual_report_pdf(html))
     else:
@@ -143,11 +172,12 @@ def annual_command(
     facts = load_facts(database, landlord)
     figures = annual_figures(facts, reporting_year, homes, today=local_date(datetime.now(UTC)))
     evidence = self_assessment(facts, reporting_year)
+    ombudsman = load_ombudsman(database, landlord, reporting_year)
     title = landlord or "All landlords"
     for path in (p for p in (html, pdf) if p is not None):
-        write_report(figures, path, title, evidence)
+        write_report(figures, path, title, evidence, ombudsman)
         err.print(f"wrote {path}", highlight=False)
-    print_annual_summary(figures)
+    print_annual_summary(figures, ombudsman=ombudsman)
 
 
 # ---- self-assessment --------------------------------------------------------------------------------------

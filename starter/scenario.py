@@ -2,7 +2,7 @@
 
 import json
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -29,6 +29,12 @@ StepAction = Literal[
     "accept_outside_window",
     "agree_update_interval",
     "record_update",
+    "ombudsman_referral",
+    "ombudsman_evidence_requested",
+    "ombudsman_evidence_sent",
+    "ombudsman_determination",
+    "ombudsman_order_complied",
+    "complaint_handling_failure_order",
 ]
 
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -42,6 +48,11 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "record_consent": ("representative_ref",),
     "accept_outside_window": ("exception", "reason"),
     "agree_update_interval": ("working_days",),
+    "ombudsman_referral": ("ombudsman_ref",),
+    "ombudsman_evidence_requested": ("due_on",),
+    "ombudsman_determination": ("findings",),
+    "ombudsman_order_complied": ("order_id",),
+    "complaint_handling_failure_order": ("reason", "issued_on"),
 }
 
 
@@ -76,6 +87,17 @@ class Step(BaseModel):
     representative_ref: str | None = Field(default=None, min_length=1, max_length=100)
     given: bool = True
     exception: str | None = Field(default=None, min_length=1, max_length=64)
+    ombudsman_ref: str | None = Field(default=None, max_length=30)
+    """Checked by the command (its pattern): a value that breaks it is a rejected step."""
+    due_on: date | None = None
+    findings: list[dict[str, Any]] | None = Field(default=None, max_length=20)
+    """ombudsman_determination: `{"element", "finding"}` each; a value the command refuses is a rejected step."""
+    orders: list[dict[str, Any]] = Field(default=[], max_length=20)
+    """ombudsman_determination: `{"order_id", "kind", "due_on"}` each (deadline `ombudsman.order.<order_id>`)."""
+    order_id: ItemId | None = None
+    evidence: str | None = Field(default=None, min_length=1, max_length=5000)
+    """ombudsman_order_complied: the evidence of compliance, kept in the read model (the command refers to it)."""
+    issued_on: date | None = None
     definition: bool = True
     """acknowledge / add_complaint: whether a complaint definition is recorded (false shows Code 5.6's refusal)."""
 

@@ -24,7 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 from casework.updates import REOPENING_ACTIONS, reopen
 from models.case import COMMANDS, OUTSIDE_WINDOW, CaseInput, CaseView
 from models.policy import PolicyProfile, load_profile
-from models.tables import ResidentNote, add_closures, create_schema, make_engine
+from models.tables import OmbudsmanEvidence, ResidentNote, add_closures, create_schema, make_engine
 from starter.binaries import binary_path
 from starter.scenario import Scenario, Step
 from starter.search_attributes import register_search_attributes
@@ -166,12 +166,14 @@ def _flags(scenario: Scenario, profile: PolicyProfile) -> tuple[str, ...]:
 
 
 def _command(engine: Engine, reference: str, number: int, step: Step):
-    fields = step.model_dump(exclude={"at", "action", "note", "definition"}, exclude_none=True)
+    fields = step.model_dump(exclude={"at", "action", "note", "definition", "evidence"}, exclude_none=True)
     allowed = COMMANDS[step.action].model_fields
     payload = {name: value for name, value in fields.items() if name in allowed}
     command_id = f"{reference}-step-{number}"
     if step.action == "resident_input" and step.note is not None:
         payload["note_ref"] = ResidentNote.store(engine, reference, step.note, step.at)
+    if step.action == "ombudsman_order_complied" and step.evidence is not None and step.order_id is not None:
+        payload["evidence_ref"] = OmbudsmanEvidence.store(engine, reference, step.order_id, step.evidence, step.at, f"{command_id}-evidence")
     if step.action in ("acknowledge", "add_complaint") and step.definition:
         payload["definition_ref"] = f"{command_id}-definition"
     return COMMANDS[step.action](command_id=command_id, occurred_at=step.at, **payload)

@@ -13,6 +13,7 @@ from pathlib import Path
 from starter.scenario import Scenario
 from starter.simulate import simulator
 from tests.test_design_example import DESIGN_EXAMPLE
+from tests.test_ombudsman import CLOSE, TO_FINAL_RESPONSE, TO_STAGE1_RESPONSE, determine, refer
 
 HISTORIES = Path(__file__).parent / "histories"
 
@@ -133,6 +134,31 @@ LIFECYCLE_PATHS: dict[str, dict] = {
             {"at": "2026-03-24T09:00:00+00:00", "action": "respond", "outcome": "upheld"},
         ],
         "until": "2026-03-31T00:00:00+00:00",
+    },
+    "ombudsman-evidence-late-two-orders-one-late": {
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [
+            *TO_FINAL_RESPONSE, CLOSE, refer("2026-06-01T09:00:00+00:00"),
+            {"at": "2026-06-02T09:00:00+00:00", "action": "ombudsman_evidence_requested", "due_on": "2026-06-16"},
+            {"at": "2026-06-18T09:00:00+00:00", "action": "ombudsman_evidence_sent"},
+            {"at": "2026-07-01T09:00:00+00:00", "action": "complaint_handling_failure_order",
+             "reason": "evidence_not_provided", "issued_on": "2026-06-30"},
+            determine("2026-09-01T09:00:00+00:00", ("apology", "apology", "2026-09-29"), ("pay", "compensation", "2026-09-29")),
+            {"at": "2026-09-21T09:00:00+00:00", "action": "ombudsman_order_complied", "order_id": "apology",
+             "evidence": "apology letter"},
+            {"at": "2026-10-05T09:00:00+00:00", "action": "ombudsman_order_complied", "order_id": "pay"},
+        ],
+    },
+    "ombudsman-referral-after-12-months-reopens": {
+        "received": "2026-03-02T09:00:00+00:00",
+        "steps": [
+            *TO_STAGE1_RESPONSE,
+            {"at": "2026-03-11T09:00:00+00:00", "action": "request_stage2"},
+            {"at": "2026-03-12T09:00:00+00:00", "action": "exclude", "reason": "matter already decided"},
+            refer("2027-03-15T09:00:00+00:00"),
+            {"at": "2027-03-16T09:00:00+00:00", "action": "ombudsman_determination",
+             "findings": [{"element": "complaint_handling", "finding": "no_maladministration"}]},
+        ],
     },
 }
 

@@ -176,3 +176,31 @@ async def test_the_post_rooms_batch_from_the_command_line(stack, tmp_path):
     copy = tmp_path / "copy.pdf"
     reprinted = await complaints(stack, "post", "batch", "--as", "alice", "--out", str(copy), "--again", batch_id)
     assert reprinted.returncode == 0 and copy.read_bytes() == out.read_bytes()
+
+
+async def test_the_ombudsman_stage_from_the_command_line(stack, running):
+    """A complaints manager records a referral and a determination with orders as JSON; `show` lists the
+    orders as deadlines and the determination on the timeline; a handler is refused (Code 4.1)."""
+    from datetime import date, timedelta
+
+    create_user(running[0].engine, "mona", "Mona", "complaints_manager", PASSWORD)
+    filed = await complaints(stack, "file", "--text", "Repairs not done", "--channel", "phone", "--name", "Ola Example",
+                             "--email", "ola@example.org", "--intake-id", "cli-ombudsman", "--handler", "alice")
+    reference = filed.stdout.strip()
+    excluded = await complaints(stack, "act", reference, "exclude", "ground=legal_proceedings", "reason=Before the court", "--as", "alice")
+    assert excluded.returncode == 0, excluded.stderr
+    handler = await complaints(stack, "act", reference, "ombudsman_referral", "ombudsman_ref=202601234", "--as", "alice")
+    assert handler.returncode != 0 and "Only a complaints manager" in handler.stderr + handler.stdout
+    referred = await complaints(stack, "act", reference, "ombudsman_referral", "ombudsman_ref=202601234", "--as", "mona")
+    assert referred.returncode == 0 and "ombudsman_referred" in referred.stdout, referred.stderr
+    due = (date.today() + timedelta(days=30)).isoformat()
+    determined = await complaints(stack, "act", reference, "ombudsman_determination", "--as", "mona",
+                                  'findings=[{"element": "complaint_handling", "finding": "severe_maladministration"}]',
+                                  f'orders=[{{"order_id": "pay", "kind": "compensation", "due_on": "{due}"}}]')
+    assert determined.returncode == 0, determined.stderr
+    shown = json.loads((await complaints(stack, "show", reference, "--json")).stdout)
+    assert [(d["name"], d["due"]) for d in shown["deadlines"] if d["name"].startswith("ombudsman.")] == [("ombudsman.order.pay", due)]
+    [event] = [e for e in shown["events"] if e["type"] == "ombudsman_determination"]
+    assert event["details"]["finding.complaint_handling"] == "severe_maladministration"
+    text = (await complaints(stack, "show", reference)).stdout
+    assert "ombudsman.order.pay" in text and "finding.complaint_handling=severe_maladministration" in text

@@ -116,7 +116,7 @@ async def test_signals_carry_resident_input_extension_and_stage2_request(sim):
     assert view.rejected_signals == (
         "request_stage2 (s-s2-again-bad): request_stage2 is not allowed while the complaint is Stage 2 requested; "
         "allowed now: acknowledge, withdraw, exclude, resident_input, assign, add_complaint, schedule_review, "
-        "record_consent",
+        "record_consent, complaint_handling_failure_order",
     )
 
 

@@ -59,3 +59,25 @@ def test_cli_generates_a_small_year_with_timing_and_a_report(tmp_path):
     done = subprocess.run([COMPLAINTS, "simulate", "--generate", "--on-time-rate", "0.9", "--extension-rate", "0.2"],
                           capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})
     assert done.returncode == 2 and "--extension-rate" in done.stderr and "at most 1" in done.stderr
+
+
+async def test_a_generated_year_refers_determines_and_orders_at_the_rates_given(sim):
+    """Every case escalated and referred, every referral determined, every element found against the landlord:
+    known without counting. Each element brings one order; each referral one evidence request."""
+    settings = GeneratorSettings(cases=5, escalation_rate=1.0, referral_rate=1.0, determination_rate=1.0,
+                                 adverse_finding_rate=1.0, late_compliance_rate=0.0, failure_order_rate=1.0, seed=5)
+    cases = generate(settings)
+    actions = [[s.action for s in c.scenario.steps] for c in cases]
+    assert all(a.count("ombudsman_referral") == a.count("ombudsman_determination") == 1 for a in actions)
+    elements = sum(len(s.findings) for c in cases for s in c.scenario.steps if s.action == "ombudsman_determination")
+    year = await simulate_generated(sim, cases)
+    assert year.rejected == []
+    referred = [f for f in year.facts if f.ombudsman_referred_on is not None]
+    assert len(referred) == 5
+    complied = [s for c in cases for s in c.scenario.steps if s.action == "ombudsman_order_complied"]
+    assert len(complied) == elements
+    assert sum(a.count("complaint_handling_failure_order") for a in actions) == 5
+    quiet = generate(settings.model_copy(update={"referral_rate": 0.0, "failure_order_rate": 0.0}))
+    assert not any(s.action.startswith(("ombudsman", "complaint_handling")) for c in quiet for s in c.scenario.steps)
+    assert [[s for s in c.scenario.steps if not s.action.startswith(("ombudsman", "complaint_handling"))] for c in cases] == [
+        c.scenario.steps for c in quiet]  # the Ombudsman's draws leave the rest of the seeded year as it was

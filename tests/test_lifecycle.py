@@ -6,27 +6,33 @@ from workflows.lifecycle import ACTIONS, ActionNotAllowed, Conditions, allowed_a
 
 RECORD = ["assign", "schedule_review", "record_consent"]
 """Actions open in every live state: (re)assigning, reviews of adjustments/restrictions, a representative's consent."""
+CHFO = "complaint_handling_failure_order"
+"""Recorded against the landlord in every live state: the Ombudsman may issue one at any stage."""
 ALLOWED = {
-    ("pre_stage", 0): ["log_stage1", "acknowledge", "close", "withdraw", "exclude", "resident_input", *RECORD],
+    ("pre_stage", 0): ["log_stage1", "acknowledge", "close", "withdraw", "exclude", "resident_input", *RECORD, CHFO],
     ("received", 1): ["acknowledge", "withdraw", "exclude", "resident_input", "assign", "add_complaint",
-                      "schedule_review", "record_consent"],
+                      "schedule_review", "record_consent", CHFO],
     ("stage1_acknowledged", 1): ["extend", "respond", "withdraw", "exclude", "resident_input", "assign",
-                                 "add_complaint", "schedule_review", "record_consent"],
+                                 "add_complaint", "schedule_review", "record_consent", CHFO],
     ("stage1_extended", 1): ["extend", "respond", "withdraw", "exclude", "resident_input", "assign",
-                             "add_complaint", "schedule_review", "record_consent"],
-    ("stage1_responded", 1): ["request_stage2", "close", "withdraw", "resident_input", *RECORD],
+                             "add_complaint", "schedule_review", "record_consent", CHFO],
+    ("stage1_responded", 1): ["request_stage2", "close", "withdraw", "resident_input", *RECORD, CHFO],
     ("stage2_requested", 2): ["acknowledge", "withdraw", "exclude", "resident_input", "assign", "add_complaint",
-                              "schedule_review", "record_consent"],
+                              "schedule_review", "record_consent", CHFO],
     ("stage2_acknowledged", 2): ["extend", "respond", "withdraw", "exclude", "resident_input", "assign",
-                                 "add_complaint", "schedule_review", "record_consent"],
+                                 "add_complaint", "schedule_review", "record_consent", CHFO],
     ("stage2_extended", 2): ["extend", "respond", "withdraw", "exclude", "resident_input", "assign",
-                             "add_complaint", "schedule_review", "record_consent"],
-    ("stage2_responded", 2): ["close", "withdraw", "resident_input", "schedule_review", "record_consent"],
-    ("closed", 1): ["request_stage2", "resident_input", "schedule_review", "record_consent"],
-    ("closed", 2): ["resident_input", "schedule_review", "record_consent"],
-    ("closed", 0): ["resident_input", "schedule_review", "record_consent"],
+                             "add_complaint", "schedule_review", "record_consent", CHFO],
+    ("stage2_responded", 2): ["close", "withdraw", "resident_input", "schedule_review", "record_consent",
+                              "ombudsman_referral", CHFO],
+    ("closed", 1): ["request_stage2", "resident_input", "schedule_review", "record_consent", CHFO],
+    ("closed", 2): ["resident_input", "schedule_review", "record_consent", "ombudsman_referral", CHFO],
+    ("closed", 0): ["resident_input", "schedule_review", "record_consent", CHFO],
     ("withdrawn", 1): [],
-    ("excluded", 2): [],
+    ("excluded", 2): ["ombudsman_referral"],
+    ("excluded", 1): ["ombudsman_referral"],
+    ("ombudsman_referred", 2): ["resident_input", *RECORD, "ombudsman_evidence_requested", "ombudsman_determination", CHFO],
+    ("ombudsman_determined", 2): ["resident_input", *RECORD, CHFO],
 }
 
 
@@ -40,6 +46,8 @@ def test_every_action_is_a_lifecycle_event():
         "log_stage1", "acknowledge", "extend", "respond", "request_stage2", "close", "withdraw", "exclude",
         "resident_input", "accept_outside_window", "assign", "add_complaint", "complete_action",
         "schedule_review", "record_review", "record_consent", "agree_update_interval", "record_update",
+        "ombudsman_referral", "ombudsman_evidence_requested",
+        "ombudsman_evidence_sent", "ombudsman_determination", "ombudsman_order_complied", CHFO,
     }
 
 
@@ -53,6 +61,10 @@ def test_every_action_is_a_lifecycle_event():
         ("closed", 1, "request_stage2", "stage2_requested"),
         ("stage2_acknowledged", 2, "respond", "stage2_responded"),
         ("stage2_requested", 2, "exclude", "excluded"),
+        ("stage2_responded", 2, "ombudsman_referral", "ombudsman_referred"),
+        ("closed", 2, "ombudsman_referral", "ombudsman_referred"),
+        ("excluded", 1, "ombudsman_referral", "ombudsman_referred"),
+        ("ombudsman_referred", 2, "ombudsman_determination", "ombudsman_determined"),
     ],
 )
 def test_transitions(state, stage, action, expected):
@@ -64,16 +76,25 @@ def test_refusal_names_the_state_and_what_is_allowed():
         next_state("stage2_responded", 2, "extend")
     assert str(raised.value) == (
         "extend is not allowed while the complaint is Stage 2 responded; allowed now: close, withdraw, "
-        "resident_input, schedule_review, record_consent"
+        "resident_input, schedule_review, record_consent, ombudsman_referral, complaint_handling_failure_order"
     )
     with pytest.raises(ActionNotAllowed, match="unknown action 'fly'"):
         next_state("received", 1, "fly")
 
 
 def test_a_case_is_finished_only_when_nothing_but_notes_can_happen():
-    assert is_finished("withdrawn", 1) and is_finished("closed", 2) and is_finished("closed", 0)
-    assert not is_finished("closed", 1)
-    assert not is_finished("stage2_responded", 2)
+    assert is_finished("withdrawn", 1) and is_finished("closed", 0) and is_finished("ombudsman_determined", 2)
+    assert not is_finished("closed", 1)  # a stage-2 request may come
+    assert not is_finished("closed", 2) and not is_finished("excluded", 1)  # a referral to the Ombudsman may come
+    assert not is_finished("stage2_responded", 2) and not is_finished("ombudsman_referred", 2)
+
+
+def test_the_ombudsman_stages_guards():
+    assert "ombudsman_evidence_sent" in allowed_actions("ombudsman_referred", 2, Conditions(evidence_pending=True))
+    assert "ombudsman_evidence_requested" not in allowed_actions("ombudsman_referred", 2, Conditions(evidence_pending=True))
+    assert "ombudsman_order_complied" in allowed_actions("ombudsman_determined", 2, Conditions(orders_outstanding=True))
+    with pytest.raises(ActionNotAllowed, match="closed at stage 1, before any final response"):
+        next_state("closed", 1, "ombudsman_referral")
 
 
 def test_a_complaint_outside_the_window_needs_a_decision_before_it_is_acknowledged():

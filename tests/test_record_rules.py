@@ -93,7 +93,10 @@ async def test_promised_actions_keep_the_case_open_and_raise_notices_when_overdu
         "close is not allowed while the complaint is Stage 1 responded because actions promised in the response "
         "are still outstanding"
     )
-    assert errors(result)[4] == "complete_action is not allowed while the complaint is Stage 1 responded because no promised action is outstanding; allowed now: request_stage2, close, withdraw, resident_input, assign, schedule_review, record_consent"
+    assert errors(result)[4] == (
+        "complete_action is not allowed while the complaint is Stage 1 responded because no promised action is "
+        "outstanding; allowed now: request_stage2, close, withdraw, resident_input, assign, schedule_review, "
+        "record_consent, complaint_handling_failure_order")
     action = next(d for d in result["deadlines"] if d["name"] == "action.fix-boiler")
     assert action == {"name": "action.fix-boiler", "due": "2026-03-20", "met_on": "2026-03-24", "met": False}
     notices = [(n["kind"], n["at"]) for n in result["notices"] if n["deadline"] == "action.fix-boiler"]

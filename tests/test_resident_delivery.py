@@ -223,5 +223,6 @@ async def test_the_resident_is_kept_informed_while_the_response_is_late(sim, mai
     assert "We are still working on our stage 1 response" in told[3].get_body(("plain",)).get_content()
     with Session(sim.engine) as session:
         purposes = [r.purpose for r in session.exec(select(ResidentMessage).where(ResidentMessage.reference == reference))]
-    assert sorted(purposes)[:4] == ["extension_agreed", "letter", "update_due", "updates_agreed"]
+    # Five days may hold two missed updates (the next falls due 2 working days after a missed one).
+    assert set(purposes) == {"extension_agreed", "letter", "update_due", "updates_agreed"}
     await handle.terminate(reason="test finished")

@@ -85,14 +85,17 @@ async def test_dates_past_the_planning_horizon_are_refused_naming_the_field(sim,
 
 
 async def test_closing_at_stage2_with_a_review_scheduled_keeps_the_review_alive(sim):
-    """Item 3: the workflow ended with the review open for ever; now it is reminded and can be recorded."""
+    """Item 3: the workflow ended with the review open for ever; now it is reminded and can be recorded, and
+    the workflow ends once the 12 months for a referral to the Ombudsman after the final response (Wed 1 Apr
+    2026) are over, at the end of Thu 1 Apr 2027."""
     recorded_path = LIFECYCLE_PATHS["closed-at-stage2-then-review-recorded"]["steps"]
     steps = recorded_path[:-2]  # up to the close at stage 2, with review contact-limit due 1 May
     view, _ = await run_case(sim, received="2026-03-02T09:00:00+00:00", steps=steps, until="2026-05-01T12:00:00+00:00")
     assert view.state == "closed" and "record_review" in view.allowed_actions
     assert [(n.kind, n.deadline) for n in view.notices] == [("due_soon", "review.contact-limit")]
     recorded = {"at": "2026-05-01T13:00:00+00:00", "action": "record_review", "review_id": "contact-limit"}
-    view, rejected = await run_case(sim, received="2026-03-02T09:00:00+00:00", steps=[*steps, recorded])
+    view, rejected = await run_case(sim, received="2026-03-02T09:00:00+00:00", steps=[*steps, recorded],
+                                    until="2027-04-02T00:00:00+00:00")
     last = (await history_of(sim, view.reference)).events[-1]
     assert rejected == [] and last.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
 

@@ -228,6 +228,18 @@ FIELDS: dict[str, st.SearchStrategy[dict]] = {
     }),
     "agree_update_interval": st.fixed_dictionaries({"working_days": st.sampled_from([1, 2, 5, 20])}),
     "record_update": st.fixed_dictionaries({}),
+    "ombudsman_referral": st.fixed_dictionaries({"ombudsman_ref": st.sampled_from(["202601234", "HOS/2026/9"])}),
+    "ombudsman_evidence_requested": st.fixed_dictionaries({"due_on": DATES}),
+    "ombudsman_evidence_sent": st.fixed_dictionaries({}),
+    "ombudsman_determination": st.fixed_dictionaries({
+        "findings": st.lists(st.tuples(st.sampled_from(["complaint_handling", "repairs"]),
+                                       st.sampled_from(["maladministration", "no_maladministration"])), min_size=1, max_size=2),
+        "orders": st.lists(st.tuples(IDS, st.sampled_from(["apology", "compensation"]), DATES), max_size=2),
+    }),
+    "ombudsman_order_complied": st.fixed_dictionaries({"order_id": IDS}, optional={"evidence_ref": st.just("ev-1")}),
+    "complaint_handling_failure_order": st.fixed_dictionaries({
+        "reason": st.sampled_from(["not_progressed", "evidence_not_provided"]), "issued_on": DATES,
+    }),
 }
 assert set(FIELDS) == set(COMMANDS), "every command of models/case.py is fuzzed"
 
@@ -351,6 +363,10 @@ class WorkflowFuzz(RuleBasedStateMachine):
         payload = {k: _resolve(v, today_now) for k, v in {**base, **fields}.items() if v is not None}
         if "actions" in payload:
             payload["actions"] = [{"action_id": i, "target_on": _resolve(d, today_now)} for i, d in fields["actions"]]
+        if "findings" in payload:
+            payload["findings"] = [{"element": e, "finding": f} for e, f in fields["findings"]]
+        if "orders" in payload:
+            payload["orders"] = [{"order_id": i, "kind": k, "due_on": _resolve(d, today_now)} for i, k, d in fields["orders"]]
         allowed = COMMANDS[name].model_fields
         payload = {k: v for k, v in payload.items() if k in allowed}  # fields the lead may remove (Extend)
         payload["command_id"] = command_id or f"cmd-{next(_numbers)}"
@@ -446,9 +462,15 @@ class WorkflowFuzz(RuleBasedStateMachine):
             "record_consent": {"representative_ref": "rep-1"},
             "accept_outside_window": {"exception": (case.policy.complaint_window.exceptions or ["none"])[0],
                                       "reason": "accepted on review"},
+            "ombudsman_referral": {"ombudsman_ref": "202601234"},
+            "ombudsman_evidence_requested": {"due_on": when},
+            "ombudsman_determination": {"findings": [("complaint_handling", "maladministration")],
+                                        "orders": [(f"o{k + 1}", "apology", when) for k in range(max(promise, 0))]},
+            "complaint_handling_failure_order": {"reason": "not_progressed", "issued_on": ("today+", 0)},
         }.get(name, {})
-        if name in ("complete_action", "record_review"):
-            prefix, key = ("action.", "action_id") if name == "complete_action" else ("review.", "review_id")
+        if name in ("complete_action", "record_review", "ombudsman_order_complied"):
+            prefix, key = {"complete_action": ("action.", "action_id"), "record_review": ("review.", "review_id"),
+                           "ombudsman_order_complied": ("ombudsman.order.", "order_id")}[name]
             open_ids = sorted(d.name.removeprefix(prefix) for d in self._view(case).deadlines
                               if d.name.startswith(prefix) and d.met_on is None and not d.cancelled)
             fields = {key: (open_ids or ["none"])[pick % max(len(open_ids), 1)]}

@@ -18,6 +18,11 @@ Details = dict[str, str | int | bool | None]
 STAGE2_LISTENING_MONTHS = 12
 """After a stage-1 response the case listens this long for a stage-2 request (Code 2.3's 12 months);
 a request later than the profile's window still reaches the case and is flagged, never lost."""
+REFERRAL_LISTENING_MONTHS = 12
+"""After the final response or an exclusion the case listens this long for a referral to the Ombudsman (its
+Scheme's 12 months); a later referral still reaches the case (reopened) and is flagged late."""
+EVIDENCE, ORDER = "ombudsman.evidence", "ombudsman.order"
+"""The Ombudsman stage's deadline names: `ombudsman.evidence` (then `.2`, ...) and `ombudsman.order.<id>`."""
 
 
 @dataclass
@@ -82,7 +87,7 @@ class CaseState:
     """How many updates have been scheduled; the n-th is deadline `update.<n>`."""
 
     @classmethod
-    def reopened(cls, case: CaseInput, policy: PolicyProfile, calendar: WorkingCalendar, previous: CaseView) -> "CaseState":
+    def resumed(cls, case: CaseInput, policy: PolicyProfile, calendar: WorkingCalendar, previous: CaseView) -> "CaseState":
         """The case as its ended run left it, for a new run that a late request reopens: the same timeline
         (its sequence numbers carry on in the read model), decided deadlines and people; nothing re-notified."""
         deadlines = {
@@ -172,6 +177,15 @@ class CaseState:
             reviews_scheduled=bool(self.open_items("review")),
             update_due=bool(self.open_items("update")),
             response_late=self.response_late(),
+            evidence_pending=self.open_evidence() is not None,
+            orders_outstanding=bool(self.open_items(ORDER)),
+        )
+
+    def open_evidence(self) -> str | None:
+        """The Ombudsman's request for evidence still to be answered, if any."""
+        return next(
+            (name for name, d in self.deadlines.items() if (name == EVIDENCE or name.startswith(f"{EVIDENCE}.")) and d.open),
+            None,
         )
 
     def response_late(self) -> bool:
@@ -189,27 +203,39 @@ class CaseState:
         return [d for d in self.deadlines.values() if d.open and d.running]
 
     def finished(self, now: datetime) -> bool:
-        """Nothing further can happen: the lifecycle is over (or the listening window has passed) and no
-        promised action or scheduled review is still open, so the workflow may end."""
-        if self.state in FINISHED_STATES:
-            return True
-        if self.open_items("action") or self.open_items("review"):
+        """Nothing further can happen: the lifecycle is over (or its listening window has passed) and no
+        promised action, scheduled review or Ombudsman order is still open, so the workflow may end."""
+        if self.open_items("action") or self.open_items("review") or self.open_items(ORDER):
             return False
-        return is_finished(self.state, self.stage) or self.listening_ended(now)
+        end = self.listening_end()
+        if end is not None:
+            return now >= end
+        return is_finished(self.state, self.stage)
 
     # ---- the stage-2 listening window -------------------------------------------------------------
 
     def listening_end(self) -> datetime | None:
-        """When a case responded (or closed) at stage 1 stops listening for a stage-2 request."""
+        """When a case stops listening: for a stage-2 request after a stage-1 response (or close), or for a
+        referral to the Ombudsman after the final response or an exclusion."""
+        final = self.final_response_on()
+        if final is not None and self.state in ("stage2_responded", "closed", "excluded"):
+            return end_of_day(_months_after(final, REFERRAL_LISTENING_MONTHS))
         if self.stage != 1 or self.stage1_responded_on is None or self.state not in ("stage1_responded", "closed"):
             return None
-        responded = self.stage1_responded_on
-        year = responded.year + STAGE2_LISTENING_MONTHS // 12
-        try:
-            last_day = responded.replace(year=year)
-        except ValueError:
-            last_day = responded.replace(year=year, day=28)
-        return end_of_day(last_day)
+        return end_of_day(_months_after(self.stage1_responded_on, STAGE2_LISTENING_MONTHS))
+
+    def final_response_on(self) -> date | None:
+        """The landlord's last word the resident may take to the Ombudsman: the stage-2 response or an
+        exclusion (which covers a refused escalation), the latest on the timeline."""
+        return next(
+            (local_date(e.at) for e in reversed(self.events) if e.type == "exclude" or (e.type == "respond" and e.stage == 2)),
+            None,
+        )
+
+    def referral_is_late(self, day: date) -> bool:
+        """More than 12 months after the final response or exclusion (the Ombudsman may still accept it)."""
+        final = self.final_response_on()
+        return final is not None and day > _months_after(final, REFERRAL_LISTENING_MONTHS)
 
     def listening_ended(self, now: datetime) -> bool:
         end = self.listening_end()
@@ -290,3 +316,12 @@ class CaseState:
     def latest_date(self) -> date:
         """The latest date the case plans for: the calendar must reach past it (with room for the ladder)."""
         return max([local_date(self.case.received_at), *(d.due for d in self.deadlines.values())])
+
+
+def _months_after(day: date, months: int) -> date:
+    """The same day `months` (whole years) later; 29 February becomes the 28th."""
+    year = day.year + months // 12
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)

@@ -6,10 +6,7 @@ nowhere else. A check raises `Refused` with the field at fault and the rule; an 
 case and returns the details its timeline event records (references, dates and categories only).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime
 
 from models.calendar import local_date
 from models.case import (
@@ -33,35 +30,12 @@ from models.case import (
     ScheduleReview,
     Withdraw,
 )
-from workflows import deadlines
+from workflows import deadlines, ombudsman
+from workflows.command_rule import CLOCK_TOLERANCE, CommandRule, Refused, nothing_to_check, within_horizon
 from workflows.case_state import CaseState, Details
 from workflows.deadlines import StageFacts
 from workflows.keeping_informed import agree_update_interval, record_update
 from workflows.lifecycle import FINISHED_STATES, ActionNotAllowed, next_state
-from workflows.refused import Refused
-
-CLOCK_TOLERANCE = timedelta(minutes=5)
-"""How far in the future a command's `occurred_at` may be (clock skew between staff PCs and the server)."""
-PLANNING_HORIZON = timedelta(days=731)
-"""How far ahead a promised action or a review may be planned (two years): the calendar always covers it."""
-
-
-@dataclass(frozen=True)
-class CommandRule:
-    """One command: its payload type, the signal names it also arrives as, its own checks and effect."""
-
-    name: str
-    payload: type[Command]
-    check: Callable[[CaseState, Any, date], None]
-    apply: Callable[[CaseState, Any, date], Details]
-    signals: tuple[str, ...] = ()
-    reviewing: bool = False
-    """A stage-2 decision (Code 6.13): refused to anyone who took part in stage 1."""
-
-    @property
-    def signal_names(self) -> tuple[str, ...]:
-        return (self.name, *self.signals)
-
 
 # ---- rules every command passes ---------------------------------------------------------------------
 
@@ -96,24 +70,6 @@ def check(rule: CommandRule, case: CaseState, command: Command, now: datetime) -
             )
     today = local_date(command.occurred_at or now)
     rule.check(case, command, today)
-
-
-def within_horizon(field: str, day: date, today: date, *, from_today: bool) -> None:
-    """A planned date lies from today (or after it) and no further ahead than the planning horizon."""
-    earliest = today if from_today else today + timedelta(days=1)
-    latest = today + PLANNING_HORIZON
-    if not earliest <= day <= latest:
-        first = "today" if from_today else "tomorrow"
-        raise Refused(
-            field,
-            "planning_horizon",
-            f"must be a date from {first} ({earliest.isoformat()}) to two years ahead ({latest.isoformat()}), "
-            f"not {day.isoformat()}",
-        )
-
-
-def nothing_to_check(case: CaseState, command: Command, today: date) -> None:
-    """The lifecycle and the rules every command passes are all this command needs."""
 
 
 def nothing_to_record(case: CaseState, command: Command, day: date) -> Details:
@@ -360,6 +316,7 @@ COMMAND_RULES: dict[str, CommandRule] = {
         CommandRule("accept_outside_window", AcceptOutsideWindow, accept_outside_window_check, accept_outside_window),
         CommandRule("agree_update_interval", AgreeUpdateInterval, nothing_to_check, agree_update_interval),
         CommandRule("record_update", RecordUpdate, nothing_to_check, record_update),
+        *ombudsman.OMBUDSMAN_RULES,
     )
 }
 """Every lifecycle action and how the workflow checks and applies it (`models.case.COMMANDS` the payloads)."""

@@ -40,7 +40,8 @@ with workflow.unsafe.imports_passed_through():
     from models.refusal import Refusal
     from workflows import commands, ladder, visibility
     from workflows.case_state import CaseState
-    from workflows.commands import COMMAND_RULES, CommandRule, Refused
+    from workflows.command_rule import CommandRule, Refused
+    from workflows.commands import COMMAND_RULES
     from workflows.deadlines import StageFacts
 
 T = TypeVar("T")
@@ -52,7 +53,7 @@ REOPENING_WAIT = timedelta(minutes=1)
 """How long a reopened case waits for the request that reopened it before it may end again."""
 CALENDAR_YEARS_AHEAD = 3
 """The calendar reaches this many years past the current one: past every date a command may plan
-(commands.PLANNING_HORIZON, two years) and the ladder's notices after it. Renewed every new year."""
+(command_rule.PLANNING_HORIZON, two years) and the ladder's notices after it. Renewed every new year."""
 
 
 @workflow.defn
@@ -90,7 +91,7 @@ class ComplaintWorkflow:
             self._look_up("load_calendar", self._calendar_request(local_date(case.received_at)), CalendarSnapshot),
         )
         if case.reopened_from is not None:
-            self._case = state = CaseState.reopened(case, policy, WorkingCalendar(snapshot), case.reopened_from)
+            self._case = state = CaseState.resumed(case, policy, WorkingCalendar(snapshot), case.reopened_from)
             self._projected_seq = len(state.events)
             state.record("reopened", min(case.reopened_at or self._now(), self._now()), {"previous_state": state.state})
             reopened = len(state.events)
@@ -122,8 +123,12 @@ class ComplaintWorkflow:
 
         if self._wake_timer is not None:
             self._wake_timer.cancel()
-        if state.listening_ended(self._now()) and state.state == "stage1_responded":
-            commands.apply(COMMAND_RULES["close"], state, Close(command_id="stage2-listening-ended"), self._now(), automatic=True)
+        listening_end = state.listening_end()
+        if listening_end is not None and listening_end <= self._now() and state.state in ("stage1_responded", "stage2_responded"):
+            listened_for = "stage2" if state.state == "stage1_responded" else "referral"
+            close = Close(command_id=f"{listened_for}-listening-ended")
+            at = max(listening_end, state.events[-1].at)  # an open action may have kept it running past the end
+            commands.apply(COMMAND_RULES["close"], state, close, at, automatic=True)
             await self._project()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await asyncio.gather(*self._deliveries)

@@ -18,6 +18,9 @@ Code sections encoded (quoted in seed 001):
 - 5.14 / 5.15, representatives: adjustments and restrictions get reviews; consent is recorded.
 - 5.9: while a response is late (extended or overdue) an interval for updates is agreed with the
   resident, and each update is recorded (`agree_update_interval`, `record_update`).
+- 6.10 / 6.20 and 2.4: stage 2 is the final response, and an exclusion (or a refused escalation) may be
+  taken to the Ombudsman; the Ombudsman stage follows either (`ombudsman_referred`, `ombudsman_determined`),
+  and its orders are tracked to compliance before the case ends.
 """
 
 from dataclasses import dataclass
@@ -31,6 +34,9 @@ class ComplaintLifecycle(StateMachine):
 
     # A case under a profile with an informal stage starts in `pre_stage` instead of `received`.
     validate_disconnected_states = False
+    # The Ombudsman stage has no final state: its case ends when every order is complied with (a condition
+    # of the case, CaseState.finished), not by a transition.
+    validate_final_reachability = False
 
     pre_stage = State("Informal pre-stage")
     received = State("Stage 1 received", initial=True)
@@ -43,7 +49,10 @@ class ComplaintLifecycle(StateMachine):
     stage2_responded = State("Stage 2 responded")
     closed = State("Closed")
     withdrawn = State("Withdrawn", final=True)
-    excluded = State("Excluded", final=True)
+    excluded = State("Excluded")
+    """No deadline runs (FINISHED_STATES), but the exclusion may still be taken to the Ombudsman."""
+    ombudsman_referred = State("Referred to the Ombudsman")
+    ombudsman_determined = State("Determined by the Ombudsman")
 
     log_stage1 = pre_stage.to(received, cond="window_decided")
     acknowledge = (
@@ -105,6 +114,8 @@ class ComplaintLifecycle(StateMachine):
         | stage2_extended.to.itself(internal=True)
         | stage2_responded.to.itself(internal=True)
         | closed.to.itself(internal=True)
+        | ombudsman_referred.to.itself(internal=True)
+        | ombudsman_determined.to.itself(internal=True)
     )
     assign = (
         pre_stage.to.itself(internal=True)
@@ -115,6 +126,8 @@ class ComplaintLifecycle(StateMachine):
         | stage2_requested.to.itself(internal=True)
         | stage2_acknowledged.to.itself(internal=True)
         | stage2_extended.to.itself(internal=True)
+        | ombudsman_referred.to.itself(internal=True)
+        | ombudsman_determined.to.itself(internal=True)
     )
     add_complaint = (
         received.to.itself(internal=True)
@@ -130,6 +143,8 @@ class ComplaintLifecycle(StateMachine):
         | stage2_acknowledged.to.itself(internal=True, cond="actions_outstanding")
         | stage2_extended.to.itself(internal=True, cond="actions_outstanding")
         | stage2_responded.to.itself(internal=True, cond="actions_outstanding")
+        | ombudsman_referred.to.itself(internal=True, cond="actions_outstanding")
+        | ombudsman_determined.to.itself(internal=True, cond="actions_outstanding")
     )
     schedule_review = (
         pre_stage.to.itself(internal=True)
@@ -142,6 +157,8 @@ class ComplaintLifecycle(StateMachine):
         | stage2_extended.to.itself(internal=True)
         | stage2_responded.to.itself(internal=True)
         | closed.to.itself(internal=True)
+        | ombudsman_referred.to.itself(internal=True)
+        | ombudsman_determined.to.itself(internal=True)
     )
     record_review = (
         pre_stage.to.itself(internal=True, cond="reviews_due")
@@ -154,6 +171,8 @@ class ComplaintLifecycle(StateMachine):
         | stage2_extended.to.itself(internal=True, cond="reviews_due")
         | stage2_responded.to.itself(internal=True, cond="reviews_due")
         | closed.to.itself(internal=True, cond="reviews_due")
+        | ombudsman_referred.to.itself(internal=True, cond="reviews_due")
+        | ombudsman_determined.to.itself(internal=True, cond="reviews_due")
     )
     record_consent = (
         pre_stage.to.itself(internal=True)
@@ -166,6 +185,31 @@ class ComplaintLifecycle(StateMachine):
         | stage2_extended.to.itself(internal=True)
         | stage2_responded.to.itself(internal=True)
         | closed.to.itself(internal=True)
+        | ombudsman_referred.to.itself(internal=True)
+        | ombudsman_determined.to.itself(internal=True)
+    )
+    ombudsman_referral = (
+        stage2_responded.to(ombudsman_referred)
+        | closed.to(ombudsman_referred, cond="closed_after_stage2")
+        | excluded.to(ombudsman_referred)
+    )
+    ombudsman_evidence_requested = ombudsman_referred.to.itself(internal=True, cond="no_evidence_pending")
+    ombudsman_evidence_sent = ombudsman_referred.to.itself(internal=True, cond="evidence_pending")
+    ombudsman_determination = ombudsman_referred.to(ombudsman_determined)
+    ombudsman_order_complied = ombudsman_determined.to.itself(internal=True, cond="orders_outstanding")
+    complaint_handling_failure_order = (
+        pre_stage.to.itself(internal=True)
+        | received.to.itself(internal=True)
+        | stage1_acknowledged.to.itself(internal=True)
+        | stage1_extended.to.itself(internal=True)
+        | stage1_responded.to.itself(internal=True)
+        | stage2_requested.to.itself(internal=True)
+        | stage2_acknowledged.to.itself(internal=True)
+        | stage2_extended.to.itself(internal=True)
+        | stage2_responded.to.itself(internal=True)
+        | closed.to.itself(internal=True)
+        | ombudsman_referred.to.itself(internal=True)
+        | ombudsman_determined.to.itself(internal=True)
     )
 
     agree_update_interval = (
@@ -189,6 +233,9 @@ class ComplaintLifecycle(StateMachine):
     def closed_after_stage1(self) -> bool:
         return self.stage == 1
 
+    def closed_after_stage2(self) -> bool:
+        return self.stage == 2
+
     def window_decided(self) -> bool:
         return not self.conditions.window_decision_pending
 
@@ -209,6 +256,14 @@ class ComplaintLifecycle(StateMachine):
 
     def response_late(self) -> bool:
         return self.conditions.response_late
+    def evidence_pending(self) -> bool:
+        return self.conditions.evidence_pending
+
+    def no_evidence_pending(self) -> bool:
+        return not self.conditions.evidence_pending
+
+    def orders_outstanding(self) -> bool:
+        return self.conditions.orders_outstanding
 
 
 @dataclass(frozen=True)
@@ -225,6 +280,10 @@ class Conditions:
     """An update to the resident at the agreed interval is still to be given (Code 5.9)."""
     response_late: bool = False
     """The current stage's response will fall outside the Code's timescales: extended, or overdue (Code 5.9)."""
+    evidence_pending: bool = False
+    """The Ombudsman asked for evidence and it has not been sent yet (deadline `ombudsman.evidence`)."""
+    orders_outstanding: bool = False
+    """An order of the Ombudsman's determination is not yet complied with: the case cannot end."""
 
 
 GUARD_REASONS = {
@@ -237,8 +296,22 @@ GUARD_REASONS = {
     "updates_due": "no update to the resident is due (agree_update_interval first)",
     "response_late": "the response is not late: an interval for updates is agreed with the resident after an "
     "extension, or once the response is overdue (Code 5.9)",
+    "closed_after_stage2": "the case was closed at stage 1, before any final response (Code 6.10, 6.20)",
+    "evidence_pending": "the Ombudsman has not asked for evidence (ombudsman_evidence_requested first)",
+    "no_evidence_pending": "the evidence the Ombudsman asked for is still to be sent (ombudsman_evidence_sent first)",
+    "orders_outstanding": "no order of the Ombudsman's determination is outstanding",
 }
 """Why a guarded action is refused, in people's words (the guard's name is the key)."""
+
+UNAVAILABLE_REASONS = {
+    "ombudsman_referral": "a referral to the Ombudsman follows the landlord's final (stage 2) response, an "
+    "exclusion or a refused escalation (Code 6.10, 6.20, 2.4)",
+    "ombudsman_evidence_requested": "the Ombudsman asks for evidence on a referred case, before it determines it",
+    "ombudsman_evidence_sent": "the Ombudsman asks for evidence on a referred case, before it determines it",
+    "ombudsman_determination": "the Ombudsman determines a case that was referred to it",
+    "ombudsman_order_complied": "orders come with the Ombudsman's determination",
+}
+"""Why an action is refused in a state with no transition for it at all, where people need telling."""
 
 
 STAGE_OF_STATE: dict[str, int] = {
@@ -259,24 +332,41 @@ FINISHED_STATES = frozenset({"withdrawn", "excluded"})
 
 
 def is_finished(state: str, stage: int) -> bool:
-    """Withdrawn, excluded, or closed with no stage-2 request still possible: the workflow may end."""
-    return state in FINISHED_STATES or (state == "closed" and "request_stage2" not in allowed_actions(state, stage))
+    """Withdrawn, determined by the Ombudsman, or excluded or closed with neither a stage-2 request nor a
+    referral to the Ombudsman still possible: the workflow may end (once no order is outstanding)."""
+    if state in ("withdrawn", "ombudsman_determined"):
+        return True
+    moves = allowed_actions(state, stage)
+    return state in ("excluded", "closed") and "request_stage2" not in moves and "ombudsman_referral" not in moves
 
 ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)
 
 
+@dataclass(frozen=True)
+class _Case:
+    """What the guards read (`self.stage`, `self.conditions`), without building a state machine."""
+
+    stage: int
+    conditions: Conditions
+
+
+def _moves_of(state: str, stage: int, conditions: Conditions) -> dict[str, str]:
+    """{allowed action: next state} in (state, stage, conditions): the first of the state's declared
+    transitions for each action whose guards (the class's own methods) all pass."""
+    case, moves = _Case(stage, conditions), {}
+    for action in ACTIONS:
+        for transition in ComplaintLifecycle.states_map[state].transitions:
+            if transition.match(action) and all(getattr(ComplaintLifecycle, c.attr_name)(case) for c in transition.cond):
+                moves[action] = transition.target.id
+                break
+    return moves
+
+
 @cache
 def _moves(state: str, stage: int, conditions: Conditions) -> dict[str, str]:
-    """{allowed action: next state} in (state, stage, conditions), derived from the declaration.
-
-    Workflows consult it on every command, so each combination is worked out once, on first use, rather
-    than by building state machines per call; it is still the declaration that decides."""
-    moves: dict[str, str] = {}
-    for event in ComplaintLifecycle(state, stage, conditions).enabled_events():
-        machine = ComplaintLifecycle(state, stage, conditions)
-        machine.send(event.id)
-        moves[event.id] = str(machine.current_state_value)
-    return moves
+    """The moves of `_moves_of`, each combination worked out once on first use (microseconds: no state
+    machine is built), so a workflow task only ever looks an answer up after that."""
+    return _moves_of(state, stage, conditions)
 
 
 def allowed_actions(state: str, stage: int, conditions: Conditions = Conditions()) -> list[str]:
@@ -306,7 +396,7 @@ def _guard_reason(state: str, action: str) -> str | None:
             for condition in transition.cond:
                 if condition.attr_name in GUARD_REASONS:
                     return GUARD_REASONS[condition.attr_name]
-    return None
+    return UNAVAILABLE_REASONS.get(action)
 
 
 def describe(state: str) -> str:

@@ -14,13 +14,15 @@ from casework import case_record
 from casework.access import Actor, actions_offered, require
 from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
 from casework.case_record import projected_case
-from casework.forms import ACTION_FORMS
+from casework.forms import ACTION_FORMS, DETERMINATION_ELEMENTS
+from models.case import ChfoReason, OmbudsmanFinding, OrderKind
 from models.policy import load_profile
 from models.refusal import validation_message
 from models.users import StaffUser
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import Said, date_of, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
+from starter.web.determination_form import FINDING_ROWS, ORDER_ROWS, determination_specs, read_determination
 from starter.web.respond_form import ACTION_ROWS, REMEDY_ROWS, read_decisions, read_promised_actions, read_remedies, row_field, row_specs
 
 router = APIRouter()
@@ -104,6 +106,8 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         remedy_policy=load_profile(record.case.policy_id).remedies,
         remedy_rows=range(REMEDY_ROWS),
         action_rows=range(ACTION_ROWS),
+        finding_rows=range(FINDING_ROWS), order_rows=range(ORDER_ROWS), determination_elements=DETERMINATION_ELEMENTS,
+        ombudsman_findings=OmbudsmanFinding.__args__, order_kinds=OrderKind.__args__,
         decision_error=any(name.startswith("respond-decisions") for name in errors or {}),
         completing={"command_id": str(uuid.uuid4())} if completing else None,
         consent_action="record_consent" in offered, consent_command_id=str(uuid.uuid4()), review_action="record_review" in offered,
@@ -170,6 +174,10 @@ ACTION_LABELS = {
     "agree_update_interval": {"working_days": "Working days between updates, as agreed with the resident"},
     "respond": {"outcome": "Outcome", "learning": "What we have learned"},
     "resident_input": {"note": "What the resident said", "on_behalf_of": "On behalf of (if a representative)"},
+    "ombudsman_referral": {"ombudsman_ref": "The Ombudsman's case reference"},
+    "ombudsman_evidence_requested": {"due_on": "Evidence due by"},
+    "ombudsman_order_complied": {"order_id": "Which order", "evidence": "Evidence of compliance"},
+    "complaint_handling_failure_order": {"reason": "Why the order was issued", "issued_on": "Date issued"},
 }
 PRINTED = {
     "acknowledge": {"points", "outcomes_sought"},
@@ -198,6 +206,12 @@ def action_fields(engine, record, action: str) -> list:
         choices["review_id"] = record.open_reviews
     elif action == "accept_outside_window":
         choices["exception"] = [(e, e.replace("_", " ").capitalize()) for e in profile.complaint_window.exceptions]
+    elif action == "ombudsman_order_complied":
+        choices["order_id"] = [(d.name.removeprefix("ombudsman.order."), f"{d.name.removeprefix('ombudsman.order.')}, due {d.due:%d %b %Y}")
+                               for d in (row.deadline for row in record.deadlines)
+                               if d.name.startswith("ombudsman.order.") and d.met_on is None and not d.cancelled]
+    elif action == "complaint_handling_failure_order":
+        choices["reason"] = [(r, r.replace("_", " ").capitalize()) for r in ChfoReason.__args__]
     return chosen(form_fields(ACTION_FORMS[action]), choices=choices, labels=ACTION_LABELS.get(action, {}),
                   printed=frozenset(PRINTED.get(action, ())))
 
@@ -281,7 +295,11 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
                     problem = date_of(form, f"{group}.{n}.{part}")[1]
                     if problem:
                         errors[f"{group}.{n}.{part}"] = Said(f"{'Remedy' if group == 'remedies' else 'Promised action'} {n + 1}: the date {problem}")
-    labelled = fields + row_specs(rows)
+    if action == "ombudsman_determination":
+        determined, rows, problems = read_determination(form)
+        values.update(determined)
+        errors.update(problems)
+    labelled = fields + (determination_specs(rows) if action == "ombudsman_determination" else row_specs(rows))
     try:  # every problem at once, in people's words, before anything is sent
         ACTION_FORMS[action].model_validate(values)
     except ValidationError as error:

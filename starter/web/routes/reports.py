@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
+from models.ombudsman_figures import ombudsman_figures
 from models.report_facts import read_facts
 from models.calendar import local_date
 from models.reporting import ReportingYear, annual_figures, self_assessment
@@ -30,9 +32,12 @@ def _report(request: Request, year: str, landlord: str) -> str:
         raise FormRejected({"year": str(error)}) from None
     if len(landlord) > 64:
         raise FormRejected({"landlord": "must be at most 64 characters"})
-    facts = read_facts(request.app.state.engine, landlord or None)
+    engine = request.app.state.engine
+    facts = read_facts(engine, landlord or None)
     figures = annual_figures(facts, reporting_year, today=local_date(datetime.now(UTC)))
-    return annual_report_html(figures, self_assessment(facts, reporting_year), landlord or "All landlords")
+    with Session(engine) as session:
+        ombudsman = ombudsman_figures(session, landlord or None, reporting_year.first, reporting_year.last)
+    return annual_report_html(figures, self_assessment(facts, reporting_year), landlord or "All landlords", ombudsman)
 
 
 @router.get("/reports/annual")
