@@ -11,7 +11,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from models.remedies_guidance import pounds
 from models.reporting import OUTCOMES, AnnualFigures, EvidenceRow
+from models.taxonomy import cause_name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 COLOURS = ("#1d70b8", "#f47738", "#85994b", "#d4351c")
@@ -88,8 +90,9 @@ def categories_chart(figures: AnnualFigures) -> Markup:
     return _svg(fig)
 
 
-def annual_report_html(figures: AnnualFigures, evidence: list[EvidenceRow], title: str) -> str:
-    """The report as one self-contained HTML page (charts inlined)."""
+def annual_report_html(figures: AnnualFigures, evidence: list[EvidenceRow], title: str, response=None) -> str:
+    """The report as one self-contained HTML page (charts inlined), with the governing body's response
+    (models/governance.py) published beside it when one was recorded (Code 8.2)."""
     charts = {}
     if any(s1 or s2 for _, s1, s2 in figures.received_by_month):
         charts = {
@@ -98,7 +101,8 @@ def annual_report_html(figures: AnnualFigures, evidence: list[EvidenceRow], titl
             "outcomes": outcomes_chart(figures),
             "categories": categories_chart(figures),
         }
-    return _env.get_template("annual.html").render(f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES)
+    return _env.get_template("annual.html").render(f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES,
+                                                   response=response, cause_name=cause_name, money=pounds)
 
 
 def annual_report_pdf(html: str) -> bytes:
