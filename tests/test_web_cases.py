@@ -174,13 +174,7 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
     with Session(stack.engine) as session:
         assert [(r.kind, r.amount_pence) for r in session.exec(select(Remedy).where(Remedy.reference == reference)).all()] == [("compensation", 15050), ("apology", 0)]
 
-    done = await hana.post(f"/cases/{reference}/actions/complete_action", {
-        "command_id": outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0], "action_id": "s1-1"})
-    assert done.status_code == 303, done.text[:3000]
-    for _ in range(100):
-        with Session(stack.engine) as session:
-            if session.get(OutstandingAction, (reference, "s1-1")).completed_on is not None:
-                break
+    await _complete(stack, hana, reference, outstanding, "s1-1")
     page = (await hana.get(f"/cases/{reference}")).text
     outstanding = page.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
     assert 'value="s1-1"' not in outstanding and "Complete action: done." in page
@@ -191,15 +185,23 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
         assert (remedy.band, remedy.payment_id) == ("some_impact", "s1-pay-1")
         assert session.get(OutstandingAction, (reference, "s1-pay-1")).target_on == target
     assert any(d.name == "action.s1-pay-1" and d.due == target for d in (await case_summary(stack.client, reference)).deadlines)
-    paid = await hana.post(f"/cases/{reference}/actions/complete_action", {
-        "command_id": outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0], "action_id": "s1-pay-1"})
-    assert paid.status_code == 303, paid.text[:3000]
-    for _ in range(100):
-        with Session(stack.engine) as session:
-            if session.get(OutstandingAction, (reference, "s1-pay-1")).completed_on is not None:
-                break
+    await _complete(stack, hana, reference, outstanding, "s1-pay-1")  # paid
     outstanding = (await hana.get(f"/cases/{reference}")).text.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
     assert "Mark done" not in outstanding and "not yet" not in outstanding
+
+
+async def _complete(stack, staff, reference: str, outstanding: str, action_id: str) -> None:
+    """Press the first "Mark done" of the outstanding-actions table (for `action_id`) and wait for the record."""
+    from models.record import OutstandingAction
+
+    done = await staff.post(f"/cases/{reference}/actions/complete_action", {
+        "command_id": outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0], "action_id": action_id})
+    assert done.status_code == 303, done.text[:3000]
+    for _ in range(100):
+        with Session(stack.engine) as session:
+            if session.get(OutstandingAction, (reference, action_id)).completed_on is not None:
+                return
+    raise AssertionError(f"{action_id} was not marked done in the record")
 
 
 PAYABLE = {"remedies.0.kind": "compensation", "remedies.0.amount": "60", "remedies.0.band": "minimal_impact",
