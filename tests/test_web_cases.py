@@ -166,6 +166,7 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
     page = (await hana.get(f"/cases/{reference}")).text
     remedies = page.split("Remedies offered")[1].split("</table>")[0]
     assert "Compensation" in remedies and "&pound;150.50" in remedies and "distress and inconvenience" in remedies
+    assert "guidance band: Maladministration with some impact" in remedies
     assert "We are sorry the repair was cancelled twice" in remedies
     outstanding = page.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
     assert "Replace the kitchen roof" in outstanding and "Repairs team" in outstanding
