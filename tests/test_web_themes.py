@@ -48,6 +48,9 @@ async def test_root_causes_at_the_response_reach_the_quarterly_pack(stack, signe
             "appointment_missed", "contractor_failure"]
         assert [p.root_cause for p in session.exec(select(LearningPoint).where(LearningPoint.reference == reference))] == ["contractor_failure"]
 
+    learning = (await hana.get(f"/cases/{reference}")).text.split("Learning from this complaint")[1].split("</ul>")[0]
+    assert "Contractors confirm visits the day before" in learning and "root cause: A contractor let the resident down" in learning
+
     pack = await mira.get("/reports/quarterly")
     assert pack.status_code == 200
     assert "A contractor let the resident down" in pack.text and "Contractors confirm visits the day before" in pack.text
