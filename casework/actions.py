@@ -43,6 +43,8 @@ from casework.forms import (
     policy_profile,
 )
 from casework.intake import Intake, ResidentDetails, file_complaint
+from casework.promises import promised
+from casework.themes import link_learning, root_cause_rows
 from casework.staff import check_case_staff
 from casework.updates import CASE_ENDED, case_summary, send_command
 from models.calendar import local_date
@@ -85,9 +87,10 @@ async def act(
         due_before = _due(session, reference, f"stage{stage}.respond")
     letter = letters.decision_letter(engine, complaint, profile, parsed, stage, actor) if action in ("respond", "exclude") else None
     if letter is not None:
-        await asyncio.to_thread(letters.store_letter, engine, reference, command_id, letter)
+        stored = await asyncio.to_thread(letters.store_letter, engine, reference, command_id, letter)
         if letter.kind == "response":
             payload["letter_ref"] = command_id
+            link_learning(engine, stored.id, parsed)
     with Session(engine) as session:
         # A repeated command id finds the rows of its first attempt and keeps them.
         fresh = [row for row in rows if session.get(type(row), _key(row_key(row))) is None]
@@ -169,9 +172,9 @@ def _prepare(
         payload.update(form.model_dump())
     elif isinstance(form, RespondForm):
         stage = _stage(session, reference)
+        rows += root_cause_rows(form, reference, stage, command_id, now)
         payload.update(outcome=form.outcome, actions=[
-            PromisedAction(action_id=f"s{stage}-{number}", target_on=a.target_on)
-            for number, a in enumerate(form.actions, start=1)
+            PromisedAction(action_id=a.action_id, target_on=a.target_on) for a in promised(form, stage, actor.username)
         ])
     elif isinstance(form, ResidentInputForm):
         rows.append(ResidentNote(id=f"note-{command_id}", reference=reference, at=now, text=form.note))

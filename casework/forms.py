@@ -8,10 +8,12 @@ wherever it was typed.
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from casework.errors import CommandRejected
 from models.case import OMBUDSMAN_REF_PATTERN, ChfoReason, ElementCode, OmbudsmanFinding, OrderKind, Outcome
+from models.case import Outcome
+from models.taxonomy import ROOT_CAUSES, RootCause
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.refusal import validation_message
 
@@ -58,15 +60,48 @@ class DecisionInput(Form):
 class RemedyInput(Form):
     kind: Literal["apology", "action", "compensation"]
     description: str = Field(default="", max_length=1000)
+    band: str = Field(default="", max_length=40, validate_default=True)
+    """Compensation: the band of the Ombudsman's remedies guidance it is offered in (Code 7.4)."""
     amount_pence: int = Field(default=0, ge=0, le=10_000_000)
     compensation_type: str = Field(default="", max_length=64)
     offset_against_arrears: bool = False
-    due_on: date | None = None
-    """By when an action remedy will be done (Code 7.3): from today and within the planning horizon."""
+    due_on: date | None = Field(default=None, validate_default=True)
+    """By when an action remedy will be done, or compensation paid (Code 7.3): from today and within the
+    planning horizon. A compensation offer is a promised payment, tracked like any promised action."""
+
+    @field_validator("band")
+    @classmethod
+    def _band_chosen(cls, band: str, info: ValidationInfo) -> str:
+        from models.remedies_guidance import remedies_guidance
+
+        guidance = remedies_guidance()
+        if info.data.get("kind") != "compensation":
+            if band:
+                raise ValueError("only a compensation remedy has a band")
+            return band
+        if guidance.band(band) is None:
+            raise ValueError("choose the band of the Ombudsman's remedies guidance that fits the impact on the resident: "
+                             + ", ".join(b.id for b in guidance.bands))
+        return band
+
+    @field_validator("amount_pence")
+    @classmethod
+    def _within_band(cls, amount: int, info: ValidationInfo) -> int:
+        from models.remedies_guidance import remedies_guidance
+
+        band = info.data.get("band")
+        if info.data.get("kind") != "compensation" or not band:
+            return amount
+        problem = remedies_guidance().amount_problem(band, amount)
+        if problem:
+            raise ValueError(problem)
+        return amount
 
     @field_validator("due_on")
     @classmethod
-    def _due_bounded(cls, value: date | None) -> date | None:
+    def _due_bounded(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is None and info.data.get("kind") == "compensation":
+            raise ValueError("compensation needs the date it will be paid by (Code 7.3: remedies say by when)")
         if value is None:
             return value
         from datetime import datetime, timezone
@@ -95,7 +130,29 @@ class RespondForm(Form):
     decisions: list[DecisionInput] = Field(default=[], max_length=40)
     remedies: list[RemedyInput] = Field(default=[], max_length=20)
     actions: list[ActionInput] = Field(default=[], max_length=20)
+    root_causes: list[RootCause] = Field(default=[], max_length=len(ROOT_CAUSES))
+    """Why the complaint happened, as codes (models/taxonomy.py), for the reports' themes (Code 9.x)."""
     learning: str = Field(default="", max_length=5000)
+    learning_root_cause: RootCause | None = None
+    """The root cause the learning point answers: one of this response's root causes."""
+
+    @field_validator("root_causes")
+    @classmethod
+    def _causes_once(cls, causes: list[str]) -> list[str]:
+        if len(set(causes)) != len(causes):
+            raise ValueError("name each root cause once")
+        return causes
+
+    @field_validator("learning_root_cause")
+    @classmethod
+    def _learning_cause_found(cls, cause: str | None, info: ValidationInfo) -> str | None:
+        if cause is None:
+            return cause
+        if not info.data.get("learning"):
+            raise ValueError("a root cause is linked to a learning point: write what we have learned, or leave the root cause out")
+        if cause not in info.data.get("root_causes", []):
+            raise ValueError("must be one of the root causes recorded for this response")
+        return cause
 
 
 class RequestStage2Form(Form):

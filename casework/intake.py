@@ -24,6 +24,7 @@ from models.calendar import local_date
 from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, received_problem
 from models.policy import PolicyProfile
 from models.record import Complaint, Representative, Resident, ServiceRequest
+from models.taxonomy import ServiceArea
 from workflows.complaint import ComplaintWorkflow
 
 
@@ -66,7 +67,8 @@ class Intake(Form):
     representative: RepresentativeDetails | None = None
     text: str = LongText
     desired_outcome: str = Field(default="", max_length=5000)
-    category: str | None = Field(default=None, max_length=64)
+    category: ServiceArea | None = None
+    """The service area the complaint is about (models/taxonomy.py)."""
     issue_date: date | None = None
     received_at: AwareDatetime | None = None
     handler: str | None = Field(default=None, max_length=64)

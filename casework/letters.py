@@ -29,6 +29,7 @@ from casework import delivery
 from casework.access import Actor
 from casework.errors import CommandRejected
 from casework.forms import AcknowledgeForm, ExcludeForm, ExtendForm, Form, RespondForm
+from casework.promises import payment_ids, promised
 from models.calendar import local_date
 from models.case import CaseSummary
 from models.letters import (
@@ -253,6 +254,8 @@ def _response_record(row: Letter, letter: ResponseLetter, issued_at: datetime) -
             amount_pence=remedy.amount_pence,
             compensation_type=remedy.compensation_type,
             offset_against_arrears=remedy.offset_against_arrears,
+            band=remedy.band,
+            payment_id=remedy.payment_id,
         )
         for number, remedy in enumerate(letter.remedies, start=1)
     ]
@@ -314,9 +317,8 @@ def decision_letter(
                 decisions=[Decision(point=d.point, finding="upheld" if d.upheld else "not_upheld", reasons=d.reasons)
                            for d in form.decisions],
                 outcome=form.outcome,
-                remedies=[RemedyOffer(**r.model_dump()) for r in form.remedies],
-                outstanding_actions=[PendingAction(action_id=f"s{stage}-{number}", **a.model_dump())
-                                     for number, a in enumerate(form.actions, start=1)],
+                remedies=[RemedyOffer(**r.model_dump(), payment_id=paid_as) for r, paid_as in zip(form.remedies, payment_ids(form, stage))],
+                outstanding_actions=promised(form, stage, actor.username),
                 learning=[form.learning] if form.learning else [],
                 stage2_how=STAGE2_HOW if stage == 1 else "",
             )

@@ -36,6 +36,7 @@ from models.policy import load_profile
 from models.record import Attachment, Complaint, Letter, OutstandingAction, Representative, Resident
 from models.residents import AttachmentContent, PublicRateLimit
 from models.tables import Case, CaseDeadline, CaseEvent, ResidentNote
+from models.taxonomy import ServiceArea
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MAX_PHOTOS = 3
@@ -56,11 +57,18 @@ class OnlineComplaint(BaseModel):
     contact_by: Literal["email", "post"] = "email"
     text: str = Field(min_length=1, max_length=MAX_NOTE)
     desired_outcome: str = Field(default="", max_length=2000)
+    about: ServiceArea | None = None
+    """What the complaint is about, if the resident says (the service-area list, models/taxonomy.py)."""
     issue_date: date | None = None
     helper_name: str = Field(default="", max_length=200)
     helper_relationship: str = Field(default="", max_length=100)
     helper_contact: str = Field(default="", max_length=200)
     helper_consent: bool = False
+
+    @field_validator("about", mode="before")
+    @classmethod
+    def _not_said(cls, value):
+        return None if value == "" else value
 
     @field_validator("name", "email", "text", mode="before")
     @classmethod
@@ -149,6 +157,7 @@ async def complain_online(
         resident=ResidentDetails(name=form.name, email=form.email, phone=form.phone, address=form.address,
                                  preferred_contact=form.contact_by),
         representative=representative, text=form.text, desired_outcome=form.desired_outcome, issue_date=form.issue_date,
+        category=form.about,
     )
     filed = await file_complaint(client, engine, intake, task_queue)
     now = datetime.now(UTC)

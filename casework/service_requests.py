@@ -44,7 +44,7 @@ def record_service_request(engine: Engine, request: ServiceRequestIntake) -> str
 
 async def convert_service_request(
     client: Client, engine: Engine, request_id: str, policy: str, task_queue: str = "complaints",
-    at: datetime | None = None,
+    at: datetime | None = None, category: str | None = None,
 ) -> Filed:
     """The resident is dissatisfied, or the matter needs investigating: it becomes a complaint whose
     clock starts now, at conversion (Code 1.3)."""
@@ -56,7 +56,7 @@ async def convert_service_request(
     filed = await file_complaint(client, engine, Intake(
         intake_id=f"convert-{request_id}", policy=policy, channel=request.channel,
         resident=ResidentDetails.of(resident),
-        text=request.text, received_at=at or datetime.now(timezone.utc), service_request_id=request_id,
+        text=request.text, received_at=at or datetime.now(timezone.utc), service_request_id=request_id, category=category,
     ), task_queue)
     with Session(engine) as session:
         request = session.get(ServiceRequest, request_id)

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from models.refusal import Refusal
+from models.taxonomy import ServiceArea
 
 Region = Literal["ENG", "WLS", "SCT", "NIR"]
 Outcome = Literal["upheld", "partly_upheld", "not_upheld"]
@@ -63,7 +64,8 @@ class CaseInput(Payload):
     policy_version: int = Field(ge=1)
     region: Region = "ENG"
     received_at: AwareDatetime
-    category: str | None = Field(default=None, max_length=64)
+    category: ServiceArea | None = None
+    """The service area complained about, a code of models/taxonomy.py (never free text: principle 5)."""
     flags: tuple[str, ...] = ()
     """`outside_window`: the issue is older than the profile's window; a decision is needed (Code 2.3)."""
     handler: StaffName | None = None

@@ -170,6 +170,10 @@ class RemedyOffer(LetterPart):
     compensation_type: str = ""
     offset_against_arrears: bool = False
     due_on: date | None = None
+    band: str = ""
+    """Compensation: the remedies-guidance band it was offered in (models/remedies_guidance.py)."""
+    payment_id: str = ""
+    """Compensation: the promised action its payment is tracked by (casework/promises.py)."""
 
 
 class PendingAction(LetterPart):

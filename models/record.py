@@ -147,6 +147,10 @@ class Remedy(SQLModel, table=True):
     """discretionary, statutory, time_and_trouble, ... per the landlord's compensation approach."""
     offset_against_arrears: bool = False
     """Wolverhampton Homes may offset compensation against rent arrears (seed 002)."""
+    band: str = ""
+    """Compensation: the Ombudsman's remedies-guidance band it was offered in (Code 7.4)."""
+    payment_id: str = ""
+    """Compensation: the outstanding action its payment is tracked by until paid (its `completed_on`)."""
 
 
 class LearningPoint(SQLModel, table=True):
@@ -156,6 +160,8 @@ class LearningPoint(SQLModel, table=True):
     reference: str = Field(index=True, foreign_key="complaint.reference")
     text: str = Field(sa_column=Column(Text, nullable=False))
     recorded_at: datetime = Field(sa_column=_utc())
+    root_cause: str | None = None
+    """The root cause (models/taxonomy.py) this learning point answers, one of its response's root causes."""
 
 
 class Attachment(SQLModel, table=True):

@@ -21,6 +21,8 @@ from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay
 from models.calendar import local_date
 from models.letter_requirements import missing_contents
 from models.letters import letter_from_content
+from models.governance import ResponseRootCause
+from models.taxonomy import service_area_of
 
 
 class Fact(BaseModel):
@@ -61,6 +63,20 @@ class RemedyFact(Fact):
     kind: str
     amount_pence: int = 0
     compensation_type: str = ""
+    band: str = ""
+    """Compensation: the remedies-guidance band (models/remedies_guidance.py)."""
+    due_on: date | None = None
+    """Compensation: the date it is promised to be paid by (its promised action's target)."""
+    paid_on: date | None = None
+    """Compensation: when its promised action was completed (paid); None while unpaid."""
+
+
+class CauseFact(Fact):
+    """A root cause (models/taxonomy.py) found when a stage was answered."""
+
+    stage: int
+    code: str
+    recorded_on: date
 
 
 class ActionFact(Fact):
@@ -73,6 +89,7 @@ class ActionFact(Fact):
 class LearningFact(Fact):
     text: str
     recorded_on: date
+    root_cause: str | None = None
 
 
 class RestrictionFact(Fact):
@@ -89,6 +106,7 @@ class CaseFacts(Fact):
     region: str = "ENG"
     closures: tuple[date, ...] = ()
     category: str | None = None
+    """The service area (models/taxonomy.py code); older free-text categories read as their code."""
     received_on: date
     state: str = "received"
     withdrawn: bool = False
@@ -97,6 +115,7 @@ class CaseFacts(Fact):
     actions: tuple[ActionFact, ...] = ()
     learning: tuple[LearningFact, ...] = ()
     restrictions: tuple[RestrictionFact, ...] = ()
+    root_causes: tuple[CauseFact, ...] = ()
     ombudsman_referred_on: date | None = None
     last_event_on: date | None = None
     """The day of the case's latest event: how far the record's own clock has come."""
@@ -201,6 +220,7 @@ def read_facts(engine: Engine, landlord: str | None = None) -> list[CaseFacts]:
     for case in cases:
         rows = by_ref[case.reference]
         complaint = next(iter(rows[Complaint]), None)
+        actions = {a.action_id: a for a in rows[OutstandingAction]}
         base = facts_from_events(
             reference=case.reference,
             received_at=case.received_at,
@@ -211,25 +231,31 @@ def read_facts(engine: Engine, landlord: str | None = None) -> list[CaseFacts]:
             policy_id=case.policy_id,
             region=case.region,
             closures=tuple(sorted(closures[case.landlord])),
-            category=complaint.category if complaint else None,
-            remedies=tuple(
-                RemedyFact(stage=r.stage, kind=r.kind, amount_pence=r.amount_pence, compensation_type=r.compensation_type)
-                for r in rows[Remedy]
-            ),
+            category=service_area_of(complaint.category) if complaint else None,
+            remedies=tuple(_remedy(r, actions) for r in rows[Remedy]),
+            root_causes=tuple(CauseFact(stage=c.stage, code=c.code, recorded_on=local_date(c.recorded_at)) for c in rows[ResponseRootCause]),
             actions=tuple(
                 ActionFact(action_id=a.action_id, description=a.description, target_on=a.target_on, completed_on=a.completed_on)
                 for a in rows[OutstandingAction]
             ),
-            learning=tuple(LearningFact(text=p.text, recorded_on=local_date(p.recorded_at)) for p in rows[LearningPoint]),
+            learning=tuple(LearningFact(text=p.text, recorded_on=local_date(p.recorded_at), root_cause=p.root_cause) for p in rows[LearningPoint]),
             restrictions=tuple(RestrictionFact(review_on=r.review_on, reviewed_on=r.reviewed_on) for r in rows[Restriction]),
         )
         facts.append(_with_record(base, rows[Definition], rows[Letter]))
     return facts
 
 
+def _remedy(remedy: Remedy, actions: dict[str, OutstandingAction]) -> RemedyFact:
+    """A remedy with, for compensation, its promised payment's date and when it was paid."""
+    payment = actions.get(remedy.payment_id) if remedy.payment_id else None
+    return RemedyFact(stage=remedy.stage, kind=remedy.kind, amount_pence=remedy.amount_pence, compensation_type=remedy.compensation_type,
+                      band=remedy.band, due_on=payment.target_on if payment else None, paid_on=payment.completed_on if payment else None)
+
+
 def _grouped(session: Session, references: list[str]) -> dict[str, dict[type, list]]:
     grouped: dict[str, dict[type, list]] = defaultdict(lambda: defaultdict(list))
-    for table in (CaseEvent, CaseDeadline, Complaint, Definition, Letter, Remedy, OutstandingAction, LearningPoint, Restriction):
+    for table in (CaseEvent, CaseDeadline, Complaint, Definition, Letter, Remedy, OutstandingAction, LearningPoint, Restriction,
+                  ResponseRootCause):
         for chunk in range(0, len(references), 500):
             wanted = references[chunk : chunk + 500]
             for row in session.exec(select(table).where(table.reference.in_(wanted))).all():

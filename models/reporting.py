@@ -14,7 +14,9 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
+from models.compensation import CompensationTotals, compensation_totals
 from models.report_facts import ActionFact, CaseFacts, Extension, Fact, StageRecord
+from models.taxonomy import area_name
 from models.timeliness import CODE_TIMESCALES, code_timeliness
 
 OUTCOMES = ("upheld", "partly_upheld", "not_upheld")
@@ -258,11 +260,16 @@ class AnnualFigures(Fact):
     extension_days: dict[int, int]
     outcomes: dict[int, dict[str, int]]
     categories: tuple[tuple[str, int], ...]
+    """(service area's name, stage-1 complaints received), most first."""
+    root_causes: tuple[tuple[str, int], ...] = ()
+    """(root-cause code, responses in the year that found it), most first (models/themes.py)."""
     escalation: Figure
     exclusions: tuple[tuple[str, int], ...]
     remedies: int
     compensation_pence: int
     compensation_by_type: tuple[tuple[str, int], ...]
+    compensation: CompensationTotals
+    """Offered, paid and overdue (models/compensation.py)."""
     actions_open: tuple[ActionFact, ...]
     """Promised actions due by `as_of` and not completed by then."""
     as_of: date
@@ -288,6 +295,8 @@ def annual_figures(
 ) -> AnnualFigures:
     """The annual report's figures; `today` (None: the year is over) limits what can be due yet."""
     judged_on = as_of(cases, year, today)
+    from models.themes import root_causes
+
     months = []
     stage1, stage2 = received(cases, year, 1), received(cases, year, 2)
     for y, m in year.months():
@@ -332,12 +341,14 @@ def annual_figures(
         extended_past_limit={s: extended_past_limit(cases, year, s) for s in (1, 2)},
         extension_days={s: sum(e.working_days for _, r in extended(cases, year, s) for e in r.extensions if e.on in year) for s in (1, 2)},
         outcomes=outcomes,
-        categories=tuple(Counter(case.category or "uncategorised" for case, _ in stage1).most_common()),
+        categories=tuple(Counter(area_name(case.category) for case, _ in stage1).most_common()),
+        root_causes=tuple(root_causes(cases, year)),
         escalation=escalation(cases, year),
         exclusions=tuple(exclusions.most_common()),
         remedies=remedies,
         compensation_pence=pence,
         compensation_by_type=tuple(by_type.most_common()),
+        compensation=compensation_totals(cases, year),
         actions_open=open_actions,
         actions_overdue=sum(1 for a in open_actions if a.target_on < judged_on),
         as_of=judged_on,

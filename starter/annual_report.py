@@ -12,7 +12,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from models.ombudsman_figures import OmbudsmanFigures
+from models.remedies_guidance import pounds
 from models.reporting import OUTCOMES, AnnualFigures, EvidenceRow
+from models.taxonomy import cause_name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 COLOURS = ("#1d70b8", "#f47738", "#85994b", "#d4351c")
@@ -90,9 +92,11 @@ def categories_chart(figures: AnnualFigures) -> Markup:
 
 
 def annual_report_html(
-    figures: AnnualFigures, evidence: list[EvidenceRow], title: str, ombudsman: OmbudsmanFigures | None = None
+    figures: AnnualFigures, evidence: list[EvidenceRow], title: str, ombudsman: OmbudsmanFigures | None = None,
+    response=None,
 ) -> str:
-    """The report as one self-contained HTML page (charts inlined); `ombudsman` gives Code 8.1 c, e and f."""
+    """The report as one self-contained HTML page (charts inlined); `ombudsman` gives Code 8.1 c, e and f, and
+    the governing body's response (models/governance.py) is published beside it when one was recorded (Code 8.2)."""
     charts = {}
     if any(s1 or s2 for _, s1, s2 in figures.received_by_month):
         charts = {
@@ -102,7 +106,8 @@ def annual_report_html(
             "categories": categories_chart(figures),
         }
     return _env.get_template("annual.html").render(
-        f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES, o=ombudsman
+        f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES, o=ombudsman,
+        response=response, cause_name=cause_name, money=pounds,
     )
 
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models.settings import load_settings
+from models.taxonomy import SERVICE_AREAS
 
 out = Console(width=None if sys.stdout.isatty() else 200)
 """Piped output is not squeezed to 80 columns, so references and dates stay whole for `grep`."""
@@ -52,7 +53,7 @@ def file(
     phone: str = "",
     email: str = "",
     desired_outcome: Annotated[str, typer.Option(help="What the resident wants to happen.")] = "",
-    category: str | None = None,
+    category: Annotated[str | None, typer.Option(help=f"The service area: {', '.join(SERVICE_AREAS)}.")] = None,
     issue_date: Annotated[str | None, typer.Option(help="When the issue happened (YYYY-MM-DD).")] = None,
     policy: str = "code-2024",
     region: str = "ENG",
@@ -100,6 +101,10 @@ def _first_problem(error: ValueError) -> Exception:
     return CommandRejected(".".join(str(p) for p in first["loc"]) or None, validation_message(first))
 
 
+LIST_FIELDS = frozenset({"points", "root_causes"})
+"""Fields that are lists even when given once (`root_causes=repair_delayed`)."""
+
+
 def _form(pairs: list[str]) -> dict[str, Any]:
     """KEY=VALUE pairs; a value that reads as JSON (a number, true/false, a list or object) is taken as
     such, and a key given more than once collects a list (points=... points=...)."""
@@ -119,7 +124,7 @@ def _form(pairs: list[str]) -> dict[str, Any]:
         if key in form:
             form[key] = [*form[key], value] if isinstance(form[key], list) else [form[key], value]
         else:
-            form[key] = [value] if key == "points" and not isinstance(value, list) else value
+            form[key] = [value] if key in LIST_FIELDS and not isinstance(value, list) else value
     return form
 
 

@@ -20,6 +20,7 @@ from starter.calendar_commands import closures_app, holidays_app
 from starter.policy_commands import policy_app
 from starter.post_commands import post_app
 from starter.report_commands import report_app
+from starter import governance_commands  # noqa: F401 (adds `report quarterly` and `report governing-response`)
 
 app = typer.Typer(help="Durable complaint handling (Housing Ombudsman Complaint Handling Code 2024).", no_args_is_help=True)
 calendar_app = typer.Typer(help="Working days: UK bank holidays by nation, weekends and closure days.", no_args_is_help=True)

@@ -24,6 +24,8 @@ from models.policy import PolicyError, PolicyProfile, load_profile
 from models.policy_rules import StageRules
 from models.report_facts import CaseFacts, LearningFact, RemedyFact, facts_from_simulation
 from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
+from models.remedies_guidance import remedies_guidance
+from models.report_facts import CaseFacts, CauseFact, LearningFact, RemedyFact, facts_from_simulation
 from models.reporting import ReportingYear
 from starter.scenario import Scenario
 
@@ -33,24 +35,34 @@ if TYPE_CHECKING:
 LONDON = ZoneInfo("Europe/London")
 CATEGORIES = (
     ("repairs", 40),
-    ("damp and mould", 15),
-    ("anti-social behaviour", 10),
-    ("staff conduct", 10),
+    ("damp_and_mould", 15),
+    ("anti_social_behaviour", 10),
+    ("staff_conduct", 10),
     ("communication", 10),
-    ("rent and service charges", 10),
-    ("estate services", 5),
+    ("rent_and_charges", 10),
+    ("estate_services", 5),
 )
-"""Complaint categories and their weights, roughly the shape of a housing association's year."""
+"""Service areas (models/taxonomy.py) and their weights, roughly the shape of a housing association's year."""
+ROOT_CAUSE_WEIGHTS = {
+    "repairs": (("repair_not_done", 4), ("repair_delayed", 4), ("appointment_missed", 2), ("contractor_failure", 2)),
+    "damp_and_mould": (("repair_not_done", 3), ("repair_delayed", 3), ("needs_not_considered", 1)),
+    "anti_social_behaviour": (("not_kept_informed", 3), ("policy_not_followed", 2)),
+    "staff_conduct": (("staff_attitude", 4), ("not_kept_informed", 1)),
+    "communication": (("not_kept_informed", 4), ("wrong_information", 2)),
+    "rent_and_charges": (("wrong_information", 3), ("policy_unclear", 2)),
+    "estate_services": (("contractor_failure", 3), ("policy_not_followed", 1)),
+}
+"""The root causes a response in each service area finds when the complaint is (partly) upheld."""
 ADVERSE_FINDINGS = ("maladministration", "maladministration", "service_failure", "severe_maladministration")
 FAIR_FINDINGS = ("no_maladministration", "reasonable_redress", "outside_jurisdiction")
 LEARNING = {
     "repairs": "Repairs appointments now confirmed by text the day before",
-    "damp and mould": "Damp and mould reports get a surveyor's visit within 10 working days",
-    "anti-social behaviour": "ASB case officers update residents every 10 working days",
-    "staff conduct": "Customer care refresher training for front-line staff",
+    "damp_and_mould": "Damp and mould reports get a surveyor's visit within 10 working days",
+    "anti_social_behaviour": "ASB case officers update residents every 10 working days",
+    "staff_conduct": "Customer care refresher training for front-line staff",
     "communication": "Call-backs promised by the contact centre are logged and tracked",
-    "rent and service charges": "Service charge letters explain each charge in plain language",
-    "estate services": "Estate inspection results published for each block",
+    "rent_and_charges": "Service charge letters explain each charge in plain language",
+    "estate_services": "Estate inspection results published for each block",
 }
 
 
@@ -88,6 +100,10 @@ class GeneratorSettings(BaseModel):
     """Share of evidence requests answered and orders complied with after their due date."""
     failure_order_rate: float = Field(default=0.01, ge=0, le=1)
     """Share of cases on which the Ombudsman issues a Complaint Handling Failure Order during stage 1."""
+    late_payment_rate: float = Field(default=0.1, ge=0, le=0.5)
+    """Share of compensation payments made after the date promised."""
+    unpaid_rate: float = Field(default=0.05, ge=0, le=0.5)
+    """Share of compensation payments not yet made (overdue once their date passes)."""
     seed: int = 2024
 
     @field_validator("extension_rate")
@@ -121,6 +137,7 @@ class GeneratedCase:
     category: str
     remedies: tuple[RemedyFact, ...]
     learning: tuple[LearningFact, ...]
+    root_causes: tuple[CauseFact, ...]
     letters: dict[int, date]
     """The day each stage's response letter went out."""
 
@@ -142,21 +159,39 @@ def generate(settings: GeneratorSettings) -> list[GeneratedCase]:
         received = _at(received_on, 9 + rng.randrange(8), rng.randrange(60))
         steps, informal, outcomes = handler.case(received_on)
         category = rng.choices(names, weights)[0]
-        remedies, learning, letters = [], [], {}
+        remedies, learning, causes, letters = [], [], [], {}
         for stage, outcome, responded_on in outcomes:
             late = rng.random() < settings.late_letter_rate
             letters[stage] = calendar.add_working_days(responded_on, rng.randint(1, 3)) if late else responded_on
+            cause = "no_failing_found" if outcome == "not_upheld" else _weighted(rng, ROOT_CAUSE_WEIGHTS[category])
+            causes.append(CauseFact(stage=stage, code=cause, recorded_on=responded_on))
             if outcome != "not_upheld" and rng.random() < 0.6:
-                amount = rng.choice((2500, 5000, 7500, 10000, 15000, 25000, 50000))
-                kind = rng.choice(("time_and_trouble", "discretionary", "distress_and_inconvenience"))
-                remedies.append(RemedyFact(stage=stage, kind="compensation", amount_pence=amount, compensation_type=kind))
+                remedies.append(_payment(rng, calendar, settings, stage, responded_on))
             if outcome == "upheld" and rng.random() < 0.3:
-                learning.append(LearningFact(text=LEARNING[category], recorded_on=responded_on))
-        scenario = Scenario.model_validate(
-            {"policy": profile.id, "region": settings.region, "received": received.isoformat(), "informal": informal, "steps": steps}
-        )
-        cases.append(GeneratedCase(reference, scenario, category, tuple(remedies), tuple(learning), letters))
+                learning.append(LearningFact(text=LEARNING[category], recorded_on=responded_on, root_cause=cause))
+        scenario = Scenario.model_validate({"policy": profile.id, "region": settings.region, "received": received.isoformat(),
+                                            "informal": informal, "category": category, "steps": steps})
+        cases.append(GeneratedCase(reference, scenario, category, tuple(remedies), tuple(learning), tuple(causes), letters))
     return cases
+
+
+def _weighted(rng: random.Random, weights: tuple[tuple[str, int], ...]) -> str:
+    names, shares = zip(*weights)
+    return rng.choices(names, shares)[0]
+
+
+def _payment(rng: random.Random, calendar: WorkingCalendar, settings: "GeneratorSettings", stage: int, responded_on: date) -> RemedyFact:
+    """Compensation offered in the remedies-guidance band its amount falls in, promised within 10 working
+    days; paid on time, late (`late_payment_rate`) or, for a few, not yet (`unpaid_rate`)."""
+    amount = rng.choice((5000, 7500, 10000, 15000, 25000, 50000, 75000, 120000))
+    band = next(b.id for b in remedies_guidance().bands if b.min_pence <= amount <= b.max_pence)
+    due = calendar.add_working_days(responded_on, 10)
+    draw = rng.random()
+    paid = None if draw < settings.unpaid_rate else (
+        calendar.add_working_days(due, rng.randint(1, 10)) if draw < settings.unpaid_rate + settings.late_payment_rate
+        else calendar.add_working_days(responded_on, rng.randint(1, 10)))
+    kind = rng.choice(("time_and_trouble", "discretionary", "distress_and_inconvenience"))
+    return RemedyFact(stage=stage, kind="compensation", amount_pence=amount, compensation_type=kind, band=band, due_on=due, paid_on=paid)
 
 
 class _Handler:
@@ -323,6 +358,7 @@ async def simulate_generated(sim: "Simulator", cases: list[GeneratedCase], on_do
                 category=case.category,
                 remedies=case.remedies,
                 learning=case.learning,
+                root_causes=case.root_causes,
             ),
             case.letters,
         ))

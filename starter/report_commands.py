@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from models.calendar import local_date
 from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
 from models.report_facts import CaseFacts
+from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.reporting import AnnualFigures, EvidenceRow, ReportingYear, TsmMeasure, annual_figures, self_assessment, tsm
 
 report_app = typer.Typer(help="Reports: TSM CH01/CH02, annual performance report, self-assessment evidence.", no_args_is_help=True)
@@ -29,6 +30,8 @@ Landlord = Annotated[str | None, typer.Option("--landlord", help="Only this land
 Database = Annotated[str | None, typer.Option("--database", help="Read model URL (default: $DATABASE_URL or var/complaints.db).")]
 Format = Annotated[str, typer.Option("--format", help="table (for people) or csv.")]
 CsvPath = Annotated[Path | None, typer.Option("--csv", help="Also write the figures as CSV to this file.")]
+ServiceAreaCut = Annotated[str | None, typer.Option("--service-area", help=f"Only complaints about this service area: {', '.join(SERVICE_AREAS)}.")]
+RootCauseCut = Annotated[str | None, typer.Option("--root-cause", help=f"Only complaints with this root cause found: {', '.join(ROOT_CAUSES)}.")]
 
 
 def parse_year(text: str) -> ReportingYear:
@@ -54,12 +57,18 @@ def read_model(database: str | None) -> Iterator[Engine]:
         engine.dispose()
 
 
-def load_facts(database: str | None, landlord: str | None) -> list[CaseFacts]:
-    """The read model's cases as report facts."""
+def load_facts(database: str | None, landlord: str | None, service_area: str | None = None, root_cause: str | None = None) -> list[CaseFacts]:
+    """The read model's cases as report facts, cut by service area and root cause when asked."""
     from models.report_facts import read_facts
+    from models.themes import CutError, check_cut, cut
 
+    try:
+        check_cut(service_area, root_cause)
+    except CutError as error:
+        field, _, rule = str(error).partition(": ")
+        raise typer.BadParameter(rule, param_hint=f"--{field.replace('_', '-')}") from None
     with read_model(database) as engine:
-        return read_facts(engine, landlord)
+        return cut(read_facts(engine, landlord), service_area, root_cause)
 
 
 def load_ombudsman(database: str | None, landlord: str | None, year: ReportingYear) -> OmbudsmanFigures:
@@ -102,18 +111,19 @@ def print_tsm(measures: list[TsmMeasure], year: ReportingYear, title: str, conso
 
 
 @report_app.command("tsm")
-def tsm_command(year: Year, homes: Homes = None, landlord: Landlord = None, database: Database = None, output: Format = "table", csv_path: CsvPath = None) -> None:
+def tsm_command(year: Year, homes: Homes = None, landlord: Landlord = None, database: Database = None, output: Format = "table",
+                csv_path: CsvPath = None, service_area: ServiceAreaCut = None, root_cause: RootCauseCut = None) -> None:
     """CH01 (complaints per 1,000 homes) and CH02 (responded to within the Code's timescales), stages 1 and 2."""
     _check_format(output)
     reporting_year = parse_year(year)
-    measures = tsm(load_facts(database, landlord), reporting_year, homes)
+    measures = tsm(load_facts(database, landlord, service_area, root_cause), reporting_year, homes)
     text = tsm_csv(measures, reporting_year)
     if csv_path is not None:
         csv_path.write_text(text)
     if output == "csv":
         typer.echo(text, nl=False)
     else:
-        print_tsm(measures, reporting_year, landlord or "All landlords")
+        print_tsm(measures, reporting_year, titled(landlord, service_area, root_cause))
 
 
 # ---- annual report --------------------------------------------------------------------------------------
@@ -132,6 +142,9 @@ def print_annual_summary(figures: AnnualFigures, console: Console = out, ombudsm
         table.add_row(f"Stage {stage} outcomes", ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in figures.outcomes[stage].items()))
     table.add_row("Escalated to stage 2", figures.escalation.shown())
     table.add_row("Remedies / compensation", f"{figures.remedies} / £{figures.compensation_pence / 100:,.2f}")
+    paid = figures.compensation
+    table.add_row("Compensation offered / paid / overdue",
+                  f"£{paid.offered_pence / 100:,.2f} / £{paid.paid_pence / 100:,.2f} / £{paid.overdue_pence / 100:,.2f} ({paid.overdue} overdue)")
     table.add_row("Outstanding actions at year end", f"{len(figures.actions_open)} ({figures.actions_overdue} overdue)")
     table.add_row("Final responses / Ombudsman referrals", f"{figures.final_responses} / {len(figures.ombudsman_referrals)}")
     if ombudsman is not None:
@@ -144,14 +157,23 @@ def print_annual_summary(figures: AnnualFigures, console: Console = out, ombudsm
     console.print(table)
 
 
+def titled(landlord: str | None, service_area: str | None = None, root_cause: str | None = None) -> str:
+    """A report's title: the landlord (or all), and the cut it shows."""
+    from models.themes import cut_words
+
+    words = cut_words(service_area, root_cause)
+    return f"{landlord or 'All landlords'}{f' ({words})' if words else ''}"
+
+
 def write_report(
     figures: AnnualFigures, path: Path, title: str, evidence: list[EvidenceRow] | None = None,
-    ombudsman: OmbudsmanFigures | None = None,
+    ombudsman: OmbudsmanFigures | None = None, response=None,
 ) -> None:
-    """Write the annual report as HTML or PDF (by the file's suffix)."""
+    """Write the annual report as HTML or PDF (by the file's suffix), with the Ombudsman's figures and the
+    governing body's response."""
     from starter.annual_report import annual_report_html, annual_report_pdf
 
-    html = annual_report_html(figures, evidence or [], title, ombudsman)
+    html = annual_report_html(figures, evidence or [], title, ombudsman, response)
     if path.suffix == ".pdf":
         path.write_bytes(annual_report_pdf(html))
     else:
@@ -166,16 +188,22 @@ def annual_command(
     database: Database = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the report as HTML here.")] = None,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the report as PDF here.")] = None,
+    service_area: ServiceAreaCut = None,
+    root_cause: RootCauseCut = None,
 ) -> None:
-    """The annual complaints performance and service improvement report (Code 8.1): HTML and/or PDF with charts."""
+    """The annual complaints performance and service improvement report (Code 8.1): HTML and/or PDF with charts,
+    and the governing body's response beside it once recorded (Code 8.2; `complaints report respond`)."""
+    from starter.governance_commands import published_response
+
     reporting_year = parse_year(year)
-    facts = load_facts(database, landlord)
+    facts = load_facts(database, landlord, service_area, root_cause)
     figures = annual_figures(facts, reporting_year, homes, today=local_date(datetime.now(UTC)))
     evidence = self_assessment(facts, reporting_year)
     ombudsman = load_ombudsman(database, landlord, reporting_year)
-    title = landlord or "All landlords"
+    title = titled(landlord, service_area, root_cause)
+    response = published_response(database, landlord, reporting_year) if not (service_area or root_cause) else None
     for path in (p for p in (html, pdf) if p is not None):
-        write_report(figures, path, title, evidence, ombudsman)
+        write_report(figures, path, title, evidence, ombudsman, response)
         err.print(f"wrote {path}", highlight=False)
     print_annual_summary(figures, ombudsman=ombudsman)
 
@@ -196,19 +224,20 @@ def evidence_csv(rows: list[EvidenceRow], year: ReportingYear) -> str:
 
 @report_app.command("self-assessment")
 def self_assessment_command(
-    year: Year, landlord: Landlord = None, database: Database = None, output: Format = "table", csv_path: CsvPath = None
+    year: Year, landlord: Landlord = None, database: Database = None, output: Format = "table", csv_path: CsvPath = None,
+    service_area: ServiceAreaCut = None, root_cause: RootCauseCut = None,
 ) -> None:
     """Evidence for each Code section the system records, and the cases behind each figure (seed 001's table)."""
     _check_format(output)
     reporting_year = parse_year(year)
-    rows = self_assessment(load_facts(database, landlord), reporting_year)
+    rows = self_assessment(load_facts(database, landlord, service_area, root_cause), reporting_year)
     text = evidence_csv(rows, reporting_year)
     if csv_path is not None:
         csv_path.write_text(text)
     if output == "csv":
         typer.echo(text, nl=False)
         return
-    table = Table(title=f"{landlord or 'All landlords'}: self-assessment evidence {reporting_year.label}", show_lines=True)
+    table = Table(title=f"{titled(landlord, service_area, root_cause)}: self-assessment evidence {reporting_year.label}", show_lines=True)
     for column in ("Code provision", "Code requirement", "Comply", "Evidence", "Cases not meeting it"):
         table.add_column(column, overflow="fold")
     for row in rows:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from models.case import AwareDatetime, ItemId, Outcome, PromisedAction, Region
 from models.policy import PolicyError, load_profile
 from models.refusal import validation_message
+from models.taxonomy import ServiceArea
 
 StepAction = Literal[
     "acknowledge",
@@ -122,6 +123,8 @@ class Scenario(BaseModel):
     """When the matter complained about happened; older than the profile's window flags the case (Code 2.3)."""
     informal: bool | None = None
     """Start in the profile's informal pre-stage; omitted = the profile's default."""
+    category: ServiceArea | None = None
+    """The service area complained about (models/taxonomy.py), as intake records it."""
     steps: list[Step] = []
     until: AwareDatetime | None = None
 

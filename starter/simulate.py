@@ -78,6 +78,7 @@ class Simulator:
                 region=scenario.region,
                 received_at=scenario.received,
                 informal=scenario.informal,
+                category=scenario.category,
                 flags=_flags(scenario, profile),
                 clock_anchored_to_received=True,
             ),

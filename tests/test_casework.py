@@ -10,8 +10,9 @@ from uuid import uuid4
 import pytest
 from sqlmodel import Session, select
 
+from models.governance import ResponseRootCause
 from models.record import (
-    Complaint, Definition, Letter, OutstandingAction, Remedy, Resident, Restriction, ServiceRequest,
+    Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident, Restriction, ServiceRequest,
 )
 from models.tables import Case, CaseDeadline
 from casework.access import Actor, Refused
@@ -136,17 +137,23 @@ async def test_a_case_from_intake_to_stage2_with_its_letters(casework, sim):
                    {"point": 2, "upheld": True, "reasons": "Visits were not kept"}],
         remedies=[{"kind": "apology", "description": "We are sorry"},
                   {"kind": "compensation", "description": "For the time without heating", "amount_pence": 15000,
-                   "compensation_type": "time_and_trouble"}],
+                   "band": "some_impact", "due_on": target.isoformat(), "compensation_type": "time_and_trouble"}],
         actions=[{"description": "Replace the boiler", "owner": "Repairs", "target_on": target.isoformat()}],
+        root_causes=["repair_delayed", "not_kept_informed"],
         learning="Book engineers with the parts in stock",
+        learning_root_cause="repair_delayed",
     )
     summary = await casework.act(reference, "respond", **complete)
     assert summary.state == "stage1_responded"
-    assert {d.name: d.due for d in summary.deadlines}["action.s1-1"] == target
-    assert [a.action_id for a in casework.rows(OutstandingAction, reference)] == ["s1-1"]
+    due = {d.name: d.due for d in summary.deadlines}
+    assert due["action.s1-1"] == target and due["action.s1-pay-1"] == target  # the payment: a promised action
+    assert [a.action_id for a in casework.rows(OutstandingAction, reference)] == ["s1-1", "s1-pay-1"]
     assert sum(r.amount_pence for r in casework.rows(Remedy, reference)) == 15000
+    assert sorted(c.code for c in casework.rows(ResponseRootCause, reference)) == ["not_kept_informed", "repair_delayed"]
+    assert [p.root_cause for p in casework.rows(LearningPoint, reference)] == ["repair_delayed"]
     response = [letter for letter in casework.rows(Letter, reference) if letter.kind == "stage1_response"][0]
     assert "£150.00" in response.html and "You do not need to give reasons" in response.html
+    assert "Pay the compensation of £150" in response.html  # the letter lists the payment among outstanding actions
 
     with pytest.raises(CommandRejected, match="still outstanding"):
         await casework.act(reference, "close")

@@ -81,3 +81,30 @@ async def test_a_generated_year_refers_determines_and_orders_at_the_rates_given(
     assert not any(s.action.startswith(("ombudsman", "complaint_handling")) for c in quiet for s in c.scenario.steps)
     assert [[s for s in c.scenario.steps if not s.action.startswith(("ombudsman", "complaint_handling"))] for c in cases] == [
         c.scenario.steps for c in quiet]  # the Ombudsman's draws leave the rest of the seeded year as it was
+
+
+async def test_a_generated_year_has_service_areas_root_causes_and_payments_for_every_report(sim):
+    """The generated cases carry the taxonomy's codes into the workflow, and the quarterly pack's themes and
+    compensation are the generated facts' own: counted here one by one, against the pack's sums."""
+    from models.quarterly import Quarter, quarterly_figures
+    from models.remedies_guidance import remedies_guidance
+    from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
+
+    cases = generate(GeneratorSettings(cases=12, escalation_rate=0.2, unpaid_rate=0.3, seed=5))
+    assert {c.scenario.category for c in cases} <= set(SERVICE_AREAS) and all(c.scenario.category for c in cases)
+    year = await simulate_generated(sim, cases)
+    assert year.rejected == []
+    assert all(f.category in SERVICE_AREAS for f in year.facts)
+    causes = [c for f in year.facts for c in f.root_causes]
+    assert causes and {c.code for c in causes} <= set(ROOT_CAUSES)
+    for remedy in (r for f in year.facts for r in f.remedies):
+        band = remedies_guidance().band(remedy.band)
+        assert band.min_pence <= remedy.amount_pence <= band.max_pence and remedy.due_on is not None
+    for number in (1, 2, 3, 4):
+        quarter = Quarter.of("2025-26", number)
+        pack = quarterly_figures(year.facts, quarter)
+        offered = [r for f in year.facts for s in (1, 2) for r in f.remedies
+                   if r.stage == s and f.stage(s) is not None and f.stage(s).responded_on in quarter]
+        assert (pack.compensation.offered, pack.compensation.offered_pence) == (len(offered), sum(r.amount_pence for r in offered))
+        assert sum(count for _, count, _ in pack.service_areas) == sum(
+            1 for f in year.facts if f.stage(1).received_on in quarter and not f.stage(1).excluded)

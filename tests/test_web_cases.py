@@ -4,6 +4,7 @@ Forms are filled from the same models the app renders them from (`casework.forms
 `Intake`), so the tests follow a field added to a command."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -142,8 +143,7 @@ def _response(command_id: str, **rows) -> dict:
 
 
 async def test_respond_with_compensation_and_a_promised_action_then_complete_it(stack, signed_in):
-    from datetime import date, timedelta
-
+    from casework.updates import case_summary
     from models.record import OutstandingAction, Remedy
 
     hana = await signed_in("hana")
@@ -153,8 +153,8 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
     assert "Offset against rent arrears" not in page  # code-2024 does not allow it (Code 7.2)
     target = date.today() + timedelta(days=21)
     form = _response(_command_id(page, reference, "respond"), **{
-        "remedies.0.kind": "compensation", "remedies.0.amount": "£150.50",
-        "remedies.0.compensation_type": "distress_and_inconvenience",
+        "remedies.0.kind": "compensation", "remedies.0.amount": "£150.50", "remedies.0.band": "some_impact",
+        "remedies.0.due_on": target.isoformat(), "remedies.0.compensation_type": "distress_and_inconvenience",
         "remedies.0.description": "For the weeks without a usable kitchen",
         "remedies.1.kind": "apology", "remedies.1.description": "We are sorry the repair was cancelled twice",
         "actions.0.description": "Replace the kitchen roof", "actions.0.owner": "Repairs team",
@@ -166,6 +166,7 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
     page = (await hana.get(f"/cases/{reference}")).text
     remedies = page.split("Remedies offered")[1].split("</table>")[0]
     assert "Compensation" in remedies and "&pound;150.50" in remedies and "distress and inconvenience" in remedies
+    assert "guidance band: Maladministration with some impact" in remedies
     assert "We are sorry the repair was cancelled twice" in remedies
     outstanding = page.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
     assert "Replace the kitchen roof" in outstanding and "Repairs team" in outstanding
@@ -174,17 +175,39 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
     with Session(stack.engine) as session:
         assert [(r.kind, r.amount_pence) for r in session.exec(select(Remedy).where(Remedy.reference == reference)).all()] == [("compensation", 15050), ("apology", 0)]
 
-    done = await hana.post(f"/cases/{reference}/actions/complete_action", {
-        "command_id": outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0], "action_id": "s1-1"})
+    await _complete(stack, hana, reference, outstanding, "s1-1")
+    page = (await hana.get(f"/cases/{reference}")).text
+    outstanding = page.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
+    assert 'value="s1-1"' not in outstanding and "Complete action: done." in page
+    # The compensation offered is a promised payment with its date, tracked like any promised action until paid.
+    assert "Pay the compensation of £150.50" in outstanding and 'name="action_id" value="s1-pay-1"' in outstanding
+    with Session(stack.engine) as session:
+        remedy = session.exec(select(Remedy).where(Remedy.reference == reference, Remedy.kind == "compensation")).one()
+        assert (remedy.band, remedy.payment_id) == ("some_impact", "s1-pay-1")
+        assert session.get(OutstandingAction, (reference, "s1-pay-1")).target_on == target
+    assert any(d.name == "action.s1-pay-1" and d.due == target for d in (await case_summary(stack.client, reference)).deadlines)
+    await _complete(stack, hana, reference, outstanding, "s1-pay-1")  # paid
+    outstanding = (await hana.get(f"/cases/{reference}")).text.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
+    assert "Mark done" not in outstanding and "not yet" not in outstanding
+
+
+async def _complete(stack, staff, reference: str, outstanding: str, action_id: str) -> None:
+    """Press the first "Mark done" of the outstanding-actions table (for `action_id`) and wait for the record."""
+    from models.record import OutstandingAction
+
+    done = await staff.post(f"/cases/{reference}/actions/complete_action", {
+        "command_id": outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0], "action_id": action_id})
     assert done.status_code == 303, done.text[:3000]
     for _ in range(100):
         with Session(stack.engine) as session:
-            if session.get(OutstandingAction, (reference, "s1-1")).completed_on is not None:
-                break
-    page = (await hana.get(f"/cases/{reference}")).text
-    outstanding = page.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
-    assert "Mark done" not in outstanding and "not yet" not in outstanding
-    assert "Complete action: done." in page
+            if session.get(OutstandingAction, (reference, action_id)).completed_on is not None:
+                return
+    raise AssertionError(f"{action_id} was not marked done in the record")
+
+
+PAYABLE = {"remedies.0.kind": "compensation", "remedies.0.amount": "60", "remedies.0.band": "minimal_impact",
+           "remedies.0.due_on": (date.today() + timedelta(days=30)).isoformat()}
+"""A compensation remedy the form accepts: in a band of the remedies guidance, with a date to pay by."""
 
 
 async def test_a_bad_remedy_names_the_field_and_writes_nothing(stack, signed_in):
@@ -195,10 +218,12 @@ async def test_a_bad_remedy_names_the_field_and_writes_nothing(stack, signed_in)
     bad = [
         ({"remedies.0.kind": "compensation", "remedies.0.amount": "lots"}, "Remedy 1: amount must be a whole number"),
         ({"remedies.0.kind": "bribe"}, "Choose remedy 1: kind of remedy from the list"),
-        ({"remedies.0.kind": "compensation", "remedies.0.amount": "10", "remedies.0.offset_against_arrears": "true"},
-         "does not allow offsetting compensation against arrears"),
-        ({"remedies.0.kind": "compensation", "remedies.0.amount": "10", "remedies.0.compensation_type": "vouchers"},
-         "compensation_type: must be one of"),
+        ({**PAYABLE, "remedies.0.offset_against_arrears": "true"}, "does not allow offsetting compensation against arrears"),
+        ({**PAYABLE, "remedies.0.compensation_type": "vouchers"}, "compensation_type: must be one of"),
+        ({**PAYABLE, "remedies.0.amount": "40"},
+         "Remedy 1: amount: must be from £50 to £100 for the band &#39;Service failure with a minimal impact&#39;"),
+        ({**PAYABLE, "remedies.0.band": ""}, "Remedy 1: band of the Ombudsman&#39;s guidance: choose the band"),
+        ({**PAYABLE, "remedies.0.due_on": ""}, "Remedy 1: date it will be done or paid by: compensation needs the date it will be paid by"),
         ({"actions.0.description": "Fix it", "actions.0.owner": "Repairs", "actions.0.target_on": "someday"}, "Promised action 1: target date must be a real date"),
         ({"actions.0.description": "Fix it", "actions.0.target_on-day": "31", "actions.0.target_on-month": "2", "actions.0.target_on-year": "2030"},
          "Promised action 1: the date must be a real date"),
@@ -209,7 +234,7 @@ async def test_a_bad_remedy_names_the_field_and_writes_nothing(stack, signed_in)
         response = await hana.post(f"/cases/{reference}/actions/respond", _response(_command_id(page, reference, "respond"), **rows))
         assert response.status_code == 400, rows
         summary = response.text.split("error-summary__list")[1].split("</ul>")[0]
-        assert message in response.text, (rows, summary)
+        assert message in response.text, (rows, summary[-400:])
     with Session(stack.engine) as session:
         assert session.exec(select(Remedy).where(Remedy.reference == reference)).first() is None
         assert session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).first() is None

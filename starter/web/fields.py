@@ -24,7 +24,7 @@ class FieldSpec:
     name: str
     label: str
     kind: str
-    """text, textarea, lines, number, date, checkbox, select."""
+    """text, textarea, lines, number, date, checkbox, select, checkboxes (a list of choices; laid out by its page)."""
     required: bool
     hint: str
     options: tuple[str, ...] = ()
@@ -65,6 +65,8 @@ def form_fields(model: type[BaseModel], prefix: str = "", optional: bool = False
         options: tuple[str, ...] = ()
         if typing.get_origin(annotation) is Literal:
             kind, options = "select", tuple(str(a) for a in typing.get_args(annotation))
+        elif typing.get_origin(annotation) in (list, tuple) and typing.get_origin(item) is Literal:
+            kind, options = "checkboxes", tuple(str(a) for a in typing.get_args(item))
         elif annotation is bool:
             kind = "checkbox"
         elif annotation is int:

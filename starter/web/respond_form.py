@@ -51,12 +51,13 @@ def _pence(amount):
 
 
 def read_remedies(form) -> tuple[list[dict], list[int]]:
-    """The remedies offered (Code 7.1): `remedies.N.kind`, `.description`, `.amount` (pounds),
+    """The remedies offered (Code 7.1): `remedies.N.kind`, `.description`, `.band` (of the Ombudsman's remedies
+    guidance, compensation only), `.amount` (pounds),
     `.compensation_type`, `.due_on` (a date input: by when an action remedy is done, Code 7.3) and
     `.offset_against_arrears` (checkbox, shown where the policy allows it); and the form row of each."""
     remedies, numbers = [], []
     for number in range(REMEDY_ROWS):
-        row = {name: _posted(form, f"remedies.{number}.{name}") for name in ("kind", "description", "amount", "compensation_type")}
+        row = {name: _posted(form, f"remedies.{number}.{name}") for name in ("kind", "description", "band", "amount", "compensation_type")}
         row["due_on"] = date_of(form, f"remedies.{number}.due_on")[0]
         offset = form.get(f"remedies.{number}.offset_against_arrears") in ("true", "on")
         if not any(row.values()) and not offset:
@@ -66,6 +67,11 @@ def read_remedies(form) -> tuple[list[dict], list[int]]:
         remedies.append({k: v for k, v in row.items() if v} | {"offset_against_arrears": offset}
                         | ({"amount_pence": _pence(amount)} if amount else {}))
     return remedies, numbers
+
+
+def read_root_causes(form) -> list[str]:
+    """The root causes ticked (`root_causes`, one checkbox per code), in the order of the list."""
+    return [value for value in form.getlist("root_causes") if isinstance(value, str)][:20]
 
 
 def read_promised_actions(form) -> tuple[list[dict], list[int]]:
@@ -83,8 +89,9 @@ def read_promised_actions(form) -> tuple[list[dict], list[int]]:
 
 ROW_LABELS = {
     "decisions": ("Point", {"reasons": "reasons for the decision", "point": "number", "upheld": "decision"}),
-    "remedies": ("Remedy", {"kind": "kind of remedy", "description": "what will be done", "amount_pence": "amount",
-                            "compensation_type": "compensation type", "due_on": "date it will be done by"}),
+    "remedies": ("Remedy", {"kind": "kind of remedy", "description": "what will be done", "band": "band of the Ombudsman's guidance",
+                            "amount_pence": "amount", "compensation_type": "compensation type",
+                            "due_on": "date it will be done or paid by"}),
     "actions": ("Promised action", {"description": "what will be done", "owner": "owner", "target_on": "target date"}),
 }
 

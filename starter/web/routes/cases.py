@@ -18,12 +18,14 @@ from casework.forms import ACTION_FORMS, DETERMINATION_ELEMENTS
 from models.case import ChfoReason, OmbudsmanFinding, OrderKind
 from models.policy import load_profile
 from models.refusal import validation_message
+from models.remedies_guidance import remedies_guidance
+from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.users import StaffUser
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import Said, date_of, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
 from starter.web.determination_form import FINDING_ROWS, ORDER_ROWS, determination_specs, read_determination
-from starter.web.respond_form import ACTION_ROWS, REMEDY_ROWS, read_decisions, read_promised_actions, read_remedies, row_field, row_specs
+from starter.web.respond_form import ACTION_ROWS, REMEDY_ROWS, read_decisions, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -104,6 +106,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         open_action=open_action,
         decision_points=points,
         remedy_policy=load_profile(record.case.policy_id).remedies,
+        guidance=remedies_guidance(), root_causes=ROOT_CAUSES,
         remedy_rows=range(REMEDY_ROWS),
         action_rows=range(ACTION_ROWS),
         finding_rows=range(FINDING_ROWS), order_rows=range(ORDER_ROWS), determination_elements=DETERMINATION_ELEMENTS,
@@ -123,6 +126,7 @@ INTAKE_LABELS = {
     "channel": "How the complaint was made",
     "text": "What the complaint is about",
     "desired_outcome": "What the resident wants to happen",
+    "category": "Service area it is about",
     "issue_date": "When the problem happened",
     "received_at": "Date the complaint was received",
     "handler": "Handler",
@@ -153,6 +157,7 @@ def _intake_fields(engine) -> list:
             "policy": [(p.id, p.landlord if p.id != "code-2024" else "No landlord profile: the Complaint Handling Code (2024) as it stands") for p in profiles],
             "region": NATIONS,
             "handler": [(s.username, s.label) for s in case_staff(engine)],
+            "category": list(SERVICE_AREAS.items()),
         },
         labels=INTAKE_LABELS, hints=INTAKE_HINTS,
     )
@@ -172,7 +177,8 @@ ACTION_LABELS = {
     "record_restriction": {"review_on": "Review date", "scope": "What contact is restricted", "reasons": "Why"},
     "accept_outside_window": {"exception": "Exception that applies", "reason": "Why"},
     "agree_update_interval": {"working_days": "Working days between updates, as agreed with the resident"},
-    "respond": {"outcome": "Outcome", "learning": "What we have learned"},
+    "respond": {"outcome": "Outcome", "learning": "What we have learned",
+                "learning_root_cause": "The root cause this learning answers (one of those ticked below)"},
     "resident_input": {"note": "What the resident said", "on_behalf_of": "On behalf of (if a representative)"},
     "ombudsman_referral": {"ombudsman_ref": "The Ombudsman's case reference"},
     "ombudsman_evidence_requested": {"due_on": "Evidence due by"},
@@ -212,8 +218,14 @@ def action_fields(engine, record, action: str) -> list:
                                if d.name.startswith("ombudsman.order.") and d.met_on is None and not d.cancelled]
     elif action == "complaint_handling_failure_order":
         choices["reason"] = [(r, r.replace("_", " ").capitalize()) for r in ChfoReason.__args__]
-    return chosen(form_fields(ACTION_FORMS[action]), choices=choices, labels=ACTION_LABELS.get(action, {}),
-                  printed=frozenset(PRINTED.get(action, ())))
+    elif action == "respond":
+        choices["learning_root_cause"] = list(ROOT_CAUSES.items())
+    specs = [s for s in form_fields(ACTION_FORMS[action]) if s.name not in ROWS_OF_THEIR_OWN]
+    return chosen(specs, choices=choices, labels=ACTION_LABELS.get(action, {}), printed=frozenset(PRINTED.get(action, ())))
+
+
+ROWS_OF_THEIR_OWN = frozenset({"root_causes"})
+"""Fields the case page lays out itself (the respond form's root-cause checkboxes), not one generic field each."""
 
 
 @router.get("/cases/new")
@@ -288,7 +300,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     if action == "respond":
         remedies, rows["remedies"] = read_remedies(form)
         actions, rows["actions"] = read_promised_actions(form)
-        values.update(decisions=read_decisions(form), remedies=remedies, actions=actions)
+        values.update(decisions=read_decisions(form), remedies=remedies, actions=actions, root_causes=read_root_causes(form))
         for group in ("remedies", "actions"):
             for n in range(REMEDY_ROWS):
                 for part in ("due_on", "target_on"):
@@ -322,7 +334,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         else:
             request.session["flash"] = f"{action.replace('_', ' ').capitalize()}: done."
             return RedirectResponse(f"/cases/{reference}", status_code=303)
-    shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"} | {"root_causes": read_root_causes(form)}
     return _case_page(request, user, reference, status=400, errors={f"{action}-{k}": v for k, v in errors.items()}, open_action=action, values=shown)
 
 

@@ -25,6 +25,7 @@ from casework.tracking import LinkInvalid, Tracked, open_link
 from models.policy import load_profile
 from models.refusal import validation_message
 from starter.web.auth import FormRejected, checked_form, client_address, text
+from models.taxonomy import SERVICE_AREAS
 from starter.web.pages import render, templates
 
 router = APIRouter()
@@ -40,7 +41,7 @@ WINDOW = timedelta(hours=1)
 HONEYPOT = "website"
 """A field people never see or fill (hidden by CSS, out of the tab order, labelled 'leave empty'); a
 form that fills it is a robot's, and it is answered as if filed, with nothing filed."""
-FIELDS = ("name", "email", "phone", "address", "contact_by", "text", "desired_outcome", "issue_date",
+FIELDS = ("name", "email", "phone", "address", "contact_by", "text", "desired_outcome", "about", "issue_date",
           "helper_name", "helper_relationship", "helper_contact")
 
 
@@ -49,7 +50,7 @@ def _landlord(request: Request) -> str:
 
 
 def _page(request: Request, template: str, status: int = 200, **context) -> Response:
-    return render(request, f"residents/{template}", status=status, landlord=_landlord(request), **context)
+    return render(request, f"residents/{template}", status=status, landlord=_landlord(request), areas=SERVICE_AREAS, **context)
 
 
 def _form_id(value) -> str:

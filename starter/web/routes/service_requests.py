@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from models.record import Resident, ServiceRequest
+from models.taxonomy import SERVICE_AREAS
 from models.users import StaffUser
 from casework.access import can, require
 from casework.case_record import projected_case
@@ -37,7 +38,7 @@ def _open_requests(engine) -> list[tuple[ServiceRequest, Resident | None]]:
 @router.get("/service-requests")
 def service_requests(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_cases")
-    return render(request, "service_requests.html", requests=_open_requests(request.app.state.engine),
+    return render(request, "service_requests.html", requests=_open_requests(request.app.state.engine), areas=SERVICE_AREAS,
                   may_convert=can(user.role, "file_complaint"), flash=request.session.pop("flash", None))
 
 
@@ -77,7 +78,10 @@ async def convert(request: Request, request_id: str, user: StaffUser = Depends(c
     from casework.service_requests import convert_service_request
 
     require(user.role, "file_complaint")
-    await checked_form(request)
+    form = await checked_form(request)
+    category = form.get("category") or None
+    if category is not None and category not in SERVICE_AREAS:
+        raise FormRejected({"category": "Choose the service area from the list"})
     engine = request.app.state.engine
     with Session(engine) as session:
         service_request = session.get(ServiceRequest, request_id) if REQUEST_ID.match(request_id) else None
@@ -86,7 +90,7 @@ async def convert(request: Request, request_id: str, user: StaffUser = Depends(c
     if service_request.status == "resolved":
         raise FormRejected({"request_id": f"{request_id} was resolved; record a new complaint instead."}, status=409)
     filed = await convert_service_request(request.app.state.client, engine, request_id, service_request.landlord,
-                                          request.app.state.settings.task_queue)
+                                          request.app.state.settings.task_queue, category=category)
     await projected_case(engine, filed.reference)
     request.session["flash"] = f"Service request {request_id} converted to complaint {filed.reference}; its clock starts today (Code 1.3)."
     return RedirectResponse(f"/cases/{filed.reference}", status_code=303)

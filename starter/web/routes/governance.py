@@ -1,0 +1,109 @@
+"""Reports for the governing body in the browser: the quarterly pack for the Member Responsible for
+Complaints (Code 9.6-9.7) as a page, PDF and CSV, every report's cut by service area and root cause, and
+the form on which the governing body's response to the annual report is recorded (Code 8.2)."""
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Request
+from sqlmodel import Session
+from fastapi.responses import RedirectResponse, Response
+
+from casework.access import Actor, Refused, require
+from casework.errors import CommandRejected
+from casework.governance import published_response, record_response
+from models.policy import all_profiles
+from models.ombudsman_figures import ombudsman_figures
+from models.quarterly import Quarter, quarterly_figures
+from models.reporting import ReportingYear
+from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
+from models.themes import cut_words
+from models.users import StaffUser
+from starter.quarterly_pack import pack_body, pack_csv, pack_html, pack_pdf
+from starter.web.auth import FormRejected, checked_form, current_user
+from starter.web.pages import render
+from starter.web.routes.reports import _current_year, cut_facts
+
+router = APIRouter()
+
+
+def _quarter(year: str, quarter: str) -> Quarter:
+    today = date.today()
+    try:
+        number = int(quarter) if quarter else (today.month - 4) % 12 // 3 + 1
+        return Quarter.of(year or _current_year(today), number)
+    except ValueError as error:
+        field = "quarter" if "quarter" in str(error) or not quarter.isdigit() else "year"
+        raise FormRejected({field: str(error).removeprefix("quarter: ")}) from None
+
+
+def _pack(request: Request, year: str, quarter: str, landlord: str, service_area: str, root_cause: str):
+    period = _quarter(year, quarter)
+    facts = cut_facts(request, landlord, service_area, root_cause)
+    as_of = min(period.last, date.today())
+    ombudsman = None
+    if not (service_area or root_cause):  # the Ombudsman's figures are the landlord's as a whole
+        with Session(request.app.state.engine) as session:
+            ombudsman = ombudsman_figures(session, landlord or None, period.first, period.last)
+    cut = cut_words(service_area or None, root_cause or None)
+    return quarterly_figures(facts, period, as_of), landlord or "All landlords", cut, as_of, ombudsman
+
+
+@router.get("/reports/quarterly")
+def quarterly(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
+              root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "read_reports")
+    figures, title, cut, as_of, ombudsman = _pack(request, year, quarter, landlord, service_area, root_cause)
+    chosen = {"year": figures.quarter.label.split()[0], "quarter": str(figures.quarter.number), "landlord": landlord,
+              "service_area": service_area, "root_cause": root_cause}
+    query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
+    return render(request, "reports_quarterly.html", pack=pack_body(figures, title, cut, as_of, ombudsman), values=chosen, query=query,
+                  landlords=sorted(all_profiles()), areas=SERVICE_AREAS, causes=ROOT_CAUSES)
+
+
+@router.get("/reports/quarterly.pdf")
+def quarterly_pdf(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
+                  root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "read_reports")
+    figures, title, cut, as_of, ombudsman = _pack(request, year, quarter, landlord, service_area, root_cause)
+    name = figures.quarter.label.replace(" ", "-")
+    return Response(pack_pdf(pack_html(figures, title, cut, as_of, ombudsman)), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="complaints-pack-{name}.pdf"'})
+
+
+@router.get("/reports/quarterly.csv")
+def quarterly_csv(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
+                  root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "read_reports")
+    figures, *_, ombudsman = _pack(request, year, quarter, landlord, service_area, root_cause)
+    name = figures.quarter.label.replace(" ", "-")
+    return Response(pack_csv(figures, ombudsman), media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="complaints-pack-{name}.csv"'})
+
+
+@router.get("/reports/annual/response")
+def response_form(request: Request, year: str = "", landlord: str = "", user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "record_governing_response")
+    year = year or _current_year(date.today())
+    try:
+        current = published_response(request.app.state.engine, landlord or None, ReportingYear.parse(year))
+    except ValueError as error:
+        raise FormRejected({"year": str(error)}) from None
+    return render(request, "governing_response.html", landlords=sorted(all_profiles()),
+                  values={"year": year, "landlord": landlord, "text": current.text if current else ""}, current=current,
+                  flash=request.session.pop("flash", None))
+
+
+@router.post("/reports/annual/response")
+async def record(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "record_governing_response")
+    form = await checked_form(request)
+    values = {name: form.get(name) if isinstance(form.get(name), str) else "" for name in ("year", "landlord", "text")}
+    try:
+        row = record_response(request.app.state.engine, Actor.of(user), values["landlord"] or None, values["year"], values["text"])
+    except CommandRejected as error:
+        return render(request, "governing_response.html", status=400, errors={error.field or "text": error.message},
+                      values=values, landlords=sorted(all_profiles()), current=None)
+    except Refused:
+        raise
+    request.session["flash"] = f"The governing body's response to the {row.year} annual report is recorded and published with it."
+    return RedirectResponse(f"/reports/annual/response?year={row.year}&landlord={values['landlord']}", status_code=303)
