@@ -19,8 +19,10 @@ from sqlmodel import Session
 from models.ombudsman_figures import NonCompliance, ombudsman_figures
 from models.report_facts import read_facts
 from models.tables import Case
+from models.quarterly import Quarter, quarterly_figures
 from models.reporting import ReportingYear, annual_figures
 from starter.annual_report import annual_report_html
+from starter.quarterly_pack import pack_csv, pack_html
 from starter.scenario import Scenario
 from starter.simulate import simulator
 from tests.test_ombudsman import TO_FINAL_RESPONSE, TO_STAGE1_RESPONSE, determine, refer
@@ -51,6 +53,8 @@ CASE_C = [
      "reason": "not_progressed", "issued_on": "2026-04-30"},
 ]
 YEAR = ReportingYear.parse("2026-27")
+QUARTER = Quarter.of("2026-27", 2)
+"""July to September 2026: A's determination (1 Sep) and its two orders, one complied (21 Sep), one overdue (29 Sep)."""
 
 
 async def test_a_years_ombudsman_figures_as_counted_by_hand(database_url):
@@ -65,6 +69,7 @@ async def test_a_years_ombudsman_figures_as_counted_by_hand(database_url):
             year = ombudsman_figures(session, None, YEAR.first, YEAR.last)
             next_year = ombudsman_figures(session, None, date(2027, 4, 1), date(2028, 3, 31))
             only_a = ombudsman_figures(session, session.get(Case, a).landlord, YEAR.first, YEAR.last)
+            second_quarter = ombudsman_figures(session, None, QUARTER.first, QUARTER.last)
         facts = read_facts(sim.engine)
 
     assert (year.referrals, year.referrals_late, year.determinations) == (2, 1, 2)
@@ -88,7 +93,20 @@ async def test_a_years_ombudsman_figures_as_counted_by_hand(database_url):
     html = annual_report_html(annual_figures(facts, YEAR), [], "All landlords", year)
     text = " ".join(html.split())
     assert "2 referrals to the Ombudsman were recorded (1 more than 12 months after the final response)" in text
-    assert "3 findings of non-compliance with the Code by the Ombudsman (Code 8.1c)" in text
+    assert "Findings of non-compliance with the Code by the Ombudsman (Code 8.1c): 3." in text
     assert f"<td>30 April 2026</td><td>{c}</td><td>Complaint Handling Failure Order: not progressed</td>" in text
     assert "2 determinations: 3 findings, 2 against the landlord (66.7%)" in text
     assert "3 orders made; 2 complied with (1 late); 1 overdue at 31 March 2027" in text
+
+
+    # The quarterly pack for the Member Responsible for Complaints (Code 9.6-9.7) shows the quarter's own.
+    assert (second_quarter.referrals, second_quarter.determinations, second_quarter.orders_made) == (0, 1, 2)
+    assert (second_quarter.orders_complied, second_quarter.orders_complied_late) == (1, 0)
+    assert second_quarter.orders_overdue == ((a, "pay", date(2026, 9, 29)),)
+    pack = " ".join(pack_html(quarterly_figures(facts, QUARTER), "All landlords", ombudsman=second_quarter).split())
+    assert "Ombudsman findings and compliance with orders" in pack
+    assert "0 referrals to the Housing Ombudsman were recorded in the quarter" in pack
+    assert "Findings of non-compliance with the Code by the Ombudsman (Code 8.1c): 1." in pack
+    assert "2 orders made; 1 complied with (0 late); 1 overdue at 30 September 2026" in pack
+    table = pack_csv(quarterly_figures(facts, QUARTER), second_quarter)
+    assert ",ombudsman,orders,overdue,1\n" in table and ",ombudsman_findings,maladministration,elements,1\n" in table
