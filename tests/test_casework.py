@@ -146,7 +146,7 @@ async def test_a_case_from_intake_to_stage2_with_its_letters(casework, sim):
     assert [a.action_id for a in casework.rows(OutstandingAction, reference)] == ["s1-1"]
     assert sum(r.amount_pence for r in casework.rows(Remedy, reference)) == 15000
     response = [letter for letter in casework.rows(Letter, reference) if letter.kind == "stage1_response"][0]
-    assert "£150.00" in response.html and "You do not need to give reasons" in response.html
+    assert "£150.00" in response.html and "You do not have to explain your reasons" in response.html
 
     with pytest.raises(CommandRejected, match="still outstanding"):
         await casework.act(reference, "close")

@@ -326,15 +326,3 @@ async def take(request: Request, reference: str, user: StaffUser = Depends(curre
     await projected_case(request.app.state.engine, reference)
     request.session["flash"] = f"{reference} is assigned to you."
     return RedirectResponse(f"/cases/{reference}", status_code=303)
-
-
-@router.get("/cases/{reference}/letters/{letter_id}")
-def letter(request: Request, reference: str, letter_id: str, user: StaffUser = Depends(current_user)) -> Response:
-    from models.record import Letter
-
-    require(user.role, "read_cases")
-    with Session(request.app.state.engine) as session:
-        row = session.get(Letter, letter_id[:100])
-    if row is None or row.reference != reference:
-        return render(request, "error.html", status=404, title="Letter not found", message="There is no such letter on this case.")
-    return render(request, "letter.html", letter=row, reference=reference)
