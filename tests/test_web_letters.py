@@ -88,3 +88,12 @@ async def test_every_letter_reads_right_from_intake_to_final_response(stack, sig
     assert pdf.content == final.pdf and pdf.headers["content-type"] == "application/pdf"
     assert (await hana.get(f"/cases/{reference}/letters/letter-nope.pdf")).status_code == 404
     print("\n\n".join(f"== {row.kind} stage {row.stage}\n{read(row)}" for row in letters))
+
+
+async def test_intake_marks_the_fields_printed_in_every_letter(stack, signed_in):
+    page = (await (await signed_in("hana")).get("/cases/new")).text
+    for name in ("resident.name", "resident.address", "desired_outcome"):
+        group = page.split(f'name="{name}"')[0].rsplit('class="form-group', 1)[1]
+        assert "printed in the resident's letter" in group, name
+    text = page.split('name="text"')[0].rsplit('class="form-group', 1)[1]
+    assert "printed in the resident's letter" not in text, "the complaint as received is not printed"

@@ -150,8 +150,12 @@ def _intake_fields(engine) -> list:
             "region": NATIONS,
             "handler": [(s.username, s.label) for s in case_staff(engine)],
         },
-        labels=INTAKE_LABELS, hints=INTAKE_HINTS,
+        labels=INTAKE_LABELS, hints=INTAKE_HINTS, printed=INTAKE_PRINTED,
     )
+
+
+INTAKE_PRINTED = frozenset({"resident.name", "resident.address", "desired_outcome"})
+"""Every letter is addressed to the resident by these, and the stage-1 letters state the outcome sought."""
 
 
 WARNING_ACTIONS = {"withdraw": "Withdraw the complaint", "close": "Close the case", "exclude": "Exclude the complaint"}
