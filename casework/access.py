@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_closures": frozenset({"administrator", "complaints_manager", "auditor"}),
     "manage_users": frozenset({"administrator"}),
     "read_reports": frozenset({"complaints_manager", "auditor"}),
+    "read_audit": frozenset({"auditor", "administrator"}),
     "print_letters": frozenset({"handler", "complaints_manager"}),
 }
 """Page-level permissions by role. Administrators manage accounts and calendars but do not read case
