@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from casework import case_record
 from casework.access import Actor, actions_offered, require
@@ -228,6 +228,9 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         intake = Intake.model_validate(values | {"intake_id": intake_id})
     except ValidationError as error:
         errors = people_errors(error, fields) | errors
+    if not errors and form.get("earlier_seen") != "yes" and (earlier := _earlier(request.app.state.engine, intake)):
+        shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+        return render(request, "intake.html", values=shown, fields=fields, intake_id=intake_id, earlier=earlier)
     if not errors:
         try:
             filed = await file_complaint(request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue)
@@ -241,6 +244,21 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         return RedirectResponse(f"/cases/{filed.reference}", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     return render(request, "intake.html", status=400, errors=errors, values=shown, fields=fields, intake_id=intake_id)
+
+
+def _earlier(engine, intake) -> list:
+    """The resident's earlier cases, shown before a new one is filed (none for an anonymous complaint, or
+    when this very intake was filed already: sending the form again files nothing new)."""
+    from casework.case_search import earlier_cases
+    from models.record import Complaint
+
+    if intake.resident is None:
+        return []
+    with Session(engine) as session:
+        if session.exec(select(Complaint).where(Complaint.intake_id == intake.intake_id)).first() is not None:
+            return []
+    r = intake.resident
+    return earlier_cases(engine, r.name, r.address, r.phone, r.email)
 
 
 @router.get("/cases/{reference}")
