@@ -13,22 +13,19 @@ bench/case_list.py); without them the SQLite half runs alone and says so.
 
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bench.case_list import cases
-from bench.postgres import PostgresUnavailable, private_cluster
-from bench.update_latency import percentiles
+from bench.case_list import cases, measure_pair
+from bench.postgres import on_both_databases
 from casework.case_search import search_cases
 from models.record import Complaint, Resident
 from models.search import ResidentSearchKey, resident_keys
-from models.tables import Case, create_schema, make_engine
+from models.tables import Case, create_schema
 
 FIRST = [f"{a}{b}" for a in ("Am", "Bel", "Cor", "Dan", "El", "Fen", "Gra", "Hal", "Iv", "Jo") for b in
          ("a", "ia", "en", "on", "ie", "el", "is", "or", "y", "an", "ette", "ine", "ah", "o", "us", "ey", "ine", "ith", "ard", "ley",
@@ -101,42 +98,20 @@ def probes(engine: Engine, residents: list[dict], complaints: list[dict]) -> tup
     }
 
 
-def timed_ms(probe: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    probe()
-    return (time.perf_counter() - started) * 1000
-
-
 def measure_database(name: str, engine: Engine, n_cases: int, n: int) -> dict:
     fill_seconds, residents, complaints = fill(engine, n_cases)
     floor, kinds = probes(engine, residents, complaints)
     results = {}
     for kind, probe in kinds.items():
-        for _ in range(20):  # warm-up, and proof that each kind of search finds its resident's cases
-            assert floor() and probe(), kind
-        ours, bare = [], []
-        for _ in range(n):
-            ours.append(timed_ms(probe))
-            bare.append(timed_ms(floor))
-        a, b = percentiles(ours), percentiles(bare)
-        results[kind] = {"search_ms": a, "reference_ms": b, "ratio_p50": a["p50"] / b["p50"]}
+        assert floor() and probe(), f"{kind}: each kind of search finds its resident's cases"
+        pair = measure_pair(floor, probe, n)  # warm-up, then interleaved
+        results[kind] = {"search_ms": pair["list_ms"], "reference_ms": pair["floor_ms"],
+                         "ratio_p50": pair["list_ms"]["p50"] / pair["floor_ms"]["p50"]}
     return {"database": name, "cases": n_cases, "residents": len(residents), "fill_seconds": fill_seconds, "results": results}
 
 
 def measure(n_cases: int, n: int = 300) -> list[dict]:
-    runs = []
-    with tempfile.TemporaryDirectory(prefix="complaints-search-") as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
-        runs.append(measure_database("SQLite", engine, n_cases, n))
-        engine.dispose()
-    try:
-        with private_cluster() as cluster:
-            engine = make_engine(cluster.url)
-            runs.append(measure_database("PostgreSQL", engine, n_cases, n))
-            engine.dispose()
-    except PostgresUnavailable as err:
-        runs.append({"database": "PostgreSQL", "skipped": str(err)})
-    return runs
+    return on_both_databases("complaints-search-", lambda name, engine: measure_database(name, engine, n_cases, n))
 
 
 def report(runs: list[dict]) -> str:

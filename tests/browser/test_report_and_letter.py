@@ -20,6 +20,12 @@ async def _open(browser, width: int):
     return context, page, blocked
 
 
+async def _downloads_a_pdf(page, link) -> None:
+    async with page.expect_download() as download:
+        await link.click()
+    assert (await (await download.value).path()).read_bytes().startswith(b"%PDF")
+
+
 async def _fits(page) -> None:
     await page.evaluate("document.activeElement && document.activeElement.blur()")  # a focused link is not underlined
     overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -46,9 +52,7 @@ async def test_the_annual_report_is_styled_under_the_csp_with_choices_a_pdf_and_
         assert await page.locator("#landlord").input_value() == "wrekin"
         pdf = page.locator("a:has-text('Download this report as PDF')")
         assert "landlord=wrekin" in await pdf.get_attribute("href")
-        async with page.expect_download() as download:
-            await pdf.click()
-        assert (await (await download.value).path()).read_bytes().startswith(b"%PDF")
+        await _downloads_a_pdf(page, pdf)
         await _fits(page)
         await screenshot(page, f"annual-report-{width}")
         assert blocked == []
@@ -76,9 +80,7 @@ async def test_the_letter_preview_is_styled_under_the_csp_with_its_pdf(stack, si
         assert "Example Homes" in await head.inner_text()
         assert "Yours sincerely" in await frame.locator(".signature").inner_text()
         link = page.locator("a:has-text('Download the letter as PDF')")
-        async with page.expect_download() as download:
-            await link.click()
-        assert (await (await download.value).path()).read_bytes().startswith(b"%PDF")
+        await _downloads_a_pdf(page, link)
         await _fits(page)
         await screenshot(page, f"letter-{width}")
         assert blocked == []
