@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 
 from casework import delivery, tracking
 from activities.notices import send_mail, smtp_code
-from models.policy import load_profile
+from models.letterhead import resident_facing_name
 from models.record import Complaint, Letter
 from models.residents import ResidentMessage
 from models.settings import Settings
@@ -150,7 +150,7 @@ def tracking_url(session: Session, settings: Settings, row: ResidentMessage) -> 
 def resident_email(session: Session, settings: Settings, row: ResidentMessage) -> EmailMessage:
     """The email to a resident or representative: plain words, the personal link, the letter attached."""
     complaint = session.get(Complaint, row.reference)
-    landlord = load_profile(complaint.policy_id).landlord
+    landlord = resident_facing_name(complaint.policy_id)
     message = EmailMessage(policy=SMTP.clone(max_line_length=998))
     message["From"] = formataddr((f"{landlord} complaints", settings.notice_from))
     message["To"] = formataddr((row.name, row.address))

@@ -16,18 +16,16 @@ built without a Temporal client.
 
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bench.postgres import PostgresUnavailable, private_cluster
+from bench.postgres import on_both_databases
 from bench.update_latency import percentiles
 from casework.case_list import (
     CaseListFilter,
@@ -41,7 +39,7 @@ from casework.case_list import (
     undated_query,
 )
 from models.settings import Settings
-from models.tables import Case, create_schema, make_engine
+from models.tables import Case, create_schema
 from models.users import create_user
 from starter.web.app import create_app
 from models.calendar import end_of_day
@@ -230,19 +228,7 @@ def measure_database(name: str, engine: Engine, n_cases: int, n: int) -> dict:
 
 
 def measure(n_cases: int, n: int = 1000) -> list[dict]:
-    runs = []
-    with tempfile.TemporaryDirectory(prefix="complaints-caselist-") as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
-        runs.append(measure_database("SQLite", engine, n_cases, n))
-        engine.dispose()
-    try:
-        with private_cluster() as cluster:
-            engine = make_engine(cluster.url)
-            runs.append(measure_database("PostgreSQL", engine, n_cases, n))
-            engine.dispose()
-    except PostgresUnavailable as err:
-        runs.append({"database": "PostgreSQL", "skipped": str(err)})
-    return runs
+    return on_both_databases("complaints-caselist-", lambda name, engine: measure_database(name, engine, n_cases, n))
 
 
 def report(runs: list[dict]) -> str:

@@ -80,3 +80,23 @@ def private_cluster() -> Iterator[PostgresCluster]:
             cluster.stop()
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def on_both_databases(prefix: str, measure_one) -> list[dict]:
+    """`measure_one(name, engine)` on a fresh SQLite file and then on a private PostgreSQL cluster (or a
+    `skipped` entry saying why there is none): one benchmark's two halves, side by side in one run."""
+    from models.tables import make_engine
+
+    runs = []
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'read.db'}")
+        runs.append(measure_one("SQLite", engine))
+        engine.dispose()
+    try:
+        with private_cluster() as cluster:
+            engine = make_engine(cluster.url)
+            runs.append(measure_one("PostgreSQL", engine))
+            engine.dispose()
+    except PostgresUnavailable as err:
+        runs.append({"database": "PostgreSQL", "skipped": str(err)})
+    return runs

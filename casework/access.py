@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"administrator"}),
     "read_reports": frozenset({"complaints_manager", "auditor"}),
     "record_governing_response": frozenset({"complaints_manager", "administrator"}),
+    "read_audit": frozenset({"auditor", "administrator"}),
     "print_letters": frozenset({"handler", "complaints_manager"}),
 }
 """Page-level permissions by role. Administrators manage accounts and calendars but do not read case

@@ -10,7 +10,7 @@ re-plan the same cases.
 
 import asyncio
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime, timezone
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
@@ -18,7 +18,7 @@ from sqlmodel import Session, delete, select
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from models.calendar import bank_holidays
+from models.calendar import bank_holidays, local_date
 from models.case import CalendarChanged
 from models.policy import known_profile_ids
 from models.tables import Case, ClosureDay, KnownBankHoliday, add_closures
@@ -104,12 +104,22 @@ def landlords(engine: Engine) -> list[str]:
     return sorted(used | set(known_profile_ids()))
 
 
+def _not_past(day: date, why: str) -> None:
+    today = local_date(datetime.now(timezone.utc))
+    if day < today:
+        raise CalendarError("day", f"{day.isoformat()} is in the past ({why})")
+
+
 def check_closure(engine: Engine, landlord: str, day: date, reason: str) -> None:
     """Refuse a closure that cannot be meant, before anything is written or signalled."""
     if not landlord.strip():
         raise CalendarError("landlord", "must not be empty")
     if day.weekday() >= 5:
         raise CalendarError("day", f"{day.isoformat()} is a {day:%A}, already a non-working day")
+    _not_past(day, "a closure is for a day to come")
+    with Session(engine) as session:
+        if session.get(ClosureDay, (landlord, day)) is not None:
+            raise CalendarError("day", f"{day.isoformat()} is already a closure or override day of {landlord}")
     if not reason.strip():
         raise CalendarError("reason", "must say why the office is closed (it is shown on the case)")
     if len(reason) > 200:
@@ -131,7 +141,9 @@ async def add_closure(
 async def remove_closure(
     engine: Engine, client: Client, landlord: str, day: date, progress: Progress | None = None
 ) -> CalendarChangeReport:
-    """Remove a closure day (a working day again) and re-plan the landlord's open cases."""
+    """Remove a closure day (a working day again) and re-plan the landlord's open cases, the cases adding
+    one re-plans (`cases_to_replan`). A day gone by stays: deadlines already met or missed around it stand."""
+    _not_past(day, "a closure that has happened cannot be taken back")
     with Session(engine) as session:
         row = session.get(ClosureDay, (landlord, day))
         if row is None or row.kind != "closure":

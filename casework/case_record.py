@@ -30,6 +30,7 @@ from models.record import (
     ServiceRequest,
 )
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
+from models.letters import outcome_sought_at
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay, Notice, OmbudsmanEvidence, ResidentNote
 
 ENDED_STATES = ("withdrawn", "excluded")
@@ -163,6 +164,10 @@ class CaseFile:
         rows += [(r.id, f"Restriction on {r.scope}, review due {r.review_on:%d %b %Y}")
                  for r in self.restrictions if r.reviewed_on is None]
         return rows
+
+    def outcome_sought(self, stage: int) -> str:
+        """The outcome the resident seeks at `stage`, as its acknowledgement letter set it out."""
+        return outcome_sought_at(self.letters, stage, self.complaint.desired_outcome if self.complaint else "")
 
     @property
     def allowed_actions(self) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -44,6 +45,7 @@ from models.letters import (
     PendingAction,
     RemedyOffer,
     ResponseLetter,
+    outcome_sought_at,
     record_kind,
 )
 from models.letter_requirements import LetterIncomplete, missing_contents
@@ -51,8 +53,11 @@ from models.policy import PolicyProfile
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident
 from models.refusal import validation_message
 from models.residents import ResidentMessage
+from models.users import ROLE_NAMES, get_user
 
 TEMPLATES = Path(__file__).resolve().parent / "letter_templates"
+STYLESHEET = TEMPLATES / "letter.css"
+"""Inlined in every stored letter (its PDF needs nothing from outside) and served to the staff preview."""
 TEMPLATE_OF = {
     AcknowledgementLetter: "acknowledgement.html",
     ExtensionLetter: "extension.html",
@@ -67,6 +72,12 @@ def _long_date(day: date) -> str:
 
 def _money(pence: int) -> str:
     return f"£{pence // 100:,}.{pence % 100:02d}"
+
+
+def _sentence(text: str) -> str:
+    """Text staff typed, ended with a full stop unless it already ends a sentence (never a doubled one)."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else f"{text}."
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -85,8 +96,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(long_date=_long_date, money=_money, paragraphs=_paragraphs, lines=_lines)
-    env.globals["outcome_words"] = OUTCOME_WORDS
+    env.filters.update(long_date=_long_date, money=_money, paragraphs=_paragraphs, lines=_lines, sentence=_sentence)
+    env.globals.update(outcome_words=OUTCOME_WORDS, css=Markup(STYLESHEET.read_text(encoding="utf-8")))
     return env
 
 
@@ -122,10 +133,10 @@ def pdf_of_pages(htmls: list[str]) -> bytes:
     return documents[0].copy(pages).write_pdf()
 
 
-def render_update(reference: str, landlord: str, addressee: Addressee | None, subject: str, body: str,
+def render_update(reference: str, landlord: Landlord, addressee: Addressee | None, subject: str, body: str,
                   large_print: bool = False) -> str:
     """A short update (a promised action done or late) as a letter for the post, in the letters' layout."""
-    letter = {"reference": reference, "landlord": {"name": landlord, "complaints_contact": ""}, "addressee": addressee,
+    letter = {"reference": reference, "landlord": landlord, "addressee": addressee,
               "issued_on": local_date(datetime.now(UTC)), "signed_by": ""}
     return _ENV.get_template("update.html").render(letter=letter, title=subject, body=body, large_print=large_print)
 
@@ -141,6 +152,8 @@ def _title(letter: LetterBase) -> str:
     title = titles[record_kind(letter)]
     if isinstance(letter, ExclusionLetter) and letter.stage == 2:
         title = "Why we cannot take your complaint to stage 2"
+    if isinstance(letter, AcknowledgementLetter) and letter.stage == 2:
+        title = "We have received your request to take your complaint to stage 2"
     return title
 
 
@@ -298,6 +311,25 @@ def definition_of(engine: Engine, reference: str, stage: int) -> list[str]:
         return [str(point) for row in rows for point in row.points]
 
 
+def outcome_sought_of(engine: Engine, complaint: Complaint, stage: int) -> str:
+    with Session(engine) as session:
+        rows = list(session.exec(select(Letter).where(Letter.reference == complaint.reference)).all())
+    return outcome_sought_at(rows, stage, complaint.desired_outcome)
+
+
+def signatory(engine: Engine, actor: Actor) -> str:
+    """The staff member's display name and role, as the letter is signed (never their username)."""
+    account = get_user(engine, actor.username)
+    name = account.display_name if account is not None else actor.username
+    return f"{name}\n{ROLE_NAMES.get(actor.role, actor.role)}"
+
+
+def _sender_and_addressee(engine: Engine, complaint: Complaint, profile: PolicyProfile, actor: Actor) -> dict:
+    return dict(reference=complaint.reference, landlord=Landlord.from_profile(profile),
+                addressee=addressee_of(engine, complaint.reference),
+                issued_on=local_date(datetime.now(UTC)), signed_by=signatory(engine, actor))
+
+
 # ---- the letter a staff action issues -----------------------------------------------------------
 
 
@@ -306,14 +338,12 @@ def decision_letter(
 ) -> LetterBase | None:
     """The response or exclusion letter, checked against the Code before the action is sent: an
     incomplete letter refuses the action, naming what is missing."""
-    common = dict(reference=complaint.reference, landlord=Landlord.from_profile(profile),
-                  addressee=addressee_of(engine, complaint.reference),
-                  issued_on=local_date(datetime.now(UTC)), signed_by=actor.username)
+    common = _sender_and_addressee(engine, complaint, profile, actor)
     try:
         if isinstance(form, RespondForm):
             letter: LetterBase = ResponseLetter(
                 **common, stage=stage, definition=definition_of(engine, complaint.reference, stage),
-                outcome_sought=complaint.desired_outcome,
+                outcome_sought=outcome_sought_of(engine, complaint, stage),
                 decisions=[Decision(point=d.point, finding="upheld" if d.upheld else "not_upheld", reasons=d.reasons)
                            for d in form.decisions],
                 outcome=form.outcome,
@@ -341,14 +371,12 @@ def notice_letter(
 ) -> LetterBase | None:
     """The acknowledgement and extension letters, written once the workflow has set the new dates."""
     due = {d.name: d.due for d in summary.deadlines}
-    common = dict(reference=complaint.reference, landlord=Landlord.from_profile(profile),
-                  addressee=addressee_of(engine, complaint.reference),
-                  issued_on=local_date(datetime.now(UTC)), signed_by=actor.username)
+    common = _sender_and_addressee(engine, complaint, profile, actor)
     if isinstance(form, AcknowledgeForm):
         return AcknowledgementLetter(
             **common, stage=summary.stage, received_on=local_date(complaint.received_at),
             definition=definition_of(engine, complaint.reference, summary.stage),
-            outcome_sought=form.outcomes_sought or complaint.desired_outcome,
+            outcome_sought=form.outcomes_sought or (complaint.desired_outcome if summary.stage == 1 else ""),
             response_due=due.get(f"stage{summary.stage}.respond"),
         )
     if isinstance(form, ExtendForm):
@@ -360,5 +388,4 @@ def notice_letter(
     return None
 
 
-STAGE2_HOW = ("If you are not satisfied, reply to this letter, phone or email us and ask for your complaint "
-              "to go to stage 2. You do not need to give reasons.")
+STAGE2_HOW = "To ask, reply to this letter, or phone or email our complaints team (the details are at the top of this letter)."

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from casework import delivery, letters
-from models.letters import Addressee
+from models.letters import Addressee, Landlord
 from models.policy import load_profile
 from models.record import Complaint, Letter
 from models.residents import PrintBatch, ResidentMessage
@@ -60,8 +60,8 @@ def _documents(session: Session, row: ResidentMessage) -> list[str]:
     return [letters.render_update(row.reference, _landlord(session, row), to, row.subject, row.body, row.large_print)]
 
 
-def _landlord(session: Session, row: ResidentMessage) -> str:
-    return load_profile(session.get(Complaint, row.reference).policy_id).landlord
+def _landlord(session: Session, row: ResidentMessage) -> Landlord:
+    return Landlord.from_profile(load_profile(session.get(Complaint, row.reference).policy_id))
 
 
 def make_batch(engine: Engine, made_by: str) -> BatchSummary:

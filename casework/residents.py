@@ -32,7 +32,7 @@ from casework.tracking import Tracked, revoke_links
 from casework.updates import send_command
 from models.calendar import local_date
 from models.case import COMMANDS
-from models.policy import load_profile
+from models.letterhead import resident_facing_name
 from models.record import Attachment, Complaint, Letter, OutstandingAction, Representative, Resident
 from models.residents import AttachmentContent, PublicRateLimit
 from models.tables import Case, CaseDeadline, CaseEvent, ResidentNote
@@ -312,7 +312,7 @@ def tracking_view(engine: Engine, tracked: Tracked, today: date) -> TrackingView
             title = letter.kind.replace("_", " ").capitalize()
         view_letters.append((letter.id, title, local_date(_aware(letter.issued_at))))
     return TrackingView(
-        reference=tracked.reference, landlord=load_profile(complaint.policy_id).landlord, name=tracked.name,
+        reference=tracked.reference, landlord=resident_facing_name(complaint.policy_id), name=tracked.name,
         received_on=local_date(_aware(complaint.received_at)), where=STATE_WORDS.get(state, "We are dealing with your complaint."),
         next_promise=open_promises[0] if open_promises else None,
         actions=[p for name, p in promises if name.startswith("action.")],

@@ -1,5 +1,6 @@
-"""The security audit log: who signed in, who failed, who was locked out, whose password or account
-changed, and by whom. Append-only; an entry holds a username, the client address and a short fixed
+"""The security audit log: who signed in, who failed, who was locked out, whose password, account or role
+changed, which closure days were added or removed and which service requests converted or resolved, and by
+whom. Append-only; an entry holds a username, the client address and a short fixed
 description, never a password or anything about a resident."""
 
 from datetime import datetime, timezone
@@ -11,7 +12,13 @@ from sqlmodel import Field, Session, SQLModel, col, select
 AUDIT_EVENTS = (
     "signed_in", "sign_in_failed", "sign_in_locked", "signed_out", "session_expired",
     "password_changed", "password_reset", "account_created", "account_deactivated", "account_reactivated",
+    "role_changed", "closure_added", "closure_removed", "service_request_converted", "service_request_resolved",
 )
+ADMIN_EVENTS = (
+    "account_created", "account_deactivated", "account_reactivated", "role_changed", "password_reset",
+    "closure_added", "closure_removed", "service_request_converted", "service_request_resolved",
+)
+"""What an administrator (or, for service requests, a complaints handler) did: the audit page's first view."""
 
 
 class AuditEntry(SQLModel, table=True):
@@ -37,10 +44,13 @@ def audit(engine: Engine, event: str, username: str = "", actor: str = "", addre
         session.commit()
 
 
-def audit_entries(engine: Engine, username: str | None = None, limit: int = 50) -> list[AuditEntry]:
-    """The newest entries first (about one account, if given)."""
+def audit_entries(engine: Engine, username: str | None = None, limit: int = 50,
+                  events: tuple[str, ...] | None = None) -> list[AuditEntry]:
+    """The newest entries first (about one account, or of some events, if given)."""
     with Session(engine) as session:
         query = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)
         if username is not None:
             query = query.where(AuditEntry.username == username)
+        if events is not None:
+            query = query.where(col(AuditEntry.event).in_(events))
         return list(session.exec(query))

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from models.case import Outcome
+from models.letterhead import Letterhead, letterhead_of
 from models.policy import PolicyProfile
 from models.policy_rules import Remedies
 
@@ -79,7 +80,8 @@ matter is not suitable for the complaints process)."""
 
 
 class Landlord(LetterPart):
-    """The sender, with the parts of its policy that decide what a letter may say."""
+    """The sender, with the parts of its policy that decide what a letter may say, and its letterhead
+    (models/letterhead.py: the name, address and contact lines printed on the letter)."""
 
     name: str = Field(min_length=1)
     policy_id: str
@@ -87,19 +89,23 @@ class Landlord(LetterPart):
     remedies: Remedies
     window_months: int
     stage2_request_window_working_days: int | None = None
-    complaints_contact: str = ""
-    """How residents reach the complaints team (phone, email, address), printed in every letter."""
+    team: str = "Complaints team"
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
 
     @classmethod
-    def from_profile(cls, profile: PolicyProfile, complaints_contact: str = "") -> "Landlord":
+    def from_profile(cls, profile: PolicyProfile, letterhead: Letterhead | None = None) -> "Landlord":
+        head = letterhead or letterhead_of(profile)
         return cls(
-            name=profile.landlord,
+            name=head.name,
             policy_id=profile.id,
             exclusion_grounds=profile.exclusion_grounds,
             remedies=profile.remedies,
             window_months=profile.complaint_window.months,
             stage2_request_window_working_days=profile.stage2_request_window_working_days,
-            complaints_contact=complaints_contact,
+            **head.model_dump(exclude={"name"}),
         )
 
 
@@ -116,7 +122,7 @@ class LetterBase(LetterPart):
     """None for an anonymous complaint: the letter is kept on the case and addressed to "the complainant"."""
     issued_on: date
     signed_by: str = ""
-    """Who writes (name and role), printed under the letter."""
+    """Who writes: their name and role, one per line, printed under the letter."""
 
 
 class AcknowledgementLetter(LetterBase):
@@ -275,6 +281,16 @@ _ANY_LETTER: TypeAdapter = TypeAdapter(AnyLetter)
 def letter_from_content(content: dict) -> AcknowledgementLetter | ExtensionLetter | ResponseLetter | ExclusionLetter:
     """A stored letter's content (the `Letter.content` column) back as its model."""
     return _ANY_LETTER.validate_python(content)
+
+
+def outcome_sought_at(letters: list, stage: int, desired_outcome: str) -> str:
+    """The outcome the resident seeks at a stage, as that stage's latest acknowledgement letter set it out
+    (Code 5.6, 6.11). Before one, stage 1's is the complaint's desired outcome as received; stage 2 never
+    borrows stage 1's (the resident's stage-2 request says what they now want). `letters` are `Letter` rows."""
+    said = [row for row in letters if row.kind == "acknowledgement" and row.stage == stage]
+    if said:
+        return str(max(said, key=lambda row: row.issued_at).content.get("outcome_sought", ""))
+    return desired_outcome if stage == 1 else ""
 
 
 def record_kind(letter: LetterBase) -> str:

@@ -200,3 +200,6 @@ class Restriction(SQLModel, table=True):
     review_on: date
     reviewed_on: date | None = None
     decided_by: str = ""
+
+
+from models import search as _search  # noqa: E402,F401  every Resident write keeps its search keys (models/search.py)

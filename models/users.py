@@ -161,6 +161,22 @@ def set_active(engine: Engine, username: str, active: bool, by: str) -> StaffUse
     return _update_account(engine, username, change)
 
 
+def set_role(engine: Engine, username: str, role: str, by: str) -> StaffUser:
+    """Give an account another role (it decides what its holder may do from their next click). An
+    administrator cannot take their own administrator role away, so someone can always manage staff."""
+    if role not in ROLES:
+        raise AccountError("role", f"must be one of {', '.join(ROLE_NAMES[r] for r in ROLES)}")
+    if username == by and role != "administrator":
+        raise AccountError("role", "you cannot take away your own administrator role; ask another administrator")
+
+    def change(user: StaffUser) -> None:
+        if user.role == role:
+            raise AccountError("role", f"{username} is already a {ROLE_NAMES[role].lower()}")
+        user.role = role
+
+    return _update_account(engine, username, change)
+
+
 def set_password(engine: Engine, username: str, password: str) -> StaffUser:
     """An administrator sets a new password for someone who has lost theirs; every session of the
     account ends (whoever had the old password is out)."""

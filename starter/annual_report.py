@@ -2,10 +2,15 @@
 PDF. `annual_report_html` is what the web page shows; `annual_report_pdf` is what the governing body gets.
 
 Charts are matplotlib SVG (Agg backend, no browser, no display) inlined in the HTML, so the HTML file
-stands alone and WeasyPrint renders the same page to PDF.
+stands alone and WeasyPrint renders the same page to PDF. matplotlib styles each shape with a `style`
+attribute, which the web app's Content-Security-Policy blocks (the charts drew as black boxes), so the
+SVG is rewritten with presentation attributes (`fill="#1d70b8"`), which no CSP blocks. The report's
+stylesheet is one file, `starter/web/static/report.css`: the web page links it, the stand-alone HTML and
+the PDF inline it.
 """
 
 import io
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -17,18 +22,34 @@ from models.reporting import OUTCOMES, AnnualFigures, EvidenceRow
 from models.taxonomy import cause_name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
+STYLESHEET = Path(__file__).resolve().parent / "web" / "static" / "report.css"
 COLOURS = ("#1d70b8", "#f47738", "#85994b", "#d4351c")
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
-def _svg(figure) -> Markup:
+def _svg(figure, name: str) -> Markup:
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(figure)
     text = buffer.getvalue()
-    return Markup(text[text.index("<svg"):])
+    return Markup(presentational(text[text.index("<svg"):], name))
+
+
+def presentational(svg: str, name: str) -> str:
+    """The SVG with every `style="a: b; c: d"` attribute written as attributes `a="b" c="d"`, and matplotlib's
+    `<style>` element (line joins and caps for every shape) as inherited attributes of the root element.
+    Its ids (and the references to them) are prefixed with `name`: four charts share one page.
+    The chart is hidden from screen readers: the table beside each one holds the same figures."""
+    def attributes(match: re.Match) -> str:
+        pairs = (part.split(":", 1) for part in match[1].split(";") if ":" in part)
+        return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs)
+
+    svg = re.sub(r'<style type="text/css">.*?</style>', "", svg, flags=re.S)
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" aria-hidden="true" ', 1)
+    svg = re.sub(r'(\bid="|xlink:href="#|url\(#)', lambda m: f"{m[1]}{name}-", svg)
+    return re.sub(r'style="([^"]*)"', attributes, svg)
 
 
 def _figure(width: float = 7.0, height: float = 2.8):
@@ -50,7 +71,7 @@ def volumes_chart(figures: AnnualFigures) -> Markup:
     ax.set_xticks(list(xs), labels)
     ax.set_ylabel("complaints")
     ax.legend(frameon=False)
-    return _svg(fig)
+    return _svg(fig, "volumes")
 
 
 def timeliness_chart(figures: AnnualFigures) -> Markup:
@@ -64,7 +85,7 @@ def timeliness_chart(figures: AnnualFigures) -> Markup:
     ax.set_ylim(0, 110)
     ax.set_ylabel("% within the Code's timescale")
     ax.legend(frameon=False, loc="lower right")
-    return _svg(fig)
+    return _svg(fig, "timeliness")
 
 
 def outcomes_chart(figures: AnnualFigures) -> Markup:
@@ -79,7 +100,7 @@ def outcomes_chart(figures: AnnualFigures) -> Markup:
     ax.invert_yaxis()
     ax.set_xlabel("responses")
     ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.35))
-    return _svg(fig)
+    return _svg(fig, "outcomes")
 
 
 def categories_chart(figures: AnnualFigures) -> Markup:
@@ -88,15 +109,16 @@ def categories_chart(figures: AnnualFigures) -> Markup:
     ax.barh([name for name, _ in shown], [count for _, count in shown], color=COLOURS[0])
     ax.invert_yaxis()
     ax.set_xlabel("stage 1 complaints")
-    return _svg(fig)
+    return _svg(fig, "categories")
 
 
-def annual_report_html(
+def annual_report_body(
     figures: AnnualFigures, evidence: list[EvidenceRow], title: str, ombudsman: OmbudsmanFigures | None = None,
     response=None,
-) -> str:
-    """The report as one self-contained HTML page (charts inlined); `ombudsman` gives Code 8.1 c, e and f, and
-    the governing body's response (models/governance.py) is published beside it when one was recorded (Code 8.2)."""
+) -> Markup:
+    """The report's content (headings, charts, tables) inside `<div class="report">`, for a page to place;
+    `ombudsman` gives Code 8.1 c, e and f, and the governing body's response (models/governance.py) is
+    published beside it when one was recorded (Code 8.2)."""
     charts = {}
     if any(s1 or s2 for _, s1, s2 in figures.received_by_month):
         charts = {
@@ -105,10 +127,19 @@ def annual_report_html(
             "outcomes": outcomes_chart(figures),
             "categories": categories_chart(figures),
         }
-    return _env.get_template("annual.html").render(
+    return Markup(_env.get_template("annual_body.html").render(
         f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES, o=ombudsman,
         response=response, cause_name=cause_name, money=pounds,
-    )
+    ))
+
+
+def annual_report_html(
+    figures: AnnualFigures, evidence: list[EvidenceRow], title: str, ombudsman: OmbudsmanFigures | None = None,
+    response=None,
+) -> str:
+    """The report as one self-contained HTML page (charts and stylesheet inlined), for a file or the PDF."""
+    return _env.get_template("annual.html").render(f=figures, title=title, css=Markup(STYLESHEET.read_text()),
+                                                   body=annual_report_body(figures, evidence, title, ombudsman, response))
 
 
 def annual_report_pdf(html: str) -> bytes:

@@ -43,7 +43,7 @@ def engine(tmp_path):
 
 
 def landlord(profile_id: str = "wrekin") -> Landlord:
-    return Landlord.from_profile(load_profile(profile_id), complaints_contact="01952 217100, complaints@example.org")
+    return Landlord.from_profile(load_profile(profile_id))
 
 
 def response(engine, stage: int = 1, profile_id: str = "wrekin", **changes) -> ResponseLetter:
@@ -53,7 +53,7 @@ def response(engine, stage: int = 1, profile_id: str = "wrekin", **changes) -> R
         landlord=landlord(profile_id),
         addressee=addressee_of(engine, REF),
         issued_on=date(2027, 1, 14),
-        signed_by="Sam Patel, Repairs Manager",
+        signed_by="Sam Patel\nRepairs Manager",
         stage=stage,
         definition=definition_of(engine, REF, 1),
         decisions=[

@@ -237,7 +237,7 @@ def test_script_in_any_field_renders_harmless(engine):
     image = '<img src="http://example.invalid/track.png">'
     letter = response(
         engine,
-        landlord=landlord().model_copy(update={"complaints_contact": script}),
+        landlord=landlord().model_copy(update={"address": script}),
         addressee={"name": f"Amira {script}", "address": f"12 Oak Road {image}"},
         signed_by=script,
         definition=[f"the boiler {script}", f"appointments {image}"],

@@ -133,7 +133,7 @@ async def test_large_print_is_honoured_when_the_adjustment_records_it(sim, maile
     await take(sim, reference, "acknowledge", points=["Point one"])
     with Session(sim.engine) as session:
         letter = session.exec(select(Letter).where(Letter.reference == reference)).one()
-    assert "font-size: 16pt" in letter.html
+    assert '<body class="large-print">' in letter.html  # letter.css sets .large-print at 16pt
     message = (await delivered(mailer, mailbox, 1))[0]
     assert next(message.iter_attachments()).get_content() == letter.pdf
     assert all(r.large_print for r in messages_of(sim.engine, reference))

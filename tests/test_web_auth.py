@@ -89,7 +89,7 @@ async def test_a_deactivated_leaver_is_out_at_once_and_cannot_sign_in_again(stac
     assert (await leaver.get("/cases")).status_code == 200
     page = await admin.get("/users/aude")
     assert "Deactivate this account" in page.text
-    response = await admin.post("/users/aude/active", {"active": "no"})
+    response = await admin.post("/users/aude/active", {"active": "no", "confirm": "yes", "reason": "Left the organisation"})
     assert response.status_code == 303
     assert "deactivated: they can no longer sign in" in (await admin.get("/users/aude")).text
     assert (await leaver.http.get("/cases", follow_redirects=False)).headers["location"] == "/sign-in?next=/cases"
@@ -100,7 +100,7 @@ async def test_a_deactivated_leaver_is_out_at_once_and_cannot_sign_in_again(stac
 
 async def test_an_administrator_cannot_deactivate_their_own_account(stack, signed_in):
     admin = await signed_in("adam")
-    response = await admin.post("/users/adam/active", {"active": "no"})
+    response = await admin.post("/users/adam/active", {"active": "no", "confirm": "yes", "reason": "Left the organisation"})
     assert response.status_code == 400
     assert "you cannot deactivate your own account" in response.text
     with Session(stack.engine) as session:

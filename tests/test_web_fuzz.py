@@ -167,7 +167,8 @@ async def test_sign_in_form(stack, form, upload):
 ADMIN_FORMS = {
     "/closures": ["landlord", "day", "reason"],
     "/users": ["username", "display_name", "role", "password"],
-    "/users/hugo/active": ["active"],
+    "/users/hugo/active": ["active", "confirm", "reason"],
+    "/users/hugo/role": ["role"],
     "/users/hugo/password": ["password"],
     "/account/password": ["current_password", "new_password"],
 }

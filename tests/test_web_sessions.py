@@ -77,7 +77,7 @@ async def test_an_administrators_password_reset_ends_every_session_of_the_accoun
 async def test_deactivation_ends_sessions_and_reactivation_does_not_revive_them(stack, signed_in):
     admin, leaver = await signed_in("adam"), await signed_in("aude")
     copied = cookie_of(leaver)
-    await admin.post("/users/aude/active", {"active": "no"})
+    await admin.post("/users/aude/active", {"active": "no", "confirm": "yes", "reason": "Left the organisation"})
     assert refused(await replay(stack, copied))
     await admin.post("/users/aude/active", {"active": "yes"})
     assert refused(await replay(stack, copied)), "the old cookie stays dead"

@@ -20,7 +20,9 @@ from casework.access import Refused
 from starter.web.auth import FormRejected, SignInRequired, load_user
 from starter.web.pages import render
 from casework import residents
-from starter.web.routes import account, cases, closures, dashboard, governance, notices, post_room, reports, service_requests, users
+from starter.web.routes import (
+    account, audit, cases, closures, dashboard, governance, letters, notices, post_room, reports, search, service_requests, users,
+)
 from starter.web.routes import residents as resident_pages
 
 SECURITY_HEADERS = {
@@ -93,8 +95,9 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
     def healthz() -> dict:
         return {"status": "ok"}
 
-    for router in (auth.router, account.router, dashboard.router, cases.router, notices.router, closures.router,
-                   users.router, service_requests.router, reports.router, governance.router, resident_pages.router, post_room.router):
+    for router in (auth.router, account.router, dashboard.router, cases.router, letters.router, notices.router, closures.router,
+                   users.router, audit.router, search.router, service_requests.router, reports.router, governance.router,
+                   resident_pages.router, post_room.router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequired)

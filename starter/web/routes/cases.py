@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from casework import case_record
 from casework.access import Actor, actions_offered, require
@@ -159,8 +159,12 @@ def _intake_fields(engine) -> list:
             "handler": [(s.username, s.label) for s in case_staff(engine)],
             "category": list(SERVICE_AREAS.items()),
         },
-        labels=INTAKE_LABELS, hints=INTAKE_HINTS,
+        labels=INTAKE_LABELS, hints=INTAKE_HINTS, printed=INTAKE_PRINTED,
     )
+
+
+INTAKE_PRINTED = frozenset({"resident.name", "resident.address", "desired_outcome"})
+"""Every letter is addressed to the resident by these, and the stage-1 letters state the outcome sought."""
 
 
 WARNING_ACTIONS = {"withdraw": "Withdraw the complaint", "close": "Close the case", "exclude": "Exclude the complaint"}
@@ -251,6 +255,9 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         intake = Intake.model_validate(values | {"intake_id": intake_id})
     except ValidationError as error:
         errors = people_errors(error, fields) | errors
+    if not errors and form.get("earlier_seen") != "yes" and (earlier := _earlier(request.app.state.engine, intake)):
+        shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+        return render(request, "intake.html", values=shown, fields=fields, intake_id=intake_id, earlier=earlier)
     if not errors:
         try:
             filed = await file_complaint(request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue)
@@ -264,6 +271,21 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         return RedirectResponse(f"/cases/{filed.reference}", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     return render(request, "intake.html", status=400, errors=errors, values=shown, fields=fields, intake_id=intake_id)
+
+
+def _earlier(engine, intake) -> list:
+    """The resident's earlier cases, shown before a new one is filed (none for an anonymous complaint, or
+    when this very intake was filed already: sending the form again files nothing new)."""
+    from casework.case_search import earlier_cases
+    from models.record import Complaint
+
+    if intake.resident is None:
+        return []
+    with Session(engine) as session:
+        if session.exec(select(Complaint).where(Complaint.intake_id == intake.intake_id)).first() is not None:
+            return []
+    r = intake.resident
+    return earlier_cases(engine, r.name, r.address, r.phone, r.email)
 
 
 @router.get("/cases/{reference}")
@@ -357,15 +379,3 @@ async def take(request: Request, reference: str, user: StaffUser = Depends(curre
     await projected_case(request.app.state.engine, reference)
     request.session["flash"] = f"{reference} is assigned to you."
     return RedirectResponse(f"/cases/{reference}", status_code=303)
-
-
-@router.get("/cases/{reference}/letters/{letter_id}")
-def letter(request: Request, reference: str, letter_id: str, user: StaffUser = Depends(current_user)) -> Response:
-    from models.record import Letter
-
-    require(user.role, "read_cases")
-    with Session(request.app.state.engine) as session:
-        row = session.get(Letter, letter_id[:100])
-    if row is None or row.reference != reference:
-        return render(request, "error.html", status=404, title="Letter not found", message="There is no such letter on this case.")
-    return render(request, "letter.html", letter=row, reference=reference)

@@ -1,17 +1,21 @@
-"""Calendar closures (administrator): a landlord's office closure days; adding one re-plans the cases
-`casework.calendar_changes` chooses, by the `calendar_changed` signal (DESIGN.md principle 2)."""
+"""Calendar closures (administrator): a landlord's office closure days; adding or removing one re-plans the
+cases `casework.calendar_changes` chooses, by the `calendar_changed` signal (DESIGN.md principle 2). Both
+are audited."""
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from casework.access import require
-from casework.calendar_changes import CalendarError, add_closure, landlords
+from casework.calendar_changes import CalendarError, add_closure, landlords, remove_closure
+from models.audit import audit
+from models.calendar import local_date
 from models.tables import ClosureDay
 from models.users import StaffUser
-from starter.web.auth import checked_form, current_user, text
+from starter.web.auth import checked_form, client_address, current_user, text
+from starter.web.fields import Said
 from starter.web.pages import render
 
 router = APIRouter()
@@ -23,6 +27,7 @@ def _page(request: Request, status: int = 200, errors: dict | None = None, value
     return render(
         request, "closures.html", status=status, errors=errors or {}, values=values or {},
         closures=rows, landlords=landlords(request.app.state.engine), flash=request.session.pop("flash", None),
+        today=local_date(datetime.now(timezone.utc)),
     )
 
 
@@ -54,7 +59,33 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
         report = await add_closure(request.app.state.engine, request.app.state.client, landlord, day, reason)
     except CalendarError as error:
         return _page(request, status=400, errors={error.field: error.message[:1].upper() + error.message[1:]}, values=values)
+    audit(request.app.state.engine, "closure_added", actor=user.username, address=client_address(request),
+          detail=f"{landlord} {day.isoformat()}")
+    request.session["flash"] = f"{day.isoformat()} is now a closure day for {landlord}; {_replanned(report)}"
+    return RedirectResponse("/closures", status_code=303)
+
+
+def _replanned(report) -> str:
     failed = f"; {len(report.failed)} could not be reached: {', '.join(report.failed)}" if report.failed else ""
-    request.session["flash"] = (f"{day.isoformat()} is now a closure day for {landlord}; {report.signalled} open case(s) "
-                                f"re-planned, {report.already_ended} already ended{failed}.")
+    return f"{report.signalled} open case(s) re-planned, {report.already_ended} already ended{failed}."
+
+
+@router.post("/closures/remove")
+async def take_back_closure(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+    """Make a closure day a working day again, re-planning through the same function as the CLI."""
+    require(user.role, "manage_closures")
+    form = await checked_form(request)
+    landlord, day_text = text(form, "landlord", 64), text(form, "day", 10)
+    try:
+        day = date.fromisoformat(day_text)
+        if form.get("confirm") != "yes":
+            return _page(request, status=400, errors={"confirm": Said(f"Tick the box to confirm: remove the closure on {day_text}")})
+        report = await remove_closure(request.app.state.engine, request.app.state.client, landlord, day)
+    except ValueError:
+        return _page(request, status=400, errors={"day": Said("Choose a closure day from the list")})
+    except CalendarError as error:
+        return _page(request, status=400, errors={error.field: error.message[:1].upper() + error.message[1:]})
+    audit(request.app.state.engine, "closure_removed", actor=user.username, address=client_address(request),
+          detail=f"{landlord} {day.isoformat()}")
+    request.session["flash"] = f"{day.isoformat()} is a working day again for {landlord}; {_replanned(report)}"
     return RedirectResponse("/closures", status_code=303)

@@ -1,30 +1,72 @@
 """The annual complaints performance and service improvement report (Code 8.1), in the browser and as PDF.
 
-The same figures and charts as `complaints report annual`, from the read model; no personal data."""
+The same figures and charts as `complaints report annual`, from the read model; no personal data. The page
+places the report's body under the app's CSP (report.css, no inline styles); the PDF is the stand-alone
+HTML. A report may be cut by service area and root cause (models/themes.py); a cut report leaves out the
+Ombudsman's figures and the governing body's response, which are the landlord's as a whole."""
 
 from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
+from fastapi.responses import Response
+from sqlalchemy import func
+from sqlmodel import Session, select
 
+from casework.access import require
+from casework.calendar_changes import landlords
+from casework.governance import published_response
+from models.calendar import local_date
 from models.ombudsman_figures import ombudsman_figures
 from models.report_facts import read_facts
-from models.calendar import local_date
 from models.reporting import ReportingYear, annual_figures, self_assessment
+from models.tables import Case
+from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.themes import CutError, cut, cut_words
 from models.users import StaffUser
-from casework.governance import published_response
-from starter.annual_report import annual_report_html, annual_report_pdf
-from casework.access import require
+from starter.annual_report import annual_report_body, annual_report_html, annual_report_pdf
 from starter.web.auth import FormRejected, current_user
+from starter.web.pages import landlord_name, render
 
 router = APIRouter()
+FIRST_YEAR = 2000
+"""Receipts are not before 2000 (models.case.received_problem), so neither is a reporting year."""
+
+
+def _year_of(day: date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def _label(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def _current_year(today: date) -> str:
-    start = today.year if today.month >= 4 else today.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    return _label(_year_of(today))
+
+
+def year_choices(request: Request) -> list[str]:
+    """Every reporting year from the one of the earliest case to this one, newest first."""
+    with Session(request.app.state.engine) as session:
+        earliest = session.exec(select(func.min(Case.received_at))).one()
+    this_year = _year_of(date.today())
+    first = min(this_year - 1, _year_of(earliest.date())) if earliest else this_year - 1
+    return [_label(start) for start in range(this_year, max(first, FIRST_YEAR) - 1, -1)]
+
+
+def _choice(request: Request, year: str, landlord: str) -> tuple[ReportingYear, str]:
+    """The year and landlord asked for, refused naming the field when not one of the lists' kind."""
+    errors = {}
+    try:
+        reporting_year = ReportingYear.parse(year or _current_year(date.today()))
+        if not FIRST_YEAR <= reporting_year.first.year <= _year_of(date.today()):
+            errors["year"] = f"Choose a reporting year from {_label(FIRST_YEAR)} to {_current_year(date.today())}"
+    except ValueError as error:
+        errors["year"] = str(error)
+    if landlord and landlord not in landlords(request.app.state.engine):
+        errors["landlord"] = "Choose a landlord from the list"
+    if errors:
+        raise FormRejected(errors)
+    return reporting_year, landlord
 
 
 def cut_facts(request: Request, landlord: str, service_area: str, root_cause: str) -> list:
@@ -39,33 +81,40 @@ def cut_facts(request: Request, landlord: str, service_area: str, root_cause: st
         raise FormRejected({field: rule}) from None
 
 
-def _report(request: Request, year: str, landlord: str, service_area: str = "", root_cause: str = "") -> str:
-    try:
-        reporting_year = ReportingYear.parse(year or _current_year(date.today()))
-    except ValueError as error:
-        raise FormRejected({"year": str(error)}) from None
-    facts = cut_facts(request, landlord, service_area, root_cause)
+def _report(request: Request, year: str, landlord: str, service_area: str, root_cause: str):
+    """The report's figures, evidence, title, and (uncut) the Ombudsman's figures and the governing body's response."""
+    reporting_year, landlord = _choice(request, year[:7], landlord[:64])
+    facts = cut_facts(request, landlord, service_area[:64], root_cause[:64])
     figures = annual_figures(facts, reporting_year, today=local_date(datetime.now(UTC)))
     words = cut_words(service_area or None, root_cause or None)
+    title = f"{landlord_name(landlord) if landlord else 'All landlords'}{f' ({words})' if words else ''}"
     engine = request.app.state.engine
-    response = None if words else published_response(engine, landlord or None, reporting_year)
-    with Session(engine) as session:
-        ombudsman = ombudsman_figures(session, landlord or None, reporting_year.first, reporting_year.last)
-    return annual_report_html(figures, self_assessment(facts, reporting_year),
-                              f"{landlord or 'All landlords'}{f' ({words})' if words else ''}", ombudsman, response)
+    ombudsman = response = None
+    if not words:
+        response = published_response(engine, landlord or None, reporting_year)
+        with Session(engine) as session:
+            ombudsman = ombudsman_figures(session, landlord or None, reporting_year.first, reporting_year.last)
+    return reporting_year, landlord, (figures, self_assessment(facts, reporting_year), title, ombudsman, response)
 
 
 @router.get("/reports/annual")
 def annual(request: Request, year: str = "", landlord: str = "", service_area: str = "", root_cause: str = "",
            user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
-    return HTMLResponse(_report(request, year, landlord, service_area, root_cause))
+    reporting_year, landlord, parts = _report(request, year, landlord, service_area, root_cause)
+    years = year_choices(request)
+    if reporting_year.label not in years:  # an earlier year asked for by its address
+        years = sorted({*years, reporting_year.label}, reverse=True)
+    return render(request, "report_annual.html", year=reporting_year.label, landlord=landlord, years=years,
+                  landlords=landlords(request.app.state.engine), report=annual_report_body(*parts), title=parts[2],
+                  service_area=service_area, root_cause=root_cause, areas=SERVICE_AREAS, causes=ROOT_CAUSES)
 
 
 @router.get("/reports/annual.pdf")
 def annual_pdf(request: Request, year: str = "", landlord: str = "", service_area: str = "", root_cause: str = "",
                user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
-    pdf = annual_report_pdf(_report(request, year, landlord, service_area, root_cause))
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="complaints-report-{year or "current"}.pdf"'})
+    reporting_year, landlord, parts = _report(request, year, landlord, service_area, root_cause)
+    pdf = annual_report_pdf(annual_report_html(*parts))
+    name = f"complaints-report-{reporting_year.label}{'-' + landlord if landlord else ''}.pdf"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

@@ -22,7 +22,7 @@ from casework.case_record import projected_case
 from casework.delivery import PURPOSE_WORDS
 from casework.errors import CommandRejected
 from casework.tracking import LinkInvalid, Tracked, open_link
-from models.policy import load_profile
+from models.letterhead import resident_facing_name
 from models.refusal import validation_message
 from starter.web.auth import FormRejected, checked_form, client_address, text
 from models.taxonomy import SERVICE_AREAS
@@ -46,7 +46,7 @@ FIELDS = ("name", "email", "phone", "address", "contact_by", "text", "desired_ou
 
 
 def _landlord(request: Request) -> str:
-    return load_profile(request.app.state.settings.public_policy).landlord
+    return resident_facing_name(request.app.state.settings.public_policy)
 
 
 def _page(request: Request, template: str, status: int = 200, **context) -> Response:

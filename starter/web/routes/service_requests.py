@@ -1,6 +1,7 @@
 """Service requests (Code 1.2-1.3): a request for a service is recorded and reviewed, not treated as a
-complaint; staff who take complaints record one here, see the open ones, and convert one to a complaint
-when the resident is dissatisfied (its clock starts at conversion)."""
+complaint; staff who take complaints record one here, see the open ones, and on each one's page resolve it
+or convert it to a complaint when the resident is dissatisfied (its clock starts at conversion). Both are
+confirmed (conversion with its reason, chosen from a list) and audited."""
 
 import re
 
@@ -9,18 +10,25 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from models.audit import audit
 from models.record import Resident, ServiceRequest
 from models.taxonomy import SERVICE_AREAS
 from models.users import StaffUser
 from casework.access import can, require
 from casework.case_record import projected_case
-from starter.web.auth import FormRejected, checked_form, current_user
-from starter.web.fields import form_fields, form_values, validation_errors
+from starter.web.auth import FormRejected, checked_form, client_address, current_user
+from starter.web.fields import Said, form_fields, form_values, validation_errors
 from starter.web.pages import render
 
 router = APIRouter()
 OPEN_ROWS = 100
 REQUEST_ID = re.compile(r"^SR-\d{4}-[0-9a-f]{8}$")
+CONVERT_REASONS = {
+    "dissatisfied": "The resident is dissatisfied with how the request was dealt with",
+    "asked": "The resident asked for it to be treated as a complaint",
+    "investigate": "The matter needs investigating as a complaint",
+}
+"""Why a service request becomes a complaint (Code 1.3), recorded in the audit log."""
 
 
 def _open_requests(engine) -> list[tuple[ServiceRequest, Resident | None]]:
@@ -72,6 +80,49 @@ async def record(request: Request, user: StaffUser = Depends(current_user)) -> R
     return render(request, "service_request_new.html", status=400, fields=fields, errors=errors, values=shown)
 
 
+def _request(request: Request, request_id: str) -> ServiceRequest:
+    with Session(request.app.state.engine) as session:
+        found = session.get(ServiceRequest, request_id) if REQUEST_ID.match(request_id) else None
+    if found is None:
+        raise FormRejected({"request_id": f"There is no service request {request_id[:40]!r}."}, status=404)
+    return found
+
+
+def _request_page(request: Request, user: StaffUser, found: ServiceRequest, status: int = 200,
+                  errors: dict | None = None, values: dict | None = None) -> Response:
+    with Session(request.app.state.engine) as session:
+        resident = session.get(Resident, found.resident_id) if found.resident_id else None
+    return render(request, "service_request.html", status=status, errors=errors or {}, values=values or {}, sr=found,
+                  resident=resident, may_act=can(user.role, "file_complaint"), reasons=CONVERT_REASONS, areas=SERVICE_AREAS,
+                  flash=request.session.pop("flash", None))
+
+
+@router.get("/service-requests/{request_id}")
+def service_request(request: Request, request_id: str, user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "read_cases")
+    return _request_page(request, user, _request(request, request_id))
+
+
+@router.post("/service-requests/{request_id}/resolve")
+async def resolve(request: Request, request_id: str, user: StaffUser = Depends(current_user)) -> Response:
+    """The service was given: the request is closed, never converted afterwards."""
+    require(user.role, "file_complaint")
+    form = await checked_form(request)
+    found = _request(request, request_id)
+    if found.status != "open":
+        raise FormRejected({"request_id": f"{request_id} is already {found.status}."}, status=409)
+    if form.get("confirm") != "yes":
+        return _request_page(request, user, found, 400, {"resolve-confirm": Said("Tick the box to confirm: the request is resolved")})
+    with Session(request.app.state.engine) as session:
+        row = session.get(ServiceRequest, request_id)
+        row.status = "resolved"
+        session.add(row)
+        session.commit()
+    audit(request.app.state.engine, "service_request_resolved", actor=user.username, address=client_address(request), detail=request_id)
+    request.session["flash"] = f"Service request {request_id} resolved."
+    return RedirectResponse(f"/service-requests/{request_id}", status_code=303)
+
+
 @router.post("/service-requests/{request_id}/convert")
 async def convert(request: Request, request_id: str, user: StaffUser = Depends(current_user)) -> Response:
     """Convert to a complaint and open its case page; a second press finds the case already filed."""
@@ -80,17 +131,27 @@ async def convert(request: Request, request_id: str, user: StaffUser = Depends(c
     require(user.role, "file_complaint")
     form = await checked_form(request)
     category = form.get("category") or None
-    if category is not None and category not in SERVICE_AREAS:
-        raise FormRejected({"category": "Choose the service area from the list"})
     engine = request.app.state.engine
-    with Session(engine) as session:
-        service_request = session.get(ServiceRequest, request_id) if REQUEST_ID.match(request_id) else None
-    if service_request is None:
-        raise FormRejected({"request_id": f"There is no service request {request_id[:40]!r}."}, status=404)
+    service_request = _request(request, request_id)
     if service_request.status == "resolved":
         raise FormRejected({"request_id": f"{request_id} was resolved; record a new complaint instead."}, status=409)
+    if service_request.status == "converted" and service_request.converted_to:
+        return RedirectResponse(f"/cases/{service_request.converted_to}", status_code=303)
+    reason = form.get("reason")
+    errors = {}
+    if category is not None and category not in SERVICE_AREAS:
+        errors["convert-category"] = Said("Choose the service area from the list")
+    if reason not in CONVERT_REASONS:
+        errors["convert-reason"] = Said("Choose why the request becomes a complaint")
+    if form.get("confirm") != "yes":
+        errors["convert-confirm"] = Said("Tick the box to confirm: convert the request to a complaint")
+    if errors:
+        shown = {"reason": reason if isinstance(reason, str) else "", "category": category if isinstance(category, str) else ""}
+        return _request_page(request, user, service_request, 400, errors, shown)
     filed = await convert_service_request(request.app.state.client, engine, request_id, service_request.landlord,
                                           request.app.state.settings.task_queue, category=category)
+    audit(engine, "service_request_converted", actor=user.username, address=client_address(request),
+          detail=f"{request_id} to {filed.reference}: {reason}")
     await projected_case(engine, filed.reference)
     request.session["flash"] = f"Service request {request_id} converted to complaint {filed.reference}; its clock starts today (Code 1.3)."
     return RedirectResponse(f"/cases/{filed.reference}", status_code=303)

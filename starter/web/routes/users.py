@@ -6,9 +6,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from models.audit import audit
-from models.users import ROLES, AccountError, StaffUser, create_user, set_active, set_password
+from models.users import ROLE_NAMES, ROLES, AccountError, StaffUser, create_user, set_active, set_password, set_role
 from casework.access import require
 from starter.web.auth import FormRejected, checked_form, client_address, current_user, password, start_session, text
+from starter.web.fields import Said
 from starter.web.pages import render
 
 router = APIRouter()
@@ -28,8 +29,10 @@ def _account(request: Request, username: str) -> StaffUser:
     return account
 
 
-def _account_page(request: Request, account: StaffUser, status: int = 200, errors: dict | None = None) -> Response:
-    return render(request, "user.html", status=status, errors=errors or {}, account=account, flash=request.session.pop("flash", None))
+def _account_page(request: Request, account: StaffUser, status: int = 200, errors: dict | None = None,
+                  values: dict | None = None) -> Response:
+    return render(request, "user.html", status=status, errors=errors or {}, values=values or {}, account=account,
+                  roles=ROLES, flash=request.session.pop("flash", None))
 
 
 @router.get("/users")
@@ -63,15 +66,25 @@ async def change_active(request: Request, username: str, user: StaffUser = Depen
     require(user.role, "manage_users")
     form = await checked_form(request)
     account = _account(request, username)
-    active = text(form, "active", 3)
+    active, reason = text(form, "active", 3), text(form, "reason", 201)
     if active not in ("yes", "no"):
         return _account_page(request, account, status=400, errors={"active": "must be yes or no"})
+    errors = {}
+    if active == "no":
+        if form.get("confirm") != "yes":
+            errors["confirm"] = Said(f"Tick the box to confirm: deactivate {username}'s account")
+        if not reason:
+            errors["reason"] = Said("Enter why the account is deactivated (kept in the audit log)")
+        elif len(reason) > 200:
+            errors["reason"] = Said("Why the account is deactivated must be 200 characters or fewer")
+    if errors:
+        return _account_page(request, account, status=400, errors=errors, values={"reason": reason})
     try:
         set_active(request.app.state.engine, username, active == "yes", by=user.username)
     except AccountError as error:
         return _account_page(request, account, status=400, errors={"active": error.message})
     event = "account_reactivated" if active == "yes" else "account_deactivated"
-    audit(request.app.state.engine, event, username, actor=user.username, address=client_address(request))
+    audit(request.app.state.engine, event, username, actor=user.username, address=client_address(request), detail=reason)
     if username == user.username:  # reactivating one's own (active) account ends one's sessions too
         start_session(request, _account(request, username))
     request.session["flash"] = f"Account {username} {'reactivated' if active == 'yes' else 'deactivated: they can no longer sign in'}."
@@ -94,4 +107,21 @@ async def replace_password(request: Request, username: str, user: StaffUser = De
         f"New password set for {username}; every session they had is ended. "
         "Give it to them in person or by phone, not by email."
     )
+    return RedirectResponse(f"/users/{username}", status_code=303)
+
+
+@router.post("/users/{username}/role")
+async def change_role(request: Request, username: str, user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "manage_users")
+    form = await checked_form(request)
+    account = _account(request, username)
+    role = text(form, "role", 40)
+    try:
+        set_role(request.app.state.engine, username, role, by=user.username)
+    except AccountError as error:
+        message = "Choose a role from the list" if role not in ROLES else error.message[:1].upper() + error.message[1:]
+        return _account_page(request, account, status=400, errors={"role": Said(message)})
+    audit(request.app.state.engine, "role_changed", username, actor=user.username, address=client_address(request),
+          detail=f"{account.role} to {role}")
+    request.session["flash"] = f"{username} is now a {ROLE_NAMES[role].lower()}, from their next click."
     return RedirectResponse(f"/users/{username}", status_code=303)

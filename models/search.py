@@ -1,0 +1,87 @@
+"""Finding a resident's cases: by reference, name, postcode, phone or email, typed any way people type them.
+
+Each resident row has its search keys (`ResidentSearchKey`): every word of the name and the whole name,
+the postcode found in the address, the phone's digits and the email, each normalised and tagged by kind
+(`phone:01952217100`). A search normalises what was typed the same way and looks the keys up by equality,
+so one B-tree index answers it on SQLite and PostgreSQL alike, at any size (bench/search.py). The keys are
+written by a mapper event whenever a `Resident` row is inserted or updated, so every way a resident is
+recorded (intake, the public form, service requests) keeps them without knowing they exist."""
+
+import re
+
+from sqlalchemy import delete, event, insert
+from sqlmodel import Field, SQLModel
+
+from models.record import Resident
+
+POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b")
+REFERENCE = re.compile(r"^[A-Z]{2,5}-\d{4}-\d{6}$")
+MAX_QUERY = 200
+
+
+class ResidentSearchKey(SQLModel, table=True):
+    """One normalised way to find a resident; the primary key (key first) is the search index."""
+
+    key: str = Field(primary_key=True, max_length=220)
+    resident_id: str = Field(primary_key=True, foreign_key="resident.id", max_length=64)
+
+
+def _name(text: str) -> str:
+    return " ".join(re.sub(r"[^\w' -]", " ", text.lower()).split())
+
+
+def _phone(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return "0" + digits[2:] if digits.startswith("44") and len(digits) >= 11 else digits
+
+
+def postcode(text: str) -> str:
+    """The first UK postcode in the text, without its space (`TF34AW`), or ''."""
+    found = POSTCODE.search(text.upper())
+    return f"{found[1]}{found[2]}" if found else ""
+
+
+def resident_keys(name: str, address: str = "", phone: str = "", email: str = "") -> set[str]:
+    """Every key a resident can be found by."""
+    keys = set()
+    full = _name(name)
+    if full:
+        keys |= {f"name:{full}", *(f"name:{word}" for word in full.split())}
+    if code := postcode(address):
+        keys.add(f"postcode:{code}")
+    if len(digits := _phone(phone)) >= 6:
+        keys.add(f"phone:{digits}")
+    if "@" in email:
+        keys.add(f"email:{email.strip().lower()}")
+    return {key[:220] for key in keys}
+
+
+def query_keys(typed: str) -> set[str]:
+    """The keys what someone typed in the search box may mean: an email, a phone, a postcode or a name."""
+    typed = typed.strip()[:MAX_QUERY]
+    if "@" in typed:
+        return {f"email:{typed.lower()}"}
+    keys = set()
+    if re.fullmatch(r"[\d\s()+-]{6,}", typed) and len(digits := _phone(typed)) >= 6:
+        keys.add(f"phone:{digits}")
+    if (code := postcode(typed)) and len(typed.replace(" ", "")) == len(code):
+        keys.add(f"postcode:{code}")
+    if name := _name(typed):
+        keys.add(f"name:{name}")
+    return keys
+
+
+def reference_typed(typed: str) -> str | None:
+    """The case reference typed (any case, spaces around), or None."""
+    candidate = typed.strip().upper()
+    return candidate if REFERENCE.match(candidate) else None
+
+
+@event.listens_for(Resident, "after_insert")
+@event.listens_for(Resident, "after_update")
+def _keep_keys(_mapper, connection, resident: Resident) -> None:
+    table = ResidentSearchKey.__table__
+    connection.execute(delete(table).where(table.c.resident_id == resident.id))
+    keys = resident_keys(resident.name, resident.address, resident.phone, resident.email)
+    if keys:
+        connection.execute(insert(table), [{"key": key, "resident_id": resident.id} for key in sorted(keys)])

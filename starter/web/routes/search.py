@@ -1,0 +1,31 @@
+"""The header's search box: a resident's cases by reference, name, postcode, phone or email
+(casework/case_search.py); a reference typed exactly opens its case."""
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from casework.access import require
+from casework.case_search import LIMIT, search_cases
+from models.search import MAX_QUERY
+from models.users import StaffUser
+from starter.web.auth import current_user
+from starter.web.fields import Said
+from starter.web.pages import render
+
+router = APIRouter()
+
+
+@router.get("/search")
+def search(request: Request, q: str = "", user: StaffUser = Depends(current_user)) -> Response:
+    require(user.role, "read_cases")
+    typed = q.strip()
+    if not typed:
+        return render(request, "search.html", q="", found=None, status=400,
+                      errors={"q": Said("Enter a reference, a resident's name, a postcode, a phone number or an email")})
+    if len(typed) > MAX_QUERY:
+        return render(request, "search.html", q=typed[:MAX_QUERY], found=None, status=400,
+                      errors={"q": Said(f"Search for at most {MAX_QUERY} characters")})
+    found = search_cases(request.app.state.engine, typed)
+    if len(found) == 1 and found[0].reference == typed.upper():
+        return RedirectResponse(f"/cases/{found[0].reference}", status_code=303)
+    return render(request, "search.html", q=typed, found=found, limit=LIMIT)
