@@ -71,9 +71,10 @@ def cases_to_replan(engine: Engine, landlord: str | None = None, regions: Iterab
 
 
 async def signal_calendar_changed(
-    client: Client, references: list[str], reason: str, progress: Progress | None = None
+    client: Client, references: list[str], change: CalendarChanged, progress: Progress | None = None
 ) -> CalendarChangeReport:
-    """Send `calendar_changed` to each case, a batch at a time; a case that has ended is counted, not failed."""
+    """Send `calendar_changed` to each case, a batch at a time; a case that has ended is counted, not failed.
+    The signal names the kind of change and its days; a closure's typed reason stays on its row."""
     report = CalendarChangeReport()
     gate = asyncio.Semaphore(SIGNALS_AT_ONCE)
     done = 0
@@ -82,7 +83,7 @@ async def signal_calendar_changed(
         nonlocal done
         async with gate:
             try:
-                await client.get_workflow_handle(reference).signal("calendar_changed", CalendarChanged(reason=reason[:200]))
+                await client.get_workflow_handle(reference).signal("calendar_changed", change)
                 report.signalled += 1
             except RPCError as error:
                 if error.status == RPCStatusCode.NOT_FOUND:
@@ -125,7 +126,7 @@ async def add_closure(
     check_closure(engine, landlord, day, reason)
     add_closures(engine, landlord, [day], "closure", reason.strip())
     references = cases_to_replan(engine, landlord=landlord)
-    return await signal_calendar_changed(client, references, f"closure {day.isoformat()}: {reason.strip()}", progress)
+    return await signal_calendar_changed(client, references, CalendarChanged(change="closure_added", days=(day,)), progress)
 
 
 async def remove_closure(
@@ -139,7 +140,7 @@ async def remove_closure(
         session.delete(row)
         session.commit()
     references = cases_to_replan(engine, landlord=landlord)
-    return await signal_calendar_changed(client, references, f"closure {day.isoformat()} removed", progress)
+    return await signal_calendar_changed(client, references, CalendarChanged(change="closure_removed", days=(day,)), progress)
 
 
 def closures(engine: Engine, landlord: str | None = None) -> list[ClosureDay]:
@@ -190,5 +191,5 @@ async def announce_bank_holidays(
     if not changes:
         return changes, CalendarChangeReport()
     references = cases_to_replan(engine, regions=[change.region for change in changes])
-    days = ", ".join(day.isoformat() for change in changes for day in change.added + change.removed)
-    return changes, await signal_calendar_changed(client, references, f"bank holidays changed: {days}", progress)
+    days = tuple(sorted({day for change in changes for day in change.added + change.removed}))[:400]
+    return changes, await signal_calendar_changed(client, references, CalendarChanged(change="bank_holidays", days=days), progress)

@@ -16,11 +16,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from casework.reasons import REASON_FIELDS, readable, reason_texts, store_reasons
 from casework.updates import REOPENING_ACTIONS, reopen
 from models.case import COMMANDS, OUTSIDE_WINDOW, CaseInput, CaseView
 from models.policy import PolicyProfile, load_profile
@@ -52,7 +54,9 @@ class Simulator:
 
     async def run(self, scenario: Scenario) -> dict:
         view, rejected = await self.run_case(scenario)
-        return result_json(view, rejected)
+        with Session(self.engine) as session:
+            reasons = reason_texts(session, (event.details for event in view.events))
+        return result_json(view, rejected, reasons)
 
     async def run_case(self, scenario: Scenario) -> tuple[CaseView, list[dict]]:
         self._count += 1
@@ -163,6 +167,9 @@ def _command(engine: Engine, reference: str, number: int, step: Step):
     allowed = COMMANDS[step.action].model_fields
     payload = {name: value for name, value in fields.items() if name in allowed}
     command_id = f"{reference}-step-{number}"
+    if step.action in REASON_FIELDS:  # the words in the simulator's read model, their ids in the command
+        texts = {name: fields.get(name) for name in REASON_FIELDS[step.action]}
+        payload.update(store_reasons(engine, step.action, reference, command_id, texts, step.at))
     if step.action == "resident_input" and step.note is not None:
         payload["note_ref"] = ResidentNote.store(engine, reference, step.note, step.at)
     if step.action in ("acknowledge", "add_complaint") and step.definition:
@@ -195,8 +202,9 @@ def _message(err: WorkflowUpdateFailedError) -> str:
     return refusal.message if refusal.field == "action" else f"{refusal.field}: {refusal.message}"
 
 
-def result_json(view: CaseView, rejected: list[dict]) -> dict:
-    """The simulate output contract of DESIGN.md."""
+def result_json(view: CaseView, rejected: list[dict], reasons: dict[str, str]) -> dict:
+    """The simulate output contract of DESIGN.md; events show staff's reasons in words (`reasons`, by
+    row id), as the scenario gave them."""
     return {
         "state": view.state,
         "stage": view.stage,
@@ -207,7 +215,8 @@ def result_json(view: CaseView, rejected: list[dict]) -> dict:
         "notices": [{"kind": n.kind, "deadline": n.deadline, "at": _utc(n.at)} for n in view.notices],
         "rejected": rejected,
         "events": [
-            {"seq": e.seq, "at": _utc(e.at), "type": e.type, "stage": e.stage, "state": e.state, **e.details}
+            {"seq": e.seq, "at": _utc(e.at), "type": e.type, "stage": e.stage, "state": e.state,
+             **readable(e.details, reasons)}
             for e in view.events
         ],
     }
