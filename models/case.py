@@ -201,7 +201,8 @@ class CalendarChanged(Payload):
     """A closure day or bank holiday changed: the case reloads its calendar. What changed is a kind and
     the days, never the closure's typed reason (that stays on the `ClosureDay` row)."""
 
-    change: Literal["closure_added", "closure_removed", "bank_holidays"] = "bank_holidays"
+    change: Literal["closure_added", "closure_removed", "bank_holidays", "retry"] = "bank_holidays"
+    """`retry`: a change an earlier signal could not deliver (Temporal was down), sent again."""
     days: tuple[date, ...] = Field(default=(), max_length=400)
 
 

@@ -47,14 +47,15 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
     except ValueError:
         errors["day"] = "Enter the closure date like 2026-12-31"
     if not reason:
-        errors["reason"] = "Enter why the office is closed (shown to staff and in the case history)"
+        errors["reason"] = "Enter why the office is closed (shown to staff with the closure days)"
     if errors:
         return _page(request, status=400, errors=errors, values=values)
     try:
         report = await add_closure(request.app.state.engine, request.app.state.client, landlord, day, reason)
     except CalendarError as error:
         return _page(request, status=400, errors={error.field: error.message[:1].upper() + error.message[1:]}, values=values)
-    failed = f"; {len(report.failed)} could not be reached: {', '.join(report.failed)}" if report.failed else ""
+    failed = (f"; {len(report.failed)} could not be reached now and will be re-planned as soon as the case system "
+              f"answers: {', '.join(report.failed)}") if report.failed else ""
     request.session["flash"] = (f"{day.isoformat()} is now a closure day for {landlord}; {report.signalled} open case(s) "
                                 f"re-planned, {report.already_ended} already ended{failed}.")
     return RedirectResponse("/closures", status_code=303)
