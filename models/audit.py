@@ -1,5 +1,5 @@
 """The security audit log: who signed in, who failed, who was locked out, whose password or account
-changed, and by whom. Append-only; an entry holds a username, the client address and a short fixed
+changed, and by whom; whose data was exported or anonymised, and by whom. Append-only; an entry holds a username, the client address and a short fixed
 description, never a password or anything about a resident."""
 
 from datetime import datetime, timezone
@@ -11,6 +11,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 AUDIT_EVENTS = (
     "signed_in", "sign_in_failed", "sign_in_locked", "signed_out", "session_expired",
     "password_changed", "password_reset", "account_created", "account_deactivated", "account_reactivated",
+    "subject_access_export", "resident_anonymised",
 )
 
 
