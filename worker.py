@@ -17,6 +17,7 @@ from activities.notices import NoticeActivities
 from activities.policy import load_policy
 from activities.read_model import ReadModelActivities
 from activities.resident_mail import ResidentMailer
+from casework.calendar_changes import keep_retrying_replans
 from models.settings import Settings
 from models.tables import create_schema, make_engine
 from workflows.complaint import ComplaintWorkflow
@@ -81,10 +82,12 @@ async def run_worker(settings: Settings) -> None:
     client = await connect(settings)
     logging.info("worker on task queue %s at %s", settings.task_queue, settings.temporal_address)
     mailer = asyncio.create_task(ResidentMailer(engine, settings).run())  # the residents' outbox (decision 49)
+    replans = asyncio.create_task(keep_retrying_replans(engine, client))  # calendar changes missed while down
     try:
         await build_worker(client, engine, settings.task_queue, settings=settings).run()
     finally:
         mailer.cancel()
+        replans.cancel()
 
 
 if __name__ == "__main__":

@@ -27,9 +27,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "record_governing_response": frozenset({"complaints_manager", "administrator"}),
     "read_audit": frozenset({"auditor", "administrator"}),
     "print_letters": frozenset({"handler", "complaints_manager"}),
+    "subject_access": frozenset({"administrator"}),
 }
 """Page-level permissions by role. Administrators manage accounts and calendars but do not read case
-files (least privilege over residents' personal data); auditors read everything and act on nothing."""
+files (least privilege over residents' personal data); auditors read everything and act on nothing.
+The one exception: an administrator answers a subject access request and anonymises past the retention
+period (`casework.subject_access`), each audited by name."""
 
 MANAGER_ACTIONS = frozenset({"assign"})
 """Complaints managers assign cases (the issue: "assigns, sees everything, receives escalations")."""

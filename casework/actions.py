@@ -3,8 +3,8 @@
 `act` validates what staff typed (naming the field and the rule), writes the personal-data rows of the
 case record (models/record.py) keyed by the command's id, stores the letter the action issues, and
 sends the Update that decides. If the workflow refuses, the rows and the letter written for that
-command are removed again, so a refusal leaves nothing half written. The workflow never sees the text:
-only references to these rows (DESIGN.md principle 5).
+command are removed again, so a refusal leaves nothing half written. The workflow never sees the text
+(notes, definitions, staff's reasons): only references to these rows (DESIGN.md principle 5).
 """
 
 import asyncio
@@ -45,6 +45,7 @@ from casework.forms import (
 from casework.intake import Intake, ResidentDetails, file_complaint
 from casework.promises import promised
 from casework.themes import link_learning, root_cause_rows
+from casework.reasons import REASON_FIELDS, reason_rows
 from casework.staff import check_case_staff
 from casework.updates import CASE_ENDED, case_summary, send_command
 from models.calendar import local_date
@@ -212,6 +213,11 @@ def _prepare(
         payload.update(representative_ref=form.representative_id, given=form.given)
     else:
         payload.update(form.model_dump(exclude_none=True))
+    if action in REASON_FIELDS:  # staff's words stay in the read model; the workflow gets their rows' ids
+        texts = {name: payload.pop(name, None) for name in REASON_FIELDS[action]}
+        reasons, refs = reason_rows(action, reference, command_id, texts, now)
+        rows += reasons
+        payload.update(refs)
     return rows, payload
 
 

@@ -9,6 +9,7 @@ re-plan the same cases.
 """
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 
@@ -21,8 +22,10 @@ from temporalio.service import RPCError, RPCStatusCode
 from models.calendar import bank_holidays, local_date
 from models.case import CalendarChanged
 from models.policy import known_profile_ids
-from models.tables import Case, ClosureDay, KnownBankHoliday, add_closures
+from models.tables import Case, ClosureDay, KnownBankHoliday, PendingReplan, add_closures
 from workflows.lifecycle import FINISHED_STATES
+
+log = logging.getLogger(__name__)
 
 SIGNALS_AT_ONCE = 20
 """Signals in flight at a time: fast on a big estate without flooding the frontend."""
@@ -71,30 +74,80 @@ def cases_to_replan(engine: Engine, landlord: str | None = None, regions: Iterab
 
 
 async def signal_calendar_changed(
-    client: Client, references: list[str], reason: str, progress: Progress | None = None
+    engine: Engine, client: Client, references: list[str], change: CalendarChanged, progress: Progress | None = None
 ) -> CalendarChangeReport:
-    """Send `calendar_changed` to each case, a batch at a time; a case that has ended is counted, not failed."""
+    """Send `calendar_changed` to each case, a batch at a time; a case that has ended is counted, not failed.
+    The signal names the kind of change and its days; a closure's typed reason stays on its row. A case
+    Temporal could not be asked about is kept as a `PendingReplan` row until `retry_pending_replans`
+    reaches it (the closure is saved either way, so no case may miss its re-plan)."""
     report = CalendarChangeReport()
     gate = asyncio.Semaphore(SIGNALS_AT_ONCE)
     done = 0
+    delivered: list[str] = []
 
     async def one(reference: str) -> None:
         nonlocal done
         async with gate:
             try:
-                await client.get_workflow_handle(reference).signal("calendar_changed", CalendarChanged(reason=reason[:200]))
+                await client.get_workflow_handle(reference).signal("calendar_changed", change)
                 report.signalled += 1
+                delivered.append(reference)
             except RPCError as error:
                 if error.status == RPCStatusCode.NOT_FOUND:
                     report.already_ended += 1
+                    delivered.append(reference)
                 else:
                     report.failed[reference] = error.message
+            except RuntimeError as error:  # the client never connected (Temporal down at start-up)
+                report.failed[reference] = str(error).splitlines()[0][:200]
             done += 1
             if progress is not None:
                 progress(done, len(references))
 
     await asyncio.gather(*(one(reference) for reference in references))
+    _track_pending(engine, delivered, report.failed)
     return report
+
+
+def _track_pending(engine: Engine, delivered: list[str], failed: dict[str, str]) -> None:
+    """Clear the pending re-plans just delivered; keep (or count another attempt at) those that failed."""
+    now = datetime.now(timezone.utc)
+    with Session(engine) as session:
+        for reference in delivered:
+            if (row := session.get(PendingReplan, reference)) is not None:
+                session.delete(row)
+        for reference, error in failed.items():
+            row = session.get(PendingReplan, reference) or PendingReplan(reference=reference, queued_at=now)
+            row.attempts += 1
+            row.last_error = error[:200]
+            session.add(row)
+        session.commit()
+
+
+def pending_replans(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        return sorted(session.exec(select(PendingReplan.reference)).all())
+
+
+async def retry_pending_replans(engine: Engine, client: Client) -> CalendarChangeReport:
+    """Signal every case a calendar change has not reached yet; each reloads its whole calendar, so one
+    signal catches up however many changes it missed."""
+    references = pending_replans(engine)
+    if not references:
+        return CalendarChangeReport()
+    return await signal_calendar_changed(engine, client, references, CalendarChanged(change="retry"))
+
+
+async def keep_retrying_replans(engine: Engine, client: Client, every: float = 30.0) -> None:
+    """The worker's loop: retry missed re-plans every `every` seconds, for as long as the worker runs."""
+    while True:
+        try:
+            report = await retry_pending_replans(engine, client)
+            if report.signalled or report.already_ended:
+                log.info("re-plans delivered after a Temporal outage: %s", report.signalled + report.already_ended)
+        except Exception:  # the read model briefly unavailable: try again next round
+            log.exception("retrying pending re-plans failed")
+        await asyncio.sleep(every)
 
 
 def landlords(engine: Engine) -> list[str]:
@@ -135,7 +188,7 @@ async def add_closure(
     check_closure(engine, landlord, day, reason)
     add_closures(engine, landlord, [day], "closure", reason.strip())
     references = cases_to_replan(engine, landlord=landlord)
-    return await signal_calendar_changed(client, references, f"closure {day.isoformat()}: {reason.strip()}", progress)
+    return await signal_calendar_changed(engine, client, references, CalendarChanged(change="closure_added", days=(day,)), progress)
 
 
 async def remove_closure(
@@ -151,7 +204,7 @@ async def remove_closure(
         session.delete(row)
         session.commit()
     references = cases_to_replan(engine, landlord=landlord)
-    return await signal_calendar_changed(client, references, f"closure {day.isoformat()} removed", progress)
+    return await signal_calendar_changed(engine, client, references, CalendarChanged(change="closure_removed", days=(day,)), progress)
 
 
 def closures(engine: Engine, landlord: str | None = None) -> list[ClosureDay]:
@@ -202,5 +255,5 @@ async def announce_bank_holidays(
     if not changes:
         return changes, CalendarChangeReport()
     references = cases_to_replan(engine, regions=[change.region for change in changes])
-    days = ", ".join(day.isoformat() for change in changes for day in change.added + change.removed)
-    return changes, await signal_calendar_changed(client, references, f"bank holidays changed: {days}", progress)
+    days = tuple(sorted({day for change in changes for day in change.added + change.removed}))[:400]
+    return changes, await signal_calendar_changed(engine, client, references, CalendarChanged(change="bank_holidays", days=days), progress)

@@ -24,7 +24,8 @@ from sqlalchemy.engine import Engine
 import sqlmodel
 from sqlmodel import Session, col
 
-from models.calendar import end_of_day, local_date
+from models.calendar import FIRST_YEAR, LAST_YEAR, end_of_day, local_date
+from models.json_input import read_json
 from models.due import DUE_SOON_DAYS as DUE_SOON, Urgency, deadline_words, due_date, instant_bounds, urgency
 from models.record import Complaint, Resident
 from models.tables import Case, CaseDeadline
@@ -54,6 +55,13 @@ class CaseListFilter(BaseModel):
     def _known_state(cls, value: str | None) -> str | None:
         if value is not None and value not in STATES:
             raise ValueError(f"must be one of the lifecycle's states: {', '.join(STATES)}")
+        return value
+
+    @field_validator("due_from", "due_to")
+    @classmethod
+    def _in_supported_years(cls, value: date | None) -> date | None:
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"must be a date in the years {FIRST_YEAR} to {LAST_YEAR}")
         return value
 
     @field_validator("due_to")
@@ -126,12 +134,19 @@ def token_after(next_deadline: datetime | None, reference: str) -> str:
 
 
 def read_token(token: str) -> tuple[datetime | None, str]:
+    """The row a token names; anything else (a crafted token: far dates, deep nesting, a huge number) is
+    refused as not issued here."""
     try:
-        deadline, reference = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if not isinstance(reference, str):
+        if len(token) > 400:
+            raise ValueError("too long for a page token")
+        deadline, reference = read_json(base64.urlsafe_b64decode(token.encode()))
+        if not isinstance(reference, str) or len(reference) > 64:
             raise TypeError(reference)
-        return (None if deadline is None else _utc(datetime.fromisoformat(deadline))), reference
-    except (binascii.Error, UnicodeError, ValueError, TypeError):
+        instant = None if deadline is None else _utc(datetime.fromisoformat(deadline))
+        if instant is not None and not FIRST_YEAR <= instant.year <= LAST_YEAR:
+            raise ValueError(deadline)
+        return instant, reference
+    except (binascii.Error, UnicodeError, ValueError, TypeError, OverflowError):
         raise CaseListError("page_token", "not a page token issued by the case list") from None
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from casework.delivery import messages_of
 from casework.errors import UnknownCase
+from casework.reasons import REFERENCES, readable, reason_texts
 from models.record import (
     Adjustment,
     Attachment,
@@ -97,8 +98,18 @@ def case_record(engine: Engine, reference: str) -> CaseRecord:
             messages=messages_of(engine, reference),
             linked=list(session.exec(select(Complaint.reference).where(Complaint.linked_to == reference)).all()),
         )
+        _reasons_in_words(session, record.events)
         session.expunge_all()
         return record
+
+
+def _reasons_in_words(session: Session, events: list[CaseEvent]) -> None:
+    """Show each event's staff reasons in words: the workflow projected only their rows' ids."""
+    texts = reason_texts(session, (e.details for e in events))
+    for event in events:
+        if any(key in REFERENCES for key in event.details or {}):
+            session.expunge(event)  # what follows is for reading, never written back
+            event.details = readable(event.details, texts)
 
 
 # ---- the case page ----------------------------------------------------------------------------------
@@ -216,6 +227,8 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         service_request = session.get(ServiceRequest, complaint.service_request_id) if complaint and complaint.service_request_id else None
         notices = session.exec(select(Notice).where(Notice.reference == reference).order_by(col(Notice.at).desc())).all()
         attachments = session.exec(select(Attachment).where(Attachment.reference == reference).order_by(col(Attachment.uploaded_at))).all()
+        events = list(events)
+        _reasons_in_words(session, events)
         session.expunge_all()
     calendar = working_calendar(engine, case, today)
     rows = []

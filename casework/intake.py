@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from casework.errors import CommandRejected
+from casework.errors import CommandRejected, temporal_unavailable
 from casework.forms import Channel, Form, LongText, policy_profile
 from casework.staff import check_case_staff
 from casework.updates import send_command
@@ -130,11 +130,33 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
         await client.start_workflow(ComplaintWorkflow.run, case, id=reference, task_queue=task_queue)
     except WorkflowAlreadyStartedError:
         pass
+    except Exception as error:
+        if created and temporal_unavailable(error):  # the start never arrived: no complaint without its case
+            _unrecord(engine, reference)
+        raise
     if representative_id and intake.representative and intake.representative.consent_given:
         await send_command(client, reference, "record_consent", COMMANDS["record_consent"](
             command_id=f"{intake.intake_id}-consent", representative_ref=representative_id, actor=intake.handler,
         ))
     return Filed(reference=reference, created=created, out_of_window=outside)
+
+
+def _unrecord(engine: Engine, reference: str) -> None:
+    """Remove the rows `_record_intake` wrote for a case whose workflow never started (all or nothing).
+    A start that did reach Temporal but whose answer was lost is completed by sending the form again:
+    the same intake id files the same reference."""
+    with Session(engine) as session:
+        complaint = session.get(Complaint, reference)
+        if complaint is None:
+            return
+        session.delete(complaint)
+        session.flush()
+        if complaint.representative_id and (representative := session.get(Representative, complaint.representative_id)):
+            session.delete(representative)
+            session.flush()
+        if complaint.resident_id and (resident := session.get(Resident, complaint.resident_id)):
+            session.delete(resident)
+        session.commit()
 
 
 def _check_links(engine: Engine, intake: Intake) -> None:

@@ -1,6 +1,6 @@
 """The security audit log: who signed in, who failed, who was locked out, whose password, account or role
-changed, which closure days were added or removed and which service requests converted or resolved, and by
-whom. Append-only; an entry holds a username, the client address and a short fixed
+changed, which closure days were added or removed and which service requests converted or resolved, whose
+data was exported or anonymised, and by whom. Append-only; an entry holds a username, the client address and a short fixed
 description, never a password or anything about a resident."""
 
 from datetime import datetime, timezone
@@ -13,6 +13,7 @@ AUDIT_EVENTS = (
     "signed_in", "sign_in_failed", "sign_in_locked", "signed_out", "session_expired",
     "password_changed", "password_reset", "account_created", "account_deactivated", "account_reactivated",
     "role_changed", "closure_added", "closure_removed", "service_request_converted", "service_request_resolved",
+    "subject_access_export", "resident_anonymised",
 )
 ADMIN_EVENTS = (
     "account_created", "account_deactivated", "account_reactivated", "role_changed", "password_reset",

@@ -27,6 +27,9 @@ REGIONS: tuple[str, ...] = ("ENG", "WLS", "SCT", "NIR")
 _EPOCH = date(1970, 1, 1).toordinal()
 LONDON = ZoneInfo("Europe/London")
 """Every date the Code counts is a local date in England and Wales' (and the UK's) civil time."""
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+"""The years the service takes dates in, wherever they enter (a scenario, a filter, a form): the bank-holiday
+data and the Code are about these, and every instant the calendar computes stays far from `date.max`."""
 START_OF_DAY = time(9, 0)
 """Notices timed 'start_of_day' fire at 09:00 local, when the complaints team is at work."""
 

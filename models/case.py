@@ -1,7 +1,8 @@
 """Payloads that travel through Temporal: the case input, staff and resident commands, and the case view.
 
-No personal data travels here (DESIGN.md principle 5): names, contact details, complaint text and
-residents' notes live in the read model; the workflow carries references, dates, categories and flags.
+No personal data travels here (DESIGN.md principle 5): names, contact details, complaint text,
+residents' notes and staff's reasons live in the read model; the workflow carries references, dates,
+categories and flags.
 """
 
 from datetime import date, datetime, timedelta
@@ -107,8 +108,9 @@ class Acknowledge(Command):
 
 class Extend(Command):
     working_days: int = Field(ge=1, le=60)
-    reason: str = Field(min_length=1, max_length=200)
-    good_reason: str | None = Field(default=None, max_length=500)
+    reason_ref: RowRef
+    """The `StaffReason` row saying why more time is needed; its text never enters history."""
+    good_reason_ref: RowRef | None = None
     """Why the response needs longer than the profile's normal limit (Code 6.4 / 6.15: "without good reason")."""
     agreed_with_resident: bool = False
     """The resident agreed to the extension (Code 6.4 / 6.15). The Ombudsman's details need no flag: the
@@ -142,7 +144,7 @@ class Withdraw(Command):
 
 
 class Exclude(Command):
-    reason: str = Field(min_length=1, max_length=200)
+    reason_ref: RowRef
     ground: str | None = Field(default=None, max_length=64)
 
 
@@ -194,7 +196,7 @@ class AcceptOutsideWindow(Command):
     """Accept a complaint about an issue older than the policy's window, on a ground it names (Code 2.3)."""
 
     exception: str = Field(min_length=1, max_length=64)
-    reason: str = Field(min_length=1, max_length=200)
+    reason_ref: RowRef
 
 
 class AgreeUpdateInterval(Command):
@@ -268,7 +270,12 @@ class ComplaintHandlingFailureOrder(Command):
 
 
 class CalendarChanged(Payload):
-    reason: str = Field(default="", max_length=200)
+    """A closure day or bank holiday changed: the case reloads its calendar. What changed is a kind and
+    the days, never the closure's typed reason (that stays on the `ClosureDay` row)."""
+
+    change: Literal["closure_added", "closure_removed", "bank_holidays", "retry"] = "bank_holidays"
+    """`retry`: a change an earlier signal could not deliver (Temporal was down), sent again."""
+    days: tuple[date, ...] = Field(default=(), max_length=400)
 
 
 COMMANDS: dict[str, type[Command]] = {

@@ -2,7 +2,7 @@
 
 Personal data lives only here (DESIGN.md principle 5): residents, representatives, the complaint's
 words, definitions, letters. The workflow carries references to these rows (`definition_ref`,
-`letter_ref`, `note_ref`), never their text. Rows written before a command is sent are keyed by the
+`letter_ref`, `note_ref`, `reason_ref`), never their text. Rows written before a command is sent are keyed by the
 command's id, so a retried command finds its row and a rejected command's row is removed again.
 
 Code sections (quoted in seed 001): 1.x definitions and service requests, 2.x exclusions, 5.5 and 7.x
@@ -88,6 +88,19 @@ class Definition(SQLModel, table=True):
     recorded_at: datetime = Field(sa_column=_utc())
     kind: str = "definition"
     """definition (at acknowledgement) or additional (an additional complaint merged in)."""
+
+
+class StaffReason(SQLModel, table=True):
+    """Why staff extended, excluded or accepted a complaint out of its window, in their words: the workflow
+    carries only this row's id (`reason_ref`, `good_reason_ref`), as it does a resident's note, so a reason
+    naming the resident ("Mrs Example was in hospital") never reaches the history ops engineers read."""
+
+    id: str = Field(primary_key=True)
+    reference: str = Field(index=True)
+    purpose: str
+    """The command field it answers: extend.reason, extend.good_reason, exclude.reason, accept_outside_window.reason."""
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_at: datetime = Field(sa_column=_utc())
 
 
 class ServiceRequest(SQLModel, table=True):

@@ -152,7 +152,7 @@ def facts_from_events(
         elif kind == "extend":
             extensions[stage].append(
                 Extension(on=day, working_days=int(event["working_days"]), ombudsman_details_given=event.get("ombudsman_details_given", True),
-                          good_reason_given=bool(event.get("good_reason_given")))
+                          good_reason_given=bool(event.get("good_reason_ref")))
             )
         elif kind == "respond":
             record.update(responded_on=day, outcome=event.get("outcome"), responder=event.get("actor"))

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     from history when a timer or a command reaches them. Bounds the worker's memory (bench/README.md 6)."""
 
     database_url: str = Field(default="sqlite:///var/complaints.db", alias="DATABASE_URL")
+    retention_years: int = Field(default=6, ge=1, le=100, alias="RETENTION_YEARS")
+    """A resident's personal data is anonymised this long after their last case closed (the landlord's
+    retention period; six years is the common limitation-period default)."""
 
     smtp_host: str = Field(default="", alias="SMTP_HOST")
     """Empty: notices stay in the outbox table (shown in the UI) and no mail is sent."""

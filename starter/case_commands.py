@@ -32,9 +32,16 @@ def _engine():
 
 
 async def _client():
+    """The Temporal client; an unreachable server is one line (exit 1), saying nothing was sent."""
     from worker import connect
 
-    return await connect(load_settings())
+    settings = load_settings()
+    try:
+        return await connect(settings)
+    except RuntimeError as error:
+        typer.echo(f"Temporal is not reachable at {settings.temporal_address} ({str(error).splitlines()[0][:120]}); "
+                   "nothing was sent or saved", err=True)
+        raise typer.Exit(1) from None
 
 
 def _refuse(error: Exception) -> typer.Exit:
@@ -109,6 +116,7 @@ def _form(pairs: list[str]) -> dict[str, Any]:
     """KEY=VALUE pairs; a value that reads as JSON (a number, true/false, a list or object) is taken as
     such, and a key given more than once collects a list (points=... points=...)."""
     from casework.errors import CommandRejected
+    from models.json_input import JsonInputError, read_json
 
     form: dict[str, Any] = {}
     for pair in pairs:
@@ -116,11 +124,14 @@ def _form(pairs: list[str]) -> dict[str, Any]:
         if not separator or not key:
             raise CommandRejected(None, f"{pair!r}: give fields as KEY=VALUE")
         try:
-            value = json.loads(raw)
+            value = read_json(raw)
             if isinstance(value, str):
                 value = raw
-        except json.JSONDecodeError:
-            value = raw
+        except JsonInputError as error:
+            if not error.beyond_bounds:
+                value = raw  # not JSON: the words are the value
+            else:
+                raise CommandRejected(key, str(error)) from None
         if key in form:
             form[key] = [*form[key], value] if isinstance(form[key], list) else [form[key], value]
         else:
@@ -141,11 +152,13 @@ def act_command(
     from casework.access import Refused, staff_actor
     from casework.actions import act
     from casework.errors import CommandRejected, UnknownCase
+    from casework.forms import parse_form
 
     async def _act():
         engine = _engine()
         actor = staff_actor(engine, user)
         form = _form(fields or [])
+        parse_form(action, form)  # bad input is refused before Temporal is asked anything
         return await act(await _client(), engine, reference, action, form, actor,
                          command_id or f"cli-{uuid4().hex}", load_settings().task_queue)
 

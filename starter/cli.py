@@ -13,9 +13,11 @@ from rich.console import Console
 from rich.progress import Progress
 
 from models.calendar import uk_calendar_snapshot, WorkingCalendar
+from models.json_input import MAX_BYTES
 from models.settings import ConfigurationError
 from starter import case_commands
 from starter.users_commands import app as users_app
+from starter.privacy_commands import app as residents_app
 from starter.calendar_commands import closures_app, holidays_app
 from starter.policy_commands import policy_app
 from starter.post_commands import post_app
@@ -27,6 +29,7 @@ calendar_app = typer.Typer(help="Working days: UK bank holidays by nation, weeke
 app.add_typer(calendar_app, name="calendar")
 case_commands.register(app)
 app.add_typer(users_app, name="users")
+app.add_typer(residents_app, name="residents")
 calendar_app.add_typer(closures_app, name="closures")
 calendar_app.add_typer(holidays_app, name="holidays")
 app.add_typer(policy_app, name="policy")
@@ -119,7 +122,7 @@ def simulate(
     if scenario is None:
         raise typer.BadParameter("give a scenario file (or -), or --generate", param_hint="SCENARIO")
 
-    text = sys.stdin.read() if scenario == "-" else _read(scenario)
+    text = sys.stdin.buffer.read(MAX_BYTES + 1) if scenario == "-" else _read(scenario)
     try:
         scenarios, many = parse_scenarios(text)
     except ScenarioError as error:
@@ -135,9 +138,11 @@ def simulate(
     typer.echo(json.dumps(results if many else results[0], indent=2))
 
 
-def _read(path: str) -> str:
+def _read(path: str) -> bytes:
+    """The file's bytes, at most one more than `MAX_BYTES` (so a huge file is refused, never read whole)."""
     try:
-        return Path(path).read_text()
+        with Path(path).open("rb") as file:
+            return file.read(MAX_BYTES + 1)
     except OSError as error:
         raise typer.BadParameter(f"cannot read {path}: {error.strerror}", param_hint="SCENARIO") from None
 

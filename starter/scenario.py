@@ -1,12 +1,13 @@
 """The scenario file of `complaints simulate` (DESIGN.md, "CLI contract"), validated field by field."""
 
-import json
 from datetime import date, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from models.calendar import FIRST_YEAR, LAST_YEAR
 from models.case import AwareDatetime, ItemId, Outcome, PromisedAction, Region
+from models.json_input import JsonInputError, read_json
 from models.policy import PolicyError, load_profile
 from models.refusal import validation_message
 from models.taxonomy import ServiceArea
@@ -57,8 +58,6 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2099
-"""The years a scenario may be received in: the bank-holiday data and the Code are about these."""
 SCENARIO_SPAN = timedelta(days=5 * 365)
 """How far after receipt a scenario may run (past a stage-2 request a year after the final response)."""
 
@@ -157,12 +156,12 @@ class ScenarioError(ValueError):
     """A scenario file that cannot run; the message names the field and the rule."""
 
 
-def parse_scenarios(text: str) -> tuple[list[Scenario], bool]:
+def parse_scenarios(text: str | bytes) -> tuple[list[Scenario], bool]:
     """Parse one scenario or a list; returns the scenarios and whether the input was a list."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ScenarioError(f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") from None
+        data = read_json(text)
+    except JsonInputError as err:
+        raise ScenarioError(str(err)) from None
     many = isinstance(data, list)
     items = data if many else [data]
     scenarios = []

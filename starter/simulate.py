@@ -16,11 +16,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from casework.reasons import REASON_FIELDS, readable, reason_texts, store_reasons
 from casework.updates import REOPENING_ACTIONS, reopen
 from models.case import COMMANDS, OUTSIDE_WINDOW, CaseInput, CaseView
 from models.policy import PolicyProfile, load_profile
@@ -54,12 +56,14 @@ class Simulator:
         """The scenario's result as of its `until`; its case is then ended, so that a later scenario's days
         skipped on this shared server are not spent on it (a late response's updates would go on for ever)."""
         view, rejected = await self.run_case(scenario)
+        with Session(self.engine) as session:
+            reasons = reason_texts(session, (event.details for event in view.events))
         try:
             await self.env.client.get_workflow_handle(view.reference).terminate(reason="scenario finished")
         except RPCError as err:
             if err.status != RPCStatusCode.NOT_FOUND:  # NOT_FOUND: the case's workflow had ended by itself
                 raise
-        return result_json(view, rejected)
+        return result_json(view, rejected, reasons)
 
     async def run_case(self, scenario: Scenario) -> tuple[CaseView, list[dict]]:
         self._count += 1
@@ -171,6 +175,9 @@ def _command(engine: Engine, reference: str, number: int, step: Step):
     allowed = COMMANDS[step.action].model_fields
     payload = {name: value for name, value in fields.items() if name in allowed}
     command_id = f"{reference}-step-{number}"
+    if step.action in REASON_FIELDS:  # the words in the simulator's read model, their ids in the command
+        texts = {name: fields.get(name) for name in REASON_FIELDS[step.action]}
+        payload.update(store_reasons(engine, step.action, reference, command_id, texts, step.at))
     if step.action == "resident_input" and step.note is not None:
         payload["note_ref"] = ResidentNote.store(engine, reference, step.note, step.at)
     if step.action == "ombudsman_order_complied" and step.evidence is not None and step.order_id is not None:
@@ -205,8 +212,9 @@ def _message(err: WorkflowUpdateFailedError) -> str:
     return refusal.message if refusal.field == "action" else f"{refusal.field}: {refusal.message}"
 
 
-def result_json(view: CaseView, rejected: list[dict]) -> dict:
-    """The simulate output contract of DESIGN.md."""
+def result_json(view: CaseView, rejected: list[dict], reasons: dict[str, str]) -> dict:
+    """The simulate output contract of DESIGN.md; events show staff's reasons in words (`reasons`, by
+    row id), as the scenario gave them."""
     return {
         "state": view.state,
         "stage": view.stage,
@@ -217,7 +225,8 @@ def result_json(view: CaseView, rejected: list[dict]) -> dict:
         "notices": [{"kind": n.kind, "deadline": n.deadline, "at": _utc(n.at)} for n in view.notices],
         "rejected": rejected,
         "events": [
-            {"seq": e.seq, "at": _utc(e.at), "type": e.type, "stage": e.stage, "state": e.state, **e.details}
+            {"seq": e.seq, "at": _utc(e.at), "type": e.type, "stage": e.stage, "state": e.state,
+             **readable(e.details, reasons)}
             for e in view.events
         ],
     }

@@ -85,7 +85,7 @@ async def test_repeated_command_id_is_a_no_op(sim):
     handle, offset = await open_case(sim, "2026-03-02T09:00:00+00:00")
     when = await at(sim, offset, "2026-03-03T10:00:00+00:00")
     await handle.execute_update("acknowledge", Acknowledge(command_id="ack-1", definition_ref="definition-1", occurred_at=when))
-    extend = Extend(command_id="ext-1", working_days=5, reason="survey", occurred_at=when)
+    extend = Extend(command_id="ext-1", working_days=5, reason_ref="why-survey", occurred_at=when)
     first = await handle.execute_update("extend", extend, result_type=CaseSummary)
     second = await handle.execute_update("extend", extend, result_type=CaseSummary)
     assert first.last_event == second.last_event and second.last_event.type == "extend"
@@ -100,7 +100,7 @@ async def test_signals_carry_resident_input_extension_and_stage2_request(sim):
     note = ResidentNote.store(sim.engine, handle.id, "The damp is back in the bedroom", when)
     await handle.signal("acknowledge", Acknowledge(command_id="s-ack", definition_ref="definition-1", occurred_at=when))
     await handle.signal("resident_input", ResidentInput(command_id="s-note", note_ref=note, occurred_at=when))
-    await handle.signal("extension_agreed", Extend(command_id="s-ext", working_days=3, reason="survey", occurred_at=when))
+    await handle.signal("extension_agreed", Extend(command_id="s-ext", working_days=3, reason_ref="why-survey", occurred_at=when))
     await handle.signal("respond", Respond(command_id="s-resp", outcome="partly_upheld", occurred_at=when))
     # Code 6.12: no reasons needed; the request reaches the same case.
     await handle.signal("stage2_requested", RequestStage2(command_id="s-s2", occurred_at=when))
@@ -155,7 +155,7 @@ async def test_calendar_changed_replans_open_deadlines(sim):
     await at(sim, offset, "2026-03-03T10:00:00+00:00")
     # The landlord announces a closure on Fri 6 Mar: the acknowledgement moves to Tue 10 Mar.
     add_closures(sim.engine, landlord, [date(2026, 3, 6)], reason="office move")
-    await handle.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(reason="office move"))
+    await handle.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(change="closure_added", days=(date(2026, 3, 6),)))
     await at(sim, offset, "2026-03-03T11:00:00+00:00")
     with Session(sim.engine) as session:
         stored = session.get(CaseDeadline, (handle.id, "stage1.acknowledge"))
@@ -193,7 +193,7 @@ async def test_a_note_leaves_the_timer_and_the_search_attributes_alone_and_notic
         assert after_notes.get(kind, 0) == before.get(kind, 0), kind
     assert after_notes["workflow_execution_update_completed_event_attributes"] == before["workflow_execution_update_completed_event_attributes"] + 3
     # Code 5.13 extension: the response moves from Tue 17 Mar to Tue 24 Mar, so the wake-up moves once.
-    await handle.execute_update("extend", Extend(command_id="q-ext", working_days=5, reason="survey", occurred_at=when))
+    await handle.execute_update("extend", Extend(command_id="q-ext", working_days=5, reason_ref="why-survey", occurred_at=when))
     after_extension = await history_counts(handle)
     assert after_extension["timer_started_event_attributes"] == after_notes["timer_started_event_attributes"] + 1
     assert after_extension["upsert_workflow_search_attributes_event_attributes"] == after_notes["upsert_workflow_search_attributes_event_attributes"] + 1

@@ -133,7 +133,7 @@ def test_extensions_past_the_codes_limit_are_counted_separately():
     cases = [
         _case("CMP-2026-00000A", _event("acknowledge", "2026-06-02"), _event("extend", "2026-06-05", working_days=5)),
         _case("CMP-2026-00000B", _event("acknowledge", "2026-06-02"), _event("extend", "2026-06-05", working_days=6),
-              _event("extend", "2026-06-10", working_days=6, good_reason_given=True)),
+              _event("extend", "2026-06-10", working_days=6, good_reason_ref="reason-2")),
         _case("CMP-2026-00000C", _event("acknowledge", "2026-06-02"), _event("extend", "2026-06-05", working_days=12)),
     ]
     year = ReportingYear.parse("2026-27")

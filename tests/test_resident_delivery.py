@@ -193,7 +193,7 @@ async def test_the_resident_is_kept_informed_while_the_response_is_late(sim, mai
     await take(sim, reference, "acknowledge", points=["The boiler failed twice"])
     await delivered(mailer, mailbox, 1)
     handle = sim.env.client.get_workflow_handle(reference)
-    await handle.signal("extension_agreed", Extend(command_id=f"sig-{uuid4().hex[:12]}", working_days=5, reason="survey"))
+    await handle.signal("extension_agreed", Extend(command_id=f"sig-{uuid4().hex[:12]}", working_days=5, reason_ref="reason-by-signal"))
 
     def due(name: str):
         with Session(sim.engine) as session:

@@ -18,6 +18,7 @@ ALLOWED = {
     ("GET", "/closures"): {"adam", "mira", "aude"},
     ("POST", "/closures"): {"adam"},
     ("GET", "/users"): {"adam"},
+    ("GET", "/residents"): {"adam"},
     ("POST", "/users"): {"adam"},
     ("GET", "/reports/annual"): {"mira", "aude"},
     ("GET", "/post-room"): {"hana", "hugo", "mira"},

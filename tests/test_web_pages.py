@@ -1,6 +1,7 @@
 """The read pages against the real stack: dashboard, case list filters and paging, notices, closures."""
 
 import asyncio
+import base64
 import html
 import re
 from datetime import date, timedelta
@@ -8,8 +9,6 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from models.tables import Case, CaseDeadline, ClosureDay
-from casework.case_list import today
-from casework.case_record import working_calendar
 from workflows.complaint import ComplaintWorkflow
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
@@ -57,6 +56,13 @@ async def test_case_list_filters_by_overdue_and_due_dates(stack, signed_in):
     assert reference not in (await staff.get("/cases?handler=dated&overdue=yes")).text
 
 
+CRAFTED_TOKENS = [base64.urlsafe_b64encode(raw.encode()).decode() for raw in (
+    '["9999-12-31T23:59:59-12:00", "CMP-2026-000001"]', '["0001-01-01T00:00:00+14:00", "x"]',
+    "[" * 150 + "]" * 150, "[1" + "0" * 5000 + ', "x"]', '[null, 5]', '{"a": 1, "b": 2}',
+)]
+"""Page tokens an attacker might craft: far instants, deep nesting, a 5000-digit number, wrong shapes."""
+
+
 async def test_case_list_rejects_bad_filters_by_name(stack, signed_in):
     staff = await signed_in("mira")
     cases = {
@@ -67,6 +73,9 @@ async def test_case_list_rejects_bad_filters_by_name(stack, signed_in):
         "due_from=31/12/2026": "Due from: Input should be a valid date",
         "due_from=2026-12-31&due_to=2026-12-01": "Due to: must be on or after due_from (2026-12-31)",
         "page=DROP TABLE": "Page: not a page token issued by the case list",
+        "due_from=9999-12-31": "Due from: must be a date in the years 2000 to 2099",
+        "due_to=0001-01-01": "Due to: must be a date in the years 2000 to 2099",
+        **{f"page={crafted}": "Page: not a page token issued by the case list" for crafted in CRAFTED_TOKENS},
         "landlord=" + "x" * 65: "Landlord: String should have at most 64 characters",
     }
     for query, message in cases.items():
@@ -85,12 +94,7 @@ async def test_an_unknown_case_is_a_404_page(stack, signed_in):
 
 async def test_a_closure_day_replans_open_cases_of_that_landlord(stack, signed_in):
     reference = await stack.start_case(handler="hana", landlord="wrekin")
-    with Session(stack.engine) as session:
-        case = session.get(Case, reference)
-        due = session.get(CaseDeadline, (reference, "stage1.acknowledge")).due
-    calendar = working_calendar(stack.engine, case, today())
-    closure = calendar.next_working_day(today() + timedelta(days=1))
-    expected = calendar.add_working_days(due, 1) if closure <= due else due
+    closure, due, expected = stack.closure_ahead(reference)
     admin = await signed_in("adam")
     response = await admin.post("/closures", {"landlord": "wrekin", "day": closure.isoformat(), "reason": "staff training"})
     assert response.status_code == 303

@@ -192,9 +192,9 @@ FIELDS: dict[str, st.SearchStrategy[dict]] = {
     "acknowledge": st.fixed_dictionaries({}, optional={"definition_ref": st.sampled_from(["def-1", "def-2"])}),
     "extend": st.fixed_dictionaries({
         "working_days": st.sampled_from([1, 5, 10, 11, 20, 21, 60]),
-        "reason": st.sampled_from(["contractor report", "survey"]),
+        "reason_ref": st.sampled_from(["why-1", "why-2"]),
     }, optional={"agreed_with_resident": st.booleans(), "ombudsman_details_given": st.booleans(),
-                 "good_reason": st.sampled_from(["complex repair"])}),
+                 "good_reason_ref": st.sampled_from(["why-3"])}),
     "respond": st.fixed_dictionaries({
         "outcome": st.sampled_from(["upheld", "partly_upheld", "not_upheld"]),
     }, optional={
@@ -204,7 +204,7 @@ FIELDS: dict[str, st.SearchStrategy[dict]] = {
     "request_stage2": st.fixed_dictionaries({}),
     "resident_input": st.fixed_dictionaries({}, optional={"note_ref": st.sampled_from(["note-1", "note-2"])}),
     "withdraw": st.fixed_dictionaries({}),
-    "exclude": st.fixed_dictionaries({"reason": st.just("out of scope")}, optional={
+    "exclude": st.fixed_dictionaries({"reason_ref": st.just("why-4")}, optional={
         "ground": st.sampled_from(["older_than_window", "legal_proceedings", "no_such_ground"]),
     }),
     "close": st.fixed_dictionaries({}),
@@ -224,7 +224,7 @@ FIELDS: dict[str, st.SearchStrategy[dict]] = {
     }),
     "accept_outside_window": st.fixed_dictionaries({
         "exception": st.sampled_from(["good_reason_discretion", "safeguarding", "recurring_issue", "no_such_reason"]),
-        "reason": st.just("accepted on review"),
+        "reason_ref": st.just("why-5"),
     }),
     "agree_update_interval": st.fixed_dictionaries({"working_days": st.sampled_from([1, 2, 5, 20])}),
     "record_update": st.fixed_dictionaries({}),
@@ -452,16 +452,16 @@ class WorkflowFuzz(RuleBasedStateMachine):
         name = allowed[pick % len(allowed)]
         fields = {
             "acknowledge": {"definition_ref": "def-1"},
-            "extend": {"working_days": 1 + pick % 5, "reason": "survey", "agreed_with_resident": True},
+            "extend": {"working_days": 1 + pick % 5, "reason_ref": "why-1", "agreed_with_resident": True},
             "respond": {"outcome": "upheld",
                         "actions": [(f"a{k + 1}", when) for k in range(max(promise, 0))]},
-            "exclude": {"reason": "out of scope"},
+            "exclude": {"reason_ref": "why-4"},
             "assign": {"handler": "dora"},
             "add_complaint": {"definition_ref": "def-2"},
             "schedule_review": {"review_id": f"r{1 + pick % 2}", "kind": "adjustment", "review_on": when},
             "record_consent": {"representative_ref": "rep-1"},
             "accept_outside_window": {"exception": (case.policy.complaint_window.exceptions or ["none"])[0],
-                                      "reason": "accepted on review"},
+                                      "reason_ref": "why-5"},
             "ombudsman_referral": {"ombudsman_ref": "202601234"},
             "ombudsman_evidence_requested": {"due_on": when},
             "ombudsman_determination": {"findings": [("complaint_handling", "maladministration")],
@@ -486,7 +486,7 @@ class WorkflowFuzz(RuleBasedStateMachine):
         note(f"closure {day} for {case.landlord}; calendar_changed to {case.reference}")
         add_closures(self.h.engine, case.landlord, [day], "closure", "fuzz closure")
         try:
-            self.run(case.handle.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(reason="fuzz"),
+            self.run(case.handle.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(change="closure_added", days=(day,)),
                                         rpc_timeout=RPC), 10, "calendar_changed")
         except RPCError as err:
             self._assert_ended(case, f"calendar_changed failed: {err}")

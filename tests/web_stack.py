@@ -5,7 +5,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -101,6 +101,19 @@ class Stack:
                 return case
             await asyncio.sleep(0.05)
         raise AssertionError(f"{reference} not projected{f' in state {state}' if state else ''}")
+
+    def closure_ahead(self, reference: str) -> tuple[date, date, date]:
+        """A closure day soon, the case's acknowledgement due date now, and where the closure moves it."""
+        from casework.case_list import today
+        from casework.case_record import working_calendar
+        from models.tables import CaseDeadline
+
+        with Session(self.engine) as session:
+            case = session.get(Case, reference)
+            due = session.get(CaseDeadline, (reference, "stage1.acknowledge")).due
+        calendar = working_calendar(self.engine, case, today())
+        closure = calendar.next_working_day(today() + timedelta(days=1))
+        return closure, due, calendar.add_working_days(due, 1) if closure <= due else due
 
     def browser(self, address: str = "127.0.0.1", app: object | None = None) -> "Staff":
         """A new browser (no cookies) at client `address`, on this app or another (a second replica)."""

@@ -125,8 +125,9 @@ def check_extend(case: CaseState, command: Extend, today: date) -> None:
         total,
         agreed_with_resident=command.agreed_with_resident,
         # Within the limit the reason given is the circumstance a profile may ask for (Wrekin §7.5);
-        # past it, the Code asks for a good reason of its own (6.4 / 6.15).
-        good_reason=command.good_reason or (command.reason if within_limit else None),
+        # past it, the Code asks for a good reason of its own (6.4 / 6.15). Each is a reference to the
+        # reason's row: the text stays in the read model, its presence is what the rule needs.
+        good_reason=command.good_reason_ref or (command.reason_ref if within_limit else None),
         ombudsman_details_given=True,  # the extension letter always gives them (Code 6.5 / 6.16)
     )
     if missing:
@@ -149,13 +150,13 @@ def check_extend(case: CaseState, command: Extend, today: date) -> None:
 def extend(case: CaseState, command: Extend, day: date) -> Details:
     rules = deadlines.stage_rules(case.policy, case.stage)
     case.stages[case.stage].extended_by += command.working_days
-    details: Details = {"working_days": command.working_days, "reason": command.reason}
+    details: Details = {"working_days": command.working_days, "reason_ref": command.reason_ref}
+    if command.good_reason_ref:
+        details["good_reason_ref"] = command.good_reason_ref
     if case.stages[case.stage].extended_by > rules.extension_max_working_days:
         details["beyond_limit"] = True
     if command.agreed_with_resident:
         details["agreed_with_resident"] = True
-    if command.good_reason:
-        details["good_reason_given"] = True  # a flag for the reports (Code 6.4 / 6.15); the text stays out
     return details
 
 
@@ -208,7 +209,7 @@ def check_exclude(case: CaseState, command: Exclude, today: date) -> None:
 
 
 def exclude(case: CaseState, command: Exclude, day: date) -> Details:
-    return {"reason": command.reason, "ground": command.ground}
+    return {"reason_ref": command.reason_ref, "ground": command.ground}
 
 
 def accept_outside_window_check(case: CaseState, command: AcceptOutsideWindow, today: date) -> None:
@@ -225,7 +226,7 @@ def accept_outside_window_check(case: CaseState, command: AcceptOutsideWindow, t
 
 def accept_outside_window(case: CaseState, command: AcceptOutsideWindow, day: date) -> Details:
     case.window_accepted = True
-    return {"exception": command.exception, "reason": command.reason}
+    return {"exception": command.exception, "reason_ref": command.reason_ref}
 
 
 # ---- the record around the stages -------------------------------------------------------------------

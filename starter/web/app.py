@@ -11,17 +11,18 @@ from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
 from models.settings import Settings
 from models.tables import create_schema
 from starter.web import auth
 from casework.access import Refused
+from casework.errors import temporal_unavailable
 from starter.web.auth import FormRejected, SignInRequired, load_user
 from starter.web.pages import render
 from casework import residents
 from starter.web.routes import (
-    account, audit, cases, closures, dashboard, governance, letters, notices, post_room, reports, search, service_requests, users,
+    account, audit, cases, closures, dashboard, governance, letters, notices, post_room, privacy, reports, search,
+    service_requests, users,
 )
 from starter.web.routes import residents as resident_pages
 
@@ -44,18 +45,6 @@ SECURE_SESSION_COOKIE = "__Host-complaints_session"
 """Behind HTTPS the cookie is Secure and `__Host-` prefixed (no Domain, path /: only this host sets it)."""
 
 log = logging.getLogger(__name__)
-
-
-def temporal_unavailable(error: BaseException) -> bool:
-    """Temporal could not be reached (down, or never connected): the command never arrived."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, RPCError) and seen.status == RPCStatusCode.UNAVAILABLE:
-            return True
-        if isinstance(seen, RuntimeError) and str(seen).startswith("Failed client connect"):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def create_app(settings: Settings, client: Client, engine: Engine, session_secret: str | None = None) -> FastAPI:
@@ -97,7 +86,7 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
 
     for router in (auth.router, account.router, dashboard.router, cases.router, letters.router, notices.router, closures.router,
                    users.router, audit.router, search.router, service_requests.router, reports.router, governance.router,
-                   resident_pages.router, post_room.router):
+                   resident_pages.router, post_room.router, privacy.router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequired)

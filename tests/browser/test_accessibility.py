@@ -7,7 +7,7 @@ from tests.web_stack import PASSWORD, signed_in, stack  # noqa: F401
 
 PAGES = {
     "manager": ("mira", ["/", "/cases", "/cases?stage=9", "/notices", "/closures", "/no-such-page"]),
-    "admin": ("adam", ["/", "/users", "/closures"]),
+    "admin": ("adam", ["/", "/users", "/closures", "/residents", "/residents?q=Resident", "/residents?q=ab"]),
     "auditor": ("aude", ["/", "/cases"]),
 }
 
@@ -39,6 +39,10 @@ async def test_every_page_has_no_axe_violations(stack, page, site, who):
     if who == "admin":
         await page.goto(f"{site}/closures")
         await screenshot(page, "closures")
+        for width in (1280, 390):
+            await page.set_viewport_size({"width": width, "height": 900})
+            await page.goto(f"{site}/residents?q=Resident")
+            await screenshot(page, f"residents-data-{width}")
 
 
 async def test_keyboard_only_sign_in_and_navigation(page, site):

@@ -52,7 +52,7 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
     except ValueError:
         errors["day"] = "Enter the closure date like 2026-12-31"
     if not reason:
-        errors["reason"] = "Enter why the office is closed (shown to staff and in the case history)"
+        errors["reason"] = "Enter why the office is closed (shown to staff with the closure days)"
     if errors:
         return _page(request, status=400, errors=errors, values=values)
     try:
@@ -66,7 +66,8 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
 
 
 def _replanned(report) -> str:
-    failed = f"; {len(report.failed)} could not be reached: {', '.join(report.failed)}" if report.failed else ""
+    failed = (f"; {len(report.failed)} could not be reached now and will be re-planned as soon as the case system "
+              f"answers: {', '.join(report.failed)}") if report.failed else ""
     return f"{report.signalled} open case(s) re-planned, {report.already_ended} already ended{failed}."
 
 
