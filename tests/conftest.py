@@ -103,6 +103,16 @@ async def sim() -> Simulator:
             yield running
 
 
+@pytest.fixture(scope="module")
+async def own_sim() -> Simulator:
+    """A simulator of the module's own, whose clock has not been moved on by other modules' scenarios: for
+    tests that act through the casework layer, which bounds dates by today's date while the workflow reads
+    the test server's clock (the shared one runs years ahead once the Ombudsman's and reopening tests ran)."""
+    with _simulation_database() as database_url:
+        async with simulator(database_url) as running:
+            yield running
+
+
 @pytest.fixture
 def run(sim: Simulator):
     """Run a scenario given as a dict through the real workflow; returns the simulate JSON."""

@@ -58,7 +58,7 @@ CASES: dict[str, tuple[str, list[dict]]] = {
 def response_content(reference: str, issued_on: date, **changes) -> dict:
     """A stage-1 response letter's stored content (`Letter.content`), complete unless `changes` remove a part."""
     fields = dict(
-        reference=reference, landlord=Landlord.from_profile(load_profile("code-2024"), complaints_contact="0300 000 0000"),
+        reference=reference, landlord=Landlord.from_profile(load_profile("code-2024")),
         addressee=Addressee(name="A Resident", address="1 Road, Town"), issued_on=issued_on, signed_by="Sam Patel, Complaints Officer",
         stage=1, definition=["The leak was not repaired"], outcome="upheld",
         decisions=[Decision(point=1, finding="upheld", reasons="The repair took too long.")],

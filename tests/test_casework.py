@@ -22,6 +22,12 @@ from casework.intake import Intake, RepresentativeDetails, ResidentDetails, file
 from casework.service_requests import ServiceRequestIntake, convert_service_request, record_service_request
 from starter.simulate import TASK_QUEUE
 
+
+@pytest.fixture(scope="module")
+def sim(own_sim):
+    """This module's cases run on a server of their own (dates here are bounded by today's; conftest.own_sim)."""
+    return own_sim
+
 HANDLER = Actor(username="alice", role="handler")
 REVIEWER = Actor(username="bob", role="stage2_reviewer")
 MANAGER = Actor(username="maria", role="complaints_manager")

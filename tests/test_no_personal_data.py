@@ -5,6 +5,7 @@ A full case with a realistic resident goes through casework on the real time-ski
 complete history (every payload, search attribute, current details and failure message, as the Web UI
 would fetch it) is scanned for each piece of the resident's personal data."""
 
+import pytest
 import base64
 import json
 
@@ -18,6 +19,12 @@ from casework.access import Actor
 from casework.actions import act
 from casework.intake import Intake, RepresentativeDetails, ResidentDetails, file_complaint
 from starter.simulate import TASK_QUEUE
+
+
+@pytest.fixture(scope="module")
+def sim(own_sim):
+    """This module's cases run on a server of their own (dates here are bounded by today's; conftest.own_sim)."""
+    return own_sim
 
 RESIDENT = ResidentDetails(
     name="Olwen Featherstonehaugh",
