@@ -62,6 +62,8 @@ def instant_bounds(which: Urgency, today: date) -> tuple[datetime | None, dateti
 def deadline_words(name: str) -> str:
     """What has to be done by a deadline, in words ("Respond at stage 1"), from its name (DESIGN.md)."""
     head, _, rest = name.partition(".")
+    if head == "update" and rest.isdigit():
+        return f"Update the resident (update {rest})"
     if head in ("stage1", "stage2"):
         verb = {"acknowledge": "Acknowledge", "respond": "Respond"}.get(rest, rest.replace("_", " ").capitalize())
         return f"{verb} at stage {head[-1]}"
