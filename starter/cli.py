@@ -100,6 +100,8 @@ def simulate(
     adverse_finding_rate: Annotated[float | None, typer.Option(help="--generate: share of determined elements found against the landlord, each with an order [default 0.7].")] = None,
     late_compliance_rate: Annotated[float | None, typer.Option(help="--generate: share of evidence requests and orders met late [default 0.1].")] = None,
     failure_order_rate: Annotated[float | None, typer.Option(help="--generate: share of cases given a Complaint Handling Failure Order [default 0.01].")] = None,
+    late_payment_rate: Annotated[float | None, typer.Option(help="--generate: share of compensation payments made after the date promised [default 0.1].")] = None,
+    unpaid_rate: Annotated[float | None, typer.Option(help="--generate: share of compensation payments not yet made [default 0.05].")] = None,
     homes: Annotated[int | None, typer.Option(min=1, help="--generate: homes, for CH01.")] = None,
     csv_path: Annotated[Path | None, typer.Option("--csv", help="--generate: write the TSM figures as CSV here.")] = None,
     report: Annotated[Path | None, typer.Option(help="--generate: write the annual report (.html or .pdf) here.")] = None,
@@ -115,7 +117,8 @@ def simulate(
 
         settings = dict(policy=policy, year=year, cases=cases, escalation_rate=escalation_rate, on_time_rate=on_time_rate, extension_rate=extension_rate, seed=seed)
         ombudsman = dict(referral_rate=referral_rate, determination_rate=determination_rate, adverse_finding_rate=adverse_finding_rate,
-                         late_compliance_rate=late_compliance_rate, failure_order_rate=failure_order_rate)
+                         late_compliance_rate=late_compliance_rate, failure_order_rate=failure_order_rate,
+                         late_payment_rate=late_payment_rate, unpaid_rate=unpaid_rate)
         settings.update({name: rate for name, rate in ombudsman.items() if rate is not None})  # else GeneratorSettings' default
         generate_year(settings, homes, csv_path, report)
         return
