@@ -52,7 +52,7 @@ async def test_a_profile_change_leaves_open_cases_on_their_version(sim, tmp_path
         assert f"version = {current}\n" in text
         text = text.replace(f"version = {current}\n", f"version = {current + 1}\n", 1)
         profile.write_text(text.replace("respond_working_days = 10\n", "respond_working_days = 20\n", 1))
-        await opened_on_v1.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(reason="re-plan after the change"))
+        await opened_on_v1.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(change="bank_holidays"))
         await sim.sleep_until(ACKNOWLEDGED + timedelta(hours=2) - offset)
         kept = await _respond_due(opened_on_v1)
 
