@@ -54,13 +54,14 @@ async def test_converting_a_service_request_with_temporal_down_changes_nothing(s
     down = stack.browser(app=temporal_down)
     await down.sign_in("hana")
     before = counts(stack.engine)
-    said_nothing_was_saved(await down.post(f"/service-requests/{request_id}/convert"))
+    confirmed = {"reason": "asked", "confirm": "yes"}  # the warning's reason and tick (the request's own page)
+    said_nothing_was_saved(await down.post(f"/service-requests/{request_id}/convert", confirmed))
     assert counts(stack.engine) == before
     with Session(stack.engine) as session:
         request = session.get(ServiceRequest, request_id)
         assert (request.status, request.converted_to) == ("open", None)
 
-    converted = await hana.post(f"/service-requests/{request_id}/convert")
+    converted = await hana.post(f"/service-requests/{request_id}/convert", confirmed)
     assert converted.status_code == 303 and converted.headers["location"].startswith("/cases/CMP-")
 
 
