@@ -147,20 +147,28 @@ def _intake_fields(engine) -> list:
     """The intake form: the Intake model's fields with pickers for the landlord, nation and handler."""
     from casework.intake import Intake
     from casework.staff import case_staff
-    from models.policy import all_profiles
     from starter.web.fields import chosen
 
-    profiles = sorted(all_profiles().values(), key=lambda p: (p.id != "code-2024", p.landlord))
     return chosen(
         form_fields(Intake),
         choices={
-            "policy": [(p.id, p.landlord if p.id != "code-2024" else "No landlord profile: the Complaint Handling Code (2024) as it stands") for p in profiles],
+            "policy": landlord_choices(),
             "region": NATIONS,
             "handler": [(s.username, s.label) for s in case_staff(engine)],
             "category": list(SERVICE_AREAS.items()),
         },
         labels=INTAKE_LABELS, hints=INTAKE_HINTS, printed=INTAKE_PRINTED,
     )
+
+
+def landlord_choices() -> list[tuple[str, str]]:
+    """The landlords (policy profiles) by name, the Code's own profile first: a complaint's and a service
+    request's policy is chosen, never typed."""
+    from models.policy import all_profiles
+
+    profiles = sorted(all_profiles().values(), key=lambda p: (p.id != "code-2024", p.landlord))
+    return [(p.id, p.landlord if p.id != "code-2024" else "No landlord profile: the Complaint Handling Code (2024) as it stands")
+            for p in profiles]
 
 
 INTAKE_PRINTED = frozenset({"resident.name", "resident.address", "desired_outcome"})
