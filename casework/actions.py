@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 from temporalio.client import Client
 
-from casework import letters
+from casework import delivery, letters
 from casework.access import Actor, check_action
 from casework.case_record import projected_case
 from casework.errors import CommandRejected, UnknownCase
@@ -117,6 +117,23 @@ async def act(
     if notice is not None:
         await asyncio.to_thread(letters.store_letter, engine, reference, command_id, notice)
     return summary
+
+
+def draft_letter(engine: Engine, reference: str, action: str, form: dict[str, Any], actor: Actor) -> str:
+    """The letter `act` would issue for this form, rendered as it would be stored (in large print when the
+    resident's adjustment asks for it), built and checked by the same `letters.decision_letter`: staff
+    read it before issuing. Nothing is sent or stored; an incomplete letter is refused naming what is missing."""
+    if action not in ("respond", "exclude"):
+        raise CommandRejected(None, f"{action.replace('_', ' ')} issues no letter to preview")
+    with Session(engine) as session:
+        complaint = session.get(Complaint, reference)
+        case = session.get(Case, reference)
+        if complaint is None or case is None:
+            raise UnknownCase(reference)
+        stage = _stage(session, reference)
+    check_action(actor, case, action)
+    letter = letters.decision_letter(engine, complaint, policy_profile(complaint.policy_id), parse_form(action, form), stage, actor)
+    return letters.render_html(letter, delivery.large_print(engine, reference))
 
 
 def taking(actor: Actor, case: Case, form: Form) -> bool:

@@ -63,7 +63,7 @@ HINTS = {"received_at": "For example, 27 3 2026. Leave empty for today."}
 def _fields() -> list:
     """The form from the model that validates it, with the landlord picked by name and people's labels."""
     from casework.service_requests import ServiceRequestIntake
-    from starter.web.routes.cases import landlord_choices
+    from starter.web.intake_form import landlord_choices
 
     return chosen(form_fields(ServiceRequestIntake), choices={"policy": landlord_choices()}, labels=LABELS, hints=HINTS)
 
