@@ -4,17 +4,10 @@ errors all at once by the field's label. At 1280 px and 390 px, with no axe-core
 
 import pytest
 
-from tests.browser.browser_stack import axe_violations, browser, screenshot, sign_in, site  # noqa: F401
+from tests.browser.browser_stack import browser, fits, sign_in, site  # noqa: F401
 from tests.web_stack import signed_in, stack  # noqa: F401
 
 WIDTHS = (1280, 390)
-
-
-async def _fits(page, name: str, width: int) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, (page.url, width, overflow)
-    assert await axe_violations(page) == [], (page.url, width)
-    await screenshot(page, f"{name}-{width}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -42,7 +35,7 @@ async def test_a_closure_is_typed_day_month_year_refused_in_words_added_and_remo
         assert "Closure date must include a month" in summary and "Day:" not in summary
         assert await page.input_value("#day") == str(day.day) and await page.input_value("#day-year") == str(day.year)
         assert await page.input_value("#reason") == "Staff training"
-        await _fits(page, "closures-error", width)
+        await fits(page, "closures-error", width)
 
         await page.fill("#day-month", str(day.month))
         await page.click("button:has-text('Add closure day')")
@@ -80,6 +73,6 @@ async def test_a_service_request_form_says_every_problem_by_its_label(stack, bro
             assert message in summary, summary
         assert "Field required" not in summary and "String should" not in summary
         assert await page.input_value("#resident-name") == "Sam Tenant" and await page.input_value("#received_at") == "31"
-        await _fits(page, "service-request-errors", width)
+        await fits(page, "service-request-errors", width)
     finally:
         await context.close()

@@ -6,20 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.browser_stack import axe_violations, browser, screenshot, sign_in, site  # noqa: F401
+from tests.browser.browser_stack import browser, fits, sign_in, site  # noqa: F401
 from tests.test_web_cases import act
 from tests.web_stack import signed_in, stack  # noqa: F401
 
 WIDTHS = (1280, 390)
 REASONS = "The repair was cancelled twice without telling you."
-
-
-async def _fits(page, name: str, width: int) -> None:
-    await page.evaluate("document.activeElement && document.activeElement.blur()")
-    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, (page.url, width, overflow)
-    assert await axe_violations(page) == [], (page.url, width)
-    await screenshot(page, f"{name}-{width}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -49,7 +41,7 @@ async def test_a_response_letter_is_previewed_then_issued(stack, signed_in, brow
         assert "by when remedy 1 (action)" in summary, summary
         assert await page.locator("iframe.letter").count() == 0
         assert await page.input_value("#respond-decisions-0-reasons") == REASONS
-        await _fits(page, "letter-preview-incomplete", width)
+        await fits(page, "letter-preview-incomplete", width)
 
         due = today() + timedelta(days=14)
         await page.fill("#respond-remedies-0-due_on", str(due.day))
@@ -64,7 +56,7 @@ async def test_a_response_letter_is_previewed_then_issued(stack, signed_in, brow
         letter = await frame.locator("body").inner_text()
         assert REASONS in letter and f"We will re-plaster the wall, by {due:%A %-d %B %Y}" in letter, letter
         assert await page.input_value("#respond-remedies-0-due_on") == str(due.day)
-        await _fits(page, "letter-preview", width)
+        await fits(page, "letter-preview", width)
         assert blocked == []
 
         await page.click("#respond button:has-text('Respond')")
