@@ -55,6 +55,8 @@ from models.record import Adjustment, Complaint, Definition, OutstandingAction, 
 from models.tables import Case, CaseDeadline, OmbudsmanEvidence, ResidentNote
 
 
+LETTER_ACTIONS = frozenset({"respond", "exclude"})
+"""Actions whose letter is drafted from the form and checked before the action is sent (so it can be previewed)."""
 NOT_NOW = frozenset({"lifecycle", CASE_ENDED})
 """Refusals of an additional complaint that mean "not on this case any more" (responded, closed or
 ended): it then starts a new case linked to this one (Code 6.8) instead of being refused."""
@@ -86,7 +88,7 @@ async def act(
         rows, payload = _prepare(session, complaint, profile, action, parsed, actor, command_id)
         stage = _stage(session, reference)
         due_before = _due(session, reference, f"stage{stage}.respond")
-    letter = letters.decision_letter(engine, complaint, profile, parsed, stage, actor) if action in ("respond", "exclude") else None
+    letter = letters.decision_letter(engine, complaint, profile, parsed, stage, actor) if action in LETTER_ACTIONS else None
     if letter is not None:
         stored = await asyncio.to_thread(letters.store_letter, engine, reference, command_id, letter)
         if letter.kind == "response":
@@ -123,7 +125,7 @@ def draft_letter(engine: Engine, reference: str, action: str, form: dict[str, An
     """The letter `act` would issue for this form, rendered as it would be stored (in large print when the
     resident's adjustment asks for it), built and checked by the same `letters.decision_letter`: staff
     read it before issuing. Nothing is sent or stored; an incomplete letter is refused naming what is missing."""
-    if action not in ("respond", "exclude"):
+    if action not in LETTER_ACTIONS:
         raise CommandRejected(None, f"{action.replace('_', ' ')} issues no letter to preview")
     with Session(engine) as session:
         complaint = session.get(Complaint, reference)

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from casework import case_record
 from casework.access import Actor, actions_offered, require
 from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
+from casework.actions import LETTER_ACTIONS
 from casework.case_record import projected_case
 from casework.forms import ACTION_FORMS, DETERMINATION_ELEMENTS
 from models.case import ChfoReason, OmbudsmanFinding, OrderKind
@@ -123,8 +124,6 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
     )
 
 
-LETTER_ACTIONS = frozenset({"respond", "exclude"})
-"""Actions that issue a letter drafted from what is typed: their forms can preview it before issuing."""
 WARNING_ACTIONS = {"withdraw": "Withdraw the complaint", "close": "Close the case", "exclude": "Exclude the complaint"}
 """Actions that end or refuse the complaint: a warning button, a confirmation box and a reason."""
 ACTION_LABELS = {
