@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 from temporalio.client import Client
 
-from casework import letters
+from casework import delivery, letters
 from casework.access import Actor, check_action
 from casework.case_record import projected_case
 from casework.errors import CommandRejected, UnknownCase
@@ -55,6 +55,8 @@ from models.record import Adjustment, Complaint, Definition, OutstandingAction, 
 from models.tables import Case, CaseDeadline, OmbudsmanEvidence, ResidentNote
 
 
+LETTER_ACTIONS = frozenset({"respond", "exclude"})
+"""Actions whose letter is drafted from the form and checked before the action is sent (so it can be previewed)."""
 NOT_NOW = frozenset({"lifecycle", CASE_ENDED})
 """Refusals of an additional complaint that mean "not on this case any more" (responded, closed or
 ended): it then starts a new case linked to this one (Code 6.8) instead of being refused."""
@@ -86,7 +88,7 @@ async def act(
         rows, payload = _prepare(session, complaint, profile, action, parsed, actor, command_id)
         stage = _stage(session, reference)
         due_before = _due(session, reference, f"stage{stage}.respond")
-    letter = letters.decision_letter(engine, complaint, profile, parsed, stage, actor) if action in ("respond", "exclude") else None
+    letter = letters.decision_letter(engine, complaint, profile, parsed, stage, actor) if action in LETTER_ACTIONS else None
     if letter is not None:
         stored = await asyncio.to_thread(letters.store_letter, engine, reference, command_id, letter)
         if letter.kind == "response":
@@ -117,6 +119,23 @@ async def act(
     if notice is not None:
         await asyncio.to_thread(letters.store_letter, engine, reference, command_id, notice)
     return summary
+
+
+def draft_letter(engine: Engine, reference: str, action: str, form: dict[str, Any], actor: Actor) -> str:
+    """The letter `act` would issue for this form, rendered as it would be stored (in large print when the
+    resident's adjustment asks for it), built and checked by the same `letters.decision_letter`: staff
+    read it before issuing. Nothing is sent or stored; an incomplete letter is refused naming what is missing."""
+    if action not in LETTER_ACTIONS:
+        raise CommandRejected(None, f"{action.replace('_', ' ')} issues no letter to preview")
+    with Session(engine) as session:
+        complaint = session.get(Complaint, reference)
+        case = session.get(Case, reference)
+        if complaint is None or case is None:
+            raise UnknownCase(reference)
+        stage = _stage(session, reference)
+    check_action(actor, case, action)
+    letter = letters.decision_letter(engine, complaint, policy_profile(complaint.policy_id), parse_form(action, form), stage, actor)
+    return letters.render_html(letter, delivery.large_print(engine, reference))
 
 
 def taking(actor: Actor, case: Case, form: Form) -> bool:

@@ -96,7 +96,8 @@ async def test_a_closure_day_replans_open_cases_of_that_landlord(stack, signed_i
     reference = await stack.start_case(handler="hana", landlord="wrekin")
     closure, due, expected = stack.closure_ahead(reference)
     admin = await signed_in("adam")
-    response = await admin.post("/closures", {"landlord": "wrekin", "day": closure.isoformat(), "reason": "staff training"})
+    response = await admin.post("/closures", {"landlord": "wrekin", "day-day": str(closure.day), "day-month": str(closure.month),
+                                              "day-year": str(closure.year), "reason": "staff training"})  # as the form posts it
     assert response.status_code == 303
     page = (await admin.get("/closures")).text
     assert "1 open case(s) re-planned" in page and "staff training" in page
@@ -115,17 +116,27 @@ async def test_closure_form_rejects_bad_input_and_writes_nothing(stack, signed_i
     with Session(stack.engine) as session:
         before = len(session.exec(select(ClosureDay)).all())
     bad = [
-        ({"landlord": "", "day": "", "reason": ""}, ["Landlord: Choose a landlord", "Day: Enter the closure date", "Reason: Enter why"]),
-        ({"landlord": "wrekin", "day": "2026-02-30", "reason": "x"}, ["Enter the closure date like 2026-12-31"]),
-        ({"landlord": "nobody-homes", "day": "2027-01-04", "reason": "x"}, ["&#39;nobody-homes&#39; is not a landlord of this service"]),
-        ({"landlord": "wrekin", "day": "2027-01-02", "reason": "x"}, ["2027-01-02 is a Saturday, already a non-working day"]),
+        ({"landlord": "", "day": "", "reason": ""}, ["Choose a landlord", "Enter the closure date", "Enter why the office is closed"]),
+        ({"landlord": "wrekin", "day": "2026-02-30", "reason": "x"}, ["Closure date must be a real date, like 27 3 2026"]),
+        ({"landlord": "wrekin", "day-day": "30", "day-month": "2", "day-year": "2027", "reason": "x"}, ["Closure date must be a real date"]),
+        ({"landlord": "wrekin", "day-day": "4", "day-year": "2027", "reason": "x"}, ["Closure date must include a month"]),
+        ({"landlord": "wrekin", "day-day": "4", "day-month": "1", "day-year": "27", "reason": "x"}, ["Closure date must be a real date"]),
+        ({"landlord": "nobody-homes", "day-day": "4", "day-month": "1", "day-year": "2027", "reason": "x"},
+         ["Landlord: &#39;nobody-homes&#39; is not a landlord of this service"]),
+        ({"landlord": "wrekin", "day-day": "2", "day-month": "1", "day-year": "2027", "reason": "x"},
+         ["Closure date: 2027-01-02 is a Saturday, already a non-working day"]),
         ({"landlord": "wrekin", "day": "2027-01-04", "reason": "x" * 201}, ["at most 200 characters"]),
     ]
     for form, messages in bad:
         response = await admin.post("/closures", form)
         assert response.status_code == 400
+        summary = response.text.split("error-summary__list", 1)[1].split("</ul>", 1)[0]
+        assert summary.count("<li>") == len(messages), summary
         for message in messages:
-            assert message in response.text
+            assert message in summary, (message, summary)
+        for part in ("day", "month", "year"):  # what was typed is shown again in its box
+            if form.get(f"day-{part}"):
+                assert f'name="day-{part}" type="text" inputmode="numeric" value="{form[f"day-{part}"]}"' in response.text
     with Session(stack.engine) as session:
         assert len(session.exec(select(ClosureDay)).all()) == before
 

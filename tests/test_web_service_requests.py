@@ -55,17 +55,50 @@ async def test_a_bad_service_request_names_the_field_and_records_nothing(stack, 
     hana = await signed_in("hana")
     before = _count(stack, ServiceRequest)
     for form, message in (
-        ({"channel": "pigeon", "text": "x"}, "Channel: Input should be"),
-        ({"channel": "phone", "text": ""}, "Text: Field required"),
-        (REQUEST | {"resident.email": "not an email"}, "Resident.email: String should match pattern"),
-        (REQUEST | {"policy": "nobody-homes"}, "Policy: "),
+        ({"channel": "pigeon", "text": "x"}, "Choose how the request was made from the list"),
+        ({"channel": "phone", "text": ""}, "Enter what the resident is asking for"),
+        (REQUEST | {"resident.email": "not an email"}, "Enter resident email in the correct format, like name@example.com"),
+        (REQUEST | {"policy": "nobody-homes"}, "Landlord and complaints policy: "),
+        (REQUEST | {"received_at-day": "3", "received_at-year": "2026"}, "Date the request was received must include a month"),
     ):
         response = await hana.post("/service-requests", form)
         assert response.status_code == 400, form
-        assert message in response.text, (form, response.text.split("error-summary__list")[-1][:500])
+        summary = response.text.split("error-summary__list", 1)[1].split("</ul>", 1)[0]
+        assert message in summary, (form, summary[:500])
+        for pydantic_words in ("Field required", "Input should be", "String should", "validation"):
+            assert pydantic_words not in response.text, (form, pydantic_words)
     assert _count(stack, ServiceRequest) == before
     assert (await hana.post("/service-requests/SR-2026-00000000/convert")).status_code == 404
     assert (await hana.post("/service-requests/<script>/convert")).status_code == 404
+
+
+async def test_every_error_at_once_and_the_form_keeps_what_was_typed(stack, signed_in):
+    hana = await signed_in("hana")
+    before = _count(stack, ServiceRequest)
+    typed = {"channel": "pigeon", "resident.name": "Sam Tenant", "resident.email": "sam-at-home",
+             "received_at-day": "31", "received_at-month": "2", "received_at-year": "2026"}
+    response = await hana.post("/service-requests", typed)
+    assert response.status_code == 400
+    summary = response.text.split("error-summary__list", 1)[1].split("</ul>", 1)[0]
+    assert summary.count("<li>") == 4, summary
+    for message in ("Choose how the request was made from the list", "Enter what the resident is asking for",
+                    "Enter resident email in the correct format", "Date the request was received must be a real date"):
+        assert message in summary, (message, summary)
+    assert 'href="#received_at"' in summary and 'href="#resident-email"' in summary, "each error links to its field"
+    assert 'value="Sam Tenant"' in response.text and 'value="sam-at-home"' in response.text
+    assert 'name="received_at-day" type="text" inputmode="numeric" value="31"' in response.text
+    assert _count(stack, ServiceRequest) == before
+
+
+async def test_the_received_date_typed_in_day_month_and_year_is_the_one_recorded(stack, signed_in):
+    hana = await signed_in("hana")
+    response = await hana.post("/service-requests", REQUEST | {"text": "Please fix the door entry phone.",
+                               "received_at-day": "2", "received_at-month": "3", "received_at-year": "2026"})
+    assert response.status_code == 303, response.text.split("error-summary__list")[-1][:500]
+    with Session(stack.engine) as session:
+        row = session.exec(select(ServiceRequest).where(ServiceRequest.text == "Please fix the door entry phone.")).one()
+    from models.calendar import local_date
+    assert local_date(row.received_at).isoformat() == "2026-03-02"
 
 
 @pytest.mark.parametrize(("username", "status"), [("hana", 200), ("mira", 200), ("rita", 403), ("aude", 403), ("adam", 403)])

@@ -282,10 +282,3 @@ def field_name(location) -> str:
     """A field's name for the error summary: row numbers dropped, two levels at most (`actions.owner`)."""
     return ".".join([str(part) for part in location if not isinstance(part, int) and not str(part).isdigit()][:2])
 
-
-def validation_errors(error: ValidationError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for e in error.errors():
-        name = field_name(e["loc"]) if e["loc"] else "form"
-        errors.setdefault(name, validation_message(e))
-    return errors

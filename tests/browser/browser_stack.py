@@ -95,3 +95,13 @@ async def axe_violations(page) -> list[dict]:
 async def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+async def fits(page, name: str, width: int) -> None:
+    """The page as it is now fits its width (nothing scrolls sideways), has no axe-core violations, and is
+    kept as a screenshot `name-width`."""
+    await page.evaluate("document.activeElement && document.activeElement.blur()")  # a focused link is not underlined
+    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, (page.url, width, overflow)
+    assert await axe_violations(page) == [], (page.url, width)
+    await screenshot(page, f"{name}-{width}")

@@ -4,17 +4,10 @@ request's page fit 1280 px and 390 px with no axe-core violations."""
 
 import pytest
 
-from tests.browser.browser_stack import axe_violations, browser, screenshot, sign_in, site  # noqa: F401
+from tests.browser.browser_stack import browser, fits, sign_in, site  # noqa: F401
 from tests.web_stack import signed_in, stack  # noqa: F401
 
 WIDTHS = (1280, 390)
-
-
-async def _fits(page, name: str, width: int) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, (page.url, width, overflow)
-    assert await axe_violations(page) == [], (page.url, width)
-    await screenshot(page, f"{name}-{width}")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -33,14 +26,14 @@ async def test_search_audit_accounts_closures_and_service_requests_fit(stack, si
         await page.click(".header__search button")
         await page.wait_for_url(f"{site}/search?q=Resident")
         assert reference in await page.inner_text("main"), resident
-        await _fits(page, "search", width)
+        await fits(page, "search", width)
         await page.goto(f"{site}/service-requests/{request_id}")
-        await _fits(page, "service-request", width)
+        await fits(page, "service-request", width)
         await page.click("button:has-text('Sign out')")
 
         await sign_in(page, site, "adam")
         for path, name in (("/users/hugo", "staff-account"), ("/closures", "closures-remove"), ("/audit", "audit-log")):
             await page.goto(f"{site}{path}")
-            await _fits(page, name, width)
+            await fits(page, name, width)
     finally:
         await context.close()

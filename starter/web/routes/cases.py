@@ -1,6 +1,7 @@
 """Cases: the list with filters, the case page with the actions the lifecycle allows now, each a form,
 the action posts (workflow Updates through `casework.actions`), intake, and letters."""
 
+import asyncio
 import re
 import uuid
 
@@ -13,18 +14,21 @@ from sqlmodel import Session, select
 from casework import case_record
 from casework.access import Actor, actions_offered, require
 from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
+from casework.actions import LETTER_ACTIONS
 from casework.case_record import projected_case
 from casework.forms import ACTION_FORMS, DETERMINATION_ELEMENTS
 from models.case import ChfoReason, OmbudsmanFinding, OrderKind
 from models.policy import load_profile
 from models.refusal import validation_message
 from models.remedies_guidance import remedies_guidance
-from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
+from models.taxonomy import ROOT_CAUSES
 from models.users import StaffUser
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import Said, date_of, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
+from starter.web.routes.letters import linked_sheet
 from starter.web.determination_form import FINDING_ROWS, ORDER_ROWS, determination_specs, read_determination
+from starter.web.intake_form import intake_fields
 from starter.web.respond_form import ACTION_ROWS, REMEDY_ROWS, read_decisions, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
 
 router = APIRouter()
@@ -78,7 +82,8 @@ def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Resp
     return render(request, "case_list.html", values=params, cases=page.rows, filter_params=filter_params, next_params=next_params, states=STATES, today=today())
 
 
-def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None, open_action: str | None = None, values: dict | None = None) -> HTMLResponse:
+def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None,
+               open_action: str | None = None, values: dict | None = None, preview: str | None = None) -> HTMLResponse:
     try:
         record = case_record.case_file(request.app.state.engine, reference, today())
     except case_record.CaseNotFound:
@@ -103,7 +108,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         values=values or {},
         record=record,
         actions=actions,
-        open_action=open_action,
+        open_action=open_action, preview=preview, letter_actions=LETTER_ACTIONS,
         decision_points=points,
         remedy_policy=load_profile(record.case.policy_id).remedies,
         guidance=remedies_guidance(), root_causes=ROOT_CAUSES,
@@ -117,54 +122,6 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}",
         flash=request.session.pop("flash", None),
     )
-
-
-NATIONS = [("ENG", "England"), ("WLS", "Wales"), ("SCT", "Scotland"), ("NIR", "Northern Ireland")]
-INTAKE_LABELS = {
-    "policy": "Landlord and complaints policy",
-    "region": "Nation (for bank holidays)",
-    "channel": "How the complaint was made",
-    "text": "What the complaint is about",
-    "desired_outcome": "What the resident wants to happen",
-    "category": "Service area it is about",
-    "issue_date": "When the problem happened",
-    "received_at": "Date the complaint was received",
-    "handler": "Handler",
-    "linked_to": "Linked case reference",
-    "service_request_id": "Service request it came from",
-    "resident.preferred_contact": "Resident's preferred way to be contacted",
-    "representative.consent_given": "The resident has given consent for this representative to act for them",
-}
-INTAKE_HINTS = {
-    "received_at": "For example, 27 3 2026. Leave empty for today. It cannot be in the future.",
-    "issue_date": "For example, 27 3 2026. Used to check the landlord's complaint window.",
-    "linked_to": "An existing case reference, like CMP-2026-000123.",
-    "service_request_id": "The id of an existing service request, shown on the service requests page.",
-}
-
-
-def _intake_fields(engine) -> list:
-    """The intake form: the Intake model's fields with pickers for the landlord, nation and handler."""
-    from casework.intake import Intake
-    from casework.staff import case_staff
-    from models.policy import all_profiles
-    from starter.web.fields import chosen
-
-    profiles = sorted(all_profiles().values(), key=lambda p: (p.id != "code-2024", p.landlord))
-    return chosen(
-        form_fields(Intake),
-        choices={
-            "policy": [(p.id, p.landlord if p.id != "code-2024" else "No landlord profile: the Complaint Handling Code (2024) as it stands") for p in profiles],
-            "region": NATIONS,
-            "handler": [(s.username, s.label) for s in case_staff(engine)],
-            "category": list(SERVICE_AREAS.items()),
-        },
-        labels=INTAKE_LABELS, hints=INTAKE_HINTS, printed=INTAKE_PRINTED,
-    )
-
-
-INTAKE_PRINTED = frozenset({"resident.name", "resident.address", "desired_outcome"})
-"""Every letter is addressed to the resident by these, and the stage-1 letters state the outcome sought."""
 
 
 WARNING_ACTIONS = {"withdraw": "Withdraw the complaint", "close": "Close the case", "exclude": "Exclude the complaint"}
@@ -235,7 +192,7 @@ ROWS_OF_THEIR_OWN = frozenset({"root_causes"})
 @router.get("/cases/new")
 def intake_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "file_complaint")
-    return render(request, "intake.html", fields=_intake_fields(request.app.state.engine), intake_id=str(uuid.uuid4()),
+    return render(request, "intake.html", fields=intake_fields(request.app.state.engine), intake_id=str(uuid.uuid4()),
                   values={"policy": "code-2024", "region": "ENG"})
 
 
@@ -246,7 +203,7 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
 
     require(user.role, "file_complaint")
     form = await checked_form(request)
-    fields = _intake_fields(request.app.state.engine)
+    fields = intake_fields(request.app.state.engine)
     values, errors = read_form(fields, form)
     intake_id = form.get("intake_id")
     if not isinstance(intake_id, str) or not 1 <= len(intake_id) <= 100:
@@ -296,7 +253,7 @@ def case_page(request: Request, reference: str, user: StaffUser = Depends(curren
 
 @router.post("/cases/{reference}/actions/{action}")
 async def act(request: Request, reference: str, action: str, user: StaffUser = Depends(current_user)) -> Response:
-    from casework.actions import act as send
+    from casework.actions import act as send, draft_letter
     from casework.errors import CommandRejected, UnknownCase
 
     require(user.role, "read_cases")
@@ -316,7 +273,8 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         return RedirectResponse(f"/cases/{reference}", status_code=303)
     fields = action_fields(request.app.state.engine, record, action)
     values, errors = read_form(fields, form)
-    if action in WARNING_ACTIONS and form.get("confirm") != "yes":
+    previewing = action in LETTER_ACTIONS and form.get("preview") == "yes"
+    if action in WARNING_ACTIONS and form.get("confirm") != "yes" and not previewing:
         errors["confirm"] = Said(f"Tick the box to confirm: {WARNING_ACTIONS[action].lower()}")
     rows: dict[str, list[int]] = {}
     if action == "respond":
@@ -338,7 +296,15 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         ACTION_FORMS[action].model_validate(values)
     except ValidationError as error:
         errors = {row_field(k, rows): v for k, v in people_errors(error, labelled).items()} | errors
-    if not errors:
+    preview = None
+    if not errors and previewing:  # the letter issuing would write, shown with the form as typed; nothing sent
+        try:
+            preview = linked_sheet(await asyncio.to_thread(draft_letter, request.app.state.engine, reference, action, values, Actor.of(user)))
+        except ValidationError as error:
+            errors = {row_field(k, rows): v for k, v in people_errors(error, labelled).items()}
+        except CommandRejected as error:
+            errors = {row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()}
+    elif not errors:
         try:
             await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor.of(user), command_id,
                        request.app.state.settings.task_queue)
@@ -357,7 +323,8 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
             request.session["flash"] = f"{action.replace('_', ' ').capitalize()}: done."
             return RedirectResponse(f"/cases/{reference}", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"} | {"root_causes": read_root_causes(form)}
-    return _case_page(request, user, reference, status=400, errors={f"{action}-{k}": v for k, v in errors.items()}, open_action=action, values=shown)
+    return _case_page(request, user, reference, status=400 if errors else 200, errors={f"{action}-{k}": v for k, v in errors.items()},
+                      open_action=action, values=shown, preview=preview)
 
 
 @router.post("/cases/{reference}/take")

@@ -15,7 +15,7 @@ from models.calendar import local_date
 from models.tables import ClosureDay
 from models.users import StaffUser
 from starter.web.auth import checked_form, client_address, current_user, text
-from starter.web.fields import Said
+from starter.web.fields import Said, date_of
 from starter.web.pages import render
 
 router = APIRouter()
@@ -42,27 +42,47 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
     """Record the day and re-plan the landlord's cases, through the same function as the CLI."""
     require(user.role, "manage_closures")
     form = await checked_form(request)
-    landlord, day_text, reason = text(form, "landlord", 64), text(form, "day", 10), text(form, "reason", 200)
-    values = {"landlord": landlord, "day": day_text, "reason": reason}
+    landlord, reason = text(form, "landlord", 64), text(form, "reason", 200)
+    day, typed, problem = _closure_date(form)
+    values = {"landlord": landlord, "day": typed, "reason": reason}
     errors = {}
     if not landlord:
-        errors["landlord"] = "Choose a landlord"
-    try:
-        day = date.fromisoformat(day_text)
-    except ValueError:
-        errors["day"] = "Enter the closure date like 2026-12-31"
+        errors["landlord"] = Said("Choose a landlord")
+    if problem:
+        errors["day"] = Said(problem)
     if not reason:
-        errors["reason"] = "Enter why the office is closed (shown to staff with the closure days)"
+        errors["reason"] = Said("Enter why the office is closed (shown to staff with the closure days)")
     if errors:
         return _page(request, status=400, errors=errors, values=values)
     try:
         report = await add_closure(request.app.state.engine, request.app.state.client, landlord, day, reason)
     except CalendarError as error:
-        return _page(request, status=400, errors={error.field: error.message[:1].upper() + error.message[1:]}, values=values)
+        return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")}, values=values)
     audit(request.app.state.engine, "closure_added", actor=user.username, address=client_address(request),
           detail=f"{landlord} {day.isoformat()}")
     request.session["flash"] = f"{day.isoformat()} is now a closure day for {landlord}; {_replanned(report)}"
     return RedirectResponse("/closures", status_code=303)
+
+
+LABELS = {"landlord": "Landlord", "day": "Closure date", "reason": "Reason"}
+
+
+def _closure_date(form) -> tuple[date | None, dict | str, str | None]:
+    """The closure date from its day, month and year boxes (or whole, YYYY-MM-DD, as scripts post it),
+    what was typed to show again, and the problem in people's words."""
+    for name in ("day", "day-day", "day-month", "day-year"):
+        text(form, name, 10)  # text, and short, before anything reads it
+    iso, problem = date_of(form, "day")
+    typed = {part: text(form, f"day-{part}", 10) for part in ("day", "month", "year")}
+    shown = typed if any(typed.values()) else text(form, "day", 10)
+    if problem:
+        return None, shown, f"{LABELS['day']} {problem}"
+    if iso is None:
+        return None, shown, "Enter the closure date"
+    try:
+        return date.fromisoformat(iso), shown, None
+    except ValueError:
+        return None, shown, f"{LABELS['day']} must be a real date, like 27 3 2026"
 
 
 def _replanned(report) -> str:
@@ -82,10 +102,10 @@ async def take_back_closure(request: Request, user: StaffUser = Depends(current_
         if form.get("confirm") != "yes":
             return _page(request, status=400, errors={"confirm": Said(f"Tick the box to confirm: remove the closure on {day_text}")})
         report = await remove_closure(request.app.state.engine, request.app.state.client, landlord, day)
+    except CalendarError as error:  # a ValueError too: caught first, so its own words are shown
+        return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")})
     except ValueError:
         return _page(request, status=400, errors={"day": Said("Choose a closure day from the list")})
-    except CalendarError as error:
-        return _page(request, status=400, errors={error.field: error.message[:1].upper() + error.message[1:]})
     audit(request.app.state.engine, "closure_removed", actor=user.username, address=client_address(request),
           detail=f"{landlord} {day.isoformat()}")
     request.session["flash"] = f"{day.isoformat()} is a working day again for {landlord}; {_replanned(report)}"

@@ -60,8 +60,13 @@ def sheet(request: Request, reference: str, letter_id: str, user: StaffUser = De
     row = _letter(request, reference, letter_id, user)
     if row is None:
         return _not_found(request)
-    html = _STYLE.sub('<link rel="stylesheet" href="/letters.css">', row.html, count=1)
-    return HTMLResponse(html, headers=SHEET_HEADERS)
+    return HTMLResponse(linked_sheet(row.html), headers=SHEET_HEADERS)
+
+
+def linked_sheet(html: str) -> str:
+    """A rendered letter with its inline stylesheet swapped for a link to /letters.css, so it shows
+    styled under a CSP that blocks inline styles (a stored letter's sheet, a letter's preview)."""
+    return _STYLE.sub('<link rel="stylesheet" href="/letters.css">', html, count=1)
 
 
 @router.get("/letters.css")

@@ -17,7 +17,7 @@ from models.users import StaffUser
 from casework.access import can, require
 from casework.case_record import projected_case
 from starter.web.auth import FormRejected, checked_form, client_address, current_user
-from starter.web.fields import Said, form_fields, form_values, validation_errors
+from starter.web.fields import Said, chosen, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
 
 router = APIRouter()
@@ -50,12 +50,28 @@ def service_requests(request: Request, user: StaffUser = Depends(current_user)) 
                   may_convert=can(user.role, "file_complaint"), flash=request.session.pop("flash", None))
 
 
+LABELS = {
+    "policy": "Landlord and complaints policy",
+    "channel": "How the request was made",
+    "text": "What the resident is asking for",
+    "received_at": "Date the request was received",
+    "resident.preferred_contact": "Resident's preferred way to be contacted",
+}
+HINTS = {"received_at": "For example, 27 3 2026. Leave empty for today."}
+
+
+def _fields() -> list:
+    """The form from the model that validates it, with the landlord picked by name and people's labels."""
+    from casework.service_requests import ServiceRequestIntake
+    from starter.web.intake_form import landlord_choices
+
+    return chosen(form_fields(ServiceRequestIntake), choices={"policy": landlord_choices()}, labels=LABELS, hints=HINTS)
+
+
 @router.get("/service-requests/new")
 def new_service_request(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    from casework.service_requests import ServiceRequestIntake
-
     require(user.role, "file_complaint")
-    return render(request, "service_request_new.html", fields=form_fields(ServiceRequestIntake), errors={}, values={})
+    return render(request, "service_request_new.html", fields=_fields(), errors={}, values={"policy": "code-2024"})
 
 
 @router.post("/service-requests")
@@ -65,17 +81,20 @@ async def record(request: Request, user: StaffUser = Depends(current_user)) -> R
 
     require(user.role, "file_complaint")
     form = await checked_form(request)
-    fields = form_fields(ServiceRequestIntake)
-    try:
-        intake = ServiceRequestIntake.model_validate(form_values(fields, form))
-        request_id = record_service_request(request.app.state.engine, intake)
+    fields = _fields()
+    values, errors = read_form(fields, form)
+    try:  # every problem at once, in people's words, before anything is recorded
+        intake = ServiceRequestIntake.model_validate(values)
     except ValidationError as error:
-        errors = validation_errors(error)
-    except CommandRejected as error:
-        errors = {error.field or "form": error.message}
-    else:
-        request.session["flash"] = f"Service request {request_id} recorded."
-        return RedirectResponse("/service-requests", status_code=303)
+        errors = people_errors(error, fields) | errors
+    if not errors:
+        try:
+            request_id = record_service_request(request.app.state.engine, intake)
+        except CommandRejected as error:
+            errors = refusal_error(error.field, error.message, fields)
+        else:
+            request.session["flash"] = f"Service request {request_id} recorded."
+            return RedirectResponse("/service-requests", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     return render(request, "service_request_new.html", status=400, fields=fields, errors=errors, values=shown)
 
