@@ -119,7 +119,7 @@ async def test_together_get_it_sorted_unresolved_raises_the_ladders_notices_and_
     (extend(0), "working_days: Input should be greater than or equal to 1"),
     ({"at": "2026-03-10T09:00:00+00:00", "action": "respond", "outcome": "upheld",
       "actions": [{"action_id": "fix", "target_on": "2026-03-01"}]},
-     "actions.1.target_on: must be a date from today (2026-03-10) to two years ahead (2028-03-10), not 2026-03-01"),
+     "actions.0.target_on: must be a date from today (2026-03-10) to two years ahead (2028-03-10), not 2026-03-01"),
 ])
 async def test_a_value_that_breaks_its_actions_rule_is_a_rejected_step_not_a_bad_file(run, step, error):
     """Issue 15 item 7: the step is listed in `rejected` and changes nothing; the rest of the file runs."""

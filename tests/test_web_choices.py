@@ -3,6 +3,8 @@ wrong and works its queues (the real worker on a dev server)."""
 
 from datetime import date, timedelta
 
+import pytest
+
 from sqlmodel import Session
 
 from casework.intake import Intake
@@ -66,7 +68,9 @@ async def test_assign_picks_an_active_account_and_a_handler_can_take_an_unassign
     assert reference in mine and "Acknowledge at stage 1" in mine
 
 
-async def test_a_promised_action_in_the_past_is_refused_on_its_row_and_every_decision_is_kept(stack, signed_in):
+@pytest.mark.parametrize("row", [0, 1])
+async def test_a_promised_action_in_the_past_is_refused_on_its_row_and_every_decision_is_kept(stack, signed_in, row):
+    """The first row, or the second with the first left empty: the refusal lands on the row it was typed in."""
     hana = await signed_in("hana")
     reference = await _acknowledged(stack, hana)
     page = (await hana.get(f"/cases/{reference}")).text
@@ -74,17 +78,17 @@ async def test_a_promised_action_in_the_past_is_refused_on_its_row_and_every_dec
     form = _response(_command_id(page, reference, "respond"), **{
         "decisions.0.upheld": "true", "decisions.0.reasons": "The repair was cancelled twice without telling you",
         "remedies.0.kind": "apology", "remedies.0.description": "We are sorry",
-        "actions.1.description": "Replace the roof", "actions.1.owner": "Repairs team",
-        "actions.1.target_on-day": str(past.day), "actions.1.target_on-month": str(past.month), "actions.1.target_on-year": str(past.year),
+        f"actions.{row}.description": "Replace the roof", f"actions.{row}.owner": "Repairs team",
+        f"actions.{row}.target_on-day": str(past.day), f"actions.{row}.target_on-month": str(past.month), f"actions.{row}.target_on-year": str(past.year),
     })
     response = await hana.post(f"/cases/{reference}/actions/respond", form)
     assert response.status_code == 400
     summary = response.text.split("error-summary__list")[1].split("</ul>")[0]
-    assert 'href="#respond-actions-1-target_on"' in summary and "must be a date from today" in summary
-    assert 'id="respond-actions-1-target_on-error"' in response.text
+    assert f'href="#respond-actions-{row}-target_on"' in summary and "must be a date from today" in summary
+    assert f'id="respond-actions-{row}-target_on-error"' in response.text
     assert "The repair was cancelled twice without telling you</textarea>" in response.text
     assert 'name="decisions.0.upheld" value="true" checked' in response.text
-    assert f'name="actions.1.target_on-day" type="text" inputmode="numeric" value="{past.day}"' in response.text
+    assert f'name="actions.{row}.target_on-day" type="text" inputmode="numeric" value="{past.day}"' in response.text
     assert "respond" not in [e.type for e in events(stack, reference)]
 
 

@@ -78,7 +78,7 @@ async def test_dates_past_the_planning_horizon_are_refused_naming_the_field(sim,
         ],
     )
     assert [(r["step"], r["error"].split(":")[0]) for r in rejected] == [
-        (1, "review_on"), (2, "actions.1.target_on"), (3, "actions.1.target_on")
+        (1, "review_on"), (2, "actions.0.target_on"), (3, "actions.0.target_on")
     ]
     assert "to two years ahead (2028-03-03)" in rejected[0]["error"]
     assert view.state == "stage1_responded"

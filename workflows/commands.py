@@ -167,8 +167,8 @@ def check_respond(case: CaseState, command: Respond, today: date) -> None:
         raise Refused(
             "actions", "unique_ids", f"action ids must be new and unique within the case; repeated: {', '.join(taken)}"
         )
-    for number, promised in enumerate(command.actions, start=1):
-        within_horizon(f"actions.{number}.target_on", promised.target_on, today, from_today=True)
+    for index, promised in enumerate(command.actions):  # numbered from 0, as the forms and pydantic number
+        within_horizon(f"actions.{index}.target_on", promised.target_on, today, from_today=True)
 
 
 def respond(case: CaseState, command: Respond, day: date) -> Details:
