@@ -13,27 +13,17 @@ from models.remedies_guidance import pounds
 from models.reporting import ReportingYear
 from models.taxonomy import area_name, cause_name
 from starter.report_commands import (
-    Database, Landlord, RootCauseCut, ServiceAreaCut, Year, err, load_facts, load_ombudsman, out, parse_year, report_app,
-    titled,
+    Database, Landlord, RootCauseCut, ServiceAreaCut, Year, err, load_facts, load_ombudsman, out, parse_year, read_model,
+    report_app, titled,
 )
-
-
-def _engine(database: str | None):
-    from models.settings import load_settings
-    from models.tables import make_engine
-
-    return make_engine(database or load_settings().database_url)
 
 
 def published_response(database: str | None, landlord: str | None, year: ReportingYear):
     """The governing body's response to this report, if one was recorded."""
     from casework.governance import published_response as stored
 
-    engine = _engine(database)
-    try:
+    with read_model(database) as engine:
         return stored(engine, landlord, year)
-    finally:
-        engine.dispose()
 
 
 def print_pack(figures: QuarterlyFigures, title: str) -> None:
@@ -113,12 +103,10 @@ def governing_response_command(
         if not from_file.is_file() or from_file.stat().st_size > 200_000:
             raise typer.BadParameter("must be a readable text file of at most 200 kB", param_hint="--file")
         text = from_file.read_text(errors="replace")
-    engine = _engine(database)
-    try:
-        row = record_response(engine, staff_actor(engine, user), landlord, year, text or "")
-    except (CommandRejected, Refused) as error:
-        typer.echo(f"refused: {error}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        engine.dispose()
+    with read_model(database) as engine:
+        try:
+            row = record_response(engine, staff_actor(engine, user), landlord, year, text or "")
+        except (CommandRejected, Refused) as error:
+            typer.echo(f"refused: {error}", err=True)
+            raise typer.Exit(2) from None
     typer.echo(f"recorded the governing body's response to {row.landlord} {row.year}'s annual report ({len(row.text):,} characters)")
