@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from models.reporting import as_of as report_as_of
 from models.quarterly import Quarter, QuarterlyFigures, quarterly_figures
 from models.remedies_guidance import pounds
 from models.reporting import ReportingYear
@@ -63,7 +64,7 @@ def quarterly_command(
     parse_year(year)
     period = Quarter.of(year, quarter)
     facts = load_facts(database, landlord, service_area, root_cause)
-    as_of = min(period.last, date.today())
+    as_of = report_as_of(facts, period, date.today())  # the annual report's rule (models.reporting.as_of)
     figures = quarterly_figures(facts, period, as_of)
     # The Ombudsman's figures are the landlord's as a whole: a pack cut by theme leaves them out.
     ombudsman = None if (service_area or root_cause) else load_ombudsman(database, landlord, period)

@@ -15,6 +15,7 @@ from models.policy import all_profiles
 from models.ombudsman_figures import ombudsman_figures
 from models.quarterly import Quarter, quarterly_figures
 from models.reporting import ReportingYear
+from models.reporting import as_of as report_as_of
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.themes import cut_words
 from models.users import StaffUser
@@ -39,7 +40,7 @@ def _quarter(year: str, quarter: str) -> Quarter:
 def _pack(request: Request, year: str, quarter: str, landlord: str, service_area: str, root_cause: str):
     period = _quarter(year, quarter)
     facts = cut_facts(request, landlord, service_area, root_cause)
-    as_of = min(period.last, date.today())
+    as_of = report_as_of(facts, period, date.today())  # the annual report's rule (models.reporting.as_of)
     ombudsman = None
     if not (service_area or root_cause):  # the Ombudsman's figures are the landlord's as a whole
         with Session(request.app.state.engine) as session:
