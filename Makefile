@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench faults
+.PHONY: run test test-fast bench faults
 
 # The runtime lock (what the image installs) plus the development lock (tests, the dev server, benchmarks).
 $(STAMP): pyproject.toml requirements.lock requirements-dev.lock
@@ -17,6 +17,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
+
+# The quick tier (tests/conftest.py TIERS): no Temporal server, browser, web stack, subprocess or PostgreSQL.
+# About a minute; `make test` (what CI runs) is still the whole suite.
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -m "unit and not faults"
 
 # Benchmarks: ratios measured side by side in one run (bench/README.md). About ten minutes.
 bench: $(STAMP)

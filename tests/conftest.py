@@ -123,9 +123,69 @@ def run(sim: Simulator):
     return _run
 
 
+TIERS = {
+    "browser": "drives Chromium (tests/browser/)",
+    "postgresql": "runs against the real PostgreSQL server",
+    "simulator": "runs on the shared time-skipping simulator (CI runs these again on PostgreSQL)",
+    "workflow": "runs real workflows on a Temporal server (test server, dev server or a stack)",
+    "web": "drives the web app over HTTP",
+    "cli": "runs the `complaints` command as a separate process",
+    "unit": "none of the above: plain Python, a file or a local database",
+}
+"""The suite's tiers, each a marker set from what a test uses, so no test has to be marked by hand:
+`make test-fast` runs the quick ones, `make test` (CI) all of them."""
+
+WORKFLOW_FIXTURES = {"sim", "own_sim", "env", "client", "worker", "stack", "dev_server"}
+
+
+def _tiers(item: pytest.Item) -> set[str]:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    path = str(getattr(item, "path", ""))
+    source = getattr(getattr(item, "module", None), "__file__", "") or ""
+    tiers = set()
+    if "/tests/browser/" in path:
+        tiers.add("browser")
+    if "postgresql" in getattr(item, "name", ""):
+        tiers.add("postgresql")
+    if "sim" in fixtures:
+        tiers.add("simulator")
+    if fixtures & WORKFLOW_FIXTURES or _module_starts_temporal(source):
+        tiers.add("workflow")
+    if _module_uses_web(source):
+        tiers.add("web")
+    if "subprocess" in _read(source):
+        tiers.add("cli")
+    return tiers or {"unit"}
+
+
+@cache
+def _module_starts_temporal(source: str) -> bool:
+    text_ = _read(source)
+    return any(word in text_ for word in ("temporalio", "simulator", "Simulator", "web_stack", "browser_stack", "dev_stack"))
+
+
+@cache
+def _module_uses_web(source: str) -> bool:
+    text_ = _read(source)
+    return any(word in text_ for word in ("web_stack", "browser_stack", "TestClient", "httpx"))
+
+
+def _read(source: str) -> str:
+    try:
+        with open(source, encoding="utf-8") as file:
+            return file.read()
+    except OSError:
+        return ""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, why in TIERS.items():
+        config.addinivalue_line("markers", f"{name}: {why}")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that runs on the shared simulator, so CI can run just those again with the
-    simulator's read model on PostgreSQL (`-m simulator`)."""
+    """Mark every test with its tiers (TIERS); `simulator` lets CI run those again with the simulator's
+    read model on PostgreSQL (`-m simulator`)."""
     for item in items:
-        if "sim" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.simulator)
+        for tier in _tiers(item):
+            item.add_marker(getattr(pytest.mark, tier))
