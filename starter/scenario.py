@@ -1,5 +1,6 @@
 """The scenario file of `complaints simulate` (DESIGN.md, "CLI contract"), validated field by field."""
 
+import json
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -178,6 +179,11 @@ def _describe(prefix: str, error: dict) -> str:
     """One line per problem: the field's path (e.g. steps[2].working_days), then the rule."""
     path = ""
     for part in error["loc"]:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not str(part).isidentifier():  # a key like "" or "a.b" is quoted, so the line still names it
+            path += f"[{json.dumps(str(part))}]"
+        else:
+            path += f".{part}" if path else str(part)
     message = validation_message(error)
     return f"{prefix}{path}: {message}" if path else f"{prefix}{message}"

@@ -2,12 +2,14 @@
 error or a correct result, never a traceback, and a rejected step leaves nothing behind."""
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from models.json_input import JsonInputError, read_json
 from starter.cli import app
 from starter.scenario import Scenario, ScenarioError, parse_scenarios
 
@@ -36,7 +38,32 @@ def test_any_json_is_either_a_scenario_or_a_named_error(data):
     try:
         parse_scenarios(json.dumps(data))
     except ScenarioError as error:
-        assert str(error).strip()
+        try:
+            read_json(json.dumps(data))
+        except JsonInputError as unreadable:  # past the reader's bounds: the file itself is refused, as is
+            assert str(error) == str(unreadable)
+            return
+        for line in str(error).splitlines():
+            assert_names_a_field_of(data, line)
+
+
+REQUIRED = {name for name, field in Scenario.model_fields.items() if field.is_required()}
+
+
+def assert_names_a_field_of(data, line: str) -> None:
+    """Each line of a refusal names where the problem is: a field the input has (or must have), then the
+    rule; an input that is not an object at all is told it must be one."""
+    prefix = re.match(r"\[(\d+)\]\.", line)
+    if prefix:
+        data, line = data[int(prefix.group(1))], line[prefix.end():]
+    if not isinstance(data, dict):
+        assert "valid dictionary" in line or "JSON" in line or "valid" in line, line
+        return
+    field, _, rule = line.partition(": ")
+    quoted = re.match(r'\["((?:[^"\\]|\\.)*)"\]', field)
+    top = json.loads(f'"{quoted.group(1)}"') if quoted else re.split(r"[.\[]", field)[0]
+    assert rule.strip(), line
+    assert top in data or top in REQUIRED, f"{line!r} names no field of {sorted(data)}"
 
 
 @settings(max_examples=200, deadline=None)
