@@ -15,6 +15,7 @@ from models.case import CaseSummary, Acknowledge, CalendarChanged, CaseInput, Ca
 from models.tables import CaseDeadline, CaseEvent, Notice, ResidentNote, add_closures
 from starter.simulate import TASK_QUEUE, Simulator
 from workflows.complaint import ComplaintWorkflow
+from tests.eventually import case_set_up
 
 _counter = iter(range(1, 10_000))
 
@@ -38,8 +39,7 @@ async def open_case(sim: Simulator, received: str, policy: str = "code-2024", **
         id=reference,
         task_queue=TASK_QUEUE,
     )
-    while not (await handle.query(ComplaintWorkflow.case)).events:
-        pass
+    await case_set_up(handle)
     return handle, timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
 
 

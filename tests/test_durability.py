@@ -12,6 +12,7 @@ from models.tables import Case, CaseEvent, Notice
 from tests.dev_stack import dev_stack
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
+from tests.eventually import case_set_up
 
 
 async def test_timers_set_by_one_worker_fire_at_the_right_times_under_the_next(sim):
@@ -27,8 +28,7 @@ async def test_timers_set_by_one_worker_fire_at_the_right_times_under_the_next(s
             id="RST-2026-000001",
             task_queue=task_queue,
         )
-        while not (await handle.query(ComplaintWorkflow.case)).events:
-            pass
+        await case_set_up(handle)
         offset = timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
         await sim.sleep_until(datetime(2026, 3, 3, 10, tzinfo=timezone.utc) - offset)
         await handle.execute_update(

@@ -17,6 +17,7 @@ from models.users import StaffUser, create_user, set_active
 from tests.mailbox import Mailbox
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
+from tests.eventually import case_set_up
 
 
 def mail_settings(port: int) -> Settings:
@@ -161,8 +162,7 @@ async def test_every_notice_of_a_case_arrives_once_though_smtp_was_down_when_the
             id=reference,
             task_queue=task_queue,
         )
-        while not (await handle.query(ComplaintWorkflow.case)).events:
-            pass
+        await case_set_up(handle)
         offset = timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
         await sim.sleep_until(datetime(2026, 3, 6, 9, 5, tzinfo=timezone.utc) - offset)
         with Session(sim.engine) as session:

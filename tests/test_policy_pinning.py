@@ -10,6 +10,7 @@ from models.case import Acknowledge, CalendarChanged, CaseInput, CaseView
 from models.policy import load_profile_file
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
+from tests.eventually import case_set_up
 
 POLICIES = Path(__file__).parent.parent / "policies"
 RECEIVED = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
@@ -25,8 +26,7 @@ async def _acknowledged_case(sim, task_queue: str, version: int):
         id=reference,
         task_queue=task_queue,
     )
-    while not (await handle.query(ComplaintWorkflow.case, result_type=CaseView)).events:
-        pass
+    await case_set_up(handle)
     offset = timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
     await sim.sleep_until(ACKNOWLEDGED - offset)
     await handle.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1", occurred_at=ACKNOWLEDGED))
