@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench faults
+.PHONY: run test test-fast lint bench faults
 
 # The runtime lock (what the image installs) plus the development lock (tests, the dev server, benchmarks).
 $(STAMP): pyproject.toml requirements.lock requirements-dev.lock
@@ -17,6 +17,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/pytest
+
+# ruff's checks ([tool.ruff] in pyproject.toml); .ci/run runs this before the suite.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 # The quick tier (tests/conftest.py TIERS): no Temporal server, browser, web stack, subprocess or PostgreSQL.
 # About a minute; `make test` (what CI runs) is still the whole suite.
