@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-from casework import residents
+from casework import residents, tracking_page
 from casework.case_list import today
 from casework.case_record import projected_case
 from casework.delivery import PURPOSE_WORDS
@@ -214,7 +214,7 @@ def tracking_page(request: Request) -> Response:
 
 
 def _tracking(request: Request, tracked: Tracked, status: int = 200, errors: dict | None = None, values: dict | None = None) -> Response:
-    view = residents.tracking_view(request.app.state.engine, tracked, today())
+    view = tracking_page.tracking_view(request.app.state.engine, tracked, today())
     return render(request, "residents/track.html", status=status, landlord=view.landlord, view=view, tracked=tracked,
                   errors=errors or {}, values=values or {}, command_id=str(uuid.uuid4()),
                   flash=request.session.pop("flash", None))
@@ -271,7 +271,7 @@ def letter_pdf(request: Request, letter_id: str) -> Response:
     tracked = _tracked(request)
     if tracked is None:
         return _invalid(request)
-    letter = residents.resident_letter(request.app.state.engine, tracked, letter_id[:100])
+    letter = tracking_page.resident_letter(request.app.state.engine, tracked, letter_id[:100])
     if letter is None or letter.pdf is None:
         return _page(request, "message.html", status=404, title="Letter not found",
                      message="We could not find that letter. Go back to your complaint to see your letters.")
