@@ -190,6 +190,13 @@ def channel_of(engine: Engine, reference: str, role: str = "resident") -> str:
         return next((p.channel for p in delivery.recipients(session, reference) if p.role == role), "none")
 
 
+def promised(engine: Engine, reference: str, deadline: str = "stage1.acknowledge") -> date | None:
+    """The date the case's workflow has planned for `deadline`, as projected (None before it is)."""
+    with Session(engine) as session:
+        row = session.get(CaseDeadline, (reference, deadline))
+        return row.due if row is not None and not row.cancelled else None
+
+
 def short_address(site: str) -> str:
     """The tracking page's address as printed on paper: no scheme, nothing after /track."""
     return f"{site.removeprefix('https://').removeprefix('http://').rstrip('/')}/track"
