@@ -1,0 +1,87 @@
+"""Issue 27 in Chromium, on a phone (390 px) and a desktop (1280 px), with axe on every page: a resident
+makes every mistake at once and sees every error at once, in the form's words, with what they typed kept;
+a resident who chose post is told a letter is coming (not an email), reads the posted letter (the post
+room's batch PDF, as they would), and follows their case at the short address with the reference and code
+it gives; asking for a new one says it comes by post."""
+
+import io
+import re
+from datetime import date, timedelta
+from uuid import uuid4
+
+import pytest
+from pypdf import PdfReader
+
+from casework import post_room
+from tests.browser.browser_stack import browser, fits, site  # noqa: F401
+from tests.web_stack import stack  # noqa: F401
+
+CODE = re.compile(r"enter your reference\s+(CMP-\d{4}-\d{6})\s+and\s+this\s+code:\s+([A-Z0-9]{4}-[A-Z0-9]{4})")
+
+
+def posted_text(engine) -> str:
+    """Every page of the day's print batch, as text, as the resident reads their letter."""
+    batch = post_room.make_batch(engine, "mira")
+    reader = PdfReader(io.BytesIO(post_room.batch_pdf(engine, batch.id)))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+async def test_a_postal_resident_makes_mistakes_is_told_the_truth_and_follows_their_case_by_code(stack, site, browser, width):
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{site}/complain")
+    assert "each up to 25 MB" in await page.inner_text("#photos-hint")
+    await fits(page, "truth-form", width)
+
+    future = date.today() + timedelta(days=40)
+    await page.fill("#email", "ann.post-at-example.org")
+    await page.check("#contact_by-post")
+    await page.fill("#text", "The bedroom wall is black with mould again.")
+    await page.fill("#issue_date", str(future.day))
+    await page.fill("#issue_date-month", str(future.month))
+    await page.fill("#issue_date-year", str(future.year))
+    await page.fill("#helper_name", "Bea Helper")
+    await page.click("button:has-text('Send complaint')")
+    summary = await page.inner_text(".error-summary")
+    for words in ("Enter your full name", "Enter your email address", "Enter your postal address",
+                  "When did it happen? The date must be today or in the past", "Tick the box to say the person helping you"):
+        assert words in summary, (words, summary)
+    assert await page.input_value("#text") == "The bedroom wall is black with mould again."
+    assert await page.is_checked("#contact_by-post")
+    await fits(page, "truth-form-errors", width)
+
+    await page.fill("#name", "Ann Post")
+    await page.fill("#email", f"ann.post-{uuid4().hex[:6]}@example.org")
+    await page.fill("#address", "2 Mill Lane\nTelford TF2 2BB")
+    await page.fill("#issue_date-year", str(date.today().year - 1))
+    await page.check("#helper_consent")
+    await page.click("button:has-text('Send complaint')")
+    await page.wait_for_url(f"{site}/complain/received")
+    main = await page.inner_text("main")
+    reference = re.search(r"CMP-\d{4}-\d{6}", main).group(0)
+    assert "email" not in main.lower().replace("we will not email you", ""), main
+    assert "by post" in main and "/track" in main
+    await fits(page, "truth-received-post", width)
+
+    letter = posted_text(stack.engine)
+    on, code = next((r, c) for r, c in CODE.findall(letter) if r == reference)
+    assert "/track" in letter
+
+    await page.goto(f"{site}/track")
+    await fits(page, "truth-code-form", width)
+    await page.fill("#reference", reference)
+    await page.fill("#code", code)
+    await page.click("button:has-text('Open my complaint')")
+    await page.wait_for_url(f"{site}/track")
+    assert reference in await page.inner_text("main")
+    await fits(page, "truth-track-by-code", width)
+
+    await page.goto(f"{site}/track/new-link")
+    await fits(page, "truth-new-link", width)
+    await page.fill("#reference", reference)
+    await page.click("button:has-text('Send me a new link or code')")
+    answer = await page.inner_text("main")
+    assert "by post: a letter with a code" in answer and "Check your email" not in answer
+    await fits(page, "truth-new-link-sent", width)
+    await context.close()
