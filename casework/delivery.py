@@ -183,6 +183,7 @@ PURPOSE_WORDS = {
     "updates_agreed": "updates agreed (response late)",
     "update_due": "update while the response is late",
     "extension_agreed": "more time agreed",
+    "dates_moved": "a date we gave has moved",
 }
 
 
@@ -199,10 +200,12 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
     """Queue the updates a resident is owed because the workflow recorded these events: a promised
     action completed, a promised action's date passed with it not done (Code 6.6), a response deadline
     missed, an interval for updates agreed and each update at it falling due with none recorded (Code
-    5.9: keep the resident informed while a response is late), and an extension that came by the
+    5.9: keep the resident informed while a response is late), a date they were given moved by a re-plan
+    (casework/promised_dates.py), and an extension that came by the
     `extension_agreed` Signal. Keyed by the event's seq, so a retried projection queues nothing twice. An
     extension taken as a staff action needs no message of its own: its extension letter is delivered
     like every letter."""
+    from casework.promised_dates import replanned_words
     from models.record import OutstandingAction
 
     queued: list[ResidentMessage] = []
@@ -231,6 +234,8 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
                     f"We have not sent you our stage {match.group(1)} response by the date we promised, and we are sorry.\n\n"
                     "We are working on it and will send it as soon as we can. If you are unhappy about the delay you can "
                     "contact the Housing Ombudsman (0300 111 3000, www.housing-ombudsman.org.uk).")
+        elif event.type == "deadlines_replanned":
+            told = replanned_words(session, reference, event)
         elif event.type in ("agree_update_interval", "extend") or (
             event.type == "deadline_missed" and str(details.get("deadline", "")).startswith("update.")
         ):
