@@ -2,8 +2,8 @@
 (issue 27 item 3, decision 174).
 
 A date is "given" when a letter or message stated it: the acknowledgement date in an online complaint's
-confirmation, a response date once the acknowledgement letter gave it (no longer provisional), a
-promised action's date (the response letter). When the workflow re-plans (`deadlines_replanned`), the
+confirmation, a stage's response date once its acknowledgement letter gave it, a promised action's date
+(the response letter). When the workflow re-plans (`deadlines_replanned`), the
 resident is told each given date that moved, its new date and why (the closure days that caused it).
 Before a closure is added, the administrator is told how many residents it will reach
 (`residents_moved_by`), by the same rule.
@@ -32,9 +32,12 @@ def given(session: Session, row: CaseDeadline) -> bool:
         return False
     if row.name.startswith("action."):
         return True
-    if row.name.endswith(".acknowledge"):
-        return session.get(ResidentMessage, _confirmation_id(row.reference)) is not None and row.name == "stage1.acknowledge"
-    return row.name in PROMISE_WORDS and not row.provisional
+    if row.name == "stage1.acknowledge":  # an online complaint's confirmation states it
+        return session.get(ResidentMessage, _confirmation_id(row.reference)) is not None
+    if row.name in ("stage1.respond", "stage2.respond"):  # the stage's acknowledgement letter states it
+        acknowledged = session.get(CaseDeadline, (row.reference, row.name.replace("respond", "acknowledge")))
+        return acknowledged is not None and acknowledged.met_on is not None
+    return False
 
 
 def _confirmation_id(reference: str) -> str:

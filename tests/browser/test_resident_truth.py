@@ -85,3 +85,43 @@ async def test_a_postal_resident_makes_mistakes_is_told_the_truth_and_follows_th
     assert "by post: a letter with a code" in answer and "Check your email" not in answer
     await fits(page, "truth-new-link-sent", width)
     await context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+async def test_the_administrator_is_told_how_many_residents_a_closure_reaches_before_it_is_added(stack, site, browser, width):
+    from casework.access import Actor
+    from casework.actions import act
+    from casework.case_list import today
+    from casework.case_record import working_calendar
+    from casework.intake import Intake, ResidentDetails, file_complaint
+    from tests.browser.browser_stack import sign_in
+    from tests.web_stack import TASK_QUEUE
+
+    landlord = {390: "wrekin", 1280: "wolverhampton-homes"}[width]  # one resident each
+    intake = Intake(intake_id=f"closure-{width}", policy=landlord, channel="phone", handler="mira",
+                    resident=ResidentDetails(name="Cy Resident", address="3 Low Street", preferred_contact="post"),
+                    text="The kitchen roof has leaked since March.")
+    reference = (await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference
+    await stack.projected(reference)
+    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Roof leak"]},
+              Actor(username="mira", role="complaints_manager"), f"c-{uuid4().hex}", TASK_QUEUE)
+    case = await stack.projected(reference, "stage1_acknowledged")
+    closure = working_calendar(stack.engine, case, today()).next_working_day(today() + timedelta(days=2))
+
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    page = await context.new_page()
+    await sign_in(page, site, "adam")
+    await page.goto(f"{site}/closures")
+    await page.select_option("#landlord", landlord)
+    await page.fill("#day", str(closure.day))
+    await page.fill("#day-month", str(closure.month))
+    await page.fill("#day-year", str(closure.year))
+    await page.fill("#reason", "Staff training")
+    await page.click("button:has-text('Add closure day')")
+    question = await page.inner_text("#confirm-closure")
+    assert "moves a date we gave in writing to 1 resident" in question and "Nothing is recorded until you confirm" in question
+    await fits(page, "truth-closure-confirm", width)
+    await page.click("button:has-text('Add the closure and tell 1 resident')")
+    await page.wait_for_url(f"{site}/closures")
+    assert f"is now a closure day for {landlord}" in await page.inner_text("main")
+    await context.close()

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from casework.access import require
-from casework.calendar_changes import CalendarError, add_closure, landlords, remove_closure
+from casework.calendar_changes import CalendarError, add_closure, check_closure, landlords, remove_closure
 from casework.promised_dates import residents_moved_by
 from models.audit import audit
 from models.calendar import local_date
@@ -58,10 +58,11 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
         errors["reason"] = Said("Enter why the office is closed (shown to staff with the closure days)")
     if errors:
         return _page(request, status=400, errors=errors, values=values)
-    moved = residents_moved_by(request.app.state.engine, landlord, day)
-    if moved and form.get("confirm") != "yes":
-        return _page(request, values=values, confirming={"moved": moved, "day": day, "landlord": landlord})
     try:
+        check_closure(request.app.state.engine, landlord, day, reason)  # refusals first, then the question
+        moved = residents_moved_by(request.app.state.engine, landlord, day)
+        if moved and form.get("confirm") != "yes":
+            return _page(request, values=values, confirming={"moved": moved, "day": day, "landlord": landlord})
         report = await add_closure(request.app.state.engine, request.app.state.client, landlord, day, reason)
     except CalendarError as error:
         return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")}, values=values)
