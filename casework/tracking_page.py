@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from casework.next_steps import Final, final_word
 from casework.tracking import Tracked
 from models.calendar import local_date
 from models.letterhead import resident_facing_name
@@ -46,9 +47,20 @@ PROMISE_WORDS = {
 
 class Promise(BaseModel):
     what: str
+    """The words after the date: "to send you our response", "for what we promised to do: ..."."""
     due: date
     done_on: date | None = None
     late: bool = False
+    action: str = ""
+    """A promised action's own description, as the response letter gave it."""
+
+
+class Stage2(BaseModel):
+    """The resident's stage-2 request as they see it: when asked, when we confirmed or will confirm it."""
+
+    asked_on: date
+    acknowledged_on: date | None = None
+    acknowledge_by: date | None = None
 
 
 class TrackingView(BaseModel):
@@ -67,13 +79,15 @@ class TrackingView(BaseModel):
     notes: list[tuple[datetime, str]]
     """What the resident (or their representative) added, in their own words."""
     can_ask_stage2: bool
-    stage2_asked: bool
+    stage2: Stage2 | None
+    final: Final | None
+    """The final response or exclusion: the Ombudsman is the resident's next step (casework/next_steps.py)."""
     photos: int
+    complaint_text: str
+    desired_outcome: str
 
 
 def tracking_view(engine: Engine, tracked: Tracked, today: date) -> TrackingView:
-    from casework.letters import _title  # the letter's own title, as it is printed
-
     with Session(engine) as session:
         complaint = session.get(Complaint, tracked.reference)
         case = session.get(Case, tracked.reference)
@@ -87,35 +101,52 @@ def tracking_view(engine: Engine, tracked: Tracked, today: date) -> TrackingView
         notes = session.exec(select(ResidentNote).where(col(ResidentNote.id).in_([n for n in note_refs if n]))
                              .order_by(col(ResidentNote.at))).all() if note_refs else []
         photos = len(session.exec(select(Attachment.id).where(Attachment.reference == tracked.reference)).all())
+        final = final_word(session, tracked.reference)
     state = case.state if case else "received"
-    promises = []
-    for d in deadlines:
-        if d.cancelled:
-            continue
-        if d.name in PROMISE_WORDS:
-            what = PROMISE_WORDS[d.name]
-        elif d.name.startswith("action.") and d.name.removeprefix("action.") in actions:
-            what = f"to {_lower(actions[d.name.removeprefix('action.')].description)}"
-        else:
-            continue  # reviews, update intervals, the Ombudsman's steps: not promises made to the resident here
-        promises.append((d.name, Promise(what=what, due=d.due, done_on=d.met_on, late=d.met is False or (d.met is None and d.due < today))))
+    promises = _promises(deadlines, actions, today)
     open_promises = sorted((p for _, p in promises if p.done_on is None), key=lambda p: p.due)
-    view_letters = []
-    for letter in letters:
-        try:
-            title = _title(_letter_model(letter))
-        except Exception:  # an older letter whose content no longer validates: its kind in words
-            title = letter.kind.replace("_", " ").capitalize()
-        view_letters.append((letter.id, title, local_date(_aware(letter.issued_at))))
     return TrackingView(
         reference=tracked.reference, landlord=resident_facing_name(complaint.policy_id), name=tracked.name,
         received_on=local_date(_aware(complaint.received_at)), where=STATE_WORDS.get(state, "We are dealing with your complaint."),
-        next_promise=open_promises[0] if open_promises else None,
+        next_promise=open_promises[0] if open_promises and final is None else None,
         actions=[p for name, p in promises if name.startswith("action.")],
-        letters=view_letters, notes=[(_aware(n.at), n.text) for n in notes],
-        can_ask_stage2="request_stage2" in (case.allowed_actions if case else []),
-        stage2_asked=any(e.type == "request_stage2" for e in events), photos=photos,
+        letters=[(letter.id, _titled(letter), local_date(_aware(letter.issued_at))) for letter in letters],
+        notes=[(_aware(n.at), n.text) for n in notes],
+        can_ask_stage2="request_stage2" in (case.allowed_actions if case else []) and final is None,
+        stage2=_stage2(events, {d.name: d for d in deadlines}), final=final, photos=photos,
+        complaint_text=complaint.text or "", desired_outcome=complaint.desired_outcome or "",
     )
+
+
+def _promises(deadlines, actions: dict, today: date) -> list[tuple[str, Promise]]:
+    promises = []
+    for d in deadlines:
+        action = actions.get(d.name.removeprefix("action.")) if d.name.startswith("action.") else None
+        if d.cancelled or (d.name not in PROMISE_WORDS and action is None):
+            continue  # reviews, update intervals, the Ombudsman's steps: not promises made to the resident here
+        described = action.description.strip() if action else ""
+        what = f"for what we promised to do: {described}" if action else PROMISE_WORDS[d.name]
+        promises.append((d.name, Promise(what=what, due=d.due, done_on=d.met_on, action=described,
+                                         late=d.met is False or (d.met is None and d.due < today))))
+    return promises
+
+
+def _stage2(events, deadlines: dict) -> Stage2 | None:
+    asked = next((e for e in reversed(events) if e.type == "request_stage2"), None)
+    if asked is None:
+        return None
+    acknowledge = deadlines.get("stage2.acknowledge")
+    return Stage2(asked_on=local_date(_aware(asked.at)), acknowledged_on=acknowledge.met_on if acknowledge else None,
+                  acknowledge_by=acknowledge.due if acknowledge and not acknowledge.cancelled else None)
+
+
+def _titled(letter: Letter) -> str:
+    from casework.letters import _title  # the letter's own title, as it is printed
+
+    try:
+        return _title(_letter_model(letter))
+    except Exception:  # an older letter whose content no longer validates: its kind in words
+        return letter.kind.replace("_", " ").capitalize()
 
 
 def _letter_model(letter: Letter):
@@ -124,11 +155,6 @@ def _letter_model(letter: Letter):
     model = {"acknowledgement": AcknowledgementLetter, "extension": ExtensionLetter, "exclusion": ExclusionLetter}.get(
         letter.kind, ResponseLetter)
     return model.model_validate(letter.content)
-
-
-def _lower(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def resident_letter(engine: Engine, tracked: Tracked, letter_id: str) -> Letter | None:

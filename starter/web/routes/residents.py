@@ -8,6 +8,7 @@ bar, the history or a Referer; each request checks the link again (expiry, a new
 wrong with a link, the same neutral page answers with the same status.
 """
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -24,6 +25,7 @@ from casework.delivery import PURPOSE_WORDS
 from casework.errors import CommandRejected
 from casework.tracking import LinkInvalid, Tracked, open_code, open_link
 from models.letterhead import letterhead_of, resident_facing_name
+from models.letters import HOUSING_OMBUDSMAN
 from models.policy import load_profile
 from starter.web.auth import FormRejected, checked_form, client_address, text
 from starter.web import public_form
@@ -238,7 +240,7 @@ def _tracking(request: Request, tracked: Tracked, status: int = 200, errors: dic
     view = tracking_view(request.app.state.engine, tracked, today())
     return render(request, "residents/track.html", status=status, landlord=view.landlord, view=view, tracked=tracked,
                   errors=errors or {}, values=values or {}, command_id=str(uuid.uuid4()),
-                  flash=request.session.pop("flash", None))
+                  flash=request.session.pop("flash", None), ombudsman=HOUSING_OMBUDSMAN, phone=_phone(request))
 
 
 @router.post("/track/information")
@@ -271,9 +273,20 @@ async def ask_for_stage2(request: Request) -> Response:
         await residents.ask_for_stage2(request.app.state.client, tracked, command_id)
     except CommandRejected as refusal:
         return _tracking(request, tracked, status=409, errors={"stage2": _refusal_words(refusal, "ask for stage 2")})
+    by = await _stage2_acknowledge_by(request.app.state.engine, tracked.reference)
     request.session["flash"] = ("We have your request for stage 2. Someone who was not involved before will review your "
-                                "complaint, and we will write to you to confirm.")
+                                f"complaint. We will write to you {f'by {by:%A} {by.day} {by:%B %Y}' if by else 'within 5 working days'} "
+                                "to confirm it.")
     return RedirectResponse("/track", status_code=303)
+
+
+async def _stage2_acknowledge_by(engine, reference: str):
+    """The stage-2 acknowledgement date once the workflow's projection has it (a moment after the Update)."""
+    for _ in range(60):
+        if by := residents.promised(engine, reference, "stage2.acknowledge"):
+            return by
+        await asyncio.sleep(0.05)
+    return None
 
 
 def _refusal_words(refusal: CommandRejected, what: str) -> str:
