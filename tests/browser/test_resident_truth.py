@@ -125,3 +125,75 @@ async def test_the_administrator_is_told_how_many_residents_a_closure_reaches_be
     await page.wait_for_url(f"{site}/closures")
     assert f"is now a closure day for {landlord}" in await page.inner_text("main")
     await context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+async def test_after_the_final_response_the_page_says_what_the_resident_can_do_now(stack, site, browser, width):
+    from sqlmodel import Session
+
+    from casework.access import Actor
+    from casework.actions import act
+    from casework.tracking import issue_link
+    from tests.browser.browser_stack import sign_in
+    from tests.web_stack import TASK_QUEUE, WEB_SECRET
+
+    context = await browser.new_context(viewport={"width": width, "height": 900})
+    page = await context.new_page()
+    assert (await page.goto(f"{site}/favicon.ico")).status == 200
+    await page.goto(f"{site}/complain")
+    await page.fill("#name", "Eve Final")
+    await page.fill("#email", f"eve-{width}-{uuid4().hex[:4]}@example.org")
+    await page.fill("#text", "Black mould on the bedroom wall since October.")
+    began = date.today() - timedelta(days=20)
+    await page.fill("#issue_date", str(began.day))
+    await page.fill("#issue_date-month", str(began.month))
+    await page.fill("#issue_date-year", str(began.year))
+    await page.click("button:has-text('Send complaint')")
+    await page.wait_for_url(f"{site}/complain/received")
+    reference = re.search(r"CMP-\d{4}-\d{6}", await page.inner_text(".panel")).group(0)
+    case = await stack.projected(reference)
+    with Session(stack.engine) as session:
+        from models.record import Complaint
+
+        token = issue_link(session, WEB_SECRET, reference, "resident", session.get(Complaint, reference).resident_id)
+        session.commit()
+    assert case.state == "received"
+
+    manager, reviewer = Actor(username="mira", role="complaints_manager"), Actor(username="rita", role="stage2_reviewer")
+    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Mould"]}, manager, f"c-{uuid4().hex}", TASK_QUEUE)
+    await act(stack.client, stack.engine, reference, "respond", {
+        "outcome": "not_upheld", "decisions": [{"point": 1, "upheld": False, "reasons": "Treated in November"}],
+        "remedies": [{"kind": "apology", "description": "We are sorry"}]}, manager, f"c-{uuid4().hex}", TASK_QUEUE)
+    await stack.projected(reference, "stage1_responded")
+    await page.goto(f"{site}/track/{token}")
+    await page.wait_for_url(f"{site}/track")
+    assert "What you told us" in await page.inner_text("main")
+    await page.click("button:has-text('Ask for stage 2')")
+    await page.wait_for_url(f"{site}/track")
+    assert re.search(r"We will write to you by \w+day \d+ \w+ \d{4} to confirm it", await page.inner_text(".notification"))
+    await fits(page, "truth-track-stage2", width)
+
+    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Mould"]}, reviewer, f"c-{uuid4().hex}", TASK_QUEUE)
+    await act(stack.client, stack.engine, reference, "respond", {
+        "outcome": "upheld", "decisions": [{"point": 1, "upheld": True, "reasons": "The treatment did not last"}],
+        "remedies": [{"kind": "apology", "description": "We are sorry"}],
+        "actions": [{"description": "Mould wash and stain-block treatment to the bedroom wall", "owner": "Repairs",
+                     "target_on": (date.today() + timedelta(days=21)).isoformat()}]}, reviewer, f"c-{uuid4().hex}", TASK_QUEUE)
+    await stack.projected(reference, "stage2_responded")
+    await page.goto(f"{site}/track")
+    now = await page.inner_text("#next-step")
+    assert "What you can do now" in now and "0300 111 3000" in now and f"{date.today().year + 1}" in now
+    main = (await page.inner_text("main")).lower()
+    assert "ask for stage 2" not in main and "asked for stage 2" not in main and "go to stage 2" not in main
+    await fits(page, "truth-track-final", width)
+    await context.close()
+
+    staff_context = await browser.new_context(viewport={"width": width, "height": 900})
+    staff = await staff_context.new_page()
+    await sign_in(staff, site, "mira")
+    await staff.goto(f"{site}/cases/{reference}")
+    sideways = await staff.evaluate("(() => { const w = document.querySelector('.table--deliveries').closest('.table-wrap'); "
+                                    "return w.scrollWidth - w.clientWidth; })()")
+    assert sideways <= 0, "the 'Sent to the resident' table fits without scrolling sideways"
+    await fits(staff, "truth-case-deliveries", width)
+    await staff_context.close()

@@ -11,9 +11,10 @@ wrong with a link, the same neutral page answers with the same status.
 import asyncio
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from casework import photos as residents_photos
@@ -76,6 +77,15 @@ def _too_many(request: Request) -> Response:
                              + (f", or phone us on {phone}." if phone else ", or phone us instead."))
     response.headers["Retry-After"] = str(int(WINDOW.total_seconds()))
     return response
+
+
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.ico"
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """The icon browsers ask for at the site's root (a 404 there filled every log)."""
+    return FileResponse(FAVICON, media_type="image/x-icon")
 
 
 # ---- the public complaint form ----------------------------------------------------------------------
