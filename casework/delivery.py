@@ -224,7 +224,7 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
             what = f"we would {_lower_first(action.description)}" if action else "we would take an action for you"
             told = ("action_done", "An action we promised is done",
                     f"In our response to your complaint we said {what}. This has now been done.\n\n"
-                    "If you think it has not been done, or not done properly, please tell us using your personal link.")
+                    "If you think it has not been done, or not done properly, please tell us (on your complaint's page online, or by phone).")
         elif event.type == "deadline_missed" and str(details.get("deadline", "")).startswith("action."):
             action_id = str(details["deadline"]).removeprefix("action.")
             action = session.get(OutstandingAction, (reference, action_id))
@@ -233,7 +233,7 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
             told = ("action_missed", "An action we promised is late",
                     f"In our response to your complaint we said {what}{by}. This has not been done yet, and we are sorry.\n\n"
                     "The person responsible has been told. We will write to you again when it is done. "
-                    "If this causes you a problem, please tell us using your personal link.")
+                    "If this causes you a problem, please tell us (on your complaint's page online, or by phone).")
         elif event.type == "deadline_missed" and (match := RESPOND_DEADLINE.match(str(details.get("deadline", "")))):
             told = ("response_late", "Our response is late",
                     f"We have not sent you our stage {match.group(1)} response by the date we promised, and we are sorry.\n\n"
@@ -288,7 +288,7 @@ def _keeping_informed(session: Session, reference: str, event, details: dict) ->
         return ("update_due", "An update on your complaint",
                 f"We are still working on our stage {event.stage} response to your complaint.{due}\n\n"
                 "The person handling your complaint has been asked to contact you. If you have anything to add, "
-                "please tell us using your personal link.")
+                "please tell us (on your complaint's page online, or by phone).")
     if event.type == "extend" and details.get("signal"):
         return ("extension_agreed", "We need more time to respond to your complaint",
                 f"We need more time to give you our stage {event.stage} response.{due}\n\n"
