@@ -66,10 +66,14 @@ def ombudsman_words(final: Final) -> str:
 
 
 def link_sentence(session: Session, reference: str, whose: str, body: str) -> str:
-    """The words before the personal link in an email: stage 2 offered only while it can be asked for;
+    """The words before the personal link in an email: stage 2 offered only while it can be asked for
+    (the workflow's allowed actions);
     after the last word, what the resident can do now (unless the message already says it)."""
     final = final_word(session, reference)
     if final is None:
-        return f"See where {whose} is, add information, or ask for it to go to stage 2, at this personal link:"
+        case = session.get(Case, reference)
+        if case is not None and "request_stage2" in (case.allowed_actions or []):
+            return f"See where {whose} is, add information, or ask for it to go to stage 2, at this personal link:"
+        return f"See where {whose} is, or add information, at this personal link:"
     now = "" if "Our complaints procedure is now complete" in body else ombudsman_words(final) + "\n\n"
     return f"{now}See {whose} and our letters at this personal link:"
