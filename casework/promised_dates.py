@@ -14,16 +14,13 @@ from datetime import UTC, date
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from casework.next_steps import long_date
 from casework.tracking_page import PROMISE_WORDS
 from models.calendar import local_date
 from models.record import OutstandingAction
 from models.residents import ResidentMessage
 from models.tables import Case, CaseDeadline, ClosureDay
 from workflows.lifecycle import FINISHED_STATES
-
-
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def given(session: Session, row: CaseDeadline) -> bool:
@@ -66,14 +63,14 @@ def replanned_words(session: Session, reference: str, event) -> tuple[str, str, 
     rows = [row for name in names if (row := session.get(CaseDeadline, (reference, name))) is not None and given(session, row)]
     if not rows:
         return None
-    lines = [f"- {_what(session, reference, row.name)}: now by {_long_date(row.due)}" for row in rows]
+    lines = [f"- {_what(session, reference, row.name)}: now by {long_date(row.due)}" for row in rows]
     case = session.get(Case, reference)
     since = local_date(event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC))
     latest = max(row.due for row in rows)
     closed = session.exec(select(ClosureDay.day).where(ClosureDay.landlord == (case.landlord if case else ""), ClosureDay.kind == "closure",
                                                        col(ClosureDay.day) >= since, col(ClosureDay.day) <= latest)
                           .order_by(col(ClosureDay.day))).all()
-    why = (f"our office is closed on {' and '.join(_long_date(d) for d in closed)}, and we count only the days we are open"
+    why = (f"our office is closed on {' and '.join(long_date(d) for d in closed)}, and we count only the days we are open"
            if closed else "the working days we count have changed (a new bank holiday or office closure)")
     return ("dates_moved", "A date we gave you has changed",
             "We have had to change a date we gave you about your complaint:\n"
