@@ -210,12 +210,18 @@ def queue_for(session: Session, reference: str, purpose: str, subject: str, body
     if person is None or session.get(ResidentMessage, delivery.message_id(reference, key, role)) is not None:
         return
     if person.channel == "post":
-        now = now or datetime.now(UTC)
-        code = issue_code(session, reference, role, person.person_id, days, now)
-        body += (f"\n\nTo follow your complaint online, go to {short_address(site)} and enter your reference "
-                 f"{reference} and this code: {code}. The code works until {_long_date(local_date(now + timedelta(days=days)))}. "
-                 "Please keep it to yourself.")
+        body += "\n\n" + printed_link(session, reference, role, person.person_id, site, days, now)
     delivery.queue(session, reference, purpose, subject, body, key=key, only=role, now=now)
+
+
+def printed_link(session: Session, reference: str, role: str, person_id: str, site: str, days: int,
+                 now: datetime | None = None) -> str:
+    """The words of a printed link, with a new code for this person (decision 170)."""
+    now = now or datetime.now(UTC)
+    code = issue_code(session, reference, role, person_id, days, now)
+    return (f"To follow your complaint online, go to {short_address(site)} and enter your reference "
+            f"{reference} and this code: {code}. The code works until {_long_date(local_date(now + timedelta(days=days)))}. "
+            "Please keep it to yourself.")
 
 
 def _long_date(day: date) -> str:

@@ -16,7 +16,7 @@ from models.record import Attachment
 from models.residents import AttachmentContent, ResidentMessage
 from starter.web.routes import residents as resident_routes
 from tests.test_web_residents import ADDRESS, complain, mail_to, mailbox, mailer, resident  # noqa: F401 (fixtures)
-from tests.web_stack import stack  # noqa: F401 (fixtures)
+from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
 CODE = re.compile(r"go to (\S+/track) and enter your reference (CMP-\d{4}-\d{6}) and this code: ([A-Z0-9]{4}-[A-Z0-9]{4})")
 
@@ -124,3 +124,30 @@ async def test_a_large_phone_photo_is_made_smaller_and_the_limit_is_stated_befor
         data = session.get(AttachmentContent, photo.id).data
     assert photo.filename == "IMG_0001.jpg" and photo.content_type == "image/jpeg" and len(data) <= 2 * 1024 * 1024
     assert max(Image.open(io.BytesIO(data)).size) <= 2400
+
+
+async def test_a_resident_filed_by_phone_who_has_letters_by_post_gets_a_printed_link_with_the_acknowledgement(stack, signed_in):
+    from pypdf import PdfReader
+
+    from casework.access import Actor
+    from casework.actions import act
+    from casework.intake import Intake, ResidentDetails, file_complaint
+    from tests.web_stack import TASK_QUEUE
+
+    intake = Intake(intake_id=f"phone-post-{uuid4().hex[:6]}", policy="code-2024", channel="phone", handler="mira",
+                    resident=ResidentDetails(name="Pat Post", address="4 Canal Row\nTelford TF3 3CC", preferred_contact="post"),
+                    text="The communal door has not locked for a month.")
+    reference = (await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference
+    await stack.projected(reference)
+    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Door lock"]},
+              Actor(username="mira", role="complaints_manager"), f"c-{uuid4().hex}", TASK_QUEUE)
+    await stack.projected(reference, "stage1_acknowledged")
+    assert posted(stack.engine, reference, "letter")[0].channel == "post"
+    printed = await (await signed_in("mira")).post("/post-room/batches")
+    assert printed.status_code == 200 and printed.headers["content-type"] == "application/pdf"
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(printed.content)).pages)
+    assert "Follow your complaint online" in text
+    found = re.search(rf"enter your reference {reference} and this code: ([A-Z0-9]{{4}}-[A-Z0-9]{{4}})", text)
+    assert found, text[-1500:]
+    opened = await resident(stack).post("/track", {"reference": reference, "code": found.group(1)})
+    assert opened.status_code == 303
