@@ -21,7 +21,8 @@ CASE_PROGRESS = ("state", "stage", "handler", "next_deadline", "overdue", "last_
 """What a projection moves forward on an existing case; who, where and when it was received never change."""
 DEADLINE_FIELDS = ("due", "met_on", "met", "provisional", "extended_by", "cancelled")
 EVENT_FIELDS = ("seq", "at", "type", "stage", "state")
-RESIDENT_TOLD = frozenset({"complete_action", "deadline_missed", "agree_update_interval", "extend"})
+RESIDENT_TOLD = frozenset({"complete_action", "deadline_missed", "agree_update_interval", "extend", "deadlines_replanned",
+                           "request_stage2"})
 """Events that may owe the resident an update (casework.delivery.tell_of_events decides which do)."""
 
 

@@ -31,7 +31,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from casework import delivery, tracking
+from casework import delivery, next_steps, tracking
 from activities.notices import send_mail, smtp_code
 from models.letterhead import resident_facing_name
 from models.record import Complaint, Letter
@@ -161,7 +161,7 @@ def resident_email(session: Session, settings: Settings, row: ResidentMessage) -
     whose = "your complaint" if row.recipient == "resident" else "the complaint you are helping with"
     message.set_content(
         f"Dear {row.name},\n\n{row.body}\n\n"
-        f"See where {whose} is, add information, or ask for it to go to stage 2, at this personal link:\n{url}\n\n"
+        f"{next_steps.link_sentence(session, row.reference, whose, row.body)}\n{url}\n\n"
         f"The link is only for you: please do not share it. It works for {settings.resident_link_days} days. "
         f"If it has stopped working, you can ask for a new one on the same page.\n\n"
         f"Your reference is {row.reference}. Please quote it if you contact us.\n\n"

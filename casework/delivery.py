@@ -183,12 +183,16 @@ PURPOSE_WORDS = {
     "updates_agreed": "updates agreed (response late)",
     "update_due": "update while the response is late",
     "extension_agreed": "more time agreed",
+    "dates_moved": "a date we gave has moved",
+    "stage2_requested": "stage 2 request received",
+    "acknowledge_late": "confirmation late",
 }
 
 
 # ---- updates the workflow's events call for (Code 5.9, 6.6) -----------------------------------------
 
 RESPOND_DEADLINE = re.compile(r"^stage([12])\.respond$")
+ACKNOWLEDGE_DEADLINE = re.compile(r"^stage([12])\.acknowledge$")
 
 
 def _long_date(day) -> str:
@@ -199,10 +203,14 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
     """Queue the updates a resident is owed because the workflow recorded these events: a promised
     action completed, a promised action's date passed with it not done (Code 6.6), a response deadline
     missed, an interval for updates agreed and each update at it falling due with none recorded (Code
-    5.9: keep the resident informed while a response is late), and an extension that came by the
+    5.9: keep the resident informed while a response is late), a date they were given moved by a re-plan
+    (casework/promised_dates.py), a stage-2 request received, an acknowledgement late, and an extension
+    that came by the
     `extension_agreed` Signal. Keyed by the event's seq, so a retried projection queues nothing twice. An
     extension taken as a staff action needs no message of its own: its extension letter is delivered
     like every letter."""
+    from casework.next_steps import final_word, ombudsman_words
+    from casework.promised_dates import replanned_words
     from models.record import OutstandingAction
 
     queued: list[ResidentMessage] = []
@@ -216,7 +224,7 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
             what = f"we would {_lower_first(action.description)}" if action else "we would take an action for you"
             told = ("action_done", "An action we promised is done",
                     f"In our response to your complaint we said {what}. This has now been done.\n\n"
-                    "If you think it has not been done, or not done properly, please tell us using your personal link.")
+                    "If you think it has not been done, or not done properly, please tell us (on your complaint's page online, or by phone).")
         elif event.type == "deadline_missed" and str(details.get("deadline", "")).startswith("action."):
             action_id = str(details["deadline"]).removeprefix("action.")
             action = session.get(OutstandingAction, (reference, action_id))
@@ -225,20 +233,45 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
             told = ("action_missed", "An action we promised is late",
                     f"In our response to your complaint we said {what}{by}. This has not been done yet, and we are sorry.\n\n"
                     "The person responsible has been told. We will write to you again when it is done. "
-                    "If this causes you a problem, please tell us using your personal link.")
+                    "If this causes you a problem, please tell us (on your complaint's page online, or by phone).")
         elif event.type == "deadline_missed" and (match := RESPOND_DEADLINE.match(str(details.get("deadline", "")))):
             told = ("response_late", "Our response is late",
                     f"We have not sent you our stage {match.group(1)} response by the date we promised, and we are sorry.\n\n"
                     "We are working on it and will send it as soon as we can. If you are unhappy about the delay you can "
                     "contact the Housing Ombudsman (0300 111 3000, www.housing-ombudsman.org.uk).")
+        elif event.type == "deadlines_replanned":
+            told = replanned_words(session, reference, event)
+        elif event.type == "request_stage2" or ACKNOWLEDGE_DEADLINE.match(str(details.get("deadline", ""))):
+            told = _acknowledging(session, reference, event, details)
         elif event.type in ("agree_update_interval", "extend") or (
             event.type == "deadline_missed" and str(details.get("deadline", "")).startswith("update.")
         ):
             told = _keeping_informed(session, reference, event, details)
         if told is not None:
             purpose, subject, body = told
+            if (final := final_word(session, reference)) is not None:
+                body += "\n\n" + ombudsman_words(final)  # after the last word: what they can do now, never stage 2
             queued += queue(session, reference, purpose, subject, body, key=f"event-{event.seq}")
     return queued
+
+
+def _acknowledging(session: Session, reference: str, event, details: dict) -> tuple[str, str, str] | None:
+    """A stage-2 request confirmed at once, with the date we will acknowledge it by; an acknowledgement
+    that is late (Code 5.1, 6.13 timescales), said so."""
+    if event.type == "request_stage2":
+        due = session.get(CaseDeadline, (reference, "stage2.acknowledge"))
+        by = f"by {_long_date(due.due)}" if due is not None and not due.cancelled else "within 5 working days"
+        return ("stage2_requested", "We have your request for stage 2",
+                "We have your request for your complaint to go to stage 2. You did not need to give reasons.\n\n"
+                f"Someone who was not involved before will review your complaint. We will write to you {by} to confirm "
+                "the review and tell you when you will have our final response.")
+    if event.type != "deadline_missed":
+        return None
+    what = "your stage 2 request" if str(details.get("deadline")).startswith("stage2") else "your complaint"
+    return ("acknowledge_late", "We have not yet confirmed your complaint",
+            f"We should have written to you by now to confirm {what} and when we will respond, and we are sorry we have "
+            "not.\n\nWe are working on it and will write to you as soon as we can. If you are unhappy about the delay you "
+            "can contact the Housing Ombudsman (0300 111 3000, www.housing-ombudsman.org.uk).")
 
 
 def _keeping_informed(session: Session, reference: str, event, details: dict) -> tuple[str, str, str] | None:
@@ -255,7 +288,7 @@ def _keeping_informed(session: Session, reference: str, event, details: dict) ->
         return ("update_due", "An update on your complaint",
                 f"We are still working on our stage {event.stage} response to your complaint.{due}\n\n"
                 "The person handling your complaint has been asked to contact you. If you have anything to add, "
-                "please tell us using your personal link.")
+                "please tell us (on your complaint's page online, or by phone).")
     if event.type == "extend" and details.get("signal"):
         return ("extension_agreed", "We need more time to respond to your complaint",
                 f"We need more time to give you our stage {event.stage} response.{due}\n\n"

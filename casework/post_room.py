@@ -44,14 +44,26 @@ def waiting(engine: Engine) -> list[ResidentMessage]:
     return ready
 
 
-def _documents(session: Session, row: ResidentMessage) -> list[str]:
+def _printed_link_slip(session: Session, row: ResidentMessage, letter: Letter, site: str, link_days: int) -> list[str]:
+    """After a posted stage-1 acknowledgement, a page with the resident's printed link (the short address,
+    reference and a code: decision 170), so that a resident who has letters by post can follow the case."""
+    if not site or letter.kind != "acknowledgement" or letter.stage != 1:
+        return []
+    from casework.residents import printed_link
+
+    words = printed_link(session, row.reference, row.recipient, row.recipient_id, site, link_days)
+    return [letters.render_update(row.reference, _landlord(session, row), Addressee(name=row.name, address=row.address),
+                                  "Follow your complaint online", words, row.large_print)]
+
+
+def _documents(session: Session, row: ResidentMessage, site: str = "", link_days: int = 28) -> list[str]:
     """The documents (HTML) one post message prints: a letter, a representative's covering note and the
     letter, or an update."""
     to = Addressee(name=row.name, address=row.address)
     if row.letter_id is not None:
         letter = session.get(Letter, row.letter_id)
         if row.recipient == "resident":
-            return [letter.html]
+            return [letter.html] + _printed_link_slip(session, row, letter, site, link_days)
         cover = letters.render_update(row.reference, _landlord(session, row), to,
                                       "A copy of our letter to the resident you represent",
                                       "The letter that follows is a copy of our letter to the resident you are helping "
@@ -64,8 +76,9 @@ def _landlord(session: Session, row: ResidentMessage) -> Landlord:
     return Landlord.from_profile(load_profile(session.get(Complaint, row.reference).policy_id))
 
 
-def make_batch(engine: Engine, made_by: str) -> BatchSummary:
-    """Print everything waiting into one PDF, mark it printed, and return the batch (NothingToPrint if none)."""
+def make_batch(engine: Engine, made_by: str, site: str = "", link_days: int = 28) -> BatchSummary:
+    """Print everything waiting into one PDF, mark it printed, and return the batch (NothingToPrint if none).
+    With `site` (WEB_BASE_URL), a stage-1 acknowledgement is followed by the resident's printed link."""
     rows = waiting(engine)
     if not rows:
         raise NothingToPrint()
@@ -73,7 +86,7 @@ def make_batch(engine: Engine, made_by: str) -> BatchSummary:
     with Session(engine) as session:
         htmls = []
         for row in rows:
-            htmls.extend(_documents(session, row))
+            htmls.extend(_documents(session, row, site, link_days))
         batch = PrintBatch(id=f"batch-{now:%Y%m%d-%H%M%S}-{uuid4().hex[:6]}", created_at=now, created_by=made_by,
                            items=len(rows), pdf=letters.pdf_of_pages(htmls))
         session.add(batch)
@@ -82,7 +95,7 @@ def make_batch(engine: Engine, made_by: str) -> BatchSummary:
             fresh = session.get(ResidentMessage, row.id)
             if fresh.status != "queued":  # another batch took it meanwhile: start again
                 session.rollback()
-                return make_batch(engine, made_by)
+                return make_batch(engine, made_by, site, link_days)
             fresh.status, fresh.batch_id, fresh.sent_at = "printed", batch.id, now
             session.add(fresh)
         session.commit()

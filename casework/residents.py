@@ -28,22 +28,17 @@ from temporalio.client import Client
 from casework import delivery
 from casework.errors import CommandRejected
 from casework.intake import Filed, Intake, RepresentativeDetails, ResidentDetails, file_complaint
-from casework.tracking import Tracked, revoke_links
+from casework.photos import Photo
+from casework.tracking import Tracked, issue_code, revoke_links
 from casework.updates import send_command
 from models.calendar import local_date
 from models.case import COMMANDS
-from models.letterhead import resident_facing_name
-from models.record import Attachment, Complaint, Letter, OutstandingAction, Representative, Resident
-from models.residents import AttachmentContent, PublicRateLimit
-from models.tables import Case, CaseDeadline, CaseEvent, ResidentNote
+from models.record import Attachment, Complaint, Representative, Resident
+from models.residents import AttachmentContent, PublicRateLimit, ResidentMessage
+from models.tables import CaseDeadline, ResidentNote
 from models.taxonomy import ServiceArea
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-MAX_PHOTOS = 3
-MAX_PHOTO_BYTES = 2 * 1024 * 1024
-MAX_FORM_BYTES = MAX_PHOTOS * MAX_PHOTO_BYTES + 256 * 1024
-"""The whole online form: three photos and the text fields (the web refuses a larger body unread)."""
-PHOTO_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/heic": "HEIC"}
 MAX_NOTE = 5000
 
 
@@ -77,60 +72,60 @@ class OnlineComplaint(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "OnlineComplaint":
-        if self.contact_by == "post" and not self.address.strip():
-            raise ValueError("address: enter your postal address, or choose email")
-        if self.issue_date is not None and self.issue_date > date.today():
-            raise ValueError("issue_date: must be today or in the past")
-        if self.helper_name and not self.helper_consent:
-            raise ValueError("helper_consent: tick the box to say this person may act for you, or leave their name empty")
-        if self.helper_consent and not self.helper_name:
-            raise ValueError("helper_name: enter the name of the person helping you")
+        for field, message in problems_across(self.model_dump(), date.today()).items():
+            raise ValueError(f"{field}: {message}")
         return self
 
 
-class Photo(BaseModel):
-    filename: str
-    content_type: str
-    data: bytes
-
-
-def photo_problem(filename: str, data: bytes) -> str | None:
-    """Why a file cannot be accepted as a photo (its bytes decide its type, not its name), or None."""
-    if len(data) > MAX_PHOTO_BYTES:
-        return f"{filename[:60]} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB"
-    if sniff(data) is None:
-        return f"{filename[:60]} is not a photo (JPEG, PNG, WebP or HEIC)"
-    return None
-
-
-def sniff(data: bytes) -> str | None:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
-        return "image/heic"
-    return None
+def problems_across(values: dict, today: date) -> dict[str, str]:
+    """The form's rules that join two answers, by the field to correct, in the form's words. The route
+    runs them on every submission, whatever else is wrong, so that every problem is shown at once."""
+    problems = {}
+    if values.get("contact_by") == "post" and not str(values.get("address") or "").strip():
+        problems["address"] = "Enter your postal address, or choose to get our letters by email"
+    issue_date = values.get("issue_date")
+    if isinstance(issue_date, date) and issue_date > today:
+        problems["issue_date"] = "When did it happen? The date must be today or in the past"
+    helper, consent = str(values.get("helper_name") or "").strip(), bool(values.get("helper_consent"))
+    if helper and not consent:
+        problems["helper_consent"] = "Tick the box to say the person helping you may act for you, or leave their name empty"
+    if consent and not helper:
+        problems["helper_name"] = "Enter the name of the person helping you, or untick the box"
+    return problems
 
 
 # ---- rate limits ------------------------------------------------------------------------------------
 
 
-def allow(engine: Engine, key: str, limit: int, window: timedelta, now: datetime | None = None) -> bool:
-    """Count one request for `key`; False once `limit` requests fell in the current window."""
-    now = now or datetime.now(UTC)
+def _tally(session: Session, key: str, window: timedelta, now: datetime) -> PublicRateLimit:
     key = hashlib.sha256(key.encode()).hexdigest()  # no email addresses or client addresses kept in clear
+    row = session.get(PublicRateLimit, key)
+    if row is None or _aware(row.window_start) + window <= now:
+        row = row or PublicRateLimit(key=key, window_start=now, count=0)
+        row.window_start, row.count = now, 0
+    return row
+
+
+def within(engine: Engine, key: str, limit: int, window: timedelta, now: datetime | None = None) -> bool:
+    """Fewer than `limit` were counted for `key` in the current window (nothing is counted by asking)."""
     with Session(engine) as session:
-        row = session.get(PublicRateLimit, key)
-        if row is None or _aware(row.window_start) + window <= now:
-            row = row or PublicRateLimit(key=key, window_start=now, count=0)
-            row.window_start, row.count = now, 0
+        return _tally(session, key, window, now or datetime.now(UTC)).count < limit
+
+
+def count(engine: Engine, key: str, window: timedelta, now: datetime | None = None) -> None:
+    """Count one for `key` (an accepted complaint, a wrong code): only what the limit is about counts."""
+    with Session(engine) as session:
+        row = _tally(session, key, window, now or datetime.now(UTC))
         row.count += 1
         session.add(row)
         session.commit()
-        return row.count <= limit
+
+
+def allow(engine: Engine, key: str, limit: int, window: timedelta, now: datetime | None = None) -> bool:
+    """Count one request for `key`; False once `limit` requests fell in the current window."""
+    now = now or datetime.now(UTC)
+    count(engine, key, window, now)
+    return within(engine, key, limit + 1, window, now)
 
 
 def _aware(instant: datetime) -> datetime:
@@ -176,16 +171,57 @@ async def complain_online(
     return filed
 
 
-def confirm_online_complaint(engine: Engine, reference: str) -> None:
-    """Queue the confirmation email (reference, what happens next, the personal link); once per case."""
+def confirm_online_complaint(engine: Engine, reference: str, site: str, days: int) -> None:
+    """Queue the confirmation (reference, what happens next, and the way to follow the case: the personal
+    link in an email, or the printed link in a letter); once per case."""
     with Session(engine) as session:
         acknowledge = session.get(CaseDeadline, (reference, "stage1.acknowledge"))
         by = f" We will write to you by {_long_date(acknowledge.due)} to confirm what your complaint is about and when we will respond." \
             if acknowledge else " We will write to you within 5 working days to confirm what your complaint is about and when we will respond."
-        delivery.queue(session, reference, "confirmation", "Thank you for your complaint",
-                       f"Thank you for telling us about your complaint. Your reference is {reference}.{by}",
-                       key="confirmation", only="resident")
+        queue_for(session, reference, "confirmation", "Thank you for your complaint",
+                  f"Thank you for telling us about your complaint. Your reference is {reference}.{by}",
+                  key="confirmation", role="resident", site=site, days=days)
         session.commit()
+
+
+def channel_of(engine: Engine, reference: str, role: str = "resident") -> str:
+    """How this person hears from us on this case: email, post or none (casework.delivery decides)."""
+    with Session(engine) as session:
+        return next((p.channel for p in delivery.recipients(session, reference) if p.role == role), "none")
+
+
+def promised(engine: Engine, reference: str, deadline: str = "stage1.acknowledge") -> date | None:
+    """The date the case's workflow has planned for `deadline`, as projected (None before it is)."""
+    with Session(engine) as session:
+        row = session.get(CaseDeadline, (reference, deadline))
+        return row.due if row is not None and not row.cancelled else None
+
+
+def short_address(site: str) -> str:
+    """The tracking page's address as printed on paper: no scheme, nothing after /track."""
+    return f"{site.removeprefix('https://').removeprefix('http://').rstrip('/')}/track"
+
+
+def queue_for(session: Session, reference: str, purpose: str, subject: str, body: str, *, key: str, role: str,
+              site: str, days: int, now: datetime | None = None) -> None:
+    """Queue a message to one person on the case; by post it carries their printed link (the short
+    address, the reference and a new code: decision 170), by email the dispatcher adds the personal link."""
+    person = next((p for p in delivery.recipients(session, reference) if p.role == role), None)
+    if person is None or session.get(ResidentMessage, delivery.message_id(reference, key, role)) is not None:
+        return
+    if person.channel == "post":
+        body += "\n\n" + printed_link(session, reference, role, person.person_id, site, days, now)
+    delivery.queue(session, reference, purpose, subject, body, key=key, only=role, now=now)
+
+
+def printed_link(session: Session, reference: str, role: str, person_id: str, site: str, days: int,
+                 now: datetime | None = None) -> str:
+    """The words of a printed link, with a new code for this person (decision 170)."""
+    now = now or datetime.now(UTC)
+    code = issue_code(session, reference, role, person_id, days, now)
+    return (f"To follow your complaint online, go to {short_address(site)} and enter your reference "
+            f"{reference} and this code: {code}. The code works until {_long_date(local_date(now + timedelta(days=days)))}. "
+            "Please keep it to yourself.")
 
 
 def _long_date(day: date) -> str:
@@ -195,157 +231,41 @@ def _long_date(day: date) -> str:
 # ---- a new link -------------------------------------------------------------------------------------
 
 
-def send_new_links(engine: Engine, email: str, most: int = 5) -> None:
-    """Email a new personal link for each recent case this address is on (as resident or representative),
-    and retire the older links; says nothing about whether there was any (the page always answers the same)."""
-    email = email.strip().lower()
-    if not email or len(email) > 200:
+def _asked_for(session: Session, email: str, reference: str, most: int) -> list[tuple[str, str, str]]:
+    """(reference, role, person id) of the recent cases an email address is on (as resident or consented
+    representative), or the resident of the case a reference names."""
+    cases: list[tuple[str, str, str]] = []
+    if reference:
+        complaint = session.get(Complaint, reference)
+        if complaint is not None and complaint.resident_id:
+            cases.append((reference, "resident", complaint.resident_id))
+    if email:
+        for resident in session.exec(select(Resident).where(func.lower(Resident.email) == email)):
+            for ref in session.exec(select(Complaint.reference).where(Complaint.resident_id == resident.id)
+                                    .order_by(col(Complaint.received_at).desc()).limit(most)):
+                cases.append((ref, "resident", resident.id))
+        for representative in session.exec(select(Representative).where(func.lower(Representative.contact).contains(email))):
+            for ref in session.exec(select(Complaint.reference).where(Complaint.representative_id == representative.id).limit(most)):
+                if delivery.consent_recorded(session, ref, representative):
+                    cases.append((ref, "representative", representative.id))
+    return list(dict.fromkeys(cases))[:most]
+
+
+def send_new_links(engine: Engine, site: str, days: int, email: str = "", reference: str = "", most: int = 5) -> None:
+    """Send a new way in for each recent case this email address or reference is on, by each person's own
+    channel (a link by email, a code by post), and retire the older links and codes; says nothing about
+    whether there was any (the page always answers the same)."""
+    email, reference = email.strip().lower(), reference.strip().upper()
+    if len(email) > 200 or len(reference) > 40 or not (email or reference):
         return
     now = datetime.now(UTC)
     with Session(engine) as session:
-        people = [("resident", r.id) for r in session.exec(select(Resident).where(func.lower(Resident.email) == email))]
-        cases: list[tuple[str, str, str]] = []
-        for role, person_id in people:
-            for reference in session.exec(select(Complaint.reference).where(Complaint.resident_id == person_id)
-                                          .order_by(col(Complaint.received_at).desc()).limit(most)):
-                cases.append((reference, role, person_id))
-        for representative in session.exec(select(Representative).where(func.lower(Representative.contact).contains(email))):
-            for reference in session.exec(select(Complaint.reference).where(Complaint.representative_id == representative.id).limit(most)):
-                if delivery.consent_recorded(session, reference, representative):
-                    cases.append((reference, "representative", representative.id))
-        for reference, role, person_id in cases[:most]:
-            revoke_links(session, reference, person_id, now)
-            delivery.queue(session, reference, "link", "Your new link",
-                           f"You asked for a new link to follow your complaint {reference}. Your older links no longer work.",
-                           key=f"link-{now:%Y%m%d%H%M%S%f}", only=role, now=now)
+        for ref, role, person_id in _asked_for(session, email, reference, most):
+            revoke_links(session, ref, person_id, now)
+            queue_for(session, ref, "link", "Your new link",
+                      f"You asked for a new way to follow your complaint {ref}. Your older links and codes no longer work.",
+                      key=f"link-{now:%Y%m%d%H%M%S%f}", role=role, site=site, days=days, now=now)
         session.commit()
-
-
-# ---- the tracking page ------------------------------------------------------------------------------
-
-STATE_WORDS = {
-    "pre_stage": "We are trying to put things right for you quickly, before a formal complaint.",
-    "received": "We have received your complaint.",
-    "stage1_acknowledged": "We are looking into your complaint (stage 1).",
-    "stage1_extended": "We are looking into your complaint (stage 1). We needed more time and wrote to you about it.",
-    "stage1_responded": "We have sent you our response (stage 1).",
-    "stage2_requested": "You asked for your complaint to go to stage 2. Someone who was not involved before will review it.",
-    "stage2_acknowledged": "Someone who was not involved before is reviewing your complaint (stage 2).",
-    "stage2_extended": "Someone who was not involved before is reviewing your complaint (stage 2). We needed more time and wrote to you about it.",
-    "stage2_responded": "We have sent you our final response (stage 2).",
-    "closed": "Your complaint is closed.",
-    "withdrawn": "Your complaint was withdrawn.",
-    "excluded": "We could not take this as a complaint. Our letter explains why.",
-    "ombudsman_referred": "Your complaint is with the Housing Ombudsman. We are giving it what it asks us for.",
-    "ombudsman_determined": "The Housing Ombudsman has decided your complaint. We are doing what it told us to do.",
-}
-PROMISE_WORDS = {
-    "pre_stage.resolve": "to sort this out informally",
-    "stage1.acknowledge": "to write to you confirming what your complaint is about",
-    "stage1.respond": "to send you our response",
-    "stage2.acknowledge": "to write to you confirming the stage 2 review",
-    "stage2.respond": "to send you our final response",
-}
-
-
-class Promise(BaseModel):
-    what: str
-    due: date
-    done_on: date | None = None
-    late: bool = False
-
-
-class TrackingView(BaseModel):
-    """What a resident sees: plain words only, nothing staff-only (no handler, no internal notes, no
-    timeline details)."""
-
-    reference: str
-    landlord: str
-    name: str
-    received_on: date
-    where: str
-    next_promise: Promise | None
-    actions: list[Promise]
-    letters: list[tuple[str, str, date]]
-    """(letter id, title, issued on) of the letters that have gone to the resident."""
-    notes: list[tuple[datetime, str]]
-    """What the resident (or their representative) added, in their own words."""
-    can_ask_stage2: bool
-    stage2_asked: bool
-    photos: int
-
-
-def tracking_view(engine: Engine, tracked: Tracked, today: date) -> TrackingView:
-    from casework.letters import _title  # the letter's own title, as it is printed
-
-    with Session(engine) as session:
-        complaint = session.get(Complaint, tracked.reference)
-        case = session.get(Case, tracked.reference)
-        deadlines = session.exec(select(CaseDeadline).where(CaseDeadline.reference == tracked.reference)).all()
-        events = session.exec(select(CaseEvent).where(CaseEvent.reference == tracked.reference).order_by(col(CaseEvent.seq))).all()
-        accepted = {(e.details or {}).get("command_id") for e in events}
-        letters = [letter for letter in session.exec(select(Letter).where(Letter.reference == tracked.reference)
-                                                     .order_by(col(Letter.issued_at))) if letter.command_id in accepted]
-        actions = {a.action_id: a for a in session.exec(select(OutstandingAction).where(OutstandingAction.reference == tracked.reference))}
-        note_refs = [(e.details or {}).get("note_ref") for e in events if e.type == "resident_input"]
-        notes = session.exec(select(ResidentNote).where(col(ResidentNote.id).in_([n for n in note_refs if n]))
-                             .order_by(col(ResidentNote.at))).all() if note_refs else []
-        photos = len(session.exec(select(Attachment.id).where(Attachment.reference == tracked.reference)).all())
-    state = case.state if case else "received"
-    promises = []
-    for d in deadlines:
-        if d.cancelled:
-            continue
-        if d.name in PROMISE_WORDS:
-            what = PROMISE_WORDS[d.name]
-        elif d.name.startswith("action.") and d.name.removeprefix("action.") in actions:
-            what = f"to {_lower(actions[d.name.removeprefix('action.')].description)}"
-        else:
-            continue  # reviews, update intervals, the Ombudsman's steps: not promises made to the resident here
-        promises.append((d.name, Promise(what=what, due=d.due, done_on=d.met_on, late=d.met is False or (d.met is None and d.due < today))))
-    open_promises = sorted((p for _, p in promises if p.done_on is None), key=lambda p: p.due)
-    view_letters = []
-    for letter in letters:
-        try:
-            title = _title(_letter_model(letter))
-        except Exception:  # an older letter whose content no longer validates: its kind in words
-            title = letter.kind.replace("_", " ").capitalize()
-        view_letters.append((letter.id, title, local_date(_aware(letter.issued_at))))
-    return TrackingView(
-        reference=tracked.reference, landlord=resident_facing_name(complaint.policy_id), name=tracked.name,
-        received_on=local_date(_aware(complaint.received_at)), where=STATE_WORDS.get(state, "We are dealing with your complaint."),
-        next_promise=open_promises[0] if open_promises else None,
-        actions=[p for name, p in promises if name.startswith("action.")],
-        letters=view_letters, notes=[(_aware(n.at), n.text) for n in notes],
-        can_ask_stage2="request_stage2" in (case.allowed_actions if case else []),
-        stage2_asked=any(e.type == "request_stage2" for e in events), photos=photos,
-    )
-
-
-def _letter_model(letter: Letter):
-    from models.letters import AcknowledgementLetter, ExclusionLetter, ExtensionLetter, ResponseLetter
-
-    model = {"acknowledgement": AcknowledgementLetter, "extension": ExtensionLetter, "exclusion": ExclusionLetter}.get(
-        letter.kind, ResponseLetter)
-    return model.model_validate(letter.content)
-
-
-def _lower(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
-
-
-def resident_letter(engine: Engine, tracked: Tracked, letter_id: str) -> Letter | None:
-    """A letter of this case that has gone to the resident (its command accepted), or None."""
-    with Session(engine) as session:
-        letter = session.get(Letter, letter_id)
-        if letter is None or letter.reference != tracked.reference:
-            return None
-        events = session.exec(select(CaseEvent.details).where(CaseEvent.reference == tracked.reference)).all()
-        if not any((d or {}).get("command_id") == letter.command_id for d in events):
-            return None
-        session.expunge(letter)
-        return letter
 
 
 # ---- the resident's commands ------------------------------------------------------------------------

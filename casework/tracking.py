@@ -7,8 +7,14 @@ expiring: a link is used up when its time runs out (RESIDENT_LINK_DAYS) or when 
 new one (every older link of theirs on that case stops working). Whatever is wrong with a token
 (forged, tampered, expired, used up, for a case that is gone) the answer is the same `LinkInvalid`, and
 the page shows the same neutral words, so a token tells nobody anything.
+
+A resident who has letters by post gets a printed link instead (decision 170): the short address
+(`/track`), their reference and an eight-character code. The code is one more way to the same
+`ResidentLink` row (its hash is kept on the row, the code itself only in the letter), so it expires and
+is used up exactly as an emailed link is.
 """
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,6 +28,9 @@ from models.residents import ResidentLink
 
 SALT = "complaints.resident-link"
 DEFAULT_DAYS = 28
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""No 0/O or 1/I: a code is read off paper and typed. Eight of these are 40 bits; tries are limited."""
+CODE_LENGTH = 8
 
 
 class LinkInvalid(Exception):
@@ -63,6 +72,42 @@ def issue_link(session: Session, secret: str, reference: str, person: str, perso
         session.add(ResidentLink(id=link_id, reference=reference, person=person, person_id=person_id, created_at=now,
                                  expires_at=now + timedelta(days=days)))
     return _serializer(secret).dumps({"l": link_id, "r": reference, "p": person_id})
+
+
+def issue_code(session: Session, reference: str, person: str, person_id: str, days: int = DEFAULT_DAYS,
+               now: datetime | None = None) -> str:
+    """A new printed code for this person on this case, shown as `ABCD-EFGH` (the row is added to
+    `session`; the caller commits). Only its hash is kept."""
+    now = now or datetime.now(UTC)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    session.add(ResidentLink(id=secrets.token_hex(16), reference=reference, person=person, person_id=person_id,
+                             created_at=now, expires_at=now + timedelta(days=days), code_hash=_code_hash(reference, code)))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _code_hash(reference: str, code: str) -> str:
+    return hashlib.sha256(f"{reference}|{code}".encode()).hexdigest()
+
+
+def normal_code(typed: str) -> str:
+    """A code as typed (any case, with spaces or dashes) in the form it was issued."""
+    return "".join(c for c in typed.upper() if c.isalnum())
+
+
+def open_code(engine: Engine, secret: str, reference: str, code: str, now: datetime | None = None) -> str:
+    """The token of the link a printed code stands for (to keep in the session as an emailed link's is),
+    or LinkInvalid for a wrong, expired or used-up code."""
+    reference, code = reference.strip().upper(), normal_code(code)
+    if len(code) != CODE_LENGTH or len(reference) > 40:
+        raise LinkInvalid()
+    with Session(engine) as session:
+        row = session.exec(select(ResidentLink).where(ResidentLink.reference == reference,
+                                                      ResidentLink.code_hash == _code_hash(reference, code))).first()
+        if row is None:
+            raise LinkInvalid()
+        token = _serializer(secret).dumps({"l": row.id, "r": row.reference, "p": row.person_id})
+    open_link(engine, secret, token, now)
+    return token
 
 
 def open_link(engine: Engine, secret: str, token: str, now: datetime | None = None) -> Tracked:

@@ -87,6 +87,9 @@ class ResidentLink(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc())
     expires_at: datetime = Field(sa_column=_utc())
     revoked_at: datetime | None = Field(default=None, sa_column=_utc())
+    code_hash: str | None = Field(default=None, index=True)
+    """A printed link (decision 170): the hash of the short code posted with the reference, so that a
+    resident who has letters by post opens the tracking page at /track with the reference and the code."""
 
 
 class AttachmentContent(SQLModel, table=True):

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from models.settings import load_settings
 from starter.case_commands import _engine, _refuse
 
 post_app = typer.Typer(help="The post room: letters and updates owed by post, printed in one daily batch.", no_args_is_help=True)
@@ -57,7 +58,8 @@ def batch_command(
         typer.echo(f"wrote {again[:100]} to {out}")
         return
     try:
-        batch = post_room.make_batch(engine, user)
+        settings = load_settings()
+        batch = post_room.make_batch(engine, user, settings.web_base_url, settings.resident_link_days)
     except post_room.NothingToPrint:
         typer.echo("nothing is waiting to be printed", err=True)
         raise typer.Exit(1) from None

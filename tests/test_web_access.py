@@ -27,14 +27,16 @@ ALLOWED = {
 PUBLIC = {
     ("GET", "/complain"): 200,
     ("GET", "/track/new-link"): 200,
-    ("GET", "/track"): 404,
+    ("GET", "/track"): 200,
+    ("GET", "/favicon.ico"): 200,
     ("GET", "/track/not-a-token"): 404,
     ("GET", "/track/letters/letter-1"): 404,
     ("POST", "/track/information"): 404,
     ("POST", "/track/stage2"): 404,
 }
 """The residents' pages: no sign-in; without a valid personal link the tracking routes answer the one
-neutral 'This link does not work' page (tests/test_web_residents.py proves forged, expired, used up)."""
+neutral 'This link does not work' page (tests/test_web_residents.py proves forged, expired, used up),
+except /track itself, which asks for the reference and code a posted letter gives (issue 27)."""
 _accounts = itertools.count()
 
 

@@ -19,7 +19,7 @@ from casework.access import Refused
 from casework.errors import temporal_unavailable
 from starter.web.auth import FormRejected, SignInRequired, load_user
 from starter.web.pages import render
-from casework import residents
+from casework import photos
 from starter.web.routes import (
     account, audit, cases, closures, dashboard, governance, letters, notices, post_room, privacy, reports, search,
     service_requests, users,
@@ -38,7 +38,7 @@ SECURITY_HEADERS = {
 MAX_BODY_BYTES = 2 * 1024 * 1024
 """The largest request body accepted (no form uploads files; the longest text field is 20 000
 characters); a bigger one is refused with 413 before it is read."""
-BODY_LIMITS = {"/complain": residents.MAX_FORM_BYTES}
+BODY_LIMITS = {"/complain": photos.MAX_FORM_BYTES}
 """The one form that uploads files (the public complaint form, up to three photos) has its own limit."""
 SESSION_COOKIE = "complaints_session"
 SECURE_SESSION_COOKIE = "__Host-complaints_session"

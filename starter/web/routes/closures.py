@@ -9,7 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from casework.access import require
-from casework.calendar_changes import CalendarError, add_closure, landlords, remove_closure
+from casework.calendar_changes import CalendarError, add_closure, check_closure, landlords, remove_closure
+from casework.promised_dates import residents_moved_by
 from models.audit import audit
 from models.calendar import local_date
 from models.tables import ClosureDay
@@ -21,13 +22,16 @@ from starter.web.pages import render
 router = APIRouter()
 
 
-def _page(request: Request, status: int = 200, errors: dict | None = None, values: dict | None = None) -> Response:
+def _page(request: Request, status: int = 200, errors: dict | None = None, values: dict | None = None,
+          confirming: dict | None = None) -> Response:
+    """The page; `confirming` (a closure that moves dates residents were given: how many, issue 27) asks
+    the administrator to confirm before anything is recorded."""
     with Session(request.app.state.engine) as session:
         rows = list(session.exec(select(ClosureDay).order_by(col(ClosureDay.landlord), col(ClosureDay.day))))
     return render(
         request, "closures.html", status=status, errors=errors or {}, values=values or {},
         closures=rows, landlords=landlords(request.app.state.engine), flash=request.session.pop("flash", None),
-        today=local_date(datetime.now(timezone.utc)),
+        today=local_date(datetime.now(timezone.utc)), confirming=confirming,
     )
 
 
@@ -55,6 +59,10 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
     if errors:
         return _page(request, status=400, errors=errors, values=values)
     try:
+        check_closure(request.app.state.engine, landlord, day, reason)  # refusals first, then the question
+        moved = residents_moved_by(request.app.state.engine, landlord, day)
+        if moved and form.get("confirm") != "yes":
+            return _page(request, values=values, confirming={"moved": moved, "day": day, "landlord": landlord})
         report = await add_closure(request.app.state.engine, request.app.state.client, landlord, day, reason)
     except CalendarError as error:
         return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")}, values=values)

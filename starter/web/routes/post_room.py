@@ -29,7 +29,8 @@ async def make_batch(request: Request, user: StaffUser = Depends(current_user)) 
     require(user.role, "print_letters")
     await checked_form(request)
     try:
-        batch = post_room.make_batch(request.app.state.engine, user.username)
+        settings = request.app.state.settings
+        batch = post_room.make_batch(request.app.state.engine, user.username, settings.web_base_url, settings.resident_link_days)
     except post_room.NothingToPrint:
         request.session["flash"] = "There is nothing waiting to be printed."
         return RedirectResponse("/post-room", status_code=303)

@@ -8,49 +8,60 @@ bar, the history or a Referer; each request checks the link again (expiry, a new
 wrong with a link, the same neutral page answers with the same status.
 """
 
+import asyncio
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from casework import photos as residents_photos
 from casework import residents
+from casework.tracking_page import resident_letter, tracking_view
 from casework.case_list import today
 from casework.case_record import projected_case
 from casework.delivery import PURPOSE_WORDS
 from casework.errors import CommandRejected
-from casework.tracking import LinkInvalid, Tracked, open_link
-from models.letterhead import resident_facing_name
-from models.refusal import validation_message
+from casework.tracking import LinkInvalid, Tracked, open_code, open_link
+from models.letterhead import letterhead_of, resident_facing_name
+from models.letters import HOUSING_OMBUDSMAN
+from models.policy import load_profile
 from starter.web.auth import FormRejected, checked_form, client_address, text
-from models.taxonomy import SERVICE_AREAS
+from starter.web import public_form
+from starter.web.fields import Said
 from starter.web.pages import render, templates
 
 router = APIRouter()
 templates.env.filters.setdefault("long_date", lambda day: f"{day:%A} {day.day} {day:%B %Y}")
 templates.env.globals.setdefault("PURPOSE_WORDS", PURPOSE_WORDS)
 
-COMPLAINTS_PER_ADDRESS = 5
+COMPLAINTS_PER_ADDRESS = 20
+"""Accepted complaints an hour from one client address: an office, a library or a mobile network is
+many residents behind one address (decision 173)."""
 COMPLAINTS_PER_EMAIL = 3
 LINKS_PER_ADDRESS = 10
 LINKS_PER_EMAIL = 3
+CODE_TRIES = 10
+"""Wrong printed codes an hour, per client address and per reference: 40-bit codes stay unguessable."""
 NOTES_PER_LINK = 20
 WINDOW = timedelta(hours=1)
 HONEYPOT = "website"
 """A field people never see or fill (hidden by CSS, out of the tab order, labelled 'leave empty'); a
 form that fills it is a robot's, and it is answered as if filed, with nothing filed."""
-FIELDS = ("name", "email", "phone", "address", "contact_by", "text", "desired_outcome", "about", "issue_date",
-          "helper_name", "helper_relationship", "helper_contact")
 
 
 def _landlord(request: Request) -> str:
     return resident_facing_name(request.app.state.settings.public_policy)
 
 
+def _phone(request: Request) -> str:
+    return letterhead_of(load_profile(request.app.state.settings.public_policy)).phone
+
+
 def _page(request: Request, template: str, status: int = 200, **context) -> Response:
-    return render(request, f"residents/{template}", status=status, landlord=_landlord(request), areas=SERVICE_AREAS, **context)
+    return render(request, f"residents/{template}", status=status, landlord=_landlord(request), phone=_phone(request), **context)
 
 
 def _form_id(value) -> str:
@@ -60,91 +71,85 @@ def _form_id(value) -> str:
 
 
 def _too_many(request: Request) -> Response:
+    phone = _phone(request)
     response = _page(request, "message.html", status=429, title="Please try again later",
-                     message="We have had a lot of requests from you in a short time. Wait an hour and try again, "
-                             "or phone us instead.")
+                     message="We have had a lot of requests from you in a short time. Wait an hour and try again"
+                             + (f", or phone us on {phone}." if phone else ", or phone us instead."))
     response.headers["Retry-After"] = str(int(WINDOW.total_seconds()))
     return response
+
+
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.ico"
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    """The icon browsers ask for at the site's root (a 404 there filled every log)."""
+    return FileResponse(FAVICON, media_type="image/x-icon")
 
 
 # ---- the public complaint form ----------------------------------------------------------------------
 
 
+def _form(request: Request, status: int = 200, **context) -> Response:
+    context.setdefault("form_id", str(uuid.uuid4()))
+    return _page(request, "complain.html", status=status, questions=public_form.QUESTIONS, **context)
+
+
 @router.get("/complain")
 def complaint_form(request: Request) -> Response:
-    return _page(request, "complain.html", form_id=str(uuid.uuid4()), limits=_limits())
-
-
-def _limits() -> dict:
-    return {"photos": residents.MAX_PHOTOS, "photo_mb": residents.MAX_PHOTO_BYTES // (1024 * 1024), "text": residents.MAX_NOTE}
+    return _form(request)
 
 
 @router.post("/complain")
 async def complain(request: Request) -> Response:
     form = await checked_form(request)
     form_id = _form_id(form.get("form_id"))
-    values = {name: text(form, name, 5000 if name == "text" else 2000) for name in FIELDS}
-    values["helper_consent"] = form.get("helper_consent") == "yes"
     if text(form, HONEYPOT, 500):
-        return _page(request, "received.html", reference=None, email="")
+        return _page(request, "received.html", reference=None)
     engine, settings = request.app.state.engine, request.app.state.settings
-    if not residents.allow(engine, f"complain|address|{client_address(request)}", COMPLAINTS_PER_ADDRESS, WINDOW):
-        return _too_many(request)
-    errors: dict[str, str] = {}
-    photos = []
+    complaint, errors = public_form.checked(form, today())
+    values = public_form.typed_values(form)
     uploads = [item for item in form.getlist("photos") if isinstance(item, UploadFile) and item.filename]
-    if len(uploads) > residents.MAX_PHOTOS:
-        errors["photos"] = f"Choose at most {residents.MAX_PHOTOS} photos"
-    for upload in uploads[: residents.MAX_PHOTOS]:
-        data = await upload.read(residents.MAX_PHOTO_BYTES + 1)
-        problem = residents.photo_problem(upload.filename, data)
-        if problem:
-            errors.setdefault("photos", problem)
-        else:
-            photos.append(residents.Photo(filename=upload.filename, content_type=residents.sniff(data), data=data))
-    try:
-        complaint = residents.OnlineComplaint.model_validate({k: v for k, v in values.items() if v not in ("", None)} |
-                                                            {"helper_consent": values["helper_consent"]})
-    except ValidationError as error:
-        for e in error.errors(include_url=False):
-            message = validation_message(e)
-            field = str(e["loc"][0]) if e["loc"] else ""
-            if not field and ": " in message:
-                field, message = message.split(": ", 1)
-            errors.setdefault(field or "form", _plain(field, message))
-        complaint = None
+    photos, problems = [], []
+    for upload in uploads[: residents_photos.MAX_PHOTOS]:
+        kept = residents_photos.accepted_photo(upload.filename, await upload.read(residents_photos.MAX_UPLOAD_BYTES + 1))
+        (problems if isinstance(kept, str) else photos).append(kept)
+    if len(uploads) > residents_photos.MAX_PHOTOS:
+        problems.insert(0, f"choose at most {residents_photos.MAX_PHOTOS} photos")
+    if problems:
+        errors = {**errors, "photos": Said(f"Photos: {'; '.join(problems)}")}
+    if errors and uploads:
+        errors.setdefault("photos", Said("Photos: for your safety we did not keep your photos, please choose them again"))
     if errors or complaint is None:
-        if photos or uploads:
-            errors.setdefault("photos", "For your safety we did not keep the photos: please choose them again")
-        return _page(request, "complain.html", status=400, errors=errors, values=values, form_id=form_id, limits=_limits())
-    if not residents.allow(engine, f"complain|email|{complaint.email.lower()}", COMPLAINTS_PER_EMAIL, WINDOW):
-        return _too_many(request)
+        return _form(request, status=400, errors=errors, values=values, form_id=form_id)
+    limits = (f"complain|address|{client_address(request)}", COMPLAINTS_PER_ADDRESS), (f"complain|email|{complaint.email.lower()}", COMPLAINTS_PER_EMAIL)
+    if not all(residents.within(engine, key, most, WINDOW) for key, most in limits):
+        return _refused_for_now(request, values, form_id)
     try:
         filed = await residents.complain_online(request.app.state.client, engine, complaint, photos, form_id,
                                                 settings.public_policy, settings.task_queue)
     except CommandRejected as refusal:
-        errors[refusal.field or "form"] = refusal.message
-        return _page(request, "complain.html", status=400, errors=errors, values=values, form_id=form_id, limits=_limits())
+        errors = {refusal.field or "form": Said(refusal.message[:1].upper() + refusal.message[1:])}
+        return _form(request, status=400, errors=errors, values=values, form_id=form_id)
+    for key, _ in limits:  # only an accepted complaint counts towards the limits
+        residents.count(engine, key, WINDOW)
     await projected_case(engine, filed.reference)
-    residents.confirm_online_complaint(engine, filed.reference)
+    residents.confirm_online_complaint(engine, filed.reference, settings.web_base_url, settings.resident_link_days)
     request.session["filed"] = {"reference": filed.reference, "email": complaint.email}
     return RedirectResponse("/complain/received", status_code=303)
 
 
-PLAIN = {
-    "name": "Enter your name",
-    "email": "Enter your email address, like name@example.com",
-    "text": "Tell us what your complaint is about",
-    "phone": "Enter a phone number using digits, spaces and + ( ) - only",
-    "issue_date": "Enter the date as day, month and year, like 2026-03-14",
-}
-
-
-def _plain(field: str, message: str) -> str:
-    if field in PLAIN and ("at least" in message or "pattern" in message or "match" in message or "valid date" in message
-                           or "required" in message.lower()):
-        return PLAIN[field]
-    return message[:1].upper() + message[1:]
+def _refused_for_now(request: Request, values: dict, form_id: str) -> Response:
+    """Too many complaints from this connection or address this hour: the form again, as typed, saying why
+    and how else to reach us."""
+    phone = _phone(request)
+    words = ("We have had a lot of complaints from this internet connection or email address in the last hour, so we "
+             "cannot take another online just now. Please try again in an hour"
+             + (f", or phone us on {phone}." if phone else ", or phone us."))
+    response = _form(request, status=429, errors={"form": Said(words)}, values=values, form_id=form_id)
+    response.headers["Retry-After"] = str(int(WINDOW.total_seconds()))
+    return response
 
 
 @router.get("/complain/received")
@@ -152,7 +157,10 @@ def received(request: Request) -> Response:
     filed = request.session.get("filed")
     if not filed:
         return RedirectResponse("/complain", status_code=303)
-    return _page(request, "received.html", reference=filed["reference"], email=filed["email"])
+    reference, engine = filed["reference"], request.app.state.engine
+    return _page(request, "received.html", reference=reference, email=filed["email"],
+                 channel=residents.channel_of(engine, reference), acknowledge_by=residents.promised(engine, reference),
+                 short_address=residents.short_address(request.app.state.settings.web_base_url))
 
 
 # ---- the tracking page ------------------------------------------------------------------------------
@@ -184,15 +192,39 @@ def new_link_form(request: Request) -> Response:
 @router.post("/track/new-link")
 async def new_link(request: Request) -> Response:
     form = await checked_form(request)
-    email = text(form, "email", 200)
-    engine = request.app.state.engine
-    within = residents.allow(engine, f"link|address|{client_address(request)}", LINKS_PER_ADDRESS, WINDOW)
-    if within and email and residents.allow(engine, f"link|email|{email.lower()}", LINKS_PER_EMAIL, WINDOW):
-        residents.send_new_links(engine, email)
-    # The same words whether or not the address is known, and whether or not a limit was reached.
-    return _page(request, "message.html", title="Check your email",
-                 message="If that email address is on a complaint with us, we have sent a new link to it. "
-                         "It can take a few minutes to arrive. Your older links no longer work.")
+    email, reference = text(form, "email", 200), text(form, "reference", 40)
+    if not (email or reference):
+        return _page(request, "new_link.html", status=400, values={},
+                     errors={"reference": Said("Enter your complaint reference or the email address you gave us")})
+    engine, settings = request.app.state.engine, request.app.state.settings
+    keys = [f"link|address|{client_address(request)}"] + [f"link|asked|{v.lower()}" for v in (email, reference) if v]
+    if all(residents.allow(engine, key, LINKS_PER_ADDRESS if n == 0 else LINKS_PER_EMAIL, WINDOW) for n, key in enumerate(keys)):
+        residents.send_new_links(engine, settings.web_base_url, settings.resident_link_days, email=email, reference=reference)
+    # The same words whether or not the details are known, and whether or not a limit was reached.
+    return _page(request, "new_link_sent.html")
+
+
+@router.post("/track")
+async def open_printed_code(request: Request) -> Response:
+    """The printed link: the reference and the code from a posted letter (decision 170). Only wrong
+    codes count towards the limits, per client address and per reference."""
+    form = await checked_form(request)
+    reference, code = text(form, "reference", 40).upper(), text(form, "code", 40)
+    engine, settings = request.app.state.engine, request.app.state.settings
+    keys = (f"code|address|{client_address(request)}", f"code|reference|{reference}")
+    values = {"reference": reference, "code": code}
+    if not all(residents.within(engine, key, CODE_TRIES, WINDOW) for key in keys):
+        return _too_many(request)
+    try:
+        token = open_code(engine, settings.web_secret, reference, code)
+    except LinkInvalid:
+        for key in keys:
+            residents.count(engine, key, WINDOW)
+        return _page(request, "code.html", status=400, values=values, errors={
+            "code": Said("That reference and code do not open a complaint: check them against your letter. A code stops "
+                         "working when it expires or when you ask for a new one")})
+    request.session[TRACK_KEY] = token
+    return RedirectResponse("/track", status_code=303)
 
 
 @router.get("/track/{token}")
@@ -209,15 +241,16 @@ def open_tracking_link(request: Request, token: str) -> Response:
 def tracking_page(request: Request) -> Response:
     tracked = _tracked(request)
     if tracked is None:
-        return _invalid(request)
+        request.session.pop(TRACK_KEY, None)
+        return _page(request, "code.html")
     return _tracking(request, tracked)
 
 
 def _tracking(request: Request, tracked: Tracked, status: int = 200, errors: dict | None = None, values: dict | None = None) -> Response:
-    view = residents.tracking_view(request.app.state.engine, tracked, today())
+    view = tracking_view(request.app.state.engine, tracked, today())
     return render(request, "residents/track.html", status=status, landlord=view.landlord, view=view, tracked=tracked,
                   errors=errors or {}, values=values or {}, command_id=str(uuid.uuid4()),
-                  flash=request.session.pop("flash", None))
+                  flash=request.session.pop("flash", None), ombudsman=HOUSING_OMBUDSMAN, phone=_phone(request))
 
 
 @router.post("/track/information")
@@ -250,9 +283,20 @@ async def ask_for_stage2(request: Request) -> Response:
         await residents.ask_for_stage2(request.app.state.client, tracked, command_id)
     except CommandRejected as refusal:
         return _tracking(request, tracked, status=409, errors={"stage2": _refusal_words(refusal, "ask for stage 2")})
+    by = await _stage2_acknowledge_by(request.app.state.engine, tracked.reference)
     request.session["flash"] = ("We have your request for stage 2. Someone who was not involved before will review your "
-                                "complaint, and we will write to you to confirm.")
+                                f"complaint. We will write to you {f'by {by:%A} {by.day} {by:%B %Y}' if by else 'within 5 working days'} "
+                                "to confirm it.")
     return RedirectResponse("/track", status_code=303)
+
+
+async def _stage2_acknowledge_by(engine, reference: str):
+    """The stage-2 acknowledgement date once the workflow's projection has it (a moment after the Update)."""
+    for _ in range(60):
+        if by := residents.promised(engine, reference, "stage2.acknowledge"):
+            return by
+        await asyncio.sleep(0.05)
+    return None
 
 
 def _refusal_words(refusal: CommandRejected, what: str) -> str:
@@ -271,7 +315,7 @@ def letter_pdf(request: Request, letter_id: str) -> Response:
     tracked = _tracked(request)
     if tracked is None:
         return _invalid(request)
-    letter = residents.resident_letter(request.app.state.engine, tracked, letter_id[:100])
+    letter = resident_letter(request.app.state.engine, tracked, letter_id[:100])
     if letter is None or letter.pdf is None:
         return _page(request, "message.html", status=404, title="Letter not found",
                      message="We could not find that letter. Go back to your complaint to see your letters.")
