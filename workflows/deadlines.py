@@ -11,7 +11,7 @@ Profiles vary the numbers and what the response clock counts from (receipt, logg
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 
@@ -66,6 +66,19 @@ def plan_stage(policy: PolicyProfile, facts: StageFacts, calendar: WorkingCalend
         f"{prefix}.respond", respond_by, provisional, running=not provisional, extended_by=facts.extended_by
     )
     return [acknowledge, respond]
+
+
+def extension_contact_due(policy: PolicyProfile, facts: StageFacts, calendar: WorkingCalendar) -> date | None:
+    """The last day the landlord's own policy gives for contacting the resident about an extension (Wolverhampton
+    002 §7.1: "within 10 days of the complaint being received", §7.2: 20); None where the profile sets none."""
+    rules = stage_rules(policy, facts.stage)
+    if rules.extension_contact_days is None:
+        return None
+    start = {"receipt": facts.received_on, "logging": facts.logged_on,
+             "acknowledgement": facts.acknowledged_on or facts.logged_on}[rules.extension_contact_from]
+    if rules.extension_contact_day_kind == "calendar_days":
+        return start + timedelta(days=rules.extension_contact_days)
+    return calendar.add_working_days(start, rules.extension_contact_days)
 
 
 def plan_pre_stage(policy: PolicyProfile, received_on: date, calendar: WorkingCalendar) -> PlannedDeadline:
