@@ -53,6 +53,7 @@ from models.case import COMMANDS, CaseSummary, PromisedAction
 from models.policy import PolicyProfile
 from models.record import Adjustment, Complaint, Definition, OutstandingAction, Representative, Resident, Restriction
 from models.tables import Case, CaseDeadline, OmbudsmanEvidence, ResidentNote
+from models.clock import london_today
 
 
 LETTER_ACTIONS = frozenset({"respond", "exclude"})
@@ -147,7 +148,7 @@ def taking(actor: Actor, case: Case, form: Form) -> bool:
 
 def _settle_rows(engine: Engine, reference: str, form: Form, summary: CaseSummary) -> None:
     """Mark a completed action done, and a reviewed adjustment or restriction reviewed, in the record."""
-    on = summary.last_event.at.date() if summary.last_event else local_date(datetime.now(timezone.utc))
+    on = local_date(summary.last_event.at) if summary.last_event else london_today()
     with Session(engine) as session:
         if isinstance(form, CompleteActionForm):
             action = session.get(OutstandingAction, (reference, form.action_id))

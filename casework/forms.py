@@ -16,6 +16,7 @@ from models.case import Outcome
 from models.taxonomy import ROOT_CAUSES, RootCause
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.refusal import validation_message
+from models.clock import london_today
 
 Channel = Literal["phone", "email", "letter", "web", "in_person", "via_representative"]
 ShortText = Field(min_length=1, max_length=200)
@@ -109,7 +110,7 @@ class RemedyInput(Form):
         from models.calendar import local_date
         from workflows.command_rule import PLANNING_HORIZON
 
-        today = local_date(datetime.now(timezone.utc))
+        today = london_today()
         if value < today:
             raise ValueError("must be today or later")
         if value > today + PLANNING_HORIZON:

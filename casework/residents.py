@@ -37,6 +37,7 @@ from models.record import Attachment, Complaint, Letter, OutstandingAction, Repr
 from models.residents import AttachmentContent, PublicRateLimit
 from models.tables import Case, CaseDeadline, CaseEvent, ResidentNote
 from models.taxonomy import ServiceArea
+from models.clock import london_today
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MAX_PHOTOS = 3
@@ -79,7 +80,7 @@ class OnlineComplaint(BaseModel):
     def _consistent(self) -> "OnlineComplaint":
         if self.contact_by == "post" and not self.address.strip():
             raise ValueError("address: enter your postal address, or choose email")
-        if self.issue_date is not None and self.issue_date > date.today():
+        if self.issue_date is not None and self.issue_date > london_today():
             raise ValueError("issue_date: must be today or in the past")
         if self.helper_name and not self.helper_consent:
             raise ValueError("helper_consent: tick the box to say this person may act for you, or leave their name empty")

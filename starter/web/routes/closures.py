@@ -14,6 +14,7 @@ from models.audit import audit
 from models.calendar import local_date
 from models.tables import ClosureDay
 from models.users import StaffUser
+from models.clock import london_today
 from starter.web.auth import checked_form, client_address, current_user, text
 from starter.web.fields import Said, date_of
 from starter.web.pages import render
@@ -27,7 +28,7 @@ def _page(request: Request, status: int = 200, errors: dict | None = None, value
     return render(
         request, "closures.html", status=status, errors=errors or {}, values=values or {},
         closures=rows, landlords=landlords(request.app.state.engine), flash=request.session.pop("flash", None),
-        today=local_date(datetime.now(timezone.utc)),
+        today=london_today(),
     )
 
 
