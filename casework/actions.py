@@ -83,7 +83,7 @@ async def act(
     if isinstance(parsed, AssignForm):
         check_case_staff(engine, parsed.handler, "handler")
     with Session(engine) as session:
-        profile = policy_profile(complaint.policy_id)
+        profile = policy_profile(complaint.policy_id, complaint.policy_version)
         if isinstance(parsed, AddComplaintForm) and not parsed.related:
             return await _file_linked(client, engine, complaint, parsed, command_id, task_queue)
         rows, payload = _prepare(session, complaint, profile, action, parsed, actor, command_id)
@@ -135,7 +135,7 @@ def draft_letter(engine: Engine, reference: str, action: str, form: dict[str, An
             raise UnknownCase(reference)
         stage = _stage(session, reference)
     check_action(actor, case, action)
-    letter = letters.decision_letter(engine, complaint, policy_profile(complaint.policy_id), parse_form(action, form), stage, actor)
+    letter = letters.decision_letter(engine, complaint, policy_profile(complaint.policy_id, complaint.policy_version), parse_form(action, form), stage, actor)
     return letters.render_html(letter, delivery.large_print(engine, reference))
 
 

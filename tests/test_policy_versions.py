@@ -172,3 +172,12 @@ async def test_a_worker_restarted_after_a_revision_keeps_open_cases_on_their_ver
         assert await _acknowledged(sim, case_c) == "2026-03-31"
     for handle in (case_a, case_b, case_c):
         await handle.terminate("test over")
+
+
+def test_casework_reads_the_version_a_case_pinned():
+    """A case opened under Together's v1 is offered v1's exclusion grounds and letters (v2 added
+    'ongoing_investigation'), not the newest file's."""
+    from casework.forms import policy_profile
+
+    assert "ongoing_investigation" not in policy_profile("together-housing", 1).exclusion_grounds
+    assert "ongoing_investigation" in policy_profile("together-housing").exclusion_grounds
