@@ -143,7 +143,7 @@ async def _acknowledged(sim, handle) -> str:
             break
         await asyncio.sleep(0.01)
     offset = timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
-    await simulate.Simulator(sim.env, sim.engine).sleep_until(ACKNOWLEDGED - offset)
+    await sim.sleep_until(ACKNOWLEDGED - offset)
     await handle.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="d", occurred_at=ACKNOWLEDGED))
     return await _respond_due(handle)
 
