@@ -53,6 +53,7 @@ from models.case import COMMANDS, CaseSummary, PromisedAction
 from models.policy import PolicyProfile
 from models.record import Adjustment, Complaint, Definition, OutstandingAction, Representative, Resident, Restriction
 from models.tables import Case, CaseDeadline, OmbudsmanEvidence, ResidentNote
+from models.clock import london_today
 
 
 LETTER_ACTIONS = frozenset({"respond", "exclude"})
@@ -82,7 +83,7 @@ async def act(
     if isinstance(parsed, AssignForm):
         check_case_staff(engine, parsed.handler, "handler")
     with Session(engine) as session:
-        profile = policy_profile(complaint.policy_id)
+        profile = policy_profile(complaint.policy_id, complaint.policy_version)
         if isinstance(parsed, AddComplaintForm) and not parsed.related:
             return await _file_linked(client, engine, complaint, parsed, command_id, task_queue)
         rows, payload = _prepare(session, complaint, profile, action, parsed, actor, command_id)
@@ -134,7 +135,7 @@ def draft_letter(engine: Engine, reference: str, action: str, form: dict[str, An
             raise UnknownCase(reference)
         stage = _stage(session, reference)
     check_action(actor, case, action)
-    letter = letters.decision_letter(engine, complaint, policy_profile(complaint.policy_id), parse_form(action, form), stage, actor)
+    letter = letters.decision_letter(engine, complaint, policy_profile(complaint.policy_id, complaint.policy_version), parse_form(action, form), stage, actor)
     return letters.render_html(letter, delivery.large_print(engine, reference))
 
 
@@ -147,7 +148,7 @@ def taking(actor: Actor, case: Case, form: Form) -> bool:
 
 def _settle_rows(engine: Engine, reference: str, form: Form, summary: CaseSummary) -> None:
     """Mark a completed action done, and a reviewed adjustment or restriction reviewed, in the record."""
-    on = summary.last_event.at.date() if summary.last_event else local_date(datetime.now(timezone.utc))
+    on = local_date(summary.last_event.at) if summary.last_event else london_today()
     with Session(engine) as session:
         if isinstance(form, CompleteActionForm):
             action = session.get(OutstandingAction, (reference, form.action_id))

@@ -23,6 +23,7 @@ from models.calendar import bank_holidays, local_date
 from models.case import CalendarChanged
 from models.policy import known_profile_ids
 from models.tables import Case, ClosureDay, KnownBankHoliday, PendingReplan, add_closures
+from models.clock import london_today
 from workflows.lifecycle import FINISHED_STATES
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ def landlords(engine: Engine) -> list[str]:
 
 
 def _not_past(day: date, why: str) -> None:
-    today = local_date(datetime.now(timezone.utc))
+    today = london_today()
     if day < today:
         raise CalendarError("day", f"{day.isoformat()} is in the past ({why})")
 

@@ -29,6 +29,7 @@ from models.json_input import read_json
 from models.due import DUE_SOON_DAYS as DUE_SOON, Urgency, deadline_words, due_date, instant_bounds, urgency
 from models.record import Complaint, Resident
 from models.tables import Case, CaseDeadline
+from models import clock as one_clock
 from workflows.lifecycle import ComplaintLifecycle
 
 STATES: tuple[str, ...] = tuple(state.id for state in ComplaintLifecycle.states)
@@ -304,8 +305,8 @@ DASHBOARD_ROWS = 20
 
 
 def clock() -> datetime:
-    """Now, in UTC (tests replace it to stand at midnight or at the clocks' change)."""
-    return datetime.now(timezone.utc)
+    """Now, from the one clock (models/clock.py); tests replace it here to stand at midnight or at the clocks' change."""
+    return one_clock.now()
 
 
 def today() -> date:

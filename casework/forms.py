@@ -16,6 +16,8 @@ from models.case import Outcome
 from models.taxonomy import ROOT_CAUSES, RootCause
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.refusal import validation_message
+from models.clock import london_today
+from models.policy_versions import load_profile_version
 
 Channel = Literal["phone", "email", "letter", "web", "in_person", "via_representative"]
 ShortText = Field(min_length=1, max_length=200)
@@ -109,7 +111,7 @@ class RemedyInput(Form):
         from models.calendar import local_date
         from workflows.command_rule import PLANNING_HORIZON
 
-        today = local_date(datetime.now(timezone.utc))
+        today = london_today()
         if value < today:
             raise ValueError("must be today or later")
         if value > today + PLANNING_HORIZON:
@@ -325,9 +327,10 @@ def parse_form(action: str, form: dict[str, Any]) -> Form:
         raise CommandRejected(field, validation_message(first)) from None
 
 
-def policy_profile(policy: str) -> PolicyProfile:
-    """The profile a form names; an unknown one is refused naming the `policy` field."""
+def policy_profile(policy: str, version: int | None = None) -> PolicyProfile:
+    """The profile a form names (at a case's pinned `version`, else the current one); an unknown one is refused
+    naming the `policy` field."""
     try:
-        return load_profile(policy)
+        return load_profile(policy) if version is None else load_profile_version(policy, version)
     except PolicyError as err:
         raise CommandRejected("policy", str(err)) from None

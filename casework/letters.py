@@ -54,6 +54,7 @@ from models.record import Complaint, Definition, LearningPoint, Letter, Outstand
 from models.refusal import validation_message
 from models.residents import ResidentMessage
 from models.users import ROLE_NAMES, get_user
+from models.clock import london_today
 
 TEMPLATES = Path(__file__).resolve().parent / "letter_templates"
 STYLESHEET = TEMPLATES / "letter.css"
@@ -137,7 +138,7 @@ def render_update(reference: str, landlord: Landlord, addressee: Addressee | Non
                   large_print: bool = False) -> str:
     """A short update (a promised action done or late) as a letter for the post, in the letters' layout."""
     letter = {"reference": reference, "landlord": landlord, "addressee": addressee,
-              "issued_on": local_date(datetime.now(UTC)), "signed_by": ""}
+              "issued_on": london_today(), "signed_by": ""}
     return _ENV.get_template("update.html").render(letter=letter, title=subject, body=body, large_print=large_print)
 
 
@@ -327,7 +328,7 @@ def signatory(engine: Engine, actor: Actor) -> str:
 def _sender_and_addressee(engine: Engine, complaint: Complaint, profile: PolicyProfile, actor: Actor) -> dict:
     return dict(reference=complaint.reference, landlord=Landlord.from_profile(profile),
                 addressee=addressee_of(engine, complaint.reference),
-                issued_on=local_date(datetime.now(UTC)), signed_by=signatory(engine, actor))
+                issued_on=london_today(), signed_by=signatory(engine, actor))
 
 
 # ---- the letter a staff action issues -----------------------------------------------------------

@@ -15,9 +15,9 @@ from sqlmodel import Session, col, select
 
 from casework import delivery, letters
 from models.letters import Addressee, Landlord
-from models.policy import load_profile
 from models.record import Complaint, Letter
 from models.residents import PrintBatch, ResidentMessage
+from models.policy_versions import load_profile_version
 
 
 class NothingToPrint(Exception):
@@ -73,7 +73,8 @@ def _documents(session: Session, row: ResidentMessage, site: str = "", link_days
 
 
 def _landlord(session: Session, row: ResidentMessage) -> Landlord:
-    return Landlord.from_profile(load_profile(session.get(Complaint, row.reference).policy_id))
+    complaint = session.get(Complaint, row.reference)
+    return Landlord.from_profile(load_profile_version(complaint.policy_id, complaint.policy_version))
 
 
 def make_batch(engine: Engine, made_by: str, site: str = "", link_days: int = 28) -> BatchSummary:

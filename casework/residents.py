@@ -37,6 +37,7 @@ from models.record import Attachment, Complaint, Representative, Resident
 from models.residents import AttachmentContent, PublicRateLimit, ResidentMessage
 from models.tables import CaseDeadline, ResidentNote
 from models.taxonomy import ServiceArea
+from models.clock import london_today
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MAX_NOTE = 5000
@@ -72,7 +73,7 @@ class OnlineComplaint(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "OnlineComplaint":
-        for field, message in problems_across(self.model_dump(), date.today()).items():
+        for field, message in problems_across(self.model_dump(), london_today()).items():
             raise ValueError(f"{field}: {message}")
         return self
 

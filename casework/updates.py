@@ -15,7 +15,7 @@ from casework.errors import CommandRejected
 from models.case import CaseInput, CaseSummary, CaseView
 from models.refusal import refusal_of
 from workflows.complaint import ComplaintWorkflow
-from workflows.lifecycle import describe
+from workflows.lifecycle import allowed_actions, describe
 
 CASE_ENDED = "case_ended"
 """The rule of a command sent to a case whose workflow has ended (the lifecycle's refusals are `lifecycle`)."""
@@ -31,10 +31,11 @@ async def case_summary(client: Client, reference: str) -> CaseSummary:
     )
 
 
-REOPENING_ACTIONS = frozenset({"request_stage2", "ombudsman_referral"})
+REOPENING_ACTIONS = frozenset({"request_stage2", "ombudsman_referral", "log_stage1"})
 """Commands that reach a case whose workflow has ended by reopening it (a new run of the same workflow id):
 a stage-2 request or a referral to the Ombudsman is never refused because the case's workflow ended
-(Code 6.10 sets no time limit; the Ombudsman may accept a late referral). Both are flagged late."""
+(Code 6.10 sets no time limit; the Ombudsman may accept a late referral). Both are flagged late. A concern
+closed in the informal stage is taken to stage 1 the same way (Together 003 §5.5)."""
 
 
 async def send_command(
@@ -74,8 +75,8 @@ async def reopen(
     `at` anchors a simulation's business clock to the request. The new run waits for it (REOPENING_WAIT)."""
     handle = client.get_workflow_handle(reference, result_type=CaseView)
     previous = await handle.result()
-    if action not in previous.allowed_actions:
-        return None
+    if action not in previous.allowed_actions and action not in allowed_actions(previous.state, previous.stage):
+        return None  # the lifecycle's current declaration decides, also for runs that ended under older code
     history = await handle.fetch_history()
     started = history.events[0].workflow_execution_started_event_attributes
     [first_input] = await client.data_converter.decode(started.input.payloads, [CaseInput])

@@ -19,6 +19,7 @@ twice: in the comment beside the value and in its `[defaults]` table, which `com
 import os
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -56,7 +57,9 @@ class PolicyProfile(Rule):
     id: str = Field(pattern=PROFILE_ID, max_length=60)
     """A lowercase slug equal to the file's stem, e.g. `code-2024`."""
     version: int = Field(ge=1)
-    """A case pins the version it was opened under; bump it whenever a value changes."""
+    """A case pins the version it was opened under; bump it whenever a value changes (models/policy_versions.py)."""
+    published: date | None = None
+    """The date this version took effect; every published version on disk gives it (`policy versions`)."""
     landlord: str = Field(min_length=1)
     source: str = Field(min_length=1)
     """The seed document and version this profile encodes."""
@@ -190,9 +193,11 @@ def _problems(shown: str, err: ValidationError) -> list[str]:
     return lines
 
 
-def load_profile_file(path: Path) -> PolicyProfile:
-    """Parse and validate one profile file; any problem raises PolicyError naming file, field and rule."""
+def load_profile_file(path: Path, profile_id: str | None = None) -> PolicyProfile:
+    """Parse and validate one profile file; any problem raises PolicyError naming file, field and rule.
+    `profile_id`: the id the file must carry (default its stem; an archived version is `<id>/<N>.toml`)."""
     path = Path(path)
+    profile_id = profile_id or path.stem
     shown = _shown(path)
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8"))
@@ -203,8 +208,8 @@ def load_profile_file(path: Path) -> PolicyProfile:
     except tomllib.TOMLDecodeError as err:
         raise PolicyError(f"{shown}: not valid TOML: {err}") from None
     problems: list[str] = []
-    if isinstance(data.get("id"), str) and data["id"] != path.stem:
-        problems.append(f"{shown}: id: must equal the file name {path.stem!r}, got {data['id']!r}")
+    if isinstance(data.get("id"), str) and data["id"] != profile_id:
+        problems.append(f"{shown}: id: must equal the file name {profile_id!r}, got {data['id']!r}")
     try:
         profile = PolicyProfile.model_validate(data)
     except ValidationError as err:

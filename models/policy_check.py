@@ -22,6 +22,9 @@ for unacceptable behaviour, Code 5.14), `escalation_refusals`, `anonymous_compla
 `stage<n>_extension_ombudsman`, `stage2_requires_reasons`, `ombudsman_access`.
 
 `defaults_of` lists what a profile takes from the Code where its document is silent (`policy check --defaults`).
+
+Which profile fields the system applies, and which it only records from the document for this report (where the
+Code wins, or staff decide case by case), is listed once, field by field, in tests/test_profile_fields_applied.py.
 """
 
 from typing import Literal

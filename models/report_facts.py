@@ -35,6 +35,9 @@ class Extension(Fact):
     ombudsman_details_given: bool = True
     good_reason_given: bool = False
     """A good reason was recorded for going past the normal limit (Code 6.4 / 6.15)."""
+    late_contact: bool | None = None
+    """Agreed after the landlord's own window for contacting the resident (Wolverhampton 002 §7.1/7.2); None where
+    its policy sets no window."""
 
 
 class StageRecord(Fact):
@@ -152,7 +155,8 @@ def facts_from_events(
         elif kind == "extend":
             extensions[stage].append(
                 Extension(on=day, working_days=int(event["working_days"]), ombudsman_details_given=event.get("ombudsman_details_given", True),
-                          good_reason_given=bool(event.get("good_reason_ref")))
+                          good_reason_given=bool(event.get("good_reason_ref")),
+                          late_contact=bool(event.get("late_contact")) if "contact_due" in event else None)
             )
         elif kind == "respond":
             record.update(responded_on=day, outcome=event.get("outcome"), responder=event.get("actor"))

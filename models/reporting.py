@@ -202,6 +202,18 @@ def extensions_with_ombudsman_details(cases: list[CaseFacts], year: ReportingYea
     return _figure((case.reference, all(e.ombudsman_details_given for e in r.extensions)) for case, r in extended(cases, year, stage))
 
 
+def extensions_within_contact_window(cases: list[CaseFacts], year: ReportingYear) -> Figure:
+    """Extended complaints (either stage) under a policy with its own contact window (Wolverhampton 002 §7.1/7.2)
+    whose every extension was agreed within it; `missed`: contact later than the policy promises."""
+    pairs = {}
+    for stage in (1, 2):
+        for case, record in extended(cases, year, stage):
+            windowed = [e for e in record.extensions if e.late_contact is not None]
+            if windowed:
+                pairs[case.reference] = pairs.get(case.reference, True) and not any(e.late_contact for e in windowed)
+    return _figure(pairs.items())
+
+
 def definitions_recorded(cases: list[CaseFacts], year: ReportingYear, stage: int) -> Figure:
     """Code 5.6: of the stage's acknowledgements in the year, those with a complaint definition recorded."""
     pairs = []
@@ -392,6 +404,9 @@ def self_assessment(cases: list[CaseFacts], year: ReportingYear) -> list[Evidenc
          extensions_within_limit(cases, year, 1)),
         ("6.4", "Extensions past 10 working days, counted separately.",
          "stage 1 extended complaints went past 10 working days", extended_past_limit(cases, year, 1)),
+        ("Policy", "The landlord's own policy: the resident contacted about an extension within its contact window.",
+         "extended complaints whose extensions were agreed within the policy's contact window",
+         extensions_within_contact_window(cases, year)),
         ("6.5", "The Ombudsman's contact details given with an extension.",
          "stage 1 extensions given with the Ombudsman's details", extensions_with_ombudsman_details(cases, year, 1)),
         ("6.9", "The stage 1 response confirms stage, definition, decision, reasons, remedy, outstanding actions and how to escalate.",

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from models.clock import london_today
 
 closures_app = typer.Typer(help="A landlord's closure days: recording one re-plans every open case.", no_args_is_help=True)
 holidays_app = typer.Typer(help="UK bank holidays as the `holidays` data knows them.", no_args_is_help=True)
@@ -119,7 +120,7 @@ def holidays_check(
     for name in regions:
         if name not in REGIONS:
             raise typer.BadParameter(f"must be one of {', '.join(REGIONS)}, got {name!r}", param_hint="--region")
-    this_year = date.today().year
+    this_year = london_today().year
     years = range(this_year - 1, this_year + 4)
     changes, report = _run_change(
         lambda engine, client, progress: announce_bank_holidays(engine, client, regions, years, progress)

@@ -13,6 +13,7 @@ from models.quarterly import Quarter, QuarterlyFigures, quarterly_figures
 from models.remedies_guidance import pounds
 from models.reporting import ReportingYear
 from models.taxonomy import area_name, cause_name
+from models.clock import london_today
 from starter.report_commands import (
     Database, Landlord, RootCauseCut, ServiceAreaCut, Year, err, load_facts, load_ombudsman, out, parse_year, read_model,
     report_app, titled,
@@ -64,7 +65,7 @@ def quarterly_command(
     parse_year(year)
     period = Quarter.of(year, quarter)
     facts = load_facts(database, landlord, service_area, root_cause)
-    as_of = report_as_of(facts, period, date.today())  # the annual report's rule (models.reporting.as_of)
+    as_of = report_as_of(facts, period, london_today())  # the annual report's rule (models.reporting.as_of)
     figures = quarterly_figures(facts, period, as_of)
     # The Ombudsman's figures are the landlord's as a whole: a pack cut by theme leaves them out.
     ombudsman = None if (service_area or root_cause) else load_ombudsman(database, landlord, period)

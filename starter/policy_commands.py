@@ -8,8 +8,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from models.policy import PolicyError, all_profiles, load_profile
+from models.policy import PolicyError, all_profiles, current_policy_dir, load_profile
 from models.policy_check import Default, Deviation, check_profile, defaults_of
+from models.policy_versions import fingerprint, published_versions, version_file, version_problems
 
 policy_app = typer.Typer(help="Policy profiles checked against the Complaint Handling Code 2024.", no_args_is_help=True)
 out = Console(width=160)
@@ -33,6 +34,10 @@ def check(
     except PolicyError as error:
         err.print(str(error), markup=False, highlight=False)
         raise typer.Exit(2) from None
+    problems = [line for p in profiles for line in version_problems(p.id)]
+    if problems:
+        err.print("\n".join(problems), markup=False, highlight=False)
+        raise typer.Exit(2)
     if defaults:
         taken = {p.id: defaults_of(p) for p in profiles}
         if output == "json":
@@ -47,6 +52,36 @@ def check(
         return
     for p in profiles:
         _print(p.id, p.landlord, found[p.id])
+
+
+@policy_app.command("versions")
+def versions(
+    profile: Annotated[str, typer.Argument(help="Profile id (a file stem in policies/).")],
+    output: Annotated[str, typer.Option("--format", help="table (for people) or json.")] = "table",
+) -> None:
+    """Every published version of a profile, with the date it took effect: a case runs under the one it was
+    opened under, for ever (models/policy_versions.py)."""
+    if output not in ("table", "json"):
+        raise typer.BadParameter(f"must be table or json, got {output!r}", param_hint="--format")
+    try:
+        found = published_versions(profile)
+    except PolicyError as error:
+        err.print(str(error), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    rows = [
+        {"version": p.version, "published": p.published.isoformat() if p.published else None, "current": p is found[-1],
+         "file": str(version_file(profile, p.version).relative_to(current_policy_dir().parent)), "fingerprint": fingerprint(version_file(profile, p.version))}
+        for p in found
+    ]
+    if output == "json":
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"{profile} ({found[-1].landlord}): {len(rows)} published versions")
+    for column in ("version", "published", "file", "fingerprint"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(f"{row['version']}{' (current)' if row['current'] else ''}", row["published"] or "(no date)", escape(row["file"]), row["fingerprint"])
+    out.print(table)
 
 
 def _print(profile_id: str, landlord: str, deviations: list[Deviation]) -> None:

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from models.settings import load_settings
+from models.clock import london_today
 
 app = typer.Typer(help="Residents' personal data: subject access and retention.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -58,7 +59,7 @@ def due(user: Annotated[str, typer.Option("--as", help="Your administrator accou
     from casework.subject_access import due_for_anonymisation
 
     engine, _ = _administrator(user)
-    for resident_id in due_for_anonymisation(engine, load_settings().retention_years, date.today()):
+    for resident_id in due_for_anonymisation(engine, load_settings().retention_years, london_today()):
         typer.echo(resident_id)
 
 
@@ -72,7 +73,7 @@ def anonymise(
 
     engine, actor = _administrator(user)
     years = load_settings().retention_years
-    if resident_id not in due_for_anonymisation(engine, years, date.today()):
+    if resident_id not in due_for_anonymisation(engine, years, london_today()):
         typer.echo(f"refused: {resident_id} is not due: anonymisation comes {years} years (RETENTION_YEARS) after "
                    "the resident's last case closed, with no case or service request open", err=True)
         raise typer.Exit(2)

@@ -19,6 +19,7 @@ from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
 from models.report_facts import CaseFacts
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.reporting import AnnualFigures, EvidenceRow, ReportingYear, TsmMeasure, annual_figures, self_assessment, tsm
+from models.clock import london_today
 
 report_app = typer.Typer(help="Reports: TSM CH01/CH02, annual performance report, self-assessment evidence.", no_args_is_help=True)
 out = Console(width=160)
@@ -197,7 +198,7 @@ def annual_command(
 
     reporting_year = parse_year(year)
     facts = load_facts(database, landlord, service_area, root_cause)
-    figures = annual_figures(facts, reporting_year, homes, today=local_date(datetime.now(UTC)))
+    figures = annual_figures(facts, reporting_year, homes, today=london_today())
     evidence = self_assessment(facts, reporting_year)
     ombudsman = load_ombudsman(database, landlord, reporting_year)
     title = titled(landlord, service_area, root_cause)

@@ -10,6 +10,7 @@ from models.calendar import FIRST_YEAR, LAST_YEAR
 from models.case import AwareDatetime, ItemId, Outcome, PromisedAction, Region
 from models.json_input import JsonInputError, read_json
 from models.policy import PolicyError, load_profile
+from models.policy_versions import load_profile_version
 from models.refusal import validation_message
 from models.taxonomy import ServiceArea
 
@@ -114,6 +115,8 @@ class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     policy: str = "code-2024"
+    policy_version: int | None = Field(default=None, ge=1)
+    """Run under an earlier published version of the profile (models/policy_versions.py); omitted = the current."""
     region: Region = "ENG"
     closures: list[date] = []
     overrides: list[date] = []
@@ -150,6 +153,11 @@ class Scenario(BaseModel):
             load_profile(self.policy)
         except PolicyError as err:
             raise ValueError(f"policy: {err}") from None
+        if self.policy_version is not None:
+            try:
+                load_profile_version(self.policy, self.policy_version)
+            except PolicyError as err:
+                raise ValueError(str(err)) from None
         return self
 
 

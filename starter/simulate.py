@@ -26,6 +26,7 @@ from casework.reasons import REASON_FIELDS, readable, reason_texts, store_reason
 from casework.updates import REOPENING_ACTIONS, reopen
 from models.case import COMMANDS, OUTSIDE_WINDOW, CaseInput, CaseView
 from models.policy import PolicyProfile, load_profile
+from models.policy_versions import load_profile_version
 from models.tables import OmbudsmanEvidence, ResidentNote, add_closures, create_schema, make_engine
 from starter.binaries import binary_path
 from starter.scenario import Scenario, Step
@@ -71,7 +72,7 @@ class Simulator:
         add_closures(self.engine, landlord, scenario.closures, "closure", "scenario closure")
         add_closures(self.engine, landlord, scenario.overrides, "override", "scenario override")
         reference = f"SIM-{scenario.received.year}-{self._count:06d}"
-        profile = load_profile(scenario.policy)
+        profile = load_profile_version(scenario.policy, scenario.policy_version or load_profile(scenario.policy).version)
         handle = await self.env.client.start_workflow(
             ComplaintWorkflow.run,
             CaseInput(

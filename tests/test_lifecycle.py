@@ -27,7 +27,7 @@ ALLOWED = {
                               "ombudsman_referral", CHFO],
     ("closed", 1): ["request_stage2", "resident_input", "schedule_review", "record_consent", CHFO],
     ("closed", 2): ["resident_input", "schedule_review", "record_consent", "ombudsman_referral", CHFO],
-    ("closed", 0): ["resident_input", "schedule_review", "record_consent", CHFO],
+    ("closed", 0): ["log_stage1", "resident_input", "schedule_review", "record_consent", CHFO],  # Together 003 §5.5: the formal stage after an informal reply
     ("withdrawn", 1): [],
     ("excluded", 2): ["ombudsman_referral"],
     ("excluded", 1): ["ombudsman_referral"],

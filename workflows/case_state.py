@@ -85,6 +85,8 @@ class CaseState:
     """Working days between updates to the resident while the response is late (Code 5.9), once agreed."""
     update_rounds: int = 0
     """How many updates have been scheduled; the n-th is deadline `update.<n>`."""
+    update_counted_from: dict[str, date] = field(default_factory=dict)
+    """The day each `update.<n>` counts its working days from, so a calendar change re-plans it like any other."""
 
     @classmethod
     def resumed(cls, case: CaseInput, policy: PolicyProfile, calendar: WorkingCalendar, previous: CaseView) -> "CaseState":
@@ -148,6 +150,7 @@ class CaseState:
             stage1_people=list(self.stage1_people),
             consents=dict(self.consents),
             review_rounds=dict(self.review_rounds),
+            update_counted_from=dict(self.update_counted_from),
         )
 
     def restore(self, snapshot: "CaseState") -> None:
@@ -275,6 +278,7 @@ class CaseState:
         self.update_rounds += 1
         due = self.calendar.add_working_days(from_day, self.update_interval)
         self.add_deadline(f"update.{self.update_rounds}", due)
+        self.update_counted_from[f"update.{self.update_rounds}"] = from_day
         return due
 
     def end_updates(self) -> None:
@@ -302,6 +306,7 @@ class CaseState:
             planned.append(deadlines.plan_pre_stage(self.policy, local_date(self.case.received_at), self.calendar))
         for stage in sorted(self.stages):
             planned.extend(deadlines.plan_stage(self.policy, self.stages[stage], self.calendar))
+        planned.extend(self._planned_updates())
         for plan in planned:
             deadline = self.deadlines.setdefault(plan.name, Deadline(plan.name, plan.due))
             if not deadline.open or deadline.met is False:
@@ -312,6 +317,16 @@ class CaseState:
             deadline.provisional = plan.provisional
             deadline.running = plan.running
             deadline.extended_by = plan.extended_by
+
+    def _planned_updates(self) -> "list[deadlines.PlannedDeadline]":
+        """The open `update.<n>` at the agreed interval from the day each counts from (Code 5.9)."""
+        if self.update_interval is None:
+            return []
+        return [
+            deadlines.PlannedDeadline(name, self.calendar.add_working_days(start, self.update_interval), False, running=True)
+            for name, start in self.update_counted_from.items()
+            if self.deadlines[name].open
+        ]
 
     def latest_date(self) -> date:
         """The latest date the case plans for: the calendar must reach past it (with room for the ladder)."""

@@ -157,6 +157,11 @@ def extend(case: CaseState, command: Extend, day: date) -> Details:
         details["beyond_limit"] = True
     if command.agreed_with_resident:
         details["agreed_with_resident"] = True
+    contact_due = deadlines.extension_contact_due(case.policy, case.stages[case.stage], case.calendar)
+    if contact_due is not None:  # accepted all the same: the Code's rule is met; the landlord's own is not
+        details["contact_due"] = contact_due.isoformat()
+        if day > contact_due:
+            details["late_contact"] = True
     return details
 
 

@@ -1,6 +1,6 @@
 """Deadline planning: when each stage's acknowledgement and response are due, and when notices fire.
 
-Pure, deterministic functions of the case's facts, the pinned policy profile and the calendar snapshot
+Deterministic functions of the case's facts, the pinned policy profile and the calendar snapshot
 recorded in history, so the workflow can call them on every change and on replay.
 
 DESIGN.md, "Working days": a deadline is met if the action happens on or before its due date (local);
@@ -11,7 +11,9 @@ Profiles vary the numbers and what the response clock counts from (receipt, logg
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from temporalio import workflow
 
 from models.calendar import WorkingCalendar, end_of_day, start_of_day
 from models.policy import PolicyProfile
@@ -66,6 +68,19 @@ def plan_stage(policy: PolicyProfile, facts: StageFacts, calendar: WorkingCalend
     return [acknowledge, respond]
 
 
+def extension_contact_due(policy: PolicyProfile, facts: StageFacts, calendar: WorkingCalendar) -> date | None:
+    """The last day the landlord's own policy gives for contacting the resident about an extension (Wolverhampton
+    002 §7.1: "within 10 days of the complaint being received", §7.2: 20); None where the profile sets none."""
+    rules = stage_rules(policy, facts.stage)
+    if rules.extension_contact_days is None:
+        return None
+    start = {"receipt": facts.received_on, "logging": facts.logged_on,
+             "acknowledgement": facts.acknowledged_on or facts.logged_on}[rules.extension_contact_from]
+    if rules.extension_contact_day_kind == "calendar_days":
+        return start + timedelta(days=rules.extension_contact_days)
+    return calendar.add_working_days(start, rules.extension_contact_days)
+
+
 def plan_pre_stage(policy: PolicyProfile, received_on: date, calendar: WorkingCalendar) -> PlannedDeadline:
     assert policy.pre_stage is not None
     due = calendar.add_working_days(received_on, policy.pre_stage.resolve_working_days)
@@ -74,5 +89,27 @@ def plan_pre_stage(policy: PolicyProfile, received_on: date, calendar: WorkingCa
 
 def notice_instant(rung: NoticeRung, due: date, calendar: WorkingCalendar) -> datetime:
     """When a rung of the notice ladder fires for a deadline due on `due`."""
-    day = calendar.add_working_days(due, rung.working_days)
+    day = ladder_day(due, rung.working_days, calendar)
     return start_of_day(day) if rung.at == "start_of_day" else end_of_day(day)
+
+
+def ladder_day(due: date, working_days: int, calendar: WorkingCalendar) -> date:
+    """The day a rung falls on, `working_days` before (negative) or after the due date. A typed-in due date
+    (an action's target, a review, the Ombudsman's dates) may fall on a weekend, bank holiday or closure day:
+    the deadline is still the end of that date (DESIGN.md "Working days"), so the rung at 0 is the date itself,
+    and "n working days after" counts from the day after it (Saturday + 1 = Monday), "before" from the day before.
+    Planned dates are working days, where this is `add_working_days`."""
+    if calendar.is_working_day(due) or not _due_date_ends_on_the_day():
+        return calendar.add_working_days(due, working_days)
+    if working_days == 0:
+        return due
+    return calendar.add_working_days(due, working_days - 1 if working_days > 0 else working_days)
+
+
+DUE_DATE_ENDS_ON_THE_DAY = "due-date-ends-on-the-day"
+"""Histories recorded before this rule rolled a non-working due date forward before taking its end; they keep
+replaying so, and every case goes on under the rule from its next workflow task (workflow.patched)."""
+
+
+def _due_date_ends_on_the_day() -> bool:
+    return not workflow.in_workflow() or workflow.patched(DUE_DATE_ENDS_ON_THE_DAY)

@@ -10,7 +10,8 @@ Code sections encoded (quoted in seed 001):
   the request is accepted from a responded stage-1 case and from one closed after stage 1.
 - 2.x / 5.11: a complaint may be excluded (not accepted, or escalation refused) with reasons.
 - 5.2 forbids informal pre-stages, but some landlords' policies have one (seeds 003, 004); the
-  `pre_stage` state exists only for their profiles and `policy check` reports it.
+  `pre_stage` state exists only for their profiles and `policy check` reports it. A concern closed there
+  may still be logged at stage 1 on the same reference (Together 003 §5.5; Code 5.4).
 - 2.3: a complaint about an issue older than the window is flagged; it is acknowledged only after a
   decision to accept it anyway (`accept_outside_window`) and otherwise excluded.
 - 5.5 / 7.x: actions promised in a response are tracked to completion; the case closes only after.
@@ -54,7 +55,9 @@ class ComplaintLifecycle(StateMachine):
     ombudsman_referred = State("Referred to the Ombudsman")
     ombudsman_determined = State("Determined by the Ombudsman")
 
-    log_stage1 = pre_stage.to(received, cond="window_decided")
+    log_stage1 = pre_stage.to(received, cond="window_decided") | closed.to(
+        received, cond=["closed_in_pre_stage", "window_decided"]
+    )
     acknowledge = (
         pre_stage.to(stage1_acknowledged, cond="window_decided")
         | received.to(stage1_acknowledged, cond="window_decided")
@@ -236,6 +239,11 @@ class ComplaintLifecycle(StateMachine):
     def closed_after_stage2(self) -> bool:
         return self.stage == 2
 
+    def closed_in_pre_stage(self) -> bool:
+        """Closed with an informal reply: the resident may still ask for the formal stage on the same reference
+        (Together Housing 003 §5.5, "or on receipt of a response"; Code 5.4: not a second process)."""
+        return self.stage == 0
+
     def window_decided(self) -> bool:
         return not self.conditions.window_decision_pending
 
@@ -297,6 +305,7 @@ GUARD_REASONS = {
     "response_late": "the response is not late: an interval for updates is agreed with the resident after an "
     "extension, or once the response is overdue (Code 5.9)",
     "closed_after_stage2": "the case was closed at stage 1, before any final response (Code 6.10, 6.20)",
+    "closed_in_pre_stage": "the case was closed after the informal stage had ended",
     "evidence_pending": "the Ombudsman has not asked for evidence (ombudsman_evidence_requested first)",
     "no_evidence_pending": "the evidence the Ombudsman asked for is still to be sent (ombudsman_evidence_sent first)",
     "orders_outstanding": "no order of the Ombudsman's determination is outstanding",

@@ -18,11 +18,11 @@ from casework.actions import LETTER_ACTIONS
 from casework.case_record import projected_case
 from casework.forms import ACTION_FORMS, DETERMINATION_ELEMENTS
 from models.case import ChfoReason, OmbudsmanFinding, OrderKind
-from models.policy import load_profile
 from models.refusal import validation_message
 from models.remedies_guidance import remedies_guidance
 from models.taxonomy import ROOT_CAUSES
 from models.users import StaffUser
+from models.policy_versions import load_profile_version
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.fields import Said, date_of, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
@@ -110,7 +110,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         actions=actions,
         open_action=open_action, preview=preview, letter_actions=LETTER_ACTIONS,
         decision_points=points,
-        remedy_policy=load_profile(record.case.policy_id).remedies,
+        remedy_policy=load_profile_version(record.case.policy_id, record.case.policy_version).remedies,
         guidance=remedies_guidance(), root_causes=ROOT_CAUSES,
         remedy_rows=range(REMEDY_ROWS),
         action_rows=range(ACTION_ROWS),
@@ -160,7 +160,7 @@ def action_fields(engine, record, action: str) -> list:
     from casework.staff import case_staff
     from starter.web.fields import chosen
 
-    profile = load_profile(record.case.policy_id)
+    profile = load_profile_version(record.case.policy_id, record.case.policy_version)
     choices: dict[str, list[tuple[str, str]]] = {}
     if action == "assign":
         choices["handler"] = [(s.username, s.label) for s in case_staff(engine)]

@@ -2,7 +2,7 @@
 cases `casework.calendar_changes` chooses, by the `calendar_changed` signal (DESIGN.md principle 2). Both
 are audited."""
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -12,9 +12,9 @@ from casework.access import require
 from casework.calendar_changes import CalendarError, add_closure, check_closure, landlords, remove_closure
 from casework.promised_dates import residents_moved_by
 from models.audit import audit
-from models.calendar import local_date
 from models.tables import ClosureDay
 from models.users import StaffUser
+from models.clock import london_today
 from starter.web.auth import checked_form, client_address, current_user, text
 from starter.web.fields import Said, date_of
 from starter.web.pages import render
@@ -31,7 +31,7 @@ def _page(request: Request, status: int = 200, errors: dict | None = None, value
     return render(
         request, "closures.html", status=status, errors=errors or {}, values=values or {},
         closures=rows, landlords=landlords(request.app.state.engine), flash=request.session.pop("flash", None),
-        today=local_date(datetime.now(timezone.utc)), confirming=confirming,
+        today=london_today(), confirming=confirming,
     )
 
 

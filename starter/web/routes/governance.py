@@ -19,6 +19,7 @@ from models.reporting import as_of as report_as_of
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.themes import cut_words
 from models.users import StaffUser
+from models.clock import london_today
 from starter.quarterly_pack import pack_body, pack_csv, pack_html, pack_pdf
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.pages import render
@@ -28,7 +29,7 @@ router = APIRouter()
 
 
 def _quarter(year: str, quarter: str) -> Quarter:
-    today = date.today()
+    today = london_today()
     try:
         number = int(quarter) if quarter else (today.month - 4) % 12 // 3 + 1
         return Quarter.of(year or _current_year(today), number)
@@ -40,7 +41,7 @@ def _quarter(year: str, quarter: str) -> Quarter:
 def _pack(request: Request, year: str, quarter: str, landlord: str, service_area: str, root_cause: str):
     period = _quarter(year, quarter)
     facts = cut_facts(request, landlord, service_area, root_cause)
-    as_of = report_as_of(facts, period, date.today())  # the annual report's rule (models.reporting.as_of)
+    as_of = report_as_of(facts, period, london_today())  # the annual report's rule (models.reporting.as_of)
     ombudsman = None
     if not (service_area or root_cause):  # the Ombudsman's figures are the landlord's as a whole
         with Session(request.app.state.engine) as session:
@@ -84,7 +85,7 @@ def quarterly_csv(request: Request, year: str = "", quarter: str = "", landlord:
 @router.get("/reports/annual/response")
 def response_form(request: Request, year: str = "", landlord: str = "", user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "record_governing_response")
-    year = year or _current_year(date.today())
+    year = year or _current_year(london_today())
     try:
         current = published_response(request.app.state.engine, landlord or None, ReportingYear.parse(year))
     except ValueError as error:

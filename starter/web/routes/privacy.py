@@ -14,6 +14,7 @@ from casework.subject_access import (
 )
 from models.record import Complaint, Resident
 from models.users import StaffUser
+from models.clock import london_today
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.pages import render
 
@@ -42,7 +43,7 @@ def residents(request: Request, q: str = "", user: StaffUser = Depends(current_u
                 func.lower(Resident.name).like(like), func.lower(Resident.email).like(like), Resident.id == q,
             ), Resident.name != REMOVED).order_by(col(Resident.name)).limit(SEARCH_LIMIT))))
         years = request.app.state.settings.retention_years
-        due_ids = due_for_anonymisation(engine, years, date.today())
+        due_ids = due_for_anonymisation(engine, years, london_today())
         due = _with_cases(session, list(session.exec(select(Resident).where(col(Resident.id).in_(due_ids))))) if due_ids else []
     return render(request, "residents_admin.html", status=400 if errors else 200, errors=errors, q=q, found=found,
                   searched=bool(q) and not errors, due=due, years=years, flash=request.session.pop("flash", None))
@@ -67,7 +68,7 @@ async def anonymise_resident(request: Request, resident_id: str, user: StaffUser
     require(user.role, "subject_access")
     await checked_form(request)
     engine, years = request.app.state.engine, request.app.state.settings.retention_years
-    if resident_id not in due_for_anonymisation(engine, years, date.today()):
+    if resident_id not in due_for_anonymisation(engine, years, london_today()):
         raise FormRejected({"resident": f"{resident_id[:40]} is not due: anonymisation comes {years} years after the "
                                         "resident's last case closed, with nothing open."}, status=400)
     cases = anonymise(engine, resident_id, user.username)

@@ -23,6 +23,7 @@ from models.tables import Case
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.themes import CutError, cut, cut_words
 from models.users import StaffUser
+from models.clock import london_today
 from starter.annual_report import annual_report_body, annual_report_html, annual_report_pdf
 from starter.web.auth import FormRejected, current_user
 from starter.web.pages import landlord_name, render
@@ -48,7 +49,7 @@ def year_choices(request: Request) -> list[str]:
     """Every reporting year from the one of the earliest case to this one, newest first."""
     with Session(request.app.state.engine) as session:
         earliest = session.exec(select(func.min(Case.received_at))).one()
-    this_year = _year_of(date.today())
+    this_year = _year_of(london_today())
     first = min(this_year - 1, _year_of(earliest.date())) if earliest else this_year - 1
     return [_label(start) for start in range(this_year, max(first, FIRST_YEAR) - 1, -1)]
 
@@ -57,9 +58,9 @@ def _choice(request: Request, year: str, landlord: str) -> tuple[ReportingYear, 
     """The year and landlord asked for, refused naming the field when not one of the lists' kind."""
     errors = {}
     try:
-        reporting_year = ReportingYear.parse(year or _current_year(date.today()))
-        if not FIRST_YEAR <= reporting_year.first.year <= _year_of(date.today()):
-            errors["year"] = f"Choose a reporting year from {_label(FIRST_YEAR)} to {_current_year(date.today())}"
+        reporting_year = ReportingYear.parse(year or _current_year(london_today()))
+        if not FIRST_YEAR <= reporting_year.first.year <= _year_of(london_today()):
+            errors["year"] = f"Choose a reporting year from {_label(FIRST_YEAR)} to {_current_year(london_today())}"
     except ValueError as error:
         errors["year"] = str(error)
     if landlord and landlord not in landlords(request.app.state.engine):
@@ -85,7 +86,7 @@ def _report(request: Request, year: str, landlord: str, service_area: str, root_
     """The report's figures, evidence, title, and (uncut) the Ombudsman's figures and the governing body's response."""
     reporting_year, landlord = _choice(request, year[:7], landlord[:64])
     facts = cut_facts(request, landlord, service_area[:64], root_cause[:64])
-    figures = annual_figures(facts, reporting_year, today=local_date(datetime.now(UTC)))
+    figures = annual_figures(facts, reporting_year, today=london_today())
     words = cut_words(service_area or None, root_cause or None)
     title = f"{landlord_name(landlord) if landlord else 'All landlords'}{f' ({words})' if words else ''}"
     engine = request.app.state.engine
