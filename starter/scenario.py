@@ -11,6 +11,8 @@ from models.json_input import JsonInputError, read_json
 from models.policy import PolicyError, load_profile
 from models.refusal import validation_message
 from models.taxonomy import ServiceArea
+from models.hazard import AccessOutcome
+from starter.hazard_scenario import HAZARD_REQUIRED_FIELDS, HazardAction, HazardStepFields
 
 StepAction = Literal[
     "acknowledge",
@@ -55,6 +57,7 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "ombudsman_determination": ("findings",),
     "ombudsman_order_complied": ("order_id",),
     "complaint_handling_failure_order": ("reason", "issued_on"),
+    **HAZARD_REQUIRED_FIELDS,
 }
 
 
@@ -62,15 +65,16 @@ SCENARIO_SPAN = timedelta(days=5 * 365)
 """How far after receipt a scenario may run (past a stage-2 request a year after the final response)."""
 
 
-class Step(BaseModel):
+class Step(HazardStepFields):
     model_config = ConfigDict(extra="forbid")
 
     at: AwareDatetime
-    action: StepAction
+    action: StepAction | HazardAction
     working_days: int | None = None
     """Checked by the command (1 to 60): a value that breaks the rule is a rejected step, not a bad file."""
     reason: str | None = Field(default=None, min_length=1, max_length=200)
-    outcome: Outcome | None = None
+    outcome: Outcome | AccessOutcome | None = None
+    """respond: upheld|partly_upheld|not_upheld; hazard_access_attempt: no_answer|refused|booked|access."""
     note: str | None = Field(default=None, max_length=5000)
     ground: str | None = None
     agreed_with_resident: bool = False
