@@ -39,7 +39,7 @@ class HourRung(Rule):
         expected = {"due_soon": self.hours < 0, "overdue": self.hours == 0, "escalated": self.hours > 0}[self.kind]
         if not expected:
             when = {"due_soon": "before the instant (hours < 0)", "overdue": "at the instant (hours = 0)", "escalated": "after it (hours > 0)"}
-            raise ValueError(f"a {self.kind} rung fires {when[self.kind]}, got hours = {self.hours}")
+            raise ValueError(f"{'a' if self.kind == 'due_soon' else 'an'} {self.kind} rung fires {when[self.kind]}, got hours = {self.hours}")
         return self
 
 

@@ -1,0 +1,44 @@
+"""`complaints hazards ...`: Awaab's Law from the command line (SI 2025/1042).
+
+`check` validates the hazards file (policies/hazards/awaabs-law.toml) as `policy check` does a profile: one
+line per problem naming the field and the rule, exit 1; on success, each category and the levels in scope.
+"""
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+hazards_app = typer.Typer(help="Awaab's Law hazards (SI 2025/1042): categories, clocks and steps.", no_args_is_help=True)
+
+
+@hazards_app.command("check")
+def check(
+    path: Annotated[Path | None, typer.Argument(help="A hazards file; default policies/hazards/awaabs-law.toml.")] = None,
+    on: Annotated[str | None, typer.Option(help="Show what is in scope on this date (YYYY-MM-DD); default today in London.")] = None,
+) -> None:
+    """Validate the hazards file and list each category with the levels in scope and since when."""
+    from models.calendar import local_date
+    from models.hazard_rules import HAZARD_RULES_FILE, HazardRulesError, load_hazard_rules
+
+    try:
+        rules = load_hazard_rules(path or HAZARD_RULES_FILE)
+    except HazardRulesError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+    try:
+        day = date.fromisoformat(on) if on else local_date(datetime.now(timezone.utc))
+    except ValueError:
+        raise typer.BadParameter(f"{on!r} is not a date in the form YYYY-MM-DD", param_hint="--on") from None
+    scales = rules.timescales
+    typer.echo(f"SI 2025/1042 v{rules.version}, in force {rules.in_force}: emergency {scales.emergency_hours} hours; "
+               f"investigate {scales.investigate_working_days} WD (reg 6); summary {scales.summary_working_days} WD (reg 9); "
+               f"safety work {scales.safety_work_working_days} WD (reg 11); preventative start "
+               f"{scales.preventative_start_working_days} WD or {scales.preventative_backstop_days} days (reg 13)")
+    for key, category in sorted(rules.categories.items(), key=lambda item: (item[1].phase or 9, item[0])):
+        levels = ", ".join(category.levels_on(day)) or "not in scope"
+        since = ", ".join(f"{level} from {start}" for level, start in
+                          (("emergency", category.emergency_from), ("significant", category.significant_from)) if start)
+        phase = f"phase {category.phase}" if category.phase else "never (reg 2)"
+        typer.echo(f"{key:30} {phase:14} on {day}: {levels}" + (f" ({since})" if since else ""))
