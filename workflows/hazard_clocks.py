@@ -96,9 +96,11 @@ def _emergency(facts: HazardFacts, rules: HazardRules) -> PlannedClock | None:
 def _investigate(facts: HazardFacts, rules: HazardRules, calendar: WorkingCalendar) -> PlannedClock | None:
     category = rules.category(facts.category)
     day0 = local_date(facts.aware_at)
-    if facts.level == "emergency" or category is None or not category.in_scope("significant", day0):
+    if category is None or not category.in_scope("significant", day0):
         return None
     due = calendar.nth_working_day_after(day0, rules.timescales.investigate_working_days)
+    if facts.level == "emergency" and facts.done["triaged"] < end_of_day(due):
+        return None  # an emergency's investigation is inside its 24 hours; a clock already missed stays missed
     ceased_at = facts.done.get("triaged_not_relevant") if facts.level == "not_relevant" else None
     return PlannedClock("investigate", due, None, facts.investigated_at, ceased_at, "not_relevant" if ceased_at else None)
 

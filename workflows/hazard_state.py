@@ -155,6 +155,7 @@ class HazardState:
         details: dict[str, Any] = {}
         if action == "hazard_triaged":
             facts.level = command.level
+            facts.done["triaged"] = at
             facts.done.pop("triaged_not_relevant", None)
             if command.level == "not_relevant":
                 facts.done["triaged_not_relevant"] = at
