@@ -13,7 +13,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.calendar import CalendarActivities
-from activities.hazards import load_hazard_rules_activity, load_statutory_calendar
+from activities.hazards import HazardActivities, load_hazard_rules_activity, load_statutory_calendar
 from activities.notices import NoticeActivities
 from activities.policy import load_policy
 from activities.read_model import ReadModelActivities
@@ -64,7 +64,7 @@ def build_worker(
         workflows=[ComplaintWorkflow, HazardWorkflow],
         workflow_runner=workflow_runner(),
         activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice,
-                    load_hazard_rules_activity, load_statutory_calendar],
+                    load_hazard_rules_activity, load_statutory_calendar, HazardActivities(engine).project_hazard],
         activity_executor=ThreadPoolExecutor(max_activity_threads),
         **options,
     )

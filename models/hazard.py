@@ -12,7 +12,7 @@ from pydantic import Field
 from models.case import AwareDatetime, Command, EventView, NoticeView, Payload, StaffName
 
 HAZARD_REFERENCE = r"^HZD-\d{4}-\d{6}$"
-CASE_REFERENCE = r"^[A-Z]{2,5}-\d{4}-\d{6}$"
+CASE_REFERENCE = r"^[A-Z]{2,5}-\d{4}-[0-9a-z]{6,8}$"
 TriageLevel = Literal["emergency", "significant", "not_relevant"]
 Finding = Literal["emergency", "significant", "none"]
 AccessMethod = Literal["phone", "letter", "email", "visit", "text"]

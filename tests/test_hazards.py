@@ -221,3 +221,27 @@ def test_a_hazard_step_without_its_hazard_id_is_a_malformed_file():
     with pytest.raises(ScenarioError, match=r"steps\[0\]: .*hazard_reported.* needs hazard_id"):
         parse_scenarios('{"received": "2026-11-09T10:00:00+00:00", "steps": [{"at": "2026-11-09T10:00:00+00:00", '
                         '"action": "hazard_reported", "category": "damp_and_mould"}]}')
+
+
+async def test_the_read_model_holds_the_hazard_its_clocks_and_timeline(sim, run):
+    from sqlmodel import Session, select
+
+    from models.hazard_tables import Hazard, HazardDeadline, HazardEvent
+
+    aware = "2026-11-30T09:00:00+00:00"
+    result = await run(received=aware, steps=[
+        step(aware, "hazard_reported", category="damp_and_mould"),
+        step("2026-11-30T09:30:00+00:00", "hazard_triaged", level="emergency"),
+        step("2026-11-30T12:00:00+00:00", "hazard_access_attempt", method="visit", outcome="refused"),
+    ])
+    reference = result["hazards"]["h1"]["reference"]
+    with Session(sim.engine) as session:
+        hazard_row = session.get(Hazard, reference)
+        clocks = session.exec(select(HazardDeadline).where(HazardDeadline.reference == reference)).all()
+        events = session.exec(select(HazardEvent).where(HazardEvent.reference == reference).order_by(HazardEvent.seq)).all()
+    assert (hazard_row.level, hazard_row.state) == ("emergency", "open")
+    assert hazard_row.linked.startswith("SIM-"), "linked to the scenario's complaint by reference"
+    assert hazard_row.next_due_at.replace(tzinfo=None).isoformat() == "2026-12-01T09:00:00"  # SQLite keeps UTC naive
+    assert [c.name for c in clocks] == ["emergency"]
+    assert [e.type for e in events] == ["hazard_reported", "hazard_triaged", "hazard_access_attempt"]
+    assert events[2].details == {"method": "visit", "outcome": "refused"}

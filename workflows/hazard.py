@@ -58,7 +58,7 @@ class HazardWorkflow:
         snapshot = await self._calendar(local_date(hazard.aware_at).year)
         self._hazard = state = HazardState.reported(hazard, rules, WorkingCalendar(snapshot), hazard.recorded_at or self._now())
         self._planned_at = self._now()
-        self._publish()
+        await self._publish()
         while True:
             await self._catch_up()
             if state.closed:
@@ -73,7 +73,7 @@ class HazardWorkflow:
         if local_date(self._now()).year + CALENDAR_YEARS_AHEAD > state.calendar.snapshot.last_year:
             state.calendar = WorkingCalendar(await self._calendar(state.calendar.snapshot.first_year))
         if state.mark_missed_and_notify(self._now(), self._planned_at):
-            self._publish()
+            await self._publish()
 
     async def _sleep_until_change_or(self, wake: datetime | None) -> None:
         """A fresh timer per wait; a command wakes the loop at once and re-plans."""
@@ -141,7 +141,7 @@ class HazardWorkflow:
             raise Refusal(field="action", rule="unexpected_error", message=f"{name} could not be applied ({type(error).__name__})").error() from None
         self._planned_at = self._now()
         self._changed = True
-        self._publish()
+        await self._publish()
         return self._view()
 
     @workflow.query(name="hazard")
@@ -161,14 +161,15 @@ class HazardWorkflow:
         last_year = max(local_date(self._now()).year, first_year) + CALENDAR_YEARS_AHEAD
         return await self._look_up("load_statutory_calendar", [first_year, last_year], CalendarSnapshot)
 
-    def _publish(self) -> None:
-        """Search attributes (upserted only when one changes) and the Web UI's current details."""
+    async def _publish(self) -> None:
+        """Search attributes (upserted only when one changes), the Web UI's current details, the read model."""
         view = self._view()
         attributes = hazard_visibility.search_attributes(view)
         if attributes != self._search_attributes:
             workflow.upsert_search_attributes(attributes)
             self._search_attributes = attributes
         workflow.set_current_details(hazard_visibility.current_details(view))
+        await self._look_up("project_hazard", view, type(None))
 
     def _now(self) -> datetime:
         """The business clock: server time, shifted only in simulations (the offset their complaint fixed)."""
