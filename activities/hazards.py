@@ -48,6 +48,10 @@ class HazardActivities:
             row.overdue = view.state == "open" and any(d.met is False for d in owed)
             row.last_seq = len(view.events)
             session.add(row)
+            names = {deadline.name for deadline in view.deadlines}
+            for stale in session.exec(select(HazardDeadline).where(HazardDeadline.reference == view.reference)).all():
+                if stale.name not in names:  # a clock an emergency triage took over before it ran out
+                    session.delete(stale)
             for deadline in view.deadlines:
                 session.merge(HazardDeadline(reference=view.reference, **deadline.model_dump()))
             known = set(session.exec(select(HazardEvent.seq).where(HazardEvent.reference == view.reference)).all())
