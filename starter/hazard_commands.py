@@ -42,3 +42,56 @@ def check(
                           (("emergency", category.emergency_from), ("significant", category.significant_from)) if start)
         phase = f"phase {category.phase}" if category.phase else "never (reg 2)"
         typer.echo(f"{key:30} {phase:14} on {day}: {levels}" + (f" ({since})" if since else ""))
+
+
+def act_on_hazard_command(reference: str, action: str, user: str, fields: list[str], command_id: str | None) -> None:
+    """`complaints act REF hazard_<step> KEY=VALUE ... --as USER`: REF is the hazard (`HZD-...`), or for
+    `hazard_reported` the complaint or service request that reported it (`-` for none: then `landlord=`)."""
+    import asyncio
+    from uuid import uuid4
+
+    from casework.access import Refused, staff_actor
+    from casework.errors import CommandRejected
+    from casework.hazards import UnknownHazard, act_on_hazard, report_hazard
+    from models.settings import load_settings
+    from starter.case_commands import _client, _engine, _form, _refuse
+
+    async def _act() -> str:
+        engine = _engine()
+        actor = staff_actor(engine, user)
+        form = _form(fields)
+        task_queue = load_settings().task_queue
+        if action == "hazard_reported":
+            unknown = set(form) - {"category", "aware_at", "landlord"}
+            if unknown or "category" not in form:
+                raise CommandRejected(sorted(unknown)[0] if unknown else "category",
+                                      "hazard_reported takes category= (required), aware_at= and landlord=")
+            aware_at = _aware(form.get("aware_at"))
+            linked = () if reference == "-" else (reference,)
+            made = await report_hazard(await _client(), engine, category=str(form["category"]), landlord=form.get("landlord"),
+                                       actor=actor, linked=linked, aware_at=aware_at, task_queue=task_queue)
+            return f"{made}: reported"
+        view = await act_on_hazard(await _client(), engine, reference, action, form, actor, command_id or f"cli-{uuid4().hex}")
+        clocks = "; ".join(f"{d.name} due {(d.due_at or d.due).isoformat()}"
+                           + (f" ceased ({d.ceased})" if d.ceased else {True: " met", False: " MISSED", None: ""}[d.met])
+                           for d in view.deadlines)
+        return f"{view.reference}: {view.state}; clocks: {clocks or 'none'}; allowed now: {', '.join(view.allowed_actions) or 'nothing'}"
+
+    try:
+        typer.echo(asyncio.run(_act()))
+    except (CommandRejected, UnknownHazard, Refused) as error:
+        raise _refuse(error) from None
+
+
+def _aware(value: object) -> datetime | None:
+    from casework.errors import CommandRejected
+
+    if value is None:
+        return None
+    try:
+        aware = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise CommandRejected("aware_at", f"{value!r} is not a date and time (YYYY-MM-DDTHH:MM+00:00)") from None
+    if aware.tzinfo is None:
+        raise CommandRejected("aware_at", "give the time zone, e.g. 2026-10-24T10:00+01:00")
+    return aware

@@ -1,0 +1,114 @@
+"""Hazards in the service layer (Awaab's Law, SI 2025/1042): report one, and take a step on it.
+
+Every way in (CLI, web) goes through here, so a refusal reads the same everywhere: the field and the rule
+in plain words (`CommandRejected`), and nothing written. A hazard is reported with or without a complaint or
+service request (a repairs call, a member of staff noticing it on a visit); its reference
+`HZD-YYYY-NNNNNN` is allocated in the read model before its workflow starts.
+"""
+
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from casework.access import Actor
+from casework.errors import CommandRejected
+from models.calendar import local_date
+from models.hazard import HAZARD_COMMANDS, HazardInput, HazardView
+from models.hazard_rules import load_hazard_rules
+from models.hazard_tables import Hazard
+from models.record import Complaint, ServiceRequest
+from models.refusal import refusal_of, validation_message
+from workflows.hazard import HazardWorkflow
+from workflows.hazard_state import report_problem
+
+
+class UnknownHazard(LookupError):
+    def __init__(self, reference: str):
+        super().__init__(f"no hazard with reference {reference!r}")
+
+
+async def report_hazard(
+    client: Client, engine: Engine, *, category: str, landlord: str | None, actor: Actor, linked: tuple[str, ...] = (),
+    aware_at: datetime | None = None, task_queue: str = "complaints", now: datetime | None = None,
+) -> str:
+    """Record the hazard and start its workflow; Day 0 is `aware_at` (default now). Returns its reference."""
+    now = now or datetime.now(timezone.utc)
+    landlord = _landlord_of(engine, linked, landlord)
+    with Session(engine) as session:
+        reference = _next_reference(session, local_date(now).year)
+        try:
+            hazard = HazardInput(reference=reference, landlord=landlord, category=category, aware_at=aware_at or now,
+                                 recorded_at=now, reported_by=actor.username, linked_cases=linked)
+        except ValidationError as invalid:
+            first = invalid.errors()[0]
+            raise CommandRejected(".".join(str(p) for p in first["loc"]), validation_message(first)) from None
+        problem = report_problem(hazard, load_hazard_rules(), now)
+        if problem is not None:
+            raise CommandRejected(problem.field, problem.message, problem.rule)
+        session.add(Hazard(reference=reference, landlord=landlord, category=category, aware_at=hazard.aware_at, linked=",".join(linked)))
+        session.commit()
+    try:
+        await client.start_workflow(HazardWorkflow.run, hazard, id=reference, task_queue=task_queue)
+    except Exception:
+        with Session(engine) as session:  # nothing half-written: the reference is free again
+            session.delete(session.get(Hazard, reference))
+            session.commit()
+        raise
+    return reference
+
+
+async def act_on_hazard(
+    client: Client, engine: Engine, reference: str, action: str, form: dict[str, Any], actor: Actor, command_id: str,
+) -> HazardView:
+    """One step on a hazard, as an Update: refused by its form or by the workflow's rules, or applied."""
+    if action not in HAZARD_COMMANDS:
+        raise CommandRejected("action", f"{action!r} is not a hazard step; one of {', '.join(HAZARD_COMMANDS)}")
+    with Session(engine) as session:
+        if session.get(Hazard, reference) is None:
+            raise UnknownHazard(reference)
+    try:
+        command = HAZARD_COMMANDS[action](command_id=command_id, actor=actor.username, **form)
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        raise CommandRejected(".".join(str(p) for p in first["loc"]), validation_message(first)) from None
+    try:
+        return await client.get_workflow_handle(reference).execute_update(action, command, result_type=HazardView)
+    except WorkflowUpdateFailedError as failed:
+        refusal = refusal_of(failed)
+        if refusal is None:
+            raise
+        raise CommandRejected(None if refusal.field == "action" else refusal.field, refusal.message, refusal.rule) from None
+    except RPCError as error:
+        if error.status != RPCStatusCode.NOT_FOUND:
+            raise
+        raise CommandRejected(None, f"{action}: the hazard {reference} is closed") from None
+
+
+def _landlord_of(engine: Engine, linked: tuple[str, ...], given: str | None) -> str:
+    """The landlord of the cases that reported it (each must exist), else the one given."""
+    landlords = set()
+    with Session(engine) as session:
+        for reference in linked:
+            row = session.get(Complaint, reference) or session.get(ServiceRequest, reference)
+            if row is None:
+                raise CommandRejected("linked", f"there is no complaint or service request {reference[:40]}")
+            landlords.add(row.landlord)
+    if len(landlords) > 1:
+        raise CommandRejected("linked", "the linked cases belong to different landlords")
+    if landlords:
+        return landlords.pop()
+    if not given:
+        raise CommandRejected("landlord", "a hazard reported without a complaint or service request needs its landlord")
+    return given
+
+
+def _next_reference(session: Session, year: int) -> str:
+    prefix = f"HZD-{year}-"
+    last = session.exec(select(func.max(Hazard.reference)).where(Hazard.reference.like(f"{prefix}%"))).one()
+    return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:06d}"
