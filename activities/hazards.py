@@ -47,6 +47,7 @@ class HazardActivities:
             row.next_due_at = min((d.due_at or end_of_day(d.due) for d in owed), default=None) if view.state == "open" else None
             row.overdue = view.state == "open" and any(d.met is False for d in owed)
             row.last_seq = len(view.events)
+            row.allowed = ",".join(view.allowed_actions)
             session.add(row)
             names = {deadline.name for deadline in view.deadlines}
             for stale in session.exec(select(HazardDeadline).where(HazardDeadline.reference == view.reference)).all():

@@ -21,7 +21,7 @@ from casework.errors import CommandRejected
 from models.calendar import local_date
 from models.hazard import HAZARD_COMMANDS, HazardInput, HazardView
 from models.hazard_rules import load_hazard_rules
-from models.hazard_tables import Hazard
+from models.hazard_tables import Hazard, HazardDeadline, HazardEvent
 from models.record import Complaint, ServiceRequest
 from models.refusal import refusal_of, validation_message
 from workflows.hazard import HazardWorkflow
@@ -112,3 +112,39 @@ def _next_reference(session: Session, year: int) -> str:
     prefix = f"HZD-{year}-"
     last = session.exec(select(func.max(Hazard.reference)).where(Hazard.reference.like(f"{prefix}%"))).one()
     return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:06d}"
+
+
+CLOCK_WORDS = {
+    "emergency": "Make safe within 24 hours",
+    "investigate": "Investigate (reg 6)",
+    "summary": "Written summary to the tenant (reg 9)",
+    "safety_work": "Safety work (reg 11)",
+    "preventative_start": "Begin preventative work (reg 13)",
+}
+
+
+def hazard_queue(engine: Engine, now: datetime, limit: int = 100) -> list[dict]:
+    """Open hazards with a clock owed, emergencies first, then by the nearest clock; each with its hours left."""
+    with Session(engine) as session:
+        rows = session.exec(select(Hazard).where(Hazard.state == "open", Hazard.next_due_at.is_not(None))).all()  # type: ignore[union-attr]
+        queue = []
+        for row in rows:
+            due_at = row.next_due_at if row.next_due_at.tzinfo else row.next_due_at.replace(tzinfo=timezone.utc)
+            clock = session.exec(select(HazardDeadline).where(HazardDeadline.reference == row.reference,
+                                                              HazardDeadline.met_on.is_(None), HazardDeadline.ceased.is_(None))  # type: ignore[union-attr]
+                                 .order_by(HazardDeadline.due)).first()
+            hours_left = (due_at - now).total_seconds() / 3600
+            queue.append({"hazard": row, "due_at": due_at, "clock": clock, "hours_left": hours_left,
+                          "emergency": clock is not None and clock.name == "emergency"})
+    queue.sort(key=lambda item: (not item["emergency"], item["due_at"]))
+    return queue[:limit]
+
+
+def hazard_record(engine: Engine, reference: str) -> tuple[Hazard, list[HazardDeadline], list[HazardEvent]]:
+    with Session(engine) as session:
+        hazard = session.get(Hazard, reference)
+        if hazard is None:
+            raise UnknownHazard(reference)
+        clocks = list(session.exec(select(HazardDeadline).where(HazardDeadline.reference == reference).order_by(HazardDeadline.due)).all())
+        events = list(session.exec(select(HazardEvent).where(HazardEvent.reference == reference).order_by(HazardEvent.seq)).all())
+    return hazard, clocks, events

@@ -24,6 +24,8 @@ class Hazard(SQLModel, table=True):
     """The nearest instant a clock still owed runs out (the 24-hour instant, or the end of a due date)."""
     overdue: bool = False
     last_seq: int = 0
+    allowed: str = ""
+    """The steps the workflow allows now, comma-separated (the page's forms offer only these)."""
 
 
 class HazardDeadline(SQLModel, table=True):

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("next_due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("overdue", sa.Boolean(), nullable=False),
         sa.Column("last_seq", sa.Integer(), nullable=False),
+        sa.Column("allowed", TEXT(), nullable=False),
         sa.PrimaryKeyConstraint("reference"),
         if_not_exists=True,
     )

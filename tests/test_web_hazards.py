@@ -1,0 +1,59 @@
+"""Hazards in the staff web UI: the dashboard's queue (emergencies on top, hours left), the hazard page with its
+clocks and timeline, and steps recorded with the workflow's refusals shown against their field."""
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+from casework.access import Actor
+from casework.hazards import report_hazard
+from models.hazard_tables import Hazard
+from sqlmodel import Session
+from tests.web_stack import TASK_QUEUE, signed_in, stack  # noqa: F401 (fixtures)
+
+
+async def _projected(stack, reference: str, seq: int) -> None:
+    for _ in range(200):
+        with Session(stack.engine) as session:
+            row = session.get(Hazard, reference)
+        if row is not None and row.last_seq >= seq:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{reference} not projected to event {seq}")
+
+
+async def test_the_queue_puts_emergencies_on_top_and_steps_are_recorded_on_the_hazard_page(stack, signed_in):
+    complaint = await stack.start_case()
+    hana_actor = Actor(username="hana", role="handler")
+    now = datetime.now(timezone.utc)
+    significant = await report_hazard(stack.client, stack.engine, category="damp_and_mould", landlord=None, actor=hana_actor,
+                                      linked=(complaint,), task_queue=TASK_QUEUE)
+    emergency = await report_hazard(stack.client, stack.engine, category="electrical_hazards", landlord="code-2024",
+                                    actor=hana_actor, aware_at=now - timedelta(hours=3), task_queue=TASK_QUEUE)
+    await _projected(stack, significant, 1)
+    await _projected(stack, emergency, 1)
+    hana = await signed_in("hana")
+
+    page = await hana.get(f"/hazards/{emergency}")
+    assert page.status_code == 200 and "No clock runs yet" in page.text
+    triaged = await hana.post(f"/hazards/{emergency}/act", {"action": "hazard_triaged", "level": "emergency",
+                                                             "command_id": "web-" + "a" * 32})
+    assert triaged.status_code == 303, triaged.text[:2000]
+    await _projected(stack, emergency, 2)
+
+    dashboard = (await hana.get("/")).text
+    queue = dashboard.split('id="hazards"', 1)[1].split("</table>", 1)[0]
+    assert queue.index(emergency) < queue.index(significant), "the emergency is on top"
+    assert "hours left" in queue and "Make safe within 24 hours" in queue
+
+    refused = await hana.post(f"/hazards/{significant}/act", {"action": "hazard_summary_sent"})
+    assert refused.status_code == 400
+    assert "the written summary follows the investigation (reg 9)" in refused.text
+    attempt = await hana.post(f"/hazards/{significant}/act", {"action": "hazard_access_attempt", "method": "phone", "outcome": "no_answer"})
+    assert attempt.status_code == 303
+    await _projected(stack, significant, 2)
+    page = (await hana.get(f"/hazards/{significant}")).text
+    assert "Investigate (reg 6)" in page and f'<a href="/cases/{complaint}">{complaint}</a>' in page
+    assert "access attempt" in page and "method: phone; outcome: no answer" in page
+    bad = await hana.post(f"/hazards/{significant}/act", {"action": "hazard_triaged", "level": "urgent"})
+    assert bad.status_code == 400 and 'href="#level"' in bad.text
+    assert (await hana.get("/hazards/HZD-2026-999999")).status_code == 404
