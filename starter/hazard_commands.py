@@ -95,3 +95,36 @@ def _aware(value: object) -> datetime | None:
     if aware.tzinfo is None:
         raise CommandRejected("aware_at", "give the time zone, e.g. 2026-10-24T10:00+01:00")
     return aware
+
+
+@hazards_app.command("report")
+def report(
+    year_from: Annotated[str, typer.Option("--from", help="First due date counted (YYYY-MM-DD).")],
+    year_to: Annotated[str, typer.Option("--to", help="Last due date counted (YYYY-MM-DD).")],
+    landlord: Annotated[str | None, typer.Option(help="One landlord's hazards; default all.")] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout: clock, category, on_time, late, overdue, open, ceased.")] = False,
+) -> None:
+    """Awaab's Law compliance by step and category: met on time, late, overdue, open and ceased."""
+    from models.calendar import local_date
+    from models.hazard_report import OUTCOMES, compliance
+    from models.settings import load_settings
+    from models.tables import create_schema, make_engine
+
+    try:
+        first, last = date.fromisoformat(year_from), date.fromisoformat(year_to)
+    except ValueError:
+        raise typer.BadParameter("give --from and --to as YYYY-MM-DD") from None
+    if last < first:
+        raise typer.BadParameter("--to is before --from", param_hint="--to")
+    engine = make_engine(load_settings().database_url)
+    create_schema(engine)
+    rows = compliance(engine, first, last, min(last, local_date(datetime.now(timezone.utc))), landlord)
+    if csv:
+        typer.echo(",".join(("clock", "category", *OUTCOMES)))
+    for row in rows:
+        if csv:
+            typer.echo(",".join((row.clock, row.category, *(str(row.counts[k]) for k in OUTCOMES))))
+        else:
+            share = "-" if row.on_time_percent is None else f"{row.on_time_percent}%"
+            figures = ", ".join(f"{k.replace('_', ' ')} {row.counts[k]}" for k in OUTCOMES)
+            typer.echo(f"{row.clock:20} {row.category:22} {figures}; on time {share}")
