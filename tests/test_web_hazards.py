@@ -57,3 +57,24 @@ async def test_the_queue_puts_emergencies_on_top_and_steps_are_recorded_on_the_h
     bad = await hana.post(f"/hazards/{significant}/act", {"action": "hazard_triaged", "level": "urgent"})
     assert bad.status_code == 400 and 'href="#level"' in bad.text
     assert (await hana.get("/hazards/HZD-2026-999999")).status_code == 404
+
+
+async def test_staff_record_a_hazard_noticed_on_a_visit_and_its_triage_records_who_and_the_vulnerabilities(stack, signed_in):
+    hana = await signed_in("hana")
+    form = (await hana.get("/hazards")).text
+    assert '<option value="damp_and_mould"' in form and "crowding_and_space" not in form, "only hazards in scope"
+    missing = await hana.post("/hazards", {"category": "damp_and_mould", "linked": "", "landlord": ""})
+    assert missing.status_code == 400 and "needs its landlord" in missing.text
+    nowhere = await hana.post("/hazards", {"category": "damp_and_mould", "linked": "CMP-2026-999999"})
+    assert nowhere.status_code == 400 and "there is no complaint or service request CMP-2026-999999" in nowhere.text
+    recorded = await hana.post("/hazards", {"category": "damp_and_mould", "landlord": "code-2024", "aware_at": "2026-11-30T09:15"})
+    assert recorded.status_code == 303, recorded.text[:2000]
+    reference = recorded.headers["location"].rsplit("/", 1)[1]
+    await _projected(stack, reference, 1)
+    triaged = await hana.post(f"/hazards/{reference}/act", {"action": "hazard_triaged", "level": "significant",
+                                                             "vulnerabilities": ["children", "respiratory"]})
+    assert triaged.status_code == 303
+    await _projected(stack, reference, 2)
+    page = (await hana.get(f"/hazards/{reference}")).text
+    assert "level: significant; vulnerabilities: children,respiratory; actor: hana" in page
+    assert "Monday 30 November 2026 09:15" in page

@@ -11,7 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from casework.access import Actor, require
 from casework.errors import CommandRejected
-from casework.hazards import CLOCK_WORDS, UnknownHazard, act_on_hazard, hazard_queue, hazard_record
+from casework.hazards import CLOCK_WORDS, UnknownHazard, act_on_hazard, hazard_queue, hazard_record, report_hazard
+from models.calendar import LONDON, local_date
+from models.hazard_rules import load_hazard_rules
+from models.policy import known_profile_ids
 from models.hazard import HAZARD_COMMANDS
 from models.users import StaffUser
 from starter.web.auth import checked_form, current_user
@@ -38,8 +41,39 @@ FLAGS = ("safety_work", "preventative_work")
 @router.get("/hazards")
 def queue(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_cases")
+    return _queue(request)
+
+
+def _queue(request: Request, errors: dict | None = None, values: dict | None = None, status: int = 200) -> Response:
     rows = hazard_queue(request.app.state.engine, datetime.now(timezone.utc))
-    return render(request, "hazards.html", rows=rows, clock_words=CLOCK_WORDS)
+    rules = load_hazard_rules()
+    today = local_date(datetime.now(timezone.utc))
+    categories = {key: c.name for key, c in sorted(rules.categories.items()) if c.levels_on(today)}
+    return render(request, "hazards.html", status=status, rows=rows, clock_words=CLOCK_WORDS, categories=categories,
+                  landlords=known_profile_ids(), errors=errors or {}, values=values or {})
+
+
+@router.post("/hazards")
+async def report(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+    """A hazard a member of staff was told of or noticed: Day 0 is when the landlord became aware."""
+    require(user.role, "read_cases")
+    form = await checked_form(request)
+    values = {name: str(form.get(name, "")).strip() for name in ("category", "linked", "landlord", "aware_at")}
+    aware_at = None
+    if values["aware_at"]:
+        try:
+            aware_at = datetime.fromisoformat(values["aware_at"]).replace(tzinfo=LONDON)
+        except ValueError:
+            return _queue(request, {"aware_at": "Enter when the landlord became aware as a date and time"}, values, 400)
+    linked = tuple(ref.strip() for ref in values["linked"].split(",") if ref.strip())
+    try:
+        reference = await report_hazard(request.app.state.client, request.app.state.engine, category=values["category"],
+                                        landlord=values["landlord"] or None, actor=Actor.of(user), linked=linked, aware_at=aware_at,
+                                        task_queue=request.app.state.settings.task_queue)
+    except CommandRejected as refused:
+        return _queue(request, {refused.field or "category": refused.message}, values, 400)
+    request.session["flash"] = f"Hazard {reference} recorded; its clocks run from when the landlord became aware."
+    return RedirectResponse(f"/hazards/{reference}", status_code=303)
 
 
 @router.get("/hazards/{reference}")
@@ -65,7 +99,9 @@ async def act(request: Request, reference: str, user: StaffUser = Depends(curren
     require(user.role, "read_cases")
     form = await checked_form(request)
     action = str(form.get("action", ""))
-    fields = {name: str(form[name]) for name in FIELDS if form.get(name)}
+    fields: dict = {name: str(form[name]) for name in FIELDS if form.get(name)}
+    if action == "hazard_triaged":
+        fields["vulnerabilities"] = [str(v) for v in form.getlist("vulnerabilities")]
     fields.update({name: form.get(name) == "yes" for name in FLAGS if action == "hazard_investigated"})
     if action == "hazard_investigated":
         fields["preventative_start_practicable"] = form.get("not_practicable") != "yes"
