@@ -148,3 +148,13 @@ def hazard_record(engine: Engine, reference: str) -> tuple[Hazard, list[HazardDe
         clocks = list(session.exec(select(HazardDeadline).where(HazardDeadline.reference == reference).order_by(HazardDeadline.due)).all())
         events = list(session.exec(select(HazardEvent).where(HazardEvent.reference == reference).order_by(HazardEvent.seq)).all())
     return hazard, clocks, events
+
+
+def hazards_linked_to(engine: Engine, reference: str) -> list[tuple[Hazard, list[HazardDeadline]]]:
+    """The hazards a complaint or service request reported, each with its clocks (the case page shows both
+    timescales side by side, as the Ombudsman expects)."""
+    with Session(engine) as session:
+        candidates = session.exec(select(Hazard).where(Hazard.linked.contains(reference, autoescape=True))).all()  # type: ignore[attr-defined]
+        linked = [hazard for hazard in candidates if reference in hazard.linked.split(",")]
+        return [(hazard, list(session.exec(select(HazardDeadline).where(HazardDeadline.reference == hazard.reference)
+                                          .order_by(HazardDeadline.due)).all())) for hazard in linked]

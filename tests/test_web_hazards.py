@@ -54,6 +54,8 @@ async def test_the_queue_puts_emergencies_on_top_and_steps_are_recorded_on_the_h
     page = (await hana.get(f"/hazards/{significant}")).text
     assert "Investigate (reg 6)" in page and f'<a href="/cases/{complaint}">{complaint}</a>' in page
     assert "access attempt" in page and "method: phone; outcome: no answer" in page
+    case_page = (await hana.get(f"/cases/{complaint}")).text.split('id="hazards"', 1)[1]
+    assert f'<a href="/hazards/{significant}">{significant}</a>' in case_page and "Investigate (reg 6)" in case_page
     bad = await hana.post(f"/hazards/{significant}/act", {"action": "hazard_triaged", "level": "urgent"})
     assert bad.status_code == 400 and 'href="#level"' in bad.text
     assert (await hana.get("/hazards/HZD-2026-999999")).status_code == 404

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from casework import case_record
+from casework.hazards import CLOCK_WORDS, hazards_linked_to
 from casework.access import Actor, actions_offered, require
 from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
 from casework.actions import LETTER_ACTIONS
@@ -107,6 +108,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         errors=errors or {},
         values=values or {},
         record=record,
+        linked_hazards=hazards_linked_to(request.app.state.engine, record.case.reference), clock_words=CLOCK_WORDS,
         actions=actions,
         open_action=open_action, preview=preview, letter_actions=LETTER_ACTIONS,
         decision_points=points,

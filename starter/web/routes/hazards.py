@@ -41,7 +41,8 @@ FLAGS = ("safety_work", "preventative_work")
 @router.get("/hazards")
 def queue(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_cases")
-    return _queue(request)
+    linked = request.query_params.get("linked", "")
+    return _queue(request, values={"linked": linked[:30]} if linked else None)
 
 
 def _queue(request: Request, errors: dict | None = None, values: dict | None = None, status: int = 200) -> Response:
