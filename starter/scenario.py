@@ -1,7 +1,7 @@
 """The scenario file of `complaints simulate` (DESIGN.md, "CLI contract"), validated field by field."""
 
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -69,11 +69,11 @@ class Step(HazardStepFields):
     model_config = ConfigDict(extra="forbid")
 
     at: AwareDatetime
-    action: StepAction | HazardAction
+    action: Literal[(*get_args(StepAction), *get_args(HazardAction))]  # type: ignore[valid-type]
     working_days: int | None = None
     """Checked by the command (1 to 60): a value that breaks the rule is a rejected step, not a bad file."""
     reason: str | None = Field(default=None, min_length=1, max_length=200)
-    outcome: Outcome | AccessOutcome | None = None
+    outcome: Literal[(*get_args(Outcome), *get_args(AccessOutcome))] | None = None  # type: ignore[valid-type]
     """respond: upheld|partly_upheld|not_upheld; hazard_access_attempt: no_answer|refused|booked|access."""
     note: str | None = Field(default=None, max_length=5000)
     ground: str | None = None
