@@ -80,3 +80,21 @@ async def test_staff_record_a_hazard_noticed_on_a_visit_and_its_triage_records_w
     page = (await hana.get(f"/hazards/{reference}")).text
     assert "level: significant; vulnerabilities: children,respiratory; actor: hana" in page
     assert "Monday 30 November 2026 09:15" in page
+
+
+async def test_the_written_summary_says_what_was_found_the_work_and_its_dates_and_how_to_reach_the_ombudsman(stack, signed_in):
+    complaint = await stack.start_case()
+    reference = await report_hazard(stack.client, stack.engine, category="damp_and_mould", landlord=None,
+                                    actor=Actor(username="hana", role="handler"), linked=(complaint,), task_queue=TASK_QUEUE)
+    await _projected(stack, reference, 1)
+    hana = await signed_in("hana")
+    assert "record the investigation first" in (await hana.get(f"/hazards/{reference}/summary")).text
+    done = await hana.post(f"/hazards/{reference}/act", {"action": "hazard_investigated", "found": "significant",
+                                                         "safety_work": "yes", "preventative_work": "yes"})
+    assert done.status_code == 303, done.text[:2000]
+    await _projected(stack, reference, 2)
+    letter = (await hana.get(f"/hazards/{reference}/summary")).text.split('id="summary-letter"', 1)[1]
+    assert "about damp and mould growth in your home" in letter and "a significant hazard" in letter
+    assert "Safety work (reg 11): by " in letter and "Begin preventative work (reg 13): by " in letter
+    assert "Housing Ombudsman Service: 0300 111 3000" in letter
+    assert f"your complaint {complaint}" in letter and "1 High Street" in letter

@@ -24,7 +24,7 @@ async def test_hazard_queue_and_page_fit_and_pass_axe(stack, browser, site, widt
     page = await context.new_page()
     try:
         await sign_in(page, site, "mira")
-        for path, name in (("/", "dashboard-hazards"), ("/hazards", "hazards"), (f"/hazards/{reference}", "hazard")):
+        for path, name in (("/", "dashboard-hazards"), ("/hazards", "hazards"), (f"/hazards/{reference}/summary", "hazard-summary"), (f"/hazards/{reference}", "hazard")):
             await page.goto(f"{site}{path}")
             await fits(page, f"{name}", width)
             assert await axe_violations(page) == [], (path, width)

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from casework.access import Actor, require
 from casework.errors import CommandRejected
+from casework.hazard_summary import FOUND_WORDS, hazard_summary
 from casework.hazards import CLOCK_WORDS, UnknownHazard, act_on_hazard, hazard_queue, hazard_record, report_hazard
 from models.calendar import LONDON, local_date
 from models.hazard_rules import load_hazard_rules
@@ -122,3 +123,16 @@ def _command_id(value: object) -> str:
     """The form's own id (a double click sends it twice and it applies once), or a fresh one."""
     text = str(value or "")
     return text if re.fullmatch(r"web-[0-9a-f]{32}", text) else f"web-{uuid4().hex}"
+
+
+@router.get("/hazards/{reference}/summary")
+def summary(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
+    """The reg 9 written summary, previewed from the record before it is sent."""
+    require(user.role, "read_cases")
+    if not HAZARD_ID.match(reference):
+        return render(request, "error.html", status=404, title="No such hazard", message="There is no such hazard.")
+    try:
+        letter = hazard_summary(request.app.state.engine, reference)
+    except UnknownHazard:
+        return render(request, "error.html", status=404, title="No such hazard", message=f"There is no hazard {reference}.")
+    return render(request, "hazard_summary.html", s=letter, FOUND=FOUND_WORDS)
