@@ -65,6 +65,7 @@ async def test_staff_record_a_hazard_noticed_on_a_visit_and_its_triage_records_w
     hana = await signed_in("hana")
     form = (await hana.get("/hazards")).text
     assert '<option value="damp_and_mould"' in form and "crowding_and_space" not in form, "only hazards in scope"
+    assert form.count("Record a hazard</h2>") == 1 and "<title>Hazards" in form
     missing = await hana.post("/hazards", {"category": "damp_and_mould", "linked": "", "landlord": ""})
     assert missing.status_code == 400 and "needs its landlord" in missing.text
     nowhere = await hana.post("/hazards", {"category": "damp_and_mould", "linked": "CMP-2026-999999"})
