@@ -56,6 +56,10 @@ async def test_the_queue_puts_emergencies_on_top_and_steps_are_recorded_on_the_h
     assert "access attempt" in page and "method: phone; outcome: no answer" in page
     case_page = (await hana.get(f"/cases/{complaint}")).text.split('id="hazards"', 1)[1]
     assert f'<a href="/hazards/{significant}">{significant}</a>' in case_page and "Investigate (reg 6)" in case_page
+    export = await hana.get(f"/hazards/{significant}/timeline.csv")
+    rows = export.text.splitlines()
+    assert rows[0] == "hazard,seq,at_utc,step,details" and rows[1].split(",")[3] == "reported"
+    assert rows[2].endswith(",access_attempt,method=phone; outcome=no_answer")
     bad = await hana.post(f"/hazards/{significant}/act", {"action": "hazard_triaged", "level": "urgent"})
     assert bad.status_code == 400 and 'href="#level"' in bad.text
     assert (await hana.get("/hazards/HZD-2026-999999")).status_code == 404

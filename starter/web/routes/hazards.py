@@ -2,6 +2,8 @@
 left, and each hazard's page: its clocks, its timeline (the access attempts are the evidence of "all
 reasonable endeavours") and a form for every step its workflow allows now."""
 
+import csv
+import io
 import re
 from uuid import uuid4
 from datetime import datetime, timezone
@@ -136,3 +138,25 @@ def summary(request: Request, reference: str, user: StaffUser = Depends(current_
     except UnknownHazard:
         return render(request, "error.html", status=404, title="No such hazard", message=f"There is no hazard {reference}.")
     return render(request, "hazard_summary.html", s=letter, FOUND=FOUND_WORDS)
+
+
+@router.get("/hazards/{reference}/timeline.csv")
+def timeline_csv(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
+    """The hazard's timeline in order (reports, triage, access attempts, investigation, work, notices): the
+    evidence of "all reasonable endeavours". Codes, dates and usernames only, so no cell is free text."""
+    require(user.role, "read_cases")
+    if not HAZARD_ID.match(reference):
+        return render(request, "error.html", status=404, title="No such hazard", message="There is no such hazard.")
+    try:
+        _, _, events = hazard_record(request.app.state.engine, reference)
+    except UnknownHazard:
+        return render(request, "error.html", status=404, title="No such hazard", message=f"There is no hazard {reference}.")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["hazard", "seq", "at_utc", "step", "details"])
+    for e in events:
+        at = e.at if e.at.tzinfo else e.at.replace(tzinfo=timezone.utc)
+        writer.writerow([reference, e.seq, at.astimezone(timezone.utc).isoformat(), e.type.removeprefix("hazard_"),
+                         "; ".join(f"{k}={v}" for k, v in e.details.items())])
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{reference}-timeline.csv"'})
