@@ -158,3 +158,25 @@ def hazards_linked_to(engine: Engine, reference: str) -> list[tuple[Hazard, list
         linked = [hazard for hazard in candidates if reference in hazard.linked.split(",")]
         return [(hazard, list(session.exec(select(HazardDeadline).where(HazardDeadline.reference == hazard.reference)
                                           .order_by(HazardDeadline.due)).all())) for hazard in linked]
+
+
+async def report_at_intake(
+    client: Client, engine: Engine, complaint: str, received_at: datetime | None, actor: Actor, category: str,
+    level: str, vulnerabilities: list[str], task_queue: str,
+) -> str:
+    """Triage at the door: the hazard a new complaint reports, Day 0 its receipt, and the triage decided then
+    (who decided, the level and the household's vulnerabilities), if it was."""
+    reference = await report_hazard(client, engine, category=category, landlord=None, actor=actor, linked=(complaint,),
+                                    aware_at=received_at, task_queue=task_queue)
+    if level:
+        form = {"level": level, "vulnerabilities": vulnerabilities}
+        await act_on_hazard(client, engine, reference, "hazard_triaged", form, actor, f"intake-{reference}-triage")
+    return reference
+
+
+def intake_categories(now: datetime) -> dict[str, str]:
+    """The hazards in scope today, damp and mould first (the phase 1 significant hazard)."""
+    today = local_date(now)
+    rules = load_hazard_rules()
+    keys = sorted((k for k, c in rules.categories.items() if c.levels_on(today)), key=lambda k: (k != "damp_and_mould", k))
+    return {key: rules.categories[key].name for key in keys}

@@ -103,3 +103,26 @@ async def test_the_written_summary_says_what_was_found_the_work_and_its_dates_an
     assert "Safety work (reg 11): by " in letter and "Begin preventative work (reg 13): by " in letter
     assert "Housing Ombudsman Service: 0300 111 3000" in letter
     assert f"your complaint {complaint}" in letter and "1 High Street" in letter
+
+
+async def test_triage_at_the_door_a_complaint_about_mould_starts_its_hazard_clocks_from_receipt(stack, signed_in):
+    from casework.intake import Intake
+    from tests.web_stack import filled
+
+    hana = await signed_in("hana")
+    page = await hana.get("/cases/new")
+    assert "Does the resident report damp and mould, or anything dangerous in the home?" in page.text
+    intake_id = page.text.split('name="intake_id" value="', 1)[1].split('"', 1)[0]
+    form = filled(Intake) | {"intake_id": intake_id, "text": "Black mould in the child's bedroom",
+                             "hazard_category": "damp_and_mould", "hazard_level": "significant",
+                             "hazard_vulnerabilities": ["children", "respiratory"]}
+    filed = await hana.post("/cases", form)
+    assert filed.status_code == 303, filed.text[:3000]
+    complaint = filed.headers["location"].rsplit("/", 1)[1]
+    case_page = (await hana.get(f"/cases/{complaint}")).text
+    assert "Hazard HZD-" in case_page and "its Awaab&#39;s Law clocks run from receipt" in case_page
+    hazard = case_page.split('id="hazards"', 1)[1].split('<a href="/hazards/', 1)[1].split('"', 1)[0]
+    await _projected(stack, hazard, 2)
+    hazard_page = (await hana.get(f"/hazards/{hazard}")).text
+    assert "level: significant; vulnerabilities: children,respiratory; actor: hana" in hazard_page
+    assert f'<a href="/cases/{complaint}">{complaint}</a>' in hazard_page
