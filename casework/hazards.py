@@ -72,6 +72,8 @@ async def act_on_hazard(
     with Session(engine) as session:
         if session.get(Hazard, reference) is None:
             raise UnknownHazard(reference)
+    if action == "hazard_linked":
+        _landlord_of(engine, (str(form.get("linked_reference", "")),), "-")  # the case must exist
     try:
         command = HAZARD_COMMANDS[action](command_id=command_id, actor=actor.username, **form)
     except ValidationError as invalid:

@@ -245,3 +245,20 @@ async def test_the_read_model_holds_the_hazard_its_clocks_and_timeline(sim, run)
     assert [c.name for c in clocks] == ["emergency"]
     assert [e.type for e in events] == ["hazard_reported", "hazard_triaged", "hazard_access_attempt"]
     assert events[2].details == {"method": "visit", "outcome": "refused"}
+
+
+async def test_hazard_notices_reach_the_outbox_of_the_complaint_that_reported_it(sim, run):
+    from sqlmodel import Session, select
+
+    from models.tables import Notice
+
+    aware = "2026-12-07T09:00:00+00:00"
+    result = await run(received=aware, steps=[
+        step(aware, "hazard_reported", category="fire"),
+        step("2026-12-07T09:10:00+00:00", "hazard_triaged", level="emergency"),
+    ], until="2026-12-09T00:00:00+00:00")
+    reference = result["hazards"]["h1"]["reference"]
+    with Session(sim.engine) as session:
+        rows = session.exec(select(Notice).where(Notice.deadline == f"hazard.{reference}.emergency")).all()
+    assert sorted(row.kind for row in rows) == ["due_soon", "escalated", "overdue"]
+    assert len({row.reference for row in rows}) == 1 and rows[0].reference.startswith("SIM-"), "the scenario's complaint"

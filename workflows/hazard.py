@@ -16,11 +16,11 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from models.calendar import CalendarSnapshot, WorkingCalendar, local_date
-    from models.case import Command
+    from models.case import Command, NoticeDelivery, NoticeView
     from models.hazard import HAZARD_COMMANDS, HazardInput, HazardView
     from models.hazard_rules import HazardRules
     from models.refusal import Refusal
@@ -30,6 +30,8 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+NOTICE_DELIVERY_WINDOW = timedelta(days=3)
+"""As the complaint's: how long a notice's delivery is retried before its outbox row is left for the runbook."""
 CALENDAR_YEARS_AHEAD = 2
 """The statutory calendar reaches past the longest clock (84 days) and its ladder; renewed as years pass."""
 
@@ -45,6 +47,7 @@ class HazardWorkflow:
         self._planned_at: datetime | None = None
         self._rejected_signals: list[str] = []
         self._search_attributes: list[Any] | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()
         for name, payload in HAZARD_COMMANDS.items():
             workflow.set_update_handler(name, self._update_handler(name, payload), validator=self._validator(name, payload))
             workflow.set_signal_handler(name, self._signal_handler(name, payload))
@@ -66,13 +69,17 @@ class HazardWorkflow:
             await self._sleep_until_change_or(state.next_wake(self._now()))
             self._changed = False
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await asyncio.gather(*self._deliveries)
         return self._view()
 
     async def _catch_up(self) -> None:
         state = self._state()
         if local_date(self._now()).year + CALENDAR_YEARS_AHEAD > state.calendar.snapshot.last_year:
             state.calendar = WorkingCalendar(await self._calendar(state.calendar.snapshot.first_year))
-        if state.mark_missed_and_notify(self._now(), self._planned_at):
+        notices = state.mark_missed_and_notify(self._now(), self._planned_at)
+        for notice in notices:
+            self._deliver(notice)
+        if notices:
             await self._publish()
 
     async def _sleep_until_change_or(self, wake: datetime | None) -> None:
@@ -84,6 +91,29 @@ class HazardWorkflow:
             await workflow.wait_condition(lambda: self._changed, timeout=wake - self._now())
         except asyncio.TimeoutError:
             pass
+
+    def _deliver(self, notice: NoticeView) -> None:
+        """To the people who can act on the complaint that reported it (its handler, the managers on the rung),
+        through the outbox like every notice, beside the loop; a hazard reported by no complaint keeps its
+        notices on its own timeline (decision 147)."""
+        complaint = next((ref for ref in self._state().linked if not ref.startswith("SR-")), None)
+        if complaint is None:
+            return
+        named = notice.model_copy(update={"deadline": f"hazard.{self._input.reference}.{notice.deadline}"})
+        delivery = NoticeDelivery(reference=complaint, landlord=self._input.landlord, handler=None, notice=named)
+
+        async def deliver() -> None:
+            try:
+                await workflow.execute_activity(
+                    "deliver_notice", delivery, start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    schedule_to_close_timeout=NOTICE_DELIVERY_WINDOW, retry_policy=ACTIVITY_RETRY,
+                )
+            except ActivityError:
+                workflow.logger.warning("hazard notice %s not delivered; its outbox row says why", delivery.idempotency_key)
+
+        task = asyncio.create_task(deliver())
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
 
     # ---- commands -------------------------------------------------------------------------------------
 
