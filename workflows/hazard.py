@@ -48,6 +48,7 @@ class HazardWorkflow:
         self._rejected_signals: list[str] = []
         self._search_attributes: list[Any] | None = None
         self._deliveries: set[asyncio.Task[None]] = set()
+        self._projecting = asyncio.Lock()
         for name, payload in HAZARD_COMMANDS.items():
             workflow.set_update_handler(name, self._update_handler(name, payload), validator=self._validator(name, payload))
             workflow.set_signal_handler(name, self._signal_handler(name, payload))
@@ -199,7 +200,8 @@ class HazardWorkflow:
             workflow.upsert_search_attributes(attributes)
             self._search_attributes = attributes
         workflow.set_current_details(hazard_visibility.current_details(view))
-        await self._look_up("project_hazard", view, type(None))
+        async with self._projecting:  # one projection at a time, each of the hazard as it is then: never out of order
+            await self._look_up("project_hazard", self._view(), type(None))
 
     def _now(self) -> datetime:
         """The business clock: server time, shifted only in simulations (the offset their complaint fixed)."""
