@@ -1,6 +1,7 @@
 """`complaints act` for Awaab's Law steps, as people run it: the console script against a real Temporal dev
 server and worker, with a SQLite read model; refusals name the field and the rule, exit 2."""
 
+import asyncio
 import os
 
 import pytest
@@ -13,15 +14,16 @@ from worker import build_worker
 
 
 @pytest.fixture(scope="module")
-async def stack():
+async def running():
     async with dev_stack() as (env, engine, directory):
         create_user(engine, "alice", "Alice", "handler", PASSWORD)
         async with build_worker(env.client, engine, "cli-hazards"):
             yield {**os.environ, "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-                   "DATABASE_URL": f"sqlite:///{directory / 'read.db'}", "COMPLAINTS_TASK_QUEUE": "cli-hazards"}
+                   "DATABASE_URL": f"sqlite:///{directory / 'read.db'}", "COMPLAINTS_TASK_QUEUE": "cli-hazards"}, env.client
 
 
-async def test_a_hazard_reported_on_a_complaint_is_triaged_and_refused_steps_say_why(stack):
+async def test_a_hazard_reported_on_a_complaint_is_triaged_and_refused_steps_say_why(running):
+    stack, client = running
     filed = await complaints(stack, "file", "--text", "Black mould in the child's bedroom", "--channel", "phone",
                              "--name", "Priya Example", "--email", "priya@example.org", "--intake-id", "hz-cli-1")
     assert filed.returncode == 0, filed.stderr
@@ -45,6 +47,14 @@ async def test_a_hazard_reported_on_a_complaint_is_triaged_and_refused_steps_say
 
     unknown = await complaints(stack, "act", "-", "hazard_reported", "category=mould_in_the_loft", "landlord=code-2024", "--as", "alice")
     assert unknown.returncode == 2 and "category: 'mould_in_the_loft' is not an HHSRS hazard category" in unknown.stderr
+
+    query = 'HazardLevel = "emergency" AND HazardState = "open"'
+    for _ in range(100):  # the Web UI's list of every open emergency hazard (visibility is eventually consistent)
+        found = {execution.id async for execution in client.list_workflows(query)}
+        if hazard in found:
+            break
+        await asyncio.sleep(0.2)
+    assert found == {hazard}
 
     alone = await complaints(stack, "act", "-", "hazard_reported", "category=fire", "landlord=code-2024",
                              "aware_at=2026-10-24T10:00+01:00", "--as", "alice")
