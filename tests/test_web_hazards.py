@@ -126,3 +126,19 @@ async def test_triage_at_the_door_a_complaint_about_mould_starts_its_hazard_cloc
     hazard_page = (await hana.get(f"/hazards/{hazard}")).text
     assert "level: significant; vulnerabilities: children,respiratory; actor: hana" in hazard_page
     assert f'<a href="/cases/{complaint}">{complaint}</a>' in hazard_page
+
+
+async def test_a_hazard_reported_by_a_service_request_is_linked_to_it(stack, signed_in):
+    hana = await signed_in("hana")
+    await hana.post("/service-requests", {"channel": "phone", "resident.name": "Sam Tenant", "resident.address": "4 Mill Lane",
+                                          "text": "Water coming through the light fitting."})
+    listing = (await hana.get("/service-requests")).text
+    request_id = listing.split('<td><a href="/service-requests/', 1)[1].split('"', 1)[0]
+    page = (await hana.get(f"/service-requests/{request_id}")).text
+    assert f'href="/hazards?linked={request_id}#category"' in page
+    assert f'value="{request_id}"' in (await hana.get(f"/hazards?linked={request_id}")).text
+    recorded = await hana.post("/hazards", {"category": "electrical_hazards", "linked": request_id})
+    assert recorded.status_code == 303, recorded.text[:2000]
+    reference = recorded.headers["location"].rsplit("/", 1)[1]
+    await _projected(stack, reference, 1)
+    assert f'<a href="/service-requests/{request_id}">{request_id}</a>' in (await hana.get(f"/hazards/{reference}")).text
