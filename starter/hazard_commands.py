@@ -128,3 +128,25 @@ def report(
             share = "-" if row.on_time_percent is None else f"{row.on_time_percent}%"
             figures = ", ".join(f"{k.replace('_', ' ')} {row.counts[k]}" for k in OUTCOMES)
             typer.echo(f"{row.clock:20} {row.category:22} {figures}; on time {share}")
+
+
+@hazards_app.command("show")
+def show(reference: Annotated[str, typer.Argument(help="Hazard reference, e.g. HZD-2026-000001.")]) -> None:
+    """A hazard's clocks and timeline (every access attempt in order: the evidence of all reasonable endeavours)."""
+    from casework.hazards import CLOCK_WORDS, UnknownHazard, hazard_record
+    from starter.case_commands import _engine
+
+    try:
+        hazard, clocks, events = hazard_record(_engine(), reference)
+    except UnknownHazard as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{hazard.reference}: {hazard.category}, {hazard.level or 'not yet triaged'}, {hazard.state}; "
+               f"aware {hazard.aware_at:%Y-%m-%d %H:%M}; linked {hazard.linked or 'none'}")
+    for c in clocks:
+        status = f"ceased ({c.ceased})" if c.ceased else {True: "met", False: "missed", None: "open"}[c.met]
+        due = f"{c.due_at:%Y-%m-%d %H:%M} UTC" if c.due_at else c.due.isoformat()
+        typer.echo(f"  {CLOCK_WORDS.get(c.name, c.name)}: due {due}, {status}" + (f" on {c.met_on}" if c.met_on else ""))
+    for e in events:
+        details = ", ".join(f"{k}={v}" for k, v in e.details.items())
+        typer.echo(f"  {e.seq:3} {e.at:%Y-%m-%d %H:%M} {e.type.removeprefix('hazard_')}" + (f" ({details})" if details else ""))

@@ -56,6 +56,11 @@ async def test_a_hazard_reported_on_a_complaint_is_triaged_and_refused_steps_say
         await asyncio.sleep(0.2)
     assert found == {hazard}
 
+    shown = await complaints(stack, "hazards", "show", hazard)
+    assert shown.returncode == 0, shown.stderr
+    assert "Make safe within 24 hours: due " in shown.stdout and "triaged (level=emergency" in shown.stdout
+    assert (await complaints(stack, "hazards", "show", "HZD-2026-999999")).returncode == 2
+
     alone = await complaints(stack, "act", "-", "hazard_reported", "category=fire", "landlord=code-2024",
                              "aware_at=2026-10-24T10:00+01:00", "--as", "alice")
     assert alone.returncode == 0, alone.stderr
