@@ -156,7 +156,7 @@ async def test_a_decant_before_the_24_hours_ceases_the_duty_and_its_notices(run)
 
 async def test_an_investigation_that_finds_no_hazard_still_owes_the_written_summary(run):
     """Investigation ends Tue 3 Nov 2026: summary 3 WD (4, 5, 6) Fri 6 Nov, whatever it found (reg 9); an
-    emergency triage's 24-hour duty ceases (no hazard)."""
+    emergency triage's 24-hour duty ceases (no hazard), and its written summary is still owed."""
     result = await run(
         received=SATURDAY_AWARE,
         steps=[
@@ -173,7 +173,7 @@ async def test_an_investigation_that_finds_no_hazard_still_owes_the_written_summ
     assert set(clocks) == {"investigate", "summary"}
     assert clocks["summary"]["due"] == "2026-11-06" and clocks["summary"]["met"] is False
     assert hazard(result, "h2")["emergency"]["ceased"] == "no_hazard"
-    assert "summary" not in hazard(result, "h2")
+    assert hazard(result, "h2")["summary"]["due"] == "2026-10-28", "investigated Sat 24 Oct: 26, 27, 28 Oct (reg 9)"
     assert result["rejected"] == [], "making safe after a finding of no hazard is allowed and changes no clock"
 
 

@@ -9,8 +9,8 @@ a statutory deadline). Working-day clocks count from the day after Day 0 (`nth_w
   investigation that found it). Ceases on a decant before it expires, consent that cannot be had, or an
   investigation that finds no hazard (or a significant, not an emergency, one).
 - `investigate`: reg 6, 10 working days, for a hazard that can be significant in its category on Day 0.
-- `summary`: reg 9, 3 working days from the day the investigation ended, whatever it found (not on the
-  emergency track, whose investigation is inside the 24 hours).
+- `summary`: reg 9, 3 working days from the day the investigation ended, whatever it found (except an
+  emergency triage the investigation confirmed: that investigation is inside the 24 hours).
 - `safety_work`: reg 11(2)(a), 5 working days from the investigation, where it found a significant hazard
   needing safety work; ceases on a decant or consent that cannot be had.
 - `preventative_start`: reg 13(2), 5 working days, or reg 13(3)(b), 84 days where not reasonably
@@ -111,7 +111,7 @@ def _after_investigation(facts: HazardFacts, rules: HazardRules, calendar: Worki
     scales = rules.timescales
     done = facts.done
     clocks = []
-    if facts.level != "emergency":
+    if not (facts.level == "emergency" and facts.found == "emergency"):  # a confirmed emergency is inside its 24 hours
         due = calendar.nth_working_day_after(ended, scales.summary_working_days)
         clocks.append(PlannedClock("summary", due, None, done.get("summary_sent"), None, None))
     if facts.found == "significant" and facts.safety_work:
