@@ -262,3 +262,20 @@ async def test_hazard_notices_reach_the_outbox_of_the_complaint_that_reported_it
         rows = session.exec(select(Notice).where(Notice.deadline == f"hazard.{reference}.emergency")).all()
     assert sorted(row.kind for row in rows) == ["due_soon", "escalated", "overdue"]
     assert len({row.reference for row in rows}) == 1 and rows[0].reference.startswith("SIM-"), "the scenario's complaint"
+
+
+async def test_the_example_scenario_runs_both_timescales_on_one_record(run):
+    """examples/awaabs-law.json: the 30 Oct closure moves the complaint's acknowledgement, never the hazard's."""
+    import json
+    from pathlib import Path
+
+    example = json.loads((Path(__file__).parent.parent / "examples" / "awaabs-law.json").read_text())
+    result = await run(**example)
+    assert result["rejected"] == []
+    dues = {d["name"]: (d["due"], d["met"]) for d in result["deadlines"]}
+    assert dues["hazard.h1.investigate"] == ("2026-11-06", True)
+    assert dues["hazard.h1.summary"] == ("2026-11-10", True)
+    assert dues["hazard.h1.safety_work"] == ("2026-11-12", True)
+    assert dues["hazard.h1.preventative_start"] == ("2027-01-28", True)
+    assert dues["stage1.acknowledge"] == ("2026-11-03", True)
+    assert result["hazards"]["h1"]["state"] == "closed"
