@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.calendar import CalendarActivities
+from activities.hazards import HazardActivities, load_hazard_rules_activity, load_statutory_calendar
 from activities.notices import NoticeActivities
 from activities.policy import load_policy
 from activities.read_model import ReadModelActivities
@@ -21,6 +22,7 @@ from casework.calendar_changes import keep_retrying_replans
 from models.settings import Settings
 from models.tables import create_schema, make_engine
 from workflows.complaint import ComplaintWorkflow
+from workflows.hazard import HazardWorkflow
 
 
 def send_core_logs_to_python(level: str = "WARN") -> None:
@@ -59,9 +61,10 @@ def build_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ComplaintWorkflow],
+        workflows=[ComplaintWorkflow, HazardWorkflow],
         workflow_runner=workflow_runner(),
-        activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice],
+        activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice,
+                    load_hazard_rules_activity, load_statutory_calendar, HazardActivities(engine).project_hazard],
         activity_executor=ThreadPoolExecutor(max_activity_threads),
         **options,
     )

@@ -100,6 +100,14 @@ class WorkingCalendar:
             raise self._outside(moved)
         return moved
 
+    def nth_working_day_after(self, day0: date, n: int) -> date:
+        """The `n`th working day counted from the day after `day0` (statutory clocks, SI 2025/1042: Day 0 is
+        when the landlord became aware, whatever day it is), i.e. numpy `busday_offset(day0, n, roll="backward")`."""
+        moved = np.busday_offset(self._day(day0), n, roll="backward", busdaycal=self._busdaycal).item()
+        if not self._first <= moved <= self._last:
+            raise self._outside(moved)
+        return moved
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in [start, end); negative when end is before start."""
         return int(np.busday_count(self._day(start), self._day(end), busdaycal=self._busdaycal))

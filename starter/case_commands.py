@@ -149,6 +149,10 @@ def act_command(
 ) -> None:
     """Take an action on a case as a member of staff, checked exactly as in the web UI (the same
     service functions decide who may act, what the form needs and what the workflow allows)."""
+    if action.startswith("hazard_"):  # Awaab's Law steps act on the hazard's own workflow
+        from starter.hazard_commands import act_on_hazard_command
+
+        return act_on_hazard_command(reference, action, user, fields or [], command_id)
     from casework.access import Refused, staff_actor
     from casework.actions import act
     from casework.errors import CommandRejected, UnknownCase

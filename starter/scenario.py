@@ -2,7 +2,7 @@
 
 import json
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -13,6 +13,8 @@ from models.policy import PolicyError, load_profile
 from models.policy_versions import load_profile_version
 from models.refusal import validation_message
 from models.taxonomy import ServiceArea
+from models.hazard import AccessOutcome
+from starter.hazard_scenario import HAZARD_REQUIRED_FIELDS, HazardAction, HazardStepFields
 
 StepAction = Literal[
     "acknowledge",
@@ -57,6 +59,7 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "ombudsman_determination": ("findings",),
     "ombudsman_order_complied": ("order_id",),
     "complaint_handling_failure_order": ("reason", "issued_on"),
+    **HAZARD_REQUIRED_FIELDS,
 }
 
 
@@ -64,15 +67,16 @@ SCENARIO_SPAN = timedelta(days=5 * 365)
 """How far after receipt a scenario may run (past a stage-2 request a year after the final response)."""
 
 
-class Step(BaseModel):
+class Step(HazardStepFields):
     model_config = ConfigDict(extra="forbid")
 
     at: AwareDatetime
-    action: StepAction
+    action: Literal[(*get_args(StepAction), *get_args(HazardAction))]  # type: ignore[valid-type]
     working_days: int | None = None
     """Checked by the command (1 to 60): a value that breaks the rule is a rejected step, not a bad file."""
     reason: str | None = Field(default=None, min_length=1, max_length=200)
-    outcome: Outcome | None = None
+    outcome: Literal[(*get_args(Outcome), *get_args(AccessOutcome))] | None = None  # type: ignore[valid-type]
+    """respond: upheld|partly_upheld|not_upheld; hazard_access_attempt: no_answer|refused|booked|access."""
     note: str | None = Field(default=None, max_length=5000)
     ground: str | None = None
     agreed_with_resident: bool = False

@@ -9,9 +9,13 @@ from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from workflows.hazard_visibility import HAZARD_KEYS
 from workflows.visibility import KEYS
 
-SEARCH_ATTRIBUTES = {key.name: key.indexed_value_type.name.capitalize() for key in KEYS}
+ALL_KEYS = (*KEYS, *HAZARD_KEYS)
+"""The complaints' keys and the hazards' (Awaab's Law: every open emergency hazard)."""
+
+SEARCH_ATTRIBUTES = {key.name: key.indexed_value_type.name.capitalize() for key in ALL_KEYS}
 """Name to type as the CLI spells it, e.g. {"NextDeadline": "Datetime"}."""
 
 
@@ -20,7 +24,7 @@ async def register_search_attributes(client: Client) -> None:
 
     One at a time: a server refuses a whole batch when one of it exists, and the time-skipping test
     server cannot list what it has."""
-    for key in KEYS:
+    for key in ALL_KEYS:
         request = AddSearchAttributesRequest(namespace=client.namespace, search_attributes={key.name: key.indexed_value_type})
         try:
             await client.operator_service.add_search_attributes(request)

@@ -30,6 +30,7 @@ from models.policy_versions import load_profile_version
 from models.tables import OmbudsmanEvidence, ResidentNote, add_closures, create_schema, make_engine
 from starter.binaries import binary_path
 from starter.scenario import Scenario, Step
+from starter.hazard_simulation import HazardSimulation, is_hazard_step
 from starter.search_attributes import register_search_attributes
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
@@ -52,6 +53,7 @@ class Simulator:
         self.env = env
         self.engine = engine
         self._count = 0
+        self.hazards: HazardSimulation | None = None
 
     async def run(self, scenario: Scenario) -> dict:
         """The scenario's result as of its `until`; its case is then ended, so that a later scenario's days
@@ -64,7 +66,10 @@ class Simulator:
         except RPCError as err:
             if err.status != RPCStatusCode.NOT_FOUND:  # NOT_FOUND: the case's workflow had ended by itself
                 raise
-        return result_json(view, rejected, reasons)
+        result = result_json(view, rejected, reasons)
+        if self.hazards is not None:
+            await self.hazards.merge_into(result)
+        return result
 
     async def run_case(self, scenario: Scenario) -> tuple[CaseView, list[dict]]:
         self._count += 1
@@ -92,8 +97,12 @@ class Simulator:
         )
         offset = await _clock_offset(handle)
         rejected = []
+        self.hazards = HazardSimulation(self.env.client, TASK_QUEUE, landlord, reference, self._count)
         for number, step in enumerate(scenario.steps):
             await self.sleep_until(step.at - offset - STEP_LEAD)
+            if is_hazard_step(step):  # Awaab's Law steps go to their hazard's own workflow
+                rejected.extend(await self.hazards.step(number, step, offset))
+                continue
             try:
                 command = _command(self.engine, reference, number, step)
             except ValidationError as invalid:  # a value that breaks its action's rule: a rejected step

@@ -13,7 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from models.tables import create_schema, make_engine
 from starter.binaries import binary_path
-from workflows import visibility
+from starter.search_attributes import ALL_KEYS
 
 
 @asynccontextmanager
@@ -30,7 +30,7 @@ async def dev_stack(
         env = await WorkflowEnvironment.start_local(
             data_converter=pydantic_data_converter,
             dev_server_existing_path=binary_path("temporal"),
-            search_attributes=visibility.KEYS,
+            search_attributes=ALL_KEYS,
             dev_server_log_level=log_level,
             dev_server_extra_args=["--db-filename", str(directory / "temporal.db")] if persistent else [],
         )

@@ -4,6 +4,7 @@ the action posts (workflow Updates through `casework.actions`), intake, and lett
 import asyncio
 import re
 import uuid
+from datetime import datetime, timezone
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from casework import case_record
+from casework.hazards import CLOCK_WORDS, hazards_linked_to, intake_categories
 from casework.access import Actor, actions_offered, require
 from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
 from casework.actions import LETTER_ACTIONS
@@ -107,6 +109,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         errors=errors or {},
         values=values or {},
         record=record,
+        linked_hazards=hazards_linked_to(request.app.state.engine, record.case.reference), clock_words=CLOCK_WORDS,
         actions=actions,
         open_action=open_action, preview=preview, letter_actions=LETTER_ACTIONS,
         decision_points=points,
@@ -192,7 +195,7 @@ ROWS_OF_THEIR_OWN = frozenset({"root_causes"})
 @router.get("/cases/new")
 def intake_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "file_complaint")
-    return render(request, "intake.html", fields=intake_fields(request.app.state.engine), intake_id=str(uuid.uuid4()),
+    return _intake_page(request, fields=intake_fields(request.app.state.engine), intake_id=str(uuid.uuid4()),
                   values={"policy": "code-2024", "region": "ENG"})
 
 
@@ -214,7 +217,7 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         errors = people_errors(error, fields) | errors
     if not errors and form.get("earlier_seen") != "yes" and (earlier := _earlier(request.app.state.engine, intake)):
         shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-        return render(request, "intake.html", values=shown, fields=fields, intake_id=intake_id, earlier=earlier)
+        return _intake_page(request, values=shown, fields=fields, intake_id=intake_id, earlier=earlier)
     if not errors:
         try:
             filed = await file_complaint(request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue)
@@ -224,10 +227,32 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         await projected_case(request.app.state.engine, filed.reference)
         request.session["flash"] = f"Complaint filed as {filed.reference}." + (
             " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
-        )
+        ) + await _hazard_at_intake(request, user, form, filed.reference, intake.received_at)
         return RedirectResponse(f"/cases/{filed.reference}", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-    return render(request, "intake.html", status=400, errors=errors, values=shown, fields=fields, intake_id=intake_id)
+    return _intake_page(request, status=400, errors=errors, values=shown, fields=fields, intake_id=intake_id)
+
+
+def _intake_page(request: Request, **context) -> Response:
+    """The intake form, which also asks whether the complaint reports a hazard (triage at the door)."""
+    return render(request, "intake.html", hazard_categories=intake_categories(datetime.now(timezone.utc)), **context)
+
+
+async def _hazard_at_intake(request: Request, user: StaffUser, form, reference: str, received_at) -> str:
+    """Triage at the door (Awaab's Law): the hazard the complaint reports starts its own clocks from receipt."""
+    from casework.errors import CommandRejected
+    from casework.hazards import report_at_intake
+
+    category = str(form.get("hazard_category") or "")
+    if not category:
+        return ""
+    try:
+        hazard = await report_at_intake(request.app.state.client, request.app.state.engine, reference, received_at, Actor.of(user),
+                                        category, str(form.get("hazard_level") or ""),
+                                        [str(v) for v in form.getlist("hazard_vulnerabilities")], request.app.state.settings.task_queue)
+    except CommandRejected as refused:
+        return f" The hazard was not recorded ({refused}): record it from the hazards page."
+    return f" Hazard {hazard} recorded: its Awaab's Law clocks run from receipt."
 
 
 def _earlier(engine, intake) -> list:

@@ -1,12 +1,15 @@
 """The dashboard: the work queues (needs action today, my cases, unassigned, due soon), the workload
 per handler for managers, counts per stage, and the notices for this person."""
 
+from datetime import datetime, timezone
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from models.users import StaffUser
 from casework import case_list
 from casework.access import can
+from casework.hazards import CLOCK_WORDS, hazard_queue
 from casework.notices import notices_for
 from starter.web.auth import current_user
 from starter.web.pages import render
@@ -20,4 +23,5 @@ def dashboard(request: Request, user: StaffUser = Depends(current_user)) -> Resp
     engine = request.app.state.engine
     data = case_list.dashboard(engine, user.username, user.role, on) if can(user.role, "read_cases") else None
     notices = notices_for(engine, user.username, user.role) if can(user.role, "read_notices") else []
-    return render(request, "dashboard.html", data=data, today=on, notices=notices)
+    hazard_rows = hazard_queue(engine, datetime.now(timezone.utc), limit=10) if data is not None else []
+    return render(request, "dashboard.html", data=data, today=on, notices=notices, hazard_rows=hazard_rows, clock_words=CLOCK_WORDS)
