@@ -15,6 +15,7 @@ from models.case import OMBUDSMAN_REF_PATTERN, ChfoReason, ElementCode, Ombudsma
 from models.case import Outcome
 from models.taxonomy import ROOT_CAUSES, RootCause
 from models.policy import PolicyError, PolicyProfile, load_profile
+from models.input_text import PlainText
 from models.refusal import validation_message
 
 Channel = Literal["phone", "email", "letter", "web", "in_person", "via_representative"]
@@ -22,8 +23,9 @@ ShortText = Field(min_length=1, max_length=200)
 LongText = Field(min_length=1, max_length=10_000)
 
 
-class Form(BaseModel):
-    """Every form: unknown fields are refused (a typo is not silently dropped), text is stripped."""
+class Form(PlainText):
+    """Every form: unknown fields are refused (a typo is not silently dropped), text is stripped and
+    plain (`models/input_text.py`: no control characters, no line break in a one-line field)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -32,13 +32,13 @@ from casework.tracking import Tracked, revoke_links
 from casework.updates import send_command
 from models.calendar import local_date
 from models.case import COMMANDS
+from models.input_text import PlainText, contact_field, email_field
 from models.letterhead import resident_facing_name
 from models.record import Attachment, Complaint, Letter, OutstandingAction, Representative, Resident
 from models.residents import AttachmentContent, PublicRateLimit
 from models.tables import Case, CaseDeadline, CaseEvent, ResidentNote
 from models.taxonomy import ServiceArea
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 MAX_FORM_BYTES = MAX_PHOTOS * MAX_PHOTO_BYTES + 256 * 1024
@@ -47,11 +47,11 @@ PHOTO_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "
 MAX_NOTE = 5000
 
 
-class OnlineComplaint(BaseModel):
+class OnlineComplaint(PlainText):
     """The public form: plain questions, each with its limit."""
 
     name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=200, pattern=EMAIL_PATTERN)
+    email: str = Field(min_length=3, max_length=200)
     phone: str = Field(default="", max_length=40, pattern=r"^[0-9+() -]*$")
     address: str = Field(default="", max_length=500)
     contact_by: Literal["email", "post"] = "email"
@@ -74,6 +74,9 @@ class OnlineComplaint(BaseModel):
     @classmethod
     def _stripped(cls, value):
         return value.strip() if isinstance(value, str) else value
+
+    _one_mailbox = field_validator("email")(email_field)
+    _helper_mailbox = field_validator("helper_contact")(contact_field)
 
     @model_validator(mode="after")
     def _consistent(self) -> "OnlineComplaint":
@@ -209,7 +212,8 @@ def send_new_links(engine: Engine, email: str, most: int = 5) -> None:
             for reference in session.exec(select(Complaint.reference).where(Complaint.resident_id == person_id)
                                           .order_by(col(Complaint.received_at).desc()).limit(most)):
                 cases.append((reference, role, person_id))
-        for representative in session.exec(select(Representative).where(func.lower(Representative.contact).contains(email))):
+        # An exact match (normalised): a pattern here let `%` reach every representative (issue 29, item 9).
+        for representative in session.exec(select(Representative).where(func.lower(func.trim(Representative.contact)) == email)):
             for reference in session.exec(select(Complaint.reference).where(Complaint.representative_id == representative.id).limit(most)):
                 if delivery.consent_recorded(session, reference, representative):
                     cases.append((reference, "representative", representative.id))

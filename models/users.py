@@ -19,6 +19,7 @@ from sqlmodel import Field, Session, SQLModel
 from zxcvbn import zxcvbn
 
 from models.case import STAFF_NAME_PATTERN
+from models.input_text import text_problem
 
 Role = Literal["handler", "complaints_manager", "stage2_reviewer", "auditor", "administrator"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -86,6 +87,8 @@ def create_user(engine: Engine, username: str, display_name: str, role: str, pas
         raise AccountError("username", "use 2 to 32 lower-case letters, digits, dots, dashes or underscores")
     if not display_name or not display_name.strip() or len(display_name) > 100:
         raise AccountError("display_name", "enter a name of 1 to 100 characters")
+    if problem := text_problem(display_name):
+        raise AccountError("display_name", problem)
     if role not in ROLES:
         raise AccountError("role", f"must be one of {', '.join(ROLES)}")
     _check_password(password, about=(username, display_name))

@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 from casework.access import Refused
 from models import sign_in as throttle
 from models.audit import audit
+from models.input_text import multi_line, text_problem
 from models.users import StaffUser, authenticate, end_sessions, get_user
 from starter.web.pages import render
 
@@ -106,7 +107,20 @@ async def checked_form(request: Request) -> FormData:
     token = form.get("csrf_token")
     if not isinstance(token, str) or not secrets.compare_digest(token, request.session.get("csrf", "")):
         raise Refused("This form has expired or did not come from this site. Go back, reload the page and try again.")
+    if problems := unprintable(form.multi_items()):
+        raise FormRejected(problems)
     return form
+
+
+def unprintable(items) -> dict[str, str]:
+    """The fields (name, value pairs: a form's or a query string's) whose text cannot be stored or shown
+    as typed (`models/input_text.py`), each with the rule in words; line breaks are the models' to judge,
+    passwords the account rules' (a password is hashed, never stored or shown)."""
+    problems: dict[str, str] = {}
+    for name, value in items:
+        if isinstance(value, str) and "password" not in name and (problem := text_problem(value, multi_line=True) or text_problem(name)):
+            problems.setdefault(name[:40], f"{name[:40].replace('.', ' ').replace('_', ' ').capitalize()} {problem}")
+    return problems
 
 
 def text(form: FormData, name: str, max_length: int = 200) -> str:
@@ -116,6 +130,8 @@ def text(form: FormData, name: str, max_length: int = 200) -> str:
         raise FormRejected({name: "must be text"})
     if len(value) > max_length:
         raise FormRejected({name: f"must be at most {max_length} characters"})
+    if problem := text_problem(value, multi_line(name, max_length)):
+        raise FormRejected({name: problem})
     return value.strip()
 
 

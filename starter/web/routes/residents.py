@@ -141,7 +141,7 @@ PLAIN = {
 
 
 def _plain(field: str, message: str) -> str:
-    if field in PLAIN and ("at least" in message or "pattern" in message or "match" in message or "valid date" in message
+    if field in PLAIN and ("at least" in message or "one email address" in message or "pattern" in message or "match" in message or "valid date" in message
                            or "required" in message.lower()):
         return PLAIN[field]
     return message[:1].upper() + message[1:]
