@@ -31,7 +31,7 @@ from models.record import (
     ServiceRequest,
 )
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
-from models.input_text import email_problem, text_problem
+from models.input_text import contact_problem, email_problem, text_problem
 from models.letters import outcome_sought_at
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay, Notice, OmbudsmanEvidence, ResidentNote
 
@@ -139,7 +139,7 @@ def unreachable_contacts(resident: Resident | None, representative: Representati
     if representative is not None:
         if problem := text_problem(representative.name):
             found.append(f"The representative's name {problem}")
-        if "@" in representative.contact and (problem := email_problem(representative.contact)):
+        if problem := contact_problem(representative.contact):
             found.append(f"The representative's contact {representative.contact!r} {problem}")
     return found
 

@@ -105,10 +105,24 @@ def email_field(address: str) -> str:
     return address
 
 
+def contact_problem(contact: str) -> str | None:
+    """Why a representative's one contact field (an email address, a postal address, a phone number, or
+    several of them) cannot be written to: it holds more than one email address, or one that is not a
+    single mailbox (the delivery sends to the address it finds there). None if it can."""
+    import re
+
+    addresses = [word.strip("()[].") for word in re.split(r"[\s,;]+", contact) if "@" in word]
+    if len(addresses) > 1:
+        return "holds more than one email address: keep the one to write to"
+    if addresses and (problem := email_problem(addresses[0])):
+        return f"has an email address that {problem}"
+    return None
+
+
 def contact_field(contact: str) -> str:
-    """A representative's one contact field: an email address in it must be one mailbox, whatever else is there."""
-    if "@" in contact and (problem := email_problem(contact)):
-        raise ValueError(f"if it is an email address, it {problem}")
+    """A pydantic validator's body for a representative's contact field (`contact_problem`)."""
+    if problem := contact_problem(contact):
+        raise ValueError(problem)
     return contact
 
 
@@ -118,3 +132,18 @@ def containing(column: Any, typed: str) -> Any:
     from sqlalchemy import func
 
     return func.lower(column).contains(typed.lower(), autoescape=True)
+
+
+COMMAND_ID_PATTERN = r"^(?:[a-z]{1,12}-)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$"
+"""A command id typed or posted (`--command-id`, the web form's hidden field): a UUID, optionally after a
+short lower-case prefix (`cli-…`, `take-…`), as the system makes them; never words or a phone number,
+since the id is written to the case's history (issue 29, item 10)."""
+
+
+def command_id_problem(command_id: object) -> str | None:
+    """Why `command_id` is not an id the system would make, in words; None if it is."""
+    import re
+
+    if not isinstance(command_id, str) or not re.match(COMMAND_ID_PATTERN, command_id):
+        return "must be an id made by the system (a UUID such as 3f2b1c9e-…, from `uuidgen`), not words or numbers of your own"
+    return None

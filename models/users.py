@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Column, DateTime
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, func, select
 from zxcvbn import zxcvbn
 
 from models.case import STAFF_NAME_PATTERN
@@ -129,13 +129,24 @@ def get_user(engine: Engine, username: str) -> StaffUser | None:
 
 
 def _update_account(engine: Engine, username: str, change: Callable[[StaffUser], None]) -> StaffUser:
-    """Apply `change` to the account and save it; AccountError if there is no such account."""
+    """Apply `change` to the account and save it; AccountError if there is no such account, or if it
+    would take away the last active administrator. The administrators' rows are locked first (PostgreSQL `FOR
+    UPDATE`; SQLite has one writer at a time), so two administrators deactivating or demoting each other
+    at once are judged one after the other and the second is refused (issue 29, item 11)."""
     with Session(engine) as session:
+        session.exec(select(StaffUser).where(StaffUser.role == "administrator").with_for_update()
+                     .execution_options(populate_existing=True)).all()
         user = session.get(StaffUser, username)
         if user is None:
             raise AccountError("username", f"there is no account {username!r}")
+        was_administrator = user.role == "administrator" and user.active
         change(user)
         session.add(user)
+        session.flush()
+        if was_administrator and not session.exec(select(func.count()).select_from(StaffUser)
+                            .where(StaffUser.role == "administrator", StaffUser.active)).one():
+            session.rollback()
+            raise AccountError("username", "this would leave no active administrator; make someone else an administrator first")
         session.commit()
         session.refresh(user)
         return user

@@ -73,7 +73,8 @@ def said(response: httpx.Response) -> str:
     ("email", "zoë@exämple.org", "Enter your email address, like name@example.com"),
     ("email", '"ann resident"@example.org', "Enter your email address, like name@example.com"),
     ("email", "ann@exämple.org", "must be written in plain letters after the @"),
-    ("helper_contact", "rep@example.org, other@example.org", "if it is an email address"),
+    ("helper_contact", "rep@example.org, other@example.org", "holds more than one email address"),
+    ("helper_contact", "Rob, rob@example.org>,<postmaster", "has an email address that must be one email address"),
 ])
 async def test_the_public_form_refuses_unprintable_text_and_undeliverable_addresses_by_name(app, engine, field, value, says):
     browser = Browser(app)

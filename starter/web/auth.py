@@ -10,9 +10,13 @@ missing or wrong token is refused (403). Sign-in is throttled per account and pe
 (models/sign_in.py) and every sign-in, failure, lock and sign-out is audited (models/audit.py).
 """
 
+import asyncio
 import secrets
 import time
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -32,6 +36,7 @@ SESSION_ENDED = {
 }
 
 router = APIRouter()
+T = TypeVar("T")
 
 
 class SignInRequired(Exception):
@@ -45,6 +50,18 @@ class FormRejected(Exception):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
         self.status = status
+
+
+HASHING_THREADS = 2
+"""Threads that hash passwords (argon2id takes tens of milliseconds of CPU each): at most this many
+hashes at once, and never on the event loop, so forty wrong sign-ins queue here while every other
+request (and /healthz) is answered (issue 29, item 12)."""
+_hashing = ThreadPoolExecutor(max_workers=HASHING_THREADS, thread_name_prefix="password-hashing")
+
+
+async def hashing(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`work(*args, **kwargs)` (anything that hashes or verifies a password) on the hashing threads."""
+    return await asyncio.get_running_loop().run_in_executor(_hashing, partial(work, *args, **kwargs))
 
 
 def current_user(request: Request) -> StaffUser:
@@ -179,7 +196,7 @@ async def sign_in(request: Request) -> Response:
     wait = throttle.locked_seconds(engine, account_key, address_key)
     if wait:
         return _too_many(request, wait)
-    user = authenticate(engine, username, typed)
+    user = await hashing(authenticate, engine, username, typed)
     if user is None:
         rules = throttle.ThrottleRules(
             settings.sign_in_lock_after, settings.sign_in_address_lock_after,

@@ -22,6 +22,7 @@ from casework.case_record import projected_case
 from casework.delivery import PURPOSE_WORDS
 from casework.errors import CommandRejected
 from casework.tracking import LinkInvalid, Tracked, open_link
+from models.input_text import command_id_problem
 from models.letterhead import resident_facing_name
 from models.refusal import validation_message
 from starter.web.auth import FormRejected, checked_form, client_address, text
@@ -54,7 +55,7 @@ def _page(request: Request, template: str, status: int = 200, **context) -> Resp
 
 
 def _form_id(value) -> str:
-    if not isinstance(value, str) or not 8 <= len(value) <= 64 or not all(c.isalnum() or c == "-" for c in value):
+    if command_id_problem(value):  # made by the page (a UUID): never words or numbers that reach history
         raise FormRejected({"form": "The form is out of date. Open it again and send it."})
     return value
 
