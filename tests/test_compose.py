@@ -139,7 +139,8 @@ def test_every_setting_is_documented_in_the_readme():
 
 def test_search_attributes_are_registered_as_complaints_dev_registers_them():
     command = " ".join(SERVICES["search-attributes"]["command"])
-    registered = dict(pair.split("=") for pair in re.findall(r"\b[A-Za-z]+=[A-Za-z]+\b", command.split("; do")[0]))
+    listed = re.search(r"for sa in (.*?); do", command).group(1)
+    registered = dict(pair.split("=") for pair in re.findall(r"\b[A-Za-z]+=[A-Za-z]+\b", listed))
     assert registered == SEARCH_ATTRIBUTES
 
 
