@@ -36,7 +36,7 @@ def text_problem(value: str, multi_line: bool = False) -> str | None:
             return f"contains a character that reverses the direction of text (U+{code:04X}), which can disguise what it says: delete it"
         elif unicodedata.category(char) == "Cs":
             return f"contains a broken character (U+{code:04X}): type the text again"
-    if value and not any(visible(char) for char in value):
+    if value.strip() and not any(visible(char) for char in value):  # spaces alone are "empty": the form says "Enter ..."
         return "has no visible characters: type it in letters or numbers"
     return None
 
@@ -79,6 +79,10 @@ class PlainText(BaseModel):
         return check_text(value, multi_line(info.field_name or "", longest))
 
 
+EMAIL_FORMAT = "must be one email address, like name@example.com"
+"""How an address that is not one mailbox is refused (forms say it as "Enter ... in the correct format")."""
+
+
 def email_problem(address: str) -> str | None:
     """Why `address` is not one mailbox our mail can reach, in words to follow the field's label; None
     if it is. A real parser (email-validator, RFC 5321/5322), not a pattern: several recipients, angle
@@ -92,7 +96,7 @@ def email_problem(address: str) -> str | None:
         found = validate_email(address, check_deliverability=False, allow_smtputf8=False, allow_quoted_local=False,
                                allow_domain_literal=False, allow_display_name=False)
     except EmailNotValidError as err:
-        return f"must be one email address, like name@example.com ({str(err).rstrip('.')})"
+        return f"{EMAIL_FORMAT} ({str(err).rstrip('.')})"
     if found.ascii_domain != found.domain:
         return "must be written in plain letters after the @ (our mail cannot send to accented domain names): ask for the address's plain form"
     return None

@@ -89,7 +89,7 @@ async def test_the_public_form_refuses_unprintable_text_and_undeliverable_addres
 @pytest.mark.parametrize(("field", "value", "says"), [
     ("resident.name", "Ann\x00Resident", "Resident name contains a control character"),
     ("resident.name", "Ann\nResident", "must be on one line"),
-    ("resident.email", "a@example.org,b@example.org", "must be one email address"),
+    ("resident.email", "a@example.org,b@example.org", "Enter resident email in the correct format, like name@example.com ("),
     ("representative.name", "Rob\u2066Rep", "reverses the direction"),
     ("text", "\x07bell", "contains a control character (U+0007)"),
 ])

@@ -11,7 +11,7 @@ from annotated_types import MaxLen
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from models.input_text import multi_line
+from models.input_text import EMAIL_FORMAT, multi_line
 from models.refusal import validation_message
 
 HIDDEN = frozenset({"command_id", "intake_id", "actor", "occurred_at"})
@@ -218,6 +218,8 @@ def people_message(error, label: str, kind: str = "text") -> Said:
         return Said(f"Choose {name} from the list")
     if kind_of in ("bool_parsing", "bool_type"):
         return Said(f"{label}: tick the box or leave it empty")
+    if (said := validation_message(error)).startswith(EMAIL_FORMAT):
+        return Said(f"Enter {name} in the correct format, like name@example.com{said.removeprefix(EMAIL_FORMAT)}")
     return Said(f"{label}: {validation_message(error)}")
 
 
