@@ -44,8 +44,9 @@ class ResidentDetails(Form):
         an additional complaint started as a new case); None for an anonymous one."""
         if resident is None:
             return None
-        return cls(name=resident.name, address=resident.address, phone=resident.phone, email=resident.email,
-                   preferred_contact=resident.preferred_contact)
+        # Not checked again: they were accepted when recorded (the case page lists any that mail cannot use).
+        return cls.model_construct(name=resident.name, address=resident.address, phone=resident.phone, email=resident.email,
+                                   preferred_contact=resident.preferred_contact)
 
 
 class RepresentativeDetails(Form):
