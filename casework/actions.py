@@ -78,8 +78,7 @@ async def act(
     if case is None:
         raise CommandRejected(None, f"{reference} is still being opened; try again in a moment")
     parsed = parse_form(action, form)
-    if not (action == "assign" and taking(actor, case, parsed)):
-        check_action(actor, case, action)
+    check_action(actor, case, action, parsed.handler if isinstance(parsed, AssignForm) else None)
     if isinstance(parsed, AssignForm):
         check_case_staff(engine, parsed.handler, "handler")
     with Session(engine) as session:
@@ -137,13 +136,6 @@ def draft_letter(engine: Engine, reference: str, action: str, form: dict[str, An
     check_action(actor, case, action)
     letter = letters.decision_letter(engine, complaint, policy_profile(complaint.policy_id, complaint.policy_version), parse_form(action, form), stage, actor)
     return letters.render_html(letter, delivery.large_print(engine, reference))
-
-
-def taking(actor: Actor, case: Case, form: Form) -> bool:
-    """A handler taking an unassigned case for themselves ("Assign to me"): the one assignment a
-    handler may make (they may already act on an unassigned case; this only says it is theirs)."""
-    return (isinstance(form, AssignForm) and actor.role == "handler" and case.handler is None
-            and form.handler == actor.username)
 
 
 def _settle_rows(engine: Engine, reference: str, form: Form, summary: CaseSummary) -> None:

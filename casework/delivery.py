@@ -71,14 +71,20 @@ def representative_recipient(representative: Representative) -> Recipient:
 def consent_recorded(session: Session, reference: str, representative: Representative) -> bool:
     """The representative may act and be written to: the latest consent the workflow recorded for them
     is given (record_consent events in the read model)."""
+    return bool(latest_consent(session, reference, representative.id))
+
+
+def latest_consent(session: Session, reference: str, representative_id: str) -> bool | None:
+    """The latest consent the workflow recorded for this representative on this case: given (True),
+    withdrawn (False), or None when none is recorded yet."""
     events = session.exec(
         select(CaseEvent).where(CaseEvent.reference == reference, CaseEvent.type == "record_consent").order_by(col(CaseEvent.seq))
     ).all()
     given = None
     for event in events:
-        if (event.details or {}).get("representative_ref") == representative.id:
+        if (event.details or {}).get("representative_ref") == representative_id:
             given = bool(event.details.get("given"))
-    return bool(given)
+    return given
 
 
 def recipients(session: Session, reference: str) -> list[Recipient]:

@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from typing import Literal
 from uuid import uuid4
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -22,6 +22,7 @@ from casework.staff import check_case_staff
 from casework.updates import send_command
 from models.calendar import local_date
 from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, received_problem
+from models.input_text import contact_field, email_field
 from models.policy import PolicyProfile
 from models.record import Complaint, Representative, Resident, ServiceRequest
 from models.taxonomy import ServiceArea
@@ -32,8 +33,10 @@ class ResidentDetails(Form):
     name: str = Field(min_length=1, max_length=200)
     address: str = Field(default="", max_length=500)
     phone: str = Field(default="", max_length=40, pattern=r"^[0-9+() -]*$")
-    email: str = Field(default="", max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str = Field(default="", max_length=200)
     preferred_contact: str = Field(default="", max_length=100)
+
+    _one_mailbox = field_validator("email")(email_field)
 
     @classmethod
     def of(cls, resident: Resident | None) -> "ResidentDetails | None":
@@ -41,8 +44,9 @@ class ResidentDetails(Form):
         an additional complaint started as a new case); None for an anonymous one."""
         if resident is None:
             return None
-        return cls(name=resident.name, address=resident.address, phone=resident.phone, email=resident.email,
-                   preferred_contact=resident.preferred_contact)
+        # Not checked again: they were accepted when recorded (the case page lists any that mail cannot use).
+        return cls.model_construct(name=resident.name, address=resident.address, phone=resident.phone, email=resident.email,
+                                   preferred_contact=resident.preferred_contact)
 
 
 class RepresentativeDetails(Form):
@@ -52,6 +56,8 @@ class RepresentativeDetails(Form):
     consent_given: bool = False
     """The resident's consent is on file; without it the representative may not act (Code 1.x, 5.x)."""
     consent_evidence: str = Field(default="", max_length=200)
+
+    _one_mailbox = field_validator("contact")(contact_field)
 
 
 class Intake(Form):

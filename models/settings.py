@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     web_host: str = Field(default="127.0.0.1", alias="WEB_HOST")
     web_port: int = Field(default=8000, ge=1, le=65535, alias="WEB_PORT")
     web_base_url: str = Field(default="http://localhost:8000", alias="WEB_BASE_URL")
+    """The address people use (links in emails, the Secure cookie). The default is for `complaints dev`
+    only: `complaints web` on a public address refuses a localhost one, and compose requires it."""
+    forwarded_allow_ips: str = Field(default="127.0.0.1,::1", alias="FORWARDED_ALLOW_IPS")
+    """The proxy whose X-Forwarded-For/-Proto the web app believes (uvicorn's setting): the client
+    address that sign-in throttling counts, and https behind the TLS proxy."""
     web_session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60, alias="WEB_SESSION_IDLE_MINUTES")
     """A session unused this long ends (OWASP ASVS 3.3.2, level 2: 30 minutes)."""
     web_session_max_hours: int = Field(default=12, ge=1, le=7 * 24, alias="WEB_SESSION_MAX_HOURS")

@@ -67,6 +67,8 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
                 response.headers["Connection"] = "close"
                 return _with_headers(request, response)
             load_user(request)
+            if problems := auth.unprintable([*request.query_params.multi_items(), ("address", request.url.path)]):
+                return _with_headers(request, render(request, "error.html", status=400, title="There is a problem", errors=problems))
             response = await call_next(request)
         except Exception as error:  # the last word: a styled page with the headers, never a traceback
             response = _unexpected(request, error)

@@ -28,6 +28,7 @@ from casework.tracking import LinkInvalid, Tracked, open_code, open_link
 from models.letterhead import letterhead_of, resident_facing_name
 from models.letters import HOUSING_OMBUDSMAN
 from models.policy import load_profile
+from models.input_text import command_id_problem
 from starter.web.auth import FormRejected, checked_form, client_address, text
 from starter.web import public_form
 from starter.web.fields import Said
@@ -65,7 +66,7 @@ def _page(request: Request, template: str, status: int = 200, **context) -> Resp
 
 
 def _form_id(value) -> str:
-    if not isinstance(value, str) or not 8 <= len(value) <= 64 or not all(c.isalnum() or c == "-" for c in value):
+    if command_id_problem(value):  # made by the page (a UUID): never words or numbers that reach history
         raise FormRejected({"form": "The form is out of date. Open it again and send it."})
     return value
 
