@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
-from temporalio.worker import Worker
+from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
+from temporalio.worker import Worker, WorkerDeploymentConfig
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.calendar import CalendarActivities
@@ -53,6 +54,8 @@ def build_worker(
     restart workers)."""
     if settings is not None:
         options.setdefault("max_cached_workflows", settings.worker_cached_cases)
+        if settings.worker_build_id:
+            options.setdefault("deployment_config", deployment(settings))
     calendar = CalendarActivities(engine)
     read_model = ReadModelActivities(engine)
     notices = NoticeActivities(engine, settings)
@@ -64,6 +67,16 @@ def build_worker(
         activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice],
         activity_executor=ThreadPoolExecutor(max_activity_threads),
         **options,
+    )
+
+
+def deployment(settings: Settings) -> WorkerDeploymentConfig:
+    """This build as a Worker Deployment Version. Cases auto-upgrade to the current version at their next
+    task, so a case open for a year runs today's code; a change that alters its commands ships behind
+    `workflow.patched` and the stored histories of every release prove it (docs/upgrades.md)."""
+    version = WorkerDeploymentVersion(deployment_name=settings.worker_deployment_name, build_id=settings.worker_build_id)
+    return WorkerDeploymentConfig(
+        version=version, use_worker_versioning=True, default_versioning_behavior=VersioningBehavior.AUTO_UPGRADE
     )
 
 
@@ -80,7 +93,8 @@ async def run_worker(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     create_schema(engine)
     client = await connect(settings)
-    logging.info("worker on task queue %s at %s", settings.task_queue, settings.temporal_address)
+    logging.info("worker on task queue %s at %s, build %s", settings.task_queue, settings.temporal_address,
+                 settings.worker_build_id or "unversioned")
     mailer = asyncio.create_task(ResidentMailer(engine, settings).run())  # the residents' outbox (decision 49)
     replans = asyncio.create_task(keep_retrying_replans(engine, client))  # calendar changes missed while down
     try:
