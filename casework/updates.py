@@ -15,6 +15,7 @@ from casework.errors import CommandRejected
 from models.case import CaseInput, CaseSummary, CaseView
 from models.refusal import refusal_of
 from workflows.complaint import ComplaintWorkflow
+from workflows.continuation import CarriedCase
 from workflows.lifecycle import describe
 
 CASE_ENDED = "case_ended"
@@ -78,7 +79,8 @@ async def reopen(
         return None
     history = await handle.fetch_history()
     started = history.events[0].workflow_execution_started_event_attributes
-    [first_input] = await client.data_converter.decode(started.input.payloads, [CaseInput])
+    [first_input] = await client.data_converter.decode(started.input.payloads, [CaseInput | CarriedCase])
+    first_input = first_input if isinstance(first_input, CaseInput) else first_input.case  # a long case's later run
     case = first_input.model_copy(update={"reopened_from": previous, "reopened_at": at})
     return await client.start_workflow(
         ComplaintWorkflow.run, case, id=reference, task_queue=task_queue,

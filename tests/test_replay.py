@@ -14,6 +14,7 @@ from models.case import CaseInput, CaseView
 from tests.record_histories import CURRENT_HISTORIES, HISTORIES, LIFECYCLE_PATHS
 from worker import workflow_runner
 from workflows.complaint import ComplaintWorkflow
+from workflows.continuation import CarriedCase
 
 STORED = sorted(HISTORIES.glob("*/*.json"))
 """Every release's folder: a case opened under any earlier release may still be open."""
@@ -24,8 +25,8 @@ class WaitsBeforeItsLookUps(ComplaintWorkflow):
     """An incompatible change, deployed without a patch: a timer before each policy or calendar read."""
 
     @workflow.run
-    async def run(self, case: CaseInput) -> CaseView:
-        return await super().run(case)
+    async def run(self, start: CaseInput | CarriedCase) -> CaseView:
+        return await super().run(start)
 
     async def _look_up(self, activity, request, result_type):
         await workflow.sleep(timedelta(minutes=1))

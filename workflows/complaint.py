@@ -13,7 +13,7 @@ is restored to where it was. Notices are delivered beside the deadline loop, nev
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -38,10 +38,11 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.policy import PolicyProfile
     from models.refusal import Refusal
-    from workflows import commands, ladder, visibility
+    from workflows import commands, continuation, ladder, visibility
     from workflows.case_state import CaseState
     from workflows.command_rule import CommandRule, Refused
     from workflows.commands import COMMAND_RULES
+    from workflows.continuation import CarriedCase
     from workflows.deadlines import StageFacts
 
 T = TypeVar("T")
@@ -54,13 +55,16 @@ REOPENING_WAIT = timedelta(minutes=1)
 CALENDAR_YEARS_AHEAD = 3
 """The calendar reaches this many years past the current one: past every date a command may plan
 (command_rule.PLANNING_HORIZON, two years) and the ladder's notices after it. Renewed every new year."""
+CONTINUE_AS_NEW = "continue-as-new"
+"""Patch: a case whose history grows long continues as new (workflows/continuation.py); cases recorded
+before it replay without it (docs/upgrades.md)."""
 
 
 @workflow.defn
 class ComplaintWorkflow:
     @workflow.init
-    def __init__(self, case: CaseInput) -> None:
-        self._input = case
+    def __init__(self, start: CaseInput | CarriedCase) -> None:
+        self._input = start if isinstance(start, CaseInput) else start.case
         self._offset = timedelta(0)
         self._case: CaseState | None = None
         self._changed = False
@@ -80,7 +84,36 @@ class ComplaintWorkflow:
     # ---- the process -------------------------------------------------------------------------
 
     @workflow.run
-    async def run(self, case: CaseInput) -> CaseView:
+    async def run(self, start: CaseInput | CarriedCase) -> CaseView:
+        """`start`: a new (or reopened) case, or the case as the run before this one handed it over when its
+        history grew long."""
+        state = await self._set_up(start) if isinstance(start, CaseInput) else self._resume(start)
+        while True:
+            await self._catch_up()
+            if state.finished(self._now()):
+                break
+            if self._history_is_long() and not self._deliveries and workflow.patched(CONTINUE_AS_NEW):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                if not self._deliveries:
+                    self._continue_as_new()
+            await self._sleep_until_change_or(self._next_wake())
+            self._changed = False
+
+        if self._wake_timer is not None:
+            self._wake_timer.cancel()
+        listening_end = state.listening_end()
+        if listening_end is not None and listening_end <= self._now() and state.state in ("stage1_responded", "stage2_responded"):
+            listened_for = "stage2" if state.state == "stage1_responded" else "referral"
+            close = Close(command_id=f"{listened_for}-listening-ended")
+            at = max(listening_end, state.events[-1].at)  # an open action may have kept it running past the end
+            commands.apply(COMMAND_RULES["close"], state, close, at, automatic=True)
+            await self._project()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await asyncio.gather(*self._deliveries)
+        return self._view()
+
+    async def _set_up(self, case: CaseInput) -> CaseState:
+        """A new case (or a reopened one): its policy and calendar loaded, its deadlines planned and projected."""
         if case.clock_anchored_to_received:
             self._offset = (case.reopened_at or case.received_at) - workflow.now()
         problem = received_problem(case.received_at, self._now())
@@ -113,26 +146,31 @@ class ComplaintWorkflow:
             state.record("received", case.received_at)
         self._plan()
         await self._project()
+        return state
 
-        while True:
-            await self._catch_up()
-            if state.finished(self._now()):
-                break
-            await self._sleep_until_change_or(self._next_wake())
-            self._changed = False
+    # ---- a long case continues as new (workflows/continuation.py) -----------------------------------
 
-        if self._wake_timer is not None:
-            self._wake_timer.cancel()
-        listening_end = state.listening_end()
-        if listening_end is not None and listening_end <= self._now() and state.state in ("stage1_responded", "stage2_responded"):
-            listened_for = "stage2" if state.state == "stage1_responded" else "referral"
-            close = Close(command_id=f"{listened_for}-listening-ended")
-            at = max(listening_end, state.events[-1].at)  # an open action may have kept it running past the end
-            commands.apply(COMMAND_RULES["close"], state, close, at, automatic=True)
-            await self._project()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        await asyncio.gather(*self._deliveries)
-        return self._view()
+    def _resume(self, carried: CarriedCase) -> CaseState:
+        """Go on exactly where the last run stopped: nothing is loaded, planned or projected again."""
+        self._case = state = continuation.resume(carried)
+        self._offset = carried.clock_offset
+        self._planned_at = carried.planned_at
+        self._calendar_stale = carried.calendar_stale
+        self._rejected_signals = list(carried.rejected_signals)
+        self._projected_seq = len(state.events)
+        return state
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() >= continuation.HISTORY_EVENTS_LIMIT
+
+    def _continue_as_new(self) -> NoReturn:
+        """Hand the case to a new run (every handler has finished, no notice is on its way)."""
+        carried = continuation.carry(
+            self._state(), clock_offset=self._offset, planned_at=self._planned_at,
+            calendar_stale=self._calendar_stale, rejected_signals=self._rejected_signals,
+        )
+        workflow.continue_as_new(carried)
 
     async def _catch_up(self) -> None:
         """Renew or reload the calendar when due, then mark missed deadlines and send the notices now due."""
