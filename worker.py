@@ -35,8 +35,8 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     """The sandbox, with our deterministic modules and zoneinfo (Europe/London dates) passed through."""
     return SandboxedWorkflowRunner(
         restrictions=SandboxRestrictions.default.with_passthrough_modules(
-            "zoneinfo", "numpy", "statemachine", "models", "workflows.case_state", "workflows.commands", "workflows.continuation", "workflows.deadlines", "workflows.ladder",
-            "workflows.lifecycle", "workflows.visibility",
+            "zoneinfo", "numpy", "statemachine", "models", "workflows.calendar_span", "workflows.case_state", "workflows.commands", "workflows.continuation", "workflows.deadlines", "workflows.ladder",
+            "workflows.lifecycle", "workflows.views", "workflows.visibility",
         )
     )
 

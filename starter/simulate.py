@@ -104,12 +104,10 @@ class Simulator:
                 except RPCError as err:
                     if err.status != RPCStatusCode.NOT_FOUND or step.action not in REOPENING_ACTIONS:
                         raise
-                    reopened = await reopen(self.env.client, reference, TASK_QUEUE, step.action, at=step.at)
-                    if reopened is None:
+                    if await reopen(self.env.client, reference, TASK_QUEUE, step.action, command, at=step.at) is None:
                         raise
-                    handle = reopened
+                    handle = self.env.client.get_workflow_handle(reference)
                     offset = await _clock_offset(handle)
-                    await handle.execute_update(step.action, command, rpc_timeout=UPDATE_TIMEOUT)
             except WorkflowUpdateFailedError as err:
                 rejected.append({"step": number, "action": step.action, "error": _message(err)})
             except RPCError:

@@ -17,6 +17,7 @@ from dataclasses import fields
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
+from temporalio import workflow
 
 from models.calendar import CalendarSnapshot, WorkingCalendar
 from models.case import CaseInput, EventView, NoticeView
@@ -65,6 +66,13 @@ class CarriedCase(BaseModel):
     planned_at: datetime | None
     calendar_stale: bool
     rejected_signals: list[str]
+
+
+def history_is_long() -> bool:
+    """Temporal suggests continuing as new, or the history has passed HISTORY_EVENTS_LIMIT (both recorded,
+    so replay decides the same)."""
+    info = workflow.info()
+    return info.is_continue_as_new_suggested() or info.get_current_history_length() >= HISTORY_EVENTS_LIMIT
 
 
 def carry(state: CaseState, **run: object) -> CarriedCase:

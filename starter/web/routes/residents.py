@@ -18,7 +18,6 @@ from starlette.datastructures import UploadFile
 
 from casework import residents
 from casework.case_list import today
-from casework.case_record import projected_case
 from casework.delivery import PURPOSE_WORDS
 from casework.errors import CommandRejected
 from casework.tracking import LinkInvalid, Tracked, open_link
@@ -125,7 +124,6 @@ async def complain(request: Request) -> Response:
     except CommandRejected as refusal:
         errors[refusal.field or "form"] = refusal.message
         return _page(request, "complain.html", status=400, errors=errors, values=values, form_id=form_id, limits=_limits())
-    await projected_case(engine, filed.reference)
     residents.confirm_online_complaint(engine, filed.reference)
     request.session["filed"] = {"reference": filed.reference, "email": complaint.email}
     return RedirectResponse("/complain/received", status_code=303)
