@@ -34,6 +34,7 @@ async def test_a_case_on_a_versioned_worker_runs_on_the_current_build_and_auto_u
                           policy_version=load_profile("code-2024").version, received_at=received),
                 id="VER-2026-000001", task_queue="versioned",
             )
+            await handle.execute_update(ComplaintWorkflow.opened)
             summary = await handle.execute_update(
                 "acknowledge", Acknowledge(command_id="a1", definition_ref="definition-1"), result_type=CaseSummary
             )
