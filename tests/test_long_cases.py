@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import fields
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from sqlmodel import Session, select
 from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -43,6 +44,7 @@ async def caught_up(case: WorkflowHandle, events: int) -> None:
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.slow
 async def test_a_case_flooded_with_notes_continues_as_new_and_acts_as_before():
     async with dev_stack(persistent=False) as (env, engine, _):
         async with build_worker(env.client, engine, "long-cases"):
