@@ -117,3 +117,16 @@ def test_the_next_run_starts_from_the_same_case_less_the_notes_it_counts():
     assert "ack" in resumed.done_commands and "note-299" in resumed.done_commands  # a retried note is still known
     assert "note-0" not in resumed.done_commands
     assert resumed.calendar.snapshot == state.calendar.snapshot and resumed.policy == state.policy
+
+
+async def test_a_simulated_case_that_continued_as_new_lists_its_whole_timeline(run):
+    """`complaints simulate` follows the case into its later runs, and its result lists every event."""
+    received = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    notes = [{"at": (received + timedelta(minutes=10 + i)).isoformat(), "action": "resident_input", "note": f"note {i}"}
+             for i in range(1_000)]
+    result = await run(received=received.isoformat(), steps=[
+        *notes, {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+    ])
+    assert result["state"] == "stage1_acknowledged" and result["rejected"] == []
+    assert [e["seq"] for e in result["events"]] == list(range(1, 1_003))
+    assert result["events"][1]["at"] == "2026-03-02T09:10:00+00:00"
