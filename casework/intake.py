@@ -13,15 +13,16 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-from temporalio.client import Client
+from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from casework.errors import CommandRejected, temporal_unavailable
 from casework.forms import Channel, Form, LongText, policy_profile
 from casework.staff import check_case_staff
-from casework.updates import send_command
+from casework.updates import case_summary, send_command
 from models.calendar import local_date
-from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, received_problem
+from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, DeadlineView, received_problem
 from models.input_text import contact_field, email_field
 from models.policy import PolicyProfile
 from models.record import Complaint, Representative, Resident, ServiceRequest
@@ -87,6 +88,8 @@ class Filed(BaseModel):
     created: bool
     """False when this intake had already been filed (a retried form)."""
     out_of_window: bool
+    deadlines: tuple[DeadlineView, ...] = ()
+    """The new case's deadlines as its workflow planned them, answered when it was filed."""
 
 
 def _next_reference(session: Session, year: int) -> str:
@@ -132,10 +135,14 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
         flags=(OUTSIDE_WINDOW,) if outside else (),
         handler=intake.handler,
     )
-    try:
-        await client.start_workflow(ComplaintWorkflow.run, case, id=reference, task_queue=task_queue)
-    except WorkflowAlreadyStartedError:
-        pass
+    start = WithStartWorkflowOperation(
+        ComplaintWorkflow.run, case, id=reference, task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING, id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+    try:  # one step: started (or found running) and its first answer, once it is in the read model
+        opened = await client.execute_update_with_start_workflow(ComplaintWorkflow.opened, start_workflow_operation=start)
+    except WorkflowAlreadyStartedError:  # the form sent again after its case had ended
+        opened = await case_summary(client, reference)
     except Exception as error:
         if created and temporal_unavailable(error):  # the start never arrived: no complaint without its case
             _unrecord(engine, reference)
@@ -144,7 +151,7 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
         await send_command(client, reference, "record_consent", COMMANDS["record_consent"](
             command_id=f"{intake.intake_id}-consent", representative_ref=representative_id, actor=intake.handler,
         ))
-    return Filed(reference=reference, created=created, out_of_window=outside)
+    return Filed(reference=reference, created=created, out_of_window=outside, deadlines=opened.deadlines)
 
 
 def _unrecord(engine: Engine, reference: str) -> None:

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     """Cases a worker keeps in memory between tasks (Temporal's sticky cache); the rest are replayed
     from history when a timer or a command reaches them. Bounds the worker's memory (bench/README.md 6)."""
 
+    worker_deployment_name: str = Field(default="complaints", max_length=200, alias="WORKER_DEPLOYMENT_NAME")
+    worker_build_id: str = Field(default="", max_length=200, alias="WORKER_BUILD_ID")
+    """Set: the worker joins Worker Versioning as this build of `worker_deployment_name` (docs/upgrades.md;
+    needs Temporal server 1.28 or later). Empty: an unversioned worker, as simulations and tests run."""
+
     database_url: str = Field(default="sqlite:///var/complaints.db", alias="DATABASE_URL")
     retention_years: int = Field(default=6, ge=1, le=100, alias="RETENTION_YEARS")
     """A resident's personal data is anonymised this long after their last case closed (the landlord's

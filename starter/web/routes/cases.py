@@ -225,7 +225,6 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         except CommandRejected as error:
             errors = refusal_error(error.field, error.message, fields)
     if not errors:
-        await projected_case(request.app.state.engine, filed.reference)
         request.session["flash"] = f"Complaint filed as {filed.reference}." + (
             " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
         ) + await _hazard_at_intake(request, user, form, filed.reference, intake.received_at)

@@ -21,7 +21,6 @@ from casework import photos as residents_photos
 from casework import residents
 from casework.tracking_page import resident_letter, tracking_view
 from casework.case_list import today
-from casework.case_record import projected_case
 from casework.delivery import PURPOSE_WORDS
 from casework.errors import CommandRejected
 from casework.tracking import LinkInvalid, Tracked, open_code, open_link
@@ -135,7 +134,6 @@ async def complain(request: Request) -> Response:
         return _form(request, status=400, errors=errors, values=values, form_id=form_id)
     for key, _ in limits:  # only an accepted complaint counts towards the limits
         residents.count(engine, key, WINDOW)
-    await projected_case(engine, filed.reference)
     residents.confirm_online_complaint(engine, filed.reference, settings.web_base_url, settings.resident_link_days)
     request.session["filed"] = {"reference": filed.reference, "email": complaint.email}
     return RedirectResponse("/complain/received", status_code=303)
