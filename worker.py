@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.calendar import CalendarActivities
+from activities.letters import LetterActivities
 from activities.notices import NoticeActivities
 from activities.policy import load_policy
 from activities.read_model import ReadModelActivities
@@ -56,12 +57,14 @@ def build_worker(
     calendar = CalendarActivities(engine)
     read_model = ReadModelActivities(engine)
     notices = NoticeActivities(engine, settings)
+    letters = LetterActivities(engine, settings)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[ComplaintWorkflow],
         workflow_runner=workflow_runner(),
-        activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice],
+        activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice,
+                    letters.issue_letter, letters.mail_letter],
         activity_executor=ThreadPoolExecutor(max_activity_threads),
         **options,
     )

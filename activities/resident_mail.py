@@ -65,6 +65,25 @@ class ResidentMailer:
             ready = [row.id for row in due if delivery.accepted(session, row)][:limit]
         return sum(1 for row_id in ready if self._deliver(row_id, now))
 
+    def deliver_letter(self, letter_id: str, now: datetime | None = None) -> int:
+        """Mail a letter's queued email messages now (the workflow's `mail_letter` activity); returns how many
+        are still waiting (the mail server said "later"), so that Temporal retries the activity."""
+        if not self._settings.smtp_host:
+            return 0
+        now = now or datetime.now(UTC)
+        with Session(self._engine) as session:
+            waiting = list(session.exec(
+                select(ResidentMessage.id).where(ResidentMessage.letter_id == letter_id, ResidentMessage.channel == "email",
+                                                 col(ResidentMessage.status).in_(("queued", "sending")))
+            ).all())
+        for row_id in waiting:
+            self._deliver(row_id, now)
+        with Session(self._engine) as session:
+            return len(session.exec(
+                select(ResidentMessage.id).where(ResidentMessage.letter_id == letter_id, ResidentMessage.channel == "email",
+                                                 col(ResidentMessage.status).in_(("queued", "sending")))
+            ).all())
+
     def _claim(self, row_id: str, now: datetime) -> bool:
         with self._engine.begin() as connection:
             claimed = connection.execute(

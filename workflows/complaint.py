@@ -38,7 +38,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.policy import PolicyProfile
     from models.refusal import Refusal
-    from workflows import commands, ladder, visibility
+    from workflows import commands, ladder, side_effects, visibility
     from workflows.case_state import CaseState
     from workflows.command_rule import CommandRule, Refused
     from workflows.commands import COMMAND_RULES
@@ -220,6 +220,7 @@ class ComplaintWorkflow:
             ).error() from None
         self._changed = True
         await self._project()
+        await side_effects.after_command(state, command, self._deliveries)
         return self._summary_view()
 
     @workflow.signal(name="calendar_changed")

@@ -1,0 +1,57 @@
+"""What the workflow starts after it applies a command: the letter drafted for it (decision 130).
+
+The one hook `after_command` is called by ComplaintWorkflow once a command has applied and been
+projected (never for a refused command or a repeated id). A command that carries `letter_ref` had its
+letter drafted before it was sent; the `issue_letter` activity issues it and queues its deliveries
+(idempotently, visible in history), and `mail_letter` mails it beside the deadline loop. Guarded by
+`workflow.patched`, so histories recorded before letters were issued here replay unchanged.
+"""
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from models.case import IssueLetter
+    from workflows.case_state import CaseState
+
+ISSUE_LETTERS_PATCH = "letters-issued-by-workflow"
+ISSUE_TIMEOUT = timedelta(seconds=60)
+ISSUE_WINDOW = timedelta(minutes=10)
+"""How long issuing is retried while the database is unreachable; after that the draft waits for ops."""
+MAIL_WINDOW = timedelta(days=3)
+"""How long a letter's email is retried while the mail server says "later" (as a notice's is)."""
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+
+
+async def after_command(state: CaseState, command: Any, background: set[asyncio.Task[None]]) -> None:
+    """Issue the letter drafted for this applied command, if it has one; its mailing joins `background`."""
+    if not getattr(command, "letter_ref", None) or not workflow.patched(ISSUE_LETTERS_PATCH):
+        return
+    respond = state.deadlines.get(f"stage{state.stage}.respond")
+    request = IssueLetter(reference=state.case.reference, command_id=command.command_id, seq=len(state.events),
+                          stage=state.stage, response_due=respond.due if respond is not None else None)
+    try:
+        letter_id = await workflow.execute_activity(
+            "issue_letter", request, result_type=str | None, start_to_close_timeout=ISSUE_TIMEOUT,
+            schedule_to_close_timeout=ISSUE_WINDOW, retry_policy=RETRY,
+        )
+    except ActivityError:
+        workflow.logger.warning("letter for command at event %s not issued; its draft is kept", request.seq)
+        return
+    if letter_id:
+        task = asyncio.create_task(_mail(letter_id))
+        background.add(task)
+        task.add_done_callback(background.discard)
+
+
+async def _mail(letter_id: str) -> None:
+    try:
+        await workflow.execute_activity("mail_letter", letter_id, start_to_close_timeout=ISSUE_TIMEOUT,
+                                        schedule_to_close_timeout=MAIL_WINDOW, retry_policy=RETRY)
+    except ActivityError:
+        workflow.logger.warning("letter %s not mailed in time; its outbox rows say why", letter_id)
