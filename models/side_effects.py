@@ -1,11 +1,9 @@
-"""What the workflow's side effects need in the read model: the command ledger, letter drafts and refused signals.
+"""What the workflow's side effects need in the read model: the command ledger and letter drafts.
 
 A staff command's id is scoped to its case (`CaseCommand`, keyed by reference and command id): a repeat
 is the same action with the same details, anything else under that id is a conflict. A letter is
 drafted by the process taking the action (`LetterDraft`) before the workflow sees the command, and
 issued only by the workflow's `issue_letter` activity once the command has applied (decision 130).
-A signal the workflow refused because of an unexpected error is projected as a `RefusedSignal`, so the
-case page and the ops list show it (decision 132).
 """
 
 from datetime import datetime
@@ -42,14 +40,3 @@ class LetterDraft(SQLModel, table=True):
     drafted_at: datetime = Field(sa_column=_utc())
     letter_id: str | None = None
     """The issued letter, once the workflow's activity has issued it."""
-
-
-class RefusedSignal(SQLModel, table=True):
-    """A command sent as a Signal that the workflow refused because of an unexpected error (no caller
-    waits for a Signal's answer, so without this row nobody would know)."""
-
-    reference: str = Field(primary_key=True)
-    seq: int = Field(primary_key=True)
-    """The position of the refusal in the workflow's list of refused signals."""
-    refusal: str
-    projected_at: datetime = Field(sa_column=_utc())

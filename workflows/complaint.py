@@ -178,6 +178,8 @@ class ComplaintWorkflow:
                 await self._handle(rule, command, signal=name)
             except ApplicationError as err:
                 self._rejected_signals.append(f"{rule.name} ({command.command_id}): {err.message}")
+                if self._case is not None and side_effects.record_refused_signal(self._case, name, err, self._now()):
+                    await self._project()
 
         handler.__annotations__ = {"command": rule.payload, "return": None}
         return handler

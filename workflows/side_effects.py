@@ -1,4 +1,5 @@
-"""What the workflow starts after it applies a command: the letter drafted for it (decision 130).
+"""What the workflow does beside applying a command: issue its drafted letter (decision 130), and put a
+signal refused by an unexpected error on the case's timeline (decision 132).
 
 The one hook `after_command` is called by ComplaintWorkflow once a command has applied and been
 projected (never for a refused command or a repeated id). A command that carries `letter_ref` had its
@@ -8,7 +9,7 @@ letter drafted before it was sent; the `issue_letter` activity issues it and que
 """
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -20,6 +21,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.case_state import CaseState
 
 ISSUE_LETTERS_PATCH = "letters-issued-by-workflow"
+REFUSED_SIGNALS_PATCH = "refused-signals-on-timeline"
+UNEXPECTED = "unexpected_error"
 ISSUE_TIMEOUT = timedelta(seconds=60)
 ISSUE_WINDOW = timedelta(minutes=10)
 """How long issuing is retried while the database is unreachable; after that the draft waits for ops."""
@@ -55,3 +58,14 @@ async def _mail(letter_id: str) -> None:
                                         schedule_to_close_timeout=MAIL_WINDOW, retry_policy=RETRY)
     except ActivityError:
         workflow.logger.warning("letter %s not mailed in time; its outbox rows say why", letter_id)
+
+
+def record_refused_signal(state: CaseState, name: str, error: Exception, at: datetime) -> bool:
+    """Record a signal refused by an unexpected error as a `signal_refused` event (the case page's
+    timeline and the ops list read it from the read model); True when the caller must project it. No
+    Signal has a caller waiting for its answer, so without this a bug's refusal would go unseen."""
+    details = getattr(error, "details", None) or ({},)
+    if not isinstance(details[0], dict) or details[0].get("rule") != UNEXPECTED or not workflow.patched(REFUSED_SIGNALS_PATCH):
+        return False
+    state.record("signal_refused", at, {"signal": name, "rule": UNEXPECTED, "field": details[0].get("field", "action")})
+    return True

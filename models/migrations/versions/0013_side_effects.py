@@ -1,5 +1,6 @@
 """Issues 24 and 29: command ids scoped to their case (`casecommand`), letters drafted before the command
-and issued by the workflow (`letterdraft`), and signals refused by an unexpected error (`refusedsignal`).
+and issued by the workflow (`letterdraft`); a calendar change now reaches its cases by a workflow, so
+the re-plans table of 0009 goes (`pendingreplan`).
 
 Revision ID: 0013
 Revises: 0011
@@ -40,18 +41,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("reference", "command_id"),
         if_not_exists=True,
     )
-    op.create_table(
-        "refusedsignal",
-        sa.Column("reference", TEXT(), nullable=False),
-        sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("refusal", TEXT(), nullable=False),
-        sa.Column("projected_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("reference", "seq"),
-        if_not_exists=True,
-    )
+    op.drop_table("pendingreplan", if_exists=True)
 
 
 def downgrade() -> None:
-    op.drop_table("refusedsignal")
+    op.create_table(
+        "pendingreplan",
+        sa.Column("reference", TEXT(), nullable=False),
+        sa.Column("queued_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", TEXT(), nullable=False),
+        sa.PrimaryKeyConstraint("reference"),
+    )
     op.drop_table("letterdraft")
     op.drop_table("casecommand")
