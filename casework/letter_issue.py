@@ -89,7 +89,7 @@ def issue(engine: Engine, request: IssueLetter) -> str | None:
         link_learning(engine, stored.id, content["learning_root_cause"])
     with Session(engine) as session:
         row = session.get(LetterDraft, (request.reference, request.command_id))
-        row.letter_id = stored.id
+        row.letter_id, row.content = stored.id, {}  # the letter holds the words now; the draft only says it is issued
         session.add(row)
         session.commit()
     return stored.id
