@@ -72,6 +72,8 @@ async def measure(n: int) -> dict:
         await add_closure(engine, client, LANDLORD, closure, "benchmark closure", task_queue=CASES, wait=0)
         await _until(engine, select(func.count()).select_from(CaseEvent).where(CaseEvent.type == "deadlines_replanned"), n)
         fan_out = time.perf_counter() - started
+        async for run in client.list_workflows("WorkflowType = 'CalendarFanOutWorkflow'"):
+            signalled_in = (run.close_time - run.start_time).total_seconds() if run.close_time else float("nan")
 
         floor_ids = [f"floor-{i:06d}" for i in range(n)]
         await _bounded(client.start_workflow(NoopWorkflow.run, id=floor_id, task_queue=FLOOR) for floor_id in floor_ids)
@@ -80,14 +82,15 @@ async def measure(n: int) -> dict:
         bare = time.perf_counter() - started
         assert report.signalled == n, report
         await _bounded(client.get_workflow_handle(floor_id).terminate() for floor_id in floor_ids)
-        return {"n": n, "fan_out_s": fan_out, "bare_s": bare, "ratio": fan_out / bare}
+        return {"n": n, "fan_out_s": fan_out, "workflow_s": signalled_in, "bare_s": bare, "ratio": fan_out / bare}
 
 
 def report(r: dict) -> str:
     return "\n".join([
-        "| open cases | closure until every case re-planned (s) | same number of bare signals (s) | ratio |",
-        "|---|---|---|---|",
-        f"| {r['n']:,} | {r['fan_out_s']:.1f} | {r['bare_s']:.1f} | {r['ratio']:.2f} |",
+        "| open cases | closure until every case re-planned (s) | of which the fan-out workflow's run (s) "
+        "| same number of bare signals (s) | ratio |",
+        "|---|---|---|---|---|",
+        f"| {r['n']:,} | {r['fan_out_s']:.1f} | {r['workflow_s']:.1f} | {r['bare_s']:.1f} | {r['ratio']:.2f} |",
         "",
         "target: within 2x",
     ])
