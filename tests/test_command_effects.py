@@ -81,6 +81,11 @@ async def test_a_repeat_of_a_command_with_other_details_is_refused_as_a_conflict
     assert list(case_file(sim.engine, reference, datetime.now(UTC).date()).notes.values()) == ["first words"]
 
 
+def to_resident(mailbox: Mailbox) -> list:
+    """The resident's mail (the same worker also mails staff their deadline notices on this shared server)."""
+    return [m for m in mailbox.messages if "jane@example.org" in str(m["To"])]
+
+
 @pytest.fixture
 def mailbox():
     box = Mailbox().start()
@@ -106,13 +111,13 @@ async def test_a_crash_between_the_update_and_the_letter_still_sends_one_letter_
         # ... and the web process is gone. Staff send the same form again: nothing more is written or sent.
         await act(sim.env.client, sim.engine, reference, "acknowledge", {"points": ["The boiler failed"]}, HANDLER, command_id, queue)
         for _ in range(200):
-            if mailbox.messages:
+            if to_resident(mailbox):
                 break
             await asyncio.sleep(0.1)
         await handle.execute_update("acknowledge", Acknowledge(command_id=command_id, actor="alice", definition_ref=definition,
                                                                letter_ref=command_id))
     assert [letter.kind for letter in letters_of(sim, reference)] == ["acknowledgement"]
-    assert [str(m["To"]) for m in mailbox.messages] == ["Jane Example <jane@example.org>"]
+    assert [str(m["To"]) for m in to_resident(mailbox)] == ["Jane Example <jane@example.org>"]
     assert [(m.purpose, m.status) for m in messages_of(sim.engine, reference)] == [("letter", "sent")]
     history = await handle.fetch_history()
     scheduled = [e.activity_task_scheduled_event_attributes.activity_type.name for e in history.events
