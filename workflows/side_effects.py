@@ -39,25 +39,34 @@ async def after_command(state: CaseState, command: Any, background: set[asyncio.
     request = IssueLetter(reference=state.case.reference, command_id=command.command_id, seq=len(state.events),
                           stage=state.stage, response_due=respond.due if respond is not None else None)
     try:
-        letter_id = await workflow.execute_activity(
-            "issue_letter", request, result_type=str | None, start_to_close_timeout=ISSUE_TIMEOUT,
-            schedule_to_close_timeout=ISSUE_WINDOW, retry_policy=RETRY,
-        )
-    except ActivityError:
-        workflow.logger.warning("letter for command at event %s not issued; its draft is kept", request.seq)
-        return
-    if letter_id:
-        task = asyncio.create_task(_mail(letter_id))
-        background.add(task)
-        task.add_done_callback(background.discard)
+        letter_id = await _issue(request, ISSUE_WINDOW)
+    except ActivityError:  # the database is away: the action's answer does not wait; issuing goes on beside
+        letter_id = None
+    else:
+        if letter_id is None:  # no draft for this command (it came another way): nothing to issue
+            return
+    task = asyncio.create_task(_mail(request, letter_id))
+    background.add(task)
+    task.add_done_callback(background.discard)
 
 
-async def _mail(letter_id: str) -> None:
+async def _issue(request: IssueLetter, window: timedelta) -> str | None:
+    return await workflow.execute_activity(
+        "issue_letter", request, result_type=str | None, start_to_close_timeout=ISSUE_TIMEOUT,
+        schedule_to_close_timeout=window, retry_policy=RETRY,
+    )
+
+
+async def _mail(request: IssueLetter, letter_id: str | None) -> None:
+    """Mail the issued letter (issuing it first, for as long as mail is retried, if the Update could not)."""
     try:
-        await workflow.execute_activity("mail_letter", letter_id, start_to_close_timeout=ISSUE_TIMEOUT,
-                                        schedule_to_close_timeout=MAIL_WINDOW, retry_policy=RETRY)
+        letter_id = letter_id or await _issue(request, MAIL_WINDOW)
+        if letter_id:
+            await workflow.execute_activity("mail_letter", letter_id, start_to_close_timeout=ISSUE_TIMEOUT,
+                                            schedule_to_close_timeout=MAIL_WINDOW, retry_policy=RETRY)
     except ActivityError:
-        workflow.logger.warning("letter %s not mailed in time; its outbox rows say why", letter_id)
+        workflow.logger.warning("letter for the command at event %s not issued or mailed in time; its draft and "
+                                "outbox rows say why", request.seq)
 
 
 def record_refused_signal(state: CaseState, name: str, error: Exception, at: datetime) -> bool:
