@@ -123,3 +123,18 @@ async def test_a_crash_between_the_update_and_the_letter_still_sends_one_letter_
     scheduled = [e.activity_task_scheduled_event_attributes.activity_type.name for e in history.events
                  if e.HasField("activity_task_scheduled_event_attributes")]
     assert scheduled.count("issue_letter") == 1 and scheduled.count("mail_letter") == 1
+
+
+async def test_an_extension_under_another_case_s_command_id_applies_with_its_own_reason_and_letter(sim):
+    first = await file(sim, "Ann First", "ann@example.org")
+    second = await file(sim, "Bob Second", "bob@example.org")
+    reused = f"X-{uuid4().hex[:8]}"
+    for reference, reason in ((first, "Ann's contractor is off sick"), (second, "Bob's survey is booked")):
+        await act(sim.env.client, sim.engine, reference, "acknowledge", {"points": ["The boiler failed"]}, HANDLER, f"ack-{uuid4().hex[:8]}", TASK_QUEUE)
+        await act(sim.env.client, sim.engine, reference, "extend", {"working_days": 5, "reason": reason, "agreed_with_resident": True},
+                  HANDLER, reused, TASK_QUEUE)
+    today = datetime.now(UTC).date()
+    extended = [e for e in case_file(sim.engine, second, today).events if e.type == "extend"]
+    assert [e.details["reason"] for e in extended] == ["Bob's survey is booked"]
+    extension_letters = [letter for letter in letters_of(sim, second) if letter.kind == "extension"]
+    assert [letter.content["reason"] for letter in extension_letters] == ["Bob's survey is booked"]
