@@ -1,10 +1,12 @@
 """Staff actions on a case: the form checked, its record rows written, the workflow's Update sent.
 
-`act` validates what staff typed (naming the field and the rule), writes the personal-data rows of the
-case record (models/record.py) keyed by the command's id, stores the letter the action issues, and
-sends the Update that decides. If the workflow refuses, the rows and the letter written for that
-command are removed again, so a refusal leaves nothing half written. The workflow never sees the text
-(notes, definitions, staff's reasons): only references to these rows (DESIGN.md principle 5).
+`act` validates what staff typed (naming the field and the rule), records the command on its case
+(`command_ids.claim`: a used id with other details is refused), writes the personal-data rows of the
+case record (models/record.py) keyed by the case-scoped command id, drafts the letter the action
+issues (`letter_issue`), and sends the Update that decides; the workflow issues the letter once it has
+applied the command (decision 130). If the workflow refuses, the rows, the draft and the command's record
+are removed again, so a refusal leaves nothing half written. The workflow never sees the text (notes,
+definitions, staff's reasons): only references to these rows (DESIGN.md principle 5).
 """
 
 import asyncio
