@@ -14,14 +14,16 @@ from temporalio.worker import Worker, WorkerDeploymentConfig
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.calendar import CalendarActivities
+from activities.calendar_fanout import CalendarFanOutActivities
 from activities.hazards import HazardActivities, load_hazard_rules_activity, load_statutory_calendar
+from activities.letters import LetterActivities
 from activities.notices import NoticeActivities
 from activities.policy import load_policy
 from activities.read_model import ReadModelActivities
 from activities.resident_mail import ResidentMailer
-from casework.calendar_changes import keep_retrying_replans
 from models.settings import Settings
 from models.tables import create_schema, make_engine
+from workflows.calendar_fanout import CalendarFanOutWorkflow
 from workflows.complaint import ComplaintWorkflow
 from workflows.hazard import HazardWorkflow
 
@@ -61,12 +63,15 @@ def build_worker(
     calendar = CalendarActivities(engine)
     read_model = ReadModelActivities(engine)
     notices = NoticeActivities(engine, settings)
+    letters = LetterActivities(engine, settings)
+    fan_out = CalendarFanOutActivities(engine, client)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ComplaintWorkflow, HazardWorkflow],
+        workflows=[ComplaintWorkflow, HazardWorkflow, CalendarFanOutWorkflow],
         workflow_runner=workflow_runner(),
         activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice,
+                    letters.issue_letter, letters.mail_letter, fan_out.cases_to_replan_page, fan_out.signal_calendar_changed_batch,
                     load_hazard_rules_activity, load_statutory_calendar, HazardActivities(engine).project_hazard],
         activity_executor=ThreadPoolExecutor(max_activity_threads),
         **options,
@@ -99,12 +104,10 @@ async def run_worker(settings: Settings) -> None:
     logging.info("worker on task queue %s at %s, build %s", settings.task_queue, settings.temporal_address,
                  settings.worker_build_id or "unversioned")
     mailer = asyncio.create_task(ResidentMailer(engine, settings).run())  # the residents' outbox (decision 49)
-    replans = asyncio.create_task(keep_retrying_replans(engine, client))  # calendar changes missed while down
     try:
         await build_worker(client, engine, settings.task_queue, settings=settings).run()
     finally:
         mailer.cancel()
-        replans.cancel()
 
 
 if __name__ == "__main__":

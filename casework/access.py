@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_reports": frozenset({"complaints_manager", "auditor"}),
     "record_governing_response": frozenset({"complaints_manager", "administrator"}),
     "read_audit": frozenset({"auditor", "administrator"}),
+    "read_refusals": frozenset({"auditor", "administrator"}),
     "print_letters": frozenset({"handler", "complaints_manager"}),
     "subject_access": frozenset({"administrator"}),
 }

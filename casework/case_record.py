@@ -237,10 +237,10 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         outstanding = session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).all()
         remedies = session.exec(select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))).all()
         note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
-        notes = {n.id: n.text for n in session.exec(select(ResidentNote).where(col(ResidentNote.id).in_(note_refs)))} if note_refs else {}
+        notes = {n.id: n.text for n in session.exec(select(ResidentNote).where(col(ResidentNote.id).in_(note_refs), ResidentNote.reference == reference))} if note_refs else {}
         evidence_refs = [e.details.get("evidence_ref") for e in events if (e.details or {}).get("evidence_ref")]
         if evidence_refs:  # what was sent to show an Ombudsman order complied with, on the timeline like a note
-            notes |= {n.id: n.text for n in session.exec(select(OmbudsmanEvidence).where(col(OmbudsmanEvidence.id).in_(evidence_refs)))}
+            notes |= {n.id: n.text for n in session.exec(select(OmbudsmanEvidence).where(col(OmbudsmanEvidence.id).in_(evidence_refs), OmbudsmanEvidence.reference == reference))}
         representative = session.get(Representative, complaint.representative_id) if complaint and complaint.representative_id else None
         adjustments = session.exec(select(Adjustment).where(Adjustment.reference == reference).order_by(col(Adjustment.review_on))).all()
         restrictions = session.exec(select(Restriction).where(Restriction.reference == reference).order_by(col(Restriction.review_on))).all()

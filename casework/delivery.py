@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from casework.command_ids import scoped_id
 from models.record import Adjustment, Complaint, Letter, Representative, Resident
 from models.residents import ResidentMessage
 from models.tables import CaseDeadline, CaseEvent
@@ -157,7 +158,13 @@ def accepted(session: Session, message: ResidentMessage) -> bool:
     if letter is None:
         return False
     events = session.exec(select(CaseEvent.details).where(CaseEvent.reference == message.reference)).all()
-    return any((details or {}).get("command_id") == letter.command_id for details in events)
+    return letter_applied(letter, {str((details or {}).get("command_id")) for details in events})
+
+
+def letter_applied(letter: Letter, applied: set[str]) -> bool:
+    """The workflow applied the command that issued the letter: the command's id is among `applied` (the
+    case's timeline), the letter being keyed by it (older letters) or by its case-scoped key."""
+    return letter.command_id in applied or letter.command_id in {scoped_id("letter", letter.reference, c) for c in applied}
 
 
 def messages_of(engine: Engine, reference: str) -> list[ResidentMessage]:

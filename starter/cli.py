@@ -20,6 +20,7 @@ from starter.users_commands import app as users_app
 from starter.privacy_commands import app as residents_app
 from starter.calendar_commands import closures_app, holidays_app
 from starter.policy_commands import policy_app
+from starter.ops_commands import ops_app
 from starter.post_commands import post_app
 from starter.hazard_commands import hazards_app
 from starter.report_commands import report_app
@@ -37,6 +38,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(report_app, name="report")
 app.add_typer(post_app, name="post")
 app.add_typer(hazards_app, name="hazards")
+app.add_typer(ops_app, name="ops")
 err = Console(stderr=True)
 
 REGIONS = ("ENG", "WLS", "SCT", "NIR")

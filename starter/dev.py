@@ -19,7 +19,6 @@ from starter.demo import DEMO_PASSWORD, ensure_demo_staff
 from starter.search_attributes import SEARCH_ATTRIBUTES
 from starter.web.serve import server as web_server
 from activities.resident_mail import ResidentMailer
-from casework.calendar_changes import keep_retrying_replans
 from worker import build_worker, connect
 
 console = Console()
@@ -132,7 +131,6 @@ async def run_dev(port: int, ui_port: int, var: Path, web_port: int = 8000) -> N
             staff = ensure_demo_staff(engine)
             web_task = asyncio.create_task(web.serve())
             mailer = asyncio.create_task(ResidentMailer(engine, settings).run(stop))
-            replans = asyncio.create_task(keep_retrying_replans(engine, client))  # missed while Temporal was down
             console.print(f"Staff web UI       http://localhost:{web_port}/")
             console.print(f"Demo logins        password {DEMO_PASSWORD}")
             for username, role in staff:
@@ -142,7 +140,6 @@ async def run_dev(port: int, ui_port: int, var: Path, web_port: int = 8000) -> N
             web.should_exit = True
             await web_task
             await mailer
-            replans.cancel()
     finally:
         if server.returncode is None:
             server.terminate()

@@ -39,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.policy import PolicyProfile
     from models.refusal import Refusal
-    from workflows import calendar_span, commands, continuation, ladder, views, visibility
+    from workflows import calendar_span, commands, continuation, ladder, side_effects, views, visibility
     from workflows.case_state import CaseState
     from workflows.command_rule import CommandRule, Refused
     from workflows.commands import COMMAND_RULES
@@ -225,6 +225,8 @@ class ComplaintWorkflow:
                 await self._handle(rule, command, signal=name)
             except ApplicationError as err:
                 self._rejected_signals.append(f"{rule.name} ({command.command_id}): {err.message}")
+                if self._case is not None and side_effects.record_refused_signal(self._case, name, err, self._now()):
+                    await self._project()
 
         handler.__annotations__ = {"command": rule.payload, "return": None}
         return handler
@@ -267,6 +269,7 @@ class ComplaintWorkflow:
             ).error() from None
         self._changed = True
         await self._project()
+        await side_effects.after_command(state, command, self._deliveries)
         return views.summary(self._state())
 
     @workflow.update(name="opened")
