@@ -1,7 +1,6 @@
 """Every release's stored histories replay against today's workflow code (safe deploys while cases are
 open, docs/upgrades.md), and a change that would wedge them fails here instead of in production."""
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,27 +9,13 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from models.case import CaseInput, CaseView
+from tests.incompatible_change import WaitsBeforeItsLookUps
 from tests.record_histories import CURRENT_HISTORIES, HISTORIES, LIFECYCLE_PATHS
 from worker import workflow_runner
 from workflows.complaint import ComplaintWorkflow
-from workflows.continuation import CarriedCase
 
 STORED = sorted(HISTORIES.glob("*/*.json"))
 """Every release's folder: a case opened under any earlier release may still be open."""
-
-
-@workflow.defn(name="ComplaintWorkflow")
-class WaitsBeforeItsLookUps(ComplaintWorkflow):
-    """An incompatible change, deployed without a patch: a timer before each policy or calendar read."""
-
-    @workflow.run
-    async def run(self, start: CaseInput | CarriedCase) -> CaseView:
-        return await super().run(start)
-
-    async def _look_up(self, activity, request, result_type):
-        await workflow.sleep(timedelta(minutes=1))
-        return await super()._look_up(activity, request, result_type)
 
 
 def replayer(workflow_class: type = ComplaintWorkflow) -> Replayer:
