@@ -94,7 +94,7 @@ def _report(request: Request, year: str, landlord: str, service_area: str, root_
         response = published_response(engine, landlord or None, reporting_year)
         with Session(engine) as session:
             ombudsman = ombudsman_figures(session, landlord or None, reporting_year.first, reporting_year.last)
-    return reporting_year, landlord, (figures, self_assessment(facts, reporting_year), title, ombudsman, response)
+    return reporting_year, landlord, (figures, self_assessment(facts, reporting_year, figures.as_of), title, ombudsman, response)
 
 
 @router.get("/reports/annual")
