@@ -114,6 +114,12 @@ def action_refusal(actor: Actor, case: Case, action: str) -> str | None:
     return "Your role cannot act on cases."
 
 
+def may_take(role: str, stage: int) -> bool:
+    """Who is offered "Assign to me" on an unassigned case: a complaints manager at any stage, a handler
+    at stage 1 (stage 2 decisions are a reviewer's or a manager's). `casework.actions.taking` accepts it."""
+    return role == "complaints_manager" or (role == "handler" and stage < 2)
+
+
 def check_action(actor: Actor, case: Case, form_action: str) -> None:
     """Refuse the action form `form_action` (a lifecycle action, or a form standing for one) if `actor`
     may not take it on `case`."""

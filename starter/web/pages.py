@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from models.due import deadline_words, urgency
 from models.policy import PolicyError, load_profile
 from models.users import ROLE_NAMES
-from casework.access import can
+from casework.access import can, may_take
 from starter.web.fields import Said
 
 
@@ -26,7 +26,7 @@ def landlord_name(profile_id: str) -> str:
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can, urgency=urgency, deadline_words=deadline_words,
-                             landlord_name=landlord_name,
+                             landlord_name=landlord_name, may_take=may_take,
                              said=lambda message: isinstance(message, Said))
 templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
 
