@@ -157,3 +157,21 @@ def test_cli_writes_the_pack_and_records_the_governing_bodys_response(read_model
     assert "The governing body's response (Code 8.2)" in page
     assert "<p>The Board noted the report.</p>" in page and "<p>It asked for monthly figures on damp and mould.</p>" in page
     assert "Recorded by mandy" in page
+
+
+def test_the_annual_report_and_the_quarterly_pack_agree_on_overdue_compensation():
+    """Issue 26: £325 promised for 18 December is not overdue on 4 December in either report."""
+    from models.report_facts import CaseFacts, RemedyFact, StageRecord
+
+    case = CaseFacts(
+        reference="CMP-2026-000325", received_on=date(2026, 11, 2), state="stage1_responded", last_event_on=date(2026, 11, 20),
+        stages=(StageRecord(stage=1, received_on=date(2026, 11, 2), acknowledged_on=date(2026, 11, 3), responded_on=date(2026, 11, 16)),),
+        remedies=(RemedyFact(stage=1, kind="compensation", amount_pence=32500, due_on=date(2026, 12, 18)),),
+    )
+    today = date(2026, 12, 4)
+    annual = annual_figures([case], ReportingYear.parse("2026-27"), today=today)
+    quarterly = quarterly_figures([case], Quarter.parse("2026-27 Q3"), annual.as_of)
+    assert annual.as_of == today
+    assert annual.compensation.overdue_pence == quarterly.compensation.overdue_pence == 0
+    later = annual_figures([case], ReportingYear.parse("2026-27"), today=date(2026, 12, 21))
+    assert later.compensation.overdue_pence == quarterly_figures([case], Quarter.parse("2026-27 Q3"), later.as_of).compensation.overdue_pence == 32500

@@ -1,0 +1,43 @@
+"""The board's figures reconcile with the dashboard (issue 26 item 2): complaints whose acknowledgement
+is overdue on the dashboard are counted as missed acknowledgements in the annual report of the same
+day, on the page the board reads and in the self-assessment, never "4 of 4 (100.0%)"."""
+
+from datetime import datetime, timedelta, timezone
+
+from casework.intake import Intake, ResidentDetails, file_complaint
+from tests.web_stack import TASK_QUEUE, signed_in, stack  # noqa: F401
+
+LATE = 3
+
+
+async def _filed_days_ago(stack, days: int, n: int) -> str:
+    intake = Intake(
+        intake_id=f"reconcile-{days}-{n}", policy="code-2024", channel="phone", handler="hana",
+        resident=ResidentDetails(name=f"Late Resident {n}", address="2 Mill Lane"),
+        text="The boiler has failed three times since October.",
+        received_at=datetime.now(timezone.utc) - timedelta(days=days),
+    )
+    filed = await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)
+    await stack.projected(filed.reference)
+    return filed.reference
+
+
+def _stage_row(dashboard: str, stage: int) -> str:
+    return dashboard.split(f'href="/cases?stage={stage}">Stage {stage}</a>', 1)[1].split("</tr>", 1)[0]
+
+
+async def test_the_annual_report_counts_every_overdue_acknowledgement_the_dashboard_shows(stack, signed_in):
+    late = [await _filed_days_ago(stack, 40, n) for n in range(LATE)]
+    await _filed_days_ago(stack, 0, 99)
+    for reference in late:
+        for _ in range(200):
+            if (await stack.projected(reference)).overdue:
+                break
+        assert (await stack.projected(reference)).overdue, reference
+    mira = await signed_in("mira")
+    dashboard = (await mira.get("/")).text
+    overdue = int(_stage_row(dashboard, 1).rsplit("overdue=yes\">", 1)[1].split("<", 1)[0])
+    assert overdue == LATE
+    report = (await mira.get("/reports/annual")).text
+    assert f"0 of {LATE} (0.0%)" in report and "100.0%" not in report.split("Self-assessment", 1)[0]
+    assert "6.2" in report and "Not always" in report
