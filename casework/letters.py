@@ -317,11 +317,22 @@ def outcome_sought_of(engine: Engine, complaint: Complaint, stage: int) -> str:
     return outcome_sought_at(rows, stage, complaint.desired_outcome)
 
 
-def signatory(engine: Engine, actor: Actor) -> str:
+def signatory(engine: Engine, actor: Actor, separator: str = "\n") -> str:
     """The staff member's display name and role, as the letter is signed (never their username)."""
     account = get_user(engine, actor.username)
     name = account.display_name if account is not None else actor.username
-    return f"{name}\n{ROLE_NAMES.get(actor.role, actor.role)}"
+    return f"{name}{separator}{ROLE_NAMES.get(actor.role, actor.role)}"
+
+
+def earlier_actions(engine: Engine, reference: str, stage: int) -> list[PendingAction]:
+    """The actions promised before this stage's response and still not done (Code 6.19 f)."""
+    if stage < 2:
+        return []
+    with Session(engine) as session:
+        rows = session.exec(select(OutstandingAction).where(
+            OutstandingAction.reference == reference, OutstandingAction.completed_on == None,  # noqa: E711
+        ).order_by(OutstandingAction.target_on, OutstandingAction.action_id)).all()
+        return [PendingAction(action_id=r.action_id, description=r.description, owner=r.owner, target_on=r.target_on) for r in rows]
 
 
 def _sender_and_addressee(engine: Engine, complaint: Complaint, profile: PolicyProfile, actor: Actor) -> dict:
@@ -348,7 +359,8 @@ def decision_letter(
                            for d in form.decisions],
                 outcome=form.outcome,
                 remedies=[RemedyOffer(**r.model_dump(), payment_id=paid_as) for r, paid_as in zip(form.remedies, payment_ids(form, stage))],
-                outstanding_actions=promised(form, stage, actor.username),
+                outstanding_actions=promised(form, stage, signatory(engine, actor, ", ")),
+                earlier_actions=earlier_actions(engine, complaint.reference, stage),
                 learning=[form.learning] if form.learning else [],
                 stage2_how=STAGE2_HOW if stage == 1 else "",
             )
