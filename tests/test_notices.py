@@ -82,7 +82,12 @@ async def test_a_retried_activity_mails_a_notice_once_with_its_key_as_message_id
     mail = mailbox.messages[0]
     assert mail["Message-ID"] == "<CMP-2026-000123|stage1.respond|overdue|2026-03-17@greatwell.example>"
     assert mail["To"] == "asmith@greatwell.example, manager@greatwell.example"
-    assert mail["Subject"] == "CMP-2026-000123: stage1.respond overdue (due 2026-03-17)"
+    assert mail["Subject"] == "Overdue: respond at stage 1 for an anonymous resident, due Tuesday 17 March 2026 (CMP-2026-000123)"
+    body = mail.get_content()
+    assert "Respond at stage 1 was due by the end of Tuesday 17 March 2026." in body
+    assert "raised on 18 March 2026 at midnight" in body
+    assert "the case's handler and the complaints manager" in body
+    assert "2026-03" not in body and "Temporal" not in body  # issue 26: no ISO timestamps, no ops link
     [row] = outbox(engine)
     assert (row.status, row.attempts, row.last_error) == ("sent", 1, "")
 
