@@ -28,10 +28,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_audit": frozenset({"auditor", "administrator"}),
     "print_letters": frozenset({"handler", "complaints_manager"}),
     "subject_access": frozenset({"administrator"}),
+    "open_workflow_history": frozenset({"complaints_manager", "auditor"}),
 }
 """Page-level permissions by role. Administrators manage accounts and calendars but do not read case
 files (least privilege over residents' personal data); auditors read everything and act on nothing.
-The one exception: an administrator answers a subject access request and anonymises past the retention
+`open_workflow_history` (the case's link to the Temporal Web UI) is for those who run and check the
+process, not for every caseworker (issue 26). The one exception: an administrator answers a subject access request and anonymises past the retention
 period (`casework.subject_access`), each audited by name."""
 
 MANAGER_ACTIONS = frozenset({"assign"})

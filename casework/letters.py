@@ -31,6 +31,7 @@ from casework.access import Actor
 from casework.errors import CommandRejected
 from casework.forms import AcknowledgeForm, ExcludeForm, ExtendForm, Form, RespondForm
 from casework.promises import payment_ids, promised
+from models.presentation import long_date, money
 from models.calendar import local_date
 from models.case import CaseSummary
 from models.letters import (
@@ -66,12 +67,9 @@ TEMPLATE_OF = {
 }
 
 
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def _money(pence: int) -> str:
-    return f"£{pence // 100:,}.{pence % 100:02d}"
+def _letter_date(day: date | None) -> str:
+    """A letter's dates carry their weekday, so the resident can plan ("Thursday 3 December 2026")."""
+    return long_date(day, weekday=True)
 
 
 def _sentence(text: str) -> str:
@@ -96,7 +94,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(long_date=_long_date, money=_money, paragraphs=_paragraphs, lines=_lines, sentence=_sentence)
+    env.filters.update(long_date=_letter_date, money=money, paragraphs=_paragraphs, lines=_lines, sentence=_sentence)
     env.globals.update(outcome_words=OUTCOME_WORDS, css=Markup(STYLESHEET.read_text(encoding="utf-8")))
     return env
 
@@ -209,9 +207,9 @@ def letter_email_text(letter: LetterBase) -> str:
     one date or fact the resident most needs from it."""
     lines = [f"Our letter about your complaint {letter.reference} is attached as a PDF. Please read it."]
     if isinstance(letter, AcknowledgementLetter) and letter.response_due:
-        lines.append(f"We will send you our response by {_long_date(letter.response_due)}.")
+        lines.append(f"We will send you our response by {_letter_date(letter.response_due)}.")
     elif isinstance(letter, ExtensionLetter):
-        lines.append(f"We need more time. We will now send you our response by {_long_date(letter.new_due)}.")
+        lines.append(f"We need more time. We will now send you our response by {_letter_date(letter.new_due)}.")
     elif isinstance(letter, ResponseLetter) and letter.stage == 1:
         lines.append("If you are not happy with our response, you can ask for your complaint to go to stage 2. "
                      "You do not need to give reasons. You can do this from your personal link below.")

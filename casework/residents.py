@@ -30,6 +30,7 @@ from casework.errors import CommandRejected
 from casework.intake import Filed, Intake, RepresentativeDetails, ResidentDetails, file_complaint
 from casework.tracking import Tracked, revoke_links
 from casework.updates import send_command
+from models.presentation import long_date
 from models.calendar import local_date
 from models.case import COMMANDS
 from models.letterhead import resident_facing_name
@@ -180,16 +181,13 @@ def confirm_online_complaint(engine: Engine, reference: str) -> None:
     """Queue the confirmation email (reference, what happens next, the personal link); once per case."""
     with Session(engine) as session:
         acknowledge = session.get(CaseDeadline, (reference, "stage1.acknowledge"))
-        by = f" We will write to you by {_long_date(acknowledge.due)} to confirm what your complaint is about and when we will respond." \
+        by = f" We will write to you by {long_date(acknowledge.due, weekday=True)} to confirm what your complaint is about and when we will respond." \
             if acknowledge else " We will write to you within 5 working days to confirm what your complaint is about and when we will respond."
         delivery.queue(session, reference, "confirmation", "Thank you for your complaint",
                        f"Thank you for telling us about your complaint. Your reference is {reference}.{by}",
                        key="confirmation", only="resident")
         session.commit()
 
-
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 # ---- a new link -------------------------------------------------------------------------------------

@@ -51,6 +51,17 @@ ACTION_WORDS = {
 """A staff action's button and heading; any other action reads as its name in words ("Acknowledge")."""
 
 
+EVENT_WORDS = {
+    "acknowledge": "Acknowledged", "extend": "Extended", "respond": "Responded", "assign": "Assigned",
+    "request_stage2": "Stage 2 requested", "resident_input": "Information from the resident",
+    "withdraw": "Withdrawn", "exclude": "Excluded", "close": "Closed", "deadline_missed": "Deadline missed",
+    "notice": "Notice sent", "complete_action": "Promised action done", "record_consent": "Consent recorded",
+    "record_adjustment": "Reasonable adjustment recorded", "record_restriction": "Contact restriction recorded",
+    "record_review": "Review recorded", "add_complaint": "Related complaint added",
+}
+"""A timeline entry: what happened, in the past tense; any other event reads as its name in words."""
+
+
 def long_date(day: date | datetime | None, weekday: bool = False) -> str:
     """'3 December 2026' (or 'Thursday 3 December 2026'); an instant is shown on its UK local date."""
     if day is None:
@@ -89,6 +100,10 @@ def stage_and_state(stage: int, state: str) -> str:
     if state in ("closed", "withdrawn", "excluded"):
         return state_words(state).capitalize()
     return f"Stage {stage}: {state_words(state)}"
+
+
+def event_words(event: str) -> str:
+    return EVENT_WORDS.get(event, event.replace("_", " ").capitalize())
 
 
 def action_words(action: str) -> str:

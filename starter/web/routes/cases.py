@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from casework import case_record
-from casework.access import Actor, actions_offered, may_take, require
+from casework.access import Actor, actions_offered, can, may_take, require
 from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
 from casework.actions import LETTER_ACTIONS
 from casework.case_record import projected_case
@@ -119,7 +119,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         decision_error=any(name.startswith("respond-decisions") for name in errors or {}),
         completing={"command_id": str(uuid.uuid4())} if completing else None,
         consent_action="record_consent" in offered, consent_command_id=str(uuid.uuid4()), review_action="record_review" in offered,
-        history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}",
+        history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}" if can(user.role, "open_workflow_history") else None,
         taking=record.case.handler is None and "assign" in (record.case.allowed_actions or ()) and may_take(user.role, record.case.stage),
         flash=request.session.pop("flash", None),
     )
