@@ -94,6 +94,8 @@ def action_refusal(actor: Actor, case: Case, action: str) -> str | None:
     The workflow decides separately whether the action is allowed in the case's state."""
     role, username = actor.role, actor.username
     if role == "complaints_manager":
+        if _not_independent(username, case, action):
+            return "You took part in this complaint at stage 1, so you cannot decide it at stage 2 (Code 6.13)."
         return None
     if action in MANAGER_ACTIONS and role in {"handler", "stage2_reviewer"}:
         return "Only a complaints manager may assign cases."
@@ -120,6 +122,17 @@ def may_take(role: str, stage: int) -> bool:
     """Who is offered "Assign to me" on an unassigned case: a complaints manager at any stage, a handler
     at stage 1 (stage 2 decisions are a reviewer's or a manager's). `casework.actions.taking` accepts it."""
     return role == "complaints_manager" or (role == "handler" and stage < 2)
+
+
+def _not_independent(username: str, case: Case, action: str) -> bool:
+    """A stage-2 decision (the workflow's `reviewing` commands) by someone who took part in stage 1: the
+    workflow would refuse it after submitting, so it is not offered (issue 26 item 8). Assigning is checked
+    on the person assigned, by the workflow."""
+    from workflows.commands import COMMAND_RULES
+
+    rule = COMMAND_RULES.get(action)
+    return (case.stage >= 2 and action != "assign" and rule is not None and rule.reviewing
+            and username in (case.stage1_handlers or ()))
 
 
 def check_action(actor: Actor, case: Case, form_action: str) -> None:
