@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from models.users import StaffUser
 from casework import case_list
 from casework.access import can
-from casework.notices import notices_for
+from casework.notices import notices_for, resident_news
 from starter.web.auth import current_user
 from starter.web.pages import render
 
@@ -20,4 +20,5 @@ def dashboard(request: Request, user: StaffUser = Depends(current_user)) -> Resp
     engine = request.app.state.engine
     data = case_list.dashboard(engine, user.username, user.role, on) if can(user.role, "read_cases") else None
     notices = notices_for(engine, user.username, user.role) if can(user.role, "read_notices") else []
-    return render(request, "dashboard.html", data=data, today=on, notices=notices)
+    news = resident_news(engine, user.username, user.role) if can(user.role, "read_cases") else []
+    return render(request, "dashboard.html", data=data, today=on, notices=notices, news=news)
