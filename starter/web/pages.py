@@ -59,6 +59,6 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         request,
         template,
         {"user": getattr(request.state, "user", None), "csrf_token": request.session.get("csrf", ""),
-         "person": _people(request), **context},
+         "person": _people(request), "idle_minutes": request.app.state.settings.web_session_idle_minutes, **context},
         status_code=status,
     )
