@@ -49,3 +49,6 @@ async def test_the_stage_2_response_lists_the_stage_1_actions_still_open_and_nam
     assert "Pay the compensation of £325" in stage2 and "Hana, Complaints handler" in stage2
     assert "Inspect the gutters" in stage2
     assert ">hana<" not in stage2 and ">rita<" not in stage2
+    deadlines = (await hana.get(f"/cases/{reference}")).text.split("<h2 class=\"heading-m\">Deadlines</h2>", 1)[1].split("</table>", 1)[0]
+    for named in ("Replace the kitchen roof", "Inspect the gutters", "Pay the compensation of £325"):
+        assert f"Complete a promised action: {named}" in deadlines  # issue 26 item 9: each action named

@@ -114,6 +114,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         guidance=remedies_guidance(), root_causes=ROOT_CAUSES,
         remedy_rows=range(REMEDY_ROWS),
         action_rows=range(ACTION_ROWS),
+        action_names={a.action_id: a.description for a in record.outstanding},
         finding_rows=range(FINDING_ROWS), order_rows=range(ORDER_ROWS), determination_elements=DETERMINATION_ELEMENTS,
         ombudsman_findings=OmbudsmanFinding.__args__, order_kinds=OrderKind.__args__,
         decision_error=any(name.startswith("respond-decisions") for name in errors or {}),
