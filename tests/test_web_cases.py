@@ -197,8 +197,10 @@ async def _complete(stack, staff, reference: str, outstanding: str, action_id: s
     """Press the first "Mark done" of the outstanding-actions table (for `action_id`) and wait for the record."""
     from models.record import OutstandingAction
 
-    done = await staff.post(f"/cases/{reference}/actions/complete_action", {
-        "command_id": outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0], "action_id": action_id})
+    command_id = outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0]
+    unconfirmed = await staff.post(f"/cases/{reference}/actions/complete_action", {"command_id": command_id, "action_id": action_id})
+    assert unconfirmed.status_code == 400 and "Tick the box to confirm: mark the promised action done" in unconfirmed.text  # issue 26
+    done = await staff.post(f"/cases/{reference}/actions/complete_action", {"command_id": command_id, "action_id": action_id, "confirm": "yes"})
     assert done.status_code == 303, done.text[:3000]
     for _ in range(100):
         with Session(stack.engine) as session:

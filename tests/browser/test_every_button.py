@@ -88,3 +88,35 @@ async def test_each_role_is_offered_only_buttons_that_work(stack, page, site):
         assert (offered > 0) == (username in ("hana", "mira")), (username, offered)
         await screenshot(page, f"case-as-{username}")
         await _sign_out(page)
+
+
+async def test_mark_done_asks_first_then_marks_the_promised_action_done(stack, page, site):
+    from datetime import date, timedelta
+
+    from tests.test_web_cases import _command_id, _response, act
+
+    hana = stack.browser()
+    await hana.sign_in("hana")
+    reference = await stack.start_case(handler="hana")
+    assert (await act(hana, reference, "acknowledge"))[0].status_code == 303
+    await stack.projected(reference, "stage1_acknowledged")
+    target = (date.today() + timedelta(days=20)).isoformat()
+    form = _response(_command_id((await hana.get(f"/cases/{reference}")).text, reference, "respond"), **{
+        "remedies.0.kind": "apology", "remedies.0.description": "We are sorry",
+        "actions.0.description": "Replace the kitchen roof", "actions.0.owner": "Repairs team", "actions.0.target_on": target})
+    assert (await hana.post(f"/cases/{reference}/actions/respond", form)).status_code == 303
+    await stack.projected(reference, "stage1_responded")
+    await hana.http.aclose()
+
+    await sign_in(page, site, "hana")
+    await page.goto(f"{site}/cases/{reference}")
+    await _tokens_filled(page)
+    await page.click("summary:has-text('Mark done')")
+    await page.click("form[action$='/actions/complete_action'] button[type=submit]")
+    await page.wait_for_load_state()
+    assert "Tick the box to confirm" in await page.inner_text("[data-error-summary]")
+    await page.check("form[action$='/actions/complete_action'] input[name=confirm]")
+    await page.click("form[action$='/actions/complete_action'] button[type=submit]")
+    await page.wait_for_load_state()
+    assert "Complete action: done." in await page.inner_text(".notification")
+    await screenshot(page, "case-action-done")

@@ -126,8 +126,10 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
     )
 
 
-WARNING_ACTIONS = {"withdraw": "Withdraw the complaint", "close": "Close the case", "exclude": "Exclude the complaint"}
-"""Actions that end or refuse the complaint: a warning button, a confirmation box and a reason."""
+WARNING_ACTIONS = {"withdraw": "Withdraw the complaint", "close": "Close the case", "exclude": "Exclude the complaint",
+                   "complete_action": "Mark the promised action done"}
+"""Actions that end or refuse the complaint, or tell the resident at once that a promise was kept: a
+confirmation box (and, for the first three, a warning button and a reason)."""
 ACTION_LABELS = {
     "acknowledge": {"points": "The complaint definition: the points you will answer", "outcomes_sought": "The outcomes the resident is seeking"},
     "extend": {"working_days": "How many more working days", "reason": "Why more time is needed",
