@@ -29,3 +29,32 @@ async def test_pages_name_people_and_write_dates_and_states_in_words(stack, page
     await sign_in(page, site, "mira")
     await page.goto(f"{site}/cases/{reference}")
     assert "Temporal Web UI" in await page.inner_text("main")
+
+
+async def test_the_notices_table_reads_in_words_and_fits_390_px(stack, page, site):
+    import asyncio
+    from datetime import datetime, timedelta, timezone
+
+    from sqlmodel import Session, select
+
+    from casework.intake import Intake, ResidentDetails, file_complaint
+    from models.tables import Notice
+    from tests.web_stack import TASK_QUEUE
+
+    intake = Intake(intake_id="narrow-notices", policy="code-2024", channel="phone", handler="hana",
+                    resident=ResidentDetails(name="Nia Jones", address="9 Mill Lane"), text="Mould in the bedroom since August.",
+                    received_at=datetime.now(timezone.utc) - timedelta(days=30))
+    reference = (await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference
+    for _ in range(200):
+        with Session(stack.engine) as session:
+            if session.exec(select(Notice).where(Notice.reference == reference)).first():
+                break
+        await asyncio.sleep(0.05)
+    await page.set_viewport_size({"width": 390, "height": 800})
+    await sign_in(page, site, "mira")
+    await page.goto(f"{site}/notices")
+    table = await page.inner_text("#notices")
+    assert "Acknowledge at stage 1" in table and "stage1.acknowledge" not in table and "head of service" in table
+    sideways = await page.evaluate("(() => { const w = document.querySelector('#notices').parentElement; return w.scrollWidth - w.clientWidth; })()")
+    assert sideways <= 0
+    await screenshot(page, "notices-390")
