@@ -29,7 +29,7 @@ from starter.web.pages import render
 from starter.web.routes.letters import linked_sheet
 from starter.web.determination_form import FINDING_ROWS, ORDER_ROWS, determination_specs, read_determination
 from starter.web.intake_form import intake_fields
-from starter.web.respond_form import ACTION_ROWS, REMEDY_ROWS, read_decisions, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
+from starter.web.respond_form import ACTION_ROWS, MAX_ROWS, REMEDY_ROWS, read_decisions, rows_shown, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -110,10 +110,10 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         actions=actions,
         open_action=open_action, preview=preview, letter_actions=LETTER_ACTIONS,
         decision_points=points,
-        remedy_policy=load_profile(record.case.policy_id).remedies,
+        remedy_policy=load_profile(record.case.policy_id).remedies, max_rows=MAX_ROWS,
         guidance=remedies_guidance(), root_causes=ROOT_CAUSES,
-        remedy_rows=range(REMEDY_ROWS),
-        action_rows=range(ACTION_ROWS),
+        remedy_rows=range(rows_shown(values or {}, "remedies") if open_action == "respond" else REMEDY_ROWS),
+        action_rows=range(rows_shown(values or {}, "actions") if open_action == "respond" else ACTION_ROWS),
         action_names={a.action_id: a.description for a in record.outstanding},
         finding_rows=range(FINDING_ROWS), order_rows=range(ORDER_ROWS), determination_elements=DETERMINATION_ELEMENTS,
         ombudsman_findings=OmbudsmanFinding.__args__, order_kinds=OrderKind.__args__,
@@ -277,6 +277,9 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         return RedirectResponse(f"/cases/{reference}", status_code=303)
     fields = action_fields(request.app.state.engine, record, action)
     values, errors = read_form(fields, form)
+    if action == "respond" and form.get("more") in ("remedies", "actions"):  # "Add another": the form again, one row longer
+        shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"} | {"root_causes": read_root_causes(form)}
+        return _case_page(request, user, reference, open_action=action, values=shown)
     previewing = action in LETTER_ACTIONS and form.get("preview") == "yes"
     if action in WARNING_ACTIONS and form.get("confirm") != "yes" and not previewing:
         errors["confirm"] = Said(f"Tick the box to confirm: {WARNING_ACTIONS[action].lower()}")
@@ -286,7 +289,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         actions, rows["actions"] = read_promised_actions(form)
         values.update(decisions=read_decisions(form), remedies=remedies, actions=actions, root_causes=read_root_causes(form))
         for group in ("remedies", "actions"):
-            for n in range(REMEDY_ROWS):
+            for n in range(MAX_ROWS):
                 for part in ("due_on", "target_on"):
                     problem = date_of(form, f"{group}.{n}.{part}")[1]
                     if problem:

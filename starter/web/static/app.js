@@ -35,7 +35,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var key = PREFIX + form.getAttribute("action"), raw = null;
     try { raw = sessionStorage.getItem(key); } catch (e) { return; }
     if (!raw) { return; }
-    if (document.querySelector("[data-error-summary]")) { return; }  // the server put back what was sent: it wins
+    var shown = form.closest("details");
+    if (document.querySelector("[data-error-summary]") || (shown && shown.open)) { return; }  // the server put back what was sent: it wins
     var data = JSON.parse(raw);
     fields(form).forEach(function (el) {
       if (el.type === "checkbox" || el.type === "radio") { el.checked = !!data[el.name + "=" + el.value]; }
