@@ -41,3 +41,16 @@ async def test_the_annual_report_counts_every_overdue_acknowledgement_the_dashbo
     report = (await mira.get("/reports/annual")).text
     assert f"0 of {LATE} (0.0%)" in report and "100.0%" not in report.split("Self-assessment", 1)[0]
     assert "6.2" in report and "Not always" in report
+
+
+async def test_the_number_of_homes_for_tsm_ch01_is_given_on_the_web(stack, signed_in):
+    """Issue 26 item 12: CH01 (per 1,000 homes) from the report page, not only the command line."""
+    await _filed_days_ago(stack, 1, 500)
+    mira = await signed_in("mira")
+    without = (await mira.get("/reports/annual")).text
+    assert "homes not given" in without and 'id="homes"' in without
+    report = (await mira.get("/reports/annual", params={"homes": "2,000"})).text
+    assert "homes not given" not in report.split("CH02")[0] and "per 1,000 homes" in report
+    assert "homes=2%2C000" in report or "homes=2,000" in report  # the PDF link keeps it
+    refused = await mira.get("/reports/annual", params={"homes": "lots"})
+    assert refused.status_code == 400 and "Number of homes must be a whole number from 1 to 2,000,000" in refused.text
