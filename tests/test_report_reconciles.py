@@ -54,3 +54,13 @@ async def test_the_number_of_homes_for_tsm_ch01_is_given_on_the_web(stack, signe
     assert "homes=2%2C000" in report or "homes=2,000" in report  # the PDF link keeps it
     refused = await mira.get("/reports/annual", params={"homes": "lots"})
     assert refused.status_code == 400 and "Number of homes must be a whole number from 1 to 2,000,000" in refused.text
+
+
+async def test_the_governing_bodys_response_takes_its_year_from_the_reports_list(stack, signed_in):
+    """Issue 26 item 12: the same list of years as the report, not free text."""
+    mira = await signed_in("mira")
+    years = (await mira.get("/reports/annual")).text.split('id="year" name="year">', 1)[1].split("</select>", 1)[0]
+    form = (await mira.get("/reports/annual/response")).text
+    assert '<select class="select" id="year" name="year"' in form
+    offered = form.split('id="year" name="year"', 1)[1].split("</select>", 1)[0]
+    assert [o.split('"')[1] for o in offered.split("<option value=")[1:]] == [o.split('"')[1] for o in years.split("<option value=")[1:]]

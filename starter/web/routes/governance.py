@@ -22,7 +22,7 @@ from models.users import StaffUser
 from starter.quarterly_pack import pack_body, pack_csv, pack_html, pack_pdf
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.pages import render
-from starter.web.routes.reports import _current_year, cut_facts
+from starter.web.routes.reports import _current_year, cut_facts, year_choices
 
 router = APIRouter()
 
@@ -89,7 +89,7 @@ def response_form(request: Request, year: str = "", landlord: str = "", user: St
         current = published_response(request.app.state.engine, landlord or None, ReportingYear.parse(year))
     except ValueError as error:
         raise FormRejected({"year": str(error)}) from None
-    return render(request, "governing_response.html", landlords=sorted(all_profiles()),
+    return render(request, "governing_response.html", landlords=sorted(all_profiles()), years=year_choices(request),
                   values={"year": year, "landlord": landlord, "text": current.text if current else ""}, current=current,
                   flash=request.session.pop("flash", None))
 
@@ -103,7 +103,7 @@ async def record(request: Request, user: StaffUser = Depends(current_user)) -> R
         row = record_response(request.app.state.engine, Actor.of(user), values["landlord"] or None, values["year"], values["text"])
     except CommandRejected as error:
         return render(request, "governing_response.html", status=400, errors={error.field or "text": error.message},
-                      values=values, landlords=sorted(all_profiles()), current=None)
+                      values=values, landlords=sorted(all_profiles()), years=year_choices(request), current=None)
     except Refused:
         raise
     request.session["flash"] = f"The governing body's response to the {row.year} annual report is recorded and published with it."
