@@ -64,3 +64,18 @@ async def test_the_governing_bodys_response_takes_its_year_from_the_reports_list
     assert '<select class="select" id="year" name="year"' in form
     offered = form.split('id="year" name="year"', 1)[1].split("</select>", 1)[0]
     assert [o.split('"')[1] for o in offered.split("<option value=")[1:]] == [o.split('"')[1] for o in years.split("<option value=")[1:]]
+
+
+async def test_the_audit_log_shows_case_views_reassignments_and_exports_by_person(stack, signed_in):
+    """Issue 26 item 12: not only sign-ins and admin actions; filtered by who."""
+    reference = await stack.start_case(handler=None)
+    mira, aude = await signed_in("mira"), await signed_in("aude")
+    await mira.get(f"/cases/{reference}")
+    assert (await mira.post(f"/cases/{reference}/take", {})).status_code == 303
+    assert (await mira.get("/reports/quarterly.csv")).status_code == 200
+    log = (await aude.get("/audit", params={"show": "cases", "person": "mira"})).text
+    table = log.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "Case viewed" in table and f"{reference} to mira" in table and "quarterly pack" in table
+    assert "hana" not in table
+    others = (await aude.get("/audit", params={"show": "cases", "person": "hana"})).text.split("<tbody>", 1)[1]
+    assert reference not in others.split("</tbody>", 1)[0]

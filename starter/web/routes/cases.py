@@ -23,7 +23,8 @@ from models.refusal import validation_message
 from models.remedies_guidance import remedies_guidance
 from models.taxonomy import ROOT_CAUSES
 from models.users import StaffUser
-from starter.web.auth import FormRejected, checked_form, current_user
+from models.audit import audit
+from starter.web.auth import FormRejected, checked_form, client_address, current_user
 from starter.web.fields import Said, date_of, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
 from starter.web.routes.letters import linked_sheet
@@ -252,7 +253,9 @@ def _earlier(engine, intake) -> list:
 @router.get("/cases/{reference}")
 def case_page(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_cases")
-    return _case_page(request, user, _reference(reference))
+    reference = _reference(reference)
+    audit(request.app.state.engine, "case_viewed", user.username, actor=user.username, address=client_address(request), detail=reference)
+    return _case_page(request, user, reference)
 
 
 @router.post("/cases/{reference}/actions/{action}")
@@ -327,6 +330,9 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
             if isinstance(seen, str) and seen != record.case.state:
                 errors = {action: Said(f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}")}
         else:
+            if action == "assign":
+                audit(request.app.state.engine, "case_reassigned", values["handler"], actor=user.username,
+                      address=client_address(request), detail=f"{reference} to {values['handler']}")
             request.session["flash"] = f"{action.replace('_', ' ').capitalize()}: done."
             return RedirectResponse(f"/cases/{reference}", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"} | {"root_causes": read_root_causes(form)}
@@ -351,5 +357,7 @@ async def take(request: Request, reference: str, user: StaffUser = Depends(curre
     except CommandRejected as error:
         raise FormRejected({"handler": error.message}) from None
     await projected_case(request.app.state.engine, reference)
+    audit(request.app.state.engine, "case_reassigned", user.username, actor=user.username, address=client_address(request),
+          detail=f"{reference} to {user.username}")
     request.session["flash"] = f"{reference} is assigned to you."
     return RedirectResponse(f"/cases/{reference}", status_code=303)

@@ -61,12 +61,21 @@ def quarterly(request: Request, year: str = "", quarter: str = "", landlord: str
                   landlords=sorted(all_profiles()), areas=SERVICE_AREAS, causes=ROOT_CAUSES)
 
 
+def _exported(request: Request, user: StaffUser, what: str) -> None:
+    """A file that leaves the system is audited (issue 26): who took which pack."""
+    from models.audit import audit
+    from starter.web.auth import client_address
+
+    audit(request.app.state.engine, "report_exported", user.username, actor=user.username, address=client_address(request), detail=what)
+
+
 @router.get("/reports/quarterly.pdf")
 def quarterly_pdf(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
                   root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
     figures, title, cut, as_of, ombudsman = _pack(request, year, quarter, landlord, service_area, root_cause)
     name = figures.quarter.label.replace(" ", "-")
+    _exported(request, user, f"quarterly pack {figures.quarter.label} PDF")
     return Response(pack_pdf(pack_html(figures, title, cut, as_of, ombudsman)), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="complaints-pack-{name}.pdf"'})
 
@@ -77,6 +86,7 @@ def quarterly_csv(request: Request, year: str = "", quarter: str = "", landlord:
     require(user.role, "read_reports")
     figures, *_, ombudsman = _pack(request, year, quarter, landlord, service_area, root_cause)
     name = figures.quarter.label.replace(" ", "-")
+    _exported(request, user, f"quarterly pack {figures.quarter.label} CSV")
     return Response(pack_csv(figures, ombudsman), media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="complaints-pack-{name}.csv"'})
 

@@ -24,7 +24,8 @@ from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.themes import CutError, cut, cut_words
 from models.users import StaffUser
 from starter.annual_report import annual_report_body, annual_report_html, annual_report_pdf
-from starter.web.auth import FormRejected, current_user
+from models.audit import audit
+from starter.web.auth import FormRejected, client_address, current_user
 from starter.web.pages import landlord_name, render
 
 router = APIRouter()
@@ -131,5 +132,7 @@ def annual_pdf(request: Request, year: str = "", landlord: str = "", service_are
     require(user.role, "read_reports")
     reporting_year, landlord, parts = _report(request, year, landlord, service_area, root_cause, homes)
     pdf = annual_report_pdf(annual_report_html(*parts))
+    audit(request.app.state.engine, "report_exported", user.username, actor=user.username, address=client_address(request),
+          detail=f"annual report {reporting_year.label}{' ' + landlord if landlord else ''} PDF")
     name = f"complaints-report-{reporting_year.label}{'-' + landlord if landlord else ''}.pdf"
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
