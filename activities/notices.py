@@ -57,8 +57,10 @@ class NoticeActivities:
                 return False
             row.attempts += 1
             try:
-                message = notice_email(self._settings, delivery, active_handler(session, delivery.handler),
-                                       resident_name(session, delivery.reference))
+                handler = active_handler(session, delivery.handler)
+                account = session.get(StaffUser, handler) if handler else None
+                message = notice_email(self._settings, delivery, handler, resident_name(session, delivery.reference),
+                                       account.email if account is not None else "")
             except (ValueError, KeyError, TypeError) as error:  # a message that can never be written
                 row.status, row.last_error = "failed", f"the message could not be written: {error}"[:500]
                 session.add(row)
@@ -146,17 +148,20 @@ def resident_name(session: Session, reference: str) -> str:
     return resident.name if resident is not None else "an anonymous resident"
 
 
-def notice_email(settings: Settings, delivery: NoticeDelivery, handler: str | None, resident: str = "") -> EmailMessage:
+def notice_email(settings: Settings, delivery: NoticeDelivery, handler: str | None, resident: str = "",
+                 handler_email: str = "") -> EmailMessage:
     """The staff email for one notice, in the team's words: whose complaint, which step at which stage,
     and the dates as people write them (models/presentation.py); a link to the case page.
 
-    `handler` is the case's handler when it is an active staff account (see `active_handler`)."""
+    `handler` is the case's handler when it is an active staff account (see `active_handler`); their
+    account's email address, when given, is used instead of username@STAFF_EMAIL_DOMAIN."""
     notice = delivery.notice
     step = deadline_words(notice.deadline)
     whose = resident or "an anonymous resident"
     message = EmailMessage(policy=SMTP.clone(max_line_length=998))  # keeps the Message-ID on one line
     message["From"] = settings.notice_from
-    message["To"] = ", ".join(dict.fromkeys(settings.mailbox(role, handler) for role in notice.recipients))
+    message["To"] = ", ".join(dict.fromkeys(
+        handler_email if role == "handler" and handler and handler_email else settings.mailbox(role, handler) for role in notice.recipients))
     message["Subject"] = (f"{KIND_TITLES[notice.kind]}: {step[0].lower()}{step[1:]} for {whose}, "
                           f"due {long_date(notice.due, weekday=True)} ({delivery.reference})")
     message["Message-ID"] = f"<{delivery.idempotency_key}@{settings.notice_from.rpartition('@')[2]}>"

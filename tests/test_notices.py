@@ -189,3 +189,15 @@ async def test_every_notice_of_a_case_arrives_once_though_smtp_was_down_when_the
         rows = session.exec(select(Notice).where(Notice.reference == reference)).all()
     assert {row.kind: row.status for row in rows} == {"due_soon": "sent", "overdue": "sent", "escalated": "sent"}
     await handle.terminate("test over")
+
+
+async def test_a_handlers_notices_go_to_their_own_email_address(engine):
+    """Issue 26 item 12: staff accounts have an email address; notices use it."""
+    create_user(engine, "bjones", "Bea Jones", "handler", "correct horse battery staple", email="Bea.Jones@Mail.Greatwell.example")
+    delivery = overdue_notice().model_copy(update={"handler": "bjones"})
+    mailbox = Mailbox().start()
+    try:
+        assert ActivityEnvironment().run(NoticeActivities(engine, mail_settings(mailbox.port)).deliver_notice, delivery)
+    finally:
+        mailbox.stop()
+    assert [m["To"] for m in mailbox.messages] == ["bea.jones@mail.greatwell.example, manager@greatwell.example"]

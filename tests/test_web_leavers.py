@@ -29,3 +29,12 @@ async def test_deactivating_a_leaver_shows_and_hands_over_their_open_cases(stack
         moved = session.exec(select(AuditEntry).where(AuditEntry.event == "case_reassigned")).all()
     assert sorted(e.detail.split()[0] for e in moved) == sorted([first, second])
     assert "Their 2 open case(s) were handed over" in (await adam.get("/users/hugo")).text
+
+
+async def test_an_account_is_added_with_an_email_address_checked_by_field(stack, signed_in):
+    adam = await signed_in("adam")
+    account = {"username": "nadia", "display_name": "Nadia Ali", "role": "handler", "password": "violet tractor ocean fig"}
+    refused = await adam.post("/users", account | {"email": "nadia at example"})
+    assert refused.status_code == 400 and "enter an email address like name@example.org" in refused.text
+    assert (await adam.post("/users", account | {"email": "nadia.ali@example.org"})).status_code == 303
+    assert "nadia.ali@example.org" in (await adam.get("/users/nadia")).text

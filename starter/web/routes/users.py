@@ -49,7 +49,7 @@ def users(request: Request, user: StaffUser = Depends(current_user)) -> Response
 async def add_user(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "manage_users")
     form = await checked_form(request)
-    values = {name: text(form, name, 200) for name in ("username", "display_name", "role")}
+    values = {name: text(form, name, 200) for name in ("username", "display_name", "role", "email")}
     try:
         create_user(request.app.state.engine, password=password(form, "password"), **values)
     except AccountError as error:

@@ -1,5 +1,6 @@
-"""Search (issue 26 item 11): residents are also found by their street and by how their name sounds; the
-keys of every existing resident are recomputed with `models.search.resident_keys`.
+"""Issue 26: residents are also found by their street and by how their name sounds (the keys of every
+existing resident are recomputed with `models.search.resident_keys`); staff accounts have an email address
+for their notices.
 
 Revision ID: 0015
 Revises: 0011
@@ -27,11 +28,16 @@ def _rewrite_keys(keys_of) -> None:
 def upgrade() -> None:
     from models.search import resident_keys
 
+    if "email" not in {column["name"] for column in sa.inspect(op.get_bind()).get_columns("staffuser")}:
+        with op.batch_alter_table("staffuser") as table:
+            table.add_column(sa.Column("email", sa.String(length=200), nullable=False, server_default=""))
     _rewrite_keys(lambda r: resident_keys(r.name, r.address or "", r.phone or "", r.email or ""))
 
 
 def downgrade() -> None:
     from models.search import resident_keys
 
+    with op.batch_alter_table("staffuser") as table:
+        table.drop_column("email")
     _rewrite_keys(lambda r: {k for k in resident_keys(r.name, r.address or "", r.phone or "", r.email or "")
                              if not k.startswith(("street:", "sound:"))})
