@@ -28,13 +28,14 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from models.case import NoticeDelivery
+from models.due import deadline_words
+from models.presentation import date_and_time, long_date
+from models.record import Complaint, Resident
 from models.settings import Settings
 from models.tables import Notice
 from models.users import StaffUser
 
 log = logging.getLogger("complaints.notices")
-
-KIND_WORDS = {"due_soon": "due soon", "overdue": "overdue", "escalated": "escalated: overdue"}
 
 
 class NoticeActivities:
@@ -56,7 +57,10 @@ class NoticeActivities:
                 return False
             row.attempts += 1
             try:
-                message = notice_email(self._settings, delivery, active_handler(session, delivery.handler))
+                handler = active_handler(session, delivery.handler)
+                account = session.get(StaffUser, handler) if handler else None
+                message = notice_email(self._settings, delivery, handler, resident_name(session, delivery.reference),
+                                       account.email if account is not None else "")
             except (ValueError, KeyError, TypeError) as error:  # a message that can never be written
                 row.status, row.last_error = "failed", f"the message could not be written: {error}"[:500]
                 session.add(row)
@@ -132,23 +136,43 @@ def active_handler(session: Session, handler: str | None) -> str | None:
     return handler if account is not None and account.active else None
 
 
-def notice_email(settings: Settings, delivery: NoticeDelivery, handler: str | None) -> EmailMessage:
-    """The staff email for one notice: references and dates only, links to the case and its history.
+KIND_TITLES = {"due_soon": "Due soon", "overdue": "Overdue", "escalated": "Escalated, overdue"}
+RECIPIENT_WORDS = {"handler": "the case's handler", "complaints_manager": "the complaints manager",
+                   "head_of_service": "the head of service", "stage2_reviewer": "the stage 2 reviewers"}
 
-    `handler` is the case's handler when it is an active staff account (see `active_handler`)."""
+
+def resident_name(session: Session, reference: str) -> str:
+    """Whose complaint it is, as the team knows it (the name stays out of the workflow: read here)."""
+    complaint = session.get(Complaint, reference)
+    resident = session.get(Resident, complaint.resident_id) if complaint is not None and complaint.resident_id else None
+    return resident.name if resident is not None else "an anonymous resident"
+
+
+def notice_email(settings: Settings, delivery: NoticeDelivery, handler: str | None, resident: str = "",
+                 handler_email: str = "") -> EmailMessage:
+    """The staff email for one notice, in the team's words: whose complaint, which step at which stage,
+    and the dates as people write them (models/presentation.py); a link to the case page.
+
+    `handler` is the case's handler when it is an active staff account (see `active_handler`); their
+    account's email address, when given, is used instead of username@STAFF_EMAIL_DOMAIN."""
     notice = delivery.notice
+    step = deadline_words(notice.deadline)
+    whose = resident or "an anonymous resident"
     message = EmailMessage(policy=SMTP.clone(max_line_length=998))  # keeps the Message-ID on one line
     message["From"] = settings.notice_from
-    message["To"] = ", ".join(dict.fromkeys(settings.mailbox(role, handler) for role in notice.recipients))
-    message["Subject"] = f"{delivery.reference}: {notice.deadline} {KIND_WORDS[notice.kind]} (due {notice.due.isoformat()})"
+    message["To"] = ", ".join(dict.fromkeys(
+        handler_email if role == "handler" and handler and handler_email else settings.mailbox(role, handler) for role in notice.recipients))
+    message["Subject"] = (f"{KIND_TITLES[notice.kind]}: {step[0].lower()}{step[1:]} for {whose}, "
+                          f"due {long_date(notice.due, weekday=True)} ({delivery.reference})")
     message["Message-ID"] = f"<{delivery.idempotency_key}@{settings.notice_from.rpartition('@')[2]}>"
     message["X-Complaint-Reference"] = delivery.reference
-    history = f"{settings.temporal_ui_url}/namespaces/{settings.temporal_namespace}/workflows/{delivery.reference}"
+    told = [RECIPIENT_WORDS.get(role, role.replace("_", " ")) for role in notice.recipients]
     message.set_content(
-        f"Case {delivery.reference} ({delivery.landlord}): {notice.deadline} is due on {notice.due.isoformat()}.\n"
-        f"Notice: {KIND_WORDS[notice.kind]}, raised {notice.at.isoformat()}.\n\n"
+        f"{whose[0].upper()}{whose[1:]}'s complaint {delivery.reference} is "
+        f"{KIND_TITLES[notice.kind].lower()}.\n\n"
+        f"{step} {'was' if notice.kind != 'due_soon' else 'is'} due by the end of {long_date(notice.due, weekday=True)}.\n"
+        f"This notice was raised on {date_and_time(notice.at)} for {', '.join(told[:-1]) + ' and ' if len(told) > 1 else ''}{told[-1]}.\n\n"
         f"Open the case: {settings.web_base_url}/cases/{delivery.reference}\n"
-        f"Its history (Temporal Web UI): {history}\n"
     )
     return message
 

@@ -29,10 +29,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_refusals": frozenset({"auditor", "administrator"}),
     "print_letters": frozenset({"handler", "complaints_manager"}),
     "subject_access": frozenset({"administrator"}),
+    "open_workflow_history": frozenset({"complaints_manager", "auditor"}),
 }
 """Page-level permissions by role. Administrators manage accounts and calendars but do not read case
 files (least privilege over residents' personal data); auditors read everything and act on nothing.
-The one exception: an administrator answers a subject access request and anonymises past the retention
+`open_workflow_history` (the case's link to the Temporal Web UI) is for those who run and check the
+process, not for every caseworker (issue 26). The one exception: an administrator answers a subject access request and anonymises past the retention
 period (`casework.subject_access`), each audited by name."""
 
 MANAGER_ACTIONS = frozenset({"assign"})
@@ -95,6 +97,8 @@ def action_refusal(actor: Actor, case: Case, action: str, assignee: str | None =
     The workflow decides separately whether the action is allowed in the case's state."""
     role, username = actor.role, actor.username
     if role == "complaints_manager":
+        if _not_independent(username, case, action):
+            return "You took part in this complaint at stage 1, so you cannot decide it at stage 2 (Code 6.13)."
         return None
     taking = action == "assign" and role == "handler" and assignee == username and case.handler is None
     if action in MANAGER_ACTIONS and role in {"handler", "stage2_reviewer"} and not taking:
@@ -118,6 +122,23 @@ def action_refusal(actor: Actor, case: Case, action: str, assignee: str | None =
     if role == "auditor":
         return "Auditors can read cases but not act on them."
     return "Your role cannot act on cases."
+
+
+def may_take(role: str, stage: int) -> bool:
+    """Who is offered "Assign to me" on an unassigned case: a complaints manager at any stage, a handler
+    at stage 1 (stage 2 decisions are a reviewer's or a manager's). `action_refusal` accepts it."""
+    return role == "complaints_manager" or (role == "handler" and stage < 2)
+
+
+def _not_independent(username: str, case: Case, action: str) -> bool:
+    """A stage-2 decision (the workflow's `reviewing` commands) by someone who took part in stage 1: the
+    workflow would refuse it after submitting, so it is not offered (issue 26 item 8). Assigning is checked
+    on the person assigned, by the workflow."""
+    from workflows.commands import COMMAND_RULES
+
+    rule = COMMAND_RULES.get(action)
+    return (case.stage >= 2 and action != "assign" and rule is not None and rule.reviewing
+            and username in (case.stage1_handlers or ()))
 
 
 def check_action(actor: Actor, case: Case, form_action: str, assignee: str | None = None) -> None:

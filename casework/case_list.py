@@ -98,6 +98,10 @@ class CaseListRow(BaseModel):
     next_action: str | None = None
     """The name of the deadline that falls due next (`stage1.respond`, `review.adj-1`...)."""
     resident: str | None = None
+    stage_step: str | None = None
+    """The current stage's own open step (`stage2.acknowledge`), for a reviewer whose next job it is even
+    when a promised action of stage 1 falls due first (issue 26)."""
+    stage_step_due: date | None = None
 
     def urgency(self, today: date) -> Urgency | None:
         return None if self.due_on is None else urgency(self.due_on, today)
@@ -242,8 +246,14 @@ def rows_of(session: Session, rows) -> list[CaseListRow]:
             due_on=None if instant is None else due_date(instant),
             next_action=deadline.name if deadline is not None else None,
             resident=names.get(r.reference),
+            **_stage_step(nexts.get(r.reference, []), r.stage),
         ))
     return result
+
+
+def _stage_step(open_deadlines: list[CaseDeadline], stage: int) -> dict:
+    step = next((d for d in open_deadlines if d.name.startswith(f"stage{stage}.")), None)
+    return {"stage_step": step.name, "stage_step_due": step.due} if step is not None else {}
 
 
 def stage_counts_query(filters: CaseListFilter) -> Select:

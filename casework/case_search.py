@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from models.record import Complaint, Resident
-from models.search import ResidentSearchKey, query_keys, reference_typed, resident_keys
+from models.search import ResidentSearchKey, query_keys, reference_number, reference_typed, resident_keys, sounds_like_keys
 from models.tables import Case
 
 LIMIT = 50
@@ -23,11 +23,15 @@ class Found:
     landlord: str
     state: str
     received_at: datetime
+    address: str = ""
+    """Tells two residents of the same name apart in the results."""
+    stage: int = 1
 
 
 def _found(session: Session, query) -> list[Found]:
     rows = session.exec(query.order_by(col(Complaint.received_at).desc(), col(Complaint.reference)).limit(LIMIT)).all()
-    return [Found(c.reference, r.name if r else "", c.landlord, case.state if case else "received", c.received_at)
+    return [Found(c.reference, r.name if r else "", c.landlord, case.state if case else "received", c.received_at,
+                  (r.address or "") if r else "", case.stage if case else 1)
             for c, r, case in rows]
 
 
@@ -46,13 +50,19 @@ def cases_matching_keys(engine: Engine, keys: set[str]) -> list[Found]:
 
 
 def search_cases(engine: Engine, typed: str) -> list[Found]:
-    """The cases what was typed finds: the one case of a reference, else every case of each resident
-    whose name (a word of it, or the whole), postcode, phone or email matches."""
+    """The cases what was typed finds: the one case of a reference, the cases whose number a partial
+    reference gives ("000002"), else every case of each resident whose name (a word of it, or the whole),
+    street, postcode, phone or email matches; failing those, names that sound like it ("Kahn": Khan)."""
     reference = reference_typed(typed)
     if reference is not None:
         with Session(engine) as session:
             return _found(session, _cases().where(Complaint.reference == reference))
-    return cases_matching_keys(engine, query_keys(typed))
+    if (number := reference_number(typed)) is not None:
+        with Session(engine) as session:
+            found = _found(session, _cases().where(col(Complaint.reference).endswith(f"-{number}")))
+        if found:
+            return found
+    return cases_matching_keys(engine, query_keys(typed)) or cases_matching_keys(engine, sounds_like_keys(typed))
 
 
 def earlier_cases(engine: Engine, name: str, address: str, phone: str, email: str) -> list[Found]:

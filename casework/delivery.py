@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from casework.command_ids import scoped_id
+from models.presentation import long_date
 from models.record import Adjustment, Complaint, Letter, Representative, Resident
 from models.residents import ResidentMessage
 from models.tables import CaseDeadline, CaseEvent
@@ -208,9 +209,6 @@ RESPOND_DEADLINE = re.compile(r"^stage([12])\.respond$")
 ACKNOWLEDGE_DEADLINE = re.compile(r"^stage([12])\.acknowledge$")
 
 
-def _long_date(day) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
 
 def tell_of_events(session: Session, reference: str, events: list) -> list[ResidentMessage]:
     """Queue the updates a resident is owed because the workflow recorded these events: a promised
@@ -242,7 +240,7 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
             action_id = str(details["deadline"]).removeprefix("action.")
             action = session.get(OutstandingAction, (reference, action_id))
             what = f"we would {_lower_first(action.description)}" if action else "we would take an action for you"
-            by = f" by {_long_date(action.target_on)}" if action else ""
+            by = f" by {long_date(action.target_on, weekday=True)}" if action else ""
             told = ("action_missed", "An action we promised is late",
                     f"In our response to your complaint we said {what}{by}. This has not been done yet, and we are sorry.\n\n"
                     "The person responsible has been told. We will write to you again when it is done. "
@@ -273,7 +271,7 @@ def _acknowledging(session: Session, reference: str, event, details: dict) -> tu
     that is late (Code 5.1, 6.13 timescales), said so."""
     if event.type == "request_stage2":
         due = session.get(CaseDeadline, (reference, "stage2.acknowledge"))
-        by = f"by {_long_date(due.due)}" if due is not None and not due.cancelled else "within 5 working days"
+        by = f"by {long_date(due.due, weekday=True)}" if due is not None and not due.cancelled else "within 5 working days"
         return ("stage2_requested", "We have your request for stage 2",
                 "We have your request for your complaint to go to stage 2. You did not need to give reasons.\n\n"
                 f"Someone who was not involved before will review your complaint. We will write to you {by} to confirm "
@@ -290,9 +288,9 @@ def _acknowledging(session: Session, reference: str, event, details: dict) -> tu
 def _keeping_informed(session: Session, reference: str, event, details: dict) -> tuple[str, str, str] | None:
     """What the resident is told while a response is late (Code 5.9), from the dates the workflow projected."""
     respond = session.get(CaseDeadline, (reference, f"stage{event.stage}.respond"))
-    due = f" It is now due by {_long_date(respond.due)}." if respond is not None and respond.met is not False else ""
+    due = f" It is now due by {long_date(respond.due, weekday=True)}." if respond is not None and respond.met is not False else ""
     if event.type == "agree_update_interval" and details.get("update_due"):
-        first = _long_date(date.fromisoformat(str(details["update_due"])))
+        first = long_date(date.fromisoformat(str(details["update_due"])), weekday=True)
         return ("updates_agreed", "We will keep you updated",
                 f"Our stage {event.stage} response to your complaint will take longer than our usual timescales.{due}\n\n"
                 f"As agreed with you, we will update you at least every {details['working_days']} working days. "

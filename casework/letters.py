@@ -30,6 +30,7 @@ from casework.access import Actor
 from casework.errors import CommandRejected
 from casework.forms import ExcludeForm, Form, RespondForm
 from casework.promises import payment_ids, promised
+from models.presentation import long_date, money
 from models.calendar import local_date
 from models.letters import (
     OUTCOME_WORDS,
@@ -64,12 +65,9 @@ TEMPLATE_OF = {
 }
 
 
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def _money(pence: int) -> str:
-    return f"£{pence // 100:,}.{pence % 100:02d}"
+def _letter_date(day: date | None) -> str:
+    """A letter's dates carry their weekday, so the resident can plan ("Thursday 3 December 2026")."""
+    return long_date(day, weekday=True)
 
 
 def _sentence(text: str) -> str:
@@ -94,7 +92,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(long_date=_long_date, money=_money, paragraphs=_paragraphs, lines=_lines, sentence=_sentence)
+    env.filters.update(long_date=_letter_date, money=money, paragraphs=_paragraphs, lines=_lines, sentence=_sentence)
     env.globals.update(outcome_words=OUTCOME_WORDS, css=Markup(STYLESHEET.read_text(encoding="utf-8")))
     return env
 
@@ -207,9 +205,9 @@ def letter_email_text(letter: LetterBase) -> str:
     one date or fact the resident most needs from it."""
     lines = [f"Our letter about your complaint {letter.reference} is attached as a PDF. Please read it."]
     if isinstance(letter, AcknowledgementLetter) and letter.response_due:
-        lines.append(f"We will send you our response by {_long_date(letter.response_due)}.")
+        lines.append(f"We will send you our response by {_letter_date(letter.response_due)}.")
     elif isinstance(letter, ExtensionLetter):
-        lines.append(f"We need more time. We will now send you our response by {_long_date(letter.new_due)}.")
+        lines.append(f"We need more time. We will now send you our response by {_letter_date(letter.new_due)}.")
     elif isinstance(letter, ResponseLetter) and letter.stage == 1:
         lines.append("If you are not happy with our response, you can ask for your complaint to go to stage 2. "
                      "You do not need to give reasons. You can do this from your personal link below.")
@@ -293,11 +291,22 @@ def outcome_sought_of(engine: Engine, complaint: Complaint, stage: int) -> str:
     return outcome_sought_at(rows, stage, complaint.desired_outcome)
 
 
-def signatory(engine: Engine, actor: Actor) -> str:
+def signatory(engine: Engine, actor: Actor, separator: str = "\n") -> str:
     """The staff member's display name and role, as the letter is signed (never their username)."""
     account = get_user(engine, actor.username)
     name = account.display_name if account is not None else actor.username
-    return f"{name}\n{ROLE_NAMES.get(actor.role, actor.role)}"
+    return f"{name}{separator}{ROLE_NAMES.get(actor.role, actor.role)}"
+
+
+def earlier_actions(engine: Engine, reference: str, stage: int) -> list[PendingAction]:
+    """The actions promised before this stage's response and still not done (Code 6.19 f)."""
+    if stage < 2:
+        return []
+    with Session(engine) as session:
+        rows = session.exec(select(OutstandingAction).where(
+            OutstandingAction.reference == reference, OutstandingAction.completed_on == None,  # noqa: E711
+        ).order_by(OutstandingAction.target_on, OutstandingAction.action_id)).all()
+        return [PendingAction(action_id=r.action_id, description=r.description, owner=r.owner, target_on=r.target_on) for r in rows]
 
 
 def _sender_and_addressee(engine: Engine, complaint: Complaint, profile: PolicyProfile, actor: Actor) -> dict:
@@ -324,7 +333,8 @@ def decision_letter(
                            for d in form.decisions],
                 outcome=form.outcome,
                 remedies=[RemedyOffer(**r.model_dump(), payment_id=paid_as) for r, paid_as in zip(form.remedies, payment_ids(form, stage))],
-                outstanding_actions=promised(form, stage, actor.username),
+                outstanding_actions=promised(form, stage, signatory(engine, actor, ", ")),
+                earlier_actions=earlier_actions(engine, complaint.reference, stage),
                 learning=[form.learning] if form.learning else [],
                 stage2_how=STAGE2_HOW if stage == 1 else "",
             )

@@ -1,9 +1,11 @@
-"""Which deadline notices a person should see where they look: the dashboard's "Notices for you"."""
+"""Which deadline notices a person should see where they look (the dashboard's "Notices for you"), and
+what residents added from their tracking page ("New from residents")."""
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from models.tables import Case, Notice
+from models.record import Complaint, Resident
+from models.tables import Case, Notice, ResidentNote
 
 PANEL_ROWS = 10
 ROLE_RECIPIENT = {"complaints_manager": "complaints_manager"}
@@ -20,5 +22,25 @@ def notices_for(engine: Engine, username: str, role: str, limit: int = PANEL_ROW
         query = query.where(Case.handler == username, col(Notice.recipients).contains("handler"))
     with Session(engine) as session:
         rows = list(session.exec(query.order_by(col(Notice.at).desc()).limit(limit)))
+        session.expunge_all()
+    return rows
+
+
+RESIDENT_NOTE = "note-resident-"
+"""The id prefix of what a resident added from their tracking page (`casework.residents.add_information`)."""
+
+
+def resident_news(engine: Engine, username: str, role: str, limit: int = PANEL_ROWS) -> list[tuple[ResidentNote, str]]:
+    """What residents added from their tracking page, newest first, with the resident's name: to a
+    handler on their own cases, to a complaints manager on the unassigned ones (issue 26: nobody is told
+    otherwise until they open the case)."""
+    query = (select(ResidentNote, Resident.name)
+             .join(Case, Case.reference == ResidentNote.reference)
+             .join(Complaint, Complaint.reference == ResidentNote.reference)
+             .outerjoin(Resident, Resident.id == Complaint.resident_id)
+             .where(col(ResidentNote.id).startswith(RESIDENT_NOTE)))
+    query = query.where(col(Case.handler).is_(None)) if role == "complaints_manager" else query.where(Case.handler == username)
+    with Session(engine) as session:
+        rows = [(note, name or "An anonymous resident") for note, name in session.exec(query.order_by(col(ResidentNote.at).desc()).limit(limit))]
         session.expunge_all()
     return rows

@@ -31,6 +31,7 @@ from casework.intake import Filed, Intake, RepresentativeDetails, ResidentDetail
 from casework.photos import Photo
 from casework.tracking import Tracked, issue_code, revoke_links
 from casework.updates import send_command
+from models.presentation import long_date
 from models.calendar import local_date
 from models.case import COMMANDS
 from models.record import Attachment, Complaint, Representative, Resident
@@ -180,7 +181,7 @@ def confirm_online_complaint(engine: Engine, reference: str, site: str, days: in
     link in an email, or the printed link in a letter); once per case."""
     with Session(engine) as session:
         acknowledge = session.get(CaseDeadline, (reference, "stage1.acknowledge"))
-        by = f" We will write to you by {_long_date(acknowledge.due)} to confirm what your complaint is about and when we will respond." \
+        by = f" We will write to you by {long_date(acknowledge.due, weekday=True)} to confirm what your complaint is about and when we will respond." \
             if acknowledge else " We will write to you within 5 working days to confirm what your complaint is about and when we will respond."
         queue_for(session, reference, "confirmation", "Thank you for your complaint",
                   f"Thank you for telling us about your complaint. Your reference is {reference}.{by}",

@@ -203,6 +203,10 @@ class ResponseLetter(LetterBase):
     outcome: Outcome | None = None
     remedies: list[RemedyOffer] = []
     outstanding_actions: list[PendingAction] = []
+    """The actions this response promises (recorded and tracked from it)."""
+    earlier_actions: list[PendingAction] = []
+    """Actions promised at an earlier stage and still not done: a stage-2 response lists every outstanding
+    action (Code 6.19 f), not only its own."""
     learning: list[str] = []
     """What we have learnt and will change (Code 9.1), shared with the resident."""
     stage2_how: str = ""

@@ -75,8 +75,8 @@ def quarterly_figures(cases: list[CaseFacts], quarter: Quarter, as_of: date | No
     return QuarterlyFigures(
         quarter=quarter,
         received_by_month=tuple(months),
-        acknowledged={s: acknowledged_in_time(cases, quarter, s) for s in (1, 2)},
-        responded={s: responded_in_time(cases, quarter, s) for s in (1, 2)},
+        acknowledged={s: acknowledged_in_time(cases, quarter, s, as_of) for s in (1, 2)},
+        responded={s: responded_in_time(cases, quarter, s, as_of) for s in (1, 2)},
         outcomes=outcomes,
         escalation=escalation(cases, quarter),
         service_areas=tuple(service_areas(cases, quarter)),

@@ -17,7 +17,7 @@ from datetime import date
 from models.compensation import CompensationTotals, compensation_totals
 from models.report_facts import ActionFact, CaseFacts, Extension, Fact, StageRecord
 from models.taxonomy import area_name
-from models.timeliness import CODE_TIMESCALES, code_timeliness
+from models.timeliness import code_extension_limit, code_timeliness
 
 OUTCOMES = ("upheld", "partly_upheld", "not_upheld")
 
@@ -95,28 +95,53 @@ def responded(cases: list[CaseFacts], year: ReportingYear, stage: int) -> list[t
     return found
 
 
-def acknowledged_in_time(cases: list[CaseFacts], year: ReportingYear, stage: int) -> Figure:
-    """Of the stage's complaints received in the year and since acknowledged or overdue, those on time."""
+def _ended_unanswered(case: CaseFacts, record: StageRecord) -> bool:
+    """Withdrawn, excluded or closed without a response at this stage: no deadline left to miss."""
+    return record.excluded or case.withdrawn or (record.responded_on is None and case.state in ("closed", "withdrawn", "excluded"))
+
+
+def acknowledged_in_time(cases: list[CaseFacts], year: ReportingYear, stage: int, as_of: date | None = None) -> Figure:
+    """Of the stage's complaints received in the year, those acknowledged on time; one acknowledged late, or
+    not acknowledged and past due on the report's date (`as_of`, default the year's last day), is missed."""
+    judged_on = as_of or year.last
     pairs = []
     for case, record in received(cases, year, stage):
-        timely = code_timeliness(case, record).acknowledged_in_time
-        if timely is not None:
+        timely = code_timeliness(case, record, judged_on).acknowledged_in_time
+        if timely is not None and not (timely is False and record.acknowledged_on is None and _ended_unanswered(case, record)):
             pairs.append((case.reference, timely))
     return _figure(pairs)
 
 
-def responded_in_time(cases: list[CaseFacts], year: ReportingYear, stage: int) -> Figure:
-    """CH02: of the stage's responses made in the year, those within the Code's timescales."""
+def answerable(cases: list[CaseFacts], year: ReportingYear, stage: int, as_of: date | None = None) -> list[tuple[CaseFacts, StageRecord]]:
+    """CH02's cases: the stage's responses made in the year (by `as_of`), and the open complaints whose Code
+    response date fell in the year and had passed by `as_of` unanswered (missed, not undecided)."""
+    judged_on = as_of or year.last
+    found = [(c, r) for c, r in responded(cases, year, stage) if r.responded_on <= judged_on]
+    for case in cases:
+        record = case.stage(stage)
+        if record is None or (record.responded_on is not None and record.responded_on <= judged_on) or _ended_unanswered(case, record):
+            continue
+        due = code_timeliness(case, record, judged_on).respond_due
+        if due in year and due < judged_on:
+            found.append((case, record))
+    return found
+
+
+def responded_in_time(cases: list[CaseFacts], year: ReportingYear, stage: int, as_of: date | None = None) -> Figure:
+    """CH02: of the stage's responses made in the year and those overdue unanswered, those within the Code's timescales."""
+    judged_on = as_of or year.last
     return _figure(
-        (case.reference, bool(code_timeliness(case, record).responded_in_time)) for case, record in responded(cases, year, stage)
+        (case.reference, bool(code_timeliness(case, record, judged_on).responded_in_time))
+        for case, record in answerable(cases, year, stage, judged_on)
     )
 
 
-def letters_in_time(cases: list[CaseFacts], year: ReportingYear, stage: int) -> Figure:
-    """Of the stage's responses made in the year, those whose response letter went out within the timescale."""
+def letters_in_time(cases: list[CaseFacts], year: ReportingYear, stage: int, as_of: date | None = None) -> Figure:
+    """Of the responses counted in CH02 (made, or overdue), those whose response letter went out within the timescale."""
+    judged_on = as_of or year.last
     return _figure(
-        (case.reference, bool(code_timeliness(case, record).letter_in_time))
-        for case, record in responded(cases, year, stage) if case.letters_recorded
+        (case.reference, bool(code_timeliness(case, record, judged_on).letter_in_time))
+        for case, record in answerable(cases, year, stage, judged_on) if case.letters_recorded
     )
 
 
@@ -129,7 +154,7 @@ class TsmMeasure(Fact):
     unit: str
 
 
-def tsm(cases: list[CaseFacts], year: ReportingYear, homes: int | None) -> list[TsmMeasure]:
+def tsm(cases: list[CaseFacts], year: ReportingYear, homes: int | None, as_of: date | None = None) -> list[TsmMeasure]:
     """CH01 (complaints received per 1,000 homes) and CH02 (responded to within the Code's timescales)."""
     rows = []
     for stage, part in ((1, "(1)"), (2, "(2)")):
@@ -145,7 +170,7 @@ def tsm(cases: list[CaseFacts], year: ReportingYear, homes: int | None) -> list[
             )
         )
     for stage, part in ((1, "(1)"), (2, "(2)")):
-        figure = responded_in_time(cases, year, stage)
+        figure = responded_in_time(cases, year, stage, as_of)
         rows.append(
             TsmMeasure(
                 code=f"CH02 {part}",
@@ -176,7 +201,7 @@ def extended(cases: list[CaseFacts], year: ReportingYear, stage: int) -> list[tu
 
 def _past_limit(record: StageRecord) -> list[Extension]:
     """The extensions that took the stage's total past the Code's normal limit (10 / 20 working days)."""
-    most, total, past = CODE_TIMESCALES[record.stage][2], 0, []
+    most, total, past = code_extension_limit(record.stage), 0, []
     for extension in sorted(record.extensions, key=lambda e: e.on):
         total += extension.working_days
         if total > most:
@@ -345,10 +370,10 @@ def annual_figures(
         year=year,
         homes=homes,
         received_by_month=tuple(months),
-        tsm=tuple(tsm(cases, year, homes)),
-        acknowledged={s: acknowledged_in_time(cases, year, s) for s in (1, 2)},
-        responded={s: responded_in_time(cases, year, s) for s in (1, 2)},
-        letters={s: letters_in_time(cases, year, s) for s in (1, 2)},
+        tsm=tuple(tsm(cases, year, homes, judged_on)),
+        acknowledged={s: acknowledged_in_time(cases, year, s, judged_on) for s in (1, 2)},
+        responded={s: responded_in_time(cases, year, s, judged_on) for s in (1, 2)},
+        letters={s: letters_in_time(cases, year, s, judged_on) for s in (1, 2)},
         extended_cases={s: len(extended(cases, year, s)) for s in (1, 2)},
         extended_past_limit={s: extended_past_limit(cases, year, s) for s in (1, 2)},
         extension_days={s: sum(e.working_days for _, r in extended(cases, year, s) for e in r.extensions if e.on in year) for s in (1, 2)},
@@ -360,7 +385,7 @@ def annual_figures(
         remedies=remedies,
         compensation_pence=pence,
         compensation_by_type=tuple(by_type.most_common()),
-        compensation=compensation_totals(cases, year),
+        compensation=compensation_totals(cases, year, judged_on),
         actions_open=open_actions,
         actions_overdue=sum(1 for a in open_actions if a.target_on < judged_on),
         as_of=judged_on,
@@ -386,19 +411,20 @@ class EvidenceRow(Fact):
     figure: Figure
 
 
-def self_assessment(cases: list[CaseFacts], year: ReportingYear) -> list[EvidenceRow]:
-    """Evidence for each Code section the system records, with the cases behind every figure."""
+def self_assessment(cases: list[CaseFacts], year: ReportingYear, as_of: date | None = None) -> list[EvidenceRow]:
+    """Evidence for each Code section the system records, with the cases behind every figure, judged on
+    `as_of` (the annual report's `AnnualFigures.as_of`; default the year's last day)."""
     rows: list[tuple[str, str, str, Figure]] = [
         ("5.6", "A complaint definition is set out when a complaint is logged at stage 1 or escalated to stage 2.",
          "acknowledgements with a definition recorded", _merge(definitions_recorded(cases, year, 1), definitions_recorded(cases, year, 2))),
         ("5.14", "Restrictions on contact are kept under regular review.", "restrictions reviewed by their review date",
          restrictions_reviewed(cases, year)),
         ("6.2", "Stage 1 complaints acknowledged, defined and logged within 5 working days of receipt.",
-         "stage 1 complaints acknowledged within 5 working days", acknowledged_in_time(cases, year, 1)),
+         "stage 1 complaints acknowledged within 5 working days", acknowledged_in_time(cases, year, 1, as_of)),
         ("6.3", "A full stage 1 response within 10 working days of acknowledgement.",
-         "stage 1 responses within the Code's timescale", responded_in_time(cases, year, 1)),
+         "stage 1 responses within the Code's timescale", responded_in_time(cases, year, 1, as_of)),
         ("6.3", "A full stage 1 response within 10 working days of acknowledgement (the letter).",
-         "stage 1 response letters sent within the timescale", letters_in_time(cases, year, 1)),
+         "stage 1 response letters sent within the timescale", letters_in_time(cases, year, 1, as_of)),
         ("6.4", "Any extension no more than 10 working days without good reason.",
          "stage 1 complaints extended, within 10 working days or past them with a good reason",
          extensions_within_limit(cases, year, 1)),
@@ -414,11 +440,11 @@ def self_assessment(cases: list[CaseFacts], year: ReportingYear) -> list[Evidenc
         ("6.10", "Complaints not resolved at stage 1 are progressed to stage 2.", "stage 1 complaints escalated to stage 2",
          escalation(cases, year)),
         ("6.11", "Stage 2 requests acknowledged, defined and logged within 5 working days.",
-         "stage 2 requests acknowledged within 5 working days", acknowledged_in_time(cases, year, 2)),
+         "stage 2 requests acknowledged within 5 working days", acknowledged_in_time(cases, year, 2, as_of)),
         ("6.13", "The stage 2 reviewer is not the person who considered stage 1.",
          "stage 2 responses by someone independent of stage 1", stage2_independent(cases, year)),
         ("6.14", "A final stage 2 response within 20 working days of acknowledgement.",
-         "stage 2 responses within the Code's timescale", responded_in_time(cases, year, 2)),
+         "stage 2 responses within the Code's timescale", responded_in_time(cases, year, 2, as_of)),
         ("6.15", "Any stage 2 extension no more than 20 working days without good reason.",
          "stage 2 complaints extended, within 20 working days or past them with a good reason",
          extensions_within_limit(cases, year, 2)),

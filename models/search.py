@@ -1,8 +1,9 @@
 """Finding a resident's cases: by reference, name, postcode, phone or email, typed any way people type them.
 
 Each resident row has its search keys (`ResidentSearchKey`): every word of the name and the whole name,
-the postcode found in the address, the phone's digits and the email, each normalised and tagged by kind
-(`phone:01952217100`). A search normalises what was typed the same way and looks the keys up by equality,
+how each word of the name sounds (Soundex, so "Kahn" finds "Khan"), the street of the address's first
+line ("mill lane"), the postcode found in the address, the phone's digits and the email, each normalised
+and tagged by kind (`phone:01952217100`). A search normalises what was typed the same way and looks the keys up by equality,
 so one B-tree index answers it on SQLite and PostgreSQL alike, at any size (bench/search.py). The keys are
 written by a mapper event whenever a `Resident` row is inserted or updated, so every way a resident is
 recorded (intake, the public form, service requests) keeps them without knowing they exist."""
@@ -41,12 +42,44 @@ def postcode(text: str) -> str:
     return f"{found[1]}{found[2]}" if found else ""
 
 
+def soundex(word: str) -> str:
+    """The word's American Soundex code (`K500` for Khan, Kahn and Kahan): names that sound alike match."""
+    letters = [c for c in word.upper() if "A" <= c <= "Z"]
+    if not letters:
+        return ""
+    codes = {**dict.fromkeys("BFPV", "1"), **dict.fromkeys("CGJKQSXZ", "2"), **dict.fromkeys("DT", "3"), "L": "4",
+             **dict.fromkeys("MN", "5"), "R": "6"}
+    result, last = letters[0], codes.get(letters[0], "")
+    for c in letters[1:]:
+        code = codes.get(c, "")
+        if code and code != last:
+            result += code
+        if c not in "HW":
+            last = code
+    return (result + "000")[:4]
+
+
+def street(address: str) -> str:
+    """The street of the address's first line, without the house number ("mill lane" from "4 Mill Lane")."""
+    first = address.strip().splitlines()[0] if address.strip() else ""
+    for part in first.split(","):
+        words = _name(part).split()
+        while words and any(ch.isdigit() for ch in words[0]):
+            words.pop(0)
+        if len(words) >= 2 and not any(ch.isdigit() for word in words for ch in word):
+            return " ".join(words)
+    return ""
+
+
 def resident_keys(name: str, address: str = "", phone: str = "", email: str = "") -> set[str]:
     """Every key a resident can be found by."""
     keys = set()
     full = _name(name)
     if full:
         keys |= {f"name:{full}", *(f"name:{word}" for word in full.split())}
+        keys |= {f"sound:{code}" for word in full.split() if len(word) > 1 and (code := soundex(word))}
+    if road := street(address):
+        keys.add(f"street:{road}")
     if code := postcode(address):
         keys.add(f"postcode:{code}")
     if len(digits := _phone(phone)) >= 6:
@@ -67,8 +100,20 @@ def query_keys(typed: str) -> set[str]:
     if (code := postcode(typed)) and len(typed.replace(" ", "")) == len(code):
         keys.add(f"postcode:{code}")
     if name := _name(typed):
-        keys.add(f"name:{name}")
+        keys |= {f"name:{name}", f"street:{name}"}
     return keys
+
+
+def sounds_like_keys(typed: str) -> set[str]:
+    """Near misses of a name typed ("Kahn"): the sound of each of its words."""
+    return {f"sound:{code}" for word in _name(typed).split() if len(word) > 1 and not word.isdigit() and (code := soundex(word))}
+
+
+def reference_number(typed: str) -> str | None:
+    """The case number of a partial reference ("2", "000002", "2026-000002"): its last six digits, padded."""
+    candidate = typed.strip().upper()
+    match = re.fullmatch(r"(?:[A-Z]{2,5}-)?(?:\d{4}-)?(\d{1,6})", candidate)
+    return match[1].zfill(6) if match else None
 
 
 def reference_typed(typed: str) -> str | None:

@@ -49,6 +49,8 @@ class StaffUser(SQLModel, table=True):
     role: str = Field(index=True)
     password_hash: str
     active: bool = True
+    email: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    """Where the person's notices go; blank: username@STAFF_EMAIL_DOMAIN (models/settings.py)."""
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True)))
     session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     """Every web session carries the generation it was signed in under; raising it (sign-out, a
@@ -81,10 +83,16 @@ def _check_password(password: str | None, field: str = "password", about: tuple[
         raise AccountError(field, f"is too easy to guess. {warning + ' ' if warning else ''}{advice}".strip())
 
 
-def create_user(engine: Engine, username: str, display_name: str, role: str, password: str) -> StaffUser:
-    """Create an account, refusing a taken username, an unknown role or a short password."""
+STAFF_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def create_user(engine: Engine, username: str, display_name: str, role: str, password: str, email: str = "") -> StaffUser:
+    """Create an account, refusing a taken username, an unknown role, a short password or a malformed email."""
     if not re.match(USERNAME_PATTERN, username or ""):
         raise AccountError("username", "use 2 to 32 lower-case letters, digits, dots, dashes or underscores")
+    email = (email or "").strip()
+    if email and (len(email) > 200 or not STAFF_EMAIL.match(email)):
+        raise AccountError("email", "enter an email address like name@example.org, or leave it blank")
     if not display_name or not display_name.strip() or len(display_name) > 100:
         raise AccountError("display_name", "enter a name of 1 to 100 characters")
     if problem := text_problem(display_name):
@@ -100,6 +108,7 @@ def create_user(engine: Engine, username: str, display_name: str, role: str, pas
             display_name=display_name.strip(),
             role=role,
             password_hash=_hasher.hash(password),
+            email=email.lower(),
             created_at=datetime.now(timezone.utc),
         )
         session.add(user)

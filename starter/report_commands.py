@@ -18,6 +18,7 @@ from starter.csv_text import csv_text
 from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
 from models.report_facts import CaseFacts
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
+from models.reporting import as_of as report_as_of
 from models.reporting import AnnualFigures, EvidenceRow, ReportingYear, TsmMeasure, annual_figures, self_assessment, tsm
 from models.clock import london_today
 
@@ -114,7 +115,8 @@ def tsm_command(year: Year, homes: Homes = None, landlord: Landlord = None, data
     """CH01 (complaints per 1,000 homes) and CH02 (responded to within the Code's timescales), stages 1 and 2."""
     _check_format(output)
     reporting_year = parse_year(year)
-    measures = tsm(load_facts(database, landlord, service_area, root_cause), reporting_year, homes)
+    facts = load_facts(database, landlord, service_area, root_cause)
+    measures = tsm(facts, reporting_year, homes, report_as_of(facts, reporting_year, local_date(datetime.now(UTC))))
     text = tsm_csv(measures, reporting_year)
     if csv_path is not None:
         csv_path.write_text(text)
@@ -196,7 +198,7 @@ def annual_command(
     reporting_year = parse_year(year)
     facts = load_facts(database, landlord, service_area, root_cause)
     figures = annual_figures(facts, reporting_year, homes, today=london_today())
-    evidence = self_assessment(facts, reporting_year)
+    evidence = self_assessment(facts, reporting_year, figures.as_of)
     ombudsman = load_ombudsman(database, landlord, reporting_year)
     title = titled(landlord, service_area, root_cause)
     response = published_response(database, landlord, reporting_year) if not (service_area or root_cause) else None
@@ -225,7 +227,8 @@ def self_assessment_command(
     """Evidence for each Code section the system records, and the cases behind each figure (seed 001's table)."""
     _check_format(output)
     reporting_year = parse_year(year)
-    rows = self_assessment(load_facts(database, landlord, service_area, root_cause), reporting_year)
+    facts = load_facts(database, landlord, service_area, root_cause)
+    rows = self_assessment(facts, reporting_year, report_as_of(facts, reporting_year, local_date(datetime.now(UTC))))
     text = evidence_csv(rows, reporting_year)
     if csv_path is not None:
         csv_path.write_text(text)

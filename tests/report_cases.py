@@ -52,7 +52,7 @@ CASES: dict[str, tuple[str, list[dict]]] = {
     "CMP-2025-000009": ("2025-06-02", [ev("exclude", "2025-06-03", reason="court", ground="legal_proceedings")]),
 }
 """reference -> (received date, events). Hand figures for 2025-26 with 2,000 homes: CH01 (1) = 7 complaints
-(3.50 per 1,000), CH01 (2) = 2 (1.00); CH02 (1) = 3 of 7 responses in time (42.9%), CH02 (2) = 1 of 2 (50.0%)."""
+(3.50 per 1,000), CH01 (2) = 2 (1.00); CH02 (1) = 3 of 8 in time (37.5%: 7 responses and case 7, unanswered since 16 Jun), CH02 (2) = 1 of 2 (50.0%)."""
 
 
 def response_content(reference: str, issued_on: date, **changes) -> dict:

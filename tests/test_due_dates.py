@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from models.presentation import long_date
 from models.calendar import end_of_day, local_date
 from models.due import DUE_SOON_DAYS, Urgency, due_date, instant_bounds, urgency
 from models.record import Complaint, Resident
@@ -109,7 +110,7 @@ async def test_each_list_shows_the_case_pages_due_date_and_the_same_urgency(site
     for name, reference in references.items():
         due = today + timedelta(days=OFFSETS[name])
         case_page = (await staff.get(f"/cases/{reference}")).text
-        shown = due.strftime("%a %d %b %Y")
+        shown = long_date(due, weekday=True)
         respond_row = case_page.split("Respond at stage 1", 1)[1].split("</tr>", 1)[0]
         assert shown in respond_row, (moment, name)
         # The case list: the same date, in the row's data-due and in words.

@@ -88,7 +88,7 @@ def test_stage2_response_says_the_resident_may_go_to_the_ombudsman_now(engine):
     assert "refer your complaint to the Housing Ombudsman now. You do not need to wait" in text
     assert all(part in text for part in ("0300 111 3000", "info@housing-ombudsman.org.uk", "www.housing-ombudsman.org.uk", "PO Box 152"))
     assert "stage 2 of our complaints procedure. You do not have to" not in text
-    assert "Compensation of £50.00 (financial compensation)" in text
+    assert "Compensation of £50 (financial compensation)" in text
 
 
 def test_exclusion_gives_the_ground_in_words_the_reason_and_the_right_to_the_ombudsman(engine):
@@ -175,7 +175,7 @@ def test_wolverhampton_offsets_compensation_against_arrears(engine):
         remedies=[RemedyOffer(kind="compensation", amount_pence=7_500, compensation_type="discretionary", offset_against_arrears=True)],
     )
     text = pdf_text(render_letter(letter)[1])
-    assert "Compensation of £75.00 (discretionary)" in text
+    assert "Compensation of £75 (discretionary)" in text
     assert "will first be set against any money you owe us, such as rent arrears" in text
 
 

@@ -83,7 +83,12 @@ async def test_a_retried_activity_mails_a_notice_once_with_its_key_as_message_id
     mail = mailbox.messages[0]
     assert mail["Message-ID"] == "<CMP-2026-000123|stage1.respond|overdue|2026-03-17@greatwell.example>"
     assert mail["To"] == "asmith@greatwell.example, manager@greatwell.example"
-    assert mail["Subject"] == "CMP-2026-000123: stage1.respond overdue (due 2026-03-17)"
+    assert mail["Subject"] == "Overdue: respond at stage 1 for an anonymous resident, due Tuesday 17 March 2026 (CMP-2026-000123)"
+    body = mail.get_content()
+    assert "Respond at stage 1 was due by the end of Tuesday 17 March 2026." in body
+    assert "raised on 18 March 2026 at midnight" in body
+    assert "the case's handler and the complaints manager" in body
+    assert "2026-03" not in body and "Temporal" not in body  # issue 26: no ISO timestamps, no ops link
     [row] = outbox(engine)
     assert (row.status, row.attempts, row.last_error) == ("sent", 1, "")
 
@@ -184,3 +189,15 @@ async def test_every_notice_of_a_case_arrives_once_though_smtp_was_down_when_the
         rows = session.exec(select(Notice).where(Notice.reference == reference)).all()
     assert {row.kind: row.status for row in rows} == {"due_soon": "sent", "overdue": "sent", "escalated": "sent"}
     await handle.terminate("test over")
+
+
+async def test_a_handlers_notices_go_to_their_own_email_address(engine):
+    """Issue 26 item 12: staff accounts have an email address; notices use it."""
+    create_user(engine, "bjones", "Bea Jones", "handler", "correct horse battery staple", email="Bea.Jones@Mail.Greatwell.example")
+    delivery = overdue_notice().model_copy(update={"handler": "bjones"})
+    mailbox = Mailbox().start()
+    try:
+        assert ActivityEnvironment().run(NoticeActivities(engine, mail_settings(mailbox.port)).deliver_notice, delivery)
+    finally:
+        mailbox.stop()
+    assert [m["To"] for m in mailbox.messages] == ["bea.jones@mail.greatwell.example, manager@greatwell.example"]

@@ -91,7 +91,7 @@ def test_cli_annual_writes_html_and_pdf_and_self_assessment_csv(read_model, tmp_
     done = subprocess.run([COMPLAINTS, "report", "annual", "--year", "2025-26", "--homes", "2000", "--database", url,
                            "--html", str(tmp_path / "r.html"), "--pdf", str(tmp_path / "r.pdf")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "3 of 7 (42.9%)" in done.stdout and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert "3 of 8 (37.5%)" in done.stdout and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert "CH02 (1)" in (tmp_path / "r.html").read_text()
     done = subprocess.run([COMPLAINTS, "report", "self-assessment", "--year", "2025-26", "--database", url, "--format", "csv"],
                           capture_output=True, text=True, timeout=60)

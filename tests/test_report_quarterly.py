@@ -68,8 +68,9 @@ def test_quarter_one_by_hand(read_model):
     f = quarterly_figures(facts, Q1)
     assert (Q1.first, Q1.last) == (date(2025, 4, 1), date(2025, 6, 30))
     assert f.received_by_month == (("Apr 2025", 0, 0), ("May 2025", 1, 0), ("Jun 2025", 6, 0))
-    # responses in Q1 at stage 1: cases 1-5 (June) and 8 (10 Apr); in time: 1, 3 and 8 (tests/report_cases.py)
-    assert (f.responded[1].count, f.responded[1].total) == (3, 6)
+    # responses in Q1 at stage 1: cases 1-5 (June) and 8 (10 Apr); in time: 1, 3 and 8 (tests/report_cases.py);
+    # and case 7, due 16 Jun and unanswered at the quarter's end: missed, not left out (issue 26)
+    assert (f.responded[1].count, f.responded[1].total) == (3, 7) and "CMP-2025-000007" in f.responded[1].missed
     assert (f.acknowledged[1].count, f.acknowledged[1].total, f.acknowledged[1].missed) == (6, 7, ("CMP-2025-000005",))
     assert f.outcomes[1] == {"upheld": 4, "partly_upheld": 1, "not_upheld": 1}
     areas = {code: (count, upheld) for code, count, upheld in f.service_areas}
@@ -156,3 +157,21 @@ def test_cli_writes_the_pack_and_records_the_governing_bodys_response(read_model
     assert "The governing body's response (Code 8.2)" in page
     assert "<p>The Board noted the report.</p>" in page and "<p>It asked for monthly figures on damp and mould.</p>" in page
     assert "Recorded by mandy" in page
+
+
+def test_the_annual_report_and_the_quarterly_pack_agree_on_overdue_compensation():
+    """Issue 26: £325 promised for 18 December is not overdue on 4 December in either report."""
+    from models.report_facts import CaseFacts, RemedyFact, StageRecord
+
+    case = CaseFacts(
+        reference="CMP-2026-000325", received_on=date(2026, 11, 2), state="stage1_responded", last_event_on=date(2026, 11, 20),
+        stages=(StageRecord(stage=1, received_on=date(2026, 11, 2), acknowledged_on=date(2026, 11, 3), responded_on=date(2026, 11, 16)),),
+        remedies=(RemedyFact(stage=1, kind="compensation", amount_pence=32500, due_on=date(2026, 12, 18)),),
+    )
+    today = date(2026, 12, 4)
+    annual = annual_figures([case], ReportingYear.parse("2026-27"), today=today)
+    quarterly = quarterly_figures([case], Quarter.parse("2026-27 Q3"), annual.as_of)
+    assert annual.as_of == today
+    assert annual.compensation.overdue_pence == quarterly.compensation.overdue_pence == 0
+    later = annual_figures([case], ReportingYear.parse("2026-27"), today=date(2026, 12, 21))
+    assert later.compensation.overdue_pence == quarterly_figures([case], Quarter.parse("2026-27 Q3"), later.as_of).compensation.overdue_pence == 32500

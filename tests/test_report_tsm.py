@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from models.report_facts import facts_from_events, read_facts
-from models.reporting import ReportingYear, tsm
+from models.reporting import ReportingYear, acknowledged_in_time, tsm
 from models.timeliness import code_timeliness
 from models.tables import create_schema, make_engine
 from tests.report_cases import CASES, at, insert_cases
@@ -70,14 +70,14 @@ def test_ch01_and_ch02_by_hand():
     assert rows == {
         "CH01 (1)": (7, 2000, 3.5),
         "CH01 (2)": (2, 2000, 1.0),
-        "CH02 (1)": (3, 7, 42.9),
+        "CH02 (1)": (3, 8, 37.5),
         "CH02 (2)": (1, 2, 50.0),
     }
 
 
 def test_ch01_without_homes_gives_counts_only():
     rows = {m.code: m.value for m in tsm(event_facts(), YEAR, homes=None)}
-    assert rows["CH01 (1)"] is None and rows["CH02 (1)"] == 42.9
+    assert rows["CH01 (1)"] is None and rows["CH02 (1)"] == 37.5
 
 
 def test_the_previous_year_counts_only_what_it_received_and_answered():
@@ -97,10 +97,10 @@ def test_cli_prints_the_table_and_writes_csv(read_model, tmp_path):
     done = subprocess.run([COMPLAINTS, "report", "tsm", "--year", "2025-26", "--homes", "2000", "--database", url, "--csv", str(tmp_path / "tsm.csv")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "CH02 (1)" in done.stdout and "42.9%" in done.stdout and "3.50" in done.stdout
+    assert "CH02 (1)" in done.stdout and "37.5%" in done.stdout and "3.50" in done.stdout
     rows = list(csv.DictReader(io.StringIO((tmp_path / "tsm.csv").read_text())))
     assert [(r["measure"], r["numerator"], r["denominator"], r["value"]) for r in rows] == [
-        ("CH01 (1)", "7", "2000", "3.5"), ("CH01 (2)", "2", "2000", "1.0"), ("CH02 (1)", "3", "7", "42.9"), ("CH02 (2)", "1", "2", "50.0")]
+        ("CH01 (1)", "7", "2000", "3.5"), ("CH01 (2)", "2", "2000", "1.0"), ("CH02 (1)", "3", "8", "37.5"), ("CH02 (2)", "1", "2", "50.0")]
     done = subprocess.run([COMPLAINTS, "report", "tsm", "--year", "2025-26", "--database", url, "--format", "csv"], capture_output=True, text=True, timeout=60)
     assert done.stdout.splitlines()[1] == '2025-26,CH01 (1),"Stage 1 complaints received per 1,000 homes",7,,,"per 1,000 homes"' 
 
@@ -111,3 +111,23 @@ def test_cli_refuses_bad_homes_and_year(read_model):
     assert done.returncode == 2 and "--homes" in done.stderr
     done = subprocess.run([COMPLAINTS, "report", "tsm", "--year", "2025/26", "--database", url], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--year" in done.stderr and "2025-26" in done.stderr
+
+
+def test_a_deadline_past_due_and_not_done_is_missed_as_of_the_report_date():
+    """Issue 26: an open step already past due is missed, never "not yet decided"."""
+    case = next(f for f in event_facts() if f.reference == "CMP-2025-000007")
+    assert code_timeliness(case, case.stage(1), date(2025, 6, 16)).responded_in_time is None
+    assert code_timeliness(case, case.stage(1), date(2025, 6, 17)).responded_in_time is False
+    unacknowledged = case.model_copy(update={"stages": (case.stage(1).model_copy(update={"acknowledged_on": None}),)})
+    assert code_timeliness(unacknowledged, unacknowledged.stage(1), date(2025, 6, 2)).acknowledged_in_time is None
+    assert code_timeliness(unacknowledged, unacknowledged.stage(1), date(2025, 6, 3)).acknowledged_in_time is False
+    figure = acknowledged_in_time([unacknowledged], YEAR, 1, date(2025, 7, 1))
+    assert (figure.count, figure.total, figure.missed) == (0, 1, ("CMP-2025-000007",))
+
+
+def test_the_code_dates_come_from_the_workflow_planner_with_the_code_profile():
+    """One planner (workflows/deadlines.py) and the `code-2024` profile, not a second table of timescales."""
+    import models.timeliness
+
+    assert not hasattr(models.timeliness, "CODE_TIMESCALES")
+    assert models.timeliness.code_extension_limit(1) == 10 and models.timeliness.code_extension_limit(2) == 20

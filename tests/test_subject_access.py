@@ -142,4 +142,4 @@ async def test_the_case_page_shows_the_timeline_after_the_workflow_history_is_go
     page = await hana.get(f"/cases/{reference}")
     assert page.status_code == 200
     titles = re.findall(r'class="timeline__title">([^<]+)<', page.text)
-    assert titles == ["Withdraw", "Acknowledge", "Received"] and "Roof leak" in page.text
+    assert titles == ["Withdrawn", "Acknowledged", "Received"] and "Roof leak" in page.text

@@ -3,6 +3,7 @@ behind a confirmation with a reason, and every such action on the audit log page
 
 from sqlmodel import Session
 
+from models.presentation import long_date
 from models.users import StaffUser
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
@@ -79,7 +80,7 @@ async def test_a_closure_is_refused_in_the_past_and_twice_and_removing_one_re_pl
     removed = await adam.post("/closures/remove", {"landlord": "greatwell-homes", "day": day.isoformat(), "confirm": "yes"})
     assert removed.status_code == 303
     flash = (await adam.get("/closures")).text
-    assert f"{day.isoformat()} is a working day again for greatwell-homes; 1 open case(s) re-planned" in flash
+    assert f"{long_date(day, weekday=True)} is a working day again for greatwell-homes; 1 open case(s) re-planned" in flash
     with Session(stack.engine) as session:
         assert session.get(ClosureDay, ("greatwell-homes", day)) is None
     log = (await (await signed_in("aude")).get("/audit")).text

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from models.presentation import long_date
 from casework.forms import ACTION_FORMS
 from casework.intake import Intake
 from models.tables import CaseEvent
@@ -32,12 +33,13 @@ async def test_case_page_shows_deadlines_timeline_history_link_and_only_allowed_
     reference = await stack.start_case(handler="hana")
     page = (await (await signed_in("hana")).get(f"/cases/{reference}")).text
     assert "Acknowledge at stage 1" in page and "working days left" in page
-    assert f"http://localhost:8233/namespaces/default/workflows/{reference}" in page
+    assert "Temporal Web UI" not in page  # issue 26: the history link is for those who run the process
     assert f"/cases/{reference}/actions/acknowledge" in page
     assert f"/cases/{reference}/actions/respond" not in page  # not allowed before acknowledgement
     assert f"/cases/{reference}/actions/assign" not in page  # a manager's action
     auditor = (await (await signed_in("aude")).get(f"/cases/{reference}")).text
     assert "/actions/" not in auditor and "Auditors read cases" in auditor
+    assert f"http://localhost:8233/namespaces/default/workflows/{reference}" in auditor
 
 
 async def test_acknowledge_through_the_form_moves_the_case_once_even_if_sent_twice(stack, signed_in):
@@ -50,8 +52,8 @@ async def test_acknowledge_through_the_form_moves_the_case_once_even_if_sent_twi
     await stack.projected(reference, "stage1_acknowledged")
     assert [e.type for e in events(stack, reference)].count("acknowledge") == 1
     page = (await hana.get(f"/cases/{reference}")).text
-    assert "Acknowledge: done." in page or "stage1 acknowledged" in page
-    assert "by hana" in page
+    assert "Acknowledge: done." in page or "Stage 1: acknowledged" in page
+    assert "by Hana" in page and "by hana" not in page  # issue 26: people by name, not sign-in name
 
 
 async def test_a_rejected_action_shows_the_error_summary_and_changes_nothing(stack, signed_in):
@@ -170,7 +172,7 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
     assert "We are sorry the repair was cancelled twice" in remedies
     outstanding = page.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
     assert "Replace the kitchen roof" in outstanding and "Repairs team" in outstanding
-    assert target.strftime("%d %b %Y") in outstanding
+    assert long_date(target) in outstanding
     assert f'action="/cases/{reference}/actions/complete_action"' in outstanding and 'name="action_id" value="s1-1"' in outstanding
     with Session(stack.engine) as session:
         assert [(r.kind, r.amount_pence) for r in session.exec(select(Remedy).where(Remedy.reference == reference)).all()] == [("compensation", 15050), ("apology", 0)]
@@ -195,8 +197,10 @@ async def _complete(stack, staff, reference: str, outstanding: str, action_id: s
     """Press the first "Mark done" of the outstanding-actions table (for `action_id`) and wait for the record."""
     from models.record import OutstandingAction
 
-    done = await staff.post(f"/cases/{reference}/actions/complete_action", {
-        "command_id": outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0], "action_id": action_id})
+    command_id = outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0]
+    unconfirmed = await staff.post(f"/cases/{reference}/actions/complete_action", {"command_id": command_id, "action_id": action_id})
+    assert unconfirmed.status_code == 400 and "Tick the box to confirm: mark the promised action done" in unconfirmed.text  # issue 26
+    done = await staff.post(f"/cases/{reference}/actions/complete_action", {"command_id": command_id, "action_id": action_id, "confirm": "yes"})
     assert done.status_code == 303, done.text[:3000]
     for _ in range(100):
         with Session(stack.engine) as session:

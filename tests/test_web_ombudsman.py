@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from models.presentation import long_date
 from models.tables import CaseDeadline, CaseEvent, OmbudsmanEvidence
 from tests.test_web_cases import _command_id, act
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
@@ -40,7 +41,7 @@ async def test_an_excluded_complaint_goes_to_the_ombudsman_and_its_orders_are_tr
         "due_on-day": str(due.day), "due_on-month": str(due.month), "due_on-year": str(due.year)})
     assert asked.status_code == 303, asked.text[:2000]
     page = (await mira.get(f"/cases/{reference}")).text
-    assert "Send evidence to the Ombudsman" in page and due.strftime("%d %b %Y") in page
+    assert "Send evidence to the Ombudsman" in page and long_date(due) in page
     assert (await post(mira, reference, "ombudsman_evidence_sent", {})).status_code == 303
 
     page = (await mira.get(f"/cases/{reference}")).text

@@ -129,7 +129,7 @@ async def test_a_resident_complains_online_follows_the_link_adds_information_and
     case = await staff.get(f"/cases/{reference}")
     timeline = case.text[case.text.index('class="timeline"'):]
     assert "water in the light fitting" in timeline, timeline[:3000]
-    assert "Request stage2" in timeline and "Resident input" in timeline
+    assert "Stage 2 requested" in timeline and "Information from the resident" in timeline
     assert "Sent to the resident" in case.text and "ceiling.jpg" in case.text
     with Session(stack.engine) as session:
         types = [e.type for e in session.exec(select(CaseEvent).where(CaseEvent.reference == reference))]

@@ -59,3 +59,23 @@ async def test_intake_shows_the_residents_earlier_cases_before_filing_a_new_one(
     assert filed.status_code == 303
     again = await hana.post("/cases", form)
     assert again.status_code == 303 and again.headers["location"] == filed.headers["location"], "a resent form files nothing new"
+
+
+async def test_search_by_partial_reference_street_and_near_miss_shows_addresses(stack, signed_in):
+    """Issue 26 item 11: "000002", "Mill Lane" and "Kahn" (for Khan) find cases; the address tells two
+    residents of the same name apart."""
+    filed = []
+    for n, address in enumerate(("4 Mill Lane, Telford TF1 1AA", "8 Oak Road, Telford TF2 2BB")):
+        intake = Intake(intake_id=f"khan-{n}", policy="code-2024", channel="phone",
+                        resident=ResidentDetails(name="Amir Khan", address=address), text="The fence was never repaired.")
+        filed.append((await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference)
+    mill, oak = filed
+    hana = await signed_in("hana")
+    by_street = (await hana.get("/search", params={"q": "Mill Lane"})).text
+    assert mill in by_street and oak not in by_street and "4 Mill Lane, Telford TF1 1AA" in by_street
+    near = (await hana.get("/search", params={"q": "Kahn"})).text
+    assert mill in near and oak in near and "8 Oak Road" in near and "4 Mill Lane" in near
+    number = mill.rsplit("-", 1)[1]
+    for typed in (number, number.lstrip("0"), mill.split("-", 1)[1]):
+        page = await hana.get("/search", params={"q": typed})
+        assert page.status_code in (200, 303) and (mill in page.text or page.headers.get("location") == f"/cases/{mill}"), typed

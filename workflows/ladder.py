@@ -35,9 +35,10 @@ def mark_missed_and_notify(state: CaseState, now: datetime, planned_at: datetime
     """Mark passed deadlines missed and raise the ladder's notices now due; returns the deadlines newly missed
     and the notices to deliver, both recorded on the case's timeline.
 
-    When several rungs of one deadline are already past (a case logged late, a calendar change), only the most
-    serious is sent; the others are passed over so nobody gets a burst of stale mail. A notice whose instant
-    lies before the last re-plan is dated now (it could not have been sent then)."""
+    When several rungs of one deadline are already past (a case logged late, a calendar change), one notice of
+    the most serious kind is sent to every passed rung's recipients (handler, manager, head of service), so
+    nobody who should have heard is left out and nobody gets a burst of stale mail (issue 26). A notice whose
+    instant lies before the last re-plan is dated now (it could not have been sent then)."""
     missed: list[str] = []
     notices: list[NoticeView] = []
     for deadline in state.live_deadlines():
@@ -59,7 +60,8 @@ def mark_missed_and_notify(state: CaseState, now: datetime, planned_at: datetime
         if passed:
             instant, rung = passed[-1]
             at = instant if planned_at is None or instant >= planned_at else now
-            notice = NoticeView(kind=rung.kind, deadline=deadline.name, due=deadline.due, at=at, recipients=rung.recipients)
+            recipients = tuple(dict.fromkeys(role for _, passed_rung in passed for role in passed_rung.recipients))
+            notice = NoticeView(kind=rung.kind, deadline=deadline.name, due=deadline.due, at=at, recipients=recipients)
             state.notices.append(notice)
             state.record("notice", at, {"kind": rung.kind, "deadline": deadline.name, "due": deadline.due.isoformat()})
             notices.append(notice)

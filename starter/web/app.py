@@ -94,7 +94,10 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired) -> Response:
         if request.method != "GET":
-            return render(request, "error.html", status=401, title="Sign in first", message="Your session has ended. Sign in and try again.")
+            back = "/".join(request.url.path.split("/")[:3]) if request.url.path.startswith("/cases/") else "/"
+            return render(request, "error.html", status=401, title="Sign in first", sign_in_next=back,
+                          message="Your session ended before this was sent, so nothing was saved. What you typed in the "
+                                  "case's form is kept in this browser tab: sign in, and it is there to check and send again.")
         return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
 
     @app.exception_handler(Refused)

@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from models.due import deadline_words, urgency
+from models import presentation
 from models.policy import PolicyError, load_profile
 from models.users import ROLE_NAMES
-from casework.access import can
+from casework.access import can, may_take
 from starter.web.fields import Said
 
 
@@ -26,9 +27,27 @@ def landlord_name(profile_id: str) -> str:
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can, urgency=urgency, deadline_words=deadline_words,
-                             landlord_name=landlord_name,
+                             landlord_name=landlord_name, may_take=may_take,
                              said=lambda message: isinstance(message, Said))
 templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
+templates.env.filters.update(
+    long_date=presentation.long_date, date_time=presentation.date_and_time, money=presentation.money,
+    state_words=presentation.state_words, stage_and_state=presentation.stage_and_state, action_words=presentation.action_words, event_words=presentation.event_words,
+)
+
+
+def _people(request: Request):
+    """`person(username, role=False)` for the page: staff by name (and role), read once per page when used."""
+    from casework.staff import display_names
+
+    names: dict = {}
+
+    def person(username: str | None, role: bool = False) -> str:
+        if username and not names:
+            names.update(display_names(request.app.state.engine))
+        return presentation.person(names, username, role)
+
+    return person
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -39,6 +58,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return templates.TemplateResponse(
         request,
         template,
-        {"user": getattr(request.state, "user", None), "csrf_token": request.session.get("csrf", ""), **context},
+        {"user": getattr(request.state, "user", None), "csrf_token": request.session.get("csrf", ""),
+         "person": _people(request), "idle_minutes": request.app.state.settings.web_session_idle_minutes, **context},
         status_code=status,
     )

@@ -28,6 +28,16 @@ def read_decisions(form) -> list[dict]:
 
 REMEDY_ROWS = ACTION_ROWS = 3
 """Empty rows on the respond form for remedies and promised actions (no JavaScript needed); blank rows are ignored."""
+MAX_ROWS = 20
+"""Rows a response may carry of each (the form grows by "Add another", one row at a time)."""
+
+
+def rows_shown(form, group: str) -> int:
+    """How many rows of `group` the form shows: the default, or one past the last row posted, plus one
+    when "Add another" for this group was pressed, up to MAX_ROWS."""
+    posted = [int(key.split(".")[1]) for key in form if key.startswith(f"{group}.") and key.split(".")[1].isdigit()]
+    shown = max([REMEDY_ROWS, *(n + 1 for n in posted)])
+    return min(MAX_ROWS, shown + (1 if form.get("more") == group else 0))
 
 
 def _posted(form, name: str):
@@ -58,7 +68,7 @@ def read_remedies(form) -> tuple[list[dict], list[int]]:
     `.compensation_type`, `.due_on` (a date input: by when an action remedy is done, Code 7.3) and
     `.offset_against_arrears` (checkbox, shown where the policy allows it); and the form row of each."""
     remedies, numbers = [], []
-    for number in range(REMEDY_ROWS):
+    for number in range(MAX_ROWS):
         row = {name: _posted(form, f"remedies.{number}.{name}") for name in ("kind", "description", "band", "amount", "compensation_type")}
         row["due_on"] = date_of(form, f"remedies.{number}.due_on")[0]
         offset = form.get(f"remedies.{number}.offset_against_arrears") in ("true", "on")
@@ -80,7 +90,7 @@ def read_promised_actions(form) -> tuple[list[dict], list[int]]:
     """What the landlord promises to do, tracked until done (Code 6.6): `actions.N.description`, `.owner`,
     `.target_on` (a date input); and the form row of each, so a refusal of `actions.1.target_on` lands on its row."""
     actions, numbers = [], []
-    for number in range(ACTION_ROWS):
+    for number in range(MAX_ROWS):
         row = {name: _posted(form, f"actions.{number}.{name}") for name in ("description", "owner")}
         row["target_on"] = date_of(form, f"actions.{number}.target_on")[0]
         if any(row.values()):
@@ -104,7 +114,7 @@ def row_specs(rows: dict[str, list[int]]) -> list:
 
     specs = []
     for group, (noun, parts) in ROW_LABELS.items():
-        numbers = rows.get(group) or list(range(MAX_POINTS if group == "decisions" else REMEDY_ROWS))
+        numbers = rows.get(group) or list(range(MAX_POINTS if group == "decisions" else MAX_ROWS))
         for index, number in enumerate(numbers):
             for part, words in parts.items():
                 specs.append(FieldSpec(f"{group}.{index}.{part}", f"{noun} {number + 1}: {words}", "date" if part.endswith("_on") else "text", True, ""))

@@ -52,7 +52,7 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
     await take(page, reference, "extend", working_days="5", reason="contractor report", agreed_with_resident="true")
     await take(page, reference, "respond", outcome="not_upheld")
     await take(page, reference, "request_stage2")
-    assert "stage2 requested" in await page.inner_text("h1")
+    assert "stage 2 requested" in await page.inner_text("h1")
     await page.click("button:has-text('Sign out')")
 
     await sign_in(page, site, "rita")
@@ -65,9 +65,9 @@ async def test_a_complaint_from_intake_to_stage_2_response(stack, page, site):
     await screenshot(page, "case-error")
     await page.goto(f"{site}/cases/{reference}")
     await take(page, reference, "respond", outcome="not_upheld")
-    assert "stage2 responded" in await page.inner_text("h1")
+    assert "final response sent" in await page.inner_text("h1")
     timeline = await page.inner_text(".timeline")
     assert timeline.count("Respond") == 2 and "Extend" in timeline and "working days: 5" in timeline
-    assert "by rita" in timeline and "by hana" in timeline
+    assert "by Rita" in timeline and "by Hana" in timeline
     assert await axe_violations(page) == []
     await screenshot(page, "case")

@@ -4,6 +4,7 @@ errors all at once by the field's label. At 1280 px and 390 px, with no axe-core
 
 import pytest
 
+from models.presentation import long_date
 from tests.browser.browser_stack import browser, fits, sign_in, site  # noqa: F401
 from tests.web_stack import signed_in, stack  # noqa: F401
 
@@ -40,15 +41,15 @@ async def test_a_closure_is_typed_day_month_year_refused_in_words_added_and_remo
         await page.fill("#day-month", str(day.month))
         await page.click("button:has-text('Add closure day')")
         await page.wait_for_url(f"{site}/closures")
-        assert f"{day.isoformat()} is now a closure day for greatwell-homes" in await page.inner_text("main")
+        assert f"{long_date(day, weekday=True)} is now a closure day for greatwell-homes" in await page.inner_text("main")
         row = page.locator(f"#remove-greatwell-homes-{day.isoformat()}")
-        assert f"{day:%a %d %b %Y}" in await page.inner_text("table")
+        assert long_date(day) in await page.inner_text("table")
         await row.locator("summary").click()
         await row.locator("input[name=confirm]").check()
         await row.locator("button:has-text('Remove the closure')").click()
         await page.wait_for_url(f"{site}/closures")
-        assert f"{day.isoformat()} is a working day again for greatwell-homes" in await page.inner_text("main")
-        assert f"{day:%a %d %b %Y}" not in await page.inner_text("table")
+        assert f"{long_date(day, weekday=True)} is a working day again for greatwell-homes" in await page.inner_text("main")
+        assert long_date(day) not in await page.inner_text("table")
     finally:
         await context.close()
 

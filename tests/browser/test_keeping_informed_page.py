@@ -5,6 +5,7 @@ date the workflow projected, and recording the update meets it. No sideways scro
 import pytest
 from sqlmodel import Session
 
+from models.presentation import long_date
 from models.tables import CaseDeadline
 from tests.browser.browser_stack import axe_violations, browser, screenshot, sign_in, site  # noqa: F401
 from tests.test_web_cases import act
@@ -37,7 +38,7 @@ async def test_updates_agreed_with_the_resident_while_the_response_is_late(stack
             due = session.get(CaseDeadline, (reference, "update.1")).due
         row = page.locator("table tr", has_text="Update the resident")
         assert await row.count() == 1
-        assert due.strftime("%a %d %b %Y") in await row.inner_text(), "the page shows the date the workflow projected"
+        assert long_date(due, weekday=True) in await row.inner_text(), "the page shows the date the workflow projected"
         overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0
         assert await axe_violations(page) == []

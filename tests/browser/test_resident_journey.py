@@ -97,7 +97,7 @@ async def test_a_resident_complains_follows_their_link_adds_information_and_asks
     await sign_in(staff, site, "mira")
     await staff.goto(f"{site}/cases/{reference}")
     timeline = await staff.inner_text(".timeline")
-    assert "water is dripping from the light fitting" in timeline and "Request stage2" in timeline
+    assert "water is dripping from the light fitting" in timeline and "Stage 2 requested" in timeline
     assert "ceiling.png" in await staff.inner_text("main")
     await screenshot(staff, f"staff-case-after-resident-{width}")
     await staff_context.close()

@@ -12,6 +12,12 @@ from starter.web.pages import render
 router = APIRouter()
 
 
+@router.get("/account/still-here", status_code=204)
+def still_here(user: StaffUser = Depends(current_user)) -> Response:
+    """The session-ending warning's "Stay signed in": any signed-in request renews the idle clock."""
+    return Response(status_code=204)
+
+
 @router.get("/account/password")
 def password_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     return render(request, "account_password.html", flash=request.session.pop("flash", None))

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from casework import case_record
 from casework.hazards import CLOCK_WORDS, hazards_linked_to, intake_categories
-from casework.access import Actor, actions_offered, require
+from casework.access import Actor, actions_offered, can, may_take, require
 from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
 from casework.actions import LETTER_ACTIONS
 from casework.case_record import projected_case
@@ -26,13 +26,14 @@ from models.remedies_guidance import remedies_guidance
 from models.taxonomy import ROOT_CAUSES
 from models.users import StaffUser
 from models.policy_versions import load_profile_version
-from starter.web.auth import FormRejected, checked_form, current_user
+from models.audit import audit
+from starter.web.auth import FormRejected, checked_form, client_address, current_user
 from starter.web.fields import Said, date_of, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
 from starter.web.routes.letters import linked_sheet
 from starter.web.determination_form import FINDING_ROWS, ORDER_ROWS, determination_specs, read_determination
 from starter.web.intake_form import intake_fields
-from starter.web.respond_form import ACTION_ROWS, REMEDY_ROWS, read_decisions, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
+from starter.web.respond_form import ACTION_ROWS, MAX_ROWS, REMEDY_ROWS, read_decisions, rows_shown, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -114,22 +115,26 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         actions=actions,
         open_action=open_action, preview=preview, letter_actions=LETTER_ACTIONS,
         decision_points=points,
-        remedy_policy=load_profile_version(record.case.policy_id, record.case.policy_version).remedies,
+        remedy_policy=load_profile_version(record.case.policy_id, record.case.policy_version).remedies, max_rows=MAX_ROWS,
         guidance=remedies_guidance(), root_causes=ROOT_CAUSES,
-        remedy_rows=range(REMEDY_ROWS),
-        action_rows=range(ACTION_ROWS),
+        remedy_rows=range(rows_shown(values or {}, "remedies") if open_action == "respond" else REMEDY_ROWS),
+        action_rows=range(rows_shown(values or {}, "actions") if open_action == "respond" else ACTION_ROWS),
+        action_names={a.action_id: a.description for a in record.outstanding},
         finding_rows=range(FINDING_ROWS), order_rows=range(ORDER_ROWS), determination_elements=DETERMINATION_ELEMENTS,
         ombudsman_findings=OmbudsmanFinding.__args__, order_kinds=OrderKind.__args__,
         decision_error=any(name.startswith("respond-decisions") for name in errors or {}),
         completing={a.action_id: str(uuid.uuid4()) for a in record.outstanding} if completing else None,
         consent_action="record_consent" in offered, consent_command_id=str(uuid.uuid4()), review_action="record_review" in offered,
-        history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}",
+        history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}" if can(user.role, "open_workflow_history") else None,
+        taking=record.case.handler is None and "assign" in (record.case.allowed_actions or ()) and may_take(user.role, record.case.stage),
         flash=request.session.pop("flash", None),
     )
 
 
-WARNING_ACTIONS = {"withdraw": "Withdraw the complaint", "close": "Close the case", "exclude": "Exclude the complaint"}
-"""Actions that end or refuse the complaint: a warning button, a confirmation box and a reason."""
+WARNING_ACTIONS = {"withdraw": "Withdraw the complaint", "close": "Close the case", "exclude": "Exclude the complaint",
+                   "complete_action": "Mark the promised action done"}
+"""Actions that end or refuse the complaint, or tell the resident at once that a promise was kept: a
+confirmation box (and, for the first three, a warning button and a reason)."""
 ACTION_LABELS = {
     "acknowledge": {"points": "The complaint definition: the points you will answer", "outcomes_sought": "The outcomes the resident is seeking"},
     "extend": {"working_days": "How many more working days", "reason": "Why more time is needed",
@@ -273,7 +278,9 @@ def _earlier(engine, intake) -> list:
 @router.get("/cases/{reference}")
 def case_page(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_cases")
-    return _case_page(request, user, _reference(reference))
+    reference = _reference(reference)
+    audit(request.app.state.engine, "case_viewed", user.username, actor=user.username, address=client_address(request), detail=reference)
+    return _case_page(request, user, reference)
 
 
 @router.post("/cases/{reference}/actions/{action}")
@@ -298,6 +305,9 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         return RedirectResponse(f"/cases/{reference}", status_code=303)
     fields = action_fields(request.app.state.engine, record, action)
     values, errors = read_form(fields, form)
+    if action == "respond" and form.get("more") in ("remedies", "actions"):  # "Add another": the form again, one row longer
+        shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"} | {"root_causes": read_root_causes(form)}
+        return _case_page(request, user, reference, open_action=action, values=shown)
     previewing = action in LETTER_ACTIONS and form.get("preview") == "yes"
     if action in WARNING_ACTIONS and form.get("confirm") != "yes" and not previewing:
         errors["confirm"] = Said(f"Tick the box to confirm: {WARNING_ACTIONS[action].lower()}")
@@ -307,7 +317,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         actions, rows["actions"] = read_promised_actions(form)
         values.update(decisions=read_decisions(form), remedies=remedies, actions=actions, root_causes=read_root_causes(form))
         for group in ("remedies", "actions"):
-            for n in range(REMEDY_ROWS):
+            for n in range(MAX_ROWS):
                 for part in ("due_on", "target_on"):
                     problem = date_of(form, f"{group}.{n}.{part}")[1]
                     if problem:
@@ -345,6 +355,9 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
             if isinstance(seen, str) and seen != record.case.state:
                 errors = {action: Said(f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}")}
         else:
+            if action == "assign":
+                audit(request.app.state.engine, "case_reassigned", values["handler"], actor=user.username,
+                      address=client_address(request), detail=f"{reference} to {values['handler']}")
             request.session["flash"] = f"{action.replace('_', ' ').capitalize()}: done."
             return RedirectResponse(f"/cases/{reference}", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"} | {"root_causes": read_root_causes(form)}
@@ -369,5 +382,7 @@ async def take(request: Request, reference: str, user: StaffUser = Depends(curre
     except CommandRejected as error:
         raise FormRejected({"handler": error.message}) from None
     await projected_case(request.app.state.engine, reference)
+    audit(request.app.state.engine, "case_reassigned", user.username, actor=user.username, address=client_address(request),
+          detail=f"{reference} to {user.username}")
     request.session["flash"] = f"{reference} is assigned to you."
     return RedirectResponse(f"/cases/{reference}", status_code=303)

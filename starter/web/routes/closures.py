@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
+from models.presentation import long_date
 from casework.access import require
 from casework.calendar_changes import REPORT_WAIT, CalendarError, add_closure, check_closure, landlords, remove_closure
 from casework.promised_dates import residents_moved_by
@@ -69,7 +70,7 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
         return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")}, values=values)
     audit(request.app.state.engine, "closure_added", actor=user.username, address=client_address(request),
           detail=f"{landlord} {day.isoformat()}")
-    request.session["flash"] = f"{day.isoformat()} is now a closure day for {landlord}; {_replanned(report)}"
+    request.session["flash"] = f"{long_date(day, weekday=True)} is now a closure day for {landlord}; {_replanned(report)}"
     return RedirectResponse("/closures", status_code=303)
 
 
@@ -118,5 +119,5 @@ async def take_back_closure(request: Request, user: StaffUser = Depends(current_
         return _page(request, status=400, errors={"day": Said("Choose a closure day from the list")})
     audit(request.app.state.engine, "closure_removed", actor=user.username, address=client_address(request),
           detail=f"{landlord} {day.isoformat()}")
-    request.session["flash"] = f"{day.isoformat()} is a working day again for {landlord}; {_replanned(report)}"
+    request.session["flash"] = f"{long_date(day, weekday=True)} is a working day again for {landlord}; {_replanned(report)}"
     return RedirectResponse("/closures", status_code=303)

@@ -10,7 +10,7 @@ from models.users import StaffUser
 from casework import case_list
 from casework.access import can
 from casework.hazards import CLOCK_WORDS, hazard_queue
-from casework.notices import notices_for
+from casework.notices import notices_for, resident_news
 from starter.web.auth import current_user
 from starter.web.pages import render
 
@@ -24,4 +24,6 @@ def dashboard(request: Request, user: StaffUser = Depends(current_user)) -> Resp
     data = case_list.dashboard(engine, user.username, user.role, on) if can(user.role, "read_cases") else None
     notices = notices_for(engine, user.username, user.role) if can(user.role, "read_notices") else []
     hazard_rows = hazard_queue(engine, datetime.now(timezone.utc), limit=10) if data is not None else []
-    return render(request, "dashboard.html", data=data, today=on, notices=notices, hazard_rows=hazard_rows, clock_words=CLOCK_WORDS)
+    news = resident_news(engine, user.username, user.role) if can(user.role, "read_cases") else []
+    return render(request, "dashboard.html", data=data, today=on, notices=notices, news=news, hazard_rows=hazard_rows,
+                  clock_words=CLOCK_WORDS)

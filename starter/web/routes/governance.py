@@ -23,7 +23,7 @@ from models.clock import london_today
 from starter.quarterly_pack import pack_body, pack_csv, pack_html, pack_pdf
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.pages import render
-from starter.web.routes.reports import _current_year, cut_facts
+from starter.web.routes.reports import _current_year, cut_facts, year_choices
 
 router = APIRouter()
 
@@ -62,12 +62,21 @@ def quarterly(request: Request, year: str = "", quarter: str = "", landlord: str
                   landlords=sorted(all_profiles()), areas=SERVICE_AREAS, causes=ROOT_CAUSES)
 
 
+def _exported(request: Request, user: StaffUser, what: str) -> None:
+    """A file that leaves the system is audited (issue 26): who took which pack."""
+    from models.audit import audit
+    from starter.web.auth import client_address
+
+    audit(request.app.state.engine, "report_exported", user.username, actor=user.username, address=client_address(request), detail=what)
+
+
 @router.get("/reports/quarterly.pdf")
 def quarterly_pdf(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
                   root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
     figures, title, cut, as_of, ombudsman = _pack(request, year, quarter, landlord, service_area, root_cause)
     name = figures.quarter.label.replace(" ", "-")
+    _exported(request, user, f"quarterly pack {figures.quarter.label} PDF")
     return Response(pack_pdf(pack_html(figures, title, cut, as_of, ombudsman)), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="complaints-pack-{name}.pdf"'})
 
@@ -78,6 +87,7 @@ def quarterly_csv(request: Request, year: str = "", quarter: str = "", landlord:
     require(user.role, "read_reports")
     figures, *_, ombudsman = _pack(request, year, quarter, landlord, service_area, root_cause)
     name = figures.quarter.label.replace(" ", "-")
+    _exported(request, user, f"quarterly pack {figures.quarter.label} CSV")
     return Response(pack_csv(figures, ombudsman), media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="complaints-pack-{name}.csv"'})
 
@@ -90,7 +100,7 @@ def response_form(request: Request, year: str = "", landlord: str = "", user: St
         current = published_response(request.app.state.engine, landlord or None, ReportingYear.parse(year))
     except ValueError as error:
         raise FormRejected({"year": str(error)}) from None
-    return render(request, "governing_response.html", landlords=sorted(all_profiles()),
+    return render(request, "governing_response.html", landlords=sorted(all_profiles()), years=year_choices(request),
                   values={"year": year, "landlord": landlord, "text": current.text if current else ""}, current=current,
                   flash=request.session.pop("flash", None))
 
@@ -104,7 +114,7 @@ async def record(request: Request, user: StaffUser = Depends(current_user)) -> R
         row = record_response(request.app.state.engine, Actor.of(user), values["landlord"] or None, values["year"], values["text"])
     except CommandRejected as error:
         return render(request, "governing_response.html", status=400, errors={error.field or "text": error.message},
-                      values=values, landlords=sorted(all_profiles()), current=None)
+                      values=values, landlords=sorted(all_profiles()), years=year_choices(request), current=None)
     except Refused:
         raise
     request.session["flash"] = f"The governing body's response to the {row.year} annual report is recorded and published with it."

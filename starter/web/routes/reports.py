@@ -5,7 +5,7 @@ places the report's body under the app's CSP (report.css, no inline styles); the
 HTML. A report may be cut by service area and root cause (models/themes.py); a cut report leaves out the
 Ombudsman's figures and the governing body's response, which are the landlord's as a whole."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 from casework.access import require
 from casework.calendar_changes import landlords
 from casework.governance import published_response
-from models.calendar import local_date
 from models.ombudsman_figures import ombudsman_figures
 from models.report_facts import read_facts
 from models.reporting import ReportingYear, annual_figures, self_assessment
@@ -25,7 +24,8 @@ from models.themes import CutError, cut, cut_words
 from models.users import StaffUser
 from models.clock import london_today
 from starter.annual_report import annual_report_body, annual_report_html, annual_report_pdf
-from starter.web.auth import FormRejected, current_user
+from models.audit import audit
+from starter.web.auth import FormRejected, client_address, current_user
 from starter.web.pages import landlord_name, render
 
 router = APIRouter()
@@ -82,11 +82,26 @@ def cut_facts(request: Request, landlord: str, service_area: str, root_cause: st
         raise FormRejected({field: rule}) from None
 
 
-def _report(request: Request, year: str, landlord: str, service_area: str, root_cause: str):
+MOST_HOMES = 2_000_000
+"""More homes than any English landlord has: a typing slip, not a stock size."""
+
+
+def homes_of(typed: str) -> int | None:
+    """The number of homes for TSM CH01 (complaints per 1,000 homes), as typed ("12,400"); None when blank.
+    Refused, naming the field, unless a whole number from 1 to 2,000,000."""
+    cleaned = typed.strip().replace(",", "").replace(" ", "")
+    if not cleaned:
+        return None
+    if not cleaned.isdigit() or not 1 <= int(cleaned) <= MOST_HOMES:
+        raise FormRejected({"homes": "Number of homes must be a whole number from 1 to 2,000,000, like 12400"})
+    return int(cleaned)
+
+
+def _report(request: Request, year: str, landlord: str, service_area: str, root_cause: str, homes: str = ""):
     """The report's figures, evidence, title, and (uncut) the Ombudsman's figures and the governing body's response."""
     reporting_year, landlord = _choice(request, year[:7], landlord[:64])
     facts = cut_facts(request, landlord, service_area[:64], root_cause[:64])
-    figures = annual_figures(facts, reporting_year, today=london_today())
+    figures = annual_figures(facts, reporting_year, homes_of(homes[:20]), today=london_today())
     words = cut_words(service_area or None, root_cause or None)
     title = f"{landlord_name(landlord) if landlord else 'All landlords'}{f' ({words})' if words else ''}"
     engine = request.app.state.engine
@@ -95,27 +110,29 @@ def _report(request: Request, year: str, landlord: str, service_area: str, root_
         response = published_response(engine, landlord or None, reporting_year)
         with Session(engine) as session:
             ombudsman = ombudsman_figures(session, landlord or None, reporting_year.first, reporting_year.last)
-    return reporting_year, landlord, (figures, self_assessment(facts, reporting_year), title, ombudsman, response)
+    return reporting_year, landlord, (figures, self_assessment(facts, reporting_year, figures.as_of), title, ombudsman, response)
 
 
 @router.get("/reports/annual")
-def annual(request: Request, year: str = "", landlord: str = "", service_area: str = "", root_cause: str = "",
+def annual(request: Request, year: str = "", landlord: str = "", service_area: str = "", root_cause: str = "", homes: str = "",
            user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
-    reporting_year, landlord, parts = _report(request, year, landlord, service_area, root_cause)
+    reporting_year, landlord, parts = _report(request, year, landlord, service_area, root_cause, homes)
     years = year_choices(request)
     if reporting_year.label not in years:  # an earlier year asked for by its address
         years = sorted({*years, reporting_year.label}, reverse=True)
     return render(request, "report_annual.html", year=reporting_year.label, landlord=landlord, years=years,
                   landlords=landlords(request.app.state.engine), report=annual_report_body(*parts), title=parts[2],
-                  service_area=service_area, root_cause=root_cause, areas=SERVICE_AREAS, causes=ROOT_CAUSES)
+                  service_area=service_area, root_cause=root_cause, areas=SERVICE_AREAS, causes=ROOT_CAUSES, homes=homes[:20].strip())
 
 
 @router.get("/reports/annual.pdf")
-def annual_pdf(request: Request, year: str = "", landlord: str = "", service_area: str = "", root_cause: str = "",
+def annual_pdf(request: Request, year: str = "", landlord: str = "", service_area: str = "", root_cause: str = "", homes: str = "",
                user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
-    reporting_year, landlord, parts = _report(request, year, landlord, service_area, root_cause)
+    reporting_year, landlord, parts = _report(request, year, landlord, service_area, root_cause, homes)
     pdf = annual_report_pdf(annual_report_html(*parts))
+    audit(request.app.state.engine, "report_exported", user.username, actor=user.username, address=client_address(request),
+          detail=f"annual report {reporting_year.label}{' ' + landlord if landlord else ''} PDF")
     name = f"complaints-report-{reporting_year.label}{'-' + landlord if landlord else ''}.pdf"
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

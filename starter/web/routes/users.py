@@ -7,7 +7,9 @@ from sqlmodel import Session, col, select
 
 from models.audit import audit
 from models.users import ROLE_NAMES, ROLES, AccountError, StaffUser, create_user, set_active, set_password, set_role
+from casework import leavers
 from casework.access import require
+from casework.errors import CommandRejected
 from starter.web.auth import FormRejected, checked_form, client_address, current_user, hashing, password, start_session, text
 from starter.web.fields import Said
 from starter.web.pages import render
@@ -31,8 +33,10 @@ def _account(request: Request, username: str) -> StaffUser:
 
 def _account_page(request: Request, account: StaffUser, status: int = 200, errors: dict | None = None,
                   values: dict | None = None) -> Response:
+    engine = request.app.state.engine
     return render(request, "user.html", status=status, errors=errors or {}, values=values or {}, account=account,
-                  roles=ROLES, flash=request.session.pop("flash", None))
+                  roles=ROLES, flash=request.session.pop("flash", None), open_cases=leavers.open_cases_of(engine, account.username),
+                  successors=leavers.successors(engine, account.username), spread=leavers.SPREAD)
 
 
 @router.get("/users")
@@ -45,7 +49,7 @@ def users(request: Request, user: StaffUser = Depends(current_user)) -> Response
 async def add_user(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "manage_users")
     form = await checked_form(request)
-    values = {name: text(form, name, 200) for name in ("username", "display_name", "role")}
+    values = {name: text(form, name, 200) for name in ("username", "display_name", "role", "email")}
     try:
         await hashing(create_user, request.app.state.engine, password=password(form, "password"), **values)
     except AccountError as error:
@@ -77,8 +81,25 @@ async def change_active(request: Request, username: str, user: StaffUser = Depen
             errors["reason"] = Said("Enter why the account is deactivated (kept in the audit log)")
         elif len(reason) > 200:
             errors["reason"] = Said("Why the account is deactivated must be 200 characters or fewer")
+    reassign_to = text(form, "reassign_to", 64)
+    if active == "no" and not errors:
+        try:
+            plan = leavers.plan_handover(request.app.state.engine, username, account.role, reassign_to)
+        except CommandRejected as refusal:
+            errors["reassign_to"] = Said(f"Their open cases: {refusal.message}")
     if errors:
-        return _account_page(request, account, status=400, errors=errors, values={"reason": reason})
+        return _account_page(request, account, status=400, errors=errors, values={"reason": reason, "reassign_to": reassign_to})
+    if active == "no" and plan:
+        settings = request.app.state.settings
+        refused = await leavers.hand_over(request.app.state.client, request.app.state.engine, plan, user.username, settings.task_queue)
+        for reference, handler in plan.items():
+            if reference not in refused:
+                audit(request.app.state.engine, "case_reassigned", username, actor=user.username, address=client_address(request),
+                      detail=f"{reference} to {handler}")
+        if refused:
+            problems = "; ".join(f"{ref}: {why}" for ref, why in refused.items())
+            return _account_page(request, account, status=409, values={"reason": reason},
+                                 errors={"reassign_to": Said(f"These cases could not be handed over, so the account is still active: {problems}")})
     try:
         set_active(request.app.state.engine, username, active == "yes", by=user.username)
     except AccountError as error:
@@ -87,7 +108,8 @@ async def change_active(request: Request, username: str, user: StaffUser = Depen
     audit(request.app.state.engine, event, username, actor=user.username, address=client_address(request), detail=reason)
     if username == user.username:  # reactivating one's own (active) account ends one's sessions too
         start_session(request, _account(request, username))
-    request.session["flash"] = f"Account {username} {'reactivated' if active == 'yes' else 'deactivated: they can no longer sign in'}."
+    moved = f" Their {len(plan)} open case(s) were handed over." if active == "no" and plan else ""
+    request.session["flash"] = f"Account {username} {'reactivated' if active == 'yes' else 'deactivated: they can no longer sign in'}.{moved}"
     return RedirectResponse(f"/users/{username}", status_code=303)
 
 
