@@ -41,6 +41,21 @@ from models.clock import london_today
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MAX_NOTE = 5000
+HOME_HAZARDS = {
+    "damp_and_mould": "Yes, damp or mould",
+    "uncombusted_fuel_gas": "Yes, a smell of gas",
+    "carbon_monoxide": "Yes, fumes, or a carbon monoxide alarm going off",
+    "electrical_hazards": "Yes, dangerous electrics (sparks, a burning smell, bare wires)",
+    "fire": "Yes, a fire risk (a smoke alarm or fire door that does not work)",
+    "structural_collapse": "Yes, a ceiling, wall, roof or window that could fall",
+    "excess_cold": "Yes, no heating in cold weather",
+    "water_supply": "Yes, no water, or water that is not safe to drink",
+    "entry_by_intruders": "Yes, an outside door or window that will not lock",
+}
+"""Triage at the door (Awaab's Law, SI 2025/1042): the public form's plain answers to "is there damp or mould,
+or something dangerous, in your home?", each the HHSRS category (policies/hazards/awaabs-law.toml) its hazard
+is recorded under; staff triage it (decision 152)."""
+HomeHazard = Literal[tuple(HOME_HAZARDS)]  # type: ignore[valid-type]
 
 
 class OnlineComplaint(BaseModel):
@@ -56,15 +71,17 @@ class OnlineComplaint(BaseModel):
     about: ServiceArea | None = None
     """What the complaint is about, if the resident says (the service-area list, models/taxonomy.py)."""
     issue_date: date | None = None
+    home_hazard: HomeHazard | None = None
+    """Damp or mould, or something dangerous, in the home (the HHSRS category), or None for no."""
     helper_name: str = Field(default="", max_length=200)
     helper_relationship: str = Field(default="", max_length=100)
     helper_contact: str = Field(default="", max_length=200)
     helper_consent: bool = False
 
-    @field_validator("about", mode="before")
+    @field_validator("about", "home_hazard", mode="before")
     @classmethod
     def _not_said(cls, value):
-        return None if value == "" else value
+        return None if value in ("", "no") else value
 
     @field_validator("name", "email", "text", mode="before")
     @classmethod

@@ -24,6 +24,8 @@ from casework.case_list import today
 from casework.case_record import projected_case
 from casework.delivery import PURPOSE_WORDS
 from casework.errors import CommandRejected
+from casework.hazards import projected_hazard, report_from_public_form
+from casework.resident_hazards import hazards_for_resident
 from casework.tracking import LinkInvalid, Tracked, open_code, open_link
 from models.letterhead import letterhead_of, resident_facing_name
 from models.letters import HOUSING_OMBUDSMAN
@@ -136,6 +138,10 @@ async def complain(request: Request) -> Response:
         residents.count(engine, key, WINDOW)
     await projected_case(engine, filed.reference)
     residents.confirm_online_complaint(engine, filed.reference, settings.web_base_url, settings.resident_link_days)
+    if complaint.home_hazard:  # triage at the door: its Awaab's Law clocks run from receipt (decision 152)
+        hazard = await report_from_public_form(request.app.state.client, engine, filed.reference, complaint.home_hazard,
+                                               settings.task_queue)
+        await projected_hazard(engine, hazard)
     request.session["filed"] = {"reference": filed.reference, "email": complaint.email}
     return RedirectResponse("/complain/received", status_code=303)
 
@@ -160,7 +166,8 @@ def received(request: Request) -> Response:
     reference, engine = filed["reference"], request.app.state.engine
     return _page(request, "received.html", reference=reference, email=filed["email"],
                  channel=residents.channel_of(engine, reference), acknowledge_by=residents.promised(engine, reference),
-                 short_address=residents.short_address(request.app.state.settings.web_base_url))
+                 short_address=residents.short_address(request.app.state.settings.web_base_url),
+                 hazards=hazards_for_resident(engine, reference, today()))
 
 
 # ---- the tracking page ------------------------------------------------------------------------------
