@@ -4,6 +4,7 @@ staff's triage in the hazards queue, and is told what happens next and by when, 
 on their tracking page."""
 
 import re
+from uuid import uuid4
 from datetime import UTC, date, timedelta
 
 from sqlmodel import Session, select
@@ -13,6 +14,7 @@ from casework.resident_hazards import hazards_for_resident
 from models.calendar import local_date
 from models.hazard_tables import Hazard, HazardDeadline
 from models.record import Complaint
+from tests.eventually import eventually
 from tests.test_web_residents import complain, resident
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
@@ -84,3 +86,40 @@ async def test_something_dangerous_awaits_triage_with_no_clock_and_no_means_no_h
     assert "Uncombusted fuel gas" in queue or "uncombusted fuel gas" in queue
     row = queue.split("uncombusted fuel gas", 1)[-1].split("</tr>", 1)[0]
     assert "awaiting triage" in row and "Triage: is it an emergency?" in row
+
+
+async def test_the_tracking_page_shows_the_hazards_steps_and_dates_from_its_clocks(stack, signed_in):
+    from casework.tracking import issue_link
+    from tests.web_stack import WEB_SECRET
+
+    browser = resident(stack)
+    await complain(browser, "track-mould@example.org", text="Mould on the bedroom ceiling.", home_hazard="damp_and_mould")
+    reference = re.search(r'class="reference">([^<]+)<', (await browser.get("/complain/received")).text).group(1)
+    hazard = _hazard_of(stack, reference).reference
+    hana = await signed_in("hana")
+    for step in ({"action": "hazard_triaged", "level": "significant"},
+                 {"action": "hazard_investigated", "found": "significant", "safety_work": "yes"}):
+        done = await hana.post(f"/hazards/{hazard}/act", step | {"command_id": "web-" + uuid4().hex})
+        assert done.status_code == 303, done.text[:2000]
+    with Session(stack.engine) as session:
+        complaint = session.get(Complaint, reference)
+        token = issue_link(session, WEB_SECRET, reference, "resident", complaint.resident_id)
+        session.commit()
+
+    async def summary_clock():
+        with Session(stack.engine) as session:
+            return session.get(HazardDeadline, (hazard, "summary"))
+    summary = await eventually(summary_clock, "the summary clock projected")
+    with Session(stack.engine) as session:
+        investigate = session.get(HazardDeadline, (hazard, "investigate"))
+    await browser.get(f"/track/{token}")
+    page = (await browser.get("/track")).text
+    told = page.split("Damp and mould growth in your home", 1)[1].split("</section>", 1)[0]
+    assert "We decided it is a significant hazard" in told
+    assert f"Look into it, within 10 working days</td><td>{_long(investigate.due)}</td><td>done on {_long(investigate.met_on)}</td>" in told
+    assert f"Write to you with what we found, within 3 working days of looking</td><td>{_long(summary.due)}</td><td>not yet</td>" in told
+    assert "Do the work to make your home safe, within 5 working days of looking" in told
+
+
+def _long(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"

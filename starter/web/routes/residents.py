@@ -257,7 +257,8 @@ def _tracking(request: Request, tracked: Tracked, status: int = 200, errors: dic
     view = tracking_view(request.app.state.engine, tracked, today())
     return render(request, "residents/track.html", status=status, landlord=view.landlord, view=view, tracked=tracked,
                   errors=errors or {}, values=values or {}, command_id=str(uuid.uuid4()),
-                  flash=request.session.pop("flash", None), ombudsman=HOUSING_OMBUDSMAN, phone=_phone(request))
+                  flash=request.session.pop("flash", None), ombudsman=HOUSING_OMBUDSMAN, phone=_phone(request),
+                  hazards=hazards_for_resident(request.app.state.engine, tracked.reference, today()))
 
 
 @router.post("/track/information")
