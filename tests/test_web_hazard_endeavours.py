@@ -23,7 +23,8 @@ async def test_consent_and_accommodation_offers_are_on_the_timeline_in_order(sta
     missing = await hana.post(f"/hazards/{reference}/act", {"action": "hazard_consent_sought", "method": "letter"})
     assert missing.status_code == 400 and 'href="#consent_from"' in missing.text
 
-    steps = [{"action": "hazard_consent_sought", "consent_from": "leaseholder", "method": "letter", "consent": "no_reply"},
+    steps = [{"action": "hazard_investigated", "found": "significant", "safety_work": "yes"},
+             {"action": "hazard_consent_sought", "consent_from": "leaseholder", "method": "letter", "consent": "no_reply"},
              {"action": "hazard_accommodation_offered", "accommodation": "temporary"},
              {"action": "hazard_accommodation_declined"},
              {"action": "hazard_accommodation_offered", "accommodation": "temporary"},
@@ -41,6 +42,8 @@ async def test_consent_and_accommodation_offers_are_on_the_timeline_in_order(sta
     positions = [timeline.index(words, timeline.index(said[i - 1]) + 1 if i else 0) for i, words in enumerate(said)]
     assert positions == sorted(positions)
     export = (await hana.get(f"/hazards/{reference}/timeline.csv")).text.splitlines()
-    assert [row.split(",")[3] for row in export[2:7]] == ["consent_sought", "accommodation_offered", "accommodation_declined",
+    assert [row.split(",")[3] for row in export[3:8]] == ["consent_sought", "accommodation_offered", "accommodation_declined",
                                                           "accommodation_offered", "accommodation_accepted"]
-    assert export[2].endswith(",consent_sought,consent_from=leaseholder; method=letter; consent=no_reply")
+    assert export[3].endswith(",consent_sought,consent_from=leaseholder; method=letter; consent=no_reply")
+    hana_summary = (await hana.get(f"/hazards/{reference}/summary")).text
+    assert "You accepted the suitable alternative accommodation we offered at our cost until your home is safe." in hana_summary
