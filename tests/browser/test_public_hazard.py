@@ -1,13 +1,17 @@
 """Triage at the door in Chromium at 390 px and 1280 px (decision 152): a resident tells the public form there is
-mould in the home, the confirmation says what the law makes us do and by when, and the hazard waits in the
+mould in the home, the confirmation and her tracking page say what the law makes us do and by when, and the hazard waits in the
 staff's hazards queue as awaiting triage; every page fits the screen and has no axe-core violations."""
 
 from uuid import uuid4
 
+from sqlmodel import Session
+
 import pytest
 
 from tests.browser.browser_stack import axe_violations, browser, fits, sign_in, site  # noqa: F401
-from tests.web_stack import signed_in, stack  # noqa: F401
+from casework.tracking import issue_link
+from models.record import Complaint
+from tests.web_stack import WEB_SECRET, signed_in, stack  # noqa: F401
 
 
 @pytest.mark.parametrize("width", (390, 1280))
@@ -29,6 +33,15 @@ async def test_a_resident_reports_mould_and_staff_see_it_awaiting_triage(stack, 
         assert "Damp and mould growth in your home" in told and "Look into it, within 10 working days" in told
         assert "make your home safe within 24 hours" in told
         await fits(page, "complain-received-hazard", width)
+        assert await axe_violations(page) == []
+
+        with Session(stack.engine) as session:  # the link her email carries
+            token = issue_link(session, WEB_SECRET, reference, "resident", session.get(Complaint, reference).resident_id)
+            session.commit()
+        await page.goto(f"{site}/track/{token}")
+        tracked = await page.inner_text("main")
+        assert "Damp and mould growth in your home" in tracked and "We are deciding how urgent it is." in tracked
+        await fits(page, "track-hazard-steps", width)
         assert await axe_violations(page) == []
 
         await sign_in(page, site, "mira")
