@@ -9,7 +9,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
-RUN pip install --no-cache-dir --no-deps . && useradd --system --no-create-home complaints
+# A fixed UID, so deploy/make-certs.sh can give the worker's and web app's keys to it alone (0600).
+RUN pip install --no-cache-dir --no-deps . && useradd --system --no-create-home --uid 10001 complaints
 USER complaints
 EXPOSE 8000
 ENTRYPOINT ["complaints"]

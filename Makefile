@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench.throughput 100
 	$(VENV)/bin/python -m bench.simulation 100 300 649
 	$(VENV)/bin/python -m bench.memory 10000
+	$(VENV)/bin/python -m bench.replan_fanout 10000  # a few minutes quiet; scale down with N
 	$(VENV)/bin/python -m bench.case_list 100000  # PostgreSQL half needs apt-get install postgresql
 	$(VENV)/bin/python -m bench.search 100000  # likewise
 

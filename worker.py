@@ -9,18 +9,21 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
-from temporalio.worker import Worker
+from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
+from temporalio.worker import Worker, WorkerDeploymentConfig
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.calendar import CalendarActivities
+from activities.calendar_fanout import CalendarFanOutActivities
 from activities.hazards import HazardActivities, load_hazard_rules_activity, load_statutory_calendar
+from activities.letters import LetterActivities
 from activities.notices import NoticeActivities
 from activities.policy import load_policy
 from activities.read_model import ReadModelActivities
 from activities.resident_mail import ResidentMailer
-from casework.calendar_changes import keep_retrying_replans
 from models.settings import Settings
 from models.tables import create_schema, make_engine
+from workflows.calendar_fanout import CalendarFanOutWorkflow
 from workflows.complaint import ComplaintWorkflow
 from workflows.hazard import HazardWorkflow
 
@@ -36,8 +39,8 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     """The sandbox, with our deterministic modules and zoneinfo (Europe/London dates) passed through."""
     return SandboxedWorkflowRunner(
         restrictions=SandboxRestrictions.default.with_passthrough_modules(
-            "zoneinfo", "numpy", "statemachine", "models", "workflows.case_state", "workflows.commands", "workflows.deadlines", "workflows.ladder",
-            "workflows.lifecycle", "workflows.visibility",
+            "zoneinfo", "numpy", "statemachine", "models", "workflows.calendar_span", "workflows.case_state", "workflows.commands", "workflows.continuation", "workflows.deadlines", "workflows.ladder",
+            "workflows.lifecycle", "workflows.views", "workflows.visibility",
         )
     )
 
@@ -55,18 +58,33 @@ def build_worker(
     restart workers)."""
     if settings is not None:
         options.setdefault("max_cached_workflows", settings.worker_cached_cases)
+        if settings.worker_build_id:
+            options.setdefault("deployment_config", deployment(settings))
     calendar = CalendarActivities(engine)
     read_model = ReadModelActivities(engine)
     notices = NoticeActivities(engine, settings)
+    letters = LetterActivities(engine, settings)
+    fan_out = CalendarFanOutActivities(engine, client)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ComplaintWorkflow, HazardWorkflow],
+        workflows=[ComplaintWorkflow, HazardWorkflow, CalendarFanOutWorkflow],
         workflow_runner=workflow_runner(),
         activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice,
+                    letters.issue_letter, letters.mail_letter, fan_out.cases_to_replan_page, fan_out.signal_calendar_changed_batch,
                     load_hazard_rules_activity, load_statutory_calendar, HazardActivities(engine).project_hazard],
         activity_executor=ThreadPoolExecutor(max_activity_threads),
         **options,
+    )
+
+
+def deployment(settings: Settings) -> WorkerDeploymentConfig:
+    """This build as a Worker Deployment Version. Cases auto-upgrade to the current version at their next
+    task, so a case open for a year runs today's code; a change that alters its commands ships behind
+    `workflow.patched` and the stored histories of every release prove it (docs/upgrades.md)."""
+    version = WorkerDeploymentVersion(deployment_name=settings.worker_deployment_name, build_id=settings.worker_build_id)
+    return WorkerDeploymentConfig(
+        version=version, use_worker_versioning=True, default_versioning_behavior=VersioningBehavior.AUTO_UPGRADE
     )
 
 
@@ -83,14 +101,13 @@ async def run_worker(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     create_schema(engine)
     client = await connect(settings)
-    logging.info("worker on task queue %s at %s", settings.task_queue, settings.temporal_address)
+    logging.info("worker on task queue %s at %s, build %s", settings.task_queue, settings.temporal_address,
+                 settings.worker_build_id or "unversioned")
     mailer = asyncio.create_task(ResidentMailer(engine, settings).run())  # the residents' outbox (decision 49)
-    replans = asyncio.create_task(keep_retrying_replans(engine, client))  # calendar changes missed while down
     try:
         await build_worker(client, engine, settings.task_queue, settings=settings).run()
     finally:
         mailer.cancel()
-        replans.cancel()
 
 
 if __name__ == "__main__":

@@ -1,17 +1,17 @@
 """Sending the residents' outbox: letters (the PDF attached) and updates by email, exactly once.
 
-A small dispatcher in the worker process (decision 49), not an activity: letters are written by the web
-or the CLI before the workflow sees their command, and the workflow is not changed to start an activity
-for each one. The outbox row (models/residents.py `ResidentMessage`) is written in the same transaction
-as the letter, so a stored letter always has its deliveries owed; the dispatcher turns them into mail.
+A letter's email is first mailed by the workflow's `mail_letter` activity (`deliver_letter`, decision 130);
+this small dispatcher in the worker process (decision 49) mails the updates events owe the resident
+(`casework.delivery.tell_of_events`) and anything an activity left waiting. The outbox row
+(models/residents.py `ResidentMessage`) is written in the same transaction as the letter, so a stored
+letter always has its deliveries owed; both paths claim a row before mailing it.
 
 Exactly once: a row is claimed by a conditional update (one dispatcher wins, however many workers run),
 mailed, then marked sent; a sent row is never mailed again. The row's id is the Message-ID, so the one
 unavoidable gap (the mail server accepted it, the worker died before marking the row; the claim goes
 stale after CLAIM_STALE and the row is mailed again) is the same message twice, which mail clients fold
 into one - the notices' rule (activities/notices.py). A letter's message waits until the workflow has
-accepted the command that issued it (`casework.delivery.accepted`): a response letter refused by the
-workflow is withdrawn and never reaches the resident.
+accepted the command that issued it (`casework.delivery.accepted`); letters are issued only then anyway.
 
 While the mail server is down or says "try later" (4xx) the row goes back to the queue with a growing
 wait; a permanent refusal (5xx) marks it failed with the reason, shown on the case page. Without
@@ -64,6 +64,25 @@ class ResidentMailer:
             ).all()
             ready = [row.id for row in due if delivery.accepted(session, row)][:limit]
         return sum(1 for row_id in ready if self._deliver(row_id, now))
+
+    def deliver_letter(self, letter_id: str, now: datetime | None = None) -> int:
+        """Mail a letter's queued email messages now (the workflow's `mail_letter` activity); returns how many
+        are still waiting (the mail server said "later"), so that Temporal retries the activity."""
+        if not self._settings.smtp_host:
+            return 0
+        now = now or datetime.now(UTC)
+        with Session(self._engine) as session:
+            waiting = list(session.exec(
+                select(ResidentMessage.id).where(ResidentMessage.letter_id == letter_id, ResidentMessage.channel == "email",
+                                                 col(ResidentMessage.status).in_(("queued", "sending")))
+            ).all())
+        for row_id in waiting:
+            self._deliver(row_id, now)
+        with Session(self._engine) as session:
+            return len(session.exec(
+                select(ResidentMessage.id).where(ResidentMessage.letter_id == letter_id, ResidentMessage.channel == "email",
+                                                 col(ResidentMessage.status).in_(("queued", "sending")))
+            ).all())
 
     def _claim(self, row_id: str, now: datetime) -> bool:
         with self._engine.begin() as connection:

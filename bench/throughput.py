@@ -26,6 +26,7 @@ async def full_case(client, n: int, run: str) -> None:
         id=f"{reference}-{run}",
         task_queue=CASES,
     )
+    await handle.execute_update(ComplaintWorkflow.opened)
     await handle.execute_update("acknowledge", Acknowledge(command_id="a", definition_ref="definition-1"))
     await handle.execute_update("respond", Respond(command_id="r", outcome="upheld"))
     await handle.execute_update("close", Close(command_id="c"))

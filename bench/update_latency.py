@@ -53,6 +53,7 @@ async def measure(n: int, persistent: bool) -> dict[str, dict[str, float]]:
             id=REFERENCE,
             task_queue=CASES,
         )
+        await case.execute_update(ComplaintWorkflow.opened)
         await case.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1"))
         floor = await stack.client.start_workflow(NoopWorkflow.run, id="noop-latency", task_queue=FLOOR)
 

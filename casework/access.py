@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_reports": frozenset({"complaints_manager", "auditor"}),
     "record_governing_response": frozenset({"complaints_manager", "administrator"}),
     "read_audit": frozenset({"auditor", "administrator"}),
+    "read_refusals": frozenset({"auditor", "administrator"}),
     "print_letters": frozenset({"handler", "complaints_manager"}),
     "subject_access": frozenset({"administrator"}),
 }
@@ -86,20 +87,25 @@ def require(role: str, permission: str) -> None:
         raise Refused(f"Your role cannot {permission.replace('_', ' ')}.")
 
 
-def action_refusal(actor: Actor, case: Case, action: str) -> str | None:
-    """Why `actor` may not take the lifecycle `action` on `case` now, or None if they may.
+def action_refusal(actor: Actor, case: Case, action: str, assignee: str | None = None) -> str | None:
+    """Why `actor` may not take the lifecycle `action` on `case` now, or None if they may. `assignee`:
+    whom an `assign` names; a handler naming themselves on an unassigned case is taking it ("Assign to
+    me"), which the handler's own rules below then judge (never a stage-2 case) like any other action.
 
     The workflow decides separately whether the action is allowed in the case's state."""
     role, username = actor.role, actor.username
     if role == "complaints_manager":
         return None
-    if action in MANAGER_ACTIONS and role in {"handler", "stage2_reviewer"}:
+    taking = action == "assign" and role == "handler" and assignee == username and case.handler is None
+    if action in MANAGER_ACTIONS and role in {"handler", "stage2_reviewer"} and not taking:
         return "Only a complaints manager may assign cases."
     if action in OMBUDSMAN_ACTIONS and role in {"handler", "stage2_reviewer"}:
         return "Only a complaints manager (the complaints officer, Code 4.1) may record the Ombudsman's steps."
     if role == "handler":
         if case.handler not in (None, username):
             return f"This case is assigned to {case.handler}; only they or a complaints manager may act on it."
+        if case.stage >= 2 and taking:
+            return "A stage 2 case is assigned by a complaints manager to a stage 2 reviewer; a handler cannot take it."
         if case.stage >= 2 and action not in ANY_STAGE_ACTIONS:
             return "Stage 2 decisions are for a stage 2 reviewer or a complaints manager."
         return None
@@ -114,10 +120,10 @@ def action_refusal(actor: Actor, case: Case, action: str) -> str | None:
     return "Your role cannot act on cases."
 
 
-def check_action(actor: Actor, case: Case, form_action: str) -> None:
+def check_action(actor: Actor, case: Case, form_action: str, assignee: str | None = None) -> None:
     """Refuse the action form `form_action` (a lifecycle action, or a form standing for one) if `actor`
-    may not take it on `case`."""
-    refusal = action_refusal(actor, case, LIFECYCLE_ACTION.get(form_action, form_action))
+    may not take it on `case` (every way in: the web's forms and "Assign to me", the CLI's `act`)."""
+    refusal = action_refusal(actor, case, LIFECYCLE_ACTION.get(form_action, form_action), assignee)
     if refusal is not None:
         raise Refused(refusal)
 

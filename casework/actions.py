@@ -1,24 +1,27 @@
 """Staff actions on a case: the form checked, its record rows written, the workflow's Update sent.
 
-`act` validates what staff typed (naming the field and the rule), writes the personal-data rows of the
-case record (models/record.py) keyed by the command's id, stores the letter the action issues, and
-sends the Update that decides. If the workflow refuses, the rows and the letter written for that
-command are removed again, so a refusal leaves nothing half written. The workflow never sees the text
-(notes, definitions, staff's reasons): only references to these rows (DESIGN.md principle 5).
+`act` validates what staff typed (naming the field and the rule), records the command on its case
+(`command_ids.claim`: a used id with other details is refused), writes the personal-data rows of the
+case record (models/record.py) keyed by the case-scoped command id, drafts the letter the action
+issues (`letter_issue`), and sends the Update that decides; the workflow issues the letter once it has
+applied the command (decision 130). If the workflow refuses, the rows, the draft and the command's record
+are removed again, so a refusal leaves nothing half written. The workflow never sees the text (notes,
+definitions, staff's reasons): only references to these rows (DESIGN.md principle 5).
 """
 
 import asyncio
-import hashlib
 from datetime import date, datetime, timezone
+from functools import partial
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 from temporalio.client import Client
 
-from casework import delivery, letters
+from casework import command_ids, delivery, letter_issue, letters
 from casework.access import Actor, check_action
 from casework.case_record import projected_case
+from casework.command_ids import scoped_id
 from casework.errors import CommandRejected, UnknownCase
 from casework.forms import (
     LIFECYCLE_ACTION,
@@ -44,7 +47,7 @@ from casework.forms import (
 )
 from casework.intake import Intake, ResidentDetails, file_complaint
 from casework.promises import promised
-from casework.themes import link_learning, root_cause_rows
+from casework.themes import root_cause_rows
 from casework.reasons import REASON_FIELDS, reason_rows
 from casework.staff import check_case_staff
 from casework.updates import CASE_ENDED, case_summary, send_command
@@ -78,8 +81,7 @@ async def act(
     if case is None:
         raise CommandRejected(None, f"{reference} is still being opened; try again in a moment")
     parsed = parse_form(action, form)
-    if not (action == "assign" and taking(actor, case, parsed)):
-        check_action(actor, case, action)
+    check_action(actor, case, action, parsed.handler if isinstance(parsed, AssignForm) else None)
     if isinstance(parsed, AssignForm):
         check_case_staff(engine, parsed.handler, "handler")
     with Session(engine) as session:
@@ -89,37 +91,37 @@ async def act(
         rows, payload = _prepare(session, complaint, profile, action, parsed, actor, command_id)
         stage = _stage(session, reference)
         due_before = _due(session, reference, f"stage{stage}.respond")
-    letter = letters.decision_letter(engine, complaint, profile, parsed, stage, actor) if action in LETTER_ACTIONS else None
-    if letter is not None:
-        stored = await asyncio.to_thread(letters.store_letter, engine, reference, command_id, letter)
-        if letter.kind == "response":
-            payload["letter_ref"] = command_id
-            link_learning(engine, stored.id, parsed)
+    drafted = letter_issue.draft(engine, complaint, profile, parsed, stage, actor, due_before)
+    fresh = command_ids.claim(engine, reference, command_id, action, parsed.model_dump(mode="json"))
+    if drafted is not None:
+        await asyncio.to_thread(letter_issue.store_draft, engine, reference, command_id, *drafted)
+        payload["letter_ref"] = command_id  # the workflow issues the draft once the command applies
     with Session(engine) as session:
         # A repeated command id finds the rows of its first attempt and keeps them.
-        fresh = [row for row in rows if session.get(type(row), _key(row_key(row))) is None]
-        session.add_all(fresh)
+        new_rows = [row for row in rows if session.get(type(row), _key(row_key(row))) is None]
+        session.add_all(new_rows)
         session.commit()
-        keys = [(type(row), row_key(row)) for row in fresh]
+        keys = [(type(row), row_key(row)) for row in new_rows]
     lifecycle_action = LIFECYCLE_ACTION.get(action, action)
     command = COMMANDS[lifecycle_action](command_id=command_id, actor=actor.username, **payload)
     try:
         summary = await send_command(client, reference, lifecycle_action, command, task_queue)
-    except CommandRejected as refusal:
-        _remove(engine, keys)
-        letters.withdraw_letter(engine, command_id)
-        if action == "add_complaint" and refusal.rule in NOT_NOW:
+    except BaseException as failure:
+        _forget(engine, reference, command_id, keys, fresh)
+        if isinstance(failure, CommandRejected) and action == "add_complaint" and failure.rule in NOT_NOW:
             return await _file_linked(client, engine, complaint, parsed, command_id, task_queue)
         raise
-    except BaseException:
-        _remove(engine, keys)
-        letters.withdraw_letter(engine, command_id)
-        raise
     _settle_rows(engine, reference, parsed, summary)
-    notice = letters.notice_letter(engine, complaint, profile, parsed, stage, summary, due_before, actor)
-    if notice is not None:
-        await asyncio.to_thread(letters.store_letter, engine, reference, command_id, notice)
     return summary
+
+
+def _forget(engine: Engine, reference: str, command_id: str, keys: list, fresh: bool) -> None:
+    """Remove what was written for a command that did not reach the workflow or was refused by it (a
+    retry of an earlier attempt keeps that attempt's rows)."""
+    _remove(engine, keys)
+    if fresh:
+        letter_issue.drop_draft(engine, reference, command_id)
+        command_ids.release(engine, reference, command_id)
 
 
 def draft_letter(engine: Engine, reference: str, action: str, form: dict[str, Any], actor: Actor) -> str:
@@ -137,13 +139,6 @@ def draft_letter(engine: Engine, reference: str, action: str, form: dict[str, An
     check_action(actor, case, action)
     letter = letters.decision_letter(engine, complaint, policy_profile(complaint.policy_id, complaint.policy_version), parse_form(action, form), stage, actor)
     return letters.render_html(letter, delivery.large_print(engine, reference))
-
-
-def taking(actor: Actor, case: Case, form: Form) -> bool:
-    """A handler taking an unassigned case for themselves ("Assign to me"): the one assignment a
-    handler may make (they may already act on an unassigned case; this only says it is theirs)."""
-    return (isinstance(form, AssignForm) and actor.role == "handler" and case.handler is None
-            and form.handler == actor.username)
 
 
 def _settle_rows(engine: Engine, reference: str, form: Form, summary: CaseSummary) -> None:
@@ -181,37 +176,38 @@ def _prepare(
     reference = complaint.reference
     rows: list[SQLModel] = []
     payload: dict[str, Any] = {}
+    key = partial(scoped_id, reference=reference, command_id=command_id)  # rows of this command on this case
     if isinstance(form, AcknowledgeForm):
-        rows.append(Definition(command_id=command_id, reference=reference, stage=_stage(session, reference), points=form.points,
+        rows.append(Definition(command_id=key("def"), reference=reference, stage=_stage(session, reference), points=form.points,
                                recorded_at=now))
-        payload["definition_ref"] = command_id
+        payload["definition_ref"] = key("def")
     elif isinstance(form, AddComplaintForm):
-        rows.append(Definition(command_id=command_id, reference=reference, stage=_stage(session, reference), points=form.points,
+        rows.append(Definition(command_id=key("def"), reference=reference, stage=_stage(session, reference), points=form.points,
                                recorded_at=now, kind="additional"))
-        payload["definition_ref"] = command_id
+        payload["definition_ref"] = key("def")
     elif isinstance(form, ExtendForm):
         payload.update(form.model_dump())
     elif isinstance(form, RespondForm):
         stage = _stage(session, reference)
-        rows += root_cause_rows(form, reference, stage, command_id, now)
+        rows += root_cause_rows(form, reference, stage, key("cmd"), now)
         payload.update(outcome=form.outcome, actions=[
             PromisedAction(action_id=a.action_id, target_on=a.target_on) for a in promised(form, stage, actor.username)
         ])
     elif isinstance(form, ResidentInputForm):
-        rows.append(ResidentNote(id=f"note-{command_id}", reference=reference, at=now, text=form.note))
-        payload.update(note_ref=f"note-{command_id}", on_behalf_of=form.on_behalf_of)
+        rows.append(ResidentNote(id=key("note"), reference=reference, at=now, text=form.note))
+        payload.update(note_ref=key("note"), on_behalf_of=form.on_behalf_of)
     elif isinstance(form, ExcludeForm):
         if form.ground not in profile.exclusion_grounds:
             raise CommandRejected("ground", f"must be one of {profile.id}'s exclusion grounds: "
                                             f"{', '.join(profile.exclusion_grounds)}")
         payload.update(form.model_dump())
     elif isinstance(form, AdjustmentForm):
-        review_id = f"adj-{_short(command_id)}"
+        review_id = key("adj")
         rows.append(Adjustment(id=review_id, reference=reference, kind=form.kind, details=form.details,
                                review_on=form.review_on))
         payload.update(review_id=review_id, kind="adjustment", review_on=form.review_on)
     elif isinstance(form, RestrictionForm):
-        review_id = f"res-{_short(command_id)}"
+        review_id = key("res")
         rows.append(Restriction(id=review_id, reference=reference, reasons=form.reasons, scope=form.scope,
                                 review_on=form.review_on, decided_by=actor.username))
         payload.update(review_id=review_id, kind="restriction", review_on=form.review_on)
@@ -222,9 +218,9 @@ def _prepare(
         ])
     elif isinstance(form, OrderCompliedForm):
         if form.evidence:
-            rows.append(OmbudsmanEvidence(id=f"evidence-{command_id}", reference=reference, order_id=form.order_id, at=now,
+            rows.append(OmbudsmanEvidence(id=key("evidence"), reference=reference, order_id=form.order_id, at=now,
                                           text=form.evidence))
-            payload["evidence_ref"] = f"evidence-{command_id}"
+            payload["evidence_ref"] = key("evidence")
         payload["order_id"] = form.order_id
     elif isinstance(form, ConsentForm):
         representative = session.get(Representative, form.representative_id)
@@ -235,7 +231,7 @@ def _prepare(
         payload.update(form.model_dump(exclude_none=True))
     if action in REASON_FIELDS:  # staff's words stay in the read model; the workflow gets their rows' ids
         texts = {name: payload.pop(name, None) for name in REASON_FIELDS[action]}
-        reasons, refs = reason_rows(action, reference, command_id, texts, now)
+        reasons, refs = reason_rows(action, reference, key("cmd"), texts, now)
         rows += reasons
         payload.update(refs)
     return rows, payload
@@ -245,10 +241,6 @@ def _stage(session: Session, reference: str) -> int:
     """The case's current formal stage as last projected (1 until the first projection)."""
     case = session.get(Case, reference)
     return max(case.stage, 1) if case is not None else 1
-
-
-def _short(command_id: str) -> str:
-    return hashlib.sha256(command_id.encode()).hexdigest()[:12]
 
 
 def _key(key: tuple):

@@ -1,46 +1,46 @@
 """Calendar changes: closure days and newly announced bank holidays reach every case they re-plan.
 
 A closure day (or a bank holiday the `holidays` data newly announces) is written to the read model,
-then every case `cases_to_replan` chooses gets the `calendar_changed` signal, in batches with
-progress; each case reloads its calendar through its activity and re-plans its open deadlines
-(DESIGN.md principle 2). The CLI (`complaints calendar closures ...`, `complaints calendar holidays
-check`) and the web's closures page both call these functions, so they refuse the same closures and
-re-plan the same cases.
+then a `CalendarFanOutWorkflow` is started (workflows/calendar_fanout.py, decision 133): it pages
+through the cases `cases_to_replan` chooses and sends each the `calendar_changed` signal, in batches
+Temporal retries; each case reloads its calendar through its activity and re-plans its open deadlines
+(DESIGN.md principle 2). Starting that workflow is the durable record: if Temporal cannot accept it,
+the change is undone and refused (nothing saved, say so), as intake is. The CLI (`complaints calendar
+closures ...`, `complaints calendar holidays check`) and the web's closures page both call these
+functions, so they refuse the same closures and re-plan the same cases.
 """
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime, timezone
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, delete, select
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
 from models.calendar import bank_holidays, local_date
+from models.calendar_change import AffectedCases, CalendarChangeReport, CalendarFanOut
 from models.case import CalendarChanged
 from models.policy import known_profile_ids
-from models.tables import Case, ClosureDay, KnownBankHoliday, PendingReplan, add_closures
+from models.tables import Case, ClosureDay, KnownBankHoliday, add_closures
 from models.clock import london_today
 from workflows.lifecycle import FINISHED_STATES
 
 log = logging.getLogger(__name__)
 
-SIGNALS_AT_ONCE = 20
-"""Signals in flight at a time: fast on a big estate without flooding the frontend."""
+SIGNALS_AT_ONCE = 50
+"""Signals in flight at a time within one batch: fast on a big estate without flooding the frontend."""
+REPORT_WAIT = 30.0
+"""Seconds the web waits for the fan-out's report before saying the rest follows (the CLI waits to the end)."""
 
 Progress = Callable[[int, int], None]
 """Called with (cases done, cases in all) as the batch goes."""
 
-
-class CalendarChangeReport(BaseModel):
-    """What a calendar change reached: cases re-planned, cases whose workflow had ended, failures."""
-
-    signalled: int = 0
-    already_ended: int = 0
-    failed: dict[str, str] = {}
+__all__ = ["CalendarChangeReport"]
 
 
 class BankHolidayChange(BaseModel):
@@ -59,96 +59,86 @@ class CalendarError(ValueError):
         self.message = message
 
 
-def cases_to_replan(engine: Engine, landlord: str | None = None, regions: Iterable[str] | None = None) -> list[str]:
+def cases_to_replan(
+    engine: Engine, landlord: str | None = None, regions: Iterable[str] | None = None, after: str = "", limit: int | None = None,
+) -> list[str]:
     """The cases a calendar change re-plans: every case whose workflow may still run, from the read
-    model. Withdrawn and excluded cases have ended; a closed case may still be listening for a stage-2
-    request (its deadlines then follow the new calendar), so it is signalled too, and one whose
-    workflow has since ended answers NOT_FOUND and is counted as already ended. Weekends are never
-    closure days (`check_closure`), whichever way the change came in."""
-    query = select(Case.reference).where(Case.state.not_in(FINISHED_STATES))
+    model, in reference order (a page of `limit` after `after`). Withdrawn and excluded cases have
+    ended; a closed case may still be listening for a stage-2 request (its deadlines then follow the
+    new calendar), so it is signalled too, and one whose workflow has since ended answers NOT_FOUND and
+    is counted as already ended. Weekends are never closure days (`check_closure`), whichever way the
+    change came in."""
+    query = select(Case.reference).where(Case.state.not_in(FINISHED_STATES), Case.reference > after)
     if landlord is not None:
         query = query.where(Case.landlord == landlord)
     if regions is not None:
         query = query.where(Case.region.in_(list(regions)))
+    query = query.order_by(Case.reference)
     with Session(engine) as session:
-        return sorted(session.exec(query.order_by(Case.reference)).all())
+        return list(session.exec(query if limit is None else query.limit(limit)).all())
 
 
-async def signal_calendar_changed(
-    engine: Engine, client: Client, references: list[str], change: CalendarChanged, progress: Progress | None = None
+async def signal_cases(
+    client: Client, references: Iterable[str], change: CalendarChanged, done: Callable[[], None] | None = None
 ) -> CalendarChangeReport:
-    """Send `calendar_changed` to each case, a batch at a time; a case that has ended is counted, not failed.
-    The signal names the kind of change and its days; a closure's typed reason stays on its row. A case
-    Temporal could not be asked about is kept as a `PendingReplan` row until `retry_pending_replans`
-    reaches it (the closure is saved either way, so no case may miss its re-plan)."""
+    """Send `calendar_changed` to each case, SIGNALS_AT_ONCE at a time (the fan-out's batch activity);
+    a case that has ended is counted, one Temporal could not be asked about is in `failed`."""
     report = CalendarChangeReport()
     gate = asyncio.Semaphore(SIGNALS_AT_ONCE)
-    done = 0
-    delivered: list[str] = []
 
     async def one(reference: str) -> None:
-        nonlocal done
         async with gate:
             try:
                 await client.get_workflow_handle(reference).signal("calendar_changed", change)
                 report.signalled += 1
-                delivered.append(reference)
             except RPCError as error:
                 if error.status == RPCStatusCode.NOT_FOUND:
                     report.already_ended += 1
-                    delivered.append(reference)
                 else:
                     report.failed[reference] = error.message
-            except RuntimeError as error:  # the client never connected (Temporal down at start-up)
-                report.failed[reference] = str(error).splitlines()[0][:200]
-            done += 1
-            if progress is not None:
-                progress(done, len(references))
+            if done is not None:
+                done()
 
     await asyncio.gather(*(one(reference) for reference in references))
-    _track_pending(engine, delivered, report.failed)
     return report
 
 
-def _track_pending(engine: Engine, delivered: list[str], failed: dict[str, str]) -> None:
-    """Clear the pending re-plans just delivered; keep (or count another attempt at) those that failed."""
-    now = datetime.now(timezone.utc)
-    with Session(engine) as session:
-        for reference in delivered:
-            if (row := session.get(PendingReplan, reference)) is not None:
-                session.delete(row)
-        for reference, error in failed.items():
-            row = session.get(PendingReplan, reference) or PendingReplan(reference=reference, queued_at=now)
-            row.attempts += 1
-            row.last_error = error[:200]
-            session.add(row)
-        session.commit()
+async def replan(
+    engine: Engine, client: Client, cases: AffectedCases, change: CalendarChanged, progress: Progress | None = None,
+    task_queue: str = "complaints", wait: float | None = None, undo: Callable[[], None] | None = None,
+) -> CalendarChangeReport:
+    """Start the fan-out of `change` to `cases`, then report what it reached (within `wait` seconds when
+    given). If the start fails, `undo` takes the change back and the error goes to the caller."""
+    total = len(cases_to_replan(engine, cases.landlord, cases.regions))
+    try:
+        handle = await client.start_workflow(
+            "CalendarFanOutWorkflow", CalendarFanOut(cases=cases, change=change), id=f"calendar-change-{uuid.uuid4().hex}",
+            task_queue=task_queue, result_type=CalendarChangeReport,
+        )
+    except BaseException:
+        if undo is not None:
+            undo()
+        raise
+    return await _report(handle, total, progress, wait)
 
 
-def pending_replans(engine: Engine) -> list[str]:
-    with Session(engine) as session:
-        return sorted(session.exec(select(PendingReplan.reference)).all())
-
-
-async def retry_pending_replans(engine: Engine, client: Client) -> CalendarChangeReport:
-    """Signal every case a calendar change has not reached yet; each reloads its whole calendar, so one
-    signal catches up however many changes it missed."""
-    references = pending_replans(engine)
-    if not references:
-        return CalendarChangeReport()
-    return await signal_calendar_changed(engine, client, references, CalendarChanged(change="retry"))
-
-
-async def keep_retrying_replans(engine: Engine, client: Client, every: float = 30.0) -> None:
-    """The worker's loop: retry missed re-plans every `every` seconds, for as long as the worker runs."""
-    while True:
-        try:
-            report = await retry_pending_replans(engine, client)
-            if report.signalled or report.already_ended:
-                log.info("re-plans delivered after a Temporal outage: %s", report.signalled + report.already_ended)
-        except Exception:  # the read model briefly unavailable: try again next round
-            log.exception("retrying pending re-plans failed")
-        await asyncio.sleep(every)
+async def _report(handle: WorkflowHandle, total: int, progress: Progress | None, wait: float | None) -> CalendarChangeReport:
+    result: Awaitable[CalendarChangeReport] = asyncio.ensure_future(handle.result())
+    waited = 0.0
+    while not result.done() and (wait is None or waited < wait):
+        await asyncio.wait([result], timeout=0.5)
+        waited += 0.5
+        if progress is not None and not result.done():
+            reached = await handle.query("reached", result_type=CalendarChangeReport)
+            progress(reached.signalled + reached.already_ended, total)
+    if result.done():
+        report = result.result()
+        if progress is not None:
+            progress(total, total)
+        return report
+    result.cancel()
+    reached = await handle.query("reached", result_type=CalendarChangeReport)
+    return reached.model_copy(update={"pending": total - reached.signalled - reached.already_ended})
 
 
 def landlords(engine: Engine) -> list[str]:
@@ -183,17 +173,27 @@ def check_closure(engine: Engine, landlord: str, day: date, reason: str) -> None
 
 
 async def add_closure(
-    engine: Engine, client: Client, landlord: str, day: date, reason: str, progress: Progress | None = None
+    engine: Engine, client: Client, landlord: str, day: date, reason: str, progress: Progress | None = None,
+    task_queue: str = "complaints", wait: float | None = None,
 ) -> CalendarChangeReport:
-    """Record a closure day of `landlord` and re-plan every open case of that landlord."""
+    """Record a closure day of `landlord` and re-plan every open case of that landlord; if the fan-out
+    cannot be started, the closure is not kept."""
     check_closure(engine, landlord, day, reason)
     add_closures(engine, landlord, [day], "closure", reason.strip())
-    references = cases_to_replan(engine, landlord=landlord)
-    return await signal_calendar_changed(engine, client, references, CalendarChanged(change="closure_added", days=(day,)), progress)
+
+    def undo() -> None:
+        with Session(engine) as session:
+            if (row := session.get(ClosureDay, (landlord, day))) is not None:
+                session.delete(row)
+                session.commit()
+
+    return await replan(engine, client, AffectedCases(landlord=landlord), CalendarChanged(change="closure_added", days=(day,)),
+                        progress, task_queue, wait, undo)
 
 
 async def remove_closure(
-    engine: Engine, client: Client, landlord: str, day: date, progress: Progress | None = None
+    engine: Engine, client: Client, landlord: str, day: date, progress: Progress | None = None,
+    task_queue: str = "complaints", wait: float | None = None,
 ) -> CalendarChangeReport:
     """Remove a closure day (a working day again) and re-plan the landlord's open cases, the cases adding
     one re-plans (`cases_to_replan`). A day gone by stays: deadlines already met or missed around it stand."""
@@ -204,8 +204,8 @@ async def remove_closure(
             raise CalendarError("day", f"{day.isoformat()} is not a closure day of {landlord}")
         session.delete(row)
         session.commit()
-    references = cases_to_replan(engine, landlord=landlord)
-    return await signal_calendar_changed(engine, client, references, CalendarChanged(change="closure_removed", days=(day,)), progress)
+    return await replan(engine, client, AffectedCases(landlord=landlord), CalendarChanged(change="closure_removed", days=(day,)),
+                        progress, task_queue, wait, lambda: add_closures(engine, landlord, [day], "closure", row.reason))
 
 
 def closures(engine: Engine, landlord: str | None = None) -> list[ClosureDay]:
@@ -216,10 +216,10 @@ def closures(engine: Engine, landlord: str | None = None) -> list[ClosureDay]:
         return list(session.exec(query.order_by(ClosureDay.landlord, ClosureDay.day)).all())
 
 
-def record_bank_holidays(engine: Engine, regions: Iterable[str], years: range) -> list[BankHolidayChange]:
-    """Compare the `holidays` data with the days the cases were last told about, and store the new set.
-
-    A region seen for the first time only records its baseline (its cases loaded the same data)."""
+def record_bank_holidays(engine: Engine, regions: Iterable[str], years: range, keep: bool = True) -> list[BankHolidayChange]:
+    """Compare the `holidays` data with the days the cases were last told about, and store the new set
+    (only compare when `keep` is false). A region seen for the first time only records its baseline
+    (its cases loaded the same data)."""
     changes = []
     with Session(engine) as session:
         for region in regions:
@@ -244,17 +244,23 @@ def record_bank_holidays(engine: Engine, regions: Iterable[str], years: range) -
                 )
             )
             session.add_all(KnownBankHoliday(region=region, day=day, name=name) for day, name in current.items())
-        session.commit()
+        session.commit() if keep else session.rollback()
     return changes
 
 
 async def announce_bank_holidays(
-    engine: Engine, client: Client, regions: Iterable[str], years: range, progress: Progress | None = None
+    engine: Engine, client: Client, regions: Iterable[str], years: range, progress: Progress | None = None,
+    task_queue: str = "complaints",
 ) -> tuple[list[BankHolidayChange], CalendarChangeReport]:
-    """Signal the open cases of every region whose bank holidays changed since the last check."""
-    changes = record_bank_holidays(engine, regions, years)
+    """Re-plan the open cases of every region whose bank holidays changed since the last check; the new
+    set is recorded once the fan-out has started, so a check Temporal could not take is found again."""
+    regions = list(regions)
+    changes = record_bank_holidays(engine, regions, years, keep=False)
     if not changes:
+        record_bank_holidays(engine, regions, years)  # a first check records its baseline
         return changes, CalendarChangeReport()
-    references = cases_to_replan(engine, regions=[change.region for change in changes])
     days = tuple(sorted({day for change in changes for day in change.added + change.removed}))[:400]
-    return changes, await signal_calendar_changed(engine, client, references, CalendarChanged(change="bank_holidays", days=days), progress)
+    cases = AffectedCases(regions=tuple(change.region for change in changes))
+    report = await replan(engine, client, cases, CalendarChanged(change="bank_holidays", days=days), progress, task_queue)
+    record_bank_holidays(engine, regions, years)
+    return changes, report

@@ -31,6 +31,7 @@ from models.record import (
     ServiceRequest,
 )
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
+from models.input_text import contact_problem, email_problem, text_problem
 from models.letters import outcome_sought_at
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay, Notice, OmbudsmanEvidence, ResidentNote
 
@@ -126,6 +127,23 @@ class DeadlineRow:
     """Working days from today to the due date (0 = due today, negative = overdue); None once decided."""
 
 
+def unreachable_contacts(resident: Resident | None, representative: Representative | None) -> list[str]:
+    """Contacts on file that mail cannot use (kept from before entry checked them, issue 29 item 5), in
+    words: the case page shows them so that someone corrects them before a letter is owed."""
+    found = []
+    if resident is not None:
+        if problem := text_problem(resident.name):
+            found.append(f"The resident's name {problem}")
+        if resident.email and (problem := email_problem(resident.email)):
+            found.append(f"The resident's email address {resident.email!r} {problem}")
+    if representative is not None:
+        if problem := text_problem(representative.name):
+            found.append(f"The representative's name {problem}")
+        if problem := contact_problem(representative.contact):
+            found.append(f"The representative's contact {representative.contact!r} {problem}")
+    return found
+
+
 @dataclass
 class CaseFile:
     """The case page: the projected case, its deadlines with working days left, the timeline, and the
@@ -153,6 +171,10 @@ class CaseFile:
     messages: list = field(default_factory=list)
     """What was sent to the resident and their representative (`casework.delivery.messages_of`)."""
     attachments: list[Attachment] = field(default_factory=list)
+
+    @property
+    def unreachable(self) -> list[str]:
+        return unreachable_contacts(self.resident, self.representative)
 
     @property
     def consent_given(self) -> bool | None:
@@ -215,10 +237,10 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         outstanding = session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).all()
         remedies = session.exec(select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))).all()
         note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
-        notes = {n.id: n.text for n in session.exec(select(ResidentNote).where(col(ResidentNote.id).in_(note_refs)))} if note_refs else {}
+        notes = {n.id: n.text for n in session.exec(select(ResidentNote).where(col(ResidentNote.id).in_(note_refs), ResidentNote.reference == reference))} if note_refs else {}
         evidence_refs = [e.details.get("evidence_ref") for e in events if (e.details or {}).get("evidence_ref")]
         if evidence_refs:  # what was sent to show an Ombudsman order complied with, on the timeline like a note
-            notes |= {n.id: n.text for n in session.exec(select(OmbudsmanEvidence).where(col(OmbudsmanEvidence.id).in_(evidence_refs)))}
+            notes |= {n.id: n.text for n in session.exec(select(OmbudsmanEvidence).where(col(OmbudsmanEvidence.id).in_(evidence_refs), OmbudsmanEvidence.reference == reference))}
         representative = session.get(Representative, complaint.representative_id) if complaint and complaint.representative_id else None
         adjustments = session.exec(select(Adjustment).where(Adjustment.reference == reference).order_by(col(Adjustment.review_on))).all()
         restrictions = session.exec(select(Restriction).where(Restriction.reference == reference).order_by(col(Restriction.review_on))).all()

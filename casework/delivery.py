@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from casework.command_ids import scoped_id
 from models.record import Adjustment, Complaint, Letter, Representative, Resident
 from models.residents import ResidentMessage
 from models.tables import CaseDeadline, CaseEvent
@@ -71,14 +72,20 @@ def representative_recipient(representative: Representative) -> Recipient:
 def consent_recorded(session: Session, reference: str, representative: Representative) -> bool:
     """The representative may act and be written to: the latest consent the workflow recorded for them
     is given (record_consent events in the read model)."""
+    return bool(latest_consent(session, reference, representative.id))
+
+
+def latest_consent(session: Session, reference: str, representative_id: str) -> bool | None:
+    """The latest consent the workflow recorded for this representative on this case: given (True),
+    withdrawn (False), or None when none is recorded yet."""
     events = session.exec(
         select(CaseEvent).where(CaseEvent.reference == reference, CaseEvent.type == "record_consent").order_by(col(CaseEvent.seq))
     ).all()
     given = None
     for event in events:
-        if (event.details or {}).get("representative_ref") == representative.id:
+        if (event.details or {}).get("representative_ref") == representative_id:
             given = bool(event.details.get("given"))
-    return bool(given)
+    return given
 
 
 def recipients(session: Session, reference: str) -> list[Recipient]:
@@ -151,7 +158,13 @@ def accepted(session: Session, message: ResidentMessage) -> bool:
     if letter is None:
         return False
     events = session.exec(select(CaseEvent.details).where(CaseEvent.reference == message.reference)).all()
-    return any((details or {}).get("command_id") == letter.command_id for details in events)
+    return letter_applied(letter, {str((details or {}).get("command_id")) for details in events})
+
+
+def letter_applied(letter: Letter, applied: set[str]) -> bool:
+    """The workflow applied the command that issued the letter: the command's id is among `applied` (the
+    case's timeline), the letter being keyed by it (older letters) or by its case-scoped key."""
+    return letter.command_id in applied or letter.command_id in {scoped_id("letter", letter.reference, c) for c in applied}
 
 
 def messages_of(engine: Engine, reference: str) -> list[ResidentMessage]:

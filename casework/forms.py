@@ -5,16 +5,18 @@ KEY=VALUE...` is validated by the same models, so a bad value is refused with th
 wherever it was typed.
 """
 
+import re
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from casework.errors import CommandRejected
-from models.case import OMBUDSMAN_REF_PATTERN, ChfoReason, ElementCode, OmbudsmanFinding, OrderKind, Outcome
+from models.case import ChfoReason, ElementCode, OmbudsmanFinding, OrderKind, Outcome
 from models.case import Outcome
 from models.taxonomy import ROOT_CAUSES, RootCause
 from models.policy import PolicyError, PolicyProfile, load_profile
+from models.input_text import PlainText
 from models.refusal import validation_message
 from models.clock import london_today
 from models.policy_versions import load_profile_version
@@ -24,8 +26,9 @@ ShortText = Field(min_length=1, max_length=200)
 LongText = Field(min_length=1, max_length=10_000)
 
 
-class Form(BaseModel):
-    """Every form: unknown fields are refused (a typo is not silently dropped), text is stripped."""
+class Form(PlainText):
+    """Every form: unknown fields are refused (a typo is not silently dropped), text is stripped and
+    plain (`models/input_text.py`: no control characters, no line break in a one-line field)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -236,14 +239,35 @@ DETERMINATION_ELEMENTS = (
 `complaint_handling` is the one whose adverse findings are findings of non-compliance with the Code (8.1 c)."""
 
 
+OMBUDSMAN_REF_TYPED = r"^20[0-9]{7,8}$"
+"""The Housing Ombudsman's case reference as staff type it: the year and a number (202601234), nothing
+else, so no name or phone number reaches the case's history (issue 29, item 10). Narrower than the
+workflow's `OMBUDSMAN_REF_PATTERN`, which stored histories were recorded under."""
+ORDER_ID_PATTERN = r"^(apology|compensation|action|review|other)-[1-9][0-9]?$"
+"""An Ombudsman order's id, as the system makes it: its kind and its row (`compensation-2`)."""
+
+
+def order_id_checked(order_id: str | None) -> str | None:
+    if order_id is not None and not re.match(ORDER_ID_PATTERN, order_id):
+        raise ValueError("must be an order's id as the case page lists it: its kind and number, like compensation-2")
+    return order_id
+
+
 class OmbudsmanReferralForm(Form):
-    ombudsman_ref: str = Field(pattern=OMBUDSMAN_REF_PATTERN, description="The Housing Ombudsman's case reference, like 202601234.")
+    ombudsman_ref: str = Field(min_length=1, max_length=30, description="The Housing Ombudsman's case reference, like 202601234.")
 
     @field_validator("ombudsman_ref", mode="before")
     @classmethod
     def _digits_are_a_reference(cls, value: Any) -> Any:
         """`complaints act ... ombudsman_ref=202601234` reads the digits as a number; it is a reference."""
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("ombudsman_ref")
+    @classmethod
+    def _the_ombudsmans_form(cls, value: str) -> str:
+        if not re.match(OMBUDSMAN_REF_TYPED, value):
+            raise ValueError("must be the Ombudsman's case reference as its letters give it: the year and a number, like 202601234")
+        return value
 
 
 class OmbudsmanEvidenceForm(Form):
@@ -256,10 +280,12 @@ class FindingInput(Form):
 
 
 class OrderInput(Form):
-    order_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    order_id: str | None = None
     """Left out, it is the kind and the row's number (`compensation-2`)."""
     kind: OrderKind
     due_on: date
+
+    _order_id = field_validator("order_id")(lambda value: order_id_checked(value))
 
 
 class DeterminationForm(Form):
@@ -268,7 +294,9 @@ class DeterminationForm(Form):
 
 
 class OrderCompliedForm(Form):
-    order_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    order_id: str
+
+    _order_id = field_validator("order_id")(lambda value: order_id_checked(value))
     evidence: str = Field(default="", max_length=5000, description="What was done and sent to the Ombudsman (kept on the case record).")
 
 

@@ -9,19 +9,21 @@ from datetime import date, datetime, timezone
 from typing import Literal
 from uuid import uuid4
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
-from temporalio.client import Client
+from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from casework.errors import CommandRejected, temporal_unavailable
 from casework.forms import Channel, Form, LongText, policy_profile
 from casework.staff import check_case_staff
-from casework.updates import send_command
+from casework.updates import case_summary, send_command
 from models.calendar import local_date
-from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, received_problem
+from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, DeadlineView, received_problem
+from models.input_text import contact_field, email_field
 from models.policy import PolicyProfile
 from models.record import Complaint, Representative, Resident, ServiceRequest
 from models.taxonomy import ServiceArea
@@ -32,8 +34,10 @@ class ResidentDetails(Form):
     name: str = Field(min_length=1, max_length=200)
     address: str = Field(default="", max_length=500)
     phone: str = Field(default="", max_length=40, pattern=r"^[0-9+() -]*$")
-    email: str = Field(default="", max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str = Field(default="", max_length=200)
     preferred_contact: str = Field(default="", max_length=100)
+
+    _one_mailbox = field_validator("email")(email_field)
 
     @classmethod
     def of(cls, resident: Resident | None) -> "ResidentDetails | None":
@@ -41,8 +45,9 @@ class ResidentDetails(Form):
         an additional complaint started as a new case); None for an anonymous one."""
         if resident is None:
             return None
-        return cls(name=resident.name, address=resident.address, phone=resident.phone, email=resident.email,
-                   preferred_contact=resident.preferred_contact)
+        # Not checked again: they were accepted when recorded (the case page lists any that mail cannot use).
+        return cls.model_construct(name=resident.name, address=resident.address, phone=resident.phone, email=resident.email,
+                                   preferred_contact=resident.preferred_contact)
 
 
 class RepresentativeDetails(Form):
@@ -52,6 +57,8 @@ class RepresentativeDetails(Form):
     consent_given: bool = False
     """The resident's consent is on file; without it the representative may not act (Code 1.x, 5.x)."""
     consent_evidence: str = Field(default="", max_length=200)
+
+    _one_mailbox = field_validator("contact")(contact_field)
 
 
 class Intake(Form):
@@ -81,6 +88,8 @@ class Filed(BaseModel):
     created: bool
     """False when this intake had already been filed (a retried form)."""
     out_of_window: bool
+    deadlines: tuple[DeadlineView, ...] = ()
+    """The new case's deadlines as its workflow planned them, answered when it was filed."""
 
 
 def _next_reference(session: Session, year: int) -> str:
@@ -126,10 +135,14 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
         flags=(OUTSIDE_WINDOW,) if outside else (),
         handler=intake.handler,
     )
-    try:
-        await client.start_workflow(ComplaintWorkflow.run, case, id=reference, task_queue=task_queue)
-    except WorkflowAlreadyStartedError:
-        pass
+    start = WithStartWorkflowOperation(
+        ComplaintWorkflow.run, case, id=reference, task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING, id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+    try:  # one step: started (or found running) and its first answer, once it is in the read model
+        opened = await client.execute_update_with_start_workflow(ComplaintWorkflow.opened, start_workflow_operation=start)
+    except WorkflowAlreadyStartedError:  # the form sent again after its case had ended
+        opened = await case_summary(client, reference)
     except Exception as error:
         if created and temporal_unavailable(error):  # the start never arrived: no complaint without its case
             _unrecord(engine, reference)
@@ -138,7 +151,7 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
         await send_command(client, reference, "record_consent", COMMANDS["record_consent"](
             command_id=f"{intake.intake_id}-consent", representative_ref=representative_id, actor=intake.handler,
         ))
-    return Filed(reference=reference, created=created, out_of_window=outside)
+    return Filed(reference=reference, created=created, out_of_window=outside, deadlines=opened.deadlines)
 
 
 def _unrecord(engine: Engine, reference: str) -> None:

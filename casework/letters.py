@@ -2,9 +2,8 @@
 stored with the case.
 
 A response or exclusion letter is drafted and checked before its action is sent (`decision_letter`: an
-incomplete letter refuses the action); an acknowledgement or extension letter after the workflow has set
-the new dates (`notice_letter`). This runs in the process that takes the action (web, CLI), not in an
-activity: the letter is part of the command's record rows, written before the workflow sees the command.
+incomplete letter refuses the action). Every letter is issued (`store_letter`) by the workflow's
+`issue_letter` activity once the command has applied (casework/letter_issue.py, decision 130).
 
 A letter is checked by `missing_contents` before anything is rendered; an incomplete one raises
 `LetterIncomplete` and nothing is written. Storing is idempotent by the command's id (DESIGN.md
@@ -29,10 +28,9 @@ from weasyprint.urls import URLFetcher
 from casework import delivery
 from casework.access import Actor
 from casework.errors import CommandRejected
-from casework.forms import AcknowledgeForm, ExcludeForm, ExtendForm, Form, RespondForm
+from casework.forms import ExcludeForm, Form, RespondForm
 from casework.promises import payment_ids, promised
 from models.calendar import local_date
-from models.case import CaseSummary
 from models.letters import (
     OUTCOME_WORDS,
     AcknowledgementLetter,
@@ -52,7 +50,6 @@ from models.letter_requirements import LetterIncomplete, missing_contents
 from models.policy import PolicyProfile
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident
 from models.refusal import validation_message
-from models.residents import ResidentMessage
 from models.users import ROLE_NAMES, get_user
 from models.clock import london_today
 
@@ -221,28 +218,6 @@ def letter_email_text(letter: LetterBase) -> str:
     return "\n\n".join(lines)
 
 
-def withdraw_letter(engine: Engine, command_id: str) -> None:
-    """Remove the letter a refused command stored, with the remedies, actions and learning it recorded,
-    and the deliveries it queued. None of them has gone: a letter's messages are sent only once the
-    workflow has accepted its command (`casework.delivery.accepted`), which a refused command never is."""
-    with Session(engine) as session:
-        row = session.exec(select(Letter).where(Letter.command_id == command_id)).first()
-        if row is None:
-            return
-        for message in session.exec(select(ResidentMessage).where(ResidentMessage.letter_id == row.id)).all():
-            session.delete(message)
-        session.flush()
-        for model in (Remedy, LearningPoint):
-            for owned in session.exec(select(model).where(model.id.startswith(f"{row.id}-"))).all():
-                session.delete(owned)
-        for action in row.content.get("outstanding_actions", []) if row.content.get("kind") == "response" else []:
-            owned = session.get(OutstandingAction, (row.reference, action.get("action_id", "")))
-            if owned is not None:
-                session.delete(owned)
-        session.delete(row)
-        session.commit()
-
-
 def _stored(engine: Engine, command_id: str) -> Letter | None:
     with Session(engine) as session:
         row = session.exec(select(Letter).where(Letter.command_id == command_id)).first()
@@ -364,29 +339,6 @@ def decision_letter(
     except LetterIncomplete as err:
         raise CommandRejected("letter", str(err)) from None
     return letter
-
-
-def notice_letter(
-    engine: Engine, complaint: Complaint, profile: PolicyProfile, form: Form, stage: int, summary: CaseSummary,
-    due_before: date | None, actor: Actor,
-) -> LetterBase | None:
-    """The acknowledgement and extension letters, written once the workflow has set the new dates."""
-    due = {d.name: d.due for d in summary.deadlines}
-    common = _sender_and_addressee(engine, complaint, profile, actor)
-    if isinstance(form, AcknowledgeForm):
-        return AcknowledgementLetter(
-            **common, stage=summary.stage, received_on=local_date(complaint.received_at),
-            definition=definition_of(engine, complaint.reference, summary.stage),
-            outcome_sought=form.outcomes_sought or (complaint.desired_outcome if summary.stage == 1 else ""),
-            response_due=due.get(f"stage{summary.stage}.respond"),
-        )
-    if isinstance(form, ExtendForm):
-        return ExtensionLetter(
-            **common, stage=stage, previous_due=due_before or due[f"stage{stage}.respond"],
-            new_due=due[f"stage{stage}.respond"], working_days=form.working_days, reason=form.reason,
-            agreed_with_resident=form.agreed_with_resident,
-        )
-    return None
 
 
 STAGE2_HOW = "To ask, reply to this letter, or phone or email our complaints team (the details are at the top of this letter)."

@@ -19,7 +19,7 @@ import hashlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -36,10 +36,10 @@ from models.case import COMMANDS
 from models.record import Attachment, Complaint, Representative, Resident
 from models.residents import AttachmentContent, PublicRateLimit, ResidentMessage
 from models.tables import CaseDeadline, ResidentNote
+from models.input_text import PlainText, contact_field, email_field
 from models.taxonomy import ServiceArea
 from models.clock import london_today
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MAX_NOTE = 5000
 HOME_HAZARDS = {
     "damp_and_mould": "Yes, damp or mould",
@@ -58,11 +58,11 @@ is recorded under; staff triage it (decision 152)."""
 HomeHazard = Literal[tuple(HOME_HAZARDS)]  # type: ignore[valid-type]
 
 
-class OnlineComplaint(BaseModel):
+class OnlineComplaint(PlainText):
     """The public form: plain questions, each with its limit."""
 
     name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=200, pattern=EMAIL_PATTERN)
+    email: str = Field(min_length=3, max_length=200)
     phone: str = Field(default="", max_length=40, pattern=r"^[0-9+() -]*$")
     address: str = Field(default="", max_length=500)
     contact_by: Literal["email", "post"] = "email"
@@ -87,6 +87,9 @@ class OnlineComplaint(BaseModel):
     @classmethod
     def _stripped(cls, value):
         return value.strip() if isinstance(value, str) else value
+
+    _one_mailbox = field_validator("email")(email_field)
+    _helper_mailbox = field_validator("helper_contact")(contact_field)
 
     @model_validator(mode="after")
     def _consistent(self) -> "OnlineComplaint":
@@ -262,7 +265,8 @@ def _asked_for(session: Session, email: str, reference: str, most: int) -> list[
             for ref in session.exec(select(Complaint.reference).where(Complaint.resident_id == resident.id)
                                     .order_by(col(Complaint.received_at).desc()).limit(most)):
                 cases.append((ref, "resident", resident.id))
-        for representative in session.exec(select(Representative).where(func.lower(Representative.contact).contains(email))):
+        # An exact match (normalised): a pattern here let `%` reach every representative (issue 29, item 9).
+        for representative in session.exec(select(Representative).where(func.lower(func.trim(Representative.contact)) == email)):
             for ref in session.exec(select(Complaint.reference).where(Complaint.representative_id == representative.id).limit(most)):
                 if delivery.consent_recorded(session, ref, representative):
                     cases.append((ref, "representative", representative.id))

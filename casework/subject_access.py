@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, col, delete, select
 from casework.case_record import case_record
 from casework.letters import pdf_of_pages
 from models.audit import audit
+from models.side_effects import LetterDraft
 from models.record import (
     Adjustment, Attachment, Complaint, Definition, Letter, OutstandingAction, Remedy, Representative, Resident,
     Restriction, ServiceRequest, StaffReason,
@@ -153,6 +154,9 @@ def _blank(session: Session, references: list[str]) -> None:
     for letter in of(Letter):
         letter.content, letter.html, letter.pdf = {}, REMOVED, None
         session.add(letter)
+    for draft in of(LetterDraft):  # a letter drafted for a command the workflow never applied
+        draft.content = {}
+        session.add(draft)
     for message in of(ResidentMessage):
         message.name, message.address, message.body = REMOVED, "", ""
         session.add(message)

@@ -17,12 +17,12 @@ def root_cause_rows(form: RespondForm, reference: str, stage: int, command_id: s
             for code in form.root_causes]
 
 
-def link_learning(engine: Engine, letter_id: str, form: RespondForm) -> None:
+def link_learning(engine: Engine, letter_id: str, root_cause: str | None) -> None:
     """Mark the learning points the response letter recorded with the root cause they answer."""
-    if form.learning_root_cause is None:
+    if root_cause is None:
         return
     with Session(engine) as session:
         for point in session.exec(select(LearningPoint).where(LearningPoint.id.startswith(f"{letter_id}-learning-"))).all():
-            point.root_cause = form.learning_root_cause
+            point.root_cause = root_cause
             session.add(point)
         session.commit()

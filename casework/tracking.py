@@ -127,10 +127,25 @@ def open_link(engine: Engine, secret: str, token: str, now: datetime | None = No
             raise LinkInvalid()
         if row.revoked_at is not None or _aware(row.expires_at) <= now:
             raise LinkInvalid()
+        if row.person == "representative" and not _consent_stands(session, row, now):
+            raise LinkInvalid()
         name = _name(session, row)
         if name is None:
             raise LinkInvalid()
         return Tracked(row.id, row.reference, row.person, row.person_id, name, _aware(row.expires_at))
+
+
+def _consent_stands(session: Session, row: ResidentLink, now: datetime) -> bool:
+    """A representative reads the case only while the resident's consent stands (issue 29, item 4): once
+    it is withdrawn their link is revoked for good, at the first use after the withdrawal (every link they hold on the case), whichever way
+    it was recorded (web, CLI, scenario); consent given again later does not revive it (a new link does)."""
+    from casework.delivery import latest_consent
+
+    given = latest_consent(session, row.reference, row.person_id)
+    if given is False:
+        revoke_links(session, row.reference, row.person_id, now)
+        session.commit()
+    return bool(given)
 
 
 def _name(session: Session, row: ResidentLink) -> str | None:

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from casework import delivery
 from casework.next_steps import Final, final_word
 from casework.tracking import Tracked
 from models.calendar import local_date
@@ -93,12 +94,13 @@ def tracking_view(engine: Engine, tracked: Tracked, today: date) -> TrackingView
         case = session.get(Case, tracked.reference)
         deadlines = session.exec(select(CaseDeadline).where(CaseDeadline.reference == tracked.reference)).all()
         events = session.exec(select(CaseEvent).where(CaseEvent.reference == tracked.reference).order_by(col(CaseEvent.seq))).all()
-        accepted = {(e.details or {}).get("command_id") for e in events}
+        accepted = {str((e.details or {}).get("command_id")) for e in events}
         letters = [letter for letter in session.exec(select(Letter).where(Letter.reference == tracked.reference)
-                                                     .order_by(col(Letter.issued_at))) if letter.command_id in accepted]
+                                                     .order_by(col(Letter.issued_at))) if delivery.letter_applied(letter, accepted)]
         actions = {a.action_id: a for a in session.exec(select(OutstandingAction).where(OutstandingAction.reference == tracked.reference))}
         note_refs = [(e.details or {}).get("note_ref") for e in events if e.type == "resident_input"]
-        notes = session.exec(select(ResidentNote).where(col(ResidentNote.id).in_([n for n in note_refs if n]))
+        notes = session.exec(select(ResidentNote).where(col(ResidentNote.id).in_([n for n in note_refs if n]),
+                                                        ResidentNote.reference == tracked.reference)
                              .order_by(col(ResidentNote.at))).all() if note_refs else []
         photos = len(session.exec(select(Attachment.id).where(Attachment.reference == tracked.reference)).all())
         final = final_word(session, tracked.reference)
@@ -164,7 +166,7 @@ def resident_letter(engine: Engine, tracked: Tracked, letter_id: str) -> Letter 
         if letter is None or letter.reference != tracked.reference:
             return None
         events = session.exec(select(CaseEvent.details).where(CaseEvent.reference == tracked.reference)).all()
-        if not any((d or {}).get("command_id") == letter.command_id for d in events):
+        if not delivery.letter_applied(letter, {str((d or {}).get("command_id")) for d in events}):
             return None
         session.expunge(letter)
         return letter

@@ -7,14 +7,17 @@ it is raised here as `CommandRejected` naming the field, never by reading the er
 from datetime import datetime
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDReusePolicy
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from casework.errors import CommandRejected
 from models.case import CaseInput, CaseSummary, CaseView
 from models.refusal import refusal_of
 from workflows.complaint import ComplaintWorkflow
+from workflows.continuation import CarriedCase
 from workflows.lifecycle import allowed_actions, describe
 
 CASE_ENDED = "case_ended"
@@ -42,7 +45,7 @@ async def send_command(
     client: Client, reference: str, action: str, command: Any, task_queue: str = "complaints"
 ) -> CaseSummary:
     """Send the Update; the workflow's refusal comes back as CommandRejected naming the field. A stage-2
-    request to a case whose workflow has ended reopens it first."""
+    request or a referral to a case whose workflow has ended reopens it, in one step (`reopen`)."""
     handle = client.get_workflow_handle(reference)
     try:
         try:
@@ -50,11 +53,10 @@ async def send_command(
         except RPCError as err:
             if err.status != RPCStatusCode.NOT_FOUND or action not in REOPENING_ACTIONS:
                 raise
-            reopened = await reopen(client, reference, task_queue, action)
-            if reopened is None:
+            summary = await reopen(client, reference, task_queue, action, command)
+            if summary is None:
                 raise
-            handle = reopened
-            return await handle.execute_update(action, command, result_type=CaseSummary)
+            return summary
     except WorkflowUpdateFailedError as err:
         refusal = refusal_of(err)
         if refusal is None:
@@ -68,22 +70,33 @@ async def send_command(
 
 
 async def reopen(
-    client: Client, reference: str, task_queue: str, action: str, at: datetime | None = None
-) -> WorkflowHandle | None:
-    """Start a new run of an ended case's workflow from the state its last run returned, when the lifecycle
-    allows `action` there (a case closed after stage 1, never a withdrawn or excluded one); None otherwise.
-    `at` anchors a simulation's business clock to the request. The new run waits for it (REOPENING_WAIT)."""
-    handle = client.get_workflow_handle(reference, result_type=CaseView)
-    previous = await handle.result()
+    client: Client, reference: str, task_queue: str, action: str, command: Any, at: datetime | None = None
+) -> CaseSummary | None:
+    """Reopen an ended case with the request that reopens it, in one step (Update-with-Start): a new run of
+    its workflow from the state its last run returned, the request validated in the new run's first task
+    (a refusal starts nothing that acts) and its answer returned. None when the lifecycle does not allow
+    `action` there (a withdrawn or excluded case). A request racing another one that reopened the case
+    meanwhile goes to the reopened run (a repeat, or refused by the lifecycle). `at` anchors a
+    simulation's business clock to the request."""
+    latest = (await client.workflow_service.describe_workflow_execution(DescribeWorkflowExecutionRequest(
+        namespace=client.namespace, execution=WorkflowExecution(workflow_id=reference),
+    ))).workflow_execution_info
+    if latest.status == WorkflowExecutionStatus.RUNNING:
+        return await client.get_workflow_handle(reference).execute_update(action, command, result_type=CaseSummary)
+    ended = client.get_workflow_handle(reference, run_id=latest.execution.run_id, result_type=CaseView)
+    previous = await ended.result(follow_runs=False)
     if action not in previous.allowed_actions and action not in allowed_actions(previous.state, previous.stage):
         return None  # the lifecycle's current declaration decides, also for runs that ended under older code
-    history = await handle.fetch_history()
-    started = history.events[0].workflow_execution_started_event_attributes
-    [first_input] = await client.data_converter.decode(started.input.payloads, [CaseInput])
+    started = (await ended.fetch_history()).events[0].workflow_execution_started_event_attributes
+    [first_input] = await client.data_converter.decode(started.input.payloads, [CaseInput | CarriedCase])
+    first_input = first_input if isinstance(first_input, CaseInput) else first_input.case  # a long case's later run
     case = first_input.model_copy(update={"reopened_from": previous, "reopened_at": at})
-    return await client.start_workflow(
+    start = WithStartWorkflowOperation(
         ComplaintWorkflow.run, case, id=reference, task_queue=task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING, id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+    return await client.execute_update_with_start_workflow(
+        action, command, start_workflow_operation=start, result_type=CaseSummary
     )
 
 

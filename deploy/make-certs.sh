@@ -36,8 +36,19 @@ issue temporal serverAuth,clientAuth "subjectAltName=DNS:temporal,DNS:localhost,
 for caller in worker web ui ops; do
     issue "$caller" clientAuth "subjectAltName=DNS:$caller"
 done
-# Containers run as their own users (complaints, temporal), so the keys must be readable by them;
-# keep the directory itself private to the deploy account on the host.
-chmod 0644 ./*.pem ./*.key
-chmod 0600 ca.key
+# Private keys are 0600 and the directory 0700 (issue 29, item 13): nobody else on the host reads them.
+# Each container runs as its own user, so each key belongs to the UID that reads it (run as root to
+# hand them over; the UIDs are the images': complaints 10001 (Dockerfile), temporal 1000, the UI 5000,
+# ops (admin-tools) 1000). ca.key stays the deploy account's: move it offline once the set is issued.
+chmod 0700 .
+chmod 0644 ./*.pem
+chmod 0600 ./*.key
+if [ "$(id -u)" = 0 ]; then
+    chown "${APP_UID:-10001}" worker.key web.key
+    chown "${TEMPORAL_UID:-1000}" temporal.key
+    chown "${UI_UID:-5000}" ui.key
+    chown "${OPS_UID:-1000}" ops.key
+else
+    echo "not root: the keys stay yours (0600); run again with sudo to give each to the container that reads it" >&2
+fi
 echo "certificates in $(pwd): ca.pem, temporal, worker, web, ui, ops (.pem + .key)"

@@ -104,6 +104,8 @@ ItemId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 class Acknowledge(Command):
     definition_ref: RowRef | None = None
     """The complaint definition recorded with the acknowledgement (Code 5.6: required at each stage)."""
+    letter_ref: RowRef | None = None
+    """A letter drafted for this command (`LetterDraft`): the workflow issues it once the command applies."""
 
 
 class Extend(Command):
@@ -112,6 +114,7 @@ class Extend(Command):
     """The `StaffReason` row saying why more time is needed; its text never enters history."""
     good_reason_ref: RowRef | None = None
     """Why the response needs longer than the profile's normal limit (Code 6.4 / 6.15: "without good reason")."""
+    letter_ref: RowRef | None = None
     agreed_with_resident: bool = False
     """The resident agreed to the extension (Code 6.4 / 6.15). The Ombudsman's details need no flag: the
     extension letter the system writes always gives them (Code 6.5 / 6.16)."""
@@ -145,6 +148,7 @@ class Withdraw(Command):
 
 class Exclude(Command):
     reason_ref: RowRef
+    letter_ref: RowRef | None = None
     ground: str | None = Field(default=None, max_length=64)
 
 
@@ -387,6 +391,17 @@ class CaseProjection(Payload):
     received_at: datetime
     next_deadline: datetime | None
     overdue: bool
+
+
+class IssueLetter(Payload):
+    """Issue the letter drafted for a command the workflow has just applied (workflows/side_effects.py):
+    which case and command, the event that applied it, and the dates the letter states. No personal data."""
+
+    reference: str
+    command_id: str
+    seq: int
+    stage: int
+    response_due: date | None = None
 
 
 class NoticeDelivery(Payload):

@@ -3,7 +3,8 @@
 Personal data lives only here (DESIGN.md principle 5): residents, representatives, the complaint's
 words, definitions, letters. The workflow carries references to these rows (`definition_ref`,
 `letter_ref`, `note_ref`, `reason_ref`), never their text. Rows written before a command is sent are keyed by the
-command's id, so a retried command finds its row and a rejected command's row is removed again.
+command's id scoped to its case (`casework.command_ids.scoped_id`), so a retried command finds its row, a
+rejected command's row is removed again, and the same id on another case never reaches this case's rows.
 
 Code sections (quoted in seed 001): 1.x definitions and service requests, 2.x exclusions, 5.5 and 7.x
 remedies and outstanding actions, 5.6 the complaint definition, 5.12 the full record, 5.14-5.15

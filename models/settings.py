@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     """Cases a worker keeps in memory between tasks (Temporal's sticky cache); the rest are replayed
     from history when a timer or a command reaches them. Bounds the worker's memory (bench/README.md 6)."""
 
+    worker_deployment_name: str = Field(default="complaints", max_length=200, alias="WORKER_DEPLOYMENT_NAME")
+    worker_build_id: str = Field(default="", max_length=200, alias="WORKER_BUILD_ID")
+    """Set: the worker joins Worker Versioning as this build of `worker_deployment_name` (docs/upgrades.md;
+    needs Temporal server 1.28 or later). Empty: an unversioned worker, as simulations and tests run."""
+
     database_url: str = Field(default="sqlite:///var/complaints.db", alias="DATABASE_URL")
     retention_years: int = Field(default=6, ge=1, le=100, alias="RETENTION_YEARS")
     """A resident's personal data is anonymised this long after their last case closed (the landlord's
@@ -59,6 +64,11 @@ class Settings(BaseSettings):
     web_host: str = Field(default="127.0.0.1", alias="WEB_HOST")
     web_port: int = Field(default=8000, ge=1, le=65535, alias="WEB_PORT")
     web_base_url: str = Field(default="http://localhost:8000", alias="WEB_BASE_URL")
+    """The address people use (links in emails, the Secure cookie). The default is for `complaints dev`
+    only: `complaints web` on a public address refuses a localhost one, and compose requires it."""
+    forwarded_allow_ips: str = Field(default="127.0.0.1,::1", alias="FORWARDED_ALLOW_IPS")
+    """The proxy whose X-Forwarded-For/-Proto the web app believes (uvicorn's setting): the client
+    address that sign-in throttling counts, and https behind the TLS proxy."""
     web_session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60, alias="WEB_SESSION_IDLE_MINUTES")
     """A session unused this long ends (OWASP ASVS 3.3.2, level 2: 30 minutes)."""
     web_session_max_hours: int = Field(default=12, ge=1, le=7 * 24, alias="WEB_SESSION_MAX_HOURS")

@@ -189,13 +189,3 @@ def add_closures(engine: Engine, landlord: str, days: list[date], kind: str = "c
         for day in days:
             session.merge(ClosureDay(landlord=landlord, day=day, kind=kind, reason=reason))
         session.commit()
-
-
-class PendingReplan(SQLModel, table=True):
-    """A case a calendar change has not reached yet (Temporal was down when it was signalled): the
-    worker's retry loop (`casework.calendar_changes.retry_pending_replans`) signals it until delivered."""
-
-    reference: str = Field(primary_key=True)
-    queued_at: datetime = Field(sa_column=_utc())
-    attempts: int = 0
-    last_error: str = ""

@@ -15,10 +15,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Column, DateTime
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, func, select
 from zxcvbn import zxcvbn
 
 from models.case import STAFF_NAME_PATTERN
+from models.input_text import text_problem
 
 Role = Literal["handler", "complaints_manager", "stage2_reviewer", "auditor", "administrator"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -86,6 +87,8 @@ def create_user(engine: Engine, username: str, display_name: str, role: str, pas
         raise AccountError("username", "use 2 to 32 lower-case letters, digits, dots, dashes or underscores")
     if not display_name or not display_name.strip() or len(display_name) > 100:
         raise AccountError("display_name", "enter a name of 1 to 100 characters")
+    if problem := text_problem(display_name):
+        raise AccountError("display_name", problem)
     if role not in ROLES:
         raise AccountError("role", f"must be one of {', '.join(ROLES)}")
     _check_password(password, about=(username, display_name))
@@ -126,13 +129,24 @@ def get_user(engine: Engine, username: str) -> StaffUser | None:
 
 
 def _update_account(engine: Engine, username: str, change: Callable[[StaffUser], None]) -> StaffUser:
-    """Apply `change` to the account and save it; AccountError if there is no such account."""
+    """Apply `change` to the account and save it; AccountError if there is no such account, or if it
+    would take away the last active administrator. The administrators' rows are locked first (PostgreSQL `FOR
+    UPDATE`; SQLite has one writer at a time), so two administrators deactivating or demoting each other
+    at once are judged one after the other and the second is refused (issue 29, item 11)."""
     with Session(engine) as session:
+        session.exec(select(StaffUser).where(StaffUser.role == "administrator").with_for_update()
+                     .execution_options(populate_existing=True)).all()
         user = session.get(StaffUser, username)
         if user is None:
             raise AccountError("username", f"there is no account {username!r}")
+        was_administrator = user.role == "administrator" and user.active
         change(user)
         session.add(user)
+        session.flush()
+        if was_administrator and not session.exec(select(func.count()).select_from(StaffUser)
+                            .where(StaffUser.role == "administrator", StaffUser.active)).one():
+            session.rollback()
+            raise AccountError("username", "this would leave no active administrator; make someone else an administrator first")
         session.commit()
         session.refresh(user)
         return user

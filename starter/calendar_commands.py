@@ -43,7 +43,8 @@ def _run_change(change) -> None:
         client = await connect(settings)
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("re-planning open cases", total=None)
-            return await change(engine, client, lambda done, total: progress.update(task, completed=done, total=total))
+            return await change(engine, client, lambda done, total: progress.update(task, completed=done, total=total),
+                                settings.task_queue)
 
     try:
         return asyncio.run(go())
@@ -74,7 +75,7 @@ def closures_add(
     from casework.calendar_changes import add_closure
 
     closure = _day(day)
-    report = _run_change(lambda engine, client, progress: add_closure(engine, client, landlord, closure, reason, progress))
+    report = _run_change(lambda engine, client, progress, queue: add_closure(engine, client, landlord, closure, reason, progress, queue))
     typer.echo(f"closure {closure.isoformat()} recorded for {landlord}")
     _report(report)
 
@@ -88,7 +89,7 @@ def closures_remove(
     from casework.calendar_changes import remove_closure
 
     closure = _day(day)
-    report = _run_change(lambda engine, client, progress: remove_closure(engine, client, landlord, closure, progress))
+    report = _run_change(lambda engine, client, progress, queue: remove_closure(engine, client, landlord, closure, progress, queue))
     typer.echo(f"closure {closure.isoformat()} removed for {landlord}")
     _report(report)
 
@@ -123,7 +124,7 @@ def holidays_check(
     this_year = london_today().year
     years = range(this_year - 1, this_year + 4)
     changes, report = _run_change(
-        lambda engine, client, progress: announce_bank_holidays(engine, client, regions, years, progress)
+        lambda engine, client, progress, queue: announce_bank_holidays(engine, client, regions, years, progress, queue)
     )
     if not changes:
         typer.echo(f"no change to the bank holidays of {', '.join(regions)} in {years.start}-{years.stop - 1}")

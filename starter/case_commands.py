@@ -157,8 +157,11 @@ def act_command(
     from casework.actions import act
     from casework.errors import CommandRejected, UnknownCase
     from casework.forms import parse_form
+    from models.input_text import command_id_problem
 
     async def _act():
+        if command_id is not None and (problem := command_id_problem(command_id)):
+            raise CommandRejected("command_id", problem)
         engine = _engine()
         actor = staff_actor(engine, user)
         form = _form(fields or [])

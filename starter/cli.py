@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from models.calendar import uk_calendar_snapshot, WorkingCalendar
+from models.calendar import FIRST_YEAR, LAST_YEAR, uk_calendar_snapshot, WorkingCalendar
 from models.json_input import MAX_BYTES
 from models.settings import ConfigurationError
 from starter import case_commands
@@ -20,6 +20,7 @@ from starter.users_commands import app as users_app
 from starter.privacy_commands import app as residents_app
 from starter.calendar_commands import closures_app, holidays_app
 from starter.policy_commands import policy_app
+from starter.ops_commands import ops_app
 from starter.post_commands import post_app
 from starter.hazard_commands import hazards_app
 from starter.report_commands import report_app
@@ -37,6 +38,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(report_app, name="report")
 app.add_typer(post_app, name="post")
 app.add_typer(hazards_app, name="hazards")
+app.add_typer(ops_app, name="ops")
 err = Console(stderr=True)
 
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
@@ -44,11 +46,25 @@ Region = Annotated[str, typer.Option("--region", help="UK nation whose bank holi
 Closures = Annotated[list[str] | None, typer.Option("--closure", help="A landlord closure day (YYYY-MM-DD); repeat for more.")]
 
 
+MOST_WORKING_DAYS = 5000
+"""`calendar add` counts at most about twenty years of working days either way."""
+
+
+def _refused(message: str) -> typer.Exit:
+    """One line on stderr and exit 2: bad input, never a traceback (SECURITY.md)."""
+    err.print(message, highlight=False, markup=False)
+    return typer.Exit(2)
+
+
 def _date(value: str, name: str) -> date:
+    """A date the calendar knows: YYYY-MM-DD in the years it has bank holidays for."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param_hint=name) from None
+        raise _refused(f"{name}: {value!r} is not a date in the form YYYY-MM-DD") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _refused(f"{name}: must be a date in the years {FIRST_YEAR} to {LAST_YEAR}")
+    return day
 
 
 def _calendar(region: str, years: range, closures: list[str] | None) -> WorkingCalendar:
@@ -67,6 +83,8 @@ def calendar_add(
 ) -> None:
     """Print the date N working days after START (a non-working START rolls forward first)."""
     start_day = _date(start, "START")
+    if abs(working_days) > MOST_WORKING_DAYS:
+        raise _refused(f"WORKING_DAYS: must be between -{MOST_WORKING_DAYS} and {MOST_WORKING_DAYS}")
     span = abs(working_days) // 200 + 2
     calendar = _calendar(region, range(start_day.year - span, start_day.year + span + 1), closure)
     typer.echo(calendar.add_working_days(start_day, working_days).isoformat())
@@ -190,12 +208,14 @@ def dev(
     web_port: Annotated[int, typer.Option(help="Staff web UI port.")] = 8000,
 ) -> None:
     """Everything embedded in one command: Temporal dev server (SQLite), its Web UI, the worker and the staff web UI."""
-    from starter.dev import run_dev
+    from starter.dev import DevServerError, run_dev
     from worker import send_core_logs_to_python
 
     send_core_logs_to_python()
-
-    asyncio.run(run_dev(port=port, ui_port=ui_port, var=var, web_port=web_port))
+    try:
+        asyncio.run(run_dev(port=port, ui_port=ui_port, var=var, web_port=web_port))
+    except DevServerError as error:
+        raise _refused(f"complaints dev: {error}") from None
 
 
 def main() -> None:

@@ -2,8 +2,6 @@
 and as CSV (every table, one row per cell). The same sections serve the web page (its stylesheet linked,
 under the CSP) and the CLI's file and the PDF (the stylesheet embedded, so the file stands alone)."""
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from models.ombudsman_figures import OmbudsmanFigures
+from starter.csv_text import csv_text
 from models.quarterly import QuarterlyFigures
 from models.remedies_guidance import pounds, remedies_guidance
 from models.reporting import OUTCOMES
@@ -90,8 +89,4 @@ def pack_csv(figures: QuarterlyFigures, ombudsman: OmbudsmanFigures | None = Non
     for number, (reference, text, cause, on) in enumerate(figures.improvements, start=1):
         rows += [("improvements", str(number), "case", reference), ("improvements", str(number), "recorded_on", on.isoformat()),
                  ("improvements", str(number), "root_cause", cause or ""), ("improvements", str(number), "text", text)]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["quarter", "table", "row", "column", "value"])
-    writer.writerows((figures.quarter.label, *row) for row in rows)
-    return buffer.getvalue()
+    return csv_text(["quarter", "table", "row", "column", "value"], ((figures.quarter.label, *row) for row in rows))

@@ -1,8 +1,7 @@
 """`complaints report ...`: TSM CH01/CH02 for the Regulator, the annual complaints performance and service
 improvement report, and self-assessment evidence, all from the read model (Code 8.1)."""
 
-import csv
-import io
+
 from datetime import UTC, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from models.calendar import local_date
+from starter.csv_text import csv_text
 from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
 from models.report_facts import CaseFacts
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
@@ -89,12 +89,9 @@ def _check_format(output: str) -> None:
 
 
 def tsm_csv(measures: list[TsmMeasure], year: ReportingYear) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["year", "measure", "description", "numerator", "denominator", "value", "unit"])
-    for m in measures:
-        writer.writerow([year.label, m.code, m.description, m.numerator, "" if m.denominator is None else m.denominator, "" if m.value is None else m.value, m.unit])
-    return buffer.getvalue()
+    return csv_text(["year", "measure", "description", "numerator", "denominator", "value", "unit"], (
+        [year.label, m.code, m.description, m.numerator, "" if m.denominator is None else m.denominator, "" if m.value is None else m.value, m.unit]
+        for m in measures))
 
 
 def print_tsm(measures: list[TsmMeasure], year: ReportingYear, title: str, console: Console = out) -> None:
@@ -213,14 +210,11 @@ def annual_command(
 
 
 def evidence_csv(rows: list[EvidenceRow], year: ReportingYear) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["year", "code_provision", "code_requirement", "comply", "evidence", "count", "total", "percent", "cases_met", "cases_not_met"])
-    for row in rows:
-        f = row.figure
-        writer.writerow([year.label, row.section, row.requirement, row.comply, row.evidence, f.count, f.total,
-                         "" if f.percent is None else f.percent, " ".join(f.met), " ".join(f.missed)])
-    return buffer.getvalue()
+    return csv_text(
+        ["year", "code_provision", "code_requirement", "comply", "evidence", "count", "total", "percent", "cases_met", "cases_not_met"],
+        ([year.label, row.section, row.requirement, row.comply, row.evidence, row.figure.count, row.figure.total,
+          "" if row.figure.percent is None else row.figure.percent, " ".join(row.figure.met), " ".join(row.figure.missed)]
+         for row in rows))
 
 
 @report_app.command("self-assessment")

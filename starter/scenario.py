@@ -4,9 +4,10 @@ import json
 from datetime import date, timedelta
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from models.calendar import FIRST_YEAR, LAST_YEAR
+from models.input_text import PlainText
 from models.case import AwareDatetime, ItemId, Outcome, PromisedAction, Region
 from models.json_input import JsonInputError, read_json
 from models.policy import PolicyError, load_profile
@@ -67,7 +68,7 @@ SCENARIO_SPAN = timedelta(days=5 * 365)
 """How far after receipt a scenario may run (past a stage-2 request a year after the final response)."""
 
 
-class Step(HazardStepFields):
+class Step(PlainText, HazardStepFields):
     model_config = ConfigDict(extra="forbid")
 
     at: AwareDatetime
@@ -115,7 +116,7 @@ class Step(HazardStepFields):
         return self
 
 
-class Scenario(BaseModel):
+class Scenario(PlainText):
     model_config = ConfigDict(extra="forbid")
 
     policy: str = "code-2024"

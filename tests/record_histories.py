@@ -1,8 +1,9 @@
-"""Record the workflow histories that tests/test_replay.py replays: one per lifecycle path.
+"""Record the workflow histories that tests/test_replay.py replays: one per lifecycle path, into the
+folder of the release being built (`RELEASE`).
 
-Run after a deliberate workflow change to add new paths, following docs/upgrades.md (from the first
-release on, a change that alters commands ships behind Worker Versioning or a patch, and the old
-histories stay); never re-record to make a failing replay pass.
+Every release keeps the histories it recorded (`tests/histories/<release>/`) and every later release
+replays them all (docs/upgrades.md). When a release is cut, bump `RELEASE` and record into the new
+folder; never re-record an earlier release's folder to make a failing replay pass.
 
     .venv/bin/python -m tests.record_histories
 """
@@ -15,7 +16,10 @@ from starter.simulate import simulator
 from tests.test_design_example import DESIGN_EXAMPLE
 from tests.test_ombudsman import CLOSE, TO_FINAL_RESPONSE, TO_STAGE1_RESPONSE, determine, refer
 
+RELEASE = "r22"
+"""The release whose histories are recorded now; earlier releases' folders are never written again."""
 HISTORIES = Path(__file__).parent / "histories"
+CURRENT_HISTORIES = HISTORIES / RELEASE
 
 LIFECYCLE_PATHS: dict[str, dict] = {
     "two-stages-extended": DESIGN_EXAMPLE,
@@ -164,11 +168,12 @@ LIFECYCLE_PATHS: dict[str, dict] = {
 
 
 async def record() -> None:
+    CURRENT_HISTORIES.mkdir(parents=True, exist_ok=True)
     async with simulator() as sim:
         for name, scenario in LIFECYCLE_PATHS.items():
             view, _ = await sim.run_case(Scenario.model_validate(scenario))
             history = await sim.env.client.get_workflow_handle(view.reference).fetch_history()
-            (HISTORIES / f"{name}.json").write_text(history.to_json())
+            (CURRENT_HISTORIES / f"{name}.json").write_text(history.to_json())
             print(f"recorded {name}: {view.state}, {len(history.events)} events")
 
 

@@ -6,10 +6,9 @@ import asyncio
 
 from sqlmodel import Session, func, select
 
-from casework.calendar_changes import keep_retrying_replans, pending_replans
 from casework.intake import Intake
 from models.record import Complaint, Representative, Resident, ServiceRequest
-from models.tables import Case, CaseDeadline, PendingReplan
+from models.tables import Case, CaseDeadline, ClosureDay
 from tests.test_web_errors import assert_secure_page, temporal_down  # noqa: F401 (fixture)
 from tests.web_stack import filled, signed_in, stack  # noqa: F401 (fixtures)
 
@@ -65,29 +64,27 @@ async def test_converting_a_service_request_with_temporal_down_changes_nothing(s
     assert converted.status_code == 303 and converted.headers["location"].startswith("/cases/CMP-")
 
 
-async def test_a_closure_added_while_temporal_is_down_is_replanned_once_it_is_back(stack, signed_in, temporal_down):
+async def test_a_closure_added_while_temporal_is_down_is_not_saved_and_sending_it_again_replans(stack, signed_in, temporal_down):
+    """The fan-out workflow's start is the durable record of a calendar change: with Temporal down the
+    closure is refused and not kept, so no case can miss it; sent again once Temporal is back, it is
+    saved and reaches the case."""
     reference = await stack.start_case(handler="hana", landlord="wrekin")
     closure, due, expected = stack.closure_ahead(reference)
+    form = {"landlord": "wrekin", "day": closure.isoformat(), "reason": "boiler room flood"}
 
     admin = stack.browser(app=temporal_down)
     await admin.sign_in("adam")
-    response = await admin.post("/closures", {"landlord": "wrekin", "day": closure.isoformat(), "reason": "boiler room flood"})
-    assert response.status_code == 303
-    page = (await admin.get("/closures")).text
-    assert "could not be reached now and will be re-planned as soon as the case system answers" in page
-    assert reference in pending_replans(stack.engine)
+    said_nothing_was_saved(await admin.post("/closures", form))
     with Session(stack.engine) as session:
-        assert session.get(PendingReplan, reference).attempts == 1
-        assert session.get(CaseDeadline, (reference, "stage1.acknowledge")).due == due, "not re-planned yet"
+        assert session.get(ClosureDay, ("wrekin", closure)) is None, "a closure no case was told of is not kept"
+        assert session.get(CaseDeadline, (reference, "stage1.acknowledge")).due == due
 
-    retrying = asyncio.create_task(keep_retrying_replans(stack.engine, stack.client, every=0.2))  # the worker's loop
-    try:
-        for _ in range(200):
-            with Session(stack.engine) as session:
-                moved = session.get(CaseDeadline, (reference, "stage1.acknowledge")).due
-            if moved == expected and not pending_replans(stack.engine):
-                break
-            await asyncio.sleep(0.1)
-    finally:
-        retrying.cancel()
-    assert moved == expected != due and pending_replans(stack.engine) == []
+    adam = await signed_in("adam")
+    assert (await adam.post("/closures", form)).status_code == 303
+    for _ in range(200):
+        with Session(stack.engine) as session:
+            moved = session.get(CaseDeadline, (reference, "stage1.acknowledge")).due
+        if moved == expected:
+            break
+        await asyncio.sleep(0.1)
+    assert moved == expected != due

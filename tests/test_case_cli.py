@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from uuid import uuid4
 
 import html
 
@@ -137,7 +138,7 @@ async def test_the_cli_refuses_exactly_what_the_web_refuses(running, username, b
     await browser.sign_in(username)
     page = await browser.get(f"/cases/{reference}")
     assert 'action="/cases/' + reference + '/actions/acknowledge"' not in page.text, "no form is offered"
-    posted = await browser.post(f"/cases/{reference}/actions/acknowledge", {"command_id": f"web-{username}",
+    posted = await browser.post(f"/cases/{reference}/actions/acknowledge", {"command_id": f"web-{uuid4().hex}",
                                                                             "points": "Bins not emptied"})
     assert posted.status_code == 403 and because in html.unescape(posted.text)
     cli = await complaints(environment, "act", reference, "acknowledge", "points=Bins not emptied", "--as", username)
@@ -196,11 +197,11 @@ async def test_the_ombudsman_stage_from_the_command_line(stack, running):
     due = (date.today() + timedelta(days=30)).isoformat()
     determined = await complaints(stack, "act", reference, "ombudsman_determination", "--as", "mona",
                                   'findings=[{"element": "complaint_handling", "finding": "severe_maladministration"}]',
-                                  f'orders=[{{"order_id": "pay", "kind": "compensation", "due_on": "{due}"}}]')
+                                  f'orders=[{{"order_id": "compensation-1", "kind": "compensation", "due_on": "{due}"}}]')
     assert determined.returncode == 0, determined.stderr
     shown = json.loads((await complaints(stack, "show", reference, "--json")).stdout)
-    assert [(d["name"], d["due"]) for d in shown["deadlines"] if d["name"].startswith("ombudsman.")] == [("ombudsman.order.pay", due)]
+    assert [(d["name"], d["due"]) for d in shown["deadlines"] if d["name"].startswith("ombudsman.")] == [("ombudsman.order.compensation-1", due)]
     [event] = [e for e in shown["events"] if e["type"] == "ombudsman_determination"]
     assert event["details"]["finding.complaint_handling"] == "severe_maladministration"
     text = (await complaints(stack, "show", reference)).stdout
-    assert "ombudsman.order.pay" in text and "finding.complaint_handling=severe_maladministration" in text
+    assert "ombudsman.order.compensation-1" in text and "finding.complaint_handling=severe_maladministration" in text

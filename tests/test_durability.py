@@ -62,6 +62,7 @@ async def test_full_case_on_the_dev_server_survives_a_worker_restart():
                 id=reference,
                 task_queue="dev-restart",
             )
+            await handle.execute_update(ComplaintWorkflow.opened)
             await handle.execute_update("acknowledge", Acknowledge(command_id="a1", definition_ref="definition-1"))
         async with build_worker(env.client, engine, "dev-restart"):
             await handle.execute_update("respond", Respond(command_id="r1", outcome="upheld"))

@@ -82,6 +82,7 @@ async def test_worker_killed_mid_batch_loses_and_repeats_nothing(tmp_path):
             )
             for i in range(30)
         ]
+        await asyncio.gather(*(h.execute_update(ComplaintWorkflow.opened) for h in handles))
         acks = [asyncio.create_task(h.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1")))
                 for h in handles]
         await asyncio.sleep(0.3)

@@ -180,7 +180,7 @@ async def test_pii_in_every_free_text_field_of_every_command_and_intake_stays_ou
                learning=said("learning"))
     await step(excluded, "exclude", ground="legal_proceedings", reason=said("exclusion"))
     closure = today + timedelta(days=(7 - today.weekday()) % 7 + 7)  # a Monday ahead: a working day
-    await add_closure(engine, client, "code-2024", closure, said("closure"))
+    await add_closure(engine, client, "code-2024", closure, said("closure"), task_queue=TASK_QUEUE)
 
     text = await scanned(client, [main, excluded, converted])
     assert main in text and "accept_outside_window" in text and "reason_ref" in text, "the scan reads real payloads"

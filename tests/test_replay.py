@@ -1,28 +1,38 @@
-"""Every stored history replays against today's workflow code (safe upgrades while cases are open)."""
+"""Every release's stored histories replay against today's workflow code (safe deploys while cases are
+open, docs/upgrades.md), and a change that would wedge them fails here instead of in production."""
 
 from pathlib import Path
 
 import pytest
+from temporalio import workflow
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from tests.incompatible_change import WaitsBeforeItsLookUps
+from tests.record_histories import CURRENT_HISTORIES, HISTORIES, LIFECYCLE_PATHS
 from worker import workflow_runner
 from workflows.complaint import ComplaintWorkflow
 
-HISTORIES = sorted((Path(__file__).parent / "histories").rglob("*.json"))
-CURRENT = {path.stem for path in (Path(__file__).parent / "histories").glob("*.json")}
+STORED = sorted(HISTORIES.glob("*/*.json"))
+"""Every release's folder: a case opened under any earlier release may still be open."""
 
 
-def test_histories_are_stored_for_every_lifecycle_path():
-    from tests.record_histories import LIFECYCLE_PATHS
-
-    assert CURRENT >= set(LIFECYCLE_PATHS)
+def replayer(workflow_class: type = ComplaintWorkflow) -> Replayer:
+    return Replayer(workflows=[workflow_class], workflow_runner=workflow_runner(), data_converter=pydantic_data_converter)
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=[f"{p.parent.name}/{p.stem}" for p in HISTORIES])
+def test_the_current_release_stores_a_history_for_every_lifecycle_path():
+    assert {path.stem for path in CURRENT_HISTORIES.glob("*.json")} >= set(LIFECYCLE_PATHS)
+
+
+@pytest.mark.parametrize("path", STORED, ids=[f"{p.parent.name}/{p.stem}" for p in STORED])
 async def test_history_replays(path: Path):
-    replayer = Replayer(
-        workflows=[ComplaintWorkflow], workflow_runner=workflow_runner(), data_converter=pydantic_data_converter
-    )
-    await replayer.replay_workflow(WorkflowHistory.from_json(path.stem, path.read_text()))
+    await replayer().replay_workflow(WorkflowHistory.from_json(path.stem, path.read_text()))
+
+
+async def test_an_incompatible_change_fails_the_replay():
+    """What CI does with a deploy that would wedge open cases: the build fails on a stored history."""
+    path = CURRENT_HISTORIES / "two-stages-extended.json"
+    with pytest.raises(workflow.NondeterminismError):
+        await replayer(WaitsBeforeItsLookUps).replay_workflow(WorkflowHistory.from_json(path.stem, path.read_text()))

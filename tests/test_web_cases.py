@@ -69,7 +69,7 @@ async def test_a_rejected_action_shows_the_error_summary_and_changes_nothing(sta
 
 async def test_refusals_by_role_and_case_are_403_and_change_nothing(stack, signed_in):
     reference = await stack.start_case(handler="hana")
-    form = filled(ACTION_FORMS["acknowledge"]) | {"command_id": "refused-1"}
+    form = filled(ACTION_FORMS["acknowledge"]) | {"command_id": "5d0c8a4e-2f6b-4c1e-9a37-0b8e1f2d3c4a"}
     for username, reason in (("aude", "Auditors can read cases but not act"), ("hugo", "assigned to hana"), ("rita", "only on cases at stage 2"), ("adam", "Your role cannot read cases")):
         staff = await signed_in(username)
         response = await staff.post(f"/cases/{reference}/actions/acknowledge", form)

@@ -112,6 +112,7 @@ async def test_cases_started_together_each_with_a_command_at_once_replay(sim):
             id=reference, task_queue=TASK_QUEUE,
         )
         await handle.signal("resident_input", ResidentInput(command_id="note-at-once"))
+        await handle.execute_update(ComplaintWorkflow.opened)  # an Update before set-up is refused (not_set_up)
         await handle.execute_update("resident_input", ResidentInput(command_id="note-2"))
 
     await asyncio.gather(*(start(reference) for reference in references))
@@ -134,6 +135,7 @@ async def test_an_unexpected_error_in_a_command_is_a_refusal_and_changes_nothing
                   received_at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc), clock_anchored_to_received=True),
         id=reference, task_queue=TASK_QUEUE,
     )
+    await handle.execute_update(ComplaintWorkflow.opened)
     with pytest.raises(WorkflowUpdateFailedError) as raised:
         await handle.execute_update("resident_input", ResidentInput(command_id="n1"))
     refusal = refusal_of(raised.value)

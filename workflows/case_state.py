@@ -87,6 +87,9 @@ class CaseState:
     """How many updates have been scheduled; the n-th is deadline `update.<n>`."""
     update_counted_from: dict[str, date] = field(default_factory=dict)
     """The day each `update.<n>` counts its working days from, so a calendar change re-plans it like any other."""
+    uncarried_events: int = 0
+    """Events on the timeline but not in `events`: resident notes a long case left behind when it continued
+    as new (workflows/continuation.py); they are in the read model, and the sequence carries on past them."""
 
     @classmethod
     def resumed(cls, case: CaseInput, policy: PolicyProfile, calendar: WorkingCalendar, previous: CaseView) -> "CaseState":
@@ -123,6 +126,7 @@ class CaseState:
             done_commands={str(e.details["command_id"]) for e in previous.events if "command_id" in e.details},
             handler=previous.handler, stage1_people=list(previous.stage1_handlers), consents=consents,
             late_stage2=previous.late_stage2_request, reopened=True,
+            uncarried_events=previous.events[-1].seq - len(previous.events) if previous.events else 0,
             stage1_responded_on=stages[1].responded_on if 1 in stages else None,
         )
 
@@ -268,7 +272,7 @@ class CaseState:
     def record(self, kind: str, at: datetime, details: Details | None = None) -> None:
         self.events.append(
             EventView(
-                seq=len(self.events) + 1, at=at, type=kind, stage=self.stage, state=self.state, details=details or {}
+                seq=self.uncarried_events + len(self.events) + 1, at=at, type=kind, stage=self.stage, state=self.state, details=details or {}
             )
         )
 

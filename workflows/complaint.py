@@ -11,9 +11,10 @@ is restored to where it was. Notices are delivered beside the deadline loop, nev
 """
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -38,32 +39,42 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.policy import PolicyProfile
     from models.refusal import Refusal
-    from workflows import commands, ladder, visibility
+    from workflows import calendar_span, commands, continuation, ladder, side_effects, views, visibility
     from workflows.case_state import CaseState
     from workflows.command_rule import CommandRule, Refused
     from workflows.commands import COMMAND_RULES
+    from workflows.continuation import CarriedCase
     from workflows.deadlines import StageFacts
 
 T = TypeVar("T")
+NOT_SET_UP = Refusal(field="action", rule="not_set_up", message="the case is still being set up; nothing was changed, send it again")
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 NOTICE_DELIVERY_WINDOW = timedelta(days=3)
 """How long a notice's delivery is retried (SMTP down) before the outbox row is left for the runbook."""
 REOPENING_WAIT = timedelta(minutes=1)
-"""How long a reopened case waits for the request that reopened it before it may end again."""
-CALENDAR_YEARS_AHEAD = 3
-"""The calendar reaches this many years past the current one: past every date a command may plan
-(command_rule.PLANNING_HORIZON, two years) and the ladder's notices after it. Renewed every new year."""
+"""Cases reopened before the patch REOPENED_BY_ITS_REQUEST waited this long for the request that reopened them."""
+CONTINUE_AS_NEW = "continue-as-new"
+"""Patch: a case whose history grows long continues as new (workflows/continuation.py, docs/upgrades.md)."""
+REOPENED_BY_ITS_REQUEST = "reopened-by-its-request"
+"""Patch: the request that reopens a case comes with its start (Update-with-Start), validated in the first
+task: the new run neither waits for it nor records `reopened` when it is refused."""
 
 
 @workflow.defn
 class ComplaintWorkflow:
     @workflow.init
-    def __init__(self, case: CaseInput) -> None:
-        self._input = case
+    def __init__(self, start: CaseInput | CarriedCase) -> None:
+        self._input = start if isinstance(start, CaseInput) else start.case
         self._offset = timedelta(0)
+        if self._input.clock_anchored_to_received:
+            self._offset = (self._input.reopened_at or self._input.received_at) - workflow.now()
         self._case: CaseState | None = None
-        self._changed = False
+        self._reopening: CaseState | None = None
+        """A reopened case, ready for the validator of the request sent with its start; `run` loads the rest."""
+        if isinstance(start, CaseInput) and start.reopened_from is not None:
+            self._reopening = CaseState.resumed(start, None, None, start.reopened_from)  # type: ignore[arg-type]
+        self._changed = self._opened = False
         self._calendar_stale = False
         self._planned_at: datetime | None = None
         self._projected_seq = 0
@@ -80,44 +91,17 @@ class ComplaintWorkflow:
     # ---- the process -------------------------------------------------------------------------
 
     @workflow.run
-    async def run(self, case: CaseInput) -> CaseView:
-        if case.clock_anchored_to_received:
-            self._offset = (case.reopened_at or case.received_at) - workflow.now()
-        problem = received_problem(case.received_at, self._now())
-        if problem is not None:
-            raise ApplicationError(problem.message, problem.model_dump(), type="InvalidCase", non_retryable=True)
-        policy, snapshot = await asyncio.gather(
-            self._look_up("load_policy", PolicyRequest(policy_id=case.policy_id, version=case.policy_version), PolicyProfile),
-            self._look_up("load_calendar", self._calendar_request(local_date(case.received_at)), CalendarSnapshot),
-        )
-        if case.reopened_from is not None:
-            self._case = state = CaseState.resumed(case, policy, WorkingCalendar(snapshot), case.reopened_from)
-            self._projected_seq = len(state.events)
-            state.record("reopened", min(case.reopened_at or self._now(), self._now()), {"previous_state": state.state})
-            reopened = len(state.events)
-            self._plan()
-            await self._project()
-            try:  # the request that reopened it follows the start at once (casework.updates.reopen_and_send)
-                await workflow.wait_condition(lambda: len(state.events) > reopened, timeout=REOPENING_WAIT)
-            except asyncio.TimeoutError:
-                pass
-        else:
-            self._case = state = CaseState(
-                case=case,
-                policy=policy,
-                calendar=WorkingCalendar(snapshot),
-                handler=case.handler,
-                stage1_people=[case.handler] if case.handler else [],
-            )
-            state.start()
-            state.record("received", case.received_at)
-        self._plan()
-        await self._project()
-
+    async def run(self, start: CaseInput | CarriedCase) -> CaseView:
+        """`start`: a new (or reopened) case, or the case as its last run handed it over (continued as new)."""
+        state = await self._set_up(start) if isinstance(start, CaseInput) else self._resume(start)
         while True:
             await self._catch_up()
             if state.finished(self._now()):
                 break
+            if continuation.history_is_long() and not self._deliveries and workflow.patched(CONTINUE_AS_NEW):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                if not self._deliveries:
+                    self._continue_as_new()
             await self._sleep_until_change_or(self._next_wake())
             self._changed = False
 
@@ -132,12 +116,70 @@ class ComplaintWorkflow:
             await self._project()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await asyncio.gather(*self._deliveries)
-        return self._view()
+        return views.case_view(self._input, self._case, self._rejected_signals)
+
+    async def _set_up(self, case: CaseInput) -> CaseState:
+        """A new case (or a reopened one): its policy and calendar loaded, its deadlines planned and projected."""
+        problem = received_problem(case.received_at, self._now())
+        if problem is not None:
+            raise ApplicationError(problem.message, problem.model_dump(), type="InvalidCase", non_retryable=True)
+        policy, snapshot = await asyncio.gather(
+            self._look_up("load_policy", PolicyRequest(policy_id=case.policy_id, version=case.policy_version), PolicyProfile),
+            self._look_up("load_calendar", self._calendar_request(local_date(case.received_at)), CalendarSnapshot),
+        )
+        if self._reopening is not None:
+            self._case = state = self._reopening
+            state.policy, state.calendar = policy, WorkingCalendar(snapshot)
+            self._projected_seq = len(state.events)
+            if workflow.patched(REOPENED_BY_ITS_REQUEST):
+                if not workflow.all_handlers_finished():  # its request passed the validator; it applies next
+                    state.record("reopened", min(case.reopened_at or self._now(), self._now()), {"previous_state": state.state})
+            else:
+                await self._wait_for_the_reopening_request(state, case)
+        else:
+            self._case = state = CaseState(
+                case=case,
+                policy=policy,
+                calendar=WorkingCalendar(snapshot),
+                handler=case.handler,
+                stage1_people=[case.handler] if case.handler else [],
+            )
+            state.start()
+            state.record("received", case.received_at)
+        self._plan()
+        await self._project()
+        self._opened = True
+        return state
+
+    async def _wait_for_the_reopening_request(self, state: CaseState, case: CaseInput) -> None:
+        """Before REOPENED_BY_ITS_REQUEST: the request followed the start, and the run waited for it."""
+        state.record("reopened", min(case.reopened_at or self._now(), self._now()), {"previous_state": state.state})
+        reopened = len(state.events)
+        self._plan()
+        await self._project()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await workflow.wait_condition(lambda: len(state.events) > reopened, timeout=REOPENING_WAIT)
+
+    # ---- a long case continues as new (workflows/continuation.py) -----------------------------------
+
+    def _resume(self, carried: CarriedCase) -> CaseState:
+        """Go on exactly where the last run stopped: nothing is loaded, planned or projected again."""
+        self._case = state = continuation.resume(carried)
+        self._offset, self._planned_at, self._calendar_stale = carried.clock_offset, carried.planned_at, carried.calendar_stale
+        self._rejected_signals, self._projected_seq, self._opened = list(carried.rejected_signals), len(state.events), True
+        return state
+
+    def _continue_as_new(self) -> NoReturn:
+        """Hand the case to a new run (every handler has finished, no notice is on its way)."""
+        workflow.continue_as_new(continuation.carry(
+            self._state(), clock_offset=self._offset, planned_at=self._planned_at,
+            calendar_stale=self._calendar_stale, rejected_signals=self._rejected_signals,
+        ))
 
     async def _catch_up(self) -> None:
         """Renew or reload the calendar when due, then mark missed deadlines and send the notices now due."""
         state = self._state()
-        if local_date(self._now()).year + CALENDAR_YEARS_AHEAD > state.calendar.snapshot.last_year:
+        if calendar_span.needs_renewal(state.calendar.snapshot, self._now()):
             self._calendar_stale = True
         if self._calendar_stale:
             self._calendar_stale = False
@@ -162,10 +204,15 @@ class ComplaintWorkflow:
 
     def _validator(self, rule: CommandRule) -> Callable[[Any], None]:
         def validator(command: Any) -> None:
-            """Refuse before anything touches history; a repeated command_id is always accepted."""
-            if self._case is None or command.command_id in self._case.done_commands:
+            """Refuse before anything touches history; a repeated command_id is always accepted. A case is set
+            up before its first task (a reopened one) or answers `opened` once set up (a new one), so a command
+            that finds no case yet was sent too early: refused, never waved through."""
+            state = self._case or self._reopening
+            if state is None:
+                raise NOT_SET_UP.error()
+            if command.command_id in state.done_commands:
                 return
-            refusal = self._refusal(rule, command)
+            refusal = self._refusal(rule, command, state)
             if refusal is not None:
                 raise refusal.error()
 
@@ -178,14 +225,16 @@ class ComplaintWorkflow:
                 await self._handle(rule, command, signal=name)
             except ApplicationError as err:
                 self._rejected_signals.append(f"{rule.name} ({command.command_id}): {err.message}")
+                if self._case is not None and side_effects.record_refused_signal(self._case, name, err, self._now()):
+                    await self._project()
 
         handler.__annotations__ = {"command": rule.payload, "return": None}
         return handler
 
-    def _refusal(self, rule: CommandRule, command: Command) -> Refusal | None:
+    def _refusal(self, rule: CommandRule, command: Command, state: CaseState) -> Refusal | None:
         """Why the command cannot apply now, or None; an unexpected error is a refusal, never a failed task."""
         try:
-            commands.check(rule, self._state(), command, self._now())
+            commands.check(rule, state, command, self._now())
         except Refused as refused:
             return refused.refusal
         except Exception as error:  # a bug must refuse the command, not wedge the case
@@ -201,8 +250,8 @@ class ComplaintWorkflow:
         await workflow.wait_condition(lambda: self._case is not None and bool(self._case.events))
         state = self._state()
         if command.command_id in state.done_commands:
-            return self._summary_view()
-        refusal = self._refusal(rule, command)
+            return views.summary(self._state())
+        refusal = self._refusal(rule, command, state)
         if refusal is not None:
             raise refusal.error()
         before = state.snapshot()
@@ -220,17 +269,24 @@ class ComplaintWorkflow:
             ).error() from None
         self._changed = True
         await self._project()
-        return self._summary_view()
+        await side_effects.after_command(state, command, self._deliveries)
+        return views.summary(self._state())
+
+    @workflow.update(name="opened")
+    async def opened(self) -> CaseSummary:
+        """The new case's first answer, its deadlines, once set up and in the read model: what intake starts
+        it with (Update-with-Start, casework/intake.py), so nobody polls for the case to appear."""
+        await workflow.wait_condition(lambda: self._opened)
+        return views.summary(self._state())
 
     @workflow.signal(name="calendar_changed")
     def calendar_changed(self, change: CalendarChanged) -> None:
         """A new bank holiday or closure day: reload the calendar and re-plan every open deadline."""
-        self._calendar_stale = True
-        self._changed = True
+        self._calendar_stale = self._changed = True
 
     @workflow.query(name="case")
     def case(self) -> CaseView:
-        return self._view()
+        return views.case_view(self._input, self._case, self._rejected_signals)
 
     @workflow.query(name="clock_offset")
     def clock_offset(self) -> float:
@@ -257,8 +313,7 @@ class ComplaintWorkflow:
     def _next_wake(self) -> datetime | None:
         """The ladder's next instant, or the calendar's renewal at the end of the year."""
         state = self._state()
-        renewal = end_of_day(date(state.calendar.snapshot.last_year - CALENDAR_YEARS_AHEAD, 12, 31))
-        return ladder.next_wake(state, self._now(), also=(renewal,))
+        return ladder.next_wake(state, self._now(), also=(calendar_span.renewal(state.calendar.snapshot),))
 
     async def _send_due_notices(self) -> None:
         """Mark passed deadlines missed, deliver the notices now due, and log an unresolved concern."""
@@ -305,15 +360,7 @@ class ComplaintWorkflow:
     # ---- side effects through activities --------------------------------------------------------
 
     def _calendar_request(self, received_on: date) -> CalendarRequest:
-        """Bank holidays and closures from the earlier of receipt and today to past every planned date."""
-        today = local_date(self._now())
-        latest = today if self._case is None else max(today, self._case.latest_date())
-        return CalendarRequest(
-            landlord=self._input.landlord,
-            region=self._input.region,
-            first_year=min(received_on.year, today.year),
-            last_year=max(today.year + CALENDAR_YEARS_AHEAD, latest.year + 1),
-        )
+        return calendar_span.request(self._input, received_on, self._case, self._now())
 
     async def _look_up(self, activity: str, request: Any, result_type: type[T]) -> T:
         """Policy and calendar reads: quick local activities, their results recorded in history."""
@@ -327,7 +374,7 @@ class ComplaintWorkflow:
         state = self._state()
         if self._projected_seq == len(state.events):
             return
-        view = self._view(events=tuple(state.events[self._projected_seq :]))
+        view = views.case_view(self._input, state, self._rejected_signals, events=tuple(state.events[self._projected_seq :]))
         self._projected_seq = len(state.events)
         live = state.live_deadlines()
         projection = CaseProjection(
@@ -354,42 +401,3 @@ class ComplaintWorkflow:
     def _state(self) -> CaseState:
         assert self._case is not None, "the case is set up before any command or timer is handled"
         return self._case
-
-    def _summary_view(self) -> CaseSummary:
-        state = self._state()
-        return CaseSummary(
-            reference=state.case.reference,
-            state=state.state,
-            stage=state.stage,
-            deadlines=tuple(d.view() for d in state.deadlines.values()),
-            allowed_actions=state.allowed_actions(),
-            late_stage2_request=state.late_stage2,
-            last_event=state.events[-1] if state.events else None,
-        )
-
-    def _view(self, events: tuple | None = None) -> CaseView:
-        """The whole case; `events` narrows the timeline (the projection sends only new events)."""
-        case = self._input
-        common = dict(
-            reference=case.reference,
-            landlord=case.landlord,
-            policy_id=case.policy_id,
-            policy_version=case.policy_version,
-            region=case.region,
-            rejected_signals=tuple(self._rejected_signals),
-        )
-        if self._case is None:
-            return CaseView(**common, state="received", stage=1, handler=case.handler, deadlines=(), notices=(), events=(), allowed_actions=())
-        state = self._case
-        return CaseView(
-            **common,
-            state=state.state,
-            stage=state.stage,
-            handler=state.handler,
-            deadlines=tuple(d.view() for d in state.deadlines.values()),
-            notices=tuple(state.notices),
-            stage1_handlers=tuple(state.stage1_people),
-            events=tuple(state.events) if events is None else events,
-            allowed_actions=state.allowed_actions(),
-            late_stage2_request=state.late_stage2,
-        )

@@ -21,7 +21,7 @@ from starter.web.auth import FormRejected, SignInRequired, load_user
 from starter.web.pages import render
 from casework import photos
 from starter.web.routes import (
-    account, audit, cases, closures, dashboard, governance, hazards, letters, notices, post_room, privacy, reports, search,
+    account, audit, cases, closures, dashboard, governance, hazards, letters, notices, ops, post_room, privacy, reports, search,
     service_requests, users,
 )
 from starter.web.routes import residents as resident_pages
@@ -67,6 +67,8 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
                 response.headers["Connection"] = "close"
                 return _with_headers(request, response)
             load_user(request)
+            if problems := auth.unprintable([*request.query_params.multi_items(), ("address", request.url.path)]):
+                return _with_headers(request, render(request, "error.html", status=400, title="There is a problem", errors=problems))
             response = await call_next(request)
         except Exception as error:  # the last word: a styled page with the headers, never a traceback
             response = _unexpected(request, error)
@@ -86,7 +88,7 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
 
     for router in (auth.router, account.router, dashboard.router, cases.router, letters.router, notices.router, closures.router,
                    users.router, audit.router, search.router, service_requests.router, reports.router, governance.router,
-                   resident_pages.router, post_room.router, privacy.router, hazards.router):
+                   resident_pages.router, post_room.router, privacy.router, hazards.router, ops.router):
         app.include_router(router)
 
     @app.exception_handler(SignInRequired)

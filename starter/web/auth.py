@@ -10,9 +10,13 @@ missing or wrong token is refused (403). Sign-in is throttled per account and pe
 (models/sign_in.py) and every sign-in, failure, lock and sign-out is audited (models/audit.py).
 """
 
+import asyncio
 import secrets
 import time
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -21,6 +25,7 @@ from starlette.datastructures import FormData
 from casework.access import Refused
 from models import sign_in as throttle
 from models.audit import audit
+from models.input_text import multi_line, text_problem
 from models.users import StaffUser, authenticate, end_sessions, get_user
 from starter.web.pages import render
 
@@ -31,6 +36,7 @@ SESSION_ENDED = {
 }
 
 router = APIRouter()
+T = TypeVar("T")
 
 
 class SignInRequired(Exception):
@@ -44,6 +50,18 @@ class FormRejected(Exception):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
         self.status = status
+
+
+HASHING_THREADS = 2
+"""Threads that hash passwords (argon2id takes tens of milliseconds of CPU each): at most this many
+hashes at once, and never on the event loop, so forty wrong sign-ins queue here while every other
+request (and /healthz) is answered (issue 29, item 12)."""
+_hashing = ThreadPoolExecutor(max_workers=HASHING_THREADS, thread_name_prefix="password-hashing")
+
+
+async def hashing(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`work(*args, **kwargs)` (anything that hashes or verifies a password) on the hashing threads."""
+    return await asyncio.get_running_loop().run_in_executor(_hashing, partial(work, *args, **kwargs))
 
 
 def current_user(request: Request) -> StaffUser:
@@ -106,7 +124,20 @@ async def checked_form(request: Request) -> FormData:
     token = form.get("csrf_token")
     if not isinstance(token, str) or not secrets.compare_digest(token, request.session.get("csrf", "")):
         raise Refused("This form has expired or did not come from this site. Go back, reload the page and try again.")
+    if problems := unprintable(form.multi_items()):
+        raise FormRejected(problems)
     return form
+
+
+def unprintable(items) -> dict[str, str]:
+    """The fields (name, value pairs: a form's or a query string's) whose text cannot be stored or shown
+    as typed (`models/input_text.py`), each with the rule in words; line breaks are the models' to judge,
+    passwords the account rules' (a password is hashed, never stored or shown)."""
+    problems: dict[str, str] = {}
+    for name, value in items:
+        if isinstance(value, str) and "password" not in name and (problem := text_problem(value, multi_line=True) or text_problem(name)):
+            problems.setdefault(name[:40], f"{name[:40].replace('.', ' ').replace('_', ' ').capitalize()} {problem}")
+    return problems
 
 
 def text(form: FormData, name: str, max_length: int = 200) -> str:
@@ -116,6 +147,8 @@ def text(form: FormData, name: str, max_length: int = 200) -> str:
         raise FormRejected({name: "must be text"})
     if len(value) > max_length:
         raise FormRejected({name: f"must be at most {max_length} characters"})
+    if problem := text_problem(value, multi_line(name, max_length)):
+        raise FormRejected({name: problem})
     return value.strip()
 
 
@@ -163,7 +196,7 @@ async def sign_in(request: Request) -> Response:
     wait = throttle.locked_seconds(engine, account_key, address_key)
     if wait:
         return _too_many(request, wait)
-    user = authenticate(engine, username, typed)
+    user = await hashing(authenticate, engine, username, typed)
     if user is None:
         rules = throttle.ThrottleRules(
             settings.sign_in_lock_after, settings.sign_in_address_lock_after,

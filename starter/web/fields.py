@@ -11,12 +11,11 @@ from annotated_types import MaxLen
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
+from models.input_text import EMAIL_FORMAT, multi_line
 from models.refusal import validation_message
 
 HIDDEN = frozenset({"command_id", "intake_id", "actor", "occurred_at"})
 """Filled in by the app, never typed by staff."""
-TEXTAREA_FROM = 300
-LONG_TEXT = frozenset({"text", "desired_outcome", "note", "address"})
 
 
 @dataclass
@@ -75,7 +74,7 @@ def form_fields(model: type[BaseModel], prefix: str = "", optional: bool = False
             kind = "date"
         elif typing.get_origin(annotation) in (list, tuple):
             kind = "lines"
-        elif field_name in LONG_TEXT or (max_length or 0) >= TEXTAREA_FROM:
+        elif multi_line(field_name, max_length):  # the fields that may hold line breaks (models/input_text.py)
             kind = "textarea"
         else:
             kind = "text"
@@ -219,6 +218,8 @@ def people_message(error, label: str, kind: str = "text") -> Said:
         return Said(f"Choose {name} from the list")
     if kind_of in ("bool_parsing", "bool_type"):
         return Said(f"{label}: tick the box or leave it empty")
+    if (said := validation_message(error)).startswith(EMAIL_FORMAT):
+        return Said(f"Enter {name} in the correct format, like name@example.com{said.removeprefix(EMAIL_FORMAT)}")
     return Said(f"{label}: {validation_message(error)}")
 
 

@@ -45,9 +45,11 @@ def _pence(amount):
         return amount
     try:
         pence = Decimal(pounds) * 100
-    except InvalidOperation:
+    except (InvalidOperation, ArithmeticError):  # "1e999999" overflows: not an amount of money
         return amount
-    return int(pence) if pence == pence.to_integral_value() and pence.is_finite() else amount
+    if not pence.is_finite() or pence.adjusted() > 12:
+        return amount
+    return int(pence) if pence == pence.to_integral_value() else amount
 
 
 def read_remedies(form) -> tuple[list[dict], list[int]]:

@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from models.audit import audit
 from models.users import AccountError, StaffUser, change_own_password
-from starter.web.auth import checked_form, client_address, current_user, password, start_session
+from starter.web.auth import checked_form, client_address, current_user, hashing, password, start_session
 from starter.web.pages import render
 
 router = APIRouter()
@@ -21,8 +21,8 @@ def password_page(request: Request, user: StaffUser = Depends(current_user)) -> 
 async def change_password(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     form = await checked_form(request)
     try:
-        changed = change_own_password(
-            request.app.state.engine, user.username, password(form, "current_password"), password(form, "new_password")
+        changed = await hashing(
+            change_own_password, request.app.state.engine, user.username, password(form, "current_password"), password(form, "new_password")
         )
     except AccountError as error:
         return render(request, "account_password.html", status=400, errors={error.field: error.message})

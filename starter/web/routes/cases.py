@@ -20,6 +20,7 @@ from casework.actions import LETTER_ACTIONS
 from casework.case_record import projected_case
 from casework.forms import ACTION_FORMS, DETERMINATION_ELEMENTS
 from models.case import ChfoReason, OmbudsmanFinding, OrderKind
+from models.input_text import command_id_problem
 from models.refusal import validation_message
 from models.remedies_guidance import remedies_guidance
 from models.taxonomy import ROOT_CAUSES
@@ -120,7 +121,7 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         finding_rows=range(FINDING_ROWS), order_rows=range(ORDER_ROWS), determination_elements=DETERMINATION_ELEMENTS,
         ombudsman_findings=OmbudsmanFinding.__args__, order_kinds=OrderKind.__args__,
         decision_error=any(name.startswith("respond-decisions") for name in errors or {}),
-        completing={"command_id": str(uuid.uuid4())} if completing else None,
+        completing={a.action_id: str(uuid.uuid4()) for a in record.outstanding} if completing else None,
         consent_action="record_consent" in offered, consent_command_id=str(uuid.uuid4()), review_action="record_review" in offered,
         history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}",
         flash=request.session.pop("flash", None),
@@ -224,7 +225,6 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         except CommandRejected as error:
             errors = refusal_error(error.field, error.message, fields)
     if not errors:
-        await projected_case(request.app.state.engine, filed.reference)
         request.session["flash"] = f"Complaint filed as {filed.reference}." + (
             " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
         ) + await _hazard_at_intake(request, user, form, filed.reference, intake.received_at)
@@ -291,8 +291,8 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     except case_record.CaseNotFound:
         raise FormRejected({"reference": f"There is no case {reference}."}, status=404) from None
     command_id = form.get("command_id")
-    if not isinstance(command_id, str) or not 1 <= len(command_id) <= 100:
-        raise FormRejected({"command_id": "is missing; reload the case page and try again"})
+    if command_id_problem(command_id):
+        raise FormRejected({"command_id": "is missing or was changed; reload the case page and try again"})
     if any((event.details or {}).get("command_id") == command_id for event in record.events):
         request.session["flash"] = "That form was already sent; it was acted on once."
         return RedirectResponse(f"/cases/{reference}", status_code=303)

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from casework.access import require
-from casework.calendar_changes import CalendarError, add_closure, check_closure, landlords, remove_closure
+from casework.calendar_changes import REPORT_WAIT, CalendarError, add_closure, check_closure, landlords, remove_closure
 from casework.promised_dates import residents_moved_by
 from models.audit import audit
 from models.tables import ClosureDay
@@ -63,7 +63,8 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
         moved = residents_moved_by(request.app.state.engine, landlord, day)
         if moved and form.get("confirm") != "yes":
             return _page(request, values=values, confirming={"moved": moved, "day": day, "landlord": landlord})
-        report = await add_closure(request.app.state.engine, request.app.state.client, landlord, day, reason)
+        report = await add_closure(request.app.state.engine, request.app.state.client, landlord, day, reason,
+                                   task_queue=request.app.state.settings.task_queue, wait=REPORT_WAIT)
     except CalendarError as error:
         return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")}, values=values)
     audit(request.app.state.engine, "closure_added", actor=user.username, address=client_address(request),
@@ -94,9 +95,9 @@ def _closure_date(form) -> tuple[date | None, dict | str, str | None]:
 
 
 def _replanned(report) -> str:
-    failed = (f"; {len(report.failed)} could not be reached now and will be re-planned as soon as the case system "
-              f"answers: {', '.join(report.failed)}") if report.failed else ""
-    return f"{report.signalled} open case(s) re-planned, {report.already_ended} already ended{failed}."
+    pending = (f"; {report.pending} more are being re-planned and will follow in the next minutes"
+               if report.pending else "")
+    return f"{report.signalled} open case(s) re-planned, {report.already_ended} already ended{pending}."
 
 
 @router.post("/closures/remove")
@@ -109,7 +110,8 @@ async def take_back_closure(request: Request, user: StaffUser = Depends(current_
         day = date.fromisoformat(day_text)
         if form.get("confirm") != "yes":
             return _page(request, status=400, errors={"confirm": Said(f"Tick the box to confirm: remove the closure on {day_text}")})
-        report = await remove_closure(request.app.state.engine, request.app.state.client, landlord, day)
+        report = await remove_closure(request.app.state.engine, request.app.state.client, landlord, day,
+                                      task_queue=request.app.state.settings.task_queue, wait=REPORT_WAIT)
     except CalendarError as error:  # a ValueError too: caught first, so its own words are shown
         return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")})
     except ValueError:

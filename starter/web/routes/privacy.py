@@ -12,6 +12,7 @@ from casework.access import require
 from casework.subject_access import (
     REMOVED, UnknownResident, anonymise, as_json, as_pdf, due_for_anonymisation, subject_access,
 )
+from models.input_text import containing
 from models.record import Complaint, Resident
 from models.users import StaffUser
 from models.clock import london_today
@@ -38,9 +39,8 @@ def residents(request: Request, q: str = "", user: StaffUser = Depends(current_u
         if q and len(q) < 3:
             errors["q"] = "Enter at least 3 characters of the name, email address or resident id"
         elif q:
-            like = f"%{q.lower()}%"
             found = _with_cases(session, list(session.exec(select(Resident).where(or_(
-                func.lower(Resident.name).like(like), func.lower(Resident.email).like(like), Resident.id == q,
+                containing(Resident.name, q), containing(Resident.email, q), Resident.id == q,
             ), Resident.name != REMOVED).order_by(col(Resident.name)).limit(SEARCH_LIMIT))))
         years = request.app.state.settings.retention_years
         due_ids = due_for_anonymisation(engine, years, london_today())

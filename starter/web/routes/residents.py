@@ -21,7 +21,6 @@ from casework import photos as residents_photos
 from casework import residents
 from casework.tracking_page import resident_letter, tracking_view
 from casework.case_list import today
-from casework.case_record import projected_case
 from casework.delivery import PURPOSE_WORDS
 from casework.errors import CommandRejected
 from casework.hazards import projected_hazard, report_from_public_form
@@ -30,6 +29,7 @@ from casework.tracking import LinkInvalid, Tracked, open_code, open_link
 from models.letterhead import letterhead_of, resident_facing_name
 from models.letters import HOUSING_OMBUDSMAN
 from models.policy import load_profile
+from models.input_text import command_id_problem
 from starter.web.auth import FormRejected, checked_form, client_address, text
 from starter.web import public_form
 from starter.web.fields import Said
@@ -67,7 +67,7 @@ def _page(request: Request, template: str, status: int = 200, **context) -> Resp
 
 
 def _form_id(value) -> str:
-    if not isinstance(value, str) or not 8 <= len(value) <= 64 or not all(c.isalnum() or c == "-" for c in value):
+    if command_id_problem(value):  # made by the page (a UUID): never words or numbers that reach history
         raise FormRejected({"form": "The form is out of date. Open it again and send it."})
     return value
 
@@ -136,7 +136,6 @@ async def complain(request: Request) -> Response:
         return _form(request, status=400, errors=errors, values=values, form_id=form_id)
     for key, _ in limits:  # only an accepted complaint counts towards the limits
         residents.count(engine, key, WINDOW)
-    await projected_case(engine, filed.reference)
     residents.confirm_online_complaint(engine, filed.reference, settings.web_base_url, settings.resident_link_days)
     if complaint.home_hazard:  # triage at the door: its Awaab's Law clocks run from receipt (decision 152)
         hazard = await report_from_public_form(request.app.state.client, engine, filed.reference, complaint.home_hazard,

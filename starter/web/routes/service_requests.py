@@ -15,7 +15,6 @@ from models.record import Resident, ServiceRequest
 from models.taxonomy import SERVICE_AREAS
 from models.users import StaffUser
 from casework.access import can, require
-from casework.case_record import projected_case
 from starter.web.auth import FormRejected, checked_form, client_address, current_user
 from starter.web.fields import Said, chosen, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
@@ -171,6 +170,5 @@ async def convert(request: Request, request_id: str, user: StaffUser = Depends(c
                                           request.app.state.settings.task_queue, category=category)
     audit(engine, "service_request_converted", actor=user.username, address=client_address(request),
           detail=f"{request_id} to {filed.reference}: {reason}")
-    await projected_case(engine, filed.reference)
     request.session["flash"] = f"Service request {request_id} converted to complaint {filed.reference}; its clock starts today (Code 1.3)."
     return RedirectResponse(f"/cases/{filed.reference}", status_code=303)

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from models.audit import audit
 from models.users import ROLE_NAMES, ROLES, AccountError, StaffUser, create_user, set_active, set_password, set_role
 from casework.access import require
-from starter.web.auth import FormRejected, checked_form, client_address, current_user, password, start_session, text
+from starter.web.auth import FormRejected, checked_form, client_address, current_user, hashing, password, start_session, text
 from starter.web.fields import Said
 from starter.web.pages import render
 
@@ -47,7 +47,7 @@ async def add_user(request: Request, user: StaffUser = Depends(current_user)) ->
     form = await checked_form(request)
     values = {name: text(form, name, 200) for name in ("username", "display_name", "role")}
     try:
-        create_user(request.app.state.engine, password=password(form, "password"), **values)
+        await hashing(create_user, request.app.state.engine, password=password(form, "password"), **values)
     except AccountError as error:
         return _page(request, status=400, errors={error.field: error.message}, values=values)
     audit(request.app.state.engine, "account_created", values["username"], actor=user.username, address=client_address(request), detail=values["role"])
@@ -97,7 +97,7 @@ async def replace_password(request: Request, username: str, user: StaffUser = De
     form = await checked_form(request)
     account = _account(request, username)
     try:
-        changed = set_password(request.app.state.engine, username, password(form, "password"))
+        changed = await hashing(set_password, request.app.state.engine, username, password(form, "password"))
     except AccountError as error:
         return _account_page(request, account, status=400, errors={error.field: error.message})
     audit(request.app.state.engine, "password_reset", username, actor=user.username, address=client_address(request))
