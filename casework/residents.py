@@ -29,6 +29,7 @@ from casework import delivery
 from casework.errors import CommandRejected
 from casework.intake import Filed, Intake, RepresentativeDetails, ResidentDetails, file_complaint
 from casework.photos import Photo
+from casework.resident_hazards import hazards_for_resident
 from casework.tracking import Tracked, issue_code, revoke_links
 from casework.updates import send_command
 from models.calendar import local_date
@@ -194,13 +195,18 @@ async def complain_online(
 
 def confirm_online_complaint(engine: Engine, reference: str, site: str, days: int) -> None:
     """Queue the confirmation (reference, what happens next, and the way to follow the case: the personal
-    link in an email, or the printed link in a letter); once per case."""
+    link in an email, or the printed link in a letter), and what the law makes us do about a hazard it reported;
+    once per case."""
+    hazards = "".join(f"\n\nYou told us about {h.what.lower()} in your home. {h.level} "
+                      + " ".join(f"{step.what}: by {step.by}." for step in h.steps)
+                      + " If it is an emergency, we must make your home safe within 24 hours of your complaint."
+                      for h in hazards_for_resident(engine, reference, london_today()))
     with Session(engine) as session:
         acknowledge = session.get(CaseDeadline, (reference, "stage1.acknowledge"))
         by = f" We will write to you by {_long_date(acknowledge.due)} to confirm what your complaint is about and when we will respond." \
             if acknowledge else " We will write to you within 5 working days to confirm what your complaint is about and when we will respond."
         queue_for(session, reference, "confirmation", "Thank you for your complaint",
-                  f"Thank you for telling us about your complaint. Your reference is {reference}.{by}",
+                  f"Thank you for telling us about your complaint. Your reference is {reference}.{by}{hazards}",
                   key="confirmation", role="resident", site=site, days=days)
         session.commit()
 

@@ -14,6 +14,7 @@ from casework.resident_hazards import hazards_for_resident
 from models.calendar import local_date
 from models.hazard_tables import Hazard, HazardDeadline
 from models.record import Complaint
+from models.residents import ResidentMessage
 from tests.eventually import eventually
 from tests.test_web_residents import complain, resident
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
@@ -58,6 +59,11 @@ async def test_a_resident_reporting_mould_gets_a_hazard_from_receipt_awaiting_tr
     assert "Damp and mould growth in your home" in confirmation and "We are deciding how urgent it is." in confirmation
     assert "Look into it, within 10 working days" in confirmation and words in confirmation
     assert "we must make your home safe within 24 hours of your complaint" in confirmation
+    with Session(stack.engine) as session:
+        email = session.exec(select(ResidentMessage).where(ResidentMessage.reference == reference,
+                                                           ResidentMessage.purpose == "confirmation")).one()
+    assert f"You told us about damp and mould growth in your home. We are deciding how urgent it is. Look into it, within 10 " \
+           f"working days: by {words}." in email.body
 
     hana = await signed_in("hana")
     queue = (await hana.get("/hazards")).text.split('id="hazards"', 1)[1].split("</table>", 1)[0]

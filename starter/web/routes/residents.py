@@ -136,11 +136,11 @@ async def complain(request: Request) -> Response:
         return _form(request, status=400, errors=errors, values=values, form_id=form_id)
     for key, _ in limits:  # only an accepted complaint counts towards the limits
         residents.count(engine, key, WINDOW)
-    residents.confirm_online_complaint(engine, filed.reference, settings.web_base_url, settings.resident_link_days)
     if complaint.home_hazard:  # triage at the door: its Awaab's Law clocks run from receipt (decision 152)
         hazard = await report_from_public_form(request.app.state.client, engine, filed.reference, complaint.home_hazard,
                                                settings.task_queue)
         await projected_hazard(engine, hazard)
+    residents.confirm_online_complaint(engine, filed.reference, settings.web_base_url, settings.resident_link_days)
     request.session["filed"] = {"reference": filed.reference, "email": complaint.email}
     return RedirectResponse("/complain/received", status_code=303)
 
