@@ -20,6 +20,14 @@ FOUND_WORDS = {
     "none": "no hazard that puts your health or safety at significant risk",
 }
 
+ACCOMMODATION_WORDS = {
+    "hazard_accommodation_offered": "Until your home is safe, we have offered you suitable alternative accommodation at our cost.",
+    "hazard_accommodation_accepted": "You accepted the suitable alternative accommodation we offered at our cost until your home is safe.",
+    "hazard_accommodation_declined": "We offered you suitable alternative accommodation at our cost until your home is safe, and you "
+                                     "declined it. You can ask us for it again at any time.",
+    "hazard_decanted": "You have moved to suitable alternative accommodation at our cost until your home is safe.",
+}
+
 
 @dataclass(frozen=True)
 class HazardSummary:
@@ -31,7 +39,8 @@ class HazardSummary:
     found: str | None
     work: list[tuple[str, date]]
     """Each duty still to do or done, with its statutory date (safety work, beginning preventative work)."""
-    decanted: bool
+    accommodation: str | None
+    """What happened to the offer of alternative accommodation, in the tenant's words (the latest step), if any."""
     linked: list[str]
     ombudsman: OmbudsmanContact
 
@@ -59,5 +68,6 @@ def hazard_summary(engine: Engine, reference: str) -> HazardSummary:
         category=category.name if category else hazard.category,
         investigated_on=investigated.at.date() if investigated else None, found=hazard.found,
         work=[(CLOCK_WORDS[c.name], c.due) for c in clocks if c.name in ("safety_work", "preventative_start") and not c.ceased],
-        decanted=any(e.type == "hazard_decanted" for e in events), linked=linked, ombudsman=HOUSING_OMBUDSMAN,
+        accommodation=next((ACCOMMODATION_WORDS[e.type] for e in reversed(events) if e.type in ACCOMMODATION_WORDS), None),
+        linked=linked, ombudsman=HOUSING_OMBUDSMAN,
     )

@@ -6,6 +6,7 @@ service request (a repairs call, a member of staff noticing it on a visit); its 
 `HZD-YYYY-NNNNNN` is allocated in the read model before its workflow starts.
 """
 
+import asyncio
 from datetime import datetime, timezone
 from typing import Any
 
@@ -126,19 +127,20 @@ CLOCK_WORDS = {
 
 
 def hazard_queue(engine: Engine, now: datetime, limit: int = 100) -> list[dict]:
-    """Open hazards with a clock owed, emergencies first, then by the nearest clock; each with its hours left."""
+    """Open hazards with a clock owed or awaiting triage: emergencies first, then those awaiting triage with no
+    clock yet (any could be an emergency), then by the nearest clock; each with its hours left."""
     with Session(engine) as session:
-        rows = session.exec(select(Hazard).where(Hazard.state == "open", Hazard.next_due_at.is_not(None))).all()  # type: ignore[union-attr]
+        rows = session.exec(select(Hazard).where(Hazard.state == "open", Hazard.next_due_at.is_not(None) | Hazard.level.is_(None))).all()  # type: ignore[union-attr]
         queue = []
         for row in rows:
-            due_at = row.next_due_at if row.next_due_at.tzinfo else row.next_due_at.replace(tzinfo=timezone.utc)
+            due_at = None if row.next_due_at is None else row.next_due_at if row.next_due_at.tzinfo else row.next_due_at.replace(tzinfo=timezone.utc)
             clock = session.exec(select(HazardDeadline).where(HazardDeadline.reference == row.reference,
                                                               HazardDeadline.met_on.is_(None), HazardDeadline.ceased.is_(None))  # type: ignore[union-attr]
                                  .order_by(HazardDeadline.due)).first()
-            hours_left = (due_at - now).total_seconds() / 3600
-            queue.append({"hazard": row, "due_at": due_at, "clock": clock, "hours_left": hours_left,
+            queue.append({"hazard": row, "due_at": due_at, "clock": clock, "awaiting_triage": row.level is None,
+                          "hours_left": None if due_at is None else (due_at - now).total_seconds() / 3600,
                           "emergency": clock is not None and clock.name == "emergency"})
-    queue.sort(key=lambda item: (not item["emergency"], item["due_at"]))
+    queue.sort(key=lambda item: (0 if item["emergency"] else 1 if item["due_at"] is None else 2, item["due_at"] or item["hazard"].aware_at))
     return queue[:limit]
 
 
@@ -182,3 +184,32 @@ def intake_categories(now: datetime) -> dict[str, str]:
     rules = load_hazard_rules()
     keys = sorted((k for k, c in rules.categories.items() if c.levels_on(today)), key=lambda k: (k != "damp_and_mould", k))
     return {key: rules.categories[key].name for key in keys}
+
+
+PUBLIC_FORM = Actor(username="online-form", role="handler")
+"""Who recorded a hazard the resident reported on the public form (the event's `reported_by`)."""
+
+
+async def report_from_public_form(client: Client, engine: Engine, complaint: str, category: str, task_queue: str) -> str:
+    """Triage at the door on the public form (decision 152): the hazard the resident says is in the home,
+    linked to their complaint, Day 0 its receipt, awaiting a member of staff's triage. Sending the form twice
+    records it once."""
+    with Session(engine) as session:
+        received_at = session.get(Complaint, complaint).received_at  # type: ignore[union-attr]
+    for hazard, _ in hazards_linked_to(engine, complaint):
+        if hazard.category == category:
+            return hazard.reference
+    received_at = received_at if received_at.tzinfo else received_at.replace(tzinfo=timezone.utc)
+    return await report_hazard(client, engine, category=category, landlord=None, actor=PUBLIC_FORM, linked=(complaint,),
+                               aware_at=received_at, task_queue=task_queue)
+
+
+async def projected_hazard(engine: Engine, reference: str, attempts: int = 100) -> bool:
+    """Whether a new hazard's first projection (its clocks) landed, waiting up to about 5 s for it."""
+    for _ in range(attempts):
+        with Session(engine) as session:
+            row = session.get(Hazard, reference)
+        if row is not None and row.last_seq >= 1:
+            return True
+        await asyncio.sleep(0.05)
+    return False

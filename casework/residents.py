@@ -29,6 +29,7 @@ from casework import delivery
 from casework.errors import CommandRejected
 from casework.intake import Filed, Intake, RepresentativeDetails, ResidentDetails, file_complaint
 from casework.photos import Photo
+from casework.resident_hazards import hazards_for_resident
 from casework.tracking import Tracked, issue_code, revoke_links
 from casework.updates import send_command
 from models.presentation import long_date
@@ -42,6 +43,21 @@ from models.taxonomy import ServiceArea
 from models.clock import london_today
 
 MAX_NOTE = 5000
+HOME_HAZARDS = {
+    "damp_and_mould": "Yes, damp or mould",
+    "uncombusted_fuel_gas": "Yes, a smell of gas",
+    "carbon_monoxide": "Yes, fumes, or a carbon monoxide alarm going off",
+    "electrical_hazards": "Yes, dangerous electrics (sparks, a burning smell, bare wires)",
+    "fire": "Yes, a fire risk (a smoke alarm or fire door that does not work)",
+    "structural_collapse": "Yes, a ceiling, wall, roof or window that could fall",
+    "excess_cold": "Yes, no heating in cold weather",
+    "water_supply": "Yes, no water, or water that is not safe to drink",
+    "entry_by_intruders": "Yes, an outside door or window that will not lock",
+}
+"""Triage at the door (Awaab's Law, SI 2025/1042): the public form's plain answers to "is there damp or mould,
+or something dangerous, in your home?", each the HHSRS category (policies/hazards/awaabs-law.toml) its hazard
+is recorded under; staff triage it (decision 152)."""
+HomeHazard = Literal[tuple(HOME_HAZARDS)]  # type: ignore[valid-type]
 
 
 class OnlineComplaint(PlainText):
@@ -57,15 +73,17 @@ class OnlineComplaint(PlainText):
     about: ServiceArea | None = None
     """What the complaint is about, if the resident says (the service-area list, models/taxonomy.py)."""
     issue_date: date | None = None
+    home_hazard: HomeHazard | None = None
+    """Damp or mould, or something dangerous, in the home (the HHSRS category), or None for no."""
     helper_name: str = Field(default="", max_length=200)
     helper_relationship: str = Field(default="", max_length=100)
     helper_contact: str = Field(default="", max_length=200)
     helper_consent: bool = False
 
-    @field_validator("about", mode="before")
+    @field_validator("about", "home_hazard", mode="before")
     @classmethod
     def _not_said(cls, value):
-        return None if value == "" else value
+        return None if value in ("", "no") else value
 
     @field_validator("name", "email", "text", mode="before")
     @classmethod
@@ -178,13 +196,18 @@ async def complain_online(
 
 def confirm_online_complaint(engine: Engine, reference: str, site: str, days: int) -> None:
     """Queue the confirmation (reference, what happens next, and the way to follow the case: the personal
-    link in an email, or the printed link in a letter); once per case."""
+    link in an email, or the printed link in a letter), and what the law makes us do about a hazard it reported;
+    once per case."""
+    hazards = "".join(f"\n\nYou told us about {h.what.lower()} in your home. {h.level} "
+                      + " ".join(f"{step.what}: by {step.by}." for step in h.steps)
+                      + " If it is an emergency, we must make your home safe within 24 hours of your complaint."
+                      for h in hazards_for_resident(engine, reference, london_today()))
     with Session(engine) as session:
         acknowledge = session.get(CaseDeadline, (reference, "stage1.acknowledge"))
         by = f" We will write to you by {long_date(acknowledge.due, weekday=True)} to confirm what your complaint is about and when we will respond." \
             if acknowledge else " We will write to you within 5 working days to confirm what your complaint is about and when we will respond."
         queue_for(session, reference, "confirmation", "Thank you for your complaint",
-                  f"Thank you for telling us about your complaint. Your reference is {reference}.{by}",
+                  f"Thank you for telling us about your complaint. Your reference is {reference}.{by}{hazards}",
                   key="confirmation", role="resident", site=site, days=days)
         session.commit()
 

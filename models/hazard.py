@@ -19,6 +19,10 @@ AccessMethod = Literal["phone", "letter", "email", "visit", "text"]
 AccessOutcome = Literal["no_answer", "refused", "booked", "access"]
 Vulnerability = Literal["children", "respiratory", "age", "disability", "pregnancy", "other"]
 """The household's vulnerabilities a triage records (Ombudsman guidance on hazards: the criteria used)."""
+ConsentFrom = Literal["tenant", "household", "leaseholder", "freeholder", "neighbour", "other"]
+"""Whose consent the work needs (reg 3: a duty ceases only when consent cannot be had after all reasonable steps)."""
+ConsentAnswer = Literal["given", "refused", "no_reply"]
+Accommodation = Literal["temporary", "permanent"]
 CeasedReason = Literal["decanted", "consent_unobtainable", "no_hazard", "not_relevant", "not_an_emergency"]
 
 
@@ -58,6 +62,20 @@ class RecordInvestigation(Command):
     """False: beginning preventative work in 5 working days is not reasonably practicable (reg 13(3))."""
 
 
+class SeekConsent(Command):
+    """Consent sought for the work: from whom, how, and the answer (the evidence of all reasonable endeavours)."""
+
+    consent_from: ConsentFrom
+    method: AccessMethod
+    consent: ConsentAnswer
+
+
+class OfferAccommodation(Command):
+    """Suitable alternative accommodation offered at the landlord's cost, when the home cannot be made safe in time."""
+
+    accommodation: Accommodation
+
+
 class HazardStep(Command):
     """A step with nothing but its time: summary sent, made safe, decanted, consent unobtainable,
     preventative work started or completed, closed."""
@@ -74,7 +92,11 @@ HAZARD_COMMANDS: dict[str, type[Command]] = {
     "hazard_summary_sent": HazardStep,
     "hazard_made_safe": HazardStep,
     "hazard_decanted": HazardStep,
+    "hazard_consent_sought": SeekConsent,
     "hazard_consent_unobtainable": HazardStep,
+    "hazard_accommodation_offered": OfferAccommodation,
+    "hazard_accommodation_accepted": HazardStep,
+    "hazard_accommodation_declined": HazardStep,
     "hazard_preventative_started": HazardStep,
     "hazard_preventative_completed": HazardStep,
     "hazard_closed": HazardStep,

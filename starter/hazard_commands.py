@@ -141,7 +141,7 @@ def show(reference: Annotated[str, typer.Argument(help="Hazard reference, e.g. H
     except UnknownHazard as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"{hazard.reference}: {hazard.category}, {hazard.level or 'not yet triaged'}, {hazard.state}; "
+    typer.echo(f"{hazard.reference}: {hazard.category}, {hazard.level or 'awaiting triage'}, {hazard.state}; "
                f"aware {hazard.aware_at:%Y-%m-%d %H:%M}; linked {hazard.linked or 'none'}")
     for c in clocks:
         status = f"ceased ({c.ceased})" if c.ceased else {True: "met", False: "missed", None: "open"}[c.met]

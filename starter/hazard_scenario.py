@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from models.case import AwareDatetime, ItemId
-from models.hazard import AccessMethod, Finding, TriageLevel
+from models.hazard import AccessMethod, Accommodation, ConsentAnswer, ConsentFrom, Finding, TriageLevel
 
 HazardAction = Literal[
     "hazard_reported",
@@ -20,7 +20,11 @@ HazardAction = Literal[
     "hazard_summary_sent",
     "hazard_made_safe",
     "hazard_decanted",
+    "hazard_consent_sought",
     "hazard_consent_unobtainable",
+    "hazard_accommodation_offered",
+    "hazard_accommodation_accepted",
+    "hazard_accommodation_declined",
     "hazard_preventative_started",
     "hazard_preventative_completed",
     "hazard_closed",
@@ -33,6 +37,8 @@ _EXTRA_FIELDS = {
     "hazard_access_attempt": ("method", "outcome"),
     "hazard_investigated": ("found",),
     "hazard_linked": ("linked_reference",),
+    "hazard_consent_sought": ("consent_from", "method", "consent"),
+    "hazard_accommodation_offered": ("accommodation",),
 }
 HAZARD_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     action: ("hazard_id", *_EXTRA_FIELDS.get(action, ())) for action in HazardAction.__args__  # type: ignore[attr-defined]
@@ -49,6 +55,9 @@ class HazardStepFields(BaseModel):
     """hazard_reported: Day 0, when the landlord became aware; default the step's `at`."""
     level: TriageLevel | None = None
     method: AccessMethod | None = None
+    consent_from: ConsentFrom | None = None
+    consent: ConsentAnswer | None = None
+    accommodation: Accommodation | None = None
     found: Finding | None = None
     safety_work: bool | None = None
     preventative_work: bool | None = None

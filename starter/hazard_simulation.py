@@ -19,7 +19,7 @@ from starter.scenario import Step
 from workflows.hazard import HazardWorkflow
 from workflows.hazard_state import report_problem
 
-COMMAND_FIELDS = ("level", "method", "outcome", "found", "safety_work", "preventative_work", "preventative_start_practicable", "linked_reference")
+COMMAND_FIELDS = ("level", "method", "outcome", "consent_from", "consent", "accommodation", "found", "safety_work", "preventative_work", "preventative_start_practicable", "linked_reference")
 
 
 def is_hazard_step(step: Step) -> bool:

@@ -64,3 +64,26 @@ async def test_a_hazard_reported_on_a_complaint_is_triaged_and_refused_steps_say
     alone = await complaints(stack, "act", "-", "hazard_reported", "category=fire", "landlord=code-2024",
                              "aware_at=2026-10-24T10:00+01:00", "--as", "alice")
     assert alone.returncode == 0, alone.stderr
+
+
+async def test_the_readme_walkthrough_runs_to_a_made_safe_home(running):
+    """README "Hazards": triage, all reasonable endeavours, the summary and the work, as printed there."""
+    stack, _ = running
+    filed = await complaints(stack, "file", "--text", "Black mould in the bedroom", "--channel", "phone",
+                             "--name", "Ann Example", "--email", "ann@example.org", "--intake-id", "hz-cli-readme")
+    complaint = filed.stdout.strip()
+    hazard = (await complaints(stack, "act", complaint, "hazard_reported", "category=damp_and_mould", "--as", "alice")).stdout.split(":")[0]
+    for step in (["hazard_triaged", "level=significant", 'vulnerabilities=["children"]'],
+                 ["hazard_access_attempt", "method=phone", "outcome=booked"],
+                 ["hazard_consent_sought", "consent_from=leaseholder", "method=letter", "consent=given"],
+                 ["hazard_investigated", "found=significant", "safety_work=true", "preventative_work=true"],
+                 ["hazard_accommodation_offered", "accommodation=temporary"],
+                 ["hazard_accommodation_declined"],
+                 ["hazard_summary_sent"], ["hazard_made_safe"], ["hazard_preventative_started"]):
+        done = await complaints(stack, "act", hazard, *step, "--as", "alice")
+        assert done.returncode == 0, (step, done.stderr)
+    shown = (await complaints(stack, "hazards", "show", hazard)).stdout
+    assert "accommodation_declined" in shown and "consent_sought" in shown
+    for clock in ("Investigate (reg 6)", "Written summary to the tenant (reg 9)", "Safety work (reg 11)", "Begin preventative work (reg 13)"):
+        line = next(line for line in shown.splitlines() if clock in line)
+        assert ", met on " in line, line

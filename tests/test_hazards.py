@@ -279,3 +279,27 @@ async def test_the_example_scenario_runs_both_timescales_on_one_record(run):
     assert dues["hazard.h1.preventative_start"] == ("2027-01-28", True)
     assert dues["stage1.acknowledge"] == ("2026-11-03", True)
     assert result["hazards"]["h1"]["state"] == "closed"
+
+
+async def test_consent_and_accommodation_steps_run_in_a_scenario_in_order_and_out_of_turn_is_rejected(run):
+    """The evidence of all reasonable endeavours in `simulate` (decision 154): codes on the timeline, in order;
+    an answer with no offer waiting is a rejected step."""
+    at = "2026-11-09T10:00:00+00:00"
+    result = await run(
+        received=at,
+        steps=[
+            step(at, "hazard_reported", category="damp_and_mould"),
+            step("2026-11-09T11:00:00+00:00", "hazard_accommodation_declined"),
+            step("2026-11-09T12:00:00+00:00", "hazard_consent_sought", consent_from="freeholder", method="letter", consent="refused"),
+            step("2026-11-10T09:00:00+00:00", "hazard_accommodation_offered", accommodation="temporary"),
+            step("2026-11-10T10:00:00+00:00", "hazard_accommodation_accepted"),
+        ],
+        until="2026-11-11T00:00:00+00:00",
+    )
+    assert [(r["step"], r["error"]) for r in result["rejected"]] == [
+        (1, "hazard_accommodation_declined: no offer of alternative accommodation is waiting for an answer; record the offer first")]
+    timeline = [{k: v for k, v in e.items() if k not in ("seq", "at")} for e in result["hazards"]["h1"]["events"]
+                if e["type"].startswith("hazard_") and e["type"] != "hazard_reported"]
+    assert timeline == [{"type": "hazard_consent_sought", "consent_from": "freeholder", "method": "letter", "consent": "refused"},
+                        {"type": "hazard_accommodation_offered", "accommodation": "temporary"},
+                        {"type": "hazard_accommodation_accepted"}]

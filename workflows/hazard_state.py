@@ -66,6 +66,8 @@ class HazardState:
     missed: set[str] = field(default_factory=set)
     notified: dict[str, set[str]] = field(default_factory=dict)
     done_commands: set[str] = field(default_factory=set)
+    offer_waiting: bool = False
+    """An offer of alternative accommodation not yet accepted or declined."""
 
     @classmethod
     def reported(cls, hazard: HazardInput, rules: HazardRules, calendar: WorkingCalendar, now: datetime) -> "HazardState":
@@ -118,6 +120,9 @@ class HazardState:
             ),
             "hazard_preventative_started": (facts.preventative_work, "the investigation found no preventative work needed (reg 13)"),
             "hazard_preventative_completed": ("preventative_started" in facts.done, "preventative work has not started"),
+            "hazard_accommodation_offered": (not self.offer_waiting, "the last offer of accommodation has no answer yet; record it accepted or declined first"),
+            "hazard_accommodation_accepted": (self.offer_waiting, "no offer of alternative accommodation is waiting for an answer; record the offer first"),
+            "hazard_accommodation_declined": (self.offer_waiting, "no offer of alternative accommodation is waiting for an answer; record the offer first"),
         }
         allowed, reason = needs.get(action, (True, ""))
         if not allowed:
@@ -168,6 +173,11 @@ class HazardState:
             facts.preventative_practicable = command.preventative_start_practicable
             details = {"found": command.found, "safety_work": command.safety_work, "preventative_work": command.preventative_work,
                        "preventative_start_practicable": command.preventative_start_practicable}
+        elif action == "hazard_consent_sought":
+            details = {"consent_from": command.consent_from, "method": command.method, "consent": command.consent}
+        elif action in ("hazard_accommodation_offered", "hazard_accommodation_accepted", "hazard_accommodation_declined"):
+            self.offer_waiting = action == "hazard_accommodation_offered"
+            details = {"accommodation": command.accommodation} if self.offer_waiting else {}
         elif action == "hazard_linked":
             self.linked.append(command.linked_reference)
             details = {"linked_reference": command.linked_reference}

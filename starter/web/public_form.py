@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from casework import photos
-from casework.residents import MAX_NOTE, OnlineComplaint, problems_across
+from casework.residents import HOME_HAZARDS, MAX_NOTE, OnlineComplaint, problems_across
 from models.taxonomy import SERVICE_AREAS
 from starter.web.auth import text
 from starter.web.fields import Said, date_of
@@ -55,6 +55,10 @@ QUESTIONS = (
     Question("about", "What is it about?", "select", "complaint", optional=True, choices=tuple(SERVICE_AREAS.items())),
     Question("issue_date", "When did it happen?", "date", "complaint", optional=True,
              hint="If it went on for a while, when it started. For example, 27 3 2026."),
+    Question("home_hazard", "Is there damp or mould, or something dangerous, in your home?", "radios", "complaint",
+             optional=True, choices=(("no", "No"), *HOME_HAZARDS.items()),
+             hint="By law we must deal with these quickly. If anyone is in danger now, call 999. If you smell gas, "
+                  "call the National Gas Emergency Service on 0800 111 999."),
     Question("photos", "Photos", "photos", "complaint", optional=True, hint=PHOTO_HINT),
     Question("helper_name", "Their name", "text", "helper"),
     Question("helper_relationship", "How they know you", "text", "helper", max_length=100),

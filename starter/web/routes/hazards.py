@@ -32,12 +32,16 @@ STEP_WORDS = {
     "hazard_summary_sent": "The written summary was sent (reg 9)",
     "hazard_made_safe": "The home was made safe",
     "hazard_decanted": "The household was moved to alternative accommodation",
+    "hazard_consent_sought": "Consent for the work was sought",
     "hazard_consent_unobtainable": "Consent could not be had after all reasonable steps",
+    "hazard_accommodation_offered": "Alternative accommodation was offered",
+    "hazard_accommodation_accepted": "The household accepted the accommodation offered",
+    "hazard_accommodation_declined": "The household declined the accommodation offered",
     "hazard_preventative_started": "Preventative work began",
     "hazard_preventative_completed": "Preventative work was completed",
     "hazard_closed": "Close the hazard",
 }
-FIELDS = ("level", "method", "outcome", "found")
+FIELDS = ("level", "method", "outcome", "consent_from", "consent", "accommodation", "found")
 FLAGS = ("safety_work", "preventative_work")
 
 

@@ -23,6 +23,8 @@ from casework.tracking_page import resident_letter, tracking_view
 from casework.case_list import today
 from casework.delivery import PURPOSE_WORDS
 from casework.errors import CommandRejected
+from casework.hazards import projected_hazard, report_from_public_form
+from casework.resident_hazards import hazards_for_resident
 from casework.tracking import LinkInvalid, Tracked, open_code, open_link
 from models.letterhead import letterhead_of, resident_facing_name
 from models.letters import HOUSING_OMBUDSMAN
@@ -134,6 +136,10 @@ async def complain(request: Request) -> Response:
         return _form(request, status=400, errors=errors, values=values, form_id=form_id)
     for key, _ in limits:  # only an accepted complaint counts towards the limits
         residents.count(engine, key, WINDOW)
+    if complaint.home_hazard:  # triage at the door: its Awaab's Law clocks run from receipt (decision 152)
+        hazard = await report_from_public_form(request.app.state.client, engine, filed.reference, complaint.home_hazard,
+                                               settings.task_queue)
+        await projected_hazard(engine, hazard)
     residents.confirm_online_complaint(engine, filed.reference, settings.web_base_url, settings.resident_link_days)
     request.session["filed"] = {"reference": filed.reference, "email": complaint.email}
     return RedirectResponse("/complain/received", status_code=303)
@@ -159,7 +165,8 @@ def received(request: Request) -> Response:
     reference, engine = filed["reference"], request.app.state.engine
     return _page(request, "received.html", reference=reference, email=filed["email"],
                  channel=residents.channel_of(engine, reference), acknowledge_by=residents.promised(engine, reference),
-                 short_address=residents.short_address(request.app.state.settings.web_base_url))
+                 short_address=residents.short_address(request.app.state.settings.web_base_url),
+                 hazards=hazards_for_resident(engine, reference, today()))
 
 
 # ---- the tracking page ------------------------------------------------------------------------------
@@ -249,7 +256,8 @@ def _tracking(request: Request, tracked: Tracked, status: int = 200, errors: dic
     view = tracking_view(request.app.state.engine, tracked, today())
     return render(request, "residents/track.html", status=status, landlord=view.landlord, view=view, tracked=tracked,
                   errors=errors or {}, values=values or {}, command_id=str(uuid.uuid4()),
-                  flash=request.session.pop("flash", None), ombudsman=HOUSING_OMBUDSMAN, phone=_phone(request))
+                  flash=request.session.pop("flash", None), ombudsman=HOUSING_OMBUDSMAN, phone=_phone(request),
+                  hazards=hazards_for_resident(request.app.state.engine, tracked.reference, today()))
 
 
 @router.post("/track/information")
