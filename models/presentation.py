@@ -86,6 +86,19 @@ def date_and_time(instant: datetime) -> str:
     return f"{long_date(instant)} at {clock_time(instant)}"
 
 
+def detail_value(value: object) -> str:
+    """A value recorded on a timeline, for people: an ISO instant or date in words, a code in words."""
+    text = str(value)
+    try:
+        if len(text) == 10:
+            return long_date(date.fromisoformat(text))
+        if len(text) > 10 and text[10] == "T":
+            return date_and_time(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    return text.replace("_", " ")
+
+
 def money(pence: int) -> str:
     """'£325' for whole pounds, '£150.50' otherwise, with thousands separated ('£1,200')."""
     return f"£{pence // 100:,}" if pence % 100 == 0 else f"£{pence // 100:,}.{pence % 100:02d}"

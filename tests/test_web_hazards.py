@@ -84,7 +84,7 @@ async def test_staff_record_a_hazard_noticed_on_a_visit_and_its_triage_records_w
     await _projected(stack, reference, 2)
     page = (await hana.get(f"/hazards/{reference}")).text
     assert "level: significant; vulnerabilities: children,respiratory; actor: hana" in page
-    assert "Monday 30 November 2026 09:15" in page
+    assert "30 November 2026 at 9:15am" in page
 
 
 async def test_the_written_summary_says_what_was_found_the_work_and_its_dates_and_how_to_reach_the_ombudsman(stack, signed_in):

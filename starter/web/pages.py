@@ -31,7 +31,7 @@ templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can, urgency=urgency, de
                              said=lambda message: isinstance(message, Said))
 templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
 templates.env.filters.update(
-    long_date=presentation.long_date, date_time=presentation.date_and_time, money=presentation.money,
+    long_date=presentation.long_date, date_time=presentation.date_and_time, money=presentation.money, detail=presentation.detail_value,
     state_words=presentation.state_words, stage_and_state=presentation.stage_and_state, action_words=presentation.action_words, event_words=presentation.event_words,
 )
 
