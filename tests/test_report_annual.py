@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from models.report_facts import read_facts
-from models.reporting import ReportingYear, annual_figures, self_assessment
+from models.reporting import ReportingYear, annual_figures
+from models.self_assessment import self_assessment
 from models.tables import create_schema, make_engine
 from starter.annual_report import annual_report_html, annual_report_pdf
 from tests.report_cases import insert_cases
