@@ -40,7 +40,7 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     return SandboxedWorkflowRunner(
         restrictions=SandboxRestrictions.default.with_passthrough_modules(
             "zoneinfo", "numpy", "statemachine", "models", "workflows.calendar_span", "workflows.case_state", "workflows.commands", "workflows.continuation", "workflows.deadlines", "workflows.ladder",
-            "workflows.lifecycle", "workflows.views", "workflows.visibility",
+            "workflows.lifecycle", "workflows.lifecycle_reasons", "workflows.views", "workflows.visibility",
         )
     )
 

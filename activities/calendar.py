@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from temporalio import activity
 
 from models.calendar import CalendarSnapshot, uk_calendar_snapshot
-from models.case import CalendarRequest
+from models.activity_inputs import CalendarRequest
 from models.tables import ClosureDay
 
 

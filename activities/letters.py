@@ -13,7 +13,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.resident_mail import ResidentMailer
 from casework import letter_issue
-from models.case import IssueLetter
+from models.activity_inputs import IssueLetter
 from models.settings import Settings
 
 

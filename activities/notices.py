@@ -27,7 +27,7 @@ from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from models.case import NoticeDelivery
+from models.activity_inputs import NoticeDelivery
 from models.due import deadline_words
 from models.presentation import date_and_time, long_date
 from models.record import Complaint, Resident

@@ -7,7 +7,7 @@ newest", so a profile revision never wedges a case opened under an earlier versi
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from models.case import PolicyRequest
+from models.activity_inputs import PolicyRequest
 from models.policy import PolicyError, PolicyProfile
 from models.policy_versions import load_profile_version
 

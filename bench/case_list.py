@@ -38,6 +38,7 @@ from casework.case_list import (
     token_after,
     undated_query,
 )
+from models.policy import DEFAULT_PROFILE_ID
 from models.settings import Settings
 from models.tables import Case, create_schema
 from models.users import create_user
@@ -62,7 +63,7 @@ def cases(n: int, seed: int = 8) -> list[dict]:
         due = TODAY + timedelta(days=rng.randrange(-10, 60)) if open_case else None
         rows.append({
             "reference": f"CMP-{2020 + i % 7}-{i:06d}", "landlord": rng.choice(LANDLORDS),
-            "policy_id": "code-2024", "policy_version": 1, "region": "ENG",
+            "policy_id": DEFAULT_PROFILE_ID, "policy_version": 1, "region": "ENG",
             "state": rng.choice(OPEN_STATES[stage]) if open_case else rng.choice(UNDATED_STATES), "stage": stage,
             "handler": None if rng.random() < 0.1 else rng.choice(HANDLERS),
             "received_at": end_of_day(TODAY - timedelta(days=rng.randrange(2000))),

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from models.policy import load_profile
+from models.policy import DEFAULT_PROFILE_ID, load_profile
 from models.case import CaseInput
 from models.settings import Settings
 from models.tables import Case, make_engine
@@ -60,7 +60,7 @@ async def measure(n: int, cached_cases: int) -> dict:
                 reference = f"MEM-2026-{i:06d}"
                 pending.add(asyncio.create_task(env.client.start_workflow(
                     ComplaintWorkflow.run,
-                    CaseInput(reference=reference, landlord="bench", policy_id="code-2024", policy_version=load_profile("code-2024").version,
+                    CaseInput(reference=reference, landlord="bench", policy_id=DEFAULT_PROFILE_ID, policy_version=load_profile(DEFAULT_PROFILE_ID).version,
                               received_at=received),
                     id=reference, task_queue="bench-memory",
                 )))

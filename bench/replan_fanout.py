@@ -26,7 +26,7 @@ from casework.calendar_changes import add_closure, signal_cases
 from casework.case_record import working_calendar
 from models.calendar import local_date
 from models.case import CalendarChanged, CaseInput
-from models.policy import load_profile
+from models.policy import DEFAULT_PROFILE_ID, load_profile
 from models.tables import Case, CaseEvent, add_closures
 from workflows.complaint import ComplaintWorkflow
 
@@ -58,10 +58,10 @@ async def measure(n: int) -> dict:
     async with dev_stack(persistent=True) as stack:
         client, engine = stack.client, stack.engine
         received = datetime.now(UTC)
-        version = load_profile("code-2024").version
+        version = load_profile(DEFAULT_PROFILE_ID).version
         references = [f"FAN-{received.year}-{i:06d}" for i in range(n)]
         await _bounded(client.start_workflow(
-            ComplaintWorkflow.run, CaseInput(reference=reference, landlord=LANDLORD, policy_id="code-2024", policy_version=version,
+            ComplaintWorkflow.run, CaseInput(reference=reference, landlord=LANDLORD, policy_id=DEFAULT_PROFILE_ID, policy_version=version,
                                              received_at=received), id=reference, task_queue=CASES)
             for reference in references)
         await _until(engine, select(func.count()).select_from(Case).where(Case.landlord == LANDLORD), n)

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from bench.case_list import cases, measure_pair
 from bench.postgres import on_both_databases
 from casework.case_search import search_cases
+from models.policy import DEFAULT_PROFILE_ID
 from models.record import Complaint, Resident
 from models.search import ResidentSearchKey, resident_keys
 from models.tables import Case, create_schema
@@ -43,7 +44,7 @@ def people(n: int, seed: int = 7) -> list[dict]:
     for i in range(n):
         area = rng.choice("ABCDEFGHKLMNPRSTW") + rng.choice("ABDEFHLMNRSTWY")
         rows.append({
-            "id": f"res-{i:08d}", "landlord": "code-2024", "name": f"{rng.choice(FIRST)} {rng.choice(SURNAMES)}",
+            "id": f"res-{i:08d}", "landlord": DEFAULT_PROFILE_ID, "name": f"{rng.choice(FIRST)} {rng.choice(SURNAMES)}",
             "address": f"{rng.randrange(1, 300)} {rng.choice(SURNAMES)} Road, Town {area}{rng.randrange(1, 30)} {rng.randrange(10)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
             "phone": f"07{rng.randrange(100, 999)} {rng.randrange(100000, 999999)}", "email": f"person{i}@example.org",
             "preferred_contact": "", "created_at": None,
@@ -60,7 +61,7 @@ def fill(engine: Engine, n: int) -> tuple[float, list[dict], list[dict]]:
     for row in case_rows:
         resident = rng.choice(residents)
         complaints.append({"reference": row["reference"], "intake_id": f"bench-{row['reference']}", "landlord": row["landlord"],
-                           "policy_id": "code-2024", "policy_version": 1, "region": "ENG", "resident_id": resident["id"],
+                           "policy_id": DEFAULT_PROFILE_ID, "policy_version": 1, "region": "ENG", "resident_id": resident["id"],
                            "channel": "phone", "text": "The repair was late.", "desired_outcome": "",
                            "out_of_window": False, "received_at": row["received_at"]})
     for resident in residents:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from bench.floor import NoopWorkflow
 from bench.stack import CASES, FLOOR, dev_stack, print_by_server_mode
-from models.policy import load_profile
+from models.policy import DEFAULT_PROFILE_ID, load_profile
 from models.case import Acknowledge, CaseInput, Close, Respond
 from workflows.complaint import ComplaintWorkflow
 
@@ -21,7 +21,7 @@ async def full_case(client, n: int, run: str) -> None:
     reference = f"THR-2026-{n:06d}"
     handle = await client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord="bench", policy_id="code-2024", policy_version=load_profile("code-2024").version,
+        CaseInput(reference=reference, landlord="bench", policy_id=DEFAULT_PROFILE_ID, policy_version=load_profile(DEFAULT_PROFILE_ID).version,
                   received_at=datetime.now(timezone.utc)),
         id=f"{reference}-{run}",
         task_queue=CASES,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bench.floor import NoopWorkflow
 from bench.stack import CASES, FLOOR, dev_stack, print_by_server_mode
-from models.policy import load_profile
+from models.policy import DEFAULT_PROFILE_ID, load_profile
 from models.case import Acknowledge, CaseInput, CaseSummary, ResidentInput
 from models.tables import Case
 from workflows.complaint import ComplaintWorkflow
@@ -48,7 +48,7 @@ async def measure(n: int, persistent: bool) -> dict[str, dict[str, float]]:
     async with dev_stack(persistent=persistent) as stack:
         case = await stack.client.start_workflow(
             ComplaintWorkflow.run,
-            CaseInput(reference=REFERENCE, landlord="bench", policy_id="code-2024", policy_version=load_profile("code-2024").version,
+            CaseInput(reference=REFERENCE, landlord="bench", policy_id=DEFAULT_PROFILE_ID, policy_version=load_profile(DEFAULT_PROFILE_ID).version,
                       received_at=datetime.now(timezone.utc)),
             id=REFERENCE,
             task_queue=CASES,

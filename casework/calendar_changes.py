@@ -14,7 +14,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import date, datetime, timezone
+from datetime import date
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
@@ -22,7 +22,7 @@ from sqlmodel import Session, delete, select
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from models.calendar import bank_holidays, local_date
+from models.calendar import bank_holidays
 from models.calendar_change import AffectedCases, CalendarChangeReport, CalendarFanOut
 from models.case import CalendarChanged
 from models.policy import known_profile_ids

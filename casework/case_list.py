@@ -15,7 +15,7 @@ them as UTC text, PostgreSQL as timestamptz.
 import base64
 import binascii
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import case as when, func, select, tuple_

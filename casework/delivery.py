@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from casework.command_ids import scoped_id
+from models.letters import HOUSING_OMBUDSMAN
 from models.presentation import long_date
 from models.record import Adjustment, Complaint, Letter, Representative, Resident
 from models.residents import ResidentMessage
@@ -178,15 +179,6 @@ def messages_of(engine: Engine, reference: str) -> list[ResidentMessage]:
     return rows
 
 
-CHANNEL_WORDS = {"email": "email", "post": "post", "none": "no way to send"}
-STATUS_WORDS = {
-    "queued": "waiting to be sent",
-    "sending": "being sent",
-    "sent": "sent",
-    "failed": "failed",
-    "printed": "printed for post",
-    "no_contact": "NOT SENT: no contact details",
-}
 PURPOSE_WORDS = {
     "letter": "letter",
     "confirmation": "complaint received (online)",
@@ -207,6 +199,8 @@ PURPOSE_WORDS = {
 
 RESPOND_DEADLINE = re.compile(r"^stage([12])\.respond$")
 ACKNOWLEDGE_DEADLINE = re.compile(r"^stage([12])\.acknowledge$")
+OMBUDSMAN_IN_BRIEF = f"the Housing Ombudsman ({HOUSING_OMBUDSMAN.phone}, {HOUSING_OMBUDSMAN.website})"
+"""How a message about a delay names the Ombudsman (Code 5.9 messages; the letters give the full details)."""
 
 
 
@@ -249,7 +243,7 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
             told = ("response_late", "Our response is late",
                     f"We have not sent you our stage {match.group(1)} response by the date we promised, and we are sorry.\n\n"
                     "We are working on it and will send it as soon as we can. If you are unhappy about the delay you can "
-                    "contact the Housing Ombudsman (0300 111 3000, www.housing-ombudsman.org.uk).")
+                    f"contact {OMBUDSMAN_IN_BRIEF}.")
         elif event.type == "deadlines_replanned":
             told = replanned_words(session, reference, event)
         elif event.type == "request_stage2" or ACKNOWLEDGE_DEADLINE.match(str(details.get("deadline", ""))):
@@ -282,7 +276,7 @@ def _acknowledging(session: Session, reference: str, event, details: dict) -> tu
     return ("acknowledge_late", "We have not yet confirmed your complaint",
             f"We should have written to you by now to confirm {what} and when we will respond, and we are sorry we have "
             "not.\n\nWe are working on it and will write to you as soon as we can. If you are unhappy about the delay you "
-            "can contact the Housing Ombudsman (0300 111 3000, www.housing-ombudsman.org.uk).")
+            f"can contact {OMBUDSMAN_IN_BRIEF}.")
 
 
 def _keeping_informed(session: Session, reference: str, event, details: dict) -> tuple[str, str, str] | None:
@@ -303,8 +297,7 @@ def _keeping_informed(session: Session, reference: str, event, details: dict) ->
     if event.type == "extend" and details.get("signal"):
         return ("extension_agreed", "We need more time to respond to your complaint",
                 f"We need more time to give you our stage {event.stage} response.{due}\n\n"
-                "If you are unhappy about the delay you can contact the Housing Ombudsman "
-                "(0300 111 3000, www.housing-ombudsman.org.uk).")
+                f"If you are unhappy about the delay you can contact {OMBUDSMAN_IN_BRIEF}.")
     return None
 
 

@@ -9,11 +9,10 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from casework.errors import CommandRejected
 from models.case import ChfoReason, ElementCode, OmbudsmanFinding, OrderKind, Outcome
-from models.case import Outcome
 from models.taxonomy import ROOT_CAUSES, RootCause
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.input_text import PlainText
@@ -109,9 +108,7 @@ class RemedyInput(Form):
             raise ValueError("compensation needs the date it will be paid by (Code 7.3: remedies say by when)")
         if value is None:
             return value
-        from datetime import datetime, timezone
 
-        from models.calendar import local_date
         from workflows.command_rule import PLANNING_HORIZON
 
         today = london_today()

@@ -24,7 +24,7 @@ from casework.updates import case_summary, send_command
 from models.calendar import local_date
 from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, DeadlineView, received_problem
 from models.input_text import contact_field, email_field
-from models.policy import PolicyProfile
+from models.policy import DEFAULT_PROFILE_ID, PolicyProfile
 from models.record import Complaint, Representative, Resident, ServiceRequest
 from models.taxonomy import ServiceArea
 from workflows.complaint import ComplaintWorkflow
@@ -66,7 +66,7 @@ class Intake(Form):
 
     intake_id: str = Field(default_factory=lambda: f"intake-{uuid4().hex}", min_length=1, max_length=100)
     """Makes filing idempotent: the same intake filed twice gives the same reference, one case."""
-    policy: str = "code-2024"
+    policy: str = DEFAULT_PROFILE_ID
     region: Literal["ENG", "WLS", "SCT", "NIR"] = "ENG"
     channel: Channel
     resident: ResidentDetails | None = None

@@ -24,7 +24,7 @@ from casework.command_ids import scoped_id
 from casework.forms import AcknowledgeForm, ExcludeForm, ExtendForm, Form, RespondForm, policy_profile
 from casework.themes import link_learning
 from models.calendar import local_date
-from models.case import IssueLetter
+from models.activity_inputs import IssueLetter
 from models.letters import AcknowledgementLetter, ExclusionLetter, ExtensionLetter, Landlord, LetterBase, ResponseLetter
 from models.policy import PolicyProfile
 from models.record import Complaint

@@ -21,7 +21,6 @@ MAX_FORM_BYTES = MAX_PHOTOS * MAX_UPLOAD_BYTES + 256 * 1024
 LONGEST_SIDE = 2400
 MAX_PIXELS = 80_000_000
 """Larger than any phone camera: a bigger image is a decompression bomb, not a photo."""
-PHOTO_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/heic": "HEIC"}
 
 
 class Photo(BaseModel):

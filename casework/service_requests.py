@@ -13,11 +13,12 @@ from casework.forms import Channel, Form, LongText, policy_profile
 from casework.intake import Filed, Intake, ResidentDetails, file_complaint
 from models.calendar import local_date
 from models.case import AwareDatetime
+from models.policy import DEFAULT_PROFILE_ID
 from models.record import Resident, ServiceRequest
 
 
 class ServiceRequestIntake(Form):
-    policy: str = "code-2024"
+    policy: str = DEFAULT_PROFILE_ID
     channel: Channel
     resident: ResidentDetails | None = None
     text: str = LongText

@@ -103,7 +103,6 @@ HAZARD_COMMANDS: dict[str, type[Command]] = {
     "hazard_linked": LinkCase,
 }
 """Every command after `hazard_reported` (which starts the workflow), by its Update name."""
-HAZARD_ACTIONS = ("hazard_reported", *HAZARD_COMMANDS)
 
 
 class HazardDeadlineView(Payload):

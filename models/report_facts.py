@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from models.policy import DEFAULT_PROFILE_ID
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Restriction
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay
 from models.calendar import local_date
@@ -105,7 +106,7 @@ class CaseFacts(Fact):
 
     reference: str
     landlord: str = ""
-    policy_id: str = "code-2024"
+    policy_id: str = DEFAULT_PROFILE_ID
     region: str = "ENG"
     closures: tuple[date, ...] = ()
     category: str | None = None
@@ -275,7 +276,7 @@ def _with_record(facts: CaseFacts, definitions: list[Definition], letters: list[
         update: dict = {}
         if record.stage in defined:
             update["definition_recorded"] = True
-        sent = sorted((l for l in letters if l.kind == f"stage{record.stage}_response"), key=lambda l: l.issued_at)
+        sent = sorted((letter for letter in letters if letter.kind == f"stage{record.stage}_response"), key=lambda letter: letter.issued_at)
         if sent:
             update["letter_issued_on"] = local_date(sent[0].issued_at)
             update["letter_complete"] = letter_complete(sent[0])

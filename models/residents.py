@@ -24,13 +24,6 @@ def _utc() -> Column:
     return Column(DateTime(timezone=True))
 
 
-MESSAGE_STATUSES = ("queued", "sending", "sent", "failed", "printed", "no_contact")
-"""queued: in the outbox (email not yet accepted by the mail server, or post not yet printed);
-sending: a dispatcher has claimed it; sent: the mail server accepted it; failed: refused for good
-(`last_error` says why); printed: in a downloaded print batch; no_contact: the resident has neither an
-email address nor a postal address on file - flagged to the handler on the case page, never skipped."""
-
-
 class ResidentMessage(SQLModel, table=True):
     """One message to one person (the resident, or a representative with consent) by one channel."""
 
@@ -54,6 +47,10 @@ class ResidentMessage(SQLModel, table=True):
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     large_print: bool = False
     status: str = "queued"
+    """queued: in the outbox (email not yet accepted by the mail server, or post not yet printed);
+    sending: a dispatcher has claimed it; sent: the mail server accepted it; failed: refused for good
+    (`last_error` says why); printed: in a downloaded print batch; no_contact: the resident has neither an
+    email address nor a postal address on file - flagged to the handler on the case page, never skipped."""
     created_at: datetime = Field(sa_column=_utc())
     claimed_at: datetime | None = Field(default=None, sa_column=_utc())
     next_attempt_at: datetime | None = Field(default=None, sa_column=_utc())

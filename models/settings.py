@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.service import TLSConfig
+from models.policy import DEFAULT_PROFILE_ID
 
 NOTICE_ROLES = ("complaints_manager", "head_of_service", "stage2_reviewer")
 """Roles on a notice ladder besides the case's own handler (models/policy.py `Role`)."""
@@ -84,7 +85,7 @@ class Settings(BaseSettings):
     sign_in_max_lock_seconds: int = Field(default=900, ge=1, le=86400, alias="SIGN_IN_MAX_LOCK_SECONDS")
     temporal_ui_url: str = Field(default="http://localhost:8233", alias="TEMPORAL_UI_URL")
 
-    public_policy: str = Field(default="code-2024", min_length=1, max_length=64, alias="PUBLIC_POLICY")
+    public_policy: str = Field(default=DEFAULT_PROFILE_ID, min_length=1, max_length=64, alias="PUBLIC_POLICY")
     """The policy profile (landlord) a complaint made on the public online form is filed under."""
     resident_link_days: int = Field(default=28, ge=1, le=366, alias="RESIDENT_LINK_DAYS")
     """How long a resident's personal tracking link works; they can ask for a new one by email."""

@@ -16,17 +16,15 @@ from datetime import date
 from functools import lru_cache
 
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
-from models.policy import PolicyProfile, load_profile
+from models.policy import DEFAULT_PROFILE_ID, PolicyProfile, load_profile
 from models.report_facts import CaseFacts, Fact, StageRecord
 from workflows.deadlines import StageFacts, plan_stage, stage_rules
-
-CODE_PROFILE = "code-2024"
-"""The Code's timescales are the `code-2024` profile's (policies/code-2024.toml), whatever the landlord's."""
 
 
 @lru_cache(maxsize=1)
 def code_profile() -> PolicyProfile:
-    return load_profile(CODE_PROFILE)
+    """The Code's timescales are the default profile's (policies/code-2024.toml), whatever the landlord's."""
+    return load_profile(DEFAULT_PROFILE_ID)
 
 
 def code_extension_limit(stage: int) -> int:

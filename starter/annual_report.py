@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from models.ombudsman_figures import OmbudsmanFigures
 from models.remedies_guidance import pounds
-from models.reporting import OUTCOMES, AnnualFigures, EvidenceRow
+from models.reporting import OUTCOMES, AnnualFigures
+from models.self_assessment import EvidenceRow
 from models.taxonomy import cause_name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"

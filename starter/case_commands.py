@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from models.policy import DEFAULT_PROFILE_ID
 from models.settings import load_settings
 from models.taxonomy import SERVICE_AREAS
 
@@ -62,7 +63,7 @@ def file(
     desired_outcome: Annotated[str, typer.Option(help="What the resident wants to happen.")] = "",
     category: Annotated[str | None, typer.Option(help=f"The service area: {', '.join(SERVICE_AREAS)}.")] = None,
     issue_date: Annotated[str | None, typer.Option(help="When the issue happened (YYYY-MM-DD).")] = None,
-    policy: str = "code-2024",
+    policy: str = DEFAULT_PROFILE_ID,
     region: str = "ENG",
     handler: str | None = None,
     representative: Annotated[str | None, typer.Option(help="Name of someone acting for the resident.")] = None,
@@ -215,7 +216,7 @@ def show(
     _table("Timeline", ["#", "at", "event", "stage", "details"],
            [[e.seq, f"{e.at:%Y-%m-%d %H:%M}", e.type, e.stage,
              ", ".join(f"{k}={v}" for k, v in e.details.items() if k != "command_id")] for e in record.events])
-    _table("Letters", ["kind", "stage", "issued"], [[l.kind, l.stage, f"{l.issued_at:%Y-%m-%d}"] for l in record.letters])
+    _table("Letters", ["kind", "stage", "issued"], [[letter.kind, letter.stage, f"{letter.issued_at:%Y-%m-%d}"] for letter in record.letters])
     _table("Sent to the resident", ["what", "to", "channel", "status", "when", "why"],
            [[m.subject or m.purpose, f"{m.name or 'nobody'} ({m.recipient})", m.channel + (", large print" if m.large_print else ""),
              {"no_contact": "NOT SENT: no contact details"}.get(m.status, m.status),

@@ -14,6 +14,7 @@ from rich.progress import Progress
 
 from models.calendar import FIRST_YEAR, LAST_YEAR, uk_calendar_snapshot, WorkingCalendar
 from models.json_input import MAX_BYTES
+from models.policy import DEFAULT_PROFILE_ID
 from models.settings import ConfigurationError
 from starter import case_commands
 from starter.users_commands import app as users_app
@@ -108,7 +109,7 @@ def calendar_between(
 def simulate(
     scenario: Annotated[str | None, typer.Argument(help="Scenario JSON file, or - for standard input.")] = None,
     generate: Annotated[bool, typer.Option("--generate", help="Generate a year of cases instead (options below); print its TSM and annual figures.")] = False,
-    policy: Annotated[str, typer.Option(help="--generate: policy profile.")] = "code-2024",
+    policy: Annotated[str, typer.Option(help="--generate: policy profile.")] = DEFAULT_PROFILE_ID,
     year: Annotated[str, typer.Option(help="--generate: reporting year, e.g. 2025-26.")] = "2025-26",
     cases: Annotated[int, typer.Option(help="--generate: stage-1 complaints arriving in the year.")] = 649,
     escalation_rate: Annotated[float, typer.Option(help="--generate: share escalated to stage 2.")] = 0.055,

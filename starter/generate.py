@@ -20,12 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.case import Region
-from models.policy import PolicyError, PolicyProfile, load_profile
+from models.policy import DEFAULT_PROFILE_ID, load_profile, PolicyError, PolicyProfile
 from models.policy_rules import StageRules
-from models.report_facts import CaseFacts, LearningFact, RemedyFact, facts_from_simulation
+from models.report_facts import CaseFacts, CauseFact, LearningFact, RemedyFact, facts_from_simulation
 from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
 from models.remedies_guidance import remedies_guidance
-from models.report_facts import CaseFacts, CauseFact, LearningFact, RemedyFact, facts_from_simulation
 from models.reporting import ReportingYear
 from starter.scenario import Scenario
 
@@ -71,7 +70,7 @@ class GeneratorSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    policy: str = "code-2024"
+    policy: str = DEFAULT_PROFILE_ID
     year: str = "2025-26"
     region: Region = "ENG"
     cases: int = Field(default=649, ge=1, le=20000)

@@ -1,7 +1,6 @@
 """`complaints report quarterly` (the pack for the Member Responsible for Complaints, Code 9.6-9.7) and
 `complaints report governing-response` (the governing body's response to the annual report, Code 8.2)."""
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 

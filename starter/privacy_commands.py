@@ -1,7 +1,6 @@
 """`complaints residents ...`: subject access exports and anonymisation after the retention period, as an
 administrator (`--as`), audited (casework/subject_access.py)."""
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 

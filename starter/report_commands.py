@@ -19,7 +19,8 @@ from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
 from models.report_facts import CaseFacts
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.reporting import as_of as report_as_of
-from models.reporting import AnnualFigures, EvidenceRow, ReportingYear, TsmMeasure, annual_figures, self_assessment, tsm
+from models.reporting import AnnualFigures, ReportingYear, TsmMeasure, annual_figures, tsm
+from models.self_assessment import EvidenceRow, self_assessment
 from models.clock import london_today
 
 report_app = typer.Typer(help="Reports: TSM CH01/CH02, annual performance report, self-assessment evidence.", no_args_is_help=True)

@@ -10,7 +10,7 @@ from models.calendar import FIRST_YEAR, LAST_YEAR
 from models.input_text import PlainText
 from models.case import AwareDatetime, ItemId, Outcome, PromisedAction, Region
 from models.json_input import JsonInputError, read_json
-from models.policy import PolicyError, load_profile
+from models.policy import DEFAULT_PROFILE_ID, load_profile, PolicyError
 from models.policy_versions import load_profile_version
 from models.refusal import validation_message
 from models.taxonomy import ServiceArea
@@ -119,7 +119,7 @@ class Step(PlainText, HazardStepFields):
 class Scenario(PlainText):
     model_config = ConfigDict(extra="forbid")
 
-    policy: str = "code-2024"
+    policy: str = DEFAULT_PROFILE_ID
     policy_version: int | None = Field(default=None, ge=1)
     """Run under an earlier published version of the profile (models/policy_versions.py); omitted = the current."""
     region: Region = "ENG"

@@ -13,8 +13,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -26,9 +25,7 @@ from bench.postgres import PostgresUnavailable, private_cluster
 from models.policy import load_profile
 from models.case import Acknowledge, CaseInput, Respond, Withdraw
 from models.tables import Case, CaseEvent, Notice, create_schema, make_engine
-from starter.binaries import binary_path
 from starter.dev import dev_server_command
-from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
 
 ROOT = Path(__file__).parent.parent

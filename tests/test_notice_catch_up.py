@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from activities.notices import notice_email, resident_name
 from casework.intake import Intake, ResidentDetails, file_complaint
-from models.case import NoticeDelivery, NoticeView
+from models.activity_inputs import NoticeDelivery
+from models.case import NoticeView
 from models.presentation import long_date
 from models.tables import Notice
 from tests.web_stack import TASK_QUEUE, stack  # noqa: F401

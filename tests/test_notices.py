@@ -9,8 +9,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.notices import NoticeActivities
+from models.activity_inputs import NoticeDelivery
 from models.policy import load_profile
-from models.case import CaseInput, NoticeDelivery, NoticeView
+from models.case import CaseInput, NoticeView
 from models.settings import Settings
 from models.tables import Case, Notice
 from models.users import StaffUser, create_user, set_active

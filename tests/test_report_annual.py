@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from models.report_facts import read_facts
-from models.reporting import ReportingYear, annual_figures, self_assessment
+from models.report_facts import CaseFacts, read_facts
+from models.reporting import ReportingYear, annual_figures
+from models.self_assessment import self_assessment
 from models.tables import create_schema, make_engine
 from starter.annual_report import annual_report_html, annual_report_pdf
 from tests.report_cases import insert_cases
@@ -99,7 +100,7 @@ def test_cli_annual_writes_html_and_pdf_and_self_assessment_csv(read_model, tmp_
     assert rows["6.13"]["cases_not_met"] == "CMP-2025-000002" and rows["6.2"]["percent"] == "85.7"
 
 
-def _case(reference: str, *events, actions=()) -> "CaseFacts":
+def _case(reference: str, *events, actions=()) -> CaseFacts:
     from models.report_facts import facts_from_events
 
     received = datetime(2026, 6, 1, 9, tzinfo=UTC)

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.users import StaffUser
 from tests.web_stack import PASSWORD, signed_in, stack  # noqa: F401 (fixtures)

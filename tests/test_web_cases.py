@@ -3,7 +3,6 @@
 Forms are filled from the same models the app renders them from (`casework.forms.ACTION_FORMS`,
 `Intake`), so the tests follow a field added to a command."""
 
-import re
 from datetime import date, timedelta
 
 import pytest

@@ -4,7 +4,7 @@ import asyncio
 import base64
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session, select
 

@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import httpx
 import pytest
 from sqlmodel import Session, select
 
@@ -15,7 +16,7 @@ from activities.resident_mail import ResidentMailer
 from casework.access import Actor
 from casework.actions import act
 from casework.tracking import issue_link
-from models.record import Attachment, Complaint, Resident
+from models.record import Attachment, Complaint
 from models.residents import AttachmentContent, ResidentLink
 from models.settings import Settings
 from models.tables import CaseEvent, ResidentNote
@@ -55,7 +56,7 @@ def resident(stack):
     return stack.browser(address=f"10.0.0.{next(ADDRESS)}")
 
 
-async def complain(browser, email: str, files=None, **fields) -> "httpx.Response":
+async def complain(browser, email: str, files=None, **fields) -> httpx.Response:
     page = await browser.get("/complain")
     form_id = re.search(r'name="form_id" value="([^"]+)"', page.text).group(1)
     data = {"csrf_token": browser.csrf, "form_id": form_id, "name": "Ann Resident", "email": email,

@@ -47,7 +47,6 @@ SAMPLES = {
     "ground": "",
     "phone": "01234 567890",
     "landlord": "code-2024",
-    "policy": "code-2024",
     "policy_id": "code-2024",
     "channel": "phone",
 }

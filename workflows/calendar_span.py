@@ -3,8 +3,9 @@ past every date the case plans, renewed as each new year comes."""
 
 from datetime import date, datetime
 
+from models.activity_inputs import CalendarRequest
 from models.calendar import CalendarSnapshot, end_of_day, local_date
-from models.case import CalendarRequest, CaseInput
+from models.case import CaseInput
 from workflows.case_state import CaseState
 
 CALENDAR_YEARS_AHEAD = 3

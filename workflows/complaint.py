@@ -21,20 +21,17 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from models.activity_inputs import CalendarRequest, NoticeDelivery, PolicyRequest
     from models.calendar import CalendarSnapshot, WorkingCalendar, end_of_day, local_date
     from models.case import (
         CalendarChanged,
-        CalendarRequest,
         CaseInput,
-        CaseProjection,
         CaseSummary,
         CaseView,
         Close,
         Command,
         LogStage1,
-        NoticeDelivery,
         NoticeView,
-        PolicyRequest,
         received_problem,
     )
     from models.policy import PolicyProfile
@@ -44,7 +41,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.command_rule import CommandRule, Refused
     from workflows.commands import COMMAND_RULES
     from workflows.continuation import CarriedCase
-    from workflows.deadlines import StageFacts
 
 T = TypeVar("T")
 NOT_SET_UP = Refusal(field="action", rule="not_set_up", message="the case is still being set up; nothing was changed, send it again")
@@ -376,13 +372,7 @@ class ComplaintWorkflow:
             return
         view = views.case_view(self._input, state, self._rejected_signals, events=tuple(state.events[self._projected_seq :]))
         self._projected_seq = len(state.events)
-        live = state.live_deadlines()
-        projection = CaseProjection(
-            case=view,
-            received_at=state.case.received_at,
-            next_deadline=min((end_of_day(d.due) for d in live), default=None),
-            overdue=any(d.met is False for d in live),
-        )
+        projection = views.projection(view, state)
         attributes = visibility.search_attributes(projection)
         if attributes != self._search_attributes:
             workflow.upsert_search_attributes(attributes)

@@ -19,8 +19,9 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from models.activity_inputs import NoticeDelivery
     from models.calendar import CalendarSnapshot, WorkingCalendar, local_date
-    from models.case import Command, NoticeDelivery, NoticeView
+    from models.case import Command, NoticeView
     from models.hazard import HAZARD_COMMANDS, HazardInput, HazardView
     from models.hazard_rules import HazardRules
     from models.refusal import Refusal

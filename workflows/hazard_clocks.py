@@ -25,8 +25,6 @@ from models.hazard import CeasedReason, Finding, HazardDeadlineView, TriageLevel
 from models.hazard_rules import HazardRules
 from workflows.deadlines import notice_instant
 
-FOREVER = datetime.max
-
 
 @dataclass
 class HazardFacts:

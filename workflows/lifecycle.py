@@ -29,6 +29,8 @@ from functools import cache
 
 from statemachine import State, StateMachine
 
+from workflows.lifecycle_reasons import GUARD_REASONS, UNAVAILABLE_REASONS
+
 
 class ComplaintLifecycle(StateMachine):
     """Every state a complaint can be in and every staff or resident action that moves it."""
@@ -228,11 +230,6 @@ class ComplaintLifecycle(StateMachine):
         | stage2_extended.to.itself(internal=True, cond="updates_due")
     )
 
-    def __init__(self, state: str = "received", stage: int = 1, conditions: "Conditions | None" = None):
-        self.stage = stage
-        self.conditions = conditions or Conditions()
-        super().__init__(start_value=state)
-
     def closed_after_stage1(self) -> bool:
         return self.stage == 1
 
@@ -293,48 +290,6 @@ class Conditions:
     orders_outstanding: bool = False
     """An order of the Ombudsman's determination is not yet complied with: the case cannot end."""
 
-
-GUARD_REASONS = {
-    "window_decided": "the complaint is about an issue older than the policy's window: decide first "
-    "(accept_outside_window with a reason, or exclude)",
-    "no_actions_outstanding": "actions promised in the response are still outstanding (complete_action each first)",
-    "actions_outstanding": "no promised action is outstanding",
-    "window_pending": "the complaint is within the policy's window",
-    "reviews_due": "no adjustment or restriction review is scheduled",
-    "updates_due": "no update to the resident is due (agree_update_interval first)",
-    "response_late": "the response is not late: an interval for updates is agreed with the resident after an "
-    "extension, or once the response is overdue (Code 5.9)",
-    "closed_after_stage2": "the case was closed at stage 1, before any final response (Code 6.10, 6.20)",
-    "closed_in_pre_stage": "the case was closed after the informal stage had ended",
-    "evidence_pending": "the Ombudsman has not asked for evidence (ombudsman_evidence_requested first)",
-    "no_evidence_pending": "the evidence the Ombudsman asked for is still to be sent (ombudsman_evidence_sent first)",
-    "orders_outstanding": "no order of the Ombudsman's determination is outstanding",
-}
-"""Why a guarded action is refused, in people's words (the guard's name is the key)."""
-
-UNAVAILABLE_REASONS = {
-    "ombudsman_referral": "a referral to the Ombudsman follows the landlord's final (stage 2) response, an "
-    "exclusion or a refused escalation (Code 6.10, 6.20, 2.4)",
-    "ombudsman_evidence_requested": "the Ombudsman asks for evidence on a referred case, before it determines it",
-    "ombudsman_evidence_sent": "the Ombudsman asks for evidence on a referred case, before it determines it",
-    "ombudsman_determination": "the Ombudsman determines a case that was referred to it",
-    "ombudsman_order_complied": "orders come with the Ombudsman's determination",
-}
-"""Why an action is refused in a state with no transition for it at all, where people need telling."""
-
-
-STAGE_OF_STATE: dict[str, int] = {
-    "pre_stage": 0,
-    "received": 1,
-    "stage1_acknowledged": 1,
-    "stage1_extended": 1,
-    "stage1_responded": 1,
-    "stage2_requested": 2,
-    "stage2_acknowledged": 2,
-    "stage2_extended": 2,
-    "stage2_responded": 2,
-}
-"""The stage a live state belongs to; closed, withdrawn and excluded keep the stage they left."""
 
 FINISHED_STATES = frozenset({"withdrawn", "excluded"})
 """States from which nothing further can happen to the case."""

@@ -17,7 +17,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from models.case import IssueLetter
+    from models.activity_inputs import IssueLetter
     from workflows.case_state import CaseState
 
 ISSUE_LETTERS_PATCH = "letters-issued-by-workflow"

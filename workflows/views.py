@@ -3,7 +3,8 @@ short summary a command returns. Pure functions of the case state."""
 
 from collections.abc import Sequence
 
-from models.case import CaseInput, CaseSummary, CaseView, EventView
+from models.calendar import end_of_day
+from models.case import CaseInput, CaseProjection, CaseSummary, CaseView, EventView
 from workflows.case_state import CaseState
 
 
@@ -45,4 +46,16 @@ def case_view(
         events=tuple(state.events) if events is None else events,
         allowed_actions=state.allowed_actions(),
         late_stage2_request=state.late_stage2,
+    )
+
+
+def projection(view: CaseView, state: CaseState) -> CaseProjection:
+    """What the read model and the Web UI's search attributes are written from: `view` (the case, with the
+    events not yet written) and when its next open deadline ends, and whether any is already missed."""
+    live = state.live_deadlines()
+    return CaseProjection(
+        case=view,
+        received_at=state.case.received_at,
+        next_deadline=min((end_of_day(d.due) for d in live), default=None),
+        overdue=any(d.met is False for d in live),
     )

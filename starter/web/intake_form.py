@@ -49,10 +49,10 @@ def intake_fields(engine) -> list:
 def landlord_choices() -> list[tuple[str, str]]:
     """The landlords (policy profiles) by name, the Code's own profile first: a complaint's and a service
     request's policy is chosen, never typed."""
-    from models.policy import all_profiles
+    from models.policy import DEFAULT_PROFILE_ID, all_profiles
 
-    profiles = sorted(all_profiles().values(), key=lambda p: (p.id != "code-2024", p.landlord))
-    return [(p.id, p.landlord if p.id != "code-2024" else "No landlord profile: the Complaint Handling Code (2024) as it stands")
+    profiles = sorted(all_profiles().values(), key=lambda p: (p.id != DEFAULT_PROFILE_ID, p.landlord))
+    return [(p.id, p.landlord if p.id != DEFAULT_PROFILE_ID else "No landlord profile: the Complaint Handling Code (2024) as it stands")
             for p in profiles]
 
 

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from models.due import deadline_words, urgency
 from models import presentation
+from models.letters import HOUSING_OMBUDSMAN
 from models.policy import PolicyError, load_profile
 from models.users import ROLE_NAMES
 from casework.access import can, may_take
@@ -27,7 +28,7 @@ def landlord_name(profile_id: str) -> str:
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can, urgency=urgency, deadline_words=deadline_words,
-                             landlord_name=landlord_name, may_take=may_take,
+                             landlord_name=landlord_name, may_take=may_take, HOUSING_OMBUDSMAN=HOUSING_OMBUDSMAN,
                              said=lambda message: isinstance(message, Said))
 templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
 templates.env.filters.update(

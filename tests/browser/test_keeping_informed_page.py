@@ -32,7 +32,7 @@ async def test_updates_agreed_with_the_resident_while_the_response_is_late(stack
         await page.fill("#agree_update_interval-working_days", "3")
         assert await axe_violations(page) == []
         await screenshot(page, f"case-updates-agreed-form-{width}")
-        await page.click(f"form[action$='/actions/agree_update_interval'] button[type=submit]")
+        await page.click("form[action$='/actions/agree_update_interval'] button[type=submit]")
         await page.wait_for_load_state()
         with Session(stack.engine) as session:
             due = session.get(CaseDeadline, (reference, "update.1")).due
@@ -45,7 +45,7 @@ async def test_updates_agreed_with_the_resident_while_the_response_is_late(stack
         await screenshot(page, f"case-updates-agreed-{width}")
 
         await page.click("details#record_update summary")
-        await page.click(f"form[action$='/actions/record_update'] button[type=submit]")
+        await page.click("form[action$='/actions/record_update'] button[type=submit]")
         await page.wait_for_load_state()
         rows = page.locator("table tr", has_text="Update the resident")
         assert await rows.count() == 2, "the update given is met and the next one falls due"

@@ -21,6 +21,7 @@ from casework.case_record import projected_case
 from casework.forms import ACTION_FORMS, DETERMINATION_ELEMENTS
 from models.case import ChfoReason, OmbudsmanFinding, OrderKind
 from models.input_text import command_id_problem
+from models.policy import DEFAULT_PROFILE_ID
 from models.refusal import validation_message
 from models.remedies_guidance import remedies_guidance
 from models.taxonomy import ROOT_CAUSES
@@ -202,7 +203,7 @@ ROWS_OF_THEIR_OWN = frozenset({"root_causes"})
 def intake_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "file_complaint")
     return _intake_page(request, fields=intake_fields(request.app.state.engine), intake_id=str(uuid.uuid4()),
-                  values={"policy": "code-2024", "region": "ENG"})
+                  values={"policy": DEFAULT_PROFILE_ID, "region": "ENG"})
 
 
 @router.post("/cases")

@@ -2,7 +2,6 @@
 Complaints (Code 9.6-9.7) as a page, PDF and CSV, every report's cut by service area and root cause, and
 the form on which the governing body's response to the annual report is recorded (Code 8.2)."""
 
-from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session

@@ -2,7 +2,6 @@
 subject access request (JSON or PDF), and anonymise those past the retention period. The same functions
 as `complaints residents ...` (casework/subject_access.py), each audited."""
 
-from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response

@@ -17,7 +17,8 @@ from casework.calendar_changes import landlords
 from casework.governance import published_response
 from models.ombudsman_figures import ombudsman_figures
 from models.report_facts import read_facts
-from models.reporting import ReportingYear, annual_figures, self_assessment
+from models.reporting import ReportingYear, annual_figures
+from models.self_assessment import self_assessment
 from models.tables import Case
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.themes import CutError, cut, cut_words

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from models.audit import audit
+from models.policy import DEFAULT_PROFILE_ID
 from models.record import Resident, ServiceRequest
 from models.taxonomy import SERVICE_AREAS
 from models.users import StaffUser
@@ -70,7 +71,7 @@ def _fields() -> list:
 @router.get("/service-requests/new")
 def new_service_request(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "file_complaint")
-    return render(request, "service_request_new.html", fields=_fields(), errors={}, values={"policy": "code-2024"})
+    return render(request, "service_request_new.html", fields=_fields(), errors={}, values={"policy": DEFAULT_PROFILE_ID})
 
 
 @router.post("/service-requests")
