@@ -63,6 +63,10 @@ async def test_recording_the_summary_previews_then_emails_the_resident_one_pdf_t
     assert again.status_code == 303
     [letter] = _summaries(stack, hazard)
     assert letter.reference == complaint
+    case_page = (await hana.get(f"/cases/{complaint}")).text
+    assert f"/cases/{complaint}/letters/{letter.id}" in case_page, "filed with the complaint's letters"
+    shown = await hana.get(f"/cases/{complaint}/letters/{letter.id}")
+    assert shown.status_code == 200, shown.text[:1000]
 
     mailbox = Mailbox().start()
     try:
