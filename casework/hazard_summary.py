@@ -115,8 +115,9 @@ def issue_summary(engine: Engine, reference: str, command_id: str, actor: Actor)
 
 
 def summary_sent_words(engine: Engine, reference: str) -> str:
-    """What became of the written summary, for the page and the CLI: to whom it was queued, or why nobody."""
-    from casework.delivery import CHANNEL_WORDS, messages_of
+    """What became of the written summary, for the page and the CLI: to whom it goes and how far it got, or why
+    nobody could be sent it."""
+    from casework.delivery import CHANNEL_WORDS, STATUS_WORDS, messages_of
 
     complaint = hazard_summary(engine, reference).complaint
     if complaint is None:
@@ -124,9 +125,8 @@ def summary_sent_words(engine: Engine, reference: str) -> str:
     with Session(engine) as session:
         issued = [row.id for row in session.exec(select(Letter).where(Letter.reference == complaint, Letter.kind == "hazard_summary"))
                   if row.content.get("hazard") == reference]
-    sent = [m for m in messages_of(engine, complaint) if m.letter_id in issued]
-    if not sent:
+    owed = [m for m in messages_of(engine, complaint) if m.letter_id in issued]
+    if not owed:
         return NO_CONTACT
-    return "The written summary was issued with " + complaint + " and sent to " + ", ".join(
-        f"the {m.recipient} by {CHANNEL_WORDS[m.channel]}" + (" (NOT SENT: no contact details)" if m.status == "no_contact" else "")
-        for m in sent) + "."
+    return f"The written summary was issued with {complaint}, to " + "; ".join(
+        f"the {m.recipient} by {CHANNEL_WORDS[m.channel]} ({STATUS_WORDS.get(m.status, m.status)})" for m in owed) + "."

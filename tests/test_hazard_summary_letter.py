@@ -58,7 +58,7 @@ async def test_recording_the_summary_previews_then_emails_the_resident_one_pdf_t
     sent = await hana.post(f"/hazards/{hazard}/act", command | {"previewed": "yes"})
     assert sent.status_code == 303, sent.text[:2000]
     page = (await hana.get(f"/hazards/{hazard}")).text
-    assert f"The written summary was issued with {complaint} and sent to the resident by email." in page
+    assert f"The written summary was issued with {complaint}, to the resident by email (" in page
     again = await hana.post(f"/hazards/{hazard}/act", command | {"previewed": "yes"})  # a double click
     assert again.status_code == 303
     [letter] = _summaries(stack, hazard)
