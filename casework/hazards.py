@@ -81,7 +81,7 @@ async def act_on_hazard(
         first = invalid.errors()[0]
         raise CommandRejected(".".join(str(p) for p in first["loc"]), validation_message(first)) from None
     try:
-        return await client.get_workflow_handle(reference).execute_update(action, command, result_type=HazardView)
+        view = await client.get_workflow_handle(reference).execute_update(action, command, result_type=HazardView)
     except WorkflowUpdateFailedError as failed:
         refusal = refusal_of(failed)
         if refusal is None:
@@ -91,6 +91,11 @@ async def act_on_hazard(
         if error.status != RPCStatusCode.NOT_FOUND:
             raise
         raise CommandRejected(None, f"{action}: the hazard {reference} is closed") from None
+    if action == "hazard_summary_sent":  # the workflow applied it: issue the reg 9 letter (decision 205)
+        from casework.hazard_summary import issue_summary
+
+        await asyncio.to_thread(issue_summary, engine, reference, command_id, actor)
+    return view
 
 
 def _landlord_of(engine: Engine, linked: tuple[str, ...], given: str | None) -> str:

@@ -38,6 +38,7 @@ from models.letters import (
     Decision,
     ExclusionLetter,
     ExtensionLetter,
+    HazardSummaryLetter,
     Landlord,
     LetterBase,
     PendingAction,
@@ -61,6 +62,7 @@ TEMPLATE_OF = {
     ExtensionLetter: "extension.html",
     ResponseLetter: "response.html",
     ExclusionLetter: "exclusion.html",
+    HazardSummaryLetter: "hazard_summary.html",
 }
 
 
@@ -143,6 +145,7 @@ def _title(letter: LetterBase) -> str:
         "stage1_response": "Our response to your complaint (stage 1)",
         "stage2_response": "Our final response to your complaint (stage 2)",
         "exclusion": "Why we cannot take this matter as a complaint",
+        "hazard_summary": "What we found when we investigated the hazard in your home",
     }
     title = titles[record_kind(letter)]
     if isinstance(letter, ExclusionLetter) and letter.stage == 2:
@@ -210,6 +213,10 @@ def letter_email_text(letter: LetterBase) -> str:
     elif isinstance(letter, ResponseLetter) and letter.stage == 1:
         lines.append("If you are not happy with our response, you can ask for your complaint to go to stage 2. "
                      "You do not need to give reasons. You can do this from your personal link below.")
+    elif isinstance(letter, HazardSummaryLetter):
+        lines[0] = f"Our written summary of the investigation into the hazard you reported ({letter.hazard}) is attached as a PDF."
+        lines.append(f"We investigated it on {_letter_date(letter.investigated_on)} and found {letter.found}.")
+        lines.extend(f"{item.what}: by {_letter_date(item.due)}." for item in letter.work)
     elif isinstance(letter, ResponseLetter):
         lines.append("This is our final response. The letter explains how to ask the Housing Ombudsman to look at it.")
     return "\n\n".join(lines)

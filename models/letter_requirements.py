@@ -14,6 +14,7 @@ from models.letters import (
     Decision,
     ExclusionLetter,
     ExtensionLetter,
+    HazardSummaryLetter,
     LetterBase,
     RemedyOffer,
     ResponseLetter,
@@ -170,4 +171,7 @@ def missing_contents(letter: LetterBase) -> list[str]:
         return _exclusion_missing(letter)
     if isinstance(letter, AcknowledgementLetter):
         return _acknowledgement_missing(letter)
+    if isinstance(letter, HazardSummaryLetter):
+        return [] if letter.investigated_on and letter.found else [
+            "what the investigation found and when: the written summary follows it (SI 2025/1042 reg 9)"]
     raise TypeError(f"not a letter: {type(letter).__name__}")

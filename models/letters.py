@@ -287,6 +287,29 @@ def letter_from_content(content: dict) -> AcknowledgementLetter | ExtensionLette
     return _ANY_LETTER.validate_python(content)
 
 
+class SummaryWork(LetterPart):
+    what: str
+    due: date
+
+
+class HazardSummaryLetter(LetterBase):
+    """SI 2025/1042 reg 9: the written summary of a hazard investigation, to the tenant of the complaint that
+    reported it: what was investigated and found, the safety and preventative work with their dates,
+    alternative accommodation where relevant, and how to complain and reach the Housing Ombudsman."""
+
+    kind: Literal["hazard_summary"] = "hazard_summary"
+    stage: int = 0
+    """Not a complaint stage: the letter is filed with the complaint but answers the hazard's duty."""
+    hazard: str = Field(pattern=r"^HZD-\d{4}-\d{6}$")
+    category: str
+    investigated_on: date | None
+    found: str
+    """In the tenant's words (casework/hazard_summary.FOUND_WORDS)."""
+    work: list[SummaryWork] = []
+    accommodation: str = ""
+    ombudsman: OmbudsmanContact = HOUSING_OMBUDSMAN
+
+
 def outcome_sought_at(letters: list, stage: int, desired_outcome: str) -> str:
     """The outcome the resident seeks at a stage, as that stage's latest acknowledgement letter set it out
     (Code 5.6, 6.11). Before one, stage 1's is the complaint's desired outcome as received; stage 2 never

@@ -21,11 +21,13 @@ from models.remedies_guidance import pounds
 from models.reporting import OUTCOMES, AnnualFigures
 from models.self_assessment import EvidenceRow
 from models.taxonomy import cause_name
+from starter.hazard_section import add_hazard_words
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 STYLESHEET = Path(__file__).resolve().parent / "web" / "static" / "report.css"
 COLOURS = ("#1d70b8", "#f47738", "#85994b", "#d4351c")
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+add_hazard_words(_env)
 
 
 def _svg(figure, name: str) -> Markup:
@@ -115,11 +117,12 @@ def categories_chart(figures: AnnualFigures) -> Markup:
 
 def annual_report_body(
     figures: AnnualFigures, evidence: list[EvidenceRow], title: str, ombudsman: OmbudsmanFigures | None = None,
-    response=None,
+    response=None, *, hazards: list | None = None,
 ) -> Markup:
     """The report's content (headings, charts, tables) inside `<div class="report">`, for a page to place;
     `ombudsman` gives Code 8.1 c, e and f, and the governing body's response (models/governance.py) is
-    published beside it when one was recorded (Code 8.2)."""
+    published beside it when one was recorded (Code 8.2); `hazards` gives Awaab's Law compliance
+    (starter/hazard_section.py), left out of a cut report."""
     charts = {}
     if any(s1 or s2 for _, s1, s2 in figures.received_by_month):
         charts = {
@@ -130,17 +133,17 @@ def annual_report_body(
         }
     return Markup(_env.get_template("annual_body.html").render(
         f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES, o=ombudsman,
-        response=response, cause_name=cause_name, money=pounds,
+        response=response, cause_name=cause_name, money=pounds, hazards=hazards,
     ))
 
 
 def annual_report_html(
     figures: AnnualFigures, evidence: list[EvidenceRow], title: str, ombudsman: OmbudsmanFigures | None = None,
-    response=None,
+    response=None, *, hazards: list | None = None,
 ) -> str:
     """The report as one self-contained HTML page (charts and stylesheet inlined), for a file or the PDF."""
     return _env.get_template("annual.html").render(f=figures, title=title, css=Markup(STYLESHEET.read_text()),
-                                                   body=annual_report_body(figures, evidence, title, ombudsman, response))
+                                                   body=annual_report_body(figures, evidence, title, ombudsman, response, hazards=hazards))
 
 
 def annual_report_pdf(html: str) -> bytes:

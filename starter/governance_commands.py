@@ -14,7 +14,7 @@ from models.reporting import ReportingYear
 from models.taxonomy import area_name, cause_name
 from models.clock import london_today
 from starter.report_commands import (
-    Database, Landlord, RootCauseCut, ServiceAreaCut, Year, err, load_facts, load_ombudsman, out, parse_year, read_model,
+    Database, Landlord, RootCauseCut, ServiceAreaCut, Year, err, load_facts, load_hazards, load_ombudsman, out, parse_year, read_model,
     report_app, titled,
 )
 
@@ -68,9 +68,10 @@ def quarterly_command(
     figures = quarterly_figures(facts, period, as_of)
     # The Ombudsman's figures are the landlord's as a whole: a pack cut by theme leaves them out.
     ombudsman = None if (service_area or root_cause) else load_ombudsman(database, landlord, period)
+    hazards = None if (service_area or root_cause) else load_hazards(database, landlord, period, as_of)
     title = landlord or "All landlords"
     if html or pdf:
-        page = pack_html(figures, title, cut_words(service_area, root_cause), as_of, ombudsman)
+        page = pack_html(figures, title, cut_words(service_area, root_cause), as_of, ombudsman, hazards=hazards)
         if html:
             html.write_text(page)
             err.print(f"wrote {html}", highlight=False)
@@ -78,7 +79,7 @@ def quarterly_command(
             pdf.write_bytes(pack_pdf(page))
             err.print(f"wrote {pdf}", highlight=False)
     if csv_path:
-        csv_path.write_text(pack_csv(figures, ombudsman))
+        csv_path.write_text(pack_csv(figures, ombudsman, hazards=hazards))
         err.print(f"wrote {csv_path}", highlight=False)
     print_pack(figures, titled(landlord, service_area, root_cause))
 

@@ -75,7 +75,12 @@ def act_on_hazard_command(reference: str, action: str, user: str, fields: list[s
         clocks = "; ".join(f"{d.name} due {(d.due_at or d.due).isoformat()}"
                            + (f" ceased ({d.ceased})" if d.ceased else {True: " met", False: " MISSED", None: ""}[d.met])
                            for d in view.deadlines)
-        return f"{view.reference}: {view.state}; clocks: {clocks or 'none'}; allowed now: {', '.join(view.allowed_actions) or 'nothing'}"
+        told = ""
+        if action == "hazard_summary_sent":  # the letter it issued, or why nobody could be sent it
+            from casework.hazard_summary import summary_sent_words
+
+            told = "\n" + summary_sent_words(engine, reference)
+        return f"{view.reference}: {view.state}; clocks: {clocks or 'none'}; allowed now: {', '.join(view.allowed_actions) or 'nothing'}{told}"
 
     try:
         typer.echo(asyncio.run(_act()))

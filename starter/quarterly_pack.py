@@ -14,11 +14,13 @@ from models.quarterly import QuarterlyFigures
 from models.remedies_guidance import pounds, remedies_guidance
 from models.reporting import OUTCOMES
 from models.taxonomy import area_name, cause_name
+from starter.hazard_section import add_hazard_words, hazard_csv_rows
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 STYLESHEET = Path(__file__).resolve().parent / "web" / "static" / "report-pack.css"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 _env.filters.update(area=area_name, cause=cause_name, money=pounds, band=lambda b: _band_name(b))
+add_hazard_words(_env)
 
 
 def _band_name(band_id: str) -> str:
@@ -26,28 +28,33 @@ def _band_name(band_id: str) -> str:
     return f"{band.name} ({band.range_words})" if band else "No band recorded"
 
 
-def _context(figures: QuarterlyFigures, title: str, cut: str, as_of: date | None, ombudsman: OmbudsmanFigures | None) -> dict:
+def _context(figures: QuarterlyFigures, title: str, cut: str, as_of: date | None, ombudsman: OmbudsmanFigures | None,
+             hazards: list | None) -> dict:
     charts = {
         "volumes": [(label, s1) for label, s1, _ in figures.received_by_month],
         "areas": [(area_name(code), count) for code, count, _ in figures.service_areas],
         "causes": [(cause_name(code), count) for code, count in figures.root_causes],
     }
-    return dict(f=figures, title=title, cut=cut, charts=charts, outcomes=OUTCOMES, as_of=as_of or figures.quarter.last, o=ombudsman)
+    return dict(f=figures, title=title, cut=cut, charts=charts, outcomes=OUTCOMES, as_of=as_of or figures.quarter.last, o=ombudsman, hazards=hazards)
 
 
 def pack_html(
-    figures: QuarterlyFigures, title: str, cut: str = "", as_of: date | None = None, ombudsman: OmbudsmanFigures | None = None
+    figures: QuarterlyFigures, title: str, cut: str = "", as_of: date | None = None, ombudsman: OmbudsmanFigures | None = None,
+    *, hazards: list | None = None,
 ) -> str:
     """The pack as one standalone page (its stylesheet embedded): the CLI's file and the PDF. `ombudsman` gives
-    the section on the Ombudsman's findings and orders (Code 9.6-9.7), left out of a cut pack."""
-    return _env.get_template("quarterly.html").render(**_context(figures, title, cut, as_of, ombudsman), inline_css=STYLESHEET.read_text())
+    the section on the Ombudsman's findings and orders (Code 9.6-9.7) and `hazards` Awaab's Law compliance
+    (starter/hazard_section.py), both left out of a cut pack."""
+    return _env.get_template("quarterly.html").render(**_context(figures, title, cut, as_of, ombudsman, hazards),
+                                                      inline_css=STYLESHEET.read_text())
 
 
 def pack_body(
-    figures: QuarterlyFigures, title: str, cut: str = "", as_of: date | None = None, ombudsman: OmbudsmanFigures | None = None
+    figures: QuarterlyFigures, title: str, cut: str = "", as_of: date | None = None, ombudsman: OmbudsmanFigures | None = None,
+    *, hazards: list | None = None,
 ) -> Markup:
     """The pack's sections for the staff web page (which links report-pack.css, under the CSP)."""
-    return Markup(_env.get_template("quarterly_body.html").render(**_context(figures, title, cut, as_of, ombudsman)))
+    return Markup(_env.get_template("quarterly_body.html").render(**_context(figures, title, cut, as_of, ombudsman, hazards)))
 
 
 def pack_pdf(html: str) -> bytes:
@@ -56,7 +63,7 @@ def pack_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
 
 
-def pack_csv(figures: QuarterlyFigures, ombudsman: OmbudsmanFigures | None = None) -> str:
+def pack_csv(figures: QuarterlyFigures, ombudsman: OmbudsmanFigures | None = None, *, hazards: list | None = None) -> str:
     """Every table of the pack: `quarter, table, row, column, value`, amounts in pence."""
     rows: list[tuple[str, str, str, object]] = []
     if ombudsman is not None:
@@ -89,4 +96,5 @@ def pack_csv(figures: QuarterlyFigures, ombudsman: OmbudsmanFigures | None = Non
     for number, (reference, text, cause, on) in enumerate(figures.improvements, start=1):
         rows += [("improvements", str(number), "case", reference), ("improvements", str(number), "recorded_on", on.isoformat()),
                  ("improvements", str(number), "root_cause", cause or ""), ("improvements", str(number), "text", text)]
+    rows += hazard_csv_rows(hazards or [])
     return csv_text(["quarter", "table", "row", "column", "value"], ((figures.quarter.label, *row) for row in rows))

@@ -2,7 +2,7 @@
 improvement report, and self-assessment evidence, all from the read model (Code 8.1)."""
 
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,6 +80,14 @@ def load_ombudsman(database: str | None, landlord: str | None, year: ReportingYe
 
     with read_model(database) as engine, Session(engine) as session:
         return ombudsman_figures(session, landlord, year.first, year.last)
+
+
+def load_hazards(database: str | None, landlord: str | None, period, as_of: date) -> list:
+    """Awaab's Law compliance for the period (`period.first`..`period.last`) from the read model."""
+    from starter.hazard_section import hazard_compliance
+
+    with read_model(database) as engine:
+        return hazard_compliance(engine, period.first, period.last, as_of, landlord)
 
 
 def _check_format(output: str) -> None:
@@ -168,13 +176,13 @@ def titled(landlord: str | None, service_area: str | None = None, root_cause: st
 
 def write_report(
     figures: AnnualFigures, path: Path, title: str, evidence: list[EvidenceRow] | None = None,
-    ombudsman: OmbudsmanFigures | None = None, response=None,
+    ombudsman: OmbudsmanFigures | None = None, response=None, hazards: list | None = None,
 ) -> None:
     """Write the annual report as HTML or PDF (by the file's suffix), with the Ombudsman's figures and the
     governing body's response."""
     from starter.annual_report import annual_report_html, annual_report_pdf
 
-    html = annual_report_html(figures, evidence or [], title, ombudsman, response)
+    html = annual_report_html(figures, evidence or [], title, ombudsman, response, hazards=hazards)
     if path.suffix == ".pdf":
         path.write_bytes(annual_report_pdf(html))
     else:
@@ -203,8 +211,9 @@ def annual_command(
     ombudsman = load_ombudsman(database, landlord, reporting_year)
     title = titled(landlord, service_area, root_cause)
     response = published_response(database, landlord, reporting_year) if not (service_area or root_cause) else None
+    hazards = load_hazards(database, landlord, reporting_year, figures.as_of) if not (service_area or root_cause) else None
     for path in (p for p in (html, pdf) if p is not None):
-        write_report(figures, path, title, evidence, ombudsman, response)
+        write_report(figures, path, title, evidence, ombudsman, response, hazards)
         err.print(f"wrote {path}", highlight=False)
     print_annual_summary(figures, ombudsman=ombudsman)
 

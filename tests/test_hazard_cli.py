@@ -82,6 +82,8 @@ async def test_the_readme_walkthrough_runs_to_a_made_safe_home(running):
                  ["hazard_summary_sent"], ["hazard_made_safe"], ["hazard_preventative_started"]):
         done = await complaints(stack, "act", hazard, *step, "--as", "alice")
         assert done.returncode == 0, (step, done.stderr)
+        if step == ["hazard_summary_sent"]:  # the reg 9 letter is issued, filed with the complaint, to Ann's email
+            assert f"The written summary was issued with {complaint}, to the resident by email (" in done.stdout
     shown = (await complaints(stack, "hazards", "show", hazard)).stdout
     assert "accommodation_declined" in shown and "consent_sought" in shown
     for clock in ("Investigate (reg 6)", "Written summary to the tenant (reg 9)", "Safety work (reg 11)", "Begin preventative work (reg 13)"):

@@ -19,6 +19,7 @@ from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.themes import cut_words
 from models.users import StaffUser
 from models.clock import london_today
+from starter.hazard_section import hazard_compliance
 from starter.quarterly_pack import pack_body, pack_csv, pack_html, pack_pdf
 from starter.web.auth import FormRejected, checked_form, current_user
 from starter.web.pages import render
@@ -41,23 +42,24 @@ def _pack(request: Request, year: str, quarter: str, landlord: str, service_area
     period = _quarter(year, quarter)
     facts = cut_facts(request, landlord, service_area, root_cause)
     as_of = report_as_of(facts, period, london_today())  # the annual report's rule (models.reporting.as_of)
-    ombudsman = None
-    if not (service_area or root_cause):  # the Ombudsman's figures are the landlord's as a whole
+    ombudsman = hazards = None
+    if not (service_area or root_cause):  # the Ombudsman's and Awaab's Law figures are the landlord's as a whole
         with Session(request.app.state.engine) as session:
             ombudsman = ombudsman_figures(session, landlord or None, period.first, period.last)
+        hazards = hazard_compliance(request.app.state.engine, period.first, period.last, as_of, landlord)
     cut = cut_words(service_area or None, root_cause or None)
-    return quarterly_figures(facts, period, as_of), landlord or "All landlords", cut, as_of, ombudsman
+    return quarterly_figures(facts, period, as_of), landlord or "All landlords", cut, as_of, ombudsman, hazards
 
 
 @router.get("/reports/quarterly")
 def quarterly(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
               root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
-    figures, title, cut, as_of, ombudsman = _pack(request, year, quarter, landlord, service_area, root_cause)
+    figures, title, cut, as_of, ombudsman, hazards = _pack(request, year, quarter, landlord, service_area, root_cause)
     chosen = {"year": figures.quarter.label.split()[0], "quarter": str(figures.quarter.number), "landlord": landlord,
               "service_area": service_area, "root_cause": root_cause}
     query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
-    return render(request, "reports_quarterly.html", pack=pack_body(figures, title, cut, as_of, ombudsman), values=chosen, query=query,
+    return render(request, "reports_quarterly.html", pack=pack_body(figures, title, cut, as_of, ombudsman, hazards=hazards), values=chosen, query=query,
                   landlords=sorted(all_profiles()), areas=SERVICE_AREAS, causes=ROOT_CAUSES)
 
 
@@ -73,10 +75,10 @@ def _exported(request: Request, user: StaffUser, what: str) -> None:
 def quarterly_pdf(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
                   root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
-    figures, title, cut, as_of, ombudsman = _pack(request, year, quarter, landlord, service_area, root_cause)
+    figures, title, cut, as_of, ombudsman, hazards = _pack(request, year, quarter, landlord, service_area, root_cause)
     name = figures.quarter.label.replace(" ", "-")
     _exported(request, user, f"quarterly pack {figures.quarter.label} PDF")
-    return Response(pack_pdf(pack_html(figures, title, cut, as_of, ombudsman)), media_type="application/pdf",
+    return Response(pack_pdf(pack_html(figures, title, cut, as_of, ombudsman, hazards=hazards)), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="complaints-pack-{name}.pdf"'})
 
 
@@ -84,10 +86,10 @@ def quarterly_pdf(request: Request, year: str = "", quarter: str = "", landlord:
 def quarterly_csv(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
                   root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
-    figures, *_, ombudsman = _pack(request, year, quarter, landlord, service_area, root_cause)
+    figures, *_, ombudsman, hazards = _pack(request, year, quarter, landlord, service_area, root_cause)
     name = figures.quarter.label.replace(" ", "-")
     _exported(request, user, f"quarterly pack {figures.quarter.label} CSV")
-    return Response(pack_csv(figures, ombudsman), media_type="text/csv",
+    return Response(pack_csv(figures, ombudsman, hazards=hazards), media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="complaints-pack-{name}.csv"'})
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from casework.access import Actor, require
 from casework.errors import CommandRejected
-from casework.hazard_summary import FOUND_WORDS, hazard_summary
+from casework.hazard_summary import FOUND_WORDS, NO_CONTACT, hazard_summary, summary_sent_words
 from casework.hazards import CLOCK_WORDS, UnknownHazard, act_on_hazard, hazard_queue, hazard_record, report_hazard
 from models.calendar import LONDON, local_date
 from models.hazard_rules import load_hazard_rules
@@ -29,7 +29,7 @@ STEP_WORDS = {
     "hazard_triaged": "Record the triage decision",
     "hazard_access_attempt": "Record an attempt to get access",
     "hazard_investigated": "Record the investigation",
-    "hazard_summary_sent": "The written summary was sent (reg 9)",
+    "hazard_summary_sent": "Send the written summary to the tenant (reg 9): you see it first",
     "hazard_made_safe": "The home was made safe",
     "hazard_decanted": "The household was moved to alternative accommodation",
     "hazard_consent_sought": "Consent for the work was sought",
@@ -115,13 +115,18 @@ async def act(request: Request, reference: str, user: StaffUser = Depends(curren
         fields["preventative_start_practicable"] = form.get("not_practicable") != "yes"
     if action not in HAZARD_COMMANDS or not HAZARD_ID.match(reference):
         return _page(request, reference, {"action": "Choose a step from the list on this page."}, 400)
+    if action == "hazard_summary_sent" and form.get("previewed") != "yes":
+        previewed = _summary_page(request, reference, _command_id(form.get("command_id")), ready_only=True)
+        if previewed is not None:  # the letter is shown before it is sent, as a complaint letter is
+            return previewed
     try:
         await act_on_hazard(request.app.state.client, request.app.state.engine, reference, action, fields,
                             Actor.of(user), _command_id(form.get("command_id")))
     except (CommandRejected, UnknownHazard) as refused:
         field = getattr(refused, "field", None) or "action"
         return _page(request, reference, {field: getattr(refused, "message", str(refused))}, 400)
-    request.session["flash"] = f"{STEP_WORDS.get(action, action)}: recorded."
+    request.session["flash"] = (summary_sent_words(request.app.state.engine, reference) if action == "hazard_summary_sent"
+                                else f"{STEP_WORDS.get(action, action)}: recorded.")
     return RedirectResponse(f"/hazards/{reference}", status_code=303)
 
 
@@ -135,13 +140,23 @@ def _command_id(value: object) -> str:
 def summary(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
     """The reg 9 written summary, previewed from the record before it is sent."""
     require(user.role, "read_cases")
+    return _summary_page(request, reference, f"web-{uuid4().hex}")
+
+
+def _summary_page(request: Request, reference: str, command_id: str, ready_only: bool = False) -> Response | None:
+    """The preview with its Send button (the step's command id carried, so a double click sends once); with
+    `ready_only`, None when there is nothing to preview yet (the workflow's refusal then says why)."""
     if not HAZARD_ID.match(reference):
         return render(request, "error.html", status=404, title="No such hazard", message="There is no such hazard.")
     try:
         letter = hazard_summary(request.app.state.engine, reference)
     except UnknownHazard:
         return render(request, "error.html", status=404, title="No such hazard", message=f"There is no hazard {reference}.")
-    return render(request, "hazard_summary.html", s=letter, FOUND=FOUND_WORDS)
+    if ready_only and not letter.ready:
+        return None
+    hazard, _, _ = hazard_record(request.app.state.engine, reference)
+    return render(request, "hazard_summary.html", s=letter, FOUND=FOUND_WORDS, command_id=command_id, no_contact=NO_CONTACT,
+                  can_send="hazard_summary_sent" in hazard.allowed.split(","))
 
 
 @router.get("/hazards/{reference}/timeline.csv")

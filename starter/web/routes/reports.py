@@ -25,6 +25,7 @@ from models.themes import CutError, cut, cut_words
 from models.users import StaffUser
 from models.clock import london_today
 from starter.annual_report import annual_report_body, annual_report_html, annual_report_pdf
+from starter.hazard_section import hazard_compliance
 from models.audit import audit
 from starter.web.auth import FormRejected, client_address, current_user
 from starter.web.pages import landlord_name, render
@@ -99,31 +100,33 @@ def homes_of(typed: str) -> int | None:
 
 
 def _report(request: Request, year: str, landlord: str, service_area: str, root_cause: str, homes: str = ""):
-    """The report's figures, evidence, title, and (uncut) the Ombudsman's figures and the governing body's response."""
+    """The report's figures, evidence, title, and (uncut) the Ombudsman's figures, the governing body's response
+    and Awaab's Law compliance."""
     reporting_year, landlord = _choice(request, year[:7], landlord[:64])
     facts = cut_facts(request, landlord, service_area[:64], root_cause[:64])
     figures = annual_figures(facts, reporting_year, homes_of(homes[:20]), today=london_today())
     words = cut_words(service_area or None, root_cause or None)
     title = f"{landlord_name(landlord) if landlord else 'All landlords'}{f' ({words})' if words else ''}"
     engine = request.app.state.engine
-    ombudsman = response = None
+    ombudsman = response = hazards = None
     if not words:
+        hazards = hazard_compliance(engine, reporting_year.first, reporting_year.last, figures.as_of, landlord)
         response = published_response(engine, landlord or None, reporting_year)
         with Session(engine) as session:
             ombudsman = ombudsman_figures(session, landlord or None, reporting_year.first, reporting_year.last)
-    return reporting_year, landlord, (figures, self_assessment(facts, reporting_year, figures.as_of), title, ombudsman, response)
+    return reporting_year, landlord, (figures, self_assessment(facts, reporting_year, figures.as_of), title, ombudsman, response), hazards
 
 
 @router.get("/reports/annual")
 def annual(request: Request, year: str = "", landlord: str = "", service_area: str = "", root_cause: str = "", homes: str = "",
            user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
-    reporting_year, landlord, parts = _report(request, year, landlord, service_area, root_cause, homes)
+    reporting_year, landlord, parts, hazards = _report(request, year, landlord, service_area, root_cause, homes)
     years = year_choices(request)
     if reporting_year.label not in years:  # an earlier year asked for by its address
         years = sorted({*years, reporting_year.label}, reverse=True)
     return render(request, "report_annual.html", year=reporting_year.label, landlord=landlord, years=years,
-                  landlords=landlords(request.app.state.engine), report=annual_report_body(*parts), title=parts[2],
+                  landlords=landlords(request.app.state.engine), report=annual_report_body(*parts, hazards=hazards), title=parts[2],
                   service_area=service_area, root_cause=root_cause, areas=SERVICE_AREAS, causes=ROOT_CAUSES, homes=homes[:20].strip())
 
 
@@ -131,8 +134,8 @@ def annual(request: Request, year: str = "", landlord: str = "", service_area: s
 def annual_pdf(request: Request, year: str = "", landlord: str = "", service_area: str = "", root_cause: str = "", homes: str = "",
                user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_reports")
-    reporting_year, landlord, parts = _report(request, year, landlord, service_area, root_cause, homes)
-    pdf = annual_report_pdf(annual_report_html(*parts))
+    reporting_year, landlord, parts, hazards = _report(request, year, landlord, service_area, root_cause, homes)
+    pdf = annual_report_pdf(annual_report_html(*parts, hazards=hazards))
     audit(request.app.state.engine, "report_exported", user.username, actor=user.username, address=client_address(request),
           detail=f"annual report {reporting_year.label}{' ' + landlord if landlord else ''} PDF")
     name = f"complaints-report-{reporting_year.label}{'-' + landlord if landlord else ''}.pdf"
