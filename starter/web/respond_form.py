@@ -130,3 +130,16 @@ def row_field(field: str | None, rows: dict[str, list[int]]) -> str | None:
     if len(parts) >= 3 and parts[0] in rows and parts[1].isdigit() and int(parts[1]) < len(rows[parts[0]]):
         return ".".join([parts[0], str(rows[parts[0]][int(parts[1])]), *parts[2:]])
     return field
+
+
+def outcome_problem(form, outcome) -> dict:
+    """The letter's outcome rule (models.letter_requirements.outcome_mismatch) checked on the form as posted,
+    so it is named with every other problem at once instead of in a second round after the fields pass."""
+    from models.letter_requirements import outcome_mismatch
+    from models.letters import OUTCOME_WORDS
+    from starter.web.fields import Said
+
+    if outcome not in OUTCOME_WORDS:
+        return {}
+    mismatch = outcome_mismatch([decision["upheld"] for decision in read_decisions(form)], outcome)
+    return {"outcome": Said(f"Outcome: {mismatch}")} if mismatch else {}

@@ -33,7 +33,7 @@ from starter.web.pages import render
 from starter.web.routes.letters import linked_sheet
 from starter.web.determination_form import FINDING_ROWS, ORDER_ROWS, determination_specs, read_determination
 from starter.web.intake_form import intake_fields
-from starter.web.respond_form import ACTION_ROWS, MAX_ROWS, REMEDY_ROWS, read_decisions, rows_shown, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
+from starter.web.respond_form import ACTION_ROWS, MAX_ROWS, REMEDY_ROWS, outcome_problem, read_decisions, rows_shown, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -316,6 +316,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         remedies, rows["remedies"] = read_remedies(form)
         actions, rows["actions"] = read_promised_actions(form)
         values.update(decisions=read_decisions(form), remedies=remedies, actions=actions, root_causes=read_root_causes(form))
+        errors = outcome_problem(form, values.get("outcome")) | errors
         for group in ("remedies", "actions"):
             for n in range(MAX_ROWS):
                 for part in ("due_on", "target_on"):
