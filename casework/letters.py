@@ -30,7 +30,7 @@ from casework.access import Actor
 from casework.errors import CommandRejected
 from casework.forms import ExcludeForm, Form, RespondForm
 from casework.promises import payment_ids, promised
-from models.presentation import long_date, money
+from models.presentation import long_date, money, paragraphs
 from models.calendar import local_date
 from models.letters import (
     OUTCOME_WORDS,
@@ -76,10 +76,6 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?" else f"{text}."
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
 
@@ -92,7 +88,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(long_date=_letter_date, money=money, paragraphs=_paragraphs, lines=_lines, sentence=_sentence)
+    env.filters.update(long_date=_letter_date, money=money, paragraphs=paragraphs, lines=_lines, sentence=_sentence)
     env.globals.update(outcome_words=OUTCOME_WORDS, css=Markup(STYLESHEET.read_text(encoding="utf-8")))
     return env
 
