@@ -342,8 +342,8 @@ def decision_letter(
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         raise CommandRejected("letter", validation_message(first)) from None
-    except LetterIncomplete as err:
-        raise CommandRejected("letter", str(err)) from None
+    except LetterIncomplete as err:  # kept as the cause: the web names each missing part on its own line
+        raise CommandRejected("letter", str(err)) from err
     return letter
 
 

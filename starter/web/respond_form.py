@@ -143,3 +143,14 @@ def outcome_problem(form, outcome) -> dict:
         return {}
     mismatch = outcome_mismatch([decision["upheld"] for decision in read_decisions(form)], outcome)
     return {"outcome": Said(f"Outcome: {mismatch}")} if mismatch else {}
+
+
+def letter_gaps(refusal) -> dict:
+    """Each part a refused letter lacks (models.letter_requirements.LetterIncomplete, the refusal's cause) as
+    its own line of the error summary, not one long sentence; {} when the refusal is not about the letter."""
+    from models.letter_requirements import LetterIncomplete
+    from starter.web.fields import Said
+
+    if not isinstance(refusal.__cause__, LetterIncomplete):
+        return {}
+    return {f"letter.{n}": Said(f"The letter needs {part}") for n, part in enumerate(refusal.__cause__.missing)}
