@@ -101,6 +101,14 @@ def outcome_mismatch(upheld: list[bool], outcome: str) -> str | None:
     return f"{points}, so the complaint as a whole is {OUTCOME_WORDS[expected]} (the decision given was \u201c{OUTCOME_WORDS[outcome]}\u201d)"
 
 
+def remedy_needed(upheld_points: list[int], remedies: list) -> str | None:
+    """An upheld point needs a remedy to put things right (Code 7.1): what is missing, or None. The one home
+    of this rule for the letter check and the respond form."""
+    if not upheld_points or remedies:
+        return None
+    return f"a remedy to put things right for the upheld point(s) {', '.join(map(str, upheld_points))}"
+
+
 def _cite(stage: int | None, stage1: str, stage2: str, item: str = "") -> str:
     """The Code section for the letter's stage; both when the stage itself is missing."""
     if stage is None:
@@ -134,11 +142,8 @@ def _response_missing(letter: ResponseLetter) -> list[str]:
         mismatch = outcome_mismatch([decided[n].finding == "upheld" for n in sorted(decided)], letter.outcome)
         if mismatch:
             missing.append(f"a decision on the complaint as a whole that matches the decisions on its points: {mismatch} (Code {confirm('c')})")
-    upheld_points = [str(decision.point) for decision in letter.decisions if decision.finding == "upheld"]
-    if upheld_points and not letter.remedies:
-        missing.append(
-            f"a remedy to put things right for the upheld point(s) {', '.join(upheld_points)} (Code 7.1, {confirm('e')})"
-        )
+    if needed := remedy_needed([decision.point for decision in letter.decisions if decision.finding == "upheld"], letter.remedies):
+        missing.append(f"{needed} (Code 7.1, {confirm('e')})")
     for number, remedy in enumerate(letter.remedies, start=1):
         missing.extend(_remedy_missing(number, remedy, letter.landlord.remedies, confirm('e')))
     for number, action in enumerate(letter.outstanding_actions, start=1):

@@ -133,16 +133,20 @@ def row_field(field: str | None, rows: dict[str, list[int]]) -> str | None:
 
 
 def outcome_problem(form, outcome) -> dict:
-    """The letter's outcome rule (models.letter_requirements.outcome_mismatch) checked on the form as posted,
-    so it is named with every other problem at once instead of in a second round after the fields pass."""
-    from models.letter_requirements import outcome_mismatch
+    """The letter's rules on the decisions as a whole (models.letter_requirements: `outcome_mismatch`,
+    `remedy_needed`) checked on the form as posted, so they are named with every other problem at once
+    instead of in a second round after the fields pass."""
+    from models.letter_requirements import outcome_mismatch, remedy_needed
     from models.letters import OUTCOME_WORDS
     from starter.web.fields import Said
 
-    if outcome not in OUTCOME_WORDS:
-        return {}
-    mismatch = outcome_mismatch([decision["upheld"] for decision in read_decisions(form)], outcome)
-    return {"outcome": Said(f"Outcome: {mismatch}")} if mismatch else {}
+    decisions = read_decisions(form)
+    problems = {}
+    if needed := remedy_needed([n for n, decision in enumerate(decisions, start=1) if decision["upheld"]], read_remedies(form)[0]):
+        problems["remedies.0.kind"] = Said(f"Remedy 1: the letter needs {needed} (Code 7.1)")
+    if outcome in OUTCOME_WORDS and (mismatch := outcome_mismatch([decision["upheld"] for decision in decisions], outcome)):
+        problems["outcome"] = Said(f"Outcome: {mismatch}")
+    return problems
 
 
 def letter_gaps(refusal) -> dict:

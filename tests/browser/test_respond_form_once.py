@@ -30,15 +30,16 @@ async def test_every_problem_at_once_and_the_preview_above(stack, signed_in, bro
         await page.select_option("#respond-outcome", "not_upheld")
         await page.check("#respond-decisions-0-upheld")
         await page.fill("#respond-decisions-0-reasons", "The repair was cancelled twice.")
-        await page.select_option("#respond-remedies-0-kind", "action")
-        await page.fill("#respond-remedies-0-description", "We will re-plaster the wall.")
-        await page.fill("#respond-remedies-0-due_on", "40")
-        await page.fill("#respond-remedies-0-due_on-month", "13")
-        await page.fill("#respond-remedies-0-due_on-year", "2026")
+        await page.fill("#respond-actions-0-description", "Check the gutters.")
+        await page.fill("#respond-actions-0-owner", "Repairs team")
+        await page.fill("#respond-actions-0-target_on", "40")
+        await page.fill("#respond-actions-0-target_on-month", "13")
+        await page.fill("#respond-actions-0-target_on-year", "2026")
         await page.click("#respond button:has-text('Preview the letter')")
         summary = await page.inner_text(".error-summary")
         assert "point 2" in summary.lower(), summary  # its reasons are blank
-        assert "Remedy 1" in summary, summary  # its date is not a date
+        assert "Promised action 1" in summary, summary  # its date is not a date
+        assert "remedy to put things right for the upheld point(s) 1" in summary, summary  # none offered
         assert "1 of the 2 points is upheld, so the complaint as a whole is partly upheld" in summary, summary
         assert "is partly upheld, not" not in summary
         await fits(page, "respond-every-problem", width)
@@ -46,6 +47,12 @@ async def test_every_problem_at_once_and_the_preview_above(stack, signed_in, bro
         due = today() + timedelta(days=14)
         await page.select_option("#respond-outcome", "partly_upheld")
         await page.fill("#respond-decisions-1-reasons", "The call back was made within the day.")
+        await page.select_option("#respond-remedies-0-kind", "action")
+        await page.fill("#respond-remedies-0-description", "We will re-plaster the wall.")
+        for field in ("remedies-0-due_on", "actions-0-target_on"):
+            await page.fill(f"#respond-{field}", str(due.day))
+            await page.fill(f"#respond-{field}-month", str(due.month))
+            await page.fill(f"#respond-{field}-year", str(due.year))
         await page.fill("#respond-remedies-0-due_on", str(due.day))
         await page.fill("#respond-remedies-0-due_on-month", str(due.month))
         await page.fill("#respond-remedies-0-due_on-year", str(due.year))
