@@ -21,7 +21,7 @@ async def test_information_a_resident_adds_alerts_the_handler(stack, signed_in):
     assert "Resident 1 added information" in news or "Resident" in news.split("added information")[0]
 
 
-async def test_information_a_resident_adds_is_emailed_to_the_handler_or_the_manager(stack):
+async def test_information_a_resident_adds_is_emailed_to_the_handler_or_the_manager(stack, signed_in):
     """The handler hears by email too, through the notices' outbox (one row per note, mailed once); an
     unassigned case's news goes to the complaints manager, by the ladder's recipient rule."""
     from sqlmodel import Session, col, select
@@ -51,3 +51,5 @@ async def test_information_a_resident_adds_is_emailed_to_the_handler_or_the_mana
     with Session(stack.engine) as session:
         rows = list(session.exec(select(Notice).where(col(Notice.reference).in_((mine, nobodys)))))
     assert {(r.kind, r.status) for r in rows} == {("resident_added", "sent")} and len(rows) == 2
+    listed = (await (await signed_in("mira")).get("/notices?kind=resident_added")).text
+    assert mine in listed and nobodys in listed and "Read what the resident added" in listed
