@@ -136,7 +136,8 @@ def active_handler(session: Session, handler: str | None) -> str | None:
     return handler if account is not None and account.active else None
 
 
-KIND_TITLES = {"due_soon": "Due soon", "overdue": "Overdue", "escalated": "Escalated, overdue"}
+KIND_TITLES = {"due_soon": "Due soon", "overdue": "Overdue", "escalated": "Escalated, overdue",
+               "resident_added": "New from the resident"}
 RECIPIENT_WORDS = {"handler": "the case's handler", "complaints_manager": "the complaints manager",
                    "head_of_service": "the head of service", "stage2_reviewer": "the stage 2 reviewers"}
 
@@ -156,16 +157,23 @@ def notice_email(settings: Settings, delivery: NoticeDelivery, handler: str | No
     `handler` is the case's handler when it is an active staff account (see `active_handler`); their
     account's email address, when given, is used instead of username@STAFF_EMAIL_DOMAIN."""
     notice = delivery.notice
-    step = deadline_words(notice.deadline)
     whose = resident or "an anonymous resident"
     message = EmailMessage(policy=SMTP.clone(max_line_length=998))  # keeps the Message-ID on one line
     message["From"] = settings.notice_from
     message["To"] = ", ".join(dict.fromkeys(
         handler_email if role == "handler" and handler and handler_email else settings.mailbox(role, handler) for role in notice.recipients))
-    message["Subject"] = (f"{KIND_TITLES[notice.kind]}: {step[0].lower()}{step[1:]} for {whose}, "
-                          f"due {long_date(notice.due, weekday=True)} ({delivery.reference})")
     message["Message-ID"] = f"<{delivery.idempotency_key}@{settings.notice_from.rpartition('@')[2]}>"
     message["X-Complaint-Reference"] = delivery.reference
+    if notice.kind == "resident_added":  # not a deadline: the resident's words stay on the case page
+        message["Subject"] = f"{KIND_TITLES[notice.kind]}: {whose} added information ({delivery.reference})"
+        message.set_content(
+            f"{whose[0].upper()}{whose[1:]} added information to complaint {delivery.reference} from their tracking page "
+            f"on {date_and_time(notice.at)}.\n\nRead it on the case: {settings.web_base_url}/cases/{delivery.reference}\n"
+        )
+        return message
+    step = deadline_words(notice.deadline)
+    message["Subject"] = (f"{KIND_TITLES[notice.kind]}: {step[0].lower()}{step[1:]} for {whose}, "
+                          f"due {long_date(notice.due, weekday=True)} ({delivery.reference})")
     told = [RECIPIENT_WORDS.get(role, role.replace("_", " ")) for role in notice.recipients]
     message.set_content(
         f"{whose[0].upper()}{whose[1:]}'s complaint {delivery.reference} is "

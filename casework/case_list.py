@@ -26,6 +26,7 @@ from sqlmodel import Session, col
 
 from models.calendar import FIRST_YEAR, LAST_YEAR, end_of_day, local_date
 from models.json_input import read_json
+from models.users import StaffUser
 from models.due import DUE_SOON_DAYS as DUE_SOON, Urgency, deadline_words, due_date, instant_bounds, urgency
 from models.record import Complaint, Resident
 from models.tables import Case, CaseDeadline
@@ -348,6 +349,8 @@ class Workload(BaseModel):
     open: int
     overdue: int
     due_today: int
+    active: bool = True
+    """False when the handler's account can no longer sign in (a leaver): the page marks it for hand-over."""
 
 
 def workload(session: Session, on: date) -> list[Workload]:
@@ -361,7 +364,9 @@ def workload(session: Session, on: date) -> list[Workload]:
             func.sum(when(((Case.next_deadline > today_after) & (Case.next_deadline <= today_to), 1), else_=0)),
         ).where(col(Case.state).not_in(DONE_STATES)).group_by(Case.handler).order_by(Case.handler)
     )
-    return [Workload(handler=h, open=n, overdue=o or 0, due_today=t or 0) for h, n, o, t in rows]
+    rows = list(rows)
+    active = {u.username for u in session.exec(sqlmodel.select(StaffUser).where(StaffUser.active == True))}  # noqa: E712
+    return [Workload(handler=h, open=n, overdue=o or 0, due_today=t or 0, active=h is None or h in active) for h, n, o, t in rows]
 
 
 def dashboard(engine: Engine, username: str, role: str, on: date) -> dict:

@@ -30,7 +30,8 @@ from casework.access import Actor
 from casework.errors import CommandRejected
 from casework.forms import ExcludeForm, Form, RespondForm
 from casework.promises import payment_ids, promised
-from models.presentation import long_date, money
+from models.presentation import long_date, money, paragraphs
+from models.calendar import local_date
 from models.letters import (
     OUTCOME_WORDS,
     AcknowledgementLetter,
@@ -77,10 +78,6 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?" else f"{text}."
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
 
@@ -93,7 +90,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(long_date=_letter_date, money=money, paragraphs=_paragraphs, lines=_lines, sentence=_sentence)
+    env.filters.update(long_date=_letter_date, money=money, paragraphs=paragraphs, lines=_lines, sentence=_sentence)
     env.globals.update(outcome_words=OUTCOME_WORDS, css=Markup(STYLESHEET.read_text(encoding="utf-8")))
     return env
 
@@ -352,8 +349,8 @@ def decision_letter(
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         raise CommandRejected("letter", validation_message(first)) from None
-    except LetterIncomplete as err:
-        raise CommandRejected("letter", str(err)) from None
+    except LetterIncomplete as err:  # kept as the cause: the web names each missing part on its own line
+        raise CommandRejected("letter", str(err)) from err
     return letter
 
 

@@ -15,6 +15,7 @@ email address (`allow`, a fixed window in the read model, shared by every web re
 honeypot field (in the route), and every field and file has a size limit.
 """
 
+import asyncio
 import hashlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
@@ -37,7 +38,8 @@ from models.calendar import local_date
 from models.case import COMMANDS
 from models.record import Attachment, Complaint, Representative, Resident
 from models.residents import AttachmentContent, PublicRateLimit, ResidentMessage
-from models.tables import CaseDeadline, ResidentNote
+from models.settings import Settings
+from models.tables import Case, CaseDeadline, ResidentNote
 from models.input_text import PlainText, contact_field, email_field
 from models.taxonomy import ServiceArea
 from models.clock import london_today
@@ -300,9 +302,11 @@ def send_new_links(engine: Engine, site: str, days: int, email: str = "", refere
 # ---- the resident's commands ------------------------------------------------------------------------
 
 
-async def add_information(client: Client, engine: Engine, tracked: Tracked, text: str, command_id: str) -> None:
+async def add_information(client: Client, engine: Engine, tracked: Tracked, text: str, command_id: str,
+                          settings: Settings | None = None) -> None:
     """The resident's note, stored in the read model, its reference sent as `resident_input`; a refusal
-    removes the note again (CommandRejected, in words)."""
+    removes the note again (CommandRejected, in words). Once accepted, the handler is emailed a notice
+    (`casework.notices.tell_of_resident_note`) when `settings` are given (the web app's)."""
     text = text.strip()
     if not text:
         raise CommandRejected("note", "Write what you want to add")
@@ -327,6 +331,13 @@ async def add_information(client: Client, engine: Engine, tracked: Tracked, text
                     session.delete(row)
                     session.commit()
         raise
+    if existing is None and settings is not None:
+        from casework.notices import tell_of_resident_note
+
+        with Session(engine) as session:
+            note, case = session.get(ResidentNote, note_id), session.get(Case, tracked.reference)
+            handler = case.handler if case is not None else None
+        await asyncio.to_thread(tell_of_resident_note, engine, settings, note, handler)
 
 
 async def ask_for_stage2(client: Client, tracked: Tracked, command_id: str) -> None:

@@ -12,13 +12,13 @@ from sqlmodel import Field, Session, SQLModel, col, select
 AUDIT_EVENTS = (
     "signed_in", "sign_in_failed", "sign_in_locked", "signed_out", "session_expired",
     "password_changed", "password_reset", "account_created", "account_deactivated", "account_reactivated",
-    "role_changed", "closure_added", "closure_removed", "service_request_converted", "service_request_resolved",
+    "role_changed", "email_changed", "closure_added", "closure_removed", "service_request_converted", "service_request_resolved",
     "subject_access_export", "resident_anonymised", "case_reassigned", "case_viewed", "report_exported",
 )
 CASE_EVENTS = ("case_viewed", "case_reassigned", "report_exported", "subject_access_export")
 """Who looked at which case, who moved it to whom, and what left the system as a file (issue 26)."""
 ADMIN_EVENTS = (
-    "account_created", "account_deactivated", "case_reassigned", "account_reactivated", "role_changed", "password_reset",
+    "account_created", "account_deactivated", "case_reassigned", "account_reactivated", "role_changed", "email_changed", "password_reset",
     "closure_added", "closure_removed", "service_request_converted", "service_request_resolved",
 )
 """What an administrator (or, for service requests, a complaints handler) did: the audit page's first view."""

@@ -15,7 +15,8 @@ from models.taxonomy import ServiceArea
 
 Region = Literal["ENG", "WLS", "SCT", "NIR"]
 Outcome = Literal["upheld", "partly_upheld", "not_upheld"]
-NoticeKind = Literal["due_soon", "overdue", "escalated"]
+NoticeKind = Literal["due_soon", "overdue", "escalated", "resident_added"]
+"""The ladder's kinds, and `resident_added`: what a resident added from their tracking page (casework/notices.py)."""
 
 
 def _aware(value: datetime) -> datetime:

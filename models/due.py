@@ -64,6 +64,8 @@ def deadline_words(name: str) -> str:
     head, _, rest = name.partition(".")
     if head == "update" and rest.isdigit():
         return f"Update the resident (update {rest})"
+    if head == "resident_input":  # not a deadline: a resident added information (casework.notices.tell_of_resident_note)
+        return "Read what the resident added"
     if head in ("stage1", "stage2"):
         verb = {"acknowledge": "Acknowledge", "respond": "Respond"}.get(rest, rest.replace("_", " ").capitalize())
         return f"{verb} at stage {head[-1]}"

@@ -75,11 +75,39 @@ def _exclusion_missing(letter: ExclusionLetter) -> list[str]:
     return missing
 
 
-def _expected_outcome(decisions: list[Decision]) -> str:
-    upheld = sum(decision.finding == "upheld" for decision in decisions)
-    if upheld == len(decisions):
+def _expected_outcome(upheld: list[bool]) -> str:
+    if all(upheld):
         return "upheld"
-    return "not_upheld" if upheld == 0 else "partly_upheld"
+    return "partly_upheld" if any(upheld) else "not_upheld"
+
+
+def outcome_mismatch(upheld: list[bool], outcome: str) -> str | None:
+    """Why the decision on the complaint as a whole does not follow from the decisions on its points
+    (Code 6.9c / 6.19c), in the words a handler would say it; None when it follows. The one home of this
+    rule for the letter check and the respond form."""
+    if not upheld:
+        return None
+    expected = _expected_outcome(upheld)
+    if outcome == expected:
+        return None
+    count, total = sum(upheld), len(upheld)
+    if total == 1:
+        points = f"the one point is {'upheld' if count else 'not upheld'}"
+    elif count == 0:
+        points = f"none of the {total} points is upheld"
+    elif count == total:
+        points = f"all {total} points are upheld"
+    else:
+        points = f"{count} of the {total} points {'is' if count == 1 else 'are'} upheld"
+    return f"{points}, so the complaint as a whole is {OUTCOME_WORDS[expected]} (the decision given was \u201c{OUTCOME_WORDS[outcome]}\u201d)"
+
+
+def remedy_needed(upheld_points: list[int], remedies: list) -> str | None:
+    """An upheld point needs a remedy to put things right (Code 7.1): what is missing, or None. The one home
+    of this rule for the letter check and the respond form."""
+    if not upheld_points or remedies:
+        return None
+    return f"a remedy to put things right for the upheld point(s) {', '.join(map(str, upheld_points))}"
 
 
 def _cite(stage: int | None, stage1: str, stage2: str, item: str = "") -> str:
@@ -112,18 +140,11 @@ def _response_missing(letter: ResponseLetter) -> list[str]:
     if letter.outcome is None:
         missing.append(f"the decision on the complaint as a whole: upheld, partly upheld or not upheld (Code {confirm('c')})")
     elif points and len(decided) == len(points):
-        expected = _expected_outcome(letter.decisions)
-        if letter.outcome != expected:
-            upheld = sum(decision.finding == "upheld" for decision in letter.decisions)
-            missing.append(
-                f"a decision on the complaint as a whole that matches the decisions on its points: {upheld} of "
-                f"{len(points)} upheld is {OUTCOME_WORDS[expected]}, not {OUTCOME_WORDS[letter.outcome]} (Code {confirm('c')})"
-            )
-    upheld_points = [str(decision.point) for decision in letter.decisions if decision.finding == "upheld"]
-    if upheld_points and not letter.remedies:
-        missing.append(
-            f"a remedy to put things right for the upheld point(s) {', '.join(upheld_points)} (Code 7.1, {confirm('e')})"
-        )
+        mismatch = outcome_mismatch([decided[n].finding == "upheld" for n in sorted(decided)], letter.outcome)
+        if mismatch:
+            missing.append(f"a decision on the complaint as a whole that matches the decisions on its points: {mismatch} (Code {confirm('c')})")
+    if needed := remedy_needed([decision.point for decision in letter.decisions if decision.finding == "upheld"], letter.remedies):
+        missing.append(f"{needed} (Code 7.1, {confirm('e')})")
     for number, remedy in enumerate(letter.remedies, start=1):
         missing.extend(_remedy_missing(number, remedy, letter.landlord.remedies, confirm('e')))
     for number, action in enumerate(letter.outstanding_actions, start=1):

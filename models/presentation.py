@@ -7,6 +7,7 @@ pence. Pages (the `date`, `day`, `when`, `money`, `state_words` and `action_word
 residents' messages and staff notices all use these functions, so one style reads everywhere.
 """
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 
@@ -133,3 +134,9 @@ def person(names: Mapping[str, tuple[str, str]], username: str | None, role: boo
         return username
     name, account_role = found
     return f"{name}, {ROLE_NAMES.get(account_role, account_role)}" if role else name
+
+
+def paragraphs(text: str) -> list[str]:
+    """Text typed in a box as its paragraphs: split at blank lines, whatever the line ends (a browser sends
+    CRLF) and however many spaces a blank line holds. The one rule for letters and the published reports."""
+    return [part.strip() for part in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")) if part.strip()]

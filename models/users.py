@@ -19,7 +19,7 @@ from sqlmodel import Field, Session, SQLModel, func, select
 from zxcvbn import zxcvbn
 
 from models.case import STAFF_NAME_PATTERN
-from models.input_text import text_problem
+from models.input_text import email_problem, text_problem
 
 Role = Literal["handler", "complaints_manager", "stage2_reviewer", "auditor", "administrator"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -83,16 +83,24 @@ def _check_password(password: str | None, field: str = "password", about: tuple[
         raise AccountError(field, f"is too easy to guess. {warning + ' ' if warning else ''}{advice}".strip())
 
 
-STAFF_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def staff_email(email: str) -> str:
+    """An account's email for notices, checked by the one email rule (models.input_text.email_problem) and
+    stored lower-case; blank is allowed (notices then go to username@STAFF_EMAIL_DOMAIN)."""
+    email = (email or "").strip()
+    if len(email) > 200:
+        raise AccountError("email", "must be at most 200 characters")
+    if email and (problem := email_problem(email)):
+        raise AccountError("email", f"{problem}, or leave it blank")
+    return email.lower()
 
 
 def create_user(engine: Engine, username: str, display_name: str, role: str, password: str, email: str = "") -> StaffUser:
     """Create an account, refusing a taken username, an unknown role, a short password or a malformed email."""
     if not re.match(USERNAME_PATTERN, username or ""):
         raise AccountError("username", "use 2 to 32 lower-case letters, digits, dots, dashes or underscores")
-    email = (email or "").strip()
-    if email and (len(email) > 200 or not STAFF_EMAIL.match(email)):
-        raise AccountError("email", "enter an email address like name@example.org, or leave it blank")
+    email = staff_email(email)
     if not display_name or not display_name.strip() or len(display_name) > 100:
         raise AccountError("display_name", "enter a name of 1 to 100 characters")
     if problem := text_problem(display_name):
@@ -108,7 +116,7 @@ def create_user(engine: Engine, username: str, display_name: str, role: str, pas
             display_name=display_name.strip(),
             role=role,
             password_hash=_hasher.hash(password),
-            email=email.lower(),
+            email=email,
             created_at=datetime.now(timezone.utc),
         )
         session.add(user)
@@ -196,6 +204,16 @@ def set_role(engine: Engine, username: str, role: str, by: str) -> StaffUser:
         if user.role == role:
             raise AccountError("role", f"{username} is already a {ROLE_NAMES[role].lower()}")
         user.role = role
+
+    return _update_account(engine, username, change)
+
+
+def set_email(engine: Engine, username: str, email: str) -> StaffUser:
+    """Change where an account's notices go (issue 26 item 12), by the same rule as when it was added."""
+    email = staff_email(email)
+
+    def change(user: StaffUser) -> None:
+        user.email = email
 
     return _update_account(engine, username, change)
 

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from models.ombudsman_figures import OmbudsmanFigures
+from models.presentation import paragraphs
 from models.remedies_guidance import pounds
 from models.reporting import OUTCOMES, AnnualFigures
 from models.self_assessment import EvidenceRow
@@ -133,7 +134,7 @@ def annual_report_body(
         }
     return Markup(_env.get_template("annual_body.html").render(
         f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES, o=ombudsman,
-        response=response, cause_name=cause_name, money=pounds, hazards=hazards,
+        response=response, cause_name=cause_name, money=pounds, paragraphs=paragraphs, hazards=hazards,
     ))
 
 

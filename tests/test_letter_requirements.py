@@ -37,7 +37,7 @@ REMOVALS = [
     (
         "overall decision matching the points",
         {"outcome": "upheld"},
-        "a decision on the complaint as a whole that matches the decisions on its points: 1 of 2 upheld is partly upheld, not upheld (Code 6.9c)",
+        "a decision on the complaint as a whole that matches the decisions on its points: 1 of the 2 points is upheld, so the complaint as a whole is partly upheld (the decision given was \u201cupheld\u201d) (Code 6.9c)",
     ),
     ("remedy", {"remedies": []}, "a remedy to put things right for the upheld point(s) 1 (Code 7.1, 6.9e)"),
     (

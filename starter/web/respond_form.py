@@ -130,3 +130,31 @@ def row_field(field: str | None, rows: dict[str, list[int]]) -> str | None:
     if len(parts) >= 3 and parts[0] in rows and parts[1].isdigit() and int(parts[1]) < len(rows[parts[0]]):
         return ".".join([parts[0], str(rows[parts[0]][int(parts[1])]), *parts[2:]])
     return field
+
+
+def outcome_problem(form, outcome) -> dict:
+    """The letter's rules on the decisions as a whole (models.letter_requirements: `outcome_mismatch`,
+    `remedy_needed`) checked on the form as posted, so they are named with every other problem at once
+    instead of in a second round after the fields pass."""
+    from models.letter_requirements import outcome_mismatch, remedy_needed
+    from models.letters import OUTCOME_WORDS
+    from starter.web.fields import Said
+
+    decisions = read_decisions(form)
+    problems = {}
+    if needed := remedy_needed([n for n, decision in enumerate(decisions, start=1) if decision["upheld"]], read_remedies(form)[0]):
+        problems["remedies.0.kind"] = Said(f"Remedy 1: the letter needs {needed} (Code 7.1)")
+    if outcome in OUTCOME_WORDS and (mismatch := outcome_mismatch([decision["upheld"] for decision in decisions], outcome)):
+        problems["outcome"] = Said(f"Outcome: {mismatch}")
+    return problems
+
+
+def letter_gaps(refusal) -> dict:
+    """Each part a refused letter lacks (models.letter_requirements.LetterIncomplete, the refusal's cause) as
+    its own line of the error summary, not one long sentence; {} when the refusal is not about the letter."""
+    from models.letter_requirements import LetterIncomplete
+    from starter.web.fields import Said
+
+    if not isinstance(refusal.__cause__, LetterIncomplete):
+        return {}
+    return {f"letter.{n}": Said(f"The letter needs {part}") for n, part in enumerate(refusal.__cause__.missing)}

@@ -34,7 +34,7 @@ from starter.web.pages import render
 from starter.web.routes.letters import linked_sheet
 from starter.web.determination_form import FINDING_ROWS, ORDER_ROWS, determination_specs, read_determination
 from starter.web.intake_form import intake_fields
-from starter.web.respond_form import ACTION_ROWS, MAX_ROWS, REMEDY_ROWS, read_decisions, rows_shown, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
+from starter.web.respond_form import ACTION_ROWS, MAX_ROWS, REMEDY_ROWS, letter_gaps, outcome_problem, read_decisions, rows_shown, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -317,6 +317,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         remedies, rows["remedies"] = read_remedies(form)
         actions, rows["actions"] = read_promised_actions(form)
         values.update(decisions=read_decisions(form), remedies=remedies, actions=actions, root_causes=read_root_causes(form))
+        errors = outcome_problem(form, values.get("outcome")) | errors
         for group in ("remedies", "actions"):
             for n in range(MAX_ROWS):
                 for part in ("due_on", "target_on"):
@@ -339,7 +340,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         except ValidationError as error:
             errors = {row_field(k, rows): v for k, v in people_errors(error, labelled).items()}
         except CommandRejected as error:
-            errors = {row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()}
+            errors = letter_gaps(error) or {row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()}
     elif not errors:
         try:
             await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor.of(user), command_id,
@@ -351,7 +352,7 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
         except ValidationError as error:
             errors = {row_field(k, rows): v for k, v in people_errors(error, labelled).items()}
         except CommandRejected as error:
-            errors = {row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()}
+            errors = letter_gaps(error) or {row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()}
             seen = form.get("seen_state")
             if isinstance(seen, str) and seen != record.case.state:
                 errors = {action: Said(f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}")}

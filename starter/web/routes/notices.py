@@ -1,9 +1,12 @@
 """The notices page: the outbox of due-soon, overdue and escalation notices, newest first."""
 
+from typing import get_args
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
+from models.case import NoticeKind
 from models.tables import Notice
 from models.users import StaffUser
 from casework.access import require
@@ -12,7 +15,7 @@ from starter.web.pages import render
 
 router = APIRouter()
 PAGE_SIZE = 50
-KINDS = ("due_soon", "overdue", "escalated")
+KINDS = get_args(NoticeKind)
 
 
 @router.get("/notices")

@@ -271,7 +271,8 @@ async def add_information(request: Request) -> Response:
     if not residents.allow(request.app.state.engine, f"note|{tracked.link_id}", NOTES_PER_LINK, WINDOW):
         return _too_many(request)
     try:
-        await residents.add_information(request.app.state.client, request.app.state.engine, tracked, note, command_id)
+        await residents.add_information(request.app.state.client, request.app.state.engine, tracked, note, command_id,
+                                          request.app.state.settings)
     except CommandRejected as refusal:
         words = refusal.message if refusal.field == "note" else _refusal_words(refusal, "add information")
         return _tracking(request, tracked, status=400, errors={"note": words}, values={"note": note})

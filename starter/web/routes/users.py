@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from models.audit import audit
-from models.users import ROLE_NAMES, ROLES, AccountError, StaffUser, create_user, set_active, set_password, set_role
+from models.users import ROLE_NAMES, ROLES, AccountError, StaffUser, create_user, set_active, set_email, set_password, set_role
 from casework import leavers
 from casework.access import require
 from casework.errors import CommandRejected
@@ -146,4 +146,22 @@ async def change_role(request: Request, username: str, user: StaffUser = Depends
     audit(request.app.state.engine, "role_changed", username, actor=user.username, address=client_address(request),
           detail=f"{account.role} to {role}")
     request.session["flash"] = f"{username} is now a {ROLE_NAMES[role].lower()}, from their next click."
+    return RedirectResponse(f"/users/{username}", status_code=303)
+
+
+@router.post("/users/{username}/email")
+async def change_email(request: Request, username: str, user: StaffUser = Depends(current_user)) -> Response:
+    """Where the account's notices go (issue 26 item 12), checked by the same rule as when it was added."""
+    require(user.role, "manage_users")
+    form = await checked_form(request)
+    account = _account(request, username)
+    email = text(form, "email", 300)
+    try:
+        changed = set_email(request.app.state.engine, username, email)
+    except AccountError as error:
+        return _account_page(request, account, status=400, errors={"email": Said(f"Email for notices {error.message}")},
+                             values={"email": email})
+    audit(request.app.state.engine, "email_changed", username, actor=user.username, address=client_address(request),
+          detail=f"{account.email or 'none'} to {changed.email or 'none'}")
+    request.session["flash"] = f"{username}'s notices now go to {changed.email or 'their username at the staff email domain'}."
     return RedirectResponse(f"/users/{username}", status_code=303)

@@ -1,9 +1,10 @@
 // Niceties only: every page works without JavaScript.
-// Focus the error summary so a screen reader hears it first; stop a second click sending a form twice
+// Focus the error summary so a screen reader hears it first (else a letter just previewed); stop a second click sending a form twice
 // (the command_id in the form already makes a repeat harmless).
 document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) { summary.focus(); }
+  var preview = document.querySelector("[data-letter-preview]");
+  if (summary) { summary.focus(); } else if (preview) { preview.focus(); }  // the letter previewed, not the page top
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function () {
       var button = form.querySelector("[data-prevent-double-click]");
