@@ -31,7 +31,6 @@ from casework.errors import CommandRejected
 from casework.forms import ExcludeForm, Form, RespondForm
 from casework.promises import payment_ids, promised
 from models.presentation import long_date, money, paragraphs
-from models.calendar import local_date
 from models.letters import (
     OUTCOME_WORDS,
     AcknowledgementLetter,

@@ -11,7 +11,6 @@ Code sections (quoted in seed 001): 2.1-2.4 exclusions, 5.6 the complaint defini
 from models.letters import (
     OUTCOME_WORDS,
     AcknowledgementLetter,
-    Decision,
     ExclusionLetter,
     ExtensionLetter,
     HazardSummaryLetter,
