@@ -44,7 +44,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.command_rule import CommandRule, Refused
     from workflows.commands import COMMAND_RULES
     from workflows.continuation import CarriedCase
-    from workflows.deadlines import StageFacts
 
 T = TypeVar("T")
 NOT_SET_UP = Refusal(field="action", rule="not_set_up", message="the case is still being set up; nothing was changed, send it again")
@@ -98,7 +97,7 @@ class ComplaintWorkflow:
             await self._catch_up()
             if state.finished(self._now()):
                 break
-            if continuation.history_is_long() and not self._deliveries and workflow.patched(CONTINUE_AS_NEW):
+            if continuation.history_is_long(self._input) and not self._deliveries and workflow.patched(CONTINUE_AS_NEW):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if not self._deliveries:
                     self._continue_as_new()
