@@ -97,7 +97,7 @@ PEOPLE = ["alice", "bob", "carol"]
 CRLF_HANDLER = "dave\r\nBcc: everyone@example.org"
 TERMINAL = (EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)
 MAX_CASES = 2
-SHORT_HISTORY = 40
+SHORT_HISTORY = 60
 """The `history_events_limit` some cases start with: they continue as new every few commands."""
 """A handful of cases per example: the time-skipping server slows down with many workflows' timers."""
 _numbers = itertools.count(1)
@@ -517,11 +517,18 @@ class WorkflowFuzz(RuleBasedStateMachine):
         except RPCError as err:
             self._assert_ended(case, f"calendar_changed failed: {err}")
 
-    @rule(case_index=st.integers(0, 3), interval=st.sampled_from([1, 2, 5]))
+    @rule(case_index=st.integers(0, 3), interval=st.sampled_from([5, 10]))
     def closure_inside_update_interval(self, case_index, interval):
-        """A closure day on the due day of the open `update.<n>` (agreeing an interval first if the case can):
-        after `calendar_changed` the update falls due on a later working day, as every other deadline would."""
+        """A closure day on the due day of the open `update.<n>` (first acknowledging, letting the response go
+        late and agreeing an interval, where the case allows): after `calendar_changed` the update falls due on
+        a later working day, as every other deadline would (issue 24 item 7)."""
         case = self.cases[case_index % len(self.cases)]
+        self._progress(case_index, ("acknowledge",))
+        view = self._view(case)
+        respond = [d for d in view.deadlines if d.name == f"stage{view.stage}.respond" and d.met is None and not d.cancelled]
+        if respond and not self._open_update(case) and "agree_update_interval" not in view.allowed_actions:
+            today = local_date(self.run(self._business_now(case)))
+            self.time_passes(timedelta(days=max((respond[0].due - today).days + 1, 1)))
         if "agree_update_interval" in self._view(case).allowed_actions and not self._open_update(case):
             self._command(case_index, "agree_update_interval", {"working_days": interval}, {}, "update")
         update = self._open_update(case)
@@ -551,6 +558,10 @@ class WorkflowFuzz(RuleBasedStateMachine):
         as the service layer does (Update-with-Start): it answers, or refuses with a structured refusal, and a
         reopened case runs under the version it was opened under (issue 24 item 1)."""
         case = self.cases[case_index % len(self.cases)]
+        if self._status(case) == WorkflowExecutionStatus.RUNNING:  # close it, and let its listening window end
+            self._progress(case_index, ("acknowledge", "respond", "close"))
+            if self._status(case) == WorkflowExecutionStatus.RUNNING and self._view(case).state == "closed":
+                self.time_passes(timedelta(days=370))
         raw = self.run(_describe(case.handle), 10, "describe")
         if raw.workflow_execution_info.status != WorkflowExecutionStatus.COMPLETED:
             return  # running, or failed at its start (a received date the case refused): nothing to reopen
@@ -576,6 +587,13 @@ class WorkflowFuzz(RuleBasedStateMachine):
         view = self._view(case)
         assert view.policy_version == case.policy.version, (
             f"{case.reference} reopened under version {view.policy_version}, not its own {case.policy.version}")
+
+    def _progress(self, case_index: int, through: tuple[str, ...]) -> None:
+        """Valid commands, in order, each only if the case allows it then: how a rule reaches the state it needs."""
+        fields = {"acknowledge": {"definition_ref": "def-1"}, "respond": {"outcome": "not_upheld"}}
+        for name in through:
+            if name in self._view(self.cases[case_index % len(self.cases)]).allowed_actions:
+                self._command(case_index, name, fields.get(name, {}), {}, "update")
 
     async def _reopen(self, case: FuzzCase, action: str, command, at: datetime | None):
         try:
@@ -689,7 +707,8 @@ class WorkflowFuzz(RuleBasedStateMachine):
             return self.run(query(), 15, f"querying {case.reference}")
         except RPCError as err:
             self._check_no_task_failure(case)
-            if err.status != RPCStatusCode.DEADLINE_EXCEEDED:
+            # The client's own deadline shows as CANCELLED "Timeout expired" (tonic), the server's as DEADLINE_EXCEEDED.
+            if err.status not in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
                 raise Wedge(f"query on {case.reference} failed: {err}") from None
             note(f"  query on {case.reference} hit the {RPC.seconds} s deadline; settling and asking again")
         self._settle(case)
@@ -760,14 +779,17 @@ class WorkflowFuzz(RuleBasedStateMachine):
             replayer = Replayer(workflows=[ComplaintWorkflow], workflow_runner=workflow_runner(),
                                 data_converter=pydantic_data_converter)
             client = self.h.env.client
+            runs = 0
             for start in [None, *case.ended_runs]:
                 run_id = start
                 while True:
                     history = await client.get_workflow_handle(case.reference, run_id=run_id).fetch_history(rpc_timeout=RPC)
                     await replayer.replay_workflow(history)
+                    runs += 1
                     run_id = history.events[0].workflow_execution_started_event_attributes.continued_execution_run_id
                     if not run_id:
                         break
+            self._pending_notes.append(f"replayed {case.reference}: {runs} run(s)")
         self.run(replay(), 120, f"replaying {case.reference}")
 
     async def _business_now(self, case: FuzzCase) -> datetime:
