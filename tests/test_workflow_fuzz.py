@@ -97,7 +97,7 @@ PEOPLE = ["alice", "bob", "carol"]
 CRLF_HANDLER = "dave\r\nBcc: everyone@example.org"
 TERMINAL = (EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)
 MAX_CASES = 2
-SHORT_HISTORY = 60
+SHORT_HISTORY = 40
 """The `history_events_limit` some cases start with: they continue as new every few commands."""
 """A handful of cases per example: the time-skipping server slows down with many workflows' timers."""
 _numbers = itertools.count(1)
