@@ -80,6 +80,10 @@ class CaseInput(Payload):
     workflow id (Code 6.10 sets no time limit; DESIGN.md): the new run carries on from it."""
     reopened_at: AwareDatetime | None = None
     """When the request that reopened the case arrived (the business clock of a simulation starts there)."""
+    history_events_limit: int | None = Field(default=None, ge=30)
+    """Continue as new past this many history events instead of `HISTORY_EVENTS_LIMIT` (never above it: it can
+    only lower the bound). None in production; the workflow fuzz sets a small one so that cases continue as
+    new in the middle of a command sequence (workflows/continuation.py). In the input, so replay agrees."""
 
 
 class Command(Payload):

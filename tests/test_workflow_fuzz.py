@@ -2,9 +2,12 @@
 
 It drives random runs of every command of `models/case.py` COMMANDS, as Updates and as Signals, with
 valid and invalid values (far-future and past dates, unknown ids, stage-1 people acting at stage 2,
-repeated command ids, a handler with CR/LF), calendar changes after a new closure day, time jumps past
-deadlines and past the 12-month stage-2 listening window, linked cases started with a command at once,
-and a worker restart, on the real time-skipping test server with the real worker and read model.
+repeated command ids, a handler with CR/LF), calendar changes after a new closure day (also one inside an
+agreed update interval, Code 5.9), time jumps past deadlines and past the 12-month stage-2 listening window,
+linked cases started with a command at once, a worker restart, a profile revision followed by a late
+request that reopens an ended case under its old version, and cases that continue as new in the middle of
+a sequence (some cases start with a small `history_events_limit`), on the real time-skipping test server
+with the real worker and read model.
 
 After every step, for every case of the example:
 1. no workflow task failed (history has no WorkflowTaskFailed) and nothing is stuck: an Update or a
@@ -13,7 +16,8 @@ After every step, for every case of the example:
 3. the `case` query's state, stage and deadlines (name, due, met) equal the read model's;
 4. each notice at most once (timeline and outbox), a command id applies at most once;
 5. a workflow that has ended leaves no deadline open and no next deadline in the read model;
-and at the end of each example (and after a worker restart) every history replays with today's code.
+and at the end of each example (and after a worker restart) every history replays with today's code: every
+run of the case, the ones it continued as new from and the ones that ended before it was reopened.
 
 The server is started once per module and shared by every example; each example's cases run one
 after another (the time-skipping server is fragile under concurrent workflows). Hypothesis runs on a
@@ -30,6 +34,7 @@ import asyncio
 import concurrent.futures
 import itertools
 import os
+import shutil
 import threading
 import time
 from contextlib import AsyncExitStack
@@ -65,12 +70,14 @@ from temporalio.worker import Replayer
 
 from models.calendar import local_date
 from models.case import COMMANDS, OUTSIDE_WINDOW, CalendarChanged, CaseInput, CaseSummary, CaseView
-from models.policy import PolicyProfile, load_profile
+from models.policy import POLICY_DIR_ENV, PolicyProfile, load_profile
 from models.refusal import refusal_of
 from models.settings import Settings
 from models.tables import Case, CaseDeadline, Notice, add_closures
+from casework.updates import reopen
 from starter.simulate import _clock_offset, simulator
 from tests.mailbox import Mailbox
+from tests.test_policy_versions import POLICIES as REPO_POLICIES, publish_revision
 from worker import build_worker, workflow_runner
 from workflows.complaint import ComplaintWorkflow
 
@@ -90,6 +97,8 @@ PEOPLE = ["alice", "bob", "carol"]
 CRLF_HANDLER = "dave\r\nBcc: everyone@example.org"
 TERMINAL = (EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)
 MAX_CASES = 2
+SHORT_HISTORY = 40
+"""The `history_events_limit` some cases start with: they continue as new every few commands."""
 """A handful of cases per example: the time-skipping server slows down with many workflows' timers."""
 _numbers = itertools.count(1)
 
@@ -159,14 +168,25 @@ HARNESS: Harness | None = None
 
 
 @pytest.fixture(scope="module")
-def harness():
+def harness(tmp_path_factory):
+    """The harness, with every profile load (worker and test alike) reading a copy of `policies/` that the
+    machine revises (`reopen_after_revision`)."""
     global HARNESS
+    policy_dir = tmp_path_factory.mktemp("fuzz") / "policies"
+    shutil.copytree(REPO_POLICIES, policy_dir)
+    before = os.environ.get(POLICY_DIR_ENV)
+    os.environ[POLICY_DIR_ENV] = str(policy_dir)
     HARNESS = Harness()
+    HARNESS.policy_dir = policy_dir
     try:
         yield HARNESS
     finally:
         HARNESS.close()
         HARNESS = None
+        if before is None:
+            os.environ.pop(POLICY_DIR_ENV, None)
+        else:
+            os.environ[POLICY_DIR_ENV] = before
 
 
 # ---- what the machine sends --------------------------------------------------------------------
@@ -268,7 +288,10 @@ class FuzzCase:
     handle: WorkflowHandle
     policy: PolicyProfile
     offset: timedelta
+    anchored: bool = False
     applied_ids: set[str] = field(default_factory=set)
+    ended_runs: list[str] = field(default_factory=list)
+    """Run ids of runs that ended before the case was reopened (replayed with the rest)."""
     sent: list[tuple[str, str, Any]] = field(default_factory=list)
     """(via, name, payload) of every command sent, to repeat one."""
 
@@ -297,12 +320,14 @@ class WorkflowFuzz(RuleBasedStateMachine):
     @initialize(policy=st.sampled_from(POLICIES), received=RECEIVED, region=st.sampled_from(["ENG", "WLS", "SCT", "NIR"]),
                 informal=st.sampled_from([None, None, True, False]), outside=st.booleans(),
                 handler=st.none() | st.sampled_from(PEOPLE), anchored=st.booleans() | st.just(True),
-                age_days=st.sampled_from([0, 3, 30, 400, 2500]))
-    def open_case(self, policy, received, region, informal, outside, handler, anchored, age_days):
+                age_days=st.sampled_from([0, 3, 30, 400, 2500]), history_limit=st.sampled_from([None, None, SHORT_HISTORY]))
+    def open_case(self, policy, received, region, informal, outside, handler, anchored, age_days, history_limit):
         """A case under `policy`; anchored at `received` (business clock = received), or received
-        `age_days` before the server's now (a complaint logged late, or far in the past)."""
+        `age_days` before the server's now (a complaint logged late, or far in the past); with
+        `history_limit`, it continues as new every few commands."""
         self.run(self._open([dict(policy=policy, received=received, region=region, informal=informal,
-                                  outside=outside, handler=handler, anchored=anchored, age_days=age_days)]),
+                                  outside=outside, handler=handler, anchored=anchored, age_days=age_days,
+                                  history_limit=history_limit)]),
                  60, "opening a case")
 
     async def _open(self, specs: list[dict], first_command: tuple[str, dict] | None = None) -> None:
@@ -321,7 +346,7 @@ class WorkflowFuzz(RuleBasedStateMachine):
                 reference=reference, landlord=landlord, policy_id=profile.id, policy_version=profile.version,
                 region=spec["region"], received_at=received, informal=spec["informal"],
                 flags=(OUTSIDE_WINDOW,) if spec["outside"] else (), handler=spec["handler"],
-                clock_anchored_to_received=spec["anchored"],
+                clock_anchored_to_received=spec["anchored"], history_events_limit=spec.get("history_limit"),
             )
             self._pending_notes.append(f"open {reference}: {case.model_dump_json(exclude_defaults=True)}")
             handle = await self.h.env.client.start_workflow(
@@ -335,7 +360,7 @@ class WorkflowFuzz(RuleBasedStateMachine):
                                 f"unstructured error: {result!r}")
             # One case at a time: the next starts once this one has recorded its receipt.
             offset = await asyncio.wait_for(_clock_offset(handle), 20)
-            self.cases.append(FuzzCase(handle.id, landlord, handle, profile, offset))
+            self.cases.append(FuzzCase(handle.id, landlord, handle, profile, offset, anchored=spec["anchored"]))
             if first_command is not None:
                 self.cases[-1].sent.append(("update", *first_command))
 
@@ -396,15 +421,16 @@ class WorkflowFuzz(RuleBasedStateMachine):
                 f"Update {name} on {case.reference} failed without a structured refusal: {outcome!r}, "
                 f"cause {outcome.cause!r}")
             note(f"  refused: {refusal.field} / {refusal.rule}: {refusal.message}")
-            after = self._timeline(case)
-            assert after == before, f"refused {name} left events on {case.reference}: {after[len(before):]}"
+            recorded = self._recorded_since(case, before)
+            assert not recorded, f"refused {name} left events on {case.reference}: {recorded}"
             new = self._history(case).events[len(history_before.events):]
             traces = [e for e in new if e.event_type in TERMINAL]
             assert not traces, f"refused {name} left Update events in {case.reference}'s history: {traces}"
         elif isinstance(outcome, BaseException):
             self._assert_ended(case, f"Update {name} got no answer within {RPC.seconds} s: {outcome!r}")
         elif command.command_id in case.applied_ids:
-            assert self._timeline(case) == before, f"repeated command id {command.command_id} was applied again"
+            recorded = self._recorded_since(case, before)
+            assert not recorded, f"repeated command id {command.command_id} was applied again: {recorded}"
 
     @staticmethod
     async def _update(handle: WorkflowHandle, name: str, command):
@@ -490,6 +516,90 @@ class WorkflowFuzz(RuleBasedStateMachine):
                                         rpc_timeout=RPC), 10, "calendar_changed")
         except RPCError as err:
             self._assert_ended(case, f"calendar_changed failed: {err}")
+
+    @rule(case_index=st.integers(0, 3), interval=st.sampled_from([5, 10]))
+    def closure_inside_update_interval(self, case_index, interval):
+        """A closure day on the due day of the open `update.<n>` (first acknowledging, letting the response go
+        late and agreeing an interval, where the case allows): after `calendar_changed` the update falls due on
+        a later working day, as every other deadline would (issue 24 item 7)."""
+        case = self.cases[case_index % len(self.cases)]
+        self._progress(case_index, ("acknowledge",))
+        view = self._view(case)
+        respond = [d for d in view.deadlines if d.name == f"stage{view.stage}.respond" and d.met is None and not d.cancelled]
+        if respond and not self._open_update(case) and "agree_update_interval" not in view.allowed_actions:
+            today = local_date(self.run(self._business_now(case)))
+            self.time_passes(timedelta(days=max((respond[0].due - today).days + 1, 1)))
+        if "agree_update_interval" in self._view(case).allowed_actions and not self._open_update(case):
+            self._command(case_index, "agree_update_interval", {"working_days": interval}, {}, "update")
+        update = self._open_update(case)
+        today = local_date(self.run(self._business_now(case)))
+        if update is None or update.due <= today or self._status(case) != WorkflowExecutionStatus.RUNNING:
+            return
+        note(f"closure {update.due} (the due day of {update.name}) for {case.landlord}; calendar_changed to {case.reference}")
+        add_closures(self.h.engine, case.landlord, [update.due], "closure", "fuzz closure")
+        self.run(case.handle.signal(ComplaintWorkflow.calendar_changed,
+                                    CalendarChanged(change="closure_added", days=(update.due,)), rpc_timeout=RPC),
+                 10, "calendar_changed")
+        self._settle(case)
+        after = {d.name: d for d in self._view(case).deadlines}[update.name]
+        if after.met is None and not after.cancelled:
+            assert after.due > update.due, (
+                f"{case.reference}: {update.name} still due {after.due} after its due day {update.due} became a closure day")
+
+    def _open_update(self, case: FuzzCase):
+        """The latest open `update.<n>` deadline (Code 5.9), if any."""
+        open_ = [d for d in self._view(case).deadlines
+                 if d.name.startswith("update.") and d.met is None and d.met_on is None and not d.cancelled]
+        return max(open_, key=lambda d: int(d.name.removeprefix("update.")), default=None)
+
+    @rule(case_index=st.integers(0, 3), action=st.sampled_from(["request_stage2", "ombudsman_referral"]))
+    def reopen_after_revision(self, case_index, action):
+        """The case's profile is revised (a new published version), then a late request reopens the ended case
+        as the service layer does (Update-with-Start): it answers, or refuses with a structured refusal, and a
+        reopened case runs under the version it was opened under (issue 24 item 1)."""
+        case = self.cases[case_index % len(self.cases)]
+        if self._status(case) == WorkflowExecutionStatus.RUNNING:  # close it, and let its listening window end
+            self._progress(case_index, ("acknowledge", "respond", "close"))
+            if self._status(case) == WorkflowExecutionStatus.RUNNING and self._view(case).state == "closed":
+                self.time_passes(timedelta(days=370))
+        raw = self.run(_describe(case.handle), 10, "describe")
+        if raw.workflow_execution_info.status != WorkflowExecutionStatus.COMPLETED:
+            return  # running, or failed at its start (a received date the case refused): nothing to reopen
+        revised = publish_revision(self.h.policy_dir, case.policy.id, "\nlandlord = \"", "\nlandlord = \"Revised: ")
+        fields = {"ombudsman_ref": "202601234"} if action == "ombudsman_referral" else {}
+        command = COMMANDS[action].model_validate({"command_id": f"cmd-{next(_numbers)}", **fields})
+        at = self.run(self._business_now(case)) if case.anchored else None
+        note(f"{case.policy.id} revised to version {revised}; {action} reopens {case.reference}")
+        case.ended_runs.append(raw.workflow_execution_info.execution.run_id)
+        outcome = self.run(self._reopen(case, action, command, at), 30, f"reopening {case.reference}")
+        if outcome is None:
+            note("  the lifecycle does not reopen it for this request")
+            return
+        if isinstance(outcome, WorkflowUpdateFailedError):
+            refusal = refusal_of(outcome)
+            assert refusal is not None and refusal.field and refusal.rule and refusal.message, (
+                f"reopening {case.reference} failed without a structured refusal: {outcome!r}, cause {outcome.cause!r}")
+            note(f"  refused: {refusal.field} / {refusal.rule}: {refusal.message}")
+        elif isinstance(outcome, BaseException):
+            raise AssertionError(f"reopening {case.reference} after a revision failed: {outcome!r}") from outcome
+        case.offset = self.run(asyncio.wait_for(_clock_offset(case.handle), 20), 30, "clock offset")
+        self._settle(case)
+        view = self._view(case)
+        assert view.policy_version == case.policy.version, (
+            f"{case.reference} reopened under version {view.policy_version}, not its own {case.policy.version}")
+
+    def _progress(self, case_index: int, through: tuple[str, ...]) -> None:
+        """Valid commands, in order, each only if the case allows it then: how a rule reaches the state it needs."""
+        fields = {"acknowledge": {"definition_ref": "def-1"}, "respond": {"outcome": "not_upheld"}}
+        for name in through:
+            if name in self._view(self.cases[case_index % len(self.cases)]).allowed_actions:
+                self._command(case_index, name, fields.get(name, {}), {}, "update")
+
+    async def _reopen(self, case: FuzzCase, action: str, command, at: datetime | None):
+        try:
+            return await reopen(self.h.env.client, case.reference, TASK_QUEUE, action, command, at=at)
+        except (WorkflowUpdateFailedError, RPCError) as err:
+            return err
 
     @rule(jump=JUMPS)
     def time_passes(self, jump):
@@ -597,7 +707,8 @@ class WorkflowFuzz(RuleBasedStateMachine):
             return self.run(query(), 15, f"querying {case.reference}")
         except RPCError as err:
             self._check_no_task_failure(case)
-            if err.status != RPCStatusCode.DEADLINE_EXCEEDED:
+            # The client's own deadline shows as CANCELLED "Timeout expired" (tonic), the server's as DEADLINE_EXCEEDED.
+            if err.status not in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
                 raise Wedge(f"query on {case.reference} failed: {err}") from None
             note(f"  query on {case.reference} hit the {RPC.seconds} s deadline; settling and asking again")
         self._settle(case)
@@ -608,6 +719,12 @@ class WorkflowFuzz(RuleBasedStateMachine):
 
     def _timeline(self, case: FuzzCase) -> list[tuple[int, str]]:
         return [(e.seq, e.type) for e in self._view(case).events]
+
+    def _recorded_since(self, case: FuzzCase, before: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Events recorded after `before` was taken. By sequence number, not by comparing timelines: a case
+        that continued as new meanwhile no longer lists its older resident notes (workflows/continuation.py)."""
+        last = max((seq for seq, _ in before), default=0)
+        return [(seq, kind) for seq, kind in self._timeline(case) if seq > last]
 
     def _status(self, case: FuzzCase) -> WorkflowExecutionStatus:
         raw = self.run(_describe(case.handle), 10, "describe")
@@ -656,12 +773,24 @@ class WorkflowFuzz(RuleBasedStateMachine):
             f"{case.reference} ended ({view.state}) but the read model still shows next deadline {row.next_deadline}")
 
     def _replay(self, case: FuzzCase) -> None:
+        """Replay every run of the case: the latest, the runs each continued as new from, and the runs that
+        ended before a reopening (with theirs)."""
         async def replay():
-            history = await case.handle.fetch_history(rpc_timeout=RPC)
             replayer = Replayer(workflows=[ComplaintWorkflow], workflow_runner=workflow_runner(),
                                 data_converter=pydantic_data_converter)
-            await replayer.replay_workflow(history)
-        self.run(replay(), 60, f"replaying {case.reference}")
+            client = self.h.env.client
+            runs = 0
+            for start in [None, *case.ended_runs]:
+                run_id = start
+                while True:
+                    history = await client.get_workflow_handle(case.reference, run_id=run_id).fetch_history(rpc_timeout=RPC)
+                    await replayer.replay_workflow(history)
+                    runs += 1
+                    run_id = history.events[0].workflow_execution_started_event_attributes.continued_execution_run_id
+                    if not run_id:
+                        break
+            self._pending_notes.append(f"replayed {case.reference}: {runs} run(s)")
+        self.run(replay(), 120, f"replaying {case.reference}")
 
     async def _business_now(self, case: FuzzCase) -> datetime:
         return await self.h.env.get_current_time() + case.offset

@@ -94,7 +94,7 @@ class ComplaintWorkflow:
             await self._catch_up()
             if state.finished(self._now()):
                 break
-            if continuation.history_is_long() and not self._deliveries and workflow.patched(CONTINUE_AS_NEW):
+            if continuation.history_is_long(self._input) and not self._deliveries and workflow.patched(CONTINUE_AS_NEW):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if not self._deliveries:
                     self._continue_as_new()

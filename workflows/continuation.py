@@ -69,11 +69,12 @@ class CarriedCase(BaseModel):
     rejected_signals: list[str]
 
 
-def history_is_long() -> bool:
-    """Temporal suggests continuing as new, or the history has passed HISTORY_EVENTS_LIMIT (both recorded,
-    so replay decides the same)."""
+def history_is_long(case: CaseInput) -> bool:
+    """Temporal suggests continuing as new, or the history has passed HISTORY_EVENTS_LIMIT or the case's own
+    lower `history_events_limit` (all recorded in history, so replay decides the same)."""
     info = workflow.info()
-    return info.is_continue_as_new_suggested() or info.get_current_history_length() >= HISTORY_EVENTS_LIMIT
+    limit = min(case.history_events_limit or HISTORY_EVENTS_LIMIT, HISTORY_EVENTS_LIMIT)
+    return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
 
 
 def carry(state: CaseState, **run: object) -> CarriedCase:
