@@ -59,7 +59,8 @@ def tell_of_resident_note(engine: Engine, settings: Settings, note: ResidentNote
 
     from activities.notices import NoticeActivities
     from models.calendar import local_date
-    from models.case import NoticeDelivery, NoticeView
+    from models.activity_inputs import NoticeDelivery
+    from models.case import NoticeView
 
     with Session(engine) as session:
         complaint = session.get(Complaint, note.reference)

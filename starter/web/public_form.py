@@ -15,6 +15,8 @@ from casework import photos
 from casework.residents import HOME_HAZARDS, MAX_NOTE, OnlineComplaint, problems_across
 from models.taxonomy import SERVICE_AREAS
 from starter.web.auth import text
+from models.input_text import EMAIL_FORMAT
+from models.refusal import validation_message
 from starter.web.fields import Said, date_of
 
 
@@ -89,6 +91,8 @@ def _field_message(error, question: Question | None) -> str:
         return f"{question.label}: write at most {question.max_length} characters"
     if kind in ("literal_error", "enum"):
         return f"{question.label}: choose one of the answers given"
+    if kind == "value_error" and not (rule := validation_message(error)).startswith(EMAIL_FORMAT):
+        return f"{question.label}: {rule}"  # a rule of the answer's own (one line, printable, one mailbox): its words
     return question.wrong or f"{question.label}: check this answer"
 
 
