@@ -181,6 +181,16 @@ def messages_of(engine: Engine, reference: str) -> list[ResidentMessage]:
     return rows
 
 
+CHANNEL_WORDS = {"email": "email", "post": "post", "none": "no way to send"}
+STATUS_WORDS = {
+    "queued": "waiting to be sent",
+    "sending": "being sent",
+    "sent": "sent",
+    "failed": "failed",
+    "printed": "printed for post",
+    "no_contact": "NOT SENT: no contact details",
+}
+"""How a message's channel and status read to staff (the hazard summary's delivery line)."""
 PURPOSE_WORDS = {
     "letter": "letter",
     "confirmation": "complaint received (online)",
