@@ -118,7 +118,8 @@ async def test_a_crash_between_the_update_and_the_letter_still_sends_one_letter_
                                                                letter_ref=command_id))
     assert [letter.kind for letter in letters_of(sim, reference)] == ["acknowledgement"]
     assert [str(m["To"]) for m in to_resident(mailbox)] == ["Jane Example <jane@example.org>"]
-    assert [(m.purpose, m.status) for m in messages_of(sim.engine, reference)] == [("letter", "sent")]
+    letters_owed = [(m.purpose, m.status) for m in messages_of(sim.engine, reference) if m.letter_id is not None]
+    assert letters_owed == [("letter", "sent")]  # (an update the events call for, e.g. a late acknowledgement, is no letter)
     history = await handle.fetch_history()
     scheduled = [e.activity_task_scheduled_event_attributes.activity_type.name for e in history.events
                  if e.HasField("activity_task_scheduled_event_attributes")]
