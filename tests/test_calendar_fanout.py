@@ -4,6 +4,8 @@ the simulator's read model; the cases are read-model rows whose workflows have e
 one running case."""
 
 import uuid
+
+import pytest
 from datetime import UTC, datetime
 
 from sqlmodel import Session
@@ -16,6 +18,13 @@ from models.tables import Case
 from starter.simulate import TASK_QUEUE
 from tests.test_command_effects import file
 from workflows.calendar_fanout import PAGES_PER_RUN, CalendarFanOutWorkflow
+
+
+@pytest.fixture(scope="module")
+async def sim(own_sim):
+    """This module's cases stay open after its tests: they run on a test server of their own, so the
+    shared one's time skips never wait on their timers (conftest.own_sim)."""
+    return own_sim
 
 
 def ended_case(engine, landlord: str) -> str:

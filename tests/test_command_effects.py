@@ -27,6 +27,13 @@ from tests.test_casework import ensure_staff
 from tests.test_resident_delivery import mail_settings
 from worker import build_worker
 
+
+@pytest.fixture(scope="module")
+async def sim(own_sim):
+    """This module's cases stay open after its tests: they run on a test server of their own, so the
+    shared one's time skips never wait on their timers (conftest.own_sim)."""
+    return own_sim
+
 HANDLER = Actor(username="alice", role="handler")
 RESPONSE = dict(outcome="upheld", decisions=[{"point": 1, "upheld": True, "reasons": "The repair was late"}],
                 remedies=[{"kind": "apology", "description": "We are sorry"}])

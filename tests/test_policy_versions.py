@@ -19,6 +19,13 @@ from starter import simulate
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
 
+
+@pytest.fixture(scope="module")
+async def sim(own_sim):
+    """This module's cases stay open after its tests: they run on a test server of their own, so the
+    shared one's time skips never wait on their timers (conftest.own_sim)."""
+    return own_sim
+
 POLICIES = Path(__file__).resolve().parent.parent / "policies"
 COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 RECEIVED = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)

@@ -3,6 +3,8 @@ must-exist 5). The fault is real code raising inside the real worker: the comman
 replaced for one command id, as a bug would break it."""
 
 import asyncio
+
+import pytest
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -19,6 +21,13 @@ from starter.web.app import create_app
 from tests.test_command_effects import file
 from tests.web_stack import PASSWORD, Stack
 from workflows import commands
+
+
+@pytest.fixture(scope="module")
+async def sim(own_sim):
+    """This module's cases stay open after its tests: they run on a test server of their own, so the
+    shared one's time skips never wait on their timers (conftest.own_sim)."""
+    return own_sim
 
 
 async def test_a_signal_refused_by_an_unexpected_error_is_on_the_case_page_and_the_ops_list(sim, monkeypatch):

@@ -1,9 +1,18 @@
 """Issue 27 item 5: an acknowledgement that is late is told to the resident, in words, by their channel
 (real workflow on the time-skipping server, real SMTP server)."""
 
+
+import pytest
 from datetime import timedelta
 
 from tests.test_resident_delivery import EMAIL_RESIDENT, delivered, file, mailbox, mailer  # noqa: F401 (fixtures)
+
+
+@pytest.fixture(scope="module")
+async def sim(own_sim):
+    """This module's cases stay open after its tests: they run on a test server of their own, so the
+    shared one's time skips never wait on their timers (conftest.own_sim)."""
+    return own_sim
 
 
 async def test_a_late_acknowledgement_is_told_to_the_resident(sim, mailer, mailbox):

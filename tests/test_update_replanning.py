@@ -7,6 +7,8 @@ stage 1 response does (10 + 5 WD from 3 Mar: Tue 24 Mar, then Wed 25 Mar)."""
 
 import asyncio
 import uuid
+
+import pytest
 from datetime import date, datetime, timedelta, timezone
 
 from models.case import Acknowledge, AgreeUpdateInterval, CalendarChanged, CaseInput, CaseView, Extend
@@ -14,6 +16,13 @@ from models.policy import load_profile
 from models.tables import add_closures
 from starter.simulate import TASK_QUEUE
 from workflows.complaint import ComplaintWorkflow
+
+
+@pytest.fixture(scope="module")
+async def sim(own_sim):
+    """This module's cases stay open after its tests: they run on a test server of their own, so the
+    shared one's time skips never wait on their timers (conftest.own_sim)."""
+    return own_sim
 
 RECEIVED = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 
