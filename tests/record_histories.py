@@ -16,7 +16,7 @@ from starter.simulate import simulator
 from tests.test_design_example import DESIGN_EXAMPLE
 from tests.test_ombudsman import CLOSE, TO_FINAL_RESPONSE, TO_STAGE1_RESPONSE, determine, refer
 
-RELEASE = "r22"
+RELEASE = "r23"
 """The release whose histories are recorded now; earlier releases' folders are never written again."""
 HISTORIES = Path(__file__).parent / "histories"
 CURRENT_HISTORIES = HISTORIES / RELEASE
