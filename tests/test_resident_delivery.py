@@ -28,6 +28,13 @@ from starter.simulate import TASK_QUEUE
 from tests.test_casework import ensure_staff
 from tests.mailbox import Mailbox
 
+
+@pytest.fixture(scope="module")
+async def sim(own_sim):
+    """These tests act through the casework layer, which bounds dates by today, on a test server of their
+    own whose clock the other modules' scenarios have not moved on (conftest.own_sim)."""
+    return own_sim
+
 HANDLER = Actor(username="alice", role="handler")
 EMAIL_RESIDENT = ResidentDetails(name="Jane Example", address="1 Test Street, Telford TF1 1AA", email="jane@example.org")
 POST_RESIDENT = ResidentDetails(name="Sam Post", address="2 Mill Lane, Telford TF2 2BB", preferred_contact="post")

@@ -1,6 +1,8 @@
 """Issue 26 item 8: independence shown, not only enforced. A complaints manager who decided stage 1 is
 not offered stage-2 decisions (Code 6.13); the same manager still assigns, and a reviewer is offered them."""
 
+import uuid
+
 from casework.forms import ACTION_FORMS
 from tests.test_web_cases import _command_id, _response, act
 from tests.web_stack import filled, signed_in, stack  # noqa: F401 (fixtures)
@@ -21,7 +23,7 @@ async def test_a_manager_who_decided_stage_1_is_not_offered_stage_2_decisions(st
     await stack.projected(reference, "stage2_requested")
     page = (await mira.get(f"/cases/{reference}")).text
     assert f"/cases/{reference}/actions/acknowledge" not in page and f"/cases/{reference}/actions/assign" in page
-    refused = await mira.post(f"/cases/{reference}/actions/acknowledge", filled(ACTION_FORMS["acknowledge"], command_id="independence-1"))
+    refused = await mira.post(f"/cases/{reference}/actions/acknowledge", filled(ACTION_FORMS["acknowledge"], command_id=str(uuid.uuid4())))
     assert refused.status_code == 403 and "Code 6.13" in refused.text
     assert f"/cases/{reference}/actions/acknowledge" in (await rita.get(f"/cases/{reference}")).text
 
