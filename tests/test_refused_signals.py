@@ -59,6 +59,6 @@ async def test_a_signal_refused_by_an_unexpected_error_is_on_the_case_page_and_t
     page = await admin.get("/ops/refusals")
     assert page.status_code == 200 and reference in page.text and "resident input" in page.text
 
-    listed = CliRunner().invoke(cli, ["ops", "refusals"], env={"DATABASE_URL": str(sim.engine.url)})
+    listed = CliRunner().invoke(cli, ["ops", "refusals"], env={"DATABASE_URL": sim.engine.url.render_as_string(hide_password=False)})
     assert listed.exit_code == 0, listed.output
     assert any(line.split("\t")[1:3] == [reference, "resident_input"] for line in listed.stdout.splitlines())
