@@ -174,7 +174,8 @@ async def _check(handle, aware: datetime) -> None:
     practicable = investigated is None or investigated.details.get("preventative_start_practicable", True)
     for deadline in view.deadlines:
         if deadline.name == "emergency":
-            start = aware if view.level == "emergency" else investigated.at
+            found_by_investigation = view.level != "emergency" and investigated is not None and investigated.details.get("found") == "emergency"
+            start = investigated.at if found_by_investigation else aware  # else an emergency triage, perhaps since revised down
             assert deadline.due_at == start + timedelta(hours=24)
         elif deadline.name == "preventative_start" and not practicable:
             assert deadline.due == local_date(investigated.at) + timedelta(days=84)

@@ -154,6 +154,33 @@ async def test_a_decant_before_the_24_hours_ceases_the_duty_and_its_notices(run)
     assert result["hazards"]["h1"]["state"] == "closed"
 
 
+async def test_an_emergency_triage_revised_down_stays_on_the_record_ceased_or_missed(run):
+    """Triaged emergency, then revised to significant: revised within the 24 hours the duty ceases (not an
+    emergency) and its notices stop; revised after the 24 hours ran out, the missed clock stays missed and its
+    escalation is not unsaid. Either way the reg 6 investigation clock (10 WD from Mon 30 Nov: Mon 14 Dec) returns."""
+    aware = "2026-11-30T09:00:00+00:00"
+    result = await run(
+        received=aware,
+        steps=[
+            step(aware, "hazard_reported", category="damp_and_mould"),
+            step(aware, "hazard_reported", hazard_id="h2", category="damp_and_mould"),
+            step("2026-11-30T09:30:00+00:00", "hazard_triaged", level="emergency"),
+            step("2026-11-30T09:30:00+00:00", "hazard_triaged", hazard_id="h2", level="emergency"),
+            step("2026-11-30T15:00:00+00:00", "hazard_triaged", level="significant"),
+            step("2026-12-02T10:00:00+00:00", "hazard_triaged", hazard_id="h2", level="significant"),
+        ],
+        until="2026-12-04T00:00:00+00:00",
+    )
+    assert result["rejected"] == []
+    revised_in_time, revised_late = hazard(result), hazard(result, "h2")
+    assert revised_in_time["emergency"]["ceased"] == "not_an_emergency" and revised_in_time["emergency"]["met"] is None
+    assert revised_late["emergency"]["met"] is False and revised_late["emergency"]["ceased"] is None
+    assert revised_in_time["investigate"]["due"] == revised_late["investigate"]["due"] == "2026-12-14"
+    fired = hazard_notices(result)
+    assert not any(deadline == "hazard.h1.emergency" for _, deadline, _ in fired)
+    assert ("overdue", "hazard.h2.emergency", "2026-12-01T09:00:00+00:00") in fired
+
+
 async def test_an_investigation_that_finds_no_hazard_still_owes_the_written_summary(run):
     """Investigation ends Tue 3 Nov 2026: summary 3 WD (4, 5, 6) Fri 6 Nov, whatever it found (reg 9); an
     emergency triage's 24-hour duty ceases (no hazard), and its written summary is still owed."""

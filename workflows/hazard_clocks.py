@@ -6,8 +6,9 @@ a statutory deadline). Working-day clocks count from the day after Day 0 (`nth_w
 24-hour clock runs in hours through nights, weekends and bank holidays.
 
 - `emergency`: made safe within 24 hours of awareness (of the emergency triage's awareness, or of the
-  investigation that found it). Ceases on a decant before it expires, consent that cannot be had, or an
-  investigation that finds no hazard (or a significant, not an emergency, one).
+  investigation that found it). Ceases on a decant before it expires, consent that cannot be had, an
+  investigation that finds no hazard (or a significant, not an emergency, one) or a triage revised down
+  before it expires; revised after it expired, it stays missed.
 - `investigate`: reg 6, 10 working days, for a hazard that can be significant in its category on Day 0.
 - `summary`: reg 9, 3 working days from the day the investigation ended, whatever it found (except an
   emergency triage the investigation confirmed: that investigation is inside the 24 hours).
@@ -75,10 +76,13 @@ def plan(facts: HazardFacts, rules: HazardRules, calendar: WorkingCalendar) -> l
 
 
 def _emergency(facts: HazardFacts, rules: HazardRules) -> PlannedClock | None:
+    triaged_down = None
     if facts.level == "emergency":
         start = facts.aware_at
     elif facts.found == "emergency" and facts.investigated_at is not None:
         start = facts.investigated_at  # the landlord became aware of an emergency when its investigation found it
+    elif "triaged_down" in facts.done:
+        start, triaged_down = facts.aware_at, facts.done["triaged_down"]  # a clock once running stays on the record
     else:
         return None
     due_at = start + timedelta(hours=rules.timescales.emergency_hours)
@@ -87,6 +91,7 @@ def _emergency(facts: HazardFacts, rules: HazardRules) -> PlannedClock | None:
         (facts.done.get("consent_unobtainable"), "consent_unobtainable"),
         (facts.investigated_at if facts.found == "none" else None, "no_hazard"),
         (facts.investigated_at if facts.found == "significant" else None, "not_an_emergency"),
+        (triaged_down, "not_an_emergency"),
     )
     return PlannedClock("emergency", local_date(due_at), due_at, facts.done.get("made_safe"), ceased_at, reason)
 

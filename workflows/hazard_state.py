@@ -159,6 +159,10 @@ class HazardState:
         facts = self.facts
         details: dict[str, Any] = {}
         if action == "hazard_triaged":
+            if facts.level == "emergency" and command.level != "emergency":
+                facts.done["triaged_down"] = at  # the 24-hour clock stays on the record, ceased or missed
+            elif command.level == "emergency":
+                facts.done.pop("triaged_down", None)
             facts.level = command.level
             facts.done["triaged"] = at
             facts.done.pop("triaged_not_relevant", None)
