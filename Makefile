@@ -21,6 +21,7 @@ test: $(STAMP)
 # ruff's checks ([tool.ruff] in pyproject.toml); .ci/run runs this before the suite.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # The quick tier (tests/conftest.py TIERS): no Temporal server, browser, web stack, subprocess or PostgreSQL.
 # About a minute; `make test` (what CI runs) is still the whole suite.

@@ -39,8 +39,20 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     """The sandbox, with our deterministic modules and zoneinfo (Europe/London dates) passed through."""
     return SandboxedWorkflowRunner(
         restrictions=SandboxRestrictions.default.with_passthrough_modules(
-            "zoneinfo", "numpy", "statemachine", "models", "workflows.calendar_span", "workflows.case_state", "workflows.commands", "workflows.continuation", "workflows.deadlines", "workflows.ladder",
-            "workflows.lifecycle", "workflows.lifecycle_reasons", "workflows.views", "workflows.visibility",
+            "zoneinfo",
+            "numpy",
+            "statemachine",
+            "models",
+            "workflows.calendar_span",
+            "workflows.case_state",
+            "workflows.commands",
+            "workflows.continuation",
+            "workflows.deadlines",
+            "workflows.ladder",
+            "workflows.lifecycle",
+            "workflows.lifecycle_reasons",
+            "workflows.views",
+            "workflows.visibility",
         )
     )
 
@@ -70,9 +82,19 @@ def build_worker(
         task_queue=task_queue,
         workflows=[ComplaintWorkflow, HazardWorkflow, CalendarFanOutWorkflow],
         workflow_runner=workflow_runner(),
-        activities=[load_policy, calendar.load_calendar, read_model.project_case, notices.deliver_notice,
-                    letters.issue_letter, letters.mail_letter, fan_out.cases_to_replan_page, fan_out.signal_calendar_changed_batch,
-                    load_hazard_rules_activity, load_statutory_calendar, HazardActivities(engine).project_hazard],
+        activities=[
+            load_policy,
+            calendar.load_calendar,
+            read_model.project_case,
+            notices.deliver_notice,
+            letters.issue_letter,
+            letters.mail_letter,
+            fan_out.cases_to_replan_page,
+            fan_out.signal_calendar_changed_batch,
+            load_hazard_rules_activity,
+            load_statutory_calendar,
+            HazardActivities(engine).project_hazard,
+        ],
         activity_executor=ThreadPoolExecutor(max_activity_threads),
         **options,
     )
@@ -101,8 +123,12 @@ async def run_worker(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     create_schema(engine)
     client = await connect(settings)
-    logging.info("worker on task queue %s at %s, build %s", settings.task_queue, settings.temporal_address,
-                 settings.worker_build_id or "unversioned")
+    logging.info(
+        "worker on task queue %s at %s, build %s",
+        settings.task_queue,
+        settings.temporal_address,
+        settings.worker_build_id or "unversioned",
+    )
     mailer = asyncio.create_task(ResidentMailer(engine, settings).run())  # the residents' outbox (decision 49)
     try:
         await build_worker(client, engine, settings.task_queue, settings=settings).run()

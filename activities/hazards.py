@@ -58,6 +58,7 @@ class HazardActivities:
             known = set(session.exec(select(HazardEvent.seq).where(HazardEvent.reference == view.reference)).all())
             session.add_all(
                 HazardEvent(reference=view.reference, seq=e.seq, at=e.at, type=e.type, details=dict(e.details))
-                for e in view.events if e.seq not in known
+                for e in view.events
+                if e.seq not in known
             )
             session.commit()

@@ -59,8 +59,13 @@ class NoticeActivities:
             try:
                 handler = active_handler(session, delivery.handler)
                 account = session.get(StaffUser, handler) if handler else None
-                message = notice_email(self._settings, delivery, handler, resident_name(session, delivery.reference),
-                                       account.email if account is not None else "")
+                message = notice_email(
+                    self._settings,
+                    delivery,
+                    handler,
+                    resident_name(session, delivery.reference),
+                    account.email if account is not None else "",
+                )
             except (ValueError, KeyError, TypeError) as error:  # a message that can never be written
                 row.status, row.last_error = "failed", f"the message could not be written: {error}"[:500]
                 session.add(row)
@@ -124,7 +129,12 @@ class NoticeActivities:
         notice = delivery.notice
         log.info(
             "notice %s for %s %s (due %s) to %s: %s",
-            notice.kind, delivery.reference, notice.deadline, notice.due.isoformat(), ", ".join(notice.recipients), what,
+            notice.kind,
+            delivery.reference,
+            notice.deadline,
+            notice.due.isoformat(),
+            ", ".join(notice.recipients),
+            what,
         )
 
 
@@ -136,10 +146,18 @@ def active_handler(session: Session, handler: str | None) -> str | None:
     return handler if account is not None and account.active else None
 
 
-KIND_TITLES = {"due_soon": "Due soon", "overdue": "Overdue", "escalated": "Escalated, overdue",
-               "resident_added": "New from the resident"}
-RECIPIENT_WORDS = {"handler": "the case's handler", "complaints_manager": "the complaints manager",
-                   "head_of_service": "the head of service", "stage2_reviewer": "the stage 2 reviewers"}
+KIND_TITLES = {
+    "due_soon": "Due soon",
+    "overdue": "Overdue",
+    "escalated": "Escalated, overdue",
+    "resident_added": "New from the resident",
+}
+RECIPIENT_WORDS = {
+    "handler": "the case's handler",
+    "complaints_manager": "the complaints manager",
+    "head_of_service": "the head of service",
+    "stage2_reviewer": "the stage 2 reviewers",
+}
 
 
 def resident_name(session: Session, reference: str) -> str:
@@ -149,8 +167,9 @@ def resident_name(session: Session, reference: str) -> str:
     return resident.name if resident is not None else "an anonymous resident"
 
 
-def notice_email(settings: Settings, delivery: NoticeDelivery, handler: str | None, resident: str = "",
-                 handler_email: str = "") -> EmailMessage:
+def notice_email(
+    settings: Settings, delivery: NoticeDelivery, handler: str | None, resident: str = "", handler_email: str = ""
+) -> EmailMessage:
     """The staff email for one notice, in the team's words: whose complaint, which step at which stage,
     and the dates as people write them (models/presentation.py); a link to the case page.
 
@@ -160,8 +179,12 @@ def notice_email(settings: Settings, delivery: NoticeDelivery, handler: str | No
     whose = resident or "an anonymous resident"
     message = EmailMessage(policy=SMTP.clone(max_line_length=998))  # keeps the Message-ID on one line
     message["From"] = settings.notice_from
-    message["To"] = ", ".join(dict.fromkeys(
-        handler_email if role == "handler" and handler and handler_email else settings.mailbox(role, handler) for role in notice.recipients))
+    message["To"] = ", ".join(
+        dict.fromkeys(
+            handler_email if role == "handler" and handler and handler_email else settings.mailbox(role, handler)
+            for role in notice.recipients
+        )
+    )
     message["Message-ID"] = f"<{delivery.idempotency_key}@{settings.notice_from.rpartition('@')[2]}>"
     message["X-Complaint-Reference"] = delivery.reference
     if notice.kind == "resident_added":  # not a deadline: the resident's words stay on the case page
@@ -172,8 +195,10 @@ def notice_email(settings: Settings, delivery: NoticeDelivery, handler: str | No
         )
         return message
     step = deadline_words(notice.deadline)
-    message["Subject"] = (f"{KIND_TITLES[notice.kind]}: {step[0].lower()}{step[1:]} for {whose}, "
-                          f"due {long_date(notice.due, weekday=True)} ({delivery.reference})")
+    message["Subject"] = (
+        f"{KIND_TITLES[notice.kind]}: {step[0].lower()}{step[1:]} for {whose}, "
+        f"due {long_date(notice.due, weekday=True)} ({delivery.reference})"
+    )
     told = [RECIPIENT_WORDS.get(role, role.replace("_", " ")) for role in notice.recipients]
     message.set_content(
         f"{whose[0].upper()}{whose[1:]}'s complaint {delivery.reference} is "

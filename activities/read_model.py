@@ -21,8 +21,9 @@ CASE_PROGRESS = ("state", "stage", "handler", "next_deadline", "overdue", "last_
 """What a projection moves forward on an existing case; who, where and when it was received never change."""
 DEADLINE_FIELDS = ("due", "met_on", "met", "provisional", "extended_by", "cancelled")
 EVENT_FIELDS = ("seq", "at", "type", "stage", "state")
-RESIDENT_TOLD = frozenset({"complete_action", "deadline_missed", "agree_update_interval", "extend", "deadlines_replanned",
-                           "request_stage2"})
+RESIDENT_TOLD = frozenset(
+    {"complete_action", "deadline_missed", "agree_update_interval", "extend", "deadlines_replanned", "request_stage2"}
+)
 """Events that may owe the resident an update (casework.delivery.tell_of_events decides which do)."""
 
 
@@ -67,14 +68,18 @@ class ReadModelActivities:
             if newest and view.deadlines:
                 connection.execute(
                     self._upsert_deadlines,
-                    [{"reference": view.reference, "name": d.name, **{f: getattr(d, f) for f in DEADLINE_FIELDS}}
-                     for d in view.deadlines],
+                    [
+                        {"reference": view.reference, "name": d.name, **{f: getattr(d, f) for f in DEADLINE_FIELDS}}
+                        for d in view.deadlines
+                    ],
                 )
             if view.events:
                 connection.execute(
                     self._insert_events,
-                    [{"reference": view.reference, "details": dict(e.details), **{f: getattr(e, f) for f in EVENT_FIELDS}}
-                     for e in view.events],
+                    [
+                        {"reference": view.reference, "details": dict(e.details), **{f: getattr(e, f) for f in EVENT_FIELDS}}
+                        for e in view.events
+                    ],
                 )
             told = [e for e in view.events if e.type in RESIDENT_TOLD]
             if told:

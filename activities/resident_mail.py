@@ -72,17 +72,27 @@ class ResidentMailer:
             return 0
         now = now or datetime.now(UTC)
         with Session(self._engine) as session:
-            waiting = list(session.exec(
-                select(ResidentMessage.id).where(ResidentMessage.letter_id == letter_id, ResidentMessage.channel == "email",
-                                                 col(ResidentMessage.status).in_(("queued", "sending")))
-            ).all())
+            waiting = list(
+                session.exec(
+                    select(ResidentMessage.id).where(
+                        ResidentMessage.letter_id == letter_id,
+                        ResidentMessage.channel == "email",
+                        col(ResidentMessage.status).in_(("queued", "sending")),
+                    )
+                ).all()
+            )
         for row_id in waiting:
             self._deliver(row_id, now)
         with Session(self._engine) as session:
-            return len(session.exec(
-                select(ResidentMessage.id).where(ResidentMessage.letter_id == letter_id, ResidentMessage.channel == "email",
-                                                 col(ResidentMessage.status).in_(("queued", "sending")))
-            ).all())
+            return len(
+                session.exec(
+                    select(ResidentMessage.id).where(
+                        ResidentMessage.letter_id == letter_id,
+                        ResidentMessage.channel == "email",
+                        col(ResidentMessage.status).in_(("queued", "sending")),
+                    )
+                ).all()
+            )
 
     def _claim(self, row_id: str, now: datetime) -> bool:
         with self._engine.begin() as connection:
@@ -161,8 +171,15 @@ class ResidentMailer:
 def tracking_url(session: Session, settings: Settings, row: ResidentMessage) -> str:
     """The personal link this message carries (its own link row, reused if the message is sent again)."""
     link_id = hashlib.sha256(f"link|{row.id}".encode()).hexdigest()[:32]
-    token = tracking.issue_link(session, settings.web_secret, row.reference, row.recipient, row.recipient_id,
-                                days=settings.resident_link_days, link_id=link_id)
+    token = tracking.issue_link(
+        session,
+        settings.web_secret,
+        row.reference,
+        row.recipient,
+        row.recipient_id,
+        days=settings.resident_link_days,
+        link_id=link_id,
+    )
     return f"{settings.web_base_url.rstrip('/')}/track/{token}"
 
 
@@ -190,6 +207,7 @@ def resident_email(session: Session, settings: Settings, row: ResidentMessage) -
         letter = session.get(Letter, row.letter_id)
         if letter is None or letter.pdf is None:
             raise LookupError(f"letter {row.letter_id} has no PDF")
-        message.add_attachment(letter.pdf, maintype="application", subtype="pdf",
-                               filename=f"{row.reference}-{letter.kind.replace('_', '-')}.pdf")
+        message.add_attachment(
+            letter.pdf, maintype="application", subtype="pdf", filename=f"{row.reference}-{letter.kind.replace('_', '-')}.pdf"
+        )
     return message

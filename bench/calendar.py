@@ -20,20 +20,27 @@ def measure(calls: int = 200_000) -> dict:
     starts = [date(2025, 1, 1) + timedelta(days=rng.randrange(1500)) for _ in range(1000)]
     starts64 = [np.datetime64(d) for d in starts]
     ns = [rng.randrange(0, 30) for _ in range(1000)]
-    ours = min(timeit.repeat(
-        lambda: [calendar.add_working_days(d, n) for d, n in zip(starts, ns)], number=calls // 1000, repeat=5))
-    bare = min(timeit.repeat(
-        lambda: [np.busday_offset(d, n, roll="forward", busdaycal=busdaycal) for d, n in zip(starts64, ns)],
-        number=calls // 1000, repeat=5))
+    ours = min(
+        timeit.repeat(lambda: [calendar.add_working_days(d, n) for d, n in zip(starts, ns)], number=calls // 1000, repeat=5)
+    )
+    bare = min(
+        timeit.repeat(
+            lambda: [np.busday_offset(d, n, roll="forward", busdaycal=busdaycal) for d, n in zip(starts64, ns)],
+            number=calls // 1000,
+            repeat=5,
+        )
+    )
     return {"ours_us": ours / calls * 1e6, "numpy_us": bare / calls * 1e6, "ratio": ours / bare}
 
 
 def report(r: dict) -> str:
-    return "\n".join([
-        "| add_working_days (µs/call) | numpy.busday_offset (µs/call) | ratio |",
-        "|---|---|---|",
-        f"| {r['ours_us']:.2f} | {r['numpy_us']:.2f} | {r['ratio']:.2f} |",
-    ])
+    return "\n".join(
+        [
+            "| add_working_days (µs/call) | numpy.busday_offset (µs/call) | ratio |",
+            "|---|---|---|",
+            f"| {r['ours_us']:.2f} | {r['numpy_us']:.2f} | {r['ratio']:.2f} |",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -48,7 +48,10 @@ from models.calendar import end_of_day
 TODAY = date(2026, 6, 1)
 LANDLORDS = ["wrekin", "greatwell", "together", "thirteen"]
 HANDLERS = [f"handler{i:02d}" for i in range(40)]
-OPEN_STATES = {1: ["received", "stage1_acknowledged", "stage1_extended"], 2: ["stage2_requested", "stage2_acknowledged", "stage2_extended"]}
+OPEN_STATES = {
+    1: ["received", "stage1_acknowledged", "stage1_extended"],
+    2: ["stage2_requested", "stage2_acknowledged", "stage2_extended"],
+}
 UNDATED_STATES = ["stage1_responded", "closed", "closed", "closed", "withdrawn", "excluded"]
 
 
@@ -61,15 +64,22 @@ def cases(n: int, seed: int = 8) -> list[dict]:
         stage = 2 if rng.random() < 0.1 else 1
         open_case = rng.random() < 0.15
         due = TODAY + timedelta(days=rng.randrange(-10, 60)) if open_case else None
-        rows.append({
-            "reference": f"CMP-{2020 + i % 7}-{i:06d}", "landlord": rng.choice(LANDLORDS),
-            "policy_id": DEFAULT_PROFILE_ID, "policy_version": 1, "region": "ENG",
-            "state": rng.choice(OPEN_STATES[stage]) if open_case else rng.choice(UNDATED_STATES), "stage": stage,
-            "handler": None if rng.random() < 0.1 else rng.choice(HANDLERS),
-            "received_at": end_of_day(TODAY - timedelta(days=rng.randrange(2000))),
-            "next_deadline": None if due is None else end_of_day(due), "overdue": due is not None and due < TODAY,
-            "last_seq": 1,
-        })
+        rows.append(
+            {
+                "reference": f"CMP-{2020 + i % 7}-{i:06d}",
+                "landlord": rng.choice(LANDLORDS),
+                "policy_id": DEFAULT_PROFILE_ID,
+                "policy_version": 1,
+                "region": "ENG",
+                "state": rng.choice(OPEN_STATES[stage]) if open_case else rng.choice(UNDATED_STATES),
+                "stage": stage,
+                "handler": None if rng.random() < 0.1 else rng.choice(HANDLERS),
+                "received_at": end_of_day(TODAY - timedelta(days=rng.randrange(2000))),
+                "next_deadline": None if due is None else end_of_day(due),
+                "overdue": due is not None and due < TODAY,
+                "last_seq": 1,
+            }
+        )
     return rows
 
 
@@ -94,8 +104,9 @@ def deep_token(engine: Engine, filters: CaseListFilter, rows_in: int) -> str:
     with Session(engine) as session:
         dated = session.execute(dated_query(filters, None).offset(rows_in - 1).limit(1)).first()
         if dated is None:
-            undated_in = rows_in - session.execute(
-                text("SELECT count(*) FROM \"case\" WHERE next_deadline IS NOT NULL")).scalar_one()
+            undated_in = (
+                rows_in - session.execute(text('SELECT count(*) FROM "case" WHERE next_deadline IS NOT NULL')).scalar_one()
+            )
             dated = session.execute(undated_query(filters, None).offset(undated_in - 1).limit(1)).one()
     return token_after(dated.next_deadline, dated.reference)
 
@@ -118,6 +129,7 @@ def lists(engine: Engine, n_cases: int) -> dict[str, Callable[[], object]]:
         def run() -> object:
             with Session(engine) as session:
                 return list_cases(session, filters, 50, token)
+
         return run
 
     probes = {name: page(f, token) for name, (f, token) in views.items()}
@@ -152,6 +164,7 @@ def select_one(engine: Engine) -> Callable[[], object]:
     def run() -> object:
         with Session(engine) as session:
             return session.execute(text("SELECT 1")).scalar_one()
+
     return run
 
 
@@ -160,8 +173,9 @@ def signed_in_browser(engine: Engine) -> TestClient:
     create_user(engine, "bench", "Bench Manager", "complaints_manager", "bench password 1")
     browser = TestClient(create_app(Settings(), None, engine, session_secret="bench"))  # type: ignore[arg-type]
     csrf = browser.get("/sign-in").text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    signed = browser.post("/sign-in", data={"username": "bench", "password": "bench password 1", "csrf_token": csrf},
-                          follow_redirects=False)
+    signed = browser.post(
+        "/sign-in", data={"username": "bench", "password": "bench password 1", "csrf_token": csrf}, follow_redirects=False
+    )
     assert signed.status_code == 303, signed.text[:500]
     return browser
 
@@ -187,6 +201,7 @@ def http_lists(engine: Engine, n_cases: int) -> tuple[Callable[[], object], dict
             if response.status_code != 200:
                 raise RuntimeError(f"{url} {params}: {response.status_code} {response.text[:300]}")
             return response
+
         return run
 
     probes = {name: get("/cases", params) for name, params in views.items()}
@@ -224,8 +239,7 @@ def measure_database(name: str, engine: Engine, n_cases: int, n: int) -> dict:
     for pair, build in PROBES.items():
         floor, probes = build(engine, n_cases)
         results[pair] = {view: measure_pair(floor, probe, n) for view, probe in probes.items()}
-    return {"database": name, "cases": n_cases, "fill_seconds": fill_seconds, "results": results,
-            "plans": plans(engine)}
+    return {"database": name, "cases": n_cases, "fill_seconds": fill_seconds, "results": results, "plans": plans(engine)}
 
 
 def measure(n_cases: int, n: int = 1000) -> list[dict]:
@@ -240,12 +254,17 @@ def report(runs: list[dict]) -> str:
             continue
         lines.append(f"\n{run['database']}, {run['cases']:,} cases (bulk insert {run['fill_seconds']:.1f} s)")
         for pair, views in run["results"].items():
-            lines += [f"\n{pair}\n", "| view | p50 ms | p95 ms | p99 ms | floor p95 ms | p95 ratio | <= 5x |",
-                      "|---|---|---|---|---|---|---|"]
+            lines += [
+                f"\n{pair}\n",
+                "| view | p50 ms | p95 ms | p99 ms | floor p95 ms | p95 ratio | <= 5x |",
+                "|---|---|---|---|---|---|---|",
+            ]
             for view, r in views.items():
                 a = r["list_ms"]
-                lines.append(f"| {view} | {a['p50']:.2f} | {a['p95']:.2f} | {a['p99']:.2f} | "
-                             f"{r['floor_ms']['p95']:.3f} | {r['ratio_p95']:.1f} | {'pass' if r['ratio_p95'] <= 5 else 'FAIL'} |")
+                lines.append(
+                    f"| {view} | {a['p50']:.2f} | {a['p95']:.2f} | {a['p99']:.2f} | "
+                    f"{r['floor_ms']['p95']:.3f} | {r['ratio_p95']:.1f} | {'pass' if r['ratio_p95'] <= 5 else 'FAIL'} |"
+                )
         lines.append("\nplans (a page deep in the list):\n")
         for view, plan in run["plans"].items():
             lines.append(f"- {view}: " + " / ".join(step.strip() for step in plan))

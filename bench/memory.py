@@ -39,15 +39,21 @@ def rss_mb(pid: int) -> float:
 async def measure(n: int, cached_cases: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="complaints-mem-") as tmp:
         env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter, dev_server_existing_path=binary_path("temporal"),
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=binary_path("temporal"),
             search_attributes=visibility.KEYS,
             dev_server_log_level="error",
         )
         target = env.client.service_client.config.target_host
         worker = subprocess.Popen(
             [str(Path(sys.executable).parent / "complaints"), "worker"],
-            env={**os.environ, "TEMPORAL_ADDRESS": target, "DATABASE_URL": f"sqlite:///{tmp}/read.db",
-                 "COMPLAINTS_TASK_QUEUE": "bench-memory", "WORKER_CACHED_CASES": str(cached_cases)},
+            env={
+                **os.environ,
+                "TEMPORAL_ADDRESS": target,
+                "DATABASE_URL": f"sqlite:///{tmp}/read.db",
+                "COMPLAINTS_TASK_QUEUE": "bench-memory",
+                "WORKER_CACHED_CASES": str(cached_cases),
+            },
             stderr=subprocess.DEVNULL,
         )
         try:
@@ -58,12 +64,22 @@ async def measure(n: int, cached_cases: int) -> dict:
             pending = set()
             for i in range(n):
                 reference = f"MEM-2026-{i:06d}"
-                pending.add(asyncio.create_task(env.client.start_workflow(
-                    ComplaintWorkflow.run,
-                    CaseInput(reference=reference, landlord="bench", policy_id=DEFAULT_PROFILE_ID, policy_version=load_profile(DEFAULT_PROFILE_ID).version,
-                              received_at=received),
-                    id=reference, task_queue="bench-memory",
-                )))
+                pending.add(
+                    asyncio.create_task(
+                        env.client.start_workflow(
+                            ComplaintWorkflow.run,
+                            CaseInput(
+                                reference=reference,
+                                landlord="bench",
+                                policy_id=DEFAULT_PROFILE_ID,
+                                policy_version=load_profile(DEFAULT_PROFILE_ID).version,
+                                received_at=received,
+                            ),
+                            id=reference,
+                            task_queue="bench-memory",
+                        )
+                    )
+                )
                 if len(pending) >= 200:
                     _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             await asyncio.gather(*pending)
@@ -78,8 +94,14 @@ async def measure(n: int, cached_cases: int) -> dict:
             await asyncio.sleep(5)
             loaded = rss_mb(worker.pid)
             last = await env.client.count_workflows("WorkflowType = 'ComplaintWorkflow' AND ExecutionStatus = 'Running'")
-            return {"cached": cached_cases, "n": n, "idle_mb": idle, "loaded_mb": loaded, "start_seconds": time.perf_counter() - started,
-                    "open": last.count}
+            return {
+                "cached": cached_cases,
+                "n": n,
+                "idle_mb": idle,
+                "loaded_mb": loaded,
+                "start_seconds": time.perf_counter() - started,
+                "open": last.count,
+            }
         finally:
             worker.terminate()
             worker.wait(30)
@@ -91,13 +113,17 @@ CACHE_SIZES = (Settings.model_fields["worker_cached_cases"].default, 1000)
 
 
 def row(r: dict) -> str:
-    return (f"| {r['cached']} | {r['open']} | {r['idle_mb']:.0f} | {r['loaded_mb']:.0f} | {r['start_seconds']:.0f} | "
-            f"<= 500 MB | {'pass' if r['loaded_mb'] <= 500 else 'FAIL'} |")
+    return (
+        f"| {r['cached']} | {r['open']} | {r['idle_mb']:.0f} | {r['loaded_mb']:.0f} | {r['start_seconds']:.0f} | "
+        f"<= 500 MB | {'pass' if r['loaded_mb'] <= 500 else 'FAIL'} |"
+    )
 
 
 async def main(n: int) -> None:
-    print("| WORKER_CACHED_CASES | open cases | worker RSS idle (MB) | worker RSS with the cases (MB) | "
-          "time to open them (s) | target | |")
+    print(
+        "| WORKER_CACHED_CASES | open cases | worker RSS idle (MB) | worker RSS with the cases (MB) | "
+        "time to open them (s) | target | |"
+    )
     print("|---|---|---|---|---|---|---|")
     for cached_cases in CACHE_SIZES:
         print(row(await measure(n, cached_cases)), flush=True)

@@ -60,10 +60,21 @@ async def measure(n: int) -> dict:
         received = datetime.now(UTC)
         version = load_profile(DEFAULT_PROFILE_ID).version
         references = [f"FAN-{received.year}-{i:06d}" for i in range(n)]
-        await _bounded(client.start_workflow(
-            ComplaintWorkflow.run, CaseInput(reference=reference, landlord=LANDLORD, policy_id=DEFAULT_PROFILE_ID, policy_version=version,
-                                             received_at=received), id=reference, task_queue=CASES)
-            for reference in references)
+        await _bounded(
+            client.start_workflow(
+                ComplaintWorkflow.run,
+                CaseInput(
+                    reference=reference,
+                    landlord=LANDLORD,
+                    policy_id=DEFAULT_PROFILE_ID,
+                    policy_version=version,
+                    received_at=received,
+                ),
+                id=reference,
+                task_queue=CASES,
+            )
+            for reference in references
+        )
         await _until(engine, select(func.count()).select_from(Case).where(Case.landlord == LANDLORD), n)
         with Session(engine) as session:
             case = session.get(Case, references[0])
@@ -92,19 +103,27 @@ async def measure(n: int) -> dict:
         bare = time.perf_counter() - started
         assert report.signalled == n, report
         await _bounded(client.get_workflow_handle(floor_id).terminate() for floor_id in floor_ids)
-        return {"n": n, "fan_out_s": fan_out, "workflow_s": signalled_in, "direct_s": direct, "bare_s": bare,
-                "ratio": fan_out / bare}
+        return {
+            "n": n,
+            "fan_out_s": fan_out,
+            "workflow_s": signalled_in,
+            "direct_s": direct,
+            "bare_s": bare,
+            "ratio": fan_out / bare,
+        }
 
 
 def report(r: dict) -> str:
-    return "\n".join([
-        "| open cases | closure until every case re-planned (s) | of which the fan-out workflow's run (s) "
-        "| the same re-plan signalled directly (s) | same number of bare signals (s) | ratio (fan-out / bare) |",
-        "|---|---|---|---|---|---|",
-        f"| {r['n']:,} | {r['fan_out_s']:.1f} | {r['workflow_s']:.1f} | {r['direct_s']:.1f} | {r['bare_s']:.1f} | {r['ratio']:.2f} |",
-        "",
-        "target: within 2x",
-    ])
+    return "\n".join(
+        [
+            "| open cases | closure until every case re-planned (s) | of which the fan-out workflow's run (s) "
+            "| the same re-plan signalled directly (s) | same number of bare signals (s) | ratio (fan-out / bare) |",
+            "|---|---|---|---|---|---|",
+            f"| {r['n']:,} | {r['fan_out_s']:.1f} | {r['workflow_s']:.1f} | {r['direct_s']:.1f} | {r['bare_s']:.1f} | {r['ratio']:.2f} |",
+            "",
+            "target: within 2x",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -61,8 +61,10 @@ def report(rows: list[dict]) -> str:
     lines += [f"| {r['n']} | {r['seconds']:.1f} | {r['per_case_ms']:.0f} | {r['per_case_ms'] / first:.2f} |" for r in rows]
     growth = rows[-1]["per_case_ms"] / first
     verdict = "linear" if growth <= 1.25 else "worse than linear"
-    lines.append(f"\nper-case time at {rows[-1]['n']} cases is {growth:.2f}x that at {rows[0]['n']}: {verdict} "
-                 "(linear = per-case time flat within 25%)")
+    lines.append(
+        f"\nper-case time at {rows[-1]['n']} cases is {growth:.2f}x that at {rows[0]['n']}: {verdict} "
+        "(linear = per-case time flat within 25%)"
+    )
     return "\n".join(lines)
 
 

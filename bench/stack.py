@@ -44,9 +44,16 @@ async def dev_stack(persistent: bool = False, **worker_options) -> AsyncIterator
     send_core_logs_to_python("ERROR")
     compile_bytecode()
     async with server_and_read_model(persistent, log_level="error") as (env, engine, directory):
-        async with build_worker(env.client, engine, CASES, **worker_options), Worker(
-            env.client, task_queue=FLOOR, workflows=[NoopWorkflow], activities=[nothing],
-            activity_executor=ThreadPoolExecutor(4), **worker_options
+        async with (
+            build_worker(env.client, engine, CASES, **worker_options),
+            Worker(
+                env.client,
+                task_queue=FLOOR,
+                workflows=[NoopWorkflow],
+                activities=[nothing],
+                activity_executor=ThreadPoolExecutor(4),
+                **worker_options,
+            ),
         ):
             yield Stack(env.client, engine, directory / "read.db")
 

@@ -21,8 +21,13 @@ async def full_case(client, n: int, run: str) -> None:
     reference = f"THR-2026-{n:06d}"
     handle = await client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord="bench", policy_id=DEFAULT_PROFILE_ID, policy_version=load_profile(DEFAULT_PROFILE_ID).version,
-                  received_at=datetime.now(timezone.utc)),
+        CaseInput(
+            reference=reference,
+            landlord="bench",
+            policy_id=DEFAULT_PROFILE_ID,
+            policy_version=load_profile(DEFAULT_PROFILE_ID).version,
+            received_at=datetime.now(timezone.utc),
+        ),
         id=f"{reference}-{run}",
         task_queue=CASES,
     )
@@ -54,8 +59,7 @@ async def measure(concurrent: int, persistent: bool) -> dict:
             cases.append(await rate(full_case, stack.client, concurrent, str(run)))
             noops.append(await rate(noop, stack.client, concurrent, str(run)))
     best_cases, best_noops = max(cases), max(noops)
-    return {"concurrent": concurrent, "cases_per_s": best_cases, "noops_per_s": best_noops,
-            "ratio": best_cases / best_noops}
+    return {"concurrent": concurrent, "cases_per_s": best_cases, "noops_per_s": best_noops, "ratio": best_cases / best_noops}
 
 
 def row(server: str, r: dict) -> str:

@@ -48,8 +48,13 @@ async def measure(n: int, persistent: bool) -> dict[str, dict[str, float]]:
     async with dev_stack(persistent=persistent) as stack:
         case = await stack.client.start_workflow(
             ComplaintWorkflow.run,
-            CaseInput(reference=REFERENCE, landlord="bench", policy_id=DEFAULT_PROFILE_ID, policy_version=load_profile(DEFAULT_PROFILE_ID).version,
-                      received_at=datetime.now(timezone.utc)),
+            CaseInput(
+                reference=REFERENCE,
+                landlord="bench",
+                policy_id=DEFAULT_PROFILE_ID,
+                policy_version=load_profile(DEFAULT_PROFILE_ID).version,
+                received_at=datetime.now(timezone.utc),
+            ),
             id=REFERENCE,
             task_queue=CASES,
         )
@@ -91,7 +96,8 @@ async def main(n: int) -> None:
         return report(server, await measure(n, persistent))
 
     await print_by_server_mode(
-        "workload | p50 ms (ratio) | p95 ms (ratio) | p99 ms (ratio)", rows,
+        "workload | p50 ms (ratio) | p95 ms (ratio) | p99 ms (ratio)",
+        rows,
         "ratio = against the no-op update in the same run; target: ComplaintWorkflow update p50 <= 1.5",
     )
 

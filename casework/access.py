@@ -39,12 +39,20 @@ period (`casework.subject_access`), each audited by name."""
 
 MANAGER_ACTIONS = frozenset({"assign"})
 """Complaints managers assign cases (the issue: "assigns, sees everything, receives escalations")."""
-ANY_STAGE_ACTIONS = frozenset({"resident_input", "withdraw", "request_stage2", "record_consent", "schedule_review", "record_review"})
+ANY_STAGE_ACTIONS = frozenset(
+    {"resident_input", "withdraw", "request_stage2", "record_consent", "schedule_review", "record_review"}
+)
 """Recording what the resident said or asked for: whoever works the case may do it."""
-OMBUDSMAN_ACTIONS = frozenset({
-    "ombudsman_referral", "ombudsman_evidence_requested", "ombudsman_evidence_sent", "ombudsman_determination",
-    "ombudsman_order_complied", "complaint_handling_failure_order",
-})
+OMBUDSMAN_ACTIONS = frozenset(
+    {
+        "ombudsman_referral",
+        "ombudsman_evidence_requested",
+        "ombudsman_evidence_sent",
+        "ombudsman_determination",
+        "ombudsman_order_complied",
+        "complaint_handling_failure_order",
+    }
+)
 """Liaison with the Ombudsman is the complaints officer's (Code 4.1): here, a complaints manager's."""
 ACTING_ROLES = frozenset({"handler", "complaints_manager", "stage2_reviewer"})
 
@@ -137,8 +145,13 @@ def _not_independent(username: str, case: Case, action: str) -> bool:
     from workflows.commands import COMMAND_RULES
 
     rule = COMMAND_RULES.get(action)
-    return (case.stage >= 2 and action != "assign" and rule is not None and rule.reviewing
-            and username in (case.stage1_handlers or ()))
+    return (
+        case.stage >= 2
+        and action != "assign"
+        and rule is not None
+        and rule.reviewing
+        and username in (case.stage1_handlers or ())
+    )
 
 
 def check_action(actor: Actor, case: Case, form_action: str, assignee: str | None = None) -> None:
@@ -156,6 +169,7 @@ def actions_offered(actor: Actor, case: Case) -> list[str]:
         return []
     allowed = set(case.allowed_actions or ())
     return [
-        name for name in ACTION_FORMS
+        name
+        for name in ACTION_FORMS
         if LIFECYCLE_ACTION.get(name, name) in allowed and action_refusal(actor, case, LIFECYCLE_ACTION.get(name, name)) is None
     ]

@@ -67,8 +67,14 @@ ended): it then starts a new case linked to this one (Code 6.8) instead of being
 
 
 async def act(
-    client: Client, engine: Engine, reference: str, action: str, form: dict[str, Any], actor: Actor,
-    command_id: str, task_queue: str = "complaints",
+    client: Client,
+    engine: Engine,
+    reference: str,
+    action: str,
+    form: dict[str, Any],
+    actor: Actor,
+    command_id: str,
+    task_queue: str = "complaints",
 ) -> CaseSummary:
     """Take one staff action on a case. Refused (`casework.access`) when this person may not act on the
     case; CommandRejected when the form or the workflow refuses; either leaves nothing behind."""
@@ -137,7 +143,9 @@ def draft_letter(engine: Engine, reference: str, action: str, form: dict[str, An
             raise UnknownCase(reference)
         stage = _stage(session, reference)
     check_action(actor, case, action)
-    letter = letters.decision_letter(engine, complaint, policy_profile(complaint.policy_id, complaint.policy_version), parse_form(action, form), stage, actor)
+    letter = letters.decision_letter(
+        engine, complaint, policy_profile(complaint.policy_id, complaint.policy_version), parse_form(action, form), stage, actor
+    )
     return letters.render_html(letter, delivery.large_print(engine, reference))
 
 
@@ -161,14 +169,18 @@ def _settle_rows(engine: Engine, reference: str, form: Form, summary: CaseSummar
         session.commit()
 
 
-
 def _due(session: Session, reference: str, name: str) -> date | None:
     row = session.get(CaseDeadline, (reference, name))
     return row.due if row is not None else None
 
 
 def _prepare(
-    session: Session, complaint: Complaint, profile: PolicyProfile, action: str, form: Form, actor: Actor,
+    session: Session,
+    complaint: Complaint,
+    profile: PolicyProfile,
+    action: str,
+    form: Form,
+    actor: Actor,
     command_id: str,
 ) -> tuple[list[SQLModel], dict[str, Any]]:
     """The case-record rows a command writes, and the workflow payload that refers to them."""
@@ -178,48 +190,72 @@ def _prepare(
     payload: dict[str, Any] = {}
     key = partial(scoped_id, reference=reference, command_id=command_id)  # rows of this command on this case
     if isinstance(form, AcknowledgeForm):
-        rows.append(Definition(command_id=key("def"), reference=reference, stage=_stage(session, reference), points=form.points,
-                               recorded_at=now))
+        rows.append(
+            Definition(
+                command_id=key("def"), reference=reference, stage=_stage(session, reference), points=form.points, recorded_at=now
+            )
+        )
         payload["definition_ref"] = key("def")
     elif isinstance(form, AddComplaintForm):
-        rows.append(Definition(command_id=key("def"), reference=reference, stage=_stage(session, reference), points=form.points,
-                               recorded_at=now, kind="additional"))
+        rows.append(
+            Definition(
+                command_id=key("def"),
+                reference=reference,
+                stage=_stage(session, reference),
+                points=form.points,
+                recorded_at=now,
+                kind="additional",
+            )
+        )
         payload["definition_ref"] = key("def")
     elif isinstance(form, ExtendForm):
         payload.update(form.model_dump())
     elif isinstance(form, RespondForm):
         stage = _stage(session, reference)
         rows += root_cause_rows(form, reference, stage, key("cmd"), now)
-        payload.update(outcome=form.outcome, actions=[
-            PromisedAction(action_id=a.action_id, target_on=a.target_on) for a in promised(form, stage, actor.username)
-        ])
+        payload.update(
+            outcome=form.outcome,
+            actions=[PromisedAction(action_id=a.action_id, target_on=a.target_on) for a in promised(form, stage, actor.username)],
+        )
     elif isinstance(form, ResidentInputForm):
         rows.append(ResidentNote(id=key("note"), reference=reference, at=now, text=form.note))
         payload.update(note_ref=key("note"), on_behalf_of=form.on_behalf_of)
     elif isinstance(form, ExcludeForm):
         if form.ground not in profile.exclusion_grounds:
-            raise CommandRejected("ground", f"must be one of {profile.id}'s exclusion grounds: "
-                                            f"{', '.join(profile.exclusion_grounds)}")
+            raise CommandRejected(
+                "ground", f"must be one of {profile.id}'s exclusion grounds: {', '.join(profile.exclusion_grounds)}"
+            )
         payload.update(form.model_dump())
     elif isinstance(form, AdjustmentForm):
         review_id = key("adj")
-        rows.append(Adjustment(id=review_id, reference=reference, kind=form.kind, details=form.details,
-                               review_on=form.review_on))
+        rows.append(Adjustment(id=review_id, reference=reference, kind=form.kind, details=form.details, review_on=form.review_on))
         payload.update(review_id=review_id, kind="adjustment", review_on=form.review_on)
     elif isinstance(form, RestrictionForm):
         review_id = key("res")
-        rows.append(Restriction(id=review_id, reference=reference, reasons=form.reasons, scope=form.scope,
-                                review_on=form.review_on, decided_by=actor.username))
+        rows.append(
+            Restriction(
+                id=review_id,
+                reference=reference,
+                reasons=form.reasons,
+                scope=form.scope,
+                review_on=form.review_on,
+                decided_by=actor.username,
+            )
+        )
         payload.update(review_id=review_id, kind="restriction", review_on=form.review_on)
     elif isinstance(form, DeterminationForm):
-        payload.update(findings=[f.model_dump() for f in form.findings], orders=[
-            {"order_id": o.order_id or f"{o.kind}-{number}", "kind": o.kind, "due_on": o.due_on}
-            for number, o in enumerate(form.orders, start=1)
-        ])
+        payload.update(
+            findings=[f.model_dump() for f in form.findings],
+            orders=[
+                {"order_id": o.order_id or f"{o.kind}-{number}", "kind": o.kind, "due_on": o.due_on}
+                for number, o in enumerate(form.orders, start=1)
+            ],
+        )
     elif isinstance(form, OrderCompliedForm):
         if form.evidence:
-            rows.append(OmbudsmanEvidence(id=key("evidence"), reference=reference, order_id=form.order_id, at=now,
-                                          text=form.evidence))
+            rows.append(
+                OmbudsmanEvidence(id=key("evidence"), reference=reference, order_id=form.order_id, at=now, text=form.evidence)
+            )
             payload["evidence_ref"] = key("evidence")
         payload["order_id"] = form.order_id
     elif isinstance(form, ConsentForm):
@@ -268,9 +304,18 @@ async def _file_linked(
     assert isinstance(form, AddComplaintForm)
     with Session(engine) as session:
         resident = session.get(Resident, complaint.resident_id) if complaint.resident_id else None
-    filed = await file_complaint(client, engine, Intake(
-        intake_id=f"additional-{command_id}", policy=complaint.policy_id, region=complaint.region,
-        channel=complaint.channel if complaint.channel in Channel.__args__ else "phone", resident=ResidentDetails.of(resident),
-        text=form.text or "\n".join(form.points), linked_to=complaint.reference,
-    ), task_queue)
+    filed = await file_complaint(
+        client,
+        engine,
+        Intake(
+            intake_id=f"additional-{command_id}",
+            policy=complaint.policy_id,
+            region=complaint.region,
+            channel=complaint.channel if complaint.channel in Channel.__args__ else "phone",
+            resident=ResidentDetails.of(resident),
+            text=form.text or "\n".join(form.points),
+            linked_to=complaint.reference,
+        ),
+        task_queue,
+    )
     return await case_summary(client, filed.reference)

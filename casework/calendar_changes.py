@@ -60,7 +60,11 @@ class CalendarError(ValueError):
 
 
 def cases_to_replan(
-    engine: Engine, landlord: str | None = None, regions: Iterable[str] | None = None, after: str = "", limit: int | None = None,
+    engine: Engine,
+    landlord: str | None = None,
+    regions: Iterable[str] | None = None,
+    after: str = "",
+    limit: int | None = None,
 ) -> list[str]:
     """The cases a calendar change re-plans: every case whose workflow may still run, from the read
     model, in reference order (a page of `limit` after `after`). Withdrawn and excluded cases have
@@ -104,16 +108,25 @@ async def signal_cases(
 
 
 async def replan(
-    engine: Engine, client: Client, cases: AffectedCases, change: CalendarChanged, progress: Progress | None = None,
-    task_queue: str = "complaints", wait: float | None = None, undo: Callable[[], None] | None = None,
+    engine: Engine,
+    client: Client,
+    cases: AffectedCases,
+    change: CalendarChanged,
+    progress: Progress | None = None,
+    task_queue: str = "complaints",
+    wait: float | None = None,
+    undo: Callable[[], None] | None = None,
 ) -> CalendarChangeReport:
     """Start the fan-out of `change` to `cases`, then report what it reached (within `wait` seconds when
     given). If the start fails, `undo` takes the change back and the error goes to the caller."""
     total = len(cases_to_replan(engine, cases.landlord, cases.regions))
     try:
         handle = await client.start_workflow(
-            "CalendarFanOutWorkflow", CalendarFanOut(cases=cases, change=change), id=f"calendar-change-{uuid.uuid4().hex}",
-            task_queue=task_queue, result_type=CalendarChangeReport,
+            "CalendarFanOutWorkflow",
+            CalendarFanOut(cases=cases, change=change),
+            id=f"calendar-change-{uuid.uuid4().hex}",
+            task_queue=task_queue,
+            result_type=CalendarChangeReport,
         )
     except BaseException:
         if undo is not None:
@@ -169,12 +182,20 @@ def check_closure(engine: Engine, landlord: str, day: date, reason: str) -> None
     if len(reason) > 200:
         raise CalendarError("reason", "must be at most 200 characters")
     if landlord not in landlords(engine):
-        raise CalendarError("landlord", f"{landlord!r} is not a landlord of this service (a policy profile or a landlord with cases)")
+        raise CalendarError(
+            "landlord", f"{landlord!r} is not a landlord of this service (a policy profile or a landlord with cases)"
+        )
 
 
 async def add_closure(
-    engine: Engine, client: Client, landlord: str, day: date, reason: str, progress: Progress | None = None,
-    task_queue: str = "complaints", wait: float | None = None,
+    engine: Engine,
+    client: Client,
+    landlord: str,
+    day: date,
+    reason: str,
+    progress: Progress | None = None,
+    task_queue: str = "complaints",
+    wait: float | None = None,
 ) -> CalendarChangeReport:
     """Record a closure day of `landlord` and re-plan every open case of that landlord; if the fan-out
     cannot be started, the closure is not kept."""
@@ -187,13 +208,26 @@ async def add_closure(
                 session.delete(row)
                 session.commit()
 
-    return await replan(engine, client, AffectedCases(landlord=landlord), CalendarChanged(change="closure_added", days=(day,)),
-                        progress, task_queue, wait, undo)
+    return await replan(
+        engine,
+        client,
+        AffectedCases(landlord=landlord),
+        CalendarChanged(change="closure_added", days=(day,)),
+        progress,
+        task_queue,
+        wait,
+        undo,
+    )
 
 
 async def remove_closure(
-    engine: Engine, client: Client, landlord: str, day: date, progress: Progress | None = None,
-    task_queue: str = "complaints", wait: float | None = None,
+    engine: Engine,
+    client: Client,
+    landlord: str,
+    day: date,
+    progress: Progress | None = None,
+    task_queue: str = "complaints",
+    wait: float | None = None,
 ) -> CalendarChangeReport:
     """Remove a closure day (a working day again) and re-plan the landlord's open cases, the cases adding
     one re-plans (`cases_to_replan`). A day gone by stays: deadlines already met or missed around it stand."""
@@ -204,8 +238,16 @@ async def remove_closure(
             raise CalendarError("day", f"{day.isoformat()} is not a closure day of {landlord}")
         session.delete(row)
         session.commit()
-    return await replan(engine, client, AffectedCases(landlord=landlord), CalendarChanged(change="closure_removed", days=(day,)),
-                        progress, task_queue, wait, lambda: add_closures(engine, landlord, [day], "closure", row.reason))
+    return await replan(
+        engine,
+        client,
+        AffectedCases(landlord=landlord),
+        CalendarChanged(change="closure_removed", days=(day,)),
+        progress,
+        task_queue,
+        wait,
+        lambda: add_closures(engine, landlord, [day], "closure", row.reason),
+    )
 
 
 def closures(engine: Engine, landlord: str | None = None) -> list[ClosureDay]:
@@ -249,7 +291,11 @@ def record_bank_holidays(engine: Engine, regions: Iterable[str], years: range, k
 
 
 async def announce_bank_holidays(
-    engine: Engine, client: Client, regions: Iterable[str], years: range, progress: Progress | None = None,
+    engine: Engine,
+    client: Client,
+    regions: Iterable[str],
+    years: range,
+    progress: Progress | None = None,
     task_queue: str = "complaints",
 ) -> tuple[list[BankHolidayChange], CalendarChangeReport]:
     """Re-plan the open cases of every region whose bank holidays changed since the last check; the new

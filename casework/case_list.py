@@ -196,9 +196,7 @@ def undated_query(filters: CaseListFilter, after_reference: str | None) -> Selec
     return query.order_by(Case.reference)
 
 
-def list_cases(
-    session: Session, filters: CaseListFilter, page_size: int = 50, page_token: str | None = None
-) -> CasePage:
+def list_cases(session: Session, filters: CaseListFilter, page_size: int = 50, page_token: str | None = None) -> CasePage:
     """One page of the filtered list, and the token for the next page (None on the last)."""
     if not 1 <= page_size <= PAGE_SIZE_MAX:
         raise CaseListError("page_size", f"must be between 1 and {PAGE_SIZE_MAX}")
@@ -223,17 +221,23 @@ def rows_of(session: Session, rows) -> list[CaseListRow]:
     names: dict[str, str] = {}
     if references:
         open_deadlines = session.execute(
-            select(CaseDeadline).where(
-                col(CaseDeadline.reference).in_(references), col(CaseDeadline.met_on).is_(None),
+            select(CaseDeadline)
+            .where(
+                col(CaseDeadline.reference).in_(references),
+                col(CaseDeadline.met_on).is_(None),
                 col(CaseDeadline.cancelled).is_(False),
-            ).order_by(CaseDeadline.reference, CaseDeadline.due, CaseDeadline.name)
+            )
+            .order_by(CaseDeadline.reference, CaseDeadline.due, CaseDeadline.name)
         ).scalars()
         for deadline in open_deadlines:
             nexts.setdefault(deadline.reference, []).append(deadline)
-        names = dict(session.execute(
-            select(Complaint.reference, Resident.name).join(Resident, Resident.id == Complaint.resident_id)
-            .where(col(Complaint.reference).in_(references))
-        ).all())
+        names = dict(
+            session.execute(
+                select(Complaint.reference, Resident.name)
+                .join(Resident, Resident.id == Complaint.resident_id)
+                .where(col(Complaint.reference).in_(references))
+            ).all()
+        )
     result = []
     for r in rows:
         instant = None if r.next_deadline is None else _utc(r.next_deadline)
@@ -241,14 +245,21 @@ def rows_of(session: Session, rows) -> list[CaseListRow]:
         if instant is not None:  # the open deadline the workflow's next_deadline instant is the end of
             due = due_date(instant)
             deadline = next((d for d in nexts.get(r.reference, []) if d.due == due), None)
-        result.append(CaseListRow(
-            reference=r.reference, landlord=r.landlord, stage=r.stage, state=r.state, handler=r.handler,
-            next_deadline=instant, overdue=r.overdue,
-            due_on=None if instant is None else due_date(instant),
-            next_action=deadline.name if deadline is not None else None,
-            resident=names.get(r.reference),
-            **_stage_step(nexts.get(r.reference, []), r.stage),
-        ))
+        result.append(
+            CaseListRow(
+                reference=r.reference,
+                landlord=r.landlord,
+                stage=r.stage,
+                state=r.state,
+                handler=r.handler,
+                next_deadline=instant,
+                overdue=r.overdue,
+                due_on=None if instant is None else due_date(instant),
+                next_action=deadline.name if deadline is not None else None,
+                resident=names.get(r.reference),
+                **_stage_step(nexts.get(r.reference, []), r.stage),
+            )
+        )
     return result
 
 
@@ -359,10 +370,14 @@ def workload(session: Session, on: date) -> list[Workload]:
     today_after, today_to = instant_bounds(Urgency.DUE_TODAY, on)
     rows = session.execute(
         select(
-            Case.handler, func.count(),
+            Case.handler,
+            func.count(),
             func.sum(when((Case.next_deadline <= overdue_to, 1), else_=0)),
             func.sum(when(((Case.next_deadline > today_after) & (Case.next_deadline <= today_to), 1), else_=0)),
-        ).where(col(Case.state).not_in(DONE_STATES)).group_by(Case.handler).order_by(Case.handler)
+        )
+        .where(col(Case.state).not_in(DONE_STATES))
+        .group_by(Case.handler)
+        .order_by(Case.handler)
     )
     rows = list(rows)
     active = {u.username for u in session.exec(sqlmodel.select(StaffUser).where(StaffUser.active == True))}  # noqa: E712
@@ -379,7 +394,8 @@ def dashboard(engine: Engine, username: str, role: str, on: date) -> dict:
             mine = open_cases().where(Case.stage == 2)
         else:
             mine = sqlmodel.select(Case).where(
-                Case.handler == username, col(Case.state).not_in(ENDED_STATES),
+                Case.handler == username,
+                col(Case.state).not_in(ENDED_STATES),
                 (col(Case.state) != "closed") | col(Case.next_deadline).is_not(None),
             )
         lists = {

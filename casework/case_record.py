@@ -81,8 +81,7 @@ def case_record(engine: Engine, reference: str) -> CaseRecord:
         record = CaseRecord(
             complaint=complaint,
             resident=session.get(Resident, complaint.resident_id) if complaint.resident_id else None,
-            representative=session.get(Representative, complaint.representative_id)
-            if complaint.representative_id else None,
+            representative=session.get(Representative, complaint.representative_id) if complaint.representative_id else None,
             case=session.get(Case, reference),
             deadlines=rows(CaseDeadline, CaseDeadline.due),
             events=events,
@@ -184,7 +183,10 @@ class CaseFile:
             return None
         for event in reversed(self.events):
             details = event.details or {}
-            if event.type == "record_consent" and details.get("representative_ref", self.representative.id) == self.representative.id:
+            if (
+                event.type == "record_consent"
+                and details.get("representative_ref", self.representative.id) == self.representative.id
+            ):
                 return bool(details.get("given", True))
         return self.representative.consent_recorded_on is not None
 
@@ -192,10 +194,16 @@ class CaseFile:
     def open_reviews(self) -> list[tuple[str, str]]:
         """(review id, what it is) of every adjustment and restriction not yet reviewed: the choices of
         "Record review", never a typed id."""
-        rows = [(a.id, f"Adjustment ({a.kind.replace('_', ' ')}): {a.details}, review due {a.review_on:%d %b %Y}")
-                for a in self.adjustments if a.reviewed_on is None]
-        rows += [(r.id, f"Restriction on {r.scope}, review due {r.review_on:%d %b %Y}")
-                 for r in self.restrictions if r.reviewed_on is None]
+        rows = [
+            (a.id, f"Adjustment ({a.kind.replace('_', ' ')}): {a.details}, review due {a.review_on:%d %b %Y}")
+            for a in self.adjustments
+            if a.reviewed_on is None
+        ]
+        rows += [
+            (r.id, f"Restriction on {r.scope}, review due {r.review_on:%d %b %Y}")
+            for r in self.restrictions
+            if r.reviewed_on is None
+        ]
         return rows
 
     def outcome_sought(self, stage: int) -> str:
@@ -228,27 +236,61 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         case = session.get(Case, reference)
         if case is None:
             raise CaseNotFound(reference)
-        deadlines = session.exec(select(CaseDeadline).where(CaseDeadline.reference == reference).order_by(col(CaseDeadline.due))).all()
+        deadlines = session.exec(
+            select(CaseDeadline).where(CaseDeadline.reference == reference).order_by(col(CaseDeadline.due))
+        ).all()
         events = session.exec(select(CaseEvent).where(CaseEvent.reference == reference).order_by(col(CaseEvent.seq))).all()
         complaint = session.get(Complaint, reference)
         resident = session.get(Resident, complaint.resident_id) if complaint and complaint.resident_id else None
-        definitions = session.exec(select(Definition).where(Definition.reference == reference).order_by(col(Definition.recorded_at))).all()
+        definitions = session.exec(
+            select(Definition).where(Definition.reference == reference).order_by(col(Definition.recorded_at))
+        ).all()
         letters = session.exec(select(Letter).where(Letter.reference == reference).order_by(col(Letter.issued_at))).all()
         outstanding = session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).all()
-        remedies = session.exec(select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))).all()
+        remedies = session.exec(
+            select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))
+        ).all()
         note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
-        notes = {n.id: n.text for n in session.exec(select(ResidentNote).where(col(ResidentNote.id).in_(note_refs), ResidentNote.reference == reference))} if note_refs else {}
+        notes = (
+            {
+                n.id: n.text
+                for n in session.exec(
+                    select(ResidentNote).where(col(ResidentNote.id).in_(note_refs), ResidentNote.reference == reference)
+                )
+            }
+            if note_refs
+            else {}
+        )
         evidence_refs = [e.details.get("evidence_ref") for e in events if (e.details or {}).get("evidence_ref")]
         if evidence_refs:  # what was sent to show an Ombudsman order complied with, on the timeline like a note
-            notes |= {n.id: n.text for n in session.exec(select(OmbudsmanEvidence).where(col(OmbudsmanEvidence.id).in_(evidence_refs), OmbudsmanEvidence.reference == reference))}
-        representative = session.get(Representative, complaint.representative_id) if complaint and complaint.representative_id else None
-        adjustments = session.exec(select(Adjustment).where(Adjustment.reference == reference).order_by(col(Adjustment.review_on))).all()
-        restrictions = session.exec(select(Restriction).where(Restriction.reference == reference).order_by(col(Restriction.review_on))).all()
-        learning = session.exec(select(LearningPoint).where(LearningPoint.reference == reference).order_by(col(LearningPoint.recorded_at))).all()
+            notes |= {
+                n.id: n.text
+                for n in session.exec(
+                    select(OmbudsmanEvidence).where(
+                        col(OmbudsmanEvidence.id).in_(evidence_refs), OmbudsmanEvidence.reference == reference
+                    )
+                )
+            }
+        representative = (
+            session.get(Representative, complaint.representative_id) if complaint and complaint.representative_id else None
+        )
+        adjustments = session.exec(
+            select(Adjustment).where(Adjustment.reference == reference).order_by(col(Adjustment.review_on))
+        ).all()
+        restrictions = session.exec(
+            select(Restriction).where(Restriction.reference == reference).order_by(col(Restriction.review_on))
+        ).all()
+        learning = session.exec(
+            select(LearningPoint).where(LearningPoint.reference == reference).order_by(col(LearningPoint.recorded_at))
+        ).all()
         linked = list(session.exec(select(Complaint.reference).where(Complaint.linked_to == reference)).all())
-        service_request = session.get(ServiceRequest, complaint.service_request_id) if complaint and complaint.service_request_id else None
+        service_request = (
+            session.get(ServiceRequest, complaint.service_request_id) if complaint and complaint.service_request_id else None
+        )
         notices = session.exec(select(Notice).where(Notice.reference == reference).order_by(col(Notice.at).desc())).all()
-        attachments = session.exec(select(Attachment).where(Attachment.reference == reference).order_by(col(Attachment.uploaded_at))).all()
+        attachments = session.exec(
+            select(Attachment).where(Attachment.reference == reference).order_by(col(Attachment.uploaded_at))
+        ).all()
         events = list(events)
         _reasons_in_words(session, events)
         session.expunge_all()
@@ -261,9 +303,27 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         if case.state in ENDED_STATES and d.met is None:
             d.cancelled, left = True, None  # a withdrawn or excluded case's clocks are all stopped
         rows.append(DeadlineRow(d, left))
-    return CaseFile(case, rows, list(events), complaint, resident, list(definitions), list(letters), list(outstanding),
-                    list(remedies), notes, representative, list(adjustments), list(restrictions), list(learning), linked,
-                    service_request, list(notices), messages_of(engine, reference), list(attachments))
+    return CaseFile(
+        case,
+        rows,
+        list(events),
+        complaint,
+        resident,
+        list(definitions),
+        list(letters),
+        list(outstanding),
+        list(remedies),
+        notes,
+        representative,
+        list(adjustments),
+        list(restrictions),
+        list(learning),
+        linked,
+        service_request,
+        list(notices),
+        messages_of(engine, reference),
+        list(attachments),
+    )
 
 
 async def projected_case(engine: Engine, reference: str, attempts: int = 100) -> Case | None:

@@ -30,15 +30,26 @@ class Found:
 
 def _found(session: Session, query) -> list[Found]:
     rows = session.exec(query.order_by(col(Complaint.received_at).desc(), col(Complaint.reference)).limit(LIMIT)).all()
-    return [Found(c.reference, r.name if r else "", c.landlord, case.state if case else "received", c.received_at,
-                  (r.address or "") if r else "", case.stage if case else 1)
-            for c, r, case in rows]
+    return [
+        Found(
+            c.reference,
+            r.name if r else "",
+            c.landlord,
+            case.state if case else "received",
+            c.received_at,
+            (r.address or "") if r else "",
+            case.stage if case else 1,
+        )
+        for c, r, case in rows
+    ]
 
 
 def _cases():
-    return (select(Complaint, Resident, Case)
-            .join(Resident, col(Resident.id) == col(Complaint.resident_id), isouter=True)
-            .join(Case, col(Case.reference) == col(Complaint.reference), isouter=True))
+    return (
+        select(Complaint, Resident, Case)
+        .join(Resident, col(Resident.id) == col(Complaint.resident_id), isouter=True)
+        .join(Case, col(Case.reference) == col(Complaint.reference), isouter=True)
+    )
 
 
 def cases_matching_keys(engine: Engine, keys: set[str]) -> list[Found]:

@@ -38,8 +38,11 @@ def claim(engine: Engine, reference: str, command_id: str, action: str, details:
     with Session(engine) as session:
         known = session.get(CaseCommand, (reference, command_id))
         if known is None:
-            session.add(CaseCommand(reference=reference, command_id=command_id, action=action, fingerprint=mark,
-                                    recorded_at=datetime.now(UTC)))
+            session.add(
+                CaseCommand(
+                    reference=reference, command_id=command_id, action=action, fingerprint=mark, recorded_at=datetime.now(UTC)
+                )
+            )
             try:
                 session.commit()
                 return True

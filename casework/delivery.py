@@ -122,8 +122,17 @@ def message_id(*parts: str) -> str:
 
 
 def queue(
-    session: Session, reference: str, purpose: str, subject: str, body: str, *, key: str,
-    letter_id: str | None = None, large: bool = False, only: str | None = None, now: datetime | None = None,
+    session: Session,
+    reference: str,
+    purpose: str,
+    subject: str,
+    body: str,
+    *,
+    key: str,
+    letter_id: str | None = None,
+    large: bool = False,
+    only: str | None = None,
+    now: datetime | None = None,
 ) -> list[ResidentMessage]:
     """Add one message per recipient to the session (the caller commits), unless it is already there.
 
@@ -138,13 +147,27 @@ def queue(
         if session.get(ResidentMessage, row_id) is not None:
             continue
         no_contact = person.channel == "none"
-        rows.append(ResidentMessage(
-            id=row_id, reference=reference, purpose=purpose, letter_id=letter_id, recipient=person.role,
-            recipient_id=person.person_id, name=person.name, channel=person.channel, address=person.address,
-            subject=subject, body=body, large_print=large, status="no_contact" if no_contact else "queued",
-            created_at=now, last_error=("anonymous complaint: nobody to write to" if person.person_id == "anonymous"
-                                        else NO_CONTACT) if no_contact else "",
-        ))
+        rows.append(
+            ResidentMessage(
+                id=row_id,
+                reference=reference,
+                purpose=purpose,
+                letter_id=letter_id,
+                recipient=person.role,
+                recipient_id=person.person_id,
+                name=person.name,
+                channel=person.channel,
+                address=person.address,
+                subject=subject,
+                body=body,
+                large_print=large,
+                status="no_contact" if no_contact else "queued",
+                created_at=now,
+                last_error=("anonymous complaint: nobody to write to" if person.person_id == "anonymous" else NO_CONTACT)
+                if no_contact
+                else "",
+            )
+        )
     session.add_all(rows)
     return rows
 
@@ -174,9 +197,13 @@ def letter_applied(letter: Letter, applied: set[str]) -> bool:
 def messages_of(engine: Engine, reference: str) -> list[ResidentMessage]:
     """Every message owed or sent on a case, oldest first: the case page's and `complaints show`'s list."""
     with Session(engine) as session:
-        rows = list(session.exec(
-            select(ResidentMessage).where(ResidentMessage.reference == reference).order_by(col(ResidentMessage.created_at), col(ResidentMessage.id))
-        ).all())
+        rows = list(
+            session.exec(
+                select(ResidentMessage)
+                .where(ResidentMessage.reference == reference)
+                .order_by(col(ResidentMessage.created_at), col(ResidentMessage.id))
+            ).all()
+        )
         session.expunge_all()
     return rows
 
@@ -215,7 +242,6 @@ OMBUDSMAN_IN_BRIEF = f"the Housing Ombudsman ({HOUSING_OMBUDSMAN.phone}, {HOUSIN
 """How a message about a delay names the Ombudsman (Code 5.9 messages; the letters give the full details)."""
 
 
-
 def tell_of_events(session: Session, reference: str, events: list) -> list[ResidentMessage]:
     """Queue the updates a resident is owed because the workflow recorded these events: a promised
     action completed, a promised action's date passed with it not done (Code 6.6), a response deadline
@@ -239,23 +265,32 @@ def tell_of_events(session: Session, reference: str, events: list) -> list[Resid
         if event.type == "complete_action" and details.get("action_id"):
             action = session.get(OutstandingAction, (reference, details["action_id"]))
             what = f"we would {_lower_first(action.description)}" if action else "we would take an action for you"
-            told = ("action_done", "An action we promised is done",
-                    f"In our response to your complaint we said {what}. This has now been done.\n\n"
-                    "If you think it has not been done, or not done properly, please tell us (on your complaint's page online, or by phone).")
+            told = (
+                "action_done",
+                "An action we promised is done",
+                f"In our response to your complaint we said {what}. This has now been done.\n\n"
+                "If you think it has not been done, or not done properly, please tell us (on your complaint's page online, or by phone).",
+            )
         elif event.type == "deadline_missed" and str(details.get("deadline", "")).startswith("action."):
             action_id = str(details["deadline"]).removeprefix("action.")
             action = session.get(OutstandingAction, (reference, action_id))
             what = f"we would {_lower_first(action.description)}" if action else "we would take an action for you"
             by = f" by {long_date(action.target_on, weekday=True)}" if action else ""
-            told = ("action_missed", "An action we promised is late",
-                    f"In our response to your complaint we said {what}{by}. This has not been done yet, and we are sorry.\n\n"
-                    "The person responsible has been told. We will write to you again when it is done. "
-                    "If this causes you a problem, please tell us (on your complaint's page online, or by phone).")
+            told = (
+                "action_missed",
+                "An action we promised is late",
+                f"In our response to your complaint we said {what}{by}. This has not been done yet, and we are sorry.\n\n"
+                "The person responsible has been told. We will write to you again when it is done. "
+                "If this causes you a problem, please tell us (on your complaint's page online, or by phone).",
+            )
         elif event.type == "deadline_missed" and (match := RESPOND_DEADLINE.match(str(details.get("deadline", "")))):
-            told = ("response_late", "Our response is late",
-                    f"We have not sent you our stage {match.group(1)} response by the date we promised, and we are sorry.\n\n"
-                    "We are working on it and will send it as soon as we can. If you are unhappy about the delay you can "
-                    f"contact {OMBUDSMAN_IN_BRIEF}.")
+            told = (
+                "response_late",
+                "Our response is late",
+                f"We have not sent you our stage {match.group(1)} response by the date we promised, and we are sorry.\n\n"
+                "We are working on it and will send it as soon as we can. If you are unhappy about the delay you can "
+                f"contact {OMBUDSMAN_IN_BRIEF}.",
+            )
         elif event.type == "deadlines_replanned":
             told = replanned_words(session, reference, event)
         elif event.type == "request_stage2" or ACKNOWLEDGE_DEADLINE.match(str(details.get("deadline", ""))):
@@ -278,17 +313,23 @@ def _acknowledging(session: Session, reference: str, event, details: dict) -> tu
     if event.type == "request_stage2":
         due = session.get(CaseDeadline, (reference, "stage2.acknowledge"))
         by = f"by {long_date(due.due, weekday=True)}" if due is not None and not due.cancelled else "within 5 working days"
-        return ("stage2_requested", "We have your request for stage 2",
-                "We have your request for your complaint to go to stage 2. You did not need to give reasons.\n\n"
-                f"Someone who was not involved before will review your complaint. We will write to you {by} to confirm "
-                "the review and tell you when you will have our final response.")
+        return (
+            "stage2_requested",
+            "We have your request for stage 2",
+            "We have your request for your complaint to go to stage 2. You did not need to give reasons.\n\n"
+            f"Someone who was not involved before will review your complaint. We will write to you {by} to confirm "
+            "the review and tell you when you will have our final response.",
+        )
     if event.type != "deadline_missed":
         return None
     what = "your stage 2 request" if str(details.get("deadline")).startswith("stage2") else "your complaint"
-    return ("acknowledge_late", "We have not yet confirmed your complaint",
-            f"We should have written to you by now to confirm {what} and when we will respond, and we are sorry we have "
-            "not.\n\nWe are working on it and will write to you as soon as we can. If you are unhappy about the delay you "
-            f"can contact {OMBUDSMAN_IN_BRIEF}.")
+    return (
+        "acknowledge_late",
+        "We have not yet confirmed your complaint",
+        f"We should have written to you by now to confirm {what} and when we will respond, and we are sorry we have "
+        "not.\n\nWe are working on it and will write to you as soon as we can. If you are unhappy about the delay you "
+        f"can contact {OMBUDSMAN_IN_BRIEF}.",
+    )
 
 
 def _keeping_informed(session: Session, reference: str, event, details: dict) -> tuple[str, str, str] | None:
@@ -297,19 +338,28 @@ def _keeping_informed(session: Session, reference: str, event, details: dict) ->
     due = f" It is now due by {long_date(respond.due, weekday=True)}." if respond is not None and respond.met is not False else ""
     if event.type == "agree_update_interval" and details.get("update_due"):
         first = long_date(date.fromisoformat(str(details["update_due"])), weekday=True)
-        return ("updates_agreed", "We will keep you updated",
-                f"Our stage {event.stage} response to your complaint will take longer than our usual timescales.{due}\n\n"
-                f"As agreed with you, we will update you at least every {details['working_days']} working days. "
-                f"You will hear from us by {first}.")
+        return (
+            "updates_agreed",
+            "We will keep you updated",
+            f"Our stage {event.stage} response to your complaint will take longer than our usual timescales.{due}\n\n"
+            f"As agreed with you, we will update you at least every {details['working_days']} working days. "
+            f"You will hear from us by {first}.",
+        )
     if event.type == "deadline_missed":
-        return ("update_due", "An update on your complaint",
-                f"We are still working on our stage {event.stage} response to your complaint.{due}\n\n"
-                "The person handling your complaint has been asked to contact you. If you have anything to add, "
-                "please tell us (on your complaint's page online, or by phone).")
+        return (
+            "update_due",
+            "An update on your complaint",
+            f"We are still working on our stage {event.stage} response to your complaint.{due}\n\n"
+            "The person handling your complaint has been asked to contact you. If you have anything to add, "
+            "please tell us (on your complaint's page online, or by phone).",
+        )
     if event.type == "extend" and details.get("signal"):
-        return ("extension_agreed", "We need more time to respond to your complaint",
-                f"We need more time to give you our stage {event.stage} response.{due}\n\n"
-                f"If you are unhappy about the delay you can contact {OMBUDSMAN_IN_BRIEF}.")
+        return (
+            "extension_agreed",
+            "We need more time to respond to your complaint",
+            f"We need more time to give you our stage {event.stage} response.{due}\n\n"
+            f"If you are unhappy about the delay you can contact {OMBUDSMAN_IN_BRIEF}.",
+        )
     return None
 
 

@@ -32,7 +32,6 @@ class Form(PlainText):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-
 class AcknowledgeForm(Form):
     points: list[str] = Field(min_length=1, max_length=20, description="The complaint definition: one point per line (Code 5.6).")
     outcomes_sought: str = Field(default="", max_length=2000, description="The outcomes the resident is seeking.")
@@ -52,7 +51,9 @@ class ExtendForm(Form):
     working_days: int = Field(ge=1, le=60)
     reason: str = ShortText
     agreed_with_resident: bool = False
-    good_reason: str | None = Field(default=None, max_length=500, description="Why more than the policy's normal limit is needed.")
+    good_reason: str | None = Field(
+        default=None, max_length=500, description="Why more than the policy's normal limit is needed."
+    )
 
 
 class DecisionInput(Form):
@@ -84,8 +85,10 @@ class RemedyInput(Form):
                 raise ValueError("only a compensation remedy has a band")
             return band
         if guidance.band(band) is None:
-            raise ValueError("choose the band of the Ombudsman's remedies guidance that fits the impact on the resident: "
-                             + ", ".join(b.id for b in guidance.bands))
+            raise ValueError(
+                "choose the band of the Ombudsman's remedies guidance that fits the impact on the resident: "
+                + ", ".join(b.id for b in guidance.bands)
+            )
         return band
 
     @field_validator("amount_pence")
@@ -151,7 +154,9 @@ class RespondForm(Form):
         if cause is None:
             return cause
         if not info.data.get("learning"):
-            raise ValueError("a root cause is linked to a learning point: write what we have learned, or leave the root cause out")
+            raise ValueError(
+                "a root cause is linked to a learning point: write what we have learned, or leave the root cause out"
+            )
         if cause not in info.data.get("root_causes", []):
             raise ValueError("must be one of the root causes recorded for this response")
         return cause
@@ -229,8 +234,16 @@ class OutsideWindowForm(Form):
 
 
 DETERMINATION_ELEMENTS = (
-    "complaint_handling", "repairs", "damp_and_mould", "anti_social_behaviour", "staff_conduct", "communication",
-    "rent_and_charges", "estate_services", "record_keeping", "other",
+    "complaint_handling",
+    "repairs",
+    "damp_and_mould",
+    "anti_social_behaviour",
+    "staff_conduct",
+    "communication",
+    "rent_and_charges",
+    "estate_services",
+    "record_keeping",
+    "other",
 )
 """The elements of a complaint the Ombudsman's determination may make findings on (the web form's picker);
 `complaint_handling` is the one whose adverse findings are findings of non-compliance with the Code (8.1 c)."""
@@ -263,7 +276,9 @@ class OmbudsmanReferralForm(Form):
     @classmethod
     def _the_ombudsmans_form(cls, value: str) -> str:
         if not re.match(OMBUDSMAN_REF_TYPED, value):
-            raise ValueError("must be the Ombudsman's case reference as its letters give it: the year and a number, like 202601234")
+            raise ValueError(
+                "must be the Ombudsman's case reference as its letters give it: the year and a number, like 202601234"
+            )
         return value
 
 
@@ -294,7 +309,9 @@ class OrderCompliedForm(Form):
     order_id: str
 
     _order_id = field_validator("order_id")(lambda value: order_id_checked(value))
-    evidence: str = Field(default="", max_length=5000, description="What was done and sent to the Ombudsman (kept on the case record).")
+    evidence: str = Field(
+        default="", max_length=5000, description="What was done and sent to the Ombudsman (kept on the case record)."
+    )
 
 
 class FailureOrderForm(Form):
@@ -333,6 +350,7 @@ ACTION_FORMS: dict[str, type[Form]] = {
 
 LIFECYCLE_ACTION = {"record_adjustment": "schedule_review", "record_restriction": "schedule_review"}
 """Form actions that are a lifecycle action under another name; every other form is its own action."""
+
 
 def form_of(action: str) -> type[Form]:
     """The form of an action; an unknown action is refused, naming the actions there are."""

@@ -25,14 +25,17 @@ def record_response(engine: Engine, actor: Actor, landlord: str | None, year: st
         raise CommandRejected("year", str(error)) from None
     key = landlord or ALL_LANDLORDS
     if key != ALL_LANDLORDS and key not in all_profiles():
-        raise CommandRejected("landlord", f"must be a policy profile's id ({', '.join(sorted(all_profiles()))}) or empty for all landlords")
+        raise CommandRejected(
+            "landlord", f"must be a policy profile's id ({', '.join(sorted(all_profiles()))}) or empty for all landlords"
+        )
     text = text.strip()
     if not text:
         raise CommandRejected("text", "enter the governing body's response")
     if len(text) > MAX_RESPONSE:
         raise CommandRejected("text", f"must be at most {MAX_RESPONSE:,} characters (it has {len(text):,})")
-    row = GoverningBodyResponse(landlord=key, year=reporting_year.label, text=text, recorded_by=actor.username,
-                                recorded_at=datetime.now(timezone.utc))
+    row = GoverningBodyResponse(
+        landlord=key, year=reporting_year.label, text=text, recorded_by=actor.username, recorded_at=datetime.now(timezone.utc)
+    )
     with Session(engine) as session:
         session.merge(row)
         session.commit()

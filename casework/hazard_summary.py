@@ -25,8 +25,10 @@ from models.hazard_rules import load_hazard_rules
 from models.letters import HOUSING_OMBUDSMAN, HazardSummaryLetter, Landlord, OmbudsmanContact, SummaryWork
 from models.record import Complaint, Letter, Resident, ServiceRequest
 
-NO_CONTACT = ("No letter was sent: this hazard is not linked to a complaint, so there is no resident contact on file "
-              "to send the written summary to. Send it yourself and keep a copy, or link the complaint first.")
+NO_CONTACT = (
+    "No letter was sent: this hazard is not linked to a complaint, so there is no resident contact on file "
+    "to send the written summary to. Send it yourself and keep a copy, or link the complaint first."
+)
 
 FOUND_WORDS = {
     "emergency": "an emergency hazard: a risk to your health or safety that we must make safe within 24 hours",
@@ -38,7 +40,7 @@ ACCOMMODATION_WORDS = {
     "hazard_accommodation_offered": "Until your home is safe, we have offered you suitable alternative accommodation at our cost.",
     "hazard_accommodation_accepted": "You accepted the suitable alternative accommodation we offered at our cost until your home is safe.",
     "hazard_accommodation_declined": "We offered you suitable alternative accommodation at our cost until your home is safe, and you "
-                                     "declined it. You can ask us for it again at any time.",
+    "declined it. You can ask us for it again at any time.",
     "hazard_decanted": "You have moved to suitable alternative accommodation at our cost until your home is safe.",
 }
 
@@ -81,12 +83,17 @@ def hazard_summary(engine: Engine, reference: str) -> HazardSummary:
                 break
     category = load_hazard_rules().categories.get(hazard.category)
     return HazardSummary(
-        reference=reference, resident_name=name, resident_address=address,
+        reference=reference,
+        resident_name=name,
+        resident_address=address,
         category=category.name if category else hazard.category,
-        investigated_on=investigated.at.date() if investigated else None, found=hazard.found,
+        investigated_on=investigated.at.date() if investigated else None,
+        found=hazard.found,
         work=[(CLOCK_WORDS[c.name], c.due) for c in clocks if c.name in ("safety_work", "preventative_start") and not c.ceased],
         accommodation=next((ACCOMMODATION_WORDS[e.type] for e in reversed(events) if e.type in ACCOMMODATION_WORDS), None),
-        linked=linked, ombudsman=HOUSING_OMBUDSMAN, complaint=complaint,
+        linked=linked,
+        ombudsman=HOUSING_OMBUDSMAN,
+        complaint=complaint,
     )
 
 
@@ -97,11 +104,18 @@ def summary_letter(engine: Engine, summary: HazardSummary, signed_by: str) -> Ha
     with Session(engine) as session:
         policy_id = session.get(Complaint, summary.complaint).policy_id
     return HazardSummaryLetter(
-        reference=summary.complaint, landlord=Landlord.from_profile(policy_profile(policy_id)),
-        addressee=letters.addressee_of(engine, summary.complaint), issued_on=london_today(), signed_by=signed_by,
-        hazard=summary.reference, category=summary.category, investigated_on=summary.investigated_on,
-        found=FOUND_WORDS.get(summary.found or "", ""), work=[SummaryWork(what=w, due=d) for w, d in summary.work],
-        accommodation=summary.accommodation or "", ombudsman=summary.ombudsman,
+        reference=summary.complaint,
+        landlord=Landlord.from_profile(policy_profile(policy_id)),
+        addressee=letters.addressee_of(engine, summary.complaint),
+        issued_on=london_today(),
+        signed_by=signed_by,
+        hazard=summary.reference,
+        category=summary.category,
+        investigated_on=summary.investigated_on,
+        found=FOUND_WORDS.get(summary.found or "", ""),
+        work=[SummaryWork(what=w, due=d) for w, d in summary.work],
+        accommodation=summary.accommodation or "",
+        ombudsman=summary.ombudsman,
     )
 
 
@@ -123,10 +137,16 @@ def summary_sent_words(engine: Engine, reference: str) -> str:
     if complaint is None:
         return NO_CONTACT
     with Session(engine) as session:
-        issued = [row.id for row in session.exec(select(Letter).where(Letter.reference == complaint, Letter.kind == "hazard_summary"))
-                  if row.content.get("hazard") == reference]
+        issued = [
+            row.id
+            for row in session.exec(select(Letter).where(Letter.reference == complaint, Letter.kind == "hazard_summary"))
+            if row.content.get("hazard") == reference
+        ]
     owed = [m for m in messages_of(engine, complaint) if m.letter_id in issued]
     if not owed:
         return NO_CONTACT
-    return f"The written summary was issued with {complaint}, to " + "; ".join(
-        f"the {m.recipient} by {CHANNEL_WORDS[m.channel]} ({STATUS_WORDS.get(m.status, m.status)})" for m in owed) + "."
+    return (
+        f"The written summary was issued with {complaint}, to "
+        + "; ".join(f"the {m.recipient} by {CHANNEL_WORDS[m.channel]} ({STATUS_WORDS.get(m.status, m.status)})" for m in owed)
+        + "."
+    )

@@ -35,8 +35,16 @@ class UnknownHazard(LookupError):
 
 
 async def report_hazard(
-    client: Client, engine: Engine, *, category: str, landlord: str | None, actor: Actor, linked: tuple[str, ...] = (),
-    aware_at: datetime | None = None, task_queue: str = "complaints", now: datetime | None = None,
+    client: Client,
+    engine: Engine,
+    *,
+    category: str,
+    landlord: str | None,
+    actor: Actor,
+    linked: tuple[str, ...] = (),
+    aware_at: datetime | None = None,
+    task_queue: str = "complaints",
+    now: datetime | None = None,
 ) -> str:
     """Record the hazard and start its workflow; Day 0 is `aware_at` (default now). Returns its reference."""
     now = now or datetime.now(timezone.utc)
@@ -44,15 +52,24 @@ async def report_hazard(
     with Session(engine) as session:
         reference = _next_reference(session, local_date(now).year)
         try:
-            hazard = HazardInput(reference=reference, landlord=landlord, category=category, aware_at=aware_at or now,
-                                 recorded_at=now, reported_by=actor.username, linked_cases=linked)
+            hazard = HazardInput(
+                reference=reference,
+                landlord=landlord,
+                category=category,
+                aware_at=aware_at or now,
+                recorded_at=now,
+                reported_by=actor.username,
+                linked_cases=linked,
+            )
         except ValidationError as invalid:
             first = invalid.errors()[0]
             raise CommandRejected(".".join(str(p) for p in first["loc"]), validation_message(first)) from None
         problem = report_problem(hazard, load_hazard_rules(), now)
         if problem is not None:
             raise CommandRejected(problem.field, problem.message, problem.rule)
-        session.add(Hazard(reference=reference, landlord=landlord, category=category, aware_at=hazard.aware_at, linked=",".join(linked)))
+        session.add(
+            Hazard(reference=reference, landlord=landlord, category=category, aware_at=hazard.aware_at, linked=",".join(linked))
+        )
         session.commit()
     try:
         await client.start_workflow(HazardWorkflow.run, hazard, id=reference, task_queue=task_queue)
@@ -65,7 +82,13 @@ async def report_hazard(
 
 
 async def act_on_hazard(
-    client: Client, engine: Engine, reference: str, action: str, form: dict[str, Any], actor: Actor, command_id: str,
+    client: Client,
+    engine: Engine,
+    reference: str,
+    action: str,
+    form: dict[str, Any],
+    actor: Actor,
+    command_id: str,
 ) -> HazardView:
     """One step on a hazard, as an Update: refused by its form or by the workflow's rules, or applied."""
     if action not in HAZARD_COMMANDS:
@@ -135,17 +158,41 @@ def hazard_queue(engine: Engine, now: datetime, limit: int = 100) -> list[dict]:
     """Open hazards with a clock owed or awaiting triage: emergencies first, then those awaiting triage with no
     clock yet (any could be an emergency), then by the nearest clock; each with its hours left."""
     with Session(engine) as session:
-        rows = session.exec(select(Hazard).where(Hazard.state == "open", Hazard.next_due_at.is_not(None) | Hazard.level.is_(None))).all()  # type: ignore[union-attr]
+        rows = session.exec(
+            select(Hazard).where(Hazard.state == "open", Hazard.next_due_at.is_not(None) | Hazard.level.is_(None))
+        ).all()  # type: ignore[union-attr]
         queue = []
         for row in rows:
-            due_at = None if row.next_due_at is None else row.next_due_at if row.next_due_at.tzinfo else row.next_due_at.replace(tzinfo=timezone.utc)
-            clock = session.exec(select(HazardDeadline).where(HazardDeadline.reference == row.reference,
-                                                              HazardDeadline.met_on.is_(None), HazardDeadline.ceased.is_(None))  # type: ignore[union-attr]
-                                 .order_by(HazardDeadline.due)).first()
-            queue.append({"hazard": row, "due_at": due_at, "clock": clock, "awaiting_triage": row.level is None,
-                          "hours_left": None if due_at is None else (due_at - now).total_seconds() / 3600,
-                          "emergency": clock is not None and clock.name == "emergency"})
-    queue.sort(key=lambda item: (0 if item["emergency"] else 1 if item["due_at"] is None else 2, item["due_at"] or item["hazard"].aware_at))
+            due_at = (
+                None
+                if row.next_due_at is None
+                else row.next_due_at
+                if row.next_due_at.tzinfo
+                else row.next_due_at.replace(tzinfo=timezone.utc)
+            )
+            clock = session.exec(
+                select(HazardDeadline)
+                .where(
+                    HazardDeadline.reference == row.reference, HazardDeadline.met_on.is_(None), HazardDeadline.ceased.is_(None)
+                )  # type: ignore[union-attr]
+                .order_by(HazardDeadline.due)
+            ).first()
+            queue.append(
+                {
+                    "hazard": row,
+                    "due_at": due_at,
+                    "clock": clock,
+                    "awaiting_triage": row.level is None,
+                    "hours_left": None if due_at is None else (due_at - now).total_seconds() / 3600,
+                    "emergency": clock is not None and clock.name == "emergency",
+                }
+            )
+    queue.sort(
+        key=lambda item: (
+            0 if item["emergency"] else 1 if item["due_at"] is None else 2,
+            item["due_at"] or item["hazard"].aware_at,
+        )
+    )
     return queue[:limit]
 
 
@@ -154,7 +201,9 @@ def hazard_record(engine: Engine, reference: str) -> tuple[Hazard, list[HazardDe
         hazard = session.get(Hazard, reference)
         if hazard is None:
             raise UnknownHazard(reference)
-        clocks = list(session.exec(select(HazardDeadline).where(HazardDeadline.reference == reference).order_by(HazardDeadline.due)).all())
+        clocks = list(
+            session.exec(select(HazardDeadline).where(HazardDeadline.reference == reference).order_by(HazardDeadline.due)).all()
+        )
         events = list(session.exec(select(HazardEvent).where(HazardEvent.reference == reference).order_by(HazardEvent.seq)).all())
     return hazard, clocks, events
 
@@ -165,18 +214,42 @@ def hazards_linked_to(engine: Engine, reference: str) -> list[tuple[Hazard, list
     with Session(engine) as session:
         candidates = session.exec(select(Hazard).where(Hazard.linked.contains(reference, autoescape=True))).all()  # type: ignore[attr-defined]
         linked = [hazard for hazard in candidates if reference in hazard.linked.split(",")]
-        return [(hazard, list(session.exec(select(HazardDeadline).where(HazardDeadline.reference == hazard.reference)
-                                          .order_by(HazardDeadline.due)).all())) for hazard in linked]
+        return [
+            (
+                hazard,
+                list(
+                    session.exec(
+                        select(HazardDeadline).where(HazardDeadline.reference == hazard.reference).order_by(HazardDeadline.due)
+                    ).all()
+                ),
+            )
+            for hazard in linked
+        ]
 
 
 async def report_at_intake(
-    client: Client, engine: Engine, complaint: str, received_at: datetime | None, actor: Actor, category: str,
-    level: str, vulnerabilities: list[str], task_queue: str,
+    client: Client,
+    engine: Engine,
+    complaint: str,
+    received_at: datetime | None,
+    actor: Actor,
+    category: str,
+    level: str,
+    vulnerabilities: list[str],
+    task_queue: str,
 ) -> str:
     """Triage at the door: the hazard a new complaint reports, Day 0 its receipt, and the triage decided then
     (who decided, the level and the household's vulnerabilities), if it was."""
-    reference = await report_hazard(client, engine, category=category, landlord=None, actor=actor, linked=(complaint,),
-                                    aware_at=received_at, task_queue=task_queue)
+    reference = await report_hazard(
+        client,
+        engine,
+        category=category,
+        landlord=None,
+        actor=actor,
+        linked=(complaint,),
+        aware_at=received_at,
+        task_queue=task_queue,
+    )
     if level:
         form = {"level": level, "vulnerabilities": vulnerabilities}
         await act_on_hazard(client, engine, reference, "hazard_triaged", form, actor, f"intake-{reference}-triage")
@@ -205,8 +278,16 @@ async def report_from_public_form(client: Client, engine: Engine, complaint: str
         if hazard.category == category:
             return hazard.reference
     received_at = received_at if received_at.tzinfo else received_at.replace(tzinfo=timezone.utc)
-    return await report_hazard(client, engine, category=category, landlord=None, actor=PUBLIC_FORM, linked=(complaint,),
-                               aware_at=received_at, task_queue=task_queue)
+    return await report_hazard(
+        client,
+        engine,
+        category=category,
+        landlord=None,
+        actor=PUBLIC_FORM,
+        linked=(complaint,),
+        aware_at=received_at,
+        task_queue=task_queue,
+    )
 
 
 async def projected_hazard(engine: Engine, reference: str, attempts: int = 100) -> bool:

@@ -46,8 +46,13 @@ class ResidentDetails(Form):
         if resident is None:
             return None
         # Not checked again: they were accepted when recorded (the case page lists any that mail cannot use).
-        return cls.model_construct(name=resident.name, address=resident.address, phone=resident.phone, email=resident.email,
-                                   preferred_contact=resident.preferred_contact)
+        return cls.model_construct(
+            name=resident.name,
+            address=resident.address,
+            phone=resident.phone,
+            email=resident.email,
+            preferred_contact=resident.preferred_contact,
+        )
 
 
 class RepresentativeDetails(Form):
@@ -136,8 +141,12 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
         handler=intake.handler,
     )
     start = WithStartWorkflowOperation(
-        ComplaintWorkflow.run, case, id=reference, task_queue=task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING, id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        ComplaintWorkflow.run,
+        case,
+        id=reference,
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
     try:  # one step: started (or found running) and its first answer, once it is in the read model
         opened = await client.execute_update_with_start_workflow(ComplaintWorkflow.opened, start_workflow_operation=start)
@@ -148,9 +157,16 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
             _unrecord(engine, reference)
         raise
     if representative_id and intake.representative and intake.representative.consent_given:
-        await send_command(client, reference, "record_consent", COMMANDS["record_consent"](
-            command_id=f"{intake.intake_id}-consent", representative_ref=representative_id, actor=intake.handler,
-        ))
+        await send_command(
+            client,
+            reference,
+            "record_consent",
+            COMMANDS["record_consent"](
+                command_id=f"{intake.intake_id}-consent",
+                representative_ref=representative_id,
+                actor=intake.handler,
+            ),
+        )
     return Filed(reference=reference, created=created, out_of_window=outside, deadlines=opened.deadlines)
 
 
@@ -176,7 +192,9 @@ def _check_links(engine: Engine, intake: Intake) -> None:
     """A linked case and a service request are named only if they exist (DESIGN.md principle 10)."""
     with Session(engine) as session:
         if intake.linked_to is not None and session.get(Complaint, intake.linked_to) is None:
-            raise CommandRejected("linked_to", f"there is no case {intake.linked_to[:40]}; give the reference of an existing case")
+            raise CommandRejected(
+                "linked_to", f"there is no case {intake.linked_to[:40]}; give the reference of an existing case"
+            )
         if intake.service_request_id is not None:
             request = session.get(ServiceRequest, intake.service_request_id)
             if request is None:
@@ -188,9 +206,7 @@ def _aware(instant: datetime) -> datetime:
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=timezone.utc)
 
 
-def _record_intake(
-    session: Session, intake: Intake, profile: PolicyProfile, received_at: datetime, outside: bool
-) -> Complaint:
+def _record_intake(session: Session, intake: Intake, profile: PolicyProfile, received_at: datetime, outside: bool) -> Complaint:
     """The resident, representative and complaint rows, in one transaction with a fresh reference."""
     resident_id = None
     if intake.resident is not None:
@@ -203,23 +219,38 @@ def _record_intake(
             raise CommandRejected("representative", "an anonymous complaint cannot have a representative")
         representative = intake.representative
         representative_id = f"rep-{uuid4().hex[:12]}"
-        session.add(Representative(
-            id=representative_id, resident_id=resident_id, name=representative.name,
-            relationship=representative.relationship, contact=representative.contact,
-            consent_recorded_on=local_date(received_at) if representative.consent_given else None,
-            consent_evidence=representative.consent_evidence,
-        ))
+        session.add(
+            Representative(
+                id=representative_id,
+                resident_id=resident_id,
+                name=representative.name,
+                relationship=representative.relationship,
+                contact=representative.contact,
+                consent_recorded_on=local_date(received_at) if representative.consent_given else None,
+                consent_evidence=representative.consent_evidence,
+            )
+        )
         session.flush()
     complaint = Complaint(
         reference=_next_reference(session, local_date(received_at).year),
-        intake_id=intake.intake_id, landlord=profile.id, policy_id=profile.id, policy_version=profile.version,
-        region=intake.region, resident_id=resident_id, representative_id=representative_id, channel=intake.channel,
-        text=intake.text, desired_outcome=intake.desired_outcome, category=intake.category,
-        issue_date=intake.issue_date, out_of_window=outside, service_request_id=intake.service_request_id,
-        linked_to=intake.linked_to, received_at=received_at,
+        intake_id=intake.intake_id,
+        landlord=profile.id,
+        policy_id=profile.id,
+        policy_version=profile.version,
+        region=intake.region,
+        resident_id=resident_id,
+        representative_id=representative_id,
+        channel=intake.channel,
+        text=intake.text,
+        desired_outcome=intake.desired_outcome,
+        category=intake.category,
+        issue_date=intake.issue_date,
+        out_of_window=outside,
+        service_request_id=intake.service_request_id,
+        linked_to=intake.linked_to,
+        received_at=received_at,
     )
     session.add(complaint)
     session.commit()
     session.refresh(complaint)
     return complaint
-

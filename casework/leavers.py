@@ -38,7 +38,9 @@ class OpenCase:
 def open_cases_of(engine: Engine, username: str) -> list[OpenCase]:
     """The cases still assigned to `username` that are not closed or ended, oldest deadline first."""
     with Session(engine) as session:
-        rows = session.exec(open_cases().where(Case.handler == username).order_by(col(Case.next_deadline).asc(), Case.reference)).all()
+        rows = session.exec(
+            open_cases().where(Case.handler == username).order_by(col(Case.next_deadline).asc(), Case.reference)
+        ).all()
         return [OpenCase(r.reference, r.stage, r.state, r.overdue) for r in rows]
 
 

@@ -34,7 +34,12 @@ DECISION_LETTERS = {"ResponseLetter": ResponseLetter, "ExclusionLetter": Exclusi
 
 
 def draft(
-    engine: Engine, complaint: Complaint, profile: PolicyProfile, form: Form, stage: int, actor: Actor,
+    engine: Engine,
+    complaint: Complaint,
+    profile: PolicyProfile,
+    form: Form,
+    stage: int,
+    actor: Actor,
     due_before: date | None,
 ) -> tuple[str, dict[str, Any]] | None:
     """The draft (kind, content) of the letter this form's command issues, or None; a response or
@@ -42,15 +47,22 @@ def draft(
     if isinstance(form, (RespondForm, ExcludeForm)):
         letter = letters.decision_letter(engine, complaint, profile, form, stage, actor)
         assert letter is not None
-        return "decision", {"type": type(letter).__name__, "letter": letter.model_dump(mode="json"),
-                            "learning_root_cause": getattr(form, "learning_root_cause", None)}
+        return "decision", {
+            "type": type(letter).__name__,
+            "letter": letter.model_dump(mode="json"),
+            "learning_root_cause": getattr(form, "learning_root_cause", None),
+        }
     signed_by = letters.signatory(engine, actor)
     if isinstance(form, AcknowledgeForm):
         return "acknowledge", {"signed_by": signed_by, "outcomes_sought": form.outcomes_sought}
     if isinstance(form, ExtendForm):
-        return "extend", {"signed_by": signed_by, "working_days": form.working_days, "reason": form.reason,
-                          "agreed_with_resident": form.agreed_with_resident,
-                          "due_before": due_before.isoformat() if due_before else None}
+        return "extend", {
+            "signed_by": signed_by,
+            "working_days": form.working_days,
+            "reason": form.reason,
+            "agreed_with_resident": form.agreed_with_resident,
+            "due_before": due_before.isoformat() if due_before else None,
+        }
     return None
 
 
@@ -58,8 +70,9 @@ def store_draft(engine: Engine, reference: str, command_id: str, kind: str, cont
     """Keep the first draft of a command (a retried command finds it and sends the same Update)."""
     with Session(engine) as session:
         if session.get(LetterDraft, (reference, command_id)) is None:
-            session.add(LetterDraft(reference=reference, command_id=command_id, kind=kind, content=content,
-                                    drafted_at=datetime.now(UTC)))
+            session.add(
+                LetterDraft(reference=reference, command_id=command_id, kind=kind, content=content, drafted_at=datetime.now(UTC))
+            )
             session.commit()
 
 
@@ -83,8 +96,12 @@ def issue(engine: Engine, request: IssueLetter) -> str | None:
         if row.letter_id is not None:
             return row.letter_id
         kind, content = row.kind, dict(row.content)
-    stored = letters.store_letter(engine, request.reference, scoped_id("letter", request.reference, request.command_id),
-                                  _letter(engine, complaint, kind, content, request))
+    stored = letters.store_letter(
+        engine,
+        request.reference,
+        scoped_id("letter", request.reference, request.command_id),
+        _letter(engine, complaint, kind, content, request),
+    )
     if content.get("learning_root_cause"):
         link_learning(engine, stored.id, content["learning_root_cause"])
     with Session(engine) as session:
@@ -99,19 +116,29 @@ def _letter(engine: Engine, complaint: Complaint, kind: str, content: dict[str, 
     if kind == "decision":
         return DECISION_LETTERS[content["type"]].model_validate(content["letter"])
     reference, stage = complaint.reference, request.stage
-    common = dict(reference=reference, landlord=Landlord.from_profile(policy_profile(complaint.policy_id)),
-                  addressee=letters.addressee_of(engine, reference), issued_on=local_date(datetime.now(UTC)),
-                  signed_by=content["signed_by"])
+    common = dict(
+        reference=reference,
+        landlord=Landlord.from_profile(policy_profile(complaint.policy_id)),
+        addressee=letters.addressee_of(engine, reference),
+        issued_on=local_date(datetime.now(UTC)),
+        signed_by=content["signed_by"],
+    )
     if kind == "acknowledge":
         return AcknowledgementLetter(
-            **common, stage=stage, received_on=local_date(complaint.received_at),
+            **common,
+            stage=stage,
+            received_on=local_date(complaint.received_at),
             definition=letters.definition_of(engine, reference, stage),
             outcome_sought=content.get("outcomes_sought") or (complaint.desired_outcome if stage == 1 else ""),
             response_due=request.response_due,
         )
     due_before = date.fromisoformat(content["due_before"]) if content.get("due_before") else request.response_due
     return ExtensionLetter(
-        **common, stage=stage, previous_due=due_before, new_due=request.response_due,
-        working_days=content["working_days"], reason=content["reason"],
+        **common,
+        stage=stage,
+        previous_due=due_before,
+        new_due=request.response_due,
+        working_days=content["working_days"],
+        reason=content["reason"],
         agreed_with_resident=content["agreed_with_resident"],
     )

@@ -126,11 +126,11 @@ def pdf_of_pages(htmls: list[str]) -> bytes:
     return documents[0].copy(pages).write_pdf()
 
 
-def render_update(reference: str, landlord: Landlord, addressee: Addressee | None, subject: str, body: str,
-                  large_print: bool = False) -> str:
+def render_update(
+    reference: str, landlord: Landlord, addressee: Addressee | None, subject: str, body: str, large_print: bool = False
+) -> str:
     """A short update (a promised action done or late) as a letter for the post, in the letters' layout."""
-    letter = {"reference": reference, "landlord": landlord, "addressee": addressee,
-              "issued_on": london_today(), "signed_by": ""}
+    letter = {"reference": reference, "landlord": landlord, "addressee": addressee, "issued_on": london_today(), "signed_by": ""}
     return _ENV.get_template("update.html").render(letter=letter, title=subject, body=body, large_print=large_print)
 
 
@@ -184,8 +184,17 @@ def store_letter(
                 session.add_all(_response_record(row, letter, issued_at))
             session.flush()
             # The letter's deliveries are owed from the moment it exists: same transaction (decision 49).
-            delivery.queue(session, reference, "letter", _title(letter), letter_email_text(letter),
-                           key=row.id, letter_id=row.id, large=large, now=issued_at)
+            delivery.queue(
+                session,
+                reference,
+                "letter",
+                _title(letter),
+                letter_email_text(letter),
+                key=row.id,
+                letter_id=row.id,
+                large=large,
+                now=issued_at,
+            )
             session.commit()
             session.refresh(row)
             session.expunge(row)
@@ -207,10 +216,14 @@ def letter_email_text(letter: LetterBase) -> str:
     elif isinstance(letter, ExtensionLetter):
         lines.append(f"We need more time. We will now send you our response by {_letter_date(letter.new_due)}.")
     elif isinstance(letter, ResponseLetter) and letter.stage == 1:
-        lines.append("If you are not happy with our response, you can ask for your complaint to go to stage 2. "
-                     "You do not need to give reasons. You can do this from your personal link below.")
+        lines.append(
+            "If you are not happy with our response, you can ask for your complaint to go to stage 2. "
+            "You do not need to give reasons. You can do this from your personal link below."
+        )
     elif isinstance(letter, HazardSummaryLetter):
-        lines[0] = f"Our written summary of the investigation into the hazard you reported ({letter.hazard}) is attached as a PDF."
+        lines[0] = (
+            f"Our written summary of the investigation into the hazard you reported ({letter.hazard}) is attached as a PDF."
+        )
         lines.append(f"We investigated it on {_letter_date(letter.investigated_on)} and found {letter.found}.")
         lines.extend(f"{item.what}: by {_letter_date(item.due)}." for item in letter.work)
     elif isinstance(letter, ResponseLetter):
@@ -305,16 +318,27 @@ def earlier_actions(engine: Engine, reference: str, stage: int) -> list[PendingA
     if stage < 2:
         return []
     with Session(engine) as session:
-        rows = session.exec(select(OutstandingAction).where(
-            OutstandingAction.reference == reference, OutstandingAction.completed_on == None,  # noqa: E711
-        ).order_by(OutstandingAction.target_on, OutstandingAction.action_id)).all()
-        return [PendingAction(action_id=r.action_id, description=r.description, owner=r.owner, target_on=r.target_on) for r in rows]
+        rows = session.exec(
+            select(OutstandingAction)
+            .where(
+                OutstandingAction.reference == reference,
+                OutstandingAction.completed_on == None,  # noqa: E711
+            )
+            .order_by(OutstandingAction.target_on, OutstandingAction.action_id)
+        ).all()
+        return [
+            PendingAction(action_id=r.action_id, description=r.description, owner=r.owner, target_on=r.target_on) for r in rows
+        ]
 
 
 def _sender_and_addressee(engine: Engine, complaint: Complaint, profile: PolicyProfile, actor: Actor) -> dict:
-    return dict(reference=complaint.reference, landlord=Landlord.from_profile(profile),
-                addressee=addressee_of(engine, complaint.reference),
-                issued_on=london_today(), signed_by=signatory(engine, actor))
+    return dict(
+        reference=complaint.reference,
+        landlord=Landlord.from_profile(profile),
+        addressee=addressee_of(engine, complaint.reference),
+        issued_on=london_today(),
+        signed_by=signatory(engine, actor),
+    )
 
 
 # ---- the letter a staff action issues -----------------------------------------------------------
@@ -329,12 +353,19 @@ def decision_letter(
     try:
         if isinstance(form, RespondForm):
             letter: LetterBase = ResponseLetter(
-                **common, stage=stage, definition=definition_of(engine, complaint.reference, stage),
+                **common,
+                stage=stage,
+                definition=definition_of(engine, complaint.reference, stage),
                 outcome_sought=outcome_sought_of(engine, complaint, stage),
-                decisions=[Decision(point=d.point, finding="upheld" if d.upheld else "not_upheld", reasons=d.reasons)
-                           for d in form.decisions],
+                decisions=[
+                    Decision(point=d.point, finding="upheld" if d.upheld else "not_upheld", reasons=d.reasons)
+                    for d in form.decisions
+                ],
                 outcome=form.outcome,
-                remedies=[RemedyOffer(**r.model_dump(), payment_id=paid_as) for r, paid_as in zip(form.remedies, payment_ids(form, stage))],
+                remedies=[
+                    RemedyOffer(**r.model_dump(), payment_id=paid_as)
+                    for r, paid_as in zip(form.remedies, payment_ids(form, stage))
+                ],
                 outstanding_actions=promised(form, stage, signatory(engine, actor, ", ")),
                 earlier_actions=earlier_actions(engine, complaint.reference, stage),
                 learning=[form.learning] if form.learning else [],

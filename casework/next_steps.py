@@ -35,7 +35,8 @@ def final_word(session: Session, reference: str) -> Final | None:
     if case is None or case.state not in STILL_LISTENING:
         return None
     event = session.exec(
-        select(CaseEvent).where(CaseEvent.reference == reference, col(CaseEvent.type).in_(("exclude", "respond")))
+        select(CaseEvent)
+        .where(CaseEvent.reference == reference, col(CaseEvent.type).in_(("exclude", "respond")))
         .order_by(col(CaseEvent.seq).desc())
     ).first()
     if event is None or (event.type == "respond" and event.stage != 2):
@@ -52,10 +53,12 @@ def long_date(day: date) -> str:
 def ombudsman_words(final: Final) -> str:
     """The paragraph every message ends with once the procedure is complete."""
     o = HOUSING_OMBUDSMAN
-    return (f"Our complaints procedure is now complete. If you are still not happy, you can ask the {o.name} to look "
-            f"at your complaint. It is free and independent. Please contact them by {long_date(final.refer_by)} "
-            f"(normally within 12 months of our final decision on {long_date(final.on)}): phone {o.phone}, "
-            f"online at {o.website}, email {o.email}, or write to {o.address}.")
+    return (
+        f"Our complaints procedure is now complete. If you are still not happy, you can ask the {o.name} to look "
+        f"at your complaint. It is free and independent. Please contact them by {long_date(final.refer_by)} "
+        f"(normally within 12 months of our final decision on {long_date(final.on)}): phone {o.phone}, "
+        f"online at {o.website}, email {o.email}, or write to {o.address}."
+    )
 
 
 def link_sentence(session: Session, reference: str, whose: str, body: str) -> str:

@@ -38,14 +38,19 @@ def resident_news(engine: Engine, username: str, role: str, limit: int = PANEL_R
     """What residents added from their tracking page, newest first, with the resident's name: to a
     handler on their own cases, to a complaints manager on the unassigned ones (issue 26: nobody is told
     otherwise until they open the case)."""
-    query = (select(ResidentNote, Resident.name)
-             .join(Case, Case.reference == ResidentNote.reference)
-             .join(Complaint, Complaint.reference == ResidentNote.reference)
-             .outerjoin(Resident, Resident.id == Complaint.resident_id)
-             .where(col(ResidentNote.id).startswith(RESIDENT_NOTE)))
+    query = (
+        select(ResidentNote, Resident.name)
+        .join(Case, Case.reference == ResidentNote.reference)
+        .join(Complaint, Complaint.reference == ResidentNote.reference)
+        .outerjoin(Resident, Resident.id == Complaint.resident_id)
+        .where(col(ResidentNote.id).startswith(RESIDENT_NOTE))
+    )
     query = query.where(col(Case.handler).is_(None)) if role == "complaints_manager" else query.where(Case.handler == username)
     with Session(engine) as session:
-        rows = [(note, name or "An anonymous resident") for note, name in session.exec(query.order_by(col(ResidentNote.at).desc()).limit(limit))]
+        rows = [
+            (note, name or "An anonymous resident")
+            for note, name in session.exec(query.order_by(col(ResidentNote.at).desc()).limit(limit))
+        ]
         session.expunge_all()
     return rows
 
@@ -64,9 +69,12 @@ def tell_of_resident_note(engine: Engine, settings: Settings, note: ResidentNote
 
     with Session(engine) as session:
         complaint = session.get(Complaint, note.reference)
-    notice = NoticeView(kind="resident_added", deadline=f"resident_input.{note.id}", due=local_date(note.at), at=note.at,
-                        recipients=("handler",))
-    delivery = NoticeDelivery(reference=note.reference, landlord=complaint.landlord if complaint else "", handler=handler, notice=notice)
+    notice = NoticeView(
+        kind="resident_added", deadline=f"resident_input.{note.id}", due=local_date(note.at), at=note.at, recipients=("handler",)
+    )
+    delivery = NoticeDelivery(
+        reference=note.reference, landlord=complaint.landlord if complaint else "", handler=handler, notice=notice
+    )
     try:
         NoticeActivities(engine, settings).deliver_notice(delivery)
     except ApplicationError as later:  # SMTP down or busy: the row stays queued, saying why

@@ -54,7 +54,9 @@ def accepted_photo(filename: str, data: bytes) -> Photo | str:
         return Photo(filename=filename, content_type=kind, data=data)
     smaller = _scaled_down(data) if kind != "image/heic" else None
     if smaller is None:
-        return f"{name} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB and we cannot make it smaller: choose a smaller photo"
+        return (
+            f"{name} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB and we cannot make it smaller: choose a smaller photo"
+        )
     stem = filename.rsplit(".", 1)[0] if "." in filename else filename
     return Photo(filename=f"{stem}.jpg", content_type="image/jpeg", data=smaller)
 

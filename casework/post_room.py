@@ -36,7 +36,8 @@ def waiting(engine: Engine) -> list[ResidentMessage]:
     """The post messages the next batch will print, oldest first."""
     with Session(engine) as session:
         rows = session.exec(
-            select(ResidentMessage).where(ResidentMessage.channel == "post", ResidentMessage.status == "queued")
+            select(ResidentMessage)
+            .where(ResidentMessage.channel == "post", ResidentMessage.status == "queued")
             .order_by(col(ResidentMessage.created_at), col(ResidentMessage.id))
         ).all()
         ready = [row for row in rows if delivery.accepted(session, row)]
@@ -52,8 +53,16 @@ def _printed_link_slip(session: Session, row: ResidentMessage, letter: Letter, s
     from casework.residents import printed_link
 
     words = printed_link(session, row.reference, row.recipient, row.recipient_id, site, link_days)
-    return [letters.render_update(row.reference, _landlord(session, row), Addressee(name=row.name, address=row.address),
-                                  "Follow your complaint online", words, row.large_print)]
+    return [
+        letters.render_update(
+            row.reference,
+            _landlord(session, row),
+            Addressee(name=row.name, address=row.address),
+            "Follow your complaint online",
+            words,
+            row.large_print,
+        )
+    ]
 
 
 def _documents(session: Session, row: ResidentMessage, site: str = "", link_days: int = 28) -> list[str]:
@@ -64,10 +73,15 @@ def _documents(session: Session, row: ResidentMessage, site: str = "", link_days
         letter = session.get(Letter, row.letter_id)
         if row.recipient == "resident":
             return [letter.html] + _printed_link_slip(session, row, letter, site, link_days)
-        cover = letters.render_update(row.reference, _landlord(session, row), to,
-                                      "A copy of our letter to the resident you represent",
-                                      "The letter that follows is a copy of our letter to the resident you are helping "
-                                      f"with their complaint {row.reference}.", row.large_print)
+        cover = letters.render_update(
+            row.reference,
+            _landlord(session, row),
+            to,
+            "A copy of our letter to the resident you represent",
+            "The letter that follows is a copy of our letter to the resident you are helping "
+            f"with their complaint {row.reference}.",
+            row.large_print,
+        )
         return [cover, letter.html]
     return [letters.render_update(row.reference, _landlord(session, row), to, row.subject, row.body, row.large_print)]
 
@@ -88,8 +102,13 @@ def make_batch(engine: Engine, made_by: str, site: str = "", link_days: int = 28
         htmls = []
         for row in rows:
             htmls.extend(_documents(session, row, site, link_days))
-        batch = PrintBatch(id=f"batch-{now:%Y%m%d-%H%M%S}-{uuid4().hex[:6]}", created_at=now, created_by=made_by,
-                           items=len(rows), pdf=letters.pdf_of_pages(htmls))
+        batch = PrintBatch(
+            id=f"batch-{now:%Y%m%d-%H%M%S}-{uuid4().hex[:6]}",
+            created_at=now,
+            created_by=made_by,
+            items=len(rows),
+            pdf=letters.pdf_of_pages(htmls),
+        )
         session.add(batch)
         session.flush()
         for row in rows:
@@ -105,8 +124,11 @@ def make_batch(engine: Engine, made_by: str, site: str = "", link_days: int = 28
 
 def batches(engine: Engine, limit: int = 30) -> list[BatchSummary]:
     with Session(engine) as session:
-        rows = session.exec(select(PrintBatch.id, PrintBatch.created_at, PrintBatch.created_by, PrintBatch.items)
-                            .order_by(col(PrintBatch.created_at).desc()).limit(limit)).all()
+        rows = session.exec(
+            select(PrintBatch.id, PrintBatch.created_at, PrintBatch.created_by, PrintBatch.items)
+            .order_by(col(PrintBatch.created_at).desc())
+            .limit(limit)
+        ).all()
     return [BatchSummary(*row) for row in rows]
 
 

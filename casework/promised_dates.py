@@ -50,7 +50,8 @@ def residents_moved_by(engine: Engine, landlord: str, day: date) -> int:
         return 0
     with Session(engine) as session:
         rows = session.exec(
-            select(CaseDeadline).join(Case, col(Case.reference) == col(CaseDeadline.reference))
+            select(CaseDeadline)
+            .join(Case, col(Case.reference) == col(CaseDeadline.reference))
             .where(Case.landlord == landlord, col(Case.state).not_in(FINISHED_STATES), col(CaseDeadline.due) >= day)
         ).all()
         moved = {row.reference for row in rows if given(session, row) and (not row.name.startswith("action.") or row.due == day)}
@@ -67,15 +68,29 @@ def replanned_words(session: Session, reference: str, event) -> tuple[str, str, 
     case = session.get(Case, reference)
     since = local_date(event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC))
     latest = max(row.due for row in rows)
-    closed = session.exec(select(ClosureDay.day).where(ClosureDay.landlord == (case.landlord if case else ""), ClosureDay.kind == "closure",
-                                                       col(ClosureDay.day) >= since, col(ClosureDay.day) <= latest)
-                          .order_by(col(ClosureDay.day))).all()
-    why = (f"our office is closed on {' and '.join(long_date(d) for d in closed)}, and we count only the days we are open"
-           if closed else "the working days we count have changed (a new bank holiday or office closure)")
-    return ("dates_moved", "A date we gave you has changed",
-            "We have had to change a date we gave you about your complaint:\n"
-            + "\n".join(lines) + f"\n\nThis is because {why}. We are sorry for any inconvenience.\n\n"
-            "If the new date causes you a problem, please contact us.")
+    closed = session.exec(
+        select(ClosureDay.day)
+        .where(
+            ClosureDay.landlord == (case.landlord if case else ""),
+            ClosureDay.kind == "closure",
+            col(ClosureDay.day) >= since,
+            col(ClosureDay.day) <= latest,
+        )
+        .order_by(col(ClosureDay.day))
+    ).all()
+    why = (
+        f"our office is closed on {' and '.join(long_date(d) for d in closed)}, and we count only the days we are open"
+        if closed
+        else "the working days we count have changed (a new bank holiday or office closure)"
+    )
+    return (
+        "dates_moved",
+        "A date we gave you has changed",
+        "We have had to change a date we gave you about your complaint:\n"
+        + "\n".join(lines)
+        + f"\n\nThis is because {why}. We are sorry for any inconvenience.\n\n"
+        "If the new date causes you a problem, please contact us.",
+    )
 
 
 def _what(session: Session, reference: str, name: str) -> str:

@@ -31,6 +31,12 @@ def promised(form: RespondForm, stage: int, owner: str) -> list[PendingAction]:
     for remedy, paid_as in zip(form.remedies, payment_ids(form, stage)):
         if paid_as:
             set_against = " (set against any arrears first)" if remedy.offset_against_arrears else ""
-            actions.append(PendingAction(action_id=paid_as, description=f"Pay the compensation of {pounds(remedy.amount_pence)}{set_against}",
-                                         owner=owner, target_on=remedy.due_on))
+            actions.append(
+                PendingAction(
+                    action_id=paid_as,
+                    description=f"Pay the compensation of {pounds(remedy.amount_pence)}{set_against}",
+                    owner=owner,
+                    target_on=remedy.due_on,
+                )
+            )
     return actions

@@ -35,15 +35,15 @@ def reason_rows(
         if not text:
             continue
         digest = hashlib.sha256(f"{command_id}|{text_field}".encode()).hexdigest()[:20]
-        row = StaffReason(id=f"why-{digest}", reference=reference, purpose=f"{action}.{text_field}", text=text,
-                          recorded_at=at)
+        row = StaffReason(id=f"why-{digest}", reference=reference, purpose=f"{action}.{text_field}", text=text, recorded_at=at)
         rows.append(row)
         refs[ref_field] = row.id
     return rows, refs
 
 
-def store_reasons(engine: Engine, action: str, reference: str, command_id: str, texts: dict[str, str | None],
-                  at: datetime) -> dict[str, str]:
+def store_reasons(
+    engine: Engine, action: str, reference: str, command_id: str, texts: dict[str, str | None], at: datetime
+) -> dict[str, str]:
     """Write an action's reasons at once (the simulator, which has no rows of its own to remove)."""
     rows, refs = reason_rows(action, reference, command_id, texts, at)
     with Session(engine) as session:

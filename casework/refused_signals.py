@@ -30,6 +30,9 @@ def refused_signals(engine: Engine, limit: int = 200) -> list[RefusedSignal]:
     """The latest refusals, newest first."""
     with Session(engine) as session:
         events = session.exec(
-            select(CaseEvent).where(CaseEvent.type == REFUSED).order_by(col(CaseEvent.at).desc(), col(CaseEvent.reference)).limit(limit)
+            select(CaseEvent)
+            .where(CaseEvent.type == REFUSED)
+            .order_by(col(CaseEvent.at).desc(), col(CaseEvent.reference))
+            .limit(limit)
         ).all()
         return [RefusedSignal(e.reference, e.at, str((e.details or {}).get("signal", "")), e.state) for e in events]

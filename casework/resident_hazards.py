@@ -59,8 +59,14 @@ def hazards_for_resident(engine: Engine, complaint: str, today: date) -> list[Re
     for hazard, clocks in hazards_linked_to(engine, complaint):
         category = rules.category(hazard.category)
         steps = tuple(_step(clock, today, rules.timescales.model_dump()) for clock in clocks if clock.name in STEP_WORDS)
-        told.append(ResidentHazard(reference=hazard.reference, what=category.name if category else hazard.category,
-                                   level=LEVEL_WORDS.get(hazard.level, ""), steps=steps))
+        told.append(
+            ResidentHazard(
+                reference=hazard.reference,
+                what=category.name if category else hazard.category,
+                level=LEVEL_WORDS.get(hazard.level, ""),
+                steps=steps,
+            )
+        )
     return told
 
 

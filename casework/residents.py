@@ -161,7 +161,12 @@ def _aware(instant: datetime) -> datetime:
 
 
 async def complain_online(
-    client: Client, engine: Engine, form: OnlineComplaint, photos: list[Photo], form_id: str, policy: str,
+    client: Client,
+    engine: Engine,
+    form: OnlineComplaint,
+    photos: list[Photo],
+    form_id: str,
+    policy: str,
     task_queue: str = "complaints",
 ) -> Filed:
     """File the complaint (channel `web`) like any intake, keep its photos with the record and queue the
@@ -169,14 +174,23 @@ async def complain_online(
     representative = None
     if form.helper_name:
         representative = RepresentativeDetails(
-            name=form.helper_name, relationship=form.helper_relationship, contact=form.helper_contact,
-            consent_given=form.helper_consent, consent_evidence="given by the resident on the online complaint form",
+            name=form.helper_name,
+            relationship=form.helper_relationship,
+            contact=form.helper_contact,
+            consent_given=form.helper_consent,
+            consent_evidence="given by the resident on the online complaint form",
         )
     intake = Intake(
-        intake_id=f"web-{form_id}", policy=policy, channel="web",
-        resident=ResidentDetails(name=form.name, email=form.email, phone=form.phone, address=form.address,
-                                 preferred_contact=form.contact_by),
-        representative=representative, text=form.text, desired_outcome=form.desired_outcome, issue_date=form.issue_date,
+        intake_id=f"web-{form_id}",
+        policy=policy,
+        channel="web",
+        resident=ResidentDetails(
+            name=form.name, email=form.email, phone=form.phone, address=form.address, preferred_contact=form.contact_by
+        ),
+        representative=representative,
+        text=form.text,
+        desired_outcome=form.desired_outcome,
+        issue_date=form.issue_date,
         category=form.about,
     )
     filed = await file_complaint(client, engine, intake, task_queue)
@@ -186,10 +200,18 @@ async def complain_online(
             attachment_id = f"att-{hashlib.sha256(f'{intake.intake_id}|{number}'.encode()).hexdigest()[:24]}"
             if session.get(Attachment, attachment_id) is not None:
                 continue
-            session.add(Attachment(id=attachment_id, reference=filed.reference, filename=photo.filename[:200],
-                                   content_type=photo.content_type, size_bytes=len(photo.data),
-                                   sha256=hashlib.sha256(photo.data).hexdigest(), uploaded_at=now,
-                                   uploaded_by="resident (online form)"))
+            session.add(
+                Attachment(
+                    id=attachment_id,
+                    reference=filed.reference,
+                    filename=photo.filename[:200],
+                    content_type=photo.content_type,
+                    size_bytes=len(photo.data),
+                    sha256=hashlib.sha256(photo.data).hexdigest(),
+                    uploaded_at=now,
+                    uploaded_by="resident (online form)",
+                )
+            )
             session.flush()
             session.add(AttachmentContent(attachment_id=attachment_id, data=photo.data))
         session.commit()
@@ -200,17 +222,30 @@ def confirm_online_complaint(engine: Engine, reference: str, site: str, days: in
     """Queue the confirmation (reference, what happens next, and the way to follow the case: the personal
     link in an email, or the printed link in a letter), and what the law makes us do about a hazard it reported;
     once per case."""
-    hazards = "".join(f"\n\nYou told us about {h.what.lower()} in your home. {h.level} "
-                      + " ".join(f"{step.what}: by {step.by}." for step in h.steps)
-                      + " If it is an emergency, we must make your home safe within 24 hours of your complaint."
-                      for h in hazards_for_resident(engine, reference, london_today()))
+    hazards = "".join(
+        f"\n\nYou told us about {h.what.lower()} in your home. {h.level} "
+        + " ".join(f"{step.what}: by {step.by}." for step in h.steps)
+        + " If it is an emergency, we must make your home safe within 24 hours of your complaint."
+        for h in hazards_for_resident(engine, reference, london_today())
+    )
     with Session(engine) as session:
         acknowledge = session.get(CaseDeadline, (reference, "stage1.acknowledge"))
-        by = f" We will write to you by {long_date(acknowledge.due, weekday=True)} to confirm what your complaint is about and when we will respond." \
-            if acknowledge else " We will write to you within 5 working days to confirm what your complaint is about and when we will respond."
-        queue_for(session, reference, "confirmation", "Thank you for your complaint",
-                  f"Thank you for telling us about your complaint. Your reference is {reference}.{by}{hazards}",
-                  key="confirmation", role="resident", site=site, days=days)
+        by = (
+            f" We will write to you by {long_date(acknowledge.due, weekday=True)} to confirm what your complaint is about and when we will respond."
+            if acknowledge
+            else " We will write to you within 5 working days to confirm what your complaint is about and when we will respond."
+        )
+        queue_for(
+            session,
+            reference,
+            "confirmation",
+            "Thank you for your complaint",
+            f"Thank you for telling us about your complaint. Your reference is {reference}.{by}{hazards}",
+            key="confirmation",
+            role="resident",
+            site=site,
+            days=days,
+        )
         session.commit()
 
 
@@ -232,8 +267,19 @@ def short_address(site: str) -> str:
     return f"{site.removeprefix('https://').removeprefix('http://').rstrip('/')}/track"
 
 
-def queue_for(session: Session, reference: str, purpose: str, subject: str, body: str, *, key: str, role: str,
-              site: str, days: int, now: datetime | None = None) -> None:
+def queue_for(
+    session: Session,
+    reference: str,
+    purpose: str,
+    subject: str,
+    body: str,
+    *,
+    key: str,
+    role: str,
+    site: str,
+    days: int,
+    now: datetime | None = None,
+) -> None:
     """Queue a message to one person on the case; by post it carries their printed link (the short
     address, the reference and a new code: decision 170), by email the dispatcher adds the personal link."""
     person = next((p for p in delivery.recipients(session, reference) if p.role == role), None)
@@ -244,14 +290,17 @@ def queue_for(session: Session, reference: str, purpose: str, subject: str, body
     delivery.queue(session, reference, purpose, subject, body, key=key, only=role, now=now)
 
 
-def printed_link(session: Session, reference: str, role: str, person_id: str, site: str, days: int,
-                 now: datetime | None = None) -> str:
+def printed_link(
+    session: Session, reference: str, role: str, person_id: str, site: str, days: int, now: datetime | None = None
+) -> str:
     """The words of a printed link, with a new code for this person (decision 170)."""
     now = now or datetime.now(UTC)
     code = issue_code(session, reference, role, person_id, days, now)
-    return (f"To follow your complaint online, go to {short_address(site)} and enter your reference "
-            f"{reference} and this code: {code}. The code works until {_long_date(local_date(now + timedelta(days=days)))}. "
-            "Please keep it to yourself.")
+    return (
+        f"To follow your complaint online, go to {short_address(site)} and enter your reference "
+        f"{reference} and this code: {code}. The code works until {_long_date(local_date(now + timedelta(days=days)))}. "
+        "Please keep it to yourself."
+    )
 
 
 def _long_date(day: date) -> str:
@@ -271,12 +320,18 @@ def _asked_for(session: Session, email: str, reference: str, most: int) -> list[
             cases.append((reference, "resident", complaint.resident_id))
     if email:
         for resident in session.exec(select(Resident).where(func.lower(Resident.email) == email)):
-            for ref in session.exec(select(Complaint.reference).where(Complaint.resident_id == resident.id)
-                                    .order_by(col(Complaint.received_at).desc()).limit(most)):
+            for ref in session.exec(
+                select(Complaint.reference)
+                .where(Complaint.resident_id == resident.id)
+                .order_by(col(Complaint.received_at).desc())
+                .limit(most)
+            ):
                 cases.append((ref, "resident", resident.id))
         # An exact match (normalised): a pattern here let `%` reach every representative (issue 29, item 9).
         for representative in session.exec(select(Representative).where(func.lower(func.trim(Representative.contact)) == email)):
-            for ref in session.exec(select(Complaint.reference).where(Complaint.representative_id == representative.id).limit(most)):
+            for ref in session.exec(
+                select(Complaint.reference).where(Complaint.representative_id == representative.id).limit(most)
+            ):
                 if delivery.consent_recorded(session, ref, representative):
                     cases.append((ref, "representative", representative.id))
     return list(dict.fromkeys(cases))[:most]
@@ -293,17 +348,27 @@ def send_new_links(engine: Engine, site: str, days: int, email: str = "", refere
     with Session(engine) as session:
         for ref, role, person_id in _asked_for(session, email, reference, most):
             revoke_links(session, ref, person_id, now)
-            queue_for(session, ref, "link", "Your new link",
-                      f"You asked for a new way to follow your complaint {ref}. Your older links and codes no longer work.",
-                      key=f"link-{now:%Y%m%d%H%M%S%f}", role=role, site=site, days=days, now=now)
+            queue_for(
+                session,
+                ref,
+                "link",
+                "Your new link",
+                f"You asked for a new way to follow your complaint {ref}. Your older links and codes no longer work.",
+                key=f"link-{now:%Y%m%d%H%M%S%f}",
+                role=role,
+                site=site,
+                days=days,
+                now=now,
+            )
         session.commit()
 
 
 # ---- the resident's commands ------------------------------------------------------------------------
 
 
-async def add_information(client: Client, engine: Engine, tracked: Tracked, text: str, command_id: str,
-                          settings: Settings | None = None) -> None:
+async def add_information(
+    client: Client, engine: Engine, tracked: Tracked, text: str, command_id: str, settings: Settings | None = None
+) -> None:
     """The resident's note, stored in the read model, its reference sent as `resident_input`; a refusal
     removes the note again (CommandRejected, in words). Once accepted, the handler is emailed a notice
     (`casework.notices.tell_of_resident_note`) when `settings` are given (the web app's)."""

@@ -33,19 +33,31 @@ def record_service_request(engine: Engine, request: ServiceRequestIntake) -> str
         resident_id = None
         if request.resident is not None:
             resident_id = f"res-{uuid4().hex[:12]}"
-            session.add(Resident(id=resident_id, landlord=profile.id, created_at=received_at,
-                                 **request.resident.model_dump()))
+            session.add(Resident(id=resident_id, landlord=profile.id, created_at=received_at, **request.resident.model_dump()))
             session.flush()
         request_id = f"SR-{local_date(received_at).year}-{uuid4().hex[:8]}"
-        session.add(ServiceRequest(id=request_id, landlord=profile.id, resident_id=resident_id,
-                                   channel=request.channel, text=request.text, received_at=received_at))
+        session.add(
+            ServiceRequest(
+                id=request_id,
+                landlord=profile.id,
+                resident_id=resident_id,
+                channel=request.channel,
+                text=request.text,
+                received_at=received_at,
+            )
+        )
         session.commit()
     return request_id
 
 
 async def convert_service_request(
-    client: Client, engine: Engine, request_id: str, policy: str, task_queue: str = "complaints",
-    at: datetime | None = None, category: str | None = None,
+    client: Client,
+    engine: Engine,
+    request_id: str,
+    policy: str,
+    task_queue: str = "complaints",
+    at: datetime | None = None,
+    category: str | None = None,
 ) -> Filed:
     """The resident is dissatisfied, or the matter needs investigating: it becomes a complaint whose
     clock starts now, at conversion (Code 1.3)."""
@@ -54,15 +66,24 @@ async def convert_service_request(
         if request is None:
             raise CommandRejected("request_id", f"no service request {request_id!r}")
         resident = session.get(Resident, request.resident_id) if request.resident_id else None
-    filed = await file_complaint(client, engine, Intake(
-        intake_id=f"convert-{request_id}", policy=policy, channel=request.channel,
-        resident=ResidentDetails.of(resident),
-        text=request.text, received_at=at or datetime.now(timezone.utc), service_request_id=request_id, category=category,
-    ), task_queue)
+    filed = await file_complaint(
+        client,
+        engine,
+        Intake(
+            intake_id=f"convert-{request_id}",
+            policy=policy,
+            channel=request.channel,
+            resident=ResidentDetails.of(resident),
+            text=request.text,
+            received_at=at or datetime.now(timezone.utc),
+            service_request_id=request_id,
+            category=category,
+        ),
+        task_queue,
+    )
     with Session(engine) as session:
         request = session.get(ServiceRequest, request_id)
         request.status, request.converted_to = "converted", filed.reference
         session.add(request)
         session.commit()
     return filed
-

@@ -29,7 +29,8 @@ def case_staff(engine: Engine, roles: tuple[str, ...] = CASE_ROLES) -> list[Staf
     """Active accounts in `roles`, by display name: the options of a staff picker."""
     with Session(engine) as session:
         rows = session.exec(
-            select(StaffUser).where(StaffUser.active == True, col(StaffUser.role).in_(roles))  # noqa: E712
+            select(StaffUser)
+            .where(StaffUser.active == True, col(StaffUser.role).in_(roles))  # noqa: E712
             .order_by(StaffUser.display_name, StaffUser.username)
         ).all()
         return [StaffChoice(r.username, r.display_name, r.role) for r in rows]
@@ -44,7 +45,9 @@ def check_case_staff(engine: Engine, username: str, field: str, roles: tuple[str
     if not account.active:
         raise CommandRejected(field, f"{account.display_name}'s account is deactivated; choose someone else")
     if account.role not in roles:
-        raise CommandRejected(field, f"{account.display_name} is {ROLE_NAMES.get(account.role, account.role).lower()}, who does not handle cases")
+        raise CommandRejected(
+            field, f"{account.display_name} is {ROLE_NAMES.get(account.role, account.role).lower()}, who does not handle cases"
+        )
 
 
 def display_names(engine: Engine) -> dict[str, tuple[str, str]]:

@@ -21,8 +21,18 @@ from casework.letters import pdf_of_pages
 from models.audit import audit
 from models.side_effects import LetterDraft
 from models.record import (
-    Adjustment, Attachment, Complaint, Definition, Letter, OutstandingAction, Remedy, Representative, Resident,
-    Restriction, ServiceRequest, StaffReason,
+    Adjustment,
+    Attachment,
+    Complaint,
+    Definition,
+    Letter,
+    OutstandingAction,
+    Remedy,
+    Representative,
+    Resident,
+    Restriction,
+    ServiceRequest,
+    StaffReason,
 )
 from models.residents import AttachmentContent, ResidentLink, ResidentMessage
 from models.tables import Case, CaseEvent, ResidentNote
@@ -51,18 +61,25 @@ def subject_access(engine: Engine, resident_id: str, actor: str) -> dict[str, An
             raise UnknownResident(resident_id)
         representatives = session.exec(select(Representative).where(Representative.resident_id == resident_id)).all()
         requests = session.exec(select(ServiceRequest).where(ServiceRequest.resident_id == resident_id)).all()
-        references = session.exec(select(Complaint.reference).where(Complaint.resident_id == resident_id)
-                                  .order_by(Complaint.reference)).all()
+        references = session.exec(
+            select(Complaint.reference).where(Complaint.resident_id == resident_id).order_by(Complaint.reference)
+        ).all()
         export: dict[str, Any] = {
-            "resident": resident.model_dump(), "representatives": _rows(list(representatives)),
+            "resident": resident.model_dump(),
+            "representatives": _rows(list(representatives)),
             "service_requests": _rows(list(requests)),
         }
     cases = []
     for reference in references:
         record = case_record(engine, reference)
-        cases.append({name: _rows(value) if isinstance(value, list) else
-                      (value.model_dump(exclude={"pdf", "html"}) if isinstance(value, SQLModel) else value)
-                      for name, value in ((n, getattr(record, n)) for n in type(record).model_fields)})
+        cases.append(
+            {
+                name: _rows(value)
+                if isinstance(value, list)
+                else (value.model_dump(exclude={"pdf", "html"}) if isinstance(value, SQLModel) else value)
+                for name, value in ((n, getattr(record, n)) for n in type(record).model_fields)
+            }
+        )
     export["cases"] = cases
     export["exported_at"] = datetime.now(timezone.utc)
     audit(engine, "subject_access_export", username=resident_id, actor=actor, detail=f"{len(cases)} case(s)")
@@ -75,12 +92,15 @@ def as_json(export: dict[str, Any]) -> str:
 
 def as_pdf(export: dict[str, Any]) -> bytes:
     """The export as a plain PDF: each section a heading and its fields, for a resident to read."""
-    parts = [f"<h1>Information we hold about {html.escape(export['resident']['name'])}</h1>",
-             f"<p>Exported {html.escape(str(export['exported_at']))[:19]}</p>"]
+    parts = [
+        f"<h1>Information we hold about {html.escape(export['resident']['name'])}</h1>",
+        f"<p>Exported {html.escape(str(export['exported_at']))[:19]}</p>",
+    ]
 
     def section(title: str, value: Any) -> None:
-        parts.append(f"<h2>{html.escape(title)}</h2><pre style='white-space: pre-wrap; font-size: 9pt'>"
-                     f"{html.escape(as_json(value))}</pre>")
+        parts.append(
+            f"<h2>{html.escape(title)}</h2><pre style='white-space: pre-wrap; font-size: 9pt'>{html.escape(as_json(value))}</pre>"
+        )
 
     section("Your details", export["resident"])
     section("People acting for you", export["representatives"])
@@ -101,11 +121,13 @@ def due_for_anonymisation(engine: Engine, retention_years: int, today: date) -> 
             cases = [session.get(Case, reference) for reference in references]
             if not references or any(case is None or case.state not in CLOSED_STATES for case in cases):
                 continue
-            if session.exec(select(ServiceRequest).where(ServiceRequest.resident_id == resident.id,
-                                                         ServiceRequest.status == "open")).first():
+            if session.exec(
+                select(ServiceRequest).where(ServiceRequest.resident_id == resident.id, ServiceRequest.status == "open")
+            ).first():
                 continue
-            last = session.exec(select(CaseEvent.at).where(col(CaseEvent.reference).in_(references))
-                                .order_by(col(CaseEvent.at).desc())).first()
+            last = session.exec(
+                select(CaseEvent.at).where(col(CaseEvent.reference).in_(references)).order_by(col(CaseEvent.at).desc())
+            ).first()
             if last is not None and (last if last.tzinfo else last.replace(tzinfo=timezone.utc)) < cutoff:
                 due.append(resident.id)
     return due
@@ -138,12 +160,18 @@ def anonymise(engine: Engine, resident_id: str, actor: str) -> int:
 
 def _blank(session: Session, references: list[str]) -> None:
     """Every free-text row of these cases: words replaced, photos and personal links removed."""
+
     def of(model):
         return session.exec(select(model).where(col(model.reference).in_(references)))
 
-    for model, fields in ((ResidentNote, ("text",)), (StaffReason, ("text",)), (Adjustment, ("details",)),
-                          (Restriction, ("reasons", "scope")), (OutstandingAction, ("description",)),
-                          (Remedy, ("description",))):
+    for model, fields in (
+        (ResidentNote, ("text",)),
+        (StaffReason, ("text",)),
+        (Adjustment, ("details",)),
+        (Restriction, ("reasons", "scope")),
+        (OutstandingAction, ("description",)),
+        (Remedy, ("description",)),
+    ):
         for row in of(model):
             for name in fields:
                 setattr(row, name, REMOVED)

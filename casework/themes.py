@@ -13,8 +13,10 @@ from models.record import LearningPoint
 
 
 def root_cause_rows(form: RespondForm, reference: str, stage: int, command_id: str, now: datetime) -> list[ResponseRootCause]:
-    return [ResponseRootCause(command_id=command_id, code=code, reference=reference, stage=stage, recorded_at=now)
-            for code in form.root_causes]
+    return [
+        ResponseRootCause(command_id=command_id, code=code, reference=reference, stage=stage, recorded_at=now)
+        for code in form.root_causes
+    ]
 
 
 def link_learning(engine: Engine, letter_id: str, root_cause: str | None) -> None:

@@ -62,26 +62,52 @@ def _aware(instant: datetime) -> datetime:
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
-def issue_link(session: Session, secret: str, reference: str, person: str, person_id: str, days: int = DEFAULT_DAYS,
-               link_id: str | None = None, now: datetime | None = None) -> str:
+def issue_link(
+    session: Session,
+    secret: str,
+    reference: str,
+    person: str,
+    person_id: str,
+    days: int = DEFAULT_DAYS,
+    link_id: str | None = None,
+    now: datetime | None = None,
+) -> str:
     """A new link's token (the row is added to `session`; the caller commits). `link_id` makes it
     idempotent: the message that carries it reuses its link when it is sent again."""
     now = now or datetime.now(UTC)
     link_id = link_id or secrets.token_hex(16)
     if session.get(ResidentLink, link_id) is None:
-        session.add(ResidentLink(id=link_id, reference=reference, person=person, person_id=person_id, created_at=now,
-                                 expires_at=now + timedelta(days=days)))
+        session.add(
+            ResidentLink(
+                id=link_id,
+                reference=reference,
+                person=person,
+                person_id=person_id,
+                created_at=now,
+                expires_at=now + timedelta(days=days),
+            )
+        )
     return _serializer(secret).dumps({"l": link_id, "r": reference, "p": person_id})
 
 
-def issue_code(session: Session, reference: str, person: str, person_id: str, days: int = DEFAULT_DAYS,
-               now: datetime | None = None) -> str:
+def issue_code(
+    session: Session, reference: str, person: str, person_id: str, days: int = DEFAULT_DAYS, now: datetime | None = None
+) -> str:
     """A new printed code for this person on this case, shown as `ABCD-EFGH` (the row is added to
     `session`; the caller commits). Only its hash is kept."""
     now = now or datetime.now(UTC)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    session.add(ResidentLink(id=secrets.token_hex(16), reference=reference, person=person, person_id=person_id,
-                             created_at=now, expires_at=now + timedelta(days=days), code_hash=_code_hash(reference, code)))
+    session.add(
+        ResidentLink(
+            id=secrets.token_hex(16),
+            reference=reference,
+            person=person,
+            person_id=person_id,
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+            code_hash=_code_hash(reference, code),
+        )
+    )
     return f"{code[:4]}-{code[4:]}"
 
 
@@ -101,8 +127,9 @@ def open_code(engine: Engine, secret: str, reference: str, code: str, now: datet
     if len(code) != CODE_LENGTH or len(reference) > 40:
         raise LinkInvalid()
     with Session(engine) as session:
-        row = session.exec(select(ResidentLink).where(ResidentLink.reference == reference,
-                                                      ResidentLink.code_hash == _code_hash(reference, code))).first()
+        row = session.exec(
+            select(ResidentLink).where(ResidentLink.reference == reference, ResidentLink.code_hash == _code_hash(reference, code))
+        ).first()
         if row is None:
             raise LinkInvalid()
         token = _serializer(secret).dumps({"l": row.id, "r": row.reference, "p": row.person_id})
@@ -162,7 +189,10 @@ def _name(session: Session, row: ResidentLink) -> str | None:
 def revoke_links(session: Session, reference: str, person_id: str, now: datetime | None = None) -> None:
     """Every link this person holds on this case stops working (they asked for a new one)."""
     now = now or datetime.now(UTC)
-    for row in session.exec(select(ResidentLink).where(ResidentLink.reference == reference, ResidentLink.person_id == person_id,
-                                                       ResidentLink.revoked_at.is_(None))).all():
+    for row in session.exec(
+        select(ResidentLink).where(
+            ResidentLink.reference == reference, ResidentLink.person_id == person_id, ResidentLink.revoked_at.is_(None)
+        )
+    ).all():
         row.revoked_at = now
         session.add(row)

@@ -93,30 +93,52 @@ def tracking_view(engine: Engine, tracked: Tracked, today: date) -> TrackingView
         complaint = session.get(Complaint, tracked.reference)
         case = session.get(Case, tracked.reference)
         deadlines = session.exec(select(CaseDeadline).where(CaseDeadline.reference == tracked.reference)).all()
-        events = session.exec(select(CaseEvent).where(CaseEvent.reference == tracked.reference).order_by(col(CaseEvent.seq))).all()
+        events = session.exec(
+            select(CaseEvent).where(CaseEvent.reference == tracked.reference).order_by(col(CaseEvent.seq))
+        ).all()
         accepted = {str((e.details or {}).get("command_id")) for e in events}
-        letters = [letter for letter in session.exec(select(Letter).where(Letter.reference == tracked.reference)
-                                                     .order_by(col(Letter.issued_at))) if delivery.letter_applied(letter, accepted)]
-        actions = {a.action_id: a for a in session.exec(select(OutstandingAction).where(OutstandingAction.reference == tracked.reference))}
+        letters = [
+            letter
+            for letter in session.exec(
+                select(Letter).where(Letter.reference == tracked.reference).order_by(col(Letter.issued_at))
+            )
+            if delivery.letter_applied(letter, accepted)
+        ]
+        actions = {
+            a.action_id: a
+            for a in session.exec(select(OutstandingAction).where(OutstandingAction.reference == tracked.reference))
+        }
         note_refs = [(e.details or {}).get("note_ref") for e in events if e.type == "resident_input"]
-        notes = session.exec(select(ResidentNote).where(col(ResidentNote.id).in_([n for n in note_refs if n]),
-                                                        ResidentNote.reference == tracked.reference)
-                             .order_by(col(ResidentNote.at))).all() if note_refs else []
+        notes = (
+            session.exec(
+                select(ResidentNote)
+                .where(col(ResidentNote.id).in_([n for n in note_refs if n]), ResidentNote.reference == tracked.reference)
+                .order_by(col(ResidentNote.at))
+            ).all()
+            if note_refs
+            else []
+        )
         photos = len(session.exec(select(Attachment.id).where(Attachment.reference == tracked.reference)).all())
         final = final_word(session, tracked.reference)
     state = case.state if case else "received"
     promises = _promises(deadlines, actions, today)
     open_promises = sorted((p for _, p in promises if p.done_on is None), key=lambda p: p.due)
     return TrackingView(
-        reference=tracked.reference, landlord=resident_facing_name(complaint.policy_id), name=tracked.name,
-        received_on=local_date(_aware(complaint.received_at)), where=STATE_WORDS.get(state, "We are dealing with your complaint."),
+        reference=tracked.reference,
+        landlord=resident_facing_name(complaint.policy_id),
+        name=tracked.name,
+        received_on=local_date(_aware(complaint.received_at)),
+        where=STATE_WORDS.get(state, "We are dealing with your complaint."),
         next_promise=open_promises[0] if open_promises and final is None else None,
         actions=[p for name, p in promises if name.startswith("action.")],
         letters=[(letter.id, _titled(letter), local_date(_aware(letter.issued_at))) for letter in letters],
         notes=[(_aware(n.at), n.text) for n in notes],
         can_ask_stage2="request_stage2" in (case.allowed_actions if case else []) and final is None,
-        stage2=_stage2(events, {d.name: d for d in deadlines}), final=final, photos=photos,
-        complaint_text=complaint.text or "", desired_outcome=complaint.desired_outcome or "",
+        stage2=_stage2(events, {d.name: d for d in deadlines}),
+        final=final,
+        photos=photos,
+        complaint_text=complaint.text or "",
+        desired_outcome=complaint.desired_outcome or "",
     )
 
 
@@ -128,8 +150,18 @@ def _promises(deadlines, actions: dict, today: date) -> list[tuple[str, Promise]
             continue  # reviews, update intervals, the Ombudsman's steps: not promises made to the resident here
         described = action.description.strip() if action else ""
         what = f"for what we promised to do: {described}" if action else PROMISE_WORDS[d.name]
-        promises.append((d.name, Promise(what=what, due=d.due, done_on=d.met_on, action=described,
-                                         late=d.met is False or (d.met is None and d.due < today))))
+        promises.append(
+            (
+                d.name,
+                Promise(
+                    what=what,
+                    due=d.due,
+                    done_on=d.met_on,
+                    action=described,
+                    late=d.met is False or (d.met is None and d.due < today),
+                ),
+            )
+        )
     return promises
 
 
@@ -138,8 +170,11 @@ def _stage2(events, deadlines: dict) -> Stage2 | None:
     if asked is None:
         return None
     acknowledge = deadlines.get("stage2.acknowledge")
-    return Stage2(asked_on=local_date(_aware(asked.at)), acknowledged_on=acknowledge.met_on if acknowledge else None,
-                  acknowledge_by=acknowledge.due if acknowledge and not acknowledge.cancelled else None)
+    return Stage2(
+        asked_on=local_date(_aware(asked.at)),
+        acknowledged_on=acknowledge.met_on if acknowledge else None,
+        acknowledge_by=acknowledge.due if acknowledge and not acknowledge.cancelled else None,
+    )
 
 
 def _titled(letter: Letter) -> str:
@@ -155,7 +190,8 @@ def _letter_model(letter: Letter):
     from models.letters import AcknowledgementLetter, ExclusionLetter, ExtensionLetter, ResponseLetter
 
     model = {"acknowledgement": AcknowledgementLetter, "extension": ExtensionLetter, "exclusion": ExclusionLetter}.get(
-        letter.kind, ResponseLetter)
+        letter.kind, ResponseLetter
+    )
     return model.model_validate(letter.content)
 
 
@@ -170,5 +206,3 @@ def resident_letter(engine: Engine, tracked: Tracked, letter_id: str) -> Letter 
             return None
         session.expunge(letter)
         return letter
-
-

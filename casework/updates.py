@@ -23,13 +23,18 @@ from workflows.lifecycle import allowed_actions, describe
 CASE_ENDED = "case_ended"
 """The rule of a command sent to a case whose workflow has ended (the lifecycle's refusals are `lifecycle`)."""
 
+
 async def case_summary(client: Client, reference: str) -> CaseSummary:
     """The case as its workflow knows it now, in the shape a staff action returns."""
     handle = client.get_workflow_handle(reference)
     view = await handle.query(ComplaintWorkflow.case)
     return CaseSummary(
-        reference=view.reference, state=view.state, stage=view.stage, deadlines=view.deadlines,
-        allowed_actions=view.allowed_actions, late_stage2_request=view.late_stage2_request,
+        reference=view.reference,
+        state=view.state,
+        stage=view.stage,
+        deadlines=view.deadlines,
+        allowed_actions=view.allowed_actions,
+        late_stage2_request=view.late_stage2_request,
         last_event=view.events[-1] if view.events else None,
     )
 
@@ -41,9 +46,7 @@ a stage-2 request or a referral to the Ombudsman is never refused because the ca
 closed in the informal stage is taken to stage 1 the same way (Together 003 §5.5)."""
 
 
-async def send_command(
-    client: Client, reference: str, action: str, command: Any, task_queue: str = "complaints"
-) -> CaseSummary:
+async def send_command(client: Client, reference: str, action: str, command: Any, task_queue: str = "complaints") -> CaseSummary:
     """Send the Update; the workflow's refusal comes back as CommandRejected naming the field. A stage-2
     request or a referral to a case whose workflow has ended reopens it, in one step (`reopen`)."""
     handle = client.get_workflow_handle(reference)
@@ -78,9 +81,14 @@ async def reopen(
     `action` there (a withdrawn or excluded case). A request racing another one that reopened the case
     meanwhile goes to the reopened run (a repeat, or refused by the lifecycle). `at` anchors a
     simulation's business clock to the request."""
-    latest = (await client.workflow_service.describe_workflow_execution(DescribeWorkflowExecutionRequest(
-        namespace=client.namespace, execution=WorkflowExecution(workflow_id=reference),
-    ))).workflow_execution_info
+    latest = (
+        await client.workflow_service.describe_workflow_execution(
+            DescribeWorkflowExecutionRequest(
+                namespace=client.namespace,
+                execution=WorkflowExecution(workflow_id=reference),
+            )
+        )
+    ).workflow_execution_info
     if latest.status == WorkflowExecutionStatus.RUNNING:
         return await client.get_workflow_handle(reference).execute_update(action, command, result_type=CaseSummary)
     ended = client.get_workflow_handle(reference, run_id=latest.execution.run_id, result_type=CaseView)
@@ -92,8 +100,12 @@ async def reopen(
     first_input = first_input if isinstance(first_input, CaseInput) else first_input.case  # a long case's later run
     case = first_input.model_copy(update={"reopened_from": previous, "reopened_at": at})
     start = WithStartWorkflowOperation(
-        ComplaintWorkflow.run, case, id=reference, task_queue=task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING, id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        ComplaintWorkflow.run,
+        case,
+        id=reference,
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
     )
     return await client.execute_update_with_start_workflow(
         action, command, start_workflow_operation=start, result_type=CaseSummary
@@ -102,4 +114,3 @@ async def reopen(
 
 def _finished(state: str, action: str) -> str:
     return f"{action} is not allowed: the complaint is {describe(state)} and its case has ended"
-

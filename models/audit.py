@@ -10,16 +10,42 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
 AUDIT_EVENTS = (
-    "signed_in", "sign_in_failed", "sign_in_locked", "signed_out", "session_expired",
-    "password_changed", "password_reset", "account_created", "account_deactivated", "account_reactivated",
-    "role_changed", "email_changed", "closure_added", "closure_removed", "service_request_converted", "service_request_resolved",
-    "subject_access_export", "resident_anonymised", "case_reassigned", "case_viewed", "report_exported",
+    "signed_in",
+    "sign_in_failed",
+    "sign_in_locked",
+    "signed_out",
+    "session_expired",
+    "password_changed",
+    "password_reset",
+    "account_created",
+    "account_deactivated",
+    "account_reactivated",
+    "role_changed",
+    "email_changed",
+    "closure_added",
+    "closure_removed",
+    "service_request_converted",
+    "service_request_resolved",
+    "subject_access_export",
+    "resident_anonymised",
+    "case_reassigned",
+    "case_viewed",
+    "report_exported",
 )
 CASE_EVENTS = ("case_viewed", "case_reassigned", "report_exported", "subject_access_export")
 """Who looked at which case, who moved it to whom, and what left the system as a file (issue 26)."""
 ADMIN_EVENTS = (
-    "account_created", "account_deactivated", "case_reassigned", "account_reactivated", "role_changed", "email_changed", "password_reset",
-    "closure_added", "closure_removed", "service_request_converted", "service_request_resolved",
+    "account_created",
+    "account_deactivated",
+    "case_reassigned",
+    "account_reactivated",
+    "role_changed",
+    "email_changed",
+    "password_reset",
+    "closure_added",
+    "closure_removed",
+    "service_request_converted",
+    "service_request_resolved",
 )
 """What an administrator (or, for service requests, a complaints handler) did: the audit page's first view."""
 
@@ -40,15 +66,22 @@ def audit(engine: Engine, event: str, username: str = "", actor: str = "", addre
     if event not in AUDIT_EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
     with Session(engine) as session:
-        session.add(AuditEntry(
-            at=datetime.now(timezone.utc), event=event, username=username[:64], actor=actor[:32],
-            address=address[:64], detail=detail[:200],
-        ))
+        session.add(
+            AuditEntry(
+                at=datetime.now(timezone.utc),
+                event=event,
+                username=username[:64],
+                actor=actor[:32],
+                address=address[:64],
+                detail=detail[:200],
+            )
+        )
         session.commit()
 
 
-def audit_entries(engine: Engine, username: str | None = None, limit: int = 50,
-                  events: tuple[str, ...] | None = None, person: str | None = None) -> list[AuditEntry]:
+def audit_entries(
+    engine: Engine, username: str | None = None, limit: int = 50, events: tuple[str, ...] | None = None, person: str | None = None
+) -> list[AuditEntry]:
     """The newest entries first (about one account, or of some events, or by or about one `person`, if given)."""
     with Session(engine) as session:
         query = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)

@@ -69,9 +69,7 @@ class WorkingCalendar:
         self._last = date(snapshot.last_year, 12, 31)
         self._first_ordinal = self._first.toordinal()
         self._last_ordinal = self._last.toordinal()
-        self._busdaycal = np.busdaycalendar(
-            weekmask="1111100", holidays=np.array(snapshot.non_working, dtype="datetime64[D]")
-        )
+        self._busdaycal = np.busdaycalendar(weekmask="1111100", holidays=np.array(snapshot.non_working, dtype="datetime64[D]"))
 
     def _outside(self, d: date) -> ValueError:
         return ValueError(

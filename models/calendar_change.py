@@ -19,9 +19,11 @@ class CalendarChangeReport(BaseModel):
     """Cases not reached yet when the report was made (the fan-out workflow carries on with them)."""
 
     def plus(self, other: "CalendarChangeReport") -> "CalendarChangeReport":
-        return CalendarChangeReport(signalled=self.signalled + other.signalled,
-                                    already_ended=self.already_ended + other.already_ended,
-                                    failed={**self.failed, **other.failed})
+        return CalendarChangeReport(
+            signalled=self.signalled + other.signalled,
+            already_ended=self.already_ended + other.already_ended,
+            failed={**self.failed, **other.failed},
+        )
 
 
 class AffectedCases(BaseModel):

@@ -40,7 +40,9 @@ def received_problem(received_at: datetime, now: datetime) -> "Refusal | None":
     """Why a case cannot start from this receipt time: it is in the future or before `EARLIEST_RECEIPT`."""
     earliest = EARLIEST_RECEIPT
     if received_at > now + RECEIVED_CLOCK_TOLERANCE:
-        return Refusal(field="received_at", rule="not_in_future", message="the date the complaint was received must not be in the future")
+        return Refusal(
+            field="received_at", rule="not_in_future", message="the date the complaint was received must not be in the future"
+        )
     if received_at.date() < earliest:
         return Refusal(
             field="received_at",
@@ -217,6 +219,8 @@ class AgreeUpdateInterval(Command):
 
 class RecordUpdate(Command):
     """The handler has given the resident the update now due (by phone, email or letter)."""
+
+
 OmbudsmanFinding = Literal[
     "severe_maladministration",
     "maladministration",
@@ -227,7 +231,9 @@ OmbudsmanFinding = Literal[
 ]
 """The Housing Ombudsman's findings on each element of a complaint it determines (DESIGN.md)."""
 OrderKind = Literal["apology", "compensation", "action", "review", "other"]
-ChfoReason = Literal["not_progressed", "no_response_to_ombudsman", "evidence_not_provided", "order_not_complied", "other_code_failure"]
+ChfoReason = Literal[
+    "not_progressed", "no_response_to_ombudsman", "evidence_not_provided", "order_not_complied", "other_code_failure"
+]
 """Why the Ombudsman issued a Complaint Handling Failure Order (its CHFO protocol's grounds, as codes)."""
 OMBUDSMAN_REF_PATTERN = r"^[A-Z0-9][A-Z0-9/-]{2,29}$"
 """The Ombudsman's case reference (e.g. 202412345): capitals, digits, '/' and '-', a code, not free text."""

@@ -47,8 +47,11 @@ def compensation_totals(cases: list[CaseFacts], period: "ReportingYear", as_of: 
         count[r.band or "none"] += 1
         pence[r.band or "none"] += r.amount_pence
     return CompensationTotals(
-        offered=len(offered), offered_pence=sum(r.amount_pence for r in offered),
-        paid=len(paid), paid_pence=sum(r.amount_pence for r in paid),
-        overdue=len(overdue), overdue_pence=sum(r.amount_pence for r in overdue),
+        offered=len(offered),
+        offered_pence=sum(r.amount_pence for r in offered),
+        paid=len(paid),
+        paid_pence=sum(r.amount_pence for r in paid),
+        overdue=len(overdue),
+        overdue_pence=sum(r.amount_pence for r in overdue),
         by_band=tuple((band, count[band], total) for band, total in pence.most_common()),
     )

@@ -69,11 +69,19 @@ def deadline_words(name: str) -> str:
     if head in ("stage1", "stage2"):
         verb = {"acknowledge": "Acknowledge", "respond": "Respond"}.get(rest, rest.replace("_", " ").capitalize())
         return f"{verb} at stage {head[-1]}"
-    return {
-        "pre_stage": "Resolve at the informal stage",
-        "action": "Complete a promised action",
-        "review": "Review an adjustment or restriction",
-        "update": "Update the resident",
-    }.get(head) or {
-        "ombudsman.evidence": "Send evidence to the Ombudsman",
-    }.get(name) or ("Comply with an Ombudsman order" if name.startswith("ombudsman.order.") else name.replace(".", " ").replace("_", " ").capitalize())
+    return (
+        {
+            "pre_stage": "Resolve at the informal stage",
+            "action": "Complete a promised action",
+            "review": "Review an adjustment or restriction",
+            "update": "Update the resident",
+        }.get(head)
+        or {
+            "ombudsman.evidence": "Send evidence to the Ombudsman",
+        }.get(name)
+        or (
+            "Comply with an Ombudsman order"
+            if name.startswith("ombudsman.order.")
+            else name.replace(".", " ").replace("_", " ").capitalize()
+        )
+    )

@@ -41,8 +41,11 @@ def outcome(deadline: HazardDeadline, as_of: date) -> str:
 
 def compliance(engine: Engine, first: date, last: date, as_of: date, landlord: str | None = None) -> list[ComplianceRow]:
     """Rows by clock then category, for clocks due in [first, last]; every clock of the law has a row ("all")."""
-    query = select(HazardDeadline, Hazard).join(Hazard, Hazard.reference == HazardDeadline.reference).where(
-        HazardDeadline.due >= first, HazardDeadline.due <= last)
+    query = (
+        select(HazardDeadline, Hazard)
+        .join(Hazard, Hazard.reference == HazardDeadline.reference)
+        .where(HazardDeadline.due >= first, HazardDeadline.due <= last)
+    )
     if landlord:
         query = query.where(Hazard.landlord == landlord)
     counts: dict[tuple[str, str], Counter] = {}

@@ -38,8 +38,14 @@ class HourRung(Rule):
     def _kind_matches_timing(self) -> "HourRung":
         expected = {"due_soon": self.hours < 0, "overdue": self.hours == 0, "escalated": self.hours > 0}[self.kind]
         if not expected:
-            when = {"due_soon": "before the instant (hours < 0)", "overdue": "at the instant (hours = 0)", "escalated": "after it (hours > 0)"}
-            raise ValueError(f"{'a' if self.kind == 'due_soon' else 'an'} {self.kind} rung fires {when[self.kind]}, got hours = {self.hours}")
+            when = {
+                "due_soon": "before the instant (hours < 0)",
+                "overdue": "at the instant (hours = 0)",
+                "escalated": "after it (hours > 0)",
+            }
+            raise ValueError(
+                f"{'a' if self.kind == 'due_soon' else 'an'} {self.kind} rung fires {when[self.kind]}, got hours = {self.hours}"
+            )
         return self
 
 
@@ -101,7 +107,9 @@ class HazardRules(Rule):
             for level in ("emergency_from", "significant_from"):
                 start = getattr(category, level)
                 if start is not None and start < self.in_force:
-                    raise ValueError(f"categories.{key}.{level}: {start} is before SI 2025/1042 came into force ({self.in_force})")
+                    raise ValueError(
+                        f"categories.{key}.{level}: {start} is before SI 2025/1042 came into force ({self.in_force})"
+                    )
                 if start is not None and category.phase is None:
                     raise ValueError(f"categories.{key}.{level}: a category with no phase is never in scope")
             if category.significant_from is not None and category.emergency_from is None:

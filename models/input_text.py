@@ -75,7 +75,9 @@ class PlainText(BaseModel):
     @classmethod
     def _plain_text(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
-        longest = next((getattr(m, "max_length", None) for m in (field.metadata if field else []) if getattr(m, "max_length", None)), None)
+        longest = next(
+            (getattr(m, "max_length", None) for m in (field.metadata if field else []) if getattr(m, "max_length", None)), None
+        )
         return check_text(value, multi_line(info.field_name or "", longest))
 
 
@@ -93,8 +95,14 @@ def email_problem(address: str) -> str | None:
     if problem := text_problem(address):
         return problem
     try:
-        found = validate_email(address, check_deliverability=False, allow_smtputf8=False, allow_quoted_local=False,
-                               allow_domain_literal=False, allow_display_name=False)
+        found = validate_email(
+            address,
+            check_deliverability=False,
+            allow_smtputf8=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+            allow_display_name=False,
+        )
     except EmailNotValidError as err:
         return f"{EMAIL_FORMAT} ({str(err).rstrip('.')})"
     if found.ascii_domain != found.domain:

@@ -141,11 +141,15 @@ def _response_missing(letter: ResponseLetter) -> list[str]:
     elif points and len(decided) == len(points):
         mismatch = outcome_mismatch([decided[n].finding == "upheld" for n in sorted(decided)], letter.outcome)
         if mismatch:
-            missing.append(f"a decision on the complaint as a whole that matches the decisions on its points: {mismatch} (Code {confirm('c')})")
-    if needed := remedy_needed([decision.point for decision in letter.decisions if decision.finding == "upheld"], letter.remedies):
+            missing.append(
+                f"a decision on the complaint as a whole that matches the decisions on its points: {mismatch} (Code {confirm('c')})"
+            )
+    if needed := remedy_needed(
+        [decision.point for decision in letter.decisions if decision.finding == "upheld"], letter.remedies
+    ):
         missing.append(f"{needed} (Code 7.1, {confirm('e')})")
     for number, remedy in enumerate(letter.remedies, start=1):
-        missing.extend(_remedy_missing(number, remedy, letter.landlord.remedies, confirm('e')))
+        missing.extend(_remedy_missing(number, remedy, letter.landlord.remedies, confirm("e")))
     for number, action in enumerate(letter.outstanding_actions, start=1):
         label = f"outstanding action {number}" + ("" if _blank(action.description) else f" {_quoted(action.description)}")
         if _blank(action.description):
@@ -192,6 +196,9 @@ def missing_contents(letter: LetterBase) -> list[str]:
     if isinstance(letter, AcknowledgementLetter):
         return _acknowledgement_missing(letter)
     if isinstance(letter, HazardSummaryLetter):
-        return [] if letter.investigated_on and letter.found else [
-            "what the investigation found and when: the written summary follows it (SI 2025/1042 reg 9)"]
+        return (
+            []
+            if letter.investigated_on and letter.found
+            else ["what the investigation found and when: the written summary follows it (SI 2025/1042 reg 9)"]
+        )
     raise TypeError(f"not a letter: {type(letter).__name__}")

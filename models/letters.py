@@ -234,7 +234,9 @@ class ResponseLetter(LetterBase):
             field = f"remedies[{index}]"
             if remedy.kind != "compensation":
                 if remedy.amount_pence or remedy.compensation_type or remedy.offset_against_arrears:
-                    problems.append(f"{field}: only a compensation remedy has an amount, a compensation type or an arrears offset")
+                    problems.append(
+                        f"{field}: only a compensation remedy has an amount, a compensation type or an arrears offset"
+                    )
                 continue
             if remedy.compensation_type and remedy.compensation_type not in policy.compensation_types:
                 problems.append(
@@ -276,9 +278,7 @@ class ExclusionLetter(LetterBase):
         return self
 
 
-AnyLetter = Annotated[
-    AcknowledgementLetter | ExtensionLetter | ResponseLetter | ExclusionLetter, Field(discriminator="kind")
-]
+AnyLetter = Annotated[AcknowledgementLetter | ExtensionLetter | ResponseLetter | ExclusionLetter, Field(discriminator="kind")]
 _ANY_LETTER: TypeAdapter = TypeAdapter(AnyLetter)
 
 

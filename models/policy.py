@@ -110,8 +110,7 @@ class PolicyProfile(Rule):
                 raise ValueError(f"exclusion_rules.{ground}: not one of exclusion_grounds")
             if rule.widens is not None and ground in CODE_GROUNDS:
                 raise ValueError(
-                    f"exclusion_rules.{ground}.widens: {ground} is the Code's own exclusion; give the broader "
-                    "ground its own name"
+                    f"exclusion_rules.{ground}.widens: {ground} is the Code's own exclusion; give the broader ground its own name"
                 )
         for path, source in self.defaults.items():
             if not re.match(DEFAULT_SOURCE, source):

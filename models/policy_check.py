@@ -80,7 +80,9 @@ class Default(BaseModel):
 
 def defaults_of(profile: PolicyProfile) -> list[Default]:
     """Every default a profile declares in its `[defaults]` table, in file order."""
-    return [Default(field=path, value=_shown(field_value(profile, path)), source=source) for path, source in profile.defaults.items()]
+    return [
+        Default(field=path, value=_shown(field_value(profile, path)), source=source) for path, source in profile.defaults.items()
+    ]
 
 
 def _shown(value: object) -> str:
@@ -101,6 +103,7 @@ CODE_GROUND_TEXT: dict[str, str] = {
     "previously_considered": "Matters that have previously been considered under the complaints policy.",
 }
 """Code 2.2's acceptable exclusions, word for word (seed 001)."""
+
 
 def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> list[Deviation]:
     """Every deviation of `profile` from the Code (`code`, default the `code-2024` profile), in Code order."""
@@ -183,7 +186,13 @@ def _window(profile: PolicyProfile, code: PolicyProfile, add) -> None:
         "accept complaints made outside this time limit where there are good reasons to do so."
     )
     if months < code_months:
-        add("complaint_window", "2.3", "non_compliant", says, f"complaints about issues older than {months} months are not accepted")
+        add(
+            "complaint_window",
+            "2.3",
+            "non_compliant",
+            says,
+            f"complaints about issues older than {months} months are not accepted",
+        )
     elif months > code_months:
         add("complaint_window", "2.3", "stricter", says, f"complaints are accepted up to {months} months after the issue")
     if profile.complaint_window.counted_from == "issue" and code.complaint_window.counted_from != "issue":
@@ -238,8 +247,9 @@ def _exclusions(profile: PolicyProfile, code: PolicyProfile, add) -> None:
                 f"exclusion_{ground}_exception",
                 "2.2",
                 "stricter",
-                ("Acceptable exclusions include: " + code_text) if code_text else
-                "A complaints policy must set out the circumstances in which a matter will not be considered as a complaint.",
+                ("Acceptable exclusions include: " + code_text)
+                if code_text
+                else "A complaints policy must set out the circumstances in which a matter will not be considered as a complaint.",
                 f"the '{ground.replace('_', ' ')}' exclusion does not apply where: "
                 + ", ".join(e.replace("_", " ") for e in rule.exceptions),
             )

@@ -17,7 +17,10 @@ Role = Literal["handler", "complaints_manager", "head_of_service", "stage2_revie
 NoticeKind = Literal["due_soon", "overdue", "escalated"]
 ClockStart = Literal["receipt", "logging", "acknowledgement"]
 ExtensionBeyondLimit = Literal[
-    "never", "good_reason", "resident_agreement", "good_reason_and_agreement",
+    "never",
+    "good_reason",
+    "resident_agreement",
+    "good_reason_and_agreement",
     "good_reason_and_agreement_or_ombudsman_details",
 ]
 """What lets an extension go past a stage's normal limit (`extension_max_working_days`):
@@ -92,7 +95,9 @@ class NoticeRung(Rule):
         if self.kind == "overdue" and (self.working_days, self.at) != (0, "end_of_day"):
             raise ValueError("the overdue rung fires at the deadline: working_days = 0 and at = 'end_of_day'")
         if self.kind == "escalated" and self.working_days <= 0:
-            raise ValueError(f"an escalated rung fires after the due date: working_days must be positive, got {self.working_days}")
+            raise ValueError(
+                f"an escalated rung fires after the due date: working_days must be positive, got {self.working_days}"
+            )
         return self
 
 
@@ -163,9 +168,7 @@ class StageRules(Rule):
         if self.extension_contact_days is None and (
             self.extension_contact_day_kind != "working_days" or self.extension_contact_from != "receipt"
         ):
-            raise ValueError(
-                "extension_contact_day_kind and extension_contact_from: set only with extension_contact_days"
-            )
+            raise ValueError("extension_contact_day_kind and extension_contact_from: set only with extension_contact_days")
         if self.extension_beyond_limit == "good_reason_and_agreement_or_ombudsman_details" and (
             self.extension_ombudsman_details != "when_agreement_not_reached"
         ):
@@ -176,7 +179,11 @@ class StageRules(Rule):
         return self
 
     def extension_missing(
-        self, total_working_days: int, *, agreed_with_resident: bool, good_reason: str | None,
+        self,
+        total_working_days: int,
+        *,
+        agreed_with_resident: bool,
+        good_reason: str | None,
         ombudsman_details_given: bool,
     ) -> list[str]:
         """What an extension bringing this stage's total to `total_working_days` still needs under this profile,

@@ -91,7 +91,7 @@ def version_problems(profile_id: str, policy_dir: Path | None = None) -> list[st
         actual = fingerprint(version_file(profile_id, profile.version, directory))
         expected = recorded.get(str(profile.version))
         if expected is None:
-            problems.append(f"{where}: not in {VERSIONS}/{FINGERPRINTS}; add {profile.version} = \"{actual}\" under [{profile_id}]")
+            problems.append(f'{where}: not in {VERSIONS}/{FINGERPRINTS}; add {profile.version} = "{actual}" under [{profile_id}]')
         elif expected != actual:
             problems.append(
                 f"{where}: a published version may not change; its values differ from those published. Keep it as it "

@@ -53,12 +53,23 @@ ACTION_WORDS = {
 
 
 EVENT_WORDS = {
-    "acknowledge": "Acknowledged", "extend": "Extended", "respond": "Responded", "assign": "Assigned",
-    "request_stage2": "Stage 2 requested", "resident_input": "Information from the resident",
-    "withdraw": "Withdrawn", "exclude": "Excluded", "close": "Closed", "deadline_missed": "Deadline missed",
-    "notice": "Notice sent", "complete_action": "Promised action done", "record_consent": "Consent recorded",
-    "record_adjustment": "Reasonable adjustment recorded", "record_restriction": "Contact restriction recorded",
-    "record_review": "Review recorded", "add_complaint": "Related complaint added",
+    "acknowledge": "Acknowledged",
+    "extend": "Extended",
+    "respond": "Responded",
+    "assign": "Assigned",
+    "request_stage2": "Stage 2 requested",
+    "resident_input": "Information from the resident",
+    "withdraw": "Withdrawn",
+    "exclude": "Excluded",
+    "close": "Closed",
+    "deadline_missed": "Deadline missed",
+    "notice": "Notice sent",
+    "complete_action": "Promised action done",
+    "record_consent": "Consent recorded",
+    "record_adjustment": "Reasonable adjustment recorded",
+    "record_restriction": "Contact restriction recorded",
+    "record_review": "Review recorded",
+    "add_complaint": "Related complaint added",
 }
 """A timeline entry: what happened, in the past tense; any other event reads as its name in words."""
 

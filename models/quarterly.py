@@ -10,7 +10,16 @@ from datetime import date
 
 from models.compensation import CompensationTotals, compensation_totals
 from models.report_facts import CaseFacts, Fact
-from models.reporting import OUTCOMES, Figure, ReportingYear, acknowledged_in_time, escalation, received, responded, responded_in_time
+from models.reporting import (
+    OUTCOMES,
+    Figure,
+    ReportingYear,
+    acknowledged_in_time,
+    escalation,
+    received,
+    responded,
+    responded_in_time,
+)
 from models.themes import root_causes, service_areas
 
 
@@ -60,18 +69,28 @@ def quarterly_figures(cases: list[CaseFacts], quarter: Quarter, as_of: date | No
     stage1, stage2 = received(cases, quarter, 1), received(cases, quarter, 2)
     months = []
     for y, m in quarter.months():
-        months.append((date(y, m, 1).strftime("%b %Y"),
-                       sum(1 for _, r in stage1 if (r.received_on.year, r.received_on.month) == (y, m)),
-                       sum(1 for _, r in stage2 if (r.received_on.year, r.received_on.month) == (y, m))))
+        months.append(
+            (
+                date(y, m, 1).strftime("%b %Y"),
+                sum(1 for _, r in stage1 if (r.received_on.year, r.received_on.month) == (y, m)),
+                sum(1 for _, r in stage2 if (r.received_on.year, r.received_on.month) == (y, m)),
+            )
+        )
     outcomes = {}
     for stage in (1, 2):
         counts = Counter(r.outcome for _, r in responded(cases, quarter, stage))
         outcomes[stage] = {outcome: counts.get(outcome, 0) for outcome in OUTCOMES}
-    improvements = tuple(sorted(
-        ((case.reference, point.text, point.root_cause, point.recorded_on)
-         for case in cases for point in case.learning if point.recorded_on in quarter),
-        key=lambda item: (item[3], item[0]),
-    ))
+    improvements = tuple(
+        sorted(
+            (
+                (case.reference, point.text, point.root_cause, point.recorded_on)
+                for case in cases
+                for point in case.learning
+                if point.recorded_on in quarter
+            ),
+            key=lambda item: (item[3], item[0]),
+        )
+    )
     return QuarterlyFigures(
         quarter=quarter,
         received_by_month=tuple(months),

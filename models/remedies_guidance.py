@@ -61,8 +61,10 @@ class RemediesGuidance(BaseModel):
         if band is None:
             return f"must be one of the Ombudsman's remedies guidance bands: {', '.join(b.id for b in self.bands)}"
         if not band.min_pence <= amount_pence <= band.max_pence:
-            return (f"must be from {band.range_words} for the band '{band.name}' "
-                    f"(the Ombudsman's remedies guidance, Code 7.4); got {pounds(amount_pence)}")
+            return (
+                f"must be from {band.range_words} for the band '{band.name}' "
+                f"(the Ombudsman's remedies guidance, Code 7.4); got {pounds(amount_pence)}"
+            )
         return None
 
 

@@ -155,9 +155,13 @@ def facts_from_events(
             record["definition_recorded"] = bool(event.get("definition_ref"))
         elif kind == "extend":
             extensions[stage].append(
-                Extension(on=day, working_days=int(event["working_days"]), ombudsman_details_given=event.get("ombudsman_details_given", True),
-                          good_reason_given=bool(event.get("good_reason_ref")),
-                          late_contact=bool(event.get("late_contact")) if "contact_due" in event else None)
+                Extension(
+                    on=day,
+                    working_days=int(event["working_days"]),
+                    ombudsman_details_given=event.get("ombudsman_details_given", True),
+                    good_reason_given=bool(event.get("good_reason_ref")),
+                    late_contact=bool(event.get("late_contact")) if "contact_due" in event else None,
+                )
             )
         elif kind == "respond":
             record.update(responded_on=day, outcome=event.get("outcome"), responder=event.get("actor"))
@@ -238,12 +242,17 @@ def read_facts(engine: Engine, landlord: str | None = None) -> list[CaseFacts]:
             closures=tuple(sorted(closures[case.landlord])),
             category=service_area_of(complaint.category) if complaint else None,
             remedies=tuple(_remedy(r, actions) for r in rows[Remedy]),
-            root_causes=tuple(CauseFact(stage=c.stage, code=c.code, recorded_on=local_date(c.recorded_at)) for c in rows[ResponseRootCause]),
+            root_causes=tuple(
+                CauseFact(stage=c.stage, code=c.code, recorded_on=local_date(c.recorded_at)) for c in rows[ResponseRootCause]
+            ),
             actions=tuple(
                 ActionFact(action_id=a.action_id, description=a.description, target_on=a.target_on, completed_on=a.completed_on)
                 for a in rows[OutstandingAction]
             ),
-            learning=tuple(LearningFact(text=p.text, recorded_on=local_date(p.recorded_at), root_cause=p.root_cause) for p in rows[LearningPoint]),
+            learning=tuple(
+                LearningFact(text=p.text, recorded_on=local_date(p.recorded_at), root_cause=p.root_cause)
+                for p in rows[LearningPoint]
+            ),
             restrictions=tuple(RestrictionFact(review_on=r.review_on, reviewed_on=r.reviewed_on) for r in rows[Restriction]),
         )
         facts.append(_with_record(base, rows[Definition], rows[Letter]))
@@ -253,14 +262,31 @@ def read_facts(engine: Engine, landlord: str | None = None) -> list[CaseFacts]:
 def _remedy(remedy: Remedy, actions: dict[str, OutstandingAction]) -> RemedyFact:
     """A remedy with, for compensation, its promised payment's date and when it was paid."""
     payment = actions.get(remedy.payment_id) if remedy.payment_id else None
-    return RemedyFact(stage=remedy.stage, kind=remedy.kind, amount_pence=remedy.amount_pence, compensation_type=remedy.compensation_type,
-                      band=remedy.band, due_on=payment.target_on if payment else None, paid_on=payment.completed_on if payment else None)
+    return RemedyFact(
+        stage=remedy.stage,
+        kind=remedy.kind,
+        amount_pence=remedy.amount_pence,
+        compensation_type=remedy.compensation_type,
+        band=remedy.band,
+        due_on=payment.target_on if payment else None,
+        paid_on=payment.completed_on if payment else None,
+    )
 
 
 def _grouped(session: Session, references: list[str]) -> dict[str, dict[type, list]]:
     grouped: dict[str, dict[type, list]] = defaultdict(lambda: defaultdict(list))
-    for table in (CaseEvent, CaseDeadline, Complaint, Definition, Letter, Remedy, OutstandingAction, LearningPoint, Restriction,
-                  ResponseRootCause):
+    for table in (
+        CaseEvent,
+        CaseDeadline,
+        Complaint,
+        Definition,
+        Letter,
+        Remedy,
+        OutstandingAction,
+        LearningPoint,
+        Restriction,
+        ResponseRootCause,
+    ):
         for chunk in range(0, len(references), 500):
             wanted = references[chunk : chunk + 500]
             for row in session.exec(select(table).where(table.reference.in_(wanted))).all():
@@ -276,7 +302,9 @@ def _with_record(facts: CaseFacts, definitions: list[Definition], letters: list[
         update: dict = {}
         if record.stage in defined:
             update["definition_recorded"] = True
-        sent = sorted((letter for letter in letters if letter.kind == f"stage{record.stage}_response"), key=lambda letter: letter.issued_at)
+        sent = sorted(
+            (letter for letter in letters if letter.kind == f"stage{record.stage}_response"), key=lambda letter: letter.issued_at
+        )
         if sent:
             update["letter_issued_on"] = local_date(sent[0].issued_at)
             update["letter_complete"] = letter_complete(sent[0])

@@ -99,7 +99,9 @@ def responded(cases: list[CaseFacts], year: ReportingYear, stage: int) -> list[t
 
 def _ended_unanswered(case: CaseFacts, record: StageRecord) -> bool:
     """Withdrawn, excluded or closed without a response at this stage: no deadline left to miss."""
-    return record.excluded or case.withdrawn or (record.responded_on is None and case.state in ("closed", "withdrawn", "excluded"))
+    return (
+        record.excluded or case.withdrawn or (record.responded_on is None and case.state in ("closed", "withdrawn", "excluded"))
+    )
 
 
 def acknowledged_in_time(cases: list[CaseFacts], year: ReportingYear, stage: int, as_of: date | None = None) -> Figure:
@@ -114,14 +116,20 @@ def acknowledged_in_time(cases: list[CaseFacts], year: ReportingYear, stage: int
     return Figure.of(pairs)
 
 
-def answerable(cases: list[CaseFacts], year: ReportingYear, stage: int, as_of: date | None = None) -> list[tuple[CaseFacts, StageRecord]]:
+def answerable(
+    cases: list[CaseFacts], year: ReportingYear, stage: int, as_of: date | None = None
+) -> list[tuple[CaseFacts, StageRecord]]:
     """CH02's cases: the stage's responses made in the year (by `as_of`), and the open complaints whose Code
     response date fell in the year and had passed by `as_of` unanswered (missed, not undecided)."""
     judged_on = as_of or year.last
     found = [(c, r) for c, r in responded(cases, year, stage) if r.responded_on <= judged_on]
     for case in cases:
         record = case.stage(stage)
-        if record is None or (record.responded_on is not None and record.responded_on <= judged_on) or _ended_unanswered(case, record):
+        if (
+            record is None
+            or (record.responded_on is not None and record.responded_on <= judged_on)
+            or _ended_unanswered(case, record)
+        ):
             continue
         due = code_timeliness(case, record, judged_on).respond_due
         if due in year and due < judged_on:
@@ -143,7 +151,8 @@ def letters_in_time(cases: list[CaseFacts], year: ReportingYear, stage: int, as_
     judged_on = as_of or year.last
     return Figure.of(
         (case.reference, bool(code_timeliness(case, record, judged_on).letter_in_time))
-        for case, record in answerable(cases, year, stage, judged_on) if case.letters_recorded
+        for case, record in answerable(cases, year, stage, judged_on)
+        if case.letters_recorded
     )
 
 
@@ -275,11 +284,13 @@ def annual_figures(
     stage1, stage2 = received(cases, year, 1), received(cases, year, 2)
     for y, m in year.months():
         label = date(y, m, 1).strftime("%b %Y")
-        months.append((
-            label,
-            sum(1 for _, r in stage1 if (r.received_on.year, r.received_on.month) == (y, m)),
-            sum(1 for _, r in stage2 if (r.received_on.year, r.received_on.month) == (y, m)),
-        ))
+        months.append(
+            (
+                label,
+                sum(1 for _, r in stage1 if (r.received_on.year, r.received_on.month) == (y, m)),
+                sum(1 for _, r in stage2 if (r.received_on.year, r.received_on.month) == (y, m)),
+            )
+        )
     outcomes = {}
     remedies, pence, by_type = 0, 0, Counter()
     for stage in (1, 2):
@@ -294,13 +305,12 @@ def annual_figures(
                     if remedy.amount_pence:
                         by_type[remedy.compensation_type or "unspecified"] += remedy.amount_pence
     exclusions = Counter(
-        r.excluded_ground or "no ground recorded"
-        for case in cases
-        for r in case.stages
-        if r.excluded and r.received_on in year
+        r.excluded_ground or "no ground recorded" for case in cases for r in case.stages if r.excluded and r.received_on in year
     )
     open_actions = tuple(
-        a for case in cases for a in case.actions
+        a
+        for case in cases
+        for a in case.actions
         if a.target_on <= judged_on and (a.completed_on is None or a.completed_on > judged_on)
     )
     return AnnualFigures(
@@ -313,7 +323,9 @@ def annual_figures(
         letters={s: letters_in_time(cases, year, s, judged_on) for s in (1, 2)},
         extended_cases={s: len(extended(cases, year, s)) for s in (1, 2)},
         extended_past_limit={s: extended_past_limit(cases, year, s) for s in (1, 2)},
-        extension_days={s: sum(e.working_days for _, r in extended(cases, year, s) for e in r.extensions if e.on in year) for s in (1, 2)},
+        extension_days={
+            s: sum(e.working_days for _, r in extended(cases, year, s) for e in r.extensions if e.on in year) for s in (1, 2)
+        },
         outcomes=outcomes,
         categories=tuple(Counter(area_name(case.category) for case, _ in stage1).most_common()),
         root_causes=tuple(root_causes(cases, year)),
@@ -330,7 +342,12 @@ def annual_figures(
         final_responses=len(responded(cases, year, 2)),
         learning=tuple(
             sorted(
-                ((case.reference, point.text, point.recorded_on) for case in cases for point in case.learning if point.recorded_on in year),
+                (
+                    (case.reference, point.text, point.recorded_on)
+                    for case in cases
+                    for point in case.learning
+                    if point.recorded_on in year
+                ),
                 key=lambda item: item[2],
             )
         ),

@@ -47,8 +47,14 @@ def soundex(word: str) -> str:
     letters = [c for c in word.upper() if "A" <= c <= "Z"]
     if not letters:
         return ""
-    codes = {**dict.fromkeys("BFPV", "1"), **dict.fromkeys("CGJKQSXZ", "2"), **dict.fromkeys("DT", "3"), "L": "4",
-             **dict.fromkeys("MN", "5"), "R": "6"}
+    codes = {
+        **dict.fromkeys("BFPV", "1"),
+        **dict.fromkeys("CGJKQSXZ", "2"),
+        **dict.fromkeys("DT", "3"),
+        "L": "4",
+        **dict.fromkeys("MN", "5"),
+        "R": "6",
+    }
     result, last = letters[0], codes.get(letters[0], "")
     for c in letters[1:]:
         code = codes.get(c, "")

@@ -29,7 +29,9 @@ def extensions_within_limit(cases: list[CaseFacts], year: ReportingYear, stage: 
 
 
 def extensions_with_ombudsman_details(cases: list[CaseFacts], year: ReportingYear, stage: int) -> Figure:
-    return Figure.of((case.reference, all(e.ombudsman_details_given for e in r.extensions)) for case, r in extended(cases, year, stage))
+    return Figure.of(
+        (case.reference, all(e.ombudsman_details_given for e in r.extensions)) for case, r in extended(cases, year, stage)
+    )
 
 
 def extensions_within_contact_window(cases: list[CaseFacts], year: ReportingYear) -> Figure:
@@ -100,45 +102,114 @@ def self_assessment(cases: list[CaseFacts], year: ReportingYear, as_of: date | N
     """Evidence for each Code section the system records, with the cases behind every figure, judged on
     `as_of` (the annual report's `AnnualFigures.as_of`; default the year's last day)."""
     rows: list[tuple[str, str, str, Figure]] = [
-        ("5.6", "A complaint definition is set out when a complaint is logged at stage 1 or escalated to stage 2.",
-         "acknowledgements with a definition recorded", _merge(definitions_recorded(cases, year, 1), definitions_recorded(cases, year, 2))),
-        ("5.14", "Restrictions on contact are kept under regular review.", "restrictions reviewed by their review date",
-         restrictions_reviewed(cases, year)),
-        ("6.2", "Stage 1 complaints acknowledged, defined and logged within 5 working days of receipt.",
-         "stage 1 complaints acknowledged within 5 working days", acknowledged_in_time(cases, year, 1, as_of)),
-        ("6.3", "A full stage 1 response within 10 working days of acknowledgement.",
-         "stage 1 responses within the Code's timescale", responded_in_time(cases, year, 1, as_of)),
-        ("6.3", "A full stage 1 response within 10 working days of acknowledgement (the letter).",
-         "stage 1 response letters sent within the timescale", letters_in_time(cases, year, 1, as_of)),
-        ("6.4", "Any extension no more than 10 working days without good reason.",
-         "stage 1 complaints extended, within 10 working days or past them with a good reason",
-         extensions_within_limit(cases, year, 1)),
-        ("6.4", "Extensions past 10 working days, counted separately.",
-         "stage 1 extended complaints went past 10 working days", extended_past_limit(cases, year, 1)),
-        ("Policy", "The landlord's own policy: the resident contacted about an extension within its contact window.",
-         "extended complaints whose extensions were agreed within the policy's contact window",
-         extensions_within_contact_window(cases, year)),
-        ("6.5", "The Ombudsman's contact details given with an extension.",
-         "stage 1 extensions given with the Ombudsman's details", extensions_with_ombudsman_details(cases, year, 1)),
-        ("6.9", "The stage 1 response confirms stage, definition, decision, reasons, remedy, outstanding actions and how to escalate.",
-         "stage 1 response letters complete", letters_complete(cases, year, 1)),
-        ("6.10", "Complaints not resolved at stage 1 are progressed to stage 2.", "stage 1 complaints escalated to stage 2",
-         escalation(cases, year)),
-        ("6.11", "Stage 2 requests acknowledged, defined and logged within 5 working days.",
-         "stage 2 requests acknowledged within 5 working days", acknowledged_in_time(cases, year, 2, as_of)),
-        ("6.13", "The stage 2 reviewer is not the person who considered stage 1.",
-         "stage 2 responses by someone independent of stage 1", stage2_independent(cases, year)),
-        ("6.14", "A final stage 2 response within 20 working days of acknowledgement.",
-         "stage 2 responses within the Code's timescale", responded_in_time(cases, year, 2, as_of)),
-        ("6.15", "Any stage 2 extension no more than 20 working days without good reason.",
-         "stage 2 complaints extended, within 20 working days or past them with a good reason",
-         extensions_within_limit(cases, year, 2)),
-        ("6.15", "Extensions past 20 working days, counted separately.",
-         "stage 2 extended complaints went past 20 working days", extended_past_limit(cases, year, 2)),
-        ("6.16", "The Ombudsman's contact details given with a stage 2 extension.",
-         "stage 2 extensions given with the Ombudsman's details", extensions_with_ombudsman_details(cases, year, 2)),
-        ("6.19", "The stage 2 response confirms stage, definition, decision, reasons, remedy, outstanding actions and the Ombudsman.",
-         "stage 2 response letters complete", letters_complete(cases, year, 2)),
+        (
+            "5.6",
+            "A complaint definition is set out when a complaint is logged at stage 1 or escalated to stage 2.",
+            "acknowledgements with a definition recorded",
+            _merge(definitions_recorded(cases, year, 1), definitions_recorded(cases, year, 2)),
+        ),
+        (
+            "5.14",
+            "Restrictions on contact are kept under regular review.",
+            "restrictions reviewed by their review date",
+            restrictions_reviewed(cases, year),
+        ),
+        (
+            "6.2",
+            "Stage 1 complaints acknowledged, defined and logged within 5 working days of receipt.",
+            "stage 1 complaints acknowledged within 5 working days",
+            acknowledged_in_time(cases, year, 1, as_of),
+        ),
+        (
+            "6.3",
+            "A full stage 1 response within 10 working days of acknowledgement.",
+            "stage 1 responses within the Code's timescale",
+            responded_in_time(cases, year, 1, as_of),
+        ),
+        (
+            "6.3",
+            "A full stage 1 response within 10 working days of acknowledgement (the letter).",
+            "stage 1 response letters sent within the timescale",
+            letters_in_time(cases, year, 1, as_of),
+        ),
+        (
+            "6.4",
+            "Any extension no more than 10 working days without good reason.",
+            "stage 1 complaints extended, within 10 working days or past them with a good reason",
+            extensions_within_limit(cases, year, 1),
+        ),
+        (
+            "6.4",
+            "Extensions past 10 working days, counted separately.",
+            "stage 1 extended complaints went past 10 working days",
+            extended_past_limit(cases, year, 1),
+        ),
+        (
+            "Policy",
+            "The landlord's own policy: the resident contacted about an extension within its contact window.",
+            "extended complaints whose extensions were agreed within the policy's contact window",
+            extensions_within_contact_window(cases, year),
+        ),
+        (
+            "6.5",
+            "The Ombudsman's contact details given with an extension.",
+            "stage 1 extensions given with the Ombudsman's details",
+            extensions_with_ombudsman_details(cases, year, 1),
+        ),
+        (
+            "6.9",
+            "The stage 1 response confirms stage, definition, decision, reasons, remedy, outstanding actions and how to escalate.",
+            "stage 1 response letters complete",
+            letters_complete(cases, year, 1),
+        ),
+        (
+            "6.10",
+            "Complaints not resolved at stage 1 are progressed to stage 2.",
+            "stage 1 complaints escalated to stage 2",
+            escalation(cases, year),
+        ),
+        (
+            "6.11",
+            "Stage 2 requests acknowledged, defined and logged within 5 working days.",
+            "stage 2 requests acknowledged within 5 working days",
+            acknowledged_in_time(cases, year, 2, as_of),
+        ),
+        (
+            "6.13",
+            "The stage 2 reviewer is not the person who considered stage 1.",
+            "stage 2 responses by someone independent of stage 1",
+            stage2_independent(cases, year),
+        ),
+        (
+            "6.14",
+            "A final stage 2 response within 20 working days of acknowledgement.",
+            "stage 2 responses within the Code's timescale",
+            responded_in_time(cases, year, 2, as_of),
+        ),
+        (
+            "6.15",
+            "Any stage 2 extension no more than 20 working days without good reason.",
+            "stage 2 complaints extended, within 20 working days or past them with a good reason",
+            extensions_within_limit(cases, year, 2),
+        ),
+        (
+            "6.15",
+            "Extensions past 20 working days, counted separately.",
+            "stage 2 extended complaints went past 20 working days",
+            extended_past_limit(cases, year, 2),
+        ),
+        (
+            "6.16",
+            "The Ombudsman's contact details given with a stage 2 extension.",
+            "stage 2 extensions given with the Ombudsman's details",
+            extensions_with_ombudsman_details(cases, year, 2),
+        ),
+        (
+            "6.19",
+            "The stage 2 response confirms stage, definition, decision, reasons, remedy, outstanding actions and the Ombudsman.",
+            "stage 2 response letters complete",
+            letters_complete(cases, year, 2),
+        ),
     ]
     result = []
     for section, requirement, what, figure in rows:
@@ -155,4 +226,3 @@ def self_assessment(cases: list[CaseFacts], year: ReportingYear, as_of: date | N
 
 def _merge(first: Figure, second: Figure) -> Figure:
     return Figure(met=first.met + second.met, missed=first.missed + second.missed)
-

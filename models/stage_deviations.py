@@ -128,8 +128,13 @@ def _beyond_limit(number: int, rules: StageRules, code: StageRules, section: str
     )
     limit = rules.extension_max_working_days
     if mine == "never":
-        add(f"stage{number}_extension_beyond_limit", section, "stricter", says,
-            f"no extension past {limit} working days in all, whatever the reason")
+        add(
+            f"stage{number}_extension_beyond_limit",
+            section,
+            "stricter",
+            says,
+            f"no extension past {limit} working days in all, whatever the reason",
+        )
         return
     lacking = NEEDS[theirs] - NEEDS[mine]
     if theirs == "never":

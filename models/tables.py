@@ -33,8 +33,12 @@ class Case(SQLModel, table=True):
         Index("ix_case_landlord_deadline", "landlord", "next_deadline", "reference"),
         Index("ix_case_overdue_deadline", "overdue", "next_deadline", "reference"),
         Index(
-            "ix_case_open_stage_overdue", "stage", "overdue", "next_deadline",
-            sqlite_where=text(OPEN_WORK), postgresql_where=text(OPEN_WORK),
+            "ix_case_open_stage_overdue",
+            "stage",
+            "overdue",
+            "next_deadline",
+            sqlite_where=text(OPEN_WORK),
+            postgresql_where=text(OPEN_WORK),
         ),
     )
     """The case list's indexes (`casework/case_list.py`): one per filter, each ending in the list's order

@@ -9,8 +9,14 @@ the code they plainly mean, or `other` (decision 90).
 from typing import Literal, get_args
 
 ServiceArea = Literal[
-    "repairs", "damp_and_mould", "anti_social_behaviour", "staff_conduct", "communication",
-    "rent_and_charges", "estate_services", "other",
+    "repairs",
+    "damp_and_mould",
+    "anti_social_behaviour",
+    "staff_conduct",
+    "communication",
+    "rent_and_charges",
+    "estate_services",
+    "other",
 ]
 SERVICE_AREAS: dict[str, str] = {
     "repairs": "Repairs",
@@ -24,8 +30,16 @@ SERVICE_AREAS: dict[str, str] = {
 }
 
 RootCause = Literal[
-    "repair_not_done", "repair_delayed", "appointment_missed", "not_kept_informed", "policy_not_followed",
-    "policy_unclear", "staff_attitude", "contractor_failure", "wrong_information", "needs_not_considered",
+    "repair_not_done",
+    "repair_delayed",
+    "appointment_missed",
+    "not_kept_informed",
+    "policy_not_followed",
+    "policy_unclear",
+    "staff_attitude",
+    "contractor_failure",
+    "wrong_information",
+    "needs_not_considered",
     "no_failing_found",
 ]
 ROOT_CAUSES: dict[str, str] = {

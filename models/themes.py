@@ -24,7 +24,8 @@ def cut(cases: list[CaseFacts], service_area: str | None = None, root_cause: str
     of a report on them is then that cut's figure."""
     check_cut(service_area, root_cause)
     return [
-        case for case in cases
+        case
+        for case in cases
         if (not service_area or case.category == service_area)
         and (not root_cause or any(found.code == root_cause for found in case.root_causes))
     ]

@@ -61,8 +61,13 @@ def judged(done_on: date | None, due: date, as_of: date | None) -> bool | None:
 
 
 def _plan(record: StageRecord, calendar: WorkingCalendar, acknowledged_on: date | None, extended_by: int) -> tuple[date, date]:
-    facts = StageFacts(stage=record.stage, received_on=record.received_on, logged_on=record.received_on,
-                       acknowledged_on=acknowledged_on, extended_by=extended_by)
+    facts = StageFacts(
+        stage=record.stage,
+        received_on=record.received_on,
+        logged_on=record.received_on,
+        acknowledged_on=acknowledged_on,
+        extended_by=extended_by,
+    )
     acknowledge, respond = plan_stage(code_profile(), facts, calendar)
     return acknowledge.due, respond.due
 

@@ -73,7 +73,9 @@ def _check_password(password: str | None, field: str = "password", about: tuple[
     if len(password or "") < MIN_PASSWORD_LENGTH or len(password or "") > 200:
         raise AccountError(field, f"must be {MIN_PASSWORD_LENGTH} to 200 characters long")
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in password or ""):
-        raise AccountError(field, "must not contain control characters (such as tab or NUL); use letters, digits, spaces and punctuation")
+        raise AccountError(
+            field, "must not contain control characters (such as tab or NUL); use letters, digits, spaces and punctuation"
+        )
     if not (password or "").strip():
         raise AccountError(field, "must not be only spaces")
     verdict = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[part for part in about if part])
@@ -81,8 +83,6 @@ def _check_password(password: str | None, field: str = "password", about: tuple[
         warning = verdict["feedback"]["warning"]
         advice = " ".join(verdict["feedback"]["suggestions"]) or "Try three or four random words."
         raise AccountError(field, f"is too easy to guess. {warning + ' ' if warning else ''}{advice}".strip())
-
-
 
 
 def staff_email(email: str) -> str:
@@ -151,8 +151,9 @@ def _update_account(engine: Engine, username: str, change: Callable[[StaffUser],
     UPDATE`; SQLite has one writer at a time), so two administrators deactivating or demoting each other
     at once are judged one after the other and the second is refused (issue 29, item 11)."""
     with Session(engine) as session:
-        session.exec(select(StaffUser).where(StaffUser.role == "administrator").with_for_update()
-                     .execution_options(populate_existing=True)).all()
+        session.exec(
+            select(StaffUser).where(StaffUser.role == "administrator").with_for_update().execution_options(populate_existing=True)
+        ).all()
         user = session.get(StaffUser, username)
         if user is None:
             raise AccountError("username", f"there is no account {username!r}")
@@ -160,8 +161,12 @@ def _update_account(engine: Engine, username: str, change: Callable[[StaffUser],
         change(user)
         session.add(user)
         session.flush()
-        if was_administrator and not session.exec(select(func.count()).select_from(StaffUser)
-                            .where(StaffUser.role == "administrator", StaffUser.active)).one():
+        if (
+            was_administrator
+            and not session.exec(
+                select(func.count()).select_from(StaffUser).where(StaffUser.role == "administrator", StaffUser.active)
+            ).one()
+        ):
             session.rollback()
             raise AccountError("username", "this would leave no active administrator; make someone else an administrator first")
         session.commit()

@@ -38,7 +38,7 @@ def _svg(figure, name: str) -> Markup:
     figure.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(figure)
     text = buffer.getvalue()
-    return Markup(presentational(text[text.index("<svg"):], name))
+    return Markup(presentational(text[text.index("<svg") :], name))
 
 
 def presentational(svg: str, name: str) -> str:
@@ -46,6 +46,7 @@ def presentational(svg: str, name: str) -> str:
     `<style>` element (line joins and caps for every shape) as inherited attributes of the root element.
     Its ids (and the references to them) are prefixed with `name`: four charts share one page.
     The chart is hidden from screen readers: the table beside each one holds the same figures."""
+
     def attributes(match: re.Match) -> str:
         pairs = (part.split(":", 1) for part in match[1].split(";") if ":" in part)
         return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs)
@@ -71,7 +72,9 @@ def volumes_chart(figures: AnnualFigures) -> Markup:
     labels = [label.split()[0] for label, _, _ in figures.received_by_month]
     xs = range(len(labels))
     ax.bar([x - 0.2 for x in xs], [s1 for _, s1, _ in figures.received_by_month], 0.4, label="Stage 1 received", color=COLOURS[0])
-    ax.bar([x + 0.2 for x in xs], [s2 for _, _, s2 in figures.received_by_month], 0.4, label="Stage 2 requested", color=COLOURS[1])
+    ax.bar(
+        [x + 0.2 for x in xs], [s2 for _, _, s2 in figures.received_by_month], 0.4, label="Stage 2 requested", color=COLOURS[1]
+    )
     ax.set_xticks(list(xs), labels)
     ax.set_ylabel("complaints")
     ax.legend(frameon=False)
@@ -117,8 +120,13 @@ def categories_chart(figures: AnnualFigures) -> Markup:
 
 
 def annual_report_body(
-    figures: AnnualFigures, evidence: list[EvidenceRow], title: str, ombudsman: OmbudsmanFigures | None = None,
-    response=None, *, hazards: list | None = None,
+    figures: AnnualFigures,
+    evidence: list[EvidenceRow],
+    title: str,
+    ombudsman: OmbudsmanFigures | None = None,
+    response=None,
+    *,
+    hazards: list | None = None,
 ) -> Markup:
     """The report's content (headings, charts, tables) inside `<div class="report">`, for a page to place;
     `ombudsman` gives Code 8.1 c, e and f, and the governing body's response (models/governance.py) is
@@ -132,19 +140,39 @@ def annual_report_body(
             "outcomes": outcomes_chart(figures),
             "categories": categories_chart(figures),
         }
-    return Markup(_env.get_template("annual_body.html").render(
-        f=figures, evidence=evidence, title=title, charts=charts, outcomes=OUTCOMES, o=ombudsman,
-        response=response, cause_name=cause_name, money=pounds, paragraphs=paragraphs, hazards=hazards,
-    ))
+    return Markup(
+        _env.get_template("annual_body.html").render(
+            f=figures,
+            evidence=evidence,
+            title=title,
+            charts=charts,
+            outcomes=OUTCOMES,
+            o=ombudsman,
+            response=response,
+            cause_name=cause_name,
+            money=pounds,
+            paragraphs=paragraphs,
+            hazards=hazards,
+        )
+    )
 
 
 def annual_report_html(
-    figures: AnnualFigures, evidence: list[EvidenceRow], title: str, ombudsman: OmbudsmanFigures | None = None,
-    response=None, *, hazards: list | None = None,
+    figures: AnnualFigures,
+    evidence: list[EvidenceRow],
+    title: str,
+    ombudsman: OmbudsmanFigures | None = None,
+    response=None,
+    *,
+    hazards: list | None = None,
 ) -> str:
     """The report as one self-contained HTML page (charts and stylesheet inlined), for a file or the PDF."""
-    return _env.get_template("annual.html").render(f=figures, title=title, css=Markup(STYLESHEET.read_text()),
-                                                   body=annual_report_body(figures, evidence, title, ombudsman, response, hazards=hazards))
+    return _env.get_template("annual.html").render(
+        f=figures,
+        title=title,
+        css=Markup(STYLESHEET.read_text()),
+        body=annual_report_body(figures, evidence, title, ombudsman, response, hazards=hazards),
+    )
 
 
 def annual_report_pdf(html: str) -> bytes:

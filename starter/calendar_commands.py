@@ -43,8 +43,9 @@ def _run_change(change) -> None:
         client = await connect(settings)
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("re-planning open cases", total=None)
-            return await change(engine, client, lambda done, total: progress.update(task, completed=done, total=total),
-                                settings.task_queue)
+            return await change(
+                engine, client, lambda done, total: progress.update(task, completed=done, total=total), settings.task_queue
+            )
 
     try:
         return asyncio.run(go())
@@ -56,9 +57,7 @@ def _run_change(change) -> None:
 
 
 def _report(report) -> None:
-    typer.echo(
-        f"{report.signalled} open case(s) re-planned, {report.already_ended} already ended, {len(report.failed)} failed"
-    )
+    typer.echo(f"{report.signalled} open case(s) re-planned, {report.already_ended} already ended, {len(report.failed)} failed")
     for reference, message in report.failed.items():
         err.print(f"{reference}: {message}", highlight=False, markup=False)
     if report.failed:
@@ -75,7 +74,9 @@ def closures_add(
     from casework.calendar_changes import add_closure
 
     closure = _day(day)
-    report = _run_change(lambda engine, client, progress, queue: add_closure(engine, client, landlord, closure, reason, progress, queue))
+    report = _run_change(
+        lambda engine, client, progress, queue: add_closure(engine, client, landlord, closure, reason, progress, queue)
+    )
     typer.echo(f"closure {closure.isoformat()} recorded for {landlord}")
     _report(report)
 
@@ -89,7 +90,9 @@ def closures_remove(
     from casework.calendar_changes import remove_closure
 
     closure = _day(day)
-    report = _run_change(lambda engine, client, progress, queue: remove_closure(engine, client, landlord, closure, progress, queue))
+    report = _run_change(
+        lambda engine, client, progress, queue: remove_closure(engine, client, landlord, closure, progress, queue)
+    )
     typer.echo(f"closure {closure.isoformat()} removed for {landlord}")
     _report(report)
 

@@ -40,8 +40,11 @@ async def _client():
     try:
         return await connect(settings)
     except RuntimeError as error:
-        typer.echo(f"Temporal is not reachable at {settings.temporal_address} ({str(error).splitlines()[0][:120]}); "
-                   "nothing was sent or saved", err=True)
+        typer.echo(
+            f"Temporal is not reachable at {settings.temporal_address} ({str(error).splitlines()[0][:120]}); "
+            "nothing was sent or saved",
+            err=True,
+        )
         raise typer.Exit(1) from None
 
 
@@ -75,14 +78,23 @@ def file(
     from casework.intake import Intake, RepresentativeDetails, ResidentDetails, file_complaint
 
     try:
-        intake = Intake.model_validate({
-            "intake_id": intake_id or f"cli-{uuid4().hex}", "policy": policy, "region": region, "channel": channel,
-            "resident": None if name is None else ResidentDetails(name=name, address=address, phone=phone, email=email),
-            "representative": None if representative is None else RepresentativeDetails(
-                name=representative, consent_given=consent),
-            "text": text, "desired_outcome": desired_outcome, "category": category, "issue_date": issue_date,
-            "handler": handler,
-        })
+        intake = Intake.model_validate(
+            {
+                "intake_id": intake_id or f"cli-{uuid4().hex}",
+                "policy": policy,
+                "region": region,
+                "channel": channel,
+                "resident": None if name is None else ResidentDetails(name=name, address=address, phone=phone, email=email),
+                "representative": None
+                if representative is None
+                else RepresentativeDetails(name=representative, consent_given=consent),
+                "text": text,
+                "desired_outcome": desired_outcome,
+                "category": category,
+                "issue_date": issue_date,
+                "handler": handler,
+            }
+        )
     except ValueError as error:
         raise _refuse(_first_problem(error)) from None
 
@@ -143,8 +155,9 @@ def _form(pairs: list[str]) -> dict[str, Any]:
 def act_command(
     reference: Annotated[str, typer.Argument(help="Case reference, e.g. CMP-2026-000123.")],
     action: Annotated[str, typer.Argument(help="acknowledge, extend, respond, request_stage2, ...")],
-    user: Annotated[str, typer.Option("--as", help="Your staff account's username: recorded on the event; "
-                                                   "its role decides what you may do.")],
+    user: Annotated[
+        str, typer.Option("--as", help="Your staff account's username: recorded on the event; its role decides what you may do.")
+    ],
     fields: Annotated[list[str] | None, typer.Argument(help="The action's fields as KEY=VALUE.")] = None,
     command_id: Annotated[str | None, typer.Option(help="Repeat with the same id to retry safely.")] = None,
 ) -> None:
@@ -167,15 +180,25 @@ def act_command(
         actor = staff_actor(engine, user)
         form = _form(fields or [])
         parse_form(action, form)  # bad input is refused before Temporal is asked anything
-        return await act(await _client(), engine, reference, action, form, actor,
-                         command_id or f"cli-{uuid4().hex}", load_settings().task_queue)
+        return await act(
+            await _client(),
+            engine,
+            reference,
+            action,
+            form,
+            actor,
+            command_id or f"cli-{uuid4().hex}",
+            load_settings().task_queue,
+        )
 
     try:
         summary = asyncio.run(_act())
     except (CommandRejected, UnknownCase, Refused) as error:
         raise _refuse(error) from None
-    typer.echo(f"{summary.reference}: {summary.state} (stage {summary.stage}); "
-               f"allowed now: {', '.join(summary.allowed_actions) or 'nothing'}")
+    typer.echo(
+        f"{summary.reference}: {summary.state} (stage {summary.stage}); "
+        f"allowed now: {', '.join(summary.allowed_actions) or 'nothing'}"
+    )
 
 
 def show(
@@ -211,22 +234,60 @@ def show(
         summary.add_row(label, value)
     out.print(summary)
     _table("Definition", ["stage", "points"], [[d.stage, "\n".join(map(str, d.points))] for d in record.definitions])
-    _table("Deadlines", ["name", "due", "met on", "met"],
-           [[d.name, d.due, d.met_on or "", {True: "yes", False: "no", None: "open"}[d.met]] for d in record.deadlines])
-    _table("Timeline", ["#", "at", "event", "stage", "details"],
-           [[e.seq, f"{e.at:%Y-%m-%d %H:%M}", e.type, e.stage,
-             ", ".join(f"{k}={v}" for k, v in e.details.items() if k != "command_id")] for e in record.events])
-    _table("Letters", ["kind", "stage", "issued"], [[letter.kind, letter.stage, f"{letter.issued_at:%Y-%m-%d}"] for letter in record.letters])
-    _table("Sent to the resident", ["what", "to", "channel", "status", "when", "why"],
-           [[m.subject or m.purpose, f"{m.name or 'nobody'} ({m.recipient})", m.channel + (", large print" if m.large_print else ""),
-             {"no_contact": "NOT SENT: no contact details"}.get(m.status, m.status),
-             f"{(m.sent_at or m.created_at):%Y-%m-%d %H:%M}", m.last_error] for m in record.messages])
-    _table("Outstanding actions", ["id", "action", "owner", "target", "done"],
-           [[a.action_id, a.description, a.owner, a.target_on, a.completed_on or ""] for a in record.actions])
-    _table("Remedies", ["kind", "description", "amount"],
-           [[r.kind, r.description, f"£{r.amount_pence / 100:.2f}" if r.amount_pence else ""] for r in record.remedies])
-    _table("Notices", ["kind", "deadline", "at", "status"],
-           [[n.kind, n.deadline, f"{n.at:%Y-%m-%d %H:%M}", n.status] for n in record.notices])
+    _table(
+        "Deadlines",
+        ["name", "due", "met on", "met"],
+        [[d.name, d.due, d.met_on or "", {True: "yes", False: "no", None: "open"}[d.met]] for d in record.deadlines],
+    )
+    _table(
+        "Timeline",
+        ["#", "at", "event", "stage", "details"],
+        [
+            [
+                e.seq,
+                f"{e.at:%Y-%m-%d %H:%M}",
+                e.type,
+                e.stage,
+                ", ".join(f"{k}={v}" for k, v in e.details.items() if k != "command_id"),
+            ]
+            for e in record.events
+        ],
+    )
+    _table(
+        "Letters",
+        ["kind", "stage", "issued"],
+        [[letter.kind, letter.stage, f"{letter.issued_at:%Y-%m-%d}"] for letter in record.letters],
+    )
+    _table(
+        "Sent to the resident",
+        ["what", "to", "channel", "status", "when", "why"],
+        [
+            [
+                m.subject or m.purpose,
+                f"{m.name or 'nobody'} ({m.recipient})",
+                m.channel + (", large print" if m.large_print else ""),
+                {"no_contact": "NOT SENT: no contact details"}.get(m.status, m.status),
+                f"{(m.sent_at or m.created_at):%Y-%m-%d %H:%M}",
+                m.last_error,
+            ]
+            for m in record.messages
+        ],
+    )
+    _table(
+        "Outstanding actions",
+        ["id", "action", "owner", "target", "done"],
+        [[a.action_id, a.description, a.owner, a.target_on, a.completed_on or ""] for a in record.actions],
+    )
+    _table(
+        "Remedies",
+        ["kind", "description", "amount"],
+        [[r.kind, r.description, f"£{r.amount_pence / 100:.2f}" if r.amount_pence else ""] for r in record.remedies],
+    )
+    _table(
+        "Notices",
+        ["kind", "deadline", "at", "status"],
+        [[n.kind, n.deadline, f"{n.at:%Y-%m-%d %H:%M}", n.status] for n in record.notices],
+    )
 
 
 def _table(title: str, columns: list[str], rows: list[list]) -> None:
@@ -245,8 +306,7 @@ def _jsonable(record) -> dict:
     for name in type(record).model_fields:
         value = getattr(record, name)
         if isinstance(value, list):
-            data[name] = [item.model_dump(exclude={"pdf", "html"}) if hasattr(item, "model_dump") else item
-                          for item in value]
+            data[name] = [item.model_dump(exclude={"pdf", "html"}) if hasattr(item, "model_dump") else item for item in value]
         else:
             data[name] = value.model_dump() if hasattr(value, "model_dump") else value
     return data
@@ -278,10 +338,17 @@ def list_command(
     from casework.errors import CommandRejected
 
     try:
-        filters = CaseListFilter.model_validate({
-            "stage": stage, "state": state, "handler": handler, "landlord": landlord, "overdue": overdue,
-            "due_from": due_from, "due_to": due_to,
-        })
+        filters = CaseListFilter.model_validate(
+            {
+                "stage": stage,
+                "state": state,
+                "handler": handler,
+                "landlord": landlord,
+                "overdue": overdue,
+                "due_from": due_from,
+                "due_to": due_to,
+            }
+        )
         with Session(_engine()) as session:
             result = list_cases(session, filters, page_size, page)
     except CaseListError as error:
@@ -290,12 +357,23 @@ def list_command(
         raise _refuse(_first_problem(error)) from None
     on = today()
     # The due date the case page shows (not the end-of-day instant's date), and overdue as models.due says.
-    _table("Cases", ["reference", "landlord", "stage", "state", "handler", "next deadline", "overdue", "next action"],
-           [[r.reference, r.landlord, r.stage, r.state, r.handler or "-",
-             r.due_on.isoformat() if r.due_on else "-",
-             {"overdue": "yes", "due_today": "due today", "due_soon": "due soon"}.get(r.urgency(on) or "", ""),
-             r.next_action_words]
-            for r in result.rows])
+    _table(
+        "Cases",
+        ["reference", "landlord", "stage", "state", "handler", "next deadline", "overdue", "next action"],
+        [
+            [
+                r.reference,
+                r.landlord,
+                r.stage,
+                r.state,
+                r.handler or "-",
+                r.due_on.isoformat() if r.due_on else "-",
+                {"overdue": "yes", "due_today": "due today", "due_soon": "due soon"}.get(r.urgency(on) or "", ""),
+                r.next_action_words,
+            ]
+            for r in result.rows
+        ],
+    )
     if not result.rows:
         err.print("no cases match")
     if result.next_page:

@@ -108,21 +108,43 @@ def calendar_between(
 @app.command()
 def simulate(
     scenario: Annotated[str | None, typer.Argument(help="Scenario JSON file, or - for standard input.")] = None,
-    generate: Annotated[bool, typer.Option("--generate", help="Generate a year of cases instead (options below); print its TSM and annual figures.")] = False,
+    generate: Annotated[
+        bool,
+        typer.Option("--generate", help="Generate a year of cases instead (options below); print its TSM and annual figures."),
+    ] = False,
     policy: Annotated[str, typer.Option(help="--generate: policy profile.")] = DEFAULT_PROFILE_ID,
     year: Annotated[str, typer.Option(help="--generate: reporting year, e.g. 2025-26.")] = "2025-26",
     cases: Annotated[int, typer.Option(help="--generate: stage-1 complaints arriving in the year.")] = 649,
     escalation_rate: Annotated[float, typer.Option(help="--generate: share escalated to stage 2.")] = 0.055,
     on_time_rate: Annotated[float, typer.Option(help="--generate: share answered within the policy's deadline.")] = 0.92,
-    extension_rate: Annotated[float, typer.Option(help="--generate: share extended, then answered within the extension.")] = 0.035,
+    extension_rate: Annotated[
+        float, typer.Option(help="--generate: share extended, then answered within the extension.")
+    ] = 0.035,
     seed: Annotated[int, typer.Option(help="--generate: random seed (same seed, same year).")] = 2024,
-    referral_rate: Annotated[float | None, typer.Option(help="--generate: share of final responses referred to the Ombudsman [default 0.25].")] = None,
-    determination_rate: Annotated[float | None, typer.Option(help="--generate: share of referrals the Ombudsman determines [default 0.8].")] = None,
-    adverse_finding_rate: Annotated[float | None, typer.Option(help="--generate: share of determined elements found against the landlord, each with an order [default 0.7].")] = None,
-    late_compliance_rate: Annotated[float | None, typer.Option(help="--generate: share of evidence requests and orders met late [default 0.1].")] = None,
-    failure_order_rate: Annotated[float | None, typer.Option(help="--generate: share of cases given a Complaint Handling Failure Order [default 0.01].")] = None,
-    late_payment_rate: Annotated[float | None, typer.Option(help="--generate: share of compensation payments made after the date promised [default 0.1].")] = None,
-    unpaid_rate: Annotated[float | None, typer.Option(help="--generate: share of compensation payments not yet made [default 0.05].")] = None,
+    referral_rate: Annotated[
+        float | None, typer.Option(help="--generate: share of final responses referred to the Ombudsman [default 0.25].")
+    ] = None,
+    determination_rate: Annotated[
+        float | None, typer.Option(help="--generate: share of referrals the Ombudsman determines [default 0.8].")
+    ] = None,
+    adverse_finding_rate: Annotated[
+        float | None,
+        typer.Option(
+            help="--generate: share of determined elements found against the landlord, each with an order [default 0.7]."
+        ),
+    ] = None,
+    late_compliance_rate: Annotated[
+        float | None, typer.Option(help="--generate: share of evidence requests and orders met late [default 0.1].")
+    ] = None,
+    failure_order_rate: Annotated[
+        float | None, typer.Option(help="--generate: share of cases given a Complaint Handling Failure Order [default 0.01].")
+    ] = None,
+    late_payment_rate: Annotated[
+        float | None, typer.Option(help="--generate: share of compensation payments made after the date promised [default 0.1].")
+    ] = None,
+    unpaid_rate: Annotated[
+        float | None, typer.Option(help="--generate: share of compensation payments not yet made [default 0.05].")
+    ] = None,
     homes: Annotated[int | None, typer.Option(min=1, help="--generate: homes, for CH01.")] = None,
     csv_path: Annotated[Path | None, typer.Option("--csv", help="--generate: write the TSM figures as CSV here.")] = None,
     report: Annotated[Path | None, typer.Option(help="--generate: write the annual report (.html or .pdf) here.")] = None,
@@ -136,10 +158,24 @@ def simulate(
     if generate:
         from starter.generate_command import generate_year
 
-        settings = dict(policy=policy, year=year, cases=cases, escalation_rate=escalation_rate, on_time_rate=on_time_rate, extension_rate=extension_rate, seed=seed)
-        ombudsman = dict(referral_rate=referral_rate, determination_rate=determination_rate, adverse_finding_rate=adverse_finding_rate,
-                         late_compliance_rate=late_compliance_rate, failure_order_rate=failure_order_rate,
-                         late_payment_rate=late_payment_rate, unpaid_rate=unpaid_rate)
+        settings = dict(
+            policy=policy,
+            year=year,
+            cases=cases,
+            escalation_rate=escalation_rate,
+            on_time_rate=on_time_rate,
+            extension_rate=extension_rate,
+            seed=seed,
+        )
+        ombudsman = dict(
+            referral_rate=referral_rate,
+            determination_rate=determination_rate,
+            adverse_finding_rate=adverse_finding_rate,
+            late_compliance_rate=late_compliance_rate,
+            failure_order_rate=failure_order_rate,
+            late_payment_rate=late_payment_rate,
+            unpaid_rate=unpaid_rate,
+        )
         settings.update({name: rate for name, rate in ombudsman.items() if rate is not None})  # else GeneratorSettings' default
         generate_year(settings, homes, csv_path, report)
         return

@@ -26,11 +26,17 @@ console = Console()
 
 def dev_server_command(port: int, ui_port: int, db_file: Path) -> list[str]:
     command = [
-        binary_path("temporal"), "server", "start-dev",
-        "--db-filename", str(db_file),
-        "--port", str(port),
-        "--ui-port", str(ui_port),
-        "--log-level", "warn",
+        binary_path("temporal"),
+        "server",
+        "start-dev",
+        "--db-filename",
+        str(db_file),
+        "--port",
+        str(port),
+        "--ui-port",
+        str(ui_port),
+        "--log-level",
+        "warn",
     ]
     for name, kind in SEARCH_ATTRIBUTES.items():
         command += ["--search-attribute", f"{name}={kind}"]
@@ -94,8 +100,10 @@ def port_taken(port: int) -> bool:
 async def wait_for_server(settings: Settings, server: asyncio.subprocess.Process | None = None, attempts: int = 100) -> Client:
     for _ in range(attempts):
         if server is not None and server.returncode is not None:
-            raise DevServerError(f"the Temporal dev server exited (code {server.returncode}) before it answered at "
-                                 f"{settings.temporal_address}; nothing is running")
+            raise DevServerError(
+                f"the Temporal dev server exited (code {server.returncode}) before it answered at "
+                f"{settings.temporal_address}; nothing is running"
+            )
         with contextlib.suppress(Exception):
             return await connect(settings)
         await asyncio.sleep(0.2)
@@ -109,8 +117,10 @@ async def run_dev(port: int, ui_port: int, var: Path, web_port: int = 8000) -> N
         console.print(f"Stopped the Temporal dev server an earlier `complaints dev` left running (PID {orphan})")
     for taken, flag in ((port, "--port"), (ui_port, "--ui-port"), (web_port, "--web-port")):
         if port_taken(taken):
-            raise DevServerError(f"port {taken} is in use by another program, so `complaints dev` would not be talking to "
-                                 f"its own servers: stop that program, or choose another port with {flag}")
+            raise DevServerError(
+                f"port {taken} is in use by another program, so `complaints dev` would not be talking to "
+                f"its own servers: stop that program, or choose another port with {flag}"
+            )
     server = await asyncio.create_subprocess_exec(*dev_server_command(port, ui_port, var / "temporal.db"))
     (var / PID_FILE).write_text(str(server.pid))
     try:

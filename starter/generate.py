@@ -168,8 +168,16 @@ def generate(settings: GeneratorSettings) -> list[GeneratedCase]:
                 remedies.append(_payment(rng, calendar, settings, stage, responded_on))
             if outcome == "upheld" and rng.random() < 0.3:
                 learning.append(LearningFact(text=LEARNING[category], recorded_on=responded_on, root_cause=cause))
-        scenario = Scenario.model_validate({"policy": profile.id, "region": settings.region, "received": received.isoformat(),
-                                            "informal": informal, "category": category, "steps": steps})
+        scenario = Scenario.model_validate(
+            {
+                "policy": profile.id,
+                "region": settings.region,
+                "received": received.isoformat(),
+                "informal": informal,
+                "category": category,
+                "steps": steps,
+            }
+        )
         cases.append(GeneratedCase(reference, scenario, category, tuple(remedies), tuple(learning), tuple(causes), letters))
     return cases
 
@@ -179,24 +187,36 @@ def _weighted(rng: random.Random, weights: tuple[tuple[str, int], ...]) -> str:
     return rng.choices(names, shares)[0]
 
 
-def _payment(rng: random.Random, calendar: WorkingCalendar, settings: "GeneratorSettings", stage: int, responded_on: date) -> RemedyFact:
+def _payment(
+    rng: random.Random, calendar: WorkingCalendar, settings: "GeneratorSettings", stage: int, responded_on: date
+) -> RemedyFact:
     """Compensation offered in the remedies-guidance band its amount falls in, promised within 10 working
     days; paid on time, late (`late_payment_rate`) or, for a few, not yet (`unpaid_rate`)."""
     amount = rng.choice((5000, 7500, 10000, 15000, 25000, 50000, 75000, 120000))
     band = next(b.id for b in remedies_guidance().bands if b.min_pence <= amount <= b.max_pence)
     due = calendar.add_working_days(responded_on, 10)
     draw = rng.random()
-    paid = None if draw < settings.unpaid_rate else (
-        calendar.add_working_days(due, rng.randint(1, 10)) if draw < settings.unpaid_rate + settings.late_payment_rate
-        else calendar.add_working_days(responded_on, rng.randint(1, 10)))
+    paid = (
+        None
+        if draw < settings.unpaid_rate
+        else (
+            calendar.add_working_days(due, rng.randint(1, 10))
+            if draw < settings.unpaid_rate + settings.late_payment_rate
+            else calendar.add_working_days(responded_on, rng.randint(1, 10))
+        )
+    )
     kind = rng.choice(("time_and_trouble", "discretionary", "distress_and_inconvenience"))
-    return RemedyFact(stage=stage, kind="compensation", amount_pence=amount, compensation_type=kind, band=band, due_on=due, paid_on=paid)
+    return RemedyFact(
+        stage=stage, kind="compensation", amount_pence=amount, compensation_type=kind, band=band, due_on=due, paid_on=paid
+    )
 
 
 class _Handler:
     """How one case is handled: acknowledgement, response or extension, escalation, as scenario steps."""
 
-    def __init__(self, rng: random.Random, calendar: WorkingCalendar, settings: GeneratorSettings, profile: PolicyProfile, number: int):
+    def __init__(
+        self, rng: random.Random, calendar: WorkingCalendar, settings: GeneratorSettings, profile: PolicyProfile, number: int
+    ):
         self.rng, self.calendar, self.settings, self.profile = rng, calendar, settings, profile
         self.ombudsman_rng = random.Random(f"ombudsman-{settings.seed}-{number}")
         """The Ombudsman stage's own draws, so adding it left the rest of a seeded year as it was."""
@@ -220,8 +240,14 @@ class _Handler:
         outcomes.append((1, outcome, responded_on))
         if self.ombudsman_rng.random() < self.settings.failure_order_rate:  # recorded the working day after the response
             issued = self.calendar.add_working_days(responded_on, 1)
-            self._step(issued, 9, "complaint_handling_failure_order", minute=self.ombudsman_rng.randrange(60),
-                       reason="not_progressed", issued_on=issued.isoformat())
+            self._step(
+                issued,
+                9,
+                "complaint_handling_failure_order",
+                minute=self.ombudsman_rng.randrange(60),
+                reason="not_progressed",
+                issued_on=issued.isoformat(),
+            )
         if rng.random() < self.settings.escalation_rate:
             requested = self.calendar.add_working_days(responded_on, rng.randint(1, 15))
             self._step(requested, 10, "request_stage2")
@@ -240,7 +266,13 @@ class _Handler:
         determined 3-9 months on, an order per adverse finding, due 20 working days after it."""
         rng, settings, add = self.ombudsman_rng, self.settings, self.calendar.add_working_days
         referred = add(final_response_on, rng.randint(20, 125))
-        self._step(referred, 10, "ombudsman_referral", minute=rng.randrange(60), ombudsman_ref=f"{referred.year}{rng.randrange(10**5):05d}")
+        self._step(
+            referred,
+            10,
+            "ombudsman_referral",
+            minute=rng.randrange(60),
+            ombudsman_ref=f"{referred.year}{rng.randrange(10**5):05d}",
+        )
         asked = add(referred, rng.randint(1, 5))
         due = add(asked, 15)
         self._step(asked, 11, "ombudsman_evidence_requested", minute=rng.randrange(60), due_on=due.isoformat())
@@ -286,7 +318,13 @@ class _Handler:
             respond_on = self.calendar.add_working_days(start, rng.randint(1, rules.respond_working_days))
         elif draw < settings.on_time_rate + settings.extension_rate and rules.extension_max_working_days:
             extra = rng.randint(1, rules.extension_max_working_days)
-            self._step(max(ack_on, self.calendar.add_working_days(due, -1)), 12, "extend", working_days=extra, reason="needs an inspection")
+            self._step(
+                max(ack_on, self.calendar.add_working_days(due, -1)),
+                12,
+                "extend",
+                working_days=extra,
+                reason="needs an inspection",
+            )
             respond_on = self.calendar.add_working_days(start, rules.respond_working_days + rng.randint(1, extra))
         else:
             respond_on = self.calendar.add_working_days(due, rng.randint(1, 10))
@@ -303,7 +341,9 @@ class _Handler:
 def _with_letters(facts: CaseFacts, letters: dict[int, date]) -> CaseFacts:
     """Generated response letters: sent on the day given, complete (the letters module checks real ones)."""
     stages = tuple(
-        s.model_copy(update={"letter_issued_on": letters[s.stage], "letter_complete": True}) if s.stage in letters and s.responded_on else s
+        s.model_copy(update={"letter_issued_on": letters[s.stage], "letter_complete": True})
+        if s.stage in letters and s.responded_on
+        else s
         for s in facts.stages
     )
     return facts.model_copy(update={"stages": stages})
@@ -340,26 +380,30 @@ async def run_generated(
         return run
 
 
-async def simulate_generated(sim: "Simulator", cases: list[GeneratedCase], on_done: Callable[[], None] = lambda: None) -> GeneratedYear:
+async def simulate_generated(
+    sim: "Simulator", cases: list[GeneratedCase], on_done: Callable[[], None] = lambda: None
+) -> GeneratedYear:
     """Run every case through `sim`, one after another (the time-skipping server is fragile under concurrency)."""
     facts, rejected = [], []
     started = time.perf_counter()
     for case in cases:
         result = await sim.run(case.scenario)
         rejected += [f"{case.reference} step {r['step']} {r['action']}: {r['error']}" for r in result["rejected"]]
-        facts.append(_with_letters(
-            facts_from_simulation(
-                result,
-                case.scenario.received,
-                reference=case.reference,
-                policy_id=case.scenario.policy,
-                region=case.scenario.region,
-                category=case.category,
-                remedies=case.remedies,
-                learning=case.learning,
-                root_causes=case.root_causes,
-            ),
-            case.letters,
-        ))
+        facts.append(
+            _with_letters(
+                facts_from_simulation(
+                    result,
+                    case.scenario.received,
+                    reference=case.reference,
+                    policy_id=case.scenario.policy,
+                    region=case.scenario.region,
+                    category=case.category,
+                    remedies=case.remedies,
+                    learning=case.learning,
+                    root_causes=case.root_causes,
+                ),
+                case.letters,
+            )
+        )
         on_done()
     return GeneratedYear(facts, time.perf_counter() - started, rejected)

@@ -14,8 +14,20 @@ from models.reporting import ReportingYear
 from models.taxonomy import area_name, cause_name
 from models.clock import london_today
 from starter.report_commands import (
-    Database, Landlord, RootCauseCut, ServiceAreaCut, Year, err, load_facts, load_hazards, load_ombudsman, out, parse_year, read_model,
-    report_app, titled,
+    Database,
+    Landlord,
+    RootCauseCut,
+    ServiceAreaCut,
+    Year,
+    err,
+    load_facts,
+    load_hazards,
+    load_ombudsman,
+    out,
+    parse_year,
+    read_model,
+    report_app,
+    titled,
 )
 
 
@@ -31,14 +43,24 @@ def print_pack(figures: QuarterlyFigures, title: str) -> None:
     table = Table(title=f"{title}: quarterly complaints pack {figures.quarter.label}", show_header=False)
     table.add_column("figure")
     table.add_column("value")
-    table.add_row("Stage 1 received / stage 2 requested", f"{sum(m[1] for m in figures.received_by_month)} / {sum(m[2] for m in figures.received_by_month)}")
+    table.add_row(
+        "Stage 1 received / stage 2 requested",
+        f"{sum(m[1] for m in figures.received_by_month)} / {sum(m[2] for m in figures.received_by_month)}",
+    )
     for stage in (1, 2):
-        table.add_row(f"Stage {stage} acknowledged / responded in time", f"{figures.acknowledged[stage].shown()} / {figures.responded[stage].shown()}")
-    table.add_row("Service areas", ", ".join(f"{area_name(code)} {count}" for code, count, _ in figures.service_areas if count) or "none")
+        table.add_row(
+            f"Stage {stage} acknowledged / responded in time",
+            f"{figures.acknowledged[stage].shown()} / {figures.responded[stage].shown()}",
+        )
+    table.add_row(
+        "Service areas", ", ".join(f"{area_name(code)} {count}" for code, count, _ in figures.service_areas if count) or "none"
+    )
     table.add_row("Root causes", ", ".join(f"{cause_name(code)} {count}" for code, count in figures.root_causes) or "none")
     c = figures.compensation
-    table.add_row("Compensation offered / paid / overdue",
-                  f"{pounds(c.offered_pence)} ({c.offered}) / {pounds(c.paid_pence)} ({c.paid}) / {pounds(c.overdue_pence)} ({c.overdue})")
+    table.add_row(
+        "Compensation offered / paid / overdue",
+        f"{pounds(c.offered_pence)} ({c.offered}) / {pounds(c.paid_pence)} ({c.paid}) / {pounds(c.overdue_pence)} ({c.overdue})",
+    )
     table.add_row("Service improvements", str(len(figures.improvements)))
     out.print(table)
 
@@ -111,4 +133,6 @@ def governing_response_command(
         except (CommandRejected, Refused) as error:
             typer.echo(f"refused: {error}", err=True)
             raise typer.Exit(2) from None
-    typer.echo(f"recorded the governing body's response to {row.landlord} {row.year}'s annual report ({len(row.text):,} characters)")
+    typer.echo(
+        f"recorded the governing body's response to {row.landlord} {row.year}'s annual report ({len(row.text):,} characters)"
+    )

@@ -16,7 +16,9 @@ hazards_app = typer.Typer(help="Awaab's Law hazards (SI 2025/1042): categories, 
 @hazards_app.command("check")
 def check(
     path: Annotated[Path | None, typer.Argument(help="A hazards file; default policies/hazards/awaabs-law.toml.")] = None,
-    on: Annotated[str | None, typer.Option(help="Show what is in scope on this date (YYYY-MM-DD); default today in London.")] = None,
+    on: Annotated[
+        str | None, typer.Option(help="Show what is in scope on this date (YYYY-MM-DD); default today in London.")
+    ] = None,
 ) -> None:
     """Validate the hazards file and list each category with the levels in scope and since when."""
     from models.calendar import local_date
@@ -32,14 +34,19 @@ def check(
     except ValueError:
         raise typer.BadParameter(f"{on!r} is not a date in the form YYYY-MM-DD", param_hint="--on") from None
     scales = rules.timescales
-    typer.echo(f"SI 2025/1042 v{rules.version}, in force {rules.in_force}: emergency {scales.emergency_hours} hours; "
-               f"investigate {scales.investigate_working_days} WD (reg 6); summary {scales.summary_working_days} WD (reg 9); "
-               f"safety work {scales.safety_work_working_days} WD (reg 11); preventative start "
-               f"{scales.preventative_start_working_days} WD or {scales.preventative_backstop_days} days (reg 13)")
+    typer.echo(
+        f"SI 2025/1042 v{rules.version}, in force {rules.in_force}: emergency {scales.emergency_hours} hours; "
+        f"investigate {scales.investigate_working_days} WD (reg 6); summary {scales.summary_working_days} WD (reg 9); "
+        f"safety work {scales.safety_work_working_days} WD (reg 11); preventative start "
+        f"{scales.preventative_start_working_days} WD or {scales.preventative_backstop_days} days (reg 13)"
+    )
     for key, category in sorted(rules.categories.items(), key=lambda item: (item[1].phase or 9, item[0])):
         levels = ", ".join(category.levels_on(day)) or "not in scope"
-        since = ", ".join(f"{level} from {start}" for level, start in
-                          (("emergency", category.emergency_from), ("significant", category.significant_from)) if start)
+        since = ", ".join(
+            f"{level} from {start}"
+            for level, start in (("emergency", category.emergency_from), ("significant", category.significant_from))
+            if start
+        )
         phase = f"phase {category.phase}" if category.phase else "never (reg 2)"
         typer.echo(f"{key:30} {phase:14} on {day}: {levels}" + (f" ({since})" if since else ""))
 
@@ -64,17 +71,29 @@ def act_on_hazard_command(reference: str, action: str, user: str, fields: list[s
         if action == "hazard_reported":
             unknown = set(form) - {"category", "aware_at", "landlord"}
             if unknown or "category" not in form:
-                raise CommandRejected(sorted(unknown)[0] if unknown else "category",
-                                      "hazard_reported takes category= (required), aware_at= and landlord=")
+                raise CommandRejected(
+                    sorted(unknown)[0] if unknown else "category",
+                    "hazard_reported takes category= (required), aware_at= and landlord=",
+                )
             aware_at = _aware(form.get("aware_at"))
             linked = () if reference == "-" else (reference,)
-            made = await report_hazard(await _client(), engine, category=str(form["category"]), landlord=form.get("landlord"),
-                                       actor=actor, linked=linked, aware_at=aware_at, task_queue=task_queue)
+            made = await report_hazard(
+                await _client(),
+                engine,
+                category=str(form["category"]),
+                landlord=form.get("landlord"),
+                actor=actor,
+                linked=linked,
+                aware_at=aware_at,
+                task_queue=task_queue,
+            )
             return f"{made}: reported"
         view = await act_on_hazard(await _client(), engine, reference, action, form, actor, command_id or f"cli-{uuid4().hex}")
-        clocks = "; ".join(f"{d.name} due {(d.due_at or d.due).isoformat()}"
-                           + (f" ceased ({d.ceased})" if d.ceased else {True: " met", False: " MISSED", None: ""}[d.met])
-                           for d in view.deadlines)
+        clocks = "; ".join(
+            f"{d.name} due {(d.due_at or d.due).isoformat()}"
+            + (f" ceased ({d.ceased})" if d.ceased else {True: " met", False: " MISSED", None: ""}[d.met])
+            for d in view.deadlines
+        )
         told = ""
         if action == "hazard_summary_sent":  # the letter it issued, or why nobody could be sent it
             from casework.hazard_summary import summary_sent_words
@@ -107,7 +126,9 @@ def report(
     year_from: Annotated[str, typer.Option("--from", help="First due date counted (YYYY-MM-DD).")],
     year_to: Annotated[str, typer.Option("--to", help="Last due date counted (YYYY-MM-DD).")],
     landlord: Annotated[str | None, typer.Option(help="One landlord's hazards; default all.")] = None,
-    csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout: clock, category, on_time, late, overdue, open, ceased.")] = False,
+    csv: Annotated[
+        bool, typer.Option("--csv", help="CSV on stdout: clock, category, on_time, late, overdue, open, ceased.")
+    ] = False,
 ) -> None:
     """Awaab's Law compliance by step and category: met on time, late, overdue, open and ceased."""
     from models.calendar import local_date
@@ -146,8 +167,10 @@ def show(reference: Annotated[str, typer.Argument(help="Hazard reference, e.g. H
     except UnknownHazard as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"{hazard.reference}: {hazard.category}, {hazard.level or 'awaiting triage'}, {hazard.state}; "
-               f"aware {hazard.aware_at:%Y-%m-%d %H:%M}; linked {hazard.linked or 'none'}")
+    typer.echo(
+        f"{hazard.reference}: {hazard.category}, {hazard.level or 'awaiting triage'}, {hazard.state}; "
+        f"aware {hazard.aware_at:%Y-%m-%d %H:%M}; linked {hazard.linked or 'none'}"
+    )
     for c in clocks:
         status = f"ceased ({c.ceased})" if c.ceased else {True: "met", False: "missed", None: "open"}[c.met]
         due = f"{c.due_at:%Y-%m-%d %H:%M} UTC" if c.due_at else c.due.isoformat()

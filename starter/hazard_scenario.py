@@ -41,7 +41,8 @@ _EXTRA_FIELDS = {
     "hazard_accommodation_offered": ("accommodation",),
 }
 HAZARD_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    action: ("hazard_id", *_EXTRA_FIELDS.get(action, ())) for action in HazardAction.__args__  # type: ignore[attr-defined]
+    action: ("hazard_id", *_EXTRA_FIELDS.get(action, ()))
+    for action in HazardAction.__args__  # type: ignore[attr-defined]
 }
 
 

@@ -19,7 +19,19 @@ from starter.scenario import Step
 from workflows.hazard import HazardWorkflow
 from workflows.hazard_state import report_problem
 
-COMMAND_FIELDS = ("level", "method", "outcome", "consent_from", "consent", "accommodation", "found", "safety_work", "preventative_work", "preventative_start_practicable", "linked_reference")
+COMMAND_FIELDS = (
+    "level",
+    "method",
+    "outcome",
+    "consent_from",
+    "consent",
+    "accommodation",
+    "found",
+    "safety_work",
+    "preventative_work",
+    "preventative_start_practicable",
+    "linked_reference",
+)
 
 
 def is_hazard_step(step: Step) -> bool:
@@ -67,9 +79,7 @@ class HazardSimulation:
         problem = report_problem(hazard, load_hazard_rules(), step.at)
         if problem is not None:
             return f"{problem.field}: {problem.message}"
-        handle = await self.client.start_workflow(
-            HazardWorkflow.run, hazard, id=reference, task_queue=self.task_queue
-        )
+        handle = await self.client.start_workflow(HazardWorkflow.run, hazard, id=reference, task_queue=self.task_queue)
         self.handles[step.hazard_id] = handle
         await handle.query(HazardWorkflow.hazard, result_type=HazardView)
         return None
@@ -105,8 +115,12 @@ class HazardSimulation:
                 {"kind": n.kind, "deadline": f"hazard.{hazard_id}.{n.deadline}", "at": _utc(n.at)} for n in view.notices
             )
             hazards[hazard_id] = {
-                "reference": view.reference, "category": view.category, "level": view.level, "found": view.found,
-                "state": view.state, "aware_at": _utc(view.aware_at),
+                "reference": view.reference,
+                "category": view.category,
+                "level": view.level,
+                "found": view.found,
+                "state": view.state,
+                "aware_at": _utc(view.aware_at),
                 "events": [{"seq": e.seq, "at": _utc(e.at), "type": e.type, **e.details} for e in view.events],
             }
             try:
@@ -124,9 +138,7 @@ def deadline_json(hazard_id: str, deadline: HazardDeadlineView) -> dict:
     shown = {"name": f"hazard.{hazard_id}.{deadline.name}", "due": deadline.due.isoformat()}
     if deadline.due_at is not None:
         shown["due_at"] = _utc(deadline.due_at)
-    shown.update(
-        met_on=deadline.met_on.isoformat() if deadline.met_on else None, met=deadline.met, ceased=deadline.ceased
-    )
+    shown.update(met_on=deadline.met_on.isoformat() if deadline.met_on else None, met=deadline.met, ceased=deadline.ceased)
     return shown
 
 

@@ -23,7 +23,12 @@ KIND_STYLE = {"non_compliant": "bold red", "review": "yellow", "stricter": "gree
 def check(
     profile: Annotated[str | None, typer.Argument(help="Profile id (a file stem in policies/); omitted: every profile.")] = None,
     output: Annotated[str, typer.Option("--format", help="table (for people) or json.")] = "table",
-    defaults: Annotated[bool, typer.Option("--defaults", help="List instead the values each profile takes from the Code because its document is silent.")] = False,
+    defaults: Annotated[
+        bool,
+        typer.Option(
+            "--defaults", help="List instead the values each profile takes from the Code because its document is silent."
+        ),
+    ] = False,
 ) -> None:
     """Every deviation of a profile from the Code, each with its Code section and the seed's own wording
     (with --defaults: every value the profile took from the Code where its document is silent)."""
@@ -69,8 +74,13 @@ def versions(
         err.print(str(error), markup=False, highlight=False)
         raise typer.Exit(2) from None
     rows = [
-        {"version": p.version, "published": p.published.isoformat() if p.published else None, "current": p is found[-1],
-         "file": str(version_file(profile, p.version).relative_to(current_policy_dir().parent)), "fingerprint": fingerprint(version_file(profile, p.version))}
+        {
+            "version": p.version,
+            "published": p.published.isoformat() if p.published else None,
+            "current": p is found[-1],
+            "file": str(version_file(profile, p.version).relative_to(current_policy_dir().parent)),
+            "fingerprint": fingerprint(version_file(profile, p.version)),
+        }
         for p in found
     ]
     if output == "json":
@@ -80,7 +90,12 @@ def versions(
     for column in ("version", "published", "file", "fingerprint"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(f"{row['version']}{' (current)' if row['current'] else ''}", row["published"] or "(no date)", escape(row["file"]), row["fingerprint"])
+        table.add_row(
+            f"{row['version']}{' (current)' if row['current'] else ''}",
+            row["published"] or "(no date)",
+            escape(row["file"]),
+            row["fingerprint"],
+        )
     out.print(table)
 
 
@@ -107,7 +122,9 @@ def _print_defaults(profile_id: str, landlord: str, defaults: list[Default]) -> 
     if not defaults:
         out.print(f"[bold]{profile_id}[/bold] ({landlord}): no defaults; its document decides every value.")
         return
-    table = Table(title=f"{profile_id} ({landlord}): {len(defaults)} values the document is silent on, taken as defaults", show_lines=False)
+    table = Table(
+        title=f"{profile_id} ({landlord}): {len(defaults)} values the document is silent on, taken as defaults", show_lines=False
+    )
     for column in ("field", "value", "taken from"):
         table.add_column(column, overflow="fold")
     for d in defaults:

@@ -73,8 +73,11 @@ def anonymise(
     engine, actor = _administrator(user)
     years = load_settings().retention_years
     if resident_id not in due_for_anonymisation(engine, years, london_today()):
-        typer.echo(f"refused: {resident_id} is not due: anonymisation comes {years} years (RETENTION_YEARS) after "
-                   "the resident's last case closed, with no case or service request open", err=True)
+        typer.echo(
+            f"refused: {resident_id} is not due: anonymisation comes {years} years (RETENTION_YEARS) after "
+            "the resident's last case closed, with no case or service request open",
+            err=True,
+        )
         raise typer.Exit(2)
     cases = anonymise_resident(engine, resident_id, actor.username)
     typer.echo(f"anonymised {resident_id}: {cases} case(s)")

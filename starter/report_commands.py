@@ -1,7 +1,6 @@
 """`complaints report ...`: TSM CH01/CH02 for the Regulator, the annual complaints performance and service
 improvement report, and self-assessment evidence, all from the read model (Code 8.1)."""
 
-
 from datetime import UTC, date, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +22,9 @@ from models.reporting import AnnualFigures, ReportingYear, TsmMeasure, annual_fi
 from models.self_assessment import EvidenceRow, self_assessment
 from models.clock import london_today
 
-report_app = typer.Typer(help="Reports: TSM CH01/CH02, annual performance report, self-assessment evidence.", no_args_is_help=True)
+report_app = typer.Typer(
+    help="Reports: TSM CH01/CH02, annual performance report, self-assessment evidence.", no_args_is_help=True
+)
 out = Console(width=160)
 err = Console(stderr=True)
 
@@ -33,8 +34,12 @@ Landlord = Annotated[str | None, typer.Option("--landlord", help="Only this land
 Database = Annotated[str | None, typer.Option("--database", help="Read model URL (default: $DATABASE_URL or var/complaints.db).")]
 Format = Annotated[str, typer.Option("--format", help="table (for people) or csv.")]
 CsvPath = Annotated[Path | None, typer.Option("--csv", help="Also write the figures as CSV to this file.")]
-ServiceAreaCut = Annotated[str | None, typer.Option("--service-area", help=f"Only complaints about this service area: {', '.join(SERVICE_AREAS)}.")]
-RootCauseCut = Annotated[str | None, typer.Option("--root-cause", help=f"Only complaints with this root cause found: {', '.join(ROOT_CAUSES)}.")]
+ServiceAreaCut = Annotated[
+    str | None, typer.Option("--service-area", help=f"Only complaints about this service area: {', '.join(SERVICE_AREAS)}.")
+]
+RootCauseCut = Annotated[
+    str | None, typer.Option("--root-cause", help=f"Only complaints with this root cause found: {', '.join(ROOT_CAUSES)}.")
+]
 
 
 def parse_year(text: str) -> ReportingYear:
@@ -52,7 +57,10 @@ def read_model(database: str | None) -> Iterator[Engine]:
 
     url = database or load_settings().database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
-        raise typer.BadParameter(f"no read model at {url.removeprefix('sqlite:///')} (run `complaints dev` first, or pass --database)", param_hint="--database")
+        raise typer.BadParameter(
+            f"no read model at {url.removeprefix('sqlite:///')} (run `complaints dev` first, or pass --database)",
+            param_hint="--database",
+        )
     engine = make_engine(url)
     try:
         yield engine
@@ -60,7 +68,9 @@ def read_model(database: str | None) -> Iterator[Engine]:
         engine.dispose()
 
 
-def load_facts(database: str | None, landlord: str | None, service_area: str | None = None, root_cause: str | None = None) -> list[CaseFacts]:
+def load_facts(
+    database: str | None, landlord: str | None, service_area: str | None = None, root_cause: str | None = None
+) -> list[CaseFacts]:
     """The read model's cases as report facts, cut by service area and root cause when asked."""
     from models.report_facts import read_facts
     from models.themes import CutError, check_cut, cut
@@ -99,9 +109,21 @@ def _check_format(output: str) -> None:
 
 
 def tsm_csv(measures: list[TsmMeasure], year: ReportingYear) -> str:
-    return csv_text(["year", "measure", "description", "numerator", "denominator", "value", "unit"], (
-        [year.label, m.code, m.description, m.numerator, "" if m.denominator is None else m.denominator, "" if m.value is None else m.value, m.unit]
-        for m in measures))
+    return csv_text(
+        ["year", "measure", "description", "numerator", "denominator", "value", "unit"],
+        (
+            [
+                year.label,
+                m.code,
+                m.description,
+                m.numerator,
+                "" if m.denominator is None else m.denominator,
+                "" if m.value is None else m.value,
+                m.unit,
+            ]
+            for m in measures
+        ),
+    )
 
 
 def print_tsm(measures: list[TsmMeasure], year: ReportingYear, title: str, console: Console = out) -> None:
@@ -119,8 +141,16 @@ def print_tsm(measures: list[TsmMeasure], year: ReportingYear, title: str, conso
 
 
 @report_app.command("tsm")
-def tsm_command(year: Year, homes: Homes = None, landlord: Landlord = None, database: Database = None, output: Format = "table",
-                csv_path: CsvPath = None, service_area: ServiceAreaCut = None, root_cause: RootCauseCut = None) -> None:
+def tsm_command(
+    year: Year,
+    homes: Homes = None,
+    landlord: Landlord = None,
+    database: Database = None,
+    output: Format = "table",
+    csv_path: CsvPath = None,
+    service_area: ServiceAreaCut = None,
+    root_cause: RootCauseCut = None,
+) -> None:
     """CH01 (complaints per 1,000 homes) and CH02 (responded to within the Code's timescales), stages 1 and 2."""
     _check_format(output)
     reporting_year = parse_year(year)
@@ -148,20 +178,30 @@ def print_annual_summary(figures: AnnualFigures, console: Console = out, ombudsm
         table.add_row(f"Stage {stage} responded in time", figures.responded[stage].shown())
         table.add_row(f"Stage {stage} extended", str(figures.extended_cases[stage]))
         table.add_row(f"Stage {stage} extended past the Code's limit", str(figures.extended_past_limit[stage].count))
-        table.add_row(f"Stage {stage} outcomes", ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in figures.outcomes[stage].items()))
+        table.add_row(
+            f"Stage {stage} outcomes", ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in figures.outcomes[stage].items())
+        )
     table.add_row("Escalated to stage 2", figures.escalation.shown())
     table.add_row("Remedies / compensation", f"{figures.remedies} / £{figures.compensation_pence / 100:,.2f}")
     paid = figures.compensation
-    table.add_row("Compensation offered / paid / overdue",
-                  f"£{paid.offered_pence / 100:,.2f} / £{paid.paid_pence / 100:,.2f} / £{paid.overdue_pence / 100:,.2f} ({paid.overdue} overdue)")
+    table.add_row(
+        "Compensation offered / paid / overdue",
+        f"£{paid.offered_pence / 100:,.2f} / £{paid.paid_pence / 100:,.2f} / £{paid.overdue_pence / 100:,.2f} ({paid.overdue} overdue)",
+    )
     table.add_row("Outstanding actions at year end", f"{len(figures.actions_open)} ({figures.actions_overdue} overdue)")
     table.add_row("Final responses / Ombudsman referrals", f"{figures.final_responses} / {len(figures.ombudsman_referrals)}")
     if ombudsman is not None:
-        table.add_row("Ombudsman determinations / findings against us", f"{ombudsman.determinations} / {ombudsman.adverse_findings}")
-        table.add_row("Ombudsman orders made / complied (late) / overdue",
-                      f"{ombudsman.orders_made} / {ombudsman.orders_complied} ({ombudsman.orders_complied_late}) / {len(ombudsman.orders_overdue)}")
-        table.add_row("Findings of non-compliance with the Code (8.1c) / CHFOs",
-                      f"{len(ombudsman.non_compliance)} / {ombudsman.failure_orders_total}")
+        table.add_row(
+            "Ombudsman determinations / findings against us", f"{ombudsman.determinations} / {ombudsman.adverse_findings}"
+        )
+        table.add_row(
+            "Ombudsman orders made / complied (late) / overdue",
+            f"{ombudsman.orders_made} / {ombudsman.orders_complied} ({ombudsman.orders_complied_late}) / {len(ombudsman.orders_overdue)}",
+        )
+        table.add_row(
+            "Findings of non-compliance with the Code (8.1c) / CHFOs",
+            f"{len(ombudsman.non_compliance)} / {ombudsman.failure_orders_total}",
+        )
     table.add_row("Learning points", str(len(figures.learning)))
     console.print(table)
 
@@ -175,8 +215,13 @@ def titled(landlord: str | None, service_area: str | None = None, root_cause: st
 
 
 def write_report(
-    figures: AnnualFigures, path: Path, title: str, evidence: list[EvidenceRow] | None = None,
-    ombudsman: OmbudsmanFigures | None = None, response=None, hazards: list | None = None,
+    figures: AnnualFigures,
+    path: Path,
+    title: str,
+    evidence: list[EvidenceRow] | None = None,
+    ombudsman: OmbudsmanFigures | None = None,
+    response=None,
+    hazards: list | None = None,
 ) -> None:
     """Write the annual report as HTML or PDF (by the file's suffix), with the Ombudsman's figures and the
     governing body's response."""
@@ -223,16 +268,45 @@ def annual_command(
 
 def evidence_csv(rows: list[EvidenceRow], year: ReportingYear) -> str:
     return csv_text(
-        ["year", "code_provision", "code_requirement", "comply", "evidence", "count", "total", "percent", "cases_met", "cases_not_met"],
-        ([year.label, row.section, row.requirement, row.comply, row.evidence, row.figure.count, row.figure.total,
-          "" if row.figure.percent is None else row.figure.percent, " ".join(row.figure.met), " ".join(row.figure.missed)]
-         for row in rows))
+        [
+            "year",
+            "code_provision",
+            "code_requirement",
+            "comply",
+            "evidence",
+            "count",
+            "total",
+            "percent",
+            "cases_met",
+            "cases_not_met",
+        ],
+        (
+            [
+                year.label,
+                row.section,
+                row.requirement,
+                row.comply,
+                row.evidence,
+                row.figure.count,
+                row.figure.total,
+                "" if row.figure.percent is None else row.figure.percent,
+                " ".join(row.figure.met),
+                " ".join(row.figure.missed),
+            ]
+            for row in rows
+        ),
+    )
 
 
 @report_app.command("self-assessment")
 def self_assessment_command(
-    year: Year, landlord: Landlord = None, database: Database = None, output: Format = "table", csv_path: CsvPath = None,
-    service_area: ServiceAreaCut = None, root_cause: RootCauseCut = None,
+    year: Year,
+    landlord: Landlord = None,
+    database: Database = None,
+    output: Format = "table",
+    csv_path: CsvPath = None,
+    service_area: ServiceAreaCut = None,
+    root_cause: RootCauseCut = None,
 ) -> None:
     """Evidence for each Code section the system records, and the cases behind each figure (seed 001's table)."""
     _check_format(output)
@@ -245,11 +319,18 @@ def self_assessment_command(
     if output == "csv":
         typer.echo(text, nl=False)
         return
-    table = Table(title=f"{titled(landlord, service_area, root_cause)}: self-assessment evidence {reporting_year.label}", show_lines=True)
+    table = Table(
+        title=f"{titled(landlord, service_area, root_cause)}: self-assessment evidence {reporting_year.label}", show_lines=True
+    )
     for column in ("Code provision", "Code requirement", "Comply", "Evidence", "Cases not meeting it"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        missed = "" if row.section == "6.10" else ", ".join(row.figure.missed[:8]) + (f" and {len(row.figure.missed) - 8} more" if len(row.figure.missed) > 8 else "")
+        missed = (
+            ""
+            if row.section == "6.10"
+            else ", ".join(row.figure.missed[:8])
+            + (f" and {len(row.figure.missed) - 8} more" if len(row.figure.missed) > 8 else "")
+        )
         style = {"Yes": "green", "Not always": "red"}.get(row.comply, "")
         table.add_row(row.section, row.requirement, f"[{style}]{row.comply}[/]" if style else row.comply, row.evidence, missed)
     out.print(table)

@@ -143,7 +143,9 @@ class Scenario(PlainText):
         latest = self.received + SCENARIO_SPAN
         for name, instant in [*((f"steps[{i}].at", step.at) for i, step in enumerate(self.steps)), ("until", self.until)]:
             if instant is not None and instant > latest:
-                raise ValueError(f"{name}: must be within {SCENARIO_SPAN.days // 365} years of received ({latest.date().isoformat()})")
+                raise ValueError(
+                    f"{name}: must be within {SCENARIO_SPAN.days // 365} years of received ({latest.date().isoformat()})"
+                )
         previous = self.received
         for index, step in enumerate(self.steps):
             if step.at < previous:

@@ -62,7 +62,9 @@ class Simulator:
         with Session(self.engine) as session:
             if view.events and view.events[-1].seq != len(view.events):  # continued as new: notes left behind
                 rows = session.exec(select(CaseEvent).where(CaseEvent.reference == view.reference).order_by(CaseEvent.seq))
-                view = view.model_copy(update={"events": tuple(EventView.model_validate(row, from_attributes=True) for row in rows)})
+                view = view.model_copy(
+                    update={"events": tuple(EventView.model_validate(row, from_attributes=True) for row in rows)}
+                )
             reasons = reason_texts(session, (event.details for event in view.events))
         try:
             await self.env.client.get_workflow_handle(view.reference).terminate(reason="scenario finished")
@@ -193,7 +195,9 @@ def _command(engine: Engine, reference: str, number: int, step: Step):
     if step.action == "resident_input" and step.note is not None:
         payload["note_ref"] = ResidentNote.store(engine, reference, step.note, step.at)
     if step.action == "ombudsman_order_complied" and step.evidence is not None and step.order_id is not None:
-        payload["evidence_ref"] = OmbudsmanEvidence.store(engine, reference, step.order_id, step.evidence, step.at, f"{command_id}-evidence")
+        payload["evidence_ref"] = OmbudsmanEvidence.store(
+            engine, reference, step.order_id, step.evidence, step.at, f"{command_id}-evidence"
+        )
     if step.action in ("acknowledge", "add_complaint") and step.definition:
         payload["definition_ref"] = f"{command_id}-definition"
     return COMMANDS[step.action](command_id=command_id, occurred_at=step.at, **payload)
@@ -237,8 +241,7 @@ def result_json(view: CaseView, rejected: list[dict], reasons: dict[str, str]) -
         "notices": [{"kind": n.kind, "deadline": n.deadline, "at": _utc(n.at)} for n in view.notices],
         "rejected": rejected,
         "events": [
-            {"seq": e.seq, "at": _utc(e.at), "type": e.type, "stage": e.stage, "state": e.state,
-             **readable(e.details, reasons)}
+            {"seq": e.seq, "at": _utc(e.at), "type": e.type, "stage": e.stage, "state": e.state, **readable(e.details, reasons)}
             for e in view.events
         ],
     }

@@ -19,7 +19,13 @@ def create_admin(
     name: Annotated[str, typer.Option("--name", help="The person's full name.")],
     password: Annotated[
         str,
-        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, envvar="COMPLAINTS_ADMIN_PASSWORD", help="At least 10 characters and hard to guess (three or four random words); prompted for if not given."),
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="COMPLAINTS_ADMIN_PASSWORD",
+            help="At least 10 characters and hard to guess (three or four random words); prompted for if not given.",
+        ),
     ],
 ) -> None:
     """Create an administrator account (argon2-hashed password) in DATABASE_URL's read model."""

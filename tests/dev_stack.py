@@ -17,9 +17,7 @@ from starter.search_attributes import ALL_KEYS
 
 
 @asynccontextmanager
-async def dev_stack(
-    persistent: bool = True, log_level: str = "warn"
-) -> AsyncIterator[tuple[WorkflowEnvironment, Engine, Path]]:
+async def dev_stack(persistent: bool = True, log_level: str = "warn") -> AsyncIterator[tuple[WorkflowEnvironment, Engine, Path]]:
     """The dev server, the read model's engine, and the directory both live in (removed afterwards).
     `persistent`: the server keeps its state in a SQLite file there, as `complaints dev` runs it (so it
     survives a restart); otherwise in memory."""

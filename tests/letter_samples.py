@@ -25,18 +25,29 @@ def engine(tmp_path):
     create_schema(engine)
     at = datetime(2026, 12, 18, 10, tzinfo=UTC)
     with Session(engine) as session:
-        session.add(Resident(id="res-1", landlord="wrekin", name="Amira Khan", address="12 Oak Road, Telford TF3 4AW", created_at=at))
+        session.add(
+            Resident(id="res-1", landlord="wrekin", name="Amira Khan", address="12 Oak Road, Telford TF3 4AW", created_at=at)
+        )
         for reference, resident in ((REF, "res-1"), (ANON_REF, None)):
             session.add(
                 Complaint(
-                    reference=reference, intake_id=f"intake-{reference}", landlord="wrekin", policy_id="wrekin",
-                    policy_version=1, region="ENG", resident_id=resident, channel="phone",
-                    text="My boiler has been broken for six weeks.", received_at=at,
+                    reference=reference,
+                    intake_id=f"intake-{reference}",
+                    landlord="wrekin",
+                    policy_id="wrekin",
+                    policy_version=1,
+                    region="ENG",
+                    resident_id=resident,
+                    channel="phone",
+                    text="My boiler has been broken for six weeks.",
+                    received_at=at,
                 )
             )
         session.add(Definition(command_id="ack-1", reference=REF, stage=1, points=POINTS[:1], recorded_at=at))
         session.add(
-            Definition(command_id="add-1", reference=REF, stage=1, points=POINTS[1:], recorded_at=at.replace(day=22), kind="additional")
+            Definition(
+                command_id="add-1", reference=REF, stage=1, points=POINTS[1:], recorded_at=at.replace(day=22), kind="additional"
+            )
         )
         session.commit()
     return engine
@@ -57,16 +68,30 @@ def response(engine, stage: int = 1, profile_id: str = "wrekin", **changes) -> R
         stage=stage,
         definition=definition_of(engine, REF, 1),
         decisions=[
-            Decision(point=1, finding="upheld", reasons="The repair took 31 working days; our target is 20.", references="Repairs Policy 4.2"),
-            Decision(point=2, finding="not_upheld", reasons="Our records show both appointments were kept; the operative left a card."),
+            Decision(
+                point=1,
+                finding="upheld",
+                reasons="The repair took 31 working days; our target is 20.",
+                references="Repairs Policy 4.2",
+            ),
+            Decision(
+                point=2, finding="not_upheld", reasons="Our records show both appointments were kept; the operative left a card."
+            ),
         ],
         outcome="partly_upheld",
         remedies=[
             RemedyOffer(kind="apology", description="We are sorry that the repair took so long."),
             RemedyOffer(kind="action", description="Fit a new boiler", due_on=date(2027, 1, 29)),
-            RemedyOffer(kind="compensation", amount_pence=12_550, compensation_type="financial_value", description="for six weeks without heating"),
+            RemedyOffer(
+                kind="compensation",
+                amount_pence=12_550,
+                compensation_type="financial_value",
+                description="for six weeks without heating",
+            ),
         ],
-        outstanding_actions=[PendingAction(description="Fit a new boiler", owner="Repairs team (Jo Bell)", target_on=date(2027, 1, 29))],
+        outstanding_actions=[
+            PendingAction(description="Fit a new boiler", owner="Repairs team (Jo Bell)", target_on=date(2027, 1, 29))
+        ],
         learning=["Boiler repairs waiting for parts are now reviewed weekly."],
         stage2_how="Reply to this letter, call 01952 217100 or email complaints@example.org.",
     )

@@ -15,8 +15,10 @@ from tests.web_stack import filled, signed_in, stack  # noqa: F401 (fixtures)
 
 def counts(engine) -> dict[str, int]:
     with Session(engine) as session:
-        return {model.__name__: session.exec(select(func.count()).select_from(model)).one()
-                for model in (Complaint, Resident, Representative, Case)}
+        return {
+            model.__name__: session.exec(select(func.count()).select_from(model)).one()
+            for model in (Complaint, Resident, Representative, Case)
+        }
 
 
 def said_nothing_was_saved(response) -> None:

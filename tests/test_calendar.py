@@ -152,8 +152,15 @@ def test_wales_has_the_same_bank_holidays_as_england():
 def test_only_bank_holidays_are_listed():
     """GOV.UK's eight English days plus Boxing Day itself on its Saturday; no observances or optional days."""
     assert sorted(bank_holidays("ENG", [2026])) == [
-        date(2026, 1, 1), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 4), date(2026, 5, 25),
-        date(2026, 8, 31), date(2026, 12, 25), date(2026, 12, 26), date(2026, 12, 28),
+        date(2026, 1, 1),
+        date(2026, 4, 3),
+        date(2026, 4, 6),
+        date(2026, 5, 4),
+        date(2026, 5, 25),
+        date(2026, 8, 31),
+        date(2026, 12, 25),
+        date(2026, 12, 26),
+        date(2026, 12, 28),
     ]
 
 
@@ -162,9 +169,9 @@ def test_closure_day_is_skipped_and_override_makes_a_holiday_a_working_day():
     assert calendar("ENG").add_working_days(start, 10) == date(2027, 1, 7)
     assert calendar("ENG", closures=[date(2026, 12, 31)]).add_working_days(start, 10) == date(2027, 1, 8)
     assert calendar("ENG", overrides=[date(2026, 12, 28)]).add_working_days(start, 10) == date(2027, 1, 6)
-    assert calendar("ENG", closures=[date(2026, 12, 31)], overrides=[date(2026, 12, 31)]).is_working_day(
-        date(2026, 12, 31)
-    ), "an override wins over a closure"
+    assert calendar("ENG", closures=[date(2026, 12, 31)], overrides=[date(2026, 12, 31)]).is_working_day(date(2026, 12, 31)), (
+        "an override wins over a closure"
+    )
 
 
 def test_overrides_never_make_a_weekend_a_working_day():

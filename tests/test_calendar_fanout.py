@@ -30,8 +30,18 @@ async def sim(own_sim):
 def ended_case(engine, landlord: str) -> str:
     reference = f"FAN-2025-{uuid.uuid4().int % 10**6:06d}"
     with Session(engine) as session:
-        session.add(Case(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=load_profile("code-2024").version,
-                         region="ENG", state="closed", stage=1, received_at=datetime(2025, 6, 2, 9, tzinfo=UTC)))
+        session.add(
+            Case(
+                reference=reference,
+                landlord=landlord,
+                policy_id="code-2024",
+                policy_version=load_profile("code-2024").version,
+                region="ENG",
+                state="closed",
+                stage=1,
+                received_at=datetime(2025, 6, 2, 9, tzinfo=UTC),
+            )
+        )
         session.commit()
     return reference
 
@@ -49,14 +59,21 @@ async def test_every_case_is_reached_one_page_at_a_time_across_continue_as_new(s
         session.commit()
 
     handle = await sim.env.client.start_workflow(
-        CalendarFanOutWorkflow.run, CalendarFanOut(cases=AffectedCases(landlord=landlord, limit=1), change=CalendarChanged(change="retry")),
-        id=f"calendar-change-{uuid.uuid4().hex}", task_queue=TASK_QUEUE,
+        CalendarFanOutWorkflow.run,
+        CalendarFanOut(cases=AffectedCases(landlord=landlord, limit=1), change=CalendarChanged(change="retry")),
+        id=f"calendar-change-{uuid.uuid4().hex}",
+        task_queue=TASK_QUEUE,
     )
     reached = await handle.result()
 
     assert reached == CalendarChangeReport(signalled=1, already_ended=PAGES_PER_RUN + 4)
-    runs = [event async for event in handle.fetch_history_events() if event.HasField("workflow_execution_started_event_attributes")]
+    runs = [
+        event async for event in handle.fetch_history_events() if event.HasField("workflow_execution_started_event_attributes")
+    ]
     assert runs[0].workflow_execution_started_event_attributes.continued_execution_run_id, "the history was kept short"
-    signals = [event async for event in sim.env.client.get_workflow_handle(running).fetch_history_events()
-               if event.HasField("workflow_execution_signaled_event_attributes")]
+    signals = [
+        event
+        async for event in sim.env.client.get_workflow_handle(running).fetch_history_events()
+        if event.HasField("workflow_execution_signaled_event_attributes")
+    ]
     assert [s.workflow_execution_signaled_event_attributes.signal_name for s in signals] == ["calendar_changed"]

@@ -45,8 +45,13 @@ async def _open_case(env, landlord: str) -> tuple:
     reference = f"CAL-2026-{uuid.uuid4().int % 10**6:06d}"
     handle = await env.client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=load_profile("code-2024").version,
-                  received_at=datetime.now(timezone.utc)),
+        CaseInput(
+            reference=reference,
+            landlord=landlord,
+            policy_id="code-2024",
+            policy_version=load_profile("code-2024").version,
+            received_at=datetime.now(timezone.utc),
+        ),
         id=reference,
         task_queue="calendar-ops",
     )
@@ -83,8 +88,9 @@ async def test_a_closure_day_moves_the_deadline_of_an_open_case(stack):
     years = range(received.year, received.year + 2)
     closure = WorkingCalendar(uk_calendar_snapshot("ENG", years)).add_working_days(received, 1)
 
-    done = await asyncio.to_thread(_cli, cli_env, "closures", "add", closure.isoformat(),
-                                   "--landlord", "greatwell", "--reason", "staff training day")
+    done = await asyncio.to_thread(
+        _cli, cli_env, "closures", "add", closure.isoformat(), "--landlord", "greatwell", "--reason", "staff training day"
+    )
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
@@ -144,8 +150,18 @@ def _read_model_case(engine, landlord: str, state: str) -> str:
     """A case as the read model holds it, with no workflow behind it any more (ended and gone)."""
     reference = f"CAL-2025-{uuid.uuid4().int % 10**6:06d}"
     with Session(engine) as session:
-        session.add(Case(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=load_profile("code-2024").version,
-                         region="ENG", state=state, stage=1, received_at=datetime(2025, 6, 2, 9, tzinfo=timezone.utc)))
+        session.add(
+            Case(
+                reference=reference,
+                landlord=landlord,
+                policy_id="code-2024",
+                policy_version=load_profile("code-2024").version,
+                region="ENG",
+                state=state,
+                stage=1,
+                received_at=datetime(2025, 6, 2, 9, tzinfo=timezone.utc),
+            )
+        )
         session.commit()
     return reference
 
@@ -154,8 +170,11 @@ async def _calendar_signals(handle, expected: int) -> int:
     """The signals in the case's history once `expected` are there (a signal that arrives while a
     workflow task runs is written to history when the task completes), or after about 10 s."""
     for _ in range(100):
-        signals = [event async for event in handle.fetch_history_events()
-                   if event.HasField("workflow_execution_signaled_event_attributes")]
+        signals = [
+            event
+            async for event in handle.fetch_history_events()
+            if event.HasField("workflow_execution_signaled_event_attributes")
+        ]
         if len(signals) >= expected:
             break
         await asyncio.sleep(0.1)
@@ -179,8 +198,9 @@ async def test_the_cli_and_the_web_replan_the_same_cases_and_refuse_the_same_day
     calendar = WorkingCalendar(uk_calendar_snapshot("ENG", range(received.year, received.year + 2)))
     first, second = calendar.add_working_days(received, 2), calendar.add_working_days(received, 3)
 
-    cli = await asyncio.to_thread(_cli, cli_env, "closures", "add", first.isoformat(), "--landlord", "together-housing",
-                                  "--reason", "stocktake")
+    cli = await asyncio.to_thread(
+        _cli, cli_env, "closures", "add", first.isoformat(), "--landlord", "together-housing", "--reason", "stocktake"
+    )
     posted = await admin.post("/closures", {"landlord": "together-housing", "day": second.isoformat(), "reason": "stocktake"})
 
     assert cli.returncode == 0, cli.stderr
@@ -192,8 +212,9 @@ async def test_the_cli_and_the_web_replan_the_same_cases_and_refuse_the_same_day
     with Session(engine) as session:
         before = len(session.exec(select(ClosureDay)).all())
     saturday = date(2027, 1, 2)
-    cli = await asyncio.to_thread(_cli, cli_env, "closures", "add", saturday.isoformat(), "--landlord", "together-housing",
-                                  "--reason", "stocktake")
+    cli = await asyncio.to_thread(
+        _cli, cli_env, "closures", "add", saturday.isoformat(), "--landlord", "together-housing", "--reason", "stocktake"
+    )
     posted = await admin.post("/closures", {"landlord": "together-housing", "day": saturday.isoformat(), "reason": "stocktake"})
     assert cli.returncode == 2 and "DATE: 2027-01-02 is a Saturday, already a non-working day" in cli.stderr
     assert posted.status_code == 400 and "2027-01-02 is a Saturday, already a non-working day" in posted.text

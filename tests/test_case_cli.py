@@ -37,8 +37,15 @@ async def running():
         settings = Settings(COMPLAINTS_TASK_QUEUE="cli-cases")
         web = Stack(env.client, engine, settings, create_app(settings, env.client, engine, session_secret="test-secret"))
         async with build_worker(env.client, engine, "cli-cases"):
-            yield web, {**os.environ, "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-                        "DATABASE_URL": f"sqlite:///{directory / 'read.db'}", "COMPLAINTS_TASK_QUEUE": "cli-cases"}
+            yield (
+                web,
+                {
+                    **os.environ,
+                    "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                    "DATABASE_URL": f"sqlite:///{directory / 'read.db'}",
+                    "COMPLAINTS_TASK_QUEUE": "cli-cases",
+                },
+            )
 
 
 @pytest.fixture(scope="module")
@@ -53,21 +60,44 @@ async def complaints(environment: dict, *args: str) -> subprocess.CompletedProce
 
 
 async def test_file_act_show_and_list_from_the_command_line(stack):
-    filed = await complaints(stack, "file", "--text", "Mould in the bathroom for three months", "--channel", "phone",
-                             "--name", "Priya Example", "--email", "priya@example.org", "--intake-id", "cli-1")
+    filed = await complaints(
+        stack,
+        "file",
+        "--text",
+        "Mould in the bathroom for three months",
+        "--channel",
+        "phone",
+        "--name",
+        "Priya Example",
+        "--email",
+        "priya@example.org",
+        "--intake-id",
+        "cli-1",
+    )
     assert filed.returncode == 0, filed.stderr
     reference = filed.stdout.strip()
     assert reference.startswith("CMP-")
-    again = await complaints(stack, "file", "--text", "Mould in the bathroom for three months", "--channel",
-                             "phone", "--name", "Priya Example", "--intake-id", "cli-1")
+    again = await complaints(
+        stack,
+        "file",
+        "--text",
+        "Mould in the bathroom for three months",
+        "--channel",
+        "phone",
+        "--name",
+        "Priya Example",
+        "--intake-id",
+        "cli-1",
+    )
     assert again.stdout.strip() == reference
 
     refused = await complaints(stack, "act", reference, "acknowledge", "--as", "alice")
     assert refused.returncode == 2
     assert "refused: points: Field required" in refused.stderr
 
-    acknowledged = await complaints(stack, "act", reference, "acknowledge", "points=Mould not treated",
-                                    "points=No reply to two emails", "--as", "alice")
+    acknowledged = await complaints(
+        stack, "act", reference, "acknowledge", "points=Mould not treated", "points=No reply to two emails", "--as", "alice"
+    )
     assert acknowledged.returncode == 0, acknowledged.stderr
     assert f"{reference}: stage1_acknowledged (stage 1)" in acknowledged.stdout
 
@@ -77,8 +107,7 @@ async def test_file_act_show_and_list_from_the_command_line(stack):
 
     shown = await complaints(stack, "show", reference)
     assert shown.returncode == 0, shown.stderr
-    for expected in ("Priya Example", "Mould not treated", "stage1.respond", "acknowledge", "actor=alice",
-                     "acknowledgement"):
+    for expected in ("Priya Example", "Mould not treated", "stage1.respond", "acknowledge", "actor=alice", "acknowledgement"):
         assert expected in shown.stdout
 
     record = json.loads((await complaints(stack, "show", reference, "--json")).stdout)
@@ -104,8 +133,9 @@ async def test_unknown_reference_and_bad_intake_are_refused_clearly(stack):
 
 
 async def test_acting_needs_an_active_staff_account_whose_role_decides(stack):
-    filed = await complaints(stack, "file", "--text", "The lift has been broken for a month", "--channel", "phone",
-                             "--name", "Sam Example")
+    filed = await complaints(
+        stack, "file", "--text", "The lift has been broken for a month", "--channel", "phone", "--name", "Sam Example"
+    )
     reference = filed.stdout.strip()
     unknown = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken", "--as", "mallory")
     assert unknown.returncode == 2
@@ -113,8 +143,9 @@ async def test_acting_needs_an_active_staff_account_whose_role_decides(stack):
     leaver = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken", "--as", "leaver")
     assert leaver.returncode == 2
     assert "refused: the staff account 'leaver' is deactivated" in leaver.stderr
-    claimed = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken", "--as", "aude",
-                               "--role", "complaints_manager")
+    claimed = await complaints(
+        stack, "act", reference, "acknowledge", "points=Lift broken", "--as", "aude", "--role", "complaints_manager"
+    )
     assert claimed.returncode != 0 and "No such option: --role" in claimed.stderr, "the role is the account's, not a flag"
     missing = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken")
     assert missing.returncode != 0 and "--as" in missing.stderr
@@ -122,24 +153,38 @@ async def test_acting_needs_an_active_staff_account_whose_role_decides(stack):
     assert [e["type"] for e in shown["events"]] == ["received"], "nothing refused reached the case"
 
 
-@pytest.mark.parametrize(("username", "because"), [
-    ("hugo", "This case is assigned to alice; only they or a complaints manager may act on it."),
-    ("aude", "Auditors can read cases but not act on them."),
-])
+@pytest.mark.parametrize(
+    ("username", "because"),
+    [
+        ("hugo", "This case is assigned to alice; only they or a complaints manager may act on it."),
+        ("aude", "Auditors can read cases but not act on them."),
+    ],
+)
 async def test_the_cli_refuses_exactly_what_the_web_refuses(running, username, because):
     """Same case, same person: the web answers 403 and the CLI exits 2, with the same reason, and
     neither changes anything; the assigned handler then acts through either."""
     web, environment = running
-    filed = await complaints(environment, "file", "--text", "Rubbish not collected for three weeks", "--channel",
-                             "phone", "--name", "Kim Example", "--handler", "alice")
+    filed = await complaints(
+        environment,
+        "file",
+        "--text",
+        "Rubbish not collected for three weeks",
+        "--channel",
+        "phone",
+        "--name",
+        "Kim Example",
+        "--handler",
+        "alice",
+    )
     reference = filed.stdout.strip()
     await web.projected(reference)
     browser = web.browser()
     await browser.sign_in(username)
     page = await browser.get(f"/cases/{reference}")
     assert 'action="/cases/' + reference + '/actions/acknowledge"' not in page.text, "no form is offered"
-    posted = await browser.post(f"/cases/{reference}/actions/acknowledge", {"command_id": f"web-{uuid4().hex}",
-                                                                            "points": "Bins not emptied"})
+    posted = await browser.post(
+        f"/cases/{reference}/actions/acknowledge", {"command_id": f"web-{uuid4().hex}", "points": "Bins not emptied"}
+    )
     assert posted.status_code == 403 and because in html.unescape(posted.text)
     cli = await complaints(environment, "act", reference, "acknowledge", "points=Bins not emptied", "--as", username)
     assert cli.returncode == 2 and f"refused: {because}" in cli.stderr
@@ -154,8 +199,20 @@ async def test_the_post_rooms_batch_from_the_command_line(stack, tmp_path):
     """`complaints post batch`: what the post-room page prints, for a scheduled job; the same permission."""
     from pypdf import PdfReader
 
-    filed = await complaints(stack, "file", "--text", "The fence was never repaired", "--channel", "letter",
-                             "--name", "Sam Post", "--address", "2 Mill Lane, Telford TF2 2BB", "--intake-id", "cli-post-1")
+    filed = await complaints(
+        stack,
+        "file",
+        "--text",
+        "The fence was never repaired",
+        "--channel",
+        "letter",
+        "--name",
+        "Sam Post",
+        "--address",
+        "2 Mill Lane, Telford TF2 2BB",
+        "--intake-id",
+        "cli-post-1",
+    )
     assert filed.returncode == 0, filed.stderr
     reference = filed.stdout.strip()
     acted = await complaints(stack, "act", reference, "acknowledge", "points=The fence was never repaired", "--as", "alice")
@@ -185,22 +242,47 @@ async def test_the_ombudsman_stage_from_the_command_line(stack, running):
     from datetime import date, timedelta
 
     create_user(running[0].engine, "mona", "Mona", "complaints_manager", PASSWORD)
-    filed = await complaints(stack, "file", "--text", "Repairs not done", "--channel", "phone", "--name", "Ola Example",
-                             "--email", "ola@example.org", "--intake-id", "cli-ombudsman", "--handler", "alice")
+    filed = await complaints(
+        stack,
+        "file",
+        "--text",
+        "Repairs not done",
+        "--channel",
+        "phone",
+        "--name",
+        "Ola Example",
+        "--email",
+        "ola@example.org",
+        "--intake-id",
+        "cli-ombudsman",
+        "--handler",
+        "alice",
+    )
     reference = filed.stdout.strip()
-    excluded = await complaints(stack, "act", reference, "exclude", "ground=legal_proceedings", "reason=Before the court", "--as", "alice")
+    excluded = await complaints(
+        stack, "act", reference, "exclude", "ground=legal_proceedings", "reason=Before the court", "--as", "alice"
+    )
     assert excluded.returncode == 0, excluded.stderr
     handler = await complaints(stack, "act", reference, "ombudsman_referral", "ombudsman_ref=202601234", "--as", "alice")
     assert handler.returncode != 0 and "Only a complaints manager" in handler.stderr + handler.stdout
     referred = await complaints(stack, "act", reference, "ombudsman_referral", "ombudsman_ref=202601234", "--as", "mona")
     assert referred.returncode == 0 and "ombudsman_referred" in referred.stdout, referred.stderr
     due = (date.today() + timedelta(days=30)).isoformat()
-    determined = await complaints(stack, "act", reference, "ombudsman_determination", "--as", "mona",
-                                  'findings=[{"element": "complaint_handling", "finding": "severe_maladministration"}]',
-                                  f'orders=[{{"order_id": "compensation-1", "kind": "compensation", "due_on": "{due}"}}]')
+    determined = await complaints(
+        stack,
+        "act",
+        reference,
+        "ombudsman_determination",
+        "--as",
+        "mona",
+        'findings=[{"element": "complaint_handling", "finding": "severe_maladministration"}]',
+        f'orders=[{{"order_id": "compensation-1", "kind": "compensation", "due_on": "{due}"}}]',
+    )
     assert determined.returncode == 0, determined.stderr
     shown = json.loads((await complaints(stack, "show", reference, "--json")).stdout)
-    assert [(d["name"], d["due"]) for d in shown["deadlines"] if d["name"].startswith("ombudsman.")] == [("ombudsman.order.compensation-1", due)]
+    assert [(d["name"], d["due"]) for d in shown["deadlines"] if d["name"].startswith("ombudsman.")] == [
+        ("ombudsman.order.compensation-1", due)
+    ]
     [event] = [e for e in shown["events"] if e["type"] == "ombudsman_determination"]
     assert event["details"]["finding.complaint_handling"] == "severe_maladministration"
     text = (await complaints(stack, "show", reference)).stdout

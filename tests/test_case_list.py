@@ -46,14 +46,21 @@ def sample_cases(n: int = 160) -> list[Case]:
         state = rng.choice(STATES_BY_STAGE[stage])
         # Few distinct due dates, so many cases share an instant and the reference breaks the tie.
         due = None if state in UNDATED else date(2026, 3, 20) + timedelta(days=rng.randrange(20))
-        cases.append(Case(
-            reference=f"CMP-2026-{i * 6151 % 10**6:06d}",
-            landlord=rng.choice(LANDLORDS), policy_id="code-2024", policy_version=1, region="ENG",
-            state=state, stage=stage, handler=rng.choice(HANDLERS),
-            received_at=end_of_day(date(2026, 3, 1)),
-            next_deadline=None if due is None else end_of_day(due),
-            overdue=due is not None and rng.random() < 0.2,
-        ))
+        cases.append(
+            Case(
+                reference=f"CMP-2026-{i * 6151 % 10**6:06d}",
+                landlord=rng.choice(LANDLORDS),
+                policy_id="code-2024",
+                policy_version=1,
+                region="ENG",
+                state=state,
+                stage=stage,
+                handler=rng.choice(HANDLERS),
+                received_at=end_of_day(date(2026, 3, 1)),
+                next_deadline=None if due is None else end_of_day(due),
+                overdue=due is not None and rng.random() < 0.2,
+            )
+        )
     return cases
 
 
@@ -63,15 +70,17 @@ CASES = sample_cases()
 def expected(filters: CaseListFilter) -> list[str]:
     def keep(case: Case) -> bool:
         dated = case.next_deadline is not None
-        return all([
-            filters.stage is None or case.stage == filters.stage,
-            filters.state is None or case.state == filters.state,
-            filters.handler is None or case.handler == filters.handler,
-            filters.landlord is None or case.landlord == filters.landlord,
-            filters.overdue is None or case.overdue == filters.overdue,
-            filters.due_from is None or (dated and end_of_day(filters.due_from) <= case.next_deadline),
-            filters.due_to is None or (dated and case.next_deadline <= end_of_day(filters.due_to)),
-        ])
+        return all(
+            [
+                filters.stage is None or case.stage == filters.stage,
+                filters.state is None or case.state == filters.state,
+                filters.handler is None or case.handler == filters.handler,
+                filters.landlord is None or case.landlord == filters.landlord,
+                filters.overdue is None or case.overdue == filters.overdue,
+                filters.due_from is None or (dated and end_of_day(filters.due_from) <= case.next_deadline),
+                filters.due_to is None or (dated and case.next_deadline <= end_of_day(filters.due_to)),
+            ]
+        )
 
     chosen = [c for c in CASES if keep(c)]
     chosen.sort(key=lambda c: (c.next_deadline is None, c.next_deadline or end_of_day(date(1, 1, 1)), c.reference))
@@ -116,17 +125,19 @@ def _filled(engine):
 
 
 due_dates = st.none() | st.dates(date(2026, 3, 18), date(2026, 4, 10))
-filters_strategy = st.builds(
-    dict,
-    stage=st.none() | st.integers(0, 2),
-    state=st.none() | st.sampled_from(sorted({s for states in STATES_BY_STAGE.values() for s in states})),
-    handler=st.none() | st.sampled_from([h for h in HANDLERS if h]),
-    landlord=st.none() | st.sampled_from(LANDLORDS),
-    overdue=st.none() | st.booleans(),
-    due_from=due_dates,
-    due_to=due_dates,
-).filter(lambda f: f["due_from"] is None or f["due_to"] is None or f["due_from"] <= f["due_to"]).map(
-    lambda f: CaseListFilter(**f)
+filters_strategy = (
+    st.builds(
+        dict,
+        stage=st.none() | st.integers(0, 2),
+        state=st.none() | st.sampled_from(sorted({s for states in STATES_BY_STAGE.values() for s in states})),
+        handler=st.none() | st.sampled_from([h for h in HANDLERS if h]),
+        landlord=st.none() | st.sampled_from(LANDLORDS),
+        overdue=st.none() | st.booleans(),
+        due_from=due_dates,
+        due_to=due_dates,
+    )
+    .filter(lambda f: f["due_from"] is None or f["due_to"] is None or f["due_from"] <= f["due_to"])
+    .map(lambda f: CaseListFilter(**f))
 )
 
 
@@ -167,9 +178,19 @@ def test_a_case_changing_before_the_cursor_neither_repeats_nor_hides_a_later_cas
         undisturbed = list_cases(session, CaseListFilter(stage=1), 10, first.next_page)
         moved = session.get(Case, first.rows[0].reference)
         original_deadline = moved.next_deadline
-        session.add(Case(reference="CMP-2026-999999", landlord="wrekin", policy_id="code-2024", policy_version=1,
-                         region="ENG", state="received", stage=1, received_at=end_of_day(date(2026, 3, 1)),
-                         next_deadline=end_of_day(date(2026, 3, 1))))
+        session.add(
+            Case(
+                reference="CMP-2026-999999",
+                landlord="wrekin",
+                policy_id="code-2024",
+                policy_version=1,
+                region="ENG",
+                state="received",
+                stage=1,
+                received_at=end_of_day(date(2026, 3, 1)),
+                next_deadline=end_of_day(date(2026, 3, 1)),
+            )
+        )
         moved.next_deadline = end_of_day(date(2026, 3, 2))  # still before the cursor
         session.add(moved)
         session.commit()
@@ -195,10 +216,19 @@ def test_stage_counts_give_each_stages_open_and_overdue_cases_of_the_filter(engi
     assert len(counts) == 3, "the stage filter does not narrow the dashboard"
 
 
-@pytest.mark.parametrize("filters", [
-    CaseListFilter(), CaseListFilter(stage=1), CaseListFilter(state="received"), CaseListFilter(handler="ben"),
-    CaseListFilter(landlord="wrekin"), CaseListFilter(overdue=True), CaseListFilter(stage=2, handler="ben"),
-], ids=lambda f: ",".join(f"{k}={v}" for k, v in f.model_dump(exclude_none=True).items()) or "none")
+@pytest.mark.parametrize(
+    "filters",
+    [
+        CaseListFilter(),
+        CaseListFilter(stage=1),
+        CaseListFilter(state="received"),
+        CaseListFilter(handler="ben"),
+        CaseListFilter(landlord="wrekin"),
+        CaseListFilter(overdue=True),
+        CaseListFilter(stage=2, handler="ben"),
+    ],
+    ids=lambda f: ",".join(f"{k}={v}" for k, v in f.model_dump(exclude_none=True).items()) or "none",
+)
 def test_each_filter_is_an_index_seek_with_no_sort_however_deep_the_page(tmp_path, filters):
     """SQLite plans without statistics, so its plan for a deep page holds at any table size."""
     engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")

@@ -12,7 +12,15 @@ from sqlmodel import Session, select
 
 from models.governance import ResponseRootCause
 from models.record import (
-    Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident, Restriction, ServiceRequest,
+    Complaint,
+    Definition,
+    LearningPoint,
+    Letter,
+    OutstandingAction,
+    Remedy,
+    Resident,
+    Restriction,
+    ServiceRequest,
 )
 from models.tables import Case, CaseDeadline
 from casework.access import Actor, Refused
@@ -28,11 +36,13 @@ def sim(own_sim):
     """This module's cases run on a server of their own (dates here are bounded by today's; conftest.own_sim)."""
     return own_sim
 
+
 HANDLER = Actor(username="alice", role="handler")
 REVIEWER = Actor(username="bob", role="stage2_reviewer")
 MANAGER = Actor(username="maria", role="complaints_manager")
-RESIDENT = ResidentDetails(name="Jane Example", address="1 Test Street, Telford TF1 1AA", phone="01952 000000",
-                           email="jane@example.org")
+RESIDENT = ResidentDetails(
+    name="Jane Example", address="1 Test Street, Telford TF1 1AA", phone="01952 000000", email="jane@example.org"
+)
 
 
 def ensure_staff(engine, **roles: str) -> None:
@@ -54,14 +64,21 @@ def casework(sim):
         engine = sim.engine
 
         async def file(self, **fields) -> str:
-            intake = Intake(**{"channel": "phone", "resident": RESIDENT, "text": "The boiler has failed twice.",
-                               "desired_outcome": "A working boiler", **fields})
+            intake = Intake(
+                **{
+                    "channel": "phone",
+                    "resident": RESIDENT,
+                    "text": "The boiler has failed twice.",
+                    "desired_outcome": "A working boiler",
+                    **fields,
+                }
+            )
             return (await file_complaint(sim.env.client, sim.engine, intake, TASK_QUEUE)).reference
 
-        async def act(self, reference: str, action: str, actor: Actor = HANDLER, command_id: str | None = None,
-                      **form):
-            return await act(sim.env.client, sim.engine, reference, action, form, actor,
-                             command_id or f"cmd-{uuid4().hex[:16]}", TASK_QUEUE)
+        async def act(self, reference: str, action: str, actor: Actor = HANDLER, command_id: str | None = None, **form):
+            return await act(
+                sim.env.client, sim.engine, reference, action, form, actor, command_id or f"cmd-{uuid4().hex[:16]}", TASK_QUEUE
+            )
 
         def rows(self, model, reference: str) -> list:
             with Session(sim.engine) as session:
@@ -103,8 +120,9 @@ async def test_a_complaint_outside_the_window_is_flagged_for_a_decision_not_refu
     with pytest.raises(CommandRejected, match="older than the policy's window"):
         await casework.act(reference, "acknowledge", points=["Boiler failed"])
     assert casework.rows(Definition, reference) == []
-    await casework.act(reference, "accept_outside_window", exception="good_reason_discretion",
-                       reason="The resident was in hospital")
+    await casework.act(
+        reference, "accept_outside_window", exception="good_reason_discretion", reason="The resident was in hospital"
+    )
     summary = await casework.act(reference, "acknowledge", points=["Boiler failed"])
     assert summary.state == "stage1_acknowledged"
 
@@ -121,15 +139,17 @@ async def test_a_case_from_intake_to_stage2_with_its_letters(casework, sim):
     assert [letter.kind for letter in acknowledgement] == ["acknowledgement"]
     assert "Engineers missed two visits" in acknowledgement[0].html and acknowledgement[0].pdf.startswith(b"%PDF")
 
-    await casework.act(reference, "extend", working_days=5, reason="Contractor report awaited",
-                       agreed_with_resident=True)
+    await casework.act(reference, "extend", working_days=5, reason="Contractor report awaited", agreed_with_resident=True)
     with Session(sim.engine) as session:
         respond_due = session.get(CaseDeadline, (reference, "stage1.respond")).due
     extension = [letter for letter in casework.rows(Letter, reference) if letter.kind == "extension"][0]
     assert f"{respond_due.day} {respond_due:%B %Y}" in extension.html and "0300 111 3000" in extension.html
 
-    incomplete = dict(outcome="upheld", decisions=[{"point": 1, "upheld": True, "reasons": "Parts were late"}],
-                      remedies=[{"kind": "apology", "description": "We are sorry"}])
+    incomplete = dict(
+        outcome="upheld",
+        decisions=[{"point": 1, "upheld": True, "reasons": "Parts were late"}],
+        remedies=[{"kind": "apology", "description": "We are sorry"}],
+    )
     with pytest.raises(CommandRejected) as refused:
         await casework.act(reference, "respond", **incomplete)
     assert refused.value.field == "letter"
@@ -139,11 +159,21 @@ async def test_a_case_from_intake_to_stage2_with_its_letters(casework, sim):
     target = (await sim.env.get_current_time()).date() + timedelta(days=30)  # the workflow's clock, not the PC's
     complete = dict(
         outcome="upheld",
-        decisions=[{"point": 1, "upheld": True, "reasons": "Parts were late"},
-                   {"point": 2, "upheld": True, "reasons": "Visits were not kept"}],
-        remedies=[{"kind": "apology", "description": "We are sorry"},
-                  {"kind": "compensation", "description": "For the time without heating", "amount_pence": 15000,
-                   "band": "some_impact", "due_on": target.isoformat(), "compensation_type": "time_and_trouble"}],
+        decisions=[
+            {"point": 1, "upheld": True, "reasons": "Parts were late"},
+            {"point": 2, "upheld": True, "reasons": "Visits were not kept"},
+        ],
+        remedies=[
+            {"kind": "apology", "description": "We are sorry"},
+            {
+                "kind": "compensation",
+                "description": "For the time without heating",
+                "amount_pence": 15000,
+                "band": "some_impact",
+                "due_on": target.isoformat(),
+                "compensation_type": "time_and_trouble",
+            },
+        ],
         actions=[{"description": "Replace the boiler", "owner": "Repairs", "target_on": target.isoformat()}],
         root_causes=["repair_delayed", "not_kept_informed"],
         learning="Book engineers with the parts in stock",
@@ -219,11 +249,11 @@ async def test_an_additional_complaint_joins_before_the_response_and_starts_a_li
 
 
 async def test_a_converted_service_request_starts_the_clock_at_conversion(casework, sim):
-    request_id = record_service_request(sim.engine, ServiceRequestIntake(channel="phone", resident=RESIDENT,
-                                                                        text="Please fix the gate"))
+    request_id = record_service_request(
+        sim.engine, ServiceRequestIntake(channel="phone", resident=RESIDENT, text="Please fix the gate")
+    )
     converted_at = datetime.now(timezone.utc).replace(microsecond=0)
-    filed = await convert_service_request(sim.env.client, sim.engine, request_id, "code-2024", TASK_QUEUE,
-                                          at=converted_at)
+    filed = await convert_service_request(sim.env.client, sim.engine, request_id, "code-2024", TASK_QUEUE, at=converted_at)
     with Session(sim.engine) as session:
         request = session.get(ServiceRequest, request_id)
         complaint = session.get(Complaint, filed.reference)
@@ -237,14 +267,23 @@ async def test_a_restriction_limits_contact_but_never_the_complaint_process(case
     reference = await casework.file()
     await casework.act(reference, "acknowledge", points=["Boiler"])
     review_on = (await sim.env.get_current_time()).date() + timedelta(days=90)
-    summary = await casework.act(reference, "record_restriction", reasons="Abusive calls to staff on 3 occasions",
-                                 scope="Contact by email only", review_on=review_on.isoformat())
+    summary = await casework.act(
+        reference,
+        "record_restriction",
+        reasons="Abusive calls to staff on 3 occasions",
+        scope="Contact by email only",
+        review_on=review_on.isoformat(),
+    )
     restriction = casework.rows(Restriction, reference)[0]
     assert (restriction.scope, restriction.review_on, restriction.decided_by) == ("Contact by email only", review_on, "alice")
     assert {d.name: d.due for d in summary.deadlines}[f"review.{restriction.id}"] == review_on
     await casework.act(reference, "resident_input", note="Still waiting for the engineer")
-    await casework.act(reference, "respond", outcome="not_upheld",
-                       decisions=[{"point": 1, "upheld": False, "reasons": "The boiler was serviced on time"}])
+    await casework.act(
+        reference,
+        "respond",
+        outcome="not_upheld",
+        decisions=[{"point": 1, "upheld": False, "reasons": "The boiler was serviced on time"}],
+    )
     assert (await casework.act(reference, "request_stage2")).state == "stage2_requested"
     reviewed = await casework.act(reference, "record_review", review_id=restriction.id)
     assert "record_review" not in reviewed.allowed_actions

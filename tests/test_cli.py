@@ -50,8 +50,10 @@ def test_simulate_a_file_and_a_list_on_stdin(tmp_path):
     assert result["state"] == "stage2_responded"
     assert [d["due"] for d in result["deadlines"]] == ["2026-12-29", "2027-01-15", "2027-02-08", "2027-03-03"]
 
-    rejected_step = {"received": "2023-03-01T10:00:00+00:00",
-                     "steps": [{"at": "2023-03-02T10:00:00+00:00", "action": "respond", "outcome": "upheld"}]}
+    rejected_step = {
+        "received": "2023-03-01T10:00:00+00:00",
+        "steps": [{"at": "2023-03-02T10:00:00+00:00", "action": "respond", "outcome": "upheld"}],
+    }
     listed = complaints("simulate", "-", stdin=json.dumps([DESIGN_EXAMPLE, rejected_step]))
     assert listed.returncode == 0, listed.stderr
     results = json.loads(listed.stdout)
@@ -68,12 +70,18 @@ def test_simulate_a_file_and_a_list_on_stdin(tmp_path):
         ({"steps": []}, "received: Field required"),
         ({"received": "2026-12-18T10:00:00"}, "received: must include a time zone"),
         ({"received": "2026-12-18T10:00:00+00:00", "policy": "nope"}, "policy: unknown policy profile 'nope'"),
-        ({"received": "2026-12-18T10:00:00+00:00", "steps": [{"at": "2026-12-19T10:00:00+00:00", "action": "extend"}]},
-         "steps[0]: action 'extend' needs working_days, reason"),
-        ({"received": "2026-12-18T10:00:00+00:00", "steps": [{"at": "2026-12-19T10:00:00+00:00", "action": "fly"}]},
-         "steps[0].action: Input should be"),
-        ({"received": "2026-12-18T10:00:00+00:00", "steps": [{"at": "2026-12-17T10:00:00+00:00", "action": "acknowledge"}]},
-         "steps[0].at: 2026-12-17T10:00:00+00:00 is before received"),
+        (
+            {"received": "2026-12-18T10:00:00+00:00", "steps": [{"at": "2026-12-19T10:00:00+00:00", "action": "extend"}]},
+            "steps[0]: action 'extend' needs working_days, reason",
+        ),
+        (
+            {"received": "2026-12-18T10:00:00+00:00", "steps": [{"at": "2026-12-19T10:00:00+00:00", "action": "fly"}]},
+            "steps[0].action: Input should be",
+        ),
+        (
+            {"received": "2026-12-18T10:00:00+00:00", "steps": [{"at": "2026-12-17T10:00:00+00:00", "action": "acknowledge"}]},
+            "steps[0].at: 2026-12-17T10:00:00+00:00 is before received",
+        ),
         ({"received": "2026-12-18T10:00:00+00:00", "region": "FRA"}, "region: Input should be 'ENG', 'WLS', 'SCT' or 'NIR'"),
     ],
 )
@@ -91,18 +99,25 @@ def test_simulate_refuses_a_file_that_is_not_json(tmp_path):
     assert done.returncode == 2 and "not valid JSON" in done.stderr
 
 
-@pytest.mark.parametrize("command", [
-    ["worker"],
-    ["users", "create-admin", "--username", "ann", "--name", "Ann Jones", "--password", "a-long-password"],
-], ids=["worker", "users create-admin"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["worker"],
+        ["users", "create-admin", "--username", "ann", "--name", "Ann Jones", "--password", "a-long-password"],
+    ],
+    ids=["worker", "users create-admin"],
+)
 def test_a_bad_environment_variable_is_one_line_naming_it_and_the_rule(command, tmp_path):
     """A worker or a command started with a broken setting says which variable and which rule, and stops
     before it connects or writes anything (no traceback for an operator to read through)."""
     database = tmp_path / "read.db"
     done = subprocess.run(
-        [COMPLAINTS, *command], capture_output=True, text=True, timeout=60, cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{database}", "WORKER_CACHED_CASES": "0",
-             "SMTP_PORT": "smtp"},
+        [COMPLAINTS, *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{database}", "WORKER_CACHED_CASES": "0", "SMTP_PORT": "smtp"},
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr

@@ -38,15 +38,14 @@ SAYS = {
 
 
 def run(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([COMPLAINTS, *args], input=stdin, capture_output=True, timeout=120,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run([COMPLAINTS, *args], input=stdin, capture_output=True, timeout=120, env={**os.environ, **(env or {})})
 
 
 def refused_plainly(done: subprocess.CompletedProcess, says: str) -> None:
     stderr = done.stderr.decode()
     assert done.returncode == 2, stderr
     assert says in stderr, stderr
-    assert "Traceback" not in stderr and "File \"" not in stderr and done.stdout == b""
+    assert "Traceback" not in stderr and 'File "' not in stderr and done.stdout == b""
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
@@ -74,21 +73,30 @@ def read_model(tmp_path) -> dict:
     return {"DATABASE_URL": url, "TEMPORAL_ADDRESS": "127.0.0.1:9", "WEB_SECRET": "x" * 40}
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (["--due-from", "9999-12-31"], "due_from: must be a date in the years 2000 to 2099"),
-    (["--due-to", "0001-01-01"], "due_to: must be a date in the years 2000 to 2099"),
-    (["--page", base64.urlsafe_b64encode(b'["9999-12-31T23:59:59-12:00", "x"]').decode()], "not a page token issued by the case list"),
-    (["--page", base64.urlsafe_b64encode(b"[" * 200 + b"]" * 200).decode()], "not a page token issued by the case list"),
-])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--due-from", "9999-12-31"], "due_from: must be a date in the years 2000 to 2099"),
+        (["--due-to", "0001-01-01"], "due_to: must be a date in the years 2000 to 2099"),
+        (
+            ["--page", base64.urlsafe_b64encode(b'["9999-12-31T23:59:59-12:00", "x"]').decode()],
+            "not a page token issued by the case list",
+        ),
+        (["--page", base64.urlsafe_b64encode(b"[" * 200 + b"]" * 200).decode()], "not a page token issued by the case list"),
+    ],
+)
 def test_list_refuses_far_dates_and_crafted_pages(args, says, read_model):
     refused_plainly(run("list", *args, env=read_model), says)
 
 
-@pytest.mark.parametrize(("field", "says"), [
-    ("points=" + "[" * 3000 + "]" * 3000, "points: nested too deeply"),
-    ("working_days=" + "9" * 5000, "working_days: a number has 5000 digits"),
-    ('points={"a": {"b": {"c": [1]}}}', "points"),
-])
+@pytest.mark.parametrize(
+    ("field", "says"),
+    [
+        ("points=" + "[" * 3000 + "]" * 3000, "points: nested too deeply"),
+        ("working_days=" + "9" * 5000, "working_days: a number has 5000 digits"),
+        ('points={"a": {"b": {"c": [1]}}}', "points"),
+    ],
+)
 def test_act_refuses_nested_json_and_huge_numbers(field, says, read_model):
     refused_plainly(run("act", "CMP-2026-000001", "acknowledge", "--as", "hana", field, env=read_model), says)
 

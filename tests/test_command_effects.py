@@ -34,15 +34,24 @@ async def sim(own_sim):
     shared one's time skips never wait on their timers (conftest.own_sim)."""
     return own_sim
 
+
 HANDLER = Actor(username="alice", role="handler")
-RESPONSE = dict(outcome="upheld", decisions=[{"point": 1, "upheld": True, "reasons": "The repair was late"}],
-                remedies=[{"kind": "apology", "description": "We are sorry"}])
+RESPONSE = dict(
+    outcome="upheld",
+    decisions=[{"point": 1, "upheld": True, "reasons": "The repair was late"}],
+    remedies=[{"kind": "apology", "description": "We are sorry"}],
+)
 
 
 async def file(sim, name: str, email: str, task_queue: str = TASK_QUEUE) -> str:
     ensure_staff(sim.engine, alice="handler")
-    intake = Intake(channel="phone", resident=ResidentDetails(name=name, address="1 Test Street, Telford TF1 1AA", email=email),
-                    text="The boiler has failed twice.", desired_outcome="A working boiler", handler="alice")
+    intake = Intake(
+        channel="phone",
+        resident=ResidentDetails(name=name, address="1 Test Street, Telford TF1 1AA", email=email),
+        text="The boiler has failed twice.",
+        desired_outcome="A working boiler",
+        handler="alice",
+    )
     return (await file_complaint(sim.env.client, sim.engine, intake, task_queue)).reference
 
 
@@ -53,7 +62,16 @@ def letters_of(sim, reference: str) -> list[Letter]:
 
 async def test_a_response_under_a_note_s_command_id_is_refused_and_issues_no_letter(sim):
     reference = await file(sim, "Jane Example", "jane@example.org")
-    await act(sim.env.client, sim.engine, reference, "acknowledge", {"points": ["The boiler failed"]}, HANDLER, f"ack-{uuid4().hex[:8]}", TASK_QUEUE)
+    await act(
+        sim.env.client,
+        sim.engine,
+        reference,
+        "acknowledge",
+        {"points": ["The boiler failed"]},
+        HANDLER,
+        f"ack-{uuid4().hex[:8]}",
+        TASK_QUEUE,
+    )
     reused = f"R-{uuid4().hex[:8]}"
     await act(sim.env.client, sim.engine, reference, "resident_input", {"note": "x"}, HANDLER, reused, TASK_QUEUE)
     with pytest.raises(CommandRejected) as refused:
@@ -69,8 +87,19 @@ async def test_a_note_under_another_case_s_command_id_never_shows_that_resident_
     first = await file(sim, "Ann First", "ann@example.org")
     second = await file(sim, "Bob Second", "bob@example.org")
     reused = f"R-{uuid4().hex[:8]}"
-    await act(sim.env.client, sim.engine, first, "resident_input", {"note": "Ann's private note: my son is unwell"}, HANDLER, reused, TASK_QUEUE)
-    await act(sim.env.client, sim.engine, second, "resident_input", {"note": "Bob's note about the boiler"}, HANDLER, reused, TASK_QUEUE)
+    await act(
+        sim.env.client,
+        sim.engine,
+        first,
+        "resident_input",
+        {"note": "Ann's private note: my son is unwell"},
+        HANDLER,
+        reused,
+        TASK_QUEUE,
+    )
+    await act(
+        sim.env.client, sim.engine, second, "resident_input", {"note": "Bob's note about the boiler"}, HANDLER, reused, TASK_QUEUE
+    )
     today = datetime.now(UTC).date()
     shown = case_file(sim.engine, second, today).notes
     assert list(shown.values()) == ["Bob's note about the boiler"]
@@ -83,7 +112,9 @@ async def test_a_repeat_of_a_command_with_other_details_is_refused_as_a_conflict
     await act(sim.env.client, sim.engine, reference, "resident_input", {"note": "first words"}, HANDLER, command_id, TASK_QUEUE)
     await act(sim.env.client, sim.engine, reference, "resident_input", {"note": "first words"}, HANDLER, command_id, TASK_QUEUE)
     with pytest.raises(CommandRejected) as refused:
-        await act(sim.env.client, sim.engine, reference, "resident_input", {"note": "other words"}, HANDLER, command_id, TASK_QUEUE)
+        await act(
+            sim.env.client, sim.engine, reference, "resident_input", {"note": "other words"}, HANDLER, command_id, TASK_QUEUE
+        )
     assert refused.value.field == "command_id"
     assert list(case_file(sim.engine, reference, datetime.now(UTC).date()).notes.values()) == ["first words"]
 
@@ -108,28 +139,42 @@ async def test_a_crash_between_the_update_and_the_letter_still_sends_one_letter_
         command_id = f"ack-{uuid4().hex[:8]}"
         definition = scoped_id("def", reference, command_id)
         with Session(sim.engine) as session:
-            session.add(Definition(command_id=definition, reference=reference, stage=1, points=["The boiler failed"],
-                                   recorded_at=datetime.now(UTC)))
+            session.add(
+                Definition(
+                    command_id=definition,
+                    reference=reference,
+                    stage=1,
+                    points=["The boiler failed"],
+                    recorded_at=datetime.now(UTC),
+                )
+            )
             session.commit()
         letter_issue.store_draft(sim.engine, reference, command_id, "acknowledge", {"signed_by": "Alice\nComplaints handler"})
         handle = sim.env.client.get_workflow_handle(reference)
-        await handle.execute_update("acknowledge", Acknowledge(command_id=command_id, actor="alice", definition_ref=definition,
-                                                               letter_ref=command_id))
+        await handle.execute_update(
+            "acknowledge", Acknowledge(command_id=command_id, actor="alice", definition_ref=definition, letter_ref=command_id)
+        )
         # ... and the web process is gone. Staff send the same form again: nothing more is written or sent.
-        await act(sim.env.client, sim.engine, reference, "acknowledge", {"points": ["The boiler failed"]}, HANDLER, command_id, queue)
+        await act(
+            sim.env.client, sim.engine, reference, "acknowledge", {"points": ["The boiler failed"]}, HANDLER, command_id, queue
+        )
         for _ in range(200):
             if to_resident(mailbox):
                 break
             await asyncio.sleep(0.1)
-        await handle.execute_update("acknowledge", Acknowledge(command_id=command_id, actor="alice", definition_ref=definition,
-                                                               letter_ref=command_id))
+        await handle.execute_update(
+            "acknowledge", Acknowledge(command_id=command_id, actor="alice", definition_ref=definition, letter_ref=command_id)
+        )
     assert [letter.kind for letter in letters_of(sim, reference)] == ["acknowledgement"]
     assert [str(m["To"]) for m in to_resident(mailbox)] == ["Jane Example <jane@example.org>"]
     letters_owed = [(m.purpose, m.status) for m in messages_of(sim.engine, reference) if m.letter_id is not None]
     assert letters_owed == [("letter", "sent")]  # (an update the events call for, e.g. a late acknowledgement, is no letter)
     history = await handle.fetch_history()
-    scheduled = [e.activity_task_scheduled_event_attributes.activity_type.name for e in history.events
-                 if e.HasField("activity_task_scheduled_event_attributes")]
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
     assert scheduled.count("issue_letter") == 1 and scheduled.count("mail_letter") == 1
 
 
@@ -138,9 +183,26 @@ async def test_an_extension_under_another_case_s_command_id_applies_with_its_own
     second = await file(sim, "Bob Second", "bob@example.org")
     reused = f"X-{uuid4().hex[:8]}"
     for reference, reason in ((first, "Ann's contractor is off sick"), (second, "Bob's survey is booked")):
-        await act(sim.env.client, sim.engine, reference, "acknowledge", {"points": ["The boiler failed"]}, HANDLER, f"ack-{uuid4().hex[:8]}", TASK_QUEUE)
-        await act(sim.env.client, sim.engine, reference, "extend", {"working_days": 5, "reason": reason, "agreed_with_resident": True},
-                  HANDLER, reused, TASK_QUEUE)
+        await act(
+            sim.env.client,
+            sim.engine,
+            reference,
+            "acknowledge",
+            {"points": ["The boiler failed"]},
+            HANDLER,
+            f"ack-{uuid4().hex[:8]}",
+            TASK_QUEUE,
+        )
+        await act(
+            sim.env.client,
+            sim.engine,
+            reference,
+            "extend",
+            {"working_days": 5, "reason": reason, "agreed_with_resident": True},
+            HANDLER,
+            reused,
+            TASK_QUEUE,
+        )
     today = datetime.now(UTC).date()
     extended = [e for e in case_file(sim.engine, second, today).events if e.type == "extend"]
     assert [e.details["reason"] for e in extended] == ["Bob's survey is booked"]

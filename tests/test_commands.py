@@ -11,7 +11,17 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
 from models.policy import load_profile
 from models.refusal import refusal_of
-from models.case import CaseSummary, Acknowledge, CalendarChanged, CaseInput, CaseView, Extend, RequestStage2, ResidentInput, Respond
+from models.case import (
+    CaseSummary,
+    Acknowledge,
+    CalendarChanged,
+    CaseInput,
+    CaseView,
+    Extend,
+    RequestStage2,
+    ResidentInput,
+    Respond,
+)
 from models.tables import CaseDeadline, CaseEvent, Notice, ResidentNote, add_closures
 from starter.simulate import TASK_QUEUE, Simulator
 from workflows.complaint import ComplaintWorkflow
@@ -75,7 +85,9 @@ async def test_future_occurred_at_is_rejected(sim):
     with pytest.raises(WorkflowUpdateFailedError) as raised:
         await handle.execute_update(
             "acknowledge",
-            Acknowledge(command_id="a1", definition_ref="definition-1", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)),
+            Acknowledge(
+                command_id="a1", definition_ref="definition-1", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)
+            ),
         )
     refusal = refusal_of(raised.value)
     assert (refusal.field, refusal.message) == ("occurred_at", "must not be in the future")
@@ -108,9 +120,7 @@ async def test_signals_carry_resident_input_extension_and_stage2_request(sim):
     view = await handle.query(ComplaintWorkflow.case)
     while view.state != "stage2_requested" or not view.rejected_signals:
         view = await handle.query(ComplaintWorkflow.case)
-    assert [e.type for e in view.events] == [
-        "received", "acknowledge", "resident_input", "extend", "respond", "request_stage2"
-    ]
+    assert [e.type for e in view.events] == ["received", "acknowledge", "resident_input", "extend", "respond", "request_stage2"]
     assert view.events[2].details["note_ref"] == note
     assert view.stage == 2 and due(view, "stage2.acknowledge") == date(2026, 3, 10)
     assert view.rejected_signals == (
@@ -128,7 +138,9 @@ async def test_late_stage2_request_still_reaches_the_case_and_is_flagged(sim):
     await handle.execute_update("respond", Respond(command_id="r", outcome="not_upheld", occurred_at=when))
     await handle.execute_update("close", {"command_id": "c", "occurred_at": when.isoformat()})
     late = await at(sim, offset, "2026-06-01T10:00:00+00:00")
-    view = await handle.execute_update("request_stage2", RequestStage2(command_id="s2", occurred_at=late), result_type=CaseSummary)
+    view = await handle.execute_update(
+        "request_stage2", RequestStage2(command_id="s2", occurred_at=late), result_type=CaseSummary
+    )
     assert view.state == "stage2_requested" and view.late_stage2_request is True
     assert view.last_event.details["late"] is True
 
@@ -188,15 +200,24 @@ async def test_a_note_leaves_the_timer_and_the_search_attributes_alone_and_notic
     for n in range(3):
         await handle.execute_update("resident_input", ResidentInput(command_id=f"q-note-{n}", occurred_at=when))
     after_notes = await history_counts(handle)
-    for kind in ("timer_started_event_attributes", "timer_canceled_event_attributes",
-                 "upsert_workflow_search_attributes_event_attributes"):
+    for kind in (
+        "timer_started_event_attributes",
+        "timer_canceled_event_attributes",
+        "upsert_workflow_search_attributes_event_attributes",
+    ):
         assert after_notes.get(kind, 0) == before.get(kind, 0), kind
-    assert after_notes["workflow_execution_update_completed_event_attributes"] == before["workflow_execution_update_completed_event_attributes"] + 3
+    assert (
+        after_notes["workflow_execution_update_completed_event_attributes"]
+        == before["workflow_execution_update_completed_event_attributes"] + 3
+    )
     # Code 5.13 extension: the response moves from Tue 17 Mar to Tue 24 Mar, so the wake-up moves once.
     await handle.execute_update("extend", Extend(command_id="q-ext", working_days=5, reason_ref="why-survey", occurred_at=when))
     after_extension = await history_counts(handle)
     assert after_extension["timer_started_event_attributes"] == after_notes["timer_started_event_attributes"] + 1
-    assert after_extension["upsert_workflow_search_attributes_event_attributes"] == after_notes["upsert_workflow_search_attributes_event_attributes"] + 1
+    assert (
+        after_extension["upsert_workflow_search_attributes_event_attributes"]
+        == after_notes["upsert_workflow_search_attributes_event_attributes"] + 1
+    )
     await at(sim, offset, "2026-03-26T00:00:00+00:00")
     view = await handle.query(ComplaintWorkflow.case)
     assert [(n.kind, n.deadline, n.at.isoformat()) for n in view.notices] == [

@@ -21,8 +21,12 @@ APP_SERVICES = ("worker", "web")
 SETTINGS_VARIABLES = {field.alias for field in Settings.model_fields.values()}
 
 
-REQUIRED = {"WEB_SECRET": "a-long-random-production-secret", "WEB_BASE_URL": "https://complaints.landlord.example",
-            "TEMPORAL_DB_PASSWORD": "temporal-db-secret", "COMPLAINTS_DB_PASSWORD": "complaints-db-secret"}
+REQUIRED = {
+    "WEB_SECRET": "a-long-random-production-secret",
+    "WEB_BASE_URL": "https://complaints.landlord.example",
+    "TEMPORAL_DB_PASSWORD": "temporal-db-secret",
+    "COMPLAINTS_DB_PASSWORD": "complaints-db-secret",
+}
 """What compose demands (`${VAR:?...}`), with values for the checks below."""
 
 
@@ -86,7 +90,10 @@ def test_temporal_demands_mutual_tls_and_every_caller_presents_its_own_certifica
     for name, cert in (("worker", "worker"), ("web", "web")):
         environment, mounts = SERVICES[name]["environment"], _mounted(SERVICES[name])
         assert environment["TEMPORAL_TLS_SERVER_CA"] == "/certs/ca.pem"
-        assert environment["TEMPORAL_TLS_CLIENT_CERT"] == f"/certs/{cert}.pem" and environment["TEMPORAL_TLS_CLIENT_KEY"] == f"/certs/{cert}.key"
+        assert (
+            environment["TEMPORAL_TLS_CLIENT_CERT"] == f"/certs/{cert}.pem"
+            and environment["TEMPORAL_TLS_CLIENT_KEY"] == f"/certs/{cert}.key"
+        )
         assert {f"/certs/{cert}.pem", f"/certs/{cert}.key", "/certs/ca.pem"} <= set(mounts), name
         assert "/certs/temporal.key" not in mounts, f"{name} must not hold the server's key"
     ui = SERVICES["temporal-ui"]["environment"]
@@ -144,15 +151,20 @@ def test_search_attributes_are_registered_as_complaints_dev_registers_them():
     assert registered == SEARCH_ATTRIBUTES
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian's docker-compose is not installed (.ci/run installs it)")
+@pytest.mark.skipif(
+    shutil.which("docker-compose") is None, reason="Debian's docker-compose is not installed (.ci/run installs it)"
+)
 def test_docker_compose_validates_the_file_and_demands_a_web_secret():
     environment = {key: value for key, value in os.environ.items() if key not in REQUIRED}
-    done = subprocess.run(["docker-compose", "config", "-q"], cwd=ROOT, capture_output=True, text=True,
-                          env={**environment, **REQUIRED})
+    done = subprocess.run(
+        ["docker-compose", "config", "-q"], cwd=ROOT, capture_output=True, text=True, env={**environment, **REQUIRED}
+    )
     assert done.returncode == 0, done.stderr
     for missing in REQUIRED:
         given = {key: value for key, value in REQUIRED.items() if key != missing}
-        refused = subprocess.run(["docker-compose", "config", "-q"], cwd=ROOT, capture_output=True, text=True, env={**environment, **given})
+        refused = subprocess.run(
+            ["docker-compose", "config", "-q"], cwd=ROOT, capture_output=True, text=True, env={**environment, **given}
+        )
         assert refused.returncode != 0 and f"set {missing} to" in refused.stderr, missing
 
 
@@ -170,9 +182,18 @@ def test_the_certificate_script_keeps_every_key_private(tmp_path):
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
     certs = tmp_path / "certs"
-    subprocess.run(["sh", str(ROOT / "deploy/make-certs.sh"), str(certs)], check=True, capture_output=True,
-                   env={**os.environ, "APP_UID": str(os.getuid()), "TEMPORAL_UID": str(os.getuid()), "UI_UID": str(os.getuid()),
-                        "OPS_UID": str(os.getuid())})
+    subprocess.run(
+        ["sh", str(ROOT / "deploy/make-certs.sh"), str(certs)],
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "APP_UID": str(os.getuid()),
+            "TEMPORAL_UID": str(os.getuid()),
+            "UI_UID": str(os.getuid()),
+            "OPS_UID": str(os.getuid()),
+        },
+    )
     assert certs.stat().st_mode & 0o777 == 0o700
     keys = sorted(certs.glob("*.key"))
     assert {key.name for key in keys} >= {"ca.key", "temporal.key", "worker.key", "web.key", "ui.key", "ops.key"}
@@ -185,8 +206,12 @@ def test_the_runtime_image_carries_no_tests_documentation_or_benchmarks():
 
 
 def test_complaints_web_refuses_a_localhost_base_url_on_a_public_address(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}", "WEB_HOST": "0.0.0.0",
-           "WEB_SECRET": "a-long-random-production-secret"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}",
+        "WEB_HOST": "0.0.0.0",
+        "WEB_SECRET": "a-long-random-production-secret",
+    }
     env.pop("WEB_BASE_URL", None)
     done = subprocess.run([sys.executable, "-m", "starter.cli", "web"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "WEB_BASE_URL: set it to the public https address" in done.stderr

@@ -16,8 +16,17 @@ from tests.test_like_wildcards import REFERENCE, a_case_with_a_consenting_repres
 
 def consent(engine, seq: int, given: bool) -> None:
     with Session(engine) as session:
-        session.add(CaseEvent(reference=REFERENCE, seq=seq, at=datetime.now(UTC), type="record_consent", stage=1,
-                              state="stage1_acknowledged", details={"representative_ref": "rep-1", "given": given}))
+        session.add(
+            CaseEvent(
+                reference=REFERENCE,
+                seq=seq,
+                at=datetime.now(UTC),
+                type="record_consent",
+                stage=1,
+                state="stage1_acknowledged",
+                details={"representative_ref": "rep-1", "given": given},
+            )
+        )
         session.commit()
 
 
@@ -40,4 +49,6 @@ async def test_withdrawing_consent_closes_the_representatives_link_for_good(app,
     consent(engine, 3, given=True)
     assert (await Browser(app).http.get(f"/track/{token}")).status_code == 404, "consent given again needs a new link"
     with Session(engine) as session:
-        assert all(link.revoked_at is not None for link in session.exec(select(ResidentLink).where(ResidentLink.person_id == "rep-1")))
+        assert all(
+            link.revoked_at is not None for link in session.exec(select(ResidentLink).where(ResidentLink.person_id == "rep-1"))
+        )

@@ -26,7 +26,10 @@ def test_a_learning_point_typed_as_a_formula_is_text_in_the_quarterly_pack(read_
         point.text = attack
         session.add(point)
         session.commit()
-    rows = {(r["table"], r["row"], r["column"]): r["value"] for r in csv.DictReader(io.StringIO(pack_csv(quarterly_figures(read_facts(engine), Q1))))}
+    rows = {
+        (r["table"], r["row"], r["column"]): r["value"]
+        for r in csv.DictReader(io.StringIO(pack_csv(quarterly_figures(read_facts(engine), Q1))))
+    }
     assert rows[("improvements", "1", "text")] == "'" + attack
 
 

@@ -38,10 +38,14 @@ async def test_an_ombudsman_order_due_on_a_saturday_is_overdue_at_the_end_of_tha
 
 
 async def test_an_order_complied_with_on_the_monday_after_is_late_and_was_notified_overdue(run):
-    result = await run(received=RECEIVED, steps=[
-        *ORDER_ON_A_SATURDAY,
-        {"at": "2026-08-03T10:00:00+00:00", "action": "ombudsman_order_complied", "order_id": "apology-1"},
-    ], until="2026-08-10T00:00:00+00:00")
+    result = await run(
+        received=RECEIVED,
+        steps=[
+            *ORDER_ON_A_SATURDAY,
+            {"at": "2026-08-03T10:00:00+00:00", "action": "ombudsman_order_complied", "order_id": "apology-1"},
+        ],
+        until="2026-08-10T00:00:00+00:00",
+    )
     order = deadline_of(result, "ombudsman.order.apology-1")
     assert (order["due"], order["met_on"], order["met"]) == ("2026-08-01", "2026-08-03", False)
     assert notices_of(result, "ombudsman.order.apology-1") == [
@@ -54,11 +58,21 @@ async def test_a_wrekin_promised_action_due_on_its_closure_day_is_overdue_at_the
     """Wrekin closed Thu 24 Dec 2026; a promised action due that day is overdue at the end of 24 Dec (midnight
     GMT), not on 30 Dec. due_soon Wed 23 Dec 09:00; escalated 3 working days after 24 Dec: Tue 29, Wed 30,
     Thu 31 Dec (25, 28 Dec bank holidays; 26 Dec a Saturday) at 09:00 GMT."""
-    result = await run(policy="wrekin", closures=["2026-12-24"], received="2026-11-02T09:00:00+00:00", steps=[
-        {"at": "2026-11-03T09:00:00+00:00", "action": "acknowledge"},
-        {"at": "2026-11-10T09:00:00+00:00", "action": "respond", "outcome": "upheld",
-         "actions": [{"action_id": "repair-1", "target_on": "2026-12-24"}]},
-    ], until="2027-01-05T00:00:00+00:00")
+    result = await run(
+        policy="wrekin",
+        closures=["2026-12-24"],
+        received="2026-11-02T09:00:00+00:00",
+        steps=[
+            {"at": "2026-11-03T09:00:00+00:00", "action": "acknowledge"},
+            {
+                "at": "2026-11-10T09:00:00+00:00",
+                "action": "respond",
+                "outcome": "upheld",
+                "actions": [{"action_id": "repair-1", "target_on": "2026-12-24"}],
+            },
+        ],
+        until="2027-01-05T00:00:00+00:00",
+    )
     assert result["rejected"] == []
     assert notices_of(result, "action.repair-1") == [
         ("due_soon", "2026-12-23T09:00:00+00:00"),

@@ -23,16 +23,24 @@ async def test_a_case_on_a_versioned_worker_runs_on_the_current_build_and_auto_u
             # what the deploy does once the new build's workers poll (docs/upgrades.md, "Deploying")
             await env.client.workflow_service.set_worker_deployment_current_version(
                 SetWorkerDeploymentCurrentVersionRequest(
-                    namespace=env.client.namespace, deployment_name=BUILD.worker_deployment_name,
-                    build_id=BUILD.worker_build_id, allow_no_pollers=True,
+                    namespace=env.client.namespace,
+                    deployment_name=BUILD.worker_deployment_name,
+                    build_id=BUILD.worker_build_id,
+                    allow_no_pollers=True,
                 )
             )
             received = datetime.now(timezone.utc)
             handle = await env.client.start_workflow(
                 ComplaintWorkflow.run,
-                CaseInput(reference="VER-2026-000001", landlord="versioned", policy_id="code-2024",
-                          policy_version=load_profile("code-2024").version, received_at=received),
-                id="VER-2026-000001", task_queue="versioned",
+                CaseInput(
+                    reference="VER-2026-000001",
+                    landlord="versioned",
+                    policy_id="code-2024",
+                    policy_version=load_profile("code-2024").version,
+                    received_at=received,
+                ),
+                id="VER-2026-000001",
+                task_queue="versioned",
             )
             await handle.execute_update(ComplaintWorkflow.opened)
             summary = await handle.execute_update(

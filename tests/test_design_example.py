@@ -36,12 +36,23 @@ async def test_design_example_deadlines_notices_and_state(run):
     ]
     assert result["rejected"] == []
     assert result["events"][0] == {
-        "seq": 1, "at": "2026-12-18T10:00:00+00:00", "type": "received", "stage": 1, "state": "received"
+        "seq": 1,
+        "at": "2026-12-18T10:00:00+00:00",
+        "type": "received",
+        "stage": 1,
+        "state": "received",
     }
     types = [e["type"] for e in result["events"]]
     assert types == [
-        "received", "acknowledge", "notice", "extend", "notice", "respond",
-        "request_stage2", "acknowledge", "respond",
+        "received",
+        "acknowledge",
+        "notice",
+        "extend",
+        "notice",
+        "respond",
+        "request_stage2",
+        "acknowledge",
+        "respond",
     ]
     times = [datetime.fromisoformat(e["at"]) for e in result["events"]]
     assert times == sorted(times)

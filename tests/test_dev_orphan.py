@@ -32,8 +32,13 @@ def alive(pid: int) -> bool:
 
 
 def started(args: list[str], until: str) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([COMPLAINTS, "dev", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "COLUMNS": "200"})
+    process = subprocess.Popen(
+        [COMPLAINTS, "dev", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     seen = ""
     deadline = time.monotonic() + 180
     while until not in seen:
@@ -73,8 +78,23 @@ def test_a_port_held_by_another_program_is_refused_in_one_line(tmp_path):
         other.bind(("127.0.0.1", 0))
         other.listen()
         taken = other.getsockname()[1]
-        done = subprocess.run([COMPLAINTS, "dev", "--port", str(taken), "--ui-port", str(free_port()), "--web-port", str(free_port()),
-                               "--var", str(tmp_path)], capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [
+                COMPLAINTS,
+                "dev",
+                "--port",
+                str(taken),
+                "--ui-port",
+                str(free_port()),
+                "--web-port",
+                str(free_port()),
+                "--var",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert done.returncode == 2, done.stderr + done.stdout
     assert f"port {taken} is in use by another program" in done.stderr and "--port" in done.stderr
     assert "Worker running" not in done.stdout and "Traceback" not in done.stderr

@@ -68,19 +68,54 @@ def site(tmp_path, monkeypatch):
 def _case(engine, reference: str, due: date, handler: str | None = "mira") -> None:
     """A stage-1 case whose next deadline (respond) is due on `due`, as the worker projects it."""
     with Session(engine) as session:
-        session.add(Resident(id=f"res-{reference}", landlord="code-2024", name=f"Resident {reference[-3:]}",
-                             created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+        session.add(
+            Resident(
+                id=f"res-{reference}",
+                landlord="code-2024",
+                name=f"Resident {reference[-3:]}",
+                created_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+            )
+        )
         session.flush()
-        session.add(Complaint(reference=reference, intake_id=reference, landlord="code-2024", policy_id="code-2024",
-                              policy_version=2, region="ENG", resident_id=f"res-{reference}", channel="phone",
-                              text="Leak", received_at=datetime(2026, 1, 5, 10, tzinfo=timezone.utc)))
-        session.add(Case(reference=reference, landlord="code-2024", policy_id="code-2024", policy_version=2,
-                         region="ENG", state="stage1_acknowledged", stage=1, handler=handler,
-                         received_at=datetime(2026, 1, 5, 10, tzinfo=timezone.utc),
-                         next_deadline=end_of_day(due), overdue=due < local_date(datetime.now(timezone.utc))))
+        session.add(
+            Complaint(
+                reference=reference,
+                intake_id=reference,
+                landlord="code-2024",
+                policy_id="code-2024",
+                policy_version=2,
+                region="ENG",
+                resident_id=f"res-{reference}",
+                channel="phone",
+                text="Leak",
+                received_at=datetime(2026, 1, 5, 10, tzinfo=timezone.utc),
+            )
+        )
+        session.add(
+            Case(
+                reference=reference,
+                landlord="code-2024",
+                policy_id="code-2024",
+                policy_version=2,
+                region="ENG",
+                state="stage1_acknowledged",
+                stage=1,
+                handler=handler,
+                received_at=datetime(2026, 1, 5, 10, tzinfo=timezone.utc),
+                next_deadline=end_of_day(due),
+                overdue=due < local_date(datetime.now(timezone.utc)),
+            )
+        )
         session.flush()
-        session.add(CaseDeadline(reference=reference, name="stage1.acknowledge", due=due - timedelta(days=20),
-                                 met_on=due - timedelta(days=21), met=True))
+        session.add(
+            CaseDeadline(
+                reference=reference,
+                name="stage1.acknowledge",
+                due=due - timedelta(days=20),
+                met_on=due - timedelta(days=21),
+                met=True,
+            )
+        )
         session.add(CaseDeadline(reference=reference, name="stage1.respond", due=due))
         session.commit()
 
@@ -125,8 +160,10 @@ async def test_each_list_shows_the_case_pages_due_date_and_the_same_urgency(site
         in_today = reference in _section(dashboard, "needs-action")
         in_soon = reference in _section(dashboard, "due-soon")
         assert (in_today, in_soon) == {
-            Urgency.OVERDUE: (True, False), Urgency.DUE_TODAY: (True, False),
-            Urgency.DUE_SOON: (False, True), Urgency.LATER: (False, False),
+            Urgency.OVERDUE: (True, False),
+            Urgency.DUE_TODAY: (True, False),
+            Urgency.DUE_SOON: (False, True),
+            Urgency.LATER: (False, False),
         }[EXPECTED[name]], (moment, name)
         tag = {Urgency.OVERDUE: "overdue", Urgency.DUE_TODAY: "due today", Urgency.DUE_SOON: "due soon"}.get(EXPECTED[name])
         if tag:

@@ -22,8 +22,12 @@ async def test_timers_set_by_one_worker_fire_at_the_right_times_under_the_next(s
         handle = await sim.env.client.start_workflow(
             ComplaintWorkflow.run,
             CaseInput(
-                reference="RST-2026-000001", landlord="restart", policy_id="code-2024", policy_version=load_profile("code-2024").version,
-                received_at=received, clock_anchored_to_received=True,
+                reference="RST-2026-000001",
+                landlord="restart",
+                policy_id="code-2024",
+                policy_version=load_profile("code-2024").version,
+                received_at=received,
+                clock_anchored_to_received=True,
             ),
             id="RST-2026-000001",
             task_queue=task_queue,
@@ -33,7 +37,9 @@ async def test_timers_set_by_one_worker_fire_at_the_right_times_under_the_next(s
         await sim.sleep_until(datetime(2026, 3, 3, 10, tzinfo=timezone.utc) - offset)
         await handle.execute_update(
             "acknowledge",
-            Acknowledge(command_id="ack", definition_ref="definition-1", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)),
+            Acknowledge(
+                command_id="ack", definition_ref="definition-1", occurred_at=datetime(2026, 3, 3, 10, tzinfo=timezone.utc)
+            ),
         )
     # The first worker is gone; a new one picks the case up, and the timers it never saw still fire.
     async with build_worker(sim.env.client, sim.engine, task_queue, max_cached_workflows=0):
@@ -58,7 +64,13 @@ async def test_full_case_on_the_dev_server_survives_a_worker_restart():
         async with build_worker(env.client, engine, "dev-restart"):
             handle = await env.client.start_workflow(
                 ComplaintWorkflow.run,
-                CaseInput(reference=reference, landlord="dev", policy_id="code-2024", policy_version=load_profile("code-2024").version, received_at=now),
+                CaseInput(
+                    reference=reference,
+                    landlord="dev",
+                    policy_id="code-2024",
+                    policy_version=load_profile("code-2024").version,
+                    received_at=now,
+                ),
                 id=reference,
                 task_queue="dev-restart",
             )

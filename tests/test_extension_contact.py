@@ -21,12 +21,22 @@ def extend(at: str) -> dict:
 
 
 async def test_an_extension_agreed_after_the_contact_window_is_accepted_and_flagged_late_contact(run):
-    late = await run(policy="wolverhampton-homes", received=RECEIVED, steps=[
-        {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"}, extend("2026-03-13T09:00:00+00:00"),
-    ])
-    in_time = await run(policy="wolverhampton-homes", received=RECEIVED, steps=[
-        {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"}, extend("2026-03-12T09:00:00+00:00"),
-    ])
+    late = await run(
+        policy="wolverhampton-homes",
+        received=RECEIVED,
+        steps=[
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+            extend("2026-03-13T09:00:00+00:00"),
+        ],
+    )
+    in_time = await run(
+        policy="wolverhampton-homes",
+        received=RECEIVED,
+        steps=[
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+            extend("2026-03-12T09:00:00+00:00"),
+        ],
+    )
     assert late["rejected"] == [] and late["state"] == "stage1_extended"
     [extension] = [e for e in late["events"] if e["type"] == "extend"]
     assert (extension["late_contact"], extension["contact_due"]) == (True, "2026-03-12")
@@ -34,15 +44,22 @@ async def test_an_extension_agreed_after_the_contact_window_is_accepted_and_flag
     assert "late_contact" not in on_time and on_time["contact_due"] == "2026-03-12"
 
     received = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-    cases = [facts_from_simulation(late, received, reference="LATE", landlord="wolverhampton-homes"),
-             facts_from_simulation(in_time, received, reference="IN-TIME", landlord="wolverhampton-homes")]
+    cases = [
+        facts_from_simulation(late, received, reference="LATE", landlord="wolverhampton-homes"),
+        facts_from_simulation(in_time, received, reference="IN-TIME", landlord="wolverhampton-homes"),
+    ]
     [row] = [r for r in self_assessment(cases, ReportingYear.parse("2025-26")) if "contact window" in r.requirement]
     assert (row.figure.met, row.figure.missed) == (("IN-TIME",), ("LATE",))
 
 
 async def test_a_profile_without_a_contact_window_records_no_contact_date(run):
-    result = await run(policy="code-2024", received=RECEIVED, steps=[
-        {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"}, extend("2026-03-13T09:00:00+00:00"),
-    ])
+    result = await run(
+        policy="code-2024",
+        received=RECEIVED,
+        steps=[
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+            extend("2026-03-13T09:00:00+00:00"),
+        ],
+    )
     [extension] = [e for e in result["events"] if e["type"] == "extend"]
     assert "contact_due" not in extension and "late_contact" not in extension

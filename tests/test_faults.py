@@ -52,12 +52,17 @@ def start_server(port: int, db_file: Path) -> subprocess.Popen:
 
 
 def start_worker(port: int, database_url: str, task_queue: str, policy_dir: Path | None = None) -> subprocess.Popen:
-    env = {**os.environ, "TEMPORAL_ADDRESS": f"127.0.0.1:{port}", "DATABASE_URL": database_url,
-           "COMPLAINTS_TASK_QUEUE": task_queue}
+    env = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": f"127.0.0.1:{port}",
+        "DATABASE_URL": database_url,
+        "COMPLAINTS_TASK_QUEUE": task_queue,
+    }
     if policy_dir is not None:
         env["COMPLAINTS_POLICY_DIR"] = str(policy_dir)
-    return subprocess.Popen([str(Path(sys.executable).parent / "complaints"), "worker"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "complaints"), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 async def test_worker_killed_mid_batch_loses_and_repeats_nothing(tmp_path):
@@ -73,25 +78,33 @@ async def test_worker_killed_mid_batch_loses_and_repeats_nothing(tmp_path):
         handles = [
             await client.start_workflow(
                 ComplaintWorkflow.run,
-                CaseInput(reference=f"KIL-2026-{i:06d}", landlord="kill", policy_id="code-2024", policy_version=load_profile("code-2024").version,
-                          received_at=received),
-                id=f"KIL-2026-{i:06d}", task_queue="kill9",
+                CaseInput(
+                    reference=f"KIL-2026-{i:06d}",
+                    landlord="kill",
+                    policy_id="code-2024",
+                    policy_version=load_profile("code-2024").version,
+                    received_at=received,
+                ),
+                id=f"KIL-2026-{i:06d}",
+                task_queue="kill9",
             )
             for i in range(30)
         ]
         await asyncio.gather(*(h.execute_update(ComplaintWorkflow.opened) for h in handles))
-        acks = [asyncio.create_task(h.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1")))
-                for h in handles]
+        acks = [
+            asyncio.create_task(h.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1")))
+            for h in handles
+        ]
         await asyncio.sleep(0.3)
         worker.send_signal(signal.SIGKILL)  # mid-batch: some acknowledgements done, some in flight
         worker.wait()
         worker = start_worker(port, database_url, "kill9")
         await asyncio.wait_for(asyncio.gather(*acks), 120)
         # A retry from a UI that never saw its answer carries the same command_id: a no-op.
-        await asyncio.gather(*(h.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1"))
-                               for h in handles))
-        await asyncio.gather(*(h.execute_update("respond", Respond(command_id="resp", outcome="upheld"))
-                               for h in handles))
+        await asyncio.gather(
+            *(h.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1")) for h in handles)
+        )
+        await asyncio.gather(*(h.execute_update("respond", Respond(command_id="resp", outcome="upheld")) for h in handles))
         for handle in handles:
             view = await handle.query(ComplaintWorkflow.case)
             assert [e.type for e in view.events] == ["received", "acknowledge", "respond"]
@@ -117,7 +130,9 @@ def fast_ack_policies(tmp_path: Path) -> Path:
     policies.mkdir()
     text = (ROOT / "policies" / "code-2024.toml").read_text()
     (policies / "fast-ack.toml").write_text(
-        text.replace('id = "code-2024"', 'id = "fast-ack"').replace("acknowledge_working_days = 5", "acknowledge_working_days = 1", 1)
+        text.replace('id = "code-2024"', 'id = "fast-ack"').replace(
+            "acknowledge_working_days = 5", "acknowledge_working_days = 1", 1
+        )
     )
     return policies
 
@@ -137,9 +152,16 @@ async def test_timers_due_while_the_server_is_down_fire_after_restart_at_their_i
         # Received Mon 2 Mar 2026 08:59:50; acknowledge by Tue 3 Mar; due_soon at Mon 09:00:00.
         handle = await client.start_workflow(
             ComplaintWorkflow.run,
-            CaseInput(reference="SRV-2026-000001", landlord="restart", policy_id="fast-ack", policy_version=load_profile("code-2024").version,
-                      received_at=datetime(2026, 3, 2, 8, 59, 50, tzinfo=timezone.utc), clock_anchored_to_received=True),
-            id="SRV-2026-000001", task_queue="restart",
+            CaseInput(
+                reference="SRV-2026-000001",
+                landlord="restart",
+                policy_id="fast-ack",
+                policy_version=load_profile("code-2024").version,
+                received_at=datetime(2026, 3, 2, 8, 59, 50, tzinfo=timezone.utc),
+                clock_anchored_to_received=True,
+            ),
+            id="SRV-2026-000001",
+            task_queue="restart",
         )
         for _ in range(100):
             if (await handle.query(ComplaintWorkflow.case)).events:
@@ -194,15 +216,24 @@ async def test_two_staff_acting_at_once_exactly_one_wins(sim):
 
 
 def open_fast_ack_cases(client: Client, prefix: str, n: int, received: datetime, task_queue: str):
-    return asyncio.gather(*(
-        client.start_workflow(
-            ComplaintWorkflow.run,
-            CaseInput(reference=f"{prefix}-2026-{i:06d}", landlord="faults", policy_id="fast-ack", policy_version=load_profile("code-2024").version,
-                      received_at=received, clock_anchored_to_received=True),
-            id=f"{prefix}-2026-{i:06d}", task_queue=task_queue,
+    return asyncio.gather(
+        *(
+            client.start_workflow(
+                ComplaintWorkflow.run,
+                CaseInput(
+                    reference=f"{prefix}-2026-{i:06d}",
+                    landlord="faults",
+                    policy_id="fast-ack",
+                    policy_version=load_profile("code-2024").version,
+                    received_at=received,
+                    clock_anchored_to_received=True,
+                ),
+                id=f"{prefix}-2026-{i:06d}",
+                task_queue=task_queue,
+            )
+            for i in range(n)
         )
-        for i in range(n)
-    ))
+    )
 
 
 async def wait_for_rows(engine, model, count: int, seconds: float = 60) -> None:
@@ -224,7 +255,8 @@ def assert_read_model_equals_histories(engine, views) -> None:
             assert sorted((e.seq, e.type) for e in events) == [(e.seq, e.type) for e in view.events]
             notices = session.exec(select(Notice).where(Notice.reference == view.reference)).all()
             assert sorted((n.kind, n.deadline, n.due) for n in notices) == sorted(
-                (n.kind, n.deadline, n.due) for n in view.notices)
+                (n.kind, n.deadline, n.due) for n in view.notices
+            )
 
 
 @pytest.mark.faults
@@ -244,7 +276,8 @@ async def test_worker_killed_inside_its_activities_every_case_finishes_and_no_no
         client = await connect(port)
         # Received Mon 2 Mar 2026 08:59:45: each case's due_soon notice falls due 15 s from now.
         handles = await open_fast_ack_cases(
-            client, "ACT", 10, datetime(2026, 3, 2, 8, 59, 45, tzinfo=timezone.utc), "midactivity")
+            client, "ACT", 10, datetime(2026, 3, 2, 8, 59, 45, tzinfo=timezone.utc), "midactivity"
+        )
         await wait_for_rows(engine, Case, 10)
         lock.execute("BEGIN EXCLUSIVE")
         for _ in range(400):
@@ -260,8 +293,7 @@ async def test_worker_killed_inside_its_activities_every_case_finishes_and_no_no
         lock.execute("ROLLBACK")
         worker = start_worker(port, database_url, "midactivity", policies)
         await wait_for_rows(engine, Notice, 10, seconds=90)  # retried after the 30 s start-to-close timeout
-        await asyncio.gather(*(h.execute_update("withdraw", Withdraw(command_id="end"))
-                               for h in handles))
+        await asyncio.gather(*(h.execute_update("withdraw", Withdraw(command_id="end")) for h in handles))
         views = await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), 60)
         assert {(v.state, tuple(n.kind for n in v.notices)) for v in views} == {("withdrawn", ("due_soon",))}
         assert_read_model_equals_histories(engine, views)
@@ -292,22 +324,23 @@ async def test_database_down_for_a_while_activities_retry_and_nothing_is_lost_or
         stack.callback(lambda: worker.kill())
         client = await connect(port)
         # Received Mon 2 Mar 2026 08:59:40: due_soon notices fall due 20 s from now, mid-outage.
-        handles = await open_fast_ack_cases(
-            client, "PGD", 12, datetime(2026, 3, 2, 8, 59, 40, tzinfo=timezone.utc), "dbdown")
+        handles = await open_fast_ack_cases(client, "PGD", 12, datetime(2026, 3, 2, 8, 59, 40, tzinfo=timezone.utc), "dbdown")
         await wait_for_rows(engine, Case, 12)
         database.stop()
         acted, waiting = handles[:4], handles[4:]
-        acks = [asyncio.create_task(h.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1")))
-                for h in acted]
+        acks = [
+            asyncio.create_task(h.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1")))
+            for h in acted
+        ]
         await asyncio.sleep(25)
         assert not any(a.done() for a in acks), "an acknowledgement finished without its projection"
         database.start()
         await asyncio.wait_for(asyncio.gather(*acks), 90)
         await wait_for_rows(engine, Notice, len(waiting), seconds=90)
-        await asyncio.gather(*(h.execute_update("withdraw", Withdraw(command_id="end"))
-                               for h in handles))
+        await asyncio.gather(*(h.execute_update("withdraw", Withdraw(command_id="end")) for h in handles))
         views = await asyncio.wait_for(asyncio.gather(*(h.result() for h in handles)), 60)
         assert [[e.type for e in v.events] for v in views[:4]] == [["received", "acknowledge", "withdraw"]] * 4
         assert [[(n.kind, n.at) for n in v.notices] for v in views[4:]] == [
-            [("due_soon", datetime(2026, 3, 2, 9, tzinfo=timezone.utc))]] * len(waiting)
+            [("due_soon", datetime(2026, 3, 2, 9, tzinfo=timezone.utc))]
+        ] * len(waiting)
         assert_read_model_equals_histories(engine, views)

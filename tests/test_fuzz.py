@@ -25,8 +25,10 @@ scenario_like = st.fixed_dictionaries(
         "region": st.sampled_from(["ENG", "SCT", "XX"]),
         "received": st.sampled_from(["2026-12-18T10:00:00+00:00", "2026-12-18", "yesterday", ""]),
         "closures": st.lists(st.sampled_from(["2026-12-31", "31/12/2026", 5])),
-        "steps": st.lists(st.dictionaries(st.sampled_from(["at", "action", "working_days", "reason", "outcome"]),
-                                          json_values, max_size=5), max_size=3),
+        "steps": st.lists(
+            st.dictionaries(st.sampled_from(["at", "action", "working_days", "reason", "outcome"]), json_values, max_size=5),
+            max_size=3,
+        ),
         "until": json_values,
     },
 )
@@ -55,7 +57,7 @@ def assert_names_a_field_of(data, line: str) -> None:
     rule; an input that is not an object at all is told it must be one."""
     prefix = re.match(r"\[(\d+)\]\.", line)
     if prefix:
-        data, line = data[int(prefix.group(1))], line[prefix.end():]
+        data, line = data[int(prefix.group(1))], line[prefix.end() :]
     if not isinstance(data, dict):
         assert "valid dictionary" in line or "JSON" in line or "valid" in line, line
         return
@@ -95,8 +97,12 @@ def command_runs(draw):
             step["note"] = "a note"
         steps.append(step)
     policy = draw(st.sampled_from(["code-2024", "wrekin", "wolverhampton-homes", "together-housing", "greatwell-homes"]))
-    return {"policy": policy, "received": received.isoformat(), "steps": steps,
-            "until": (at + timedelta(days=draw(st.integers(0, 40)))).isoformat()}
+    return {
+        "policy": policy,
+        "received": received.isoformat(),
+        "steps": steps,
+        "until": (at + timedelta(days=draw(st.integers(0, 40)))).isoformat(),
+    }
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

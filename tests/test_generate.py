@@ -49,23 +49,52 @@ async def test_handlers_behaviour_decides_ch02(sim, on_time, extended, expected)
 
 
 def test_cli_generates_a_small_year_with_timing_and_a_report(tmp_path):
-    done = subprocess.run([COMPLAINTS, "simulate", "--generate", "--cases", "4", "--homes", "500", "--report", str(tmp_path / "year.html"),
-                           "--csv", str(tmp_path / "tsm.csv")], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            COMPLAINTS,
+            "simulate",
+            "--generate",
+            "--cases",
+            "4",
+            "--homes",
+            "500",
+            "--report",
+            str(tmp_path / "year.html"),
+            "--csv",
+            str(tmp_path / "tsm.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "simulated 4 cases in" in done.stderr and "ms per case" in done.stderr
     assert "CH01 (1)" in done.stdout and "8.00" in done.stdout  # 4 complaints per 500 homes
     assert 'id="self-assessment"' in (tmp_path / "year.html").read_text()
     assert (tmp_path / "tsm.csv").read_text().splitlines()[1].startswith("2025-26,CH01 (1),")
-    done = subprocess.run([COMPLAINTS, "simulate", "--generate", "--on-time-rate", "0.9", "--extension-rate", "0.2"],
-                          capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})
+    done = subprocess.run(
+        [COMPLAINTS, "simulate", "--generate", "--on-time-rate", "0.9", "--extension-rate", "0.2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert done.returncode == 2 and "--extension-rate" in done.stderr and "at most 1" in done.stderr
 
 
 async def test_a_generated_year_refers_determines_and_orders_at_the_rates_given(sim):
     """Every case escalated and referred, every referral determined, every element found against the landlord:
     known without counting. Each element brings one order; each referral one evidence request."""
-    settings = GeneratorSettings(cases=5, escalation_rate=1.0, referral_rate=1.0, determination_rate=1.0,
-                                 adverse_finding_rate=1.0, late_compliance_rate=0.0, failure_order_rate=1.0, seed=5)
+    settings = GeneratorSettings(
+        cases=5,
+        escalation_rate=1.0,
+        referral_rate=1.0,
+        determination_rate=1.0,
+        adverse_finding_rate=1.0,
+        late_compliance_rate=0.0,
+        failure_order_rate=1.0,
+        seed=5,
+    )
     cases = generate(settings)
     actions = [[s.action for s in c.scenario.steps] for c in cases]
     assert all(a.count("ombudsman_referral") == a.count("ombudsman_determination") == 1 for a in actions)
@@ -80,7 +109,8 @@ async def test_a_generated_year_refers_determines_and_orders_at_the_rates_given(
     quiet = generate(settings.model_copy(update={"referral_rate": 0.0, "failure_order_rate": 0.0}))
     assert not any(s.action.startswith(("ombudsman", "complaint_handling")) for c in quiet for s in c.scenario.steps)
     assert [[s for s in c.scenario.steps if not s.action.startswith(("ombudsman", "complaint_handling"))] for c in cases] == [
-        c.scenario.steps for c in quiet]  # the Ombudsman's draws leave the rest of the seeded year as it was
+        c.scenario.steps for c in quiet
+    ]  # the Ombudsman's draws leave the rest of the seeded year as it was
 
 
 async def test_a_generated_year_has_service_areas_root_causes_and_payments_for_every_report(sim):
@@ -103,8 +133,17 @@ async def test_a_generated_year_has_service_areas_root_causes_and_payments_for_e
     for number in (1, 2, 3, 4):
         quarter = Quarter.of("2025-26", number)
         pack = quarterly_figures(year.facts, quarter)
-        offered = [r for f in year.facts for s in (1, 2) for r in f.remedies
-                   if r.stage == s and f.stage(s) is not None and f.stage(s).responded_on in quarter]
-        assert (pack.compensation.offered, pack.compensation.offered_pence) == (len(offered), sum(r.amount_pence for r in offered))
+        offered = [
+            r
+            for f in year.facts
+            for s in (1, 2)
+            for r in f.remedies
+            if r.stage == s and f.stage(s) is not None and f.stage(s).responded_on in quarter
+        ]
+        assert (pack.compensation.offered, pack.compensation.offered_pence) == (
+            len(offered),
+            sum(r.amount_pence for r in offered),
+        )
         assert sum(count for _, count, _ in pack.service_areas) == sum(
-            1 for f in year.facts if f.stage(1).received_on in quarter and not f.stage(1).excluded)
+            1 for f in year.facts if f.stage(1).received_on in quarter and not f.stage(1).excluded
+        )

@@ -22,13 +22,17 @@ async def test_healthz_answers_while_wrong_sign_ins_are_hashed(tmp_path):
     app = create_app(Settings(WEB_SECRET="hashing-tests-secret-of-some-length"), None, engine)
     browsers = []
     for number in range(SIGN_INS):  # each from its own address and account: no throttle short-cuts the hashing
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(f"10.7.{number}.1", 5000)), base_url="http://testserver")
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=(f"10.7.{number}.1", 5000)), base_url="http://testserver"
+        )
         token = CSRF.search((await http.get("/sign-in")).text).group(1)
         browsers.append((http, token, f"nobody{number}"))
     finished: list[str] = []
 
     async def sign_in(http, token, username) -> None:
-        response = await http.post("/sign-in", data={"csrf_token": token, "username": username, "password": "wrong password here"})
+        response = await http.post(
+            "/sign-in", data={"csrf_token": token, "username": username, "password": "wrong password here"}
+        )
         assert response.status_code == 400
         finished.append("sign-in")
 
@@ -39,6 +43,8 @@ async def test_healthz_answers_while_wrong_sign_ins_are_hashed(tmp_path):
         finished.append("healthz")
 
     await asyncio.gather(*(sign_in(*b) for b in browsers), health())
-    assert finished.index("healthz") < SIGN_INS // 2, f"/healthz answered after {finished.index('healthz')} of {SIGN_INS} sign-ins"
+    assert finished.index("healthz") < SIGN_INS // 2, (
+        f"/healthz answered after {finished.index('healthz')} of {SIGN_INS} sign-ins"
+    )
     for http, _, _ in browsers:
         await http.aclose()

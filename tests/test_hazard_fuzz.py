@@ -46,32 +46,58 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 STEPS = int(os.environ.get("FUZZ_STEPS", "10"))
 RULES = load_hazard_rules()
 HOLIDAYS = np.array(sorted(bank_holidays("ENG", range(2025, 2031))), dtype="datetime64[D]")
-AWARE = st.sampled_from([
-    datetime(2026, 10, 24, 9, 17, tzinfo=timezone.utc),   # a Saturday
-    datetime(2026, 12, 24, 16, 17, tzinfo=timezone.utc),  # Christmas Eve
-    datetime(2026, 11, 27, 18, 17, tzinfo=timezone.utc),  # a Friday evening
-    datetime(2027, 4, 1, 20, 17, tzinfo=timezone.utc),    # the eve of Good Friday
-    datetime(2027, 3, 27, 23, 47, tzinfo=timezone.utc),   # the night the clocks go forward
-])
+AWARE = st.sampled_from(
+    [
+        datetime(2026, 10, 24, 9, 17, tzinfo=timezone.utc),  # a Saturday
+        datetime(2026, 12, 24, 16, 17, tzinfo=timezone.utc),  # Christmas Eve
+        datetime(2026, 11, 27, 18, 17, tzinfo=timezone.utc),  # a Friday evening
+        datetime(2027, 4, 1, 20, 17, tzinfo=timezone.utc),  # the eve of Good Friday
+        datetime(2027, 3, 27, 23, 47, tzinfo=timezone.utc),  # the night the clocks go forward
+    ]
+)
 CATEGORIES = st.sampled_from(["damp_and_mould", "damp_and_mould", "fire", "excess_cold"])
 FIELDS = {
-    "hazard_triaged": st.fixed_dictionaries({"level": st.sampled_from(["emergency", "significant", "not_relevant"])},
-                                            optional={"vulnerabilities": st.lists(st.sampled_from(["children", "respiratory"]), max_size=2)}),
-    "hazard_access_attempt": st.fixed_dictionaries({"method": st.sampled_from(["phone", "visit"]),
-                                                    "outcome": st.sampled_from(["no_answer", "access"])}),
-    "hazard_investigated": st.fixed_dictionaries({"found": st.sampled_from(["emergency", "significant", "none"])}, optional={
-        "safety_work": st.booleans(), "preventative_work": st.booleans(), "preventative_start_practicable": st.booleans()}),
+    "hazard_triaged": st.fixed_dictionaries(
+        {"level": st.sampled_from(["emergency", "significant", "not_relevant"])},
+        optional={"vulnerabilities": st.lists(st.sampled_from(["children", "respiratory"]), max_size=2)},
+    ),
+    "hazard_access_attempt": st.fixed_dictionaries(
+        {"method": st.sampled_from(["phone", "visit"]), "outcome": st.sampled_from(["no_answer", "access"])}
+    ),
+    "hazard_investigated": st.fixed_dictionaries(
+        {"found": st.sampled_from(["emergency", "significant", "none"])},
+        optional={
+            "safety_work": st.booleans(),
+            "preventative_work": st.booleans(),
+            "preventative_start_practicable": st.booleans(),
+        },
+    ),
     "hazard_linked": st.fixed_dictionaries({"linked_reference": st.sampled_from(["CMP-2026-000001", "SRQ-2026-000002"])}),
-    "hazard_consent_sought": st.fixed_dictionaries({"consent_from": st.sampled_from(["tenant", "leaseholder"]),
-                                                    "method": st.sampled_from(["letter", "visit"]),
-                                                    "consent": st.sampled_from(["given", "refused", "no_reply"])}),
+    "hazard_consent_sought": st.fixed_dictionaries(
+        {
+            "consent_from": st.sampled_from(["tenant", "leaseholder"]),
+            "method": st.sampled_from(["letter", "visit"]),
+            "consent": st.sampled_from(["given", "refused", "no_reply"]),
+        }
+    ),
     "hazard_accommodation_offered": st.fixed_dictionaries({"accommodation": st.sampled_from(["temporary", "permanent"])}),
 }
 STEP = st.tuples(
-    st.sampled_from([timedelta(0), timedelta(hours=5), timedelta(hours=20), timedelta(days=1), timedelta(days=3),
-                     timedelta(days=8), timedelta(days=40), timedelta(days=90)]),
+    st.sampled_from(
+        [
+            timedelta(0),
+            timedelta(hours=5),
+            timedelta(hours=20),
+            timedelta(days=1),
+            timedelta(days=3),
+            timedelta(days=8),
+            timedelta(days=40),
+            timedelta(days=90),
+        ]
+    ),
     st.sampled_from(sorted(HAZARD_COMMANDS) + ["restart"]).flatmap(
-        lambda action: st.tuples(st.just(action), FIELDS.get(action, st.just({})))),
+        lambda action: st.tuples(st.just(action), FIELDS.get(action, st.just({})))
+    ),
     st.sampled_from([None, None, None, -3, -24 * 400, 48]),
     st.sampled_from(["update", "update", "signal", "repeat"]),
 )
@@ -88,10 +114,15 @@ def harness():
 
 
 def test_hazard_fuzz(harness):
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=False, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
-    @given(aware=AWARE, late_days=st.sampled_from([0, 0, 3, 10]), category=CATEGORIES,
-           steps=st.lists(STEP, min_size=1, max_size=STEPS))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, derandomize=False, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+    )
+    @given(
+        aware=AWARE,
+        late_days=st.sampled_from([0, 0, 3, 10]),
+        category=CATEGORIES,
+        steps=st.lists(STEP, min_size=1, max_size=STEPS),
+    )
     def example(aware, late_days, category, steps):
         log: list[str] = []
         try:
@@ -107,8 +138,14 @@ async def _example(h: Harness, aware: datetime, late_days: int, category: str, s
     recorded = aware + timedelta(days=late_days)
     now = await h.env.get_current_time()
     reference = f"HZD-{recorded.year}-{next(_numbers) + 900000:06d}"
-    hazard = HazardInput(reference=reference, landlord="fuzz", category=category, aware_at=aware, recorded_at=recorded,
-                         clock_offset_seconds=(recorded - now).total_seconds())
+    hazard = HazardInput(
+        reference=reference,
+        landlord="fuzz",
+        category=category,
+        aware_at=aware,
+        recorded_at=recorded,
+        clock_offset_seconds=(recorded - now).total_seconds(),
+    )
     assert report_problem(hazard, RULES, recorded) is None
     handle = await h.env.client.start_workflow(HazardWorkflow.run, hazard, id=reference, task_queue=TASK_QUEUE)
     sent: list = []
@@ -174,7 +211,9 @@ async def _check(handle, aware: datetime) -> None:
     practicable = investigated is None or investigated.details.get("preventative_start_practicable", True)
     for deadline in view.deadlines:
         if deadline.name == "emergency":
-            found_by_investigation = view.level != "emergency" and investigated is not None and investigated.details.get("found") == "emergency"
+            found_by_investigation = (
+                view.level != "emergency" and investigated is not None and investigated.details.get("found") == "emergency"
+            )
             start = investigated.at if found_by_investigation else aware  # else an emergency triage, perhaps since revised down
             assert deadline.due_at == start + timedelta(hours=24)
         elif deadline.name == "preventative_start" and not practicable:
@@ -189,7 +228,9 @@ async def _check(handle, aware: datetime) -> None:
             assert deadline.met_on is not None and deadline.met_on <= deadline.due
     offers = [e.type for e in view.events if e.type.startswith("hazard_accommodation_")]
     for earlier, later in zip(["hazard_accommodation_declined", *offers], offers):
-        assert (later == "hazard_accommodation_offered") == (earlier != "hazard_accommodation_offered"), f"offers and answers alternate: {offers}"
+        assert (later == "hazard_accommodation_offered") == (earlier != "hazard_accommodation_offered"), (
+            f"offers and answers alternate: {offers}"
+        )
     names = {d.name for d in view.deadlines}
     fired = [(n.deadline, n.kind) for n in view.notices]
     assert len(fired) == len(set(fired)), f"a notice fired twice: {fired}"

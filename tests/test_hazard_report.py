@@ -17,14 +17,25 @@ def _hazards(engine) -> None:
         for number, category in ((1, "damp_and_mould"), (2, "damp_and_mould"), (3, "fire"), (4, "damp_and_mould")):
             session.add(Hazard(reference=f"HZD-2026-00000{number}", landlord="code-2024", category=category, aware_at=AWARE))
         session.flush()
-        session.add_all([
-            HazardDeadline(reference="HZD-2026-000001", name="investigate", due=date(2026, 11, 6), met=True, met_on=date(2026, 11, 5)),
-            HazardDeadline(reference="HZD-2026-000002", name="investigate", due=date(2026, 11, 6), met=False, met_on=date(2026, 11, 9)),
-            HazardDeadline(reference="HZD-2026-000004", name="investigate", due=date(2026, 11, 20)),
-            HazardDeadline(reference="HZD-2026-000004", name="summary", due=date(2026, 12, 20)),
-            HazardDeadline(reference="HZD-2026-000003", name="emergency", due=date(2026, 10, 25), ceased="decanted",
-                           due_at=datetime(2026, 10, 25, 9, tzinfo=timezone.utc)),
-        ])
+        session.add_all(
+            [
+                HazardDeadline(
+                    reference="HZD-2026-000001", name="investigate", due=date(2026, 11, 6), met=True, met_on=date(2026, 11, 5)
+                ),
+                HazardDeadline(
+                    reference="HZD-2026-000002", name="investigate", due=date(2026, 11, 6), met=False, met_on=date(2026, 11, 9)
+                ),
+                HazardDeadline(reference="HZD-2026-000004", name="investigate", due=date(2026, 11, 20)),
+                HazardDeadline(reference="HZD-2026-000004", name="summary", due=date(2026, 12, 20)),
+                HazardDeadline(
+                    reference="HZD-2026-000003",
+                    name="emergency",
+                    due=date(2026, 10, 25),
+                    ceased="decanted",
+                    due_at=datetime(2026, 10, 25, 9, tzinfo=timezone.utc),
+                ),
+            ]
+        )
         session.commit()
 
 

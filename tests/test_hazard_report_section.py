@@ -22,15 +22,26 @@ def _hazards(engine) -> None:
         for number, category in ((11, "damp_and_mould"), (12, "damp_and_mould"), (13, "fire"), (14, "damp_and_mould")):
             session.add(Hazard(reference=f"HZD-2026-0000{number}", landlord="code-2024", category=category, aware_at=AWARE))
         session.flush()
-        session.add_all([
-            HazardDeadline(reference="HZD-2026-000011", name="investigate", due=date(2026, 4, 14), met=True, met_on=date(2026, 4, 13)),
-            HazardDeadline(reference="HZD-2026-000011", name="summary", due=date(2026, 4, 17), met=False, met_on=date(2026, 4, 20)),
-            HazardDeadline(reference="HZD-2026-000011", name="safety_work", due=date(2026, 6, 30)),
-            HazardDeadline(reference="HZD-2026-000012", name="investigate", due=date(2026, 5, 1)),
-            HazardDeadline(reference="HZD-2026-000013", name="emergency", due=date(2026, 4, 2), ceased="decanted",
-                           due_at=datetime(2026, 4, 2, 9, tzinfo=timezone.utc)),
-            HazardDeadline(reference="HZD-2026-000014", name="investigate", due=date(2026, 7, 10)),
-        ])
+        session.add_all(
+            [
+                HazardDeadline(
+                    reference="HZD-2026-000011", name="investigate", due=date(2026, 4, 14), met=True, met_on=date(2026, 4, 13)
+                ),
+                HazardDeadline(
+                    reference="HZD-2026-000011", name="summary", due=date(2026, 4, 17), met=False, met_on=date(2026, 4, 20)
+                ),
+                HazardDeadline(reference="HZD-2026-000011", name="safety_work", due=date(2026, 6, 30)),
+                HazardDeadline(reference="HZD-2026-000012", name="investigate", due=date(2026, 5, 1)),
+                HazardDeadline(
+                    reference="HZD-2026-000013",
+                    name="emergency",
+                    due=date(2026, 4, 2),
+                    ceased="decanted",
+                    due_at=datetime(2026, 4, 2, 9, tzinfo=timezone.utc),
+                ),
+                HazardDeadline(reference="HZD-2026-000014", name="investigate", due=date(2026, 7, 10)),
+            ]
+        )
         session.commit()
 
 
@@ -44,8 +55,23 @@ def _section(html: str) -> dict[tuple[str, str], list[str]]:
 def test_the_quarterly_pack_html_and_csv_give_each_step_by_category(engine, database_url, tmp_path):
     _hazards(engine)
     html, csv_path = tmp_path / "pack.html", tmp_path / "pack.csv"
-    done = CliRunner().invoke(app, ["report", "quarterly", "--year", "2026-27", "--quarter", "1", "--database", database_url,
-                                    "--html", str(html), "--csv", str(csv_path)])
+    done = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "quarterly",
+            "--year",
+            "2026-27",
+            "--quarter",
+            "1",
+            "--database",
+            database_url,
+            "--html",
+            str(html),
+            "--csv",
+            str(csv_path),
+        ],
+    )
     assert done.exit_code == 0, done.output
     page = html.read_text()
     assert "Awaab's Law: hazard clocks met (SI 2025/1042)" in page
@@ -57,7 +83,11 @@ def test_the_quarterly_pack_html_and_csv_give_each_step_by_category(engine, data
     assert section[("emergency", "fire")] == ["0", "0", "0", "0", "1", "-"], "ceased on a decant"
     assert section[("preventative_start", "all")] == ["0", "0", "0", "0", "0", "-"]
     assert "<td>Investigate (reg 6)</td><td>Damp and mould growth</td>" in page, "steps and categories in words"
-    cells = {(r["row"], r["column"]): r["value"] for r in csv.DictReader(io.StringIO(csv_path.read_text())) if r["table"] == "awaabs_law"}
+    cells = {
+        (r["row"], r["column"]): r["value"]
+        for r in csv.DictReader(io.StringIO(csv_path.read_text()))
+        if r["table"] == "awaabs_law"
+    }
     assert cells[("investigate/damp_and_mould", "on_time")] == "1" and cells[("investigate/damp_and_mould", "overdue")] == "1"
     assert cells[("summary/all", "late")] == "1" and cells[("emergency/fire", "ceased")] == "1"
     assert cells[("safety_work/all", "open")] == "1"

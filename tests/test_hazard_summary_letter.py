@@ -24,11 +24,20 @@ HANA = Actor(username="hana", role="handler")
 
 
 async def _investigated(stack, hana, linked: tuple[str, ...]) -> str:
-    reference = await report_hazard(stack.client, stack.engine, category="damp_and_mould", landlord="code-2024",
-                                    actor=HANA, linked=linked, task_queue=TASK_QUEUE)
+    reference = await report_hazard(
+        stack.client,
+        stack.engine,
+        category="damp_and_mould",
+        landlord="code-2024",
+        actor=HANA,
+        linked=linked,
+        task_queue=TASK_QUEUE,
+    )
     await _projected(stack, reference, 1)
-    done = await hana.post(f"/hazards/{reference}/act", {"action": "hazard_investigated", "found": "significant",
-                                                         "safety_work": "yes", "preventative_work": "yes"})
+    done = await hana.post(
+        f"/hazards/{reference}/act",
+        {"action": "hazard_investigated", "found": "significant", "safety_work": "yes", "preventative_work": "yes"},
+    )
     assert done.status_code == 303, done.text[:2000]
     await _projected(stack, reference, 2)
     return reference
@@ -41,10 +50,15 @@ def _summaries(stack, hazard: str) -> list[Letter]:
 
 
 async def test_recording_the_summary_previews_then_emails_the_resident_one_pdf_that_says_what_the_record_says(stack, signed_in):
-    intake = Intake(intake_id="hazard-summary-letter", policy="code-2024", channel="phone",
-                    resident=ResidentDetails(name="Amira Khan", address="4 Mill Lane", email="amira.khan@example.com",
-                                             preferred_contact="email"),
-                    text="Black mould in the child's bedroom.")
+    intake = Intake(
+        intake_id="hazard-summary-letter",
+        policy="code-2024",
+        channel="phone",
+        resident=ResidentDetails(
+            name="Amira Khan", address="4 Mill Lane", email="amira.khan@example.com", preferred_contact="email"
+        ),
+        text="Black mould in the child's bedroom.",
+    )
     complaint = (await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference
     await stack.projected(complaint)
     hana = await signed_in("hana")
@@ -52,7 +66,9 @@ async def test_recording_the_summary_previews_then_emails_the_resident_one_pdf_t
     command = {"action": "hazard_summary_sent", "command_id": "web-" + "5" * 32}
 
     preview = await hana.post(f"/hazards/{hazard}/act", command)
-    assert preview.status_code == 200 and "Nothing has been sent yet" in preview.text and "Send the written summary" in preview.text
+    assert (
+        preview.status_code == 200 and "Nothing has been sent yet" in preview.text and "Send the written summary" in preview.text
+    )
     assert _summaries(stack, hazard) == [], "the preview stores and sends nothing"
 
     sent = await hana.post(f"/hazards/{hazard}/act", command | {"previewed": "yes"})
@@ -70,8 +86,12 @@ async def test_recording_the_summary_previews_then_emails_the_resident_one_pdf_t
 
     mailbox = Mailbox().start()
     try:
-        settings = Settings(SMTP_HOST="127.0.0.1", SMTP_PORT=mailbox.port, WEB_SECRET="hazard-summary-secret-0123",
-                            WEB_BASE_URL="http://residents.test")
+        settings = Settings(
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=mailbox.port,
+            WEB_SECRET="hazard-summary-secret-0123",
+            WEB_BASE_URL="http://residents.test",
+        )
         assert ResidentMailer(stack.engine, settings).deliver_letter(letter.id) == 0
         assert ResidentMailer(stack.engine, settings).deliver_letter(letter.id) == 0
     finally:
@@ -80,8 +100,9 @@ async def test_recording_the_summary_previews_then_emails_the_resident_one_pdf_t
     assert email["To"].addresses[0].addr_spec == "amira.khan@example.com"
     with Session(stack.engine) as session:
         due = {d.name: d.due for d in session.exec(select(HazardDeadline).where(HazardDeadline.reference == hazard))}
-        investigated = session.exec(select(HazardEvent).where(HazardEvent.reference == hazard,
-                                                              HazardEvent.type == "hazard_investigated")).one()
+        investigated = session.exec(
+            select(HazardEvent).where(HazardEvent.reference == hazard, HazardEvent.type == "hazard_investigated")
+        ).one()
     text = email.get_body(("plain",)).get_content()
     assert f"investigated it on {_letter_date(investigated.at.date())} and found a significant hazard" in text
     assert f"Safety work (reg 11): by {_letter_date(due['safety_work'])}." in text

@@ -13,7 +13,7 @@ SATURDAY_AWARE = "2026-10-24T10:00:00+01:00"  # Saturday 24 October 2026, 09:00 
 
 def hazard(result: dict, hazard_id: str = "h1") -> dict[str, dict]:
     prefix = f"hazard.{hazard_id}."
-    return {d["name"][len(prefix):]: d for d in result["deadlines"] if d["name"].startswith(prefix)}
+    return {d["name"][len(prefix) :]: d for d in result["deadlines"] if d["name"].startswith(prefix)}
 
 
 def hazard_notices(result: dict) -> list[tuple[str, str, str]]:
@@ -34,7 +34,9 @@ async def test_significant_track_from_a_saturday_awareness(run):
             step("2026-10-26T10:00:00+00:00", "hazard_triaged", level="significant"),
             step("2026-10-27T10:00:00+00:00", "hazard_access_attempt", method="phone", outcome="no_answer"),
             step("2026-10-29T10:00:00+00:00", "hazard_access_attempt", method="visit", outcome="access"),
-            step("2026-11-05T15:00:00+00:00", "hazard_investigated", found="significant", safety_work=True, preventative_work=True),
+            step(
+                "2026-11-05T15:00:00+00:00", "hazard_investigated", found="significant", safety_work=True, preventative_work=True
+            ),
             step("2026-11-10T11:00:00+00:00", "hazard_summary_sent"),
             step("2026-11-12T16:00:00+00:00", "hazard_made_safe"),
             step("2026-11-13T09:00:00+00:00", "hazard_preventative_started"),
@@ -43,11 +45,27 @@ async def test_significant_track_from_a_saturday_awareness(run):
     )
     clocks = hazard(result)
     assert clocks == {
-        "investigate": {"name": "hazard.h1.investigate", "due": "2026-11-06", "met_on": "2026-11-05", "met": True, "ceased": None},
+        "investigate": {
+            "name": "hazard.h1.investigate",
+            "due": "2026-11-06",
+            "met_on": "2026-11-05",
+            "met": True,
+            "ceased": None,
+        },
         "summary": {"name": "hazard.h1.summary", "due": "2026-11-10", "met_on": "2026-11-10", "met": True, "ceased": None},
-        "safety_work": {"name": "hazard.h1.safety_work", "due": "2026-11-12", "met_on": "2026-11-12", "met": True, "ceased": None},
+        "safety_work": {
+            "name": "hazard.h1.safety_work",
+            "due": "2026-11-12",
+            "met_on": "2026-11-12",
+            "met": True,
+            "ceased": None,
+        },
         "preventative_start": {
-            "name": "hazard.h1.preventative_start", "due": "2026-11-12", "met_on": "2026-11-13", "met": False, "ceased": None
+            "name": "hazard.h1.preventative_start",
+            "due": "2026-11-12",
+            "met_on": "2026-11-13",
+            "met": False,
+            "ceased": None,
         },
     }
     assert ("overdue", "hazard.h1.preventative_start", "2026-11-13T00:00:00+00:00") in hazard_notices(result)
@@ -69,8 +87,12 @@ async def test_emergency_runs_24_hours_through_a_weekend_and_its_ladder_is_in_ho
         until="2026-12-01T00:00:00+00:00",
     )
     assert hazard(result)["emergency"] == {
-        "name": "hazard.h1.emergency", "due": "2026-11-28", "due_at": "2026-11-28T18:30:00+00:00",
-        "met_on": None, "met": False, "ceased": None,
+        "name": "hazard.h1.emergency",
+        "due": "2026-11-28",
+        "due_at": "2026-11-28T18:30:00+00:00",
+        "met_on": None,
+        "met": False,
+        "ceased": None,
     }
     assert "investigate" not in hazard(result), "an emergency's investigation is inside its 24 hours"
     assert hazard_notices(result) == [
@@ -123,13 +145,22 @@ async def test_preventative_work_not_practicable_in_5_days_has_the_12_week_backs
         received=SATURDAY_AWARE,
         steps=[
             step(SATURDAY_AWARE, "hazard_reported", category="damp_and_mould"),
-            step("2026-11-05T10:00:00+00:00", "hazard_investigated", found="significant",
-                 preventative_work=True, preventative_start_practicable=False),
+            step(
+                "2026-11-05T10:00:00+00:00",
+                "hazard_investigated",
+                found="significant",
+                preventative_work=True,
+                preventative_start_practicable=False,
+            ),
             step("2027-01-27T10:00:00+00:00", "hazard_preventative_started"),
         ],
     )
     assert hazard(result)["preventative_start"] == {
-        "name": "hazard.h1.preventative_start", "due": "2027-01-28", "met_on": "2027-01-27", "met": True, "ceased": None
+        "name": "hazard.h1.preventative_start",
+        "due": "2027-01-28",
+        "met_on": "2027-01-27",
+        "met": True,
+        "ceased": None,
     }
     assert "safety_work" not in hazard(result)
 
@@ -147,8 +178,12 @@ async def test_a_decant_before_the_24_hours_ceases_the_duty_and_its_notices(run)
         until="2026-12-04T00:00:00+00:00",
     )
     assert hazard(result)["emergency"] == {
-        "name": "hazard.h1.emergency", "due": "2026-12-01", "due_at": "2026-12-01T09:00:00+00:00",
-        "met_on": None, "met": None, "ceased": "decanted",
+        "name": "hazard.h1.emergency",
+        "due": "2026-12-01",
+        "due_at": "2026-12-01T09:00:00+00:00",
+        "met_on": None,
+        "met": None,
+        "ceased": "decanted",
     }
     assert hazard_notices(result) == []
     assert result["hazards"]["h1"]["state"] == "closed"
@@ -208,7 +243,9 @@ async def test_awareness_before_the_recording_counts_from_day_0(run):
     """Recorded Mon 9 Nov 2026 but the landlord knew on Mon 2 Nov: 10 WD from Tue 3 Nov is Mon 16 Nov."""
     result = await run(
         received="2026-11-09T10:00:00+00:00",
-        steps=[step("2026-11-09T10:00:00+00:00", "hazard_reported", category="damp_and_mould", aware_at="2026-11-02T12:00:00+00:00")],
+        steps=[
+            step("2026-11-09T10:00:00+00:00", "hazard_reported", category="damp_and_mould", aware_at="2026-11-02T12:00:00+00:00")
+        ],
     )
     assert hazard(result)["investigate"]["due"] == "2026-11-16"
     assert result["hazards"]["h1"]["aware_at"] == "2026-11-02T12:00:00+00:00"
@@ -246,8 +283,10 @@ async def test_steps_that_break_a_rule_are_rejected_with_their_reason_and_change
 
 def test_a_hazard_step_without_its_hazard_id_is_a_malformed_file():
     with pytest.raises(ScenarioError, match=r"steps\[0\]: .*hazard_reported.* needs hazard_id"):
-        parse_scenarios('{"received": "2026-11-09T10:00:00+00:00", "steps": [{"at": "2026-11-09T10:00:00+00:00", '
-                        '"action": "hazard_reported", "category": "damp_and_mould"}]}')
+        parse_scenarios(
+            '{"received": "2026-11-09T10:00:00+00:00", "steps": [{"at": "2026-11-09T10:00:00+00:00", '
+            '"action": "hazard_reported", "category": "damp_and_mould"}]}'
+        )
 
 
 async def test_the_read_model_holds_the_hazard_its_clocks_and_timeline(sim, run):
@@ -256,11 +295,14 @@ async def test_the_read_model_holds_the_hazard_its_clocks_and_timeline(sim, run)
     from models.hazard_tables import Hazard, HazardDeadline, HazardEvent
 
     aware = "2026-11-30T09:00:00+00:00"
-    result = await run(received=aware, steps=[
-        step(aware, "hazard_reported", category="damp_and_mould"),
-        step("2026-11-30T09:30:00+00:00", "hazard_triaged", level="emergency"),
-        step("2026-11-30T12:00:00+00:00", "hazard_access_attempt", method="visit", outcome="refused"),
-    ])
+    result = await run(
+        received=aware,
+        steps=[
+            step(aware, "hazard_reported", category="damp_and_mould"),
+            step("2026-11-30T09:30:00+00:00", "hazard_triaged", level="emergency"),
+            step("2026-11-30T12:00:00+00:00", "hazard_access_attempt", method="visit", outcome="refused"),
+        ],
+    )
     reference = result["hazards"]["h1"]["reference"]
     with Session(sim.engine) as session:
         hazard_row = session.get(Hazard, reference)
@@ -280,10 +322,14 @@ async def test_hazard_notices_reach_the_outbox_of_the_complaint_that_reported_it
     from models.tables import Notice
 
     aware = "2026-12-07T09:00:00+00:00"
-    result = await run(received=aware, steps=[
-        step(aware, "hazard_reported", category="fire"),
-        step("2026-12-07T09:10:00+00:00", "hazard_triaged", level="emergency"),
-    ], until="2026-12-09T00:00:00+00:00")
+    result = await run(
+        received=aware,
+        steps=[
+            step(aware, "hazard_reported", category="fire"),
+            step("2026-12-07T09:10:00+00:00", "hazard_triaged", level="emergency"),
+        ],
+        until="2026-12-09T00:00:00+00:00",
+    )
     reference = result["hazards"]["h1"]["reference"]
     with Session(sim.engine) as session:
         rows = session.exec(select(Notice).where(Notice.deadline == f"hazard.{reference}.emergency")).all()
@@ -317,16 +363,31 @@ async def test_consent_and_accommodation_steps_run_in_a_scenario_in_order_and_ou
         steps=[
             step(at, "hazard_reported", category="damp_and_mould"),
             step("2026-11-09T11:00:00+00:00", "hazard_accommodation_declined"),
-            step("2026-11-09T12:00:00+00:00", "hazard_consent_sought", consent_from="freeholder", method="letter", consent="refused"),
+            step(
+                "2026-11-09T12:00:00+00:00",
+                "hazard_consent_sought",
+                consent_from="freeholder",
+                method="letter",
+                consent="refused",
+            ),
             step("2026-11-10T09:00:00+00:00", "hazard_accommodation_offered", accommodation="temporary"),
             step("2026-11-10T10:00:00+00:00", "hazard_accommodation_accepted"),
         ],
         until="2026-11-11T00:00:00+00:00",
     )
     assert [(r["step"], r["error"]) for r in result["rejected"]] == [
-        (1, "hazard_accommodation_declined: no offer of alternative accommodation is waiting for an answer; record the offer first")]
-    timeline = [{k: v for k, v in e.items() if k not in ("seq", "at")} for e in result["hazards"]["h1"]["events"]
-                if e["type"].startswith("hazard_") and e["type"] != "hazard_reported"]
-    assert timeline == [{"type": "hazard_consent_sought", "consent_from": "freeholder", "method": "letter", "consent": "refused"},
-                        {"type": "hazard_accommodation_offered", "accommodation": "temporary"},
-                        {"type": "hazard_accommodation_accepted"}]
+        (
+            1,
+            "hazard_accommodation_declined: no offer of alternative accommodation is waiting for an answer; record the offer first",
+        )
+    ]
+    timeline = [
+        {k: v for k, v in e.items() if k not in ("seq", "at")}
+        for e in result["hazards"]["h1"]["events"]
+        if e["type"].startswith("hazard_") and e["type"] != "hazard_reported"
+    ]
+    assert timeline == [
+        {"type": "hazard_consent_sought", "consent_from": "freeholder", "method": "letter", "consent": "refused"},
+        {"type": "hazard_accommodation_offered", "accommodation": "temporary"},
+        {"type": "hazard_accommodation_accepted"},
+    ]

@@ -19,8 +19,10 @@ PERSONAL = ["Mrs Priya Example 07700 900123", "priya-07700900123", "x" * 10, "R"
 
 @pytest.mark.parametrize("typed", PERSONAL)
 def test_the_command_line_refuses_a_command_id_of_words_or_numbers(read_model, typed):
-    refused_plainly(run("act", "CMP-2026-000001", "resident_input", "--as", "hana", "note=Called", "--command-id", typed, env=read_model),
-                    "command_id: must be an id made by the system")
+    refused_plainly(
+        run("act", "CMP-2026-000001", "resident_input", "--as", "hana", "note=Called", "--command-id", typed, env=read_model),
+        "command_id: must be an id made by the system",
+    )
 
 
 def test_the_ids_the_system_makes_pass():
@@ -28,13 +30,22 @@ def test_the_ids_the_system_makes_pass():
         assert command_id_problem(made) is None, made
 
 
-@pytest.mark.parametrize(("action", "form", "says"), [
-    ("ombudsman_order_complied", {"order_id": "JohnSmith07700900123"}, "like compensation-2"),
-    ("ombudsman_determination", {"findings": [{"element": "repairs", "finding": "maladministration"}],
-                                 "orders": [{"order_id": "call-mrs-smith", "kind": "apology", "due_on": "2026-06-01"}]}, "like compensation-2"),
-    ("ombudsman_referral", {"ombudsman_ref": "SMITH-07700900123"}, "the year and a number, like 202601234"),
-    ("ombudsman_referral", {"ombudsman_ref": "07700900123"}, "the year and a number, like 202601234"),
-])
+@pytest.mark.parametrize(
+    ("action", "form", "says"),
+    [
+        ("ombudsman_order_complied", {"order_id": "JohnSmith07700900123"}, "like compensation-2"),
+        (
+            "ombudsman_determination",
+            {
+                "findings": [{"element": "repairs", "finding": "maladministration"}],
+                "orders": [{"order_id": "call-mrs-smith", "kind": "apology", "due_on": "2026-06-01"}],
+            },
+            "like compensation-2",
+        ),
+        ("ombudsman_referral", {"ombudsman_ref": "SMITH-07700900123"}, "the year and a number, like 202601234"),
+        ("ombudsman_referral", {"ombudsman_ref": "07700900123"}, "the year and a number, like 202601234"),
+    ],
+)
 def test_ombudsman_identifiers_have_the_ombudsmans_or_the_systems_form(action, form, says):
     with pytest.raises(CommandRejected) as refused:
         parse_form(action, form)

@@ -26,7 +26,9 @@ FORM_ID = re.compile(r'name="form_id" value="([^"]+)"')
 
 class Browser:
     def __init__(self, app):
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("10.1.2.3", 5000)), base_url="http://testserver")
+        self.http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=("10.1.2.3", 5000)), base_url="http://testserver"
+        )
         self.csrf = ""
 
     async def get(self, url: str) -> httpx.Response:
@@ -54,8 +56,12 @@ def app(engine):
 
 async def complain(browser: Browser, **fields) -> httpx.Response:
     page = await browser.get("/complain")
-    data = {"form_id": FORM_ID.search(page.text).group(1), "name": "Ann Resident", "email": "ann@example.org",
-            "text": "Water comes through the bathroom ceiling every time it rains."} | fields
+    data = {
+        "form_id": FORM_ID.search(page.text).group(1),
+        "name": "Ann Resident",
+        "email": "ann@example.org",
+        "text": "Water comes through the bathroom ceiling every time it rains.",
+    } | fields
     return await browser.post("/complain", data)
 
 
@@ -63,19 +69,22 @@ def said(response: httpx.Response) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text)))
 
 
-@pytest.mark.parametrize(("field", "value", "says"), [
-    ("name", "Ann\x00Resident", "Name contains a control character (U+0000)"),
-    ("text", "The roof \x1b[31m leaks", "Text contains a control character (U+001B)"),
-    ("name", "Ann \u202eResident", "reverses the direction of text (U+202E)"),
-    ("name", "\u200b\u200b\ufeff", "has no visible characters"),
-    ("name", "Ann\r\nBcc: someone@example.org", "must be on one line"),
-    ("email", "hdr3@example.org>,<postmaster", "Enter your email address, like name@example.com"),
-    ("email", "zoë@exämple.org", "Enter your email address, like name@example.com"),
-    ("email", '"ann resident"@example.org', "Enter your email address, like name@example.com"),
-    ("email", "ann@exämple.org", "must be written in plain letters after the @"),
-    ("helper_contact", "rep@example.org, other@example.org", "holds more than one email address"),
-    ("helper_contact", "Rob, rob@example.org>,<postmaster", "has an email address that must be one email address"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("name", "Ann\x00Resident", "Name contains a control character (U+0000)"),
+        ("text", "The roof \x1b[31m leaks", "Text contains a control character (U+001B)"),
+        ("name", "Ann \u202eResident", "reverses the direction of text (U+202E)"),
+        ("name", "\u200b\u200b\ufeff", "has no visible characters"),
+        ("name", "Ann\r\nBcc: someone@example.org", "must be on one line"),
+        ("email", "hdr3@example.org>,<postmaster", "Enter your email address, like name@example.com"),
+        ("email", "zoë@exämple.org", "Enter your email address, like name@example.com"),
+        ("email", '"ann resident"@example.org', "Enter your email address, like name@example.com"),
+        ("email", "ann@exämple.org", "must be written in plain letters after the @"),
+        ("helper_contact", "rep@example.org, other@example.org", "holds more than one email address"),
+        ("helper_contact", "Rob, rob@example.org>,<postmaster", "has an email address that must be one email address"),
+    ],
+)
 async def test_the_public_form_refuses_unprintable_text_and_undeliverable_addresses_by_name(app, engine, field, value, says):
     browser = Browser(app)
     extra = {"helper_name": "Rob Rep", "helper_consent": "yes"} if field.startswith("helper") else {}
@@ -86,19 +95,29 @@ async def test_the_public_form_refuses_unprintable_text_and_undeliverable_addres
         assert session.exec(select(Complaint)).first() is None and session.exec(select(Resident)).first() is None
 
 
-@pytest.mark.parametrize(("field", "value", "says"), [
-    ("resident.name", "Ann\x00Resident", "Resident name contains a control character"),
-    ("resident.name", "Ann\nResident", "must be on one line"),
-    ("resident.email", "a@example.org,b@example.org", "Enter resident email in the correct format, like name@example.com ("),
-    ("representative.name", "Rob\u2066Rep", "reverses the direction"),
-    ("text", "\x07bell", "contains a control character (U+0007)"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("resident.name", "Ann\x00Resident", "Resident name contains a control character"),
+        ("resident.name", "Ann\nResident", "must be on one line"),
+        ("resident.email", "a@example.org,b@example.org", "Enter resident email in the correct format, like name@example.com ("),
+        ("representative.name", "Rob\u2066Rep", "reverses the direction"),
+        ("text", "\x07bell", "contains a control character (U+0007)"),
+    ],
+)
 async def test_the_staff_intake_form_refuses_the_same_by_name(app, engine, field, value, says):
     browser = Browser(app)
     await browser.sign_in("hana")
     await browser.get("/cases/new")
-    data = {"intake_id": "intake-boundaries", "channel": "phone", "policy": "code-2024", "region": "ENG",
-            "resident.name": "Ann Resident", "text": "The boiler has failed twice this winter.", field: value}
+    data = {
+        "intake_id": "intake-boundaries",
+        "channel": "phone",
+        "policy": "code-2024",
+        "region": "ENG",
+        "resident.name": "Ann Resident",
+        "text": "The boiler has failed twice this winter.",
+        field: value,
+    }
     if field.startswith("representative"):
         data["representative.consent_given"] = "true"
     response = await browser.post("/cases", data)
@@ -125,17 +144,33 @@ def test_a_staff_display_name_is_one_printable_line(engine, name, says):
 
 def test_a_scenario_files_text_is_checked_by_field():
     with pytest.raises(ValidationError) as refused:
-        Scenario.model_validate({"received": "2026-01-05T10:00:00+00:00", "steps": [
-            {"at": "2026-01-06T10:00:00+00:00", "action": "extend", "working_days": 5, "reason": "survey\u0000"}]})
+        Scenario.model_validate(
+            {
+                "received": "2026-01-05T10:00:00+00:00",
+                "steps": [{"at": "2026-01-06T10:00:00+00:00", "action": "extend", "working_days": 5, "reason": "survey\u0000"}],
+            }
+        )
     assert "reason" in str(refused.value) and "control character (U+0000)" in str(refused.value)
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (["act", "CMP-2026-000001", "resident_input", "--as", "hana", "note=a\x1bb"], "note: contains a control character (U+001B)"),
-    (["act", "CMP-2026-000001", "assign", "--as", "hana", "handler=hu\u202ego"], "handler: contains a character that reverses"),
-    (["file", "--text", "Boiler", "--channel", "phone", "--name", "Ann\nBcc: x@example.org"], "must be on one line"),
-    (["file", "--text", "Boiler", "--channel", "phone", "--name", "Ann", "--email", "a@example.org>,<b@example.org"], "must be one email address"),
-])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (
+            ["act", "CMP-2026-000001", "resident_input", "--as", "hana", "note=a\x1bb"],
+            "note: contains a control character (U+001B)",
+        ),
+        (
+            ["act", "CMP-2026-000001", "assign", "--as", "hana", "handler=hu\u202ego"],
+            "handler: contains a character that reverses",
+        ),
+        (["file", "--text", "Boiler", "--channel", "phone", "--name", "Ann\nBcc: x@example.org"], "must be on one line"),
+        (
+            ["file", "--text", "Boiler", "--channel", "phone", "--name", "Ann", "--email", "a@example.org>,<b@example.org"],
+            "must be one email address",
+        ),
+    ],
+)
 def test_the_command_line_refuses_the_same_in_one_line(read_model, args, says):
     refused_plainly(run(*args, env=read_model), says)
 
@@ -147,17 +182,46 @@ async def test_contacts_on_file_that_mail_cannot_use_are_shown_on_the_case(app, 
     from models.tables import Case
 
     with Session(engine) as session:  # rows kept from before entry checked them
-        session.add(Resident(id="res-old", landlord="code-2024", name="Ann Old", email="ann@example.org>,<postmaster",
-                             created_at=datetime.now(UTC)))
+        session.add(
+            Resident(
+                id="res-old",
+                landlord="code-2024",
+                name="Ann Old",
+                email="ann@example.org>,<postmaster",
+                created_at=datetime.now(UTC),
+            )
+        )
         session.flush()
         session.add(Representative(id="rep-old", resident_id="res-old", name="Rob\nRep", contact="zoë@exämple.org"))
         session.flush()
-        session.add(Complaint(reference="CMP-2026-000777", intake_id="old", landlord="code-2024", policy_id="code-2024",
-                              policy_version=1, region="ENG", resident_id="res-old", representative_id="rep-old",
-                              channel="phone", text="Old complaint", received_at=datetime.now(UTC)))
+        session.add(
+            Complaint(
+                reference="CMP-2026-000777",
+                intake_id="old",
+                landlord="code-2024",
+                policy_id="code-2024",
+                policy_version=1,
+                region="ENG",
+                resident_id="res-old",
+                representative_id="rep-old",
+                channel="phone",
+                text="Old complaint",
+                received_at=datetime.now(UTC),
+            )
+        )
         session.flush()
-        session.add(Case(reference="CMP-2026-000777", landlord="code-2024", policy_id="code-2024", policy_version=1,
-                         region="ENG", state="received", stage=1, received_at=datetime.now(UTC)))
+        session.add(
+            Case(
+                reference="CMP-2026-000777",
+                landlord="code-2024",
+                policy_id="code-2024",
+                policy_version=1,
+                region="ENG",
+                state="received",
+                stage=1,
+                received_at=datetime.now(UTC),
+            )
+        )
         session.commit()
     browser = Browser(app)
     await browser.sign_in("hana")

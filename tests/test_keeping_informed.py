@@ -23,12 +23,18 @@ def updates(result: dict) -> list[dict]:
 async def test_code_5_9_updates_at_the_agreed_interval_after_an_extension(run):
     """Agreed Wed 18 Mar every 3 WD: update.1 due Mon 23 Mar (Thu 19, Fri 20, Mon 23). Given Fri 20 Mar, so
     update.2 falls due 3 WD on, Wed 25 Mar; the response on Tue 24 Mar ends the interval (update.2 cancelled)."""
-    result = await run(policy="code-2024", received=RECEIVED, steps=[
-        ACK, EXTEND,
-        {"at": "2026-03-18T10:00:00+00:00", "action": "agree_update_interval", "working_days": 3},
-        {"at": "2026-03-20T11:00:00+00:00", "action": "record_update"},
-        {"at": "2026-03-24T12:00:00+00:00", "action": "respond", "outcome": "upheld"},
-    ], until="2026-04-10T00:00:00+00:00")
+    result = await run(
+        policy="code-2024",
+        received=RECEIVED,
+        steps=[
+            ACK,
+            EXTEND,
+            {"at": "2026-03-18T10:00:00+00:00", "action": "agree_update_interval", "working_days": 3},
+            {"at": "2026-03-20T11:00:00+00:00", "action": "record_update"},
+            {"at": "2026-03-24T12:00:00+00:00", "action": "respond", "outcome": "upheld"},
+        ],
+        until="2026-04-10T00:00:00+00:00",
+    )
     assert result["rejected"] == []
     assert updates(result) == [
         {"name": "update.1", "due": "2026-03-23", "met_on": "2026-03-20", "met": True},
@@ -50,11 +56,17 @@ async def test_code_5_9_a_missed_update_stays_missed_and_the_next_one_follows(ru
     (an overdue notice) and update.2 falls due 2 WD after it, Tue 24 Mar, with the reminders from then on
     (update.1 is not escalated 3 WD later). An update given Mon 23 Mar meets update.2; update.3 is due
     Wed 25 Mar (23 + 2 WD); nobody gives it, so update.4 is due Fri 27 Mar and, missed too, update.5 Tue 31 Mar."""
-    result = await run(policy="code-2024", received=RECEIVED, steps=[
-        ACK, EXTEND,
-        {"at": "2026-03-18T10:00:00+00:00", "action": "agree_update_interval", "working_days": 2},
-        {"at": "2026-03-23T11:00:00+00:00", "action": "record_update"},
-    ], until="2026-03-31T08:00:00+00:00")
+    result = await run(
+        policy="code-2024",
+        received=RECEIVED,
+        steps=[
+            ACK,
+            EXTEND,
+            {"at": "2026-03-18T10:00:00+00:00", "action": "agree_update_interval", "working_days": 2},
+            {"at": "2026-03-23T11:00:00+00:00", "action": "record_update"},
+        ],
+        until="2026-03-31T08:00:00+00:00",
+    )
     assert result["rejected"] == []
     assert updates(result) == [
         {"name": "update.1", "due": "2026-03-20", "met_on": None, "met": False},
@@ -72,9 +84,15 @@ async def test_code_5_9_a_missed_update_stays_missed_and_the_next_one_follows(ru
 async def test_code_5_9_an_overdue_response_also_calls_for_agreed_updates(run):
     """No extension, but the response due Tue 17 Mar is missed: on Wed 18 Mar an interval of 5 WD is
     agreed, so update.1 is due Wed 25 Mar."""
-    result = await run(policy="code-2024", received=RECEIVED, steps=[
-        ACK, {"at": "2026-03-18T10:00:00+00:00", "action": "agree_update_interval", "working_days": 5},
-    ], until="2026-03-19T00:00:00+00:00")
+    result = await run(
+        policy="code-2024",
+        received=RECEIVED,
+        steps=[
+            ACK,
+            {"at": "2026-03-18T10:00:00+00:00", "action": "agree_update_interval", "working_days": 5},
+        ],
+        until="2026-03-19T00:00:00+00:00",
+    )
     assert result["rejected"] == []
     assert deadline(result, "stage1.respond")["met"] is False
     assert deadline(result, "update.1")["due"] == "2026-03-25"
@@ -82,17 +100,25 @@ async def test_code_5_9_an_overdue_response_also_calls_for_agreed_updates(run):
 
 async def test_code_5_9_no_interval_while_the_response_is_on_time(run):
     """On time and not extended, nothing calls for agreed updates; an update with none due is refused too."""
-    result = await run(policy="code-2024", received=RECEIVED, steps=[
-        ACK,
-        {"at": "2026-03-05T10:00:00+00:00", "action": "agree_update_interval", "working_days": 5},
-        {"at": "2026-03-05T11:00:00+00:00", "action": "record_update"},
-        {"at": "2026-03-05T12:00:00+00:00", "action": "agree_update_interval", "working_days": 0},
-    ], until="2026-03-06T00:00:00+00:00")
+    result = await run(
+        policy="code-2024",
+        received=RECEIVED,
+        steps=[
+            ACK,
+            {"at": "2026-03-05T10:00:00+00:00", "action": "agree_update_interval", "working_days": 5},
+            {"at": "2026-03-05T11:00:00+00:00", "action": "record_update"},
+            {"at": "2026-03-05T12:00:00+00:00", "action": "agree_update_interval", "working_days": 0},
+        ],
+        until="2026-03-06T00:00:00+00:00",
+    )
     errors = {r["step"]: r["error"] for r in result["rejected"]}
-    assert errors[1].startswith("agree_update_interval is not allowed while the complaint is Stage 1 acknowledged "
-                                "because the response is not late: an interval for updates is agreed with the resident "
-                                "after an extension, or once the response is overdue (Code 5.9)")
-    assert errors[2].startswith("record_update is not allowed while the complaint is Stage 1 acknowledged because "
-                                "no update to the resident is due")
+    assert errors[1].startswith(
+        "agree_update_interval is not allowed while the complaint is Stage 1 acknowledged "
+        "because the response is not late: an interval for updates is agreed with the resident "
+        "after an extension, or once the response is overdue (Code 5.9)"
+    )
+    assert errors[2].startswith(
+        "record_update is not allowed while the complaint is Stage 1 acknowledged because no update to the resident is due"
+    )
     assert errors[3].startswith("working_days:")
     assert updates(result) == []

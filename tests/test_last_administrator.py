@@ -15,7 +15,9 @@ PASSWORD = "correct horse battery"
 
 def active_administrators(engine) -> list[str]:
     with Session(engine) as session:
-        return sorted(u.username for u in session.exec(select(StaffUser).where(StaffUser.role == "administrator", StaffUser.active)))
+        return sorted(
+            u.username for u in session.exec(select(StaffUser).where(StaffUser.role == "administrator", StaffUser.active))
+        )
 
 
 def at_once(*changes) -> list[BaseException | None]:

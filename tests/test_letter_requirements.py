@@ -33,7 +33,11 @@ REMOVALS = [
         {"decisions": [Decision(point=1, finding="upheld"), Decision(point=2, finding="not_upheld", reasons="Kept.")]},
         "the reasons for the decision on point 1 'the boiler repair was late' (Code 6.7, 6.9d)",
     ),
-    ("overall decision", {"outcome": None}, "the decision on the complaint as a whole: upheld, partly upheld or not upheld (Code 6.9c)"),
+    (
+        "overall decision",
+        {"outcome": None},
+        "the decision on the complaint as a whole: upheld, partly upheld or not upheld (Code 6.9c)",
+    ),
     (
         "overall decision matching the points",
         {"outcome": "upheld"},
@@ -107,12 +111,17 @@ def test_an_incomplete_letter_names_every_missing_part(engine):
         "the decision on the complaint as a whole: upheld, partly upheld or not upheld (Code 6.9c)",
         "how to ask for stage 2 if the resident is not satisfied (Code 6.9g)",
     ]
-    assert str(refused.value).startswith(f"the stage 1 response letter for {REF} cannot be issued; it is missing: a decision on point 1")
+    assert str(refused.value).startswith(
+        f"the stage 1 response letter for {REF} cannot be issued; it is missing: a decision on point 1"
+    )
 
 
 def test_a_not_upheld_response_needs_no_remedy(engine):
     letter = response(
-        engine, outcome="not_upheld", remedies=[], outstanding_actions=[],
+        engine,
+        outcome="not_upheld",
+        remedies=[],
+        outstanding_actions=[],
         decisions=[Decision(point=n, finding="not_upheld", reasons="No fault found.") for n in (1, 2)],
     )
     assert missing_contents(letter) == []
@@ -132,8 +141,14 @@ def test_a_not_upheld_response_needs_no_remedy(engine):
 )
 def test_an_extension_needs_the_new_date_the_reason_and_the_ombudsman(engine, changes, message):
     fields = dict(
-        reference=REF, landlord=landlord(), addressee=addressee_of(engine, REF), issued_on=date(2027, 1, 7), stage=1,
-        previous_due=date(2027, 1, 8), new_due=date(2027, 1, 15), reason="Waiting for the contractor's report.",
+        reference=REF,
+        landlord=landlord(),
+        addressee=addressee_of(engine, REF),
+        issued_on=date(2027, 1, 7),
+        stage=1,
+        previous_due=date(2027, 1, 8),
+        new_due=date(2027, 1, 15),
+        reason="Waiting for the contractor's report.",
     )
     letter = ExtensionLetter(**{**fields, **changes})
     assert missing_contents(letter) == [message]
@@ -151,15 +166,24 @@ def test_an_extension_needs_the_new_date_the_reason_and_the_ombudsman(engine, ch
 )
 def test_an_exclusion_needs_a_ground_a_reason_and_the_ombudsman(engine, changes, message):
     fields = dict(
-        reference=REF, landlord=landlord(), addressee=addressee_of(engine, REF), issued_on=date(2027, 1, 4),
-        ground="previously_considered", reason="We answered this complaint in full on 3 May 2026 (CMP-2026-000017).",
+        reference=REF,
+        landlord=landlord(),
+        addressee=addressee_of(engine, REF),
+        issued_on=date(2027, 1, 4),
+        ground="previously_considered",
+        reason="We answered this complaint in full on 3 May 2026 (CMP-2026-000017).",
     )
     assert missing_contents(ExclusionLetter(**{**fields, **changes})) == [message]
 
 
 def test_an_acknowledgement_needs_the_definition_and_the_due_date(engine):
     letter = AcknowledgementLetter(
-        reference=REF, landlord=landlord(), issued_on=date(2027, 2, 3), stage=2, received_on=date(2027, 2, 1), definition=[" "],
+        reference=REF,
+        landlord=landlord(),
+        issued_on=date(2027, 2, 3),
+        stage=2,
+        received_on=date(2027, 2, 1),
+        definition=[" "],
     )
     assert missing_contents(letter) == [
         "the complaint definition: each point of complaint as we understand it (Code 5.6, 6.11)",

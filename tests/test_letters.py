@@ -33,8 +33,14 @@ from tests.letter_samples import ANON_REF, POINTS, REF, engine, landlord, pdf_te
 
 def test_acknowledgement_gives_the_definition_and_the_due_date(engine):
     letter = AcknowledgementLetter(
-        reference=REF, landlord=landlord(), addressee=addressee_of(engine, REF), issued_on=date(2026, 12, 21), stage=1,
-        received_on=date(2026, 12, 18), definition=definition_of(engine, REF, 1), response_due=date(2027, 1, 8),
+        reference=REF,
+        landlord=landlord(),
+        addressee=addressee_of(engine, REF),
+        issued_on=date(2026, 12, 21),
+        stage=1,
+        received_on=date(2026, 12, 18),
+        definition=definition_of(engine, REF, 1),
+        response_due=date(2027, 1, 8),
     )
     html, pdf = render_letter(letter)
     text = pdf_text(pdf)
@@ -47,9 +53,16 @@ def test_acknowledgement_gives_the_definition_and_the_due_date(engine):
 
 def test_extension_gives_the_new_date_the_reason_and_the_ombudsman(engine):
     letter = ExtensionLetter(
-        reference=REF, landlord=landlord(), addressee=addressee_of(engine, REF), issued_on=date(2027, 1, 7), stage=1,
-        previous_due=date(2027, 1, 8), new_due=date(2027, 1, 15), working_days=5,
-        reason="We are waiting for the contractor's report on the boiler.", agreed_with_resident=True,
+        reference=REF,
+        landlord=landlord(),
+        addressee=addressee_of(engine, REF),
+        issued_on=date(2027, 1, 7),
+        stage=1,
+        previous_due=date(2027, 1, 8),
+        new_due=date(2027, 1, 15),
+        working_days=5,
+        reason="We are waiting for the contractor's report on the boiler.",
+        agreed_with_resident=True,
         update_interval="we will phone you every Monday.",
     )
     html, pdf = render_letter(letter)
@@ -80,21 +93,31 @@ def test_stage1_response_decides_every_point_and_says_how_to_go_to_stage2(engine
 def test_stage2_response_says_the_resident_may_go_to_the_ombudsman_now(engine):
     # THA's policy still says "wait 8 weeks" or go "via a designated person"; the letter gives the Code's position.
     html, pdf = render_letter(
-        response(engine, stage=2, profile_id="together-housing", stage2_how="",
-                 remedies=[RemedyOffer(kind="compensation", amount_pence=5_000, compensation_type="financial_compensation")])
+        response(
+            engine,
+            stage=2,
+            profile_id="together-housing",
+            stage2_how="",
+            remedies=[RemedyOffer(kind="compensation", amount_pence=5_000, compensation_type="financial_compensation")],
+        )
     )
     text = pdf_text(pdf)
     assert "Our final response to your complaint (stage 2)" in text
     assert "refer your complaint to the Housing Ombudsman now. You do not need to wait" in text
-    assert all(part in text for part in ("0300 111 3000", "info@housing-ombudsman.org.uk", "www.housing-ombudsman.org.uk", "PO Box 152"))
+    assert all(
+        part in text for part in ("0300 111 3000", "info@housing-ombudsman.org.uk", "www.housing-ombudsman.org.uk", "PO Box 152")
+    )
     assert "stage 2 of our complaints procedure. You do not have to" not in text
     assert "Compensation of £50 (financial compensation)" in text
 
 
 def test_exclusion_gives_the_ground_in_words_the_reason_and_the_right_to_the_ombudsman(engine):
     letter = ExclusionLetter(
-        reference=REF, landlord=landlord("wolverhampton-homes"), addressee=addressee_of(engine, REF),
-        issued_on=date(2027, 1, 4), ground="older_than_window",
+        reference=REF,
+        landlord=landlord("wolverhampton-homes"),
+        addressee=addressee_of(engine, REF),
+        issued_on=date(2027, 1, 4),
+        ground="older_than_window",
         reason="The leak you describe was repaired in March 2026 and you first told us about it in December.",
     )
     html, pdf = render_letter(letter)
@@ -107,8 +130,13 @@ def test_exclusion_gives_the_ground_in_words_the_reason_and_the_right_to_the_omb
 
 def test_refusing_stage2_is_an_exclusion_at_stage2(engine):
     letter = ExclusionLetter(
-        reference=REF, landlord=landlord(), addressee=addressee_of(engine, REF), issued_on=date(2027, 3, 4), stage=2,
-        ground="legal_proceedings", reason="Your claim about the disrepair was filed at court on 1 March 2027.",
+        reference=REF,
+        landlord=landlord(),
+        addressee=addressee_of(engine, REF),
+        issued_on=date(2027, 3, 4),
+        stage=2,
+        ground="legal_proceedings",
+        reason="Your claim about the disrepair was filed at court on 1 March 2027.",
     )
     text = pdf_text(render_letter(letter)[1])
     assert "Why we cannot take your complaint to stage 2" in text and "legal proceedings about this matter have started" in text
@@ -117,8 +145,14 @@ def test_refusing_stage2_is_an_exclusion_at_stage2(engine):
 def test_anonymous_complaint_letters_are_addressed_to_the_complainant(engine):
     assert addressee_of(engine, ANON_REF) is None
     letter = AcknowledgementLetter(
-        reference=ANON_REF, landlord=landlord(), addressee=addressee_of(engine, ANON_REF), issued_on=date(2026, 12, 21),
-        stage=1, received_on=date(2026, 12, 18), definition=["the communal lights are broken"], response_due=date(2027, 1, 8),
+        reference=ANON_REF,
+        landlord=landlord(),
+        addressee=addressee_of(engine, ANON_REF),
+        issued_on=date(2026, 12, 21),
+        stage=1,
+        received_on=date(2026, 12, 18),
+        definition=["the communal lights are broken"],
+        response_due=date(2027, 1, 8),
     )
     text = pdf_text(render_letter(letter)[1])
     assert "The complainant (anonymous complaint)" in text and "Dear resident," in text
@@ -137,8 +171,13 @@ def test_every_exclusion_ground_of_every_profile_reads_as_words():
 def test_the_pdf_is_a_real_multi_page_document_with_page_numbers(engine):
     many = [f"point {n}: the {n}th visit was missed" for n in range(1, 31)]
     letter = response(
-        engine, definition=many, outcome="not_upheld", remedies=[],
-        decisions=[Decision(point=n, finding="not_upheld", reasons="The visit was kept, as the job sheet shows.") for n in range(1, 31)],
+        engine,
+        definition=many,
+        outcome="not_upheld",
+        remedies=[],
+        decisions=[
+            Decision(point=n, finding="not_upheld", reasons="The visit was kept, as the job sheet shows.") for n in range(1, 31)
+        ],
     )
     html, pdf = render_letter(letter)
     reader = PdfReader(io.BytesIO(pdf))
@@ -155,24 +194,34 @@ def test_the_pdf_is_a_real_multi_page_document_with_page_numbers(engine):
 def test_exclusion_ground_must_be_one_the_profile_lists(engine):
     with pytest.raises(ValidationError) as refused:
         ExclusionLetter(reference=REF, landlord=landlord(), issued_on=date(2027, 1, 4), ground="anonymous", reason="Anonymous.")
-    assert "ground: must be one of this policy's exclusion grounds: employment_matter, previously_considered" in str(refused.value)
+    assert "ground: must be one of this policy's exclusion grounds: employment_matter, previously_considered" in str(
+        refused.value
+    )
     assert "(got 'anonymous')" in str(refused.value)
 
 
 def test_arrears_offset_is_refused_where_the_profile_does_not_allow_it(engine):
-    offset = [RemedyOffer(kind="apology", description="Sorry."),
-              RemedyOffer(kind="compensation", amount_pence=10_000, compensation_type="financial_value", offset_against_arrears=True)]
+    offset = [
+        RemedyOffer(kind="apology", description="Sorry."),
+        RemedyOffer(kind="compensation", amount_pence=10_000, compensation_type="financial_value", offset_against_arrears=True),
+    ]
     with pytest.raises(ValidationError) as refused:
         response(engine, remedies=offset)
     message = str(refused.value)
-    assert "remedies[1].offset_against_arrears: The Wrekin Housing Group's compensation approach does not allow offsetting" in message
+    assert (
+        "remedies[1].offset_against_arrears: The Wrekin Housing Group's compensation approach does not allow offsetting"
+        in message
+    )
     assert "policies/wrekin.toml [remedies] offset_against_arrears = false" in message
 
 
 def test_wolverhampton_offsets_compensation_against_arrears(engine):
     letter = response(
-        engine, profile_id="wolverhampton-homes",
-        remedies=[RemedyOffer(kind="compensation", amount_pence=7_500, compensation_type="discretionary", offset_against_arrears=True)],
+        engine,
+        profile_id="wolverhampton-homes",
+        remedies=[
+            RemedyOffer(kind="compensation", amount_pence=7_500, compensation_type="discretionary", offset_against_arrears=True)
+        ],
     )
     text = pdf_text(render_letter(letter)[1])
     assert "Compensation of £75 (discretionary)" in text
@@ -181,10 +230,15 @@ def test_wolverhampton_offsets_compensation_against_arrears(engine):
 
 def test_compensation_type_must_be_one_the_profile_names(engine):
     with pytest.raises(ValidationError) as refused:
-        response(engine, profile_id="greatwell-homes",
-                 remedies=[RemedyOffer(kind="compensation", amount_pence=100, compensation_type="vouchers")])
-    assert ("remedies[0].compensation_type: must be one of Greatwell Homes's compensation types: compensation_payment, "
-            "goodwill_gesture (got 'vouchers')") in str(refused.value)
+        response(
+            engine,
+            profile_id="greatwell-homes",
+            remedies=[RemedyOffer(kind="compensation", amount_pence=100, compensation_type="vouchers")],
+        )
+    assert (
+        "remedies[0].compensation_type: must be one of Greatwell Homes's compensation types: compensation_payment, "
+        "goodwill_gesture (got 'vouchers')"
+    ) in str(refused.value)
 
 
 def test_only_compensation_has_an_amount_or_an_offset(engine):
@@ -241,10 +295,14 @@ def test_script_in_any_field_renders_harmless(engine):
         addressee={"name": f"Amira {script}", "address": f"12 Oak Road {image}"},
         signed_by=script,
         definition=[f"the boiler {script}", f"appointments {image}"],
-        decisions=[Decision(point=1, finding="upheld", reasons=f"Late {script}", references=image),
-                   Decision(point=2, finding="not_upheld", reasons=image)],
-        remedies=[RemedyOffer(kind="apology", description=script),
-                  RemedyOffer(kind="compensation", amount_pence=100, compensation_type="vouchers", description=image)],
+        decisions=[
+            Decision(point=1, finding="upheld", reasons=f"Late {script}", references=image),
+            Decision(point=2, finding="not_upheld", reasons=image),
+        ],
+        remedies=[
+            RemedyOffer(kind="apology", description=script),
+            RemedyOffer(kind="compensation", amount_pence=100, compensation_type="vouchers", description=image),
+        ],
         outstanding_actions=[PendingAction(description=script, owner=image, target_on=date(2027, 1, 29))],
         learning=[script],
         stage2_how=image,
@@ -295,13 +353,29 @@ def test_store_letter_refuses_a_letter_for_another_case(engine):
 
 def test_each_kind_is_filed_under_its_name(engine):
     ack = AcknowledgementLetter(
-        reference=REF, landlord=landlord(), issued_on=date(2026, 12, 21), stage=1, received_on=date(2026, 12, 18),
-        definition=POINTS, response_due=date(2027, 1, 8),
+        reference=REF,
+        landlord=landlord(),
+        issued_on=date(2026, 12, 21),
+        stage=1,
+        received_on=date(2026, 12, 18),
+        definition=POINTS,
+        response_due=date(2027, 1, 8),
     )
-    exclusion = ExclusionLetter(reference=REF, landlord=landlord(), issued_on=date(2027, 1, 4), ground="not_our_service", reason="Council matter.")
-    extension = ExtensionLetter(reference=REF, landlord=landlord(), issued_on=date(2027, 1, 7), stage=1,
-                                previous_due=date(2027, 1, 8), new_due=date(2027, 1, 15), reason="Report awaited.")
-    kinds = [store_letter(engine, REF, f"cmd-{n}", letter).kind
-             for n, letter in enumerate([ack, extension, response(engine), response(engine, stage=2), exclusion])]
+    exclusion = ExclusionLetter(
+        reference=REF, landlord=landlord(), issued_on=date(2027, 1, 4), ground="not_our_service", reason="Council matter."
+    )
+    extension = ExtensionLetter(
+        reference=REF,
+        landlord=landlord(),
+        issued_on=date(2027, 1, 7),
+        stage=1,
+        previous_due=date(2027, 1, 8),
+        new_due=date(2027, 1, 15),
+        reason="Report awaited.",
+    )
+    kinds = [
+        store_letter(engine, REF, f"cmd-{n}", letter).kind
+        for n, letter in enumerate([ack, extension, response(engine), response(engine, stage=2), exclusion])
+    ]
     assert kinds == ["acknowledgement", "extension", "stage1_response", "stage2_response", "exclusion"]
     assert HOUSING_OMBUDSMAN.phone == "0300 111 3000"

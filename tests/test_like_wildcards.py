@@ -25,14 +25,45 @@ def a_case_with_a_consenting_representative(engine) -> None:
         session.flush()
         session.add(Representative(id="rep-1", resident_id="res-1", name="Rob Rep", contact="Rob.Rep@example.org"))
         session.flush()
-        session.add(Complaint(reference=REFERENCE, intake_id="i-1", landlord="code-2024", policy_id="code-2024", policy_version=1,
-                              region="ENG", resident_id="res-1", representative_id="rep-1", channel="phone", text="Leak",
-                              received_at=now))
-        session.add(Case(reference=REFERENCE, landlord="code-2024", policy_id="code-2024", policy_version=1, region="ENG",
-                         state="stage1_acknowledged", stage=1, received_at=now))
+        session.add(
+            Complaint(
+                reference=REFERENCE,
+                intake_id="i-1",
+                landlord="code-2024",
+                policy_id="code-2024",
+                policy_version=1,
+                region="ENG",
+                resident_id="res-1",
+                representative_id="rep-1",
+                channel="phone",
+                text="Leak",
+                received_at=now,
+            )
+        )
+        session.add(
+            Case(
+                reference=REFERENCE,
+                landlord="code-2024",
+                policy_id="code-2024",
+                policy_version=1,
+                region="ENG",
+                state="stage1_acknowledged",
+                stage=1,
+                received_at=now,
+            )
+        )
         session.flush()
-        session.add(CaseEvent(reference=REFERENCE, seq=1, at=now, type="record_consent", stage=1, state="stage1_acknowledged",
-                              details={"representative_ref": "rep-1", "given": True}))
+        session.add(
+            CaseEvent(
+                reference=REFERENCE,
+                seq=1,
+                at=now,
+                type="record_consent",
+                stage=1,
+                state="stage1_acknowledged",
+                details={"representative_ref": "rep-1", "given": True},
+            )
+        )
         issue_link(session, "secret", REFERENCE, "representative", "rep-1", now=now)
         session.commit()
 
@@ -62,7 +93,10 @@ async def test_the_representatives_own_address_still_finds_their_case(app, engin
     assert not representatives_link_works(engine)
 
 
-@pytest.mark.parametrize(("q", "listed"), [("%%%", []), ("___", []), ("%@%", []), ("ann", ["Ann Resident"]), ("example.org", ["Ann Resident", "Bea Other"])])
+@pytest.mark.parametrize(
+    ("q", "listed"),
+    [("%%%", []), ("___", []), ("%@%", []), ("ann", ["Ann Resident"]), ("example.org", ["Ann Resident", "Bea Other"])],
+)
 async def test_the_residents_search_takes_wildcards_as_letters(app, engine, q, listed):
     a_case_with_a_consenting_representative(engine)
     browser = Browser(app)

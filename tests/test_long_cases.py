@@ -50,27 +50,38 @@ async def test_a_case_flooded_with_notes_continues_as_new_and_acts_as_before():
         async with build_worker(env.client, engine, "long-cases"):
             await env.client.start_workflow(
                 ComplaintWorkflow.run,
-                CaseInput(reference=REFERENCE, landlord="long", policy_id="code-2024",
-                          policy_version=load_profile("code-2024").version, received_at=datetime.now(timezone.utc)),
-                id=REFERENCE, task_queue="long-cases",
+                CaseInput(
+                    reference=REFERENCE,
+                    landlord="long",
+                    policy_id="code-2024",
+                    policy_version=load_profile("code-2024").version,
+                    received_at=datetime.now(timezone.utc),
+                ),
+                id=REFERENCE,
+                task_queue="long-cases",
             )
             case = env.client.get_workflow_handle(REFERENCE)  # the latest run, whichever it is
             await caught_up(case, 1)
             for first in range(0, NOTES, BATCH):  # as residents write: a batch at a time, the case keeping up
-                await asyncio.gather(*(
-                    case.signal("resident_input", ResidentInput(command_id=f"note-{n}", note_ref=f"note-row-{n}"))
-                    for n in range(first, first + BATCH)
-                ))
+                await asyncio.gather(
+                    *(
+                        case.signal("resident_input", ResidentInput(command_id=f"note-{n}", note_ref=f"note-row-{n}"))
+                        for n in range(first, first + BATCH)
+                    )
+                )
                 await caught_up(case, 1 + first + BATCH)
             await case.signal("resident_input", ResidentInput(command_id=f"note-{NOTES - 1}", note_ref="again"))  # a retry
             acknowledged = await case.execute_update(
                 "acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1"), result_type=CaseSummary
             )
-            responded = await case.execute_update("respond", Respond(command_id="respond", outcome="upheld"), result_type=CaseSummary)
+            responded = await case.execute_update(
+                "respond", Respond(command_id="respond", outcome="upheld"), result_type=CaseSummary
+            )
 
             runs = [run async for run in env.client.list_workflows(f"WorkflowId = '{REFERENCE}'")]
-            lengths = [len((await env.client.get_workflow_handle(REFERENCE, run_id=run.run_id).fetch_history()).events)
-                       for run in runs]
+            lengths = [
+                len((await env.client.get_workflow_handle(REFERENCE, run_id=run.run_id).fetch_history()).events) for run in runs
+            ]
         with Session(engine) as session:
             events = session.exec(select(CaseEvent).where(CaseEvent.reference == REFERENCE).order_by(CaseEvent.seq)).all()
 
@@ -104,9 +115,17 @@ def test_the_next_run_starts_from_the_same_case_less_the_notes_it_counts():
     state.record("acknowledge", received, {"command_id": "ack"})
     state.done_commands.add("ack")
     state.plan()
-    payload = pydantic_data_converter.payload_converter.to_payloads([continuation.carry(
-        state, clock_offset=timedelta(hours=1), planned_at=received, calendar_stale=False, rejected_signals=["x"],
-    )])
+    payload = pydantic_data_converter.payload_converter.to_payloads(
+        [
+            continuation.carry(
+                state,
+                clock_offset=timedelta(hours=1),
+                planned_at=received,
+                calendar_stale=False,
+                rejected_signals=["x"],
+            )
+        ]
+    )
     [carried] = pydantic_data_converter.payload_converter.from_payloads(payload, [CaseInput | CarriedCase])
     resumed = continuation.resume(carried)
 
@@ -122,11 +141,17 @@ def test_the_next_run_starts_from_the_same_case_less_the_notes_it_counts():
 async def test_a_simulated_case_that_continued_as_new_lists_its_whole_timeline(run):
     """`complaints simulate` follows the case into its later runs, and its result lists every event."""
     received = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-    notes = [{"at": (received + timedelta(minutes=10 + i)).isoformat(), "action": "resident_input", "note": f"note {i}"}
-             for i in range(1_000)]
-    result = await run(received=received.isoformat(), steps=[
-        *notes, {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
-    ])
+    notes = [
+        {"at": (received + timedelta(minutes=10 + i)).isoformat(), "action": "resident_input", "note": f"note {i}"}
+        for i in range(1_000)
+    ]
+    result = await run(
+        received=received.isoformat(),
+        steps=[
+            *notes,
+            {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+        ],
+    )
     assert result["state"] == "stage1_acknowledged" and result["rejected"] == []
     assert [e["seq"] for e in result["events"]] == list(range(1, 1_003))
     assert result["events"][1]["at"] == "2026-03-02T09:10:00+00:00"

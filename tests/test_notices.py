@@ -57,8 +57,16 @@ def engine(engine):
     staff account (notices go only to active accounts)."""
     with Session(engine) as session:
         session.add(
-            Case(reference="CMP-2026-000123", landlord="greatwell", policy_id="code-2024", policy_version=load_profile("code-2024").version,
-                 region="ENG", state="stage1_acknowledged", stage=1, received_at=datetime(2026, 3, 2, tzinfo=timezone.utc))
+            Case(
+                reference="CMP-2026-000123",
+                landlord="greatwell",
+                policy_id="code-2024",
+                policy_version=load_profile("code-2024").version,
+                region="ENG",
+                state="stage1_acknowledged",
+                stage=1,
+                received_at=datetime(2026, 3, 2, tzinfo=timezone.utc),
+            )
         )
         session.commit()
     create_user(engine, "asmith", "A Smith", "handler", "correct horse battery staple")
@@ -162,8 +170,13 @@ async def test_every_notice_of_a_case_arrives_once_though_smtp_was_down_when_the
         handle = await sim.env.client.start_workflow(
             ComplaintWorkflow.run,
             CaseInput(
-                reference=reference, landlord="smtp", policy_id="code-2024", policy_version=load_profile("code-2024").version, handler="asmith",
-                received_at=received, clock_anchored_to_received=True,
+                reference=reference,
+                landlord="smtp",
+                policy_id="code-2024",
+                policy_version=load_profile("code-2024").version,
+                handler="asmith",
+                received_at=received,
+                clock_anchored_to_received=True,
             ),
             id=reference,
             task_queue=task_queue,
@@ -194,7 +207,9 @@ async def test_every_notice_of_a_case_arrives_once_though_smtp_was_down_when_the
 
 async def test_a_handlers_notices_go_to_their_own_email_address(engine):
     """Issue 26 item 12: staff accounts have an email address; notices use it."""
-    create_user(engine, "bjones", "Bea Jones", "handler", "correct horse battery staple", email="Bea.Jones@Mail.Greatwell.example")
+    create_user(
+        engine, "bjones", "Bea Jones", "handler", "correct horse battery staple", email="Bea.Jones@Mail.Greatwell.example"
+    )
     delivery = overdue_notice().model_copy(update={"handler": "bjones"})
     mailbox = Mailbox().start()
     try:

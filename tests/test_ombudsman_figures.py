@@ -28,9 +28,14 @@ from starter.simulate import simulator
 from tests.test_ombudsman import TO_FINAL_RESPONSE, TO_STAGE1_RESPONSE, determine, refer
 
 CASE_A = [
-    *TO_FINAL_RESPONSE, refer("2026-06-01T09:00:00+00:00"),
-    {"at": "2026-07-01T09:00:00+00:00", "action": "complaint_handling_failure_order",
-     "reason": "evidence_not_provided", "issued_on": "2026-06-30"},
+    *TO_FINAL_RESPONSE,
+    refer("2026-06-01T09:00:00+00:00"),
+    {
+        "at": "2026-07-01T09:00:00+00:00",
+        "action": "complaint_handling_failure_order",
+        "reason": "evidence_not_provided",
+        "issued_on": "2026-06-30",
+    },
     determine("2026-09-01T09:00:00+00:00", ("apology", "apology", "2026-09-29"), ("pay", "compensation", "2026-09-29")),
     {"at": "2026-09-21T09:00:00+00:00", "action": "ombudsman_order_complied", "order_id": "apology"},
     {"at": "2026-10-05T09:00:00+00:00", "action": "ombudsman_order_complied", "order_id": "pay"},
@@ -40,17 +45,28 @@ CASE_B = [
     {"at": "2026-03-11T09:00:00+00:00", "action": "request_stage2"},
     {"at": "2026-03-12T09:00:00+00:00", "action": "exclude", "reason": "matter already decided"},
     refer("2027-03-15T09:00:00+00:00"),
-    {"at": "2027-03-16T09:00:00+00:00", "action": "ombudsman_determination",
-     "findings": [{"element": "complaint_handling", "finding": "no_maladministration"}],
-     "orders": [{"order_id": "review", "kind": "review", "due_on": "2027-03-26"}]},
+    {
+        "at": "2027-03-16T09:00:00+00:00",
+        "action": "ombudsman_determination",
+        "findings": [{"element": "complaint_handling", "finding": "no_maladministration"}],
+        "orders": [{"order_id": "review", "kind": "review", "due_on": "2027-03-26"}],
+    },
     {"at": "2027-04-06T09:00:00+00:00", "action": "ombudsman_order_complied", "order_id": "review"},
 ]
 CASE_C = [
     {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
-    {"at": "2026-03-20T09:00:00+00:00", "action": "complaint_handling_failure_order",
-     "reason": "not_progressed", "issued_on": "2026-03-20"},
-    {"at": "2026-05-01T09:00:00+00:00", "action": "complaint_handling_failure_order",
-     "reason": "not_progressed", "issued_on": "2026-04-30"},
+    {
+        "at": "2026-03-20T09:00:00+00:00",
+        "action": "complaint_handling_failure_order",
+        "reason": "not_progressed",
+        "issued_on": "2026-03-20",
+    },
+    {
+        "at": "2026-05-01T09:00:00+00:00",
+        "action": "complaint_handling_failure_order",
+        "reason": "not_progressed",
+        "issued_on": "2026-04-30",
+    },
 ]
 YEAR = ReportingYear.parse("2026-27")
 QUARTER = Quarter.of("2026-27", 2)
@@ -61,7 +77,9 @@ async def test_a_years_ombudsman_figures_as_counted_by_hand(database_url):
     async with simulator(database_url) as sim:
         references = []
         for steps in (CASE_A, CASE_B, CASE_C):
-            view, rejected = await sim.run_case(Scenario.model_validate({"received": "2026-03-02T09:00:00+00:00", "steps": steps}))
+            view, rejected = await sim.run_case(
+                Scenario.model_validate({"received": "2026-03-02T09:00:00+00:00", "steps": steps})
+            )
             assert rejected == []
             references.append(view.reference)
         a, b, c = references
@@ -73,8 +91,14 @@ async def test_a_years_ombudsman_figures_as_counted_by_hand(database_url):
         facts = read_facts(sim.engine)
 
     assert (year.referrals, year.referrals_late, year.determinations) == (2, 1, 2)
-    assert dict(year.findings) == {"severe_maladministration": 0, "maladministration": 1, "service_failure": 1,
-                                   "no_maladministration": 1, "reasonable_redress": 0, "outside_jurisdiction": 0}
+    assert dict(year.findings) == {
+        "severe_maladministration": 0,
+        "maladministration": 1,
+        "service_failure": 1,
+        "no_maladministration": 1,
+        "reasonable_redress": 0,
+        "outside_jurisdiction": 0,
+    }
     assert year.adverse_findings == 2 and round(year.maladministration_rate, 1) == 66.7
     assert year.non_compliance == (
         NonCompliance(c, date(2026, 4, 30), "chfo:not_progressed"),
@@ -97,7 +121,6 @@ async def test_a_years_ombudsman_figures_as_counted_by_hand(database_url):
     assert f"<td>30 April 2026</td><td>{c}</td><td>Complaint Handling Failure Order: not progressed</td>" in text
     assert "2 determinations: 3 findings, 2 against the landlord (66.7%)" in text
     assert "3 orders made; 2 complied with (1 late); 1 overdue at 31 March 2027" in text
-
 
     # The quarterly pack for the Member Responsible for Complaints (Code 9.6-9.7) shows the quarter's own.
     assert (second_quarter.referrals, second_quarter.determinations, second_quarter.orders_made) == (0, 1, 2)

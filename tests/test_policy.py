@@ -111,8 +111,15 @@ EXPECTED = {
         ombudsman=(False, 0),
         # v2 (issue 20): 000 §3.3 "and insurance claims" is its own ground, broader than Code 2.2's legal_proceedings.
         grounds=(
-            "employment_matter", "previously_considered", "older_than_window", "asb_case_not_opened",
-            "leasehold_tribunal", "information_request", "not_our_service", "legal_proceedings", "insurance_claim",
+            "employment_matter",
+            "previously_considered",
+            "older_than_window",
+            "asb_case_not_opened",
+            "leasehold_tribunal",
+            "information_request",
+            "not_our_service",
+            "legal_proceedings",
+            "insurance_claim",
             "whistleblowing",
         ),
     ),
@@ -130,8 +137,15 @@ EXPECTED = {
         ombudsman=(True, 0),
         # v2 (issue 20): 002 §4.1 "commenced following the pre-action protocol" is its own ground (pre_action_protocol).
         grounds=(
-            "anonymous", "service_request", "previously_considered", "employment_matter", "older_than_window",
-            "unreasonable_complainant_arrangement", "pursued_unreasonably", "legal_proceedings", "pre_action_protocol",
+            "anonymous",
+            "service_request",
+            "previously_considered",
+            "employment_matter",
+            "older_than_window",
+            "unreasonable_complainant_arrangement",
+            "pursued_unreasonably",
+            "legal_proceedings",
+            "pre_action_protocol",
         ),
     ),
     "together-housing": dict(
@@ -149,16 +163,40 @@ EXPECTED = {
         # v2 (issue 20): 003 §2.4 "or investigation" (ongoing_investigation) and §5.4's refusals of escalation
         # (no_service_failure, unrealistic_outcome) were missing.
         grounds=(
-            "service_request", "asb_report", "not_our_service", "insurance_claim", "data_protection",
-            "director_complaint", "older_than_window", "legal_proceedings", "ongoing_investigation",
-            "previously_considered", "unacceptable_behaviour", "no_service_failure", "unrealistic_outcome",
+            "service_request",
+            "asb_report",
+            "not_our_service",
+            "insurance_claim",
+            "data_protection",
+            "director_complaint",
+            "older_than_window",
+            "legal_proceedings",
+            "ongoing_investigation",
+            "previously_considered",
+            "unacceptable_behaviour",
+            "no_service_failure",
+            "unrealistic_outcome",
         ),
     ),
     "greatwell-homes": dict(
         stage1=(3, 10, "logging", 10, False, True),
         stage2=(5, 20, "receipt", 10, False, True),
-        extension1=("good_reason_and_agreement_or_ombudsman_details", False, None, "when_agreement_not_reached", None, "working_days"),  # 004 §2.3
-        extension2=("good_reason_and_agreement_or_ombudsman_details", False, None, "when_agreement_not_reached", None, "working_days"),  # 004 §2.4
+        extension1=(
+            "good_reason_and_agreement_or_ombudsman_details",
+            False,
+            None,
+            "when_agreement_not_reached",
+            None,
+            "working_days",
+        ),  # 004 §2.3
+        extension2=(
+            "good_reason_and_agreement_or_ombudsman_details",
+            False,
+            None,
+            "when_agreement_not_reached",
+            None,
+            "working_days",
+        ),  # 004 §2.4
         pre_stage=("Concern", 3, "optional"),
         window=(12, ("good_reason_discretion",)),  # 004 §2.3 note: recurring issues are background, not an exception
         window_from="issue_or_awareness",
@@ -247,31 +285,57 @@ def without_rung(kind: str) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("acknowledge_working_days = 5", "acknowledge_working_days = -1",
-         "stage1.acknowledge_working_days: Input should be greater than or equal to 1 (got -1)"),
-        ("respond_working_days = 20", "respond_working_days = 0",
-         "stage2.respond_working_days: Input should be greater than or equal to 1 (got 0)"),
+        (
+            "acknowledge_working_days = 5",
+            "acknowledge_working_days = -1",
+            "stage1.acknowledge_working_days: Input should be greater than or equal to 1 (got -1)",
+        ),
+        (
+            "respond_working_days = 20",
+            "respond_working_days = 0",
+            "stage2.respond_working_days: Input should be greater than or equal to 1 (got 0)",
+        ),
         ("respond_working_days = 10\n", "", "stage1.respond_working_days: Field required"),
         ("anonymous_complaints_accepted = true\n", "", ": anonymous_complaints_accepted: Field required"),
         ("months = 12", "months = 12\nweeks = 3", "complaint_window.weeks: Extra inputs are not permitted"),
         ("version = 2", "version = 2\nlandlrod = 'x'", "landlrod: Extra inputs are not permitted"),
-        ('respond_from = "acknowledgement"', 'respond_from = "whenever"',
-         "stage1.respond_from: Input should be 'receipt', 'logging' or 'acknowledgement' (got 'whenever')"),
-        ('recipients = ["handler"]', 'recipients = ["janitor"]',
-         "notice_ladder.0.recipients.0: Input should be 'handler', 'complaints_manager', 'head_of_service' or "
-         "'stage2_reviewer'"),
-        ('recipients = ["handler"]', "recipients = []",
-         "notice_ladder.0.recipients: Tuple should have at least 1 item"),
-        ("working_days = -1", "working_days = 1",
-         "notice_ladder.0: a due_soon rung fires before the due date: working_days must be negative, got 1"),
-        ("working_days = 3", "working_days = 0",
-         "notice_ladder.2: an escalated rung fires after the due date: working_days must be positive, got 0"),
-        ('kind = "overdue"\nworking_days = 0\nat = "end_of_day"', 'kind = "overdue"\nworking_days = 0\nat = "start_of_day"',
-         "notice_ladder.1: the overdue rung fires at the deadline: working_days = 0 and at = 'end_of_day'"),
-        ('kind = "escalated"\nworking_days = 3', 'kind = "due_soon"\nworking_days = -3',
-         "notice_ladder: each kind may appear at most once; repeated: due_soon"),
-        ('exclusion_grounds = ["older_than_window"', 'exclusion_grounds = ["Older Than Window"',
-         "exclusion_grounds: entries must be lowercase snake_case slugs (e.g. 'legal_proceedings'), got 'Older Than Window'"),
+        (
+            'respond_from = "acknowledgement"',
+            'respond_from = "whenever"',
+            "stage1.respond_from: Input should be 'receipt', 'logging' or 'acknowledgement' (got 'whenever')",
+        ),
+        (
+            'recipients = ["handler"]',
+            'recipients = ["janitor"]',
+            "notice_ladder.0.recipients.0: Input should be 'handler', 'complaints_manager', 'head_of_service' or "
+            "'stage2_reviewer'",
+        ),
+        ('recipients = ["handler"]', "recipients = []", "notice_ladder.0.recipients: Tuple should have at least 1 item"),
+        (
+            "working_days = -1",
+            "working_days = 1",
+            "notice_ladder.0: a due_soon rung fires before the due date: working_days must be negative, got 1",
+        ),
+        (
+            "working_days = 3",
+            "working_days = 0",
+            "notice_ladder.2: an escalated rung fires after the due date: working_days must be positive, got 0",
+        ),
+        (
+            'kind = "overdue"\nworking_days = 0\nat = "end_of_day"',
+            'kind = "overdue"\nworking_days = 0\nat = "start_of_day"',
+            "notice_ladder.1: the overdue rung fires at the deadline: working_days = 0 and at = 'end_of_day'",
+        ),
+        (
+            'kind = "escalated"\nworking_days = 3',
+            'kind = "due_soon"\nworking_days = -3',
+            "notice_ladder: each kind may appear at most once; repeated: due_soon",
+        ),
+        (
+            'exclusion_grounds = ["older_than_window"',
+            'exclusion_grounds = ["Older Than Window"',
+            "exclusion_grounds: entries must be lowercase snake_case slugs (e.g. 'legal_proceedings'), got 'Older Than Window'",
+        ),
         ('"previously_considered"]', '"older_than_window"]', "exclusion_grounds: must not repeat an entry: older_than_window"),
         ("version = 2", 'version = "one"', "version: Input should be a valid integer"),
     ],
@@ -350,8 +414,7 @@ def test_unknown_profile_lists_the_known_ones():
     with pytest.raises(PolicyError) as raised:
         load_profile("nope")
     assert str(raised.value) == (
-        "unknown policy profile 'nope'; known profiles: "
-        "code-2024, greatwell-homes, together-housing, wolverhampton-homes, wrekin"
+        "unknown policy profile 'nope'; known profiles: code-2024, greatwell-homes, together-housing, wolverhampton-homes, wrekin"
     )
 
 

@@ -66,11 +66,15 @@ def test_shorter_timescales_and_agreed_extensions_are_stricter_not_wrong():
 
 def test_a_longer_timescale_or_a_missing_ombudsman_detail_is_non_compliant():
     code = load_profile("code-2024")
-    slower = code.model_copy(update={
-        "stage1": code.stage1.model_copy(update={"acknowledge_working_days": 7, "extension_ombudsman_details_required": False}),
-        "stage2": code.stage2.model_copy(update={"respond_working_days": 25, "extension_max_working_days": 30}),
-        "complaint_window": code.complaint_window.model_copy(update={"months": 18}),
-    })
+    slower = code.model_copy(
+        update={
+            "stage1": code.stage1.model_copy(
+                update={"acknowledge_working_days": 7, "extension_ombudsman_details_required": False}
+            ),
+            "stage2": code.stage2.model_copy(update={"respond_working_days": 25, "extension_max_working_days": 30}),
+            "complaint_window": code.complaint_window.model_copy(update={"months": 18}),
+        }
+    )
     found = {d.rule: (d.kind, d.section) for d in check_profile(slower, code)}
     assert found == {
         "complaint_window": ("stricter", "2.3"),
@@ -219,11 +223,13 @@ def test_wrekin_recurring_issue_cites_the_self_assessment_not_3_3():
     p = load_profile("wrekin")
     assert "recurring_issue" in p.complaint_window.exceptions and p.complaint_window.older_reports_as_background
     text = (Path(__file__).resolve().parent.parent / "policies" / "wrekin.toml").read_text()
-    window = text[text.index("[complaint_window]"):text.index("[ombudsman_access]")].replace("\n# ", " ")
+    window = text[text.index("[complaint_window]") : text.index("[ombudsman_access]")].replace("\n# ", " ")
     assert "recurring_issue: self-assessment 2.2 (seed 001)" in window
     assert "Exceptional cases may still be looked at if older where there is an ongoing issue" in window
-    assert "Exceptional cases may still be looked at if older where there is an ongoing issue" in (
-        SEEDS / "001_95068e596f8ce440.txt").read_text()
+    assert (
+        "Exceptional cases may still be looked at if older where there is an ongoing issue"
+        in (SEEDS / "001_95068e596f8ce440.txt").read_text()
+    )
     assert "complaint_window_discretion" not in findings("wrekin")  # it keeps the Code's discretion
 
 
@@ -279,7 +285,10 @@ def test_wolverhampton_7_1_7_2_contact_about_an_extension_within_days_of_receipt
     being received" - calendar days ("days", where every other count in §7 says "working days")."""
     rules = getattr(load_profile("wolverhampton-homes"), f"stage{stage}")
     assert (rules.extension_contact_days, rules.extension_contact_day_kind, rules.extension_contact_from) == (
-        days, "calendar_days", "receipt")
+        days,
+        "calendar_days",
+        "receipt",
+    )
     d = line("wolverhampton-homes", f"stage{stage}_extension_contact")
     assert (d.kind, d.section) == ("stricter", section)
     assert d.profile == f"the resident is contacted about an extension within {days} calendar days of receipt"
@@ -297,7 +306,9 @@ def test_together_2_4_and_wolverhampton_4_1_count_the_window_from_the_event_only
     assert "becoming aware of the issue" in d.code
     # The model applies it: an issue 7 months old that the resident learnt of 2 months ago.
     assert window.is_outside(date(2026, 1, 5), date(2026, 8, 5), aware_on=date(2026, 6, 5))
-    assert not load_profile("code-2024").complaint_window.is_outside(date(2025, 1, 5), date(2026, 8, 5), aware_on=date(2026, 6, 5))
+    assert not load_profile("code-2024").complaint_window.is_outside(
+        date(2025, 1, 5), date(2026, 8, 5), aware_on=date(2026, 6, 5)
+    )
     assert load_profile("code-2024").complaint_window.is_outside(date(2025, 1, 5), date(2026, 8, 5))
 
 
@@ -335,14 +346,32 @@ def test_wrekin_6_2_6_4_and_wolverhampton_8_2_other_ombudsmen():
 @pytest.mark.parametrize(
     ("profile_id", "stage", "kind", "profile_text"),
     [
-        ("together-housing", 1, "non_compliant",
-         "past 10 working days an extension needs only the resident's agreement; no good reason is asked for"),
-        ("together-housing", 2, "non_compliant",
-         "past 10 working days an extension needs only the resident's agreement; no good reason is asked for"),
-        ("greatwell-homes", 1, "stricter", "past 10 working days an extension needs a good reason, and the resident's "
-         "agreement or, where it cannot be reached, the Ombudsman's contact details"),
-        ("greatwell-homes", 2, "stricter", "past 10 working days an extension needs a good reason, and the resident's "
-         "agreement or, where it cannot be reached, the Ombudsman's contact details"),
+        (
+            "together-housing",
+            1,
+            "non_compliant",
+            "past 10 working days an extension needs only the resident's agreement; no good reason is asked for",
+        ),
+        (
+            "together-housing",
+            2,
+            "non_compliant",
+            "past 10 working days an extension needs only the resident's agreement; no good reason is asked for",
+        ),
+        (
+            "greatwell-homes",
+            1,
+            "stricter",
+            "past 10 working days an extension needs a good reason, and the resident's "
+            "agreement or, where it cannot be reached, the Ombudsman's contact details",
+        ),
+        (
+            "greatwell-homes",
+            2,
+            "stricter",
+            "past 10 working days an extension needs a good reason, and the resident's "
+            "agreement or, where it cannot be reached, the Ombudsman's contact details",
+        ),
         ("wrekin", 1, "stricter", "past 10 working days an extension needs a good reason and the resident's agreement"),
         ("wrekin", 2, "stricter", "past 20 working days an extension needs a good reason and the resident's agreement"),
         ("wolverhampton-homes", 1, "stricter", "no extension past 10 working days in all, whatever the reason"),
@@ -368,22 +397,31 @@ def test_wrekin_7_5_every_extension_needs_exceptional_circumstances():
         d = line("wrekin", f"stage{stage}_extension_good_reason")
         assert (d.kind, d.section) == ("stricter", "6.4" if stage == 1 else "6.15")
         assert "exceptional circumstances" in d.wording
-    assert not any(getattr(load_profile(pid), f"stage{n}").extension_requires_good_reason
-                   for pid in ("code-2024", "together-housing", "greatwell-homes", "wolverhampton-homes") for n in (1, 2))
+    assert not any(
+        getattr(load_profile(pid), f"stage{n}").extension_requires_good_reason
+        for pid in ("code-2024", "together-housing", "greatwell-homes", "wolverhampton-homes")
+        for n in (1, 2)
+    )
 
 
 def test_cli_lists_the_defaults_of_a_profile():
     """`complaints policy check --defaults`: what each profile takes from the Code because its document is silent."""
-    done = subprocess.run([COMPLAINTS, "policy", "check", "greatwell-homes", "--defaults"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [COMPLAINTS, "policy", "check", "greatwell-homes", "--defaults"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     flat = " ".join(done.stdout.split())
     assert "greatwell-homes (Greatwell Homes): 12 values the document is silent on" in flat
     assert "exclusion_grounds.legal_proceedings" in flat and "Code 2.2" in flat and "DESIGN.md" in flat
-    done = subprocess.run([COMPLAINTS, "policy", "check", "--defaults", "--format", "json"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [COMPLAINTS, "policy", "check", "--defaults", "--format", "json"], capture_output=True, text=True, timeout=60
+    )
     data = json.loads(done.stdout)
     assert data["code-2024"] == [{"field": "notice_ladder", "value": data["code-2024"][0]["value"], "source": "DESIGN.md"}]
     assert {d["field"] for d in data["wolverhampton-homes"]} == {
-        "stage1.extension_ombudsman_details", "stage2.extension_ombudsman_details",
-        "ombudsman_access.wait_weeks_after_final_response", "notice_ladder",
+        "stage1.extension_ombudsman_details",
+        "stage2.extension_ombudsman_details",
+        "ombudsman_access.wait_weeks_after_final_response",
+        "notice_ladder",
     }
     assert all(data[pid] for pid in data), "every profile lists at least the notice ladder"

@@ -21,15 +21,23 @@ async def _acknowledged_case(sim, task_queue: str, version: int):
     reference = f"PIN-2026-{uuid.uuid4().int % 10**6:06d}"
     handle = await sim.env.client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord="pinning", policy_id="code-2024", policy_version=version,
-                  received_at=RECEIVED, clock_anchored_to_received=True),
+        CaseInput(
+            reference=reference,
+            landlord="pinning",
+            policy_id="code-2024",
+            policy_version=version,
+            received_at=RECEIVED,
+            clock_anchored_to_received=True,
+        ),
         id=reference,
         task_queue=task_queue,
     )
     await case_set_up(handle)
     offset = timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
     await sim.sleep_until(ACKNOWLEDGED - offset)
-    await handle.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1", occurred_at=ACKNOWLEDGED))
+    await handle.execute_update(
+        "acknowledge", Acknowledge(command_id="ack", definition_ref="definition-1", occurred_at=ACKNOWLEDGED)
+    )
     return handle, offset
 
 

@@ -16,39 +16,87 @@ from tests.test_policy import broken, refused
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('extension_beyond_limit = "good_reason"', 'extension_beyond_limit = "maybe"',
-         "stage1.extension_beyond_limit: Input should be 'never', 'good_reason', 'resident_agreement', "
-         "'good_reason_and_agreement' or 'good_reason_and_agreement_or_ombudsman_details' (got 'maybe')"),
-        ('extension_beyond_limit = "good_reason"', 'extension_beyond_limit = "never"\nextension_absolute_max_working_days = 20',
-         "stage1: extension_absolute_max_working_days: set only when extension_beyond_limit is not 'never'"),
-        ('extension_beyond_limit = "good_reason"', 'extension_beyond_limit = "good_reason"\nextension_absolute_max_working_days = 10',
-         "stage1: extension_absolute_max_working_days: must be more than extension_max_working_days (10), got 10"),
-        ('extension_beyond_limit = "good_reason"', 'extension_beyond_limit = "good_reason_and_agreement_or_ombudsman_details"',
-         "stage1: extension_ombudsman_details: must be 'when_agreement_not_reached'"),
-        ("extension_ombudsman_details_required = true", "extension_ombudsman_details_required = false",
-         "stage1.extension_ombudsman_details_required: must be true: the Ombudsman's details go with every extension"),
-        ('extension_beyond_limit = "good_reason"', 'extension_beyond_limit = "good_reason"\nextension_contact_day_kind = "calendar_days"',
-         "stage1: extension_contact_day_kind and extension_contact_from: set only with extension_contact_days"),
-        ('counted_from = "issue_or_awareness"', 'counted_from = "awareness"',
-         "complaint_window.counted_from: Input should be 'issue_or_awareness' or 'issue' (got 'awareness')"),
-        ('notice_ladder = "DESIGN.md"', 'notice_ladder = "the internet"',
-         "defaults.notice_ladder: must name where it comes from ('Code 6.11' or 'DESIGN.md'), got 'the internet'"),
-        ('notice_ladder = "DESIGN.md"', '"stage1.extension_colour" = "Code 6.4"',
-         "defaults.stage1.extension_colour: names no field or entry of this profile"),
-        ('notice_ladder = "DESIGN.md"', '"exclusion_grounds.insurance_claim" = "Code 2.2"',
-         "defaults.exclusion_grounds.insurance_claim: names no field or entry of this profile"),
-        ("\n[defaults]\n", "\n[scope]\nformer_residents_within_months = 0\n\n[defaults]\n",
-         "scope.former_residents_within_months: Input should be greater than or equal to 1 (got 0)"),
-        ("\n[defaults]\n", '\n[[other_bodies]]\nbody = "pub_landlord"\napplies_to = "x"\ntold_in = ["stage1_response"]\n\n[defaults]\n',
-         "other_bodies.0.body: Input should be 'local_government_and_social_care_ombudsman' or 'financial_ombudsman_service'"),
-        ("\n[defaults]\n", "\n[exclusion_rules.insurance_claim]\nwidens = \"legal_proceedings\"\n\n[defaults]\n",
-         "exclusion_rules.insurance_claim: not one of exclusion_grounds"),
-        ("\n[defaults]\n", "\n[exclusion_rules.legal_proceedings]\nwidens = \"legal_proceedings\"\n\n[defaults]\n",
-         "exclusion_rules.legal_proceedings.widens: legal_proceedings is the Code's own exclusion; give the broader ground its own name"),
-        ("\n[defaults]\n", "\n[exclusion_rules.previously_considered]\n\n[defaults]\n",
-         "exclusion_rules.previously_considered: must set widens, exceptions, refuses_escalation or restricts_contact"),
-        ("\n[defaults]\n", "\n[exclusion_rules.previously_considered]\nexceptions = [\"New Evidence\"]\n\n[defaults]\n",
-         "exclusion_rules.previously_considered.exceptions: entries must be lowercase snake_case slugs"),
+        (
+            'extension_beyond_limit = "good_reason"',
+            'extension_beyond_limit = "maybe"',
+            "stage1.extension_beyond_limit: Input should be 'never', 'good_reason', 'resident_agreement', "
+            "'good_reason_and_agreement' or 'good_reason_and_agreement_or_ombudsman_details' (got 'maybe')",
+        ),
+        (
+            'extension_beyond_limit = "good_reason"',
+            'extension_beyond_limit = "never"\nextension_absolute_max_working_days = 20',
+            "stage1: extension_absolute_max_working_days: set only when extension_beyond_limit is not 'never'",
+        ),
+        (
+            'extension_beyond_limit = "good_reason"',
+            'extension_beyond_limit = "good_reason"\nextension_absolute_max_working_days = 10',
+            "stage1: extension_absolute_max_working_days: must be more than extension_max_working_days (10), got 10",
+        ),
+        (
+            'extension_beyond_limit = "good_reason"',
+            'extension_beyond_limit = "good_reason_and_agreement_or_ombudsman_details"',
+            "stage1: extension_ombudsman_details: must be 'when_agreement_not_reached'",
+        ),
+        (
+            "extension_ombudsman_details_required = true",
+            "extension_ombudsman_details_required = false",
+            "stage1.extension_ombudsman_details_required: must be true: the Ombudsman's details go with every extension",
+        ),
+        (
+            'extension_beyond_limit = "good_reason"',
+            'extension_beyond_limit = "good_reason"\nextension_contact_day_kind = "calendar_days"',
+            "stage1: extension_contact_day_kind and extension_contact_from: set only with extension_contact_days",
+        ),
+        (
+            'counted_from = "issue_or_awareness"',
+            'counted_from = "awareness"',
+            "complaint_window.counted_from: Input should be 'issue_or_awareness' or 'issue' (got 'awareness')",
+        ),
+        (
+            'notice_ladder = "DESIGN.md"',
+            'notice_ladder = "the internet"',
+            "defaults.notice_ladder: must name where it comes from ('Code 6.11' or 'DESIGN.md'), got 'the internet'",
+        ),
+        (
+            'notice_ladder = "DESIGN.md"',
+            '"stage1.extension_colour" = "Code 6.4"',
+            "defaults.stage1.extension_colour: names no field or entry of this profile",
+        ),
+        (
+            'notice_ladder = "DESIGN.md"',
+            '"exclusion_grounds.insurance_claim" = "Code 2.2"',
+            "defaults.exclusion_grounds.insurance_claim: names no field or entry of this profile",
+        ),
+        (
+            "\n[defaults]\n",
+            "\n[scope]\nformer_residents_within_months = 0\n\n[defaults]\n",
+            "scope.former_residents_within_months: Input should be greater than or equal to 1 (got 0)",
+        ),
+        (
+            "\n[defaults]\n",
+            '\n[[other_bodies]]\nbody = "pub_landlord"\napplies_to = "x"\ntold_in = ["stage1_response"]\n\n[defaults]\n',
+            "other_bodies.0.body: Input should be 'local_government_and_social_care_ombudsman' or 'financial_ombudsman_service'",
+        ),
+        (
+            "\n[defaults]\n",
+            '\n[exclusion_rules.insurance_claim]\nwidens = "legal_proceedings"\n\n[defaults]\n',
+            "exclusion_rules.insurance_claim: not one of exclusion_grounds",
+        ),
+        (
+            "\n[defaults]\n",
+            '\n[exclusion_rules.legal_proceedings]\nwidens = "legal_proceedings"\n\n[defaults]\n',
+            "exclusion_rules.legal_proceedings.widens: legal_proceedings is the Code's own exclusion; give the broader ground its own name",
+        ),
+        (
+            "\n[defaults]\n",
+            "\n[exclusion_rules.previously_considered]\n\n[defaults]\n",
+            "exclusion_rules.previously_considered: must set widens, exceptions, refuses_escalation or restricts_contact",
+        ),
+        (
+            "\n[defaults]\n",
+            '\n[exclusion_rules.previously_considered]\nexceptions = ["New Evidence"]\n\n[defaults]\n',
+            "exclusion_rules.previously_considered.exceptions: entries must be lowercase snake_case slugs",
+        ),
     ],
 )
 def test_new_fields_are_validated_naming_file_field_and_rule(tmp_path, old, new, message):
@@ -60,9 +108,15 @@ def test_new_fields_default_to_the_old_behaviour_so_recorded_profiles_still_load
     """A profile recorded before these fields existed (a v1 payload in a case's history) still validates."""
     v1 = json.loads(load_profile("code-2024").model_dump_json())
     for stage in ("stage1", "stage2"):
-        for name in ("extension_requires_good_reason", "extension_beyond_limit", "extension_absolute_max_working_days",
-                     "extension_ombudsman_details", "extension_contact_days", "extension_contact_day_kind",
-                     "extension_contact_from"):
+        for name in (
+            "extension_requires_good_reason",
+            "extension_beyond_limit",
+            "extension_absolute_max_working_days",
+            "extension_ombudsman_details",
+            "extension_contact_days",
+            "extension_contact_day_kind",
+            "extension_contact_from",
+        ):
             del v1[stage][name]
     for name in ("exclusion_rules", "scope", "other_bodies", "defaults"):
         del v1[name]

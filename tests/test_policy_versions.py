@@ -26,6 +26,7 @@ async def sim(own_sim):
     shared one's time skips never wait on their timers (conftest.own_sim)."""
     return own_sim
 
+
 POLICIES = Path(__file__).resolve().parent.parent / "policies"
 COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 RECEIVED = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
@@ -43,7 +44,9 @@ def publish_revision(policy_dir: Path, profile_id: str, old: str, new: str) -> i
     text = text.replace(old, new).replace(f"\nversion = {version}\n", f"\nversion = {version + 1}\n")
     current.write_text(text.replace("\npublished = 2026-12-01\n", "\npublished = 2027-01-04\n"))
     manifest = policy_dir / VERSIONS / FINGERPRINTS
-    manifest.write_text(manifest.read_text().replace(f"[{profile_id}]\n", f"[{profile_id}]\n{version + 1} = \"{fingerprint(current)}\"\n"))
+    manifest.write_text(
+        manifest.read_text().replace(f"[{profile_id}]\n", f'[{profile_id}]\n{version + 1} = "{fingerprint(current)}"\n')
+    )
     assert version_problems(profile_id, policy_dir) == []
     return version + 1
 
@@ -77,7 +80,9 @@ def test_a_published_version_changed_in_place_fails_policy_check(policy_copy):
 
 def test_policy_versions_lists_each_version_with_its_date(policy_copy):
     publish_revision(policy_copy, "wrekin", "respond_working_days = 10\n", "respond_working_days = 9\n")
-    done = subprocess.run([COMPLAINTS, "policy", "versions", "wrekin", "--format", "json"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [COMPLAINTS, "policy", "versions", "wrekin", "--format", "json"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     listed = [(row["version"], row["published"], row["current"], row["file"]) for row in json.loads(done.stdout)]
     assert listed == [
@@ -91,8 +96,13 @@ async def test_a_scenario_runs_under_an_earlier_published_version(run):
     """Code profile v1 allowed no extension past 10 WD; v2 allows one with a good reason (Code 6.4)."""
     steps = [
         {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
-        {"at": "2026-03-05T09:00:00+00:00", "action": "extend", "working_days": 12, "reason": "survey",
-         "good_reason": "the specialist survey needs scaffolding first"},
+        {
+            "at": "2026-03-05T09:00:00+00:00",
+            "action": "extend",
+            "working_days": 12,
+            "reason": "survey",
+            "good_reason": "the specialist survey needs scaffolding first",
+        },
     ]
     old = await run(policy="code-2024", policy_version=1, received=RECEIVED.isoformat(), steps=steps)
     current = await run(policy="code-2024", received=RECEIVED.isoformat(), steps=steps)
@@ -119,17 +129,26 @@ async def test_a_case_ended_before_a_revision_reopens_under_its_own_version(sim,
         return await real_reopen(*args, **kwargs)
 
     monkeypatch.setattr(simulate, "reopen", revise_then_reopen)
-    result = await sim.run(simulate.Scenario.model_validate(dict(policy="code-2024", received=RECEIVED.isoformat(), steps=[
-        {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
-        {"at": "2026-03-10T09:00:00+00:00", "action": "respond", "outcome": "not_upheld"},
-        {"at": "2026-03-11T09:00:00+00:00", "action": "close"},
-        {"at": "2027-03-12T09:00:00+00:00", "action": "request_stage2"},
-        {"at": "2027-03-15T09:00:00+00:00", "action": "acknowledge"},
-    ], until="2027-03-20T00:00:00+00:00")))
+    result = await sim.run(
+        simulate.Scenario.model_validate(
+            dict(
+                policy="code-2024",
+                received=RECEIVED.isoformat(),
+                steps=[
+                    {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
+                    {"at": "2026-03-10T09:00:00+00:00", "action": "respond", "outcome": "not_upheld"},
+                    {"at": "2026-03-11T09:00:00+00:00", "action": "close"},
+                    {"at": "2027-03-12T09:00:00+00:00", "action": "request_stage2"},
+                    {"at": "2027-03-15T09:00:00+00:00", "action": "acknowledge"},
+                ],
+                until="2027-03-20T00:00:00+00:00",
+            )
+        )
+    )
     assert load_profile("code-2024").version == 3
     assert result["rejected"] == []
     types = [e["type"] for e in result["events"]]
-    assert types[types.index("close"):] == ["close", "reopened", "request_stage2", "acknowledge"]
+    assert types[types.index("close") :] == ["close", "reopened", "request_stage2", "acknowledge"]
     assert {d["name"]: d["due"] for d in result["deadlines"]}["stage2.respond"] == "2027-04-14"
 
 
@@ -137,9 +156,16 @@ async def _start(sim, task_queue: str, version: int, reference: str | None = Non
     reference = reference or f"VER-2026-{uuid.uuid4().int % 10**6:06d}"
     return await sim.env.client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord="versions", policy_id="code-2024", policy_version=version,
-                  received_at=RECEIVED, clock_anchored_to_received=True),
-        id=reference, task_queue=task_queue,
+        CaseInput(
+            reference=reference,
+            landlord="versions",
+            policy_id="code-2024",
+            policy_version=version,
+            received_at=RECEIVED,
+            clock_anchored_to_received=True,
+        ),
+        id=reference,
+        task_queue=task_queue,
     )
 
 

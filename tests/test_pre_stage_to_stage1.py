@@ -17,15 +17,20 @@ async def test_a_get_it_sorted_reply_then_a_request_for_stage_1_reopens_the_same
     """Received Mon 2 Mar 2026 in Get It Sorted, answered and closed Wed 4 Mar; the resident asks for the formal
     stage on Mon 16 Mar. Stage 1 counts from that logging: acknowledge 5 WD (Mon 23 Mar); acknowledged Tue 17 Mar,
     respond 10 WD from it (Tue 31 Mar)."""
-    result = await run(policy="together-housing", received="2026-03-02T09:00:00+00:00", steps=[
-        {"at": "2026-03-04T09:00:00+00:00", "action": "close"},
-        {"at": "2026-03-16T09:00:00+00:00", "action": "log_stage1"},
-        {"at": "2026-03-17T09:00:00+00:00", "action": "acknowledge"},
-    ], until="2026-03-18T00:00:00+00:00")
+    result = await run(
+        policy="together-housing",
+        received="2026-03-02T09:00:00+00:00",
+        steps=[
+            {"at": "2026-03-04T09:00:00+00:00", "action": "close"},
+            {"at": "2026-03-16T09:00:00+00:00", "action": "log_stage1"},
+            {"at": "2026-03-17T09:00:00+00:00", "action": "acknowledge"},
+        ],
+        until="2026-03-18T00:00:00+00:00",
+    )
     assert result["rejected"] == []
     assert (result["state"], result["stage"]) == ("stage1_acknowledged", 1)
     types = [e["type"] for e in result["events"]]
-    assert types[types.index("close"):] == ["close", "reopened", "log_stage1", "acknowledge"]
+    assert types[types.index("close") :] == ["close", "reopened", "log_stage1", "acknowledge"]
     assert result["events"][0]["type"] == "received" and types.count("received") == 1
     dues = {d["name"]: (d["due"], d["met"]) for d in result["deadlines"]}
     assert dues["stage1.acknowledge"] == ("2026-03-23", True)

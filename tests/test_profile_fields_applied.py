@@ -43,8 +43,13 @@ APPLIED: dict[str, tuple[str, str]] = {
 
 RECORDED_ONLY: dict[str, str] = {
     # field: why the system does not apply it (policy check reports the document's rule beside the Code's)
-    "id": "identity", "version": "identity (models/policy_versions.py)", "published": "identity",
-    "landlord": "identity", "source": "provenance", "defaults": "provenance", "wording": "the document's words",
+    "id": "identity",
+    "version": "identity (models/policy_versions.py)",
+    "published": "identity",
+    "landlord": "identity",
+    "source": "provenance",
+    "defaults": "provenance",
+    "wording": "the document's words",
     "stage.extension_ombudsman_details": "the document's practice; the Code wins: details go with every extension",
     "stage.extension_ombudsman_details_required": "always true (validated): the Code wins (6.5/6.16)",
     "stage2_requires_reasons": "non-compliant where true; the Code wins: no reasons asked (6.12)",
@@ -57,7 +62,8 @@ RECORDED_ONLY: dict[str, str] = {
     "exclusion_rules.restricts_contact": "reported; restrictions are recorded per case (Code 5.14-5.15)",
     "pre_stage.name": "the document's name for its informal stage, in policy check's report",
     "scope.former_residents_within_months": "reported against Code 1.2; intake takes every complaint",
-    "other_bodies.body": "reported; not yet in letters", "other_bodies.applies_to": "reported; not yet in letters",
+    "other_bodies.body": "reported; not yet in letters",
+    "other_bodies.applies_to": "reported; not yet in letters",
     "other_bodies.told_in": "reported; not yet in letters",
 }
 
@@ -73,8 +79,10 @@ def leaf_fields(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 
 def test_every_profile_field_is_applied_or_declared_recorded_only():
-    fields = {field.replace("stage1.", "stage.").replace("stage2.", "stage.", 1) if field.startswith(("stage1.", "stage2.")) else field
-              for field in leaf_fields(PolicyProfile)}
+    fields = {
+        field.replace("stage1.", "stage.").replace("stage2.", "stage.", 1) if field.startswith(("stage1.", "stage2.")) else field
+        for field in leaf_fields(PolicyProfile)
+    }
     assert fields - APPLIED.keys() - RECORDED_ONLY.keys() == set(), "a new profile field: apply it, or say why not"
     assert (APPLIED.keys() | RECORDED_ONLY.keys()) - fields == set()
     assert not APPLIED.keys() & RECORDED_ONLY.keys()

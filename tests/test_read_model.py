@@ -15,21 +15,28 @@ RECEIVED = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 def projection(state: str, events: list[tuple[int, str]], respond_due: date) -> CaseProjection:
     return CaseProjection(
         case=CaseView(
-            reference="CMP-2026-000042", landlord="code-2024", policy_id="code-2024", policy_version=1, region="ENG",
-            state=state, stage=1, handler="alice",
+            reference="CMP-2026-000042",
+            landlord="code-2024",
+            policy_id="code-2024",
+            policy_version=1,
+            region="ENG",
+            state=state,
+            stage=1,
+            handler="alice",
             deadlines=(DeadlineView(name="stage1.respond", due=respond_due),),
             notices=(),
             events=tuple(EventView(seq=seq, at=RECEIVED, type=kind, stage=1, state=state) for seq, kind in events),
             allowed_actions=(),
         ),
-        received_at=RECEIVED, next_deadline=None, overdue=False,
+        received_at=RECEIVED,
+        next_deadline=None,
+        overdue=False,
     )
 
 
 def counts(engine) -> tuple[int, int, int]:
     with Session(engine) as session:
-        return tuple(session.exec(select(func.count()).select_from(model)).one()
-                     for model in (Case, CaseDeadline, CaseEvent))
+        return tuple(session.exec(select(func.count()).select_from(model)).one() for model in (Case, CaseDeadline, CaseEvent))
 
 
 def test_a_retried_projection_writes_nothing_twice(engine):
@@ -81,12 +88,16 @@ def test_the_facts_the_workflow_decides_are_projected_with_the_case(engine):
     """Allowed actions and the stage-1 people travel in the projection; the web and CLI read them here."""
     activities = ReadModelActivities(engine)
     first = projection("received", [(1, "received")], date(2026, 3, 23))
-    first = first.model_copy(update={"case": first.case.model_copy(update={
-        "allowed_actions": ("acknowledge", "extend"), "stage1_handlers": ("alice",)})})
+    first = first.model_copy(
+        update={
+            "case": first.case.model_copy(update={"allowed_actions": ("acknowledge", "extend"), "stage1_handlers": ("alice",)})
+        }
+    )
     activities.project_case(first)
     later = projection("stage1_acknowledged", [(2, "acknowledge")], date(2026, 3, 17))
-    later = later.model_copy(update={"case": later.case.model_copy(update={
-        "allowed_actions": ("respond",), "stage1_handlers": ("alice", "bob")})})
+    later = later.model_copy(
+        update={"case": later.case.model_copy(update={"allowed_actions": ("respond",), "stage1_handlers": ("alice", "bob")})}
+    )
     activities.project_case(later)
     activities.project_case(first)  # late and older: changes nothing
     with Session(engine) as session:

@@ -80,8 +80,12 @@ async def test_promised_actions_keep_the_case_open_and_raise_notices_when_overdu
         received=RECEIVED,
         steps=[
             {"at": at("03-03"), "action": "acknowledge"},
-            {"at": at("03-10"), "action": "respond", "outcome": "upheld",
-             "actions": [{"action_id": "fix-boiler", "target_on": "2026-03-20"}]},
+            {
+                "at": at("03-10"),
+                "action": "respond",
+                "outcome": "upheld",
+                "actions": [{"action_id": "fix-boiler", "target_on": "2026-03-20"}],
+            },
             {"at": at("03-11"), "action": "close"},
             {"at": at("03-24"), "action": "complete_action", "action_id": "fix-boiler"},
             {"at": at("03-24", "11:00"), "action": "complete_action", "action_id": "fix-boiler"},
@@ -96,7 +100,8 @@ async def test_promised_actions_keep_the_case_open_and_raise_notices_when_overdu
     assert errors(result)[4] == (
         "complete_action is not allowed while the complaint is Stage 1 responded because no promised action is "
         "outstanding; allowed now: request_stage2, close, withdraw, resident_input, assign, schedule_review, "
-        "record_consent, complaint_handling_failure_order")
+        "record_consent, complaint_handling_failure_order"
+    )
     action = next(d for d in result["deadlines"] if d["name"] == "action.fix-boiler")
     assert action == {"name": "action.fix-boiler", "due": "2026-03-20", "met_on": "2026-03-24", "met": False}
     notices = [(n["kind"], n["at"]) for n in result["notices"] if n["deadline"] == "action.fix-boiler"]
@@ -108,8 +113,13 @@ async def test_an_adjustment_review_date_raises_a_notice_and_is_recorded(run):
     result = await run(
         received=RECEIVED,
         steps=[
-            {"at": at("03-03"), "action": "schedule_review", "review_id": "large-print", "kind": "adjustment",
-             "review_on": "2026-03-16"},
+            {
+                "at": at("03-03"),
+                "action": "schedule_review",
+                "review_id": "large-print",
+                "kind": "adjustment",
+                "review_on": "2026-03-16",
+            },
             {"at": at("03-03", "11:00"), "action": "record_review", "review_id": "nothing"},
             {"at": at("03-17"), "action": "record_review", "review_id": "large-print", "next_review_on": "2026-06-16"},
         ],
@@ -132,18 +142,29 @@ async def test_a_complaint_older_than_the_window_waits_for_a_decision(run):
         issue_date="2024-12-01",
         steps=[
             {"at": at("03-03"), "action": "acknowledge"},
-            {"at": at("03-03", "11:00"), "action": "accept_outside_window", "exception": "safeguarding",
-             "reason": "resident unwell"},
-            {"at": at("03-03", "12:00"), "action": "accept_outside_window", "exception": "good_reason_discretion",
-             "reason": "resident was in hospital for most of the year"},
+            {
+                "at": at("03-03", "11:00"),
+                "action": "accept_outside_window",
+                "exception": "safeguarding",
+                "reason": "resident unwell",
+            },
+            {
+                "at": at("03-03", "12:00"),
+                "action": "accept_outside_window",
+                "exception": "good_reason_discretion",
+                "reason": "resident was in hospital for most of the year",
+            },
             {"at": at("03-04"), "action": "acknowledge"},
         ],
     )
     refusals = errors(result)
-    assert refusals[0].startswith("acknowledge is not allowed while the complaint is Stage 1 received because the "
-                                  "complaint is about an issue older than the policy's window")
-    assert refusals[1] == ("exception: must be one of code-2024's reasons to accept an issue older than 12 months "
-                           "(Code 2.3): good_reason_discretion")
+    assert refusals[0].startswith(
+        "acknowledge is not allowed while the complaint is Stage 1 received because the "
+        "complaint is about an issue older than the policy's window"
+    )
+    assert refusals[1] == (
+        "exception: must be one of code-2024's reasons to accept an issue older than 12 months (Code 2.3): good_reason_discretion"
+    )
     assert set(refusals) == {0, 1} and result["state"] == "stage1_acknowledged"
 
 
@@ -154,8 +175,12 @@ async def test_wolverhampton_names_no_exception_so_an_old_complaint_can_only_be_
         issue_date="2025-08-01",
         steps=[
             {"at": at("03-03"), "action": "accept_outside_window", "exception": "recurring_issue", "reason": "leak"},
-            {"at": at("03-03", "11:00"), "action": "exclude", "reason": "issue over six months old",
-             "ground": "older_than_window"},
+            {
+                "at": at("03-03", "11:00"),
+                "action": "exclude",
+                "reason": "issue over six months old",
+                "ground": "older_than_window",
+            },
         ],
     )
     assert errors(result)[0].endswith("(Code 2.3): none, so the complaint can only be excluded")

@@ -16,20 +16,29 @@ async def test_an_amount_beyond_arithmetic_is_refused_on_its_row(stack, signed_i
     hana = await signed_in("hana")
     reference = await _acknowledged(stack, hana)
     page = (await hana.get(f"/cases/{reference}")).text
-    form = _response(_command_id(page, reference, "respond"), **{
-        "remedies.0.kind": "compensation", "remedies.0.amount": amount, "remedies.0.band": "some_impact",
-        "remedies.0.compensation_type": "distress_and_inconvenience", "remedies.0.description": "For the weeks without a kitchen",
-    })
+    form = _response(
+        _command_id(page, reference, "respond"),
+        **{
+            "remedies.0.kind": "compensation",
+            "remedies.0.amount": amount,
+            "remedies.0.band": "some_impact",
+            "remedies.0.compensation_type": "distress_and_inconvenience",
+            "remedies.0.description": "For the weeks without a kitchen",
+        },
+    )
     response = await hana.post(f"/cases/{reference}/actions/respond", form)
     assert response.status_code == 400, response.text[:500]
     assert "Remedy 1: amount" in html.unescape(response.text)
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (["9999-12-31", "5"], "START: must be a date in the years 2000 to 2099"),
-    (["2026-01-05", "99999999"], "WORKING_DAYS: must be between -5000 and 5000"),
-    (["2026-01-05", "5", "--closure", "0001-01-01"], "--closure: must be a date in the years 2000 to 2099"),
-])
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["9999-12-31", "5"], "START: must be a date in the years 2000 to 2099"),
+        (["2026-01-05", "99999999"], "WORKING_DAYS: must be between -5000 and 5000"),
+        (["2026-01-05", "5", "--closure", "0001-01-01"], "--closure: must be a date in the years 2000 to 2099"),
+    ],
+)
 def test_calendar_add_refuses_far_dates_in_one_line(args, says):
     done = run("calendar", "add", *args)
     refused_plainly(done, says)

@@ -44,7 +44,9 @@ async def test_a_signal_refused_by_an_unexpected_error_is_on_the_case_page_and_t
     await sim.env.client.get_workflow_handle(reference).signal("resident_input", ResidentInput(command_id=broken))
     for _ in range(200):
         with Session(sim.engine) as session:
-            refused = session.exec(select(CaseEvent).where(CaseEvent.reference == reference, CaseEvent.type == "signal_refused")).all()
+            refused = session.exec(
+                select(CaseEvent).where(CaseEvent.reference == reference, CaseEvent.type == "signal_refused")
+            ).all()
         if refused:
             break
         await asyncio.sleep(0.1)
@@ -53,12 +55,16 @@ async def test_a_signal_refused_by_an_unexpected_error_is_on_the_case_page_and_t
 
     create_user(sim.engine, f"ops-{broken}", "Ops Admin", "administrator", PASSWORD)
     settings = Settings(WEB_SECRET="refusals-tests-secret-0123")
-    web = Stack(sim.env.client, sim.engine, settings, create_app(settings, sim.env.client, sim.engine, session_secret="test-secret"))
+    web = Stack(
+        sim.env.client, sim.engine, settings, create_app(settings, sim.env.client, sim.engine, session_secret="test-secret")
+    )
     admin = web.browser()
     await admin.sign_in(f"ops-{broken}")
     page = await admin.get("/ops/refusals")
     assert page.status_code == 200 and reference in page.text and "resident input" in page.text
 
-    listed = CliRunner().invoke(cli, ["ops", "refusals"], env={"DATABASE_URL": sim.engine.url.render_as_string(hide_password=False)})
+    listed = CliRunner().invoke(
+        cli, ["ops", "refusals"], env={"DATABASE_URL": sim.engine.url.render_as_string(hide_password=False)}
+    )
     assert listed.exit_code == 0, listed.output
     assert any(line.split("\t")[1:3] == [reference, "resident_input"] for line in listed.stdout.splitlines())

@@ -41,7 +41,10 @@ def test_annual_figures_by_hand(read_model):
     assert (f.acknowledged[1].count, f.acknowledged[1].total, f.acknowledged[1].missed) == (6, 7, ("CMP-2025-000005",))
     assert (f.extended_cases[1], f.extension_days[1]) == (3, 25)
     assert (f.escalation.count, f.escalation.total, f.escalation.percent) == (2, 7, 28.6)
-    assert dict(f.categories) == {"Repairs": 3, "Anti-social behaviour": 4}  # free text from before the taxonomy, read as its code
+    assert dict(f.categories) == {
+        "Repairs": 3,
+        "Anti-social behaviour": 4,
+    }  # free text from before the taxonomy, read as its code
     assert dict(f.exclusions) == {"legal_proceedings": 1}
     assert (f.remedies, f.compensation_pence) == (3, 30050)
     assert dict(f.compensation_by_type) == {"time_and_trouble": 25000, "discretionary": 5050}
@@ -80,7 +83,18 @@ def test_self_assessment_evidence_by_hand(read_model):
 def test_report_html_has_every_section_and_charts(read_model):
     _, facts = read_model
     html = annual_report_html(annual_figures(facts, YEAR, 2000), self_assessment(facts, YEAR), "Acme Homes")
-    for anchor in ("tsm", "volumes", "timeliness", "outcomes", "categories", "remedies", "actions", "ombudsman", "learning", "self-assessment"):
+    for anchor in (
+        "tsm",
+        "volumes",
+        "timeliness",
+        "outcomes",
+        "categories",
+        "remedies",
+        "actions",
+        "ombudsman",
+        "learning",
+        "self-assessment",
+    ):
         assert f'id="{anchor}"' in html
     assert html.count("<svg") == 4 and "Roof repairs need a follow-up visit" in html and "£300.50" in html
     pdf = annual_report_pdf(html)
@@ -89,13 +103,35 @@ def test_report_html_has_every_section_and_charts(read_model):
 
 def test_cli_annual_writes_html_and_pdf_and_self_assessment_csv(read_model, tmp_path):
     url, _ = read_model
-    done = subprocess.run([COMPLAINTS, "report", "annual", "--year", "2025-26", "--homes", "2000", "--database", url,
-                           "--html", str(tmp_path / "r.html"), "--pdf", str(tmp_path / "r.pdf")], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            COMPLAINTS,
+            "report",
+            "annual",
+            "--year",
+            "2025-26",
+            "--homes",
+            "2000",
+            "--database",
+            url,
+            "--html",
+            str(tmp_path / "r.html"),
+            "--pdf",
+            str(tmp_path / "r.pdf"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "3 of 8 (37.5%)" in done.stdout and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert "CH02 (1)" in (tmp_path / "r.html").read_text()
-    done = subprocess.run([COMPLAINTS, "report", "self-assessment", "--year", "2025-26", "--database", url, "--format", "csv"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [COMPLAINTS, "report", "self-assessment", "--year", "2025-26", "--database", url, "--format", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     rows = {r["code_provision"]: r for r in csv.DictReader(io.StringIO(done.stdout))}
     assert rows["6.13"]["cases_not_met"] == "CMP-2025-000002" and rows["6.2"]["percent"] == "85.7"
 
@@ -116,8 +152,11 @@ def test_an_action_not_yet_due_today_is_not_past_its_target():
     4 Dec it is both; once the year is over (no `today`) it is judged on 31 Mar 2027."""
     from models.report_facts import ActionFact
 
-    case = _case("CMP-2026-000001", _event("acknowledge", "2026-06-02"),
-                 actions=(ActionFact(action_id="a1", description="Fix the gutter", target_on=date(2026, 12, 3)),))
+    case = _case(
+        "CMP-2026-000001",
+        _event("acknowledge", "2026-06-02"),
+        actions=(ActionFact(action_id="a1", description="Fix the gutter", target_on=date(2026, 12, 3)),),
+    )
     year = ReportingYear.parse("2026-27")
     on_1st = annual_figures([case], year, today=date(2026, 12, 1))
     assert (on_1st.as_of, on_1st.actions_open, on_1st.actions_overdue) == (date(2026, 12, 1), (), 0)
@@ -133,8 +172,12 @@ def test_extensions_past_the_codes_limit_are_counted_separately():
     second with a good reason recorded: past the limit, compliant. C: 12 WD with no good reason: past, not."""
     cases = [
         _case("CMP-2026-00000A", _event("acknowledge", "2026-06-02"), _event("extend", "2026-06-05", working_days=5)),
-        _case("CMP-2026-00000B", _event("acknowledge", "2026-06-02"), _event("extend", "2026-06-05", working_days=6),
-              _event("extend", "2026-06-10", working_days=6, good_reason_ref="reason-2")),
+        _case(
+            "CMP-2026-00000B",
+            _event("acknowledge", "2026-06-02"),
+            _event("extend", "2026-06-05", working_days=6),
+            _event("extend", "2026-06-10", working_days=6, good_reason_ref="reason-2"),
+        ),
         _case("CMP-2026-00000C", _event("acknowledge", "2026-06-02"), _event("extend", "2026-06-05", working_days=12)),
     ]
     year = ReportingYear.parse("2026-27")

@@ -31,21 +31,48 @@ def add_themes_and_payments(engine) -> None:
     """Root causes at three stage-1 responses, the learning point's cause, and three payments:
     case 1's £250 (due 2 Jul, paid 30 Jun), case 3's £50.50 (due 20 Jun, never paid), case 4's £100 (due 10 Jul)."""
     with Session(engine) as session:
-        for reference, stage, code in (("CMP-2025-000001", 1, "repair_delayed"), ("CMP-2025-000001", 1, "not_kept_informed"),
-                                       ("CMP-2025-000003", 1, "repair_delayed"), ("CMP-2025-000004", 1, "not_kept_informed"),
-                                       ("CMP-2025-000001", 2, "no_failing_found")):
-            session.add(ResponseRootCause(command_id=f"{reference}-{stage}", code=code, reference=reference, stage=stage,
-                                          recorded_at=at("2025-06-18")))
+        for reference, stage, code in (
+            ("CMP-2025-000001", 1, "repair_delayed"),
+            ("CMP-2025-000001", 1, "not_kept_informed"),
+            ("CMP-2025-000003", 1, "repair_delayed"),
+            ("CMP-2025-000004", 1, "not_kept_informed"),
+            ("CMP-2025-000001", 2, "no_failing_found"),
+        ):
+            session.add(
+                ResponseRootCause(
+                    command_id=f"{reference}-{stage}", code=code, reference=reference, stage=stage, recorded_at=at("2025-06-18")
+                )
+            )
         for remedy_id, band, payment in (("r1", "some_impact", "s1-pay-1"), ("r2", "minimal_impact", "s1-pay-1")):
             remedy = session.get(Remedy, remedy_id)
             remedy.band, remedy.payment_id = band, payment
             session.add(remedy)
-        session.add(Remedy(id="r4", reference="CMP-2025-000004", stage=1, kind="compensation", amount_pence=10000,
-                           band="some_impact", payment_id="s1-pay-1"))
-        for reference, due, paid in (("CMP-2025-000001", date(2025, 7, 2), date(2025, 6, 30)),
-                                     ("CMP-2025-000003", date(2025, 6, 20), None), ("CMP-2025-000004", date(2025, 7, 10), None)):
-            session.add(OutstandingAction(reference=reference, action_id="s1-pay-1", description="Pay the compensation",
-                                          owner="ann", target_on=due, completed_on=paid))
+        session.add(
+            Remedy(
+                id="r4",
+                reference="CMP-2025-000004",
+                stage=1,
+                kind="compensation",
+                amount_pence=10000,
+                band="some_impact",
+                payment_id="s1-pay-1",
+            )
+        )
+        for reference, due, paid in (
+            ("CMP-2025-000001", date(2025, 7, 2), date(2025, 6, 30)),
+            ("CMP-2025-000003", date(2025, 6, 20), None),
+            ("CMP-2025-000004", date(2025, 7, 10), None),
+        ):
+            session.add(
+                OutstandingAction(
+                    reference=reference,
+                    action_id="s1-pay-1",
+                    description="Pay the compensation",
+                    owner="ann",
+                    target_on=due,
+                    completed_on=paid,
+                )
+            )
         point = session.get(LearningPoint, "lp1")
         point.root_cause = "repair_delayed"
         session.add(point)
@@ -131,28 +158,65 @@ def test_cli_writes_the_pack_and_records_the_governing_bodys_response(read_model
     from models.users import create_user
 
     url, engine, _ = read_model
-    done = subprocess.run([COMPLAINTS, "report", "quarterly", "--year", "2025-26", "--quarter", "1", "--database", url,
-                           "--service-area", "repairs", "--csv", str(tmp_path / "q.csv"), "--html", str(tmp_path / "q.html"),
-                           "--pdf", str(tmp_path / "q.pdf")], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            COMPLAINTS,
+            "report",
+            "quarterly",
+            "--year",
+            "2025-26",
+            "--quarter",
+            "1",
+            "--database",
+            url,
+            "--service-area",
+            "repairs",
+            "--csv",
+            str(tmp_path / "q.csv"),
+            "--html",
+            str(tmp_path / "q.html"),
+            "--pdf",
+            str(tmp_path / "q.pdf"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "£300.50 (2)" in done.stdout  # repairs: cases 1 and 3
     assert "service area: Repairs" in (tmp_path / "q.html").read_text() and (tmp_path / "q.pdf").read_bytes().startswith(b"%PDF")
     assert "volumes,Jun 2025,stage1_received,3" in (tmp_path / "q.csv").read_text()
-    bad = subprocess.run([COMPLAINTS, "report", "annual", "--year", "2025-26", "--database", url, "--root-cause", "bad-luck"],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [COMPLAINTS, "report", "annual", "--year", "2025-26", "--database", url, "--root-cause", "bad-luck"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "--root-cause" in bad.stderr and "must be one of repair_not_done" in bad.stderr
 
     create_user(engine, "mandy", "Mandy Manager", "complaints_manager", "a long enough password")
     create_user(engine, "hana", "Hana Handler", "handler", "a long enough password")
     said = "The Board noted the report.\n\nIt asked for monthly figures on damp and mould."
-    refused = subprocess.run([COMPLAINTS, "report", "governing-response", "--year", "2025-26", "--database", url, "--as", "hana",
-                              "--text", said], capture_output=True, text=True, timeout=60)
+    refused = subprocess.run(
+        [COMPLAINTS, "report", "governing-response", "--year", "2025-26", "--database", url, "--as", "hana", "--text", said],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert refused.returncode == 2 and "record governing response" in refused.stderr
-    done = subprocess.run([COMPLAINTS, "report", "governing-response", "--year", "2025-26", "--database", url, "--as", "mandy",
-                           "--text", said], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [COMPLAINTS, "report", "governing-response", "--year", "2025-26", "--database", url, "--as", "mandy", "--text", said],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
-    done = subprocess.run([COMPLAINTS, "report", "annual", "--year", "2025-26", "--database", url, "--html", str(tmp_path / "a.html")],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [COMPLAINTS, "report", "annual", "--year", "2025-26", "--database", url, "--html", str(tmp_path / "a.html")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     page = (tmp_path / "a.html").read_text()
     assert "The governing body's response (Code 8.2)" in page
     assert "<p>The Board noted the report.</p>" in page and "<p>It asked for monthly figures on damp and mould.</p>" in page
@@ -164,8 +228,15 @@ def test_the_annual_report_and_the_quarterly_pack_agree_on_overdue_compensation(
     from models.report_facts import CaseFacts, RemedyFact, StageRecord
 
     case = CaseFacts(
-        reference="CMP-2026-000325", received_on=date(2026, 11, 2), state="stage1_responded", last_event_on=date(2026, 11, 20),
-        stages=(StageRecord(stage=1, received_on=date(2026, 11, 2), acknowledged_on=date(2026, 11, 3), responded_on=date(2026, 11, 16)),),
+        reference="CMP-2026-000325",
+        received_on=date(2026, 11, 2),
+        state="stage1_responded",
+        last_event_on=date(2026, 11, 20),
+        stages=(
+            StageRecord(
+                stage=1, received_on=date(2026, 11, 2), acknowledged_on=date(2026, 11, 3), responded_on=date(2026, 11, 16)
+            ),
+        ),
         remedies=(RemedyFact(stage=1, kind="compensation", amount_pence=32500, due_on=date(2026, 12, 18)),),
     )
     today = date(2026, 12, 4)
@@ -174,4 +245,8 @@ def test_the_annual_report_and_the_quarterly_pack_agree_on_overdue_compensation(
     assert annual.as_of == today
     assert annual.compensation.overdue_pence == quarterly.compensation.overdue_pence == 0
     later = annual_figures([case], ReportingYear.parse("2026-27"), today=date(2026, 12, 21))
-    assert later.compensation.overdue_pence == quarterly_figures([case], Quarter.parse("2026-27 Q3"), later.as_of).compensation.overdue_pence == 32500
+    assert (
+        later.compensation.overdue_pence
+        == quarterly_figures([case], Quarter.parse("2026-27 Q3"), later.as_of).compensation.overdue_pence
+        == 32500
+    )

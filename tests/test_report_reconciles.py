@@ -12,7 +12,10 @@ LATE = 3
 
 async def _filed_days_ago(stack, days: int, n: int) -> str:
     intake = Intake(
-        intake_id=f"reconcile-{days}-{n}", policy="code-2024", channel="phone", handler="hana",
+        intake_id=f"reconcile-{days}-{n}",
+        policy="code-2024",
+        channel="phone",
+        handler="hana",
         resident=ResidentDetails(name=f"Late Resident {n}", address="2 Mill Lane"),
         text="The boiler has failed three times since October.",
         received_at=datetime.now(timezone.utc) - timedelta(days=days),
@@ -36,7 +39,7 @@ async def test_the_annual_report_counts_every_overdue_acknowledgement_the_dashbo
         assert (await stack.projected(reference)).overdue, reference
     mira = await signed_in("mira")
     dashboard = (await mira.get("/")).text
-    overdue = int(_stage_row(dashboard, 1).rsplit("overdue=yes\">", 1)[1].split("<", 1)[0])
+    overdue = int(_stage_row(dashboard, 1).rsplit('overdue=yes">', 1)[1].split("<", 1)[0])
     assert overdue == LATE
     report = (await mira.get("/reports/annual")).text
     assert f"0 of {LATE} (0.0%)" in report and "100.0%" not in report.split("Self-assessment", 1)[0]
@@ -63,7 +66,9 @@ async def test_the_governing_bodys_response_takes_its_year_from_the_reports_list
     form = (await mira.get("/reports/annual/response")).text
     assert '<select class="select" id="year" name="year"' in form
     offered = form.split('id="year" name="year"', 1)[1].split("</select>", 1)[0]
-    assert [o.split('"')[1] for o in offered.split("<option value=")[1:]] == [o.split('"')[1] for o in years.split("<option value=")[1:]]
+    assert [o.split('"')[1] for o in offered.split("<option value=")[1:]] == [
+        o.split('"')[1] for o in years.split("<option value=")[1:]
+    ]
 
 
 async def test_the_audit_log_shows_case_views_reassignments_and_exports_by_person(stack, signed_in):

@@ -20,7 +20,10 @@ YEAR = ReportingYear.parse("2025-26")
 
 
 def event_facts():
-    return [facts_from_events(reference=ref, received_at=at(received, 9), events=events, deadlines={}) for ref, (received, events) in CASES.items()]
+    return [
+        facts_from_events(reference=ref, received_at=at(received, 9), events=events, deadlines={})
+        for ref, (received, events) in CASES.items()
+    ]
 
 
 @pytest.fixture
@@ -94,22 +97,54 @@ def test_read_model_gives_the_same_facts_as_the_events(read_model):
 
 def test_cli_prints_the_table_and_writes_csv(read_model, tmp_path):
     url, _ = read_model
-    done = subprocess.run([COMPLAINTS, "report", "tsm", "--year", "2025-26", "--homes", "2000", "--database", url, "--csv", str(tmp_path / "tsm.csv")],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            COMPLAINTS,
+            "report",
+            "tsm",
+            "--year",
+            "2025-26",
+            "--homes",
+            "2000",
+            "--database",
+            url,
+            "--csv",
+            str(tmp_path / "tsm.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "CH02 (1)" in done.stdout and "37.5%" in done.stdout and "3.50" in done.stdout
     rows = list(csv.DictReader(io.StringIO((tmp_path / "tsm.csv").read_text())))
     assert [(r["measure"], r["numerator"], r["denominator"], r["value"]) for r in rows] == [
-        ("CH01 (1)", "7", "2000", "3.5"), ("CH01 (2)", "2", "2000", "1.0"), ("CH02 (1)", "3", "8", "37.5"), ("CH02 (2)", "1", "2", "50.0")]
-    done = subprocess.run([COMPLAINTS, "report", "tsm", "--year", "2025-26", "--database", url, "--format", "csv"], capture_output=True, text=True, timeout=60)
-    assert done.stdout.splitlines()[1] == '2025-26,CH01 (1),"Stage 1 complaints received per 1,000 homes",7,,,"per 1,000 homes"' 
+        ("CH01 (1)", "7", "2000", "3.5"),
+        ("CH01 (2)", "2", "2000", "1.0"),
+        ("CH02 (1)", "3", "8", "37.5"),
+        ("CH02 (2)", "1", "2", "50.0"),
+    ]
+    done = subprocess.run(
+        [COMPLAINTS, "report", "tsm", "--year", "2025-26", "--database", url, "--format", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.splitlines()[1] == '2025-26,CH01 (1),"Stage 1 complaints received per 1,000 homes",7,,,"per 1,000 homes"'
 
 
 def test_cli_refuses_bad_homes_and_year(read_model):
     url, _ = read_model
-    done = subprocess.run([COMPLAINTS, "report", "tsm", "--year", "2025-26", "--homes", "0", "--database", url], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [COMPLAINTS, "report", "tsm", "--year", "2025-26", "--homes", "0", "--database", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "--homes" in done.stderr
-    done = subprocess.run([COMPLAINTS, "report", "tsm", "--year", "2025/26", "--database", url], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [COMPLAINTS, "report", "tsm", "--year", "2025/26", "--database", url], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and "--year" in done.stderr and "2025-26" in done.stderr
 
 

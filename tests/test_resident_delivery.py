@@ -35,6 +35,7 @@ async def sim(own_sim):
     own whose clock the other modules' scenarios have not moved on (conftest.own_sim)."""
     return own_sim
 
+
 HANDLER = Actor(username="alice", role="handler")
 EMAIL_RESIDENT = ResidentDetails(name="Jane Example", address="1 Test Street, Telford TF1 1AA", email="jane@example.org")
 POST_RESIDENT = ResidentDetails(name="Sam Post", address="2 Mill Lane, Telford TF2 2BB", preferred_contact="post")
@@ -49,8 +50,9 @@ def mailbox():
 
 
 def mail_settings(port: int) -> Settings:
-    return Settings(SMTP_HOST="127.0.0.1", SMTP_PORT=port, WEB_SECRET="delivery-tests-secret-0123",
-                    WEB_BASE_URL="http://residents.test")
+    return Settings(
+        SMTP_HOST="127.0.0.1", SMTP_PORT=port, WEB_SECRET="delivery-tests-secret-0123", WEB_BASE_URL="http://residents.test"
+    )
 
 
 @pytest.fixture
@@ -68,8 +70,14 @@ def mailer(sim, mailbox):
 
 async def file(sim, resident, **fields) -> str:
     ensure_staff(sim.engine, alice="handler")
-    intake = Intake(channel="phone", resident=resident, text="The boiler has failed twice.", desired_outcome="A working boiler",
-                    handler="alice", **fields)
+    intake = Intake(
+        channel="phone",
+        resident=resident,
+        text="The boiler has failed twice.",
+        desired_outcome="A working boiler",
+        handler="alice",
+        **fields,
+    )
     return (await file_complaint(sim.env.client, sim.engine, intake, TASK_QUEUE)).reference
 
 
@@ -92,8 +100,13 @@ def pdf_text(data: bytes) -> str:
 
 
 async def test_each_letter_is_emailed_once_with_the_pdf_to_the_resident_and_the_consented_representative(sim, mailer, mailbox):
-    reference = await file(sim, EMAIL_RESIDENT, representative=RepresentativeDetails(
-        name="Rob Advocate", relationship="son", contact="rob@example.org", consent_given=True))
+    reference = await file(
+        sim,
+        EMAIL_RESIDENT,
+        representative=RepresentativeDetails(
+            name="Rob Advocate", relationship="son", contact="rob@example.org", consent_given=True
+        ),
+    )
     await take(sim, reference, "acknowledge", points=["The boiler failed twice"])
     messages = await delivered(mailer, mailbox, 2)
     assert sorted(str(m["To"]) for m in messages) == ["Jane Example <jane@example.org>", "Rob Advocate <rob@example.org>"]
@@ -115,8 +128,13 @@ async def test_each_letter_is_emailed_once_with_the_pdf_to_the_resident_and_the_
     await asyncio.to_thread(mailer.deliver_due)
     assert len(mailbox.messages) == 2
     rows = messages_of(sim.engine, reference)
-    assert [(r.recipient, r.channel, r.status) for r in rows] == [("representative", "email", "sent"), ("resident", "email", "sent")] or \
-        sorted((r.recipient, r.channel, r.status) for r in rows) == [("representative", "email", "sent"), ("resident", "email", "sent")]
+    assert [(r.recipient, r.channel, r.status) for r in rows] == [
+        ("representative", "email", "sent"),
+        ("resident", "email", "sent"),
+    ] or sorted((r.recipient, r.channel, r.status) for r in rows) == [
+        ("representative", "email", "sent"),
+        ("resident", "email", "sent"),
+    ]
     assert all(r.sent_at is not None and r.attempts == 1 for r in rows)
 
 
@@ -126,8 +144,14 @@ async def test_a_refused_response_letter_never_reaches_the_resident(sim, mailer,
     await delivered(mailer, mailbox, 1)
     await take(sim, reference, "withdraw")  # the case ends: a response is refused by the workflow
     with pytest.raises(CommandRejected):
-        await take(sim, reference, "respond", outcome="upheld", decisions=[{"point": 1, "upheld": True, "reasons": "Late"}],
-                   remedies=[{"kind": "apology", "description": "We are sorry"}])
+        await take(
+            sim,
+            reference,
+            "respond",
+            outcome="upheld",
+            decisions=[{"point": 1, "upheld": True, "reasons": "Late"}],
+            remedies=[{"kind": "apology", "description": "We are sorry"}],
+        )
     await asyncio.to_thread(mailer.deliver_due)
     assert len(mailbox.messages) == 1
     assert [r.purpose for r in messages_of(sim.engine, reference)] == ["letter"]
@@ -136,7 +160,14 @@ async def test_a_refused_response_letter_never_reaches_the_resident(sim, mailer,
 async def test_large_print_is_honoured_when_the_adjustment_records_it(sim, mailer, mailbox):
     reference = await file(sim, EMAIL_RESIDENT)
     review_on = (await sim.env.get_current_time()).date() + timedelta(days=60)
-    await take(sim, reference, "record_adjustment", kind="format", details="Letters in large print (16pt)", review_on=review_on.isoformat())
+    await take(
+        sim,
+        reference,
+        "record_adjustment",
+        kind="format",
+        details="Letters in large print (16pt)",
+        review_on=review_on.isoformat(),
+    )
     await take(sim, reference, "acknowledge", points=["Point one"])
     with Session(sim.engine) as session:
         letter = session.exec(select(Letter).where(Letter.reference == reference)).one()
@@ -172,10 +203,15 @@ async def test_the_resident_is_told_when_a_promised_action_is_late_and_when_it_i
     reference = await file(sim, EMAIL_RESIDENT)
     await take(sim, reference, "acknowledge", points=["The boiler failed twice"])
     today = (await sim.env.get_current_time()).date()
-    await take(sim, reference, "respond", outcome="upheld",
-               decisions=[{"point": 1, "upheld": True, "reasons": "Parts were late"}],
-               remedies=[{"kind": "apology", "description": "We are sorry"}],
-               actions=[{"description": "Replace the boiler", "owner": "Repairs", "target_on": (today + timedelta(days=2)).isoformat()}])
+    await take(
+        sim,
+        reference,
+        "respond",
+        outcome="upheld",
+        decisions=[{"point": 1, "upheld": True, "reasons": "Parts were late"}],
+        remedies=[{"kind": "apology", "description": "We are sorry"}],
+        actions=[{"description": "Replace the boiler", "owner": "Repairs", "target_on": (today + timedelta(days=2)).isoformat()}],
+    )
     await delivered(mailer, mailbox, 2)
     await sim.env.sleep(timedelta(days=4))
     late = await delivered(mailer, mailbox, 3)
@@ -200,7 +236,9 @@ async def test_the_resident_is_kept_informed_while_the_response_is_late(sim, mai
     await take(sim, reference, "acknowledge", points=["The boiler failed twice"])
     await delivered(mailer, mailbox, 1)
     handle = sim.env.client.get_workflow_handle(reference)
-    await handle.signal("extension_agreed", Extend(command_id=f"sig-{uuid4().hex[:12]}", working_days=5, reason_ref="reason-by-signal"))
+    await handle.signal(
+        "extension_agreed", Extend(command_id=f"sig-{uuid4().hex[:12]}", working_days=5, reason_ref="reason-by-signal")
+    )
 
     def due(name: str):
         with Session(sim.engine) as session:

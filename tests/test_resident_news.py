@@ -12,8 +12,14 @@ async def test_information_a_resident_adds_alerts_the_handler(stack, signed_in):
     reference = await stack.start_case(handler="hana")
     others = await stack.start_case(handler="hugo")
     for case, n in ((reference, 1), (others, 2)):
-        tracked = Tracked(link_id=f"link-{n}", reference=case, person="resident", person_id=f"res-{n}", name="Resident",
-                          expires_at=datetime.now(timezone.utc) + timedelta(days=30))
+        tracked = Tracked(
+            link_id=f"link-{n}",
+            reference=case,
+            person="resident",
+            person_id=f"res-{n}",
+            name="Resident",
+            expires_at=datetime.now(timezone.utc) + timedelta(days=30),
+        )
         await add_information(stack.client, stack.engine, tracked, "The ceiling fell in last night.", f"resident-news-{n}")
     hana = await signed_in("hana")
     news = (await hana.get("/")).text.split('id="from-residents"', 1)[1].split("</ul>", 1)[0]
@@ -35,10 +41,17 @@ async def test_information_a_resident_adds_is_emailed_to_the_handler_or_the_mana
         settings = mail_settings(mailbox.port)
         mine, nobodys = await stack.start_case(handler="hana"), await stack.start_case()
         for case, n in ((mine, 3), (nobodys, 4)):
-            tracked = Tracked(link_id=f"link-{n}", reference=case, person="resident", person_id=f"res-{n}", name="Resident",
-                              expires_at=datetime.now(timezone.utc) + timedelta(days=30))
-            await add_information(stack.client, stack.engine, tracked, "The ceiling fell in last night.", f"resident-mail-{n}",
-                                  settings)
+            tracked = Tracked(
+                link_id=f"link-{n}",
+                reference=case,
+                person="resident",
+                person_id=f"res-{n}",
+                name="Resident",
+                expires_at=datetime.now(timezone.utc) + timedelta(days=30),
+            )
+            await add_information(
+                stack.client, stack.engine, tracked, "The ceiling fell in last night.", f"resident-mail-{n}", settings
+            )
     finally:
         mailbox.stop()
     by_case = {m["X-Complaint-Reference"]: m for m in mailbox.messages}

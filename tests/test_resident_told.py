@@ -1,7 +1,6 @@
 """Issue 27 item 5: an acknowledgement that is late is told to the resident, in words, by their channel
 (real workflow on the time-skipping server, real SMTP server)."""
 
-
 import pytest
 from datetime import timedelta
 

@@ -16,10 +16,18 @@ async def test_add_another_promised_action_past_three_and_all_are_recorded(stack
     target = (date.today() + timedelta(days=14)).isoformat()
     rows = {"remedies.0.kind": "apology", "remedies.0.description": "We are sorry"}
     for n in range(3):
-        rows |= {f"actions.{n}.description": f"Repair number {n + 1}", f"actions.{n}.owner": "Repairs team", f"actions.{n}.target_on": target}
+        rows |= {
+            f"actions.{n}.description": f"Repair number {n + 1}",
+            f"actions.{n}.owner": "Repairs team",
+            f"actions.{n}.target_on": target,
+        }
     command_id = _command_id((await hana.get(f"/cases/{reference}")).text, reference, "respond")
     longer = await hana.post(f"/cases/{reference}/actions/respond", _response(command_id, **rows, more="actions"))
-    assert longer.status_code == 200 and 'name="actions.3.description"' in longer.text and 'name="actions.4.description"' not in longer.text
+    assert (
+        longer.status_code == 200
+        and 'name="actions.3.description"' in longer.text
+        and 'name="actions.4.description"' not in longer.text
+    )
     assert 'value="Repair number 3"' in longer.text and "There is a problem" not in longer.text
     rows |= {"actions.3.description": "Repair number 4", "actions.3.owner": "Repairs team", "actions.3.target_on": target}
     done = await hana.post(f"/cases/{reference}/actions/respond", _response(command_id, **rows))

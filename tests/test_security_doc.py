@@ -28,7 +28,15 @@ def test_every_test_security_md_names_exists():
     missing = []
     for file, name in named:
         path = ROOT / file
-        functions = {node.name for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))} if path.exists() else set()
+        functions = (
+            {
+                node.name
+                for node in ast.walk(ast.parse(path.read_text()))
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            }
+            if path.exists()
+            else set()
+        )
         if name not in functions:
             missing.append(f"{file}::{name}")
     assert missing == []

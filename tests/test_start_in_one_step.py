@@ -33,9 +33,16 @@ ENDED = {  # responded 10 Mar 2026 and closed: the case stops listening for a st
 
 
 async def test_intake_answers_with_the_new_cases_deadlines_and_its_row_is_there(own_sim):
-    filed = await file_complaint(own_sim.env.client, own_sim.engine, Intake(
-        channel="phone", resident=ResidentDetails(name="A Resident"), text="the boiler has failed again",
-    ), TASK_QUEUE)
+    filed = await file_complaint(
+        own_sim.env.client,
+        own_sim.engine,
+        Intake(
+            channel="phone",
+            resident=ResidentDetails(name="A Resident"),
+            text="the boiler has failed again",
+        ),
+        TASK_QUEUE,
+    )
     assert {d.name for d in filed.deadlines} >= {"stage1.acknowledge", "stage1.respond"}
     with Session(own_sim.engine) as session:
         assert session.get(Case, filed.reference) is not None  # no waiting for the first projection
@@ -43,14 +50,21 @@ async def test_intake_answers_with_the_new_cases_deadlines_and_its_row_is_there(
 
 async def test_a_command_sent_with_a_new_cases_start_is_refused_not_waved_through(own_sim):
     """Nothing is set up before the first task: the validator refuses, and nothing is written."""
-    case = CaseInput(reference="UWS-2026-000001", landlord="uws", policy_id="code-2024",
-                     policy_version=load_profile("code-2024").version,
-                     received_at=datetime.now(timezone.utc))
-    start = WithStartWorkflowOperation(ComplaintWorkflow.run, case, id=case.reference, task_queue=TASK_QUEUE,
-                                       id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
+    case = CaseInput(
+        reference="UWS-2026-000001",
+        landlord="uws",
+        policy_id="code-2024",
+        policy_version=load_profile("code-2024").version,
+        received_at=datetime.now(timezone.utc),
+    )
+    start = WithStartWorkflowOperation(
+        ComplaintWorkflow.run, case, id=case.reference, task_queue=TASK_QUEUE, id_conflict_policy=WorkflowIDConflictPolicy.FAIL
+    )
     try:
         await own_sim.env.client.execute_update_with_start_workflow(
-            "acknowledge", Acknowledge(command_id="early", definition_ref="d1"), start_workflow_operation=start,
+            "acknowledge",
+            Acknowledge(command_id="early", definition_ref="d1"),
+            start_workflow_operation=start,
         )
     except WorkflowUpdateFailedError as err:
         assert refusal_of(err).rule == "not_set_up"
@@ -63,8 +77,11 @@ async def test_a_command_sent_with_a_new_cases_start_is_refused_not_waved_throug
 
 
 def _updates(history) -> list[str]:
-    return [e.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
-            for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED]
+    return [
+        e.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+    ]
 
 
 async def test_a_refused_reopening_request_leaves_no_trace(own_sim):
@@ -86,11 +103,20 @@ async def test_a_refused_reopening_request_leaves_no_trace(own_sim):
 async def test_five_requests_at_once_reopen_the_case_once_and_each_gets_a_clean_answer(own_sim):
     view, _ = await own_sim.run_case(Scenario.model_validate(ENDED))
     ids = ["web-1", "web-1", "phone-2", "letter-3", "email-4"]
-    answers = await asyncio.gather(*(
-        reopen(own_sim.env.client, view.reference, TASK_QUEUE, "request_stage2",
-               RequestStage2(command_id=command_id, occurred_at=REQUESTED_AT), at=REQUESTED_AT)
-        for command_id in ids
-    ), return_exceptions=True)
+    answers = await asyncio.gather(
+        *(
+            reopen(
+                own_sim.env.client,
+                view.reference,
+                TASK_QUEUE,
+                "request_stage2",
+                RequestStage2(command_id=command_id, occurred_at=REQUESTED_AT),
+                at=REQUESTED_AT,
+            )
+            for command_id in ids
+        ),
+        return_exceptions=True,
+    )
     applied = [i for i, answer in zip(ids, answers) if isinstance(answer, CaseSummary)]
     refused = [answer for answer in answers if not isinstance(answer, CaseSummary)]
     assert all(isinstance(err, WorkflowUpdateFailedError) and refusal_of(err).rule == "lifecycle" for err in refused), answers

@@ -34,15 +34,32 @@ WORDS = ["Quarrington", STREET, PHONE, EMAIL, "damp in the nursery", "survey of 
 
 
 async def a_withdrawn_case(stack, intake_id: str) -> tuple[str, str]:
-    filed = await file_complaint(stack.client, stack.engine, Intake(
-        intake_id=intake_id, channel="phone", resident=ResidentDetails(name=NAME, address=STREET, phone=PHONE, email=EMAIL),
-        text="There is damp in the nursery and nobody came", handler="hana"), TASK_QUEUE)
+    filed = await file_complaint(
+        stack.client,
+        stack.engine,
+        Intake(
+            intake_id=intake_id,
+            channel="phone",
+            resident=ResidentDetails(name=NAME, address=STREET, phone=PHONE, email=EMAIL),
+            text="There is damp in the nursery and nobody came",
+            handler="hana",
+        ),
+        TASK_QUEUE,
+    )
     reference = filed.reference
     await stack.projected(reference)
 
     async def step(action: str, **form):
-        await act(stack.client, stack.engine, reference, action, form, Actor(username="hana", role="handler"),
-                  f"{action}-{intake_id}", TASK_QUEUE)
+        await act(
+            stack.client,
+            stack.engine,
+            reference,
+            action,
+            form,
+            Actor(username="hana", role="handler"),
+            f"{action}-{intake_id}",
+            TASK_QUEUE,
+        )
 
     await step("acknowledge", points=["Damp in the nursery"])
     await step("extend", working_days=5, reason="A survey of the Tamarisk Row block is booked")
@@ -56,8 +73,11 @@ async def a_withdrawn_case(stack, intake_id: str) -> tuple[str, str]:
 def read_model_text(engine) -> str:
     """Every row of every table of the read model, as text."""
     with engine.connect() as connection:
-        return "\n".join(repr(row) for table in inspect(engine).get_table_names()
-                         for row in connection.execute(text(f'SELECT * FROM "{table}"')))
+        return "\n".join(
+            repr(row)
+            for table in inspect(engine).get_table_names()
+            for row in connection.execute(text(f'SELECT * FROM "{table}"'))
+        )
 
 
 async def test_the_export_holds_everything_about_the_resident_as_json_and_pdf_and_is_audited(stack):
@@ -109,8 +129,10 @@ async def test_the_cli_exports_for_an_administrator_only_and_anonymises_only_whe
 async def test_anonymisation_leaves_none_of_the_residents_words_in_the_read_model(stack):
     reference, resident_id = await a_withdrawn_case(stack, "sar-3")
     assert all(word in read_model_text(stack.engine) for word in WORDS), "the scan reads the real rows"
-    assert due_for_anonymisation(stack.engine, 6, datetime.now(timezone.utc).date() + timedelta(days=7 * 366)) \
-        .count(resident_id) == 1
+    assert (
+        due_for_anonymisation(stack.engine, 6, datetime.now(timezone.utc).date() + timedelta(days=7 * 366)).count(resident_id)
+        == 1
+    )
     for other in due_for_anonymisation(stack.engine, 6, datetime.now(timezone.utc).date() + timedelta(days=7 * 366)):
         anonymise(stack.engine, other, "adam")  # every resident of this module's cases with these words
     left = read_model_text(stack.engine)
@@ -121,14 +143,26 @@ async def test_anonymisation_leaves_none_of_the_residents_words_in_the_read_mode
 
 async def test_the_case_page_shows_the_timeline_after_the_workflow_history_is_gone(stack, signed_in):
     reference = await stack.start_case(handler="hana")
-    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Roof leak"]},
-              Actor(username="hana", role="handler"), "gone-ack", TASK_QUEUE)
-    await act(stack.client, stack.engine, reference, "withdraw", {}, Actor(username="hana", role="handler"),
-              "gone-withdraw", TASK_QUEUE)
+    await act(
+        stack.client,
+        stack.engine,
+        reference,
+        "acknowledge",
+        {"points": ["Roof leak"]},
+        Actor(username="hana", role="handler"),
+        "gone-ack",
+        TASK_QUEUE,
+    )
+    await act(
+        stack.client, stack.engine, reference, "withdraw", {}, Actor(username="hana", role="handler"), "gone-withdraw", TASK_QUEUE
+    )
     await stack.projected(reference, "withdrawn")
     await stack.client.get_workflow_handle(reference).result()  # closed, as retention finds it
-    await stack.client.workflow_service.delete_workflow_execution(DeleteWorkflowExecutionRequest(
-        namespace=stack.client.namespace, workflow_execution=WorkflowExecution(workflow_id=reference)))
+    await stack.client.workflow_service.delete_workflow_execution(
+        DeleteWorkflowExecutionRequest(
+            namespace=stack.client.namespace, workflow_execution=WorkflowExecution(workflow_id=reference)
+        )
+    )
     gone = False
     for _ in range(600):  # deletion is asynchronous on the server (a system workflow), slow under load
         try:

@@ -17,9 +17,11 @@ MANAGER = Actor(username="mira", role="complaints_manager")
 
 async def at_stage_2_unassigned(stack) -> str:
     reference = await stack.start_case(handler=None)
-    for action, form in (("acknowledge", {"points": ["Roof leak not repaired"]}),
-                         ("respond", {"outcome": "not_upheld", "decisions": [{"point": 1, "upheld": False, "reasons": "No defect found"}]}),
-                         ("request_stage2", {})):
+    for action, form in (
+        ("acknowledge", {"points": ["Roof leak not repaired"]}),
+        ("respond", {"outcome": "not_upheld", "decisions": [{"point": 1, "upheld": False, "reasons": "No defect found"}]}),
+        ("request_stage2", {}),
+    ):
         await act(stack.client, stack.engine, reference, action, form, MANAGER, f"c-{uuid4().hex}", TASK_QUEUE)
     case = await stack.projected(reference, "stage2_requested")
     assert case.stage == 2 and case.handler is None
@@ -32,8 +34,16 @@ async def test_a_handler_cannot_take_a_stage_2_case_from_the_web_or_the_command_
     taken = await hana.post(f"/cases/{reference}/take", {})
     assert taken.status_code == 403 and "a handler cannot take it" in taken.text
     with pytest.raises(Refused, match="a handler cannot take it"):
-        await act(stack.client, stack.engine, reference, "assign", {"handler": "hana"}, Actor(username="hana", role="handler"),
-                  f"c-{uuid4().hex}", TASK_QUEUE)
+        await act(
+            stack.client,
+            stack.engine,
+            reference,
+            "assign",
+            {"handler": "hana"},
+            Actor(username="hana", role="handler"),
+            f"c-{uuid4().hex}",
+            TASK_QUEUE,
+        )
     with Session(stack.engine) as session:
         assert session.get(Case, reference).handler is None
     rita = Actor(username="rita", role="stage2_reviewer")

@@ -84,7 +84,8 @@ async def test_the_app_connects_with_its_client_certificate(mtls_temporal, certs
 
 
 @pytest.mark.parametrize(
-    ("cert", "tls"), [(None, True), ("stranger", True), (None, False)],
+    ("cert", "tls"),
+    [(None, True), ("stranger", True), (None, False)],
     ids=["no client certificate", "certificate from another CA", "plaintext"],
 )
 async def test_a_caller_without_a_certificate_from_the_ca_is_refused(mtls_temporal, certs, cert, tls):

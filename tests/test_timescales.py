@@ -52,8 +52,9 @@ async def test_code_stage2_respond_is_20_working_days_from_acknowledgement_with_
     # 20 WD after Wed 4 Feb is Wed 4 Mar; the 20-day extension runs Mar 5,6,9-13,16-20,23-27,30,31, Apr 1.
     assert deadline(result, "stage2.respond")["due"] == "2026-04-01"
     assert [r["step"] for r in result["rejected"]] == [5]
-    assert result["rejected"][0]["error"].startswith("good_reason: an extension to 21 working days in all at stage 2 "
-                                                     "needs a good reason to go past 20 working days")  # Code 6.15
+    assert result["rejected"][0]["error"].startswith(
+        "good_reason: an extension to 21 working days in all at stage 2 needs a good reason to go past 20 working days"
+    )  # Code 6.15
     assert result["state"] == "stage2_extended"
 
 
@@ -77,7 +78,10 @@ async def test_greatwell_acknowledges_in_3_days_and_responds_10_days_from_loggin
         until="2026-03-06T00:00:00+00:00",
     )
     assert deadline(result, "stage1.acknowledge") == {
-        "name": "stage1.acknowledge", "due": "2026-03-05", "met_on": "2026-03-05", "met": True
+        "name": "stage1.acknowledge",
+        "due": "2026-03-05",
+        "met_on": "2026-03-05",
+        "met": True,
     }
     assert deadline(result, "stage1.respond")["due"] == "2026-03-16"
 
@@ -97,10 +101,17 @@ async def test_together_housing_get_it_sorted_then_stage2_in_15_days(run):
         until="2026-03-25T00:00:00+00:00",
     )
     assert [d["name"] for d in result["deadlines"]] == [
-        "pre_stage.resolve", "stage1.acknowledge", "stage1.respond", "stage2.acknowledge", "stage2.respond"
+        "pre_stage.resolve",
+        "stage1.acknowledge",
+        "stage1.respond",
+        "stage2.acknowledge",
+        "stage2.respond",
     ]
     assert deadline(result, "pre_stage.resolve") == {
-        "name": "pre_stage.resolve", "due": "2026-03-09", "met_on": "2026-03-06", "met": True
+        "name": "pre_stage.resolve",
+        "due": "2026-03-09",
+        "met_on": "2026-03-06",
+        "met": True,
     }
     assert deadline(result, "stage1.acknowledge")["due"] == "2026-03-13"
     assert deadline(result, "stage1.respond")["due"] == "2026-03-23"
@@ -114,13 +125,27 @@ async def test_wrekin_7_5_past_10_days_needs_a_good_reason_beside_the_agreement(
         received="2026-03-02T09:00:00+00:00",
         steps=[
             {"at": "2026-03-03T10:00:00+00:00", "action": "acknowledge"},
-            {"at": "2026-03-10T10:00:00+00:00", "action": "extend", "working_days": 11, "reason": "survey", "agreed_with_resident": True},
-            {"at": "2026-03-10T10:00:00+00:00", "action": "extend", "working_days": 10, "reason": "survey", "agreed_with_resident": True},
+            {
+                "at": "2026-03-10T10:00:00+00:00",
+                "action": "extend",
+                "working_days": 11,
+                "reason": "survey",
+                "agreed_with_resident": True,
+            },
+            {
+                "at": "2026-03-10T10:00:00+00:00",
+                "action": "extend",
+                "working_days": 10,
+                "reason": "survey",
+                "agreed_with_resident": True,
+            },
         ],
         until="2026-03-11T00:00:00+00:00",
     )
     assert [r["step"] for r in result["rejected"]] == [1]
-    assert result["rejected"][0]["error"].startswith("good_reason: an extension to 11 working days in all at stage 1 needs a good reason")
+    assert result["rejected"][0]["error"].startswith(
+        "good_reason: an extension to 11 working days in all at stage 1 needs a good reason"
+    )
     # 10 WD from Tue 3 Mar → Tue 17 Mar; +10 → Tue 31 Mar.
     assert deadline(result, "stage1.respond")["due"] == "2026-03-31"
 
@@ -133,7 +158,10 @@ async def test_withdrawal_cancels_open_deadlines_and_stops_notices(run):
     )
     assert result["state"] == "withdrawn"
     assert deadline(result, "stage1.acknowledge") == {
-        "name": "stage1.acknowledge", "due": "2026-03-09", "met_on": None, "met": None
+        "name": "stage1.acknowledge",
+        "due": "2026-03-09",
+        "met_on": None,
+        "met": None,
     }
     assert result["notices"] == []
 
@@ -145,8 +173,12 @@ async def test_exclusion_at_stage2_refuses_escalation_with_a_reason(run):
             {"at": "2026-03-02T10:00:00+00:00", "action": "acknowledge"},
             {"at": "2026-03-03T10:00:00+00:00", "action": "respond", "outcome": "upheld"},
             {"at": "2026-03-04T10:00:00+00:00", "action": "request_stage2"},
-            {"at": "2026-03-05T10:00:00+00:00", "action": "exclude", "reason": "court claim filed",
-             "ground": "legal_proceedings"},
+            {
+                "at": "2026-03-05T10:00:00+00:00",
+                "action": "exclude",
+                "reason": "court claim filed",
+                "ground": "legal_proceedings",
+            },
             {"at": "2026-03-05T11:00:00+00:00", "action": "exclude", "reason": "x", "ground": "no_such_ground"},
         ],
     )
@@ -161,11 +193,14 @@ async def test_unknown_exclusion_ground_is_rejected_naming_the_profiles_grounds(
         steps=[{"at": "2026-03-02T10:00:00+00:00", "action": "exclude", "reason": "x", "ground": "bored"}],
     )
     assert result["state"] == "received"
-    assert result["rejected"] == [{
-        "step": 0, "action": "exclude",
-        "error": "ground: must be one of this policy's exclusion grounds: older_than_window, legal_proceedings, "
-                 "previously_considered",
-    }]
+    assert result["rejected"] == [
+        {
+            "step": 0,
+            "action": "exclude",
+            "error": "ground: must be one of this policy's exclusion grounds: older_than_window, legal_proceedings, "
+            "previously_considered",
+        }
+    ]
 
 
 async def test_greatwell_concern_is_optional_and_can_be_resolved_informally(run):
@@ -176,10 +211,7 @@ async def test_greatwell_concern_is_optional_and_can_be_resolved_informally(run)
         steps=[{"at": "2026-03-04T09:00:00+00:00", "action": "close"}],
     )
     assert result["state"] == "closed" and result["stage"] == 0
-    assert result["deadlines"] == [
-        {"name": "pre_stage.resolve", "due": "2026-03-05", "met_on": "2026-03-04", "met": True}
-    ]
-
+    assert result["deadlines"] == [{"name": "pre_stage.resolve", "due": "2026-03-05", "met_on": "2026-03-04", "met": True}]
 
 
 async def test_an_action_exactly_at_a_notice_instant_pre_empts_the_notice(run):

@@ -24,6 +24,7 @@ async def sim(own_sim):
     shared one's time skips never wait on their timers (conftest.own_sim)."""
     return own_sim
 
+
 RECEIVED = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 
 
@@ -37,9 +38,16 @@ async def test_a_closure_day_moves_an_open_update_deadline(sim):
     reference = f"UPD-2026-{uuid.uuid4().int % 10**6:06d}"
     handle = await sim.env.client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=load_profile("code-2024").version,
-                  received_at=RECEIVED, clock_anchored_to_received=True),
-        id=reference, task_queue=TASK_QUEUE,
+        CaseInput(
+            reference=reference,
+            landlord=landlord,
+            policy_id="code-2024",
+            policy_version=load_profile("code-2024").version,
+            received_at=RECEIVED,
+            clock_anchored_to_received=True,
+        ),
+        id=reference,
+        task_queue=TASK_QUEUE,
     )
     while not (await handle.query(ComplaintWorkflow.case, result_type=CaseView)).events:
         await asyncio.sleep(0.01)
@@ -48,7 +56,9 @@ async def test_a_closure_day_moves_an_open_update_deadline(sim):
     await sim.sleep_until(agreed - offset)
     await handle.execute_update("acknowledge", Acknowledge(command_id="ack", definition_ref="d", occurred_at=acknowledged))
     await handle.execute_update("extend", Extend(command_id="ext", working_days=5, reason_ref="r-1", occurred_at=agreed))
-    await handle.execute_update("agree_update_interval", AgreeUpdateInterval(command_id="int", working_days=5, occurred_at=agreed))
+    await handle.execute_update(
+        "agree_update_interval", AgreeUpdateInterval(command_id="int", working_days=5, occurred_at=agreed)
+    )
     before = await _dues(handle)
     assert (before["update.1"], before["stage1.respond"]) == ("2026-03-11", "2026-03-24")
 

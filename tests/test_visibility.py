@@ -16,13 +16,21 @@ async def _file(env, task_queue, reference, landlord, received, stage2_requested
     in the past (signals queued before any worker runs, so they apply in order at the first task)."""
     handle = await env.client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord=landlord, policy_id="code-2024", policy_version=load_profile("code-2024").version,
-                  handler="asmith", received_at=received),
+        CaseInput(
+            reference=reference,
+            landlord=landlord,
+            policy_id="code-2024",
+            policy_version=load_profile("code-2024").version,
+            handler="asmith",
+            received_at=received,
+        ),
         id=reference,
         task_queue=task_queue,
     )
     if stage2_requested is not None:
-        await handle.signal("acknowledge", Acknowledge(command_id="a1", definition_ref="definition-1", occurred_at=received + timedelta(hours=1)))
+        await handle.signal(
+            "acknowledge", Acknowledge(command_id="a1", definition_ref="definition-1", occurred_at=received + timedelta(hours=1))
+        )
         await handle.signal("respond", Respond(command_id="r1", outcome="upheld", occurred_at=received + timedelta(hours=2)))
         await handle.signal("stage2_requested", RequestStage2(command_id="s1", occurred_at=stage2_requested))
     return handle

@@ -44,7 +44,12 @@ def _form(path: str) -> dict:
     if path == "/closures":
         n = next(_accounts)
         return {"landlord": "code-2024", "day": f"2031-{1 + n // 28:02d}-{1 + n % 28:02d}", "reason": "matrix test"}
-    return {"username": f"new{next(_accounts)}", "display_name": "New Person", "role": "auditor", "password": "long enough password"}
+    return {
+        "username": f"new{next(_accounts)}",
+        "display_name": "New Person",
+        "role": "auditor",
+        "password": "long enough password",
+    }
 
 
 def _rows(stack) -> int:
@@ -94,8 +99,18 @@ async def test_only_an_administrator_opens_or_changes_another_persons_account(st
 
 def _case(state: str, stage: int, handler: str | None = "hana", stage1: tuple[str, ...] = ()) -> Case:
     """A projected case: `stage1` is who the workflow counts as having taken a stage-1 decision."""
-    return Case(reference="X-2026-000001", landlord="l", policy_id="code-2024", policy_version=1, region="ENG",
-                state=state, stage=stage, handler=handler, received_at=None, stage1_handlers=list(stage1))
+    return Case(
+        reference="X-2026-000001",
+        landlord="l",
+        policy_id="code-2024",
+        policy_version=1,
+        region="ENG",
+        state=state,
+        stage=stage,
+        handler=handler,
+        received_at=None,
+        stage1_handlers=list(stage1),
+    )
 
 
 @pytest.mark.parametrize(

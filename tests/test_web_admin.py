@@ -70,7 +70,9 @@ async def test_a_closure_is_refused_in_the_past_and_twice_and_removing_one_re_pl
     adam = await signed_in("adam")
     refused = await adam.post("/closures", {"landlord": "greatwell-homes", "day": past.isoformat(), "reason": "training"})
     assert refused.status_code == 400 and f"{past.isoformat()} is in the past" in refused.text
-    assert (await adam.post("/closures", {"landlord": "greatwell-homes", "day": day.isoformat(), "reason": "training"})).status_code == 303
+    assert (
+        await adam.post("/closures", {"landlord": "greatwell-homes", "day": day.isoformat(), "reason": "training"})
+    ).status_code == 303
     twice = await adam.post("/closures", {"landlord": "greatwell-homes", "day": day.isoformat(), "reason": "training"})
     assert twice.status_code == 400 and "is already a closure or override day of greatwell-homes" in twice.text
     page = (await adam.get("/closures")).text

@@ -49,7 +49,9 @@ async def test_a_form_without_the_csrf_token_is_refused(stack, signed_in):
     staff = await signed_in("adam")
     response = await staff.post("/closures", {"landlord": "code-2024", "day": "2030-01-02", "reason": "x"}, csrf=False)
     assert response.status_code == 403 and "did not come from this site" in response.text
-    response = await staff.post("/closures", {"landlord": "code-2024", "day": "2030-01-02", "reason": "x", "csrf_token": "forged"})
+    response = await staff.post(
+        "/closures", {"landlord": "code-2024", "day": "2030-01-02", "reason": "x", "csrf_token": "forged"}
+    )
     assert response.status_code == 403
 
 
@@ -73,14 +75,23 @@ async def test_passwords_are_stored_as_argon2_hashes(stack):
 
 
 def test_create_admin_from_the_command_line(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}", "COMPLAINTS_ADMIN_PASSWORD": "a long enough password"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}",
+        "COMPLAINTS_ADMIN_PASSWORD": "a long enough password",
+    }
     command = [sys.executable, "-m", "starter.cli", "users", "create-admin", "--username", "root", "--name", "First Admin"]
     made = subprocess.run(command, env=env, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     assert made.stdout.strip() == "created administrator root"
     again = subprocess.run(command, env=env, capture_output=True, text=True)
     assert again.returncode == 2 and "'root' is already taken" in again.stderr
-    short = subprocess.run([*command[:-4], "--username", "other", "--name", "X"], env={**env, "COMPLAINTS_ADMIN_PASSWORD": "short"}, capture_output=True, text=True)
+    short = subprocess.run(
+        [*command[:-4], "--username", "other", "--name", "X"],
+        env={**env, "COMPLAINTS_ADMIN_PASSWORD": "short"},
+        capture_output=True,
+        text=True,
+    )
     assert short.returncode == 2 and "must be 10 to 200 characters" in short.stderr
 
 

@@ -23,7 +23,9 @@ def events(stack, reference: str) -> list[CaseEvent]:
 async def act(staff, reference: str, action: str, **fields):
     page = await staff.get(f"/cases/{reference}")
     assert page.status_code == 200
-    command_id = page.text.split(f'/cases/{reference}/actions/{action}"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+    command_id = (
+        page.text.split(f'/cases/{reference}/actions/{action}"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+    )
     form = filled(ACTION_FORMS[action], **fields) | {"command_id": command_id, "confirm": "yes"}
     return await staff.post(f"/cases/{reference}/actions/{action}", form), form
 
@@ -71,7 +73,12 @@ async def test_a_rejected_action_shows_the_error_summary_and_changes_nothing(sta
 async def test_refusals_by_role_and_case_are_403_and_change_nothing(stack, signed_in):
     reference = await stack.start_case(handler="hana")
     form = filled(ACTION_FORMS["acknowledge"]) | {"command_id": "5d0c8a4e-2f6b-4c1e-9a37-0b8e1f2d3c4a"}
-    for username, reason in (("aude", "Auditors can read cases but not act"), ("hugo", "assigned to hana"), ("rita", "only on cases at stage 2"), ("adam", "Your role cannot read cases")):
+    for username, reason in (
+        ("aude", "Auditors can read cases but not act"),
+        ("hugo", "assigned to hana"),
+        ("rita", "only on cases at stage 2"),
+        ("adam", "Your role cannot read cases"),
+    ):
         staff = await signed_in(username)
         response = await staff.post(f"/cases/{reference}/actions/acknowledge", form)
         assert response.status_code == 403 and reason in response.text, username
@@ -138,8 +145,11 @@ def _response(command_id: str, **rows) -> dict:
     """A stage 1 response deciding both points of `filled`'s definition, plus the given remedy and action rows."""
     form = {"command_id": command_id, "outcome": "partly_upheld"}
     for number, upheld in ((0, "true"), (1, "")):
-        form |= {f"decisions.{number}.point": str(number + 1), f"decisions.{number}.upheld": upheld,
-                 f"decisions.{number}.reasons": "We checked the repair log and spoke to the contractor."}
+        form |= {
+            f"decisions.{number}.point": str(number + 1),
+            f"decisions.{number}.upheld": upheld,
+            f"decisions.{number}.reasons": "We checked the repair log and spoke to the contractor.",
+        }
     return form | rows
 
 
@@ -150,17 +160,27 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
     hana = await signed_in("hana")
     reference = await _acknowledged(stack, hana)
     page = (await hana.get(f"/cases/{reference}")).text
-    assert 'name="remedies.2.kind"' in page and 'name="actions.2.target_on-day"' in page and 'name="remedies.0.due_on-year"' in page
+    assert (
+        'name="remedies.2.kind"' in page and 'name="actions.2.target_on-day"' in page and 'name="remedies.0.due_on-year"' in page
+    )
     assert "Offset against rent arrears" not in page  # code-2024 does not allow it (Code 7.2)
     target = date.today() + timedelta(days=21)
-    form = _response(_command_id(page, reference, "respond"), **{
-        "remedies.0.kind": "compensation", "remedies.0.amount": "£150.50", "remedies.0.band": "some_impact",
-        "remedies.0.due_on": target.isoformat(), "remedies.0.compensation_type": "distress_and_inconvenience",
-        "remedies.0.description": "For the weeks without a usable kitchen",
-        "remedies.1.kind": "apology", "remedies.1.description": "We are sorry the repair was cancelled twice",
-        "actions.0.description": "Replace the kitchen roof", "actions.0.owner": "Repairs team",
-        "actions.0.target_on": target.isoformat(),
-    })
+    form = _response(
+        _command_id(page, reference, "respond"),
+        **{
+            "remedies.0.kind": "compensation",
+            "remedies.0.amount": "£150.50",
+            "remedies.0.band": "some_impact",
+            "remedies.0.due_on": target.isoformat(),
+            "remedies.0.compensation_type": "distress_and_inconvenience",
+            "remedies.0.description": "For the weeks without a usable kitchen",
+            "remedies.1.kind": "apology",
+            "remedies.1.description": "We are sorry the repair was cancelled twice",
+            "actions.0.description": "Replace the kitchen roof",
+            "actions.0.owner": "Repairs team",
+            "actions.0.target_on": target.isoformat(),
+        },
+    )
     response = await hana.post(f"/cases/{reference}/actions/respond", form)
     assert response.status_code == 303, response.text[:3000]
     await stack.projected(reference, "stage1_responded")
@@ -169,16 +189,21 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
     assert "Compensation" in remedies and "&pound;150.50" in remedies and "distress and inconvenience" in remedies
     assert "guidance band: Maladministration with some impact" in remedies
     assert "We are sorry the repair was cancelled twice" in remedies
-    outstanding = page.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
+    outstanding = page.split('<h2 class="heading-m">Outstanding actions</h2>')[1].split("</table>")[0]
     assert "Replace the kitchen roof" in outstanding and "Repairs team" in outstanding
     assert long_date(target) in outstanding
-    assert f'action="/cases/{reference}/actions/complete_action"' in outstanding and 'name="action_id" value="s1-1"' in outstanding
+    assert (
+        f'action="/cases/{reference}/actions/complete_action"' in outstanding and 'name="action_id" value="s1-1"' in outstanding
+    )
     with Session(stack.engine) as session:
-        assert [(r.kind, r.amount_pence) for r in session.exec(select(Remedy).where(Remedy.reference == reference)).all()] == [("compensation", 15050), ("apology", 0)]
+        assert [(r.kind, r.amount_pence) for r in session.exec(select(Remedy).where(Remedy.reference == reference)).all()] == [
+            ("compensation", 15050),
+            ("apology", 0),
+        ]
 
     await _complete(stack, hana, reference, outstanding, "s1-1")
     page = (await hana.get(f"/cases/{reference}")).text
-    outstanding = page.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
+    outstanding = page.split('<h2 class="heading-m">Outstanding actions</h2>')[1].split("</table>")[0]
     assert 'value="s1-1"' not in outstanding and "Complete action: done." in page
     # The compensation offered is a promised payment with its date, tracked like any promised action until paid.
     assert "Pay the compensation of £150.50" in outstanding and 'name="action_id" value="s1-pay-1"' in outstanding
@@ -188,7 +213,11 @@ async def test_respond_with_compensation_and_a_promised_action_then_complete_it(
         assert session.get(OutstandingAction, (reference, "s1-pay-1")).target_on == target
     assert any(d.name == "action.s1-pay-1" and d.due == target for d in (await case_summary(stack.client, reference)).deadlines)
     await _complete(stack, hana, reference, outstanding, "s1-pay-1")  # paid
-    outstanding = (await hana.get(f"/cases/{reference}")).text.split("<h2 class=\"heading-m\">Outstanding actions</h2>")[1].split("</table>")[0]
+    outstanding = (
+        (await hana.get(f"/cases/{reference}"))
+        .text.split('<h2 class="heading-m">Outstanding actions</h2>')[1]
+        .split("</table>")[0]
+    )
     assert "Mark done" not in outstanding and "not yet" not in outstanding
 
 
@@ -197,9 +226,15 @@ async def _complete(stack, staff, reference: str, outstanding: str, action_id: s
     from models.record import OutstandingAction
 
     command_id = outstanding.split('name="command_id" value="', 1)[1].split('"', 1)[0]
-    unconfirmed = await staff.post(f"/cases/{reference}/actions/complete_action", {"command_id": command_id, "action_id": action_id})
-    assert unconfirmed.status_code == 400 and "Tick the box to confirm: mark the promised action done" in unconfirmed.text  # issue 26
-    done = await staff.post(f"/cases/{reference}/actions/complete_action", {"command_id": command_id, "action_id": action_id, "confirm": "yes"})
+    unconfirmed = await staff.post(
+        f"/cases/{reference}/actions/complete_action", {"command_id": command_id, "action_id": action_id}
+    )
+    assert (
+        unconfirmed.status_code == 400 and "Tick the box to confirm: mark the promised action done" in unconfirmed.text
+    )  # issue 26
+    done = await staff.post(
+        f"/cases/{reference}/actions/complete_action", {"command_id": command_id, "action_id": action_id, "confirm": "yes"}
+    )
     assert done.status_code == 303, done.text[:3000]
     for _ in range(100):
         with Session(stack.engine) as session:
@@ -208,8 +243,12 @@ async def _complete(stack, staff, reference: str, outstanding: str, action_id: s
     raise AssertionError(f"{action_id} was not marked done in the record")
 
 
-PAYABLE = {"remedies.0.kind": "compensation", "remedies.0.amount": "60", "remedies.0.band": "minimal_impact",
-           "remedies.0.due_on": (date.today() + timedelta(days=30)).isoformat()}
+PAYABLE = {
+    "remedies.0.kind": "compensation",
+    "remedies.0.amount": "60",
+    "remedies.0.band": "minimal_impact",
+    "remedies.0.due_on": (date.today() + timedelta(days=30)).isoformat(),
+}
 """A compensation remedy the form accepts: in a band of the remedies guidance, with a date to pay by."""
 
 
@@ -223,18 +262,35 @@ async def test_a_bad_remedy_names_the_field_and_writes_nothing(stack, signed_in)
         ({"remedies.0.kind": "bribe"}, "Choose remedy 1: kind of remedy from the list"),
         ({**PAYABLE, "remedies.0.offset_against_arrears": "true"}, "does not allow offsetting compensation against arrears"),
         ({**PAYABLE, "remedies.0.compensation_type": "vouchers"}, "compensation_type: must be one of"),
-        ({**PAYABLE, "remedies.0.amount": "40"},
-         "Remedy 1: amount: must be from £50 to £100 for the band &#39;Service failure with a minimal impact&#39;"),
+        (
+            {**PAYABLE, "remedies.0.amount": "40"},
+            "Remedy 1: amount: must be from £50 to £100 for the band &#39;Service failure with a minimal impact&#39;",
+        ),
         ({**PAYABLE, "remedies.0.band": ""}, "Remedy 1: band of the Ombudsman&#39;s guidance: choose the band"),
-        ({**PAYABLE, "remedies.0.due_on": ""}, "Remedy 1: date it will be done or paid by: compensation needs the date it will be paid by"),
-        ({"actions.0.description": "Fix it", "actions.0.owner": "Repairs", "actions.0.target_on": "someday"}, "Promised action 1: target date must be a real date"),
-        ({"actions.0.description": "Fix it", "actions.0.target_on-day": "31", "actions.0.target_on-month": "2", "actions.0.target_on-year": "2030"},
-         "Promised action 1: the date must be a real date"),
+        (
+            {**PAYABLE, "remedies.0.due_on": ""},
+            "Remedy 1: date it will be done or paid by: compensation needs the date it will be paid by",
+        ),
+        (
+            {"actions.0.description": "Fix it", "actions.0.owner": "Repairs", "actions.0.target_on": "someday"},
+            "Promised action 1: target date must be a real date",
+        ),
+        (
+            {
+                "actions.0.description": "Fix it",
+                "actions.0.target_on-day": "31",
+                "actions.0.target_on-month": "2",
+                "actions.0.target_on-year": "2030",
+            },
+            "Promised action 1: the date must be a real date",
+        ),
         ({"actions.0.description": "Fix it"}, "Enter promised action 1: owner"),
     ]
     for rows, message in bad:
         page = (await hana.get(f"/cases/{reference}")).text
-        response = await hana.post(f"/cases/{reference}/actions/respond", _response(_command_id(page, reference, "respond"), **rows))
+        response = await hana.post(
+            f"/cases/{reference}/actions/respond", _response(_command_id(page, reference, "respond"), **rows)
+        )
         assert response.status_code == 400, rows
         summary = response.text.split("error-summary__list")[1].split("</ul>")[0]
         assert message in response.text, (rows, summary[-400:])

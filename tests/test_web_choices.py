@@ -21,15 +21,24 @@ def _intake_id(page: str) -> str:
 async def test_intake_offers_people_landlords_and_nations_by_name_and_refuses_what_is_not_there(stack, signed_in):
     hana = await signed_in("hana")
     page = (await hana.get("/cases/new")).text
-    assert '<option value="hana" >Hana (complaints handler)</option>' in page.replace('selected', '')
+    assert '<option value="hana" >Hana (complaints handler)</option>' in page.replace("selected", "")
     assert ">Together Housing Association</option>" in page and ">Wales</option>" in page
     assert 'name="received_at-day"' in page and 'name="issue_date-month"' in page
     tomorrow = date.today() + timedelta(days=2)
     cases = {
         "nobody": ({"handler": "nobody"}, "Handler: choose a member of staff from the list"),
-        "future": ({"received_at-day": str(tomorrow.day), "received_at-month": str(tomorrow.month),
-                    "received_at-year": str(tomorrow.year)}, "must not be in the future"),
-        "half a date": ({"received_at-day": "3", "received_at-year": "2026"}, "Date the complaint was received must include a month"),
+        "future": (
+            {
+                "received_at-day": str(tomorrow.day),
+                "received_at-month": str(tomorrow.month),
+                "received_at-year": str(tomorrow.year),
+            },
+            "must not be in the future",
+        ),
+        "half a date": (
+            {"received_at-day": "3", "received_at-year": "2026"},
+            "Date the complaint was received must include a month",
+        ),
         "no such link": ({"linked_to": "CMP-2020-999999"}, "there is no case CMP-2020-999999"),
         "no such request": ({"service_request_id": "sr-nope"}, "there is no service request sr-nope"),
     }
@@ -75,12 +84,20 @@ async def test_a_promised_action_in_the_past_is_refused_on_its_row_and_every_dec
     reference = await _acknowledged(stack, hana)
     page = (await hana.get(f"/cases/{reference}")).text
     past = date.today() - timedelta(days=3)
-    form = _response(_command_id(page, reference, "respond"), **{
-        "decisions.0.upheld": "true", "decisions.0.reasons": "The repair was cancelled twice without telling you",
-        "remedies.0.kind": "apology", "remedies.0.description": "We are sorry",
-        f"actions.{row}.description": "Replace the roof", f"actions.{row}.owner": "Repairs team",
-        f"actions.{row}.target_on-day": str(past.day), f"actions.{row}.target_on-month": str(past.month), f"actions.{row}.target_on-year": str(past.year),
-    })
+    form = _response(
+        _command_id(page, reference, "respond"),
+        **{
+            "decisions.0.upheld": "true",
+            "decisions.0.reasons": "The repair was cancelled twice without telling you",
+            "remedies.0.kind": "apology",
+            "remedies.0.description": "We are sorry",
+            f"actions.{row}.description": "Replace the roof",
+            f"actions.{row}.owner": "Repairs team",
+            f"actions.{row}.target_on-day": str(past.day),
+            f"actions.{row}.target_on-month": str(past.month),
+            f"actions.{row}.target_on-year": str(past.year),
+        },
+    )
     response = await hana.post(f"/cases/{reference}/actions/respond", form)
     assert response.status_code == 400
     summary = response.text.split("error-summary__list")[1].split("</ul>")[0]
@@ -97,10 +114,16 @@ async def test_an_action_remedy_is_issued_with_its_date(stack, signed_in):
     reference = await _acknowledged(stack, hana)
     page = (await hana.get(f"/cases/{reference}")).text
     by = date.today() + timedelta(days=30)
-    form = _response(_command_id(page, reference, "respond"), **{
-        "remedies.0.kind": "action", "remedies.0.description": "Inspect the loft insulation",
-        "remedies.0.due_on-day": str(by.day), "remedies.0.due_on-month": str(by.month), "remedies.0.due_on-year": str(by.year),
-    })
+    form = _response(
+        _command_id(page, reference, "respond"),
+        **{
+            "remedies.0.kind": "action",
+            "remedies.0.description": "Inspect the loft insulation",
+            "remedies.0.due_on-day": str(by.day),
+            "remedies.0.due_on-month": str(by.month),
+            "remedies.0.due_on-year": str(by.year),
+        },
+    )
     response = await hana.post(f"/cases/{reference}/actions/respond", form)
     assert response.status_code == 303, response.text.split("error-summary__list")[1][:800]
     await stack.projected(reference, "stage1_responded")
@@ -120,7 +143,7 @@ async def test_withdraw_needs_confirmation_and_is_a_warning_button(stack, signed
     assert done.status_code == 303
     await stack.projected(reference, "withdrawn")
     page = (await hana.get(f"/cases/{reference}")).text
-    deadlines = page.split("<h2 class=\"heading-m\">Deadlines</h2>", 1)[1].split("</table>", 1)[0]
+    deadlines = page.split('<h2 class="heading-m">Deadlines</h2>', 1)[1].split("</table>", 1)[0]
     assert "cancelled" in deadlines and "working days left" not in deadlines
 
 
@@ -128,11 +151,21 @@ async def test_the_case_page_shows_the_representative_and_records_consent_inline
     from casework.intake import RepresentativeDetails, ResidentDetails, file_complaint
     from tests.web_stack import TASK_QUEUE
 
-    filed = await file_complaint(stack.client, stack.engine, Intake(
-        intake_id="rep-consent-1", channel="phone", handler="hana",
-        resident=ResidentDetails(name="Rosa Resident", address="2 Low Road", phone="01632 960001", preferred_contact="phone, mornings"),
-        representative=RepresentativeDetails(name="Sam Advocate", relationship="son"),
-        text="Damp in the bedroom"), TASK_QUEUE)
+    filed = await file_complaint(
+        stack.client,
+        stack.engine,
+        Intake(
+            intake_id="rep-consent-1",
+            channel="phone",
+            handler="hana",
+            resident=ResidentDetails(
+                name="Rosa Resident", address="2 Low Road", phone="01632 960001", preferred_contact="phone, mornings"
+            ),
+            representative=RepresentativeDetails(name="Sam Advocate", relationship="son"),
+            text="Damp in the bedroom",
+        ),
+        TASK_QUEUE,
+    )
     await stack.projected(filed.reference)
     hana = await signed_in("hana")
     page = (await hana.get(f"/cases/{filed.reference}")).text
@@ -141,10 +174,16 @@ async def test_the_case_page_shows_the_representative_and_records_consent_inline
     assert "Sam Advocate (son)" in panel and "no consent on file" in panel and "Record consent for Sam Advocate" in panel
     command_id = panel.split('name="command_id" value="', 1)[1].split('"', 1)[0]
     with Session(stack.engine) as session:
-        rep_id = session.get(Case, filed.reference) and session.exec(
-            __import__("sqlmodel").select(Representative).where(Representative.name == "Sam Advocate")).first().id
-    response = await hana.post(f"/cases/{filed.reference}/actions/record_consent",
-                               {"command_id": command_id, "representative_id": rep_id, "given": "true"})
+        rep_id = (
+            session.get(Case, filed.reference)
+            and session.exec(__import__("sqlmodel").select(Representative).where(Representative.name == "Sam Advocate"))
+            .first()
+            .id
+        )
+    response = await hana.post(
+        f"/cases/{filed.reference}/actions/record_consent",
+        {"command_id": command_id, "representative_id": rep_id, "given": "true"},
+    )
     assert response.status_code == 303, response.text[:2000]
     for _ in range(100):
         page = (await hana.get(f"/cases/{filed.reference}")).text

@@ -78,7 +78,11 @@ async def test_temporal_unavailable_is_a_friendly_503_and_the_case_is_unchanged(
     await hana.sign_in("hana")
     page = await hana.get(f"/cases/{reference}")
     assert page.status_code == 200, "reading the case needs only the read model"
-    command_id = page.text.split(f'/cases/{reference}/actions/acknowledge"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+    command_id = (
+        page.text.split(f'/cases/{reference}/actions/acknowledge"', 1)[1]
+        .split('name="command_id" value="', 1)[1]
+        .split('"', 1)[0]
+    )
     form = filled(casework.ACTION_FORMS["acknowledge"]) | {"command_id": command_id}
     response = await hana.post(f"/cases/{reference}/actions/acknowledge", form)
     assert response.status_code == 503 and response.headers["retry-after"] == "60"
@@ -93,5 +97,9 @@ async def test_a_huge_body_is_refused_with_413_before_it_is_read(stack, signed_i
     response = await mira.post("/closures", {"landlord": "code-2024", "day": "2031-06-01", "reason": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413 and "What you sent is too large" in response.text
     assert_secure_page(response)
-    lying = await mira.http.post("/closures", content=b"a=b", headers={"Content-Length": "99999999999", "Content-Type": "application/x-www-form-urlencoded"})
+    lying = await mira.http.post(
+        "/closures",
+        content=b"a=b",
+        headers={"Content-Length": "99999999999", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert lying.status_code == 413

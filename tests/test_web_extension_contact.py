@@ -12,8 +12,13 @@ from tests.web_stack import TASK_QUEUE, signed_in, stack  # noqa: F401 (fixtures
 async def test_an_extension_after_the_contact_window_shows_as_late_contact_on_the_case_page(stack, signed_in):
     received = datetime.now(timezone.utc) - timedelta(days=11)  # the window (10 days of receipt) ended yesterday
     intake = Intake(
-        intake_id="late-contact-1", policy="wolverhampton-homes", channel="phone", handler="hana", received_at=received,
-        resident=ResidentDetails(name="Resident Late", address="1 High Street"), text="The boiler has failed twice.",
+        intake_id="late-contact-1",
+        policy="wolverhampton-homes",
+        channel="phone",
+        handler="hana",
+        received_at=received,
+        resident=ResidentDetails(name="Resident Late", address="1 High Street"),
+        text="The boiler has failed twice.",
     )
     reference = (await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference
     await stack.projected(reference)

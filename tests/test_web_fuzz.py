@@ -23,18 +23,55 @@ from tests.web_stack import PASSWORD, CSRF, Stack, filled, stack  # noqa: F401 (
 
 
 SCRIPT = "<script>alert('fuzz')</script>"
-TABLES = (Complaint, Definition, Remedy, OutstandingAction, Resident, ServiceRequest, Letter, CaseEvent,
-          ClosureDay, ResidentNote, StaffUser)
+TABLES = (
+    Complaint,
+    Definition,
+    Remedy,
+    OutstandingAction,
+    Resident,
+    ServiceRequest,
+    Letter,
+    CaseEvent,
+    ClosureDay,
+    ResidentNote,
+    StaffUser,
+)
 """Every table a form writes to: a refused post must leave each count unchanged."""
 
 values = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
-    st.sampled_from([SCRIPT, "", " ", "-1", "0", "1e999", "NaN", "£-5", "99999999999999999999", "2026-02-30",
-                     "2026-12-18", "true", "on", "code-2024", "wolverhampton-homes", "compensation", "phone",
-                     "../../etc/passwd", "' OR 1=1 --", "\x00", "x" * 20_000]),
+    st.sampled_from(
+        [
+            SCRIPT,
+            "",
+            " ",
+            "-1",
+            "0",
+            "1e999",
+            "NaN",
+            "£-5",
+            "99999999999999999999",
+            "2026-02-30",
+            "2026-12-18",
+            "true",
+            "on",
+            "code-2024",
+            "wolverhampton-homes",
+            "compensation",
+            "phone",
+            "../../etc/passwd",
+            "' OR 1=1 --",
+            "\x00",
+            "x" * 20_000,
+        ]
+    ),
 )
-FUZZ_SETTINGS = settings(max_examples=12, deadline=None, derandomize=True,
-                         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ_SETTINGS = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def counts(stack: Stack) -> dict[str, int]:
@@ -86,7 +123,9 @@ async def acknowledged_case(stack, person) -> str:
     if "reference" not in _case:
         reference = await stack.start_case(handler="mira")
         page = (await person.get(f"/cases/{reference}")).text
-        command_id = page.split(f'/cases/{reference}/actions/acknowledge"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+        command_id = (
+            page.split(f'/cases/{reference}/actions/acknowledge"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+        )
         form = filled(ACTION_FORMS["acknowledge"]) | {"command_id": command_id, "csrf_token": person.csrf}
         assert (await person.http.post(f"/cases/{reference}/actions/acknowledge", data=form)).status_code == 303
         await stack.projected(reference, "stage1_acknowledged")
@@ -117,11 +156,16 @@ async def test_service_request_form(stack, staff, form, upload):
 
 ROW_FIELDS = (
     [f"decisions.{n}.{name}" for n in range(3) for name in ("point", "upheld", "reasons")]
-    + [f"remedies.{n}.{name}" for n in range(REMEDY_ROWS) for name in ("kind", "description", "amount", "compensation_type", "offset_against_arrears")]
+    + [
+        f"remedies.{n}.{name}"
+        for n in range(REMEDY_ROWS)
+        for name in ("kind", "description", "amount", "compensation_type", "offset_against_arrears")
+    ]
     + [f"actions.{n}.{name}" for n in range(ACTION_ROWS) for name in ("description", "owner", "target_on")]
 )
-ACTION_FIELDS = sorted({spec.name for model in ACTION_FORMS.values() for spec in form_fields(model)}
-                       | set(ROW_FIELDS) | {"command_id", "seen_state"})
+ACTION_FIELDS = sorted(
+    {spec.name for model in ACTION_FORMS.values() for spec in form_fields(model)} | set(ROW_FIELDS) | {"command_id", "seen_state"}
+)
 action_form, action_upload = fuzzed(ACTION_FIELDS)
 
 
@@ -133,8 +177,9 @@ async def test_every_action_form(stack, staff, action, form, upload):
     reference = await acknowledged_case(stack, person)
     valid = filled(ACTION_FORMS[action]) if action in ACTION_FORMS else {}
     form = valid | {"command_id": str(uuid.uuid4())} | form
-    status = await post(stack, person, f"/cases/{reference}/actions/{quote(action, safe='')}", form, upload,
-                        SCRIPT in form.values())
+    status = await post(
+        stack, person, f"/cases/{reference}/actions/{quote(action, safe='')}", form, upload, SCRIPT in form.values()
+    )
     assert status in (303, 400, 403, 404, 405, 409), status
     assert (await person.get(f"/cases/{reference}")).status_code == 200
 
@@ -143,8 +188,10 @@ FILTERS = ["stage", "state", "handler", "landlord", "overdue", "due_from", "due_
 
 
 @FUZZ_SETTINGS
-@given(query=st.fixed_dictionaries({}, optional={name: values for name in FILTERS}),
-       path=st.sampled_from(["/cases", "/notices", "/service-requests", "/"]))
+@given(
+    query=st.fixed_dictionaries({}, optional={name: values for name in FILTERS}),
+    path=st.sampled_from(["/cases", "/notices", "/service-requests", "/"]),
+)
 async def test_filters_and_pages(stack, staff, query, path):
     response = await staff["mira"].http.get(path, params=query)
     assert response.status_code in (200, 400), (path, query, response.text[:2000])
@@ -152,8 +199,10 @@ async def test_filters_and_pages(stack, staff, query, path):
 
 
 @FUZZ_SETTINGS
-@given(form=st.fixed_dictionaries({}, optional={n: values for n in ("username", "password", "next")}),
-       upload=st.none() | st.sampled_from(["username", "password", "next"]))
+@given(
+    form=st.fixed_dictionaries({}, optional={n: values for n in ("username", "password", "next")}),
+    upload=st.none() | st.sampled_from(["username", "password", "next"]),
+)
 async def test_sign_in_form(stack, form, upload):
     person = stack.browser()
     try:

@@ -25,18 +25,33 @@ async def test_the_queue_puts_emergencies_on_top_and_steps_are_recorded_on_the_h
     complaint = await stack.start_case()
     hana_actor = Actor(username="hana", role="handler")
     now = datetime.now(timezone.utc)
-    significant = await report_hazard(stack.client, stack.engine, category="damp_and_mould", landlord=None, actor=hana_actor,
-                                      linked=(complaint,), task_queue=TASK_QUEUE)
-    emergency = await report_hazard(stack.client, stack.engine, category="electrical_hazards", landlord="code-2024",
-                                    actor=hana_actor, aware_at=now - timedelta(hours=3), task_queue=TASK_QUEUE)
+    significant = await report_hazard(
+        stack.client,
+        stack.engine,
+        category="damp_and_mould",
+        landlord=None,
+        actor=hana_actor,
+        linked=(complaint,),
+        task_queue=TASK_QUEUE,
+    )
+    emergency = await report_hazard(
+        stack.client,
+        stack.engine,
+        category="electrical_hazards",
+        landlord="code-2024",
+        actor=hana_actor,
+        aware_at=now - timedelta(hours=3),
+        task_queue=TASK_QUEUE,
+    )
     await _projected(stack, significant, 1)
     await _projected(stack, emergency, 1)
     hana = await signed_in("hana")
 
     page = await hana.get(f"/hazards/{emergency}")
     assert page.status_code == 200 and "No clock runs yet" in page.text
-    triaged = await hana.post(f"/hazards/{emergency}/act", {"action": "hazard_triaged", "level": "emergency",
-                                                             "command_id": "web-" + "a" * 32})
+    triaged = await hana.post(
+        f"/hazards/{emergency}/act", {"action": "hazard_triaged", "level": "emergency", "command_id": "web-" + "a" * 32}
+    )
     assert triaged.status_code == 303, triaged.text[:2000]
     await _projected(stack, emergency, 2)
 
@@ -48,7 +63,9 @@ async def test_the_queue_puts_emergencies_on_top_and_steps_are_recorded_on_the_h
     refused = await hana.post(f"/hazards/{significant}/act", {"action": "hazard_summary_sent"})
     assert refused.status_code == 400
     assert "the written summary follows the investigation (reg 9)" in refused.text
-    attempt = await hana.post(f"/hazards/{significant}/act", {"action": "hazard_access_attempt", "method": "phone", "outcome": "no_answer"})
+    attempt = await hana.post(
+        f"/hazards/{significant}/act", {"action": "hazard_access_attempt", "method": "phone", "outcome": "no_answer"}
+    )
     assert attempt.status_code == 303
     await _projected(stack, significant, 2)
     page = (await hana.get(f"/hazards/{significant}")).text
@@ -74,12 +91,16 @@ async def test_staff_record_a_hazard_noticed_on_a_visit_and_its_triage_records_w
     assert missing.status_code == 400 and "needs its landlord" in missing.text
     nowhere = await hana.post("/hazards", {"category": "damp_and_mould", "linked": "CMP-2026-999999"})
     assert nowhere.status_code == 400 and "there is no complaint or service request CMP-2026-999999" in nowhere.text
-    recorded = await hana.post("/hazards", {"category": "damp_and_mould", "landlord": "code-2024", "aware_at": "2026-11-30T09:15"})
+    recorded = await hana.post(
+        "/hazards", {"category": "damp_and_mould", "landlord": "code-2024", "aware_at": "2026-11-30T09:15"}
+    )
     assert recorded.status_code == 303, recorded.text[:2000]
     reference = recorded.headers["location"].rsplit("/", 1)[1]
     await _projected(stack, reference, 1)
-    triaged = await hana.post(f"/hazards/{reference}/act", {"action": "hazard_triaged", "level": "significant",
-                                                             "vulnerabilities": ["children", "respiratory"]})
+    triaged = await hana.post(
+        f"/hazards/{reference}/act",
+        {"action": "hazard_triaged", "level": "significant", "vulnerabilities": ["children", "respiratory"]},
+    )
     assert triaged.status_code == 303
     await _projected(stack, reference, 2)
     page = (await hana.get(f"/hazards/{reference}")).text
@@ -89,13 +110,22 @@ async def test_staff_record_a_hazard_noticed_on_a_visit_and_its_triage_records_w
 
 async def test_the_written_summary_says_what_was_found_the_work_and_its_dates_and_how_to_reach_the_ombudsman(stack, signed_in):
     complaint = await stack.start_case()
-    reference = await report_hazard(stack.client, stack.engine, category="damp_and_mould", landlord=None,
-                                    actor=Actor(username="hana", role="handler"), linked=(complaint,), task_queue=TASK_QUEUE)
+    reference = await report_hazard(
+        stack.client,
+        stack.engine,
+        category="damp_and_mould",
+        landlord=None,
+        actor=Actor(username="hana", role="handler"),
+        linked=(complaint,),
+        task_queue=TASK_QUEUE,
+    )
     await _projected(stack, reference, 1)
     hana = await signed_in("hana")
     assert "record the investigation first" in (await hana.get(f"/hazards/{reference}/summary")).text
-    done = await hana.post(f"/hazards/{reference}/act", {"action": "hazard_investigated", "found": "significant",
-                                                         "safety_work": "yes", "preventative_work": "yes"})
+    done = await hana.post(
+        f"/hazards/{reference}/act",
+        {"action": "hazard_investigated", "found": "significant", "safety_work": "yes", "preventative_work": "yes"},
+    )
     assert done.status_code == 303, done.text[:2000]
     await _projected(stack, reference, 2)
     letter = (await hana.get(f"/hazards/{reference}/summary")).text.split('id="summary-letter"', 1)[1]
@@ -113,9 +143,13 @@ async def test_triage_at_the_door_a_complaint_about_mould_starts_its_hazard_cloc
     page = await hana.get("/cases/new")
     assert "Does the resident report damp and mould, or anything dangerous in the home?" in page.text
     intake_id = page.text.split('name="intake_id" value="', 1)[1].split('"', 1)[0]
-    form = filled(Intake) | {"intake_id": intake_id, "text": "Black mould in the child's bedroom",
-                             "hazard_category": "damp_and_mould", "hazard_level": "significant",
-                             "hazard_vulnerabilities": ["children", "respiratory"]}
+    form = filled(Intake) | {
+        "intake_id": intake_id,
+        "text": "Black mould in the child's bedroom",
+        "hazard_category": "damp_and_mould",
+        "hazard_level": "significant",
+        "hazard_vulnerabilities": ["children", "respiratory"],
+    }
     filed = await hana.post("/cases", form)
     assert filed.status_code == 303, filed.text[:3000]
     complaint = filed.headers["location"].rsplit("/", 1)[1]
@@ -130,8 +164,15 @@ async def test_triage_at_the_door_a_complaint_about_mould_starts_its_hazard_cloc
 
 async def test_a_hazard_reported_by_a_service_request_is_linked_to_it(stack, signed_in):
     hana = await signed_in("hana")
-    await hana.post("/service-requests", {"channel": "phone", "resident.name": "Sam Tenant", "resident.address": "4 Mill Lane",
-                                          "text": "Water coming through the light fitting."})
+    await hana.post(
+        "/service-requests",
+        {
+            "channel": "phone",
+            "resident.name": "Sam Tenant",
+            "resident.address": "4 Mill Lane",
+            "text": "Water coming through the light fitting.",
+        },
+    )
     listing = (await hana.get("/service-requests")).text
     request_id = listing.split('<td><a href="/service-requests/', 1)[1].split('"', 1)[0]
     page = (await hana.get(f"/service-requests/{request_id}")).text

@@ -15,7 +15,12 @@ async def test_a_manager_who_decided_stage_1_is_not_offered_stage_2_decisions(st
     assert acknowledged.status_code == 303, acknowledged.text[:2000]
     await stack.projected(reference, "stage1_acknowledged")
     page = (await mira.get(f"/cases/{reference}")).text
-    responded = await mira.post(f"/cases/{reference}/actions/respond", _response(_command_id(page, reference, "respond"), **{"remedies.0.kind": "apology", "remedies.0.description": "We are sorry"}))
+    responded = await mira.post(
+        f"/cases/{reference}/actions/respond",
+        _response(
+            _command_id(page, reference, "respond"), **{"remedies.0.kind": "apology", "remedies.0.description": "We are sorry"}
+        ),
+    )
     assert responded.status_code == 303, responded.text.split("error-summary__list")[-1][:1500]
     await stack.projected(reference, "stage1_responded")
     requested, _ = await act(mira, reference, "request_stage2")
@@ -23,7 +28,9 @@ async def test_a_manager_who_decided_stage_1_is_not_offered_stage_2_decisions(st
     await stack.projected(reference, "stage2_requested")
     page = (await mira.get(f"/cases/{reference}")).text
     assert f"/cases/{reference}/actions/acknowledge" not in page and f"/cases/{reference}/actions/assign" in page
-    refused = await mira.post(f"/cases/{reference}/actions/acknowledge", filled(ACTION_FORMS["acknowledge"], command_id=str(uuid.uuid4())))
+    refused = await mira.post(
+        f"/cases/{reference}/actions/acknowledge", filled(ACTION_FORMS["acknowledge"], command_id=str(uuid.uuid4()))
+    )
     assert refused.status_code == 403 and "Code 6.13" in refused.text
     assert f"/cases/{reference}/actions/acknowledge" in (await rita.get(f"/cases/{reference}")).text
 
@@ -39,9 +46,19 @@ async def test_a_reviewers_queue_shows_the_stage_2_step_not_a_stage_1_promise(st
     await stack.projected(reference, "stage1_acknowledged")
     soon = (date.today() + timedelta(days=1)).isoformat()
     page = (await hana.get(f"/cases/{reference}")).text
-    responded = await hana.post(f"/cases/{reference}/actions/respond", _response(_command_id(page, reference, "respond"), **{
-        "remedies.0.kind": "apology", "remedies.0.description": "We are sorry",
-        "actions.0.description": "Clear the gutter", "actions.0.owner": "Repairs team", "actions.0.target_on": soon}))
+    responded = await hana.post(
+        f"/cases/{reference}/actions/respond",
+        _response(
+            _command_id(page, reference, "respond"),
+            **{
+                "remedies.0.kind": "apology",
+                "remedies.0.description": "We are sorry",
+                "actions.0.description": "Clear the gutter",
+                "actions.0.owner": "Repairs team",
+                "actions.0.target_on": soon,
+            },
+        ),
+    )
     assert responded.status_code == 303
     await stack.projected(reference, "stage1_responded")
     assert (await act(hana, reference, "request_stage2"))[0].status_code == 303

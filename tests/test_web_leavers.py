@@ -19,7 +19,9 @@ async def test_deactivating_a_leaver_shows_and_hands_over_their_open_cases(stack
     assert refused.status_code == 400 and "choose who takes their 2 open case(s)" in refused.text
     with Session(stack.engine) as session:
         assert session.get(StaffUser, "hugo").active
-    done = await adam.post("/users/hugo/active", {"active": "no", "reason": "Left on 30 November", "confirm": "yes", "reassign_to": SPREAD})
+    done = await adam.post(
+        "/users/hugo/active", {"active": "no", "reason": "Left on 30 November", "confirm": "yes", "reassign_to": SPREAD}
+    )
     assert done.status_code == 303, done.text.split("error-summary__list")[-1][:1500]
     assert open_cases_of(stack.engine, "hugo") == []
     handlers = {(await stack.projected(reference)).handler for reference in (first, second)}

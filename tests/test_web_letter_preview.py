@@ -13,10 +13,16 @@ from starter.web.routes.letters import linked_sheet
 from tests.test_web_cases import act, events
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
-RESPONSE = {"outcome": "partly_upheld", "decisions.0.point": "1", "decisions.0.upheld": "true",
-            "decisions.0.reasons": "The repair was cancelled twice without telling you.", "decisions.1.point": "2",
-            "decisions.1.reasons": "The call back was logged and made within the day.", "remedies.0.kind": "apology",
-            "remedies.0.description": "We are sorry the repair was cancelled twice."}
+RESPONSE = {
+    "outcome": "partly_upheld",
+    "decisions.0.point": "1",
+    "decisions.0.upheld": "true",
+    "decisions.0.reasons": "The repair was cancelled twice without telling you.",
+    "decisions.1.point": "2",
+    "decisions.1.reasons": "The call back was logged and made within the day.",
+    "remedies.0.kind": "apology",
+    "remedies.0.description": "We are sorry the repair was cancelled twice.",
+}
 
 
 def _letters(stack, reference: str) -> list[Letter]:
@@ -48,7 +54,9 @@ async def test_a_response_is_previewed_unchanged_then_issued_as_previewed(stack,
     before = len(events(stack, reference))
     page = (await hana.get(f"/cases/{reference}")).text
     assert 'name="preview" value="yes"' in page and "Preview the letter" in page
-    command_id = page.split(f'/cases/{reference}/actions/respond"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+    command_id = (
+        page.split(f'/cases/{reference}/actions/respond"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+    )
     form = RESPONSE | {"command_id": command_id}
 
     shown = await hana.post(f"/cases/{reference}/actions/respond", form | {"preview": "yes"})
@@ -74,9 +82,15 @@ async def test_an_incomplete_letter_names_what_is_missing_and_nothing_is_sent(st
     reference = await _acknowledged(stack, hana)
     before = len(events(stack, reference))
     page = (await hana.get(f"/cases/{reference}")).text
-    command_id = page.split(f'/cases/{reference}/actions/respond"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
-    action_remedy = RESPONSE | {"remedies.0.kind": "action", "remedies.0.description": "We will re-plaster the wall.",
-                                "command_id": command_id, "preview": "yes"}
+    command_id = (
+        page.split(f'/cases/{reference}/actions/respond"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+    )
+    action_remedy = RESPONSE | {
+        "remedies.0.kind": "action",
+        "remedies.0.description": "We will re-plaster the wall.",
+        "command_id": command_id,
+        "preview": "yes",
+    }
     shown = await hana.post(f"/cases/{reference}/actions/respond", action_remedy)
     assert shown.status_code == 400 and 'srcdoc="' not in shown.text
     summary = _summary(shown.text)
@@ -93,7 +107,9 @@ async def test_an_exclusion_letter_is_previewed_without_confirming_and_nothing_i
     hana = await signed_in("hana")
     reference = await stack.start_case(handler="hana")
     page = (await hana.get(f"/cases/{reference}")).text
-    command_id = page.split(f'/cases/{reference}/actions/exclude"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+    command_id = (
+        page.split(f'/cases/{reference}/actions/exclude"', 1)[1].split('name="command_id" value="', 1)[1].split('"', 1)[0]
+    )
     form = {"command_id": command_id, "ground": "legal_proceedings", "reason": "The matter is already before the county court."}
     shown = await hana.post(f"/cases/{reference}/actions/exclude", form | {"preview": "yes"})
     assert shown.status_code == 200 and not _summary(shown.text), _summary(shown.text)

@@ -38,19 +38,45 @@ async def test_every_letter_reads_right_from_intake_to_final_response(stack, sig
     reference = await stack.start_case(handler="hana")
     for staff, action, fields, state in (
         (hana, "acknowledge", {"outcomes_sought": STAGE1_OUTCOME}, "stage1_acknowledged"),
-        (hana, "extend", {"working_days": "5", "reason": "We are waiting for the roofer's report.",
-                          "agreed_with_resident": "true"}, None),
-        (hana, "respond", {"outcome": "partly_upheld", "decisions.0.point": "1", "decisions.0.upheld": "true",
-                           "decisions.0.reasons": "The repair was cancelled twice.", "decisions.1.point": "2",
-                           "decisions.1.reasons": "Nobody was told to call back.", "remedies.0.kind": "apology",
-                           "remedies.0.description": "We are sorry the repair was cancelled twice."}, "stage1_responded"),
+        (
+            hana,
+            "extend",
+            {"working_days": "5", "reason": "We are waiting for the roofer's report.", "agreed_with_resident": "true"},
+            None,
+        ),
+        (
+            hana,
+            "respond",
+            {
+                "outcome": "partly_upheld",
+                "decisions.0.point": "1",
+                "decisions.0.upheld": "true",
+                "decisions.0.reasons": "The repair was cancelled twice.",
+                "decisions.1.point": "2",
+                "decisions.1.reasons": "Nobody was told to call back.",
+                "remedies.0.kind": "apology",
+                "remedies.0.description": "We are sorry the repair was cancelled twice.",
+            },
+            "stage1_responded",
+        ),
         (hana, "request_stage2", {}, "stage2_requested"),
         (rita, "acknowledge", {"outcomes_sought": STAGE2_OUTCOME}, "stage2_acknowledged"),
-        (rita, "respond", {"outcome": "upheld", "decisions.0.point": "1", "decisions.0.upheld": "true",
-                           "decisions.0.reasons": "The roof was never inspected.", "decisions.1.point": "2",
-                           "decisions.1.upheld": "true", "decisions.1.reasons": "No call back was arranged.",
-                           "remedies.0.kind": "apology", "remedies.0.description": "We are sorry the roof was not inspected."},
-         "stage2_responded"),
+        (
+            rita,
+            "respond",
+            {
+                "outcome": "upheld",
+                "decisions.0.point": "1",
+                "decisions.0.upheld": "true",
+                "decisions.0.reasons": "The roof was never inspected.",
+                "decisions.1.point": "2",
+                "decisions.1.upheld": "true",
+                "decisions.1.reasons": "No call back was arranged.",
+                "remedies.0.kind": "apology",
+                "remedies.0.description": "We are sorry the roof was not inspected.",
+            },
+            "stage2_responded",
+        ),
     ):
         response, _ = await act(staff, reference, action, **fields)
         assert response.status_code == 303, (action, re.findall(r'class="error-summary.*?</div>', response.text, re.S))
@@ -58,7 +84,12 @@ async def test_every_letter_reads_right_from_intake_to_final_response(stack, sig
 
     letters = letters_of(stack, reference)
     assert [(row.kind, row.stage) for row in letters] == [
-        ("acknowledgement", 1), ("extension", 1), ("stage1_response", 1), ("acknowledgement", 2), ("stage2_response", 2)]
+        ("acknowledgement", 1),
+        ("extension", 1),
+        ("stage1_response", 1),
+        ("acknowledgement", 2),
+        ("stage2_response", 2),
+    ]
     head = letterhead_of(load_profile("code-2024"))
     print("\n\n".join(f"== {row.kind} stage {row.stage}\n{read(row)}" for row in letters))
     for row in letters:
@@ -75,8 +106,8 @@ async def test_every_letter_reads_right_from_intake_to_final_response(stack, sig
     assert STAGE2_OUTCOME in stage2 and STAGE1_OUTCOME not in stage2, "stage 2 answers the stage-2 outcome sought"
 
     page = (await hana.get(f"/cases/{reference}")).text
-    assert f"Outcome sought at stage 1:</strong> <span class=\"pre\">{STAGE1_OUTCOME}" in page
-    assert f"Outcome sought at stage 2:</strong> <span class=\"pre\">{STAGE2_OUTCOME}" in page
+    assert f'Outcome sought at stage 1:</strong> <span class="pre">{STAGE1_OUTCOME}' in page
+    assert f'Outcome sought at stage 2:</strong> <span class="pre">{STAGE2_OUTCOME}' in page
     final = letters[4]
     assert f'href="/cases/{reference}/letters/{final.id}.pdf"' in page
     preview = await hana.get(f"/cases/{reference}/letters/{final.id}")

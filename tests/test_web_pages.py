@@ -56,10 +56,17 @@ async def test_case_list_filters_by_overdue_and_due_dates(stack, signed_in):
     assert reference not in (await staff.get("/cases?handler=dated&overdue=yes")).text
 
 
-CRAFTED_TOKENS = [base64.urlsafe_b64encode(raw.encode()).decode() for raw in (
-    '["9999-12-31T23:59:59-12:00", "CMP-2026-000001"]', '["0001-01-01T00:00:00+14:00", "x"]',
-    "[" * 150 + "]" * 150, "[1" + "0" * 5000 + ', "x"]', '[null, 5]', '{"a": 1, "b": 2}',
-)]
+CRAFTED_TOKENS = [
+    base64.urlsafe_b64encode(raw.encode()).decode()
+    for raw in (
+        '["9999-12-31T23:59:59-12:00", "CMP-2026-000001"]',
+        '["0001-01-01T00:00:00+14:00", "x"]',
+        "[" * 150 + "]" * 150,
+        "[1" + "0" * 5000 + ', "x"]',
+        "[null, 5]",
+        '{"a": 1, "b": 2}',
+    )
+]
 """Page tokens an attacker might craft: far instants, deep nesting, a 5000-digit number, wrong shapes."""
 
 
@@ -96,8 +103,16 @@ async def test_a_closure_day_replans_open_cases_of_that_landlord(stack, signed_i
     reference = await stack.start_case(handler="hana", landlord="wrekin")
     closure, due, expected = stack.closure_ahead(reference)
     admin = await signed_in("adam")
-    response = await admin.post("/closures", {"landlord": "wrekin", "day-day": str(closure.day), "day-month": str(closure.month),
-                                              "day-year": str(closure.year), "reason": "staff training"})  # as the form posts it
+    response = await admin.post(
+        "/closures",
+        {
+            "landlord": "wrekin",
+            "day-day": str(closure.day),
+            "day-month": str(closure.month),
+            "day-year": str(closure.year),
+            "reason": "staff training",
+        },
+    )  # as the form posts it
     assert response.status_code == 303
     page = (await admin.get("/closures")).text
     assert "1 open case(s) re-planned" in page and "staff training" in page
@@ -116,15 +131,28 @@ async def test_closure_form_rejects_bad_input_and_writes_nothing(stack, signed_i
     with Session(stack.engine) as session:
         before = len(session.exec(select(ClosureDay)).all())
     bad = [
-        ({"landlord": "", "day": "", "reason": ""}, ["Choose a landlord", "Enter the closure date", "Enter why the office is closed"]),
+        (
+            {"landlord": "", "day": "", "reason": ""},
+            ["Choose a landlord", "Enter the closure date", "Enter why the office is closed"],
+        ),
         ({"landlord": "wrekin", "day": "2026-02-30", "reason": "x"}, ["Closure date must be a real date, like 27 3 2026"]),
-        ({"landlord": "wrekin", "day-day": "30", "day-month": "2", "day-year": "2027", "reason": "x"}, ["Closure date must be a real date"]),
+        (
+            {"landlord": "wrekin", "day-day": "30", "day-month": "2", "day-year": "2027", "reason": "x"},
+            ["Closure date must be a real date"],
+        ),
         ({"landlord": "wrekin", "day-day": "4", "day-year": "2027", "reason": "x"}, ["Closure date must include a month"]),
-        ({"landlord": "wrekin", "day-day": "4", "day-month": "1", "day-year": "27", "reason": "x"}, ["Closure date must be a real date"]),
-        ({"landlord": "nobody-homes", "day-day": "4", "day-month": "1", "day-year": "2027", "reason": "x"},
-         ["Landlord: &#39;nobody-homes&#39; is not a landlord of this service"]),
-        ({"landlord": "wrekin", "day-day": "2", "day-month": "1", "day-year": "2027", "reason": "x"},
-         ["Closure date: 2027-01-02 is a Saturday, already a non-working day"]),
+        (
+            {"landlord": "wrekin", "day-day": "4", "day-month": "1", "day-year": "27", "reason": "x"},
+            ["Closure date must be a real date"],
+        ),
+        (
+            {"landlord": "nobody-homes", "day-day": "4", "day-month": "1", "day-year": "2027", "reason": "x"},
+            ["Landlord: &#39;nobody-homes&#39; is not a landlord of this service"],
+        ),
+        (
+            {"landlord": "wrekin", "day-day": "2", "day-month": "1", "day-year": "2027", "reason": "x"},
+            ["Closure date: 2027-01-02 is a Saturday, already a non-working day"],
+        ),
         ({"landlord": "wrekin", "day": "2027-01-04", "reason": "x" * 201}, ["at most 200 characters"]),
     ]
     for form, messages in bad:
@@ -152,11 +180,17 @@ async def test_notices_page_filters_by_kind_and_rejects_unknown_kinds(stack, sig
 
 async def test_new_staff_account_form_names_the_field_in_error(stack, signed_in):
     admin = await signed_in("adam")
-    response = await admin.post("/users", {"username": "Bad Name!", "display_name": "X", "role": "auditor", "password": "long enough pw"})
+    response = await admin.post(
+        "/users", {"username": "Bad Name!", "display_name": "X", "role": "auditor", "password": "long enough pw"}
+    )
     assert response.status_code == 400 and "Username: use 2 to 32 lower-case letters" in response.text
-    response = await admin.post("/users", {"username": "okname", "display_name": "X", "role": "superuser", "password": "long enough pw"})
+    response = await admin.post(
+        "/users", {"username": "okname", "display_name": "X", "role": "superuser", "password": "long enough pw"}
+    )
     assert response.status_code == 400 and "Role: must be one of" in response.text
-    response = await admin.post("/users", {"username": "hana", "display_name": "X", "role": "auditor", "password": "long enough pw"})
+    response = await admin.post(
+        "/users", {"username": "hana", "display_name": "X", "role": "auditor", "password": "long enough pw"}
+    )
     assert response.status_code == 400 and "&#39;hana&#39; is already taken" in response.text
 
 
@@ -167,8 +201,16 @@ async def test_every_form_answers_bad_input_with_a_4xx_naming_the_field(stack, s
     posts = [
         ("/sign-in", {"username": long_text, "password": "x"}, "Username: must be at most 32 characters"),
         ("/sign-in", {"username": script, "password": script}, "The username or password is not right"),
-        ("/users", {"username": script, "display_name": script, "role": "auditor", "password": "long enough pw"}, "Username: use 2 to 32"),
-        ("/users", {"username": "okay", "display_name": long_text, "role": "auditor", "password": "long enough pw"}, "Display name: must be at most 200 characters"),
+        (
+            "/users",
+            {"username": script, "display_name": script, "role": "auditor", "password": "long enough pw"},
+            "Username: use 2 to 32",
+        ),
+        (
+            "/users",
+            {"username": "okay", "display_name": long_text, "role": "auditor", "password": "long enough pw"},
+            "Display name: must be at most 200 characters",
+        ),
         ("/closures", {"landlord": script, "day": script, "reason": script}, "Day: must be at most 10 characters"),
     ]
     for path, form, message in posts:
@@ -176,7 +218,11 @@ async def test_every_form_answers_bad_input_with_a_4xx_naming_the_field(stack, s
         assert 400 <= response.status_code < 500, (path, form)
         assert message in response.text, (path, response.text[:2000])
         assert script not in response.text
-    upload = await admin.http.post("/closures", data={"csrf_token": admin.csrf, "landlord": "wrekin", "reason": "x"}, files={"day": ("day.txt", b"2027-01-05")})
+    upload = await admin.http.post(
+        "/closures",
+        data={"csrf_token": admin.csrf, "landlord": "wrekin", "reason": "x"},
+        files={"day": ("day.txt", b"2027-01-05")},
+    )
     assert upload.status_code == 400 and "Day: must be text" in upload.text
     with Session(stack.engine) as session:
         assert session.exec(select(ClosureDay).where(ClosureDay.reason == script)).first() is None

@@ -31,8 +31,9 @@ async def test_an_administrator_finds_a_resident_and_downloads_everything_held(s
     assert as_pdf.headers["content-type"] == "application/pdf" and as_pdf.headers["cache-control"] == "no-store"
     assert NAME in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(as_pdf.content)).pages)
     with Session(stack.engine) as session:
-        exports = session.exec(select(AuditEntry).where(AuditEntry.event == "subject_access_export",
-                                                        AuditEntry.username == resident_id)).all()
+        exports = session.exec(
+            select(AuditEntry).where(AuditEntry.event == "subject_access_export", AuditEntry.username == resident_id)
+        ).all()
     assert [e.actor for e in exports] == ["adam", "adam"]
     assert (await adam.get("/residents/res-nobody/export.json")).status_code == 404
 

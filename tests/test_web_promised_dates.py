@@ -33,13 +33,23 @@ async def mail_about(mailer, mailbox, address: str, subject: str):
     raise AssertionError(f"no mail about {subject!r} to {address}: {[m['Subject'] for m in mailbox.messages]}")
 
 
-async def test_a_closure_that_moves_a_resident_s_response_date_is_confirmed_first_and_the_resident_is_told(stack, signed_in, mailer, mailbox):
+async def test_a_closure_that_moves_a_resident_s_response_date_is_confirmed_first_and_the_resident_is_told(
+    stack, signed_in, mailer, mailbox
+):
     email = f"dana-{uuid4().hex[:6]}@example.org"
     browser = resident(stack)
     await complain(browser, email)
     reference = re.search(r"CMP-\d{4}-\d{6}", (await browser.get("/complain/received")).text).group(0)
-    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Roof leak not repaired"]},
-              Actor(username="mira", role="complaints_manager"), f"c-{uuid4().hex}", TASK_QUEUE)
+    await act(
+        stack.client,
+        stack.engine,
+        reference,
+        "acknowledge",
+        {"points": ["Roof leak not repaired"]},
+        Actor(username="mira", role="complaints_manager"),
+        f"c-{uuid4().hex}",
+        TASK_QUEUE,
+    )
     case = await stack.projected(reference, "stage1_acknowledged")
     with Session(stack.engine) as session:
         promised = session.get(CaseDeadline, (reference, "stage1.respond"))

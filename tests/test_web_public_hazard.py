@@ -60,10 +60,13 @@ async def test_a_resident_reporting_mould_gets_a_hazard_from_receipt_awaiting_tr
     assert "Look into it, within 10 working days" in confirmation and words in confirmation
     assert "we must make your home safe within 24 hours of your complaint" in confirmation
     with Session(stack.engine) as session:
-        email = session.exec(select(ResidentMessage).where(ResidentMessage.reference == reference,
-                                                           ResidentMessage.purpose == "confirmation")).one()
-    assert f"You told us about damp and mould growth in your home. We are deciding how urgent it is. Look into it, within 10 " \
-           f"working days: by {words}." in email.body
+        email = session.exec(
+            select(ResidentMessage).where(ResidentMessage.reference == reference, ResidentMessage.purpose == "confirmation")
+        ).one()
+    assert (
+        f"You told us about damp and mould growth in your home. We are deciding how urgent it is. Look into it, within 10 "
+        f"working days: by {words}." in email.body
+    )
 
     hana = await signed_in("hana")
     queue = (await hana.get("/hazards")).text.split('id="hazards"', 1)[1].split("</table>", 1)[0]
@@ -76,7 +79,9 @@ async def test_a_resident_reporting_mould_gets_a_hazard_from_receipt_awaiting_tr
 
 
 async def test_something_dangerous_awaits_triage_with_no_clock_and_no_means_no_hazard(stack, signed_in):
-    gas = await complain(resident(stack), "gas@example.org", text="It smells of gas by the boiler.", home_hazard="uncombusted_fuel_gas")
+    gas = await complain(
+        resident(stack), "gas@example.org", text="It smells of gas by the boiler.", home_hazard="uncombusted_fuel_gas"
+    )
     assert gas.status_code == 303
     browser = resident(stack)
     plain = await complain(browser, "plain@example.org", home_hazard="no")
@@ -103,8 +108,10 @@ async def test_the_tracking_page_shows_the_hazards_steps_and_dates_from_its_cloc
     reference = re.search(r'class="reference">([^<]+)<', (await browser.get("/complain/received")).text).group(1)
     hazard = _hazard_of(stack, reference).reference
     hana = await signed_in("hana")
-    for step in ({"action": "hazard_triaged", "level": "significant"},
-                 {"action": "hazard_investigated", "found": "significant", "safety_work": "yes"}):
+    for step in (
+        {"action": "hazard_triaged", "level": "significant"},
+        {"action": "hazard_investigated", "found": "significant", "safety_work": "yes"},
+    ):
         done = await hana.post(f"/hazards/{hazard}/act", step | {"command_id": "web-" + uuid4().hex})
         assert done.status_code == 303, done.text[:2000]
     with Session(stack.engine) as session:
@@ -115,6 +122,7 @@ async def test_the_tracking_page_shows_the_hazards_steps_and_dates_from_its_cloc
     async def summary_clock():
         with Session(stack.engine) as session:
             return session.get(HazardDeadline, (hazard, "summary"))
+
     summary = await eventually(summary_clock, "the summary clock projected")
     with Session(stack.engine) as session:
         investigate = session.get(HazardDeadline, (hazard, "investigate"))
@@ -122,8 +130,14 @@ async def test_the_tracking_page_shows_the_hazards_steps_and_dates_from_its_cloc
     page = (await browser.get("/track")).text
     told = page.split("Damp and mould growth in your home", 1)[1].split("</section>", 1)[0]
     assert "We decided it is a significant hazard" in told
-    assert f"Look into it, within 10 working days</td><td>{_long(investigate.due)}</td><td>done on {_long(investigate.met_on)}</td>" in told
-    assert f"Write to you with what we found, within 3 working days of looking</td><td>{_long(summary.due)}</td><td>not yet</td>" in told
+    assert (
+        f"Look into it, within 10 working days</td><td>{_long(investigate.due)}</td><td>done on {_long(investigate.met_on)}</td>"
+        in told
+    )
+    assert (
+        f"Write to you with what we found, within 3 working days of looking</td><td>{_long(summary.due)}</td><td>not yet</td>"
+        in told
+    )
     assert "Do the work to make your home safe, within 5 working days of looking" in told
 
 

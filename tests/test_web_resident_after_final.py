@@ -37,12 +37,20 @@ async def test_after_the_final_response_the_resident_is_told_the_ombudsman_how_a
     assert "What you told us" in page and "Black mould on the bedroom wall since October." in page
 
     await take(stack, reference, "acknowledge", MANAGER, points=["Mould not treated"])
-    await take(stack, reference, "respond", MANAGER, outcome="not_upheld",
-               decisions=[{"point": 1, "upheld": False, "reasons": "The wall was treated in November"}],
-               remedies=[{"kind": "apology", "description": "We are sorry for the worry"}])
+    await take(
+        stack,
+        reference,
+        "respond",
+        MANAGER,
+        outcome="not_upheld",
+        decisions=[{"point": 1, "upheld": False, "reasons": "The wall was treated in November"}],
+        remedies=[{"kind": "apology", "description": "We are sorry for the worry"}],
+    )
     await stack.projected(reference, "stage1_responded")
     page = (await browser.get("/track")).text
-    command = re.search(r'action="/track/stage2">\s*<input[^>]+>\s*<input type="hidden" name="command_id" value="([^"]+)"', page).group(1)
+    command = re.search(
+        r'action="/track/stage2">\s*<input[^>]+>\s*<input type="hidden" name="command_id" value="([^"]+)"', page
+    ).group(1)
     assert (await browser.post("/track/stage2", {"command_id": command})).status_code == 303
     page = (await browser.get("/track")).text
     due = re.search(r"We will write to you by (\w+day \d+ \w+ \d{4}) to confirm it", page)
@@ -55,18 +63,35 @@ async def test_after_the_final_response_the_resident_is_told_the_ombudsman_how_a
     await stack.projected(reference, "stage2_acknowledged")
     assert f"We confirmed the stage 2 review on {long_date(today())}" in (await browser.get("/track")).text
     target = today() + timedelta(days=21)
-    await take(stack, reference, "respond", REVIEWER, outcome="upheld",
-               decisions=[{"point": 1, "upheld": True, "reasons": "The treatment did not last"}],
-               remedies=[{"kind": "apology", "description": "We are sorry"}],
-               actions=[{"description": "Mould wash and stain-block treatment to the bedroom wall", "owner": "Repairs",
-                         "target_on": target.isoformat()}])
+    await take(
+        stack,
+        reference,
+        "respond",
+        REVIEWER,
+        outcome="upheld",
+        decisions=[{"point": 1, "upheld": True, "reasons": "The treatment did not last"}],
+        remedies=[{"kind": "apology", "description": "We are sorry"}],
+        actions=[
+            {
+                "description": "Mould wash and stain-block treatment to the bedroom wall",
+                "owner": "Repairs",
+                "target_on": target.isoformat(),
+            }
+        ],
+    )
     await stack.projected(reference, "stage2_responded")
 
     page = (await browser.get("/track")).text
-    refer_by = today().replace(year=today().year + 1) if (today().month, today().day) != (2, 29) else today().replace(year=today().year + 1, day=28)
-    now_section = page[page.index('id="next-step"'):]
+    refer_by = (
+        today().replace(year=today().year + 1)
+        if (today().month, today().day) != (2, 29)
+        else today().replace(year=today().year + 1, day=28)
+    )
+    now_section = page[page.index('id="next-step"') :]
     assert "What you can do now" in page and "0300 111 3000" in now_section and long_date(refer_by) in now_section
-    assert "Ask for stage 2" not in page and "You have asked for stage 2" not in page and "Not happy with our response?" not in page
+    assert (
+        "Ask for stage 2" not in page and "You have asked for stage 2" not in page and "Not happy with our response?" not in page
+    )
     assert f"Mould wash and stain-block treatment to the bedroom wall. By {long_date(target)}" in page
 
     await take(stack, reference, "complete_action", REVIEWER, action_id="s2-1")

@@ -23,8 +23,11 @@ CODE = re.compile(r"go to (\S+/track) and enter your reference (CMP-\d{4}-\d{6})
 
 def posted(engine, reference: str, purpose: str) -> list[ResidentMessage]:
     with Session(engine) as session:
-        return list(session.exec(select(ResidentMessage).where(ResidentMessage.reference == reference,
-                                                               ResidentMessage.purpose == purpose)))
+        return list(
+            session.exec(
+                select(ResidentMessage).where(ResidentMessage.reference == reference, ResidentMessage.purpose == purpose)
+            )
+        )
 
 
 async def test_a_postal_resident_is_told_the_truth_and_follows_their_case_with_the_printed_code(stack, mailer, mailbox):
@@ -76,16 +79,27 @@ async def test_an_email_resident_is_told_an_email_is_coming(stack):
 async def test_every_problem_is_shown_at_once_in_the_form_s_words_and_what_was_typed_is_kept(stack):
     browser = resident(stack)
     future = date.today() + timedelta(days=30)
-    answer = await complain(browser, "not-an-email", name="", contact_by="post", address="",
-                            **{"issue_date-day": str(future.day), "issue_date-month": str(future.month), "issue_date-year": str(future.year)},
-                            helper_name="Bea Helper", text="The lift has been broken for weeks.",
-                            files=[("photos", ("x.jpg", b"<script>alert(1)</script>", "image/jpeg"))])
+    answer = await complain(
+        browser,
+        "not-an-email",
+        name="",
+        contact_by="post",
+        address="",
+        **{"issue_date-day": str(future.day), "issue_date-month": str(future.month), "issue_date-year": str(future.year)},
+        helper_name="Bea Helper",
+        text="The lift has been broken for weeks.",
+        files=[("photos", ("x.jpg", b"<script>alert(1)</script>", "image/jpeg"))],
+    )
     assert answer.status_code == 400
-    summary = answer.text[answer.text.index("error-summary"):answer.text.index("</ul>")]
-    for words in ("Enter your full name", "Enter your email address, like name@example.com",
-                  "Enter your postal address, or choose to get our letters by email",
-                  "When did it happen? The date must be today or in the past",
-                  "Tick the box to say the person helping you may act for you", "x.jpg is not a photo"):
+    summary = answer.text[answer.text.index("error-summary") : answer.text.index("</ul>")]
+    for words in (
+        "Enter your full name",
+        "Enter your email address, like name@example.com",
+        "Enter your postal address, or choose to get our letters by email",
+        "When did it happen? The date must be today or in the past",
+        "Tick the box to say the person helping you may act for you",
+        "x.jpg is not a photo",
+    ):
         assert words in summary, words
     assert "The lift has been broken for weeks." in answer.text and 'value="Bea Helper"' in answer.text
     assert f'value="{future.year}"' in answer.text
@@ -98,7 +112,9 @@ async def test_failed_tries_do_not_lock_the_next_resident_out_and_the_refusal_gi
         assert (await complain(stack.browser(address=office), "not-an-email")).status_code == 400
     for n in range(2):
         assert (await complain(stack.browser(address=office), f"office{n}-{uuid4().hex[:4]}@example.org")).status_code == 303
-    refused = await complain(stack.browser(address=office), f"office3-{uuid4().hex[:4]}@example.org", text="Mould in the bedroom.")
+    refused = await complain(
+        stack.browser(address=office), f"office3-{uuid4().hex[:4]}@example.org", text="Mould in the bedroom."
+    )
     assert refused.status_code == 429 and "01632 960000" in refused.text and "Mould in the bedroom." in refused.text
 
 
@@ -134,13 +150,26 @@ async def test_a_resident_filed_by_phone_who_has_letters_by_post_gets_a_printed_
     from casework.intake import Intake, ResidentDetails, file_complaint
     from tests.web_stack import TASK_QUEUE
 
-    intake = Intake(intake_id=f"phone-post-{uuid4().hex[:6]}", policy="code-2024", channel="phone", handler="mira",
-                    resident=ResidentDetails(name="Pat Post", address="4 Canal Row\nTelford TF3 3CC", preferred_contact="post"),
-                    text="The communal door has not locked for a month.")
+    intake = Intake(
+        intake_id=f"phone-post-{uuid4().hex[:6]}",
+        policy="code-2024",
+        channel="phone",
+        handler="mira",
+        resident=ResidentDetails(name="Pat Post", address="4 Canal Row\nTelford TF3 3CC", preferred_contact="post"),
+        text="The communal door has not locked for a month.",
+    )
     reference = (await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference
     await stack.projected(reference)
-    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Door lock"]},
-              Actor(username="mira", role="complaints_manager"), f"c-{uuid4().hex}", TASK_QUEUE)
+    await act(
+        stack.client,
+        stack.engine,
+        reference,
+        "acknowledge",
+        {"points": ["Door lock"]},
+        Actor(username="mira", role="complaints_manager"),
+        f"c-{uuid4().hex}",
+        TASK_QUEUE,
+    )
     await stack.projected(reference, "stage1_acknowledged")
     assert posted(stack.engine, reference, "letter")[0].channel == "post"
     printed = await (await signed_in("mira")).post("/post-room/batches")

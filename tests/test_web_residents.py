@@ -59,13 +59,21 @@ def resident(stack):
 async def complain(browser, email: str, files=None, **fields) -> httpx.Response:
     page = await browser.get("/complain")
     form_id = re.search(r'name="form_id" value="([^"]+)"', page.text).group(1)
-    data = {"csrf_token": browser.csrf, "form_id": form_id, "name": "Ann Resident", "email": email,
-            "text": "Water comes through the bathroom ceiling every time it rains.",
-            "desired_outcome": "Fix the roof and repaint the ceiling", **fields}
+    data = {
+        "csrf_token": browser.csrf,
+        "form_id": form_id,
+        "name": "Ann Resident",
+        "email": email,
+        "text": "Water comes through the bathroom ceiling every time it rains.",
+        "desired_outcome": "Fix the roof and repaint the ceiling",
+        **fields,
+    }
     return await browser.http.post("/complain", data=data, files=files or [])
 
 
-async def test_a_resident_complains_online_follows_the_link_adds_information_and_asks_for_stage_2(stack, signed_in, mailer, mailbox):
+async def test_a_resident_complains_online_follows_the_link_adds_information_and_asks_for_stage_2(
+    stack, signed_in, mailer, mailbox
+):
     browser = resident(stack)
     email = f"ann-{uuid4().hex[:6]}@example.org"
     response = await complain(browser, email, files=[("photos", ("ceiling.jpg", JPEG, "image/jpeg"))])
@@ -97,20 +105,45 @@ async def test_a_resident_complains_online_follows_the_link_adds_information_and
 
     page = await browser.get("/track")
     command = re.search(r'name="command_id" value="([^"]+)"', page.text).group(1)
-    added = await browser.post("/track/information", {"command_id": command, "note": "The leak is worse: water in the light fitting."})
+    added = await browser.post(
+        "/track/information", {"command_id": command, "note": "The leak is worse: water in the light fitting."}
+    )
     assert added.status_code == 303
     page = await browser.get("/track")
     assert "Thank you. We have added what you told us" in page.text and "water in the light fitting" in page.text
 
     # Staff respond; the resident asks for stage 2 without reasons.
     handler = Actor(username="mira", role="complaints_manager")
-    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Roof leak not repaired"]}, handler, f"c-{uuid4().hex}", TASK_QUEUE)
-    await act(stack.client, stack.engine, reference, "respond", {
-        "outcome": "not_upheld", "decisions": [{"point": 1, "upheld": False, "reasons": "The roofer found no defect"}],
-        "remedies": [{"kind": "apology", "description": "We are sorry for the worry"}]}, handler, f"c-{uuid4().hex}", TASK_QUEUE)
+    await act(
+        stack.client,
+        stack.engine,
+        reference,
+        "acknowledge",
+        {"points": ["Roof leak not repaired"]},
+        handler,
+        f"c-{uuid4().hex}",
+        TASK_QUEUE,
+    )
+    await act(
+        stack.client,
+        stack.engine,
+        reference,
+        "respond",
+        {
+            "outcome": "not_upheld",
+            "decisions": [{"point": 1, "upheld": False, "reasons": "The roofer found no defect"}],
+            "remedies": [{"kind": "apology", "description": "We are sorry for the worry"}],
+        },
+        handler,
+        f"c-{uuid4().hex}",
+        TASK_QUEUE,
+    )
     await stack.projected(reference, "stage1_responded")
     letters = await mail_to(mailer, mailbox, email, 3)
-    assert {m["Subject"].split(": ", 1)[1] for m in letters} >= {"We have received your complaint", "Our response to your complaint (stage 1)"}
+    assert {m["Subject"].split(": ", 1)[1] for m in letters} >= {
+        "We have received your complaint",
+        "Our response to your complaint (stage 1)",
+    }
     assert any(part.get_filename() == f"{reference}-stage1-response.pdf" for m in letters for part in m.iter_attachments())
 
     page = await browser.get("/track")
@@ -118,7 +151,9 @@ async def test_a_resident_complains_online_follows_the_link_adds_information_and
     letter_link = re.search(r'href="(/track/letters/[^"]+)"', page.text).group(1)
     pdf = await browser.get(letter_link)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    command = re.search(r'action="/track/stage2">\s*<input[^>]+>\s*<input type="hidden" name="command_id" value="([^"]+)"', page.text).group(1)
+    command = re.search(
+        r'action="/track/stage2">\s*<input[^>]+>\s*<input type="hidden" name="command_id" value="([^"]+)"', page.text
+    ).group(1)
     asked = await browser.post("/track/stage2", {"command_id": command})
     assert asked.status_code == 303
     await stack.projected(reference, "stage2_requested")
@@ -128,7 +163,7 @@ async def test_a_resident_complains_online_follows_the_link_adds_information_and
     # The staff side sees both on the case.
     staff = await signed_in("mira")
     case = await staff.get(f"/cases/{reference}")
-    timeline = case.text[case.text.index('class="timeline"'):]
+    timeline = case.text[case.text.index('class="timeline"') :]
     assert "water in the light fitting" in timeline, timeline[:3000]
     assert "Stage 2 requested" in timeline and "Information from the resident" in timeline
     assert "Sent to the resident" in case.text and "ceiling.jpg" in case.text
@@ -147,7 +182,9 @@ async def test_forged_expired_and_used_up_links_get_the_same_neutral_page(stack,
     token = link.removeprefix("/track/")
     with Session(stack.engine) as session:
         row = session.exec(select(ResidentLink).order_by(ResidentLink.created_at.desc())).first()
-        expired = issue_link(session, WEB_SECRET, row.reference, "resident", row.person_id, now=datetime.now(UTC) - timedelta(days=40))
+        expired = issue_link(
+            session, WEB_SECRET, row.reference, "resident", row.person_id, now=datetime.now(UTC) - timedelta(days=40)
+        )
         other_secret = issue_link(session, "not-the-web-secret-at-all", row.reference, "resident", row.person_id)
         session.commit()
     answers = []
@@ -174,13 +211,19 @@ async def test_the_form_refuses_robots_floods_bad_files_and_forged_posts(stack, 
         before = len(session.exec(select(Complaint)).all())
     robot = await complain(browser, "robot@example.org", website="http://spam.example")
     assert robot.status_code == 200 and "Complaint received" in robot.text
-    not_a_photo = await complain(browser, "file@example.org", files=[("photos", ("x.jpg", b"<script>alert(1)</script>", "image/jpeg"))])
+    not_a_photo = await complain(
+        browser, "file@example.org", files=[("photos", ("x.jpg", b"<script>alert(1)</script>", "image/jpeg"))]
+    )
     assert not_a_photo.status_code == 400 and "is not a photo" in not_a_photo.text
-    too_big = await complain(browser, "big@example.org", files=[("photos", ("big.jpg", JPEG + b"\x00" * (2 * 1024 * 1024), "image/jpeg"))])
+    too_big = await complain(
+        browser, "big@example.org", files=[("photos", ("big.jpg", JPEG + b"\x00" * (2 * 1024 * 1024), "image/jpeg"))]
+    )
     assert too_big.status_code == 400 and "larger than 2 MB" in too_big.text
     missing = await complain(browser, "not-an-email", text="")
     assert missing.status_code == 400 and "Enter your email address" in missing.text and "Tell us what happened" in missing.text
-    forged = await browser.http.post("/complain", data={"csrf_token": "forged", "form_id": str(uuid4()), "name": "X", "email": "x@example.org", "text": "x"})
+    forged = await browser.http.post(
+        "/complain", data={"csrf_token": "forged", "form_id": str(uuid4()), "name": "X", "email": "x@example.org", "text": "x"}
+    )
     assert forged.status_code == 403
     with Session(stack.engine) as session:
         assert len(session.exec(select(Complaint)).all()) == before, "nothing filed"

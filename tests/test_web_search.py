@@ -8,13 +8,22 @@ from casework.intake import Intake, ResidentDetails, file_complaint
 from models.record import Complaint
 from tests.web_stack import TASK_QUEUE, filled, signed_in, stack  # noqa: F401 (fixtures)
 
-PRIYA = ResidentDetails(name="Priya Okonkwo-Smith", address="Flat 2, 9 Colliers Way, Telford TF3 4AW",
-                        phone="+44 1952 217 000", email="Priya.O@Example.org")
+PRIYA = ResidentDetails(
+    name="Priya Okonkwo-Smith",
+    address="Flat 2, 9 Colliers Way, Telford TF3 4AW",
+    phone="+44 1952 217 000",
+    email="Priya.O@Example.org",
+)
 
 
 async def _filed(stack, n: int) -> str:
-    intake = Intake(intake_id=f"search-{n}", policy="wrekin", channel="phone", resident=PRIYA,
-                    text="The stairwell light has been out for a month.")
+    intake = Intake(
+        intake_id=f"search-{n}",
+        policy="wrekin",
+        channel="phone",
+        resident=PRIYA,
+        text="The stairwell light has been out for a month.",
+    )
     filed = await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)
     await stack.projected(filed.reference)
     return filed.reference
@@ -24,8 +33,17 @@ async def test_search_finds_a_residents_cases_however_the_detail_is_typed(stack,
     first, second = await _filed(stack, 1), await _filed(stack, 2)
     other = await stack.start_case(handler="hana")
     hana = await signed_in("hana")
-    for typed in ("priya", "PRIYA OKONKWO-SMITH", "okonkwo-smith", "tf3 4aw", "TF34AW", "01952 217000",
-                  "(01952) 217-000", "+44 1952 217000", "priya.o@example.org"):
+    for typed in (
+        "priya",
+        "PRIYA OKONKWO-SMITH",
+        "okonkwo-smith",
+        "tf3 4aw",
+        "TF34AW",
+        "01952 217000",
+        "(01952) 217-000",
+        "+44 1952 217000",
+        "priya.o@example.org",
+    ):
         page = (await hana.get("/search", params={"q": typed})).text
         assert first in page and second in page and other not in page, typed
         assert page.index(second) < page.index(first), "newest first"
@@ -46,13 +64,20 @@ async def test_intake_shows_the_residents_earlier_cases_before_filing_a_new_one(
     hana = await signed_in("hana")
     page = (await hana.get("/cases/new")).text
     intake_id = page.split('name="intake_id" value="', 1)[1].split('"', 1)[0]
-    form = filled(Intake) | {"intake_id": intake_id, "resident.name": "Someone Else", "resident.phone": "01952-217000",
-                             "resident.email": "", "policy": "wrekin"}
+    form = filled(Intake) | {
+        "intake_id": intake_id,
+        "resident.name": "Someone Else",
+        "resident.phone": "01952-217000",
+        "resident.email": "",
+        "policy": "wrekin",
+    }
     with Session(stack.engine) as session:
         before = session.exec(select(func.count()).select_from(Complaint)).one()
     warned = await hana.post("/cases", form)
     assert warned.status_code == 200 and 'id="earlier"' in warned.text and earlier in warned.text
-    assert 'name="earlier_seen" value="yes"' in warned.text and 'value="Someone Else"' in warned.text, "the form keeps what was typed"
+    assert 'name="earlier_seen" value="yes"' in warned.text and 'value="Someone Else"' in warned.text, (
+        "the form keeps what was typed"
+    )
     with Session(stack.engine) as session:
         assert session.exec(select(func.count()).select_from(Complaint)).one() == before, "nothing filed yet"
     filed = await hana.post("/cases", form | {"earlier_seen": "yes"})
@@ -66,8 +91,13 @@ async def test_search_by_partial_reference_street_and_near_miss_shows_addresses(
     residents of the same name apart."""
     filed = []
     for n, address in enumerate(("4 Mill Lane, Telford TF1 1AA", "8 Oak Road, Telford TF2 2BB")):
-        intake = Intake(intake_id=f"khan-{n}", policy="code-2024", channel="phone",
-                        resident=ResidentDetails(name="Amir Khan", address=address), text="The fence was never repaired.")
+        intake = Intake(
+            intake_id=f"khan-{n}",
+            policy="code-2024",
+            channel="phone",
+            resident=ResidentDetails(name="Amir Khan", address=address),
+            text="The fence was never repaired.",
+        )
         filed.append((await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference)
     mill, oak = filed
     hana = await signed_in("hana")

@@ -8,8 +8,12 @@ from models.record import Complaint, ServiceRequest
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
 
-REQUEST = {"channel": "phone", "resident.name": "Sam Tenant", "resident.address": "4 Mill Lane",
-           "text": "The boiler has no pressure; please send an engineer."}
+REQUEST = {
+    "channel": "phone",
+    "resident.name": "Sam Tenant",
+    "resident.address": "4 Mill Lane",
+    "text": "The boiler has no pressure; please send an engineer.",
+}
 
 
 def _count(stack, model) -> int:
@@ -75,14 +79,24 @@ async def test_a_bad_service_request_names_the_field_and_records_nothing(stack, 
 async def test_every_error_at_once_and_the_form_keeps_what_was_typed(stack, signed_in):
     hana = await signed_in("hana")
     before = _count(stack, ServiceRequest)
-    typed = {"channel": "pigeon", "resident.name": "Sam Tenant", "resident.email": "sam-at-home",
-             "received_at-day": "31", "received_at-month": "2", "received_at-year": "2026"}
+    typed = {
+        "channel": "pigeon",
+        "resident.name": "Sam Tenant",
+        "resident.email": "sam-at-home",
+        "received_at-day": "31",
+        "received_at-month": "2",
+        "received_at-year": "2026",
+    }
     response = await hana.post("/service-requests", typed)
     assert response.status_code == 400
     summary = response.text.split("error-summary__list", 1)[1].split("</ul>", 1)[0]
     assert summary.count("<li>") == 4, summary
-    for message in ("Choose how the request was made from the list", "Enter what the resident is asking for",
-                    "Enter resident email in the correct format", "Date the request was received must be a real date"):
+    for message in (
+        "Choose how the request was made from the list",
+        "Enter what the resident is asking for",
+        "Enter resident email in the correct format",
+        "Date the request was received must be a real date",
+    ):
         assert message in summary, (message, summary)
     assert 'href="#received_at"' in summary and 'href="#resident-email"' in summary, "each error links to its field"
     assert 'value="Sam Tenant"' in response.text and 'value="sam-at-home"' in response.text
@@ -92,12 +106,21 @@ async def test_every_error_at_once_and_the_form_keeps_what_was_typed(stack, sign
 
 async def test_the_received_date_typed_in_day_month_and_year_is_the_one_recorded(stack, signed_in):
     hana = await signed_in("hana")
-    response = await hana.post("/service-requests", REQUEST | {"text": "Please fix the door entry phone.",
-                               "received_at-day": "2", "received_at-month": "3", "received_at-year": "2026"})
+    response = await hana.post(
+        "/service-requests",
+        REQUEST
+        | {
+            "text": "Please fix the door entry phone.",
+            "received_at-day": "2",
+            "received_at-month": "3",
+            "received_at-year": "2026",
+        },
+    )
     assert response.status_code == 303, response.text.split("error-summary__list")[-1][:500]
     with Session(stack.engine) as session:
         row = session.exec(select(ServiceRequest).where(ServiceRequest.text == "Please fix the door entry phone.")).one()
     from models.calendar import local_date
+
     assert local_date(row.received_at).isoformat() == "2026-03-02"
 
 

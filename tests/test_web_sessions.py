@@ -119,14 +119,18 @@ async def test_sessions_are_signed_with_web_secret_so_replicas_and_restarts_shar
     copied = cookie_of(staff)
     replica = create_app(Settings(WEB_SECRET=WEB_SECRET, COMPLAINTS_TASK_QUEUE="web-tests"), stack.client, stack.engine)
     assert (await replay(stack, copied, app=replica)).status_code == 200
-    stranger = create_app(Settings(WEB_SECRET="another-secret-entirely", COMPLAINTS_TASK_QUEUE="web-tests"), stack.client, stack.engine)
+    stranger = create_app(
+        Settings(WEB_SECRET="another-secret-entirely", COMPLAINTS_TASK_QUEUE="web-tests"), stack.client, stack.engine
+    )
     assert refused(await replay(stack, copied, app=stranger))
     forged = copied[:-4] + ("AAAA" if not copied.endswith("AAAA") else "BBBB")
     assert refused(await replay(stack, forged))
 
 
 async def test_behind_https_the_cookie_is_secure_httponly_and_host_only(stack):
-    app = create_app(Settings(WEB_SECRET=WEB_SECRET, WEB_BASE_URL="https://complaints.landlord.example"), stack.client, stack.engine)
+    app = create_app(
+        Settings(WEB_SECRET=WEB_SECRET, WEB_BASE_URL="https://complaints.landlord.example"), stack.client, stack.engine
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as http:
         await http.get("/sign-in")
         token = http.cookies["__Host-complaints_session"]
@@ -163,11 +167,21 @@ def test_complaints_web_refuses_the_dev_secret_on_a_public_address(tmp_path):
 async def test_complaints_web_listens_on_web_host_and_web_port(stack, tmp_path):
     port = _free_port()
     env = {
-        **os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}", "WEB_HOST": "127.0.0.2", "WEB_PORT": str(port),
-        "WEB_SECRET": "a-secret-for-this-test-only", "TEMPORAL_ADDRESS": stack.client.service_client.config.target_host,
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}",
+        "WEB_HOST": "127.0.0.2",
+        "WEB_PORT": str(port),
+        "WEB_SECRET": "a-secret-for-this-test-only",
+        "TEMPORAL_ADDRESS": stack.client.service_client.config.target_host,
     }
-    web = subprocess.Popen([str(ROOT / ".venv/bin/complaints"), "web"] if (ROOT / ".venv/bin/complaints").exists()
-                           else [sys.executable, "-m", "starter.cli", "web"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    web = subprocess.Popen(
+        [str(ROOT / ".venv/bin/complaints"), "web"]
+        if (ROOT / ".venv/bin/complaints").exists()
+        else [sys.executable, "-m", "starter.cli", "web"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         async with httpx.AsyncClient() as http:
             for _ in range(150):

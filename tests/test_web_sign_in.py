@@ -105,7 +105,9 @@ async def test_failures_locks_and_sign_ins_are_audited(stack, signed_in):
 @pytest.mark.parametrize("weak", sorted(WEAK))
 async def test_weak_passwords_are_refused_in_plain_english_everywhere(stack, signed_in, weak):
     admin = await signed_in("adam")
-    made = await admin.post("/users", {"username": "newstarter", "display_name": "New Starter", "role": "auditor", "password": weak})
+    made = await admin.post(
+        "/users", {"username": "newstarter", "display_name": "New Starter", "role": "auditor", "password": weak}
+    )
     assert made.status_code == 400 and WEAK[weak] in html.unescape(made.text)
     reset = await admin.post("/users/hugo/password", {"password": weak})
     assert reset.status_code == 400 and WEAK[weak] in html.unescape(reset.text)

@@ -16,8 +16,15 @@ async def test_intake_offers_the_service_areas_by_name_and_refuses_any_other(sta
     page = (await hana.get("/cases/new")).text
     assert '<option value="damp_and_mould"' in page and "Damp and mould" in page and "Service area it is about" in page
     intake_id = page.split('name="intake_id" value="', 1)[1].split('"', 1)[0]
-    form = {"intake_id": intake_id, "policy": "code-2024", "region": "ENG", "channel": "phone", "text": "Mould in the bedroom",
-            "resident.name": "Rita Example", "resident.address": "2 Low Street"}
+    form = {
+        "intake_id": intake_id,
+        "policy": "code-2024",
+        "region": "ENG",
+        "channel": "phone",
+        "text": "Mould in the bedroom",
+        "resident.name": "Rita Example",
+        "resident.address": "2 Low Street",
+    }
     refused = await hana.post("/cases", form | {"category": "plumbing"})
     assert refused.status_code == 400 and "Service area it is about" in refused.text
     filed = await hana.post("/cases", form | {"category": "damp_and_mould"})
@@ -33,23 +40,41 @@ async def test_root_causes_at_the_response_reach_the_quarterly_pack(stack, signe
     page = (await hana.get(f"/cases/{reference}")).text
     assert 'name="root_causes" value="contractor_failure"' in page and "A contractor let the resident down" in page
     command_id = _command_id(page, reference, "respond")
-    wrong = await hana.post(f"/cases/{reference}/actions/respond", _response(
-        command_id, root_causes="appointment_missed", learning="Contractors confirm visits the day before",
-        learning_root_cause="contractor_failure"))
+    wrong = await hana.post(
+        f"/cases/{reference}/actions/respond",
+        _response(
+            command_id,
+            root_causes="appointment_missed",
+            learning="Contractors confirm visits the day before",
+            learning_root_cause="contractor_failure",
+        ),
+    )
     assert wrong.status_code == 400 and "must be one of the root causes recorded for this response" in wrong.text
     assert 'id="respond-root_causes-appointment_missed" name="root_causes" value="appointment_missed" checked' in wrong.text
-    sent = await hana.post(f"/cases/{reference}/actions/respond", _response(
-        command_id, learning="Contractors confirm visits the day before", learning_root_cause="contractor_failure",
-        root_causes=["contractor_failure", "appointment_missed"], **{"remedies.0.kind": "apology", "remedies.0.description": "We are sorry"}))
+    sent = await hana.post(
+        f"/cases/{reference}/actions/respond",
+        _response(
+            command_id,
+            learning="Contractors confirm visits the day before",
+            learning_root_cause="contractor_failure",
+            root_causes=["contractor_failure", "appointment_missed"],
+            **{"remedies.0.kind": "apology", "remedies.0.description": "We are sorry"},
+        ),
+    )
     assert sent.status_code == 303, sent.text[:3000]
     await stack.projected(reference, "stage1_responded")
     with Session(stack.engine) as session:
-        assert sorted(r.code for r in session.exec(select(ResponseRootCause).where(ResponseRootCause.reference == reference))) == [
-            "appointment_missed", "contractor_failure"]
-        assert [p.root_cause for p in session.exec(select(LearningPoint).where(LearningPoint.reference == reference))] == ["contractor_failure"]
+        assert sorted(
+            r.code for r in session.exec(select(ResponseRootCause).where(ResponseRootCause.reference == reference))
+        ) == ["appointment_missed", "contractor_failure"]
+        assert [p.root_cause for p in session.exec(select(LearningPoint).where(LearningPoint.reference == reference))] == [
+            "contractor_failure"
+        ]
 
     learning = (await hana.get(f"/cases/{reference}")).text.split("Learning from this complaint")[1].split("</ul>")[0]
-    assert "Contractors confirm visits the day before" in learning and "root cause: A contractor let the resident down" in learning
+    assert (
+        "Contractors confirm visits the day before" in learning and "root cause: A contractor let the resident down" in learning
+    )
 
     pack = await mira.get("/reports/quarterly")
     assert pack.status_code == 200
@@ -75,7 +100,9 @@ async def test_the_governing_bodys_response_is_recorded_and_published_with_the_a
     assert refused.status_code == 400 and "must be a reporting year like 2025-26" in refused.text
     empty = await mira.post("/reports/annual/response", {"year": "2025-26", "landlord": "", "text": "  "})
     assert empty.status_code == 400 and "enter the governing body&#39;s response" in empty.text
-    done = await mira.post("/reports/annual/response", {"year": "2025-26", "landlord": "", "text": "The Board accepted the report."})
+    done = await mira.post(
+        "/reports/annual/response", {"year": "2025-26", "landlord": "", "text": "The Board accepted the report."}
+    )
     assert done.status_code == 303
     assert "is recorded and published" in (await mira.get(done.headers["location"])).text
     report = (await mira.get("/reports/annual?year=2025-26")).text

@@ -50,8 +50,12 @@ async def test_the_stage2_listening_window_ends_while_a_promised_action_is_open(
     the action is due 1 Jun 2027, so the case waits for it, still open, then closes when it is done."""
     steps = [
         {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
-        {"at": "2026-03-10T09:00:00+00:00", "action": "respond", "outcome": "upheld",
-         "actions": [{"action_id": "new-roof", "target_on": "2027-06-01"}]},
+        {
+            "at": "2026-03-10T09:00:00+00:00",
+            "action": "respond",
+            "outcome": "upheld",
+            "actions": [{"action_id": "new-roof", "target_on": "2027-06-01"}],
+        },
     ]
     view, _ = await run_case(sim, received="2026-03-02T09:00:00+00:00", steps=steps, until="2027-04-01T00:00:00+00:00")
     assert (view.state, "complete_action" in view.allowed_actions) == ("stage1_responded", True)
@@ -68,17 +72,32 @@ async def test_dates_past_the_planning_horizon_are_refused_naming_the_field(sim,
         received="2026-03-02T09:00:00+00:00",
         steps=[
             {"at": "2026-03-03T09:00:00+00:00", "action": "acknowledge"},
-            {"at": "2026-03-03T10:00:00+00:00", "action": "schedule_review", "review_id": "r1", "kind": "adjustment",
-             "review_on": far},
-            {"at": "2026-03-10T09:00:00+00:00", "action": "respond", "outcome": "upheld",
-             "actions": [{"action_id": "a1", "target_on": far}]},
-            {"at": "2026-03-10T10:00:00+00:00", "action": "respond", "outcome": "upheld",
-             "actions": [{"action_id": "a1", "target_on": "2026-03-01"}]},
+            {
+                "at": "2026-03-03T10:00:00+00:00",
+                "action": "schedule_review",
+                "review_id": "r1",
+                "kind": "adjustment",
+                "review_on": far,
+            },
+            {
+                "at": "2026-03-10T09:00:00+00:00",
+                "action": "respond",
+                "outcome": "upheld",
+                "actions": [{"action_id": "a1", "target_on": far}],
+            },
+            {
+                "at": "2026-03-10T10:00:00+00:00",
+                "action": "respond",
+                "outcome": "upheld",
+                "actions": [{"action_id": "a1", "target_on": "2026-03-01"}],
+            },
             {"at": "2026-03-10T11:00:00+00:00", "action": "respond", "outcome": "upheld"},
         ],
     )
     assert [(r["step"], r["error"].split(":")[0]) for r in rejected] == [
-        (1, "review_on"), (2, "actions.0.target_on"), (3, "actions.0.target_on")
+        (1, "review_on"),
+        (2, "actions.0.target_on"),
+        (3, "actions.0.target_on"),
     ]
     assert "to two years ahead (2028-03-03)" in rejected[0]["error"]
     assert view.state == "stage1_responded"
@@ -94,8 +113,9 @@ async def test_closing_at_stage2_with_a_review_scheduled_keeps_the_review_alive(
     assert view.state == "closed" and "record_review" in view.allowed_actions
     assert [(n.kind, n.deadline) for n in view.notices] == [("due_soon", "review.contact-limit")]
     recorded = {"at": "2026-05-01T13:00:00+00:00", "action": "record_review", "review_id": "contact-limit"}
-    view, rejected = await run_case(sim, received="2026-03-02T09:00:00+00:00", steps=[*steps, recorded],
-                                    until="2027-04-02T00:00:00+00:00")
+    view, rejected = await run_case(
+        sim, received="2026-03-02T09:00:00+00:00", steps=[*steps, recorded], until="2027-04-02T00:00:00+00:00"
+    )
     last = (await history_of(sim, view.reference)).events[-1]
     assert rejected == [] and last.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
 
@@ -107,9 +127,16 @@ async def test_cases_started_together_each_with_a_command_at_once_replay(sim):
     async def start(reference: str) -> None:
         handle = await sim.env.client.start_workflow(
             ComplaintWorkflow.run,
-            CaseInput(reference=reference, landlord="linked", policy_id="code-2024", policy_version=load_profile("code-2024").version,
-                      received_at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc), clock_anchored_to_received=True),
-            id=reference, task_queue=TASK_QUEUE,
+            CaseInput(
+                reference=reference,
+                landlord="linked",
+                policy_id="code-2024",
+                policy_version=load_profile("code-2024").version,
+                received_at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
+                clock_anchored_to_received=True,
+            ),
+            id=reference,
+            task_queue=TASK_QUEUE,
         )
         await handle.signal("resident_input", ResidentInput(command_id="note-at-once"))
         await handle.execute_update(ComplaintWorkflow.opened)  # an Update before set-up is refused (not_set_up)
@@ -131,9 +158,16 @@ async def test_an_unexpected_error_in_a_command_is_a_refusal_and_changes_nothing
     reference = f"BUG-2026-{uuid.uuid4().int % 10**6:06d}"
     handle = await sim.env.client.start_workflow(
         ComplaintWorkflow.run,
-        CaseInput(reference=reference, landlord="bug", policy_id="code-2024", policy_version=load_profile("code-2024").version,
-                  received_at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc), clock_anchored_to_received=True),
-        id=reference, task_queue=TASK_QUEUE,
+        CaseInput(
+            reference=reference,
+            landlord="bug",
+            policy_id="code-2024",
+            policy_version=load_profile("code-2024").version,
+            received_at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
+            clock_anchored_to_received=True,
+        ),
+        id=reference,
+        task_queue=TASK_QUEUE,
     )
     await handle.execute_update(ComplaintWorkflow.opened)
     with pytest.raises(WorkflowUpdateFailedError) as raised:
@@ -144,6 +178,8 @@ async def test_an_unexpected_error_in_a_command_is_a_refusal_and_changes_nothing
     await handle.signal("resident_input", ResidentInput(command_id="n2"))
     view = await handle.query(ComplaintWorkflow.case, result_type=CaseView)
     assert [e.type for e in view.events] == ["received", "signal_refused"]  # the bug is on the timeline (issue 24)
-    assert view.state == "received" and view.rejected_signals == ("resident_input (n2): resident_input could not be applied (RuntimeError); nothing was changed",)
+    assert view.state == "received" and view.rejected_signals == (
+        "resident_input (n2): resident_input could not be applied (RuntimeError); nothing was changed",
+    )
     await assert_sound(sim, reference)
     await handle.terminate("test over")

@@ -139,8 +139,7 @@ class Harness:
     def _start_worker(self) -> None:
         # No sticky cache: every workflow task replays the case from history (so nondeterminism shows at
         # once), and a restart leaves no sticky queue behind for the time-skipping server to wait on.
-        self.worker = build_worker(self.env.client, self.engine, TASK_QUEUE, settings=self.settings,
-                                   max_cached_workflows=0)
+        self.worker = build_worker(self.env.client, self.engine, TASK_QUEUE, settings=self.settings, max_cached_workflows=0)
         self._worker_run = asyncio.ensure_future(self.worker.run())
 
     async def restart_worker(self) -> None:
@@ -197,7 +196,9 @@ DATES = st.one_of(
 )
 """A date as the rule draws it: relative to the case's business today, or a fixed (often far) date."""
 OCCURRED = st.one_of(
-    st.none(), st.none(), st.none(),
+    st.none(),
+    st.none(),
+    st.none(),
     st.sampled_from([-3, -400 * 24, 48]).map(lambda hours: ("now+h", hours)),
 )
 """When the action happened: mostly now (None); sometimes before the last event, long ago, or in the future."""
@@ -210,75 +211,121 @@ IDS = st.sampled_from(["a1", "a2", "a3", "nope"])
 FIELDS: dict[str, st.SearchStrategy[dict]] = {
     "log_stage1": st.fixed_dictionaries({}),
     "acknowledge": st.fixed_dictionaries({}, optional={"definition_ref": st.sampled_from(["def-1", "def-2"])}),
-    "extend": st.fixed_dictionaries({
-        "working_days": st.sampled_from([1, 5, 10, 11, 20, 21, 60]),
-        "reason_ref": st.sampled_from(["why-1", "why-2"]),
-    }, optional={"agreed_with_resident": st.booleans(), "ombudsman_details_given": st.booleans(),
-                 "good_reason_ref": st.sampled_from(["why-3"])}),
-    "respond": st.fixed_dictionaries({
-        "outcome": st.sampled_from(["upheld", "partly_upheld", "not_upheld"]),
-    }, optional={
-        "actions": st.lists(st.tuples(IDS, DATES), max_size=2),
-        "letter_ref": st.sampled_from(["letter-1"]),
-    }),
+    "extend": st.fixed_dictionaries(
+        {
+            "working_days": st.sampled_from([1, 5, 10, 11, 20, 21, 60]),
+            "reason_ref": st.sampled_from(["why-1", "why-2"]),
+        },
+        optional={
+            "agreed_with_resident": st.booleans(),
+            "ombudsman_details_given": st.booleans(),
+            "good_reason_ref": st.sampled_from(["why-3"]),
+        },
+    ),
+    "respond": st.fixed_dictionaries(
+        {
+            "outcome": st.sampled_from(["upheld", "partly_upheld", "not_upheld"]),
+        },
+        optional={
+            "actions": st.lists(st.tuples(IDS, DATES), max_size=2),
+            "letter_ref": st.sampled_from(["letter-1"]),
+        },
+    ),
     "request_stage2": st.fixed_dictionaries({}),
     "resident_input": st.fixed_dictionaries({}, optional={"note_ref": st.sampled_from(["note-1", "note-2"])}),
     "withdraw": st.fixed_dictionaries({}),
-    "exclude": st.fixed_dictionaries({"reason_ref": st.just("why-4")}, optional={
-        "ground": st.sampled_from(["older_than_window", "legal_proceedings", "no_such_ground"]),
-    }),
+    "exclude": st.fixed_dictionaries(
+        {"reason_ref": st.just("why-4")},
+        optional={
+            "ground": st.sampled_from(["older_than_window", "legal_proceedings", "no_such_ground"]),
+        },
+    ),
     "close": st.fixed_dictionaries({}),
-    "assign": st.fixed_dictionaries({"handler": st.sampled_from(PEOPLE + ["dora"] + ([] if "crlf" in WITHOUT else [CRLF_HANDLER]))}),
+    "assign": st.fixed_dictionaries(
+        {"handler": st.sampled_from(PEOPLE + ["dora"] + ([] if "crlf" in WITHOUT else [CRLF_HANDLER]))}
+    ),
     "add_complaint": st.fixed_dictionaries({"definition_ref": st.sampled_from(["def-2", "def-3"])}),
     "complete_action": st.fixed_dictionaries({"action_id": IDS}),
-    "schedule_review": st.fixed_dictionaries({
-        "review_id": st.sampled_from(["r1", "r2", "nope"]),
-        "kind": st.sampled_from(["adjustment", "restriction"]),
-        "review_on": DATES,
-    }),
-    "record_review": st.fixed_dictionaries({"review_id": st.sampled_from(["r1", "r2", "nope"])}, optional={
-        "next_review_on": DATES,
-    }),
-    "record_consent": st.fixed_dictionaries({"representative_ref": st.sampled_from(["rep-1", "rep-2"])}, optional={
-        "given": st.booleans(),
-    }),
-    "accept_outside_window": st.fixed_dictionaries({
-        "exception": st.sampled_from(["good_reason_discretion", "safeguarding", "recurring_issue", "no_such_reason"]),
-        "reason_ref": st.just("why-5"),
-    }),
+    "schedule_review": st.fixed_dictionaries(
+        {
+            "review_id": st.sampled_from(["r1", "r2", "nope"]),
+            "kind": st.sampled_from(["adjustment", "restriction"]),
+            "review_on": DATES,
+        }
+    ),
+    "record_review": st.fixed_dictionaries(
+        {"review_id": st.sampled_from(["r1", "r2", "nope"])},
+        optional={
+            "next_review_on": DATES,
+        },
+    ),
+    "record_consent": st.fixed_dictionaries(
+        {"representative_ref": st.sampled_from(["rep-1", "rep-2"])},
+        optional={
+            "given": st.booleans(),
+        },
+    ),
+    "accept_outside_window": st.fixed_dictionaries(
+        {
+            "exception": st.sampled_from(["good_reason_discretion", "safeguarding", "recurring_issue", "no_such_reason"]),
+            "reason_ref": st.just("why-5"),
+        }
+    ),
     "agree_update_interval": st.fixed_dictionaries({"working_days": st.sampled_from([1, 2, 5, 20])}),
     "record_update": st.fixed_dictionaries({}),
     "ombudsman_referral": st.fixed_dictionaries({"ombudsman_ref": st.sampled_from(["202601234", "HOS/2026/9"])}),
     "ombudsman_evidence_requested": st.fixed_dictionaries({"due_on": DATES}),
     "ombudsman_evidence_sent": st.fixed_dictionaries({}),
-    "ombudsman_determination": st.fixed_dictionaries({
-        "findings": st.lists(st.tuples(st.sampled_from(["complaint_handling", "repairs"]),
-                                       st.sampled_from(["maladministration", "no_maladministration"])), min_size=1, max_size=2),
-        "orders": st.lists(st.tuples(IDS, st.sampled_from(["apology", "compensation"]), DATES), max_size=2),
-    }),
+    "ombudsman_determination": st.fixed_dictionaries(
+        {
+            "findings": st.lists(
+                st.tuples(
+                    st.sampled_from(["complaint_handling", "repairs"]),
+                    st.sampled_from(["maladministration", "no_maladministration"]),
+                ),
+                min_size=1,
+                max_size=2,
+            ),
+            "orders": st.lists(st.tuples(IDS, st.sampled_from(["apology", "compensation"]), DATES), max_size=2),
+        }
+    ),
     "ombudsman_order_complied": st.fixed_dictionaries({"order_id": IDS}, optional={"evidence_ref": st.just("ev-1")}),
-    "complaint_handling_failure_order": st.fixed_dictionaries({
-        "reason": st.sampled_from(["not_progressed", "evidence_not_provided"]), "issued_on": DATES,
-    }),
+    "complaint_handling_failure_order": st.fixed_dictionaries(
+        {
+            "reason": st.sampled_from(["not_progressed", "evidence_not_provided"]),
+            "issued_on": DATES,
+        }
+    ),
 }
 assert set(FIELDS) == set(COMMANDS), "every command of models/case.py is fuzzed"
 
 RECEIVED = st.one_of(
-    st.sampled_from([
-        datetime(2026, 12, 18, 10, 17, tzinfo=timezone.utc),
-        datetime(2024, 2, 29, 10, 17, tzinfo=timezone.utc),
-        datetime(2029, 12, 21, 10, 17, tzinfo=timezone.utc),
-        datetime(2019, 6, 3, 10, 17, tzinfo=timezone.utc),
-        datetime(2035, 1, 2, 10, 17, tzinfo=timezone.utc),
-    ]),
+    st.sampled_from(
+        [
+            datetime(2026, 12, 18, 10, 17, tzinfo=timezone.utc),
+            datetime(2024, 2, 29, 10, 17, tzinfo=timezone.utc),
+            datetime(2029, 12, 21, 10, 17, tzinfo=timezone.utc),
+            datetime(2019, 6, 3, 10, 17, tzinfo=timezone.utc),
+            datetime(2035, 1, 2, 10, 17, tzinfo=timezone.utc),
+        ]
+    ),
     st.dates(date(2020, 1, 1), date(2032, 12, 31)).map(
-        lambda day: datetime(day.year, day.month, day.day, 10, 17, tzinfo=timezone.utc)),
+        lambda day: datetime(day.year, day.month, day.day, 10, 17, tzinfo=timezone.utc)
+    ),
 )
 """Received instants (10:17 UTC: steps stay clear of notice timers, which fire on whole hours)."""
-JUMPS = st.sampled_from([
-    timedelta(hours=5), timedelta(days=1), timedelta(days=3), timedelta(days=8), timedelta(days=16),
-    timedelta(days=40), timedelta(days=370), timedelta(days=400),
-])
+JUMPS = st.sampled_from(
+    [
+        timedelta(hours=5),
+        timedelta(days=1),
+        timedelta(days=3),
+        timedelta(days=8),
+        timedelta(days=16),
+        timedelta(days=40),
+        timedelta(days=370),
+        timedelta(days=400),
+    ]
+)
 
 
 @dataclass
@@ -317,18 +364,40 @@ class WorkflowFuzz(RuleBasedStateMachine):
 
     # -- opening cases --
 
-    @initialize(policy=st.sampled_from(POLICIES), received=RECEIVED, region=st.sampled_from(["ENG", "WLS", "SCT", "NIR"]),
-                informal=st.sampled_from([None, None, True, False]), outside=st.booleans(),
-                handler=st.none() | st.sampled_from(PEOPLE), anchored=st.booleans() | st.just(True),
-                age_days=st.sampled_from([0, 3, 30, 400, 2500]), history_limit=st.sampled_from([None, None, SHORT_HISTORY]))
+    @initialize(
+        policy=st.sampled_from(POLICIES),
+        received=RECEIVED,
+        region=st.sampled_from(["ENG", "WLS", "SCT", "NIR"]),
+        informal=st.sampled_from([None, None, True, False]),
+        outside=st.booleans(),
+        handler=st.none() | st.sampled_from(PEOPLE),
+        anchored=st.booleans() | st.just(True),
+        age_days=st.sampled_from([0, 3, 30, 400, 2500]),
+        history_limit=st.sampled_from([None, None, SHORT_HISTORY]),
+    )
     def open_case(self, policy, received, region, informal, outside, handler, anchored, age_days, history_limit):
         """A case under `policy`; anchored at `received` (business clock = received), or received
         `age_days` before the server's now (a complaint logged late, or far in the past); with
         `history_limit`, it continues as new every few commands."""
-        self.run(self._open([dict(policy=policy, received=received, region=region, informal=informal,
-                                  outside=outside, handler=handler, anchored=anchored, age_days=age_days,
-                                  history_limit=history_limit)]),
-                 60, "opening a case")
+        self.run(
+            self._open(
+                [
+                    dict(
+                        policy=policy,
+                        received=received,
+                        region=region,
+                        informal=informal,
+                        outside=outside,
+                        handler=handler,
+                        anchored=anchored,
+                        age_days=age_days,
+                        history_limit=history_limit,
+                    )
+                ]
+            ),
+            60,
+            "opening a case",
+        )
 
     async def _open(self, specs: list[dict], first_command: tuple[str, dict] | None = None) -> None:
         # Land the server on hh:17 so that no whole-hour timer fires mid-step, whatever the anchoring.
@@ -343,21 +412,28 @@ class WorkflowFuzz(RuleBasedStateMachine):
             reference = f"FUZ-{received.year:04d}-{number:06d}"
             landlord = f"fuzz-{self.example}"
             case = CaseInput(
-                reference=reference, landlord=landlord, policy_id=profile.id, policy_version=profile.version,
-                region=spec["region"], received_at=received, informal=spec["informal"],
-                flags=(OUTSIDE_WINDOW,) if spec["outside"] else (), handler=spec["handler"],
-                clock_anchored_to_received=spec["anchored"], history_events_limit=spec.get("history_limit"),
+                reference=reference,
+                landlord=landlord,
+                policy_id=profile.id,
+                policy_version=profile.version,
+                region=spec["region"],
+                received_at=received,
+                informal=spec["informal"],
+                flags=(OUTSIDE_WINDOW,) if spec["outside"] else (),
+                handler=spec["handler"],
+                clock_anchored_to_received=spec["anchored"],
+                history_events_limit=spec.get("history_limit"),
             )
             self._pending_notes.append(f"open {reference}: {case.model_dump_json(exclude_defaults=True)}")
-            handle = await self.h.env.client.start_workflow(
-                ComplaintWorkflow.run, case, id=reference, task_queue=TASK_QUEUE)
+            handle = await self.h.env.client.start_workflow(ComplaintWorkflow.run, case, id=reference, task_queue=TASK_QUEUE)
             if first_command is not None:
                 # As the service layer does for a linked case: a command at once, before the first task ran.
                 name, payload = first_command
                 result = await self._update(handle, name, payload)
                 if isinstance(result, BaseException) and refusal_of(result) is None:
-                    raise Wedge(f"{name} sent to the new case {handle.id} at once got no answer or an "
-                                f"unstructured error: {result!r}")
+                    raise Wedge(
+                        f"{name} sent to the new case {handle.id} at once got no answer or an unstructured error: {result!r}"
+                    )
             # One case at a time: the next starts once this one has recorded its receipt.
             offset = await asyncio.wait_for(_clock_offset(handle), 20)
             self.cases.append(FuzzCase(handle.id, landlord, handle, profile, offset, anchored=spec["anchored"]))
@@ -374,11 +450,26 @@ class WorkflowFuzz(RuleBasedStateMachine):
         received = received.replace(minute=17, second=0, microsecond=0)
         consent = COMMANDS["record_consent"](command_id=f"linked-{next(_numbers)}-consent", representative_ref="rep-1")
         # Received a few days apart, so that their timers rarely fire at the same instant.
-        self.run(self._open(
-            [dict(policy=policy, received=received - timedelta(days=3 * k), region="ENG", informal=None,
-                  outside=False, handler="alice", anchored=True, age_days=0)
-             for k in range(min(count, MAX_CASES - len(self.cases)))],
-            first_command=("record_consent", consent)), 90, "opening linked cases")
+        self.run(
+            self._open(
+                [
+                    dict(
+                        policy=policy,
+                        received=received - timedelta(days=3 * k),
+                        region="ENG",
+                        informal=None,
+                        outside=False,
+                        handler="alice",
+                        anchored=True,
+                        age_days=0,
+                    )
+                    for k in range(min(count, MAX_CASES - len(self.cases)))
+                ],
+                first_command=("record_consent", consent),
+            ),
+            90,
+            "opening linked cases",
+        )
 
     # -- commands --
 
@@ -418,12 +509,12 @@ class WorkflowFuzz(RuleBasedStateMachine):
         if isinstance(outcome, WorkflowUpdateFailedError):
             refusal = refusal_of(outcome)
             assert refusal is not None and refusal.field and refusal.rule and refusal.message, (
-                f"Update {name} on {case.reference} failed without a structured refusal: {outcome!r}, "
-                f"cause {outcome.cause!r}")
+                f"Update {name} on {case.reference} failed without a structured refusal: {outcome!r}, cause {outcome.cause!r}"
+            )
             note(f"  refused: {refusal.field} / {refusal.rule}: {refusal.message}")
             recorded = self._recorded_since(case, before)
             assert not recorded, f"refused {name} left events on {case.reference}: {recorded}"
-            new = self._history(case).events[len(history_before.events):]
+            new = self._history(case).events[len(history_before.events) :]
             traces = [e for e in new if e.event_type in TERMINAL]
             assert not traces, f"refused {name} left Update events in {case.reference}'s history: {traces}"
         elif isinstance(outcome, BaseException):
@@ -436,7 +527,8 @@ class WorkflowFuzz(RuleBasedStateMachine):
     async def _update(handle: WorkflowHandle, name: str, command):
         try:
             return await asyncio.wait_for(
-                handle.execute_update(name, command, result_type=CaseSummary, rpc_timeout=RPC), RPC.seconds + 3)
+                handle.execute_update(name, command, result_type=CaseSummary, rpc_timeout=RPC), RPC.seconds + 3
+            )
         except (WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, RPCError, asyncio.TimeoutError) as err:
             return err
 
@@ -455,8 +547,11 @@ class WorkflowFuzz(RuleBasedStateMachine):
         index, name, command = sent[pick % len(sent)]
         self._send(self.cases[index], via, name, command)
 
-    @rule(pick=st.integers(0, 1000), name=st.sampled_from(["log_stage1", "request_stage2", "withdraw", "close"]),
-          via=st.sampled_from(["update", "signal"]))
+    @rule(
+        pick=st.integers(0, 1000),
+        name=st.sampled_from(["log_stage1", "request_stage2", "withdraw", "close"]),
+        via=st.sampled_from(["update", "signal"]),
+    )
     def command_id_reused_for_another_command(self, pick, name, via):
         """A command id sent before, now with another action: a no-op if the first had applied."""
         sent = self._sent()
@@ -465,9 +560,13 @@ class WorkflowFuzz(RuleBasedStateMachine):
         index, _, command = sent[pick % len(sent)]
         self._command(index, name, {}, {}, via, command_id=command.command_id)
 
-    @rule(case_index=st.integers(0, 3), pick=st.integers(0, 1000), promise=st.integers(-1, 2),
-          when=st.integers(1, 60).map(lambda days: ("today+", days)) | DATES,
-          via=st.sampled_from(["update", "update", "signal"]))
+    @rule(
+        case_index=st.integers(0, 3),
+        pick=st.integers(0, 1000),
+        promise=st.integers(-1, 2),
+        when=st.integers(1, 60).map(lambda days: ("today+", days)) | DATES,
+        via=st.sampled_from(["update", "update", "signal"]),
+    )
     def advance(self, case_index, pick, promise, when, via):
         """One of the actions the case allows now, with valid values, so runs reach stage 2, promised
         actions, reviews and closing. (The draw is an index; which action it names depends on the case.)"""
@@ -479,26 +578,35 @@ class WorkflowFuzz(RuleBasedStateMachine):
         fields = {
             "acknowledge": {"definition_ref": "def-1"},
             "extend": {"working_days": 1 + pick % 5, "reason_ref": "why-1", "agreed_with_resident": True},
-            "respond": {"outcome": "upheld",
-                        "actions": [(f"a{k + 1}", when) for k in range(max(promise, 0))]},
+            "respond": {"outcome": "upheld", "actions": [(f"a{k + 1}", when) for k in range(max(promise, 0))]},
             "exclude": {"reason_ref": "why-4"},
             "assign": {"handler": "dora"},
             "add_complaint": {"definition_ref": "def-2"},
             "schedule_review": {"review_id": f"r{1 + pick % 2}", "kind": "adjustment", "review_on": when},
             "record_consent": {"representative_ref": "rep-1"},
-            "accept_outside_window": {"exception": (case.policy.complaint_window.exceptions or ["none"])[0],
-                                      "reason_ref": "why-5"},
+            "accept_outside_window": {
+                "exception": (case.policy.complaint_window.exceptions or ["none"])[0],
+                "reason_ref": "why-5",
+            },
             "ombudsman_referral": {"ombudsman_ref": "202601234"},
             "ombudsman_evidence_requested": {"due_on": when},
-            "ombudsman_determination": {"findings": [("complaint_handling", "maladministration")],
-                                        "orders": [(f"o{k + 1}", "apology", when) for k in range(max(promise, 0))]},
+            "ombudsman_determination": {
+                "findings": [("complaint_handling", "maladministration")],
+                "orders": [(f"o{k + 1}", "apology", when) for k in range(max(promise, 0))],
+            },
             "complaint_handling_failure_order": {"reason": "not_progressed", "issued_on": ("today+", 0)},
         }.get(name, {})
         if name in ("complete_action", "record_review", "ombudsman_order_complied"):
-            prefix, key = {"complete_action": ("action.", "action_id"), "record_review": ("review.", "review_id"),
-                           "ombudsman_order_complied": ("ombudsman.order.", "order_id")}[name]
-            open_ids = sorted(d.name.removeprefix(prefix) for d in self._view(case).deadlines
-                              if d.name.startswith(prefix) and d.met_on is None and not d.cancelled)
+            prefix, key = {
+                "complete_action": ("action.", "action_id"),
+                "record_review": ("review.", "review_id"),
+                "ombudsman_order_complied": ("ombudsman.order.", "order_id"),
+            }[name]
+            open_ids = sorted(
+                d.name.removeprefix(prefix)
+                for d in self._view(case).deadlines
+                if d.name.startswith(prefix) and d.met_on is None and not d.cancelled
+            )
             fields = {key: (open_ids or ["none"])[pick % max(len(open_ids), 1)]}
         self._command(case_index, name, fields, {}, via)
 
@@ -512,8 +620,13 @@ class WorkflowFuzz(RuleBasedStateMachine):
         note(f"closure {day} for {case.landlord}; calendar_changed to {case.reference}")
         add_closures(self.h.engine, case.landlord, [day], "closure", "fuzz closure")
         try:
-            self.run(case.handle.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(change="closure_added", days=(day,)),
-                                        rpc_timeout=RPC), 10, "calendar_changed")
+            self.run(
+                case.handle.signal(
+                    ComplaintWorkflow.calendar_changed, CalendarChanged(change="closure_added", days=(day,)), rpc_timeout=RPC
+                ),
+                10,
+                "calendar_changed",
+            )
         except RPCError as err:
             self._assert_ended(case, f"calendar_changed failed: {err}")
 
@@ -537,19 +650,27 @@ class WorkflowFuzz(RuleBasedStateMachine):
             return
         note(f"closure {update.due} (the due day of {update.name}) for {case.landlord}; calendar_changed to {case.reference}")
         add_closures(self.h.engine, case.landlord, [update.due], "closure", "fuzz closure")
-        self.run(case.handle.signal(ComplaintWorkflow.calendar_changed,
-                                    CalendarChanged(change="closure_added", days=(update.due,)), rpc_timeout=RPC),
-                 10, "calendar_changed")
+        self.run(
+            case.handle.signal(
+                ComplaintWorkflow.calendar_changed, CalendarChanged(change="closure_added", days=(update.due,)), rpc_timeout=RPC
+            ),
+            10,
+            "calendar_changed",
+        )
         self._settle(case)
         after = {d.name: d for d in self._view(case).deadlines}[update.name]
         if after.met is None and not after.cancelled:
             assert after.due > update.due, (
-                f"{case.reference}: {update.name} still due {after.due} after its due day {update.due} became a closure day")
+                f"{case.reference}: {update.name} still due {after.due} after its due day {update.due} became a closure day"
+            )
 
     def _open_update(self, case: FuzzCase):
         """The latest open `update.<n>` deadline (Code 5.9), if any."""
-        open_ = [d for d in self._view(case).deadlines
-                 if d.name.startswith("update.") and d.met is None and d.met_on is None and not d.cancelled]
+        open_ = [
+            d
+            for d in self._view(case).deadlines
+            if d.name.startswith("update.") and d.met is None and d.met_on is None and not d.cancelled
+        ]
         return max(open_, key=lambda d: int(d.name.removeprefix("update.")), default=None)
 
     @rule(case_index=st.integers(0, 3), action=st.sampled_from(["request_stage2", "ombudsman_referral"]))
@@ -565,7 +686,7 @@ class WorkflowFuzz(RuleBasedStateMachine):
         raw = self.run(_describe(case.handle), 10, "describe")
         if raw.workflow_execution_info.status != WorkflowExecutionStatus.COMPLETED:
             return  # running, or failed at its start (a received date the case refused): nothing to reopen
-        revised = publish_revision(self.h.policy_dir, case.policy.id, "\nlandlord = \"", "\nlandlord = \"Revised: ")
+        revised = publish_revision(self.h.policy_dir, case.policy.id, '\nlandlord = "', '\nlandlord = "Revised: ')
         fields = {"ombudsman_ref": "202601234"} if action == "ombudsman_referral" else {}
         command = COMMANDS[action].model_validate({"command_id": f"cmd-{next(_numbers)}", **fields})
         at = self.run(self._business_now(case)) if case.anchored else None
@@ -578,7 +699,8 @@ class WorkflowFuzz(RuleBasedStateMachine):
         if isinstance(outcome, WorkflowUpdateFailedError):
             refusal = refusal_of(outcome)
             assert refusal is not None and refusal.field and refusal.rule and refusal.message, (
-                f"reopening {case.reference} failed without a structured refusal: {outcome!r}, cause {outcome.cause!r}")
+                f"reopening {case.reference} failed without a structured refusal: {outcome!r}, cause {outcome.cause!r}"
+            )
             note(f"  refused: {refusal.field} / {refusal.rule}: {refusal.message}")
         elif isinstance(outcome, BaseException):
             raise AssertionError(f"reopening {case.reference} after a revision failed: {outcome!r}") from outcome
@@ -586,7 +708,8 @@ class WorkflowFuzz(RuleBasedStateMachine):
         self._settle(case)
         view = self._view(case)
         assert view.policy_version == case.policy.version, (
-            f"{case.reference} reopened under version {view.policy_version}, not its own {case.policy.version}")
+            f"{case.reference} reopened under version {view.policy_version}, not its own {case.policy.version}"
+        )
 
     def _progress(self, case_index: int, through: tuple[str, ...]) -> None:
         """Valid commands, in order, each only if the case allows it then: how a rule reaches the state it needs."""
@@ -663,7 +786,8 @@ class WorkflowFuzz(RuleBasedStateMachine):
                 failure = event.workflow_task_failed_event_attributes.failure
                 raise AssertionError(
                     f"workflow task failed on {case.reference} (event {event.event_id}): {failure.message}\n"
-                    f"{failure.stack_trace[-1500:]}")
+                    f"{failure.stack_trace[-1500:]}"
+                )
 
     def _settle(self, case: FuzzCase) -> None:
         problem = self.run(self._settled(case.handle), SETTLE + 10, f"settling {case.reference}")
@@ -685,8 +809,10 @@ class WorkflowFuzz(RuleBasedStateMachine):
                 return None
             for activity in raw.pending_activities:
                 if activity.attempt > 1:
-                    return (f"activity {activity.activity_type.name} retrying (attempt {activity.attempt}): "
-                            f"{activity.last_failure.message}")
+                    return (
+                        f"activity {activity.activity_type.name} retrying (attempt {activity.attempt}): "
+                        f"{activity.last_failure.message}"
+                    )
             if raw.HasField("pending_workflow_task") and raw.pending_workflow_task.attempt > 1:
                 return f"its workflow task is being retried (attempt {raw.pending_workflow_task.attempt}): it failed"
             busy = raw.HasField("pending_workflow_task") or len(raw.pending_activities) > 0
@@ -701,8 +827,10 @@ class WorkflowFuzz(RuleBasedStateMachine):
         """The case's query. A query waits for the workflow task in flight, which on an uncached worker under
         load can outlast the RPC budget without anything being wrong; so a deadline is answered by settling
         the case (a wedged case fails there, naming what keeps it busy) and asking once more."""
+
         async def query():
             return await case.handle.query(ComplaintWorkflow.case, result_type=CaseView, rpc_timeout=RPC)
+
         try:
             return self.run(query(), 15, f"querying {case.reference}")
         except RPCError as err:
@@ -745,14 +873,16 @@ class WorkflowFuzz(RuleBasedStateMachine):
             rows = session.exec(select(CaseDeadline).where(CaseDeadline.reference == case.reference)).all()
         assert row is not None, f"{case.reference} is not in the read model"
         assert (row.state, row.stage) == (view.state, view.stage), (
-            f"{case.reference}: query says {view.state}/stage {view.stage}, read model {row.state}/stage {row.stage}")
+            f"{case.reference}: query says {view.state}/stage {view.stage}, read model {row.state}/stage {row.stage}"
+        )
         queried = sorted((d.name, d.due, d.met) for d in view.deadlines)
         stored = sorted((d.name, d.due, d.met) for d in rows)
         assert queried == stored, f"{case.reference}: deadlines in the query {queried} != read model {stored}"
 
     def _check_once(self, case: FuzzCase, view: CaseView) -> None:
-        notices = [(e.details.get("deadline"), e.details.get("kind"), e.details.get("due"))
-                   for e in view.events if e.type == "notice"]
+        notices = [
+            (e.details.get("deadline"), e.details.get("kind"), e.details.get("due")) for e in view.events if e.type == "notice"
+        ]
         repeated = {n for n in notices if notices.count(n) > 1}
         assert not repeated, f"{case.reference}: notices sent more than once: {sorted(map(str, repeated))}"
         with Session(self.h.engine) as session:
@@ -770,14 +900,17 @@ class WorkflowFuzz(RuleBasedStateMachine):
         with Session(self.h.engine) as session:
             row = session.get(Case, case.reference)
         assert row.next_deadline is None, (
-            f"{case.reference} ended ({view.state}) but the read model still shows next deadline {row.next_deadline}")
+            f"{case.reference} ended ({view.state}) but the read model still shows next deadline {row.next_deadline}"
+        )
 
     def _replay(self, case: FuzzCase) -> None:
         """Replay every run of the case: the latest, the runs each continued as new from, and the runs that
         ended before a reopening (with theirs)."""
+
         async def replay():
-            replayer = Replayer(workflows=[ComplaintWorkflow], workflow_runner=workflow_runner(),
-                                data_converter=pydantic_data_converter)
+            replayer = Replayer(
+                workflows=[ComplaintWorkflow], workflow_runner=workflow_runner(), data_converter=pydantic_data_converter
+            )
             client = self.h.env.client
             runs = 0
             for start in [None, *case.ended_runs]:
@@ -790,6 +923,7 @@ class WorkflowFuzz(RuleBasedStateMachine):
                     if not run_id:
                         break
             self._pending_notes.append(f"replayed {case.reference}: {runs} run(s)")
+
         self.run(replay(), 120, f"replaying {case.reference}")
 
     async def _business_now(self, case: FuzzCase) -> datetime:
@@ -821,12 +955,17 @@ def _command_rule(name: str, rule_name: str):
         self._command(case_index, name, fields, base, via)
 
     send.__name__ = send.__qualname__ = rule_name  # hypothesis tells rules apart by name
-    return rule(case_index=st.integers(0, 3), fields=FIELDS[name], base=st.fixed_dictionaries(BASE),
-                via=st.sampled_from(["update", "signal"]))(send)
+    return rule(
+        case_index=st.integers(0, 3),
+        fields=FIELDS[name],
+        base=st.fixed_dictionaries(BASE),
+        via=st.sampled_from(["update", "signal"]),
+    )(send)
 
 
 def _alias(method, rule_name: str):
     """The same rule under another name, so hypothesis draws it more often."""
+
     def alias(self, **kwargs):
         return method(self, **kwargs)
 
@@ -850,8 +989,14 @@ def _profile(examples: int, steps: int):
     if os.environ.get("FUZZ_SHRINK", "1") != "0":
         phases.append(Phase.shrink)
     return settings(
-        max_examples=examples, stateful_step_count=steps, deadline=None, database=None, print_blob=True,
-        suppress_health_check=list(HealthCheck), report_multiple_bugs=True, phases=phases,
+        max_examples=examples,
+        stateful_step_count=steps,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=True,
+        phases=phases,
         verbosity=Verbosity.debug if os.environ.get("FUZZ_VERBOSE") else Verbosity.normal,
     )
 

@@ -83,7 +83,10 @@ class Stack:
 
         self.count += 1
         intake = Intake(
-            intake_id=f"web-test-{self.count}", policy=landlord, channel="phone", handler=handler,
+            intake_id=f"web-test-{self.count}",
+            policy=landlord,
+            channel="phone",
+            handler=handler,
             resident=ResidentDetails(name=f"Resident {self.count}", address="1 High Street"),
             text="The kitchen roof has leaked since March and the repair was cancelled twice.",
         )

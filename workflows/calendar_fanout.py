@@ -34,15 +34,21 @@ class CalendarFanOutWorkflow:
         cases = fan_out.cases
         for _ in range(PAGES_PER_RUN):
             page: list[str] = await workflow.execute_activity(
-                "cases_to_replan_page", cases, result_type=list[str],
-                start_to_close_timeout=timedelta(seconds=60), retry_policy=RETRY,
+                "cases_to_replan_page",
+                cases,
+                result_type=list[str],
+                start_to_close_timeout=timedelta(seconds=60),
+                retry_policy=RETRY,
             )
             if not page:
                 return self._reached
             batch = await workflow.execute_activity(
-                "signal_calendar_changed_batch", SignalBatch(references=tuple(page), change=fan_out.change),
-                result_type=CalendarChangeReport, start_to_close_timeout=timedelta(minutes=5),
-                heartbeat_timeout=timedelta(seconds=60), retry_policy=RETRY,
+                "signal_calendar_changed_batch",
+                SignalBatch(references=tuple(page), change=fan_out.change),
+                result_type=CalendarChangeReport,
+                start_to_close_timeout=timedelta(minutes=5),
+                heartbeat_timeout=timedelta(seconds=60),
+                retry_policy=RETRY,
             )
             self._reached = self._reached.plus(batch)
             cases = cases.model_copy(update={"after": page[-1]})

@@ -97,8 +97,14 @@ class CaseState:
         (its sequence numbers carry on in the read model), decided deadlines and people; nothing re-notified."""
         deadlines = {
             d.name: Deadline(
-                d.name, d.due, provisional=d.provisional, met_on=d.met_on, met=d.met, extended_by=d.extended_by,
-                cancelled=d.cancelled or d.met_on is None, notified={"due_soon", "overdue", "escalated"},
+                d.name,
+                d.due,
+                provisional=d.provisional,
+                met_on=d.met_on,
+                met=d.met,
+                extended_by=d.extended_by,
+                cancelled=d.cancelled or d.met_on is None,
+                notified={"due_soon", "overdue", "escalated"},
             )
             for d in previous.deadlines
         }
@@ -108,24 +114,36 @@ class CaseState:
             acknowledged, responded = deadlines.get(f"stage{stage}.acknowledge"), deadlines.get(f"stage{stage}.respond")
             if acknowledged is None:
                 continue
-            started = received_on if stage == 1 else next(
-                local_date(e.at) for e in previous.events if e.type == "request_stage2"
-            )
+            started = received_on if stage == 1 else next(local_date(e.at) for e in previous.events if e.type == "request_stage2")
             stages[stage] = StageFacts(
-                stage=stage, received_on=started, logged_on=started,
-                acknowledged_on=acknowledged.met_on, responded_on=responded.met_on if responded else None,
+                stage=stage,
+                received_on=started,
+                logged_on=started,
+                acknowledged_on=acknowledged.met_on,
+                responded_on=responded.met_on if responded else None,
                 extended_by=responded.extended_by if responded else 0,
             )
         consents = {
             str(e.details["representative_ref"]): bool(e.details.get("given", True))
-            for e in previous.events if e.type == "record_consent"
+            for e in previous.events
+            if e.type == "record_consent"
         }
         return cls(
-            case=case, policy=policy, calendar=calendar, state=previous.state, stage=previous.stage,
-            stages=stages, deadlines=deadlines, events=list(previous.events), notices=list(previous.notices),
+            case=case,
+            policy=policy,
+            calendar=calendar,
+            state=previous.state,
+            stage=previous.stage,
+            stages=stages,
+            deadlines=deadlines,
+            events=list(previous.events),
+            notices=list(previous.notices),
             done_commands={str(e.details["command_id"]) for e in previous.events if "command_id" in e.details},
-            handler=previous.handler, stage1_people=list(previous.stage1_handlers), consents=consents,
-            late_stage2=previous.late_stage2_request, reopened=True,
+            handler=previous.handler,
+            stage1_people=list(previous.stage1_handlers),
+            consents=consents,
+            late_stage2=previous.late_stage2_request,
+            reopened=True,
             uncarried_events=previous.events[-1].seq - len(previous.events) if previous.events else 0,
             stage1_responded_on=stages[1].responded_on if 1 in stages else None,
         )
@@ -167,9 +185,7 @@ class CaseState:
         """Ids of open outstanding actions (`action`) or scheduled reviews (`review`)."""
         prefix = f"{kind}."
         return [
-            name.removeprefix(prefix).split(".")[0]
-            for name, d in self.deadlines.items()
-            if name.startswith(prefix) and d.open
+            name.removeprefix(prefix).split(".")[0] for name, d in self.deadlines.items() if name.startswith(prefix) and d.open
         ]
 
     def review_deadline(self, review_id: str) -> str:
@@ -272,7 +288,12 @@ class CaseState:
     def record(self, kind: str, at: datetime, details: Details | None = None) -> None:
         self.events.append(
             EventView(
-                seq=self.uncarried_events + len(self.events) + 1, at=at, type=kind, stage=self.stage, state=self.state, details=details or {}
+                seq=self.uncarried_events + len(self.events) + 1,
+                at=at,
+                type=kind,
+                stage=self.stage,
+                state=self.state,
+                details=details or {},
             )
         )
 

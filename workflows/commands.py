@@ -132,8 +132,10 @@ def check_extend(case: CaseState, command: Extend, today: date) -> None:
     )
     if missing:
         first = missing[0]
-        field = "working_days" if first.startswith("nothing permits") else (
-            "agreed_with_resident" if "agreement" in first else "good_reason"
+        field = (
+            "working_days"
+            if first.startswith("nothing permits")
+            else ("agreed_with_resident" if "agreement" in first else "good_reason")
         )
         raise Refused(
             field,
@@ -141,8 +143,8 @@ def check_extend(case: CaseState, command: Extend, today: date) -> None:
             f"an extension to {total} working day{'s' if total != 1 else ''} in all at stage {stage} needs "
             f"{' and '.join(missing)} under {case.policy.id} v{case.policy.version} "
             f"(normal limit {rules.extension_max_working_days}; Code {'6.4' if stage == 1 else '6.15'})"
-            if not first.startswith("nothing permits") else
-            f"stage {stage} extensions may total at most {rules.extension_max_working_days} working days under "
+            if not first.startswith("nothing permits")
+            else f"stage {stage} extensions may total at most {rules.extension_max_working_days} working days under "
             f"{case.policy.id} v{case.policy.version}: {first}",
         )
 
@@ -169,9 +171,7 @@ def check_respond(case: CaseState, command: Respond, today: date) -> None:
     ids = [a.action_id for a in command.actions]
     taken = sorted({i for i in ids if ids.count(i) > 1 or f"action.{i}" in case.deadlines})
     if taken:
-        raise Refused(
-            "actions", "unique_ids", f"action ids must be new and unique within the case; repeated: {', '.join(taken)}"
-        )
+        raise Refused("actions", "unique_ids", f"action ids must be new and unique within the case; repeated: {', '.join(taken)}")
     for index, promised in enumerate(command.actions):  # numbered from 0, as the forms and pydantic number
         within_horizon(f"actions.{index}.target_on", promised.target_on, today, from_today=True)
 
@@ -253,9 +253,7 @@ def add_complaint(case: CaseState, command: AddComplaint, day: date) -> Details:
 def check_complete_action(case: CaseState, command: CompleteAction, today: date) -> None:
     if command.action_id not in case.open_items("action"):
         outstanding = ", ".join(case.open_items("action")) or "none"
-        raise Refused(
-            "action_id", "known_action", f"no outstanding action {command.action_id!r}; outstanding: {outstanding}"
-        )
+        raise Refused("action_id", "known_action", f"no outstanding action {command.action_id!r}; outstanding: {outstanding}")
 
 
 def complete_action(case: CaseState, command: CompleteAction, day: date) -> Details:

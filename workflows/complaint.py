@@ -43,7 +43,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.continuation import CarriedCase
 
 T = TypeVar("T")
-NOT_SET_UP = Refusal(field="action", rule="not_set_up", message="the case is still being set up; nothing was changed, send it again")
+NOT_SET_UP = Refusal(
+    field="action", rule="not_set_up", message="the case is still being set up; nothing was changed, send it again"
+)
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 NOTICE_DELIVERY_WINDOW = timedelta(days=3)
@@ -167,10 +169,15 @@ class ComplaintWorkflow:
 
     def _continue_as_new(self) -> NoReturn:
         """Hand the case to a new run (every handler has finished, no notice is on its way)."""
-        workflow.continue_as_new(continuation.carry(
-            self._state(), clock_offset=self._offset, planned_at=self._planned_at,
-            calendar_stale=self._calendar_stale, rejected_signals=self._rejected_signals,
-        ))
+        workflow.continue_as_new(
+            continuation.carry(
+                self._state(),
+                clock_offset=self._offset,
+                planned_at=self._planned_at,
+                calendar_stale=self._calendar_stale,
+                rejected_signals=self._rejected_signals,
+            )
+        )
 
     async def _catch_up(self) -> None:
         """Renew or reload the calendar when due, then mark missed deadlines and send the notices now due."""
@@ -335,7 +342,9 @@ class ComplaintWorkflow:
     def _deliver(self, notice: NoticeView) -> None:
         """Deliver a notice beside the deadline loop: a notice that cannot go out never holds up the case."""
         state = self._state()
-        delivery = NoticeDelivery(reference=state.case.reference, landlord=state.case.landlord, handler=state.handler, notice=notice)
+        delivery = NoticeDelivery(
+            reference=state.case.reference, landlord=state.case.landlord, handler=state.handler, notice=notice
+        )
 
         async def deliver() -> None:
             try:

@@ -74,8 +74,11 @@ def extension_contact_due(policy: PolicyProfile, facts: StageFacts, calendar: Wo
     rules = stage_rules(policy, facts.stage)
     if rules.extension_contact_days is None:
         return None
-    start = {"receipt": facts.received_on, "logging": facts.logged_on,
-             "acknowledgement": facts.acknowledged_on or facts.logged_on}[rules.extension_contact_from]
+    start = {
+        "receipt": facts.received_on,
+        "logging": facts.logged_on,
+        "acknowledgement": facts.acknowledged_on or facts.logged_on,
+    }[rules.extension_contact_from]
     if rules.extension_contact_day_kind == "calendar_days":
         return start + timedelta(days=rules.extension_contact_days)
     return calendar.add_working_days(start, rules.extension_contact_days)

@@ -107,8 +107,11 @@ class HazardWorkflow:
         async def deliver() -> None:
             try:
                 await workflow.execute_activity(
-                    "deliver_notice", delivery, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    schedule_to_close_timeout=NOTICE_DELIVERY_WINDOW, retry_policy=ACTIVITY_RETRY,
+                    "deliver_notice",
+                    delivery,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    schedule_to_close_timeout=NOTICE_DELIVERY_WINDOW,
+                    retry_policy=ACTIVITY_RETRY,
                 )
             except ActivityError:
                 workflow.logger.warning("hazard notice %s not delivered; its outbox row says why", delivery.idempotency_key)
@@ -154,7 +157,11 @@ class HazardWorkflow:
             return refused.refusal
         except Exception as error:  # a bug refuses the command, never wedges the hazard
             workflow.logger.exception("checking %s failed", name)
-            return Refusal(field="action", rule="unexpected_error", message=f"{name} could not be checked ({type(error).__name__}); nothing was changed")
+            return Refusal(
+                field="action",
+                rule="unexpected_error",
+                message=f"{name} could not be checked ({type(error).__name__}); nothing was changed",
+            )
         return None
 
     async def _handle(self, name: str, command: Command) -> HazardView:
@@ -170,7 +177,9 @@ class HazardWorkflow:
             state.done_commands.add(command.command_id)
         except Exception as error:  # apply is checked first; anything else refuses and is logged
             workflow.logger.exception("applying %s failed", name)
-            raise Refusal(field="action", rule="unexpected_error", message=f"{name} could not be applied ({type(error).__name__})").error() from None
+            raise Refusal(
+                field="action", rule="unexpected_error", message=f"{name} could not be applied ({type(error).__name__})"
+            ).error() from None
         self._planned_at = self._now()
         self._changed = True
         await self._publish()

@@ -119,7 +119,9 @@ def _after_investigation(facts: HazardFacts, rules: HazardRules, calendar: Worki
         clocks.append(PlannedClock("summary", due, None, done.get("summary_sent"), None, None))
     if facts.found == "significant" and facts.safety_work:
         due = calendar.nth_working_day_after(ended, scales.safety_work_working_days)
-        ceased_at, reason = _first_of((done.get("decanted"), "decanted"), (done.get("consent_unobtainable"), "consent_unobtainable"))
+        ceased_at, reason = _first_of(
+            (done.get("decanted"), "decanted"), (done.get("consent_unobtainable"), "consent_unobtainable")
+        )
         clocks.append(PlannedClock("safety_work", due, None, done.get("made_safe"), ceased_at, reason))
     if facts.found in ("significant", "emergency") and facts.preventative_work:
         if facts.preventative_practicable:
@@ -145,7 +147,9 @@ def owes_notices(clock: PlannedClock, missed: bool) -> bool:
     return view.met_on is None and view.ceased is None
 
 
-def rung_instants(clock: PlannedClock, rules: HazardRules, calendar: WorkingCalendar) -> list[tuple[datetime, str, tuple[str, ...]]]:
+def rung_instants(
+    clock: PlannedClock, rules: HazardRules, calendar: WorkingCalendar
+) -> list[tuple[datetime, str, tuple[str, ...]]]:
     """When each rung of the clock's ladder fires: by the hour for the 24-hour clock, by working day otherwise."""
     if clock.due_at is not None:
         return [(clock.due_at + timedelta(hours=rung.hours), rung.kind, rung.recipients) for rung in rules.emergency_ladder]

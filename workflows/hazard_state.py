@@ -36,17 +36,23 @@ def report_problem(hazard: HazardInput, rules: HazardRules, now: datetime) -> Re
         return Refusal(field="recorded_at", rule="not_in_future", message=f"must not be in the future (now {now.isoformat()})")
     if hazard.aware_at > recorded + CLOCK_TOLERANCE:
         return Refusal(
-            field="aware_at", rule="not_after_recording",
+            field="aware_at",
+            rule="not_after_recording",
             message=f"the landlord became aware no later than it recorded the hazard ({recorded.isoformat()})",
         )
     category = rules.category(hazard.category)
     if category is None:
         known = ", ".join(sorted(rules.categories))
-        return Refusal(field="category", rule="known_category", message=f"{hazard.category!r} is not an HHSRS hazard category; one of {known}")
+        return Refusal(
+            field="category",
+            rule="known_category",
+            message=f"{hazard.category!r} is not an HHSRS hazard category; one of {known}",
+        )
     day0 = local_date(hazard.aware_at)
     if not category.levels_on(day0):
         return Refusal(
-            field="category", rule="not_in_scope",
+            field="category",
+            rule="not_in_scope",
             message=f"{hazard.category} is not in scope of SI 2025/1042 on {day0.isoformat()} (in force {rules.in_force.isoformat()}; "
             "overcrowding never is, reg 2)",
         )
@@ -71,7 +77,9 @@ class HazardState:
 
     @classmethod
     def reported(cls, hazard: HazardInput, rules: HazardRules, calendar: WorkingCalendar, now: datetime) -> "HazardState":
-        state = cls(hazard, rules, calendar, HazardFacts(category=hazard.category, aware_at=hazard.aware_at), list(hazard.linked_cases))
+        state = cls(
+            hazard, rules, calendar, HazardFacts(category=hazard.category, aware_at=hazard.aware_at), list(hazard.linked_cases)
+        )
         state.record("hazard_reported", now, {"category": hazard.category, "aware_at": hazard.aware_at.isoformat()})
         return state
 
@@ -89,7 +97,8 @@ class HazardState:
             raise Refused("occurred_at", "not_in_future", f"must not be in the future (now {now.isoformat()})")
         if at < self.facts.aware_at:
             raise Refused(
-                "occurred_at", "after_awareness",
+                "occurred_at",
+                "after_awareness",
                 f"is before the landlord became aware of the hazard ({self.facts.aware_at.isoformat()}), Day 0 of SI 2025/1042",
             )
         if action == "hazard_triaged" and command.level != "not_relevant":
@@ -99,7 +108,11 @@ class HazardState:
                 self._in_scope("found", command.found)
             elif command.safety_work or command.preventative_work:
                 field_name = "safety_work" if command.safety_work else "preventative_work"
-                raise Refused(field_name, "no_hazard_no_work", "an investigation that found no hazard needs no work (SI 2025/1042 reg 11, 13)")
+                raise Refused(
+                    field_name,
+                    "no_hazard_no_work",
+                    "an investigation that found no hazard needs no work (SI 2025/1042 reg 11, 13)",
+                )
         if action == "hazard_linked" and command.linked_reference in self.linked:
             raise Refused("linked_reference", "already_linked", f"{command.linked_reference} is already linked to this hazard")
 
@@ -111,18 +124,36 @@ class HazardState:
         if action in ONCE and (ONCE[action] in facts.done or (action == "hazard_investigated" and facts.investigated_at)):
             raise Refused("action", "lifecycle", f"{action}: already recorded for this hazard")
         needs = {
-            "hazard_triaged": (facts.investigated_at is None, "triage comes before the investigation, whose finding now decides the level"),
+            "hazard_triaged": (
+                facts.investigated_at is None,
+                "triage comes before the investigation, whose finding now decides the level",
+            ),
             "hazard_investigated": (facts.level != "not_relevant", "the hazard was triaged not relevant; triage it again first"),
-            "hazard_summary_sent": (facts.investigated_at is not None, "the written summary follows the investigation (reg 9); record it first"),
+            "hazard_summary_sent": (
+                facts.investigated_at is not None,
+                "the written summary follows the investigation (reg 9); record it first",
+            ),
             "hazard_made_safe": (
                 facts.investigated_at is not None or facts.level == "emergency",
                 "record the investigation (or an emergency triage) before the home is made safe",
             ),
-            "hazard_preventative_started": (facts.preventative_work, "the investigation found no preventative work needed (reg 13)"),
+            "hazard_preventative_started": (
+                facts.preventative_work,
+                "the investigation found no preventative work needed (reg 13)",
+            ),
             "hazard_preventative_completed": ("preventative_started" in facts.done, "preventative work has not started"),
-            "hazard_accommodation_offered": (not self.offer_waiting, "the last offer of accommodation has no answer yet; record it accepted or declined first"),
-            "hazard_accommodation_accepted": (self.offer_waiting, "no offer of alternative accommodation is waiting for an answer; record the offer first"),
-            "hazard_accommodation_declined": (self.offer_waiting, "no offer of alternative accommodation is waiting for an answer; record the offer first"),
+            "hazard_accommodation_offered": (
+                not self.offer_waiting,
+                "the last offer of accommodation has no answer yet; record it accepted or declined first",
+            ),
+            "hazard_accommodation_accepted": (
+                self.offer_waiting,
+                "no offer of alternative accommodation is waiting for an answer; record the offer first",
+            ),
+            "hazard_accommodation_declined": (
+                self.offer_waiting,
+                "no offer of alternative accommodation is waiting for an answer; record the offer first",
+            ),
         }
         allowed, reason = needs.get(action, (True, ""))
         if not allowed:
@@ -131,14 +162,19 @@ class HazardState:
             views = self.deadline_views()
             owed = [view.name for view in views if view.met is None and view.ceased is None]
             if owed:
-                raise Refused("action", "open_clocks", f"hazard_closed: still owed: {', '.join(owed)}; close when each is done, missed or ceased")
+                raise Refused(
+                    "action",
+                    "open_clocks",
+                    f"hazard_closed: still owed: {', '.join(owed)}; close when each is done, missed or ceased",
+                )
 
     def _in_scope(self, field_name: str, level: str) -> None:
         category = self.rules.category(self.facts.category)
         day0 = local_date(self.facts.aware_at)
         if category is None or not category.in_scope(level, day0):  # type: ignore[arg-type]
             raise Refused(
-                field_name, "not_in_scope",
+                field_name,
+                "not_in_scope",
                 f"{self.facts.category} is not in scope of SI 2025/1042 as a {level} hazard on {day0.isoformat()} "
                 f"(policies/hazards/awaabs-law.toml)",
             )
@@ -175,8 +211,12 @@ class HazardState:
             facts.investigated_at, facts.found = at, command.found
             facts.safety_work, facts.preventative_work = command.safety_work, command.preventative_work
             facts.preventative_practicable = command.preventative_start_practicable
-            details = {"found": command.found, "safety_work": command.safety_work, "preventative_work": command.preventative_work,
-                       "preventative_start_practicable": command.preventative_start_practicable}
+            details = {
+                "found": command.found,
+                "safety_work": command.safety_work,
+                "preventative_work": command.preventative_work,
+                "preventative_start_practicable": command.preventative_start_practicable,
+            }
         elif action == "hazard_consent_sought":
             details = {"consent_from": command.consent_from, "method": command.method, "consent": command.consent}
         elif action in ("hazard_accommodation_offered", "hazard_accommodation_accepted", "hazard_accommodation_declined"):
@@ -219,7 +259,10 @@ class HazardState:
                 self.missed.add(clock.name)
                 self.record("deadline_missed", clock.instant, {"deadline": clock.name})
             done = self.notified.setdefault(clock.name, set())
-            passed = sorted((r for r in rung_instants(clock, self.rules, self.calendar) if r[1] not in done and r[0] <= now), key=lambda r: r[0])
+            passed = sorted(
+                (r for r in rung_instants(clock, self.rules, self.calendar) if r[1] not in done and r[0] <= now),
+                key=lambda r: r[0],
+            )
             done.update(kind for _, kind, _ in passed)
             if passed:
                 instant, kind, recipients = passed[-1]

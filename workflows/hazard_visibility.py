@@ -39,8 +39,10 @@ def search_attributes(view: HazardView) -> list[SearchAttributeUpdate]:
 
 
 def current_details(view: HazardView) -> str:
-    lines = [f"**{view.reference}** · {view.landlord} · {view.category} · {level_of(view)} · {view.state}",
-             f"Aware {view.aware_at.isoformat()}" + (f" · linked {', '.join(view.linked_cases)}" if view.linked_cases else "")]
+    lines = [
+        f"**{view.reference}** · {view.landlord} · {view.category} · {level_of(view)} · {view.state}",
+        f"Aware {view.aware_at.isoformat()}" + (f" · linked {', '.join(view.linked_cases)}" if view.linked_cases else ""),
+    ]
     for d in view.deadlines:
         status = "ceased: " + d.ceased if d.ceased else {True: "met", False: "MISSED", None: "open"}[d.met]
         lines.append(f"- {d.name} due {(d.due_at.isoformat() if d.due_at else d.due.isoformat())} ({status})")

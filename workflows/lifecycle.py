@@ -80,9 +80,7 @@ class ComplaintLifecycle(StateMachine):
         | stage2_acknowledged.to(stage2_responded)
         | stage2_extended.to(stage2_responded)
     )
-    request_stage2 = stage1_responded.to(stage2_requested) | closed.to(
-        stage2_requested, cond="closed_after_stage1"
-    )
+    request_stage2 = stage1_responded.to(stage2_requested) | closed.to(stage2_requested, cond="closed_after_stage1")
     close = (
         pre_stage.to(closed)
         | stage1_responded.to(closed, cond="no_actions_outstanding")
@@ -261,6 +259,7 @@ class ComplaintLifecycle(StateMachine):
 
     def response_late(self) -> bool:
         return self.conditions.response_late
+
     def evidence_pending(self) -> bool:
         return self.conditions.evidence_pending
 
@@ -302,6 +301,7 @@ def is_finished(state: str, stage: int) -> bool:
         return True
     moves = allowed_actions(state, stage)
     return state in ("excluded", "closed") and "request_stage2" not in moves and "ombudsman_referral" not in moves
+
 
 ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)
 

@@ -76,7 +76,9 @@ def determination(case: CaseState, command: OmbudsmanDetermination, day: date) -
 def check_order_complied(case: CaseState, command: OmbudsmanOrderComplied, today: date) -> None:
     if command.order_id not in case.open_items(ORDER):
         outstanding = ", ".join(case.open_items(ORDER)) or "none"
-        raise Refused("order_id", "known_order", f"no outstanding Ombudsman order {command.order_id!r}; outstanding: {outstanding}")
+        raise Refused(
+            "order_id", "known_order", f"no outstanding Ombudsman order {command.order_id!r}; outstanding: {outstanding}"
+        )
 
 
 def order_complied(case: CaseState, command: OmbudsmanOrderComplied, day: date) -> Details:
@@ -92,7 +94,8 @@ def check_failure_order(case: CaseState, command: ComplaintHandlingFailureOrder,
     received = local_date(case.case.received_at)
     if not received <= command.issued_on <= today:
         raise Refused(
-            "issued_on", "issued_bounds",
+            "issued_on",
+            "issued_bounds",
             f"must be a date from the complaint's receipt ({received.isoformat()}) to today ({today.isoformat()}), "
             f"not {command.issued_on.isoformat()}",
         )

@@ -36,8 +36,13 @@ async def after_command(state: CaseState, command: Any, background: set[asyncio.
     if not getattr(command, "letter_ref", None) or not workflow.patched(ISSUE_LETTERS_PATCH):
         return
     respond = state.deadlines.get(f"stage{state.stage}.respond")
-    request = IssueLetter(reference=state.case.reference, command_id=command.command_id, seq=len(state.events),
-                          stage=state.stage, response_due=respond.due if respond is not None else None)
+    request = IssueLetter(
+        reference=state.case.reference,
+        command_id=command.command_id,
+        seq=len(state.events),
+        stage=state.stage,
+        response_due=respond.due if respond is not None else None,
+    )
     try:
         letter_id = await _issue(request, ISSUE_WINDOW)
     except ActivityError:  # the database is away: the action's answer does not wait; issuing goes on beside
@@ -52,8 +57,12 @@ async def after_command(state: CaseState, command: Any, background: set[asyncio.
 
 async def _issue(request: IssueLetter, window: timedelta) -> str | None:
     return await workflow.execute_activity(
-        "issue_letter", request, result_type=str | None, start_to_close_timeout=ISSUE_TIMEOUT,
-        schedule_to_close_timeout=window, retry_policy=RETRY,
+        "issue_letter",
+        request,
+        result_type=str | None,
+        start_to_close_timeout=ISSUE_TIMEOUT,
+        schedule_to_close_timeout=window,
+        retry_policy=RETRY,
     )
 
 
@@ -62,11 +71,17 @@ async def _mail(request: IssueLetter, letter_id: str | None) -> None:
     try:
         letter_id = letter_id or await _issue(request, MAIL_WINDOW)
         if letter_id:
-            await workflow.execute_activity("mail_letter", letter_id, start_to_close_timeout=ISSUE_TIMEOUT,
-                                            schedule_to_close_timeout=MAIL_WINDOW, retry_policy=RETRY)
+            await workflow.execute_activity(
+                "mail_letter",
+                letter_id,
+                start_to_close_timeout=ISSUE_TIMEOUT,
+                schedule_to_close_timeout=MAIL_WINDOW,
+                retry_policy=RETRY,
+            )
     except ActivityError:
-        workflow.logger.warning("letter for the command at event %s not issued or mailed in time; its draft and "
-                                "outbox rows say why", request.seq)
+        workflow.logger.warning(
+            "letter for the command at event %s not issued or mailed in time; its draft and outbox rows say why", request.seq
+        )
 
 
 def record_refused_signal(state: CaseState, name: str, error: Exception, at: datetime) -> bool:

@@ -34,7 +34,9 @@ def case_view(
         rejected_signals=tuple(rejected_signals),
     )
     if state is None:
-        return CaseView(**common, state="received", stage=1, handler=case.handler, deadlines=(), notices=(), events=(), allowed_actions=())
+        return CaseView(
+            **common, state="received", stage=1, handler=case.handler, deadlines=(), notices=(), events=(), allowed_actions=()
+        )
     return CaseView(
         **common,
         state=state.state,

@@ -21,8 +21,22 @@ from starter.web.auth import FormRejected, SignInRequired, load_user
 from starter.web.pages import render
 from casework import photos
 from starter.web.routes import (
-    account, audit, cases, closures, dashboard, governance, hazards, letters, notices, ops, post_room, privacy, reports, search,
-    service_requests, users,
+    account,
+    audit,
+    cases,
+    closures,
+    dashboard,
+    governance,
+    hazards,
+    letters,
+    notices,
+    ops,
+    post_room,
+    privacy,
+    reports,
+    search,
+    service_requests,
+    users,
 )
 from starter.web.routes import residents as resident_pages
 
@@ -61,14 +75,18 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
             limit = BODY_LIMITS.get(request.url.path, MAX_BODY_BYTES)
             if length and (not length.isdigit() or int(length) > limit):
                 response = _error_page(
-                    request, 413, "What you sent is too large",
+                    request,
+                    413,
+                    "What you sent is too large",
                     f"A form may carry at most {limit // (1024 * 1024)} MB. Shorten the text, or send fewer or smaller photos, and send it again.",
                 )
                 response.headers["Connection"] = "close"
                 return _with_headers(request, response)
             load_user(request)
             if problems := auth.unprintable([*request.query_params.multi_items(), ("address", request.url.path)]):
-                return _with_headers(request, render(request, "error.html", status=400, title="There is a problem", errors=problems))
+                return _with_headers(
+                    request, render(request, "error.html", status=400, title="There is a problem", errors=problems)
+                )
             response = await call_next(request)
         except Exception as error:  # the last word: a styled page with the headers, never a traceback
             response = _unexpected(request, error)
@@ -76,7 +94,10 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
 
     secure = settings.secure_cookie
     app.add_middleware(
-        SessionMiddleware, secret_key=session_secret or settings.web_secret, same_site="lax", https_only=secure,
+        SessionMiddleware,
+        secret_key=session_secret or settings.web_secret,
+        same_site="lax",
+        https_only=secure,
         session_cookie=SECURE_SESSION_COOKIE if secure else SESSION_COOKIE,
         max_age=settings.web_session_max_hours * 3600,
     )
@@ -86,18 +107,41 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
     def healthz() -> dict:
         return {"status": "ok"}
 
-    for router in (auth.router, account.router, dashboard.router, cases.router, letters.router, notices.router, closures.router,
-                   users.router, audit.router, search.router, service_requests.router, reports.router, governance.router,
-                   resident_pages.router, post_room.router, privacy.router, hazards.router, ops.router):
+    for router in (
+        auth.router,
+        account.router,
+        dashboard.router,
+        cases.router,
+        letters.router,
+        notices.router,
+        closures.router,
+        users.router,
+        audit.router,
+        search.router,
+        service_requests.router,
+        reports.router,
+        governance.router,
+        resident_pages.router,
+        post_room.router,
+        privacy.router,
+        hazards.router,
+        ops.router,
+    ):
         app.include_router(router)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired) -> Response:
         if request.method != "GET":
             back = "/".join(request.url.path.split("/")[:3]) if request.url.path.startswith("/cases/") else "/"
-            return render(request, "error.html", status=401, title="Sign in first", sign_in_next=back,
-                          message="Your session ended before this was sent, so nothing was saved. What you typed in the "
-                                  "case's form is kept in this browser tab: sign in, and it is there to check and send again.")
+            return render(
+                request,
+                "error.html",
+                status=401,
+                title="Sign in first",
+                sign_in_next=back,
+                message="Your session ended before this was sent, so nothing was saved. What you typed in the "
+                "case's form is kept in this browser tab: sign in, and it is there to check and send again.",
+            )
         return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
 
     @app.exception_handler(Refused)
@@ -116,7 +160,13 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
         titles = {404: "Page not found", 405: "Not allowed"}
-        return render(request, "error.html", status=exc.status_code, title=titles.get(exc.status_code, "There is a problem"), message=str(exc.detail))
+        return render(
+            request,
+            "error.html",
+            status=exc.status_code,
+            title=titles.get(exc.status_code, "There is a problem"),
+            message=str(exc.detail),
+        )
 
     return app
 
@@ -135,7 +185,9 @@ def _unexpected(request: Request, error: Exception) -> Response:
     if temporal_unavailable(error):
         log.warning("Temporal unavailable during %s %s: %s", request.method, request.url.path, error)
         response = _error_page(
-            request, 503, "The service is not available at the moment",
+            request,
+            503,
+            "The service is not available at the moment",
             "The case system did not answer, so nothing was saved. Wait a few minutes, then go back and "
             "send it again. If this keeps happening, tell the service desk.",
         )
@@ -143,7 +195,9 @@ def _unexpected(request: Request, error: Exception) -> Response:
         return response
     log.exception("unexpected error during %s %s", request.method, request.url.path)
     return _error_page(
-        request, 500, "Sorry, there is a problem with the service",
+        request,
+        500,
+        "Sorry, there is a problem with the service",
         "Something went wrong on our side. What you sent may not have been saved: check before trying again. "
         "If this keeps happening, tell the service desk the time it happened.",
     )
@@ -158,5 +212,6 @@ def _error_page(request: Request, status: int, title: str, message: str) -> Resp
             f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{title}</title>'
             f'<link rel="stylesheet" href="/static/app.css"></head><body><main class="main"><h1>{title}</h1>'
             f"<p>{message}</p></main></body></html>",
-            status_code=status, media_type="text/html",
+            status_code=status,
+            media_type="text/html",
         )

@@ -107,7 +107,9 @@ def start_session(request: Request, user: StaffUser) -> None:
     """A fresh session for `user` (a new CSRF token too: nothing carries over from before)."""
     moment = int(clock())
     request.session.clear()
-    request.session.update(user=user.username, gen=user.session_generation, iat=moment, seen=moment, csrf=secrets.token_urlsafe(32))
+    request.session.update(
+        user=user.username, gen=user.session_generation, iat=moment, seen=moment, csrf=secrets.token_urlsafe(32)
+    )
 
 
 def client_address(request: Request) -> str:
@@ -135,7 +137,11 @@ def unprintable(items) -> dict[str, str]:
     passwords the account rules' (a password is hashed, never stored or shown)."""
     problems: dict[str, str] = {}
     for name, value in items:
-        if isinstance(value, str) and "password" not in name and (problem := text_problem(value, multi_line=True) or text_problem(name)):
+        if (
+            isinstance(value, str)
+            and "password" not in name
+            and (problem := text_problem(value, multi_line=True) or text_problem(name))
+        ):
             problems.setdefault(name[:40], f"{name[:40].replace('.', ' ').replace('_', ' ').capitalize()} {problem}")
     return problems
 
@@ -170,7 +176,10 @@ def sign_in_page(request: Request, next: str = "/") -> Response:
 def _too_many(request: Request, seconds: int) -> Response:
     minutes = max(1, -(-seconds // 60))
     response = render(
-        request, "error.html", status=429, title="Too many attempts to sign in",
+        request,
+        "error.html",
+        status=429,
+        title="Too many attempts to sign in",
         message=f"Sign-in is paused for this account or this device after too many wrong passwords. "
         f"Wait {minutes} minute{'s' if minutes != 1 else ''} and try again. If you have forgotten your "
         "password, ask an administrator to set a new one.",
@@ -199,8 +208,10 @@ async def sign_in(request: Request) -> Response:
     user = await hashing(authenticate, engine, username, typed)
     if user is None:
         rules = throttle.ThrottleRules(
-            settings.sign_in_lock_after, settings.sign_in_address_lock_after,
-            settings.sign_in_lock_seconds, settings.sign_in_max_lock_seconds,
+            settings.sign_in_lock_after,
+            settings.sign_in_address_lock_after,
+            settings.sign_in_lock_seconds,
+            settings.sign_in_max_lock_seconds,
         )
         locked = throttle.record_failure(engine, rules, account_key, address_key)
         audit(engine, "sign_in_failed", username, address=address)

@@ -36,10 +36,19 @@ def read_determination(form) -> tuple[dict, dict[str, list[int]], dict[str, str]
 def determination_specs(rows: dict[str, list[int]]) -> list[FieldSpec]:
     """Labels for the rows, by the payload's field names (`orders.0.due_on`), numbered as the form shows them."""
     specs = [FieldSpec("findings", "At least one finding", "text", True, ""), FieldSpec("orders", "Orders", "text", False, "")]
-    for group, noun, parts in (("findings", "Finding", {"element": "element", "finding": "finding"}),
-                               ("orders", "Order", {"kind": "kind of order", "due_on": "due date", "order_id": "order id"})):
+    for group, noun, parts in (
+        ("findings", "Finding", {"element": "element", "finding": "finding"}),
+        ("orders", "Order", {"kind": "kind of order", "due_on": "due date", "order_id": "order id"}),
+    ):
         for index, number in enumerate(rows.get(group) or range(FINDING_ROWS)):
             for part, words in parts.items():
-                specs.append(FieldSpec(f"{group}.{index}.{part}", f"{noun} {number + 1}: {words}",
-                                       "date" if part == "due_on" else "select", True, ""))
+                specs.append(
+                    FieldSpec(
+                        f"{group}.{index}.{part}",
+                        f"{noun} {number + 1}: {words}",
+                        "date" if part == "due_on" else "select",
+                        True,
+                        "",
+                    )
+                )
     return specs

@@ -95,9 +95,13 @@ def form_fields(model: type[BaseModel], prefix: str = "", optional: bool = False
     return specs
 
 
-def chosen(specs: list[FieldSpec], choices: dict[str, list[tuple[str, str]]] | None = None,
-           labels: dict[str, str] | None = None, printed: frozenset[str] = frozenset(),
-           hints: dict[str, str] | None = None) -> list[FieldSpec]:
+def chosen(
+    specs: list[FieldSpec],
+    choices: dict[str, list[tuple[str, str]]] | None = None,
+    labels: dict[str, str] | None = None,
+    printed: frozenset[str] = frozenset(),
+    hints: dict[str, str] | None = None,
+) -> list[FieldSpec]:
     """The specs with pickers where a choice belongs (`choices`: name -> (value, label) pairs), the
     labels people know the fields by, and the fields printed in the resident's letter marked."""
     from dataclasses import replace
@@ -282,4 +286,3 @@ def form_values(specs: list[FieldSpec], form: FormData) -> dict[str, Any]:
 def field_name(location) -> str:
     """A field's name for the error summary: row numbers dropped, two levels at most (`actions.owner`)."""
     return ".".join([str(part) for part in location if not isinstance(part, int) and not str(part).isdigit()][:2])
-

@@ -42,7 +42,9 @@ def intake_fields(engine) -> list:
             "handler": [(s.username, s.label) for s in case_staff(engine)],
             "category": list(SERVICE_AREAS.items()),
         },
-        labels=INTAKE_LABELS, hints=INTAKE_HINTS, printed=INTAKE_PRINTED,
+        labels=INTAKE_LABELS,
+        hints=INTAKE_HINTS,
+        printed=INTAKE_PRINTED,
     )
 
 
@@ -52,8 +54,13 @@ def landlord_choices() -> list[tuple[str, str]]:
     from models.policy import DEFAULT_PROFILE_ID, all_profiles
 
     profiles = sorted(all_profiles().values(), key=lambda p: (p.id != DEFAULT_PROFILE_ID, p.landlord))
-    return [(p.id, p.landlord if p.id != DEFAULT_PROFILE_ID else "No landlord profile: the Complaint Handling Code (2024) as it stands")
-            for p in profiles]
+    return [
+        (
+            p.id,
+            p.landlord if p.id != DEFAULT_PROFILE_ID else "No landlord profile: the Complaint Handling Code (2024) as it stands",
+        )
+        for p in profiles
+    ]
 
 
 INTAKE_PRINTED = frozenset({"resident.name", "resident.address", "desired_outcome"})

@@ -27,13 +27,26 @@ def landlord_name(profile_id: str) -> str:
 
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(ROLE_NAMES=ROLE_NAMES, can=can, urgency=urgency, deadline_words=deadline_words,
-                             landlord_name=landlord_name, may_take=may_take, HOUSING_OMBUDSMAN=HOUSING_OMBUDSMAN,
-                             said=lambda message: isinstance(message, Said))
+templates.env.globals.update(
+    ROLE_NAMES=ROLE_NAMES,
+    can=can,
+    urgency=urgency,
+    deadline_words=deadline_words,
+    landlord_name=landlord_name,
+    may_take=may_take,
+    HOUSING_OMBUDSMAN=HOUSING_OMBUDSMAN,
+    said=lambda message: isinstance(message, Said),
+)
 templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
 templates.env.filters.update(
-    long_date=presentation.long_date, date_time=presentation.date_and_time, money=presentation.money, detail=presentation.detail_value,
-    state_words=presentation.state_words, stage_and_state=presentation.stage_and_state, action_words=presentation.action_words, event_words=presentation.event_words,
+    long_date=presentation.long_date,
+    date_time=presentation.date_and_time,
+    money=presentation.money,
+    detail=presentation.detail_value,
+    state_words=presentation.state_words,
+    stage_and_state=presentation.stage_and_state,
+    action_words=presentation.action_words,
+    event_words=presentation.event_words,
 )
 
 
@@ -59,7 +72,12 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return templates.TemplateResponse(
         request,
         template,
-        {"user": getattr(request.state, "user", None), "csrf_token": request.session.get("csrf", ""),
-         "person": _people(request), "idle_minutes": request.app.state.settings.web_session_idle_minutes, **context},
+        {
+            "user": getattr(request.state, "user", None),
+            "csrf_token": request.session.get("csrf", ""),
+            "person": _people(request),
+            "idle_minutes": request.app.state.settings.web_session_idle_minutes,
+            **context,
+        },
         status_code=status,
     )

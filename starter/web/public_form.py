@@ -37,36 +37,88 @@ class Question:
     autocomplete: str = ""
 
 
-PHOTO_HINT = (f"Up to {photos.MAX_PHOTOS} photos, JPEG, PNG, WebP or HEIC, each up to {photos.MAX_UPLOAD_BYTES // (1024 * 1024)} MB. "
-              f"We make large photos smaller for you.")
+PHOTO_HINT = (
+    f"Up to {photos.MAX_PHOTOS} photos, JPEG, PNG, WebP or HEIC, each up to {photos.MAX_UPLOAD_BYTES // (1024 * 1024)} MB. "
+    f"We make large photos smaller for you."
+)
 QUESTIONS = (
     Question("name", "Your full name", "text", "you", wrong="Enter your full name", autocomplete="name"),
-    Question("email", "Email address", "email", "you", hint="We send your reference and, if you choose email, our letters here.",
-             wrong="Enter your email address, like name@example.com", autocomplete="email"),
-    Question("phone", "Phone number", "tel", "you", optional=True, max_length=40, autocomplete="tel",
-             wrong="Enter your phone number using digits, spaces and + ( ) - only"),
-    Question("address", "Your address (needed if we write by post)", "textarea", "you", max_length=500,
-             autocomplete="street-address"),
-    Question("contact_by", "How should we send our letters?", "radios", "you",
-             hint="By post, you also get a code to follow your complaint online.",
-             choices=(("email", "By email"), ("post", "By post, to my address"))),
-    Question("text", "What happened?", "textarea", "complaint", max_length=MAX_NOTE, wrong="Tell us what happened",
-             hint=f"Say what went wrong, when, and who you spoke to if you know. At most {MAX_NOTE} characters."),
-    Question("desired_outcome", "What would you like us to do to put it right?", "textarea", "complaint", optional=True,
-             max_length=2000),
+    Question(
+        "email",
+        "Email address",
+        "email",
+        "you",
+        hint="We send your reference and, if you choose email, our letters here.",
+        wrong="Enter your email address, like name@example.com",
+        autocomplete="email",
+    ),
+    Question(
+        "phone",
+        "Phone number",
+        "tel",
+        "you",
+        optional=True,
+        max_length=40,
+        autocomplete="tel",
+        wrong="Enter your phone number using digits, spaces and + ( ) - only",
+    ),
+    Question(
+        "address", "Your address (needed if we write by post)", "textarea", "you", max_length=500, autocomplete="street-address"
+    ),
+    Question(
+        "contact_by",
+        "How should we send our letters?",
+        "radios",
+        "you",
+        hint="By post, you also get a code to follow your complaint online.",
+        choices=(("email", "By email"), ("post", "By post, to my address")),
+    ),
+    Question(
+        "text",
+        "What happened?",
+        "textarea",
+        "complaint",
+        max_length=MAX_NOTE,
+        wrong="Tell us what happened",
+        hint=f"Say what went wrong, when, and who you spoke to if you know. At most {MAX_NOTE} characters.",
+    ),
+    Question(
+        "desired_outcome",
+        "What would you like us to do to put it right?",
+        "textarea",
+        "complaint",
+        optional=True,
+        max_length=2000,
+    ),
     Question("about", "What is it about?", "select", "complaint", optional=True, choices=tuple(SERVICE_AREAS.items())),
-    Question("issue_date", "When did it happen?", "date", "complaint", optional=True,
-             hint="If it went on for a while, when it started. For example, 27 3 2026."),
-    Question("home_hazard", "Is there damp or mould, or something dangerous, in your home?", "radios", "complaint",
-             optional=True, choices=(("no", "No"), *HOME_HAZARDS.items()),
-             hint="By law we must deal with these quickly. If anyone is in danger now, call 999. If you smell gas, "
-                  "call the National Gas Emergency Service on 0800 111 999."),
+    Question(
+        "issue_date",
+        "When did it happen?",
+        "date",
+        "complaint",
+        optional=True,
+        hint="If it went on for a while, when it started. For example, 27 3 2026.",
+    ),
+    Question(
+        "home_hazard",
+        "Is there damp or mould, or something dangerous, in your home?",
+        "radios",
+        "complaint",
+        optional=True,
+        choices=(("no", "No"), *HOME_HAZARDS.items()),
+        hint="By law we must deal with these quickly. If anyone is in danger now, call 999. If you smell gas, "
+        "call the National Gas Emergency Service on 0800 111 999.",
+    ),
     Question("photos", "Photos", "photos", "complaint", optional=True, hint=PHOTO_HINT),
     Question("helper_name", "Their name", "text", "helper"),
     Question("helper_relationship", "How they know you", "text", "helper", max_length=100),
     Question("helper_contact", "Their email address or postal address", "text", "helper"),
-    Question("helper_consent", "I agree to this person acting for me about this complaint, and to you sending them "
-             "copies of your letters", "checkbox", "helper"),
+    Question(
+        "helper_consent",
+        "I agree to this person acting for me about this complaint, and to you sending them copies of your letters",
+        "checkbox",
+        "helper",
+    ),
 )
 BY_NAME = {q.name: q for q in QUESTIONS}
 TYPED = tuple(q.name for q in QUESTIONS if q.kind not in ("photos", "checkbox", "date"))

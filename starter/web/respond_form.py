@@ -18,11 +18,13 @@ def read_decisions(form) -> list[dict]:
         if not isinstance(point, str):
             break
         reasons = form.get(f"decisions.{number}.reasons")
-        decisions.append({
-            "point": point,
-            "upheld": form.get(f"decisions.{number}.upheld") in ("true", "on"),
-            "reasons": reasons.strip() if isinstance(reasons, str) else reasons,
-        })
+        decisions.append(
+            {
+                "point": point,
+                "upheld": form.get(f"decisions.{number}.upheld") in ("true", "on"),
+                "reasons": reasons.strip() if isinstance(reasons, str) else reasons,
+            }
+        )
     return decisions
 
 
@@ -69,15 +71,21 @@ def read_remedies(form) -> tuple[list[dict], list[int]]:
     `.offset_against_arrears` (checkbox, shown where the policy allows it); and the form row of each."""
     remedies, numbers = [], []
     for number in range(MAX_ROWS):
-        row = {name: _posted(form, f"remedies.{number}.{name}") for name in ("kind", "description", "band", "amount", "compensation_type")}
+        row = {
+            name: _posted(form, f"remedies.{number}.{name}")
+            for name in ("kind", "description", "band", "amount", "compensation_type")
+        }
         row["due_on"] = date_of(form, f"remedies.{number}.due_on")[0]
         offset = form.get(f"remedies.{number}.offset_against_arrears") in ("true", "on")
         if not any(row.values()) and not offset:
             continue
         amount = row.pop("amount")
         numbers.append(number)
-        remedies.append({k: v for k, v in row.items() if v} | {"offset_against_arrears": offset}
-                        | ({"amount_pence": _pence(amount)} if amount else {}))
+        remedies.append(
+            {k: v for k, v in row.items() if v}
+            | {"offset_against_arrears": offset}
+            | ({"amount_pence": _pence(amount)} if amount else {})
+        )
     return remedies, numbers
 
 
@@ -101,9 +109,17 @@ def read_promised_actions(form) -> tuple[list[dict], list[int]]:
 
 ROW_LABELS = {
     "decisions": ("Point", {"reasons": "reasons for the decision", "point": "number", "upheld": "decision"}),
-    "remedies": ("Remedy", {"kind": "kind of remedy", "description": "what will be done", "band": "band of the Ombudsman's guidance",
-                            "amount_pence": "amount", "compensation_type": "compensation type",
-                            "due_on": "date it will be done or paid by"}),
+    "remedies": (
+        "Remedy",
+        {
+            "kind": "kind of remedy",
+            "description": "what will be done",
+            "band": "band of the Ombudsman's guidance",
+            "amount_pence": "amount",
+            "compensation_type": "compensation type",
+            "due_on": "date it will be done or paid by",
+        },
+    ),
     "actions": ("Promised action", {"description": "what will be done", "owner": "owner", "target_on": "target date"}),
 }
 
@@ -117,7 +133,15 @@ def row_specs(rows: dict[str, list[int]]) -> list:
         numbers = rows.get(group) or list(range(MAX_POINTS if group == "decisions" else MAX_ROWS))
         for index, number in enumerate(numbers):
             for part, words in parts.items():
-                specs.append(FieldSpec(f"{group}.{index}.{part}", f"{noun} {number + 1}: {words}", "date" if part.endswith("_on") else "text", True, ""))
+                specs.append(
+                    FieldSpec(
+                        f"{group}.{index}.{part}",
+                        f"{noun} {number + 1}: {words}",
+                        "date" if part.endswith("_on") else "text",
+                        True,
+                        "",
+                    )
+                )
     return specs
 
 
@@ -142,7 +166,9 @@ def outcome_problem(form, outcome) -> dict:
 
     decisions = read_decisions(form)
     problems = {}
-    if needed := remedy_needed([n for n, decision in enumerate(decisions, start=1) if decision["upheld"]], read_remedies(form)[0]):
+    if needed := remedy_needed(
+        [n for n, decision in enumerate(decisions, start=1) if decision["upheld"]], read_remedies(form)[0]
+    ):
         problems["remedies.0.kind"] = Said(f"Remedy 1: the letter needs {needed} (Code 7.1)")
     if outcome in OUTCOME_WORDS and (mismatch := outcome_mismatch([decision["upheld"] for decision in decisions], outcome)):
         problems["outcome"] = Said(f"Outcome: {mismatch}")

@@ -37,8 +37,11 @@ def check_secret(settings: Settings, host: str) -> None:
 
 def server(settings: Settings, client: Client, engine: Engine, host: str, port: int) -> uvicorn.Server:
     app = create_app(settings, client, engine)
-    return uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
-                                         forwarded_allow_ips=settings.forwarded_allow_ips))
+    return uvicorn.Server(
+        uvicorn.Config(
+            app, host=host, port=port, log_level="warning", lifespan="off", forwarded_allow_ips=settings.forwarded_allow_ips
+        )
+    )
 
 
 async def serve(settings: Settings, host: str, port: int) -> None:

@@ -8,7 +8,6 @@ from tests.browser.browser_stack import axe_violations, browser, page, screensho
 from tests.web_stack import PASSWORD, sample, signed_in, stack  # noqa: F401
 
 
-
 async def fill(page, model, scope: str, prefix: str = "", **overrides) -> None:
     """Fill every field of the form rendered from `model`, by its kind."""
     for spec in form_fields(model):

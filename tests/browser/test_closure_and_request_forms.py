@@ -69,8 +69,11 @@ async def test_a_service_request_form_says_every_problem_by_its_label(stack, bro
         await page.fill("#received_at-year", "2026")
         await page.click("button:has-text('Record service request')")
         summary = await page.inner_text(".error-summary")
-        for message in ("Enter what the resident is asking for", "Enter resident email in the correct format",
-                        "Date the request was received must be a real date"):
+        for message in (
+            "Enter what the resident is asking for",
+            "Enter resident email in the correct format",
+            "Date the request was received must be a real date",
+        ):
             assert message in summary, summary
         assert "Field required" not in summary and "String should" not in summary
         assert await page.input_value("#resident-name") == "Sam Tenant" and await page.input_value("#received_at") == "31"

@@ -101,9 +101,16 @@ async def test_mark_done_asks_first_then_marks_the_promised_action_done(stack, p
     assert (await act(hana, reference, "acknowledge"))[0].status_code == 303
     await stack.projected(reference, "stage1_acknowledged")
     target = (date.today() + timedelta(days=20)).isoformat()
-    form = _response(_command_id((await hana.get(f"/cases/{reference}")).text, reference, "respond"), **{
-        "remedies.0.kind": "apology", "remedies.0.description": "We are sorry",
-        "actions.0.description": "Replace the kitchen roof", "actions.0.owner": "Repairs team", "actions.0.target_on": target})
+    form = _response(
+        _command_id((await hana.get(f"/cases/{reference}")).text, reference, "respond"),
+        **{
+            "remedies.0.kind": "apology",
+            "remedies.0.description": "We are sorry",
+            "actions.0.description": "Replace the kitchen roof",
+            "actions.0.owner": "Repairs team",
+            "actions.0.target_on": target,
+        },
+    )
     assert (await hana.post(f"/cases/{reference}/actions/respond", form)).status_code == 303
     await stack.projected(reference, "stage1_responded")
     await hana.http.aclose()

@@ -25,7 +25,9 @@ async def test_quarterly_pack_and_response_form_fit_and_have_no_violations(stack
         assert await page.evaluate("getComputedStyle(document.querySelector('.pack h2')).borderBottomStyle") == "solid"
         await page.goto(f"{site}/reports/annual/response")
         await page.click("button:has-text('Record and publish')")
-        assert "Enter the governing body" in await page.inner_text(".error-summary") or "enter the governing body" in await page.inner_text(".error-summary")
+        assert "Enter the governing body" in await page.inner_text(
+            ".error-summary"
+        ) or "enter the governing body" in await page.inner_text(".error-summary")
         assert await axe_violations(page) == []
     finally:
         await context.close()
@@ -43,12 +45,17 @@ async def test_the_board_response_keeps_its_paragraphs_when_published(stack, bro
         await sign_in(page, site, "mira")
         await page.goto(f"{site}/reports/annual/response")
         year = await page.input_value("#year")
-        await page.fill("#text", "The board thanks the team.\n\nIt asks for a review of repairs.\n  \nIt will meet again in March.")
+        await page.fill(
+            "#text", "The board thanks the team.\n\nIt asks for a review of repairs.\n  \nIt will meet again in March."
+        )
         await page.click("button:has-text('Record and publish')")
         await page.goto(f"{site}/reports/annual?year={year}")
         said = page.locator("#governing-body-response ~ p")
-        assert (await said.all_inner_texts())[:3] == ["The board thanks the team.", "It asks for a review of repairs.",
-                                                      "It will meet again in March."]
+        assert (await said.all_inner_texts())[:3] == [
+            "The board thanks the team.",
+            "It asks for a review of repairs.",
+            "It will meet again in March.",
+        ]
         await page.locator("#governing-body-response").scroll_into_view_if_needed()
         await fits(page, "board-response-published", width)
     finally:

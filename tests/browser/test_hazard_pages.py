@@ -16,15 +16,27 @@ from tests.web_stack import TASK_QUEUE, signed_in, stack  # noqa: F401
 async def test_hazard_queue_and_page_fit_and_pass_axe(stack, browser, site, width):
     complaint = await stack.start_case(handler="mira")
     actor = Actor(username="mira", role="handler")
-    reference = await report_hazard(stack.client, stack.engine, category="damp_and_mould", landlord=None, actor=actor,
-                                    linked=(complaint,), aware_at=datetime.now(timezone.utc) - timedelta(hours=2),
-                                    task_queue=TASK_QUEUE)
+    reference = await report_hazard(
+        stack.client,
+        stack.engine,
+        category="damp_and_mould",
+        landlord=None,
+        actor=actor,
+        linked=(complaint,),
+        aware_at=datetime.now(timezone.utc) - timedelta(hours=2),
+        task_queue=TASK_QUEUE,
+    )
     await _projected(stack, reference, 1)
     context = await browser.new_context(viewport={"width": width, "height": 900})
     page = await context.new_page()
     try:
         await sign_in(page, site, "mira")
-        for path, name in (("/", "dashboard-hazards"), ("/hazards", "hazards"), (f"/hazards/{reference}/summary", "hazard-summary"), (f"/hazards/{reference}", "hazard")):
+        for path, name in (
+            ("/", "dashboard-hazards"),
+            ("/hazards", "hazards"),
+            (f"/hazards/{reference}/summary", "hazard-summary"),
+            (f"/hazards/{reference}", "hazard"),
+        ):
             await page.goto(f"{site}{path}")
             await fits(page, f"{name}", width)
             assert await axe_violations(page) == [], (path, width)

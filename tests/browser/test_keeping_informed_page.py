@@ -20,7 +20,9 @@ async def test_updates_agreed_with_the_resident_while_the_response_is_late(stack
     await stack.projected(reference, "stage1_acknowledged")
     page_text = (await hana.get(f"/cases/{reference}")).text
     assert f"/cases/{reference}/actions/agree_update_interval" not in page_text, "on time: nothing calls for agreed updates"
-    assert (await act(hana, reference, "extend", working_days=5, reason="The lift engineer's report is due"))[0].status_code == 303
+    assert (await act(hana, reference, "extend", working_days=5, reason="The lift engineer's report is due"))[
+        0
+    ].status_code == 303
     await stack.projected(reference, "stage1_extended")
 
     context = await browser.new_context(viewport={"width": width, "height": 900})

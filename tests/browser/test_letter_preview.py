@@ -40,7 +40,9 @@ async def test_a_response_letter_is_previewed_then_issued(stack, signed_in, brow
         summary = await page.inner_text(".error-summary")
         assert "by when remedy 1 (action)" in summary, summary
         lines = await page.locator(".error-summary li").all_inner_texts()
-        assert any(line.startswith("The letter needs by when remedy 1 (action)") for line in lines), lines  # each part its own line
+        assert any(line.startswith("The letter needs by when remedy 1 (action)") for line in lines), (
+            lines
+        )  # each part its own line
         assert await page.locator("iframe.letter").count() == 0
         assert await page.input_value("#respond-decisions-0-reasons") == REASONS
         await fits(page, "letter-preview-incomplete", width)

@@ -32,7 +32,9 @@ async def test_the_determination_form_and_its_errors_fit_and_pass_axe(stack, sig
         for suffix, value in (("", past.day), ("-month", past.month), ("-year", past.year)):
             await page.fill(f"#ombudsman_determination-orders-0-due_on{suffix}", str(value))
         overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        wide = await page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map(e => e.tagName + " " + (e.innerText || "").slice(0, 60) + " " + Math.round(e.getBoundingClientRect().right))""")
+        wide = await page.evaluate(
+            """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map(e => e.tagName + " " + (e.innerText || "").slice(0, 60) + " " + Math.round(e.getBoundingClientRect().right))"""
+        )
         assert overflow <= 0, wide
         assert await axe_violations(page) == []
         await screenshot(page, f"case-ombudsman-{width}")

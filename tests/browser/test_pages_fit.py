@@ -17,8 +17,13 @@ async def test_main_pages_fit_the_screen_and_have_no_violations(stack, browser, 
     page = await context.new_page()
     try:
         await sign_in(page, site, "mira")
-        for path, name in (("/", "dashboard"), ("/cases", "case-list"), (f"/cases/{reference}", "case-page"),
-                           ("/cases/new", "intake"), ("/notices", "notices")):
+        for path, name in (
+            ("/", "dashboard"),
+            ("/cases", "case-list"),
+            (f"/cases/{reference}", "case-page"),
+            ("/cases/new", "intake"),
+            ("/notices", "notices"),
+        ):
             await page.goto(f"{site}{path}")
             overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, (path, width, overflow)

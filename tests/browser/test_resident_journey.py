@@ -35,8 +35,12 @@ async def mail_to(mailer, mailbox, address, count=1):
 
 
 @pytest.mark.parametrize(("width", "javascript"), [(390, False), (1280, True)])
-async def test_a_resident_complains_follows_their_link_adds_information_and_asks_for_stage_2(stack, site, browser, mailbox, width, javascript):
-    mailer = ResidentMailer(stack.engine, Settings(SMTP_HOST="127.0.0.1", SMTP_PORT=mailbox.port, WEB_SECRET=WEB_SECRET, WEB_BASE_URL=site))
+async def test_a_resident_complains_follows_their_link_adds_information_and_asks_for_stage_2(
+    stack, site, browser, mailbox, width, javascript
+):
+    mailer = ResidentMailer(
+        stack.engine, Settings(SMTP_HOST="127.0.0.1", SMTP_PORT=mailbox.port, WEB_SECRET=WEB_SECRET, WEB_BASE_URL=site)
+    )
     context = await browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
     page = await context.new_page()
     email = f"journey-{width}-{uuid4().hex[:4]}@example.org"
@@ -76,10 +80,30 @@ async def test_a_resident_complains_follows_their_link_adds_information_and_asks
     assert "We have added what you told us" in await page.inner_text(".notification")
 
     manager = Actor(username="mira", role="complaints_manager")
-    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Roof leak not repaired"]}, manager, f"c-{uuid4().hex}", TASK_QUEUE)
-    await act(stack.client, stack.engine, reference, "respond", {
-        "outcome": "upheld", "decisions": [{"point": 1, "upheld": True, "reasons": "The first repair was cancelled twice"}],
-        "remedies": [{"kind": "apology", "description": "We are sorry"}]}, manager, f"c-{uuid4().hex}", TASK_QUEUE)
+    await act(
+        stack.client,
+        stack.engine,
+        reference,
+        "acknowledge",
+        {"points": ["Roof leak not repaired"]},
+        manager,
+        f"c-{uuid4().hex}",
+        TASK_QUEUE,
+    )
+    await act(
+        stack.client,
+        stack.engine,
+        reference,
+        "respond",
+        {
+            "outcome": "upheld",
+            "decisions": [{"point": 1, "upheld": True, "reasons": "The first repair was cancelled twice"}],
+            "remedies": [{"kind": "apology", "description": "We are sorry"}],
+        },
+        manager,
+        f"c-{uuid4().hex}",
+        TASK_QUEUE,
+    )
     await stack.projected(reference, "stage1_responded")
     await mail_to(mailer, mailbox, email, 3)
     await page.goto(f"{site}/track")

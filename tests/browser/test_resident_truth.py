@@ -44,8 +44,13 @@ async def test_a_postal_resident_makes_mistakes_is_told_the_truth_and_follows_th
     await page.fill("#helper_name", "Bea Helper")
     await page.click("button:has-text('Send complaint')")
     summary = await page.inner_text(".error-summary")
-    for words in ("Enter your full name", "Enter your email address", "Enter your postal address",
-                  "When did it happen? The date must be today or in the past", "Tick the box to say the person helping you"):
+    for words in (
+        "Enter your full name",
+        "Enter your email address",
+        "Enter your postal address",
+        "When did it happen? The date must be today or in the past",
+        "Tick the box to say the person helping you",
+    ):
         assert words in summary, (words, summary)
     assert await page.input_value("#text") == "The bedroom wall is black with mould again."
     assert await page.is_checked("#contact_by-post")
@@ -98,13 +103,26 @@ async def test_the_administrator_is_told_how_many_residents_a_closure_reaches_be
     from tests.web_stack import TASK_QUEUE
 
     landlord = {390: "wrekin", 1280: "wolverhampton-homes"}[width]  # one resident each
-    intake = Intake(intake_id=f"closure-{width}", policy=landlord, channel="phone", handler="mira",
-                    resident=ResidentDetails(name="Cy Resident", address="3 Low Street", preferred_contact="post"),
-                    text="The kitchen roof has leaked since March.")
+    intake = Intake(
+        intake_id=f"closure-{width}",
+        policy=landlord,
+        channel="phone",
+        handler="mira",
+        resident=ResidentDetails(name="Cy Resident", address="3 Low Street", preferred_contact="post"),
+        text="The kitchen roof has leaked since March.",
+    )
     reference = (await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference
     await stack.projected(reference)
-    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Roof leak"]},
-              Actor(username="mira", role="complaints_manager"), f"c-{uuid4().hex}", TASK_QUEUE)
+    await act(
+        stack.client,
+        stack.engine,
+        reference,
+        "acknowledge",
+        {"points": ["Roof leak"]},
+        Actor(username="mira", role="complaints_manager"),
+        f"c-{uuid4().hex}",
+        TASK_QUEUE,
+    )
     case = await stack.projected(reference, "stage1_acknowledged")
     closure = working_calendar(stack.engine, case, today()).next_working_day(today() + timedelta(days=2))
 
@@ -160,10 +178,23 @@ async def test_after_the_final_response_the_page_says_what_the_resident_can_do_n
     assert case.state == "received"
 
     manager, reviewer = Actor(username="mira", role="complaints_manager"), Actor(username="rita", role="stage2_reviewer")
-    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Mould"]}, manager, f"c-{uuid4().hex}", TASK_QUEUE)
-    await act(stack.client, stack.engine, reference, "respond", {
-        "outcome": "not_upheld", "decisions": [{"point": 1, "upheld": False, "reasons": "Treated in November"}],
-        "remedies": [{"kind": "apology", "description": "We are sorry"}]}, manager, f"c-{uuid4().hex}", TASK_QUEUE)
+    await act(
+        stack.client, stack.engine, reference, "acknowledge", {"points": ["Mould"]}, manager, f"c-{uuid4().hex}", TASK_QUEUE
+    )
+    await act(
+        stack.client,
+        stack.engine,
+        reference,
+        "respond",
+        {
+            "outcome": "not_upheld",
+            "decisions": [{"point": 1, "upheld": False, "reasons": "Treated in November"}],
+            "remedies": [{"kind": "apology", "description": "We are sorry"}],
+        },
+        manager,
+        f"c-{uuid4().hex}",
+        TASK_QUEUE,
+    )
     await stack.projected(reference, "stage1_responded")
     await page.goto(f"{site}/track/{token}")
     await page.wait_for_url(f"{site}/track")
@@ -173,12 +204,30 @@ async def test_after_the_final_response_the_page_says_what_the_resident_can_do_n
     assert re.search(r"We will write to you by \w+day \d+ \w+ \d{4} to confirm it", await page.inner_text(".notification"))
     await fits(page, "truth-track-stage2", width)
 
-    await act(stack.client, stack.engine, reference, "acknowledge", {"points": ["Mould"]}, reviewer, f"c-{uuid4().hex}", TASK_QUEUE)
-    await act(stack.client, stack.engine, reference, "respond", {
-        "outcome": "upheld", "decisions": [{"point": 1, "upheld": True, "reasons": "The treatment did not last"}],
-        "remedies": [{"kind": "apology", "description": "We are sorry"}],
-        "actions": [{"description": "Mould wash and stain-block treatment to the bedroom wall", "owner": "Repairs",
-                     "target_on": (date.today() + timedelta(days=21)).isoformat()}]}, reviewer, f"c-{uuid4().hex}", TASK_QUEUE)
+    await act(
+        stack.client, stack.engine, reference, "acknowledge", {"points": ["Mould"]}, reviewer, f"c-{uuid4().hex}", TASK_QUEUE
+    )
+    await act(
+        stack.client,
+        stack.engine,
+        reference,
+        "respond",
+        {
+            "outcome": "upheld",
+            "decisions": [{"point": 1, "upheld": True, "reasons": "The treatment did not last"}],
+            "remedies": [{"kind": "apology", "description": "We are sorry"}],
+            "actions": [
+                {
+                    "description": "Mould wash and stain-block treatment to the bedroom wall",
+                    "owner": "Repairs",
+                    "target_on": (date.today() + timedelta(days=21)).isoformat(),
+                }
+            ],
+        },
+        reviewer,
+        f"c-{uuid4().hex}",
+        TASK_QUEUE,
+    )
     await stack.projected(reference, "stage2_responded")
     await page.goto(f"{site}/track")
     now = await page.inner_text("#next-step")
@@ -192,8 +241,10 @@ async def test_after_the_final_response_the_page_says_what_the_resident_can_do_n
     staff = await staff_context.new_page()
     await sign_in(staff, site, "mira")
     await staff.goto(f"{site}/cases/{reference}")
-    sideways = await staff.evaluate("(() => { const w = document.querySelector('.table--deliveries').closest('.table-wrap'); "
-                                    "return w.scrollWidth - w.clientWidth; })()")
+    sideways = await staff.evaluate(
+        "(() => { const w = document.querySelector('.table--deliveries').closest('.table-wrap'); "
+        "return w.scrollWidth - w.clientWidth; })()"
+    )
     assert sideways <= 0, "the 'Sent to the resident' table fits without scrolling sideways"
     await fits(staff, "truth-case-deliveries", width)
     await staff_context.close()

@@ -8,7 +8,9 @@ from models.presentation import long_date
 from tests.browser.browser_stack import browser, page, screenshot, sign_in, site  # noqa: F401
 from tests.web_stack import stack  # noqa: F401
 
-ABBREVIATED = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b|\d{4}-\d{2}-\d{2}")
+ABBREVIATED = re.compile(
+    r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b|\d{4}-\d{2}-\d{2}"
+)
 
 
 async def test_pages_name_people_and_write_dates_and_states_in_words(stack, page, site):
@@ -41,9 +43,15 @@ async def test_the_notices_table_reads_in_words_and_fits_390_px(stack, page, sit
     from models.tables import Notice
     from tests.web_stack import TASK_QUEUE
 
-    intake = Intake(intake_id="narrow-notices", policy="code-2024", channel="phone", handler="hana",
-                    resident=ResidentDetails(name="Nia Jones", address="9 Mill Lane"), text="Mould in the bedroom since August.",
-                    received_at=datetime.now(timezone.utc) - timedelta(days=30))
+    intake = Intake(
+        intake_id="narrow-notices",
+        policy="code-2024",
+        channel="phone",
+        handler="hana",
+        resident=ResidentDetails(name="Nia Jones", address="9 Mill Lane"),
+        text="Mould in the bedroom since August.",
+        received_at=datetime.now(timezone.utc) - timedelta(days=30),
+    )
     reference = (await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference
     for _ in range(200):
         with Session(stack.engine) as session:
@@ -55,6 +63,8 @@ async def test_the_notices_table_reads_in_words_and_fits_390_px(stack, page, sit
     await page.goto(f"{site}/notices")
     table = await page.inner_text("#notices")
     assert "Acknowledge at stage 1" in table and "stage1.acknowledge" not in table and "head of service" in table
-    sideways = await page.evaluate("(() => { const w = document.querySelector('#notices').parentElement; return w.scrollWidth - w.clientWidth; })()")
+    sideways = await page.evaluate(
+        "(() => { const w = document.querySelector('#notices').parentElement; return w.scrollWidth - w.clientWidth; })()"
+    )
     assert sideways <= 0
     await screenshot(page, "notices-390")

@@ -20,8 +20,13 @@ OPEN_WORK = sa.text("next_deadline IS NOT NULL")
 
 def upgrade() -> None:
     op.create_index(
-        "ix_case_open_stage_overdue", "case", ["stage", "overdue", "next_deadline"], unique=False, if_not_exists=True,
-        sqlite_where=OPEN_WORK, postgresql_where=OPEN_WORK,
+        "ix_case_open_stage_overdue",
+        "case",
+        ["stage", "overdue", "next_deadline"],
+        unique=False,
+        if_not_exists=True,
+        sqlite_where=OPEN_WORK,
+        postgresql_where=OPEN_WORK,
     )
 
 

@@ -31,7 +31,11 @@ def upgrade() -> None:
     )
     connection = op.get_bind()
     rows = connection.execute(sa.text("SELECT id, name, address, phone, email FROM resident")).all()
-    keys = [{"key": key, "resident_id": r.id} for r in rows for key in resident_keys(r.name, r.address or "", r.phone or "", r.email or "")]
+    keys = [
+        {"key": key, "resident_id": r.id}
+        for r in rows
+        for key in resident_keys(r.name, r.address or "", r.phone or "", r.email or "")
+    ]
     if keys and table is not None:
         op.bulk_insert(table, keys)
 

@@ -44,8 +44,13 @@ def upgrade() -> None:
         if_not_exists=True,
     )
     _add_missing("learningpoint", [sa.Column("root_cause", TEXT(), nullable=True)])
-    _add_missing("remedy", [sa.Column("band", TEXT(), nullable=False, server_default=""),
-                            sa.Column("payment_id", TEXT(), nullable=False, server_default="")])
+    _add_missing(
+        "remedy",
+        [
+            sa.Column("band", TEXT(), nullable=False, server_default=""),
+            sa.Column("payment_id", TEXT(), nullable=False, server_default=""),
+        ],
+    )
 
 
 def _add_missing(table: str, columns: list[sa.Column]) -> None:

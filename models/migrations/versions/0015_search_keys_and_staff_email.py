@@ -39,5 +39,10 @@ def downgrade() -> None:
 
     with op.batch_alter_table("staffuser") as table:
         table.drop_column("email")
-    _rewrite_keys(lambda r: {k for k in resident_keys(r.name, r.address or "", r.phone or "", r.email or "")
-                             if not k.startswith(("street:", "sound:"))})
+    _rewrite_keys(
+        lambda r: {
+            k
+            for k in resident_keys(r.name, r.address or "", r.phone or "", r.email or "")
+            if not k.startswith(("street:", "sound:"))
+        }
+    )

@@ -28,7 +28,11 @@ async def change_password(request: Request, user: StaffUser = Depends(current_us
     form = await checked_form(request)
     try:
         changed = await hashing(
-            change_own_password, request.app.state.engine, user.username, password(form, "current_password"), password(form, "new_password")
+            change_own_password,
+            request.app.state.engine,
+            user.username,
+            password(form, "current_password"),
+            password(form, "new_password"),
         )
     except AccountError as error:
         return render(request, "account_password.html", status=400, errors={error.field: error.message})

@@ -34,7 +34,20 @@ from starter.web.pages import render
 from starter.web.routes.letters import linked_sheet
 from starter.web.determination_form import FINDING_ROWS, ORDER_ROWS, determination_specs, read_determination
 from starter.web.intake_form import intake_fields
-from starter.web.respond_form import ACTION_ROWS, MAX_ROWS, REMEDY_ROWS, letter_gaps, outcome_problem, read_decisions, rows_shown, read_promised_actions, read_remedies, read_root_causes, row_field, row_specs
+from starter.web.respond_form import (
+    ACTION_ROWS,
+    MAX_ROWS,
+    REMEDY_ROWS,
+    letter_gaps,
+    outcome_problem,
+    read_decisions,
+    rows_shown,
+    read_promised_actions,
+    read_remedies,
+    read_root_causes,
+    row_field,
+    row_specs,
+)
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -81,25 +94,62 @@ def case_list(request: Request, user: StaffUser = Depends(current_user)) -> Resp
             except CaseListError as error:
                 errors["page"] = error.message
     if page is None:
-        return render(request, "case_list.html", status=400, errors=errors, values=params, cases=[], next_params=None, states=STATES, today=today())
+        return render(
+            request,
+            "case_list.html",
+            status=400,
+            errors=errors,
+            values=params,
+            cases=[],
+            next_params=None,
+            states=STATES,
+            today=today(),
+        )
     filter_params = {k: v for k, v in params.items() if k != "page"}
     next_params = filter_params | {"page": page.next_page} if page.next_page else None
-    return render(request, "case_list.html", values=params, cases=page.rows, filter_params=filter_params, next_params=next_params, states=STATES, today=today())
+    return render(
+        request,
+        "case_list.html",
+        values=params,
+        cases=page.rows,
+        filter_params=filter_params,
+        next_params=next_params,
+        states=STATES,
+        today=today(),
+    )
 
 
-def _case_page(request: Request, user: StaffUser, reference: str, status: int = 200, errors: dict | None = None,
-               open_action: str | None = None, values: dict | None = None, preview: str | None = None) -> HTMLResponse:
+def _case_page(
+    request: Request,
+    user: StaffUser,
+    reference: str,
+    status: int = 200,
+    errors: dict | None = None,
+    open_action: str | None = None,
+    values: dict | None = None,
+    preview: str | None = None,
+) -> HTMLResponse:
     try:
         record = case_record.case_file(request.app.state.engine, reference, today())
     except case_record.CaseNotFound:
         return render(request, "error.html", status=404, title="Case not found", message=f"There is no case {reference}.")
 
-    offered = [a for a in actions_offered(Actor.of(user), record.case)
-               if not (a == "record_consent" and record.representative is None)
-               and not (a == "record_review" and not record.open_reviews) and a != "complete_action"]
-    actions = [{"name": action, "fields": action_fields(request.app.state.engine, record, action),
-                "command_id": str(uuid.uuid4()), "warning": WARNING_ACTIONS.get(action)}
-               for action in offered]
+    offered = [
+        a
+        for a in actions_offered(Actor.of(user), record.case)
+        if not (a == "record_consent" and record.representative is None)
+        and not (a == "record_review" and not record.open_reviews)
+        and a != "complete_action"
+    ]
+    actions = [
+        {
+            "name": action,
+            "fields": action_fields(request.app.state.engine, record, action),
+            "command_id": str(uuid.uuid4()),
+            "warning": WARNING_ACTIONS.get(action),
+        }
+        for action in offered
+    ]
     completing = "complete_action" in actions_offered(Actor.of(user), record.case)
     stage_points = [d.points for d in record.definitions if d.stage == record.case.stage]
     points = [p for group in stage_points for p in group]
@@ -112,34 +162,56 @@ def _case_page(request: Request, user: StaffUser, reference: str, status: int = 
         errors=errors or {},
         values=values or {},
         record=record,
-        linked_hazards=hazards_linked_to(request.app.state.engine, record.case.reference), clock_words=CLOCK_WORDS,
+        linked_hazards=hazards_linked_to(request.app.state.engine, record.case.reference),
+        clock_words=CLOCK_WORDS,
         actions=actions,
-        open_action=open_action, preview=preview, letter_actions=LETTER_ACTIONS,
+        open_action=open_action,
+        preview=preview,
+        letter_actions=LETTER_ACTIONS,
         decision_points=points,
-        remedy_policy=load_profile_version(record.case.policy_id, record.case.policy_version).remedies, max_rows=MAX_ROWS,
-        guidance=remedies_guidance(), root_causes=ROOT_CAUSES,
+        remedy_policy=load_profile_version(record.case.policy_id, record.case.policy_version).remedies,
+        max_rows=MAX_ROWS,
+        guidance=remedies_guidance(),
+        root_causes=ROOT_CAUSES,
         remedy_rows=range(rows_shown(values or {}, "remedies") if open_action == "respond" else REMEDY_ROWS),
         action_rows=range(rows_shown(values or {}, "actions") if open_action == "respond" else ACTION_ROWS),
         action_names={a.action_id: a.description for a in record.outstanding},
-        finding_rows=range(FINDING_ROWS), order_rows=range(ORDER_ROWS), determination_elements=DETERMINATION_ELEMENTS,
-        ombudsman_findings=OmbudsmanFinding.__args__, order_kinds=OrderKind.__args__,
+        finding_rows=range(FINDING_ROWS),
+        order_rows=range(ORDER_ROWS),
+        determination_elements=DETERMINATION_ELEMENTS,
+        ombudsman_findings=OmbudsmanFinding.__args__,
+        order_kinds=OrderKind.__args__,
         decision_error=any(name.startswith("respond-decisions") for name in errors or {}),
         completing={a.action_id: str(uuid.uuid4()) for a in record.outstanding} if completing else None,
-        consent_action="record_consent" in offered, consent_command_id=str(uuid.uuid4()), review_action="record_review" in offered,
+        consent_action="record_consent" in offered,
+        consent_command_id=str(uuid.uuid4()),
+        review_action="record_review" in offered,
         history_url=f"{ui}/namespaces/{namespace}/workflows/{reference}" if can(user.role, "open_workflow_history") else None,
-        taking=record.case.handler is None and "assign" in (record.case.allowed_actions or ()) and may_take(user.role, record.case.stage),
+        taking=record.case.handler is None
+        and "assign" in (record.case.allowed_actions or ())
+        and may_take(user.role, record.case.stage),
         flash=request.session.pop("flash", None),
     )
 
 
-WARNING_ACTIONS = {"withdraw": "Withdraw the complaint", "close": "Close the case", "exclude": "Exclude the complaint",
-                   "complete_action": "Mark the promised action done"}
+WARNING_ACTIONS = {
+    "withdraw": "Withdraw the complaint",
+    "close": "Close the case",
+    "exclude": "Exclude the complaint",
+    "complete_action": "Mark the promised action done",
+}
 """Actions that end or refuse the complaint, or tell the resident at once that a promise was kept: a
 confirmation box (and, for the first three, a warning button and a reason)."""
 ACTION_LABELS = {
-    "acknowledge": {"points": "The complaint definition: the points you will answer", "outcomes_sought": "The outcomes the resident is seeking"},
-    "extend": {"working_days": "How many more working days", "reason": "Why more time is needed",
-               "agreed_with_resident": "The resident agreed to the extension"},
+    "acknowledge": {
+        "points": "The complaint definition: the points you will answer",
+        "outcomes_sought": "The outcomes the resident is seeking",
+    },
+    "extend": {
+        "working_days": "How many more working days",
+        "reason": "Why more time is needed",
+        "agreed_with_resident": "The resident agreed to the extension",
+    },
     "exclude": {"ground": "Why the complaint is excluded", "reason": "Explain the decision to the resident"},
     "assign": {"handler": "Assign to"},
     "record_consent": {"representative_id": "Representative", "given": "The resident has given consent"},
@@ -148,8 +220,11 @@ ACTION_LABELS = {
     "record_restriction": {"review_on": "Review date", "scope": "What contact is restricted", "reasons": "Why"},
     "accept_outside_window": {"exception": "Exception that applies", "reason": "Why"},
     "agree_update_interval": {"working_days": "Working days between updates, as agreed with the resident"},
-    "respond": {"outcome": "Outcome", "learning": "What we have learned",
-                "learning_root_cause": "The root cause this learning answers (one of those ticked below)"},
+    "respond": {
+        "outcome": "Outcome",
+        "learning": "What we have learned",
+        "learning_root_cause": "The root cause this learning answers (one of those ticked below)",
+    },
     "resident_input": {"note": "What the resident said", "on_behalf_of": "On behalf of (if a representative)"},
     "ombudsman_referral": {"ombudsman_ref": "The Ombudsman's case reference"},
     "ombudsman_evidence_requested": {"due_on": "Evidence due by"},
@@ -184,9 +259,11 @@ def action_fields(engine, record, action: str) -> list:
     elif action == "accept_outside_window":
         choices["exception"] = [(e, e.replace("_", " ").capitalize()) for e in profile.complaint_window.exceptions]
     elif action == "ombudsman_order_complied":
-        choices["order_id"] = [(d.name.removeprefix("ombudsman.order."), f"{d.name.removeprefix('ombudsman.order.')}, due {d.due:%d %b %Y}")
-                               for d in (row.deadline for row in record.deadlines)
-                               if d.name.startswith("ombudsman.order.") and d.met_on is None and not d.cancelled]
+        choices["order_id"] = [
+            (d.name.removeprefix("ombudsman.order."), f"{d.name.removeprefix('ombudsman.order.')}, due {d.due:%d %b %Y}")
+            for d in (row.deadline for row in record.deadlines)
+            if d.name.startswith("ombudsman.order.") and d.met_on is None and not d.cancelled
+        ]
     elif action == "complaint_handling_failure_order":
         choices["reason"] = [(r, r.replace("_", " ").capitalize()) for r in ChfoReason.__args__]
     elif action == "respond":
@@ -202,8 +279,12 @@ ROWS_OF_THEIR_OWN = frozenset({"root_causes"})
 @router.get("/cases/new")
 def intake_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "file_complaint")
-    return _intake_page(request, fields=intake_fields(request.app.state.engine), intake_id=str(uuid.uuid4()),
-                  values={"policy": DEFAULT_PROFILE_ID, "region": "ENG"})
+    return _intake_page(
+        request,
+        fields=intake_fields(request.app.state.engine),
+        intake_id=str(uuid.uuid4()),
+        values={"policy": DEFAULT_PROFILE_ID, "region": "ENG"},
+    )
 
 
 @router.post("/cases")
@@ -227,13 +308,21 @@ async def file_complaint(request: Request, user: StaffUser = Depends(current_use
         return _intake_page(request, values=shown, fields=fields, intake_id=intake_id, earlier=earlier)
     if not errors:
         try:
-            filed = await file_complaint(request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue)
+            filed = await file_complaint(
+                request.app.state.client, request.app.state.engine, intake, request.app.state.settings.task_queue
+            )
         except CommandRejected as error:
             errors = refusal_error(error.field, error.message, fields)
     if not errors:
-        request.session["flash"] = f"Complaint filed as {filed.reference}." + (
-            " The issue is older than this landlord's complaint window: decide whether to exclude it." if filed.out_of_window else ""
-        ) + await _hazard_at_intake(request, user, form, filed.reference, intake.received_at)
+        request.session["flash"] = (
+            f"Complaint filed as {filed.reference}."
+            + (
+                " The issue is older than this landlord's complaint window: decide whether to exclude it."
+                if filed.out_of_window
+                else ""
+            )
+            + await _hazard_at_intake(request, user, form, filed.reference, intake.received_at)
+        )
         return RedirectResponse(f"/cases/{filed.reference}", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     return _intake_page(request, status=400, errors=errors, values=shown, fields=fields, intake_id=intake_id)
@@ -253,9 +342,17 @@ async def _hazard_at_intake(request: Request, user: StaffUser, form, reference: 
     if not category:
         return ""
     try:
-        hazard = await report_at_intake(request.app.state.client, request.app.state.engine, reference, received_at, Actor.of(user),
-                                        category, str(form.get("hazard_level") or ""),
-                                        [str(v) for v in form.getlist("hazard_vulnerabilities")], request.app.state.settings.task_queue)
+        hazard = await report_at_intake(
+            request.app.state.client,
+            request.app.state.engine,
+            reference,
+            received_at,
+            Actor.of(user),
+            category,
+            str(form.get("hazard_level") or ""),
+            [str(v) for v in form.getlist("hazard_vulnerabilities")],
+            request.app.state.settings.task_queue,
+        )
     except CommandRejected as refused:
         return f" The hazard was not recorded ({refused}): record it from the hazards page."
     return f" Hazard {hazard} recorded: its Awaab's Law clocks run from receipt."
@@ -280,7 +377,14 @@ def _earlier(engine, intake) -> list:
 def case_page(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_cases")
     reference = _reference(reference)
-    audit(request.app.state.engine, "case_viewed", user.username, actor=user.username, address=client_address(request), detail=reference)
+    audit(
+        request.app.state.engine,
+        "case_viewed",
+        user.username,
+        actor=user.username,
+        address=client_address(request),
+        detail=reference,
+    )
     return _case_page(request, user, reference)
 
 
@@ -307,7 +411,9 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     fields = action_fields(request.app.state.engine, record, action)
     values, errors = read_form(fields, form)
     if action == "respond" and form.get("more") in ("remedies", "actions"):  # "Add another": the form again, one row longer
-        shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"} | {"root_causes": read_root_causes(form)}
+        shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"} | {
+            "root_causes": read_root_causes(form)
+        }
         return _case_page(request, user, reference, open_action=action, values=shown)
     previewing = action in LETTER_ACTIONS and form.get("preview") == "yes"
     if action in WARNING_ACTIONS and form.get("confirm") != "yes" and not previewing:
@@ -323,7 +429,9 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
                 for part in ("due_on", "target_on"):
                     problem = date_of(form, f"{group}.{n}.{part}")[1]
                     if problem:
-                        errors[f"{group}.{n}.{part}"] = Said(f"{'Remedy' if group == 'remedies' else 'Promised action'} {n + 1}: the date {problem}")
+                        errors[f"{group}.{n}.{part}"] = Said(
+                            f"{'Remedy' if group == 'remedies' else 'Promised action'} {n + 1}: the date {problem}"
+                        )
     if action == "ombudsman_determination":
         determined, rows, problems = read_determination(form)
         values.update(determined)
@@ -336,40 +444,74 @@ async def act(request: Request, reference: str, action: str, user: StaffUser = D
     preview = None
     if not errors and previewing:  # the letter issuing would write, shown with the form as typed; nothing sent
         try:
-            preview = linked_sheet(await asyncio.to_thread(draft_letter, request.app.state.engine, reference, action, values, Actor.of(user)))
+            preview = linked_sheet(
+                await asyncio.to_thread(draft_letter, request.app.state.engine, reference, action, values, Actor.of(user))
+            )
         except ValidationError as error:
             errors = {row_field(k, rows): v for k, v in people_errors(error, labelled).items()}
         except CommandRejected as error:
-            errors = letter_gaps(error) or {row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()}
+            errors = letter_gaps(error) or {
+                row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()
+            }
     elif not errors:
         try:
-            await send(request.app.state.client, request.app.state.engine, reference, action, values, Actor.of(user), command_id,
-                       request.app.state.settings.task_queue)
+            await send(
+                request.app.state.client,
+                request.app.state.engine,
+                reference,
+                action,
+                values,
+                Actor.of(user),
+                command_id,
+                request.app.state.settings.task_queue,
+            )
         except UnknownCase:
             raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
         except IntegrityError:
-            raise FormRejected({action: "This form is being acted on already (sent twice); reload the case page."}, status=409) from None
+            raise FormRejected(
+                {action: "This form is being acted on already (sent twice); reload the case page."}, status=409
+            ) from None
         except ValidationError as error:
             errors = {row_field(k, rows): v for k, v in people_errors(error, labelled).items()}
         except CommandRejected as error:
-            errors = letter_gaps(error) or {row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()}
+            errors = letter_gaps(error) or {
+                row_field(k, rows): v for k, v in refusal_error(error.field, error.message, labelled).items()
+            }
             seen = form.get("seen_state")
             if isinstance(seen, str) and seen != record.case.state:
-                errors = {action: Said(f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}")}
+                errors = {
+                    action: Said(
+                        f"The case changed since you opened this page (it is now {record.case.state.replace('_', ' ')}): {error.message}"
+                    )
+                }
         else:
             if action == "assign":
-                audit(request.app.state.engine, "case_reassigned", values["handler"], actor=user.username,
-                      address=client_address(request), detail=f"{reference} to {values['handler']}")
+                audit(
+                    request.app.state.engine,
+                    "case_reassigned",
+                    values["handler"],
+                    actor=user.username,
+                    address=client_address(request),
+                    detail=f"{reference} to {values['handler']}",
+                )
             request.session["flash"] = f"{action.replace('_', ' ').capitalize()}: done."
             return RedirectResponse(f"/cases/{reference}", status_code=303)
     shown = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"} | {"root_causes": read_root_causes(form)}
-    return _case_page(request, user, reference, status=400 if errors else 200, errors={f"{action}-{k}": v for k, v in errors.items()},
-                      open_action=action, values=shown, preview=preview)
+    return _case_page(
+        request,
+        user,
+        reference,
+        status=400 if errors else 200,
+        errors={f"{action}-{k}": v for k, v in errors.items()},
+        open_action=action,
+        values=shown,
+        preview=preview,
+    )
 
 
 @router.post("/cases/{reference}/take")
 async def take(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
-    """"Assign to me" from the Unassigned queue: the assign action with the signed-in person as handler."""
+    """ "Assign to me" from the Unassigned queue: the assign action with the signed-in person as handler."""
     from casework.actions import act as send
     from casework.errors import CommandRejected, UnknownCase
 
@@ -377,14 +519,28 @@ async def take(request: Request, reference: str, user: StaffUser = Depends(curre
     reference = _reference(reference)
     await checked_form(request)
     try:
-        await send(request.app.state.client, request.app.state.engine, reference, "assign", {"handler": user.username},
-                   Actor.of(user), f"take-{uuid.uuid4()}", request.app.state.settings.task_queue)
+        await send(
+            request.app.state.client,
+            request.app.state.engine,
+            reference,
+            "assign",
+            {"handler": user.username},
+            Actor.of(user),
+            f"take-{uuid.uuid4()}",
+            request.app.state.settings.task_queue,
+        )
     except UnknownCase:
         raise FormRejected({"reference": f"There is no complaint record for {reference}."}, status=404) from None
     except CommandRejected as error:
         raise FormRejected({"handler": error.message}) from None
     await projected_case(request.app.state.engine, reference)
-    audit(request.app.state.engine, "case_reassigned", user.username, actor=user.username, address=client_address(request),
-          detail=f"{reference} to {user.username}")
+    audit(
+        request.app.state.engine,
+        "case_reassigned",
+        user.username,
+        actor=user.username,
+        address=client_address(request),
+        detail=f"{reference} to {user.username}",
+    )
     request.session["flash"] = f"{reference} is assigned to you."
     return RedirectResponse(f"/cases/{reference}", status_code=303)

@@ -23,16 +23,24 @@ from starter.web.pages import render
 router = APIRouter()
 
 
-def _page(request: Request, status: int = 200, errors: dict | None = None, values: dict | None = None,
-          confirming: dict | None = None) -> Response:
+def _page(
+    request: Request, status: int = 200, errors: dict | None = None, values: dict | None = None, confirming: dict | None = None
+) -> Response:
     """The page; `confirming` (a closure that moves dates residents were given: how many, issue 27) asks
     the administrator to confirm before anything is recorded."""
     with Session(request.app.state.engine) as session:
         rows = list(session.exec(select(ClosureDay).order_by(col(ClosureDay.landlord), col(ClosureDay.day))))
     return render(
-        request, "closures.html", status=status, errors=errors or {}, values=values or {},
-        closures=rows, landlords=landlords(request.app.state.engine), flash=request.session.pop("flash", None),
-        today=london_today(), confirming=confirming,
+        request,
+        "closures.html",
+        status=status,
+        errors=errors or {},
+        values=values or {},
+        closures=rows,
+        landlords=landlords(request.app.state.engine),
+        flash=request.session.pop("flash", None),
+        today=london_today(),
+        confirming=confirming,
     )
 
 
@@ -64,12 +72,24 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
         moved = residents_moved_by(request.app.state.engine, landlord, day)
         if moved and form.get("confirm") != "yes":
             return _page(request, values=values, confirming={"moved": moved, "day": day, "landlord": landlord})
-        report = await add_closure(request.app.state.engine, request.app.state.client, landlord, day, reason,
-                                   task_queue=request.app.state.settings.task_queue, wait=REPORT_WAIT)
+        report = await add_closure(
+            request.app.state.engine,
+            request.app.state.client,
+            landlord,
+            day,
+            reason,
+            task_queue=request.app.state.settings.task_queue,
+            wait=REPORT_WAIT,
+        )
     except CalendarError as error:
         return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")}, values=values)
-    audit(request.app.state.engine, "closure_added", actor=user.username, address=client_address(request),
-          detail=f"{landlord} {day.isoformat()}")
+    audit(
+        request.app.state.engine,
+        "closure_added",
+        actor=user.username,
+        address=client_address(request),
+        detail=f"{landlord} {day.isoformat()}",
+    )
     request.session["flash"] = f"{long_date(day, weekday=True)} is now a closure day for {landlord}; {_replanned(report)}"
     return RedirectResponse("/closures", status_code=303)
 
@@ -96,8 +116,7 @@ def _closure_date(form) -> tuple[date | None, dict | str, str | None]:
 
 
 def _replanned(report) -> str:
-    pending = (f"; {report.pending} more are being re-planned and will follow in the next minutes"
-               if report.pending else "")
+    pending = f"; {report.pending} more are being re-planned and will follow in the next minutes" if report.pending else ""
     return f"{report.signalled} open case(s) re-planned, {report.already_ended} already ended{pending}."
 
 
@@ -110,14 +129,27 @@ async def take_back_closure(request: Request, user: StaffUser = Depends(current_
     try:
         day = date.fromisoformat(day_text)
         if form.get("confirm") != "yes":
-            return _page(request, status=400, errors={"confirm": Said(f"Tick the box to confirm: remove the closure on {day_text}")})
-        report = await remove_closure(request.app.state.engine, request.app.state.client, landlord, day,
-                                      task_queue=request.app.state.settings.task_queue, wait=REPORT_WAIT)
+            return _page(
+                request, status=400, errors={"confirm": Said(f"Tick the box to confirm: remove the closure on {day_text}")}
+            )
+        report = await remove_closure(
+            request.app.state.engine,
+            request.app.state.client,
+            landlord,
+            day,
+            task_queue=request.app.state.settings.task_queue,
+            wait=REPORT_WAIT,
+        )
     except CalendarError as error:  # a ValueError too: caught first, so its own words are shown
         return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")})
     except ValueError:
         return _page(request, status=400, errors={"day": Said("Choose a closure day from the list")})
-    audit(request.app.state.engine, "closure_removed", actor=user.username, address=client_address(request),
-          detail=f"{landlord} {day.isoformat()}")
+    audit(
+        request.app.state.engine,
+        "closure_removed",
+        actor=user.username,
+        address=client_address(request),
+        detail=f"{landlord} {day.isoformat()}",
+    )
     request.session["flash"] = f"{long_date(day, weekday=True)} is a working day again for {landlord}; {_replanned(report)}"
     return RedirectResponse("/closures", status_code=303)

@@ -25,5 +25,13 @@ def dashboard(request: Request, user: StaffUser = Depends(current_user)) -> Resp
     notices = notices_for(engine, user.username, user.role) if can(user.role, "read_notices") else []
     hazard_rows = hazard_queue(engine, datetime.now(timezone.utc), limit=10) if data is not None else []
     news = resident_news(engine, user.username, user.role) if can(user.role, "read_cases") else []
-    return render(request, "dashboard.html", data=data, today=on, notices=notices, news=news, hazard_rows=hazard_rows,
-                  clock_words=CLOCK_WORDS)
+    return render(
+        request,
+        "dashboard.html",
+        data=data,
+        today=on,
+        notices=notices,
+        news=news,
+        hazard_rows=hazard_rows,
+        clock_words=CLOCK_WORDS,
+    )

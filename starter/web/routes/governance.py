@@ -2,7 +2,6 @@
 Complaints (Code 9.6-9.7) as a page, PDF and CSV, every report's cut by service area and root cause, and
 the form on which the governing body's response to the annual report is recorded (Code 8.2)."""
 
-
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 from fastapi.responses import RedirectResponse, Response
@@ -52,15 +51,35 @@ def _pack(request: Request, year: str, quarter: str, landlord: str, service_area
 
 
 @router.get("/reports/quarterly")
-def quarterly(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
-              root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
+def quarterly(
+    request: Request,
+    year: str = "",
+    quarter: str = "",
+    landlord: str = "",
+    service_area: str = "",
+    root_cause: str = "",
+    user: StaffUser = Depends(current_user),
+) -> Response:
     require(user.role, "read_reports")
     figures, title, cut, as_of, ombudsman, hazards = _pack(request, year, quarter, landlord, service_area, root_cause)
-    chosen = {"year": figures.quarter.label.split()[0], "quarter": str(figures.quarter.number), "landlord": landlord,
-              "service_area": service_area, "root_cause": root_cause}
+    chosen = {
+        "year": figures.quarter.label.split()[0],
+        "quarter": str(figures.quarter.number),
+        "landlord": landlord,
+        "service_area": service_area,
+        "root_cause": root_cause,
+    }
     query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
-    return render(request, "reports_quarterly.html", pack=pack_body(figures, title, cut, as_of, ombudsman, hazards=hazards), values=chosen, query=query,
-                  landlords=sorted(all_profiles()), areas=SERVICE_AREAS, causes=ROOT_CAUSES)
+    return render(
+        request,
+        "reports_quarterly.html",
+        pack=pack_body(figures, title, cut, as_of, ombudsman, hazards=hazards),
+        values=chosen,
+        query=query,
+        landlords=sorted(all_profiles()),
+        areas=SERVICE_AREAS,
+        causes=ROOT_CAUSES,
+    )
 
 
 def _exported(request: Request, user: StaffUser, what: str) -> None:
@@ -68,29 +87,56 @@ def _exported(request: Request, user: StaffUser, what: str) -> None:
     from models.audit import audit
     from starter.web.auth import client_address
 
-    audit(request.app.state.engine, "report_exported", user.username, actor=user.username, address=client_address(request), detail=what)
+    audit(
+        request.app.state.engine,
+        "report_exported",
+        user.username,
+        actor=user.username,
+        address=client_address(request),
+        detail=what,
+    )
 
 
 @router.get("/reports/quarterly.pdf")
-def quarterly_pdf(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
-                  root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
+def quarterly_pdf(
+    request: Request,
+    year: str = "",
+    quarter: str = "",
+    landlord: str = "",
+    service_area: str = "",
+    root_cause: str = "",
+    user: StaffUser = Depends(current_user),
+) -> Response:
     require(user.role, "read_reports")
     figures, title, cut, as_of, ombudsman, hazards = _pack(request, year, quarter, landlord, service_area, root_cause)
     name = figures.quarter.label.replace(" ", "-")
     _exported(request, user, f"quarterly pack {figures.quarter.label} PDF")
-    return Response(pack_pdf(pack_html(figures, title, cut, as_of, ombudsman, hazards=hazards)), media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="complaints-pack-{name}.pdf"'})
+    return Response(
+        pack_pdf(pack_html(figures, title, cut, as_of, ombudsman, hazards=hazards)),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="complaints-pack-{name}.pdf"'},
+    )
 
 
 @router.get("/reports/quarterly.csv")
-def quarterly_csv(request: Request, year: str = "", quarter: str = "", landlord: str = "", service_area: str = "",
-                  root_cause: str = "", user: StaffUser = Depends(current_user)) -> Response:
+def quarterly_csv(
+    request: Request,
+    year: str = "",
+    quarter: str = "",
+    landlord: str = "",
+    service_area: str = "",
+    root_cause: str = "",
+    user: StaffUser = Depends(current_user),
+) -> Response:
     require(user.role, "read_reports")
     figures, *_, ombudsman, hazards = _pack(request, year, quarter, landlord, service_area, root_cause)
     name = figures.quarter.label.replace(" ", "-")
     _exported(request, user, f"quarterly pack {figures.quarter.label} CSV")
-    return Response(pack_csv(figures, ombudsman, hazards=hazards), media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="complaints-pack-{name}.csv"'})
+    return Response(
+        pack_csv(figures, ombudsman, hazards=hazards),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="complaints-pack-{name}.csv"'},
+    )
 
 
 @router.get("/reports/annual/response")
@@ -101,9 +147,15 @@ def response_form(request: Request, year: str = "", landlord: str = "", user: St
         current = published_response(request.app.state.engine, landlord or None, ReportingYear.parse(year))
     except ValueError as error:
         raise FormRejected({"year": str(error)}) from None
-    return render(request, "governing_response.html", landlords=sorted(all_profiles()), years=year_choices(request),
-                  values={"year": year, "landlord": landlord, "text": current.text if current else ""}, current=current,
-                  flash=request.session.pop("flash", None))
+    return render(
+        request,
+        "governing_response.html",
+        landlords=sorted(all_profiles()),
+        years=year_choices(request),
+        values={"year": year, "landlord": landlord, "text": current.text if current else ""},
+        current=current,
+        flash=request.session.pop("flash", None),
+    )
 
 
 @router.post("/reports/annual/response")
@@ -112,10 +164,20 @@ async def record(request: Request, user: StaffUser = Depends(current_user)) -> R
     form = await checked_form(request)
     values = {name: form.get(name) if isinstance(form.get(name), str) else "" for name in ("year", "landlord", "text")}
     try:
-        row = record_response(request.app.state.engine, Actor.of(user), values["landlord"] or None, values["year"], values["text"])
+        row = record_response(
+            request.app.state.engine, Actor.of(user), values["landlord"] or None, values["year"], values["text"]
+        )
     except CommandRejected as error:
-        return render(request, "governing_response.html", status=400, errors={error.field or "text": error.message},
-                      values=values, landlords=sorted(all_profiles()), years=year_choices(request), current=None)
+        return render(
+            request,
+            "governing_response.html",
+            status=400,
+            errors={error.field or "text": error.message},
+            values=values,
+            landlords=sorted(all_profiles()),
+            years=year_choices(request),
+            current=None,
+        )
     except Refused:
         raise
     request.session["flash"] = f"The governing body's response to the {row.year} annual report is recorded and published with it."

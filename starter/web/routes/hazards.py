@@ -57,8 +57,17 @@ def _queue(request: Request, errors: dict | None = None, values: dict | None = N
     rules = load_hazard_rules()
     today = local_date(datetime.now(timezone.utc))
     categories = {key: c.name for key, c in sorted(rules.categories.items()) if c.levels_on(today)}
-    return render(request, "hazards.html", status=status, rows=rows, clock_words=CLOCK_WORDS, categories=categories,
-                  landlords=known_profile_ids(), errors=errors or {}, values=values or {})
+    return render(
+        request,
+        "hazards.html",
+        status=status,
+        rows=rows,
+        clock_words=CLOCK_WORDS,
+        categories=categories,
+        landlords=known_profile_ids(),
+        errors=errors or {},
+        values=values or {},
+    )
 
 
 @router.post("/hazards")
@@ -75,9 +84,16 @@ async def report(request: Request, user: StaffUser = Depends(current_user)) -> R
             return _queue(request, {"aware_at": "Enter when the landlord became aware as a date and time"}, values, 400)
     linked = tuple(ref.strip() for ref in values["linked"].split(",") if ref.strip())
     try:
-        reference = await report_hazard(request.app.state.client, request.app.state.engine, category=values["category"],
-                                        landlord=values["landlord"] or None, actor=Actor.of(user), linked=linked, aware_at=aware_at,
-                                        task_queue=request.app.state.settings.task_queue)
+        reference = await report_hazard(
+            request.app.state.client,
+            request.app.state.engine,
+            category=values["category"],
+            landlord=values["landlord"] or None,
+            actor=Actor.of(user),
+            linked=linked,
+            aware_at=aware_at,
+            task_queue=request.app.state.settings.task_queue,
+        )
     except CommandRejected as refused:
         return _queue(request, {refused.field or "category": refused.message}, values, 400)
     request.session["flash"] = f"Hazard {reference} recorded; its clocks run from when the landlord became aware."
@@ -98,8 +114,20 @@ def _page(request: Request, reference: str, errors: dict | None = None, status: 
     except UnknownHazard:
         return render(request, "error.html", status=404, title="No such hazard", message=f"There is no hazard {reference}.")
     allowed = [action for action in hazard.allowed.split(",") if action in STEP_WORDS]
-    return render(request, "hazard.html", status=status, command_id=f"web-{uuid4().hex}", hazard=hazard, clocks=clocks, events=events, allowed=allowed,
-                  step_words=STEP_WORDS, clock_words=CLOCK_WORDS, errors=errors or {}, flash=request.session.pop("flash", None))
+    return render(
+        request,
+        "hazard.html",
+        status=status,
+        command_id=f"web-{uuid4().hex}",
+        hazard=hazard,
+        clocks=clocks,
+        events=events,
+        allowed=allowed,
+        step_words=STEP_WORDS,
+        clock_words=CLOCK_WORDS,
+        errors=errors or {},
+        flash=request.session.pop("flash", None),
+    )
 
 
 @router.post("/hazards/{reference}/act")
@@ -120,13 +148,23 @@ async def act(request: Request, reference: str, user: StaffUser = Depends(curren
         if previewed is not None:  # the letter is shown before it is sent, as a complaint letter is
             return previewed
     try:
-        await act_on_hazard(request.app.state.client, request.app.state.engine, reference, action, fields,
-                            Actor.of(user), _command_id(form.get("command_id")))
+        await act_on_hazard(
+            request.app.state.client,
+            request.app.state.engine,
+            reference,
+            action,
+            fields,
+            Actor.of(user),
+            _command_id(form.get("command_id")),
+        )
     except (CommandRejected, UnknownHazard) as refused:
         field = getattr(refused, "field", None) or "action"
         return _page(request, reference, {field: getattr(refused, "message", str(refused))}, 400)
-    request.session["flash"] = (summary_sent_words(request.app.state.engine, reference) if action == "hazard_summary_sent"
-                                else f"{STEP_WORDS.get(action, action)}: recorded.")
+    request.session["flash"] = (
+        summary_sent_words(request.app.state.engine, reference)
+        if action == "hazard_summary_sent"
+        else f"{STEP_WORDS.get(action, action)}: recorded."
+    )
     return RedirectResponse(f"/hazards/{reference}", status_code=303)
 
 
@@ -155,8 +193,15 @@ def _summary_page(request: Request, reference: str, command_id: str, ready_only:
     if ready_only and not letter.ready:
         return None
     hazard, _, _ = hazard_record(request.app.state.engine, reference)
-    return render(request, "hazard_summary.html", s=letter, FOUND=FOUND_WORDS, command_id=command_id, no_contact=NO_CONTACT,
-                  can_send="hazard_summary_sent" in hazard.allowed.split(","))
+    return render(
+        request,
+        "hazard_summary.html",
+        s=letter,
+        FOUND=FOUND_WORDS,
+        command_id=command_id,
+        no_contact=NO_CONTACT,
+        can_send="hazard_summary_sent" in hazard.allowed.split(","),
+    )
 
 
 @router.get("/hazards/{reference}/timeline.csv")
@@ -175,7 +220,17 @@ def timeline_csv(request: Request, reference: str, user: StaffUser = Depends(cur
     writer.writerow(["hazard", "seq", "at_utc", "step", "details"])
     for e in events:
         at = e.at if e.at.tzinfo else e.at.replace(tzinfo=timezone.utc)
-        writer.writerow([reference, e.seq, at.astimezone(timezone.utc).isoformat(), e.type.removeprefix("hazard_"),
-                         "; ".join(f"{k}={v}" for k, v in e.details.items())])
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{reference}-timeline.csv"'})
+        writer.writerow(
+            [
+                reference,
+                e.seq,
+                at.astimezone(timezone.utc).isoformat(),
+                e.type.removeprefix("hazard_"),
+                "; ".join(f"{k}={v}" for k, v in e.details.items()),
+            ]
+        )
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{reference}-timeline.csv"'},
+    )

@@ -31,4 +31,6 @@ def notices(request: Request, kind: str = "", page: str = "1", user: StaffUser =
     number = int(page)
     with Session(request.app.state.engine) as session:
         rows = list(session.exec(query.order_by(col(Notice.at).desc()).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
-    return render(request, "notices.html", notices=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=number, kind=kind, kinds=KINDS)
+    return render(
+        request, "notices.html", notices=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=number, kind=kind, kinds=KINDS
+    )

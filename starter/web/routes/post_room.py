@@ -20,8 +20,13 @@ router = APIRouter()
 def post_room_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "print_letters")
     engine = request.app.state.engine
-    return render(request, "post_room.html", waiting=post_room.waiting(engine), batches=post_room.batches(engine),
-                  flash=request.session.pop("flash", None))
+    return render(
+        request,
+        "post_room.html",
+        waiting=post_room.waiting(engine),
+        batches=post_room.batches(engine),
+        flash=request.session.pop("flash", None),
+    )
 
 
 @router.post("/post-room/batches")
@@ -42,7 +47,9 @@ def batch(request: Request, batch_id: str, user: StaffUser = Depends(current_use
     require(user.role, "print_letters")
     pdf = post_room.batch_pdf(request.app.state.engine, batch_id[:100])
     if pdf is None:
-        return render(request, "error.html", status=404, title="Batch not found", message=f"There is no print batch {batch_id[:100]}.")
+        return render(
+            request, "error.html", status=404, title="Batch not found", message=f"There is no print batch {batch_id[:100]}."
+        )
     return _pdf(pdf, batch_id)
 
 
@@ -58,6 +65,8 @@ def attachment(request: Request, reference: str, attachment_id: str, user: Staff
         row = session.get(Attachment, attachment_id[:100])
         content = session.get(AttachmentContent, attachment_id[:100]) if row is not None else None
     if row is None or content is None or row.reference != reference:
-        return render(request, "error.html", status=404, title="Attachment not found", message="There is no such attachment on this case.")
+        return render(
+            request, "error.html", status=404, title="Attachment not found", message="There is no such attachment on this case."
+        )
     safe = "".join(c if c.isalnum() or c in ".-_" else "_" for c in row.filename)[:100] or "photo"
     return Response(content.data, media_type=row.content_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})

@@ -114,29 +114,66 @@ def _report(request: Request, year: str, landlord: str, service_area: str, root_
         response = published_response(engine, landlord or None, reporting_year)
         with Session(engine) as session:
             ombudsman = ombudsman_figures(session, landlord or None, reporting_year.first, reporting_year.last)
-    return reporting_year, landlord, (figures, self_assessment(facts, reporting_year, figures.as_of), title, ombudsman, response), hazards
+    return (
+        reporting_year,
+        landlord,
+        (figures, self_assessment(facts, reporting_year, figures.as_of), title, ombudsman, response),
+        hazards,
+    )
 
 
 @router.get("/reports/annual")
-def annual(request: Request, year: str = "", landlord: str = "", service_area: str = "", root_cause: str = "", homes: str = "",
-           user: StaffUser = Depends(current_user)) -> Response:
+def annual(
+    request: Request,
+    year: str = "",
+    landlord: str = "",
+    service_area: str = "",
+    root_cause: str = "",
+    homes: str = "",
+    user: StaffUser = Depends(current_user),
+) -> Response:
     require(user.role, "read_reports")
     reporting_year, landlord, parts, hazards = _report(request, year, landlord, service_area, root_cause, homes)
     years = year_choices(request)
     if reporting_year.label not in years:  # an earlier year asked for by its address
         years = sorted({*years, reporting_year.label}, reverse=True)
-    return render(request, "report_annual.html", year=reporting_year.label, landlord=landlord, years=years,
-                  landlords=landlords(request.app.state.engine), report=annual_report_body(*parts, hazards=hazards), title=parts[2],
-                  service_area=service_area, root_cause=root_cause, areas=SERVICE_AREAS, causes=ROOT_CAUSES, homes=homes[:20].strip())
+    return render(
+        request,
+        "report_annual.html",
+        year=reporting_year.label,
+        landlord=landlord,
+        years=years,
+        landlords=landlords(request.app.state.engine),
+        report=annual_report_body(*parts, hazards=hazards),
+        title=parts[2],
+        service_area=service_area,
+        root_cause=root_cause,
+        areas=SERVICE_AREAS,
+        causes=ROOT_CAUSES,
+        homes=homes[:20].strip(),
+    )
 
 
 @router.get("/reports/annual.pdf")
-def annual_pdf(request: Request, year: str = "", landlord: str = "", service_area: str = "", root_cause: str = "", homes: str = "",
-               user: StaffUser = Depends(current_user)) -> Response:
+def annual_pdf(
+    request: Request,
+    year: str = "",
+    landlord: str = "",
+    service_area: str = "",
+    root_cause: str = "",
+    homes: str = "",
+    user: StaffUser = Depends(current_user),
+) -> Response:
     require(user.role, "read_reports")
     reporting_year, landlord, parts, hazards = _report(request, year, landlord, service_area, root_cause, homes)
     pdf = annual_report_pdf(annual_report_html(*parts, hazards=hazards))
-    audit(request.app.state.engine, "report_exported", user.username, actor=user.username, address=client_address(request),
-          detail=f"annual report {reporting_year.label}{' ' + landlord if landlord else ''} PDF")
+    audit(
+        request.app.state.engine,
+        "report_exported",
+        user.username,
+        actor=user.username,
+        address=client_address(request),
+        detail=f"annual report {reporting_year.label}{' ' + landlord if landlord else ''} PDF",
+    )
     name = f"complaints-report-{reporting_year.label}{'-' + landlord if landlord else ''}.pdf"
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

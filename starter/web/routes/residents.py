@@ -74,9 +74,14 @@ def _form_id(value) -> str:
 
 def _too_many(request: Request) -> Response:
     phone = _phone(request)
-    response = _page(request, "message.html", status=429, title="Please try again later",
-                     message="We have had a lot of requests from you in a short time. Wait an hour and try again"
-                             + (f", or phone us on {phone}." if phone else ", or phone us instead."))
+    response = _page(
+        request,
+        "message.html",
+        status=429,
+        title="Please try again later",
+        message="We have had a lot of requests from you in a short time. Wait an hour and try again"
+        + (f", or phone us on {phone}." if phone else ", or phone us instead."),
+    )
     response.headers["Retry-After"] = str(int(WINDOW.total_seconds()))
     return response
 
@@ -125,20 +130,25 @@ async def complain(request: Request) -> Response:
         errors.setdefault("photos", Said("Photos: for your safety we did not keep your photos, please choose them again"))
     if errors or complaint is None:
         return _form(request, status=400, errors=errors, values=values, form_id=form_id)
-    limits = (f"complain|address|{client_address(request)}", COMPLAINTS_PER_ADDRESS), (f"complain|email|{complaint.email.lower()}", COMPLAINTS_PER_EMAIL)
+    limits = (
+        (f"complain|address|{client_address(request)}", COMPLAINTS_PER_ADDRESS),
+        (f"complain|email|{complaint.email.lower()}", COMPLAINTS_PER_EMAIL),
+    )
     if not all(residents.within(engine, key, most, WINDOW) for key, most in limits):
         return _refused_for_now(request, values, form_id)
     try:
-        filed = await residents.complain_online(request.app.state.client, engine, complaint, photos, form_id,
-                                                settings.public_policy, settings.task_queue)
+        filed = await residents.complain_online(
+            request.app.state.client, engine, complaint, photos, form_id, settings.public_policy, settings.task_queue
+        )
     except CommandRejected as refusal:
         errors = {refusal.field or "form": Said(refusal.message[:1].upper() + refusal.message[1:])}
         return _form(request, status=400, errors=errors, values=values, form_id=form_id)
     for key, _ in limits:  # only an accepted complaint counts towards the limits
         residents.count(engine, key, WINDOW)
     if complaint.home_hazard:  # triage at the door: its Awaab's Law clocks run from receipt (decision 152)
-        hazard = await report_from_public_form(request.app.state.client, engine, filed.reference, complaint.home_hazard,
-                                               settings.task_queue)
+        hazard = await report_from_public_form(
+            request.app.state.client, engine, filed.reference, complaint.home_hazard, settings.task_queue
+        )
         await projected_hazard(engine, hazard)
     residents.confirm_online_complaint(engine, filed.reference, settings.web_base_url, settings.resident_link_days)
     request.session["filed"] = {"reference": filed.reference, "email": complaint.email}
@@ -149,9 +159,11 @@ def _refused_for_now(request: Request, values: dict, form_id: str) -> Response:
     """Too many complaints from this connection or address this hour: the form again, as typed, saying why
     and how else to reach us."""
     phone = _phone(request)
-    words = ("We have had a lot of complaints from this internet connection or email address in the last hour, so we "
-             "cannot take another online just now. Please try again in an hour"
-             + (f", or phone us on {phone}." if phone else ", or phone us."))
+    words = (
+        "We have had a lot of complaints from this internet connection or email address in the last hour, so we "
+        "cannot take another online just now. Please try again in an hour"
+        + (f", or phone us on {phone}." if phone else ", or phone us.")
+    )
     response = _form(request, status=429, errors={"form": Said(words)}, values=values, form_id=form_id)
     response.headers["Retry-After"] = str(int(WINDOW.total_seconds()))
     return response
@@ -163,10 +175,16 @@ def received(request: Request) -> Response:
     if not filed:
         return RedirectResponse("/complain", status_code=303)
     reference, engine = filed["reference"], request.app.state.engine
-    return _page(request, "received.html", reference=reference, email=filed["email"],
-                 channel=residents.channel_of(engine, reference), acknowledge_by=residents.promised(engine, reference),
-                 short_address=residents.short_address(request.app.state.settings.web_base_url),
-                 hazards=hazards_for_resident(engine, reference, today()))
+    return _page(
+        request,
+        "received.html",
+        reference=reference,
+        email=filed["email"],
+        channel=residents.channel_of(engine, reference),
+        acknowledge_by=residents.promised(engine, reference),
+        short_address=residents.short_address(request.app.state.settings.web_base_url),
+        hazards=hazards_for_resident(engine, reference, today()),
+    )
 
 
 # ---- the tracking page ------------------------------------------------------------------------------
@@ -200,8 +218,13 @@ async def new_link(request: Request) -> Response:
     form = await checked_form(request)
     email, reference = text(form, "email", 200), text(form, "reference", 40)
     if not (email or reference):
-        return _page(request, "new_link.html", status=400, values={},
-                     errors={"reference": Said("Enter your complaint reference or the email address you gave us")})
+        return _page(
+            request,
+            "new_link.html",
+            status=400,
+            values={},
+            errors={"reference": Said("Enter your complaint reference or the email address you gave us")},
+        )
     engine, settings = request.app.state.engine, request.app.state.settings
     keys = [f"link|address|{client_address(request)}"] + [f"link|asked|{v.lower()}" for v in (email, reference) if v]
     if all(residents.allow(engine, key, LINKS_PER_ADDRESS if n == 0 else LINKS_PER_EMAIL, WINDOW) for n, key in enumerate(keys)):
@@ -226,9 +249,18 @@ async def open_printed_code(request: Request) -> Response:
     except LinkInvalid:
         for key in keys:
             residents.count(engine, key, WINDOW)
-        return _page(request, "code.html", status=400, values=values, errors={
-            "code": Said("That reference and code do not open a complaint: check them against your letter. A code stops "
-                         "working when it expires or when you ask for a new one")})
+        return _page(
+            request,
+            "code.html",
+            status=400,
+            values=values,
+            errors={
+                "code": Said(
+                    "That reference and code do not open a complaint: check them against your letter. A code stops "
+                    "working when it expires or when you ask for a new one"
+                )
+            },
+        )
     request.session[TRACK_KEY] = token
     return RedirectResponse("/track", status_code=303)
 
@@ -252,12 +284,25 @@ def tracking_page(request: Request) -> Response:
     return _tracking(request, tracked)
 
 
-def _tracking(request: Request, tracked: Tracked, status: int = 200, errors: dict | None = None, values: dict | None = None) -> Response:
+def _tracking(
+    request: Request, tracked: Tracked, status: int = 200, errors: dict | None = None, values: dict | None = None
+) -> Response:
     view = tracking_view(request.app.state.engine, tracked, today())
-    return render(request, "residents/track.html", status=status, landlord=view.landlord, view=view, tracked=tracked,
-                  errors=errors or {}, values=values or {}, command_id=str(uuid.uuid4()),
-                  flash=request.session.pop("flash", None), ombudsman=HOUSING_OMBUDSMAN, phone=_phone(request),
-                  hazards=hazards_for_resident(request.app.state.engine, tracked.reference, today()))
+    return render(
+        request,
+        "residents/track.html",
+        status=status,
+        landlord=view.landlord,
+        view=view,
+        tracked=tracked,
+        errors=errors or {},
+        values=values or {},
+        command_id=str(uuid.uuid4()),
+        flash=request.session.pop("flash", None),
+        ombudsman=HOUSING_OMBUDSMAN,
+        phone=_phone(request),
+        hazards=hazards_for_resident(request.app.state.engine, tracked.reference, today()),
+    )
 
 
 @router.post("/track/information")
@@ -271,8 +316,9 @@ async def add_information(request: Request) -> Response:
     if not residents.allow(request.app.state.engine, f"note|{tracked.link_id}", NOTES_PER_LINK, WINDOW):
         return _too_many(request)
     try:
-        await residents.add_information(request.app.state.client, request.app.state.engine, tracked, note, command_id,
-                                          request.app.state.settings)
+        await residents.add_information(
+            request.app.state.client, request.app.state.engine, tracked, note, command_id, request.app.state.settings
+        )
     except CommandRejected as refusal:
         words = refusal.message if refusal.field == "note" else _refusal_words(refusal, "add information")
         return _tracking(request, tracked, status=400, errors={"note": words}, values={"note": note})
@@ -292,9 +338,11 @@ async def ask_for_stage2(request: Request) -> Response:
     except CommandRejected as refusal:
         return _tracking(request, tracked, status=409, errors={"stage2": _refusal_words(refusal, "ask for stage 2")})
     by = await _stage2_acknowledge_by(request.app.state.engine, tracked.reference)
-    request.session["flash"] = ("We have your request for stage 2. Someone who was not involved before will review your "
-                                f"complaint. We will write to you {f'by {by:%A} {by.day} {by:%B %Y}' if by else 'within 5 working days'} "
-                                "to confirm it.")
+    request.session["flash"] = (
+        "We have your request for stage 2. Someone who was not involved before will review your "
+        f"complaint. We will write to you {f'by {by:%A} {by.day} {by:%B %Y}' if by else 'within 5 working days'} "
+        "to confirm it."
+    )
     return RedirectResponse("/track", status_code=303)
 
 
@@ -310,11 +358,15 @@ async def _stage2_acknowledge_by(engine, reference: str):
 def _refusal_words(refusal: CommandRejected, what: str) -> str:
     """The workflow's refusal, for a resident: why, in plain words, and what they can do instead."""
     if refusal.field == "on_behalf_of":
-        return (f"We cannot let you {what} for the resident yet, because we do not have their consent on record. "
-                "Please ask them to contact us.")
+        return (
+            f"We cannot let you {what} for the resident yet, because we do not have their consent on record. "
+            "Please ask them to contact us."
+        )
     if what == "ask for stage 2":
-        return ("Your complaint cannot go to stage 2 at the moment. You can ask once we have sent you our stage 1 "
-                "response, and only once. If you think this is wrong, please phone us.")
+        return (
+            "Your complaint cannot go to stage 2 at the moment. You can ask once we have sent you our stage 1 "
+            "response, and only once. If you think this is wrong, please phone us."
+        )
     return f"We could not {what} to your complaint just now, because it has ended. Please phone us instead."
 
 
@@ -325,7 +377,15 @@ def letter_pdf(request: Request, letter_id: str) -> Response:
         return _invalid(request)
     letter = resident_letter(request.app.state.engine, tracked, letter_id[:100])
     if letter is None or letter.pdf is None:
-        return _page(request, "message.html", status=404, title="Letter not found",
-                     message="We could not find that letter. Go back to your complaint to see your letters.")
-    return Response(letter.pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{tracked.reference}-{letter.kind.replace("_", "-")}.pdf"'})
+        return _page(
+            request,
+            "message.html",
+            status=404,
+            title="Letter not found",
+            message="We could not find that letter. Go back to your complaint to see your letters.",
+        )
+    return Response(
+        letter.pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{tracked.reference}-{letter.kind.replace("_", "-")}.pdf"'},
+    )

@@ -20,11 +20,23 @@ def search(request: Request, q: str = "", user: StaffUser = Depends(current_user
     require(user.role, "read_cases")
     typed = q.strip()
     if not typed:
-        return render(request, "search.html", q="", found=None, status=400,
-                      errors={"q": Said("Enter a reference, a resident's name, a postcode, a phone number or an email")})
+        return render(
+            request,
+            "search.html",
+            q="",
+            found=None,
+            status=400,
+            errors={"q": Said("Enter a reference, a resident's name, a postcode, a phone number or an email")},
+        )
     if len(typed) > MAX_QUERY:
-        return render(request, "search.html", q=typed[:MAX_QUERY], found=None, status=400,
-                      errors={"q": Said(f"Search for at most {MAX_QUERY} characters")})
+        return render(
+            request,
+            "search.html",
+            q=typed[:MAX_QUERY],
+            found=None,
+            status=400,
+            errors={"q": Said(f"Search for at most {MAX_QUERY} characters")},
+        )
     found = search_cases(request.app.state.engine, typed)
     if len(found) == 1 and found[0].reference == typed.upper():
         return RedirectResponse(f"/cases/{found[0].reference}", status_code=303)

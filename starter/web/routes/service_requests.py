@@ -46,8 +46,14 @@ def _open_requests(engine) -> list[tuple[ServiceRequest, Resident | None]]:
 @router.get("/service-requests")
 def service_requests(request: Request, user: StaffUser = Depends(current_user)) -> Response:
     require(user.role, "read_cases")
-    return render(request, "service_requests.html", requests=_open_requests(request.app.state.engine), areas=SERVICE_AREAS,
-                  may_convert=can(user.role, "file_complaint"), flash=request.session.pop("flash", None))
+    return render(
+        request,
+        "service_requests.html",
+        requests=_open_requests(request.app.state.engine),
+        areas=SERVICE_AREAS,
+        may_convert=can(user.role, "file_complaint"),
+        flash=request.session.pop("flash", None),
+    )
 
 
 LABELS = {
@@ -107,13 +113,29 @@ def _request(request: Request, request_id: str) -> ServiceRequest:
     return found
 
 
-def _request_page(request: Request, user: StaffUser, found: ServiceRequest, status: int = 200,
-                  errors: dict | None = None, values: dict | None = None) -> Response:
+def _request_page(
+    request: Request,
+    user: StaffUser,
+    found: ServiceRequest,
+    status: int = 200,
+    errors: dict | None = None,
+    values: dict | None = None,
+) -> Response:
     with Session(request.app.state.engine) as session:
         resident = session.get(Resident, found.resident_id) if found.resident_id else None
-    return render(request, "service_request.html", status=status, errors=errors or {}, values=values or {}, sr=found,
-                  resident=resident, may_act=can(user.role, "file_complaint"), reasons=CONVERT_REASONS, areas=SERVICE_AREAS,
-                  flash=request.session.pop("flash", None))
+    return render(
+        request,
+        "service_request.html",
+        status=status,
+        errors=errors or {},
+        values=values or {},
+        sr=found,
+        resident=resident,
+        may_act=can(user.role, "file_complaint"),
+        reasons=CONVERT_REASONS,
+        areas=SERVICE_AREAS,
+        flash=request.session.pop("flash", None),
+    )
 
 
 @router.get("/service-requests/{request_id}")
@@ -131,13 +153,21 @@ async def resolve(request: Request, request_id: str, user: StaffUser = Depends(c
     if found.status != "open":
         raise FormRejected({"request_id": f"{request_id} is already {found.status}."}, status=409)
     if form.get("confirm") != "yes":
-        return _request_page(request, user, found, 400, {"resolve-confirm": Said("Tick the box to confirm: the request is resolved")})
+        return _request_page(
+            request, user, found, 400, {"resolve-confirm": Said("Tick the box to confirm: the request is resolved")}
+        )
     with Session(request.app.state.engine) as session:
         row = session.get(ServiceRequest, request_id)
         row.status = "resolved"
         session.add(row)
         session.commit()
-    audit(request.app.state.engine, "service_request_resolved", actor=user.username, address=client_address(request), detail=request_id)
+    audit(
+        request.app.state.engine,
+        "service_request_resolved",
+        actor=user.username,
+        address=client_address(request),
+        detail=request_id,
+    )
     request.session["flash"] = f"Service request {request_id} resolved."
     return RedirectResponse(f"/service-requests/{request_id}", status_code=303)
 
@@ -167,9 +197,22 @@ async def convert(request: Request, request_id: str, user: StaffUser = Depends(c
     if errors:
         shown = {"reason": reason if isinstance(reason, str) else "", "category": category if isinstance(category, str) else ""}
         return _request_page(request, user, service_request, 400, errors, shown)
-    filed = await convert_service_request(request.app.state.client, engine, request_id, service_request.landlord,
-                                          request.app.state.settings.task_queue, category=category)
-    audit(engine, "service_request_converted", actor=user.username, address=client_address(request),
-          detail=f"{request_id} to {filed.reference}: {reason}")
-    request.session["flash"] = f"Service request {request_id} converted to complaint {filed.reference}; its clock starts today (Code 1.3)."
+    filed = await convert_service_request(
+        request.app.state.client,
+        engine,
+        request_id,
+        service_request.landlord,
+        request.app.state.settings.task_queue,
+        category=category,
+    )
+    audit(
+        engine,
+        "service_request_converted",
+        actor=user.username,
+        address=client_address(request),
+        detail=f"{request_id} to {filed.reference}: {reason}",
+    )
+    request.session["flash"] = (
+        f"Service request {request_id} converted to complaint {filed.reference}; its clock starts today (Code 1.3)."
+    )
     return RedirectResponse(f"/cases/{filed.reference}", status_code=303)

@@ -20,7 +20,16 @@ router = APIRouter()
 def _page(request: Request, status: int = 200, errors: dict | None = None, values: dict | None = None) -> Response:
     with Session(request.app.state.engine) as session:
         accounts = list(session.exec(select(StaffUser).order_by(col(StaffUser.username))))
-    return render(request, "users.html", status=status, errors=errors or {}, values=values or {}, accounts=accounts, roles=ROLES, flash=request.session.pop("flash", None))
+    return render(
+        request,
+        "users.html",
+        status=status,
+        errors=errors or {},
+        values=values or {},
+        accounts=accounts,
+        roles=ROLES,
+        flash=request.session.pop("flash", None),
+    )
 
 
 def _account(request: Request, username: str) -> StaffUser:
@@ -31,12 +40,23 @@ def _account(request: Request, username: str) -> StaffUser:
     return account
 
 
-def _account_page(request: Request, account: StaffUser, status: int = 200, errors: dict | None = None,
-                  values: dict | None = None) -> Response:
+def _account_page(
+    request: Request, account: StaffUser, status: int = 200, errors: dict | None = None, values: dict | None = None
+) -> Response:
     engine = request.app.state.engine
-    return render(request, "user.html", status=status, errors=errors or {}, values=values or {}, account=account,
-                  roles=ROLES, flash=request.session.pop("flash", None), open_cases=leavers.open_cases_of(engine, account.username),
-                  successors=leavers.successors(engine, account.username), spread=leavers.SPREAD)
+    return render(
+        request,
+        "user.html",
+        status=status,
+        errors=errors or {},
+        values=values or {},
+        account=account,
+        roles=ROLES,
+        flash=request.session.pop("flash", None),
+        open_cases=leavers.open_cases_of(engine, account.username),
+        successors=leavers.successors(engine, account.username),
+        spread=leavers.SPREAD,
+    )
 
 
 @router.get("/users")
@@ -54,7 +74,14 @@ async def add_user(request: Request, user: StaffUser = Depends(current_user)) ->
         await hashing(create_user, request.app.state.engine, password=password(form, "password"), **values)
     except AccountError as error:
         return _page(request, status=400, errors={error.field: error.message}, values=values)
-    audit(request.app.state.engine, "account_created", values["username"], actor=user.username, address=client_address(request), detail=values["role"])
+    audit(
+        request.app.state.engine,
+        "account_created",
+        values["username"],
+        actor=user.username,
+        address=client_address(request),
+        detail=values["role"],
+    )
     request.session["flash"] = f"Account {values['username']} created."
     return RedirectResponse("/users", status_code=303)
 
@@ -91,15 +118,28 @@ async def change_active(request: Request, username: str, user: StaffUser = Depen
         return _account_page(request, account, status=400, errors=errors, values={"reason": reason, "reassign_to": reassign_to})
     if active == "no" and plan:
         settings = request.app.state.settings
-        refused = await leavers.hand_over(request.app.state.client, request.app.state.engine, plan, user.username, settings.task_queue)
+        refused = await leavers.hand_over(
+            request.app.state.client, request.app.state.engine, plan, user.username, settings.task_queue
+        )
         for reference, handler in plan.items():
             if reference not in refused:
-                audit(request.app.state.engine, "case_reassigned", username, actor=user.username, address=client_address(request),
-                      detail=f"{reference} to {handler}")
+                audit(
+                    request.app.state.engine,
+                    "case_reassigned",
+                    username,
+                    actor=user.username,
+                    address=client_address(request),
+                    detail=f"{reference} to {handler}",
+                )
         if refused:
             problems = "; ".join(f"{ref}: {why}" for ref, why in refused.items())
-            return _account_page(request, account, status=409, values={"reason": reason},
-                                 errors={"reassign_to": Said(f"These cases could not be handed over, so the account is still active: {problems}")})
+            return _account_page(
+                request,
+                account,
+                status=409,
+                values={"reason": reason},
+                errors={"reassign_to": Said(f"These cases could not be handed over, so the account is still active: {problems}")},
+            )
     try:
         set_active(request.app.state.engine, username, active == "yes", by=user.username)
     except AccountError as error:
@@ -109,7 +149,9 @@ async def change_active(request: Request, username: str, user: StaffUser = Depen
     if username == user.username:  # reactivating one's own (active) account ends one's sessions too
         start_session(request, _account(request, username))
     moved = f" Their {len(plan)} open case(s) were handed over." if active == "no" and plan else ""
-    request.session["flash"] = f"Account {username} {'reactivated' if active == 'yes' else 'deactivated: they can no longer sign in'}.{moved}"
+    request.session["flash"] = (
+        f"Account {username} {'reactivated' if active == 'yes' else 'deactivated: they can no longer sign in'}.{moved}"
+    )
     return RedirectResponse(f"/users/{username}", status_code=303)
 
 
@@ -126,8 +168,7 @@ async def replace_password(request: Request, username: str, user: StaffUser = De
     if username == user.username:
         start_session(request, changed)
     request.session["flash"] = (
-        f"New password set for {username}; every session they had is ended. "
-        "Give it to them in person or by phone, not by email."
+        f"New password set for {username}; every session they had is ended. Give it to them in person or by phone, not by email."
     )
     return RedirectResponse(f"/users/{username}", status_code=303)
 
@@ -143,8 +184,14 @@ async def change_role(request: Request, username: str, user: StaffUser = Depends
     except AccountError as error:
         message = "Choose a role from the list" if role not in ROLES else error.message[:1].upper() + error.message[1:]
         return _account_page(request, account, status=400, errors={"role": Said(message)})
-    audit(request.app.state.engine, "role_changed", username, actor=user.username, address=client_address(request),
-          detail=f"{account.role} to {role}")
+    audit(
+        request.app.state.engine,
+        "role_changed",
+        username,
+        actor=user.username,
+        address=client_address(request),
+        detail=f"{account.role} to {role}",
+    )
     request.session["flash"] = f"{username} is now a {ROLE_NAMES[role].lower()}, from their next click."
     return RedirectResponse(f"/users/{username}", status_code=303)
 
@@ -159,9 +206,16 @@ async def change_email(request: Request, username: str, user: StaffUser = Depend
     try:
         changed = set_email(request.app.state.engine, username, email)
     except AccountError as error:
-        return _account_page(request, account, status=400, errors={"email": Said(f"Email for notices {error.message}")},
-                             values={"email": email})
-    audit(request.app.state.engine, "email_changed", username, actor=user.username, address=client_address(request),
-          detail=f"{account.email or 'none'} to {changed.email or 'none'}")
+        return _account_page(
+            request, account, status=400, errors={"email": Said(f"Email for notices {error.message}")}, values={"email": email}
+        )
+    audit(
+        request.app.state.engine,
+        "email_changed",
+        username,
+        actor=user.username,
+        address=client_address(request),
+        detail=f"{account.email or 'none'} to {changed.email or 'none'}",
+    )
     request.session["flash"] = f"{username}'s notices now go to {changed.email or 'their username at the staff email domain'}."
     return RedirectResponse(f"/users/{username}", status_code=303)
