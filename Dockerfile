@@ -7,7 +7,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 
     && rm -rf /var/lib/apt/lists/*
 # The runtime lock only: no pytest, hypothesis, playwright or Temporal test/dev servers (requirements-dev.lock).
 COPY requirements.lock ./
-RUN pip install --no-cache-dir -r requirements.lock
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 # A fixed UID, so deploy/make-certs.sh can give the worker's and web app's keys to it alone (0600).
 RUN pip install --no-cache-dir --no-deps . && useradd --system --no-create-home --uid 10001 complaints

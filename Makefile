@@ -3,12 +3,13 @@ VENV := .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench faults
+.PHONY: run test test-fast lint lock bench faults
 
-# The runtime lock (what the image installs) plus the development lock (tests, the dev server, benchmarks).
+# The development lock: the runtime lock (what the image installs) plus tests, the dev server, benchmarks and
+# lint tools, every pin with its hashes (pip checks them).
 $(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
@@ -22,6 +23,13 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Both locks generated with hashes from pyproject.toml's pins (never written by hand): run after changing a pin.
+# The development lock is constrained by the runtime lock, so tests run on exactly what the image installs.
+lock:
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes --quiet \
+		-c requirements.lock -o requirements-dev.lock
 
 # The quick tier (tests/conftest.py TIERS): no Temporal server, browser, web stack, subprocess or PostgreSQL.
 # About a minute; `make test` (what CI runs) is still the whole suite.
