@@ -24,6 +24,7 @@ from models.letter_requirements import missing_contents
 from models.letters import letter_from_content
 from models.governance import ResponseRootCause
 from models.taxonomy import service_area_of
+from workflows.commands import stage1_decider
 
 
 class Fact(BaseModel):
@@ -121,6 +122,8 @@ class CaseFacts(Fact):
     restrictions: tuple[RestrictionFact, ...] = ()
     root_causes: tuple[CauseFact, ...] = ()
     ombudsman_referred_on: date | None = None
+    stage1_people: tuple[str, ...] = ()
+    """Everyone a stage-1 decision rules out of stage 2 (Code 6.13), by the workflow's own rule."""
     last_event_on: date | None = None
     """The day of the case's latest event: how far the record's own clock has come."""
     letters_recorded: bool = True
@@ -146,8 +149,12 @@ def facts_from_events(
     extensions: dict[int, list[Extension]] = defaultdict(list)
     handlers: dict[int, list[str]] = defaultdict(list)
     withdrawn, referred = False, None
+    stage1_people: list[str] = []
     for event in sorted(events, key=lambda e: e.get("seq", 0)):
         kind, day = event["type"], local_date(event_instant(event["at"]))
+        person = stage1_decider(kind, int(event.get("stage") or 0), event.get("actor"), event.get("handler"))
+        if person and person not in stage1_people:
+            stage1_people.append(person)
         stage = max(1, int(event.get("stage") or 1))
         record = stages.setdefault(stage, {"stage": stage, "received_on": day})
         if kind == "acknowledge":
@@ -192,6 +199,7 @@ def facts_from_events(
         withdrawn=withdrawn,
         stages=tuple(records),
         ombudsman_referred_on=referred,
+        stage1_people=tuple(stage1_people),
         last_event_on=max((local_date(event_instant(e["at"])) for e in events), default=None),
         **extra,
     )

@@ -66,14 +66,13 @@ def letters_complete(cases: list[CaseFacts], year: ReportingYear, stage: int) ->
 
 
 def stage2_independent(cases: list[CaseFacts], year: ReportingYear) -> Figure:
-    """Code 6.13: of the stage-2 responses in the year, those given by someone who neither handled nor
-    answered stage 1. A response whose actors were not recorded cannot evidence independence."""
+    """Code 6.13: of the stage-2 responses in the year, those given by someone who took no stage-1
+    decision (`CaseFacts.stage1_people`, the workflow's rule). A response whose actors were not recorded
+    cannot evidence independence."""
     pairs = []
     for case, record in responded(cases, year, 2):
-        first = case.stage(1)
-        stage1_people = set(first.handlers) | {first.responder} - {None} if first else set()
         reviewer = record.responder or (record.handlers[-1] if record.handlers else None)
-        pairs.append((case.reference, reviewer is not None and bool(stage1_people) and reviewer not in stage1_people))
+        pairs.append((case.reference, reviewer is not None and bool(case.stage1_people) and reviewer not in case.stage1_people))
     return Figure.of(pairs)
 
 

@@ -190,3 +190,23 @@ def test_extensions_past_the_codes_limit_are_counted_separately():
     assert compliance.comply == "Not always"
     assert separately.comply == "Reported"
     assert separately.evidence == "2 of 3 (66.7%) stage 1 extended complaints went past 10 working days"
+
+
+def test_a_stage2_reviewer_who_acknowledged_or_extended_stage1_is_not_independent():
+    """Code 6.13 by the workflow's own rule (`workflows.commands.stage1_decider`): acknowledging or
+    extending at stage 1 rules a person out of stage 2, not only handling or answering it."""
+
+    def stage2(reference: str, stage1_step: str, reviewer: str) -> CaseFacts:
+        return _case(
+            reference,
+            _event("assign", "2026-06-01", handler="hana", actor="manager"),
+            _event(stage1_step, "2026-06-02", actor="sam", working_days=5),
+            _event("respond", "2026-06-10", actor="hana", outcome="not_upheld"),
+            {**_event("request_stage2", "2026-06-15"), "stage": 2},
+            {**_event("respond", "2026-07-01", actor=reviewer, outcome="upheld"), "stage": 2},
+        )
+
+    cases = [stage2("CMP-2026-000001", "acknowledge", "sam"), stage2("CMP-2026-000002", "extend", "sam")]
+    cases.append(stage2("CMP-2026-000003", "acknowledge", "rita"))
+    figure = {r.section: r for r in self_assessment(cases, ReportingYear.parse("2026-27"))}["6.13"].figure
+    assert figure.missed == ("CMP-2026-000001", "CMP-2026-000002") and figure.met == ("CMP-2026-000003",)

@@ -325,8 +325,16 @@ COMMAND_RULES: dict[str, CommandRule] = {
 }
 """Every lifecycle action and how the workflow checks and applies it (`models.case.COMMANDS` the payloads)."""
 
-STAGE1_DECISIONS = frozenset({"acknowledge", "extend", "respond", "assign"})
+STAGE1_DECISIONS = frozenset(name for name, rule in COMMAND_RULES.items() if rule.reviewing)
 """Taking one of these at stage 1 (or being the handler given stage 1) rules a person out of stage 2 (Code 6.13)."""
+
+
+def stage1_decider(action: str, stage: int, actor: str | None, handler: str | None) -> str | None:
+    """Whom `action` taken at `stage` rules out of stage 2 (Code 6.13): the handler an `assign` names, or
+    whoever took another stage-1 decision. The workflow applies it to commands, reports to recorded events."""
+    if action not in STAGE1_DECISIONS or stage > 1:
+        return None
+    return handler if action == "assign" else actor
 
 
 def apply(
@@ -349,10 +357,9 @@ def apply(
         details["signal"] = signal
     details.update(rule.apply(case, command, day))
     case.state = next_lifecycle_state
-    if rule.name in STAGE1_DECISIONS and stage_before <= 1:
-        person = command.handler if isinstance(command, Assign) else command.actor
-        if person and person not in case.stage1_people:
-            case.stage1_people.append(person)
+    person = stage1_decider(rule.name, stage_before, command.actor, command.handler if isinstance(command, Assign) else None)
+    if person and person not in case.stage1_people:
+        case.stage1_people.append(person)
     if case.state in FINISHED_STATES:
         for deadline in case.deadlines.values():
             if deadline.open:
