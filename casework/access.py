@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from casework.forms import ACTION_FORMS, LIFECYCLE_ACTION
 from models.tables import Case
-from models.users import Role, StaffUser
+from models.users import CASE_ROLES, Role, StaffUser
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "read_cases": frozenset({"handler", "complaints_manager", "stage2_reviewer", "auditor"}),
@@ -54,7 +54,6 @@ OMBUDSMAN_ACTIONS = frozenset(
     }
 )
 """Liaison with the Ombudsman is the complaints officer's (Code 4.1): here, a complaints manager's."""
-ACTING_ROLES = frozenset({"handler", "complaints_manager", "stage2_reviewer"})
 
 
 class Refused(Exception):
@@ -165,7 +164,7 @@ def check_action(actor: Actor, case: Case, form_action: str, assignee: str | Non
 def actions_offered(actor: Actor, case: Case) -> list[str]:
     """The action forms to offer `actor` on `case`: the workflow allows the action now (as projected)
     and the person may take it."""
-    if actor.role not in ACTING_ROLES:
+    if actor.role not in CASE_ROLES:
         return []
     allowed = set(case.allowed_actions or ())
     return [

@@ -18,7 +18,8 @@ from temporalio.client import Client
 
 from casework.case_list import open_cases
 from casework.errors import CommandRejected
-from casework.staff import CASE_ROLES, StaffChoice, case_staff, check_case_staff
+from casework.staff import StaffChoice, case_staff, check_case_staff
+from models.users import CASE_ROLES
 from casework.updates import send_command
 from models.case import COMMANDS
 from models.tables import Case

@@ -8,9 +8,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from casework.errors import CommandRejected
-from models.users import ROLE_NAMES, StaffUser
+from models.users import CASE_ROLES, ROLE_NAMES, StaffUser
 
-CASE_ROLES = ("handler", "complaints_manager", "stage2_reviewer")
 """The roles a case can be assigned to."""
 
 

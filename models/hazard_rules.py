@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from models.policy_rules import NoticeKind, NoticeRung, Role, Rule, unique_values
+from models.policy_rules import NoticeKind, NoticeRung, Recipients, Rule
 from models.refusal import validation_message
 
 HAZARD_RULES_FILE = Path(__file__).resolve().parent.parent / "policies" / "hazards" / "awaabs-law.toml"
@@ -27,12 +27,7 @@ class HourRung(Rule):
 
     kind: NoticeKind
     hours: int = Field(ge=-23, le=48)
-    recipients: tuple[Role, ...] = Field(min_length=1)
-
-    @field_validator("recipients")
-    @classmethod
-    def _recipients_unique(cls, recipients: tuple[Role, ...]) -> tuple[Role, ...]:
-        return unique_values(recipients)
+    recipients: Recipients
 
     @model_validator(mode="after")
     def _kind_matches_timing(self) -> "HourRung":

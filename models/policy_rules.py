@@ -9,11 +9,13 @@ encodes or departs from.
 import re
 from calendar import monthrange
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Role = Literal["handler", "complaints_manager", "head_of_service", "stage2_reviewer"]
+NoticeRecipient = Literal["handler", "complaints_manager", "head_of_service", "stage2_reviewer"]
+"""Who a notice ladder can name: the case's handler, and teams by their role (the head of service has no
+account role: `NOTICE_ADDRESSES` gives each team's address). Account roles are `models.users.Role`."""
 NoticeKind = Literal["due_soon", "overdue", "escalated"]
 ClockStart = Literal["receipt", "logging", "acknowledgement"]
 ExtensionBeyondLimit = Literal[
@@ -61,6 +63,10 @@ def unique_values(values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
+Recipients = Annotated[tuple[NoticeRecipient, ...], Field(min_length=1), AfterValidator(unique_values)]
+"""A rung's recipients (working-day and hourly ladders alike): at least one, each named once."""
+
+
 def tag_values(values: tuple[str, ...]) -> tuple[str, ...]:
     bad = [value for value in values if not re.fullmatch(TAG, value)]
     if bad:
@@ -81,12 +87,7 @@ class NoticeRung(Rule):
     at: Literal["start_of_day", "end_of_day"]
     """start_of_day: 09:00 Europe/London on that working day; end_of_day: the deadline instant (end of that
     date, Europe/London)."""
-    recipients: tuple[Role, ...] = Field(min_length=1)
-
-    @field_validator("recipients")
-    @classmethod
-    def _recipients_unique(cls, recipients: tuple[Role, ...]) -> tuple[Role, ...]:
-        return unique_values(recipients)
+    recipients: Recipients
 
     @model_validator(mode="after")
     def _kind_matches_timing(self) -> "NoticeRung":

@@ -5,14 +5,16 @@ server by environment alone (docker-compose.yml sets them; README "Configuration
 """
 
 from pathlib import Path
+from typing import get_args
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from temporalio.service import TLSConfig
 from models.policy import DEFAULT_PROFILE_ID
+from models.policy_rules import NoticeRecipient
 
-NOTICE_ROLES = ("complaints_manager", "head_of_service", "stage2_reviewer")
-"""Roles on a notice ladder besides the case's own handler (models/policy.py `Role`)."""
+NOTICE_ROLES = tuple(role for role in get_args(NoticeRecipient) if role != "handler")
+"""Teams a notice ladder can name besides the case's own handler, each with an address (`NOTICE_ADDRESSES`)."""
 
 
 DEV_WEB_SECRET = "dev-only-secret-change-me"

@@ -23,6 +23,8 @@ from models.input_text import email_problem, text_problem
 
 Role = Literal["handler", "complaints_manager", "stage2_reviewer", "auditor", "administrator"]
 ROLES: tuple[str, ...] = get_args(Role)
+CASE_ROLES: tuple[Role, ...] = ("handler", "complaints_manager", "stage2_reviewer")
+"""The roles that act on cases (handle, manage, review); auditors read and administrators run accounts."""
 ROLE_NAMES = {
     "handler": "Complaints handler",
     "complaints_manager": "Complaints manager",
