@@ -13,7 +13,7 @@ from temporalio import activity
 
 from sqlmodel import Session
 
-from casework.delivery import tell_of_events
+from casework.delivery import MAY_TELL_RESIDENT, tell_of_events
 from models.case import CaseProjection
 from models.tables import Case, CaseDeadline, CaseEvent
 
@@ -21,10 +21,6 @@ CASE_PROGRESS = ("state", "stage", "handler", "next_deadline", "overdue", "last_
 """What a projection moves forward on an existing case; who, where and when it was received never change."""
 DEADLINE_FIELDS = ("due", "met_on", "met", "provisional", "extended_by", "cancelled")
 EVENT_FIELDS = ("seq", "at", "type", "stage", "state")
-RESIDENT_TOLD = frozenset(
-    {"complete_action", "deadline_missed", "agree_update_interval", "extend", "deadlines_replanned", "request_stage2"}
-)
-"""Events that may owe the resident an update (casework.delivery.tell_of_events decides which do)."""
 
 
 class ReadModelActivities:
@@ -81,8 +77,7 @@ class ReadModelActivities:
                         for e in view.events
                     ],
                 )
-            told = [e for e in view.events if e.type in RESIDENT_TOLD]
-            if told:
+            if told := [e for e in view.events if e.type in MAY_TELL_RESIDENT]:
                 # The resident's updates these events call for, in the same transaction, keyed by seq.
                 with Session(bind=connection) as session:
                     tell_of_events(session, view.reference, told)

@@ -242,6 +242,13 @@ OMBUDSMAN_IN_BRIEF = f"the Housing Ombudsman ({HOUSING_OMBUDSMAN.phone}, {HOUSIN
 """How a message about a delay names the Ombudsman (Code 5.9 messages; the letters give the full details)."""
 
 
+MAY_TELL_RESIDENT = frozenset(
+    {"complete_action", "deadline_missed", "agree_update_interval", "extend", "deadlines_replanned", "request_stage2"}
+)
+"""The event types `tell_of_events` reads: the read model's projection passes it only these (most
+projections then open no session for it)."""
+
+
 def tell_of_events(session: Session, reference: str, events: list) -> list[ResidentMessage]:
     """Queue the updates a resident is owed because the workflow recorded these events: a promised
     action completed, a promised action's date passed with it not done (Code 6.6), a response deadline
