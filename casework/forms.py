@@ -12,7 +12,17 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from casework.errors import CommandRejected
-from models.case import ChfoReason, ElementCode, OmbudsmanFinding, OrderKind, Outcome
+from models.case import (
+    PLANNING_HORIZON,
+    ChfoReason,
+    ElementCode,
+    ExtensionDays,
+    ItemId,
+    OmbudsmanFinding,
+    OrderKind,
+    Outcome,
+    UpdateIntervalDays,
+)
 from models.taxonomy import ROOT_CAUSES, RootCause
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.input_text import PlainText
@@ -48,7 +58,7 @@ class AcknowledgeForm(Form):
 
 
 class ExtendForm(Form):
-    working_days: int = Field(ge=1, le=60)
+    working_days: ExtensionDays
     reason: str = ShortText
     agreed_with_resident: bool = False
     good_reason: str | None = Field(
@@ -111,8 +121,6 @@ class RemedyInput(Form):
             raise ValueError("compensation needs the date it will be paid by (Code 7.3: remedies say by when)")
         if value is None:
             return value
-
-        from workflows.command_rule import PLANNING_HORIZON
 
         today = london_today()
         if value < today:
@@ -198,7 +206,7 @@ class AddComplaintForm(Form):
 
 
 class CompleteActionForm(Form):
-    action_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    action_id: ItemId
 
 
 class AdjustmentForm(Form):
@@ -214,7 +222,7 @@ class RestrictionForm(Form):
 
 
 class ReviewForm(Form):
-    review_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    review_id: ItemId
     next_review_on: date | None = None
 
 
@@ -224,7 +232,7 @@ class ConsentForm(Form):
 
 
 class UpdateIntervalForm(Form):
-    working_days: int = Field(ge=1, le=20)
+    working_days: UpdateIntervalDays
     """Agreed with the resident (Code 5.9): how often they hear from us while the response is late."""
 
 

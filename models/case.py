@@ -33,13 +33,17 @@ STAFF_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,31}$"
 StaffName = Annotated[str, Field(pattern=STAFF_NAME_PATTERN)]
 EARLIEST_RECEIPT = date(2000, 1, 1)
 """No complaint is entered as received before this (the bank-holiday data and the Code are about later years)."""
-RECEIVED_CLOCK_TOLERANCE = timedelta(minutes=5)
+CLOCK_TOLERANCE = timedelta(minutes=5)
+"""How far in the future a receipt, a command's `occurred_at` or a hazard's report may be (clock skew
+between staff PCs and the server)."""
+PLANNING_HORIZON = timedelta(days=731)
+"""How far ahead a promised action or a review may be planned (two years): the calendar always covers it."""
 
 
 def received_problem(received_at: datetime, now: datetime) -> "Refusal | None":
     """Why a case cannot start from this receipt time: it is in the future or before `EARLIEST_RECEIPT`."""
     earliest = EARLIEST_RECEIPT
-    if received_at > now + RECEIVED_CLOCK_TOLERANCE:
+    if received_at > now + CLOCK_TOLERANCE:
         return Refusal(
             field="received_at", rule="not_in_future", message="the date the complaint was received must not be in the future"
         )
@@ -106,6 +110,10 @@ RowRef = Annotated[str, Field(min_length=1, max_length=100)]
 """A key of a case-record row (a definition, a letter) written before the command was sent."""
 ItemId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 """A short id of an outstanding action or a review, unique within the case; used in deadline names."""
+ExtensionDays = Annotated[int, Field(ge=1, le=60)]
+"""An extension, in working days (the profile's limits then apply: `extension_max_days`)."""
+UpdateIntervalDays = Annotated[int, Field(ge=1, le=20)]
+"""How often, in working days, the resident hears from us while a response is late (Code 5.9)."""
 
 
 class Acknowledge(Command):
@@ -116,7 +124,7 @@ class Acknowledge(Command):
 
 
 class Extend(Command):
-    working_days: int = Field(ge=1, le=60)
+    working_days: ExtensionDays
     reason_ref: RowRef
     """The `StaffReason` row saying why more time is needed; its text never enters history."""
     good_reason_ref: RowRef | None = None
@@ -214,7 +222,7 @@ class AgreeUpdateInterval(Command):
     """How often the resident is kept informed while the response is late (Code 5.9): the first update
     falls due this many working days from today, and each later one as many after the last."""
 
-    working_days: int = Field(ge=1, le=20)
+    working_days: UpdateIntervalDays
 
 
 class RecordUpdate(Command):

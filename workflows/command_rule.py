@@ -6,14 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from models.case import Command
+from models.case import PLANNING_HORIZON, Command
 from models.refusal import Refusal
 from workflows.case_state import CaseState, Details
-
-CLOCK_TOLERANCE = timedelta(minutes=5)
-"""How far in the future a command's `occurred_at` may be (clock skew between staff PCs and the server)."""
-PLANNING_HORIZON = timedelta(days=731)
-"""How far ahead a promised action or a review may be planned (two years): the calendar always covers it."""
 
 
 class Refused(Exception):

@@ -31,7 +31,8 @@ from models.case import (
     Withdraw,
 )
 from workflows import deadlines, ombudsman
-from workflows.command_rule import CLOCK_TOLERANCE, CommandRule, Refused, nothing_to_check, within_horizon
+from models.case import CLOCK_TOLERANCE
+from workflows.command_rule import CommandRule, Refused, nothing_to_check, within_horizon
 from workflows.case_state import CaseState, Details
 from workflows.deadlines import StageFacts
 from workflows.keeping_informed import agree_update_interval, record_update

@@ -14,7 +14,8 @@ from models.case import Command, EventView, NoticeView
 from models.hazard import HAZARD_COMMANDS, HazardDeadlineView, HazardInput
 from models.hazard_rules import HazardRules
 from models.refusal import Refusal
-from workflows.command_rule import CLOCK_TOLERANCE, Refused
+from models.case import CLOCK_TOLERANCE
+from workflows.command_rule import Refused
 from workflows.hazard_clocks import HazardFacts, PlannedClock, owes_notices, plan, rung_instants
 
 ONCE = {
