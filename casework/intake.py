@@ -21,6 +21,7 @@ from casework.errors import CommandRejected, temporal_unavailable
 from casework.forms import Channel, Form, LongText, policy_profile
 from casework.staff import check_case_staff
 from casework.updates import case_summary, send_command
+from models.clock import stored_utc
 from models.calendar import local_date
 from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, DeadlineView, received_problem
 from models.input_text import contact_field, email_field
@@ -127,7 +128,7 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
             reference, created = complaint.reference, True
         else:
             reference, created, outside = existing.reference, False, existing.out_of_window
-            received_at = _aware(existing.received_at)
+            received_at = stored_utc(existing.received_at)
         representative_id = (existing or complaint).representative_id
     case = CaseInput(
         reference=reference,
@@ -199,11 +200,6 @@ def _check_links(engine: Engine, intake: Intake) -> None:
             request = session.get(ServiceRequest, intake.service_request_id)
             if request is None:
                 raise CommandRejected("service_request_id", f"there is no service request {intake.service_request_id[:40]}")
-
-
-def _aware(instant: datetime) -> datetime:
-    """SQLite hands back stored instants without their zone; they were stored in UTC."""
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=timezone.utc)
 
 
 def _record_intake(session: Session, intake: Intake, profile: PolicyProfile, received_at: datetime, outside: bool) -> Complaint:

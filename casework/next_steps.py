@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from models.calendar import local_date
+from models.presentation import long_date
 from models.letters import HOUSING_OMBUDSMAN
 from models.tables import Case, CaseEvent
 from workflows.case_state import REFERRAL_LISTENING_MONTHS, _months_after  # the workflow's own reckoning of the 12 months
@@ -45,18 +46,13 @@ def final_word(session: Session, reference: str) -> Final | None:
     return Final(on=on, refer_by=_months_after(on, REFERRAL_LISTENING_MONTHS), excluded=event.type == "exclude")
 
 
-def long_date(day: date) -> str:
-    """A date as the residents' letters and pages write it: Friday 18 December 2026."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def ombudsman_words(final: Final) -> str:
     """The paragraph every message ends with once the procedure is complete."""
     o = HOUSING_OMBUDSMAN
     return (
         f"Our complaints procedure is now complete. If you are still not happy, you can ask the {o.name} to look "
-        f"at your complaint. It is free and independent. Please contact them by {long_date(final.refer_by)} "
-        f"(normally within 12 months of our final decision on {long_date(final.on)}): phone {o.phone}, "
+        f"at your complaint. It is free and independent. Please contact them by {long_date(final.refer_by, weekday=True)} "
+        f"(normally within 12 months of our final decision on {long_date(final.on, weekday=True)}): phone {o.phone}, "
         f"online at {o.website}, email {o.email}, or write to {o.address}."
     )
 

@@ -14,7 +14,7 @@ from datetime import UTC, date
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from casework.next_steps import long_date
+from models.presentation import long_date
 from casework.tracking_page import PROMISE_WORDS
 from models.calendar import local_date
 from models.record import OutstandingAction
@@ -64,7 +64,7 @@ def replanned_words(session: Session, reference: str, event) -> tuple[str, str, 
     rows = [row for name in names if (row := session.get(CaseDeadline, (reference, name))) is not None and given(session, row)]
     if not rows:
         return None
-    lines = [f"- {_what(session, reference, row.name)}: now by {long_date(row.due)}" for row in rows]
+    lines = [f"- {_what(session, reference, row.name)}: now by {long_date(row.due, weekday=True)}" for row in rows]
     case = session.get(Case, reference)
     since = local_date(event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC))
     latest = max(row.due for row in rows)
@@ -79,7 +79,7 @@ def replanned_words(session: Session, reference: str, event) -> tuple[str, str, 
         .order_by(col(ClosureDay.day))
     ).all()
     why = (
-        f"our office is closed on {' and '.join(long_date(d) for d in closed)}, and we count only the days we are open"
+        f"our office is closed on {' and '.join(long_date(d, weekday=True) for d in closed)}, and we count only the days we are open"
         if closed
         else "the working days we count have changed (a new bank holiday or office closure)"
     )

@@ -5,7 +5,7 @@ outstanding actions), the case record (its rows) and the workflow payload, so th
 
 from casework.forms import RespondForm
 from models.letters import PendingAction
-from models.remedies_guidance import pounds
+from models.presentation import money
 
 
 def payment_id(stage: int, number: int) -> str:
@@ -34,7 +34,7 @@ def promised(form: RespondForm, stage: int, owner: str) -> list[PendingAction]:
             actions.append(
                 PendingAction(
                     action_id=paid_as,
-                    description=f"Pay the compensation of {pounds(remedy.amount_pence)}{set_against}",
+                    description=f"Pay the compensation of {money(remedy.amount_pence)}{set_against}",
                     owner=owner,
                     target_on=remedy.due_on,
                 )

@@ -42,7 +42,7 @@ from models.settings import Settings
 from models.tables import Case, CaseDeadline, ResidentNote
 from models.input_text import PlainText, contact_field, email_field
 from models.taxonomy import ServiceArea
-from models.clock import london_today
+from models.clock import london_today, stored_utc
 
 MAX_NOTE = 5000
 HOME_HAZARDS = {
@@ -125,7 +125,7 @@ def problems_across(values: dict, today: date) -> dict[str, str]:
 def _tally(session: Session, key: str, window: timedelta, now: datetime) -> PublicRateLimit:
     key = hashlib.sha256(key.encode()).hexdigest()  # no email addresses or client addresses kept in clear
     row = session.get(PublicRateLimit, key)
-    if row is None or _aware(row.window_start) + window <= now:
+    if row is None or stored_utc(row.window_start) + window <= now:
         row = row or PublicRateLimit(key=key, window_start=now, count=0)
         row.window_start, row.count = now, 0
     return row
@@ -151,10 +151,6 @@ def allow(engine: Engine, key: str, limit: int, window: timedelta, now: datetime
     now = now or datetime.now(UTC)
     count(engine, key, window, now)
     return within(engine, key, limit + 1, window, now)
-
-
-def _aware(instant: datetime) -> datetime:
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 # ---- complaining online -----------------------------------------------------------------------------
@@ -298,13 +294,9 @@ def printed_link(
     code = issue_code(session, reference, role, person_id, days, now)
     return (
         f"To follow your complaint online, go to {short_address(site)} and enter your reference "
-        f"{reference} and this code: {code}. The code works until {_long_date(local_date(now + timedelta(days=days)))}. "
+        f"{reference} and this code: {code}. The code works until {long_date(local_date(now + timedelta(days=days)), weekday=True)}. "
         "Please keep it to yourself."
     )
-
-
-def _long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 # ---- a new link -------------------------------------------------------------------------------------

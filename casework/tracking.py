@@ -23,6 +23,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from models.clock import stored_utc
 from models.record import Complaint, Representative, Resident
 from models.residents import ResidentLink
 
@@ -56,10 +57,6 @@ class Tracked:
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt=SALT)
-
-
-def _aware(instant: datetime) -> datetime:
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 def issue_link(
@@ -152,14 +149,14 @@ def open_link(engine: Engine, secret: str, token: str, now: datetime | None = No
         row = session.get(ResidentLink, claims["l"])
         if row is None or row.reference != claims["r"] or row.person_id != claims["p"]:
             raise LinkInvalid()
-        if row.revoked_at is not None or _aware(row.expires_at) <= now:
+        if row.revoked_at is not None or stored_utc(row.expires_at) <= now:
             raise LinkInvalid()
         if row.person == "representative" and not _consent_stands(session, row, now):
             raise LinkInvalid()
         name = _name(session, row)
         if name is None:
             raise LinkInvalid()
-        return Tracked(row.id, row.reference, row.person, row.person_id, name, _aware(row.expires_at))
+        return Tracked(row.id, row.reference, row.person, row.person_id, name, stored_utc(row.expires_at))
 
 
 def _consent_stands(session: Session, row: ResidentLink, now: datetime) -> bool:

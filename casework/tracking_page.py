@@ -2,7 +2,7 @@
 what it is, what they can do now, the letters that went to them and what they told us, in plain words
 and nothing staff-only (no handler, no internal notes, no timeline details)."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
@@ -11,14 +11,11 @@ from sqlmodel import Session, col, select
 from casework import delivery
 from casework.next_steps import Final, final_word
 from casework.tracking import Tracked
+from models.clock import stored_utc
 from models.calendar import local_date
 from models.letterhead import resident_facing_name
 from models.record import Attachment, Complaint, Letter, OutstandingAction
 from models.tables import Case, CaseDeadline, CaseEvent, ResidentNote
-
-
-def _aware(instant: datetime) -> datetime:
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 STATE_WORDS = {
@@ -127,12 +124,12 @@ def tracking_view(engine: Engine, tracked: Tracked, today: date) -> TrackingView
         reference=tracked.reference,
         landlord=resident_facing_name(complaint.policy_id),
         name=tracked.name,
-        received_on=local_date(_aware(complaint.received_at)),
+        received_on=local_date(stored_utc(complaint.received_at)),
         where=STATE_WORDS.get(state, "We are dealing with your complaint."),
         next_promise=open_promises[0] if open_promises and final is None else None,
         actions=[p for name, p in promises if name.startswith("action.")],
-        letters=[(letter.id, _titled(letter), local_date(_aware(letter.issued_at))) for letter in letters],
-        notes=[(_aware(n.at), n.text) for n in notes],
+        letters=[(letter.id, _titled(letter), local_date(stored_utc(letter.issued_at))) for letter in letters],
+        notes=[(stored_utc(n.at), n.text) for n in notes],
         can_ask_stage2="request_stage2" in (case.allowed_actions if case else []) and final is None,
         stage2=_stage2(events, {d.name: d for d in deadlines}),
         final=final,
@@ -171,7 +168,7 @@ def _stage2(events, deadlines: dict) -> Stage2 | None:
         return None
     acknowledge = deadlines.get("stage2.acknowledge")
     return Stage2(
-        asked_on=local_date(_aware(asked.at)),
+        asked_on=local_date(stored_utc(asked.at)),
         acknowledged_on=acknowledge.met_on if acknowledge else None,
         acknowledge_by=acknowledge.due if acknowledge and not acknowledge.cancelled else None,
     )

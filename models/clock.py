@@ -18,3 +18,8 @@ def now() -> datetime:
 def london_today() -> date:
     """Today's date in London."""
     return local_date(now())
+
+
+def stored_utc(instant: datetime) -> datetime:
+    """An instant read back from the database: SQLite returns it without its zone, and it was stored in UTC."""
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=timezone.utc)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from models.presentation import money
+
 GUIDANCE_FILE = Path(__file__).resolve().parent.parent / "policies" / "guidance" / "remedies.toml"
 
 
@@ -40,7 +42,7 @@ class Band(BaseModel):
 
     @property
     def range_words(self) -> str:
-        return f"{pounds(self.min_pence)} to {pounds(self.max_pence)}"
+        return f"{money(self.min_pence)} to {money(self.max_pence)}"
 
 
 class RemediesGuidance(BaseModel):
@@ -63,13 +65,9 @@ class RemediesGuidance(BaseModel):
         if not band.min_pence <= amount_pence <= band.max_pence:
             return (
                 f"must be from {band.range_words} for the band '{band.name}' "
-                f"(the Ombudsman's remedies guidance, Code 7.4); got {pounds(amount_pence)}"
+                f"(the Ombudsman's remedies guidance, Code 7.4); got {money(amount_pence)}"
             )
         return None
-
-
-def pounds(pence: int) -> str:
-    return f"£{pence // 100:,}" if pence % 100 == 0 else f"£{pence / 100:,.2f}"
 
 
 @cache

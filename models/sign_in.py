@@ -13,6 +13,8 @@ from sqlalchemy import Column, DateTime
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel
 
+from models.clock import stored_utc
+
 FORGET_AFTER = timedelta(days=1)
 
 
@@ -48,16 +50,12 @@ def keys(username: str, address: str) -> tuple[str, str]:
     return f"account:{username.lower()[:64]}", f"address:{address[:64]}"
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
-
-
 def locked_seconds(engine: Engine, *throttle_keys: str) -> int:
     """How long until every given key may try again (0: now)."""
     moment = now()
     with Session(engine) as session:
         rows = [session.get(SignInThrottle, key) for key in throttle_keys]
-    waits = [(_aware(row.locked_until) - moment).total_seconds() for row in rows if row and row.locked_until]
+    waits = [(stored_utc(row.locked_until) - moment).total_seconds() for row in rows if row and row.locked_until]
     return max([0, *(int(wait) + 1 for wait in waits if wait > 0)])
 
 
@@ -67,7 +65,7 @@ def record_failure(engine: Engine, rules: ThrottleRules, *throttle_keys: str) ->
     with Session(engine) as session:
         for key in throttle_keys:
             row = session.get(SignInThrottle, key)
-            if row is None or moment - _aware(row.last_failure_at) > FORGET_AFTER:
+            if row is None or moment - stored_utc(row.last_failure_at) > FORGET_AFTER:
                 row = row or SignInThrottle(key=key, last_failure_at=moment)
                 row.failures, row.locked_until = 0, None
             row.failures += 1

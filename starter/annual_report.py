@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from models.ombudsman_figures import OmbudsmanFigures
 from models.presentation import paragraphs
-from models.remedies_guidance import pounds
+from models.presentation import money
 from models.reporting import OUTCOMES, AnnualFigures
 from models.self_assessment import EvidenceRow
 from models.taxonomy import cause_name
@@ -150,7 +150,7 @@ def annual_report_body(
             o=ombudsman,
             response=response,
             cause_name=cause_name,
-            money=pounds,
+            money=money,
             paragraphs=paragraphs,
             hazards=hazards,
         )

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from models.reporting import as_of as report_as_of
 from models.quarterly import Quarter, QuarterlyFigures, quarterly_figures
-from models.remedies_guidance import pounds
+from models.presentation import money
 from models.reporting import ReportingYear
 from models.taxonomy import area_name, cause_name
 from models.clock import london_today
@@ -59,7 +59,7 @@ def print_pack(figures: QuarterlyFigures, title: str) -> None:
     c = figures.compensation
     table.add_row(
         "Compensation offered / paid / overdue",
-        f"{pounds(c.offered_pence)} ({c.offered}) / {pounds(c.paid_pence)} ({c.paid}) / {pounds(c.overdue_pence)} ({c.overdue})",
+        f"{money(c.offered_pence)} ({c.offered}) / {money(c.paid_pence)} ({c.paid}) / {money(c.overdue_pence)} ({c.overdue})",
     )
     table.add_row("Service improvements", str(len(figures.improvements)))
     out.print(table)

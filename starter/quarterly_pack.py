@@ -11,7 +11,8 @@ from markupsafe import Markup
 from models.ombudsman_figures import OmbudsmanFigures
 from starter.csv_text import csv_text
 from models.quarterly import QuarterlyFigures
-from models.remedies_guidance import pounds, remedies_guidance
+from models.presentation import money
+from models.remedies_guidance import remedies_guidance
 from models.reporting import OUTCOMES
 from models.taxonomy import area_name, cause_name
 from starter.hazard_section import add_hazard_words, hazard_csv_rows
@@ -19,7 +20,7 @@ from starter.hazard_section import add_hazard_words, hazard_csv_rows
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 STYLESHEET = Path(__file__).resolve().parent / "web" / "static" / "report-pack.css"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-_env.filters.update(area=area_name, cause=cause_name, money=pounds, band=lambda b: _band_name(b))
+_env.filters.update(area=area_name, cause=cause_name, money=money, band=lambda b: _band_name(b))
 add_hazard_words(_env)
 
 
