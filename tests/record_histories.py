@@ -1,14 +1,17 @@
 """Record the workflow histories that tests/test_replay.py replays: one per lifecycle path, into the
-folder of the release being built (`RELEASE`).
+folder of the release being built (`RELEASE`), and for a path with hazard steps each hazard's own
+history beside it (`<path>.<hazard_id>.json`, the HazardWorkflow's).
 
 Every release keeps the histories it recorded (`tests/histories/<release>/`) and every later release
 replays them all (docs/upgrades.md). When a release is cut, bump `RELEASE` and record into the new
 folder; never re-record an earlier release's folder to make a failing replay pass.
 
-    .venv/bin/python -m tests.record_histories
+    .venv/bin/python -m tests.record_histories          # the paths not yet recorded in this release
+    .venv/bin/python -m tests.record_histories --all    # re-record this release's folder
 """
 
 import asyncio
+import sys
 from pathlib import Path
 
 from starter.scenario import Scenario
@@ -213,15 +216,59 @@ LIFECYCLE_PATHS: dict[str, dict] = {
 }
 
 
-async def record() -> None:
+def hazard_step(at: str, action: str, **fields) -> dict:
+    return {"at": at, "action": action, "hazard_id": "h1", **fields}
+
+
+HAZARD_PATHS: dict[str, dict] = {
+    "hazard-significant-every-clock-met": {
+        "received": "2026-10-24T10:00:00+00:00",
+        "steps": [
+            hazard_step("2026-10-24T10:00:00+00:00", "hazard_reported", category="damp_and_mould"),
+            hazard_step("2026-10-26T10:00:00+00:00", "hazard_triaged", level="significant"),
+            hazard_step("2026-10-27T10:00:00+00:00", "hazard_access_attempt", method="phone", outcome="no_answer"),
+            hazard_step("2026-10-29T10:00:00+00:00", "hazard_access_attempt", method="visit", outcome="access"),
+            hazard_step(
+                "2026-11-05T15:00:00+00:00", "hazard_investigated", found="significant", safety_work=True, preventative_work=True
+            ),
+            hazard_step("2026-11-10T11:00:00+00:00", "hazard_summary_sent"),
+            hazard_step("2026-11-12T16:00:00+00:00", "hazard_made_safe"),
+            hazard_step("2026-11-13T09:00:00+00:00", "hazard_preventative_started"),
+        ],
+        "until": "2026-11-30T00:00:00+00:00",
+    },
+    "hazard-emergency-overdue-escalated-then-triaged-down": {
+        "received": "2026-11-27T18:30:00+00:00",
+        "steps": [
+            hazard_step("2026-11-27T18:30:00+00:00", "hazard_reported", category="damp_and_mould"),
+            hazard_step("2026-11-27T19:00:00+00:00", "hazard_triaged", level="emergency"),
+            hazard_step("2026-11-30T10:00:00+00:00", "hazard_triaged", level="significant"),
+        ],
+        "until": "2026-12-03T00:00:00+00:00",
+    },
+}
+"""Awaab's Law paths (SI 2025/1042): a complaint whose scenario reports a hazard; the hazard's own history
+is recorded beside the complaint's."""
+LIFECYCLE_PATHS.update(HAZARD_PATHS)
+
+
+async def record(everything: bool = False) -> None:
     CURRENT_HISTORIES.mkdir(parents=True, exist_ok=True)
     async with simulator() as sim:
         for name, scenario in LIFECYCLE_PATHS.items():
+            if not everything and (CURRENT_HISTORIES / f"{name}.json").exists():
+                continue
             view, _ = await sim.run_case(Scenario.model_validate(scenario))
-            history = await sim.env.client.get_workflow_handle(view.reference).fetch_history()
-            (CURRENT_HISTORIES / f"{name}.json").write_text(history.to_json())
-            print(f"recorded {name}: {view.state}, {len(history.events)} events")
+            await _save(name, sim.env.client.get_workflow_handle(view.reference), view.state)
+            for hazard_id, handle in (sim.hazards.handles if sim.hazards else {}).items():
+                await _save(f"{name}.{hazard_id}", handle, "hazard")
+
+
+async def _save(name: str, handle, state: str) -> None:
+    history = await handle.fetch_history()
+    (CURRENT_HISTORIES / f"{name}.json").write_text(history.to_json())
+    print(f"recorded {name}: {state}, {len(history.events)} events")
 
 
 if __name__ == "__main__":
-    asyncio.run(record())
+    asyncio.run(record(everything="--all" in sys.argv[1:]))
