@@ -77,6 +77,7 @@ def build_worker(
     notices = NoticeActivities(engine, settings)
     letters = LetterActivities(engine, settings)
     fan_out = CalendarFanOutActivities(engine, client)
+    hazards = HazardActivities(engine)
     return Worker(
         client,
         task_queue=task_queue,
@@ -93,7 +94,8 @@ def build_worker(
             fan_out.signal_calendar_changed_batch,
             load_hazard_rules_activity,
             load_statutory_calendar,
-            HazardActivities(engine).project_hazard,
+            hazards.project_hazard,
+            hazards.issue_hazard_summary,
         ],
         activity_executor=ThreadPoolExecutor(max_activity_threads),
         **options,

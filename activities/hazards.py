@@ -1,4 +1,5 @@
-"""The hazard workflow's side effects: the Awaab's Law rules file, the statutory calendar, the read model.
+"""The hazard workflow's side effects: the Awaab's Law rules file, the statutory calendar, the read model,
+and the reg 9 written summary's letter.
 
 Recorded in history (DESIGN.md principle 2), so replay plans with what the hazard was planned under.
 The statutory calendar is England's bank holidays and weekends only: a landlord's closure days never move a
@@ -9,6 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio import activity
 
+from casework.hazard_summary import issue_summary
+from models.activity_inputs import IssueHazardSummary
 from models.calendar import CalendarSnapshot, end_of_day, uk_calendar_snapshot
 from models.hazard import HazardView
 from models.hazard_rules import HazardRules, load_hazard_rules
@@ -62,3 +65,10 @@ class HazardActivities:
                 if e.seq not in known
             )
             session.commit()
+
+    @activity.defn(name="issue_hazard_summary")
+    def issue_hazard_summary(self, request: IssueHazardSummary) -> str | None:
+        """The reg 9 letter of an applied `hazard_summary_sent`, stored and queued once per command (decision 207);
+        None when no complaint is linked (no resident contact on file: the page says so)."""
+        letter = issue_summary(self._engine, request.reference, request.command_id, request.actor)
+        return letter.id if letter is not None else None

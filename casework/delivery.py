@@ -182,7 +182,7 @@ def accepted(session: Session, message: ResidentMessage) -> bool:
     letter = session.get(Letter, message.letter_id)
     if letter is None:
         return False
-    if letter.kind == "hazard_summary":  # issued only after the hazard's workflow applied its step (decision 205)
+    if letter.kind == "hazard_summary":  # issued only after the hazard's workflow applied its step (decisions 205, 207)
         return True
     events = session.exec(select(CaseEvent.details).where(CaseEvent.reference == message.reference)).all()
     return letter_applied(letter, {str((details or {}).get("command_id")) for details in events})

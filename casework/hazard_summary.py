@@ -3,8 +3,8 @@ what was found, the safety and preventative work with their dates, alternative a
 and how to complain and reach the Housing Ombudsman. Drawn from the hazard's read model and the resident of
 the complaint or service request that reported it; previewed on the hazard's page before it is sent.
 
-Recording `hazard_summary_sent` issues it (`issue_summary`, decision 205) through the complaint letters' one
-path (`letters.store_letter`): stored with the linked complaint, rendered to PDF, and queued to the resident and
+Recording `hazard_summary_sent` issues it (`issue_summary`, decisions 205 and 207: the hazard's workflow runs it
+as an activity once the step applied, then mails it) through the complaint letters' one path (`letters.store_letter`): stored with the linked complaint, rendered to PDF, and queued to the resident and
 a consented representative by their channel, keyed by the hazard-scoped command id so a repeated command
 issues it once. A hazard with no linked complaint has no resident contact on file: nothing is sent, and the
 page and the CLI say so."""
@@ -22,6 +22,7 @@ from casework.forms import policy_profile
 from casework.hazards import CLOCK_WORDS, hazard_record
 from models.clock import london_today
 from models.hazard_rules import load_hazard_rules
+from models.users import get_user
 from models.letters import HOUSING_OMBUDSMAN, HazardSummaryLetter, Landlord, OmbudsmanContact, SummaryWork
 from models.record import Complaint, Letter, Resident, ServiceRequest
 
@@ -29,6 +30,9 @@ NO_CONTACT = (
     "No letter was sent: this hazard is not linked to a complaint, so there is no resident contact on file "
     "to send the written summary to. Send it yourself and keep a copy, or link the complaint first."
 )
+
+UNSIGNED = "The complaints team"
+"""Who signs a summary recorded by no staff account (a Signal with no actor)."""
 
 FOUND_WORDS = {
     "emergency": "an emergency hazard: a risk to your health or safety that we must make safe within 24 hours",
@@ -119,10 +123,13 @@ def summary_letter(engine: Engine, summary: HazardSummary, signed_by: str) -> Ha
     )
 
 
-def issue_summary(engine: Engine, reference: str, command_id: str, actor: Actor) -> Letter | None:
+def issue_summary(engine: Engine, reference: str, command_id: str, username: str | None) -> Letter | None:
     """Issue the written summary once the hazard's workflow applied `hazard_summary_sent`: stored, rendered and
-    queued to the resident (and a consented representative) exactly once per command; None without a complaint."""
-    letter = summary_letter(engine, hazard_summary(engine, reference), letters.signatory(engine, actor))
+    queued to the resident (and a consented representative) exactly once per command; None without a complaint.
+    Signed by whoever recorded the step (`username`), with the name and role their account gives."""
+    account = get_user(engine, username) if username else None
+    signed_by = letters.signatory(engine, Actor(username=account.username, role=account.role)) if account else UNSIGNED
+    letter = summary_letter(engine, hazard_summary(engine, reference), signed_by)
     if letter is None:
         return None
     return letters.store_letter(engine, letter.reference, scoped_id("letter", reference, command_id), letter)

@@ -114,11 +114,7 @@ async def act_on_hazard(
         if error.status != RPCStatusCode.NOT_FOUND:
             raise
         raise CommandRejected(None, f"{action}: the hazard {reference} is closed") from None
-    if action == "hazard_summary_sent":  # the workflow applied it: issue the reg 9 letter (decision 205)
-        from casework.hazard_summary import issue_summary
-
-        await asyncio.to_thread(issue_summary, engine, reference, command_id, actor)
-    return view
+    return view  # an applied hazard_summary_sent had its reg 9 letter issued by the workflow (decision 207)
 
 
 def _landlord_of(engine: Engine, linked: tuple[str, ...], given: str | None) -> str:

@@ -29,6 +29,15 @@ class IssueLetter(Payload):
     response_due: date | None = None
 
 
+class IssueHazardSummary(Payload):
+    """Issue the reg 9 written summary once the hazard's workflow applied `hazard_summary_sent`
+    (workflows/hazard.py): which hazard and command, and the username of who recorded it (who signs it)."""
+
+    reference: str
+    command_id: str
+    actor: StaffName | None = None
+
+
 class NoticeDelivery(Payload):
     reference: str
     landlord: str

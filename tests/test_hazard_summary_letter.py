@@ -13,9 +13,11 @@ from casework.access import Actor
 from casework.hazards import report_hazard
 from casework.intake import Intake, ResidentDetails, file_complaint
 from casework.letters import _letter_date
+from models.hazard import HAZARD_COMMANDS, HazardView
 from models.hazard_tables import HazardDeadline, HazardEvent
 from models.record import Letter
 from models.settings import Settings
+from models.users import ROLE_NAMES
 from tests.mailbox import Mailbox
 from tests.test_web_hazards import _projected
 from tests.web_stack import TASK_QUEUE, signed_in, stack  # noqa: F401 (fixtures)
@@ -122,3 +124,27 @@ async def test_a_hazard_with_no_complaint_says_nobody_could_be_sent_the_summary(
     page = (await hana.get(f"/hazards/{hazard}")).text
     assert "No letter was sent: this hazard is not linked to a complaint" in page
     assert _summaries(stack, hazard) == []
+
+
+async def test_the_workflow_issues_the_summary_it_applied_even_if_the_web_process_dies_after_the_update(stack, signed_in):
+    """Decision 207 (issue 29 item 2 for hazards): the letter comes from the workflow's own activity, so an
+    Update that applied with nobody left to issue the letter afterwards still has its letter, once."""
+    intake = Intake(
+        intake_id="hazard-summary-crash",
+        policy="code-2024",
+        channel="phone",
+        resident=ResidentDetails(name="Ola Bello", address="9 Quay Street", email="ola.bello@example.com"),
+        text="Mould on the bathroom ceiling.",
+    )
+    complaint = (await file_complaint(stack.client, stack.engine, intake, TASK_QUEUE)).reference
+    await stack.projected(complaint)
+    hana = await signed_in("hana")
+    hazard = await _investigated(stack, hana, (complaint,))
+    command = HAZARD_COMMANDS["hazard_summary_sent"](command_id="web-" + "7" * 32, actor="hana")
+    handle = stack.client.get_workflow_handle(hazard)
+    await handle.execute_update("hazard_summary_sent", command, result_type=HazardView)  # and then the web died
+    [letter] = _summaries(stack, hazard)
+    assert letter.reference == complaint
+    assert letter.content["signed_by"].endswith(ROLE_NAMES["handler"]) and not letter.content["signed_by"].startswith("hana")
+    await handle.execute_update("hazard_summary_sent", command, result_type=HazardView)  # a retry: a no-op
+    assert [row.id for row in _summaries(stack, hazard)] == [letter.id]

@@ -19,13 +19,13 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from models.activity_inputs import NoticeDelivery
+    from models.activity_inputs import IssueHazardSummary, NoticeDelivery
     from models.calendar import CalendarSnapshot, WorkingCalendar, local_date
     from models.case import Command, NoticeView
     from models.hazard import HAZARD_COMMANDS, HazardInput, HazardView
     from models.hazard_rules import HazardRules
     from models.refusal import Refusal
-    from workflows import hazard_visibility
+    from workflows import hazard_visibility, side_effects
     from workflows.command_rule import Refused
     from workflows.hazard_state import HazardState, report_problem
 
@@ -33,6 +33,9 @@ ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 NOTICE_DELIVERY_WINDOW = timedelta(days=3)
 """As the complaint's: how long a notice's delivery is retried before its outbox row is left for the runbook."""
+SUMMARY_LETTER_PATCH = "hazard-summary-letter-by-workflow"
+"""Since r23: an applied `hazard_summary_sent` issues and mails the reg 9 letter by activities (decision 207);
+hazards recorded before it had the letter issued by the web or CLI after the Update."""
 CALENDAR_YEARS_AHEAD = 2
 """The statutory calendar reaches past the longest clock (84 days) and its ladder; renewed as years pass."""
 
@@ -183,6 +186,9 @@ class HazardWorkflow:
         self._planned_at = self._now()
         self._changed = True
         await self._publish()
+        if name == "hazard_summary_sent" and workflow.patched(SUMMARY_LETTER_PATCH):
+            request = IssueHazardSummary(reference=self._input.reference, command_id=command.command_id, actor=command.actor)
+            await side_effects.issue_and_mail("issue_hazard_summary", request, self._deliveries)
         return self._view()
 
     @workflow.query(name="hazard")

@@ -1,5 +1,6 @@
 """What the workflow does beside applying a command: issue its drafted letter (decision 130), and put a
-signal refused by an unexpected error on the case's timeline (decision 132).
+signal refused by an unexpected error on the case's timeline (decision 132). The hazard workflow issues
+the reg 9 written summary through the same `issue_and_mail` (decision 207).
 
 The one hook `after_command` is called by ComplaintWorkflow once a command has applied and been
 projected (never for a refused command or a repeated id). A command that carries `letter_ref` had its
@@ -18,6 +19,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from models.activity_inputs import IssueLetter
+    from models.case import Payload
     from workflows.case_state import CaseState
 
 ISSUE_LETTERS_PATCH = "letters-issued-by-workflow"
@@ -43,21 +45,27 @@ async def after_command(state: CaseState, command: Any, background: set[asyncio.
         stage=state.stage,
         response_due=respond.due if respond is not None else None,
     )
+    await issue_and_mail("issue_letter", request, background)
+
+
+async def issue_and_mail(issuing: str, request: Payload, background: set[asyncio.Task[None]]) -> None:
+    """Issue a letter by the activity `issuing` (inside the Update, so staff see it when the action returns),
+    then mail it beside the workflow's loop; the activity answers None when there is nothing to issue."""
     try:
-        letter_id = await _issue(request, ISSUE_WINDOW)
+        letter_id = await _issue(issuing, request, ISSUE_WINDOW)
     except ActivityError:  # the database is away: the action's answer does not wait; issuing goes on beside
         letter_id = None
     else:
         if letter_id is None:  # no draft for this command (it came another way): nothing to issue
             return
-    task = asyncio.create_task(_mail(request, letter_id))
+    task = asyncio.create_task(_mail(issuing, request, letter_id))
     background.add(task)
     task.add_done_callback(background.discard)
 
 
-async def _issue(request: IssueLetter, window: timedelta) -> str | None:
+async def _issue(issuing: str, request: Payload, window: timedelta) -> str | None:
     return await workflow.execute_activity(
-        "issue_letter",
+        issuing,
         request,
         result_type=str | None,
         start_to_close_timeout=ISSUE_TIMEOUT,
@@ -66,10 +74,10 @@ async def _issue(request: IssueLetter, window: timedelta) -> str | None:
     )
 
 
-async def _mail(request: IssueLetter, letter_id: str | None) -> None:
+async def _mail(issuing: str, request: Payload, letter_id: str | None) -> None:
     """Mail the issued letter (issuing it first, for as long as mail is retried, if the Update could not)."""
     try:
-        letter_id = letter_id or await _issue(request, MAIL_WINDOW)
+        letter_id = letter_id or await _issue(issuing, request, MAIL_WINDOW)
         if letter_id:
             await workflow.execute_activity(
                 "mail_letter",
@@ -80,7 +88,8 @@ async def _mail(request: IssueLetter, letter_id: str | None) -> None:
             )
     except ActivityError:
         workflow.logger.warning(
-            "letter for the command at event %s not issued or mailed in time; its draft and outbox rows say why", request.seq
+            "letter for command %s not issued or mailed in time; its draft and outbox rows say why",
+            getattr(request, "command_id", "?"),
         )
 
 
