@@ -138,9 +138,9 @@ def test_app_environment_is_only_settings_the_app_reads_and_they_validate(monkey
         assert settings.temporal_address == "temporal:7233"
 
 
-def test_every_setting_is_documented_in_the_readme():
-    readme = (ROOT / "README.md").read_text()
-    missing = sorted(variable for variable in SETTINGS_VARIABLES if f"`{variable}`" not in readme)
+def test_every_setting_is_documented_in_the_configuration_page():
+    page = (ROOT / "docs" / "configuration.md").read_text()
+    missing = sorted(variable for variable in SETTINGS_VARIABLES if f"`{variable}`" not in page)
     assert missing == []
 
 

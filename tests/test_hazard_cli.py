@@ -97,7 +97,7 @@ async def test_a_hazard_reported_on_a_complaint_is_triaged_and_refused_steps_say
 
 
 async def test_the_readme_walkthrough_runs_to_a_made_safe_home(running):
-    """README "Hazards": triage, all reasonable endeavours, the summary and the work, as printed there."""
+    """docs/hazards.md's walkthrough: triage, all reasonable endeavours, the summary and the work, as printed there."""
     stack, _ = running
     filed = await complaints(
         stack,
