@@ -8,7 +8,7 @@ marking the row) shows up as the same message twice, which mail clients fold int
 While the SMTP server is down or answers "try later" (4xx), the activity raises and Temporal retries
 it with backoff; the case's other work goes on (the workflow delivers notices beside its deadline
 loop). A permanent refusal (5xx), or a message that cannot be written at all, marks the row `failed`
-with the reason for the runbook (README, "A deadline notice did not arrive") and is never retried.
+with the reason for the runbook (docs/operations.md, "A deadline notice did not arrive") and is never retried.
 
 Notices go only to active staff accounts and the configured role mailboxes: a case's handler that is
 not an active account (a leaver, or a name no account has) is replaced by the complaints manager, and

@@ -1,7 +1,7 @@
 """Every setting of the worker, the web app and the CLI, read from environment variables only.
 
 One class, so `complaints worker` and `complaints web` run against any Temporal, database and mail
-server by environment alone (docker-compose.yml sets them; README "Configuration" lists them).
+server by environment alone (docker-compose.yml sets them; docs/configuration.md lists them).
 """
 
 from pathlib import Path
