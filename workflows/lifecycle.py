@@ -185,7 +185,14 @@ class Conditions:
 
 
 FINISHED_STATES = frozenset({"withdrawn", "excluded"})
-"""States from which nothing further can happen to the case."""
+"""States in which no deadline runs (an excluded case may still be referred to the Ombudsman)."""
+AWAITING_STAGE2_REQUEST = frozenset({"stage1_responded", "closed"})
+"""At stage 1, after its response: the case listens for a stage-2 request (Code 6.10), then may end."""
+AWAITING_REFERRAL = frozenset({"stage2_responded", "closed", "excluded"})
+"""After the final response or an exclusion: the case listens for a referral to the Ombudsman, then may end."""
+CLOSED_WHEN_LISTENING_ENDS = {"stage1_responded": "stage2", "stage2_responded": "referral"}
+"""A responded case nobody took further is closed when it stops listening for (value) a stage-2 request or a
+referral; the automatic close's command id is `<value>-listening-ended`."""
 
 
 def is_finished(state: str, stage: int) -> bool:
