@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflows.lifecycle import ACTIONS, ActionNotAllowed, Conditions, allowed_actions, is_finished, next_state
+from workflows.lifecycle import ACTIONS, STATES, ActionNotAllowed, Conditions, allowed_actions, is_finished, next_state
 
 RECORD = ["assign", "schedule_review", "record_consent"]
 """Actions open in every live state: (re)assigning, reviews of adjustments/restrictions, a representative's consent."""
@@ -217,3 +217,10 @@ def test_additional_complaints_join_only_before_the_response():
     assert "add_complaint" in allowed_actions("stage1_extended", 1)
     assert "add_complaint" not in allowed_actions("stage1_responded", 1)
     assert "add_complaint" not in allowed_actions("stage2_responded", 2)
+
+
+def test_an_action_has_at_most_one_move_out_of_each_state():
+    """A guard only allows or refuses a move, so where an allowed action leads never depends on the facts."""
+    for state in STATES.values():
+        actions = [str(event) for move in state.transitions for event in move.events]
+        assert len(actions) == len(set(actions)), state.id

@@ -12,7 +12,15 @@ from models.case import OUTSIDE_WINDOW, CaseInput, CaseView, DeadlineView, Event
 from models.policy import PolicyProfile
 from workflows import deadlines
 from workflows.deadlines import StageFacts
-from workflows.lifecycle import FINISHED_STATES, Conditions, allowed_actions, is_finished
+from workflows.lifecycle import (
+    AWAITING_REFERRAL,
+    AWAITING_STAGE2_REQUEST,
+    CLOSED_WHEN_LISTENING_ENDS,
+    FINISHED_STATES,
+    Conditions,
+    allowed_actions,
+    is_finished,
+)
 
 Details = dict[str, str | int | bool | None]
 STAGE2_LISTENING_MONTHS = 12
@@ -241,9 +249,9 @@ class CaseState:
         """When a case stops listening: for a stage-2 request after a stage-1 response (or close), or for a
         referral to the Ombudsman after the final response or an exclusion."""
         final = self.final_response_on()
-        if final is not None and self.state in ("stage2_responded", "closed", "excluded"):
+        if final is not None and self.state in AWAITING_REFERRAL:
             return end_of_day(_months_after(final, REFERRAL_LISTENING_MONTHS))
-        if self.stage != 1 or self.stage1_responded_on is None or self.state not in ("stage1_responded", "closed"):
+        if self.stage != 1 or self.stage1_responded_on is None or self.state not in AWAITING_STAGE2_REQUEST:
             return None
         return end_of_day(_months_after(self.stage1_responded_on, STAGE2_LISTENING_MONTHS))
 
@@ -259,6 +267,11 @@ class CaseState:
         """More than 12 months after the final response or exclusion (the Ombudsman may still accept it)."""
         final = self.final_response_on()
         return final is not None and day > _months_after(final, REFERRAL_LISTENING_MONTHS)
+
+    def closed_unanswered(self, now: datetime) -> str | None:
+        """What the case listened for in vain ("stage2" or "referral") when it stopped listening in a responded
+        state, so the workflow closes it as it ends; None when it is not to be closed."""
+        return CLOSED_WHEN_LISTENING_ENDS.get(self.state) if self.listening_ended(now) else None
 
     def listening_ended(self, now: datetime) -> bool:
         end = self.listening_end()

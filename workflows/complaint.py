@@ -106,8 +106,8 @@ class ComplaintWorkflow:
         if self._wake_timer is not None:
             self._wake_timer.cancel()
         listening_end = state.listening_end()
-        if listening_end is not None and listening_end <= self._now() and state.state in ("stage1_responded", "stage2_responded"):
-            listened_for = "stage2" if state.state == "stage1_responded" else "referral"
+        listened_for = state.closed_unanswered(self._now())
+        if listening_end is not None and listened_for is not None:
             close = Close(command_id=f"{listened_for}-listening-ended")
             at = max(listening_end, state.events[-1].at)  # an open action may have kept it running past the end
             commands.apply(COMMAND_RULES["close"], state, close, at, automatic=True)

@@ -24,12 +24,20 @@ Code sections encoded (quoted in seed 001):
   and its orders are tracked to compliance before the case ends.
 """
 
+import operator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, reduce
 
 from statemachine import State, StateMachine
+from statemachine.transition import Transition
+from statemachine.transition_list import TransitionList
 
 from workflows.lifecycle_reasons import GUARD_REASONS, UNAVAILABLE_REASONS
+
+
+def _stay(*states: State, cond: str | None = None) -> TransitionList:
+    """`states` each allow an action that records something and leaves the case where it is."""
+    return reduce(operator.or_, (state.to.itself(internal=True, cond=cond) for state in states))
 
 
 class ComplaintLifecycle(StateMachine):
@@ -57,217 +65,103 @@ class ComplaintLifecycle(StateMachine):
     ombudsman_referred = State("Referred to the Ombudsman")
     ombudsman_determined = State("Determined by the Ombudsman")
 
-    log_stage1 = pre_stage.to(received, cond="window_decided") | closed.to(
+    # Groups of states that allow the same action (only this declaration reads them; deleted below).
+    _STAGE1_OPEN = (received, stage1_acknowledged, stage1_extended)
+    _STAGE2_OPEN = (stage2_requested, stage2_acknowledged, stage2_extended)
+    _BEFORE_RESPONSE = (*_STAGE1_OPEN, *_STAGE2_OPEN)
+    """Additional complaints join the case until its stage's response (Code 5.6)."""
+    _AWAITING_RESPONSE = (stage1_acknowledged, stage1_extended, stage2_acknowledged, stage2_extended)
+    """Acknowledged, response still to come: the Code 5.9 updates while it is late."""
+    _IN_PROGRESS = (pre_stage, *_STAGE1_OPEN, stage1_responded, *_STAGE2_OPEN, stage2_responded)
+    """From the informal stage to the final response: the resident may withdraw."""
+    _WITH_OMBUDSMAN = (ombudsman_referred, ombudsman_determined)
+    _ASSIGNABLE = (pre_stage, *_STAGE1_OPEN, stage1_responded, *_STAGE2_OPEN, *_WITH_OMBUDSMAN)
+    _OPEN = (*_IN_PROGRESS, closed, *_WITH_OMBUDSMAN)
+    """Every state but withdrawn and excluded: notes, reviews, consent and CHFOs are recorded in all of them."""
+    _ACTIONS_PROMISED = (stage1_responded, *_STAGE2_OPEN, stage2_responded, *_WITH_OMBUDSMAN)
+    """After a response, which may have promised actions (Code 5.5)."""
+
+    log_stage1 = received.from_(pre_stage, cond="window_decided") | closed.to(
         received, cond=["closed_in_pre_stage", "window_decided"]
     )
-    acknowledge = (
-        pre_stage.to(stage1_acknowledged, cond="window_decided")
-        | received.to(stage1_acknowledged, cond="window_decided")
-        | stage2_requested.to(stage2_acknowledged)
-    )
-    accept_outside_window = pre_stage.to.itself(internal=True, cond="window_pending") | received.to.itself(
-        internal=True, cond="window_pending"
-    )
+    acknowledge = stage1_acknowledged.from_(pre_stage, received, cond="window_decided") | stage2_requested.to(stage2_acknowledged)
+    accept_outside_window = _stay(pre_stage, received, cond="window_pending")
     extend = (
         stage1_acknowledged.to(stage1_extended)
-        | stage1_extended.to.itself(internal=True)
+        | _stay(stage1_extended)
         | stage2_acknowledged.to(stage2_extended)
-        | stage2_extended.to.itself(internal=True)
+        | _stay(stage2_extended)
     )
-    respond = (
-        stage1_acknowledged.to(stage1_responded)
-        | stage1_extended.to(stage1_responded)
-        | stage2_acknowledged.to(stage2_responded)
-        | stage2_extended.to(stage2_responded)
+    respond = stage1_responded.from_(stage1_acknowledged, stage1_extended) | stage2_responded.from_(
+        stage2_acknowledged, stage2_extended
     )
     request_stage2 = stage1_responded.to(stage2_requested) | closed.to(stage2_requested, cond="closed_after_stage1")
-    close = (
-        pre_stage.to(closed)
-        | stage1_responded.to(closed, cond="no_actions_outstanding")
-        | stage2_responded.to(closed, cond="no_actions_outstanding")
+    close = pre_stage.to(closed) | closed.from_(stage1_responded, stage2_responded, cond="no_actions_outstanding")
+    withdraw = withdrawn.from_(*_IN_PROGRESS)
+    exclude = excluded.from_(pre_stage, *_BEFORE_RESPONSE)
+    resident_input = _stay(*_OPEN)
+    assign = _stay(*_ASSIGNABLE)
+    add_complaint = _stay(*_BEFORE_RESPONSE)
+    complete_action = _stay(*_ACTIONS_PROMISED, cond="actions_outstanding")
+    schedule_review = _stay(*_OPEN)
+    record_review = _stay(*_OPEN, cond="reviews_due")
+    record_consent = _stay(*_OPEN)
+    ombudsman_referral = ombudsman_referred.from_(stage2_responded, excluded) | closed.to(
+        ombudsman_referred, cond="closed_after_stage2"
     )
-    withdraw = (
-        pre_stage.to(withdrawn)
-        | received.to(withdrawn)
-        | stage1_acknowledged.to(withdrawn)
-        | stage1_extended.to(withdrawn)
-        | stage1_responded.to(withdrawn)
-        | stage2_requested.to(withdrawn)
-        | stage2_acknowledged.to(withdrawn)
-        | stage2_extended.to(withdrawn)
-        | stage2_responded.to(withdrawn)
-    )
-    exclude = (
-        pre_stage.to(excluded)
-        | received.to(excluded)
-        | stage1_acknowledged.to(excluded)
-        | stage1_extended.to(excluded)
-        | stage2_requested.to(excluded)
-        | stage2_acknowledged.to(excluded)
-        | stage2_extended.to(excluded)
-    )
-    resident_input = (
-        pre_stage.to.itself(internal=True)
-        | received.to.itself(internal=True)
-        | stage1_acknowledged.to.itself(internal=True)
-        | stage1_extended.to.itself(internal=True)
-        | stage1_responded.to.itself(internal=True)
-        | stage2_requested.to.itself(internal=True)
-        | stage2_acknowledged.to.itself(internal=True)
-        | stage2_extended.to.itself(internal=True)
-        | stage2_responded.to.itself(internal=True)
-        | closed.to.itself(internal=True)
-        | ombudsman_referred.to.itself(internal=True)
-        | ombudsman_determined.to.itself(internal=True)
-    )
-    assign = (
-        pre_stage.to.itself(internal=True)
-        | received.to.itself(internal=True)
-        | stage1_acknowledged.to.itself(internal=True)
-        | stage1_extended.to.itself(internal=True)
-        | stage1_responded.to.itself(internal=True)
-        | stage2_requested.to.itself(internal=True)
-        | stage2_acknowledged.to.itself(internal=True)
-        | stage2_extended.to.itself(internal=True)
-        | ombudsman_referred.to.itself(internal=True)
-        | ombudsman_determined.to.itself(internal=True)
-    )
-    add_complaint = (
-        received.to.itself(internal=True)
-        | stage1_acknowledged.to.itself(internal=True)
-        | stage1_extended.to.itself(internal=True)
-        | stage2_requested.to.itself(internal=True)
-        | stage2_acknowledged.to.itself(internal=True)
-        | stage2_extended.to.itself(internal=True)
-    )
-    complete_action = (
-        stage1_responded.to.itself(internal=True, cond="actions_outstanding")
-        | stage2_requested.to.itself(internal=True, cond="actions_outstanding")
-        | stage2_acknowledged.to.itself(internal=True, cond="actions_outstanding")
-        | stage2_extended.to.itself(internal=True, cond="actions_outstanding")
-        | stage2_responded.to.itself(internal=True, cond="actions_outstanding")
-        | ombudsman_referred.to.itself(internal=True, cond="actions_outstanding")
-        | ombudsman_determined.to.itself(internal=True, cond="actions_outstanding")
-    )
-    schedule_review = (
-        pre_stage.to.itself(internal=True)
-        | received.to.itself(internal=True)
-        | stage1_acknowledged.to.itself(internal=True)
-        | stage1_extended.to.itself(internal=True)
-        | stage1_responded.to.itself(internal=True)
-        | stage2_requested.to.itself(internal=True)
-        | stage2_acknowledged.to.itself(internal=True)
-        | stage2_extended.to.itself(internal=True)
-        | stage2_responded.to.itself(internal=True)
-        | closed.to.itself(internal=True)
-        | ombudsman_referred.to.itself(internal=True)
-        | ombudsman_determined.to.itself(internal=True)
-    )
-    record_review = (
-        pre_stage.to.itself(internal=True, cond="reviews_due")
-        | received.to.itself(internal=True, cond="reviews_due")
-        | stage1_acknowledged.to.itself(internal=True, cond="reviews_due")
-        | stage1_extended.to.itself(internal=True, cond="reviews_due")
-        | stage1_responded.to.itself(internal=True, cond="reviews_due")
-        | stage2_requested.to.itself(internal=True, cond="reviews_due")
-        | stage2_acknowledged.to.itself(internal=True, cond="reviews_due")
-        | stage2_extended.to.itself(internal=True, cond="reviews_due")
-        | stage2_responded.to.itself(internal=True, cond="reviews_due")
-        | closed.to.itself(internal=True, cond="reviews_due")
-        | ombudsman_referred.to.itself(internal=True, cond="reviews_due")
-        | ombudsman_determined.to.itself(internal=True, cond="reviews_due")
-    )
-    record_consent = (
-        pre_stage.to.itself(internal=True)
-        | received.to.itself(internal=True)
-        | stage1_acknowledged.to.itself(internal=True)
-        | stage1_extended.to.itself(internal=True)
-        | stage1_responded.to.itself(internal=True)
-        | stage2_requested.to.itself(internal=True)
-        | stage2_acknowledged.to.itself(internal=True)
-        | stage2_extended.to.itself(internal=True)
-        | stage2_responded.to.itself(internal=True)
-        | closed.to.itself(internal=True)
-        | ombudsman_referred.to.itself(internal=True)
-        | ombudsman_determined.to.itself(internal=True)
-    )
-    ombudsman_referral = (
-        stage2_responded.to(ombudsman_referred)
-        | closed.to(ombudsman_referred, cond="closed_after_stage2")
-        | excluded.to(ombudsman_referred)
-    )
-    ombudsman_evidence_requested = ombudsman_referred.to.itself(internal=True, cond="no_evidence_pending")
-    ombudsman_evidence_sent = ombudsman_referred.to.itself(internal=True, cond="evidence_pending")
+    ombudsman_evidence_requested = _stay(ombudsman_referred, cond="no_evidence_pending")
+    ombudsman_evidence_sent = _stay(ombudsman_referred, cond="evidence_pending")
     ombudsman_determination = ombudsman_referred.to(ombudsman_determined)
-    ombudsman_order_complied = ombudsman_determined.to.itself(internal=True, cond="orders_outstanding")
-    complaint_handling_failure_order = (
-        pre_stage.to.itself(internal=True)
-        | received.to.itself(internal=True)
-        | stage1_acknowledged.to.itself(internal=True)
-        | stage1_extended.to.itself(internal=True)
-        | stage1_responded.to.itself(internal=True)
-        | stage2_requested.to.itself(internal=True)
-        | stage2_acknowledged.to.itself(internal=True)
-        | stage2_extended.to.itself(internal=True)
-        | stage2_responded.to.itself(internal=True)
-        | closed.to.itself(internal=True)
-        | ombudsman_referred.to.itself(internal=True)
-        | ombudsman_determined.to.itself(internal=True)
-    )
+    ombudsman_order_complied = _stay(ombudsman_determined, cond="orders_outstanding")
+    complaint_handling_failure_order = _stay(*_OPEN)
+    agree_update_interval = _stay(*_AWAITING_RESPONSE, cond="response_late")
+    record_update = _stay(*_AWAITING_RESPONSE, cond="updates_due")
 
-    agree_update_interval = (
-        stage1_acknowledged.to.itself(internal=True, cond="response_late")
-        | stage1_extended.to.itself(internal=True, cond="response_late")
-        | stage2_acknowledged.to.itself(internal=True, cond="response_late")
-        | stage2_extended.to.itself(internal=True, cond="response_late")
-    )
-    record_update = (
-        stage1_acknowledged.to.itself(internal=True, cond="updates_due")
-        | stage1_extended.to.itself(internal=True, cond="updates_due")
-        | stage2_acknowledged.to.itself(internal=True, cond="updates_due")
-        | stage2_extended.to.itself(internal=True, cond="updates_due")
-    )
+    del _STAGE1_OPEN, _STAGE2_OPEN, _BEFORE_RESPONSE, _AWAITING_RESPONSE, _IN_PROGRESS, _WITH_OMBUDSMAN, _ASSIGNABLE, _OPEN
+    del _ACTIONS_PROMISED
 
-    def closed_after_stage1(self) -> bool:
-        return self.stage == 1
+    # Guards: the library passes them the facts given to `enabled_events(stage=..., conditions=...)`.
 
-    def closed_after_stage2(self) -> bool:
-        return self.stage == 2
+    def closed_after_stage1(self, stage: int) -> bool:
+        return stage == 1
 
-    def closed_in_pre_stage(self) -> bool:
+    def closed_after_stage2(self, stage: int) -> bool:
+        return stage == 2
+
+    def closed_in_pre_stage(self, stage: int) -> bool:
         """Closed with an informal reply: the resident may still ask for the formal stage on the same reference
         (Together Housing 003 §5.5, "or on receipt of a response"; Code 5.4: not a second process)."""
-        return self.stage == 0
+        return stage == 0
 
-    def window_decided(self) -> bool:
-        return not self.conditions.window_decision_pending
+    def window_decided(self, conditions: "Conditions") -> bool:
+        return not conditions.window_decision_pending
 
-    def window_pending(self) -> bool:
-        return self.conditions.window_decision_pending
+    def window_pending(self, conditions: "Conditions") -> bool:
+        return conditions.window_decision_pending
 
-    def actions_outstanding(self) -> bool:
-        return self.conditions.actions_outstanding
+    def actions_outstanding(self, conditions: "Conditions") -> bool:
+        return conditions.actions_outstanding
 
-    def no_actions_outstanding(self) -> bool:
-        return not self.conditions.actions_outstanding
+    def no_actions_outstanding(self, conditions: "Conditions") -> bool:
+        return not conditions.actions_outstanding
 
-    def reviews_due(self) -> bool:
-        return self.conditions.reviews_scheduled
+    def reviews_due(self, conditions: "Conditions") -> bool:
+        return conditions.reviews_scheduled
 
-    def updates_due(self) -> bool:
-        return self.conditions.update_due
+    def updates_due(self, conditions: "Conditions") -> bool:
+        return conditions.update_due
 
-    def response_late(self) -> bool:
-        return self.conditions.response_late
+    def response_late(self, conditions: "Conditions") -> bool:
+        return conditions.response_late
 
-    def evidence_pending(self) -> bool:
-        return self.conditions.evidence_pending
+    def evidence_pending(self, conditions: "Conditions") -> bool:
+        return conditions.evidence_pending
 
-    def no_evidence_pending(self) -> bool:
-        return not self.conditions.evidence_pending
+    def no_evidence_pending(self, conditions: "Conditions") -> bool:
+        return not conditions.evidence_pending
 
-    def orders_outstanding(self) -> bool:
-        return self.conditions.orders_outstanding
+    def orders_outstanding(self, conditions: "Conditions") -> bool:
+        return conditions.orders_outstanding
 
 
 @dataclass(frozen=True)
@@ -291,7 +185,14 @@ class Conditions:
 
 
 FINISHED_STATES = frozenset({"withdrawn", "excluded"})
-"""States from which nothing further can happen to the case."""
+"""States in which no deadline runs (an excluded case may still be referred to the Ombudsman)."""
+AWAITING_STAGE2_REQUEST = frozenset({"stage1_responded", "closed"})
+"""At stage 1, after its response: the case listens for a stage-2 request (Code 6.10), then may end."""
+AWAITING_REFERRAL = frozenset({"stage2_responded", "closed", "excluded"})
+"""After the final response or an exclusion: the case listens for a referral to the Ombudsman, then may end."""
+CLOSED_WHEN_LISTENING_ENDS = {"stage1_responded": "stage2", "stage2_responded": "referral"}
+"""A responded case nobody took further is closed when it stops listening for (value) a stage-2 request or a
+referral; the automatic close's command id is `<value>-listening-ended`."""
 
 
 def is_finished(state: str, stage: int) -> bool:
@@ -306,31 +207,27 @@ def is_finished(state: str, stage: int) -> bool:
 ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)
 
 
-@dataclass(frozen=True)
-class _Case:
-    """What the guards read (`self.stage`, `self.conditions`), without building a state machine."""
-
-    stage: int
-    conditions: Conditions
+STATES: dict[str, State] = {state.id: state for state in ComplaintLifecycle.states}
+"""Every state by its name, in declaration order."""
 
 
-def _moves_of(state: str, stage: int, conditions: Conditions) -> dict[str, str]:
-    """{allowed action: next state} in (state, stage, conditions): the first of the state's declared
-    transitions for each action whose guards (the class's own methods) all pass."""
-    case, moves = _Case(stage, conditions), {}
-    for action in ACTIONS:
-        for transition in ComplaintLifecycle.states_map[state].transitions:
-            if transition.match(action) and all(getattr(ComplaintLifecycle, c.attr_name)(case) for c in transition.cond):
-                moves[action] = transition.target.id
-                break
-    return moves
+@cache
+def _machine_at(state: str) -> ComplaintLifecycle:
+    """A lifecycle standing in `state`, only ever asked (never moved), so one per state serves every case."""
+    return ComplaintLifecycle(start_value=STATES[state].value)
+
+
+def _move(state: str, action: str) -> Transition | None:
+    """The lifecycle's move for `action` out of `state`, if it declares one (it declares at most one)."""
+    return next((move for move in STATES[state].transitions if move.match(action)), None)
 
 
 @cache
 def _moves(state: str, stage: int, conditions: Conditions) -> dict[str, str]:
-    """The moves of `_moves_of`, each combination worked out once on first use (microseconds: no state
-    machine is built), so a workflow task only ever looks an answer up after that."""
-    return _moves_of(state, stage, conditions)
+    """{allowed action: next state}: the actions whose guards the library finds satisfied by (stage, conditions),
+    worked out once per combination, so a workflow task only ever looks an answer up after that."""
+    enabled = {event.id for event in _machine_at(state).enabled_events(stage=stage, conditions=conditions)}
+    return {action: _move(state, action).target.id for action in ACTIONS if action in enabled}
 
 
 def allowed_actions(state: str, stage: int, conditions: Conditions = Conditions()) -> list[str]:
@@ -354,18 +251,15 @@ def next_state(state: str, stage: int, action: str, conditions: Conditions = Con
 
 
 def _guard_reason(state: str, action: str) -> str | None:
-    """The guard that refuses `action` in `state`, when a transition for it exists there at all."""
-    for transition in ComplaintLifecycle.states_map[state].transitions:
-        if transition.match(action):
-            for condition in transition.cond:
-                if condition.attr_name in GUARD_REASONS:
-                    return GUARD_REASONS[condition.attr_name]
-    return UNAVAILABLE_REASONS.get(action)
+    """Why a declared move is refused (its first guard that has words), or why the action is never open here."""
+    move = _move(state, action)
+    guards = [str(guard) for guard in move.cond] if move is not None else []
+    return next((GUARD_REASONS[guard] for guard in guards if guard in GUARD_REASONS), UNAVAILABLE_REASONS.get(action))
 
 
 def describe(state: str) -> str:
     """A person's words for a state, e.g. 'Stage 1 acknowledged'."""
-    return ComplaintLifecycle.states_map[state].name if state in ComplaintLifecycle.states_map else state
+    return STATES[state].name if state in STATES else state
 
 
 class ActionNotAllowed(ValueError):
