@@ -31,9 +31,9 @@ from models.due import DUE_SOON_DAYS as DUE_SOON, Urgency, deadline_words, due_d
 from models.record import Complaint, Resident
 from models.tables import Case, CaseDeadline
 from models import clock as one_clock
-from workflows.lifecycle import ComplaintLifecycle
+from workflows.lifecycle import DONE_STATES, FINISHED_STATES, STATES as LIFECYCLE_STATES
 
-STATES: tuple[str, ...] = tuple(state.id for state in ComplaintLifecycle.states)
+STATES: tuple[str, ...] = tuple(LIFECYCLE_STATES)
 PAGE_SIZE_MAX = 200
 
 
@@ -317,11 +317,6 @@ def query_plan(session: Session, query: Select) -> list[str]:
 
 # ---- the dashboard ----------------------------------------------------------------------------------
 
-DONE_STATES = ("closed", "withdrawn", "excluded")
-ENDED_STATES = ("withdrawn", "excluded")
-"""Cases whose clocks are all cancelled. A closed case may still have a scheduled review running (the
-workflow reminds and accepts `record_review` after close): it shows as "review due", not as a case
-awaiting a response."""
 DUE_SOON_DAYS = DUE_SOON
 DASHBOARD_ROWS = 20
 
@@ -395,7 +390,7 @@ def dashboard(engine: Engine, username: str, role: str, on: date) -> dict:
         else:
             mine = sqlmodel.select(Case).where(
                 Case.handler == username,
-                col(Case.state).not_in(ENDED_STATES),
+                col(Case.state).not_in(FINISHED_STATES),
                 (col(Case.state) != "closed") | col(Case.next_deadline).is_not(None),
             )
         lists = {

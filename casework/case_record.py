@@ -34,8 +34,7 @@ from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.input_text import contact_problem, email_problem, text_problem
 from models.letters import outcome_sought_at
 from models.tables import Case, CaseDeadline, CaseEvent, ClosureDay, Notice, OmbudsmanEvidence, ResidentNote
-
-ENDED_STATES = ("withdrawn", "excluded")
+from workflows.lifecycle import FINISHED_STATES
 
 
 class CaseRecord(BaseModel):
@@ -300,7 +299,7 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         left = None
         if d.met is None and not d.cancelled:
             left = calendar.working_days_between(today, d.due) if d.due >= today else -calendar.working_days_between(d.due, today)
-        if case.state in ENDED_STATES and d.met is None:
+        if case.state in FINISHED_STATES and d.met is None:
             d.cancelled, left = True, None  # a withdrawn or excluded case's clocks are all stopped
         rows.append(DeadlineRow(d, left))
     return CaseFile(

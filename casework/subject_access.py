@@ -36,10 +36,9 @@ from models.record import (
 )
 from models.residents import AttachmentContent, ResidentLink, ResidentMessage
 from models.tables import Case, CaseEvent, ResidentNote
-from workflows.lifecycle import FINISHED_STATES
+from workflows.lifecycle import DONE_STATES
 
 REMOVED = "[anonymised]"
-CLOSED_STATES = (*FINISHED_STATES, "closed")
 
 
 class UnknownResident(LookupError):
@@ -119,7 +118,7 @@ def due_for_anonymisation(engine: Engine, retention_years: int, today: date) -> 
         for resident in session.exec(select(Resident).where(Resident.name != REMOVED)).all():
             references = session.exec(select(Complaint.reference).where(Complaint.resident_id == resident.id)).all()
             cases = [session.get(Case, reference) for reference in references]
-            if not references or any(case is None or case.state not in CLOSED_STATES for case in cases):
+            if not references or any(case is None or case.state not in DONE_STATES for case in cases):
                 continue
             if session.exec(
                 select(ServiceRequest).where(ServiceRequest.resident_id == resident.id, ServiceRequest.status == "open")

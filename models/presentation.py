@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from models.calendar import LONDON, local_date
 from models.users import ROLE_NAMES
+from workflows.lifecycle import DONE_STATES
 
 STATE_WORDS = {
     "received": "received",
@@ -122,7 +123,7 @@ def state_words(state: str) -> str:
 
 def stage_and_state(stage: int, state: str) -> str:
     """'Stage 2: acknowledged'; an ended case reads by its end alone ('Closed')."""
-    if state in ("closed", "withdrawn", "excluded"):
+    if state in DONE_STATES:
         return state_words(state).capitalize()
     return f"Stage {stage}: {state_words(state)}"
 

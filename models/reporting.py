@@ -19,6 +19,7 @@ from models.compensation import CompensationTotals, compensation_totals
 from models.report_facts import ActionFact, CaseFacts, Extension, Fact, StageRecord
 from models.taxonomy import area_name
 from models.timeliness import code_extension_limit, code_timeliness
+from workflows.lifecycle import DONE_STATES
 
 OUTCOMES = ("upheld", "partly_upheld", "not_upheld")
 
@@ -99,9 +100,7 @@ def responded(cases: list[CaseFacts], year: ReportingYear, stage: int) -> list[t
 
 def _ended_unanswered(case: CaseFacts, record: StageRecord) -> bool:
     """Withdrawn, excluded or closed without a response at this stage: no deadline left to miss."""
-    return (
-        record.excluded or case.withdrawn or (record.responded_on is None and case.state in ("closed", "withdrawn", "excluded"))
-    )
+    return record.excluded or case.withdrawn or (record.responded_on is None and case.state in DONE_STATES)
 
 
 def acknowledged_in_time(cases: list[CaseFacts], year: ReportingYear, stage: int, as_of: date | None = None) -> Figure:

@@ -186,6 +186,9 @@ class Conditions:
 
 FINISHED_STATES = frozenset({"withdrawn", "excluded"})
 """States in which no deadline runs (an excluded case may still be referred to the Ombudsman)."""
+DONE_STATES = FINISHED_STATES | {"closed"}
+"""Closed, withdrawn or excluded: no response is awaited. A closed case may still have a review running and
+listen for a stage-2 request or a referral (the lists show it as "review due", never as awaiting a response)."""
 AWAITING_STAGE2_REQUEST = frozenset({"stage1_responded", "closed"})
 """At stage 1, after its response: the case listens for a stage-2 request (Code 6.10), then may end."""
 AWAITING_REFERRAL = frozenset({"stage2_responded", "closed", "excluded"})
