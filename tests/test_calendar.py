@@ -39,8 +39,10 @@ GOV_UK = {
               2027-08-30 2027-12-27 2027-12-28""",
 }
 GOV_UK["WLS"] = GOV_UK["ENG"]
-"""The weekday bank holidays GOV.UK publishes (gov.uk/bank-holidays) for 2025-2027, typed from the page:
-the property tests below walk day by day over these, independently of `holidays` and numpy."""
+"""The weekday bank holidays GOV.UK publishes for 2025-2027 (https://www.gov.uk/bank-holidays, also
+https://www.gov.uk/bank-holidays.json: England and Wales, Scotland, Northern Ireland), typed from the page;
+Scotland's 15 Jun 2026 is the one-off World Cup holiday by royal proclamation. The property tests below
+walk day by day over these, independently of `holidays` and numpy."""
 official_days = st.dates(min_value=date(2025, 4, 15), max_value=date(2027, 9, 20))  # 60 working days inside the list
 
 
@@ -139,10 +141,55 @@ def test_is_and_next_working_day_agree_with_the_official_list(region, day):
         ("ENG", "2023-05-05", 1, "2023-05-09", "one-off: the Coronation, Mon 8 May 2023"),
         ("NIR", "2023-05-05", 1, "2023-05-09", "the Coronation was UK-wide"),
         ("ENG", "2022-06-01", 1, "2022-06-06", "Spring bank holiday moved to Thu 2 Jun, Platinum Jubilee Fri 3 Jun"),
+        ("ENG", "2025-04-17", 1, "2025-04-22", "Good Friday 18 and Easter Monday 21 Apr 2025"),
+        ("SCT", "2025-04-17", 1, "2025-04-21", "Scotland works Easter Monday 2025"),
+        ("NIR", "2027-03-16", 1, "2027-03-18", "St Patrick's Day, Wed 17 Mar 2027"),
+        ("ENG", "2027-12-23", 2, "2027-12-29", "Christmas 2027 on a weekend: Mon 27 and Tue 28 off"),
+        ("SCT", "2027-12-24", 1, "2027-12-29", "Scotland keeps the same Christmas 2027"),
     ],
 )
 def test_hand_checked_dates(region, start, n, expected, why):
     assert calendar(region).add_working_days(date.fromisoformat(start), n) == date.fromisoformat(expected), why
+
+
+@pytest.mark.parametrize(
+    ("region", "start", "end", "expected", "counted"),
+    [
+        ("ENG", "2026-04-01", "2026-05-01", 20, "April 2026: 22 weekdays less Good Friday 3 and Easter Monday 6"),
+        ("SCT", "2026-04-01", "2026-05-01", 21, "Scotland: less Good Friday only"),
+        ("NIR", "2026-04-01", "2026-05-01", 20, "Northern Ireland: as England"),
+        ("ENG", "2025-05-01", "2025-06-01", 20, "May 2025: 22 weekdays less Mon 5 and Mon 26"),
+        ("SCT", "2025-05-01", "2025-06-01", 20, "Scotland has both May Mondays too"),
+        ("ENG", "2026-12-21", "2027-01-05", 8, "Mon 21-Thu 24, Tue 29-Thu 31, Mon 4 Jan"),
+        ("SCT", "2026-12-21", "2027-01-05", 7, "Scotland: 2 Jan on a Saturday, so Mon 4 Jan off"),
+        ("ENG", "2027-07-30", "2027-08-04", 3, "Fri 30 Jul, Mon 2 and Tue 3 Aug"),
+        ("SCT", "2027-07-30", "2027-08-04", 2, "Scotland: first Monday of August, 2 Aug 2027"),
+        ("NIR", "2025-07-11", "2025-07-16", 2, "Northern Ireland: Boyne Sat 12 Jul, Mon 14 off"),
+        ("ENG", "2025-07-11", "2025-07-16", 3, "England: Fri 11, Mon 14, Tue 15"),
+        ("ENG", "2027-03-15", "2027-04-01", 11, "13 weekdays less Good Friday 26 and Easter Monday 29 Mar"),
+        ("NIR", "2027-03-15", "2027-04-01", 10, "and St Patrick's Day, Wed 17 Mar"),
+        ("SCT", "2027-03-15", "2027-04-01", 12, "Scotland: Good Friday only"),
+        ("SCT", "2025-11-28", "2025-12-03", 2, "St Andrew's Sun 30 Nov 2025, Mon 1 Dec off"),
+        ("ENG", "2025-11-28", "2025-12-03", 3, "England works 1 Dec"),
+        ("ENG", "2026-04-07", "2026-04-02", -1, "backwards: Fri 3 and Mon 6 off, Tue 7 counted"),
+        ("SCT", "2026-04-07", "2026-04-02", -2, "backwards in Scotland: Mon 6 and Tue 7"),
+        ("SCT", "2026-06-12", "2026-06-17", 2, "Scotland's World Cup Monday, 15 Jun 2026"),
+        ("ENG", "2026-06-12", "2026-06-17", 3, "England works 15 Jun 2026"),
+        ("ENG", "2025-01-01", "2026-01-01", 253, "2025: 261 weekdays less 8 bank holidays"),
+        ("SCT", "2025-01-01", "2026-01-01", 252, "less Scotland's 9"),
+        ("NIR", "2025-01-01", "2026-01-01", 251, "less Northern Ireland's 10"),
+        ("ENG", "2026-01-01", "2027-01-01", 253, "2026: 261 weekdays less 8"),
+        ("SCT", "2026-01-01", "2027-01-01", 251, "less 10 (the World Cup Monday among them)"),
+        ("NIR", "2026-01-01", "2027-01-01", 251, "less 10"),
+        ("ENG", "2027-01-01", "2028-01-01", 253, "2027: 261 weekdays less 8"),
+        ("SCT", "2027-01-01", "2028-01-01", 252, "less 9"),
+        ("NIR", "2027-01-01", "2028-01-01", 251, "less 10"),
+    ],
+)
+def test_hand_counted_working_days_between(region, start, end, expected, counted):
+    """Counted by hand on a printed calendar from the GOV.UK lists above: start counted, end not."""
+    between = calendar(region).working_days_between(date.fromisoformat(start), date.fromisoformat(end))
+    assert between == expected, counted
 
 
 def test_wales_has_the_same_bank_holidays_as_england():

@@ -25,7 +25,7 @@ from models.case import (
 from models.tables import CaseDeadline, CaseEvent, Notice, ResidentNote, add_closures
 from starter.simulate import TASK_QUEUE, Simulator
 from workflows.complaint import ComplaintWorkflow
-from tests.eventually import case_set_up
+from tests.eventually import case_set_up, eventually
 
 _counter = iter(range(1, 10_000))
 
@@ -117,9 +117,12 @@ async def test_signals_carry_resident_input_extension_and_stage2_request(sim):
     # Code 6.12: no reasons needed; the request reaches the same case.
     await handle.signal("stage2_requested", RequestStage2(command_id="s-s2", occurred_at=when))
     await handle.signal("stage2_requested", RequestStage2(command_id="s-s2-again-bad", occurred_at=when))
-    view = await handle.query(ComplaintWorkflow.case)
-    while view.state != "stage2_requested" or not view.rejected_signals:
-        view = await handle.query(ComplaintWorkflow.case)
+
+    async def requested_and_repeat_refused() -> CaseView | None:
+        view = await handle.query(ComplaintWorkflow.case, result_type=CaseView)
+        return view if view.state == "stage2_requested" and view.rejected_signals else None
+
+    view = await eventually(requested_and_repeat_refused, "the stage-2 request applied and its repeat refused")
     assert [e.type for e in view.events] == ["received", "acknowledge", "resident_input", "extend", "respond", "request_stage2"]
     assert view.events[2].details["note_ref"] == note
     assert view.stage == 2 and due(view, "stage2.acknowledge") == date(2026, 3, 10)
@@ -168,10 +171,15 @@ async def test_calendar_changed_replans_open_deadlines(sim):
     # The landlord announces a closure on Fri 6 Mar: the acknowledgement moves to Tue 10 Mar.
     add_closures(sim.engine, landlord, [date(2026, 3, 6)], reason="office move")
     await handle.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(change="closure_added", days=(date(2026, 3, 6),)))
-    await at(sim, offset, "2026-03-03T11:00:00+00:00")
-    with Session(sim.engine) as session:
-        stored = session.get(CaseDeadline, (handle.id, "stage1.acknowledge"))
-        assert stored.due == date(2026, 3, 10), "the read model has the new date before any other event"
+
+    def acknowledgement_moved_in_the_read_model() -> bool:
+        with Session(sim.engine) as session:
+            stored = session.get(CaseDeadline, (handle.id, "stage1.acknowledge")).due
+        assert stored == date(2026, 3, 10), f"the read model still has {stored}"
+        return True
+
+    # The read model has the new date before any other event: no command sent, no time passed.
+    await eventually(acknowledgement_moved_in_the_read_model, "the re-planned acknowledgement projected")
     await at(sim, offset, "2026-03-10T12:00:00+00:00")
     view = await handle.query(ComplaintWorkflow.case)
     assert due(view, "stage1.acknowledge") == date(2026, 3, 10)

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from models.case import COMMANDS
 from models.json_input import JsonInputError, read_json
 from starter.cli import app
 from starter.scenario import Scenario, ScenarioError, parse_scenarios
@@ -46,26 +47,56 @@ def test_any_json_is_either_a_scenario_or_a_named_error(data):
             assert str(error) == str(unreadable)
             return
         for line in str(error).splitlines():
-            assert_names_a_field_of(data, line)
+            assert_names_a_field_and_its_rule(data, line)
 
 
-REQUIRED = {name for name, field in Scenario.model_fields.items() if field.is_required()}
+PATH_PART = re.compile(r'\.?([^.\[\]:\s"]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+"""One step of a refusal's field path: `.name`, `[2]`, or a quoted key `["a b"]`."""
 
 
-def assert_names_a_field_of(data, line: str) -> None:
-    """Each line of a refusal names where the problem is: a field the input has (or must have), then the
-    rule; an input that is not an object at all is told it must be one."""
+def field_and_rule(line: str) -> tuple[list[str | int], str]:
+    """A refusal line `steps[2].working_days: <rule>` split into its path and its rule."""
+    path: list[str | int] = []
+    at = 0
+    while not line.startswith(": ", at):
+        part = PATH_PART.match(line, at)
+        assert part and part.end() > at, f"{line!r} does not start with a field"
+        name, index, quoted = part.groups()
+        path.append(int(index) if index else json.loads(quoted) if quoted else name)
+        at = part.end()
+    return path, line[at + 2 :]
+
+
+def assert_names_a_field_and_its_rule(data, line: str) -> None:
+    """Each line of a refusal names where the problem is, a field of the input (or one it must have), and
+    the rule that value breaks, in words: checked against the input itself, not against pydantic."""
     prefix = re.match(r"\[(\d+)\]\.", line)
-    if prefix:
+    if prefix and isinstance(data, list):
         data, line = data[int(prefix.group(1))], line[prefix.end() :]
     if not isinstance(data, dict):
-        assert "valid dictionary" in line or "JSON" in line or "valid" in line, line
+        assert line == "Input should be a valid dictionary or instance of Scenario", line
         return
-    field, _, rule = line.partition(": ")
-    quoted = re.match(r'\["((?:[^"\\]|\\.)*)"\]', field)
-    top = json.loads(f'"{quoted.group(1)}"') if quoted else re.split(r"[.\[]", field)[0]
-    assert rule.strip(), line
-    assert top in data or top in REQUIRED, f"{line!r} names no field of {sorted(data)}"
+    path, rule = field_and_rule(line)
+    assert rule and not rule.startswith("Value error") and "errors.pydantic.dev" not in rule, line
+    parent = data
+    for part in path[:-1]:
+        assert isinstance(parent, dict | list) and (part in parent if isinstance(parent, dict) else part < len(parent)), (
+            f"{line!r} names no field of {data!r}"
+        )
+        parent = parent[part]
+    last = path[-1]
+    present = last in parent if isinstance(parent, dict) else isinstance(last, int) and last < len(parent)
+    if rule == "Field required":
+        assert not present and isinstance(parent, dict), f"{line!r}, but the input has it: {data!r}"
+        return
+    assert present, f"{line!r} names no field of {data!r}"
+    value = parent[last]
+    choices = re.findall(r"'([^']*)'", rule) if rule.startswith("Input should be '") else []
+    assert value not in choices, f"{line!r}, but {value!r} is one of them"
+    if rule.startswith("Input should be a valid string"):
+        assert not isinstance(value, str), line
+    if rule.startswith("Input should be a valid integer"):
+        assert not isinstance(value, int) or isinstance(value, bool), line
 
 
 @settings(max_examples=200, deadline=None)
@@ -109,6 +140,8 @@ def command_runs(draw):
 @given(scenario=command_runs())
 async def test_random_runs_of_commands_keep_the_record_consistent(sim, scenario):
     result = await sim.run(Scenario.model_validate(scenario))
+    for rejection in result["rejected"]:
+        assert_refusal_names_its_field_and_rule(rejection)
     rejected = {r["step"] for r in result["rejected"]}
     actions = [e["type"] for e in result["events"] if e["type"] not in ("received", "notice", "deadline_missed")]
     applied = [s["action"] for i, s in enumerate(scenario["steps"]) if i not in rejected]
@@ -121,3 +154,16 @@ async def test_random_runs_of_commands_keep_the_record_consistent(sim, scenario)
             assert deadline["met_on"] <= deadline["due"]
     for notice in result["notices"]:
         assert notice["kind"] in ("due_soon", "overdue", "escalated")
+
+
+def assert_refusal_names_its_field_and_rule(rejection: dict) -> None:
+    """A rejected step says why: the lifecycle names the action, the state and what is allowed instead (and
+    the action is not among them); any other rule names a field of that action's command, then the rule."""
+    action, error = rejection["action"], rejection["error"]
+    lifecycle = re.fullmatch(rf"{action} is not allowed while the complaint is ([A-Z][^;]+); allowed now: (.+)", error)
+    if lifecycle:
+        assert action not in lifecycle.group(2).split(", "), error
+        return
+    field, _, rule = error.partition(": ")
+    assert field in COMMANDS[action].model_fields, f"{action} refused naming no field of its command: {error!r}"
+    assert len(rule.split()) >= 3, f"{action} refused without the rule in words: {error!r}"

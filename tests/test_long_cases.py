@@ -17,6 +17,7 @@ from models.case import Acknowledge, CaseInput, CaseSummary, Respond, ResidentIn
 from models.policy import load_profile
 from models.tables import CaseEvent
 from tests.dev_stack import dev_stack
+from tests.eventually import eventually
 from worker import build_worker
 from workflows import continuation
 from workflows.case_state import CaseState
@@ -34,14 +35,15 @@ HISTORY_WARNING = 10_240
 
 async def caught_up(case: WorkflowHandle, events: int) -> None:
     """Wait until the case's timeline holds `events` events (its last sequence number)."""
-    while True:
+
+    async def last_seq() -> bool:
         try:
             view = await case.query(ComplaintWorkflow.case)
         except RPCError:  # between two runs
-            view = None
-        if view is not None and view.events and view.events[-1].seq >= events:
-            return
-        await asyncio.sleep(0.05)
+            return False
+        return bool(view.events) and view.events[-1].seq >= events
+
+    await eventually(last_seq, f"{case.id} recording its event {events}")
 
 
 @pytest.mark.slow

@@ -5,7 +5,6 @@ Received Mon 2 Mar 2026, acknowledged Tue 3 Mar, extended by 5 WD and an interva
 update.1 is due Wed 11 Mar. The landlord then closes on Mon 9 Mar: update.1 moves to Thu 12 Mar, as the
 stage 1 response does (10 + 5 WD from 3 Mar: Tue 24 Mar, then Wed 25 Mar)."""
 
-import asyncio
 import uuid
 
 import pytest
@@ -16,6 +15,7 @@ from models.policy import load_profile
 from models.tables import add_closures
 from starter.simulate import TASK_QUEUE
 from workflows.complaint import ComplaintWorkflow
+from tests.eventually import case_set_up, eventually
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,7 @@ async def test_a_closure_day_moves_an_open_update_deadline(sim):
         id=reference,
         task_queue=TASK_QUEUE,
     )
-    while not (await handle.query(ComplaintWorkflow.case, result_type=CaseView)).events:
-        await asyncio.sleep(0.01)
+    await case_set_up(handle)
     offset = timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
     acknowledged, agreed = datetime(2026, 3, 3, 9, tzinfo=timezone.utc), datetime(2026, 3, 4, 9, tzinfo=timezone.utc)
     await sim.sleep_until(agreed - offset)
@@ -64,11 +63,11 @@ async def test_a_closure_day_moves_an_open_update_deadline(sim):
 
     add_closures(sim.engine, landlord, [date(2026, 3, 9)], "closure", "office move")
     await handle.signal(ComplaintWorkflow.calendar_changed, CalendarChanged(change="closure_added"))
-    after = before
-    for _ in range(300):
+
+    async def replanned() -> dict[str, str] | None:
         after = await _dues(handle)
-        if after["stage1.respond"] != before["stage1.respond"]:
-            break
-        await asyncio.sleep(0.01)
+        return after if after["stage1.respond"] != before["stage1.respond"] else None
+
+    after = await eventually(replanned, "the deadlines re-planned round the closure day")
     assert (after["update.1"], after["stage1.respond"]) == ("2026-03-12", "2026-03-25")
     await handle.terminate("test over")

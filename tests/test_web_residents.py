@@ -103,7 +103,10 @@ async def test_a_resident_complains_online_follows_the_link_adds_information_and
     early = await browser.post("/track/stage2", {"command_id": command})
     assert early.status_code == 409 and "cannot go to stage 2 at the moment" in early.text
 
-    page = await browser.get("/track")
+    page = await browser.get("/track")  # the Update was refused before it reached the case's history
+    assert "We have your request for stage 2" not in page.text and "We have received your complaint." in page.text
+    with Session(stack.engine) as session:
+        assert "request_stage2" not in {e.type for e in session.exec(select(CaseEvent).where(CaseEvent.reference == reference))}
     command = re.search(r'name="command_id" value="([^"]+)"', page.text).group(1)
     added = await browser.post(
         "/track/information", {"command_id": command, "note": "The leak is worse: water in the light fitting."}
