@@ -17,7 +17,8 @@ from models.tables import create_schema
 from starter.web import auth
 from casework.access import Refused
 from casework.errors import temporal_unavailable
-from starter.web.auth import FormRejected, SignInRequired, load_user
+from starter.web.auth import FormRejected, load_user
+from starter.web.deps import SignInRequired
 from starter.web.pages import render
 from casework import photos
 from starter.web.routes import (

@@ -28,7 +28,8 @@ from models.taxonomy import ROOT_CAUSES
 from models.users import StaffUser
 from models.policy_versions import load_profile_version
 from models.audit import audit
-from starter.web.auth import FormRejected, checked_form, client_address, current_user
+from starter.web.auth import FormRejected, checked_form, client_address
+from starter.web.deps import current_user
 from starter.web.fields import Said, date_of, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
 from starter.web.routes.letters import linked_sheet

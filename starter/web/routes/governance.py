@@ -20,7 +20,8 @@ from models.users import StaffUser
 from models.clock import london_today
 from starter.hazard_section import hazard_compliance
 from starter.quarterly_pack import pack_body, pack_csv, pack_html, pack_pdf
-from starter.web.auth import FormRejected, checked_form, current_user
+from starter.web.auth import FormRejected, checked_form
+from starter.web.deps import current_user
 from starter.web.pages import render
 from starter.web.routes.reports import _current_year, cut_facts, year_choices
 

@@ -20,7 +20,8 @@ from models.hazard_rules import load_hazard_rules
 from models.policy import known_profile_ids
 from models.hazard import HAZARD_COMMANDS
 from models.users import StaffUser
-from starter.web.auth import checked_form, current_user
+from starter.web.auth import checked_form
+from starter.web.deps import current_user
 from starter.web.pages import render
 
 router = APIRouter()

@@ -27,7 +27,8 @@ from models.clock import london_today
 from starter.annual_report import annual_report_body, annual_report_html, annual_report_pdf
 from starter.hazard_section import hazard_compliance
 from models.audit import audit
-from starter.web.auth import FormRejected, client_address, current_user
+from starter.web.auth import FormRejected, client_address
+from starter.web.deps import current_user
 from starter.web.pages import landlord_name, render
 
 router = APIRouter()

@@ -16,7 +16,8 @@ from models.record import Resident, ServiceRequest
 from models.taxonomy import SERVICE_AREAS
 from models.users import StaffUser
 from casework.access import can, require
-from starter.web.auth import FormRejected, checked_form, client_address, current_user
+from starter.web.auth import FormRejected, checked_form, client_address
+from starter.web.deps import current_user
 from starter.web.fields import Said, chosen, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
 
