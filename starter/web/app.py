@@ -17,17 +17,20 @@ from models.tables import create_schema
 from starter.web import auth
 from casework.access import Refused
 from casework.errors import temporal_unavailable
-from starter.web.auth import FormRejected, SignInRequired, load_user
+from starter.web.auth import FormRejected, load_user
+from starter.web.deps import SignInRequired
 from starter.web.pages import render
 from casework import photos
 from starter.web.routes import (
     account,
     audit,
+    case_actions,
     cases,
     closures,
     dashboard,
     governance,
     hazards,
+    intake,
     letters,
     notices,
     ops,
@@ -68,29 +71,7 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
     app = FastAPI(title="Complaints", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings, app.state.client, app.state.engine = settings, client, engine
 
-    @app.middleware("http")
-    async def signed_in_user(request: Request, call_next):
-        try:
-            length = request.headers.get("content-length", "")
-            limit = BODY_LIMITS.get(request.url.path, MAX_BODY_BYTES)
-            if length and (not length.isdigit() or int(length) > limit):
-                response = _error_page(
-                    request,
-                    413,
-                    "What you sent is too large",
-                    f"A form may carry at most {limit // (1024 * 1024)} MB. Shorten the text, or send fewer or smaller photos, and send it again.",
-                )
-                response.headers["Connection"] = "close"
-                return _with_headers(request, response)
-            load_user(request)
-            if problems := auth.unprintable([*request.query_params.multi_items(), ("address", request.url.path)]):
-                return _with_headers(
-                    request, render(request, "error.html", status=400, title="There is a problem", errors=problems)
-                )
-            response = await call_next(request)
-        except Exception as error:  # the last word: a styled page with the headers, never a traceback
-            response = _unexpected(request, error)
-        return _with_headers(request, response)
+    app.middleware("http")(_every_request)
 
     secure = settings.secure_cookie
     app.add_middleware(
@@ -111,7 +92,9 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
         auth.router,
         account.router,
         dashboard.router,
+        intake.router,  # before cases: /cases/new is not a case reference
         cases.router,
+        case_actions.router,
         letters.router,
         notices.router,
         closures.router,
@@ -128,6 +111,37 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
         ops.router,
     ):
         app.include_router(router)
+
+    _error_pages(app)
+    return app
+
+
+async def _every_request(request: Request, call_next):
+    """A body too large refused unread, the signed-in person loaded, unprintable addresses refused, and the
+    security headers on every answer, an unexpected error's plain page included."""
+    try:
+        length = request.headers.get("content-length", "")
+        limit = BODY_LIMITS.get(request.url.path, MAX_BODY_BYTES)
+        if length and (not length.isdigit() or int(length) > limit):
+            response = _error_page(
+                request,
+                413,
+                "What you sent is too large",
+                f"A form may carry at most {limit // (1024 * 1024)} MB. Shorten the text, or send fewer or smaller photos, and send it again.",
+            )
+            response.headers["Connection"] = "close"
+            return _with_headers(request, response)
+        load_user(request)
+        if problems := auth.unprintable([*request.query_params.multi_items(), ("address", request.url.path)]):
+            return _with_headers(request, render(request, "error.html", status=400, title="There is a problem", errors=problems))
+        response = await call_next(request)
+    except Exception as error:  # the last word: a styled page with the headers, never a traceback
+        response = _unexpected(request, error)
+    return _with_headers(request, response)
+
+
+def _error_pages(app: FastAPI) -> None:
+    """Refusals and errors as styled pages (never a traceback or FastAPI's JSON)."""
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired) -> Response:
@@ -167,8 +181,6 @@ def create_app(settings: Settings, client: Client, engine: Engine, session_secre
             title=titles.get(exc.status_code, "There is a problem"),
             message=str(exc.detail),
         )
-
-    return app
 
 
 def _with_headers(request: Request, response: Response) -> Response:

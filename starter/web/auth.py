@@ -27,6 +27,8 @@ from models import sign_in as throttle
 from models.audit import audit
 from models.input_text import multi_line, text_problem
 from models.users import StaffUser, authenticate, end_sessions, get_user
+from starter.web import deps
+from starter.web.deps import AppSettings, Database
 from starter.web.pages import render
 
 SESSION_ENDED = {
@@ -37,10 +39,6 @@ SESSION_ENDED = {
 
 router = APIRouter()
 T = TypeVar("T")
-
-
-class SignInRequired(Exception):
-    """No one is signed in: the page redirects to the sign-in form."""
 
 
 class FormRejected(Exception):
@@ -64,14 +62,6 @@ async def hashing(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.get_running_loop().run_in_executor(_hashing, partial(work, *args, **kwargs))
 
 
-def current_user(request: Request) -> StaffUser:
-    """The signed-in person, or SignInRequired (route dependency)."""
-    user = request.state.user
-    if user is None:
-        raise SignInRequired()
-    return user
-
-
 def clock() -> float:
     """Seconds since the epoch (a function, so tests move it)."""
     return time.time()
@@ -87,8 +77,8 @@ def load_user(request: Request) -> None:
     username = session.get("user")
     if not username:
         return
-    settings, moment = request.app.state.settings, int(clock())
-    user = get_user(request.app.state.engine, username)
+    settings, moment = deps.settings(request), int(clock())
+    user = get_user(deps.database(request), username)
     if user is None or session.get("gen") != user.session_generation:
         ended = "revoked"
     elif moment - int(session.get("iat", 0)) > settings.web_session_max_hours * 3600:
@@ -166,8 +156,7 @@ def password(form: FormData, name: str) -> str:
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, next: str = "/") -> Response:
-    settings = request.app.state.settings
+def sign_in_page(request: Request, settings: AppSettings, next: str = "/") -> Response:
     ended = SESSION_ENDED.get(request.session.pop("ended", None) or "", "")
     notice = ended.format(idle=settings.web_session_idle_minutes, hours=settings.web_session_max_hours)
     return render(request, "sign_in.html", next=_safe_next(next), notice=notice)
@@ -189,7 +178,7 @@ def _too_many(request: Request, seconds: int) -> Response:
 
 
 @router.post("/sign-in")
-async def sign_in(request: Request) -> Response:
+async def sign_in(request: Request, engine: Database, settings: AppSettings) -> Response:
     form = await checked_form(request)
     username, typed = text(form, "username", 32), password(form, "password")
     next_page = _safe_next(text(form, "next", 500) or "/")
@@ -200,7 +189,7 @@ async def sign_in(request: Request) -> Response:
         errors["password"] = "Enter your password"
     if errors:
         return render(request, "sign_in.html", status=400, errors=errors, values={"username": username}, next=next_page)
-    engine, settings, address = request.app.state.engine, request.app.state.settings, client_address(request)
+    address = client_address(request)
     account_key, address_key = throttle.keys(username, address)
     wait = throttle.locked_seconds(engine, account_key, address_key)
     if wait:
@@ -227,13 +216,13 @@ async def sign_in(request: Request) -> Response:
 
 
 @router.post("/sign-out")
-async def sign_out(request: Request) -> Response:
+async def sign_out(request: Request, engine: Database) -> Response:
     """Ends every session of the account, on every device (and any copy of this cookie)."""
     await checked_form(request)
     user = request.state.user
     if user is not None:
-        end_sessions(request.app.state.engine, user.username)
-        audit(request.app.state.engine, "signed_out", user.username, address=client_address(request))
+        end_sessions(engine, user.username)
+        audit(engine, "signed_out", user.username, address=client_address(request))
     request.session.clear()
     return RedirectResponse("/sign-in", status_code=303)
 

@@ -14,6 +14,7 @@ from models.letters import HOUSING_OMBUDSMAN
 from models.policy import PolicyError, load_profile
 from models.users import ROLE_NAMES
 from casework.access import can, may_take
+from starter.web import deps
 from starter.web.fields import Said
 
 
@@ -58,7 +59,7 @@ def _people(request: Request):
 
     def person(username: str | None, role: bool = False) -> str:
         if username and not names:
-            names.update(display_names(request.app.state.engine))
+            names.update(display_names(deps.database(request)))
         return presentation.person(names, username, role)
 
     return person
@@ -76,7 +77,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
             "user": getattr(request.state, "user", None),
             "csrf_token": request.session.get("csrf", ""),
             "person": _people(request),
-            "idle_minutes": request.app.state.settings.web_session_idle_minutes,
+            "idle_minutes": deps.settings(request).web_session_idle_minutes,
             **context,
         },
         status_code=status,

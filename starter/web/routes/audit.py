@@ -2,13 +2,12 @@
 closure days) and service requests converted or resolved, or every sign-in, newest first. The entries hold
 usernames, addresses and short fixed details, never a password or anything about a resident."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from casework.access import require
 from models.audit import ADMIN_EVENTS, AUDIT_EVENTS, CASE_EVENTS, audit_entries
-from models.users import StaffUser
-from starter.web.auth import FormRejected, current_user
+from starter.web.auth import FormRejected
+from starter.web.deps import Database, MayReadAudit
 from starter.web.pages import render
 
 router = APIRouter()
@@ -22,13 +21,12 @@ VIEWS = {
 
 
 @router.get("/audit")
-def audit_log(request: Request, show: str = "admin", person: str = "", user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "read_audit")
+def audit_log(request: Request, user: MayReadAudit, engine: Database, show: str = "admin", person: str = "") -> Response:
     if show not in VIEWS:
         raise FormRejected({"show": "Choose what to show from the list"})
     person = person.strip()
     if len(person) > 64:
         raise FormRejected({"person": "Staff member's username must be 64 characters or fewer"})
     title, events = VIEWS[show]
-    entries = audit_entries(request.app.state.engine, limit=SHOWN, events=events, person=person or None)
+    entries = audit_entries(engine, limit=SHOWN, events=events, person=person or None)
     return render(request, "audit.html", entries=entries, views=VIEWS, show=show, title=title, shown=SHOWN, person=person)

@@ -4,19 +4,19 @@ are audited."""
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from models.presentation import long_date
-from casework.access import require
 from casework.calendar_changes import REPORT_WAIT, CalendarError, add_closure, check_closure, landlords, remove_closure
 from casework.promised_dates import residents_moved_by
 from models.audit import audit
 from models.tables import ClosureDay
-from models.users import StaffUser
 from models.clock import london_today
-from starter.web.auth import checked_form, client_address, current_user, text
+from starter.web.auth import checked_form, client_address, text
+from starter.web.deps import AppSettings, Database, MayManageClosures, MayReadClosures, Temporal
 from starter.web.fields import Said, date_of
 from starter.web.pages import render
 
@@ -24,11 +24,16 @@ router = APIRouter()
 
 
 def _page(
-    request: Request, status: int = 200, errors: dict | None = None, values: dict | None = None, confirming: dict | None = None
+    request: Request,
+    engine: Engine,
+    status: int = 200,
+    errors: dict | None = None,
+    values: dict | None = None,
+    confirming: dict | None = None,
 ) -> Response:
     """The page; `confirming` (a closure that moves dates residents were given: how many, issue 27) asks
     the administrator to confirm before anything is recorded."""
-    with Session(request.app.state.engine) as session:
+    with Session(engine) as session:
         rows = list(session.exec(select(ClosureDay).order_by(col(ClosureDay.landlord), col(ClosureDay.day))))
     return render(
         request,
@@ -37,7 +42,7 @@ def _page(
         errors=errors or {},
         values=values or {},
         closures=rows,
-        landlords=landlords(request.app.state.engine),
+        landlords=landlords(engine),
         flash=request.session.pop("flash", None),
         today=london_today(),
         confirming=confirming,
@@ -45,15 +50,15 @@ def _page(
 
 
 @router.get("/closures")
-def closures(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "read_closures")
-    return _page(request)
+def closures(request: Request, user: MayReadClosures, engine: Database) -> Response:
+    return _page(request, engine)
 
 
 @router.post("/closures")
-async def record_closure(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+async def record_closure(
+    request: Request, user: MayManageClosures, engine: Database, client: Temporal, settings: AppSettings
+) -> Response:
     """Record the day and re-plan the landlord's cases, through the same function as the CLI."""
-    require(user.role, "manage_closures")
     form = await checked_form(request)
     landlord, reason = text(form, "landlord", 64), text(form, "reason", 200)
     day, typed, problem = _closure_date(form)
@@ -66,25 +71,27 @@ async def record_closure(request: Request, user: StaffUser = Depends(current_use
     if not reason:
         errors["reason"] = Said("Enter why the office is closed (shown to staff with the closure days)")
     if errors:
-        return _page(request, status=400, errors=errors, values=values)
+        return _page(request, engine, status=400, errors=errors, values=values)
     try:
-        check_closure(request.app.state.engine, landlord, day, reason)  # refusals first, then the question
-        moved = residents_moved_by(request.app.state.engine, landlord, day)
+        check_closure(engine, landlord, day, reason)  # refusals first, then the question
+        moved = residents_moved_by(engine, landlord, day)
         if moved and form.get("confirm") != "yes":
-            return _page(request, values=values, confirming={"moved": moved, "day": day, "landlord": landlord})
+            return _page(request, engine, values=values, confirming={"moved": moved, "day": day, "landlord": landlord})
         report = await add_closure(
-            request.app.state.engine,
-            request.app.state.client,
+            engine,
+            client,
             landlord,
             day,
             reason,
-            task_queue=request.app.state.settings.task_queue,
+            task_queue=settings.task_queue,
             wait=REPORT_WAIT,
         )
     except CalendarError as error:
-        return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")}, values=values)
+        return _page(
+            request, engine, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")}, values=values
+        )
     audit(
-        request.app.state.engine,
+        engine,
         "closure_added",
         actor=user.username,
         address=client_address(request),
@@ -121,31 +128,35 @@ def _replanned(report) -> str:
 
 
 @router.post("/closures/remove")
-async def take_back_closure(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+async def take_back_closure(
+    request: Request, user: MayManageClosures, engine: Database, client: Temporal, settings: AppSettings
+) -> Response:
     """Make a closure day a working day again, re-planning through the same function as the CLI."""
-    require(user.role, "manage_closures")
     form = await checked_form(request)
     landlord, day_text = text(form, "landlord", 64), text(form, "day", 10)
     try:
         day = date.fromisoformat(day_text)
         if form.get("confirm") != "yes":
             return _page(
-                request, status=400, errors={"confirm": Said(f"Tick the box to confirm: remove the closure on {day_text}")}
+                request,
+                engine,
+                status=400,
+                errors={"confirm": Said(f"Tick the box to confirm: remove the closure on {day_text}")},
             )
         report = await remove_closure(
-            request.app.state.engine,
-            request.app.state.client,
+            engine,
+            client,
             landlord,
             day,
-            task_queue=request.app.state.settings.task_queue,
+            task_queue=settings.task_queue,
             wait=REPORT_WAIT,
         )
     except CalendarError as error:  # a ValueError too: caught first, so its own words are shown
-        return _page(request, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")})
+        return _page(request, engine, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")})
     except ValueError:
-        return _page(request, status=400, errors={"day": Said("Choose a closure day from the list")})
+        return _page(request, engine, status=400, errors={"day": Said("Choose a closure day from the list")})
     audit(
-        request.app.state.engine,
+        engine,
         "closure_removed",
         actor=user.username,
         address=client_address(request),

@@ -3,24 +3,22 @@ per handler for managers, counts per stage, and the notices for this person."""
 
 from datetime import datetime, timezone
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from models.users import StaffUser
 from casework import case_list
 from casework.access import can
 from casework.hazards import CLOCK_WORDS, hazard_queue
 from casework.notices import notices_for, resident_news
-from starter.web.auth import current_user
+from starter.web.deps import Database, SignedIn
 from starter.web.pages import render
 
 router = APIRouter()
 
 
 @router.get("/")
-def dashboard(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+def dashboard(request: Request, user: SignedIn, engine: Database) -> Response:
     on = case_list.today()
-    engine = request.app.state.engine
     data = case_list.dashboard(engine, user.username, user.role, on) if can(user.role, "read_cases") else None
     notices = notices_for(engine, user.username, user.role) if can(user.role, "read_notices") else []
     hazard_rows = hazard_queue(engine, datetime.now(timezone.utc), limit=10) if data is not None else []

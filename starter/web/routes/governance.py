@@ -2,11 +2,12 @@
 Complaints (Code 9.6-9.7) as a page, PDF and CSV, every report's cut by service area and root cause, and
 the form on which the governing body's response to the annual report is recorded (Code 8.2)."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from fastapi.responses import RedirectResponse, Response
 
-from casework.access import Actor, Refused, require
+from casework.access import Actor, Refused
 from casework.errors import CommandRejected
 from casework.governance import published_response, record_response
 from models.policy import all_profiles
@@ -20,7 +21,8 @@ from models.users import StaffUser
 from models.clock import london_today
 from starter.hazard_section import hazard_compliance
 from starter.quarterly_pack import pack_body, pack_csv, pack_html, pack_pdf
-from starter.web.auth import FormRejected, checked_form, current_user
+from starter.web.auth import FormRejected, checked_form
+from starter.web.deps import Database, MayReadReports, MayRecordGoverningResponse
 from starter.web.pages import render
 from starter.web.routes.reports import _current_year, cut_facts, year_choices
 
@@ -37,15 +39,15 @@ def _quarter(year: str, quarter: str) -> Quarter:
         raise FormRejected({field: str(error).removeprefix("quarter: ")}) from None
 
 
-def _pack(request: Request, year: str, quarter: str, landlord: str, service_area: str, root_cause: str):
+def _pack(engine: Engine, year: str, quarter: str, landlord: str, service_area: str, root_cause: str):
     period = _quarter(year, quarter)
-    facts = cut_facts(request, landlord, service_area, root_cause)
+    facts = cut_facts(engine, landlord, service_area, root_cause)
     as_of = report_as_of(facts, period, london_today())  # the annual report's rule (models.reporting.as_of)
     ombudsman = hazards = None
     if not (service_area or root_cause):  # the Ombudsman's and Awaab's Law figures are the landlord's as a whole
-        with Session(request.app.state.engine) as session:
+        with Session(engine) as session:
             ombudsman = ombudsman_figures(session, landlord or None, period.first, period.last)
-        hazards = hazard_compliance(request.app.state.engine, period.first, period.last, as_of, landlord)
+        hazards = hazard_compliance(engine, period.first, period.last, as_of, landlord)
     cut = cut_words(service_area or None, root_cause or None)
     return quarterly_figures(facts, period, as_of), landlord or "All landlords", cut, as_of, ombudsman, hazards
 
@@ -53,15 +55,15 @@ def _pack(request: Request, year: str, quarter: str, landlord: str, service_area
 @router.get("/reports/quarterly")
 def quarterly(
     request: Request,
+    user: MayReadReports,
+    engine: Database,
     year: str = "",
     quarter: str = "",
     landlord: str = "",
     service_area: str = "",
     root_cause: str = "",
-    user: StaffUser = Depends(current_user),
 ) -> Response:
-    require(user.role, "read_reports")
-    figures, title, cut, as_of, ombudsman, hazards = _pack(request, year, quarter, landlord, service_area, root_cause)
+    figures, title, cut, as_of, ombudsman, hazards = _pack(engine, year, quarter, landlord, service_area, root_cause)
     chosen = {
         "year": figures.quarter.label.split()[0],
         "quarter": str(figures.quarter.number),
@@ -82,13 +84,13 @@ def quarterly(
     )
 
 
-def _exported(request: Request, user: StaffUser, what: str) -> None:
+def _exported(request: Request, engine: Engine, user: StaffUser, what: str) -> None:
     """A file that leaves the system is audited (issue 26): who took which pack."""
     from models.audit import audit
     from starter.web.auth import client_address
 
     audit(
-        request.app.state.engine,
+        engine,
         "report_exported",
         user.username,
         actor=user.username,
@@ -100,17 +102,17 @@ def _exported(request: Request, user: StaffUser, what: str) -> None:
 @router.get("/reports/quarterly.pdf")
 def quarterly_pdf(
     request: Request,
+    user: MayReadReports,
+    engine: Database,
     year: str = "",
     quarter: str = "",
     landlord: str = "",
     service_area: str = "",
     root_cause: str = "",
-    user: StaffUser = Depends(current_user),
 ) -> Response:
-    require(user.role, "read_reports")
-    figures, title, cut, as_of, ombudsman, hazards = _pack(request, year, quarter, landlord, service_area, root_cause)
+    figures, title, cut, as_of, ombudsman, hazards = _pack(engine, year, quarter, landlord, service_area, root_cause)
     name = figures.quarter.label.replace(" ", "-")
-    _exported(request, user, f"quarterly pack {figures.quarter.label} PDF")
+    _exported(request, engine, user, f"quarterly pack {figures.quarter.label} PDF")
     return Response(
         pack_pdf(pack_html(figures, title, cut, as_of, ombudsman, hazards=hazards)),
         media_type="application/pdf",
@@ -121,17 +123,17 @@ def quarterly_pdf(
 @router.get("/reports/quarterly.csv")
 def quarterly_csv(
     request: Request,
+    user: MayReadReports,
+    engine: Database,
     year: str = "",
     quarter: str = "",
     landlord: str = "",
     service_area: str = "",
     root_cause: str = "",
-    user: StaffUser = Depends(current_user),
 ) -> Response:
-    require(user.role, "read_reports")
-    figures, *_, ombudsman, hazards = _pack(request, year, quarter, landlord, service_area, root_cause)
+    figures, *_, ombudsman, hazards = _pack(engine, year, quarter, landlord, service_area, root_cause)
     name = figures.quarter.label.replace(" ", "-")
-    _exported(request, user, f"quarterly pack {figures.quarter.label} CSV")
+    _exported(request, engine, user, f"quarterly pack {figures.quarter.label} CSV")
     return Response(
         pack_csv(figures, ombudsman, hazards=hazards),
         media_type="text/csv",
@@ -140,18 +142,19 @@ def quarterly_csv(
 
 
 @router.get("/reports/annual/response")
-def response_form(request: Request, year: str = "", landlord: str = "", user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "record_governing_response")
+def response_form(
+    request: Request, user: MayRecordGoverningResponse, engine: Database, year: str = "", landlord: str = ""
+) -> Response:
     year = year or _current_year(london_today())
     try:
-        current = published_response(request.app.state.engine, landlord or None, ReportingYear.parse(year))
+        current = published_response(engine, landlord or None, ReportingYear.parse(year))
     except ValueError as error:
         raise FormRejected({"year": str(error)}) from None
     return render(
         request,
         "governing_response.html",
         landlords=sorted(all_profiles()),
-        years=year_choices(request),
+        years=year_choices(engine),
         values={"year": year, "landlord": landlord, "text": current.text if current else ""},
         current=current,
         flash=request.session.pop("flash", None),
@@ -159,14 +162,11 @@ def response_form(request: Request, year: str = "", landlord: str = "", user: St
 
 
 @router.post("/reports/annual/response")
-async def record(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "record_governing_response")
+async def record(request: Request, user: MayRecordGoverningResponse, engine: Database) -> Response:
     form = await checked_form(request)
     values = {name: form.get(name) if isinstance(form.get(name), str) else "" for name in ("year", "landlord", "text")}
     try:
-        row = record_response(
-            request.app.state.engine, Actor.of(user), values["landlord"] or None, values["year"], values["text"]
-        )
+        row = record_response(engine, Actor.of(user), values["landlord"] or None, values["year"], values["text"])
     except CommandRejected as error:
         return render(
             request,
@@ -175,7 +175,7 @@ async def record(request: Request, user: StaffUser = Depends(current_user)) -> R
             errors={error.field or "text": error.message},
             values=values,
             landlords=sorted(all_profiles()),
-            years=year_choices(request),
+            years=year_choices(engine),
             current=None,
         )
     except Refused:

@@ -8,10 +8,11 @@ import re
 from uuid import uuid4
 from datetime import datetime, timezone
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
+from sqlalchemy.engine import Engine
 from fastapi.responses import RedirectResponse, Response
 
-from casework.access import Actor, require
+from casework.access import Actor
 from casework.errors import CommandRejected
 from casework.hazard_summary import FOUND_WORDS, NO_CONTACT, hazard_summary, summary_sent_words
 from casework.hazards import CLOCK_WORDS, UnknownHazard, act_on_hazard, hazard_queue, hazard_record, report_hazard
@@ -19,8 +20,8 @@ from models.calendar import LONDON, local_date
 from models.hazard_rules import load_hazard_rules
 from models.policy import known_profile_ids
 from models.hazard import HAZARD_COMMANDS
-from models.users import StaffUser
-from starter.web.auth import checked_form, current_user
+from starter.web.auth import checked_form
+from starter.web.deps import AppSettings, Database, MayReadCases, Temporal
 from starter.web.pages import render
 
 router = APIRouter()
@@ -46,14 +47,15 @@ FLAGS = ("safety_work", "preventative_work")
 
 
 @router.get("/hazards")
-def queue(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "read_cases")
+def queue(request: Request, user: MayReadCases, engine: Database) -> Response:
     linked = request.query_params.get("linked", "")
-    return _queue(request, values={"linked": linked[:30]} if linked else None)
+    return _queue(request, engine, values={"linked": linked[:30]} if linked else None)
 
 
-def _queue(request: Request, errors: dict | None = None, values: dict | None = None, status: int = 200) -> Response:
-    rows = hazard_queue(request.app.state.engine, datetime.now(timezone.utc))
+def _queue(
+    request: Request, engine: Engine, errors: dict | None = None, values: dict | None = None, status: int = 200
+) -> Response:
+    rows = hazard_queue(engine, datetime.now(timezone.utc))
     rules = load_hazard_rules()
     today = local_date(datetime.now(timezone.utc))
     categories = {key: c.name for key, c in sorted(rules.categories.items()) if c.levels_on(today)}
@@ -71,9 +73,8 @@ def _queue(request: Request, errors: dict | None = None, values: dict | None = N
 
 
 @router.post("/hazards")
-async def report(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+async def report(request: Request, user: MayReadCases, engine: Database, client: Temporal, settings: AppSettings) -> Response:
     """A hazard a member of staff was told of or noticed: Day 0 is when the landlord became aware."""
-    require(user.role, "read_cases")
     form = await checked_form(request)
     values = {name: str(form.get(name, "")).strip() for name in ("category", "linked", "landlord", "aware_at")}
     aware_at = None
@@ -81,36 +82,35 @@ async def report(request: Request, user: StaffUser = Depends(current_user)) -> R
         try:
             aware_at = datetime.fromisoformat(values["aware_at"]).replace(tzinfo=LONDON)
         except ValueError:
-            return _queue(request, {"aware_at": "Enter when the landlord became aware as a date and time"}, values, 400)
+            return _queue(request, engine, {"aware_at": "Enter when the landlord became aware as a date and time"}, values, 400)
     linked = tuple(ref.strip() for ref in values["linked"].split(",") if ref.strip())
     try:
         reference = await report_hazard(
-            request.app.state.client,
-            request.app.state.engine,
+            client,
+            engine,
             category=values["category"],
             landlord=values["landlord"] or None,
             actor=Actor.of(user),
             linked=linked,
             aware_at=aware_at,
-            task_queue=request.app.state.settings.task_queue,
+            task_queue=settings.task_queue,
         )
     except CommandRejected as refused:
-        return _queue(request, {refused.field or "category": refused.message}, values, 400)
+        return _queue(request, engine, {refused.field or "category": refused.message}, values, 400)
     request.session["flash"] = f"Hazard {reference} recorded; its clocks run from when the landlord became aware."
     return RedirectResponse(f"/hazards/{reference}", status_code=303)
 
 
 @router.get("/hazards/{reference}")
-def page(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "read_cases")
-    return _page(request, reference)
+def page(request: Request, reference: str, user: MayReadCases, engine: Database) -> Response:
+    return _page(request, engine, reference)
 
 
-def _page(request: Request, reference: str, errors: dict | None = None, status: int = 200) -> Response:
+def _page(request: Request, engine: Engine, reference: str, errors: dict | None = None, status: int = 200) -> Response:
     if not HAZARD_ID.match(reference):
         return render(request, "error.html", status=404, title="No such hazard", message=f"There is no hazard {reference[:20]}.")
     try:
-        hazard, clocks, events = hazard_record(request.app.state.engine, reference)
+        hazard, clocks, events = hazard_record(engine, reference)
     except UnknownHazard:
         return render(request, "error.html", status=404, title="No such hazard", message=f"There is no hazard {reference}.")
     allowed = [action for action in hazard.allowed.split(",") if action in STEP_WORDS]
@@ -131,8 +131,7 @@ def _page(request: Request, reference: str, errors: dict | None = None, status: 
 
 
 @router.post("/hazards/{reference}/act")
-async def act(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "read_cases")
+async def act(request: Request, reference: str, user: MayReadCases, engine: Database, client: Temporal) -> Response:
     form = await checked_form(request)
     action = str(form.get("action", ""))
     fields: dict = {name: str(form[name]) for name in FIELDS if form.get(name)}
@@ -142,15 +141,15 @@ async def act(request: Request, reference: str, user: StaffUser = Depends(curren
     if action == "hazard_investigated":
         fields["preventative_start_practicable"] = form.get("not_practicable") != "yes"
     if action not in HAZARD_COMMANDS or not HAZARD_ID.match(reference):
-        return _page(request, reference, {"action": "Choose a step from the list on this page."}, 400)
+        return _page(request, engine, reference, {"action": "Choose a step from the list on this page."}, 400)
     if action == "hazard_summary_sent" and form.get("previewed") != "yes":
-        previewed = _summary_page(request, reference, _command_id(form.get("command_id")), ready_only=True)
+        previewed = _summary_page(request, engine, reference, _command_id(form.get("command_id")), ready_only=True)
         if previewed is not None:  # the letter is shown before it is sent, as a complaint letter is
             return previewed
     try:
         await act_on_hazard(
-            request.app.state.client,
-            request.app.state.engine,
+            client,
+            engine,
             reference,
             action,
             fields,
@@ -159,9 +158,9 @@ async def act(request: Request, reference: str, user: StaffUser = Depends(curren
         )
     except (CommandRejected, UnknownHazard) as refused:
         field = getattr(refused, "field", None) or "action"
-        return _page(request, reference, {field: getattr(refused, "message", str(refused))}, 400)
+        return _page(request, engine, reference, {field: getattr(refused, "message", str(refused))}, 400)
     request.session["flash"] = (
-        summary_sent_words(request.app.state.engine, reference)
+        summary_sent_words(engine, reference)
         if action == "hazard_summary_sent"
         else f"{STEP_WORDS.get(action, action)}: recorded."
     )
@@ -175,24 +174,23 @@ def _command_id(value: object) -> str:
 
 
 @router.get("/hazards/{reference}/summary")
-def summary(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
+def summary(request: Request, reference: str, user: MayReadCases, engine: Database) -> Response:
     """The reg 9 written summary, previewed from the record before it is sent."""
-    require(user.role, "read_cases")
-    return _summary_page(request, reference, f"web-{uuid4().hex}")
+    return _summary_page(request, engine, reference, f"web-{uuid4().hex}")
 
 
-def _summary_page(request: Request, reference: str, command_id: str, ready_only: bool = False) -> Response | None:
+def _summary_page(request: Request, engine: Engine, reference: str, command_id: str, ready_only: bool = False) -> Response | None:
     """The preview with its Send button (the step's command id carried, so a double click sends once); with
     `ready_only`, None when there is nothing to preview yet (the workflow's refusal then says why)."""
     if not HAZARD_ID.match(reference):
         return render(request, "error.html", status=404, title="No such hazard", message="There is no such hazard.")
     try:
-        letter = hazard_summary(request.app.state.engine, reference)
+        letter = hazard_summary(engine, reference)
     except UnknownHazard:
         return render(request, "error.html", status=404, title="No such hazard", message=f"There is no hazard {reference}.")
     if ready_only and not letter.ready:
         return None
-    hazard, _, _ = hazard_record(request.app.state.engine, reference)
+    hazard, _, _ = hazard_record(engine, reference)
     return render(
         request,
         "hazard_summary.html",
@@ -205,14 +203,13 @@ def _summary_page(request: Request, reference: str, command_id: str, ready_only:
 
 
 @router.get("/hazards/{reference}/timeline.csv")
-def timeline_csv(request: Request, reference: str, user: StaffUser = Depends(current_user)) -> Response:
+def timeline_csv(request: Request, reference: str, user: MayReadCases, engine: Database) -> Response:
     """The hazard's timeline in order (reports, triage, access attempts, investigation, work, notices): the
     evidence of "all reasonable endeavours". Codes, dates and usernames only, so no cell is free text."""
-    require(user.role, "read_cases")
     if not HAZARD_ID.match(reference):
         return render(request, "error.html", status=404, title="No such hazard", message="There is no such hazard.")
     try:
-        _, _, events = hazard_record(request.app.state.engine, reference)
+        _, _, events = hazard_record(engine, reference)
     except UnknownHazard:
         return render(request, "error.html", status=404, title="No such hazard", message=f"There is no hazard {reference}.")
     buffer = io.StringIO()

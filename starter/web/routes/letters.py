@@ -7,15 +7,14 @@ only that stylesheet, no script, and framing by this app alone."""
 
 import re
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from casework.access import require
 from casework.letters import STYLESHEET
 from models.record import Letter
-from models.users import StaffUser
-from starter.web.auth import current_user
+from starter.web.deps import Database, MayReadCases
 from starter.web.pages import render
 
 router = APIRouter()
@@ -26,9 +25,8 @@ SHEET_HEADERS = {
 _STYLE = re.compile(r"<style>.*?</style>", re.S)
 
 
-def _letter(request: Request, reference: str, letter_id: str, user: StaffUser) -> Letter | None:
-    require(user.role, "read_cases")
-    with Session(request.app.state.engine) as session:
+def _letter(engine: Engine, reference: str, letter_id: str) -> Letter | None:
+    with Session(engine) as session:
         row = session.get(Letter, letter_id[:100])
     return row if row is not None and row.reference == reference else None
 
@@ -38,8 +36,8 @@ def _not_found(request: Request) -> Response:
 
 
 @router.get("/cases/{reference}/letters/{letter_id}.pdf")
-def pdf(request: Request, reference: str, letter_id: str, user: StaffUser = Depends(current_user)) -> Response:
-    row = _letter(request, reference, letter_id, user)
+def pdf(request: Request, reference: str, letter_id: str, user: MayReadCases, engine: Database) -> Response:
+    row = _letter(engine, reference, letter_id)
     if row is None:
         return _not_found(request)
     name = f"{reference}-{row.kind.replace('_', '-')}.pdf"
@@ -47,8 +45,8 @@ def pdf(request: Request, reference: str, letter_id: str, user: StaffUser = Depe
 
 
 @router.get("/cases/{reference}/letters/{letter_id}")
-def letter(request: Request, reference: str, letter_id: str, user: StaffUser = Depends(current_user)) -> Response:
-    row = _letter(request, reference, letter_id, user)
+def letter(request: Request, reference: str, letter_id: str, user: MayReadCases, engine: Database) -> Response:
+    row = _letter(engine, reference, letter_id)
     if row is None:
         return _not_found(request)
     large = 'class="large-print"' in row.html
@@ -56,8 +54,8 @@ def letter(request: Request, reference: str, letter_id: str, user: StaffUser = D
 
 
 @router.get("/cases/{reference}/letters/{letter_id}/sheet")
-def sheet(request: Request, reference: str, letter_id: str, user: StaffUser = Depends(current_user)) -> Response:
-    row = _letter(request, reference, letter_id, user)
+def sheet(request: Request, reference: str, letter_id: str, user: MayReadCases, engine: Database) -> Response:
+    row = _letter(engine, reference, letter_id)
     if row is None:
         return _not_found(request)
     return HTMLResponse(linked_sheet(row.html), headers=SHEET_HEADERS)

@@ -2,15 +2,14 @@
 
 from typing import get_args
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from models.case import NoticeKind
 from models.tables import Notice
-from models.users import StaffUser
-from casework.access import require
-from starter.web.auth import FormRejected, current_user
+from starter.web.auth import FormRejected
+from starter.web.deps import Database, MayReadNotices
 from starter.web.pages import render
 
 router = APIRouter()
@@ -19,8 +18,7 @@ KINDS = get_args(NoticeKind)
 
 
 @router.get("/notices")
-def notices(request: Request, kind: str = "", page: str = "1", user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "read_notices")
+def notices(request: Request, user: MayReadNotices, engine: Database, kind: str = "", page: str = "1") -> Response:
     if kind and kind not in KINDS:
         raise FormRejected({"kind": f"must be one of {', '.join(KINDS)}"})
     if not page.isdigit() or not 1 <= int(page) <= 10_000:
@@ -29,7 +27,7 @@ def notices(request: Request, kind: str = "", page: str = "1", user: StaffUser =
     if kind:
         query = query.where(Notice.kind == kind)
     number = int(page)
-    with Session(request.app.state.engine) as session:
+    with Session(engine) as session:
         rows = list(session.exec(query.order_by(col(Notice.at).desc()).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     return render(
         request, "notices.html", notices=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=number, kind=kind, kinds=KINDS

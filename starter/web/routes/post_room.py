@@ -1,25 +1,22 @@
 """The post room: the letters and updates owed by post, printed as one PDF batch, marked printed when
 it is made; earlier batches can be downloaded again. Also a photo a resident sent with their complaint."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from casework import post_room
-from casework.access import require
 from models.record import Attachment
 from models.residents import AttachmentContent
-from models.users import StaffUser
-from starter.web.auth import checked_form, current_user
+from starter.web.auth import checked_form
+from starter.web.deps import AppSettings, Database, MayPrintLetters, MayReadCases
 from starter.web.pages import render
 
 router = APIRouter()
 
 
 @router.get("/post-room")
-def post_room_page(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "print_letters")
-    engine = request.app.state.engine
+def post_room_page(request: Request, user: MayPrintLetters, engine: Database) -> Response:
     return render(
         request,
         "post_room.html",
@@ -30,22 +27,19 @@ def post_room_page(request: Request, user: StaffUser = Depends(current_user)) ->
 
 
 @router.post("/post-room/batches")
-async def make_batch(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "print_letters")
+async def make_batch(request: Request, user: MayPrintLetters, engine: Database, settings: AppSettings) -> Response:
     await checked_form(request)
     try:
-        settings = request.app.state.settings
-        batch = post_room.make_batch(request.app.state.engine, user.username, settings.web_base_url, settings.resident_link_days)
+        batch = post_room.make_batch(engine, user.username, settings.web_base_url, settings.resident_link_days)
     except post_room.NothingToPrint:
         request.session["flash"] = "There is nothing waiting to be printed."
         return RedirectResponse("/post-room", status_code=303)
-    return _pdf(post_room.batch_pdf(request.app.state.engine, batch.id), batch.id)
+    return _pdf(post_room.batch_pdf(engine, batch.id), batch.id)
 
 
 @router.get("/post-room/batches/{batch_id}")
-def batch(request: Request, batch_id: str, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "print_letters")
-    pdf = post_room.batch_pdf(request.app.state.engine, batch_id[:100])
+def batch(request: Request, batch_id: str, user: MayPrintLetters, engine: Database) -> Response:
+    pdf = post_room.batch_pdf(engine, batch_id[:100])
     if pdf is None:
         return render(
             request, "error.html", status=404, title="Batch not found", message=f"There is no print batch {batch_id[:100]}."
@@ -58,10 +52,9 @@ def _pdf(pdf: bytes, name: str) -> Response:
 
 
 @router.get("/cases/{reference}/attachments/{attachment_id}")
-def attachment(request: Request, reference: str, attachment_id: str, user: StaffUser = Depends(current_user)) -> Response:
+def attachment(request: Request, reference: str, attachment_id: str, user: MayReadCases, engine: Database) -> Response:
     """A photo sent with the complaint, downloaded (never shown inline: its bytes came from the public)."""
-    require(user.role, "read_cases")
-    with Session(request.app.state.engine) as session:
+    with Session(engine) as session:
         row = session.get(Attachment, attachment_id[:100])
         content = session.get(AttachmentContent, attachment_id[:100]) if row is not None else None
     if row is None or content is None or row.reference != reference:

@@ -2,11 +2,10 @@
 subject access request (JSON or PDF), and anonymise those past the retention period. The same functions
 as `complaints residents ...` (casework/subject_access.py), each audited."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, func, or_, select
 
-from casework.access import require
 from casework.subject_access import (
     REMOVED,
     UnknownResident,
@@ -18,9 +17,9 @@ from casework.subject_access import (
 )
 from models.input_text import containing
 from models.record import Complaint, Resident
-from models.users import StaffUser
 from models.clock import london_today
-from starter.web.auth import FormRejected, checked_form, current_user
+from starter.web.auth import FormRejected, checked_form
+from starter.web.deps import AppSettings, Database, MaySubjectAccess
 from starter.web.pages import render
 
 router = APIRouter()
@@ -44,10 +43,8 @@ def _with_cases(session: Session, residents: list[Resident]) -> list[tuple[Resid
 
 
 @router.get("/residents")
-def residents(request: Request, q: str = "", user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "subject_access")
+def residents(request: Request, user: MaySubjectAccess, engine: Database, settings: AppSettings, q: str = "") -> Response:
     q, errors, found = q.strip()[:200], {}, []
-    engine = request.app.state.engine
     with Session(engine) as session:
         if q and len(q) < 3:
             errors["q"] = "Enter at least 3 characters of the name, email address or resident id"
@@ -70,7 +67,7 @@ def residents(request: Request, q: str = "", user: StaffUser = Depends(current_u
                     )
                 ),
             )
-        years = request.app.state.settings.retention_years
+        years = settings.retention_years
         due_ids = due_for_anonymisation(engine, years, london_today())
         due = _with_cases(session, list(session.exec(select(Resident).where(col(Resident.id).in_(due_ids))))) if due_ids else []
     return render(
@@ -88,12 +85,11 @@ def residents(request: Request, q: str = "", user: StaffUser = Depends(current_u
 
 
 @router.get("/residents/{resident_id}/export.{kind}")
-def export(request: Request, resident_id: str, kind: str, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "subject_access")
+def export(request: Request, resident_id: str, kind: str, user: MaySubjectAccess, engine: Database) -> Response:
     if kind not in ("json", "pdf"):
         raise FormRejected({"kind": "Download the export as json or pdf"}, status=404)
     try:
-        held = subject_access(request.app.state.engine, resident_id[:40], user.username)
+        held = subject_access(engine, resident_id[:40], user.username)
     except UnknownResident:
         raise FormRejected({"resident": f"There is no resident {resident_id[:40]!r}."}, status=404) from None
     body, media = (as_json(held).encode(), "application/json") if kind == "json" else (as_pdf(held), "application/pdf")
@@ -105,10 +101,11 @@ def export(request: Request, resident_id: str, kind: str, user: StaffUser = Depe
 
 
 @router.post("/residents/{resident_id}/anonymise")
-async def anonymise_resident(request: Request, resident_id: str, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "subject_access")
+async def anonymise_resident(
+    request: Request, resident_id: str, user: MaySubjectAccess, engine: Database, settings: AppSettings
+) -> Response:
     await checked_form(request)
-    engine, years = request.app.state.engine, request.app.state.settings.retention_years
+    years = settings.retention_years
     if resident_id not in due_for_anonymisation(engine, years, london_today()):
         raise FormRejected(
             {

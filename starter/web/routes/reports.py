@@ -7,12 +7,12 @@ Ombudsman's figures and the governing body's response, which are the landlord's 
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import func
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from casework.access import require
 from casework.calendar_changes import landlords
 from casework.governance import published_response
 from models.ombudsman_figures import ombudsman_figures
@@ -22,12 +22,12 @@ from models.self_assessment import self_assessment
 from models.tables import Case
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from models.themes import CutError, cut, cut_words
-from models.users import StaffUser
 from models.clock import london_today
 from starter.annual_report import annual_report_body, annual_report_html, annual_report_pdf
 from starter.hazard_section import hazard_compliance
 from models.audit import audit
-from starter.web.auth import FormRejected, client_address, current_user
+from starter.web.auth import FormRejected, client_address
+from starter.web.deps import Database, MayReadReports
 from starter.web.pages import landlord_name, render
 
 router = APIRouter()
@@ -47,16 +47,16 @@ def _current_year(today: date) -> str:
     return _label(_year_of(today))
 
 
-def year_choices(request: Request) -> list[str]:
+def year_choices(engine: Engine) -> list[str]:
     """Every reporting year from the one of the earliest case to this one, newest first."""
-    with Session(request.app.state.engine) as session:
+    with Session(engine) as session:
         earliest = session.exec(select(func.min(Case.received_at))).one()
     this_year = _year_of(london_today())
     first = min(this_year - 1, _year_of(earliest.date())) if earliest else this_year - 1
     return [_label(start) for start in range(this_year, max(first, FIRST_YEAR) - 1, -1)]
 
 
-def _choice(request: Request, year: str, landlord: str) -> tuple[ReportingYear, str]:
+def _choice(engine: Engine, year: str, landlord: str) -> tuple[ReportingYear, str]:
     """The year and landlord asked for, refused naming the field when not one of the lists' kind."""
     errors = {}
     try:
@@ -65,20 +65,20 @@ def _choice(request: Request, year: str, landlord: str) -> tuple[ReportingYear, 
             errors["year"] = f"Choose a reporting year from {_label(FIRST_YEAR)} to {_current_year(london_today())}"
     except ValueError as error:
         errors["year"] = str(error)
-    if landlord and landlord not in landlords(request.app.state.engine):
+    if landlord and landlord not in landlords(engine):
         errors["landlord"] = "Choose a landlord from the list"
     if errors:
         raise FormRejected(errors)
     return reporting_year, landlord
 
 
-def cut_facts(request: Request, landlord: str, service_area: str, root_cause: str) -> list:
+def cut_facts(engine: Engine, landlord: str, service_area: str, root_cause: str) -> list:
     """The read model's cases for a report, of one landlord and cut by service area and root cause
     (models/themes.py); a bad choice is refused naming the field."""
     if len(landlord) > 64:
         raise FormRejected({"landlord": "must be at most 64 characters"})
     try:
-        return cut(read_facts(request.app.state.engine, landlord or None), service_area or None, root_cause or None)
+        return cut(read_facts(engine, landlord or None), service_area or None, root_cause or None)
     except CutError as error:
         field, _, rule = str(error).partition(": ")
         raise FormRejected({field: rule}) from None
@@ -99,15 +99,14 @@ def homes_of(typed: str) -> int | None:
     return int(cleaned)
 
 
-def _report(request: Request, year: str, landlord: str, service_area: str, root_cause: str, homes: str = ""):
+def _report(engine: Engine, year: str, landlord: str, service_area: str, root_cause: str, homes: str = ""):
     """The report's figures, evidence, title, and (uncut) the Ombudsman's figures, the governing body's response
     and Awaab's Law compliance."""
-    reporting_year, landlord = _choice(request, year[:7], landlord[:64])
-    facts = cut_facts(request, landlord, service_area[:64], root_cause[:64])
+    reporting_year, landlord = _choice(engine, year[:7], landlord[:64])
+    facts = cut_facts(engine, landlord, service_area[:64], root_cause[:64])
     figures = annual_figures(facts, reporting_year, homes_of(homes[:20]), today=london_today())
     words = cut_words(service_area or None, root_cause or None)
     title = f"{landlord_name(landlord) if landlord else 'All landlords'}{f' ({words})' if words else ''}"
-    engine = request.app.state.engine
     ombudsman = response = hazards = None
     if not words:
         hazards = hazard_compliance(engine, reporting_year.first, reporting_year.last, figures.as_of, landlord)
@@ -125,16 +124,16 @@ def _report(request: Request, year: str, landlord: str, service_area: str, root_
 @router.get("/reports/annual")
 def annual(
     request: Request,
+    user: MayReadReports,
+    engine: Database,
     year: str = "",
     landlord: str = "",
     service_area: str = "",
     root_cause: str = "",
     homes: str = "",
-    user: StaffUser = Depends(current_user),
 ) -> Response:
-    require(user.role, "read_reports")
-    reporting_year, landlord, parts, hazards = _report(request, year, landlord, service_area, root_cause, homes)
-    years = year_choices(request)
+    reporting_year, landlord, parts, hazards = _report(engine, year, landlord, service_area, root_cause, homes)
+    years = year_choices(engine)
     if reporting_year.label not in years:  # an earlier year asked for by its address
         years = sorted({*years, reporting_year.label}, reverse=True)
     return render(
@@ -143,7 +142,7 @@ def annual(
         year=reporting_year.label,
         landlord=landlord,
         years=years,
-        landlords=landlords(request.app.state.engine),
+        landlords=landlords(engine),
         report=annual_report_body(*parts, hazards=hazards),
         title=parts[2],
         service_area=service_area,
@@ -157,18 +156,18 @@ def annual(
 @router.get("/reports/annual.pdf")
 def annual_pdf(
     request: Request,
+    user: MayReadReports,
+    engine: Database,
     year: str = "",
     landlord: str = "",
     service_area: str = "",
     root_cause: str = "",
     homes: str = "",
-    user: StaffUser = Depends(current_user),
 ) -> Response:
-    require(user.role, "read_reports")
-    reporting_year, landlord, parts, hazards = _report(request, year, landlord, service_area, root_cause, homes)
+    reporting_year, landlord, parts, hazards = _report(engine, year, landlord, service_area, root_cause, homes)
     pdf = annual_report_pdf(annual_report_html(*parts, hazards=hazards))
     audit(
-        request.app.state.engine,
+        engine,
         "report_exported",
         user.username,
         actor=user.username,

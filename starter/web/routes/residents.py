@@ -12,9 +12,11 @@ import asyncio
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.engine import Engine
 from starlette.datastructures import UploadFile
 
 from casework import photos as residents_photos
@@ -33,6 +35,8 @@ from models.input_text import command_id_problem
 from starter.web.auth import FormRejected, checked_form, client_address, text
 from starter.web import public_form
 from starter.web.fields import Said
+from starter.web import deps
+from starter.web.deps import AppSettings, Database, Temporal
 from starter.web.pages import render, templates
 
 router = APIRouter()
@@ -55,11 +59,11 @@ form that fills it is a robot's, and it is answered as if filed, with nothing fi
 
 
 def _landlord(request: Request) -> str:
-    return resident_facing_name(request.app.state.settings.public_policy)
+    return resident_facing_name(deps.settings(request).public_policy)
 
 
 def _phone(request: Request) -> str:
-    return letterhead_of(load_profile(request.app.state.settings.public_policy)).phone
+    return letterhead_of(load_profile(deps.settings(request).public_policy)).phone
 
 
 def _page(request: Request, template: str, status: int = 200, **context) -> Response:
@@ -109,12 +113,11 @@ def complaint_form(request: Request) -> Response:
 
 
 @router.post("/complain")
-async def complain(request: Request) -> Response:
+async def complain(request: Request, engine: Database, client: Temporal, settings: AppSettings) -> Response:
     form = await checked_form(request)
     form_id = _form_id(form.get("form_id"))
     if text(form, HONEYPOT, 500):
         return _page(request, "received.html", reference=None)
-    engine, settings = request.app.state.engine, request.app.state.settings
     complaint, errors = public_form.checked(form, today())
     values = public_form.typed_values(form)
     uploads = [item for item in form.getlist("photos") if isinstance(item, UploadFile) and item.filename]
@@ -138,7 +141,7 @@ async def complain(request: Request) -> Response:
         return _refused_for_now(request, values, form_id)
     try:
         filed = await residents.complain_online(
-            request.app.state.client, engine, complaint, photos, form_id, settings.public_policy, settings.task_queue
+            client, engine, complaint, photos, form_id, settings.public_policy, settings.task_queue
         )
     except CommandRejected as refusal:
         errors = {refusal.field or "form": Said(refusal.message[:1].upper() + refusal.message[1:])}
@@ -146,9 +149,7 @@ async def complain(request: Request) -> Response:
     for key, _ in limits:  # only an accepted complaint counts towards the limits
         residents.count(engine, key, WINDOW)
     if complaint.home_hazard:  # triage at the door: its Awaab's Law clocks run from receipt (decision 152)
-        hazard = await report_from_public_form(
-            request.app.state.client, engine, filed.reference, complaint.home_hazard, settings.task_queue
-        )
+        hazard = await report_from_public_form(client, engine, filed.reference, complaint.home_hazard, settings.task_queue)
         await projected_hazard(engine, hazard)
     residents.confirm_online_complaint(engine, filed.reference, settings.web_base_url, settings.resident_link_days)
     request.session["filed"] = {"reference": filed.reference, "email": complaint.email}
@@ -170,11 +171,11 @@ def _refused_for_now(request: Request, values: dict, form_id: str) -> Response:
 
 
 @router.get("/complain/received")
-def received(request: Request) -> Response:
+def received(request: Request, engine: Database, settings: AppSettings) -> Response:
     filed = request.session.get("filed")
     if not filed:
         return RedirectResponse("/complain", status_code=303)
-    reference, engine = filed["reference"], request.app.state.engine
+    reference, engine = filed["reference"], engine
     return _page(
         request,
         "received.html",
@@ -182,7 +183,7 @@ def received(request: Request) -> Response:
         email=filed["email"],
         channel=residents.channel_of(engine, reference),
         acknowledge_by=residents.promised(engine, reference),
-        short_address=residents.short_address(request.app.state.settings.web_base_url),
+        short_address=residents.short_address(settings.web_base_url),
         hazards=hazards_for_resident(engine, reference, today()),
     )
 
@@ -198,14 +199,18 @@ def _invalid(request: Request) -> Response:
     return _page(request, "link_invalid.html", status=404)
 
 
-def _tracked(request: Request) -> Tracked | None:
+def tracked_link(request: Request, engine: Database, settings: AppSettings) -> Tracked | None:
+    """The case this browser's tracking link opens (kept in the session), or None when it opens none now."""
     token = request.session.get(TRACK_KEY)
     if not token:
         return None
     try:
-        return open_link(request.app.state.engine, request.app.state.settings.web_secret, token)
+        return open_link(engine, settings.web_secret, token)
     except LinkInvalid:
         return None
+
+
+TrackedLink = Annotated[Tracked | None, Depends(tracked_link)]
 
 
 @router.get("/track/new-link")
@@ -214,7 +219,7 @@ def new_link_form(request: Request) -> Response:
 
 
 @router.post("/track/new-link")
-async def new_link(request: Request) -> Response:
+async def new_link(request: Request, engine: Database, settings: AppSettings) -> Response:
     form = await checked_form(request)
     email, reference = text(form, "email", 200), text(form, "reference", 40)
     if not (email or reference):
@@ -225,7 +230,6 @@ async def new_link(request: Request) -> Response:
             values={},
             errors={"reference": Said("Enter your complaint reference or the email address you gave us")},
         )
-    engine, settings = request.app.state.engine, request.app.state.settings
     keys = [f"link|address|{client_address(request)}"] + [f"link|asked|{v.lower()}" for v in (email, reference) if v]
     if all(residents.allow(engine, key, LINKS_PER_ADDRESS if n == 0 else LINKS_PER_EMAIL, WINDOW) for n, key in enumerate(keys)):
         residents.send_new_links(engine, settings.web_base_url, settings.resident_link_days, email=email, reference=reference)
@@ -234,12 +238,11 @@ async def new_link(request: Request) -> Response:
 
 
 @router.post("/track")
-async def open_printed_code(request: Request) -> Response:
+async def open_printed_code(request: Request, engine: Database, settings: AppSettings) -> Response:
     """The printed link: the reference and the code from a posted letter (decision 170). Only wrong
     codes count towards the limits, per client address and per reference."""
     form = await checked_form(request)
     reference, code = text(form, "reference", 40).upper(), text(form, "code", 40)
-    engine, settings = request.app.state.engine, request.app.state.settings
     keys = (f"code|address|{client_address(request)}", f"code|reference|{reference}")
     values = {"reference": reference, "code": code}
     if not all(residents.within(engine, key, CODE_TRIES, WINDOW) for key in keys):
@@ -266,9 +269,9 @@ async def open_printed_code(request: Request) -> Response:
 
 
 @router.get("/track/{token}")
-def open_tracking_link(request: Request, token: str) -> Response:
+def open_tracking_link(request: Request, token: str, engine: Database, settings: AppSettings) -> Response:
     try:
-        open_link(request.app.state.engine, request.app.state.settings.web_secret, token)
+        open_link(engine, settings.web_secret, token)
     except LinkInvalid:
         return _invalid(request)
     request.session[TRACK_KEY] = token
@@ -276,18 +279,17 @@ def open_tracking_link(request: Request, token: str) -> Response:
 
 
 @router.get("/track")
-def tracking_page(request: Request) -> Response:
-    tracked = _tracked(request)
+def tracking_page(request: Request, engine: Database, tracked: TrackedLink) -> Response:
     if tracked is None:
         request.session.pop(TRACK_KEY, None)
         return _page(request, "code.html")
-    return _tracking(request, tracked)
+    return _tracking(request, engine, tracked)
 
 
 def _tracking(
-    request: Request, tracked: Tracked, status: int = 200, errors: dict | None = None, values: dict | None = None
+    request: Request, engine: Engine, tracked: Tracked, status: int = 200, errors: dict | None = None, values: dict | None = None
 ) -> Response:
-    view = tracking_view(request.app.state.engine, tracked, today())
+    view = tracking_view(engine, tracked, today())
     return render(
         request,
         "residents/track.html",
@@ -301,43 +303,41 @@ def _tracking(
         flash=request.session.pop("flash", None),
         ombudsman=HOUSING_OMBUDSMAN,
         phone=_phone(request),
-        hazards=hazards_for_resident(request.app.state.engine, tracked.reference, today()),
+        hazards=hazards_for_resident(engine, tracked.reference, today()),
     )
 
 
 @router.post("/track/information")
-async def add_information(request: Request) -> Response:
-    tracked = _tracked(request)
+async def add_information(
+    request: Request, engine: Database, client: Temporal, settings: AppSettings, tracked: TrackedLink
+) -> Response:
     if tracked is None:
         return _invalid(request)
     form = await checked_form(request)
     command_id = f"resident-{_form_id(form.get('command_id'))}"
     note = text(form, "note", residents.MAX_NOTE + 100)
-    if not residents.allow(request.app.state.engine, f"note|{tracked.link_id}", NOTES_PER_LINK, WINDOW):
+    if not residents.allow(engine, f"note|{tracked.link_id}", NOTES_PER_LINK, WINDOW):
         return _too_many(request)
     try:
-        await residents.add_information(
-            request.app.state.client, request.app.state.engine, tracked, note, command_id, request.app.state.settings
-        )
+        await residents.add_information(client, engine, tracked, note, command_id, settings)
     except CommandRejected as refusal:
         words = refusal.message if refusal.field == "note" else _refusal_words(refusal, "add information")
-        return _tracking(request, tracked, status=400, errors={"note": words}, values={"note": note})
+        return _tracking(request, engine, tracked, status=400, errors={"note": words}, values={"note": note})
     request.session["flash"] = "Thank you. We have added what you told us to your complaint."
     return RedirectResponse("/track", status_code=303)
 
 
 @router.post("/track/stage2")
-async def ask_for_stage2(request: Request) -> Response:
-    tracked = _tracked(request)
+async def ask_for_stage2(request: Request, engine: Database, client: Temporal, tracked: TrackedLink) -> Response:
     if tracked is None:
         return _invalid(request)
     form = await checked_form(request)
     command_id = f"resident-{_form_id(form.get('command_id'))}"
     try:
-        await residents.ask_for_stage2(request.app.state.client, tracked, command_id)
+        await residents.ask_for_stage2(client, tracked, command_id)
     except CommandRejected as refusal:
-        return _tracking(request, tracked, status=409, errors={"stage2": _refusal_words(refusal, "ask for stage 2")})
-    by = await _stage2_acknowledge_by(request.app.state.engine, tracked.reference)
+        return _tracking(request, engine, tracked, status=409, errors={"stage2": _refusal_words(refusal, "ask for stage 2")})
+    by = await _stage2_acknowledge_by(engine, tracked.reference)
     request.session["flash"] = (
         "We have your request for stage 2. Someone who was not involved before will review your "
         f"complaint. We will write to you {f'by {by:%A} {by.day} {by:%B %Y}' if by else 'within 5 working days'} "
@@ -371,11 +371,10 @@ def _refusal_words(refusal: CommandRejected, what: str) -> str:
 
 
 @router.get("/track/letters/{letter_id}")
-def letter_pdf(request: Request, letter_id: str) -> Response:
-    tracked = _tracked(request)
+def letter_pdf(request: Request, letter_id: str, engine: Database, tracked: TrackedLink) -> Response:
     if tracked is None:
         return _invalid(request)
-    letter = resident_letter(request.app.state.engine, tracked, letter_id[:100])
+    letter = resident_letter(engine, tracked, letter_id[:100])
     if letter is None or letter.pdf is None:
         return _page(
             request,

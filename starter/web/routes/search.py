@@ -1,14 +1,12 @@
 """The header's search box: a resident's cases by reference, name, postcode, phone or email
 (casework/case_search.py); a reference typed exactly opens its case."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from casework.access import require
 from casework.case_search import LIMIT, search_cases
 from models.search import MAX_QUERY
-from models.users import StaffUser
-from starter.web.auth import current_user
+from starter.web.deps import Database, MayReadCases
 from starter.web.fields import Said
 from starter.web.pages import render
 
@@ -16,8 +14,7 @@ router = APIRouter()
 
 
 @router.get("/search")
-def search(request: Request, q: str = "", user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "read_cases")
+def search(request: Request, user: MayReadCases, engine: Database, q: str = "") -> Response:
     typed = q.strip()
     if not typed:
         return render(
@@ -37,7 +34,7 @@ def search(request: Request, q: str = "", user: StaffUser = Depends(current_user
             status=400,
             errors={"q": Said(f"Search for at most {MAX_QUERY} characters")},
         )
-    found = search_cases(request.app.state.engine, typed)
+    found = search_cases(engine, typed)
     if len(found) == 1 and found[0].reference == typed.upper():
         return RedirectResponse(f"/cases/{found[0].reference}", status_code=303)
     return render(request, "search.html", q=typed, found=found, limit=LIMIT)

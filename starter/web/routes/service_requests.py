@@ -5,7 +5,8 @@ confirmed (conversion with its reason, chosen from a list) and audited."""
 
 import re
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
+from sqlalchemy.engine import Engine
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
@@ -15,8 +16,9 @@ from models.policy import DEFAULT_PROFILE_ID
 from models.record import Resident, ServiceRequest
 from models.taxonomy import SERVICE_AREAS
 from models.users import StaffUser
-from casework.access import can, require
-from starter.web.auth import FormRejected, checked_form, client_address, current_user
+from casework.access import can
+from starter.web.auth import FormRejected, checked_form, client_address
+from starter.web.deps import AppSettings, Database, MayFileComplaints, MayReadCases, Temporal
 from starter.web.fields import Said, chosen, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
 
@@ -44,12 +46,11 @@ def _open_requests(engine) -> list[tuple[ServiceRequest, Resident | None]]:
 
 
 @router.get("/service-requests")
-def service_requests(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "read_cases")
+def service_requests(request: Request, user: MayReadCases, engine: Database) -> Response:
     return render(
         request,
         "service_requests.html",
-        requests=_open_requests(request.app.state.engine),
+        requests=_open_requests(engine),
         areas=SERVICE_AREAS,
         may_convert=can(user.role, "file_complaint"),
         flash=request.session.pop("flash", None),
@@ -75,17 +76,15 @@ def _fields() -> list:
 
 
 @router.get("/service-requests/new")
-def new_service_request(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "file_complaint")
+def new_service_request(request: Request, user: MayFileComplaints) -> Response:
     return render(request, "service_request_new.html", fields=_fields(), errors={}, values={"policy": DEFAULT_PROFILE_ID})
 
 
 @router.post("/service-requests")
-async def record(request: Request, user: StaffUser = Depends(current_user)) -> Response:
+async def record(request: Request, user: MayFileComplaints, engine: Database) -> Response:
     from casework.errors import CommandRejected
     from casework.service_requests import ServiceRequestIntake, record_service_request
 
-    require(user.role, "file_complaint")
     form = await checked_form(request)
     fields = _fields()
     values, errors = read_form(fields, form)
@@ -95,7 +94,7 @@ async def record(request: Request, user: StaffUser = Depends(current_user)) -> R
         errors = people_errors(error, fields) | errors
     if not errors:
         try:
-            request_id = record_service_request(request.app.state.engine, intake)
+            request_id = record_service_request(engine, intake)
         except CommandRejected as error:
             errors = refusal_error(error.field, error.message, fields)
         else:
@@ -105,8 +104,8 @@ async def record(request: Request, user: StaffUser = Depends(current_user)) -> R
     return render(request, "service_request_new.html", status=400, fields=fields, errors=errors, values=shown)
 
 
-def _request(request: Request, request_id: str) -> ServiceRequest:
-    with Session(request.app.state.engine) as session:
+def _request(engine: Engine, request_id: str) -> ServiceRequest:
+    with Session(engine) as session:
         found = session.get(ServiceRequest, request_id) if REQUEST_ID.match(request_id) else None
     if found is None:
         raise FormRejected({"request_id": f"There is no service request {request_id[:40]!r}."}, status=404)
@@ -115,13 +114,14 @@ def _request(request: Request, request_id: str) -> ServiceRequest:
 
 def _request_page(
     request: Request,
+    engine: Engine,
     user: StaffUser,
     found: ServiceRequest,
     status: int = 200,
     errors: dict | None = None,
     values: dict | None = None,
 ) -> Response:
-    with Session(request.app.state.engine) as session:
+    with Session(engine) as session:
         resident = session.get(Resident, found.resident_id) if found.resident_id else None
     return render(
         request,
@@ -139,30 +139,28 @@ def _request_page(
 
 
 @router.get("/service-requests/{request_id}")
-def service_request(request: Request, request_id: str, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "read_cases")
-    return _request_page(request, user, _request(request, request_id))
+def service_request(request: Request, request_id: str, user: MayReadCases, engine: Database) -> Response:
+    return _request_page(request, engine, user, _request(engine, request_id))
 
 
 @router.post("/service-requests/{request_id}/resolve")
-async def resolve(request: Request, request_id: str, user: StaffUser = Depends(current_user)) -> Response:
+async def resolve(request: Request, request_id: str, user: MayFileComplaints, engine: Database) -> Response:
     """The service was given: the request is closed, never converted afterwards."""
-    require(user.role, "file_complaint")
     form = await checked_form(request)
-    found = _request(request, request_id)
+    found = _request(engine, request_id)
     if found.status != "open":
         raise FormRejected({"request_id": f"{request_id} is already {found.status}."}, status=409)
     if form.get("confirm") != "yes":
         return _request_page(
-            request, user, found, 400, {"resolve-confirm": Said("Tick the box to confirm: the request is resolved")}
+            request, engine, user, found, 400, {"resolve-confirm": Said("Tick the box to confirm: the request is resolved")}
         )
-    with Session(request.app.state.engine) as session:
+    with Session(engine) as session:
         row = session.get(ServiceRequest, request_id)
         row.status = "resolved"
         session.add(row)
         session.commit()
     audit(
-        request.app.state.engine,
+        engine,
         "service_request_resolved",
         actor=user.username,
         address=client_address(request),
@@ -173,15 +171,15 @@ async def resolve(request: Request, request_id: str, user: StaffUser = Depends(c
 
 
 @router.post("/service-requests/{request_id}/convert")
-async def convert(request: Request, request_id: str, user: StaffUser = Depends(current_user)) -> Response:
+async def convert(
+    request: Request, request_id: str, user: MayFileComplaints, engine: Database, client: Temporal, settings: AppSettings
+) -> Response:
     """Convert to a complaint and open its case page; a second press finds the case already filed."""
     from casework.service_requests import convert_service_request
 
-    require(user.role, "file_complaint")
     form = await checked_form(request)
     category = form.get("category") or None
-    engine = request.app.state.engine
-    service_request = _request(request, request_id)
+    service_request = _request(engine, request_id)
     if service_request.status == "resolved":
         raise FormRejected({"request_id": f"{request_id} was resolved; record a new complaint instead."}, status=409)
     if service_request.status == "converted" and service_request.converted_to:
@@ -196,13 +194,13 @@ async def convert(request: Request, request_id: str, user: StaffUser = Depends(c
         errors["convert-confirm"] = Said("Tick the box to confirm: convert the request to a complaint")
     if errors:
         shown = {"reason": reason if isinstance(reason, str) else "", "category": category if isinstance(category, str) else ""}
-        return _request_page(request, user, service_request, 400, errors, shown)
+        return _request_page(request, engine, user, service_request, 400, errors, shown)
     filed = await convert_service_request(
-        request.app.state.client,
+        client,
         engine,
         request_id,
         service_request.landlord,
-        request.app.state.settings.task_queue,
+        settings.task_queue,
         category=category,
     )
     audit(

@@ -1,24 +1,28 @@
 """Staff accounts (administrator): the list, a form to add one, and each account's page, where a
 leaver is deactivated (or a returner let back in) and a lost password replaced."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
+from temporalio.client import Client
 
 from models.audit import audit
 from models.users import ROLE_NAMES, ROLES, AccountError, StaffUser, create_user, set_active, set_email, set_password, set_role
 from casework import leavers
-from casework.access import require
 from casework.errors import CommandRejected
-from starter.web.auth import FormRejected, checked_form, client_address, current_user, hashing, password, start_session, text
+from starter.web.auth import FormRejected, checked_form, client_address, hashing, password, start_session, text
+from starter.web.deps import AppSettings, Database, MayManageUsers, Temporal
 from starter.web.fields import Said
 from starter.web.pages import render
 
 router = APIRouter()
 
 
-def _page(request: Request, status: int = 200, errors: dict | None = None, values: dict | None = None) -> Response:
-    with Session(request.app.state.engine) as session:
+def _page(
+    request: Request, engine: Engine, status: int = 200, errors: dict | None = None, values: dict | None = None
+) -> Response:
+    with Session(engine) as session:
         accounts = list(session.exec(select(StaffUser).order_by(col(StaffUser.username))))
     return render(
         request,
@@ -32,8 +36,8 @@ def _page(request: Request, status: int = 200, errors: dict | None = None, value
     )
 
 
-def _account(request: Request, username: str) -> StaffUser:
-    with Session(request.app.state.engine) as session:
+def _account(engine: Engine, username: str) -> StaffUser:
+    with Session(engine) as session:
         account = session.get(StaffUser, username)
     if account is None:
         raise FormRejected({"username": f"There is no account {username[:40]!r}."}, status=404)
@@ -41,9 +45,13 @@ def _account(request: Request, username: str) -> StaffUser:
 
 
 def _account_page(
-    request: Request, account: StaffUser, status: int = 200, errors: dict | None = None, values: dict | None = None
+    request: Request,
+    engine: Engine,
+    account: StaffUser,
+    status: int = 200,
+    errors: dict | None = None,
+    values: dict | None = None,
 ) -> Response:
-    engine = request.app.state.engine
     return render(
         request,
         "user.html",
@@ -60,22 +68,20 @@ def _account_page(
 
 
 @router.get("/users")
-def users(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "manage_users")
-    return _page(request)
+def users(request: Request, user: MayManageUsers, engine: Database) -> Response:
+    return _page(request, engine)
 
 
 @router.post("/users")
-async def add_user(request: Request, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "manage_users")
+async def add_user(request: Request, user: MayManageUsers, engine: Database) -> Response:
     form = await checked_form(request)
     values = {name: text(form, name, 200) for name in ("username", "display_name", "role", "email")}
     try:
-        await hashing(create_user, request.app.state.engine, password=password(form, "password"), **values)
+        await hashing(create_user, engine, password=password(form, "password"), **values)
     except AccountError as error:
-        return _page(request, status=400, errors={error.field: error.message}, values=values)
+        return _page(request, engine, status=400, errors={error.field: error.message}, values=values)
     audit(
-        request.app.state.engine,
+        engine,
         "account_created",
         values["username"],
         actor=user.username,
@@ -87,19 +93,19 @@ async def add_user(request: Request, user: StaffUser = Depends(current_user)) ->
 
 
 @router.get("/users/{username}")
-def account(request: Request, username: str, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "manage_users")
-    return _account_page(request, _account(request, username))
+def account(request: Request, username: str, user: MayManageUsers, engine: Database) -> Response:
+    return _account_page(request, engine, _account(engine, username))
 
 
 @router.post("/users/{username}/active")
-async def change_active(request: Request, username: str, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "manage_users")
+async def change_active(
+    request: Request, username: str, user: MayManageUsers, engine: Database, client: Temporal, settings: AppSettings
+) -> Response:
     form = await checked_form(request)
-    account = _account(request, username)
+    account = _account(engine, username)
     active, reason = text(form, "active", 3), text(form, "reason", 201)
     if active not in ("yes", "no"):
-        return _account_page(request, account, status=400, errors={"active": "must be yes or no"})
+        return _account_page(request, engine, account, status=400, errors={"active": "must be yes or no"})
     errors = {}
     if active == "no":
         if form.get("confirm") != "yes":
@@ -111,43 +117,33 @@ async def change_active(request: Request, username: str, user: StaffUser = Depen
     reassign_to = text(form, "reassign_to", 64)
     if active == "no" and not errors:
         try:
-            plan = leavers.plan_handover(request.app.state.engine, username, account.role, reassign_to)
+            plan = leavers.plan_handover(engine, username, account.role, reassign_to)
         except CommandRejected as refusal:
             errors["reassign_to"] = Said(f"Their open cases: {refusal.message}")
     if errors:
-        return _account_page(request, account, status=400, errors=errors, values={"reason": reason, "reassign_to": reassign_to})
-    if active == "no" and plan:
-        settings = request.app.state.settings
-        refused = await leavers.hand_over(
-            request.app.state.client, request.app.state.engine, plan, user.username, settings.task_queue
+        return _account_page(
+            request, engine, account, status=400, errors=errors, values={"reason": reason, "reassign_to": reassign_to}
         )
-        for reference, handler in plan.items():
-            if reference not in refused:
-                audit(
-                    request.app.state.engine,
-                    "case_reassigned",
-                    username,
-                    actor=user.username,
-                    address=client_address(request),
-                    detail=f"{reference} to {handler}",
-                )
+    if active == "no" and plan:
+        refused = await _hand_over(request, engine, client, settings.task_queue, user, username, plan)
         if refused:
             problems = "; ".join(f"{ref}: {why}" for ref, why in refused.items())
             return _account_page(
                 request,
+                engine,
                 account,
                 status=409,
                 values={"reason": reason},
                 errors={"reassign_to": Said(f"These cases could not be handed over, so the account is still active: {problems}")},
             )
     try:
-        set_active(request.app.state.engine, username, active == "yes", by=user.username)
+        set_active(engine, username, active == "yes", by=user.username)
     except AccountError as error:
-        return _account_page(request, account, status=400, errors={"active": error.message})
+        return _account_page(request, engine, account, status=400, errors={"active": error.message})
     event = "account_reactivated" if active == "yes" else "account_deactivated"
-    audit(request.app.state.engine, event, username, actor=user.username, address=client_address(request), detail=reason)
+    audit(engine, event, username, actor=user.username, address=client_address(request), detail=reason)
     if username == user.username:  # reactivating one's own (active) account ends one's sessions too
-        start_session(request, _account(request, username))
+        start_session(request, _account(engine, username))
     moved = f" Their {len(plan)} open case(s) were handed over." if active == "no" and plan else ""
     request.session["flash"] = (
         f"Account {username} {'reactivated' if active == 'yes' else 'deactivated: they can no longer sign in'}.{moved}"
@@ -155,16 +151,34 @@ async def change_active(request: Request, username: str, user: StaffUser = Depen
     return RedirectResponse(f"/users/{username}", status_code=303)
 
 
+async def _hand_over(
+    request: Request, engine: Engine, client: Client, task_queue: str, user: StaffUser, leaver: str, plan: dict
+) -> dict:
+    """A leaver's open cases to their successors (`casework.leavers`), each one handed over audited; the
+    cases refused, by reference, with why."""
+    refused = await leavers.hand_over(client, engine, plan, user.username, task_queue)
+    for reference, handler in plan.items():
+        if reference not in refused:
+            audit(
+                engine,
+                "case_reassigned",
+                leaver,
+                actor=user.username,
+                address=client_address(request),
+                detail=f"{reference} to {handler}",
+            )
+    return refused
+
+
 @router.post("/users/{username}/password")
-async def replace_password(request: Request, username: str, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "manage_users")
+async def replace_password(request: Request, username: str, user: MayManageUsers, engine: Database) -> Response:
     form = await checked_form(request)
-    account = _account(request, username)
+    account = _account(engine, username)
     try:
-        changed = await hashing(set_password, request.app.state.engine, username, password(form, "password"))
+        changed = await hashing(set_password, engine, username, password(form, "password"))
     except AccountError as error:
-        return _account_page(request, account, status=400, errors={error.field: error.message})
-    audit(request.app.state.engine, "password_reset", username, actor=user.username, address=client_address(request))
+        return _account_page(request, engine, account, status=400, errors={error.field: error.message})
+    audit(engine, "password_reset", username, actor=user.username, address=client_address(request))
     if username == user.username:
         start_session(request, changed)
     request.session["flash"] = (
@@ -174,18 +188,17 @@ async def replace_password(request: Request, username: str, user: StaffUser = De
 
 
 @router.post("/users/{username}/role")
-async def change_role(request: Request, username: str, user: StaffUser = Depends(current_user)) -> Response:
-    require(user.role, "manage_users")
+async def change_role(request: Request, username: str, user: MayManageUsers, engine: Database) -> Response:
     form = await checked_form(request)
-    account = _account(request, username)
+    account = _account(engine, username)
     role = text(form, "role", 40)
     try:
-        set_role(request.app.state.engine, username, role, by=user.username)
+        set_role(engine, username, role, by=user.username)
     except AccountError as error:
         message = "Choose a role from the list" if role not in ROLES else error.message[:1].upper() + error.message[1:]
-        return _account_page(request, account, status=400, errors={"role": Said(message)})
+        return _account_page(request, engine, account, status=400, errors={"role": Said(message)})
     audit(
-        request.app.state.engine,
+        engine,
         "role_changed",
         username,
         actor=user.username,
@@ -197,20 +210,24 @@ async def change_role(request: Request, username: str, user: StaffUser = Depends
 
 
 @router.post("/users/{username}/email")
-async def change_email(request: Request, username: str, user: StaffUser = Depends(current_user)) -> Response:
+async def change_email(request: Request, username: str, user: MayManageUsers, engine: Database) -> Response:
     """Where the account's notices go (issue 26 item 12), checked by the same rule as when it was added."""
-    require(user.role, "manage_users")
     form = await checked_form(request)
-    account = _account(request, username)
+    account = _account(engine, username)
     email = text(form, "email", 300)
     try:
-        changed = set_email(request.app.state.engine, username, email)
+        changed = set_email(engine, username, email)
     except AccountError as error:
         return _account_page(
-            request, account, status=400, errors={"email": Said(f"Email for notices {error.message}")}, values={"email": email}
+            request,
+            engine,
+            account,
+            status=400,
+            errors={"email": Said(f"Email for notices {error.message}")},
+            values={"email": email},
         )
     audit(
-        request.app.state.engine,
+        engine,
         "email_changed",
         username,
         actor=user.username,
