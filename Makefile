@@ -23,6 +23,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Both locks generated with hashes from pyproject.toml's pins (never written by hand): run after changing a pin.
 # The development lock is constrained by the runtime lock, so tests run on exactly what the image installs.

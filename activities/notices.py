@@ -52,7 +52,7 @@ class NoticeActivities:
             self._log(delivery, "queued" if queued_now else "already queued")
             return queued_now
         with Session(self._engine) as session:
-            row = session.get(Notice, delivery.idempotency_key)
+            row = session.get_one(Notice, delivery.idempotency_key)  # _queue wrote it
             if row.status in ("sent", "failed"):
                 return False
             row.attempts += 1

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from temporalio import activity
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from casework.delivery import MAY_TELL_RESIDENT, tell_of_events
 from models.case import CaseProjection
@@ -32,7 +32,7 @@ class ReadModelActivities:
             index_elements=["reference"],
             set_={field: case.excluded[field] for field in CASE_PROGRESS},
             where=Case.last_seq <= case.excluded.last_seq,
-        ).returning(Case.reference)
+        ).returning(col(Case.reference))
         deadline = insert(CaseDeadline)
         self._upsert_deadlines = deadline.on_conflict_do_update(
             index_elements=["reference", "name"],

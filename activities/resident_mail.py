@@ -99,11 +99,11 @@ class ResidentMailer:
             claimed = connection.execute(
                 update(ResidentMessage)
                 .where(
-                    ResidentMessage.id == row_id,
+                    col(ResidentMessage.id) == row_id,
                     or_(
-                        (ResidentMessage.status == "queued")
-                        & or_(ResidentMessage.next_attempt_at.is_(None), ResidentMessage.next_attempt_at <= now),
-                        (ResidentMessage.status == "sending") & (ResidentMessage.claimed_at < now - CLAIM_STALE),
+                        (col(ResidentMessage.status) == "queued")
+                        & or_(col(ResidentMessage.next_attempt_at).is_(None), col(ResidentMessage.next_attempt_at) <= now),
+                        (col(ResidentMessage.status) == "sending") & (col(ResidentMessage.claimed_at) < now - CLAIM_STALE),
                     ),
                 )
                 .values(status="sending", claimed_at=now, attempts=ResidentMessage.attempts + 1)
@@ -115,7 +115,7 @@ class ResidentMailer:
             return False
         settings = self._settings
         with Session(self._engine) as session:
-            row = session.get(ResidentMessage, row_id)
+            row = session.get_one(ResidentMessage, row_id)  # just claimed
             try:
                 message = resident_email(session, settings, row)
                 session.commit()  # the link the message carries
@@ -185,7 +185,7 @@ def tracking_url(session: Session, settings: Settings, row: ResidentMessage) -> 
 
 def resident_email(session: Session, settings: Settings, row: ResidentMessage) -> EmailMessage:
     """The email to a resident or representative: plain words, the personal link, the letter attached."""
-    complaint = session.get(Complaint, row.reference)
+    complaint = session.get_one(Complaint, row.reference)
     landlord = resident_facing_name(complaint.policy_id)
     message = EmailMessage(policy=SMTP.clone(max_line_length=998))
     message["From"] = formataddr((f"{landlord} complaints", settings.notice_from))

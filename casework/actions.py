@@ -12,8 +12,9 @@ definitions, staff's reasons): only references to these rows (DESIGN.md principl
 import asyncio
 from datetime import date, datetime, timezone
 from functools import partial
-from typing import Any
+from typing import Any, get_args
 
+from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 from temporalio.client import Client
@@ -146,6 +147,7 @@ def draft_letter(engine: Engine, reference: str, action: str, form: dict[str, An
     letter = letters.decision_letter(
         engine, complaint, policy_profile(complaint.policy_id, complaint.policy_version), parse_form(action, form), stage, actor
     )
+    assert letter is not None  # the respond and exclude forms each make one
     return letters.render_html(letter, delivery.large_print(engine, reference))
 
 
@@ -159,8 +161,11 @@ def _settle_rows(engine: Engine, reference: str, form: Form, summary: CaseSummar
                 action.completed_on = local_date(summary.last_event.at) if summary.last_event else on
                 session.add(action)
         if isinstance(form, ReviewForm):
-            for model in (Adjustment, Restriction):
-                reviewed = session.get(model, form.review_id)
+            reviews: list[Adjustment | Restriction | None] = [
+                session.get(Adjustment, form.review_id),
+                session.get(Restriction, form.review_id),
+            ]
+            for reviewed in reviews:
                 if reviewed is not None and reviewed.reference == reference:
                     reviewed.reviewed_on = on
                     if form.next_review_on is not None:
@@ -284,7 +289,7 @@ def _key(key: tuple):
 
 
 def row_key(row: SQLModel) -> tuple:
-    mapper = row.__class__.__table__.primary_key.columns
+    mapper = inspect(type(row)).local_table.primary_key.columns
     return tuple(getattr(row, column.name) for column in mapper)
 
 
@@ -311,7 +316,7 @@ async def _file_linked(
             intake_id=f"additional-{command_id}",
             policy=complaint.policy_id,
             region=complaint.region,
-            channel=complaint.channel if complaint.channel in Channel.__args__ else "phone",
+            channel=complaint.channel if complaint.channel in get_args(Channel) else "phone",
             resident=ResidentDetails.of(resident),
             text=form.text or "\n".join(form.points),
             linked_to=complaint.reference,

@@ -13,12 +13,12 @@ functions, so they refuse the same closures and re-plan the same cases.
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -72,11 +72,11 @@ def cases_to_replan(
     new calendar), so it is signalled too, and one whose workflow has since ended answers NOT_FOUND and
     is counted as already ended. Weekends are never closure days (`check_closure`), whichever way the
     change came in."""
-    query = select(Case.reference).where(Case.state.not_in(FINISHED_STATES), Case.reference > after)
+    query = select(Case.reference).where(col(Case.state).not_in(FINISHED_STATES), Case.reference > after)
     if landlord is not None:
         query = query.where(Case.landlord == landlord)
     if regions is not None:
-        query = query.where(Case.region.in_(list(regions)))
+        query = query.where(col(Case.region).in_(list(regions)))
     query = query.order_by(Case.reference)
     with Session(engine) as session:
         return list(session.exec(query if limit is None else query.limit(limit)).all())
@@ -136,7 +136,7 @@ async def replan(
 
 
 async def _report(handle: WorkflowHandle, total: int, progress: Progress | None, wait: float | None) -> CalendarChangeReport:
-    result: Awaitable[CalendarChangeReport] = asyncio.ensure_future(handle.result())
+    result: asyncio.Future[CalendarChangeReport] = asyncio.ensure_future(handle.result())
     waited = 0.0
     while not result.done() and (wait is None or waited < wait):
         await asyncio.wait([result], timeout=0.5)
@@ -255,7 +255,7 @@ def closures(engine: Engine, landlord: str | None = None) -> list[ClosureDay]:
     if landlord is not None:
         query = query.where(ClosureDay.landlord == landlord)
     with Session(engine) as session:
-        return list(session.exec(query.order_by(ClosureDay.landlord, ClosureDay.day)).all())
+        return list(session.exec(query.order_by(col(ClosureDay.landlord), col(ClosureDay.day))).all())
 
 
 def record_bank_holidays(engine: Engine, regions: Iterable[str], years: range, keep: bool = True) -> list[BankHolidayChange]:
@@ -280,9 +280,9 @@ def record_bank_holidays(engine: Engine, regions: Iterable[str], years: range, k
                 )
             session.exec(
                 delete(KnownBankHoliday).where(
-                    KnownBankHoliday.region == region,
-                    KnownBankHoliday.day >= date(years.start, 1, 1),
-                    KnownBankHoliday.day <= date(years.stop - 1, 12, 31),
+                    col(KnownBankHoliday.region) == region,
+                    col(KnownBankHoliday.day) >= date(years.start, 1, 1),
+                    col(KnownBankHoliday.day) <= date(years.stop - 1, 12, 31),
                 )
             )
             session.add_all(KnownBankHoliday(region=region, day=day, name=name) for day, name in current.items())

@@ -130,7 +130,9 @@ class StageCount(BaseModel):
     overdue: int
 
 
-COLUMNS = (Case.reference, Case.landlord, Case.stage, Case.state, Case.handler, Case.next_deadline, Case.overdue)
+COLUMNS = tuple(
+    col(c) for c in (Case.reference, Case.landlord, Case.stage, Case.state, Case.handler, Case.next_deadline, Case.overdue)
+)
 
 
 def token_after(next_deadline: datetime | None, reference: str) -> str:
@@ -164,35 +166,35 @@ def _utc(instant: datetime) -> datetime:
 def _conditions(filters: CaseListFilter, with_stage: bool = True) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if with_stage and filters.stage is not None:
-        conditions.append(Case.stage == filters.stage)
+        conditions.append(col(Case.stage) == filters.stage)
     if filters.state is not None:
-        conditions.append(Case.state == filters.state)
+        conditions.append(col(Case.state) == filters.state)
     if filters.handler is not None:
-        conditions.append(Case.handler == filters.handler)
+        conditions.append(col(Case.handler) == filters.handler)
     if filters.landlord is not None:
-        conditions.append(Case.landlord == filters.landlord)
+        conditions.append(col(Case.landlord) == filters.landlord)
     if filters.overdue is not None:
-        conditions.append(Case.overdue == filters.overdue)
+        conditions.append(col(Case.overdue) == filters.overdue)
     if filters.due_from is not None:
-        conditions.append(Case.next_deadline >= end_of_day(filters.due_from))
+        conditions.append(col(Case.next_deadline) >= end_of_day(filters.due_from))
     if filters.due_to is not None:
-        conditions.append(Case.next_deadline <= end_of_day(filters.due_to))
+        conditions.append(col(Case.next_deadline) <= end_of_day(filters.due_to))
     return conditions
 
 
 def dated_query(filters: CaseListFilter, after: tuple[datetime | None, str] | None) -> Select:
     """Cases with a running deadline, strictly after the token's row, in (next_deadline, reference) order."""
-    query = select(*COLUMNS).where(*_conditions(filters), Case.next_deadline.is_not(None))
+    query = select(*COLUMNS).where(*_conditions(filters), col(Case.next_deadline).is_not(None))
     if after is not None:
         query = query.where(tuple_(Case.next_deadline, Case.reference) > tuple_(*after))
-    return query.order_by(Case.next_deadline, Case.reference)
+    return query.order_by(col(Case.next_deadline), col(Case.reference))
 
 
 def undated_query(filters: CaseListFilter, after_reference: str | None) -> Select:
     """Cases with no running deadline (responded, closed, finished): after every dated case, by reference."""
-    query = select(*COLUMNS).where(*_conditions(filters), Case.next_deadline.is_(None))
+    query = select(*COLUMNS).where(*_conditions(filters), col(Case.next_deadline).is_(None))
     if after_reference is not None:
-        query = query.where(Case.reference > after_reference)
+        query = query.where(col(Case.reference) > after_reference)
     return query.order_by(Case.reference)
 
 
@@ -227,14 +229,14 @@ def rows_of(session: Session, rows) -> list[CaseListRow]:
                 col(CaseDeadline.met_on).is_(None),
                 col(CaseDeadline.cancelled).is_(False),
             )
-            .order_by(CaseDeadline.reference, CaseDeadline.due, CaseDeadline.name)
+            .order_by(col(CaseDeadline.reference), col(CaseDeadline.due), col(CaseDeadline.name))
         ).scalars()
         for deadline in open_deadlines:
             nexts.setdefault(deadline.reference, []).append(deadline)
         names = dict(
             session.execute(
-                select(Complaint.reference, Resident.name)
-                .join(Resident, Resident.id == Complaint.resident_id)
+                select(col(Complaint.reference), col(Resident.name))
+                .join(Resident, col(Resident.id) == Complaint.resident_id)
                 .where(col(Complaint.reference).in_(references))
             ).all()
         )
@@ -273,10 +275,10 @@ def stage_counts_query(filters: CaseListFilter) -> Select:
     those are overdue, per stage. Answered and closed cases are left out, so unfiltered (the
     dashboard) it reads only the partial index of open work, not every case ever handled."""
     return (
-        select(Case.stage, func.count(), func.sum(when((Case.overdue, 1), else_=0)))
-        .where(*_conditions(filters, with_stage=False), Case.next_deadline.is_not(None))
-        .group_by(Case.stage)
-        .order_by(Case.stage)
+        select(col(Case.stage), func.count(), func.sum(when((col(Case.overdue), 1), else_=0)))
+        .where(*_conditions(filters, with_stage=False), col(Case.next_deadline).is_not(None))
+        .group_by(col(Case.stage))
+        .order_by(col(Case.stage))
     )
 
 
@@ -284,9 +286,9 @@ def closed_with_reviews_query(filters: CaseListFilter) -> Select:
     """Closed cases that still have a review running, per stage (served by ix_case_state_deadline): they
     are not awaiting a response, so `stage_counts` takes them off the open work."""
     return (
-        select(Case.stage, func.count(), func.sum(when((Case.overdue, 1), else_=0)))
-        .where(*_conditions(filters, with_stage=False), Case.state == "closed", Case.next_deadline.is_not(None))
-        .group_by(Case.stage)
+        select(col(Case.stage), func.count(), func.sum(when((col(Case.overdue), 1), else_=0)))
+        .where(*_conditions(filters, with_stage=False), col(Case.state) == "closed", col(Case.next_deadline).is_not(None))
+        .group_by(col(Case.stage))
     )
 
 
@@ -342,9 +344,9 @@ def due_in(which: Urgency, on: date):
     after, up_to = instant_bounds(which, on)
     query = sqlmodel.select(Case).where(col(Case.next_deadline).is_not(None))
     if after is not None:
-        query = query.where(Case.next_deadline > after)
+        query = query.where(col(Case.next_deadline) > after)
     if up_to is not None:
-        query = query.where(Case.next_deadline <= up_to)
+        query = query.where(col(Case.next_deadline) <= up_to)
     return query
 
 
@@ -363,18 +365,20 @@ def workload(session: Session, on: date) -> list[Workload]:
     """Open cases per handler (unassigned as None), with the overdue and due-today ones among them."""
     overdue_after, overdue_to = instant_bounds(Urgency.OVERDUE, on)
     today_after, today_to = instant_bounds(Urgency.DUE_TODAY, on)
-    rows = session.execute(
-        select(
-            Case.handler,
-            func.count(),
-            func.sum(when((Case.next_deadline <= overdue_to, 1), else_=0)),
-            func.sum(when(((Case.next_deadline > today_after) & (Case.next_deadline <= today_to), 1), else_=0)),
+    due = col(Case.next_deadline)
+    rows = list(
+        session.execute(
+            select(
+                col(Case.handler),
+                func.count(),
+                func.sum(when((due <= overdue_to, 1), else_=0)),
+                func.sum(when(((due > today_after) & (due <= today_to), 1), else_=0)),
+            )
+            .where(col(Case.state).not_in(DONE_STATES))
+            .group_by(Case.handler)
+            .order_by(Case.handler)
         )
-        .where(col(Case.state).not_in(DONE_STATES))
-        .group_by(Case.handler)
-        .order_by(Case.handler)
     )
-    rows = list(rows)
     active = {u.username for u in session.exec(sqlmodel.select(StaffUser).where(StaffUser.active == True))}  # noqa: E712
     return [Workload(handler=h, open=n, overdue=o or 0, due_today=t or 0, active=h is None or h in active) for h, n, o, t in rows]
 

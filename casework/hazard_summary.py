@@ -106,7 +106,7 @@ def summary_letter(engine: Engine, summary: HazardSummary, signed_by: str) -> Ha
     if summary.complaint is None:
         return None
     with Session(engine) as session:
-        policy_id = session.get(Complaint, summary.complaint).policy_id
+        policy_id = session.get_one(Complaint, summary.complaint).policy_id
     return HazardSummaryLetter(
         reference=summary.complaint,
         landlord=Landlord.from_profile(policy_profile(policy_id)),

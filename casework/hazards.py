@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -137,7 +137,7 @@ def _landlord_of(engine: Engine, linked: tuple[str, ...], given: str | None) -> 
 
 def _next_reference(session: Session, year: int) -> str:
     prefix = f"HZD-{year}-"
-    last = session.exec(select(func.max(Hazard.reference)).where(Hazard.reference.like(f"{prefix}%"))).one()
+    last = session.exec(select(func.max(Hazard.reference)).where(col(Hazard.reference).like(f"{prefix}%"))).one()
     return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:06d}"
 
 
@@ -155,9 +155,9 @@ def hazard_queue(engine: Engine, now: datetime, limit: int = 100) -> list[dict]:
     clock yet (any could be an emergency), then by the nearest clock; each with its hours left."""
     with Session(engine) as session:
         rows = session.exec(
-            select(Hazard).where(Hazard.state == "open", Hazard.next_due_at.is_not(None) | Hazard.level.is_(None))
-        ).all()  # type: ignore[union-attr]
-        queue = []
+            select(Hazard).where(Hazard.state == "open", col(Hazard.next_due_at).is_not(None) | col(Hazard.level).is_(None))
+        ).all()
+        queue: list[dict[str, Any]] = []
         for row in rows:
             due_at = (
                 None
@@ -169,9 +169,11 @@ def hazard_queue(engine: Engine, now: datetime, limit: int = 100) -> list[dict]:
             clock = session.exec(
                 select(HazardDeadline)
                 .where(
-                    HazardDeadline.reference == row.reference, HazardDeadline.met_on.is_(None), HazardDeadline.ceased.is_(None)
-                )  # type: ignore[union-attr]
-                .order_by(HazardDeadline.due)
+                    HazardDeadline.reference == row.reference,
+                    col(HazardDeadline.met_on).is_(None),
+                    col(HazardDeadline.ceased).is_(None),
+                )
+                .order_by(col(HazardDeadline.due))
             ).first()
             queue.append(
                 {
@@ -198,9 +200,13 @@ def hazard_record(engine: Engine, reference: str) -> tuple[Hazard, list[HazardDe
         if hazard is None:
             raise UnknownHazard(reference)
         clocks = list(
-            session.exec(select(HazardDeadline).where(HazardDeadline.reference == reference).order_by(HazardDeadline.due)).all()
+            session.exec(
+                select(HazardDeadline).where(HazardDeadline.reference == reference).order_by(col(HazardDeadline.due))
+            ).all()
         )
-        events = list(session.exec(select(HazardEvent).where(HazardEvent.reference == reference).order_by(HazardEvent.seq)).all())
+        events = list(
+            session.exec(select(HazardEvent).where(HazardEvent.reference == reference).order_by(col(HazardEvent.seq))).all()
+        )
     return hazard, clocks, events
 
 
@@ -208,14 +214,16 @@ def hazards_linked_to(engine: Engine, reference: str) -> list[tuple[Hazard, list
     """The hazards a complaint or service request reported, each with its clocks (the case page shows both
     timescales side by side, as the Ombudsman expects)."""
     with Session(engine) as session:
-        candidates = session.exec(select(Hazard).where(Hazard.linked.contains(reference, autoescape=True))).all()  # type: ignore[attr-defined]
+        candidates = session.exec(select(Hazard).where(col(Hazard.linked).contains(reference, autoescape=True))).all()
         linked = [hazard for hazard in candidates if reference in hazard.linked.split(",")]
         return [
             (
                 hazard,
                 list(
                     session.exec(
-                        select(HazardDeadline).where(HazardDeadline.reference == hazard.reference).order_by(HazardDeadline.due)
+                        select(HazardDeadline)
+                        .where(HazardDeadline.reference == hazard.reference)
+                        .order_by(col(HazardDeadline.due))
                     ).all()
                 ),
             )

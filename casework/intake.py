@@ -12,7 +12,7 @@ from uuid import uuid4
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -23,7 +23,7 @@ from casework.staff import check_case_staff
 from casework.updates import case_summary, send_command
 from models.clock import stored_utc
 from models.calendar import local_date
-from models.case import COMMANDS, OUTSIDE_WINDOW, AwareDatetime, CaseInput, DeadlineView, received_problem
+from models.case import OUTSIDE_WINDOW, AwareDatetime, CaseInput, CaseSummary, DeadlineView, RecordConsent, received_problem
 from models.input_text import contact_field, email_field
 from models.policy import DEFAULT_PROFILE_ID, PolicyProfile
 from models.record import Complaint, Representative, Resident, ServiceRequest
@@ -100,7 +100,7 @@ class Filed(BaseModel):
 
 def _next_reference(session: Session, year: int) -> str:
     prefix = f"CMP-{year}-"
-    last = session.exec(select(func.max(Complaint.reference)).where(Complaint.reference.like(f"{prefix}%"))).one()
+    last = session.exec(select(func.max(Complaint.reference)).where(col(Complaint.reference).like(f"{prefix}%"))).one()
     number = int(last.removeprefix(prefix)) + 1 if last else 1
     return f"{prefix}{number:06d}"
 
@@ -149,8 +149,12 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
+    opened: CaseSummary
     try:  # one step: started (or found running) and its first answer, once it is in the read model
-        opened = await client.execute_update_with_start_workflow(ComplaintWorkflow.opened, start_workflow_operation=start)
+        opened = await client.execute_update_with_start_workflow(
+            ComplaintWorkflow.opened,  # type: ignore[arg-type]  # temporalio types an async handler's result as its coroutine
+            start_workflow_operation=start,
+        )
     except WorkflowAlreadyStartedError:  # the form sent again after its case had ended
         opened = await case_summary(client, reference)
     except Exception as error:
@@ -162,7 +166,7 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
             client,
             reference,
             "record_consent",
-            COMMANDS["record_consent"](
+            RecordConsent(
                 command_id=f"{intake.intake_id}-consent",
                 representative_ref=representative_id,
                 actor=intake.handler,

@@ -21,7 +21,7 @@ from casework.errors import CommandRejected
 from casework.staff import StaffChoice, case_staff, check_case_staff
 from models.users import CASE_ROLES
 from casework.updates import send_command
-from models.case import COMMANDS
+from models.case import Assign
 from models.tables import Case
 
 SPREAD = "spread"
@@ -74,7 +74,7 @@ async def hand_over(client: Client, engine: Engine, plan: dict[str, str], by: st
     """Send each case's `assign`; returns the refusals (reference -> the workflow's reason), none when all moved."""
     refused: dict[str, str] = {}
     for reference, handler in plan.items():
-        command = COMMANDS["assign"](command_id=f"handover-{uuid.uuid4()}", actor=by, handler=handler)
+        command = Assign(command_id=f"handover-{uuid.uuid4()}", actor=by, handler=handler)
         try:
             await send_command(client, reference, "assign", command, task_queue)
         except CommandRejected as refusal:

@@ -30,7 +30,7 @@ from models.policy import PolicyProfile
 from models.record import Complaint
 from models.side_effects import LetterDraft
 
-DECISION_LETTERS = {"ResponseLetter": ResponseLetter, "ExclusionLetter": ExclusionLetter}
+DECISION_LETTERS: dict[str, type[LetterBase]] = {"ResponseLetter": ResponseLetter, "ExclusionLetter": ExclusionLetter}
 
 
 def draft(
@@ -105,7 +105,7 @@ def issue(engine: Engine, request: IssueLetter) -> str | None:
     if content.get("learning_root_cause"):
         link_learning(engine, stored.id, content["learning_root_cause"])
     with Session(engine) as session:
-        row = session.get(LetterDraft, (request.reference, request.command_id))
+        row = session.get_one(LetterDraft, (request.reference, request.command_id))
         row.letter_id, row.content = stored.id, {}  # the letter holds the words now; the draft only says it is issued
         session.add(row)
         session.commit()

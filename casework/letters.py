@@ -21,7 +21,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -166,6 +166,7 @@ def store_letter(
     large = delivery.large_print(engine, reference)
     html, pdf = render_letter(letter, large)
     issued_at = issued_at or datetime.now(UTC)
+    assert letter.stage is not None  # render_letter refuses a letter without its stage
     row = Letter(
         id=f"letter-{uuid4().hex}",
         reference=reference,
@@ -261,16 +262,18 @@ def _response_record(row: Letter, letter: ResponseLetter, issued_at: datetime) -
         )
         for number, remedy in enumerate(letter.remedies, start=1)
     ]
-    actions = [
-        OutstandingAction(
-            reference=row.reference,
-            action_id=action.action_id or f"{row.command_id}-{number}",
-            description=action.description,
-            owner=action.owner,
-            target_on=action.target_on,
+    actions = []
+    for number, action in enumerate(letter.outstanding_actions, start=1):
+        assert action.target_on is not None  # render_letter refuses an action without its date
+        actions.append(
+            OutstandingAction(
+                reference=row.reference,
+                action_id=action.action_id or f"{row.command_id}-{number}",
+                description=action.description,
+                owner=action.owner,
+                target_on=action.target_on,
+            )
         )
-        for number, action in enumerate(letter.outstanding_actions, start=1)
-    ]
     learning = [
         LearningPoint(id=f"{row.id}-learning-{number}", reference=row.reference, text=text, recorded_at=issued_at)
         for number, text in enumerate(letter.learning, start=1)
@@ -295,7 +298,7 @@ def definition_of(engine: Engine, reference: str, stage: int) -> list[str]:
         rows = session.exec(
             select(Definition)
             .where(Definition.reference == reference, Definition.stage == stage)
-            .order_by(Definition.recorded_at, Definition.command_id)
+            .order_by(col(Definition.recorded_at), col(Definition.command_id))
         ).all()
         return [str(point) for row in rows for point in row.points]
 
@@ -324,7 +327,7 @@ def earlier_actions(engine: Engine, reference: str, stage: int) -> list[PendingA
                 OutstandingAction.reference == reference,
                 OutstandingAction.completed_on == None,  # noqa: E711
             )
-            .order_by(OutstandingAction.target_on, OutstandingAction.action_id)
+            .order_by(col(OutstandingAction.target_on), col(OutstandingAction.action_id))
         ).all()
         return [
             PendingAction(action_id=r.action_id, description=r.description, owner=r.owner, target_on=r.target_on) for r in rows

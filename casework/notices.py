@@ -19,7 +19,7 @@ handler of a case assigned to them."""
 
 def notices_for(engine: Engine, username: str, role: str, limit: int = PANEL_ROWS) -> list[Notice]:
     """The newest notices addressed to this person (by role on the ladder), newest first."""
-    query = select(Notice).join(Case, Case.reference == Notice.reference)
+    query = select(Notice).join(Case, col(Case.reference) == Notice.reference)
     if role in ROLE_RECIPIENT:
         query = query.where(col(Notice.recipients).contains(ROLE_RECIPIENT[role]))
     else:
@@ -40,9 +40,9 @@ def resident_news(engine: Engine, username: str, role: str, limit: int = PANEL_R
     otherwise until they open the case)."""
     query = (
         select(ResidentNote, Resident.name)
-        .join(Case, Case.reference == ResidentNote.reference)
-        .join(Complaint, Complaint.reference == ResidentNote.reference)
-        .outerjoin(Resident, Resident.id == Complaint.resident_id)
+        .join(Case, col(Case.reference) == ResidentNote.reference)
+        .join(Complaint, col(Complaint.reference) == ResidentNote.reference)
+        .outerjoin(Resident, col(Resident.id) == Complaint.resident_id)
         .where(col(ResidentNote.id).startswith(RESIDENT_NOTE))
     )
     query = query.where(col(Case.handler).is_(None)) if role == "complaints_manager" else query.where(Case.handler == username)

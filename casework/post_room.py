@@ -70,7 +70,7 @@ def _documents(session: Session, row: ResidentMessage, site: str = "", link_days
     letter, or an update."""
     to = Addressee(name=row.name, address=row.address)
     if row.letter_id is not None:
-        letter = session.get(Letter, row.letter_id)
+        letter = session.get_one(Letter, row.letter_id)
         if row.recipient == "resident":
             return [letter.html] + _printed_link_slip(session, row, letter, site, link_days)
         cover = letters.render_update(
@@ -87,7 +87,7 @@ def _documents(session: Session, row: ResidentMessage, site: str = "", link_days
 
 
 def _landlord(session: Session, row: ResidentMessage) -> Landlord:
-    complaint = session.get(Complaint, row.reference)
+    complaint = session.get_one(Complaint, row.reference)
     return Landlord.from_profile(load_profile_version(complaint.policy_id, complaint.policy_version))
 
 
@@ -112,7 +112,7 @@ def make_batch(engine: Engine, made_by: str, site: str = "", link_days: int = 28
         session.add(batch)
         session.flush()
         for row in rows:
-            fresh = session.get(ResidentMessage, row.id)
+            fresh = session.get_one(ResidentMessage, row.id)
             if fresh.status != "queued":  # another batch took it meanwhile: start again
                 session.rollback()
                 return make_batch(engine, made_by, site, link_days)

@@ -69,7 +69,7 @@ def replanned_words(session: Session, reference: str, event) -> tuple[str, str, 
     since = local_date(event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC))
     latest = max(row.due for row in rows)
     closed = session.exec(
-        select(ClosureDay.day)
+        select(col(ClosureDay.day))
         .where(
             ClosureDay.landlord == (case.landlord if case else ""),
             ClosureDay.kind == "closure",

@@ -18,7 +18,7 @@ honeypot field (in the route), and every field and file has a size limit.
 import asyncio
 import hashlib
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator, model_validator
 from sqlalchemy import func
@@ -35,7 +35,7 @@ from casework.tracking import Tracked, issue_code, revoke_links
 from casework.updates import send_command
 from models.presentation import long_date
 from models.calendar import local_date
-from models.case import COMMANDS
+from models.case import RequestStage2, ResidentInput
 from models.record import Attachment, Complaint, Representative, Resident
 from models.residents import AttachmentContent, PublicRateLimit, ResidentMessage
 from models.settings import Settings
@@ -59,7 +59,10 @@ HOME_HAZARDS = {
 """Triage at the door (Awaab's Law, SI 2025/1042): the public form's plain answers to "is there damp or mould,
 or something dangerous, in your home?", each the HHSRS category (policies/hazards/awaabs-law.toml) its hazard
 is recorded under; staff triage it (decision 152)."""
-HomeHazard = Literal[tuple(HOME_HAZARDS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    HomeHazard = str  # a Literal of HOME_HAZARDS' keys, built at run time for pydantic to check
+else:
+    HomeHazard = Literal[tuple(HOME_HAZARDS)]
 
 
 class OnlineComplaint(PlainText):
@@ -377,7 +380,7 @@ async def add_information(
         if existing is None:
             session.add(ResidentNote(id=note_id, reference=tracked.reference, at=datetime.now(UTC), text=text))
             session.commit()
-    command = COMMANDS["resident_input"](command_id=command_id, note_ref=note_id, on_behalf_of=tracked.on_behalf_of)
+    command = ResidentInput(command_id=command_id, note_ref=note_id, on_behalf_of=tracked.on_behalf_of)
     try:
         await send_command(client, tracked.reference, "resident_input", command)
     except BaseException:
@@ -392,12 +395,12 @@ async def add_information(
         from casework.notices import tell_of_resident_note
 
         with Session(engine) as session:
-            note, case = session.get(ResidentNote, note_id), session.get(Case, tracked.reference)
+            note, case = session.get_one(ResidentNote, note_id), session.get(Case, tracked.reference)
             handler = case.handler if case is not None else None
         await asyncio.to_thread(tell_of_resident_note, engine, settings, note, handler)
 
 
 async def ask_for_stage2(client: Client, tracked: Tracked, command_id: str) -> None:
     """Code 6.12: no reasons asked. A refusal comes back as CommandRejected for the page to put in words."""
-    command = COMMANDS["request_stage2"](command_id=command_id, on_behalf_of=tracked.on_behalf_of)
+    command = RequestStage2(command_id=command_id, on_behalf_of=tracked.on_behalf_of)
     await send_command(client, tracked.reference, "request_stage2", command)

@@ -82,7 +82,7 @@ async def convert_service_request(
         task_queue,
     )
     with Session(engine) as session:
-        request = session.get(ServiceRequest, request_id)
+        request = session.get_one(ServiceRequest, request_id)
         request.status, request.converted_to = "converted", filed.reference
         session.add(request)
         session.commit()

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.clock import stored_utc
 from models.record import Complaint, Representative, Resident
@@ -188,7 +188,7 @@ def revoke_links(session: Session, reference: str, person_id: str, now: datetime
     now = now or datetime.now(UTC)
     for row in session.exec(
         select(ResidentLink).where(
-            ResidentLink.reference == reference, ResidentLink.person_id == person_id, ResidentLink.revoked_at.is_(None)
+            ResidentLink.reference == reference, ResidentLink.person_id == person_id, col(ResidentLink.revoked_at).is_(None)
         )
     ).all():
         row.revoked_at = now

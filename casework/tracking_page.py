@@ -87,7 +87,7 @@ class TrackingView(BaseModel):
 
 def tracking_view(engine: Engine, tracked: Tracked, today: date) -> TrackingView:
     with Session(engine) as session:
-        complaint = session.get(Complaint, tracked.reference)
+        complaint = session.get_one(Complaint, tracked.reference)
         case = session.get(Case, tracked.reference)
         deadlines = session.exec(select(CaseDeadline).where(CaseDeadline.reference == tracked.reference)).all()
         events = session.exec(
@@ -184,12 +184,14 @@ def _titled(letter: Letter) -> str:
 
 
 def _letter_model(letter: Letter):
-    from models.letters import AcknowledgementLetter, ExclusionLetter, ExtensionLetter, ResponseLetter
+    from models.letters import AcknowledgementLetter, ExclusionLetter, ExtensionLetter, LetterBase, ResponseLetter
 
-    model = {"acknowledgement": AcknowledgementLetter, "extension": ExtensionLetter, "exclusion": ExclusionLetter}.get(
-        letter.kind, ResponseLetter
-    )
-    return model.model_validate(letter.content)
+    models: dict[str, type[LetterBase]] = {
+        "acknowledgement": AcknowledgementLetter,
+        "extension": ExtensionLetter,
+        "exclusion": ExclusionLetter,
+    }
+    return models.get(letter.kind, ResponseLetter).model_validate(letter.content)
 
 
 def resident_letter(engine: Engine, tracked: Tracked, letter_id: str) -> Letter | None:

@@ -96,7 +96,8 @@ async def reopen(
     if action not in previous.allowed_actions and action not in allowed_actions(previous.state, previous.stage):
         return None  # the lifecycle's current declaration decides, also for runs that ended under older code
     started = (await ended.fetch_history()).events[0].workflow_execution_started_event_attributes
-    [first_input] = await client.data_converter.decode(started.input.payloads, [CaseInput | CarriedCase])
+    hints = [CaseInput | CarriedCase]  # temporalio types the hints `list[type]`; its pydantic converter decodes a union too
+    [first_input] = await client.data_converter.decode(started.input.payloads, hints)  # type: ignore[arg-type]
     first_input = first_input if isinstance(first_input, CaseInput) else first_input.case  # a long case's later run
     case = first_input.model_copy(update={"reopened_from": previous, "reopened_at": at})
     start = WithStartWorkflowOperation(

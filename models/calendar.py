@@ -16,7 +16,7 @@ arithmetic and nothing else, so it is deterministic on replay and never loads `h
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -60,6 +60,12 @@ class CalendarSnapshot(BaseModel):
     non_working: tuple[date, ...]
 
 
+def _as_date(day: np.datetime64) -> date:
+    """A day-unit datetime64 within the calendar's years as a date (numpy's stubs drop the unit, so they
+    type `item()` as date, int or None)."""
+    return cast(date, day.item())
+
+
 class WorkingCalendar:
     """Working-day arithmetic with exactly numpy's `busday_offset` / `busday_count` semantics."""
 
@@ -93,7 +99,7 @@ class WorkingCalendar:
 
     def add_working_days(self, start: date, n: int) -> date:
         """Roll a non-working `start` forward to a working day, then move `n` (possibly negative) working days."""
-        moved = np.busday_offset(self._day(start), n, roll="forward", busdaycal=self._busdaycal).item()
+        moved = _as_date(np.busday_offset(self._day(start), n, roll="forward", busdaycal=self._busdaycal))
         if not self._first <= moved <= self._last:
             raise self._outside(moved)
         return moved
@@ -101,7 +107,7 @@ class WorkingCalendar:
     def nth_working_day_after(self, day0: date, n: int) -> date:
         """The `n`th working day counted from the day after `day0` (statutory clocks, SI 2025/1042: Day 0 is
         when the landlord became aware, whatever day it is), i.e. numpy `busday_offset(day0, n, roll="backward")`."""
-        moved = np.busday_offset(self._day(day0), n, roll="backward", busdaycal=self._busdaycal).item()
+        moved = _as_date(np.busday_offset(self._day(day0), n, roll="backward", busdaycal=self._busdaycal))
         if not self._first <= moved <= self._last:
             raise self._outside(moved)
         return moved

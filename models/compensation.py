@@ -42,7 +42,7 @@ def compensation_totals(cases: list[CaseFacts], period: "ReportingYear", as_of: 
     every = [r for case in cases for r in _offers(case)]
     paid = [r for r in every if r.paid_on is not None and r.paid_on in period and r.paid_on <= end]
     overdue = [r for r in every if r.due_on is not None and r.due_on < end and (r.paid_on is None or r.paid_on > end)]
-    count, pence = Counter(), Counter()
+    count, pence = Counter[str](), Counter[str]()
     for r in offered:
         count[r.band or "none"] += 1
         pence[r.band or "none"] += r.amount_pence

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.hazard_tables import Hazard, HazardDeadline
 
@@ -43,7 +43,7 @@ def compliance(engine: Engine, first: date, last: date, as_of: date, landlord: s
     """Rows by clock then category, for clocks due in [first, last]; every clock of the law has a row ("all")."""
     query = (
         select(HazardDeadline, Hazard)
-        .join(Hazard, Hazard.reference == HazardDeadline.reference)
+        .join(Hazard, col(Hazard.reference) == HazardDeadline.reference)
         .where(HazardDeadline.due >= first, HazardDeadline.due <= last)
     )
     if landlord:

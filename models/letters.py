@@ -12,7 +12,7 @@ Code sections (quoted in seed 001): 2.1-2.4 exclusions, 5.6 the complaint defini
 """
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
@@ -123,6 +123,10 @@ class LetterBase(LetterPart):
     issued_on: date
     signed_by: str = ""
     """Who writes: their name and role, one per line, printed under the letter."""
+    if TYPE_CHECKING:
+        # Every letter type declares these itself (so each keeps its place in the letter's JSON).
+        kind: str
+        stage: int | None
 
 
 class AcknowledgementLetter(LetterBase):

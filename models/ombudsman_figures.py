@@ -11,15 +11,16 @@ figures say what the case pages say: a referral is an `ombudsman_referral` event
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import get_args
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.calendar import local_date
 from models.case import ChfoReason, OmbudsmanFinding
 from models.tables import Case, CaseDeadline, CaseEvent
 
-FINDINGS: tuple[str, ...] = OmbudsmanFinding.__args__
-CHFO_REASONS: tuple[str, ...] = ChfoReason.__args__
+FINDINGS: tuple[str, ...] = get_args(OmbudsmanFinding)
+CHFO_REASONS: tuple[str, ...] = get_args(ChfoReason)
 ADVERSE = frozenset({"severe_maladministration", "maladministration", "service_failure"})
 """Findings against the landlord (the Ombudsman's own maladministration rate counts these three)."""
 COMPLAINT_HANDLING = "complaint_handling"
@@ -82,11 +83,11 @@ def ombudsman_figures(session: Session, landlord: str | None, start: date, end: 
     inclusive, as dates in Europe/London. Pure reads; safe to call for any period (quarters, years)."""
     if end < start:
         raise ValueError(f"end ({end.isoformat()}) is before start ({start.isoformat()})")
-    events = select(CaseEvent).where(CaseEvent.type.in_(EVENTS))
+    events = select(CaseEvent).where(col(CaseEvent.type).in_(EVENTS))
     orders = select(CaseDeadline).where(CaseDeadline.name.startswith("ombudsman.order."))
     if landlord is not None:
-        events = events.join(Case, Case.reference == CaseEvent.reference).where(Case.landlord == landlord)
-        orders = orders.join(Case, Case.reference == CaseDeadline.reference).where(Case.landlord == landlord)
+        events = events.join(Case, col(Case.reference) == CaseEvent.reference).where(Case.landlord == landlord)
+        orders = orders.join(Case, col(Case.reference) == CaseDeadline.reference).where(Case.landlord == landlord)
     referrals = late = determinations = made = 0
     found: Counter[str] = Counter()
     failures: Counter[str] = Counter()

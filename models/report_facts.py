@@ -11,6 +11,7 @@ pre-stage is part of the complaint), see docs/decisions.md.
 
 from collections import defaultdict
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.engine import Engine
@@ -283,7 +284,7 @@ def _remedy(remedy: Remedy, actions: dict[str, OutstandingAction]) -> RemedyFact
 
 def _grouped(session: Session, references: list[str]) -> dict[str, dict[type, list]]:
     grouped: dict[str, dict[type, list]] = defaultdict(lambda: defaultdict(list))
-    for table in (
+    tables: tuple[type[Any], ...] = (  # every one has a `reference` column
         CaseEvent,
         CaseDeadline,
         Complaint,
@@ -294,7 +295,8 @@ def _grouped(session: Session, references: list[str]) -> dict[str, dict[type, li
         LearningPoint,
         Restriction,
         ResponseRootCause,
-    ):
+    )
+    for table in tables:
         for chunk in range(0, len(references), 500):
             wanted = references[chunk : chunk + 500]
             for row in session.exec(select(table).where(table.reference.in_(wanted))).all():

@@ -73,7 +73,8 @@ class Figure(Fact):
     @classmethod
     def of(cls, pairs: Iterable[tuple[str, bool]]) -> "Figure":
         """The figure of (case reference, met?) pairs."""
-        met, missed = [], []
+        met: list[str] = []
+        missed: list[str] = []
         for reference, ok in pairs:
             (met if ok else missed).append(reference)
         return cls(met=tuple(met), missed=tuple(missed))
@@ -121,7 +122,7 @@ def answerable(
     """CH02's cases: the stage's responses made in the year (by `as_of`), and the open complaints whose Code
     response date fell in the year and had passed by `as_of` unanswered (missed, not undecided)."""
     judged_on = as_of or year.last
-    found = [(c, r) for c, r in responded(cases, year, stage) if r.responded_on <= judged_on]
+    found = [(c, r) for c, r in responded(cases, year, stage) if r.responded_on is not None and r.responded_on <= judged_on]
     for case in cases:
         record = case.stage(stage)
         if (
@@ -291,7 +292,7 @@ def annual_figures(
             )
         )
     outcomes = {}
-    remedies, pence, by_type = 0, 0, Counter()
+    remedies, pence, by_type = 0, 0, Counter[str]()
     for stage in (1, 2):
         answered = responded(cases, year, stage)
         counts = Counter(r.outcome for _, r in answered)

@@ -11,7 +11,7 @@ recorded (intake, the public form, service requests) keeps them without knowing 
 import re
 
 from sqlalchemy import delete, event, insert
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from models.record import Resident
 
@@ -131,8 +131,7 @@ def reference_typed(typed: str) -> str | None:
 @event.listens_for(Resident, "after_insert")
 @event.listens_for(Resident, "after_update")
 def _keep_keys(_mapper, connection, resident: Resident) -> None:
-    table = ResidentSearchKey.__table__
-    connection.execute(delete(table).where(table.c.resident_id == resident.id))
+    connection.execute(delete(ResidentSearchKey).where(col(ResidentSearchKey.resident_id) == resident.id))
     keys = resident_keys(resident.name, resident.address, resident.phone, resident.email)
     if keys:
-        connection.execute(insert(table), [{"key": key, "resident_id": resident.id} for key in sorted(keys)])
+        connection.execute(insert(ResidentSearchKey), [{"key": key, "resident_id": resident.id} for key in sorted(keys)])

@@ -37,7 +37,7 @@ def extensions_with_ombudsman_details(cases: list[CaseFacts], year: ReportingYea
 def extensions_within_contact_window(cases: list[CaseFacts], year: ReportingYear) -> Figure:
     """Extended complaints (either stage) under a policy with its own contact window (Wolverhampton 002 §7.1/7.2)
     whose every extension was agreed within it; `missed`: contact later than the policy promises."""
-    pairs = {}
+    pairs: dict[str, bool] = {}
     for stage in (1, 2):
         for case, record in extended(cases, year, stage):
             windowed = [e for e in record.extensions if e.late_contact is not None]

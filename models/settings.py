@@ -5,7 +5,7 @@ server by environment alone (docker-compose.yml sets them; docs/configuration.md
 """
 
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -135,7 +135,7 @@ class ConfigurationError(ValueError):
     """An environment variable that breaks its rule; the message names the variable and the rule."""
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """The settings from the environment, or a ConfigurationError saying which variable is wrong and why
     (the commands print it without a traceback)."""
     try:

@@ -80,7 +80,7 @@ def _check_password(password: str | None, field: str = "password", about: tuple[
         )
     if not (password or "").strip():
         raise AccountError(field, "must not be only spaces")
-    verdict = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[part for part in about if part])
+    verdict = zxcvbn((password or "")[:ZXCVBN_MAX_LENGTH], user_inputs=[part for part in about if part])
     if verdict["score"] < MIN_PASSWORD_SCORE:
         warning = verdict["feedback"]["warning"]
         advice = " ".join(verdict["feedback"]["suggestions"]) or "Try three or four random words."

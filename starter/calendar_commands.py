@@ -2,8 +2,9 @@
 re-plan open cases (casework/calendar_changes.py), against DATABASE_URL and TEMPORAL_ADDRESS."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -18,6 +19,7 @@ Landlord = Annotated[str, typer.Option("--landlord", help="The landlord whose of
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
 FLAG_OF = {"landlord": "--landlord", "day": "DATE", "reason": "--reason"}
 """How these commands name each field of a refused calendar change (casework.calendar_changes.CalendarError)."""
+Reached = TypeVar("Reached")
 
 
 def _day(value: str) -> date:
@@ -27,7 +29,7 @@ def _day(value: str) -> date:
         raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD", param_hint="DATE") from None
 
 
-def _run_change(change) -> None:
+def _run_change(change: Callable[..., Awaitable[Reached]]) -> Reached:
     """Run a calendar change with a progress bar on stderr; print what it reached; exit 1 on failures."""
     from models.settings import load_settings
     from models.tables import create_schema, make_engine

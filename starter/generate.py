@@ -227,9 +227,9 @@ class _Handler:
     def case(self, received_on: date) -> tuple[list[dict], bool, list[tuple[int, str, date]]]:
         rng, pre = self.rng, self.profile.pre_stage
         informal = pre is not None and (pre.applies == "always" or rng.random() < 0.5)
-        outcomes = []
+        outcomes: list[tuple[int, str, date]] = []
         logged_on, acknowledged = received_on, False
-        if informal:
+        if informal and pre is not None:
             day = self.calendar.add_working_days(received_on, rng.randint(1, pre.resolve_working_days))
             if rng.random() < self.settings.informal_resolution_rate:
                 self._step(day, 11, "close")
@@ -281,7 +281,8 @@ class _Handler:
             return
         determined = add(due, rng.randint(60, 190))
         elements = rng.sample(("complaint_handling", "repairs", "communication", "record_keeping"), rng.randint(1, 3))
-        findings, orders = [], []
+        findings: list[dict[str, str]] = []
+        orders: list[dict[str, str]] = []
         for element in elements:
             adverse = rng.random() < settings.adverse_finding_rate
             finding = rng.choice(ADVERSE_FINDINGS if adverse else FAIR_FINDINGS)

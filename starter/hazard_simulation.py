@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from models.hazard import HAZARD_COMMANDS, HazardDeadlineView, HazardInput, HazardView
+from models.hazard import HAZARD_COMMANDS, HazardDeadlineView, HazardInput
 from models.hazard_rules import load_hazard_rules
 from models.refusal import refusal_of
 from starter.scenario import Step
@@ -81,7 +81,7 @@ class HazardSimulation:
             return f"{problem.field}: {problem.message}"
         handle = await self.client.start_workflow(HazardWorkflow.run, hazard, id=reference, task_queue=self.task_queue)
         self.handles[step.hazard_id] = handle
-        await handle.query(HazardWorkflow.hazard, result_type=HazardView)
+        await handle.query(HazardWorkflow.hazard)
         return None
 
     async def _act(self, number: int, step: Step) -> str | None:
@@ -109,7 +109,7 @@ class HazardSimulation:
         """Add each hazard's deadlines, notices and timeline to the scenario's result, then end its workflow."""
         hazards = {}
         for hazard_id, handle in self.handles.items():
-            view = await handle.query(HazardWorkflow.hazard, result_type=HazardView)
+            view = await handle.query(HazardWorkflow.hazard)
             result["deadlines"].extend(deadline_json(hazard_id, d) for d in view.deadlines)
             result["notices"].extend(
                 {"kind": n.kind, "deadline": f"hazard.{hazard_id}.{n.deadline}", "at": _utc(n.at)} for n in view.notices
@@ -135,7 +135,7 @@ class HazardSimulation:
 
 
 def deadline_json(hazard_id: str, deadline: HazardDeadlineView) -> dict:
-    shown = {"name": f"hazard.{hazard_id}.{deadline.name}", "due": deadline.due.isoformat()}
+    shown: dict[str, object] = {"name": f"hazard.{hazard_id}.{deadline.name}", "due": deadline.due.isoformat()}
     if deadline.due_at is not None:
         shown["due_at"] = _utc(deadline.due_at)
     shown.update(met_on=deadline.met_on.isoformat() if deadline.met_on else None, met=deadline.met, ceased=deadline.ceased)

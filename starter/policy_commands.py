@@ -1,7 +1,7 @@
 """`complaints policy ...`: what a landlord's policy profile does differently from the Code."""
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -73,7 +73,7 @@ def versions(
     except PolicyError as error:
         err.print(str(error), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "version": p.version,
             "published": p.published.isoformat() if p.published else None,

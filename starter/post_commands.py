@@ -63,5 +63,7 @@ def batch_command(
     except post_room.NothingToPrint:
         typer.echo("nothing is waiting to be printed", err=True)
         raise typer.Exit(1) from None
-    out.write_bytes(post_room.batch_pdf(engine, batch.id))
+    pdf = post_room.batch_pdf(engine, batch.id)
+    assert pdf is not None  # the batch just made
+    out.write_bytes(pdf)
     typer.echo(f"wrote {batch.id} ({batch.items} item{'s' if batch.items != 1 else ''}) to {out}")

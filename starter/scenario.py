@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any, Literal, get_args
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from models.calendar import FIRST_YEAR, LAST_YEAR
 from models.input_text import PlainText
@@ -190,7 +191,7 @@ def parse_scenarios(text: str | bytes) -> tuple[list[Scenario], bool]:
     return scenarios, many
 
 
-def _describe(prefix: str, error: dict) -> str:
+def _describe(prefix: str, error: ErrorDetails) -> str:
     """One line per problem: the field's path (e.g. steps[2].working_days), then the rule."""
     path = ""
     for part in error["loc"]:

@@ -5,6 +5,7 @@
 server of the simulator, a fresh cluster) get them through the operator service here.
 """
 
+from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
@@ -25,7 +26,9 @@ async def register_search_attributes(client: Client) -> None:
     One at a time: a server refuses a whole batch when one of it exists, and the time-skipping test
     server cannot list what it has."""
     for key in ALL_KEYS:
-        request = AddSearchAttributesRequest(namespace=client.namespace, search_attributes={key.name: key.indexed_value_type})
+        request = AddSearchAttributesRequest(
+            namespace=client.namespace, search_attributes={key.name: IndexedValueType.ValueType(key.indexed_value_type)}
+        )
         try:
             await client.operator_service.add_search_attributes(request)
         except RPCError as error:

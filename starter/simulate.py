@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
@@ -63,7 +63,7 @@ class Simulator:
         view, rejected = await self.run_case(scenario)
         with Session(self.engine) as session:
             if view.events and view.events[-1].seq != len(view.events):  # continued as new: notes left behind
-                rows = session.exec(select(CaseEvent).where(CaseEvent.reference == view.reference).order_by(CaseEvent.seq))
+                rows = session.exec(select(CaseEvent).where(CaseEvent.reference == view.reference).order_by(col(CaseEvent.seq)))
                 view = view.model_copy(
                     update={"events": tuple(EventView.model_validate(row, from_attributes=True) for row in rows)}
                 )
@@ -132,7 +132,7 @@ class Simulator:
                 rejected.append({"step": number, "action": step.action, "error": await _finished_case_error(handle, step)})
         if scenario.until is not None:
             await self.sleep_until(scenario.until - offset)
-        return await handle.query(ComplaintWorkflow.case, result_type=CaseView), rejected
+        return await handle.query(ComplaintWorkflow.case), rejected
 
     async def sleep_until(self, server_time: datetime) -> None:
         """Skip the server's clock to `server_time`. On a loaded machine the time-skipping server may give up a
@@ -181,7 +181,7 @@ async def simulate(scenarios: list[Scenario], on_done: Callable[[], None] = lamb
 async def _clock_offset(handle: WorkflowHandle) -> timedelta:
     """The offset the workflow fixed at its first task, once it has recorded the complaint."""
     for _ in range(3000):
-        view = await handle.query(ComplaintWorkflow.case, result_type=CaseView)
+        view = await handle.query(ComplaintWorkflow.case)
         if view.events:
             return timedelta(seconds=await handle.query(ComplaintWorkflow.clock_offset))
         await asyncio.sleep(0.01)
@@ -216,7 +216,7 @@ def _command(engine: Engine, reference: str, number: int, step: Step):
 
 async def _finished_case_error(handle: WorkflowHandle, step: Step) -> str:
     """A command sent to a case whose workflow has ended gets the lifecycle's own refusal."""
-    view = await handle.query(ComplaintWorkflow.case, result_type=CaseView)
+    view = await handle.query(ComplaintWorkflow.case)
     try:
         next_state(view.state, view.stage, step.action)
     except ActionNotAllowed as refusal:

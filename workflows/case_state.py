@@ -11,7 +11,7 @@ from models.calendar import WorkingCalendar, end_of_day, local_date
 from models.case import OUTSIDE_WINDOW, CaseInput, CaseView, DeadlineView, EventView, NoticeView
 from models.policy import PolicyProfile
 from workflows import deadlines
-from workflows.deadlines import StageFacts
+from workflows.deadlines import PlannedDeadline, StageFacts
 from workflows.lifecycle import (
     AWAITING_REFERRAL,
     AWAITING_STAGE2_REQUEST,
@@ -356,7 +356,7 @@ class CaseState:
             deadline.running = plan.running
             deadline.extended_by = plan.extended_by
 
-    def _planned_updates(self) -> "list[deadlines.PlannedDeadline]":
+    def _planned_updates(self) -> list[PlannedDeadline]:
         """The open `update.<n>` at the agreed interval from the day each counts from (Code 5.9)."""
         if self.update_interval is None:
             return []

@@ -15,6 +15,7 @@ them out and counts them (`CaseState.uncarried_events`), keeping the command ids
 
 from dataclasses import fields
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from temporalio import workflow
@@ -77,7 +78,7 @@ def history_is_long(case: CaseInput) -> bool:
     return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
 
 
-def carry(state: CaseState, **run: object) -> CarriedCase:
+def carry(state: CaseState, **run: Any) -> CarriedCase:
     """The case as the next run needs it (`run`: the RUN_FIELDS); resident notes are counted, not carried."""
     last = len(state.events) - 1
     left = [e for i, e in enumerate(state.events) if e.type == UNCARRIED_EVENT and i != last]

@@ -11,7 +11,17 @@ from typing import Any
 
 from models.calendar import WorkingCalendar, local_date
 from models.case import Command, EventView, NoticeView
-from models.hazard import HAZARD_COMMANDS, HazardDeadlineView, HazardInput
+from models.hazard import (
+    HAZARD_COMMANDS,
+    HazardDeadlineView,
+    HazardInput,
+    LinkCase,
+    OfferAccommodation,
+    RecordAccessAttempt,
+    RecordInvestigation,
+    SeekConsent,
+    TriageHazard,
+)
 from models.hazard_rules import HazardRules
 from models.refusal import Refusal
 from models.case import CLOCK_TOLERANCE
@@ -102,9 +112,13 @@ class HazardState:
                 "after_awareness",
                 f"is before the landlord became aware of the hazard ({self.facts.aware_at.isoformat()}), Day 0 of SI 2025/1042",
             )
-        if action == "hazard_triaged" and command.level != "not_relevant":
-            self._in_scope("level", command.level)
+        # Each action's payload is its HAZARD_COMMANDS type (the asserts tell the type checker).
+        if action == "hazard_triaged":
+            assert isinstance(command, TriageHazard)
+            if command.level != "not_relevant":
+                self._in_scope("level", command.level)
         if action == "hazard_investigated":
+            assert isinstance(command, RecordInvestigation)
             if command.found != "none":
                 self._in_scope("found", command.found)
             elif command.safety_work or command.preventative_work:
@@ -114,8 +128,12 @@ class HazardState:
                     "no_hazard_no_work",
                     "an investigation that found no hazard needs no work (SI 2025/1042 reg 11, 13)",
                 )
-        if action == "hazard_linked" and command.linked_reference in self.linked:
-            raise Refused("linked_reference", "already_linked", f"{command.linked_reference} is already linked to this hazard")
+        if action == "hazard_linked":
+            assert isinstance(command, LinkCase)
+            if command.linked_reference in self.linked:
+                raise Refused(
+                    "linked_reference", "already_linked", f"{command.linked_reference} is already linked to this hazard"
+                )
 
     def lifecycle_check(self, action: str) -> None:
         """Whether `action` may happen now at all, whatever its fields."""
@@ -196,6 +214,7 @@ class HazardState:
         facts = self.facts
         details: dict[str, Any] = {}
         if action == "hazard_triaged":
+            assert isinstance(command, TriageHazard)
             if facts.level == "emergency" and command.level != "emergency":
                 facts.done["triaged_down"] = at  # the 24-hour clock stays on the record, ceased or missed
             elif command.level == "emergency":
@@ -207,8 +226,10 @@ class HazardState:
                 facts.done["triaged_not_relevant"] = at
             details = {"level": command.level, "vulnerabilities": ",".join(command.vulnerabilities), "actor": command.actor}
         elif action == "hazard_access_attempt":
+            assert isinstance(command, RecordAccessAttempt)
             details = {"method": command.method, "outcome": command.outcome}
         elif action == "hazard_investigated":
+            assert isinstance(command, RecordInvestigation)
             facts.investigated_at, facts.found = at, command.found
             facts.safety_work, facts.preventative_work = command.safety_work, command.preventative_work
             facts.preventative_practicable = command.preventative_start_practicable
@@ -219,11 +240,13 @@ class HazardState:
                 "preventative_start_practicable": command.preventative_start_practicable,
             }
         elif action == "hazard_consent_sought":
+            assert isinstance(command, SeekConsent)
             details = {"consent_from": command.consent_from, "method": command.method, "consent": command.consent}
         elif action in ("hazard_accommodation_offered", "hazard_accommodation_accepted", "hazard_accommodation_declined"):
             self.offer_waiting = action == "hazard_accommodation_offered"
-            details = {"accommodation": command.accommodation} if self.offer_waiting else {}
+            details = {"accommodation": command.accommodation} if isinstance(command, OfferAccommodation) else {}
         elif action == "hazard_linked":
+            assert isinstance(command, LinkCase)
             self.linked.append(command.linked_reference)
             details = {"linked_reference": command.linked_reference}
         elif action == "hazard_closed":

@@ -10,6 +10,7 @@ letter drafted before it was sent; the `issue_letter` activity issues it and que
 """
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,7 +68,7 @@ async def _issue(issuing: str, request: Payload, window: timedelta) -> str | Non
     return await workflow.execute_activity(
         issuing,
         request,
-        result_type=str | None,
+        result_type=str | None,  # type: ignore[arg-type]  # temporalio types it `type`; the converter takes any type hint
         start_to_close_timeout=ISSUE_TIMEOUT,
         schedule_to_close_timeout=window,
         retry_policy=RETRY,
@@ -97,7 +98,7 @@ def record_refused_signal(state: CaseState, name: str, error: Exception, at: dat
     """Record a signal refused by an unexpected error as a `signal_refused` event (the case page's
     timeline and the ops list read it from the read model); True when the caller must project it. No
     Signal has a caller waiting for its answer, so without this a bug's refusal would go unseen."""
-    details = getattr(error, "details", None) or ({},)
+    details: Sequence[Any] = getattr(error, "details", None) or ({},)
     if not isinstance(details[0], dict) or details[0].get("rule") != UNEXPECTED or not workflow.patched(REFUSED_SIGNALS_PATCH):
         return False
     state.record("signal_refused", at, {"signal": name, "rule": UNEXPECTED, "field": details[0].get("field", "action")})
