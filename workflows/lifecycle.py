@@ -207,7 +207,7 @@ def is_finished(state: str, stage: int) -> bool:
     return state in ("excluded", "closed") and "request_stage2" not in moves and "ombudsman_referral" not in moves
 
 
-ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)
+ACTIONS: tuple[str, ...] = tuple(event.id for event in ComplaintLifecycle.events)  # type: ignore[attr-defined]  # the metaclass's property; the stubs see the instance one
 
 
 STATES: dict[str, State] = {state.id: state for state in ComplaintLifecycle.states}
@@ -230,7 +230,14 @@ def _moves(state: str, stage: int, conditions: Conditions) -> dict[str, str]:
     """{allowed action: next state}: the actions whose guards the library finds satisfied by (stage, conditions),
     worked out once per combination, so a workflow task only ever looks an answer up after that."""
     enabled = {event.id for event in _machine_at(state).enabled_events(stage=stage, conditions=conditions)}
-    return {action: _move(state, action).target.id for action in ACTIONS if action in enabled}
+    return {action: _target(state, action) for action in ACTIONS if action in enabled}
+
+
+def _target(state: str, action: str) -> str:
+    """Where an enabled action leads from `state` (an enabled event always has its declared move)."""
+    move = _move(state, action)
+    assert move is not None and move.target is not None, f"{action} is enabled in {state} without a move"
+    return move.target.id
 
 
 def allowed_actions(state: str, stage: int, conditions: Conditions = Conditions()) -> list[str]:

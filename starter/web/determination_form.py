@@ -12,11 +12,15 @@ def _posted(form, name: str):
     return value.strip() if isinstance(value, str) else value
 
 
-def read_determination(form) -> tuple[dict, dict[str, list[int]], dict[str, str]]:
+def read_determination(form) -> tuple[dict, dict[str, list[int]], dict[str, Said]]:
     """`findings.N.element` / `.finding` and `orders.N.kind` / `.due_on` (a date input) as the form model
     takes them, the form row of each (so a refusal of `orders.1.due_on` lands on its row), and the date
     inputs' own problems by field."""
-    findings, finding_rows, orders, order_rows, problems = [], [], [], [], {}
+    findings: list[dict] = []
+    orders: list[dict] = []
+    finding_rows: list[int] = []
+    order_rows: list[int] = []
+    problems: dict[str, Said] = {}
     for n in range(FINDING_ROWS):
         row = {part: _posted(form, f"findings.{n}.{part}") for part in ("element", "finding")}
         if any(row.values()):

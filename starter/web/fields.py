@@ -131,8 +131,8 @@ def date_of(form: FormData, name: str) -> tuple[str | None, str | None]:
     """A GOV.UK date input's value (`name-day`, `name-month`, `name-year`) as ISO text, or a problem.
     A date posted whole as `name` (YYYY-MM-DD, the CLI's and scripts' way) is passed on as it is."""
     whole = form.get(name)
-    parts = {part: form.get(f"{name}-{part}") for part in ("day", "month", "year")}
-    parts = {k: v.strip() if isinstance(v, str) else "" for k, v in parts.items()}
+    posted = {part: form.get(f"{name}-{part}") for part in ("day", "month", "year")}
+    parts = {k: v.strip() if isinstance(v, str) else "" for k, v in posted.items()}
     if not any(parts.values()):
         return (whole.strip() if isinstance(whole, str) and whole.strip() else None), None
     missing = [part for part in ("day", "month", "year") if not parts[part]]

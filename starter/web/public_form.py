@@ -126,7 +126,7 @@ TYPED = tuple(q.name for q in QUESTIONS if q.kind not in ("photos", "checkbox", 
 
 def typed_values(form: FormData) -> dict:
     """What was typed, kept to show again whatever is wrong (dates as their three boxes)."""
-    values = {name: text(form, name, 5000 if name == "text" else 2000) for name in TYPED}
+    values: dict[str, str | bool | dict[str, str]] = {name: text(form, name, 5000 if name == "text" else 2000) for name in TYPED}
     for q in QUESTIONS:
         if q.kind == "checkbox":
             values[q.name] = form.get(q.name) == "yes"

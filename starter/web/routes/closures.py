@@ -72,6 +72,7 @@ async def record_closure(
         errors["reason"] = Said("Enter why the office is closed (shown to staff with the closure days)")
     if errors:
         return _page(request, engine, status=400, errors=errors, values=values)
+    assert day is not None, "_closure_date gives a date or a problem"
     try:
         check_closure(engine, landlord, day, reason)  # refusals first, then the question
         moved = residents_moved_by(engine, landlord, day)

@@ -164,7 +164,7 @@ def response_form(
 @router.post("/reports/annual/response")
 async def record(request: Request, user: MayRecordGoverningResponse, engine: Database) -> Response:
     form = await checked_form(request)
-    values = {name: form.get(name) if isinstance(form.get(name), str) else "" for name in ("year", "landlord", "text")}
+    values = {name: posted if isinstance(posted := form.get(name), str) else "" for name in ("year", "landlord", "text")}
     try:
         row = record_response(engine, Actor.of(user), values["landlord"] or None, values["year"], values["text"])
     except CommandRejected as error:

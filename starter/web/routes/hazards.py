@@ -176,7 +176,9 @@ def _command_id(value: object) -> str:
 @router.get("/hazards/{reference}/summary")
 def summary(request: Request, reference: str, user: MayReadCases, engine: Database) -> Response:
     """The reg 9 written summary, previewed from the record before it is sent."""
-    return _summary_page(request, engine, reference, f"web-{uuid4().hex}")
+    page = _summary_page(request, engine, reference, f"web-{uuid4().hex}")
+    assert page is not None, "without ready_only there is always a page"
+    return page
 
 
 def _summary_page(request: Request, engine: Engine, reference: str, command_id: str, ready_only: bool = False) -> Response | None:

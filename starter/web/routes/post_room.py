@@ -34,7 +34,9 @@ async def make_batch(request: Request, user: MayPrintLetters, engine: Database, 
     except post_room.NothingToPrint:
         request.session["flash"] = "There is nothing waiting to be printed."
         return RedirectResponse("/post-room", status_code=303)
-    return _pdf(post_room.batch_pdf(engine, batch.id), batch.id)
+    pdf = post_room.batch_pdf(engine, batch.id)
+    assert pdf is not None, "the batch was made just now"
+    return _pdf(pdf, batch.id)
 
 
 @router.get("/post-room/batches/{batch_id}")

@@ -121,10 +121,14 @@ async def complain(request: Request, engine: Database, client: Temporal, setting
     complaint, errors = public_form.checked(form, today())
     values = public_form.typed_values(form)
     uploads = [item for item in form.getlist("photos") if isinstance(item, UploadFile) and item.filename]
-    photos, problems = [], []
+    photos: list[residents_photos.Photo] = []
+    problems: list[str] = []
     for upload in uploads[: residents_photos.MAX_PHOTOS]:
-        kept = residents_photos.accepted_photo(upload.filename, await upload.read(residents_photos.MAX_UPLOAD_BYTES + 1))
-        (problems if isinstance(kept, str) else photos).append(kept)
+        kept = residents_photos.accepted_photo(upload.filename or "", await upload.read(residents_photos.MAX_UPLOAD_BYTES + 1))
+        if isinstance(kept, str):
+            problems.append(kept)
+        else:
+            photos.append(kept)
     if len(uploads) > residents_photos.MAX_PHOTOS:
         problems.insert(0, f"choose at most {residents_photos.MAX_PHOTOS} photos")
     if problems:

@@ -155,7 +155,7 @@ async def resolve(request: Request, request_id: str, user: MayFileComplaints, en
             request, engine, user, found, 400, {"resolve-confirm": Said("Tick the box to confirm: the request is resolved")}
         )
     with Session(engine) as session:
-        row = session.get(ServiceRequest, request_id)
+        row = session.get_one(ServiceRequest, request_id)
         row.status = "resolved"
         session.add(row)
         session.commit()
@@ -201,7 +201,7 @@ async def convert(
         request_id,
         service_request.landlord,
         settings.task_queue,
-        category=category,
+        category=category if isinstance(category, str) else None,  # a listed service area by now, or none
     )
     audit(
         engine,
