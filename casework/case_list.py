@@ -1,5 +1,5 @@
-"""Listing cases: the staff case list (filtered, in next-deadline order, a page at a time) and the
-dashboard (my cases, due today, due soon, overdue, and the open work per stage).
+"""Listing cases: the staff case list (filtered, in next-deadline order, a page at a time), the open work
+per stage, and the one clock the lists read (the dashboard's queues: casework/dashboard.py).
 
 Ordered by next deadline (soonest first; cases with no running deadline last), then reference.
 Paging is by keyset: a page token names the last row shown, and the next page starts strictly after
@@ -20,18 +20,16 @@ from datetime import date, datetime, timezone
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import case as when, func, select, tuple_
 from sqlalchemy.sql import ColumnElement, Select
-from sqlalchemy.engine import Engine
 import sqlmodel
 from sqlmodel import Session, col
 
 from models.calendar import FIRST_YEAR, LAST_YEAR, end_of_day, local_date
 from models.json_input import read_json
-from models.users import StaffUser
-from models.due import DUE_SOON_DAYS as DUE_SOON, Urgency, deadline_words, due_date, instant_bounds, urgency
+from models.due import Urgency, deadline_words, due_date, urgency
 from models.record import Complaint, Resident
 from models.tables import Case, CaseDeadline
 from models import clock as one_clock
-from workflows.lifecycle import DONE_STATES, FINISHED_STATES, STATES as LIFECYCLE_STATES
+from workflows.lifecycle import DONE_STATES, STATES as LIFECYCLE_STATES
 
 STATES: tuple[str, ...] = tuple(LIFECYCLE_STATES)
 PAGE_SIZE_MAX = 200
@@ -317,10 +315,7 @@ def query_plan(session: Session, query: Select) -> list[str]:
     return [row[-1] for row in rows]
 
 
-# ---- the dashboard ----------------------------------------------------------------------------------
-
-DUE_SOON_DAYS = DUE_SOON
-DASHBOARD_ROWS = 20
+# ---- the one clock and open cases -----------------------------------------------------------------
 
 
 def clock() -> datetime:
@@ -336,80 +331,3 @@ def today() -> date:
 def open_cases():
     """Case rows (sqlmodel's select, so a session yields `Case` objects) not yet closed or ended."""
     return sqlmodel.select(Case).where(col(Case.state).not_in(DONE_STATES))
-
-
-def due_in(which: Urgency, on: date):
-    """Cases whose next deadline `models.due.urgency` puts in `which` today (closed cases with a
-    review due included: the review is the work)."""
-    after, up_to = instant_bounds(which, on)
-    query = sqlmodel.select(Case).where(col(Case.next_deadline).is_not(None))
-    if after is not None:
-        query = query.where(col(Case.next_deadline) > after)
-    if up_to is not None:
-        query = query.where(col(Case.next_deadline) <= up_to)
-    return query
-
-
-class Workload(BaseModel):
-    """One handler's open cases, for managers: how many, how many overdue, how many due today."""
-
-    handler: str | None
-    open: int
-    overdue: int
-    due_today: int
-    active: bool = True
-    """False when the handler's account can no longer sign in (a leaver): the page marks it for hand-over."""
-
-
-def workload(session: Session, on: date) -> list[Workload]:
-    """Open cases per handler (unassigned as None), with the overdue and due-today ones among them."""
-    overdue_after, overdue_to = instant_bounds(Urgency.OVERDUE, on)
-    today_after, today_to = instant_bounds(Urgency.DUE_TODAY, on)
-    due = col(Case.next_deadline)
-    rows = list(
-        session.execute(
-            select(
-                col(Case.handler),
-                func.count(),
-                func.sum(when((due <= overdue_to, 1), else_=0)),
-                func.sum(when(((due > today_after) & (due <= today_to), 1), else_=0)),
-            )
-            .where(col(Case.state).not_in(DONE_STATES))
-            .group_by(Case.handler)
-            .order_by(Case.handler)
-        )
-    )
-    active = {u.username for u in session.exec(sqlmodel.select(StaffUser).where(StaffUser.active == True))}  # noqa: E712
-    return [Workload(handler=h, open=n, overdue=o or 0, due_today=t or 0, active=h is None or h in active) for h, n, o, t in rows]
-
-
-def dashboard(engine: Engine, username: str, role: str, on: date) -> dict:
-    """The work queues: needs action today (overdue, then due today), due soon, my cases, unassigned,
-    the workload per handler (managers), and the open work per stage. Every row is a `CaseListRow`
-    with its next action and due date."""
-    by_deadline = (col(Case.next_deadline).asc(), col(Case.reference).asc())
-    with Session(engine) as session:
-        if role == "stage2_reviewer":
-            mine = open_cases().where(Case.stage == 2)
-        else:
-            mine = sqlmodel.select(Case).where(
-                Case.handler == username,
-                col(Case.state).not_in(FINISHED_STATES),
-                (col(Case.state) != "closed") | col(Case.next_deadline).is_not(None),
-            )
-        lists = {
-            "mine": mine,
-            "overdue": due_in(Urgency.OVERDUE, on),
-            "due_today": due_in(Urgency.DUE_TODAY, on),
-            "due_soon": due_in(Urgency.DUE_SOON, on),
-            "unassigned": open_cases().where(col(Case.handler).is_(None)),
-        }
-        result: dict = {}
-        for name, query in lists.items():
-            cases = list(session.exec(query.order_by(*by_deadline).limit(DASHBOARD_ROWS + 1)))
-            result[name] = rows_of(session, cases[:DASHBOARD_ROWS])
-            result[f"{name}_more"] = len(cases) > DASHBOARD_ROWS
-        result["needs_action_today"] = result["overdue"] + result["due_today"]
-        result["counts"] = stage_counts(session, CaseListFilter())
-        result["workload"] = workload(session, on) if role == "complaints_manager" else []
-    return result

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from casework import case_list
 from casework.access import can
+from casework.dashboard import dashboard as dashboard_queues
 from casework.hazards import CLOCK_WORDS, hazard_queue
 from casework.notices import notices_for, resident_news
 from starter.web.deps import Database, SignedIn
@@ -19,7 +20,7 @@ router = APIRouter()
 @router.get("/")
 def dashboard(request: Request, user: SignedIn, engine: Database) -> Response:
     on = case_list.today()
-    data = case_list.dashboard(engine, user.username, user.role, on) if can(user.role, "read_cases") else None
+    data = dashboard_queues(engine, user.username, user.role, on) if can(user.role, "read_cases") else None
     notices = notices_for(engine, user.username, user.role) if can(user.role, "read_notices") else []
     hazard_rows = hazard_queue(engine, datetime.now(timezone.utc), limit=10) if data is not None else []
     news = resident_news(engine, user.username, user.role) if can(user.role, "read_cases") else []
