@@ -12,17 +12,8 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from casework.errors import CommandRejected
-from models.case import (
-    PLANNING_HORIZON,
-    ChfoReason,
-    ElementCode,
-    ExtensionDays,
-    ItemId,
-    OmbudsmanFinding,
-    OrderKind,
-    Outcome,
-    UpdateIntervalDays,
-)
+from models.case import PLANNING_HORIZON, ExtensionDays, ItemId, Outcome, UpdateIntervalDays
+from models.ombudsman_commands import ChfoReason, ElementCode, OmbudsmanFinding, OrderKind
 from models.taxonomy import ROOT_CAUSES, RootCause
 from models.policy import PolicyError, PolicyProfile, load_profile
 from models.input_text import PlainText

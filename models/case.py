@@ -229,69 +229,6 @@ class RecordUpdate(Command):
     """The handler has given the resident the update now due (by phone, email or letter)."""
 
 
-OmbudsmanFinding = Literal[
-    "severe_maladministration",
-    "maladministration",
-    "service_failure",
-    "no_maladministration",
-    "reasonable_redress",
-    "outside_jurisdiction",
-]
-"""The Housing Ombudsman's findings on each element of a complaint it determines (DESIGN.md)."""
-OrderKind = Literal["apology", "compensation", "action", "review", "other"]
-ChfoReason = Literal[
-    "not_progressed", "no_response_to_ombudsman", "evidence_not_provided", "order_not_complied", "other_code_failure"
-]
-"""Why the Ombudsman issued a Complaint Handling Failure Order (its CHFO protocol's grounds, as codes)."""
-OMBUDSMAN_REF_PATTERN = r"^[A-Z0-9][A-Z0-9/-]{2,29}$"
-"""The Ombudsman's case reference (e.g. 202412345): capitals, digits, '/' and '-', a code, not free text."""
-ElementCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
-"""An element of a determined complaint as a code (`complaint_handling`, `repairs`, ...), never free text."""
-
-
-class OmbudsmanReferral(Command):
-    """The resident took the final response (or an exclusion, or a refused escalation) to the Ombudsman."""
-
-    ombudsman_ref: str = Field(pattern=OMBUDSMAN_REF_PATTERN)
-
-
-class OmbudsmanEvidenceRequested(Command):
-    due_on: date
-
-
-class OmbudsmanEvidenceSent(Command):
-    pass
-
-
-class Finding(Payload):
-    element: ElementCode
-    finding: OmbudsmanFinding
-
-
-class OmbudsmanOrder(Payload):
-    order_id: ItemId
-    kind: OrderKind
-    due_on: date
-
-
-class OmbudsmanDetermination(Command):
-    findings: tuple[Finding, ...] = Field(min_length=1, max_length=20)
-    orders: tuple[OmbudsmanOrder, ...] = Field(default=(), max_length=20)
-
-
-class OmbudsmanOrderComplied(Command):
-    order_id: ItemId
-    evidence_ref: RowRef | None = None
-    """A read-model row holding the evidence of compliance; its text never enters history."""
-
-
-class ComplaintHandlingFailureOrder(Command):
-    """A Complaint Handling Failure Order the Ombudsman issued against the landlord on this case."""
-
-    reason: ChfoReason
-    issued_on: date
-
-
 class CalendarChanged(Payload):
     """A closure day or bank holiday changed: the case reloads its calendar. What changed is a kind and
     the days, never the closure's typed reason (that stays on the `ClosureDay` row)."""
@@ -300,6 +237,15 @@ class CalendarChanged(Payload):
     """`retry`: a change an earlier signal could not deliver (Temporal was down), sent again."""
     days: tuple[date, ...] = Field(default=(), max_length=400)
 
+
+from models.ombudsman_commands import (  # noqa: E402 (they build on the payloads above)
+    OmbudsmanReferral,
+    OmbudsmanEvidenceRequested,
+    OmbudsmanEvidenceSent,
+    OmbudsmanDetermination,
+    OmbudsmanOrderComplied,
+    ComplaintHandlingFailureOrder,
+)
 
 COMMANDS: dict[str, type[Command]] = {
     "log_stage1": LogStage1,

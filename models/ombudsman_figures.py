@@ -16,7 +16,7 @@ from typing import get_args
 from sqlmodel import Session, col, select
 
 from models.calendar import local_date
-from models.case import ChfoReason, OmbudsmanFinding
+from models.ombudsman_commands import ChfoReason, OmbudsmanFinding
 from models.tables import Case, CaseDeadline, CaseEvent
 
 FINDINGS: tuple[str, ...] = get_args(OmbudsmanFinding)

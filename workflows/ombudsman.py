@@ -10,7 +10,7 @@ and what it changes: every request and order is a deadline with the ladder's not
 from datetime import date
 
 from models.calendar import local_date
-from models.case import (
+from models.ombudsman_commands import (
     ComplaintHandlingFailureOrder,
     OmbudsmanDetermination,
     OmbudsmanEvidenceRequested,

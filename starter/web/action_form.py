@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
 from casework.forms import ACTION_FORMS
-from models.case import ChfoReason
+from models.ombudsman_commands import ChfoReason
 from models.policy_versions import load_profile_version
 from models.taxonomy import ROOT_CAUSES
 from starter.web.determination_form import determination_specs, read_determination

@@ -18,7 +18,7 @@ from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases
 from casework.forms import DETERMINATION_ELEMENTS
 from casework.hazards import CLOCK_WORDS, hazards_linked_to
 from models.audit import audit
-from models.case import OmbudsmanFinding, OrderKind
+from models.ombudsman_commands import OmbudsmanFinding, OrderKind
 from models.policy_versions import load_profile_version
 from models.refusal import validation_message
 from models.remedies_guidance import remedies_guidance
