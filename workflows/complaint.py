@@ -13,7 +13,7 @@ is restored to where it was. Notices are delivered beside the deadline loop, nev
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, NoReturn, TypeVar
 
 from temporalio import workflow
@@ -21,7 +21,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from models.activity_inputs import CalendarRequest, NoticeDelivery, PolicyRequest
+    from models.activity_inputs import NoticeDelivery, PolicyRequest
     from models.calendar import CalendarSnapshot, WorkingCalendar, end_of_day, local_date
     from models.case import (
         CalendarChanged,
@@ -121,9 +121,10 @@ class ComplaintWorkflow:
         problem = received_problem(case.received_at, self._now())
         if problem is not None:
             raise ApplicationError(problem.message, problem.model_dump(), type="InvalidCase", non_retryable=True)
+        calendar = calendar_span.request(self._input, local_date(case.received_at), self._case, self._now())
         policy, snapshot = await asyncio.gather(
             self._look_up("load_policy", PolicyRequest(policy_id=case.policy_id, version=case.policy_version), PolicyProfile),
-            self._look_up("load_calendar", self._calendar_request(local_date(case.received_at)), CalendarSnapshot),
+            self._look_up("load_calendar", calendar, CalendarSnapshot),
         )
         if self._reopening is not None:
             self._case = state = self._reopening
@@ -186,7 +187,7 @@ class ComplaintWorkflow:
             self._calendar_stale = True
         if self._calendar_stale:
             self._calendar_stale = False
-            request = self._calendar_request(local_date(state.case.received_at))
+            request = calendar_span.request(self._input, local_date(state.case.received_at), state, self._now())
             state.calendar = WorkingCalendar(await self._look_up("load_calendar", request, CalendarSnapshot))
             dues = {name: d.due for name, d in state.deadlines.items()}
             self._plan()
@@ -363,9 +364,6 @@ class ComplaintWorkflow:
         task.add_done_callback(self._deliveries.discard)
 
     # ---- side effects through activities --------------------------------------------------------
-
-    def _calendar_request(self, received_on: date) -> CalendarRequest:
-        return calendar_span.request(self._input, received_on, self._case, self._now())
 
     async def _look_up(self, activity: str, request: Any, result_type: type[T]) -> T:
         """Policy and calendar reads: quick local activities, their results recorded in history."""
