@@ -53,7 +53,8 @@ from casework.reasons import REASON_FIELDS, reason_rows
 from casework.staff import check_case_staff
 from casework.updates import CASE_ENDED, case_summary, send_command
 from models.calendar import local_date
-from models.case import COMMANDS, CaseSummary, PromisedAction
+from models.case import CaseSummary, PromisedAction
+from models.commands import COMMANDS
 from models.policy import PolicyProfile
 from models.record import Adjustment, Complaint, Definition, OutstandingAction, Representative, Resident, Restriction
 from models.tables import Case, CaseDeadline, OmbudsmanEvidence, ResidentNote

@@ -238,41 +238,6 @@ class CalendarChanged(Payload):
     days: tuple[date, ...] = Field(default=(), max_length=400)
 
 
-from models.ombudsman_commands import (  # noqa: E402 (they build on the payloads above)
-    OmbudsmanReferral,
-    OmbudsmanEvidenceRequested,
-    OmbudsmanEvidenceSent,
-    OmbudsmanDetermination,
-    OmbudsmanOrderComplied,
-    ComplaintHandlingFailureOrder,
-)
-
-COMMANDS: dict[str, type[Command]] = {
-    "log_stage1": LogStage1,
-    "acknowledge": Acknowledge,
-    "extend": Extend,
-    "respond": Respond,
-    "request_stage2": RequestStage2,
-    "close": Close,
-    "withdraw": Withdraw,
-    "exclude": Exclude,
-    "resident_input": ResidentInput,
-    "assign": Assign,
-    "add_complaint": AddComplaint,
-    "complete_action": CompleteAction,
-    "schedule_review": ScheduleReview,
-    "record_review": RecordReview,
-    "record_consent": RecordConsent,
-    "accept_outside_window": AcceptOutsideWindow,
-    "agree_update_interval": AgreeUpdateInterval,
-    "record_update": RecordUpdate,
-    "ombudsman_referral": OmbudsmanReferral,
-    "ombudsman_evidence_requested": OmbudsmanEvidenceRequested,
-    "ombudsman_evidence_sent": OmbudsmanEvidenceSent,
-    "ombudsman_determination": OmbudsmanDetermination,
-    "ombudsman_order_complied": OmbudsmanOrderComplied,
-    "complaint_handling_failure_order": ComplaintHandlingFailureOrder,
-}
 """Every lifecycle action and its payload type; the Update of the same name takes it."""
 
 

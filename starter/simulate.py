@@ -24,7 +24,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from casework.reasons import REASON_FIELDS, readable, reason_texts, store_reasons
 from casework.updates import REOPENING_ACTIONS, reopen
-from models.case import COMMANDS, OUTSIDE_WINDOW, CaseInput, CaseView, EventView
+from models.case import OUTSIDE_WINDOW, CaseInput, CaseView, EventView
+from models.commands import COMMANDS
 from models.policy import PolicyProfile, load_profile
 from models.policy_versions import load_profile_version
 from models.tables import CaseEvent, OmbudsmanEvidence, ResidentNote, add_closures, create_schema, make_engine

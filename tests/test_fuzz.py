@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from models.case import COMMANDS
+from models.commands import COMMANDS
 from models.json_input import JsonInputError, read_json
 from starter.cli import app
 from starter.scenario import Scenario, ScenarioError, parse_scenarios

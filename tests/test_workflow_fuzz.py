@@ -69,7 +69,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Replayer
 
 from models.calendar import local_date
-from models.case import COMMANDS, OUTSIDE_WINDOW, CalendarChanged, CaseInput, CaseSummary, CaseView
+from models.case import OUTSIDE_WINDOW, CalendarChanged, CaseInput, CaseSummary, CaseView
+from models.commands import COMMANDS
 from models.policy import POLICY_DIR_ENV, PolicyProfile, load_profile
 from models.refusal import refusal_of
 from models.settings import Settings

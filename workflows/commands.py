@@ -324,7 +324,7 @@ COMMAND_RULES: dict[str, CommandRule] = {
         *ombudsman.OMBUDSMAN_RULES,
     )
 }
-"""Every lifecycle action and how the workflow checks and applies it (`models.case.COMMANDS` the payloads)."""
+"""Every lifecycle action and how the workflow checks and applies it (`models.commands.COMMANDS` the payloads)."""
 
 STAGE1_DECISIONS = frozenset(name for name, rule in COMMAND_RULES.items() if rule.reviewing)
 """Taking one of these at stage 1 (or being the handler given stage 1) rules a person out of stage 2 (Code 6.13)."""
