@@ -37,12 +37,12 @@ from models.presentation import long_date
 from models.calendar import local_date
 from models.case import RequestStage2, ResidentInput
 from models.record import Attachment, Complaint, Representative, Resident
-from models.residents import AttachmentContent, PublicRateLimit, ResidentMessage
+from models.residents import AttachmentContent, ResidentMessage
 from models.settings import Settings
 from models.tables import Case, CaseDeadline, ResidentNote
 from models.input_text import PlainText, contact_field, email_field
 from models.taxonomy import ServiceArea
-from models.clock import london_today, stored_utc
+from models.clock import london_today
 
 MAX_NOTE = 5000
 HOME_HAZARDS = {
@@ -120,40 +120,6 @@ def problems_across(values: dict, today: date) -> dict[str, str]:
     if consent and not helper:
         problems["helper_name"] = "Enter the name of the person helping you, or untick the box"
     return problems
-
-
-# ---- rate limits ------------------------------------------------------------------------------------
-
-
-def _tally(session: Session, key: str, window: timedelta, now: datetime) -> PublicRateLimit:
-    key = hashlib.sha256(key.encode()).hexdigest()  # no email addresses or client addresses kept in clear
-    row = session.get(PublicRateLimit, key)
-    if row is None or stored_utc(row.window_start) + window <= now:
-        row = row or PublicRateLimit(key=key, window_start=now, count=0)
-        row.window_start, row.count = now, 0
-    return row
-
-
-def within(engine: Engine, key: str, limit: int, window: timedelta, now: datetime | None = None) -> bool:
-    """Fewer than `limit` were counted for `key` in the current window (nothing is counted by asking)."""
-    with Session(engine) as session:
-        return _tally(session, key, window, now or datetime.now(UTC)).count < limit
-
-
-def count(engine: Engine, key: str, window: timedelta, now: datetime | None = None) -> None:
-    """Count one for `key` (an accepted complaint, a wrong code): only what the limit is about counts."""
-    with Session(engine) as session:
-        row = _tally(session, key, window, now or datetime.now(UTC))
-        row.count += 1
-        session.add(row)
-        session.commit()
-
-
-def allow(engine: Engine, key: str, limit: int, window: timedelta, now: datetime | None = None) -> bool:
-    """Count one request for `key`; False once `limit` requests fell in the current window."""
-    now = now or datetime.now(UTC)
-    count(engine, key, window, now)
-    return within(engine, key, limit + 1, window, now)
 
 
 # ---- complaining online -----------------------------------------------------------------------------

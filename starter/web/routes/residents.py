@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from starlette.datastructures import UploadFile
 
 from casework import photos as residents_photos
-from casework import residents
+from casework import rate_limits, residents
 from casework.tracking_page import resident_letter, tracking_view
 from casework.case_list import today
 from casework.delivery import PURPOSE_WORDS
@@ -141,7 +141,7 @@ async def complain(request: Request, engine: Database, client: Temporal, setting
         (f"complain|address|{client_address(request)}", COMPLAINTS_PER_ADDRESS),
         (f"complain|email|{complaint.email.lower()}", COMPLAINTS_PER_EMAIL),
     )
-    if not all(residents.within(engine, key, most, WINDOW) for key, most in limits):
+    if not all(rate_limits.within(engine, key, most, WINDOW) for key, most in limits):
         return _refused_for_now(request, values, form_id)
     try:
         filed = await residents.complain_online(
@@ -151,7 +151,7 @@ async def complain(request: Request, engine: Database, client: Temporal, setting
         errors = {refusal.field or "form": Said(refusal.message[:1].upper() + refusal.message[1:])}
         return _form(request, status=400, errors=errors, values=values, form_id=form_id)
     for key, _ in limits:  # only an accepted complaint counts towards the limits
-        residents.count(engine, key, WINDOW)
+        rate_limits.count(engine, key, WINDOW)
     if complaint.home_hazard:  # triage at the door: its Awaab's Law clocks run from receipt (decision 152)
         hazard = await report_from_public_form(client, engine, filed.reference, complaint.home_hazard, settings.task_queue)
         await projected_hazard(engine, hazard)
@@ -235,7 +235,9 @@ async def new_link(request: Request, engine: Database, settings: AppSettings) ->
             errors={"reference": Said("Enter your complaint reference or the email address you gave us")},
         )
     keys = [f"link|address|{client_address(request)}"] + [f"link|asked|{v.lower()}" for v in (email, reference) if v]
-    if all(residents.allow(engine, key, LINKS_PER_ADDRESS if n == 0 else LINKS_PER_EMAIL, WINDOW) for n, key in enumerate(keys)):
+    if all(
+        rate_limits.allow(engine, key, LINKS_PER_ADDRESS if n == 0 else LINKS_PER_EMAIL, WINDOW) for n, key in enumerate(keys)
+    ):
         residents.send_new_links(engine, settings.web_base_url, settings.resident_link_days, email=email, reference=reference)
     # The same words whether or not the details are known, and whether or not a limit was reached.
     return _page(request, "new_link_sent.html")
@@ -249,13 +251,13 @@ async def open_printed_code(request: Request, engine: Database, settings: AppSet
     reference, code = text(form, "reference", 40).upper(), text(form, "code", 40)
     keys = (f"code|address|{client_address(request)}", f"code|reference|{reference}")
     values = {"reference": reference, "code": code}
-    if not all(residents.within(engine, key, CODE_TRIES, WINDOW) for key in keys):
+    if not all(rate_limits.within(engine, key, CODE_TRIES, WINDOW) for key in keys):
         return _too_many(request)
     try:
         token = open_code(engine, settings.web_secret, reference, code)
     except LinkInvalid:
         for key in keys:
-            residents.count(engine, key, WINDOW)
+            rate_limits.count(engine, key, WINDOW)
         return _page(
             request,
             "code.html",
@@ -320,7 +322,7 @@ async def add_information(
     form = await checked_form(request)
     command_id = f"resident-{_form_id(form.get('command_id'))}"
     note = text(form, "note", residents.MAX_NOTE + 100)
-    if not residents.allow(engine, f"note|{tracked.link_id}", NOTES_PER_LINK, WINDOW):
+    if not rate_limits.allow(engine, f"note|{tracked.link_id}", NOTES_PER_LINK, WINDOW):
         return _too_many(request)
     try:
         await residents.add_information(client, engine, tracked, note, command_id, settings)
