@@ -20,7 +20,7 @@ from activities.letters import LetterActivities
 from activities.notices import NoticeActivities
 from activities.policy import load_policy
 from activities.read_model import ReadModelActivities
-from activities.resident_mail import ResidentMailer
+from casework.resident_mail import ResidentMailer
 from models.settings import Settings
 from models.tables import create_schema, make_engine
 from workflows.calendar_fanout import CalendarFanOutWorkflow

@@ -4,14 +4,14 @@
 idempotent (the draft remembers its letter, the letter is keyed by the case-scoped command id, its
 deliveries by the outbox key). `mail_letter` runs beside the deadline loop: it mails the letter's queued
 emails and fails (so Temporal retries it) while the mail server says "later". The residents' outbox
-dispatcher (activities/resident_mail.py) still sends what the events owe and anything left waiting.
+dispatcher (casework/resident_mail.py) still sends what the events owe and anything left waiting.
 """
 
 from sqlalchemy.engine import Engine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.resident_mail import ResidentMailer
+from casework.resident_mail import ResidentMailer
 from casework import letter_issue
 from models.activity_inputs import IssueLetter
 from models.settings import Settings

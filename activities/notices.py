@@ -33,7 +33,7 @@ from models.presentation import date_and_time, long_date
 from models.record import Complaint, Resident
 from models.settings import Settings
 from models.tables import Notice
-from models.users import StaffUser
+from accounts.users import StaffUser
 
 log = logging.getLogger("complaints.notices")
 

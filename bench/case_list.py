@@ -41,7 +41,7 @@ from casework.case_list import (
 from models.policy import DEFAULT_PROFILE_ID
 from models.settings import Settings
 from models.tables import Case, create_schema
-from models.users import create_user
+from accounts.users import create_user
 from starter.web.app import create_app
 from models.calendar import end_of_day
 

@@ -3,7 +3,7 @@
 The web's pages ask `can` / `require` (page permissions by role). Acting on a case is decided by
 `action_refusal`, which `casework.actions.act` asks for every action, so the CLI refuses exactly what
 the web refuses, with the same words. The actor's role always comes from their active staff account
-(`staff_actor`, models/users.py), never from what the caller claims. Who took a stage-1 decision (Code
+(`staff_actor`, accounts/users.py), never from what the caller claims. Who took a stage-1 decision (Code
 6.13) is read from the case as the workflow projected it (`Case.stage1_handlers`), not rebuilt here.
 A refusal is a `Refused` with the reason shown to the person (web: 403; CLI: exit 2), and nothing changes.
 """
@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from casework.forms import ACTION_FORMS, LIFECYCLE_ACTION
 from models.tables import Case
-from models.users import CASE_ROLES, Role, StaffUser
+from accounts.users import CASE_ROLES, Role, StaffUser
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "read_cases": frozenset({"handler", "complaints_manager", "stage2_reviewer", "auditor"}),

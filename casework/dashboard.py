@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from casework.case_list import CaseListFilter, open_cases, rows_of, stage_counts
 from models.due import Urgency, instant_bounds
 from models.tables import Case
-from models.users import StaffUser
+from accounts.users import StaffUser
 from workflows.lifecycle import DONE_STATES, FINISHED_STATES
 
 DASHBOARD_ROWS = 20

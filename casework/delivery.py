@@ -4,7 +4,7 @@ Every issued letter goes to the resident and, once their consent is recorded, to
 each by their own channel: email (the PDF attached) or post (the day's print batch). The rows are written
 here, in the caller's transaction: `store_letter` writes a letter and its messages in one commit, so a
 letter can never be stored without its delivery being owed (decision 49). The dispatcher in the worker
-(activities/resident_mail.py) sends what is queued; the post room downloads the print batch.
+(casework/resident_mail.py) sends what is queued; the post room downloads the print batch.
 
 A person with neither an email address nor a postal address is never skipped silently: their row is
 written with status `no_contact`, and the case page and `complaints show` flag it to the handler.

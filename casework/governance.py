@@ -10,7 +10,7 @@ from casework.access import Actor, require
 from casework.errors import CommandRejected
 from models.governance import GoverningBodyResponse
 from models.policy import all_profiles
-from models.reporting import ReportingYear
+from reports.reporting import ReportingYear
 
 ALL_LANDLORDS = "all"
 MAX_RESPONSE = 20_000

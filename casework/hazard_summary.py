@@ -22,7 +22,7 @@ from casework.forms import policy_profile
 from casework.hazards import CLOCK_WORDS, hazard_record
 from models.clock import london_today
 from models.hazard_rules import load_hazard_rules
-from models.users import get_user
+from accounts.users import get_user
 from models.letters import HOUSING_OMBUDSMAN, HazardSummaryLetter, Landlord, OmbudsmanContact, SummaryWork
 from models.record import Complaint, Letter, Resident, ServiceRequest
 

@@ -19,7 +19,7 @@ from temporalio.client import Client
 from casework.case_list import open_cases
 from casework.errors import CommandRejected
 from casework.staff import StaffChoice, case_staff, check_case_staff
-from models.users import CASE_ROLES
+from accounts.users import CASE_ROLES
 from casework.updates import send_command
 from models.case import Assign
 from models.tables import Case

@@ -51,7 +51,7 @@ from models.letter_requirements import LetterIncomplete, missing_contents
 from models.policy import PolicyProfile
 from models.record import Complaint, Definition, LearningPoint, Letter, OutstandingAction, Remedy, Resident
 from models.refusal import validation_message
-from models.users import ROLE_NAMES, get_user
+from accounts.users import ROLE_NAMES, get_user
 from models.clock import london_today
 
 TEMPLATES = Path(__file__).resolve().parent / "letter_templates"

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from casework.errors import CommandRejected
-from models.users import CASE_ROLES, ROLE_NAMES, StaffUser
+from accounts.users import CASE_ROLES, ROLE_NAMES, StaffUser
 
 """The roles a case can be assigned to."""
 

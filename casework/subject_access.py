@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel, col, delete, select
 
 from casework.case_record import case_record
 from casework.letters import pdf_of_pages
-from models.audit import audit
+from accounts.audit import audit
 from models.side_effects import LetterDraft
 from models.record import (
     Adjustment,

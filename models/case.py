@@ -29,7 +29,7 @@ AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 
 
 STAFF_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,31}$"
-"""A staff account's username (models/users.py): the only way a person is named in a workflow."""
+"""A staff account's username (accounts/users.py): the only way a person is named in a workflow."""
 StaffName = Annotated[str, Field(pattern=STAFF_NAME_PATTERN)]
 EARLIEST_RECEIPT = date(2000, 1, 1)
 """No complaint is entered as received before this (the bank-holiday data and the Code are about later years)."""

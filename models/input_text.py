@@ -5,7 +5,7 @@ an address that is not one mailbox break the letters and emails later, where nob
 a bidirectional override (Unicode TR 36, "Trojan Source") makes text read differently from what it is;
 a name of zero-width characters only is no name. Each is refused where it is typed, in words naming the
 field: the web forms (`starter/web/auth.checked_form`), the pydantic models every form, CLI command and
-scenario file goes through (`PlainText`), and the staff accounts (`models/users.py`).
+scenario file goes through (`PlainText`), and the staff accounts (`accounts/users.py`).
 """
 
 import unicodedata

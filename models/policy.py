@@ -132,7 +132,7 @@ class PolicyProfile(Rule):
 
     wording: dict[str, str] = {}
     """The seed's own words for each rule `policy check` reports, keyed by the rule's id (`pre_stage`,
-    `complaint_window`, ...; see models/policy_check.py), so a deviation is shown as the landlord wrote it."""
+    `complaint_window`, ...; see reports/policy_check.py), so a deviation is shown as the landlord wrote it."""
 
     @field_validator("wording")
     @classmethod

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 NoticeRecipient = Literal["handler", "complaints_manager", "head_of_service", "stage2_reviewer"]
 """Who a notice ladder can name: the case's handler, and teams by their role (the head of service has no
-account role: `NOTICE_ADDRESSES` gives each team's address). Account roles are `models.users.Role`."""
+account role: `NOTICE_ADDRESSES` gives each team's address). Account roles are `accounts.users.Role`."""
 NoticeKind = Literal["due_soon", "overdue", "escalated"]
 ClockStart = Literal["receipt", "logging", "acknowledgement"]
 ExtensionBeyondLimit = Literal[

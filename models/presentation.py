@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from models.calendar import LONDON, local_date
-from models.users import ROLE_NAMES
+from accounts.users import ROLE_NAMES
 from workflows.lifecycle import DONE_STATES
 
 STATE_WORDS = {

@@ -9,7 +9,7 @@ workflow payload. Every row is keyed so that writing it twice writes it once:
   the workflow recorded an event (a promised action done or missed) is written by the projection
   activity keyed (case, event seq, recipient); the confirmation and link emails by (case, purpose,
   recipient). Its id is the email's Message-ID, so even a message sent again after a crash is the same
-  message (activities/resident_mail.py).
+  message (casework/resident_mail.py).
 - `PrintBatch` is one day's post: one PDF for the post room; its messages are marked printed when it
   is downloaded.
 """

@@ -16,11 +16,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from models.ombudsman_figures import OmbudsmanFigures
+from reports.ombudsman_figures import OmbudsmanFigures
 from models.presentation import paragraphs
 from models.presentation import money
-from models.reporting import OUTCOMES, AnnualFigures
-from models.self_assessment import EvidenceRow
+from reports.reporting import OUTCOMES, AnnualFigures
+from reports.self_assessment import EvidenceRow
 from models.taxonomy import cause_name
 from starter.hazard_section import add_hazard_words
 

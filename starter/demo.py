@@ -5,7 +5,7 @@ The passwords are printed by `complaints dev`; they are for a local demo only.""
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from models.users import StaffUser, create_user
+from accounts.users import StaffUser, create_user
 
 DEMO_PASSWORD = "local-demo-only"
 DEMO_STAFF = (

@@ -18,7 +18,7 @@ from starter.binaries import binary_path
 from starter.demo import DEMO_PASSWORD, ensure_demo_staff
 from starter.search_attributes import SEARCH_ATTRIBUTES
 from starter.web.serve import server as web_server
-from activities.resident_mail import ResidentMailer
+from casework.resident_mail import ResidentMailer
 from worker import build_worker, connect
 
 console = Console()

@@ -22,10 +22,10 @@ from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.case import Region
 from models.policy import DEFAULT_PROFILE_ID, load_profile, PolicyError, PolicyProfile
 from models.policy_rules import StageRules
-from models.report_facts import CaseFacts, CauseFact, LearningFact, RemedyFact, facts_from_simulation
-from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
+from reports.report_facts import CaseFacts, CauseFact, LearningFact, RemedyFact, facts_from_simulation
+from reports.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
 from models.remedies_guidance import remedies_guidance
-from models.reporting import ReportingYear
+from reports.reporting import ReportingYear
 from starter.scenario import Scenario
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from models.reporting import ReportingYear, annual_figures, tsm
-from models.self_assessment import self_assessment
+from reports.reporting import ReportingYear, annual_figures, tsm
+from reports.self_assessment import self_assessment
 from models.refusal import validation_message
 from starter.generate import GeneratorSettings, generate, run_generated
 from starter.report_commands import print_annual_summary, print_tsm, tsm_csv, write_report

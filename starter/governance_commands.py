@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from models.reporting import as_of as report_as_of
-from models.quarterly import Quarter, QuarterlyFigures, quarterly_figures
+from reports.reporting import as_of as report_as_of
+from reports.quarterly import Quarter, QuarterlyFigures, quarterly_figures
 from models.presentation import money
-from models.reporting import ReportingYear
+from reports.reporting import ReportingYear
 from models.taxonomy import area_name, cause_name
 from models.clock import london_today
 from starter.report_commands import (
@@ -80,13 +80,13 @@ def quarterly_command(
     """The quarterly pack for the Member Responsible for Complaints (Code 9.6-9.7): volumes, timeliness, themes
     and root causes, compensation offered, paid and overdue, service improvements, and the Ombudsman's findings
     and compliance with its orders; HTML, PDF and CSV."""
-    from models.themes import cut_words
+    from reports.themes import cut_words
     from starter.quarterly_pack import pack_csv, pack_html, pack_pdf
 
     parse_year(year)
     period = Quarter.of(year, quarter)
     facts = load_facts(database, landlord, service_area, root_cause)
-    as_of = report_as_of(facts, period, london_today())  # the annual report's rule (models.reporting.as_of)
+    as_of = report_as_of(facts, period, london_today())  # the annual report's rule (reports.reporting.as_of)
     figures = quarterly_figures(facts, period, as_of)
     # The Ombudsman's figures are the landlord's as a whole: a pack cut by theme leaves them out.
     ombudsman = None if (service_area or root_cause) else load_ombudsman(database, landlord, period)

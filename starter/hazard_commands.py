@@ -132,7 +132,7 @@ def report(
 ) -> None:
     """Awaab's Law compliance by step and category: met on time, late, overdue, open and ceased."""
     from models.calendar import local_date
-    from models.hazard_report import OUTCOMES, compliance
+    from reports.hazard_report import OUTCOMES, compliance
     from models.settings import load_settings
     from models.tables import create_schema, make_engine
 

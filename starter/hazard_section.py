@@ -1,6 +1,6 @@
 """Awaab's Law compliance in the annual report and the quarterly pack (SI 2025/1042; issue 25 item 7).
 
-The figures are `models.hazard_report.compliance`'s (one home: `complaints hazards report` prints the same);
+The figures are `reports.hazard_report.compliance`'s (one home: `complaints hazards report` prints the same);
 this gives the reports' templates the words for each step and category and the pack's CSV its rows. The
 section is the landlord's as a whole, so a report cut by service area or root cause leaves it out, as it does
 the Ombudsman's figures."""
@@ -11,7 +11,7 @@ from jinja2 import Environment
 from sqlalchemy.engine import Engine
 
 from casework.hazards import CLOCK_WORDS
-from models.hazard_report import OUTCOMES, ComplianceRow, compliance
+from reports.hazard_report import OUTCOMES, ComplianceRow, compliance
 from models.hazard_rules import load_hazard_rules
 
 

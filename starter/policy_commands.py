@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from models.policy import PolicyError, all_profiles, current_policy_dir, load_profile
-from models.policy_check import Default, Deviation, check_profile, defaults_of
+from reports.policy_check import Default, Deviation, check_profile, defaults_of
 from models.policy_versions import fingerprint, published_versions, version_file, version_problems
 
 policy_app = typer.Typer(help="Policy profiles checked against the Complaint Handling Code 2024.", no_args_is_help=True)

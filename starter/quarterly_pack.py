@@ -8,12 +8,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from models.ombudsman_figures import OmbudsmanFigures
+from reports.ombudsman_figures import OmbudsmanFigures
 from starter.csv_text import csv_text
-from models.quarterly import QuarterlyFigures
+from reports.quarterly import QuarterlyFigures
 from models.presentation import money
 from models.remedies_guidance import remedies_guidance
-from models.reporting import OUTCOMES
+from reports.reporting import OUTCOMES
 from models.taxonomy import area_name, cause_name
 from starter.hazard_section import add_hazard_words, hazard_csv_rows
 

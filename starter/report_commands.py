@@ -14,12 +14,12 @@ from sqlalchemy.engine import Engine
 
 from models.calendar import local_date
 from starter.csv_text import csv_text
-from models.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
-from models.report_facts import CaseFacts
+from reports.ombudsman_figures import OmbudsmanFigures, ombudsman_figures
+from reports.report_facts import CaseFacts
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
-from models.reporting import as_of as report_as_of
-from models.reporting import AnnualFigures, ReportingYear, TsmMeasure, annual_figures, tsm
-from models.self_assessment import EvidenceRow, self_assessment
+from reports.reporting import as_of as report_as_of
+from reports.reporting import AnnualFigures, ReportingYear, TsmMeasure, annual_figures, tsm
+from reports.self_assessment import EvidenceRow, self_assessment
 from models.clock import london_today
 
 report_app = typer.Typer(
@@ -72,8 +72,8 @@ def load_facts(
     database: str | None, landlord: str | None, service_area: str | None = None, root_cause: str | None = None
 ) -> list[CaseFacts]:
     """The read model's cases as report facts, cut by service area and root cause when asked."""
-    from models.report_facts import read_facts
-    from models.themes import CutError, check_cut, cut
+    from reports.report_facts import read_facts
+    from reports.themes import CutError, check_cut, cut
 
     try:
         check_cut(service_area, root_cause)
@@ -208,7 +208,7 @@ def print_annual_summary(figures: AnnualFigures, console: Console = out, ombudsm
 
 def titled(landlord: str | None, service_area: str | None = None, root_cause: str | None = None) -> str:
     """A report's title: the landlord (or all), and the cut it shows."""
-    from models.themes import cut_words
+    from reports.themes import cut_words
 
     words = cut_words(service_area, root_cause)
     return f"{landlord or 'All landlords'}{f' ({words})' if words else ''}"

@@ -30,7 +30,7 @@ def create_admin(
 ) -> None:
     """Create an administrator account (argon2-hashed password) in DATABASE_URL's read model."""
     from models.tables import create_schema
-    from models.users import AccountError, create_user
+    from accounts.users import AccountError, create_user
 
     settings = load_settings()
     if settings.database_url.startswith("sqlite:///"):

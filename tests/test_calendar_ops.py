@@ -17,7 +17,7 @@ from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.case import CaseInput, CaseView
 from models.settings import Settings
 from models.tables import Case, ClosureDay, KnownBankHoliday
-from models.users import create_user
+from accounts.users import create_user
 from starter.web.app import create_app
 from tests.dev_stack import dev_stack
 from tests.web_stack import PASSWORD, Stack

@@ -14,7 +14,7 @@ import html
 import pytest
 
 from models.settings import Settings
-from models.users import create_user, set_active
+from accounts.users import create_user, set_active
 from starter.web.app import create_app
 from tests.dev_stack import dev_stack
 from tests.web_stack import PASSWORD, Stack

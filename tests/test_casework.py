@@ -47,7 +47,7 @@ RESIDENT = ResidentDetails(
 
 def ensure_staff(engine, **roles: str) -> None:
     """Active accounts for the people the tests name as handlers (staff come from active accounts)."""
-    from models.users import create_user, get_user
+    from accounts.users import create_user, get_user
 
     for username, role in roles.items():
         if get_user(engine, username) is None:

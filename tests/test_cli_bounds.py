@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from models.tables import create_schema, make_engine
-from models.users import create_user
+from accounts.users import create_user
 
 COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 STEP = '{"at": "2026-01-06T10:00:00+00:00", "action": "extend", "working_days": %s, "reason": "survey"}'

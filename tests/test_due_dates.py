@@ -18,7 +18,7 @@ from models.due import DUE_SOON_DAYS, Urgency, due_date, instant_bounds, urgency
 from models.record import Complaint, Resident
 from models.settings import Settings
 from models.tables import Case, CaseDeadline, create_schema, make_engine
-from models.users import create_user
+from accounts.users import create_user
 from tests.web_stack import PASSWORD, Staff
 
 INSTANTS = {

@@ -9,9 +9,9 @@ Received Mon 2 Mar 2026: the contact window (10 calendar days of receipt) ends T
 
 from datetime import datetime, timezone
 
-from models.report_facts import facts_from_simulation
-from models.reporting import ReportingYear
-from models.self_assessment import self_assessment
+from reports.report_facts import facts_from_simulation
+from reports.reporting import ReportingYear
+from reports.self_assessment import self_assessment
 
 RECEIVED = "2026-03-02T09:00:00+00:00"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from models.reporting import ReportingYear, tsm
+from reports.reporting import ReportingYear, tsm
 from starter.generate import GeneratorSettings, generate, simulate_generated
 
 COMPLAINTS = str(Path(sys.executable).parent / "complaints")
@@ -116,7 +116,7 @@ async def test_a_generated_year_refers_determines_and_orders_at_the_rates_given(
 async def test_a_generated_year_has_service_areas_root_causes_and_payments_for_every_report(sim):
     """The generated cases carry the taxonomy's codes into the workflow, and the quarterly pack's themes and
     compensation are the generated facts' own: counted here one by one, against the pack's sums."""
-    from models.quarterly import Quarter, quarterly_figures
+    from reports.quarterly import Quarter, quarterly_figures
     from models.remedies_guidance import remedies_guidance
     from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 

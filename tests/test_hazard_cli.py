@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from models.users import create_user
+from accounts.users import create_user
 from tests.dev_stack import dev_stack
 from tests.test_case_cli import complaints
 from tests.web_stack import PASSWORD

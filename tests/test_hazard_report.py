@@ -1,11 +1,11 @@
-"""Awaab's Law compliance figures by step and category (models/hazard_report.py, `complaints hazards report`)."""
+"""Awaab's Law compliance figures by step and category (reports/hazard_report.py, `complaints hazards report`)."""
 
 from datetime import date, datetime, timezone
 
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from models.hazard_report import compliance
+from reports.hazard_report import compliance
 from models.hazard_tables import Hazard, HazardDeadline
 from starter.cli import app
 

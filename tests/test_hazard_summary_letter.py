@@ -8,7 +8,7 @@ import io
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from activities.resident_mail import ResidentMailer
+from casework.resident_mail import ResidentMailer
 from casework.access import Actor
 from casework.hazards import report_hazard
 from casework.intake import Intake, ResidentDetails, file_complaint
@@ -17,7 +17,7 @@ from models.hazard import HAZARD_COMMANDS, HazardView
 from models.hazard_tables import HazardDeadline, HazardEvent
 from models.record import Letter
 from models.settings import Settings
-from models.users import ROLE_NAMES
+from accounts.users import ROLE_NAMES
 from tests.mailbox import Mailbox
 from tests.test_web_hazards import _projected
 from tests.web_stack import TASK_QUEUE, signed_in, stack  # noqa: F401 (fixtures)

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from models.record import Complaint, Resident
 from models.settings import Settings
-from models.users import AccountError, create_user
+from accounts.users import AccountError, create_user
 from starter.scenario import Scenario
 from starter.web.app import create_app
 from tests.test_cli_bounds import read_model, refused_plainly, run  # noqa: F401 (fixture)

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlmodel import Session, select
 
-from models.users import AccountError, StaffUser, create_user, set_active, set_role
+from accounts.users import AccountError, StaffUser, create_user, set_active, set_role
 
 PASSWORD = "correct horse battery"
 

@@ -14,7 +14,7 @@ from models.policy import load_profile
 from models.case import CaseInput, NoticeView
 from models.settings import Settings
 from models.tables import Case, Notice
-from models.users import StaffUser, create_user, set_active
+from accounts.users import StaffUser, create_user, set_active
 from tests.mailbox import Mailbox
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow

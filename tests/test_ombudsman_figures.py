@@ -1,4 +1,4 @@
-"""The Ombudsman figures (models/ombudsman_figures.py) of cases run through the real workflow into a read model
+"""The Ombudsman figures (reports/ombudsman_figures.py) of cases run through the real workflow into a read model
 of their own, on SQLite and PostgreSQL, against figures counted by hand; and the annual report's Code 8.1 c,
 e and f showing them.
 
@@ -16,11 +16,11 @@ from datetime import date
 
 from sqlmodel import Session
 
-from models.ombudsman_figures import NonCompliance, ombudsman_figures
-from models.report_facts import read_facts
+from reports.ombudsman_figures import NonCompliance, ombudsman_figures
+from reports.report_facts import read_facts
 from models.tables import Case
-from models.quarterly import Quarter, quarterly_figures
-from models.reporting import ReportingYear, annual_figures
+from reports.quarterly import Quarter, quarterly_figures
+from reports.reporting import ReportingYear, annual_figures
 from starter.annual_report import annual_report_html
 from starter.quarterly_pack import pack_csv, pack_html
 from starter.scenario import Scenario

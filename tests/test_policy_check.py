@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from models.policy import load_profile
-from models.policy_check import check_profile, defaults_of
+from reports.policy_check import check_profile, defaults_of
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 if not SEEDS.is_dir():

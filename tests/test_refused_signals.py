@@ -15,7 +15,7 @@ from casework.case_record import case_file
 from models.case import ResidentInput
 from models.settings import Settings
 from models.tables import CaseEvent
-from models.users import create_user
+from accounts.users import create_user
 from starter.cli import app as cli
 from starter.web.app import create_app
 from tests.test_command_effects import file

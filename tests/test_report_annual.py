@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from models.report_facts import CaseFacts, read_facts
-from models.reporting import ReportingYear, annual_figures
-from models.self_assessment import self_assessment
+from reports.report_facts import CaseFacts, read_facts
+from reports.reporting import ReportingYear, annual_figures
+from reports.self_assessment import self_assessment
 from models.tables import create_schema, make_engine
 from starter.annual_report import annual_report_html, annual_report_pdf
 from tests.report_cases import insert_cases
@@ -137,7 +137,7 @@ def test_cli_annual_writes_html_and_pdf_and_self_assessment_csv(read_model, tmp_
 
 
 def _case(reference: str, *events, actions=()) -> CaseFacts:
-    from models.report_facts import facts_from_events
+    from reports.report_facts import facts_from_events
 
     received = datetime(2026, 6, 1, 9, tzinfo=UTC)
     return facts_from_events(reference=reference, received_at=received, events=list(events), deadlines={}, actions=actions)
@@ -150,7 +150,7 @@ def _event(kind: str, day: str, **details) -> dict:
 def test_an_action_not_yet_due_today_is_not_past_its_target():
     """Issue 15 item 8: on 1 Dec 2026 an action due 3 Dec 2026 is neither outstanding nor past its target; on
     4 Dec it is both; once the year is over (no `today`) it is judged on 31 Mar 2027."""
-    from models.report_facts import ActionFact
+    from reports.report_facts import ActionFact
 
     case = _case(
         "CMP-2026-000001",

@@ -14,12 +14,12 @@ import pytest
 from sqlmodel import Session
 
 from models.governance import ResponseRootCause
-from models.quarterly import Quarter, quarterly_figures
+from reports.quarterly import Quarter, quarterly_figures
 from models.record import LearningPoint, OutstandingAction, Remedy
-from models.report_facts import read_facts
-from models.reporting import ReportingYear, annual_figures
+from reports.report_facts import read_facts
+from reports.reporting import ReportingYear, annual_figures
 from models.tables import create_schema, make_engine
-from models.themes import CutError, cut
+from reports.themes import CutError, cut
 from starter.quarterly_pack import pack_csv, pack_html, pack_pdf
 from tests.report_cases import at, insert_cases
 
@@ -155,7 +155,7 @@ def test_the_pack_says_in_html_csv_and_pdf_what_the_figures_say(read_model):
 
 
 def test_cli_writes_the_pack_and_records_the_governing_bodys_response(read_model, tmp_path):
-    from models.users import create_user
+    from accounts.users import create_user
 
     url, engine, _ = read_model
     done = subprocess.run(
@@ -225,7 +225,7 @@ def test_cli_writes_the_pack_and_records_the_governing_bodys_response(read_model
 
 def test_the_annual_report_and_the_quarterly_pack_agree_on_overdue_compensation():
     """Issue 26: £325 promised for 18 December is not overdue on 4 December in either report."""
-    from models.report_facts import CaseFacts, RemedyFact, StageRecord
+    from reports.report_facts import CaseFacts, RemedyFact, StageRecord
 
     case = CaseFacts(
         reference="CMP-2026-000325",

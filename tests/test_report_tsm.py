@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from models.report_facts import facts_from_events, read_facts
-from models.reporting import ReportingYear, acknowledged_in_time, tsm
-from models.timeliness import code_timeliness
+from reports.report_facts import facts_from_events, read_facts
+from reports.reporting import ReportingYear, acknowledged_in_time, tsm
+from reports.timeliness import code_timeliness
 from models.tables import create_schema, make_engine
 from tests.report_cases import CASES, at, insert_cases
 
@@ -162,7 +162,7 @@ def test_a_deadline_past_due_and_not_done_is_missed_as_of_the_report_date():
 
 def test_the_code_dates_come_from_the_workflow_planner_with_the_code_profile():
     """One planner (workflows/deadlines.py) and the `code-2024` profile, not a second table of timescales."""
-    import models.timeliness
+    import reports.timeliness
 
-    assert not hasattr(models.timeliness, "CODE_TIMESCALES")
-    assert models.timeliness.code_extension_limit(1) == 10 and models.timeliness.code_extension_limit(2) == 20
+    assert not hasattr(reports.timeliness, "CODE_TIMESCALES")
+    assert reports.timeliness.code_extension_limit(1) == 10 and reports.timeliness.code_extension_limit(2) == 20

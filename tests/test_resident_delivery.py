@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from activities.resident_mail import ResidentMailer
+from casework.resident_mail import ResidentMailer
 from casework import post_room
 from casework.access import Actor
 from casework.actions import act

@@ -23,7 +23,7 @@ from casework.access import Actor
 from casework.actions import act
 from casework.intake import Intake, ResidentDetails, file_complaint
 from casework.subject_access import anonymise, as_pdf, due_for_anonymisation, subject_access
-from models.audit import AuditEntry
+from accounts.audit import AuditEntry
 from models.record import Complaint
 from models.tables import CaseEvent
 from tests.web_stack import TASK_QUEUE, signed_in, stack  # noqa: F401 (fixtures)

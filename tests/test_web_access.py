@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models.tables import Case, ClosureDay
-from models.users import StaffUser
+from accounts.users import StaffUser
 from casework.access import Actor, action_refusal
 from tests.web_stack import STAFF, signed_in, stack  # noqa: F401 (fixtures)
 

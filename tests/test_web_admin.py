@@ -4,7 +4,7 @@ behind a confirmation with a reason, and every such action on the audit log page
 from sqlmodel import Session
 
 from models.presentation import long_date
-from models.users import StaffUser
+from accounts.users import StaffUser
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
 

@@ -6,7 +6,7 @@ import sys
 
 from sqlmodel import Session
 
-from models.users import StaffUser
+from accounts.users import StaffUser
 from tests.web_stack import PASSWORD, signed_in, stack  # noqa: F401 (fixtures)
 
 

@@ -16,7 +16,7 @@ from casework.intake import Intake
 from casework.service_requests import ServiceRequestIntake
 from models.record import Complaint, Definition, Letter, OutstandingAction, Remedy, Resident, ServiceRequest
 from models.tables import CaseEvent, ClosureDay, ResidentNote
-from models.users import StaffUser
+from accounts.users import StaffUser
 from starter.web.fields import form_fields
 from starter.web.routes.cases import ACTION_ROWS, REMEDY_ROWS
 from tests.web_stack import PASSWORD, CSRF, Stack, filled, stack  # noqa: F401 (fixtures)

@@ -5,8 +5,8 @@ deactivates; nothing stays with the inactive account."""
 from sqlmodel import Session, select
 
 from casework.leavers import SPREAD, open_cases_of
-from models.audit import AuditEntry
-from models.users import StaffUser
+from accounts.audit import AuditEntry
+from accounts.users import StaffUser
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
 

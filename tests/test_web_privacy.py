@@ -8,7 +8,7 @@ from datetime import timedelta
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from models.audit import AuditEntry
+from accounts.audit import AuditEntry
 from models.record import Complaint, Resident
 from models.tables import CaseEvent
 from tests.test_subject_access import a_withdrawn_case, NAME, EMAIL

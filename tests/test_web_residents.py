@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from activities.resident_mail import ResidentMailer
+from casework.resident_mail import ResidentMailer
 from casework.access import Actor
 from casework.actions import act
 from casework.tracking import issue_link

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, delete, select
 
-from models import sign_in
-from models.audit import AuditEntry, audit_entries
-from models.sign_in import SignInThrottle
+from accounts import sign_in
+from accounts.audit import AuditEntry, audit_entries
+from accounts.sign_in import SignInThrottle
 from tests.web_stack import PASSWORD, signed_in, stack  # noqa: F401 (fixtures)
 
 WEAK = {

@@ -15,7 +15,7 @@ from temporalio.client import Client
 
 from models.settings import Settings
 from models.tables import Case
-from models.users import create_user
+from accounts.users import create_user
 from starter.web.app import create_app
 from starter.web.fields import FieldSpec, form_fields
 from tests.dev_stack import dev_stack

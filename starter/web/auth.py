@@ -4,10 +4,10 @@ The session is a cookie signed with WEB_SECRET (Starlette's SessionMiddleware, i
 the username, the account's session generation when it signed in, when it signed in and when it was
 last used, and a per-session CSRF token. On every request the account is read again: a session ends
 when the account is inactive, when its generation has moved on (sign-out, a password change or reset,
-deactivation: models/users.py), when it has not been used for WEB_SESSION_IDLE_MINUTES, or
+deactivation: accounts/users.py), when it has not been used for WEB_SESSION_IDLE_MINUTES, or
 WEB_SESSION_MAX_HOURS after signing in. Every POST carries the CSRF token in a hidden field; a
 missing or wrong token is refused (403). Sign-in is throttled per account and per client address
-(models/sign_in.py) and every sign-in, failure, lock and sign-out is audited (models/audit.py).
+(accounts/sign_in.py) and every sign-in, failure, lock and sign-out is audited (accounts/audit.py).
 """
 
 import asyncio
@@ -23,10 +23,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from casework.access import Refused
-from models import sign_in as throttle
-from models.audit import audit
+from accounts import sign_in as throttle
+from accounts.audit import audit
 from models.input_text import multi_line, text_problem
-from models.users import StaffUser, authenticate, end_sessions, get_user
+from accounts.users import StaffUser, authenticate, end_sessions, get_user
 from starter.web import deps
 from starter.web.deps import AppSettings, Database
 from starter.web.pages import render

@@ -19,7 +19,7 @@ from temporalio.client import Client
 
 from casework.access import require
 from models.settings import Settings
-from models.users import StaffUser
+from accounts.users import StaffUser
 
 
 class SignInRequired(Exception):

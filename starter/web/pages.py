@@ -12,7 +12,7 @@ from models.due import deadline_words, urgency
 from models import presentation
 from models.letters import HOUSING_OMBUDSMAN
 from models.policy import PolicyError, load_profile
-from models.users import ROLE_NAMES
+from accounts.users import ROLE_NAMES
 from casework.access import can, may_take
 from starter.web import deps
 from starter.web.fields import Said

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from activities.resident_mail import ResidentMailer
+from casework.resident_mail import ResidentMailer
 from casework.access import Actor
 from casework.actions import act
 from models.settings import Settings

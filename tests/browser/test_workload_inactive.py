@@ -10,7 +10,7 @@ from tests.web_stack import stack  # noqa: F401
 
 @pytest.mark.parametrize("width", (1280, 390))
 async def test_the_workload_marks_an_inactive_account(stack, browser, site, width):
-    from models.users import set_active
+    from accounts.users import set_active
 
     await stack.start_case(handler="hugo")
     await stack.start_case(handler="hana")

@@ -1,4 +1,4 @@
-"""Staff accounts for the web UI (models/users.py): username, name, role, argon2 hash, active flag.
+"""Staff accounts for the web UI (accounts/users.py): username, name, role, argon2 hash, active flag.
 
 Revision ID: 0003
 Revises: 0002

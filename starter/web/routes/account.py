@@ -4,8 +4,8 @@ session of the account ends; this browser is signed in afresh, so only it stays 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from models.audit import audit
-from models.users import AccountError, change_own_password
+from accounts.audit import audit
+from accounts.users import AccountError, change_own_password
 from starter.web.auth import checked_form, client_address, hashing, password, start_session
 from starter.web.deps import Database, SignedIn
 from starter.web.pages import render

@@ -5,7 +5,7 @@ usernames, addresses and short fixed details, never a password or anything about
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from models.audit import ADMIN_EVENTS, AUDIT_EVENTS, CASE_EVENTS, audit_entries
+from accounts.audit import ADMIN_EVENTS, AUDIT_EVENTS, CASE_EVENTS, audit_entries
 from starter.web.auth import FormRejected
 from starter.web.deps import Database, MayReadAudit
 from starter.web.pages import render

@@ -17,7 +17,7 @@ from casework.case_list import today
 from casework.case_record import projected_case
 from casework.errors import CommandRejected, UnknownCase
 from casework.forms import ACTION_FORMS
-from models.audit import audit
+from accounts.audit import audit
 from models.input_text import command_id_problem
 from starter.web.action_form import PostedAction, action_fields, as_typed, read_action
 from starter.web.auth import FormRejected, checked_form, client_address

@@ -17,14 +17,14 @@ from casework.actions import LETTER_ACTIONS
 from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
 from casework.forms import DETERMINATION_ELEMENTS
 from casework.hazards import CLOCK_WORDS, hazards_linked_to
-from models.audit import audit
+from accounts.audit import audit
 from models.ombudsman_commands import OmbudsmanFinding, OrderKind
 from models.policy_versions import load_profile_version
 from models.refusal import validation_message
 from models.remedies_guidance import remedies_guidance
 from models.settings import Settings
 from models.taxonomy import ROOT_CAUSES
-from models.users import StaffUser
+from accounts.users import StaffUser
 from starter.web.action_form import WARNING_ACTIONS, action_fields
 from starter.web.auth import FormRejected, client_address
 from starter.web.deps import AppSettings, Database, MayReadCases

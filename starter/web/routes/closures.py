@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from models.presentation import long_date
 from casework.calendar_changes import REPORT_WAIT, CalendarError, add_closure, check_closure, landlords, remove_closure
 from casework.promised_dates import residents_moved_by
-from models.audit import audit
+from accounts.audit import audit
 from models.tables import ClosureDay
 from models.clock import london_today
 from starter.web.auth import checked_form, client_address, text

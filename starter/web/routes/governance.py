@@ -11,13 +11,13 @@ from casework.access import Actor, Refused
 from casework.errors import CommandRejected
 from casework.governance import published_response, record_response
 from models.policy import all_profiles
-from models.ombudsman_figures import ombudsman_figures
-from models.quarterly import Quarter, quarterly_figures
-from models.reporting import ReportingYear
-from models.reporting import as_of as report_as_of
+from reports.ombudsman_figures import ombudsman_figures
+from reports.quarterly import Quarter, quarterly_figures
+from reports.reporting import ReportingYear
+from reports.reporting import as_of as report_as_of
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
-from models.themes import cut_words
-from models.users import StaffUser
+from reports.themes import cut_words
+from accounts.users import StaffUser
 from models.clock import london_today
 from starter.hazard_section import hazard_compliance
 from starter.quarterly_pack import pack_body, pack_csv, pack_html, pack_pdf
@@ -42,7 +42,7 @@ def _quarter(year: str, quarter: str) -> Quarter:
 def _pack(engine: Engine, year: str, quarter: str, landlord: str, service_area: str, root_cause: str):
     period = _quarter(year, quarter)
     facts = cut_facts(engine, landlord, service_area, root_cause)
-    as_of = report_as_of(facts, period, london_today())  # the annual report's rule (models.reporting.as_of)
+    as_of = report_as_of(facts, period, london_today())  # the annual report's rule (reports.reporting.as_of)
     ombudsman = hazards = None
     if not (service_area or root_cause):  # the Ombudsman's and Awaab's Law figures are the landlord's as a whole
         with Session(engine) as session:
@@ -86,7 +86,7 @@ def quarterly(
 
 def _exported(request: Request, engine: Engine, user: StaffUser, what: str) -> None:
     """A file that leaves the system is audited (issue 26): who took which pack."""
-    from models.audit import audit
+    from accounts.audit import audit
     from starter.web.auth import client_address
 
     audit(

@@ -17,7 +17,7 @@ from casework.hazards import intake_categories
 from casework.intake import Intake, file_complaint
 from models.policy import DEFAULT_PROFILE_ID
 from models.settings import Settings
-from models.users import StaffUser
+from accounts.users import StaffUser
 from starter.web.auth import FormRejected, checked_form
 from starter.web.deps import AppSettings, Database, MayFileComplaints, Temporal
 from starter.web.fields import people_errors, read_form, refusal_error

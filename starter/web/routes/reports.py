@@ -2,7 +2,7 @@
 
 The same figures and charts as `complaints report annual`, from the read model; no personal data. The page
 places the report's body under the app's CSP (report.css, no inline styles); the PDF is the stand-alone
-HTML. A report may be cut by service area and root cause (models/themes.py); a cut report leaves out the
+HTML. A report may be cut by service area and root cause (reports/themes.py); a cut report leaves out the
 Ombudsman's figures and the governing body's response, which are the landlord's as a whole."""
 
 from datetime import date
@@ -15,17 +15,17 @@ from sqlmodel import Session, select
 
 from casework.calendar_changes import landlords
 from casework.governance import published_response
-from models.ombudsman_figures import ombudsman_figures
-from models.report_facts import read_facts
-from models.reporting import ReportingYear, annual_figures
-from models.self_assessment import self_assessment
+from reports.ombudsman_figures import ombudsman_figures
+from reports.report_facts import read_facts
+from reports.reporting import ReportingYear, annual_figures
+from reports.self_assessment import self_assessment
 from models.tables import Case
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
-from models.themes import CutError, cut, cut_words
+from reports.themes import CutError, cut, cut_words
 from models.clock import london_today
 from starter.annual_report import annual_report_body, annual_report_html, annual_report_pdf
 from starter.hazard_section import hazard_compliance
-from models.audit import audit
+from accounts.audit import audit
 from starter.web.auth import FormRejected, client_address
 from starter.web.deps import Database, MayReadReports
 from starter.web.pages import landlord_name, render
@@ -74,7 +74,7 @@ def _choice(engine: Engine, year: str, landlord: str) -> tuple[ReportingYear, st
 
 def cut_facts(engine: Engine, landlord: str, service_area: str, root_cause: str) -> list:
     """The read model's cases for a report, of one landlord and cut by service area and root cause
-    (models/themes.py); a bad choice is refused naming the field."""
+    (reports/themes.py); a bad choice is refused naming the field."""
     if len(landlord) > 64:
         raise FormRejected({"landlord": "must be at most 64 characters"})
     try:

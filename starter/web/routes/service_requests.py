@@ -11,11 +11,11 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from models.audit import audit
+from accounts.audit import audit
 from models.policy import DEFAULT_PROFILE_ID
 from models.record import Resident, ServiceRequest
 from models.taxonomy import SERVICE_AREAS
-from models.users import StaffUser
+from accounts.users import StaffUser
 from casework.access import can
 from starter.web.auth import FormRejected, checked_form, client_address
 from starter.web.deps import AppSettings, Database, MayFileComplaints, MayReadCases, Temporal

@@ -7,8 +7,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from temporalio.client import Client
 
-from models.audit import audit
-from models.users import ROLE_NAMES, ROLES, AccountError, StaffUser, create_user, set_active, set_email, set_password, set_role
+from accounts.audit import audit
+from accounts.users import ROLE_NAMES, ROLES, AccountError, StaffUser, create_user, set_active, set_email, set_password, set_role
 from casework import leavers
 from casework.errors import CommandRejected
 from starter.web.auth import FormRejected, checked_form, client_address, hashing, password, start_session, text

@@ -1,4 +1,4 @@
-"""Per-case facts for the reports (`models/reporting.py`): what they are, and how they are read from a
+"""Per-case facts for the reports (`reports/reporting.py`): what they are, and how they are read from a
 case's events, either the SQL read model (projection and case record) or the `simulate` JSON of a
 generated year.
 

@@ -1,6 +1,6 @@
 """Where one stage's timescales and extension rules depart from the Code's, for `complaints policy check`.
 
-Part of `models/policy_check.py`, kept apart because the extension rules past the normal limit (Code 6.4 /
+Part of `reports/policy_check.py`, kept apart because the extension rules past the normal limit (Code 6.4 /
 6.15, each landlord's own) are a topic of their own.
 """
 

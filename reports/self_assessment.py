@@ -1,12 +1,12 @@
 """The self-assessment against the Code (Code 8.1): one row per Code section the system records, with the
 figure that evidences it and the cases behind it. The compliance figures only the self-assessment shows
 (definitions, letters' completeness, stage-2 independence, restrictions, extension limits and the
-Ombudsman's details) live here; the annual report's figures are models/reporting.py."""
+Ombudsman's details) live here; the annual report's figures are reports/reporting.py."""
 
 from datetime import date
 
-from models.report_facts import CaseFacts, Fact
-from models.reporting import (
+from reports.report_facts import CaseFacts, Fact
+from reports.reporting import (
     Figure,
     ReportingYear,
     acknowledged_in_time,

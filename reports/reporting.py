@@ -1,13 +1,13 @@
 """Complaint-handling figures as pure functions over per-case facts: TSM CH01/CH02 for the Regulator, the
 annual complaints performance and service improvement report (Code 8.1); the self-assessment's rows are
-models/self_assessment.py.
+reports/self_assessment.py.
 
-The same functions serve the read model (`models/report_facts.py` builds `CaseFacts` from SQL) and
+The same functions serve the read model (`reports/report_facts.py` builds `CaseFacts` from SQL) and
 simulations (`starter/generate.py` builds them from the simulate JSON), so a landlord trying a policy
 change sees exactly the figures it would publish.
 
 Timeliness is judged against the Code's timescales (not the landlord's own), as CH02 asks
-(models/timeliness.py); the per-case facts are models/report_facts.py.
+(reports/timeliness.py); the per-case facts are reports/report_facts.py.
 """
 
 import re
@@ -15,10 +15,10 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 
-from models.compensation import CompensationTotals, compensation_totals
-from models.report_facts import ActionFact, CaseFacts, Extension, Fact, StageRecord
+from reports.compensation import CompensationTotals, compensation_totals
+from reports.report_facts import ActionFact, CaseFacts, Extension, Fact, StageRecord
 from models.taxonomy import area_name
-from models.timeliness import code_extension_limit, code_timeliness
+from reports.timeliness import code_extension_limit, code_timeliness
 from workflows.lifecycle import DONE_STATES
 
 OUTCOMES = ("upheld", "partly_upheld", "not_upheld")
@@ -245,14 +245,14 @@ class AnnualFigures(Fact):
     categories: tuple[tuple[str, int], ...]
     """(service area's name, stage-1 complaints received), most first."""
     root_causes: tuple[tuple[str, int], ...] = ()
-    """(root-cause code, responses in the year that found it), most first (models/themes.py)."""
+    """(root-cause code, responses in the year that found it), most first (reports/themes.py)."""
     escalation: Figure
     exclusions: tuple[tuple[str, int], ...]
     remedies: int
     compensation_pence: int
     compensation_by_type: tuple[tuple[str, int], ...]
     compensation: CompensationTotals
-    """Offered, paid and overdue (models/compensation.py)."""
+    """Offered, paid and overdue (reports/compensation.py)."""
     actions_open: tuple[ActionFact, ...]
     """Promised actions due by `as_of` and not completed by then."""
     as_of: date
@@ -278,7 +278,7 @@ def annual_figures(
 ) -> AnnualFigures:
     """The annual report's figures; `today` (None: the year is over) limits what can be due yet."""
     judged_on = as_of(cases, year, today)
-    from models.themes import root_causes
+    from reports.themes import root_causes
 
     months = []
     stage1, stage2 = received(cases, year, 1), received(cases, year, 2)

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from models.calendar import WorkingCalendar, uk_calendar_snapshot
 from models.policy import DEFAULT_PROFILE_ID, PolicyProfile, load_profile
-from models.report_facts import CaseFacts, Fact, StageRecord
+from reports.report_facts import CaseFacts, Fact, StageRecord
 from workflows.deadlines import StageFacts, plan_stage, stage_rules
 
 

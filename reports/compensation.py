@@ -10,10 +10,10 @@ from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING
 
-from models.report_facts import CaseFacts, Fact, RemedyFact
+from reports.report_facts import CaseFacts, Fact, RemedyFact
 
 if TYPE_CHECKING:
-    from models.reporting import ReportingYear
+    from reports.reporting import ReportingYear
 
 
 class CompensationTotals(Fact):
@@ -32,7 +32,7 @@ def _offers(case: CaseFacts) -> list[RemedyFact]:
 
 
 def compensation_totals(cases: list[CaseFacts], period: "ReportingYear", as_of: date | None = None) -> CompensationTotals:
-    from models.reporting import responded  # the figures module reads these totals, so it is imported here
+    from reports.reporting import responded  # the figures module reads these totals, so it is imported here
 
     end = min(period.last, as_of) if as_of else period.last
     offered: list[RemedyFact] = []

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict
 
 from models.policy import DEFAULT_PROFILE_ID, PolicyProfile, field_value, load_profile
 from models.policy_rules import CODE_GROUNDS, NoticeRung
-from models.stage_deviations import stage_deviations
+from reports.stage_deviations import stage_deviations
 
 Kind = Literal["stricter", "non_compliant", "review"]
 KIND_LABELS: dict[str, str] = {

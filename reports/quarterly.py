@@ -1,16 +1,16 @@
 """The quarterly pack for the Member Responsible for Complaints (Code 9.6-9.7, seed 001): the quarter's
 volumes, timeliness, themes and root causes, compensation offered, paid and overdue, and the service
 improvements made. Pure functions over report facts; the same figure functions as the annual report
-(models/reporting.py), over a quarter of the reporting year instead of the whole year.
+(reports/reporting.py), over a quarter of the reporting year instead of the whole year.
 """
 
 import re
 from collections import Counter
 from datetime import date
 
-from models.compensation import CompensationTotals, compensation_totals
-from models.report_facts import CaseFacts, Fact
-from models.reporting import (
+from reports.compensation import CompensationTotals, compensation_totals
+from reports.report_facts import CaseFacts, Fact
+from reports.reporting import (
     OUTCOMES,
     Figure,
     ReportingYear,
@@ -20,7 +20,7 @@ from models.reporting import (
     responded,
     responded_in_time,
 )
-from models.themes import root_causes, service_areas
+from reports.themes import root_causes, service_areas
 
 
 class Quarter(ReportingYear):

@@ -1,10 +1,10 @@
 """Why complaints happen, in figures: every report cut by service area and by root cause, and the counts
-of each (models/taxonomy.py). Pure functions over report facts, like models/reporting.py."""
+of each (models/taxonomy.py). Pure functions over report facts, like reports/reporting.py."""
 
 from collections import Counter
 
-from models.report_facts import CaseFacts
-from models.reporting import ReportingYear, received, responded
+from reports.report_facts import CaseFacts
+from reports.reporting import ReportingYear, received, responded
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 
 
