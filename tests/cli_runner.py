@@ -18,11 +18,14 @@ def complaints(*args: str, input: str | bytes | None = None, env: Environment | 
     """`complaints ARGS` with `input` on standard input: `.stdout` and `.stderr` apart, `.exit_code`.
 
     Settings are read from the environment at each call (`models.settings.load_settings`, uncached); the one
-    cache read from it, the Code's profile from `$COMPLAINTS_POLICY_DIR`, is cleared so no call sees the
-    directory of an earlier test. An exception the command does not handle is raised here, where the
-    console script would print a traceback and exit 1."""
+    cache read from it, the Code's profile from `$COMPLAINTS_POLICY_DIR`, is cleared before and after, so
+    neither this call nor a later test sees another's directory. An exception the command does not handle
+    is raised here, where the console script would print a traceback and exit 1."""
     code_profile.cache_clear()
-    return CliRunner().invoke(app, list(args), input=input, env=env, catch_exceptions=False, prog_name="complaints")
+    try:
+        return CliRunner().invoke(app, list(args), input=input, env=env, catch_exceptions=False, prog_name="complaints")
+    finally:
+        code_profile.cache_clear()
 
 
 async def complaints_in_thread(*args: str, input: str | bytes | None = None, env: Environment | None = None) -> Result:
