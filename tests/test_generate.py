@@ -43,6 +43,7 @@ async def test_handlers_behaviour_decides_ch02(sim, on_time, extended, expected)
     assert rows["CH01 (2)"].numerator == requested
 
 
+@pytest.mark.workflow  # in-process, but the command starts a time-skipping server of its own
 def test_cli_generates_a_small_year_with_timing_and_a_report(tmp_path):
     done = complaints(
         "simulate",
