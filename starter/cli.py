@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from typer.core import TyperGroup
 
 from models.calendar import FIRST_YEAR, LAST_YEAR, uk_calendar_snapshot, WorkingCalendar
 from models.json_input import MAX_BYTES
@@ -27,7 +28,22 @@ from starter.hazard_commands import hazards_app
 from starter.report_commands import report_app
 from starter import governance_commands  # noqa: F401 (adds `report quarterly` and `report governing-response`)
 
-app = typer.Typer(help="Durable complaint handling (Housing Ombudsman Complaint Handling Code 2024).", no_args_is_help=True)
+
+class _Commands(TyperGroup):
+    """The command tree; a bad environment variable is one line naming it and the rule, exit 2, never a
+    traceback: here rather than in `main`, so commands run in-process (tests/cli_runner.py) answer the same."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except ConfigurationError as error:
+            typer.echo(f"configuration: {error}", err=True)
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    cls=_Commands, help="Durable complaint handling (Housing Ombudsman Complaint Handling Code 2024).", no_args_is_help=True
+)
 calendar_app = typer.Typer(help="Working days: UK bank holidays by nation, weekends and closure days.", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
 case_commands.register(app)
@@ -256,15 +272,12 @@ def dev(
 
 
 def main() -> None:
-    """The console script: the Typer app (a bad environment variable is one line naming it, exit 2),
-    then, if a Temporal client ran in this process, an exit that skips interpreter teardown. The SDK's Rust threads can abort finalization ("PyGILState_Release:
+    """The console script: the Typer app, then, if a Temporal client ran in this process, an exit that skips
+    interpreter teardown. The SDK's Rust threads can abort finalization ("PyGILState_Release:
     thread state must be current", temporalio/sdk-python#300) after a command has done its work."""
     try:
         app()
         code = 0
-    except ConfigurationError as error:
-        print(f"configuration: {error}", file=sys.stderr)
-        code = 2
     except SystemExit as exit:
         code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
         if isinstance(exit.code, str):

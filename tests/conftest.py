@@ -133,7 +133,8 @@ TIERS = {
     "unit": "none of the above: plain Python, a file or a local database",
 }
 """The suite's tiers, each a marker set from what a test uses, so no test has to be marked by hand:
-`make test-fast` runs the quick ones, `make test` (CI) all of them."""
+`make test-fast` runs the quick ones, `make test` (CI) all of them. A test may name a tier its fixtures and
+module do not show (an in-process `complaints simulate` starting its own test server is `workflow`)."""
 
 WORKFLOW_FIXTURES = {"sim", "own_sim", "env", "client", "worker", "stack", "dev_server"}
 
@@ -142,7 +143,7 @@ def _tiers(item: pytest.Item) -> set[str]:
     fixtures = set(getattr(item, "fixturenames", ()))
     path = str(getattr(item, "path", ""))
     source = getattr(getattr(item, "module", None), "__file__", "") or ""
-    tiers = set()
+    tiers = {marker.name for marker in item.iter_markers() if marker.name in TIERS}
     if "/tests/browser/" in path:
         tiers.add("browser")
     if "postgresql" in getattr(item, "name", ""):

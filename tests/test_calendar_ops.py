@@ -1,15 +1,12 @@
 """Calendar operations re-plan open cases: `complaints calendar closures add` and `holidays check`,
-through the console script against the real dev server and worker."""
+in-process (tests/cli_runner.py) against the real dev server and worker."""
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
+from typer.testing import Result
 from sqlmodel import Session, select
 
 from models.policy import load_profile
@@ -19,12 +16,11 @@ from models.settings import Settings
 from models.tables import Case, ClosureDay, KnownBankHoliday
 from accounts.users import create_user
 from starter.web.app import create_app
+from tests.cli_runner import complaints_in_thread
 from tests.dev_stack import dev_stack
 from tests.web_stack import PASSWORD, Stack
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
-
-COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +29,6 @@ async def stack():
     async with dev_stack() as (env, engine, directory):
         async with build_worker(env.client, engine, "calendar-ops"):
             cli_env = {
-                **os.environ,
                 "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
                 "DATABASE_URL": f"sqlite:///{directory / 'read.db'}",
                 "COMPLAINTS_TASK_QUEUE": "calendar-ops",
@@ -75,8 +70,8 @@ async def _acknowledge_due(handle, changed_from: date) -> date:
     return due
 
 
-def _cli(cli_env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([COMPLAINTS, "calendar", *args], env=cli_env, capture_output=True, text=True, timeout=60)
+async def _cli(cli_env, *args) -> Result:
+    return await complaints_in_thread("calendar", *args, env=cli_env)
 
 
 async def test_a_closure_day_moves_the_deadline_of_an_open_case(stack):
@@ -88,11 +83,11 @@ async def test_a_closure_day_moves_the_deadline_of_an_open_case(stack):
     years = range(received.year, received.year + 2)
     closure = WorkingCalendar(uk_calendar_snapshot("ENG", years)).add_working_days(received, 1)
 
-    done = await asyncio.to_thread(
-        _cli, cli_env, "closures", "add", closure.isoformat(), "--landlord", "greatwell", "--reason", "staff training day"
+    done = await _cli(
+        cli_env, "closures", "add", closure.isoformat(), "--landlord", "greatwell", "--reason", "staff training day"
     )
 
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     assert done.stdout.splitlines() == [
         f"closure {closure.isoformat()} recorded for greatwell",
         "1 open case(s) re-planned, 0 already ended, 0 failed",
@@ -100,7 +95,7 @@ async def test_a_closure_day_moves_the_deadline_of_an_open_case(stack):
     expected = WorkingCalendar(uk_calendar_snapshot("ENG", years, closures=[closure])).add_working_days(received, 5)
     assert expected != before
     assert await _acknowledge_due(handle, before) == expected
-    listed = await asyncio.to_thread(_cli, cli_env, "closures", "list", "--landlord", "greatwell")
+    listed = await _cli(cli_env, "closures", "list", "--landlord", "greatwell")
     assert listed.stdout == f"{closure.isoformat()}\tgreatwell\tstaff training day\n"
     await handle.terminate("test over")
     await other.terminate("test over")
@@ -108,8 +103,8 @@ async def test_a_closure_day_moves_the_deadline_of_an_open_case(stack):
 
 async def test_a_closure_on_a_weekend_is_refused_and_nothing_is_written(stack):
     _, engine, cli_env = stack
-    done = await asyncio.to_thread(_cli, cli_env, "closures", "add", "2026-12-26", "--landlord", "wrekin", "--reason", "x")
-    assert done.returncode == 2
+    done = await _cli(cli_env, "closures", "add", "2026-12-26", "--landlord", "wrekin", "--reason", "x")
+    assert done.exit_code == 2
     assert "DATE: 2026-12-26 is a Saturday, already a non-working day" in done.stderr
     with Session(engine) as session:
         assert session.exec(select(ClosureDay).where(ClosureDay.landlord == "wrekin")).all() == []
@@ -118,8 +113,8 @@ async def test_a_closure_on_a_weekend_is_refused_and_nothing_is_written(stack):
 async def test_a_newly_announced_bank_holiday_reaches_the_open_cases_of_that_nation(stack):
     env, engine, cli_env = stack
     handle, _ = await _open_case(env, "holidays")
-    first = await asyncio.to_thread(_cli, cli_env, "holidays", "check", "--region", "ENG")
-    assert first.returncode == 0, first.stderr
+    first = await _cli(cli_env, "holidays", "check", "--region", "ENG")
+    assert first.exit_code == 0, first.stderr
     assert first.stdout.startswith("no change to the bank holidays of ENG")
     # The data the cases were last told about lacked one day: as if the `holidays` upgrade announced it.
     this_year = date.today().year
@@ -130,9 +125,9 @@ async def test_a_newly_announced_bank_holiday_reaches_the_open_cases_of_that_nat
         session.delete(announced)
         session.commit()
 
-    second = await asyncio.to_thread(_cli, cli_env, "holidays", "check", "--region", "ENG")
+    second = await _cli(cli_env, "holidays", "check", "--region", "ENG")
 
-    assert second.returncode == 0, second.stderr
+    assert second.exit_code == 0, second.stderr
     lines = second.stdout.splitlines()
     assert lines[0] == f"ENG: added {announced.day.isoformat()}; removed none"
     assert lines[1].endswith("already ended, 0 failed")
@@ -142,7 +137,7 @@ async def test_a_newly_announced_bank_holiday_reaches_the_open_cases_of_that_nat
         if event.HasField("workflow_execution_signaled_event_attributes")
     ]
     assert signals == ["calendar_changed"]
-    assert (await asyncio.to_thread(_cli, cli_env, "holidays", "check", "--region", "ENG")).stdout.startswith("no change")
+    assert (await _cli(cli_env, "holidays", "check", "--region", "ENG")).stdout.startswith("no change")
     await handle.terminate("test over")
 
 
@@ -198,12 +193,10 @@ async def test_the_cli_and_the_web_replan_the_same_cases_and_refuse_the_same_day
     calendar = WorkingCalendar(uk_calendar_snapshot("ENG", range(received.year, received.year + 2)))
     first, second = calendar.add_working_days(received, 2), calendar.add_working_days(received, 3)
 
-    cli = await asyncio.to_thread(
-        _cli, cli_env, "closures", "add", first.isoformat(), "--landlord", "together-housing", "--reason", "stocktake"
-    )
+    cli = await _cli(cli_env, "closures", "add", first.isoformat(), "--landlord", "together-housing", "--reason", "stocktake")
     posted = await admin.post("/closures", {"landlord": "together-housing", "day": second.isoformat(), "reason": "stocktake"})
 
-    assert cli.returncode == 0, cli.stderr
+    assert cli.exit_code == 0, cli.stderr
     assert cli.stdout.splitlines()[1] == "1 open case(s) re-planned, 1 already ended, 0 failed"
     assert posted.status_code == 303
     assert "1 open case(s) re-planned, 1 already ended" in (await admin.get("/closures")).text
@@ -212,11 +205,9 @@ async def test_the_cli_and_the_web_replan_the_same_cases_and_refuse_the_same_day
     with Session(engine) as session:
         before = len(session.exec(select(ClosureDay)).all())
     saturday = date(2027, 1, 2)
-    cli = await asyncio.to_thread(
-        _cli, cli_env, "closures", "add", saturday.isoformat(), "--landlord", "together-housing", "--reason", "stocktake"
-    )
+    cli = await _cli(cli_env, "closures", "add", saturday.isoformat(), "--landlord", "together-housing", "--reason", "stocktake")
     posted = await admin.post("/closures", {"landlord": "together-housing", "day": saturday.isoformat(), "reason": "stocktake"})
-    assert cli.returncode == 2 and "DATE: 2027-01-02 is a Saturday, already a non-working day" in cli.stderr
+    assert cli.exit_code == 2 and "DATE: 2027-01-02 is a Saturday, already a non-working day" in cli.stderr
     assert posted.status_code == 400 and "2027-01-02 is a Saturday, already a non-working day" in posted.text
     with Session(engine) as session:
         assert len(session.exec(select(ClosureDay)).all()) == before

@@ -1,27 +1,21 @@
-"""`complaints file | act | show | list` as people run them: the console script, against a real Temporal
-dev server and worker, with a SQLite read model."""
+"""`complaints file | act | show | list` as people run them: the command in-process (tests/cli_runner.py),
+against a real Temporal dev server and worker, with a SQLite read model."""
 
-import asyncio
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from uuid import uuid4
 
 import html
 
 import pytest
+from typer.testing import Result
 
 from models.settings import Settings
 from accounts.users import create_user, set_active
 from starter.web.app import create_app
+from tests.cli_runner import complaints_in_thread
 from tests.dev_stack import dev_stack
 from tests.web_stack import PASSWORD, Stack
 from worker import build_worker
-
-COMPLAINTS = str(Path(sys.executable).parent / "complaints")
-
 
 STAFF = {"alice": "handler", "hugo": "handler", "aude": "auditor", "leaver": "handler"}
 
@@ -40,7 +34,6 @@ async def running():
             yield (
                 web,
                 {
-                    **os.environ,
                     "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
                     "DATABASE_URL": f"sqlite:///{directory / 'read.db'}",
                     "COMPLAINTS_TASK_QUEUE": "cli-cases",
@@ -53,10 +46,8 @@ def stack(running):
     return running[1]
 
 
-async def complaints(environment: dict, *args: str) -> subprocess.CompletedProcess:
-    return await asyncio.to_thread(
-        subprocess.run, [COMPLAINTS, *args], env=environment, capture_output=True, text=True, timeout=120
-    )
+async def complaints(environment: dict, *args: str) -> Result:
+    return await complaints_in_thread(*args, env=environment)
 
 
 async def test_file_act_show_and_list_from_the_command_line(stack):
@@ -74,7 +65,7 @@ async def test_file_act_show_and_list_from_the_command_line(stack):
         "--intake-id",
         "cli-1",
     )
-    assert filed.returncode == 0, filed.stderr
+    assert filed.exit_code == 0, filed.stderr
     reference = filed.stdout.strip()
     assert reference.startswith("CMP-")
     again = await complaints(
@@ -92,21 +83,21 @@ async def test_file_act_show_and_list_from_the_command_line(stack):
     assert again.stdout.strip() == reference
 
     refused = await complaints(stack, "act", reference, "acknowledge", "--as", "alice")
-    assert refused.returncode == 2
+    assert refused.exit_code == 2
     assert "refused: points: Field required" in refused.stderr
 
     acknowledged = await complaints(
         stack, "act", reference, "acknowledge", "points=Mould not treated", "points=No reply to two emails", "--as", "alice"
     )
-    assert acknowledged.returncode == 0, acknowledged.stderr
+    assert acknowledged.exit_code == 0, acknowledged.stderr
     assert f"{reference}: stage1_acknowledged (stage 1)" in acknowledged.stdout
 
     wrong_state = await complaints(stack, "act", reference, "request_stage2", "--as", "alice")
-    assert wrong_state.returncode == 2
+    assert wrong_state.exit_code == 2
     assert "request_stage2 is not allowed while the complaint is Stage 1 acknowledged" in wrong_state.stderr
 
     shown = await complaints(stack, "show", reference)
-    assert shown.returncode == 0, shown.stderr
+    assert shown.exit_code == 0, shown.stderr
     for expected in ("Priya Example", "Mould not treated", "stage1.respond", "acknowledge", "actor=alice", "acknowledgement"):
         assert expected in shown.stdout
 
@@ -119,16 +110,16 @@ async def test_file_act_show_and_list_from_the_command_line(stack):
     listed = await complaints(stack, "list", "--state", "stage1_acknowledged")
     assert reference in listed.stdout
     bad_filter = await complaints(stack, "list", "--state", "lost")
-    assert bad_filter.returncode == 2 and "state: must be one of the lifecycle's states" in bad_filter.stderr
+    assert bad_filter.exit_code == 2 and "state: must be one of the lifecycle's states" in bad_filter.stderr
 
 
 async def test_unknown_reference_and_bad_intake_are_refused_clearly(stack):
     unknown = await complaints(stack, "show", "CMP-2001-000001")
-    assert unknown.returncode == 2 and "no complaint with reference 'CMP-2001-000001'" in unknown.stderr
+    assert unknown.exit_code == 2 and "no complaint with reference 'CMP-2001-000001'" in unknown.stderr
     bad_channel = await complaints(stack, "file", "--text", "x", "--channel", "pigeon", "--name", "A")
-    assert bad_channel.returncode == 2 and bad_channel.stderr.startswith("refused: channel:")
+    assert bad_channel.exit_code == 2 and bad_channel.stderr.startswith("refused: channel:")
     anonymous = await complaints(stack, "file", "--text", "x", "--channel", "web", "--policy", "wolverhampton-homes")
-    assert anonymous.returncode == 2
+    assert anonymous.exit_code == 2
     assert "refused: resident: Wolverhampton Homes does not accept anonymous complaints" in anonymous.stderr
 
 
@@ -138,17 +129,17 @@ async def test_acting_needs_an_active_staff_account_whose_role_decides(stack):
     )
     reference = filed.stdout.strip()
     unknown = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken", "--as", "mallory")
-    assert unknown.returncode == 2
+    assert unknown.exit_code == 2
     assert "refused: there is no staff account 'mallory'" in unknown.stderr
     leaver = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken", "--as", "leaver")
-    assert leaver.returncode == 2
+    assert leaver.exit_code == 2
     assert "refused: the staff account 'leaver' is deactivated" in leaver.stderr
     claimed = await complaints(
         stack, "act", reference, "acknowledge", "points=Lift broken", "--as", "aude", "--role", "complaints_manager"
     )
-    assert claimed.returncode != 0 and "No such option: --role" in claimed.stderr, "the role is the account's, not a flag"
+    assert claimed.exit_code != 0 and "No such option: --role" in claimed.stderr, "the role is the account's, not a flag"
     missing = await complaints(stack, "act", reference, "acknowledge", "points=Lift broken")
-    assert missing.returncode != 0 and "--as" in missing.stderr
+    assert missing.exit_code != 0 and "--as" in missing.stderr
     shown = json.loads((await complaints(stack, "show", reference, "--json")).stdout)
     assert [e["type"] for e in shown["events"]] == ["received"], "nothing refused reached the case"
 
@@ -187,11 +178,11 @@ async def test_the_cli_refuses_exactly_what_the_web_refuses(running, username, b
     )
     assert posted.status_code == 403 and because in html.unescape(posted.text)
     cli = await complaints(environment, "act", reference, "acknowledge", "points=Bins not emptied", "--as", username)
-    assert cli.returncode == 2 and f"refused: {because}" in cli.stderr
+    assert cli.exit_code == 2 and f"refused: {because}" in cli.stderr
     shown = json.loads((await complaints(environment, "show", reference, "--json")).stdout)
     assert [e["type"] for e in shown["events"]] == ["received"]
     done = await complaints(environment, "act", reference, "acknowledge", "points=Bins not emptied", "--as", "alice")
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     await browser.http.aclose()
 
 
@@ -213,27 +204,27 @@ async def test_the_post_rooms_batch_from_the_command_line(stack, tmp_path):
         "--intake-id",
         "cli-post-1",
     )
-    assert filed.returncode == 0, filed.stderr
+    assert filed.exit_code == 0, filed.stderr
     reference = filed.stdout.strip()
     acted = await complaints(stack, "act", reference, "acknowledge", "points=The fence was never repaired", "--as", "alice")
-    assert acted.returncode == 0, acted.stderr
+    assert acted.exit_code == 0, acted.stderr
 
     refused = await complaints(stack, "post", "waiting", "--as", "aude")
-    assert refused.returncode == 2 and "cannot print letters" in refused.stderr
+    assert refused.exit_code == 2 and "cannot print letters" in refused.stderr
     waiting = await complaints(stack, "post", "waiting", "--as", "alice")
-    assert waiting.returncode == 0 and f"{reference}\tresident\tletter" in waiting.stdout
+    assert waiting.exit_code == 0 and f"{reference}\tresident\tletter" in waiting.stdout
 
     out = tmp_path / "batch.pdf"
     made = await complaints(stack, "post", "batch", "--as", "alice", "--out", str(out))
-    assert made.returncode == 0, made.stderr
+    assert made.exit_code == 0, made.stderr
     batch_id = made.stdout.split()[1]
     text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
     assert reference in text and "2 Mill Lane" in text
     again = await complaints(stack, "post", "batch", "--as", "alice", "--out", str(tmp_path / "none.pdf"))
-    assert again.returncode == 1 and "nothing is waiting" in again.stderr, "a letter is never in two batches"
+    assert again.exit_code == 1 and "nothing is waiting" in again.stderr, "a letter is never in two batches"
     copy = tmp_path / "copy.pdf"
     reprinted = await complaints(stack, "post", "batch", "--as", "alice", "--out", str(copy), "--again", batch_id)
-    assert reprinted.returncode == 0 and copy.read_bytes() == out.read_bytes()
+    assert reprinted.exit_code == 0 and copy.read_bytes() == out.read_bytes()
 
 
 async def test_the_ombudsman_stage_from_the_command_line(stack, running):
@@ -262,11 +253,11 @@ async def test_the_ombudsman_stage_from_the_command_line(stack, running):
     excluded = await complaints(
         stack, "act", reference, "exclude", "ground=legal_proceedings", "reason=Before the court", "--as", "alice"
     )
-    assert excluded.returncode == 0, excluded.stderr
+    assert excluded.exit_code == 0, excluded.stderr
     handler = await complaints(stack, "act", reference, "ombudsman_referral", "ombudsman_ref=202601234", "--as", "alice")
-    assert handler.returncode != 0 and "Only a complaints manager" in handler.stderr + handler.stdout
+    assert handler.exit_code != 0 and "Only a complaints manager" in handler.stderr + handler.stdout
     referred = await complaints(stack, "act", reference, "ombudsman_referral", "ombudsman_ref=202601234", "--as", "mona")
-    assert referred.returncode == 0 and "ombudsman_referred" in referred.stdout, referred.stderr
+    assert referred.exit_code == 0 and "ombudsman_referred" in referred.stdout, referred.stderr
     due = (date.today() + timedelta(days=30)).isoformat()
     determined = await complaints(
         stack,
@@ -278,7 +269,7 @@ async def test_the_ombudsman_stage_from_the_command_line(stack, running):
         'findings=[{"element": "complaint_handling", "finding": "severe_maladministration"}]',
         f'orders=[{{"order_id": "compensation-1", "kind": "compensation", "due_on": "{due}"}}]',
     )
-    assert determined.returncode == 0, determined.stderr
+    assert determined.exit_code == 0, determined.stderr
     shown = json.loads((await complaints(stack, "show", reference, "--json")).stdout)
     assert [(d["name"], d["due"]) for d in shown["deadlines"] if d["name"].startswith("ombudsman.")] == [
         ("ombudsman.order.compensation-1", due)

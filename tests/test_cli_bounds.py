@@ -1,19 +1,17 @@
 """Bad input at every CLI boundary (issue 18, item 7): each is one clear line on stderr and exit 2, never a
-traceback or a hang. The real console script runs, against a SQLite read model and, for `act`, a
-Temporal address where nothing listens (the input is refused before anything is sent)."""
+traceback or a hang. The real command runs in-process (tests/cli_runner.py), against a SQLite read model and,
+for `act`, a Temporal address where nothing listens (the input is refused before anything is sent)."""
 
 import base64
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from models.tables import create_schema, make_engine
 from accounts.users import create_user
+from tests.cli_runner import complaints as run
 
-COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 STEP = '{"at": "2026-01-06T10:00:00+00:00", "action": "extend", "working_days": %s, "reason": "survey"}'
 SCENARIOS = {
     "binary": os.urandom(64) + b"\xff\xfe{",
@@ -37,15 +35,10 @@ SAYS = {
 }
 
 
-def run(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([COMPLAINTS, *args], input=stdin, capture_output=True, timeout=120, env={**os.environ, **(env or {})})
-
-
-def refused_plainly(done: subprocess.CompletedProcess, says: str) -> None:
-    stderr = done.stderr.decode()
-    assert done.returncode == 2, stderr
-    assert says in stderr, stderr
-    assert "Traceback" not in stderr and 'File "' not in stderr and done.stdout == b""
+def refused_plainly(done: Result, says: str) -> None:
+    assert done.exit_code == 2, done.stderr
+    assert says in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and 'File "' not in done.stderr and done.stdout == ""
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
@@ -53,7 +46,7 @@ def test_simulate_refuses_a_bad_file_in_one_line(name, tmp_path):
     path = tmp_path / "scenario.json"
     path.write_bytes(SCENARIOS[name])
     refused_plainly(run("simulate", str(path)), SAYS[name])
-    refused_plainly(run("simulate", "-", stdin=SCENARIOS[name]), SAYS[name])
+    refused_plainly(run("simulate", "-", input=SCENARIOS[name]), SAYS[name])
 
 
 def test_simulate_refuses_a_file_too_big_to_be_a_scenario(tmp_path):
@@ -62,10 +55,11 @@ def test_simulate_refuses_a_file_too_big_to_be_a_scenario(tmp_path):
     refused_plainly(run("simulate", str(path)), "at most 5,000,000 are read")
 
 
-@pytest.fixture
-def read_model(tmp_path) -> dict:
-    """A read model with one handler, and a Temporal address where nothing listens."""
-    url = f"sqlite:///{tmp_path / 'complaints.db'}"
+@pytest.fixture(scope="module")
+def read_model(tmp_path_factory) -> dict:
+    """A read model with one handler, and a Temporal address where nothing listens; shared by the module's
+    tests, since every command in it is refused before it writes."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('read-model') / 'complaints.db'}"
     engine = make_engine(url)
     create_schema(engine)
     create_user(engine, "hana", "Hana Handler", "handler", "correct horse battery")
@@ -103,8 +97,8 @@ def test_act_refuses_nested_json_and_huge_numbers(field, says, read_model):
 
 def test_filing_while_temporal_is_unreachable_is_one_line_and_saves_nothing(read_model):
     done = run("file", "--text", "The boiler has failed", "--channel", "phone", "--name", "Ann Example", env=read_model)
-    stderr = done.stderr.decode()
-    assert done.returncode == 1 and "Temporal is not reachable at 127.0.0.1:9" in stderr and "nothing was sent or saved" in stderr
+    stderr = done.stderr
+    assert done.exit_code == 1 and "Temporal is not reachable at 127.0.0.1:9" in stderr and "nothing was sent or saved" in stderr
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
     listed = run("list", env=read_model)
-    assert listed.returncode == 0 and "no cases match" in listed.stderr.decode()
+    assert listed.exit_code == 0 and "no cases match" in listed.stderr

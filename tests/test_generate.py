@@ -1,16 +1,11 @@
 """`simulate --generate`: a seeded year of cases through the real workflow, and the figures it gives."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from reports.reporting import ReportingYear, tsm
 from starter.generate import GeneratorSettings, generate, simulate_generated
+from tests.cli_runner import complaints
 
-COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 YEAR = ReportingYear.parse("2025-26")
 
 
@@ -48,38 +43,27 @@ async def test_handlers_behaviour_decides_ch02(sim, on_time, extended, expected)
     assert rows["CH01 (2)"].numerator == requested
 
 
+@pytest.mark.workflow  # in-process, but the command starts a time-skipping server of its own
 def test_cli_generates_a_small_year_with_timing_and_a_report(tmp_path):
-    done = subprocess.run(
-        [
-            COMPLAINTS,
-            "simulate",
-            "--generate",
-            "--cases",
-            "4",
-            "--homes",
-            "500",
-            "--report",
-            str(tmp_path / "year.html"),
-            "--csv",
-            str(tmp_path / "tsm.csv"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = complaints(
+        "simulate",
+        "--generate",
+        "--cases",
+        "4",
+        "--homes",
+        "500",
+        "--report",
+        str(tmp_path / "year.html"),
+        "--csv",
+        str(tmp_path / "tsm.csv"),
     )
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     assert "simulated 4 cases in" in done.stderr and "ms per case" in done.stderr
     assert "CH01 (1)" in done.stdout and "8.00" in done.stdout  # 4 complaints per 500 homes
     assert 'id="self-assessment"' in (tmp_path / "year.html").read_text()
     assert (tmp_path / "tsm.csv").read_text().splitlines()[1].startswith("2025-26,CH01 (1),")
-    done = subprocess.run(
-        [COMPLAINTS, "simulate", "--generate", "--on-time-rate", "0.9", "--extension-rate", "0.2"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "200"},
-    )
-    assert done.returncode == 2 and "--extension-rate" in done.stderr and "at most 1" in done.stderr
+    done = complaints("simulate", "--generate", "--on-time-rate", "0.9", "--extension-rate", "0.2", env={"COLUMNS": "200"})
+    assert done.exit_code == 2 and "--extension-rate" in done.stderr and "at most 1" in done.stderr
 
 
 async def test_a_generated_year_refers_determines_and_orders_at_the_rates_given(sim):

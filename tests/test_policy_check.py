@@ -2,8 +2,6 @@
 
 import json
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pytest
 
 from models.policy import load_profile
 from reports.policy_check import check_profile, defaults_of
+from tests.cli_runner import complaints
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 if not SEEDS.is_dir():
@@ -21,7 +20,6 @@ SEED_FILE = {
     "together-housing": "003_181e0957c275216c.txt",
     "greatwell-homes": "004_b8c43d2e720fe710.txt",
 }
-COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 
 
 def findings(profile_id: str) -> dict[str, str]:
@@ -119,20 +117,20 @@ def test_the_four_required_findings_carry_the_landlords_words():
 
 
 def test_cli_prints_each_profile_and_its_wording():
-    done = subprocess.run([COMPLAINTS, "policy", "check", "together-housing"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
+    done = complaints("policy", "check", "together-housing")
+    assert done.exit_code == 0, done.stderr
     flat = " ".join(done.stdout.split())
     assert "non-compliant" in flat and "5.2, 5.3" in flat and "stricter than the Code" in flat
-    done = subprocess.run([COMPLAINTS, "policy", "check", "code-2024"], capture_output=True, text=True, timeout=60)
+    done = complaints("policy", "check", "code-2024")
     assert "no deviations from the Code" in done.stdout
 
 
 def test_cli_json_covers_every_profile_and_refuses_unknown_ones():
-    done = subprocess.run([COMPLAINTS, "policy", "check", "--format", "json"], capture_output=True, text=True, timeout=60)
+    done = complaints("policy", "check", "--format", "json")
     data = json.loads(done.stdout)
     assert data["code-2024"] == [] and {d["rule"] for d in data["greatwell-homes"]} >= {"pre_stage", "stage2_request_window"}
-    done = subprocess.run([COMPLAINTS, "policy", "check", "nope"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "unknown policy profile 'nope'" in done.stderr and "wrekin" in done.stderr
+    done = complaints("policy", "check", "nope")
+    assert done.exit_code == 2 and "unknown policy profile 'nope'" in done.stderr and "wrekin" in done.stderr
 
 
 # ---- issue 20: each correction, its loaded value and its `policy check` line ----------------------------------
@@ -406,16 +404,12 @@ def test_wrekin_7_5_every_extension_needs_exceptional_circumstances():
 
 def test_cli_lists_the_defaults_of_a_profile():
     """`complaints policy check --defaults`: what each profile takes from the Code because its document is silent."""
-    done = subprocess.run(
-        [COMPLAINTS, "policy", "check", "greatwell-homes", "--defaults"], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
+    done = complaints("policy", "check", "greatwell-homes", "--defaults")
+    assert done.exit_code == 0, done.stderr
     flat = " ".join(done.stdout.split())
     assert "greatwell-homes (Greatwell Homes): 12 values the document is silent on" in flat
     assert "exclusion_grounds.legal_proceedings" in flat and "Code 2.2" in flat and "DESIGN.md" in flat
-    done = subprocess.run(
-        [COMPLAINTS, "policy", "check", "--defaults", "--format", "json"], capture_output=True, text=True, timeout=60
-    )
+    done = complaints("policy", "check", "--defaults", "--format", "json")
     data = json.loads(done.stdout)
     assert data["code-2024"] == [{"field": "notice_ladder", "value": data["code-2024"][0]["value"], "source": "DESIGN.md"}]
     assert {d["field"] for d in data["wolverhampton-homes"]} == {

@@ -4,8 +4,6 @@ runs under the version it was opened under, even when it is reopened or its work
 import asyncio
 import json
 import shutil
-import subprocess
-import sys
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -16,6 +14,7 @@ from models.case import Acknowledge, CalendarChanged, CaseInput, CaseView
 from models.policy_versions import FINGERPRINTS, VERSIONS, fingerprint, load_profile_version, version_problems
 from models.policy import known_profile_ids, load_profile
 from starter import simulate
+from tests.cli_runner import complaints
 from worker import build_worker
 from workflows.complaint import ComplaintWorkflow
 
@@ -28,7 +27,6 @@ async def sim(own_sim):
 
 
 POLICIES = Path(__file__).resolve().parent.parent / "policies"
-COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 RECEIVED = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 ACKNOWLEDGED = datetime(2026, 3, 3, 10, tzinfo=timezone.utc)
 
@@ -69,8 +67,8 @@ def test_every_published_version_is_on_disk_unchanged_and_dated():
 def test_a_published_version_changed_in_place_fails_policy_check(policy_copy):
     profile = policy_copy / "code-2024.toml"
     profile.write_text(profile.read_text().replace("respond_working_days = 20\n", "respond_working_days = 15\n", 1))
-    done = subprocess.run([COMPLAINTS, "policy", "check", "code-2024"], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2
+    done = complaints("policy", "check", "code-2024")
+    assert done.exit_code == 2
     assert "code-2024 version 2: a published version may not change" in done.stderr
     assert "publish the change as version 3" in done.stderr
     comments_only = policy_copy / "wrekin.toml"
@@ -80,10 +78,8 @@ def test_a_published_version_changed_in_place_fails_policy_check(policy_copy):
 
 def test_policy_versions_lists_each_version_with_its_date(policy_copy):
     publish_revision(policy_copy, "wrekin", "respond_working_days = 10\n", "respond_working_days = 9\n")
-    done = subprocess.run(
-        [COMPLAINTS, "policy", "versions", "wrekin", "--format", "json"], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
+    done = complaints("policy", "versions", "wrekin", "--format", "json")
+    assert done.exit_code == 0, done.stderr
     listed = [(row["version"], row["published"], row["current"], row["file"]) for row in json.loads(done.stdout)]
     assert listed == [
         (1, "2026-11-23", False, "policies/versions/wrekin/1.toml"),

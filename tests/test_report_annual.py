@@ -2,10 +2,7 @@
 
 import csv
 import io
-import subprocess
-import sys
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -14,9 +11,9 @@ from reports.reporting import ReportingYear, annual_figures
 from reports.self_assessment import self_assessment
 from models.tables import create_schema, make_engine
 from starter.annual_report import annual_report_html, annual_report_pdf
+from tests.cli_runner import complaints
 from tests.report_cases import insert_cases
 
-COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 YEAR = ReportingYear.parse("2025-26")
 
 
@@ -103,35 +100,24 @@ def test_report_html_has_every_section_and_charts(read_model):
 
 def test_cli_annual_writes_html_and_pdf_and_self_assessment_csv(read_model, tmp_path):
     url, _ = read_model
-    done = subprocess.run(
-        [
-            COMPLAINTS,
-            "report",
-            "annual",
-            "--year",
-            "2025-26",
-            "--homes",
-            "2000",
-            "--database",
-            url,
-            "--html",
-            str(tmp_path / "r.html"),
-            "--pdf",
-            str(tmp_path / "r.pdf"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = complaints(
+        "report",
+        "annual",
+        "--year",
+        "2025-26",
+        "--homes",
+        "2000",
+        "--database",
+        url,
+        "--html",
+        str(tmp_path / "r.html"),
+        "--pdf",
+        str(tmp_path / "r.pdf"),
     )
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     assert "3 of 8 (37.5%)" in done.stdout and (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert "CH02 (1)" in (tmp_path / "r.html").read_text()
-    done = subprocess.run(
-        [COMPLAINTS, "report", "self-assessment", "--year", "2025-26", "--database", url, "--format", "csv"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = complaints("report", "self-assessment", "--year", "2025-26", "--database", url, "--format", "csv")
     rows = {r["code_provision"]: r for r in csv.DictReader(io.StringIO(done.stdout))}
     assert rows["6.13"]["cases_not_met"] == "CMP-2025-000002" and rows["6.2"]["percent"] == "85.7"
 

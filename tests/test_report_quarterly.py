@@ -5,10 +5,7 @@ rows added here, read back from the read model, the pack's HTML, CSV and PDF, an
 
 import csv
 import io
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session
@@ -21,9 +18,9 @@ from reports.reporting import ReportingYear, annual_figures
 from models.tables import create_schema, make_engine
 from reports.themes import CutError, cut
 from starter.quarterly_pack import pack_csv, pack_html, pack_pdf
+from tests.cli_runner import complaints
 from tests.report_cases import at, insert_cases
 
-COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 Q1 = Quarter.of("2025-26", 1)
 
 
@@ -158,65 +155,39 @@ def test_cli_writes_the_pack_and_records_the_governing_bodys_response(read_model
     from accounts.users import create_user
 
     url, engine, _ = read_model
-    done = subprocess.run(
-        [
-            COMPLAINTS,
-            "report",
-            "quarterly",
-            "--year",
-            "2025-26",
-            "--quarter",
-            "1",
-            "--database",
-            url,
-            "--service-area",
-            "repairs",
-            "--csv",
-            str(tmp_path / "q.csv"),
-            "--html",
-            str(tmp_path / "q.html"),
-            "--pdf",
-            str(tmp_path / "q.pdf"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = complaints(
+        "report",
+        "quarterly",
+        "--year",
+        "2025-26",
+        "--quarter",
+        "1",
+        "--database",
+        url,
+        "--service-area",
+        "repairs",
+        "--csv",
+        str(tmp_path / "q.csv"),
+        "--html",
+        str(tmp_path / "q.html"),
+        "--pdf",
+        str(tmp_path / "q.pdf"),
     )
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     assert "£300.50 (2)" in done.stdout  # repairs: cases 1 and 3
     assert "service area: Repairs" in (tmp_path / "q.html").read_text() and (tmp_path / "q.pdf").read_bytes().startswith(b"%PDF")
     assert "volumes,Jun 2025,stage1_received,3" in (tmp_path / "q.csv").read_text()
-    bad = subprocess.run(
-        [COMPLAINTS, "report", "annual", "--year", "2025-26", "--database", url, "--root-cause", "bad-luck"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert bad.returncode == 2 and "--root-cause" in bad.stderr and "must be one of repair_not_done" in bad.stderr
+    bad = complaints("report", "annual", "--year", "2025-26", "--database", url, "--root-cause", "bad-luck")
+    assert bad.exit_code == 2 and "--root-cause" in bad.stderr and "must be one of repair_not_done" in bad.stderr
 
     create_user(engine, "mandy", "Mandy Manager", "complaints_manager", "a long enough password")
     create_user(engine, "hana", "Hana Handler", "handler", "a long enough password")
     said = "The Board noted the report.\n\nIt asked for monthly figures on damp and mould."
-    refused = subprocess.run(
-        [COMPLAINTS, "report", "governing-response", "--year", "2025-26", "--database", url, "--as", "hana", "--text", said],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert refused.returncode == 2 and "record governing response" in refused.stderr
-    done = subprocess.run(
-        [COMPLAINTS, "report", "governing-response", "--year", "2025-26", "--database", url, "--as", "mandy", "--text", said],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    done = subprocess.run(
-        [COMPLAINTS, "report", "annual", "--year", "2025-26", "--database", url, "--html", str(tmp_path / "a.html")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    refused = complaints("report", "governing-response", "--year", "2025-26", "--database", url, "--as", "hana", "--text", said)
+    assert refused.exit_code == 2 and "record governing response" in refused.stderr
+    done = complaints("report", "governing-response", "--year", "2025-26", "--database", url, "--as", "mandy", "--text", said)
+    assert done.exit_code == 0, done.stderr
+    done = complaints("report", "annual", "--year", "2025-26", "--database", url, "--html", str(tmp_path / "a.html"))
     page = (tmp_path / "a.html").read_text()
     assert "The governing body's response (Code 8.2)" in page
     assert "<p>The Board noted the report.</p>" in page and "<p>It asked for monthly figures on damp and mould.</p>" in page

@@ -2,10 +2,7 @@
 
 import csv
 import io
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +10,9 @@ from reports.report_facts import facts_from_events, read_facts
 from reports.reporting import ReportingYear, acknowledged_in_time, tsm
 from reports.timeliness import code_timeliness
 from models.tables import create_schema, make_engine
+from tests.cli_runner import complaints
 from tests.report_cases import CASES, at, insert_cases
 
-COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 YEAR = ReportingYear.parse("2025-26")
 
 
@@ -97,25 +94,10 @@ def test_read_model_gives_the_same_facts_as_the_events(read_model):
 
 def test_cli_prints_the_table_and_writes_csv(read_model, tmp_path):
     url, _ = read_model
-    done = subprocess.run(
-        [
-            COMPLAINTS,
-            "report",
-            "tsm",
-            "--year",
-            "2025-26",
-            "--homes",
-            "2000",
-            "--database",
-            url,
-            "--csv",
-            str(tmp_path / "tsm.csv"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
+    done = complaints(
+        "report", "tsm", "--year", "2025-26", "--homes", "2000", "--database", url, "--csv", str(tmp_path / "tsm.csv")
     )
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     assert "CH02 (1)" in done.stdout and "37.5%" in done.stdout and "3.50" in done.stdout
     rows = list(csv.DictReader(io.StringIO((tmp_path / "tsm.csv").read_text())))
     assert [(r["measure"], r["numerator"], r["denominator"], r["value"]) for r in rows] == [
@@ -124,28 +106,16 @@ def test_cli_prints_the_table_and_writes_csv(read_model, tmp_path):
         ("CH02 (1)", "3", "8", "37.5"),
         ("CH02 (2)", "1", "2", "50.0"),
     ]
-    done = subprocess.run(
-        [COMPLAINTS, "report", "tsm", "--year", "2025-26", "--database", url, "--format", "csv"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = complaints("report", "tsm", "--year", "2025-26", "--database", url, "--format", "csv")
     assert done.stdout.splitlines()[1] == '2025-26,CH01 (1),"Stage 1 complaints received per 1,000 homes",7,,,"per 1,000 homes"'
 
 
 def test_cli_refuses_bad_homes_and_year(read_model):
     url, _ = read_model
-    done = subprocess.run(
-        [COMPLAINTS, "report", "tsm", "--year", "2025-26", "--homes", "0", "--database", url],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 2 and "--homes" in done.stderr
-    done = subprocess.run(
-        [COMPLAINTS, "report", "tsm", "--year", "2025/26", "--database", url], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 2 and "--year" in done.stderr and "2025-26" in done.stderr
+    done = complaints("report", "tsm", "--year", "2025-26", "--homes", "0", "--database", url)
+    assert done.exit_code == 2 and "--homes" in done.stderr
+    done = complaints("report", "tsm", "--year", "2025/26", "--database", url)
+    assert done.exit_code == 2 and "--year" in done.stderr and "2025-26" in done.stderr
 
 
 def test_a_deadline_past_due_and_not_done_is_missed_as_of_the_report_date():

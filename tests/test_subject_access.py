@@ -5,12 +5,8 @@ anonymisation after the retention period leaves none of their words anywhere in 
 import asyncio
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy import inspect, text
@@ -26,9 +22,9 @@ from casework.subject_access import anonymise, as_pdf, due_for_anonymisation, su
 from accounts.audit import AuditEntry
 from models.record import Complaint
 from models.tables import CaseEvent
+from tests.cli_runner import complaints_in_thread
 from tests.web_stack import TASK_QUEUE, signed_in, stack  # noqa: F401 (fixtures)
 
-COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 NAME, STREET, PHONE, EMAIL = "Gwendolyn Quarrington", "7 Tamarisk Row", "07700 900777", "gwen.q@example.net"
 WORDS = ["Quarrington", STREET, PHONE, EMAIL, "damp in the nursery", "survey of the Tamarisk", "was in hospital"]
 
@@ -98,29 +94,29 @@ async def test_the_export_holds_everything_about_the_resident_as_json_and_pdf_an
 
 async def test_the_cli_exports_for_an_administrator_only_and_anonymises_only_when_due(stack, tmp_path):
     reference, resident_id = await a_withdrawn_case(stack, "sar-2")
-    env = {**os.environ, "DATABASE_URL": str(stack.engine.url), "TEMPORAL_ADDRESS": "127.0.0.1:9"}
+    env = {"DATABASE_URL": str(stack.engine.url), "TEMPORAL_ADDRESS": "127.0.0.1:9"}
 
-    def run(*args):
-        return subprocess.run([COMPLAINTS, "residents", *args], capture_output=True, text=True, timeout=120, env=env)
+    async def run(*args):
+        return await complaints_in_thread("residents", *args, env=env)
 
     pdf = tmp_path / "sar.pdf"
-    done = run("export", resident_id, "--as", "adam", "--pdf", str(pdf))
-    assert done.returncode == 0, done.stderr
+    done = await run("export", resident_id, "--as", "adam", "--pdf", str(pdf))
+    assert done.exit_code == 0, done.stderr
     assert json.loads(done.stdout)["resident"]["name"] == NAME and pdf.read_bytes().startswith(b"%PDF")
-    refused = run("export", resident_id, "--as", "hana")
-    assert refused.returncode == 2 and "only an administrator" in refused.stderr and refused.stdout == ""
-    not_due = run("anonymise", resident_id, "--as", "adam")
-    assert not_due.returncode == 2 and "is not due" in not_due.stderr
-    assert resident_id not in run("due", "--as", "adam").stdout
+    refused = await run("export", resident_id, "--as", "hana")
+    assert refused.exit_code == 2 and "only an administrator" in refused.stderr and refused.stdout == ""
+    not_due = await run("anonymise", resident_id, "--as", "adam")
+    assert not_due.exit_code == 2 and "is not due" in not_due.stderr
+    assert resident_id not in (await run("due", "--as", "adam")).stdout
 
     with Session(stack.engine) as session:  # seven years on: the case closed long ago
         for event in session.exec(select(CaseEvent).where(CaseEvent.reference == reference)):
             event.at = event.at - timedelta(days=7 * 366)
             session.add(event)
         session.commit()
-    assert resident_id in run("due", "--as", "adam").stdout.split()
-    done = run("anonymise", resident_id, "--as", "adam")
-    assert done.returncode == 0 and "anonymised" in done.stdout, done.stderr
+    assert resident_id in (await run("due", "--as", "adam")).stdout.split()
+    done = await run("anonymise", resident_id, "--as", "adam")
+    assert done.exit_code == 0 and "anonymised" in done.stdout, done.stderr
     with Session(stack.engine) as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.event == "resident_anonymised")).all()[-1]
     assert (entry.username, entry.actor) == (resident_id, "adam")

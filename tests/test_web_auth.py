@@ -1,12 +1,9 @@
 """Signing in and out, CSRF on every form, and the first administrator from the command line."""
 
-import os
-import subprocess
-import sys
-
 from sqlmodel import Session
 
 from accounts.users import StaffUser
+from tests.cli_runner import complaints
 from tests.web_stack import PASSWORD, signed_in, stack  # noqa: F401 (fixtures)
 
 
@@ -75,24 +72,15 @@ async def test_passwords_are_stored_as_argon2_hashes(stack):
 
 
 def test_create_admin_from_the_command_line(tmp_path):
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}",
-        "COMPLAINTS_ADMIN_PASSWORD": "a long enough password",
-    }
-    command = [sys.executable, "-m", "starter.cli", "users", "create-admin", "--username", "root", "--name", "First Admin"]
-    made = subprocess.run(command, env=env, capture_output=True, text=True)
-    assert made.returncode == 0, made.stderr
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}", "COMPLAINTS_ADMIN_PASSWORD": "a long enough password"}
+    command = ["users", "create-admin", "--username", "root", "--name", "First Admin"]
+    made = complaints(*command, env=env)
+    assert made.exit_code == 0, made.stderr
     assert made.stdout.strip() == "created administrator root"
-    again = subprocess.run(command, env=env, capture_output=True, text=True)
-    assert again.returncode == 2 and "'root' is already taken" in again.stderr
-    short = subprocess.run(
-        [*command[:-4], "--username", "other", "--name", "X"],
-        env={**env, "COMPLAINTS_ADMIN_PASSWORD": "short"},
-        capture_output=True,
-        text=True,
-    )
-    assert short.returncode == 2 and "must be 10 to 200 characters" in short.stderr
+    again = complaints(*command, env=env)
+    assert again.exit_code == 2 and "'root' is already taken" in again.stderr
+    short = complaints(*command[:-4], "--username", "other", "--name", "X", env={**env, "COMPLAINTS_ADMIN_PASSWORD": "short"})
+    assert short.exit_code == 2 and "must be 10 to 200 characters" in short.stderr
 
 
 async def test_a_deactivated_leaver_is_out_at_once_and_cannot_sign_in_again(stack, signed_in):

@@ -16,6 +16,7 @@ import pytest
 from models.settings import Settings
 from starter.web import auth
 from starter.web.app import SESSION_COOKIE, create_app
+from tests.cli_runner import complaints
 from tests.web_stack import PASSWORD, WEB_SECRET, signed_in, stack  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).parent.parent
@@ -156,10 +157,8 @@ def _free_port() -> int:
 
 
 def test_complaints_web_refuses_the_dev_secret_on_a_public_address(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}", "WEB_HOST": "0.0.0.0"}
-    env.pop("WEB_SECRET", None)
-    done = subprocess.run([sys.executable, "-m", "starter.cli", "web"], env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2
+    done = complaints("web", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}", "WEB_HOST": "0.0.0.0", "WEB_SECRET": None})
+    assert done.exit_code == 2
     assert "WEB_SECRET: set it to a long random string to listen on 0.0.0.0" in done.stderr
     assert "Traceback" not in done.stderr
 
