@@ -6,7 +6,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -33,7 +33,7 @@ class _Commands(TyperGroup):
     """The command tree; a bad environment variable is one line naming it and the rule, exit 2, never a
     traceback: here rather than in `main`, so commands run in-process (tests/cli_runner.py) answer the same."""
 
-    def invoke(self, ctx: typer.Context):
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context, which it does not export
         try:
             return super().invoke(ctx)
         except ConfigurationError as error:

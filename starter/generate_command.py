@@ -11,7 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from reports.reporting import ReportingYear, annual_figures, tsm
 from reports.self_assessment import self_assessment
 from models.refusal import validation_message
-from starter.generate import GeneratorSettings, generate, run_generated
+from starter.generate import GeneratorSettings, generate
+from starter.generated_run import run_generated
 from starter.report_commands import print_annual_summary, print_tsm, tsm_csv, write_report
 
 out = Console(width=160)

@@ -3,7 +3,8 @@
 import pytest
 
 from reports.reporting import ReportingYear, tsm
-from starter.generate import GeneratorSettings, generate, simulate_generated
+from starter.generate import GeneratorSettings, generate
+from starter.generated_run import simulate_generated
 from tests.cli_runner import complaints
 
 YEAR = ReportingYear.parse("2025-26")
