@@ -30,6 +30,23 @@ STATE_WORDS = {
     "excluded": "excluded",
 }
 """A case's lifecycle state as the team says it; the stage is shown beside it ("Stage 2 · acknowledged")."""
+STATE_COLOURS = {
+    "received": "blue",
+    "stage1_acknowledged": "light-blue",
+    "stage1_extended": "yellow",
+    "stage1_responded": "green",
+    "stage2_requested": "purple",
+    "stage2_acknowledged": "light-blue",
+    "stage2_extended": "yellow",
+    "stage2_responded": "green",
+    "excluded": "red",
+}
+"""The colour of a state's tag on the pages (static/app.css `tag--<colour>`); any other state is grey."""
+
+
+def state_colour(state: str) -> str:
+    return STATE_COLOURS.get(state, "grey")
+
 
 ACTION_WORDS = {
     "request_stage2": "Request stage 2",

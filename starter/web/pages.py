@@ -45,6 +45,7 @@ templates.env.filters.update(
     money=presentation.money,
     detail=presentation.detail_value,
     state_words=presentation.state_words,
+    state_colour=presentation.state_colour,
     stage_and_state=presentation.stage_and_state,
     action_words=presentation.action_words,
     event_words=presentation.event_words,
