@@ -45,29 +45,29 @@ async def test_a_hazard_reported_on_a_complaint_is_triaged_and_refused_steps_say
         "--intake-id",
         "hz-cli-1",
     )
-    assert filed.returncode == 0, filed.stderr
+    assert filed.exit_code == 0, filed.stderr
     complaint = filed.stdout.strip()
 
     reported = await complaints(stack, "act", complaint, "hazard_reported", "category=damp_and_mould", "--as", "alice")
-    assert reported.returncode == 0, reported.stderr
+    assert reported.exit_code == 0, reported.stderr
     hazard = reported.stdout.split(":")[0]
     assert hazard.startswith("HZD-") and len(hazard) == len("HZD-2026-000001")
 
     triaged = await complaints(stack, "act", hazard, "hazard_triaged", "level=emergency", "--as", "alice")
-    assert triaged.returncode == 0, triaged.stderr
+    assert triaged.exit_code == 0, triaged.stderr
     assert "emergency due " in triaged.stdout and "hazard_made_safe" in triaged.stdout
 
     early = await complaints(stack, "act", hazard, "hazard_summary_sent", "--as", "alice")
-    assert early.returncode == 2
+    assert early.exit_code == 2
     assert "refused: hazard_summary_sent: the written summary follows the investigation (reg 9)" in early.stderr
 
     wrong = await complaints(stack, "act", hazard, "hazard_triaged", "level=urgent", "--as", "alice")
-    assert wrong.returncode == 2 and wrong.stderr.startswith("refused: level: ")
+    assert wrong.exit_code == 2 and wrong.stderr.startswith("refused: level: ")
 
     unknown = await complaints(
         stack, "act", "-", "hazard_reported", "category=mould_in_the_loft", "landlord=code-2024", "--as", "alice"
     )
-    assert unknown.returncode == 2 and "category: 'mould_in_the_loft' is not an HHSRS hazard category" in unknown.stderr
+    assert unknown.exit_code == 2 and "category: 'mould_in_the_loft' is not an HHSRS hazard category" in unknown.stderr
 
     query = 'HazardLevel = "emergency" AND HazardState = "open"'
     for _ in range(100):  # the Web UI's list of every open emergency hazard (visibility is eventually consistent)
@@ -78,9 +78,9 @@ async def test_a_hazard_reported_on_a_complaint_is_triaged_and_refused_steps_say
     assert found == {hazard}
 
     shown = await complaints(stack, "hazards", "show", hazard)
-    assert shown.returncode == 0, shown.stderr
+    assert shown.exit_code == 0, shown.stderr
     assert "Make safe within 24 hours: due " in shown.stdout and "triaged (level=emergency" in shown.stdout
-    assert (await complaints(stack, "hazards", "show", "HZD-2026-999999")).returncode == 2
+    assert (await complaints(stack, "hazards", "show", "HZD-2026-999999")).exit_code == 2
 
     alone = await complaints(
         stack,
@@ -93,7 +93,7 @@ async def test_a_hazard_reported_on_a_complaint_is_triaged_and_refused_steps_say
         "--as",
         "alice",
     )
-    assert alone.returncode == 0, alone.stderr
+    assert alone.exit_code == 0, alone.stderr
 
 
 async def test_the_readme_walkthrough_runs_to_a_made_safe_home(running):
@@ -129,7 +129,7 @@ async def test_the_readme_walkthrough_runs_to_a_made_safe_home(running):
         ["hazard_preventative_started"],
     ):
         done = await complaints(stack, "act", hazard, *step, "--as", "alice")
-        assert done.returncode == 0, (step, done.stderr)
+        assert done.exit_code == 0, (step, done.stderr)
         if step == ["hazard_summary_sent"]:  # the reg 9 letter is issued, filed with the complaint, to Ann's email
             assert f"The written summary was issued with {complaint}, to the resident by email (" in done.stdout
     shown = (await complaints(stack, "hazards", "show", hazard)).stdout
