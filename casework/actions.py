@@ -10,6 +10,7 @@ definitions, staff's reasons): only references to these rows (DESIGN.md principl
 """
 
 import asyncio
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from functools import partial
 from typing import Any, get_args
@@ -192,9 +193,40 @@ def _prepare(
     """The case-record rows a command writes, and the workflow payload that refers to them."""
     now = datetime.now(timezone.utc)
     reference = complaint.reference
+    key = partial(scoped_id, reference=reference, command_id=command_id)  # rows of this command on this case
+    rows: list[SQLModel]
+    if isinstance(form, (AcknowledgeForm, AddComplaintForm, RespondForm, ResidentInputForm)):
+        rows, payload = _written_record(session, reference, form, actor, key, now)
+    elif isinstance(form, (AdjustmentForm, RestrictionForm)):
+        rows, payload = _arrangement_under_review(reference, form, actor, key)
+    elif isinstance(form, (DeterminationForm, OrderCompliedForm)):
+        rows, payload = _ombudsman_decision(reference, form, key, now)
+    else:
+        rows, payload = [], _checked_payload(session, complaint, profile, form)
+    if action in REASON_FIELDS:  # staff's words stay in the read model; the workflow gets their rows' ids
+        texts = {name: payload.pop(name, None) for name in REASON_FIELDS[action]}
+        reasons, refs = reason_rows(action, reference, key("cmd"), texts, now)
+        rows += reasons
+        payload.update(refs)
+    return rows, payload
+
+
+RowId = Callable[[str], str]
+"""A row id scoped to this command on this case (`command_ids.scoped_id`), from the kind of row."""
+
+
+def _written_record(
+    session: Session,
+    reference: str,
+    form: AcknowledgeForm | AddComplaintForm | RespondForm | ResidentInputForm,
+    actor: Actor,
+    key: RowId,
+    now: datetime,
+) -> tuple[list[SQLModel], dict[str, Any]]:
+    """What staff or the resident put into words: a complaint definition (at acknowledgement, or for an
+    additional complaint), a response's root causes and promised actions, a resident's note."""
     rows: list[SQLModel] = []
     payload: dict[str, Any] = {}
-    key = partial(scoped_id, reference=reference, command_id=command_id)  # rows of this command on this case
     if isinstance(form, AcknowledgeForm):
         rows.append(
             Definition(
@@ -214,8 +246,6 @@ def _prepare(
             )
         )
         payload["definition_ref"] = key("def")
-    elif isinstance(form, ExtendForm):
-        payload.update(form.model_dump())
     elif isinstance(form, RespondForm):
         stage = _stage(session, reference)
         rows += root_cause_rows(form, reference, stage, key("cmd"), now)
@@ -223,60 +253,74 @@ def _prepare(
             outcome=form.outcome,
             actions=[PromisedAction(action_id=a.action_id, target_on=a.target_on) for a in promised(form, stage, actor.username)],
         )
-    elif isinstance(form, ResidentInputForm):
+    else:
         rows.append(ResidentNote(id=key("note"), reference=reference, at=now, text=form.note))
         payload.update(note_ref=key("note"), on_behalf_of=form.on_behalf_of)
-    elif isinstance(form, ExcludeForm):
+    return rows, payload
+
+
+def _arrangement_under_review(
+    reference: str, form: AdjustmentForm | RestrictionForm, actor: Actor, key: RowId
+) -> tuple[list[SQLModel], dict[str, Any]]:
+    """A reasonable adjustment or a restriction on contact, each with the date it is next reviewed."""
+    if isinstance(form, AdjustmentForm):
+        review_id = key("adj")
+        row: SQLModel = Adjustment(
+            id=review_id, reference=reference, kind=form.kind, details=form.details, review_on=form.review_on
+        )
+        return [row], {"review_id": review_id, "kind": "adjustment", "review_on": form.review_on}
+    review_id = key("res")
+    row = Restriction(
+        id=review_id,
+        reference=reference,
+        reasons=form.reasons,
+        scope=form.scope,
+        review_on=form.review_on,
+        decided_by=actor.username,
+    )
+    return [row], {"review_id": review_id, "kind": "restriction", "review_on": form.review_on}
+
+
+def _ombudsman_decision(
+    reference: str, form: DeterminationForm | OrderCompliedForm, key: RowId, now: datetime
+) -> tuple[list[SQLModel], dict[str, Any]]:
+    """The Ombudsman's determination (findings and orders), or an order complied with and its evidence."""
+    if isinstance(form, DeterminationForm):
+        return [], {
+            "findings": [f.model_dump() for f in form.findings],
+            "orders": [
+                {"order_id": o.order_id or f"{o.kind}-{number}", "kind": o.kind, "due_on": o.due_on}
+                for number, o in enumerate(form.orders, start=1)
+            ],
+        }
+    rows: list[SQLModel] = []
+    payload: dict[str, Any] = {}
+    if form.evidence:
+        rows.append(
+            OmbudsmanEvidence(id=key("evidence"), reference=reference, order_id=form.order_id, at=now, text=form.evidence)
+        )
+        payload["evidence_ref"] = key("evidence")
+    payload["order_id"] = form.order_id
+    return rows, payload
+
+
+def _checked_payload(session: Session, complaint: Complaint, profile: PolicyProfile, form: Form) -> dict[str, Any]:
+    """The payload of a command that writes no rows, once what it names is checked against the policy (an
+    exclusion's ground) or the record (the representative whose consent is recorded)."""
+    if isinstance(form, ExtendForm):
+        return form.model_dump()
+    if isinstance(form, ExcludeForm):
         if form.ground not in profile.exclusion_grounds:
             raise CommandRejected(
                 "ground", f"must be one of {profile.id}'s exclusion grounds: {', '.join(profile.exclusion_grounds)}"
             )
-        payload.update(form.model_dump())
-    elif isinstance(form, AdjustmentForm):
-        review_id = key("adj")
-        rows.append(Adjustment(id=review_id, reference=reference, kind=form.kind, details=form.details, review_on=form.review_on))
-        payload.update(review_id=review_id, kind="adjustment", review_on=form.review_on)
-    elif isinstance(form, RestrictionForm):
-        review_id = key("res")
-        rows.append(
-            Restriction(
-                id=review_id,
-                reference=reference,
-                reasons=form.reasons,
-                scope=form.scope,
-                review_on=form.review_on,
-                decided_by=actor.username,
-            )
-        )
-        payload.update(review_id=review_id, kind="restriction", review_on=form.review_on)
-    elif isinstance(form, DeterminationForm):
-        payload.update(
-            findings=[f.model_dump() for f in form.findings],
-            orders=[
-                {"order_id": o.order_id or f"{o.kind}-{number}", "kind": o.kind, "due_on": o.due_on}
-                for number, o in enumerate(form.orders, start=1)
-            ],
-        )
-    elif isinstance(form, OrderCompliedForm):
-        if form.evidence:
-            rows.append(
-                OmbudsmanEvidence(id=key("evidence"), reference=reference, order_id=form.order_id, at=now, text=form.evidence)
-            )
-            payload["evidence_ref"] = key("evidence")
-        payload["order_id"] = form.order_id
-    elif isinstance(form, ConsentForm):
+        return form.model_dump()
+    if isinstance(form, ConsentForm):
         representative = session.get(Representative, form.representative_id)
         if representative is None or representative.resident_id != complaint.resident_id:
             raise CommandRejected("representative_id", f"no representative {form.representative_id!r} for this resident")
-        payload.update(representative_ref=form.representative_id, given=form.given)
-    else:
-        payload.update(form.model_dump(exclude_none=True))
-    if action in REASON_FIELDS:  # staff's words stay in the read model; the workflow gets their rows' ids
-        texts = {name: payload.pop(name, None) for name in REASON_FIELDS[action]}
-        reasons, refs = reason_rows(action, reference, key("cmd"), texts, now)
-        rows += reasons
-        payload.update(refs)
-    return rows, payload
+        return {"representative_ref": form.representative_id, "given": form.given}
+    return form.model_dump(exclude_none=True)
 
 
 def _stage(session: Session, reference: str) -> int:

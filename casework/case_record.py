@@ -238,62 +238,90 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         deadlines = session.exec(
             select(CaseDeadline).where(CaseDeadline.reference == reference).order_by(col(CaseDeadline.due))
         ).all()
-        events = session.exec(select(CaseEvent).where(CaseEvent.reference == reference).order_by(col(CaseEvent.seq))).all()
-        complaint = session.get(Complaint, reference)
-        resident = session.get(Resident, complaint.resident_id) if complaint and complaint.resident_id else None
-        definitions = session.exec(
-            select(Definition).where(Definition.reference == reference).order_by(col(Definition.recorded_at))
-        ).all()
-        letters = session.exec(select(Letter).where(Letter.reference == reference).order_by(col(Letter.issued_at))).all()
-        outstanding = session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).all()
-        remedies = session.exec(
-            select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))
-        ).all()
-        note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
-        notes = (
-            {
-                n.id: n.text
-                for n in session.exec(
-                    select(ResidentNote).where(col(ResidentNote.id).in_(note_refs), ResidentNote.reference == reference)
-                )
-            }
-            if note_refs
-            else {}
-        )
-        evidence_refs = [e.details.get("evidence_ref") for e in events if (e.details or {}).get("evidence_ref")]
-        if evidence_refs:  # what was sent to show an Ombudsman order complied with, on the timeline like a note
-            notes |= {
-                n.id: n.text
-                for n in session.exec(
-                    select(OmbudsmanEvidence).where(
-                        col(OmbudsmanEvidence.id).in_(evidence_refs), OmbudsmanEvidence.reference == reference
-                    )
-                )
-            }
-        representative = (
-            session.get(Representative, complaint.representative_id) if complaint and complaint.representative_id else None
-        )
-        adjustments = session.exec(
-            select(Adjustment).where(Adjustment.reference == reference).order_by(col(Adjustment.review_on))
-        ).all()
-        restrictions = session.exec(
-            select(Restriction).where(Restriction.reference == reference).order_by(col(Restriction.review_on))
-        ).all()
-        learning = session.exec(
-            select(LearningPoint).where(LearningPoint.reference == reference).order_by(col(LearningPoint.recorded_at))
-        ).all()
-        linked = list(session.exec(select(Complaint.reference).where(Complaint.linked_to == reference)).all())
-        service_request = (
-            session.get(ServiceRequest, complaint.service_request_id) if complaint and complaint.service_request_id else None
-        )
-        notices = session.exec(select(Notice).where(Notice.reference == reference).order_by(col(Notice.at).desc())).all()
-        attachments = session.exec(
-            select(Attachment).where(Attachment.reference == reference).order_by(col(Attachment.uploaded_at))
-        ).all()
-        events = list(events)
+        events = list(session.exec(select(CaseEvent).where(CaseEvent.reference == reference).order_by(col(CaseEvent.seq))).all())
+        page = CaseFile(case, [], events, complaint=session.get(Complaint, reference))
+        _read_parties(session, page)
+        _read_decisions(session, reference, page)
+        page.notes = _timeline_notes(session, reference, events)
+        _read_safeguards_and_papers(session, reference, page)
         _reasons_in_words(session, events)
         session.expunge_all()
-    calendar = working_calendar(engine, case, today)
+    page.deadlines = _deadline_rows(case, list(deadlines), working_calendar(engine, case, today), today)
+    page.messages = messages_of(engine, reference)
+    return page
+
+
+def _read_parties(session: Session, page: CaseFile) -> None:
+    """The resident, their representative and the service request the complaint came from."""
+    complaint = page.complaint
+    page.resident = session.get(Resident, complaint.resident_id) if complaint and complaint.resident_id else None
+    page.representative = (
+        session.get(Representative, complaint.representative_id) if complaint and complaint.representative_id else None
+    )
+    page.service_request = (
+        session.get(ServiceRequest, complaint.service_request_id) if complaint and complaint.service_request_id else None
+    )
+
+
+def _read_decisions(session: Session, reference: str, page: CaseFile) -> None:
+    """What staff decided and wrote: definitions, letters, outstanding actions, remedies and learning."""
+    page.definitions = list(
+        session.exec(select(Definition).where(Definition.reference == reference).order_by(col(Definition.recorded_at))).all()
+    )
+    page.letters = list(session.exec(select(Letter).where(Letter.reference == reference).order_by(col(Letter.issued_at))).all())
+    page.outstanding = list(session.exec(select(OutstandingAction).where(OutstandingAction.reference == reference)).all())
+    page.remedies = list(
+        session.exec(select(Remedy).where(Remedy.reference == reference).order_by(col(Remedy.stage), col(Remedy.id))).all()
+    )
+    page.learning = list(
+        session.exec(
+            select(LearningPoint).where(LearningPoint.reference == reference).order_by(col(LearningPoint.recorded_at))
+        ).all()
+    )
+
+
+def _timeline_notes(session: Session, reference: str, events: list[CaseEvent]) -> dict[str, str]:
+    """The texts the timeline's events point to, by id: residents' notes, and what was sent to show an
+    Ombudsman order complied with (shown like a note)."""
+    notes: dict[str, str] = {}
+    note_refs = [e.details.get("note_ref") for e in events if (e.details or {}).get("note_ref")]
+    if note_refs:
+        notes = {
+            n.id: n.text
+            for n in session.exec(
+                select(ResidentNote).where(col(ResidentNote.id).in_(note_refs), ResidentNote.reference == reference)
+            )
+        }
+    evidence_refs = [e.details.get("evidence_ref") for e in events if (e.details or {}).get("evidence_ref")]
+    if evidence_refs:
+        notes |= {
+            n.id: n.text
+            for n in session.exec(
+                select(OmbudsmanEvidence).where(
+                    col(OmbudsmanEvidence.id).in_(evidence_refs), OmbudsmanEvidence.reference == reference
+                )
+            )
+        }
+    return notes
+
+
+def _read_safeguards_and_papers(session: Session, reference: str, page: CaseFile) -> None:
+    """Adjustments and restrictions under review, the cases started from this one, notices and attachments."""
+    page.adjustments = list(
+        session.exec(select(Adjustment).where(Adjustment.reference == reference).order_by(col(Adjustment.review_on))).all()
+    )
+    page.restrictions = list(
+        session.exec(select(Restriction).where(Restriction.reference == reference).order_by(col(Restriction.review_on))).all()
+    )
+    page.linked = list(session.exec(select(Complaint.reference).where(Complaint.linked_to == reference)).all())
+    page.notices = list(session.exec(select(Notice).where(Notice.reference == reference).order_by(col(Notice.at).desc())).all())
+    page.attachments = list(
+        session.exec(select(Attachment).where(Attachment.reference == reference).order_by(col(Attachment.uploaded_at))).all()
+    )
+
+
+def _deadline_rows(case: Case, deadlines: list[CaseDeadline], calendar: WorkingCalendar, today: date) -> list[DeadlineRow]:
+    """Each deadline with the working days left to it; a finished case's open clocks show as stopped."""
     rows = []
     for d in deadlines:
         left = None
@@ -302,27 +330,7 @@ def case_file(engine: Engine, reference: str, today: date) -> CaseFile:
         if case.state in FINISHED_STATES and d.met is None:
             d.cancelled, left = True, None  # a withdrawn or excluded case's clocks are all stopped
         rows.append(DeadlineRow(d, left))
-    return CaseFile(
-        case,
-        rows,
-        list(events),
-        complaint,
-        resident,
-        list(definitions),
-        list(letters),
-        list(outstanding),
-        list(remedies),
-        notes,
-        representative,
-        list(adjustments),
-        list(restrictions),
-        list(learning),
-        linked,
-        service_request,
-        list(notices),
-        messages_of(engine, reference),
-        list(attachments),
-    )
+    return rows
 
 
 async def projected_case(engine: Engine, reference: str, attempts: int = 100) -> Case | None:

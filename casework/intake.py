@@ -108,19 +108,7 @@ def _next_reference(session: Session, year: int) -> str:
 async def file_complaint(client: Client, engine: Engine, intake: Intake, task_queue: str = "complaints") -> Filed:
     """Record the complaint and its resident, then start its workflow (idempotently, by intake_id)."""
     profile = policy_profile(intake.policy)
-    if intake.handler is not None:
-        check_case_staff(engine, intake.handler, "handler")
-    if intake.resident is None and not profile.anonymous_complaints_accepted:
-        raise CommandRejected("resident", f"{profile.landlord} does not accept anonymous complaints ({profile.id} policy)")
-    received_at = intake.received_at or datetime.now(timezone.utc)
-    problem = received_problem(received_at, datetime.now(timezone.utc))  # the workflow's own rule, asked first
-    if problem is not None:
-        raise CommandRejected(problem.field, problem.message)
-    _check_links(engine, intake)
-    received_on = local_date(received_at)
-    if intake.issue_date is not None and intake.issue_date > received_on:
-        raise CommandRejected("issue_date", "must not be after the date the complaint was received")
-    outside = intake.issue_date is not None and profile.complaint_window.is_outside(intake.issue_date, received_on)
+    received_at, outside = _admissible(engine, intake, profile)
     with Session(engine) as session:
         existing = session.exec(select(Complaint).where(Complaint.intake_id == intake.intake_id)).first()
         if existing is None:
@@ -141,6 +129,44 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
         flags=(OUTSIDE_WINDOW,) if outside else (),
         handler=intake.handler,
     )
+    opened = await _opened_case(client, engine, case, created, task_queue)
+    if representative_id and intake.representative and intake.representative.consent_given:
+        await send_command(
+            client,
+            reference,
+            "record_consent",
+            RecordConsent(
+                command_id=f"{intake.intake_id}-consent",
+                representative_ref=representative_id,
+                actor=intake.handler,
+            ),
+        )
+    return Filed(reference=reference, created=created, out_of_window=outside, deadlines=opened.deadlines)
+
+
+def _admissible(engine: Engine, intake: Intake, profile: PolicyProfile) -> tuple[datetime, bool]:
+    """Refuse what the workflow or the policy would not take (CommandRejected, before anything is recorded);
+    else when the complaint was received and whether its issue is outside the policy's complaint window."""
+    if intake.handler is not None:
+        check_case_staff(engine, intake.handler, "handler")
+    if intake.resident is None and not profile.anonymous_complaints_accepted:
+        raise CommandRejected("resident", f"{profile.landlord} does not accept anonymous complaints ({profile.id} policy)")
+    received_at = intake.received_at or datetime.now(timezone.utc)
+    problem = received_problem(received_at, datetime.now(timezone.utc))  # the workflow's own rule, asked first
+    if problem is not None:
+        raise CommandRejected(problem.field, problem.message)
+    _check_links(engine, intake)
+    received_on = local_date(received_at)
+    if intake.issue_date is not None and intake.issue_date > received_on:
+        raise CommandRejected("issue_date", "must not be after the date the complaint was received")
+    outside = intake.issue_date is not None and profile.complaint_window.is_outside(intake.issue_date, received_on)
+    return received_at, outside
+
+
+async def _opened_case(client: Client, engine: Engine, case: CaseInput, created: bool, task_queue: str) -> CaseSummary:
+    """Start the case's workflow (or find it running) and take its first answer, once it is in the read model.
+    A complaint just recorded whose start never reached Temporal is unrecorded: no complaint without its case."""
+    reference = case.reference
     start = WithStartWorkflowOperation(
         ComplaintWorkflow.run,
         case,
@@ -161,18 +187,7 @@ async def file_complaint(client: Client, engine: Engine, intake: Intake, task_qu
         if created and temporal_unavailable(error):  # the start never arrived: no complaint without its case
             _unrecord(engine, reference)
         raise
-    if representative_id and intake.representative and intake.representative.consent_given:
-        await send_command(
-            client,
-            reference,
-            "record_consent",
-            RecordConsent(
-                command_id=f"{intake.intake_id}-consent",
-                representative_ref=representative_id,
-                actor=intake.handler,
-            ),
-        )
-    return Filed(reference=reference, created=created, out_of_window=outside, deadlines=opened.deadlines)
+    return opened
 
 
 def _unrecord(engine: Engine, reference: str) -> None:

@@ -27,15 +27,18 @@ Which profile fields the system applies, and which it only records from the docu
 Code wins, or staff decide case by case), is listed once, field by field, in tests/test_profile_fields_applied.py.
 """
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from models.policy import DEFAULT_PROFILE_ID, PolicyProfile, field_value, load_profile
-from models.policy_rules import CODE_GROUNDS, NoticeRung
+from models.policy_rules import CODE_GROUNDS, ExclusionRule, NoticeRung
 from reports.stage_deviations import stage_deviations
 
 Kind = Literal["stricter", "non_compliant", "review"]
+Add = Callable[..., None]
+"""Records one deviation: (rule id, Code section, kind, what the Code says, what the profile does)."""
 KIND_LABELS: dict[str, str] = {
     "stricter": "stricter than the Code",
     "non_compliant": "non-compliant",
@@ -113,6 +116,24 @@ def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> 
     def add(rule: str, section: str, kind: Kind, says: str, does: str) -> None:
         found.append((rule, section, kind, says, does))
 
+    _scope(profile, add)
+    _window(profile, code, add)
+    _exclusions(profile, code, add)
+    _other_bodies(profile, add)
+    _pre_stage(profile, add)
+    _stage2_request_window(profile, add)
+    for number in (1, 2):
+        stage_deviations(number, getattr(profile, f"stage{number}"), getattr(code, f"stage{number}"), add)
+    _stage2_reasons(profile, code, add)
+    _ombudsman(profile, code, add)
+    return [
+        Deviation(rule=rule, section=section, kind=kind, code=says, profile=does, wording=profile.wording.get(rule))
+        for rule, section, kind, says, does in found
+    ]
+
+
+def _scope(profile: PolicyProfile, add: Add) -> None:
+    """Code 1.2 / 2.1: who may complain; a time limit on former residents is for review."""
     if profile.scope.former_residents_within_months is not None:
         add(
             "scope_former_residents",
@@ -124,8 +145,10 @@ def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> 
             f"former residents may complain only within {profile.scope.former_residents_within_months} months of "
             "their tenancy or service ending",
         )
-    _window(profile, code, add)
-    _exclusions(profile, code, add)
+
+
+def _other_bodies(profile: PolicyProfile, add: Add) -> None:
+    """Code 3.7: other bodies the resident is told of besides the Ombudsman."""
     if profile.other_bodies:
         told = "; ".join(
             f"the {body.body.replace('_', ' ').title().replace('And', 'and')} ({body.applies_to.replace('_', ' ')}; "
@@ -140,6 +163,10 @@ def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> 
             "how the individual can engage with the Ombudsman about their complaint.",
             f"residents are also told of {told}",
         )
+
+
+def _pre_stage(profile: PolicyProfile, add: Add) -> None:
+    """Code 5.2 / 5.3: an informal stage before stage 1 is an extra stage."""
     if profile.pre_stage is not None:
         stage = profile.pre_stage
         add(
@@ -151,6 +178,10 @@ def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> 
             f"an informal '{stage.name}' stage of {stage.resolve_working_days} working days before stage 1 "
             f"({'every complaint' if stage.applies == 'always' else 'where it can be resolved quickly'})",
         )
+
+
+def _stage2_request_window(profile: PolicyProfile, add: Add) -> None:
+    """Code 5.11 / 6.10: a time limit on asking for stage 2 is for review."""
     if profile.stage2_request_window_working_days is not None:
         add(
             "stage2_request_window",
@@ -161,8 +192,10 @@ def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> 
             f"stage 2 must be asked for within {profile.stage2_request_window_working_days} working days of "
             "the stage-1 response (later requests are taken and flagged for a discretion decision)",
         )
-    for number in (1, 2):
-        stage_deviations(number, getattr(profile, f"stage{number}"), getattr(code, f"stage{number}"), add)
+
+
+def _stage2_reasons(profile: PolicyProfile, code: PolicyProfile, add: Add) -> None:
+    """Code 6.12: residents need not explain why they ask for stage 2."""
     if profile.stage2_requires_reasons and not code.stage2_requires_reasons:
         add(
             "stage2_requires_reasons",
@@ -171,14 +204,9 @@ def check_profile(profile: PolicyProfile, code: PolicyProfile | None = None) -> 
             "Residents must not be required to explain their reasons for requesting a stage 2 consideration.",
             "residents must give reasons, or meet conditions, before stage 2 is considered",
         )
-    _ombudsman(profile, code, add)
-    return [
-        Deviation(rule=rule, section=section, kind=kind, code=says, profile=does, wording=profile.wording.get(rule))
-        for rule, section, kind, says, does in found
-    ]
 
 
-def _window(profile: PolicyProfile, code: PolicyProfile, add) -> None:
+def _window(profile: PolicyProfile, code: PolicyProfile, add: Add) -> None:
     months, code_months = profile.complaint_window.months, code.complaint_window.months
     says = (
         f"Landlords must accept complaints referred to them within {code_months} months of the issue occurring "
@@ -214,7 +242,19 @@ def _window(profile: PolicyProfile, code: PolicyProfile, add) -> None:
         )
 
 
-def _exclusions(profile: PolicyProfile, code: PolicyProfile, add) -> None:
+def _exclusions(profile: PolicyProfile, code: PolicyProfile, add: Add) -> None:
+    """Code section 2 and 5.11: the grounds on which a complaint is not taken or not escalated."""
+    _extra_grounds(profile, code, add)
+    for ground in profile.exclusion_grounds:
+        rule = profile.exclusion_rules.get(ground)
+        if rule is not None:
+            _ground_rule(ground, rule, add)
+    _escalation_refusals(profile, add)
+    _anonymous_complaints(profile, code, add)
+
+
+def _extra_grounds(profile: PolicyProfile, code: PolicyProfile, add: Add) -> None:
+    """Grounds the Code does not name and that have no line of their own below."""
     rules = profile.exclusion_rules
     own_line = {g for g, r in rules.items() if r.widens is not None or r.refuses_escalation}
     extra = [g for g in profile.exclusion_grounds if g not in code.exclusion_grounds and g not in own_line]
@@ -228,42 +268,47 @@ def _exclusions(profile: PolicyProfile, code: PolicyProfile, add) -> None:
             "must not take a blanket approach to excluding complaints.",
             "also excludes: " + ", ".join(ground.replace("_", " ") for ground in extra),
         )
-    for ground in profile.exclusion_grounds:
-        rule = rules.get(ground)
-        if rule is None:
-            continue
-        if rule.widens is not None:
-            add(
-                f"exclusion_{ground}",
-                "2.2",
-                "review",
-                "Acceptable exclusions include: " + CODE_GROUND_TEXT[rule.widens],
-                f"also excludes '{ground.replace('_', ' ')}', broader than the Code's "
-                f"'{rule.widens.replace('_', ' ')}' exclusion",
-            )
-        if rule.exceptions:
-            code_text = CODE_GROUND_TEXT.get(ground)
-            add(
-                f"exclusion_{ground}_exception",
-                "2.2",
-                "stricter",
-                ("Acceptable exclusions include: " + code_text)
-                if code_text
-                else "A complaints policy must set out the circumstances in which a matter will not be considered as a complaint.",
-                f"the '{ground.replace('_', ' ')}' exclusion does not apply where: "
-                + ", ".join(e.replace("_", " ") for e in rule.exceptions),
-            )
-        if rule.restricts_contact:
-            add(
-                f"exclusion_{ground}_restriction",
-                "5.14, 5.15",
-                "review",
-                "Landlords must be able to evidence reasons for putting any restrictions in place and must keep "
-                "restrictions under regular review. Any restrictions placed on contact due to unacceptable behaviour "
-                "must be proportionate and demonstrate regard for the provisions of the Equality Act 2010.",
-                f"under '{ground.replace('_', ' ')}' the complaint may be suspended or its escalation refused "
-                "(a restriction for unacceptable behaviour)",
-            )
+
+
+def _ground_rule(ground: str, rule: ExclusionRule, add: Add) -> None:
+    """What one ground's rule says beyond its name: broader than a Code exclusion, an exception of its own,
+    or a restriction for unacceptable behaviour."""
+    if rule.widens is not None:
+        add(
+            f"exclusion_{ground}",
+            "2.2",
+            "review",
+            "Acceptable exclusions include: " + CODE_GROUND_TEXT[rule.widens],
+            f"also excludes '{ground.replace('_', ' ')}', broader than the Code's '{rule.widens.replace('_', ' ')}' exclusion",
+        )
+    if rule.exceptions:
+        code_text = CODE_GROUND_TEXT.get(ground)
+        add(
+            f"exclusion_{ground}_exception",
+            "2.2",
+            "stricter",
+            ("Acceptable exclusions include: " + code_text)
+            if code_text
+            else "A complaints policy must set out the circumstances in which a matter will not be considered as a complaint.",
+            f"the '{ground.replace('_', ' ')}' exclusion does not apply where: "
+            + ", ".join(e.replace("_", " ") for e in rule.exceptions),
+        )
+    if rule.restricts_contact:
+        add(
+            f"exclusion_{ground}_restriction",
+            "5.14, 5.15",
+            "review",
+            "Landlords must be able to evidence reasons for putting any restrictions in place and must keep "
+            "restrictions under regular review. Any restrictions placed on contact due to unacceptable behaviour "
+            "must be proportionate and demonstrate regard for the provisions of the Equality Act 2010.",
+            f"under '{ground.replace('_', ' ')}' the complaint may be suspended or its escalation refused "
+            "(a restriction for unacceptable behaviour)",
+        )
+
+
+def _escalation_refusals(profile: PolicyProfile, add: Add) -> None:
+    """Code 5.11 / 6.10: grounds of the landlord's own on which escalation is refused."""
+    rules = profile.exclusion_rules
     refusals = [g for g in profile.exclusion_grounds if g in rules and rules[g].refuses_escalation and g not in CODE_GROUNDS]
     if refusals:
         add(
@@ -276,6 +321,10 @@ def _exclusions(profile: PolicyProfile, code: PolicyProfile, add) -> None:
             "progressed to stage 2.",
             "escalation is refused where: " + ", ".join(g.replace("_", " ") for g in refusals),
         )
+
+
+def _anonymous_complaints(profile: PolicyProfile, code: PolicyProfile, add: Add) -> None:
+    """Code 1.2 / 2.1: a complaint "however made" includes an anonymous one."""
     if code.anonymous_complaints_accepted and not profile.anonymous_complaints_accepted:
         add(
             "anonymous_complaints",
@@ -287,7 +336,7 @@ def _exclusions(profile: PolicyProfile, code: PolicyProfile, add) -> None:
         )
 
 
-def _ombudsman(profile: PolicyProfile, code: PolicyProfile, add) -> None:
+def _ombudsman(profile: PolicyProfile, code: PolicyProfile, add: Add) -> None:
     access, baseline = profile.ombudsman_access, code.ombudsman_access
     problems = []
     if access.designated_person_route and not baseline.designated_person_route:

@@ -158,34 +158,65 @@ def facts_from_events(
             stage1_people.append(person)
         stage = max(1, int(event.get("stage") or 1))
         record = stages.setdefault(stage, {"stage": stage, "received_on": day})
-        if kind == "acknowledge":
-            record["acknowledged_on"] = day
-            record["definition_recorded"] = bool(event.get("definition_ref"))
-        elif kind == "extend":
-            extensions[stage].append(
-                Extension(
-                    on=day,
-                    working_days=int(event["working_days"]),
-                    ombudsman_details_given=event.get("ombudsman_details_given", True),
-                    good_reason_given=bool(event.get("good_reason_ref")),
-                    late_contact=bool(event.get("late_contact")) if "contact_due" in event else None,
-                )
-            )
-        elif kind == "respond":
-            record.update(responded_on=day, outcome=event.get("outcome"), responder=event.get("actor"))
-        elif kind == "request_stage2":
-            stages[2] = {"stage": 2, "received_on": day}
+        if kind == "extend":
+            extensions[stage].append(_extension(event, day))
         elif kind == "assign" and event.get("handler"):
             handlers[stage].append(str(event["handler"]))
-        elif kind == "exclude":
-            record.update(excluded=True, excluded_ground=event.get("ground"))
         elif kind == "withdraw":
             withdrawn = True
-        elif kind == "close" and event.get("resolved_informally"):
-            record.setdefault("acknowledged_on", day)
-            record["responded_on"] = day
         elif kind == "ombudsman_referral":
             referred = day
+        else:
+            _record_stage_step(kind, event, day, record, stages)
+    return CaseFacts(
+        reference=reference,
+        received_on=received_on,
+        state=state,
+        withdrawn=withdrawn,
+        stages=_stage_records(stages, extensions, handlers, deadlines),
+        ombudsman_referred_on=referred,
+        stage1_people=tuple(stage1_people),
+        last_event_on=max((local_date(event_instant(e["at"])) for e in events), default=None),
+        **extra,
+    )
+
+
+def _record_stage_step(kind: str, event: dict, day: date, record: dict, stages: dict[int, dict]) -> None:
+    """What a stage's own milestones (acknowledged, responded, excluded, stage 2 requested, resolved
+    informally) set on its record."""
+    if kind == "acknowledge":
+        record["acknowledged_on"] = day
+        record["definition_recorded"] = bool(event.get("definition_ref"))
+    elif kind == "respond":
+        record.update(responded_on=day, outcome=event.get("outcome"), responder=event.get("actor"))
+    elif kind == "request_stage2":
+        stages[2] = {"stage": 2, "received_on": day}
+    elif kind == "exclude":
+        record.update(excluded=True, excluded_ground=event.get("ground"))
+    elif kind == "close" and event.get("resolved_informally"):
+        record.setdefault("acknowledged_on", day)
+        record["responded_on"] = day
+
+
+def _extension(event: dict, day: date) -> Extension:
+    """An `extend` event as the reports count it: its length, and whether the reason, the Ombudsman's details
+    and the policy's contact window were honoured."""
+    return Extension(
+        on=day,
+        working_days=int(event["working_days"]),
+        ombudsman_details_given=event.get("ombudsman_details_given", True),
+        good_reason_given=bool(event.get("good_reason_ref")),
+        late_contact=bool(event.get("late_contact")) if "contact_due" in event else None,
+    )
+
+
+def _stage_records(
+    stages: dict[int, dict],
+    extensions: dict[int, list[Extension]],
+    handlers: dict[int, list[str]],
+    deadlines: dict[str, bool | None],
+) -> tuple[StageRecord, ...]:
+    """Each stage's record in stage order, with its extensions, handlers and whether its own deadlines were met."""
     records = []
     for number, record in sorted(stages.items()):
         met = [deadlines.get(f"stage{number}.{name}") for name in ("acknowledge", "respond")]
@@ -193,17 +224,7 @@ def facts_from_events(
         records.append(
             StageRecord(**record, extensions=tuple(extensions[number]), handlers=tuple(handlers[number]), own_deadlines_met=own)
         )
-    return CaseFacts(
-        reference=reference,
-        received_on=received_on,
-        state=state,
-        withdrawn=withdrawn,
-        stages=tuple(records),
-        ombudsman_referred_on=referred,
-        stage1_people=tuple(stage1_people),
-        last_event_on=max((local_date(event_instant(e["at"])) for e in events), default=None),
-        **extra,
-    )
+    return tuple(records)
 
 
 def event_instant(value: datetime | str) -> datetime:

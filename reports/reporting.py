@@ -280,43 +280,16 @@ def annual_figures(
     judged_on = as_of(cases, year, today)
     from reports.themes import root_causes
 
-    months = []
-    stage1, stage2 = received(cases, year, 1), received(cases, year, 2)
-    for y, m in year.months():
-        label = date(y, m, 1).strftime("%b %Y")
-        months.append(
-            (
-                label,
-                sum(1 for _, r in stage1 if (r.received_on.year, r.received_on.month) == (y, m)),
-                sum(1 for _, r in stage2 if (r.received_on.year, r.received_on.month) == (y, m)),
-            )
-        )
-    outcomes = {}
-    remedies, pence, by_type = 0, 0, Counter[str]()
-    for stage in (1, 2):
-        answered = responded(cases, year, stage)
-        counts = Counter(r.outcome for _, r in answered)
-        outcomes[stage] = {outcome: counts.get(outcome, 0) for outcome in OUTCOMES}
-        for case, _ in answered:
-            for remedy in case.remedies:
-                if remedy.stage == stage:
-                    remedies += 1
-                    pence += remedy.amount_pence
-                    if remedy.amount_pence:
-                        by_type[remedy.compensation_type or "unspecified"] += remedy.amount_pence
+    stage1 = received(cases, year, 1)
+    remedies, pence, by_type = _remedies(cases, year)
     exclusions = Counter(
         r.excluded_ground or "no ground recorded" for case in cases for r in case.stages if r.excluded and r.received_on in year
     )
-    open_actions = tuple(
-        a
-        for case in cases
-        for a in case.actions
-        if a.target_on <= judged_on and (a.completed_on is None or a.completed_on > judged_on)
-    )
+    open_actions = _actions_open(cases, judged_on)
     return AnnualFigures(
         year=year,
         homes=homes,
-        received_by_month=tuple(months),
+        received_by_month=_received_by_month(cases, year),
         tsm=tuple(tsm(cases, year, homes, judged_on)),
         acknowledged={s: acknowledged_in_time(cases, year, s, judged_on) for s in (1, 2)},
         responded={s: responded_in_time(cases, year, s, judged_on) for s in (1, 2)},
@@ -326,7 +299,7 @@ def annual_figures(
         extension_days={
             s: sum(e.working_days for _, r in extended(cases, year, s) for e in r.extensions if e.on in year) for s in (1, 2)
         },
-        outcomes=outcomes,
+        outcomes={stage: _outcomes(cases, year, stage) for stage in (1, 2)},
         categories=tuple(Counter(area_name(case.category) for case, _ in stage1).most_common()),
         root_causes=tuple(root_causes(cases, year)),
         escalation=escalation(cases, year),
@@ -340,15 +313,67 @@ def annual_figures(
         as_of=judged_on,
         ombudsman_referrals=tuple(c.reference for c in cases if c.ombudsman_referred_on in year),
         final_responses=len(responded(cases, year, 2)),
-        learning=tuple(
-            sorted(
-                (
-                    (case.reference, point.text, point.recorded_on)
-                    for case in cases
-                    for point in case.learning
-                    if point.recorded_on in year
-                ),
-                key=lambda item: item[2],
+        learning=_learning(cases, year),
+    )
+
+
+def _received_by_month(cases: list[CaseFacts], year: ReportingYear) -> tuple[tuple[str, int, int], ...]:
+    """(month label, stage-1 received, stage-2 requested) for each month of the year."""
+    stage1, stage2 = received(cases, year, 1), received(cases, year, 2)
+    months = []
+    for y, m in year.months():
+        label = date(y, m, 1).strftime("%b %Y")
+        months.append(
+            (
+                label,
+                sum(1 for _, r in stage1 if (r.received_on.year, r.received_on.month) == (y, m)),
+                sum(1 for _, r in stage2 if (r.received_on.year, r.received_on.month) == (y, m)),
             )
-        ),
+        )
+    return tuple(months)
+
+
+def _outcomes(cases: list[CaseFacts], year: ReportingYear, stage: int) -> dict[str, int]:
+    """How the stage's responses in the year came out, every outcome listed (0 where none)."""
+    counts = Counter(r.outcome for _, r in responded(cases, year, stage))
+    return {outcome: counts.get(outcome, 0) for outcome in OUTCOMES}
+
+
+def _remedies(cases: list[CaseFacts], year: ReportingYear) -> tuple[int, int, Counter[str]]:
+    """Remedies given with the year's responses (either stage): how many, the pence offered, and the pence by
+    compensation type."""
+    remedies, pence, by_type = 0, 0, Counter[str]()
+    for stage in (1, 2):
+        for case, _ in responded(cases, year, stage):
+            for remedy in case.remedies:
+                if remedy.stage == stage:
+                    remedies += 1
+                    pence += remedy.amount_pence
+                    if remedy.amount_pence:
+                        by_type[remedy.compensation_type or "unspecified"] += remedy.amount_pence
+    return remedies, pence, by_type
+
+
+def _actions_open(cases: list[CaseFacts], judged_on: date) -> tuple[ActionFact, ...]:
+    """Promised actions due by `judged_on` and not completed by then."""
+    return tuple(
+        a
+        for case in cases
+        for a in case.actions
+        if a.target_on <= judged_on and (a.completed_on is None or a.completed_on > judged_on)
+    )
+
+
+def _learning(cases: list[CaseFacts], year: ReportingYear) -> tuple[tuple[str, str, date], ...]:
+    """(case reference, learning point, recorded on) for the year's learning, earliest first."""
+    return tuple(
+        sorted(
+            (
+                (case.reference, point.text, point.recorded_on)
+                for case in cases
+                for point in case.learning
+                if point.recorded_on in year
+            ),
+            key=lambda item: item[2],
+        )
     )

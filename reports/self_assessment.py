@@ -3,6 +3,7 @@ figure that evidences it and the cases behind it. The compliance figures only th
 (definitions, letters' completeness, stage-2 independence, restrictions, extension limits and the
 Ombudsman's details) live here; the annual report's figures are reports/reporting.py."""
 
+from collections.abc import Callable
 from datetime import date
 
 from reports.report_facts import CaseFacts, Fact
@@ -86,6 +87,10 @@ def restrictions_reviewed(cases: list[CaseFacts], year: ReportingYear) -> Figure
     )
 
 
+FigureOf = Callable[[list[CaseFacts], ReportingYear, date | None], Figure]
+"""How one row's figure is worked out from the year's cases, judged on a date."""
+
+
 class EvidenceRow(Fact):
     """One row of the self-assessment, in the shape of seed 001's table."""
 
@@ -97,130 +102,138 @@ class EvidenceRow(Fact):
     figure: Figure
 
 
+_CODE_ROWS: tuple[tuple[str, str, str, FigureOf], ...] = (
+    (
+        "5.6",
+        "A complaint definition is set out when a complaint is logged at stage 1 or escalated to stage 2.",
+        "acknowledgements with a definition recorded",
+        lambda cases, year, as_of: _merge(definitions_recorded(cases, year, 1), definitions_recorded(cases, year, 2)),
+    ),
+    (
+        "5.14",
+        "Restrictions on contact are kept under regular review.",
+        "restrictions reviewed by their review date",
+        lambda cases, year, as_of: restrictions_reviewed(cases, year),
+    ),
+    (
+        "6.2",
+        "Stage 1 complaints acknowledged, defined and logged within 5 working days of receipt.",
+        "stage 1 complaints acknowledged within 5 working days",
+        lambda cases, year, as_of: acknowledged_in_time(cases, year, 1, as_of),
+    ),
+    (
+        "6.3",
+        "A full stage 1 response within 10 working days of acknowledgement.",
+        "stage 1 responses within the Code's timescale",
+        lambda cases, year, as_of: responded_in_time(cases, year, 1, as_of),
+    ),
+    (
+        "6.3",
+        "A full stage 1 response within 10 working days of acknowledgement (the letter).",
+        "stage 1 response letters sent within the timescale",
+        lambda cases, year, as_of: letters_in_time(cases, year, 1, as_of),
+    ),
+    (
+        "6.4",
+        "Any extension no more than 10 working days without good reason.",
+        "stage 1 complaints extended, within 10 working days or past them with a good reason",
+        lambda cases, year, as_of: extensions_within_limit(cases, year, 1),
+    ),
+    (
+        "6.4",
+        "Extensions past 10 working days, counted separately.",
+        "stage 1 extended complaints went past 10 working days",
+        lambda cases, year, as_of: extended_past_limit(cases, year, 1),
+    ),
+    (
+        "Policy",
+        "The landlord's own policy: the resident contacted about an extension within its contact window.",
+        "extended complaints whose extensions were agreed within the policy's contact window",
+        lambda cases, year, as_of: extensions_within_contact_window(cases, year),
+    ),
+    (
+        "6.5",
+        "The Ombudsman's contact details given with an extension.",
+        "stage 1 extensions given with the Ombudsman's details",
+        lambda cases, year, as_of: extensions_with_ombudsman_details(cases, year, 1),
+    ),
+    (
+        "6.9",
+        "The stage 1 response confirms stage, definition, decision, reasons, remedy, outstanding actions and how to escalate.",
+        "stage 1 response letters complete",
+        lambda cases, year, as_of: letters_complete(cases, year, 1),
+    ),
+    (
+        "6.10",
+        "Complaints not resolved at stage 1 are progressed to stage 2.",
+        "stage 1 complaints escalated to stage 2",
+        lambda cases, year, as_of: escalation(cases, year),
+    ),
+    (
+        "6.11",
+        "Stage 2 requests acknowledged, defined and logged within 5 working days.",
+        "stage 2 requests acknowledged within 5 working days",
+        lambda cases, year, as_of: acknowledged_in_time(cases, year, 2, as_of),
+    ),
+    (
+        "6.13",
+        "The stage 2 reviewer is not the person who considered stage 1.",
+        "stage 2 responses by someone independent of stage 1",
+        lambda cases, year, as_of: stage2_independent(cases, year),
+    ),
+    (
+        "6.14",
+        "A final stage 2 response within 20 working days of acknowledgement.",
+        "stage 2 responses within the Code's timescale",
+        lambda cases, year, as_of: responded_in_time(cases, year, 2, as_of),
+    ),
+    (
+        "6.15",
+        "Any stage 2 extension no more than 20 working days without good reason.",
+        "stage 2 complaints extended, within 20 working days or past them with a good reason",
+        lambda cases, year, as_of: extensions_within_limit(cases, year, 2),
+    ),
+    (
+        "6.15",
+        "Extensions past 20 working days, counted separately.",
+        "stage 2 extended complaints went past 20 working days",
+        lambda cases, year, as_of: extended_past_limit(cases, year, 2),
+    ),
+    (
+        "6.16",
+        "The Ombudsman's contact details given with a stage 2 extension.",
+        "stage 2 extensions given with the Ombudsman's details",
+        lambda cases, year, as_of: extensions_with_ombudsman_details(cases, year, 2),
+    ),
+    (
+        "6.19",
+        "The stage 2 response confirms stage, definition, decision, reasons, remedy, outstanding actions and the Ombudsman.",
+        "stage 2 response letters complete",
+        lambda cases, year, as_of: letters_complete(cases, year, 2),
+    ),
+)
+"""Each Code section the system records: the requirement, what its figure counts, and how to work it out."""
+
+
 def self_assessment(cases: list[CaseFacts], year: ReportingYear, as_of: date | None = None) -> list[EvidenceRow]:
     """Evidence for each Code section the system records, with the cases behind every figure, judged on
     `as_of` (the annual report's `AnnualFigures.as_of`; default the year's last day)."""
-    rows: list[tuple[str, str, str, Figure]] = [
-        (
-            "5.6",
-            "A complaint definition is set out when a complaint is logged at stage 1 or escalated to stage 2.",
-            "acknowledgements with a definition recorded",
-            _merge(definitions_recorded(cases, year, 1), definitions_recorded(cases, year, 2)),
-        ),
-        (
-            "5.14",
-            "Restrictions on contact are kept under regular review.",
-            "restrictions reviewed by their review date",
-            restrictions_reviewed(cases, year),
-        ),
-        (
-            "6.2",
-            "Stage 1 complaints acknowledged, defined and logged within 5 working days of receipt.",
-            "stage 1 complaints acknowledged within 5 working days",
-            acknowledged_in_time(cases, year, 1, as_of),
-        ),
-        (
-            "6.3",
-            "A full stage 1 response within 10 working days of acknowledgement.",
-            "stage 1 responses within the Code's timescale",
-            responded_in_time(cases, year, 1, as_of),
-        ),
-        (
-            "6.3",
-            "A full stage 1 response within 10 working days of acknowledgement (the letter).",
-            "stage 1 response letters sent within the timescale",
-            letters_in_time(cases, year, 1, as_of),
-        ),
-        (
-            "6.4",
-            "Any extension no more than 10 working days without good reason.",
-            "stage 1 complaints extended, within 10 working days or past them with a good reason",
-            extensions_within_limit(cases, year, 1),
-        ),
-        (
-            "6.4",
-            "Extensions past 10 working days, counted separately.",
-            "stage 1 extended complaints went past 10 working days",
-            extended_past_limit(cases, year, 1),
-        ),
-        (
-            "Policy",
-            "The landlord's own policy: the resident contacted about an extension within its contact window.",
-            "extended complaints whose extensions were agreed within the policy's contact window",
-            extensions_within_contact_window(cases, year),
-        ),
-        (
-            "6.5",
-            "The Ombudsman's contact details given with an extension.",
-            "stage 1 extensions given with the Ombudsman's details",
-            extensions_with_ombudsman_details(cases, year, 1),
-        ),
-        (
-            "6.9",
-            "The stage 1 response confirms stage, definition, decision, reasons, remedy, outstanding actions and how to escalate.",
-            "stage 1 response letters complete",
-            letters_complete(cases, year, 1),
-        ),
-        (
-            "6.10",
-            "Complaints not resolved at stage 1 are progressed to stage 2.",
-            "stage 1 complaints escalated to stage 2",
-            escalation(cases, year),
-        ),
-        (
-            "6.11",
-            "Stage 2 requests acknowledged, defined and logged within 5 working days.",
-            "stage 2 requests acknowledged within 5 working days",
-            acknowledged_in_time(cases, year, 2, as_of),
-        ),
-        (
-            "6.13",
-            "The stage 2 reviewer is not the person who considered stage 1.",
-            "stage 2 responses by someone independent of stage 1",
-            stage2_independent(cases, year),
-        ),
-        (
-            "6.14",
-            "A final stage 2 response within 20 working days of acknowledgement.",
-            "stage 2 responses within the Code's timescale",
-            responded_in_time(cases, year, 2, as_of),
-        ),
-        (
-            "6.15",
-            "Any stage 2 extension no more than 20 working days without good reason.",
-            "stage 2 complaints extended, within 20 working days or past them with a good reason",
-            extensions_within_limit(cases, year, 2),
-        ),
-        (
-            "6.15",
-            "Extensions past 20 working days, counted separately.",
-            "stage 2 extended complaints went past 20 working days",
-            extended_past_limit(cases, year, 2),
-        ),
-        (
-            "6.16",
-            "The Ombudsman's contact details given with a stage 2 extension.",
-            "stage 2 extensions given with the Ombudsman's details",
-            extensions_with_ombudsman_details(cases, year, 2),
-        ),
-        (
-            "6.19",
-            "The stage 2 response confirms stage, definition, decision, reasons, remedy, outstanding actions and the Ombudsman.",
-            "stage 2 response letters complete",
-            letters_complete(cases, year, 2),
-        ),
+    return [
+        _evidence_row(section, requirement, what, figure_of(cases, year, as_of))
+        for section, requirement, what, figure_of in _CODE_ROWS
     ]
-    result = []
-    for section, requirement, what, figure in rows:
-        if section == "6.10":
-            comply = "Yes"  # escalation is a rate to report, not a target to meet
-        elif requirement.endswith("counted separately."):
-            comply = "Reported" if figure.total else "No cases"  # a count to report, not a target
-        else:
-            comply = "No cases" if not figure.total else ("Yes" if not figure.missed else "Not always")
-        evidence = f"{figure.shown()} {what}" if figure.total else f"{what}: none in the year"
-        result.append(EvidenceRow(section=section, requirement=requirement, comply=comply, evidence=evidence, figure=figure))
-    return result
+
+
+def _evidence_row(section: str, requirement: str, what: str, figure: Figure) -> EvidenceRow:
+    """One section's row: whether every case complied, and the figure in words."""
+    if section == "6.10":
+        comply = "Yes"  # escalation is a rate to report, not a target to meet
+    elif requirement.endswith("counted separately."):
+        comply = "Reported" if figure.total else "No cases"  # a count to report, not a target
+    else:
+        comply = "No cases" if not figure.total else ("Yes" if not figure.missed else "Not always")
+    evidence = f"{figure.shown()} {what}" if figure.total else f"{what}: none in the year"
+    return EvidenceRow(section=section, requirement=requirement, comply=comply, evidence=evidence, figure=figure)
 
 
 def _merge(first: Figure, second: Figure) -> Figure:

@@ -23,34 +23,52 @@ def stage_deviations(number: int, rules: StageRules, code: StageRules, add: Call
     ack_section, respond_section, extension_section, details_section = (
         ("6.2", "6.3", "6.4", "6.5") if number == 1 else ("6.11", "6.14", "6.15", "6.16")
     )
-    prefix = f"stage{number}"
+    _acknowledgement(number, rules, code, ack_section, add)
+    _response(number, rules, code, respond_section, add)
+    _extension_conditions(number, rules, code, extension_section, add)
+    _beyond_limit(number, rules, code, extension_section, add)
+    _extension_ceiling_and_contact(number, rules, code, extension_section, add)
+    _ombudsman_details(number, rules, code, details_section, add)
+
+
+def _acknowledgement(number: int, rules: StageRules, code: StageRules, section: str, add: Callable[..., None]) -> None:
+    """Code 6.2 / 6.11: the days allowed to acknowledge, define and log."""
     ack = rules.acknowledge_working_days
     if ack != code.acknowledge_working_days:
         add(
-            f"{prefix}_acknowledge",
-            ack_section,
+            f"stage{number}_acknowledge",
+            section,
             "stricter" if ack < code.acknowledge_working_days else "non_compliant",
             f"Stage {number} complaints must be acknowledged, defined and logged within "
             f"{code.acknowledge_working_days} working days of being received.",
             f"acknowledged within {ack} working days",
         )
+
+
+def _response(number: int, rules: StageRules, code: StageRules, section: str, add: Callable[..., None]) -> None:
+    """Code 6.3 / 6.14: the days allowed to respond, and the day they are counted from."""
     days, code_days = rules.respond_working_days, code.respond_working_days
     from_later = {"receipt": 0, "logging": 1, "acknowledgement": 2}
     if (days, rules.respond_from) != (code_days, code.respond_from):
         earlier_or_same = from_later[rules.respond_from] <= from_later[code.respond_from]
         add(
-            f"{prefix}_respond",
-            respond_section,
+            f"stage{number}_respond",
+            section,
             "stricter" if days <= code_days and earlier_or_same else "non_compliant",
             f"Landlords must issue a {'final' if number == 2 else 'full'} response within {code_days} working "
             f"days of the complaint being acknowledged.",
             f"responds within {days} working days of {rules.respond_from}",
         )
+
+
+def _extension_conditions(number: int, rules: StageRules, code: StageRules, section: str, add: Callable[..., None]) -> None:
+    """Code 6.4 / 6.15: how long an extension may be, and what a profile asks for before granting one."""
+    prefix = f"stage{number}"
     most, code_most = rules.extension_max_working_days, code.extension_max_working_days
     if most != code_most:
         add(
             f"{prefix}_extension",
-            extension_section,
+            section,
             "stricter" if most < code_most else "non_compliant",
             f"Any extension must be no more than {code_most} working days without good reason.",
             f"extensions of at most {most} working days",
@@ -58,7 +76,7 @@ def stage_deviations(number: int, rules: StageRules, code: StageRules, add: Call
     if rules.extension_requires_agreement and not code.extension_requires_agreement:
         add(
             f"{prefix}_extension_agreement",
-            extension_section,
+            section,
             "stricter",
             "Landlords must decide whether an extension is needed and then inform the resident of the expected timescale.",
             "an extension needs the resident's agreement",
@@ -66,37 +84,48 @@ def stage_deviations(number: int, rules: StageRules, code: StageRules, add: Call
     if rules.extension_requires_good_reason and not code.extension_requires_good_reason:
         add(
             f"{prefix}_extension_good_reason",
-            extension_section,
+            section,
             "stricter",
             f"Any extension must be no more than {code_most} working days without good reason.",
             "every extension, even within the limit, needs a good reason (exceptional circumstances)",
         )
-    _beyond_limit(number, rules, code, extension_section, add)
+
+
+def _extension_ceiling_and_contact(
+    number: int, rules: StageRules, code: StageRules, section: str, add: Callable[..., None]
+) -> None:
+    """A profile's own extension rules the Code lacks: a ceiling on extensions in all, and a window within
+    which the resident is contacted about one."""
+    prefix = f"stage{number}"
     if rules.extension_absolute_max_working_days is not None and code.extension_absolute_max_working_days is None:
         add(
             f"{prefix}_extension_absolute_max",
-            extension_section,
+            section,
             "stricter",
-            f"Any extension must be no more than {code_most} working days without good reason.",
+            f"Any extension must be no more than {code.extension_max_working_days} working days without good reason.",
             f"never more than {rules.extension_absolute_max_working_days} working days of extension in all",
         )
     if rules.extension_contact_days is not None and code.extension_contact_days is None:
         add(
             f"{prefix}_extension_contact",
-            extension_section,
+            section,
             "stricter",
             "Landlords must decide whether an extension to this timescale is needed ... and then inform the "
             "resident of the expected timescale for response.",
             f"the resident is contacted about an extension within {rules.extension_contact_days} "
             f"{rules.extension_contact_day_kind.replace('_', ' ')} of {rules.extension_contact_from}",
         )
+
+
+def _ombudsman_details(number: int, rules: StageRules, code: StageRules, section: str, add: Callable[..., None]) -> None:
+    """Code 6.5 / 6.16: the Ombudsman's contact details given with every extension."""
     details_short = (
         code.extension_ombudsman_details == "every_extension" and rules.extension_ombudsman_details != "every_extension"
     )
     if details_short or (code.extension_ombudsman_details_required and not rules.extension_ombudsman_details_required):
         add(
-            f"{prefix}_extension_ombudsman",
-            details_section,
+            f"stage{number}_extension_ombudsman",
+            section,
             "non_compliant",
             "When an organisation informs a resident about an extension to these timescales, they must be provided "
             "with the contact details of the Ombudsman.",

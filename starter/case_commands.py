@@ -1,13 +1,12 @@
-"""`complaints file | act | show | list`: casework from the command line, with the UI's validation.
+"""`complaints file | act | show | list`: casework from the command line, with the UI's validation (`show`
+is starter/case_show.py).
 
 Every command goes through the service layer (`casework/`), so a refusal here reads exactly as it does in the web
 UI: the field, the rule, exit code 2, and nothing written.
 """
 
 import asyncio
-import json
 import sys
-from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import uuid4
 
@@ -201,95 +200,6 @@ def act_command(
     )
 
 
-def show(
-    reference: Annotated[str, typer.Argument(help="Case reference.")],
-    as_json: Annotated[bool, typer.Option("--json", help="The whole record as JSON, for machines.")] = False,
-) -> None:
-    """Print the whole record and timeline of a case."""
-    from casework.case_record import case_record
-    from casework.errors import UnknownCase
-
-    try:
-        record = case_record(_engine(), reference)
-    except UnknownCase as error:
-        raise _refuse(error) from None
-    if as_json:
-        typer.echo(json.dumps(_jsonable(record), indent=2, default=_default))
-        return
-    complaint, case = record.complaint, record.case
-    summary = Table(show_header=False, title=f"Complaint {complaint.reference}", title_justify="left")
-    for label, value in [
-        ("Resident", record.resident.name if record.resident else "anonymous"),
-        ("Representative", record.representative.name if record.representative else "-"),
-        ("Received", f"{complaint.received_at:%Y-%m-%d %H:%M} by {complaint.channel}"),
-        ("Policy", f"{complaint.policy_id} v{complaint.policy_version} ({complaint.region})"),
-        ("State", f"{case.state} (stage {case.stage})" if case else "starting"),
-        ("Allowed now", (", ".join(case.allowed_actions or ()) or "nothing") if case else "-"),
-        ("Handler", (case.handler if case else None) or "-"),
-        ("Complaint", complaint.text),
-        ("Outcome sought", complaint.desired_outcome or "-"),
-        ("Outside window", "yes: decision needed" if complaint.out_of_window else "no"),
-        ("Linked cases", ", ".join(record.linked) or (f"linked to {complaint.linked_to}" if complaint.linked_to else "-")),
-    ]:
-        summary.add_row(label, value)
-    out.print(summary)
-    _table("Definition", ["stage", "points"], [[d.stage, "\n".join(map(str, d.points))] for d in record.definitions])
-    _table(
-        "Deadlines",
-        ["name", "due", "met on", "met"],
-        [[d.name, d.due, d.met_on or "", {True: "yes", False: "no", None: "open"}[d.met]] for d in record.deadlines],
-    )
-    _table(
-        "Timeline",
-        ["#", "at", "event", "stage", "details"],
-        [
-            [
-                e.seq,
-                f"{e.at:%Y-%m-%d %H:%M}",
-                e.type,
-                e.stage,
-                ", ".join(f"{k}={v}" for k, v in e.details.items() if k != "command_id"),
-            ]
-            for e in record.events
-        ],
-    )
-    _table(
-        "Letters",
-        ["kind", "stage", "issued"],
-        [[letter.kind, letter.stage, f"{letter.issued_at:%Y-%m-%d}"] for letter in record.letters],
-    )
-    _table(
-        "Sent to the resident",
-        ["what", "to", "channel", "status", "when", "why"],
-        [
-            [
-                m.subject or m.purpose,
-                f"{m.name or 'nobody'} ({m.recipient})",
-                m.channel + (", large print" if m.large_print else ""),
-                {"no_contact": "NOT SENT: no contact details"}.get(m.status, m.status),
-                f"{(m.sent_at or m.created_at):%Y-%m-%d %H:%M}",
-                m.last_error,
-            ]
-            for m in record.messages
-        ],
-    )
-    _table(
-        "Outstanding actions",
-        ["id", "action", "owner", "target", "done"],
-        [[a.action_id, a.description, a.owner, a.target_on, a.completed_on or ""] for a in record.actions],
-    )
-    _table(
-        "Remedies",
-        ["kind", "description", "amount"],
-        [[r.kind, r.description, f"£{r.amount_pence / 100:.2f}" if r.amount_pence else ""] for r in record.remedies],
-    )
-    _table(
-        "Notices",
-        ["kind", "deadline", "at", "status"],
-        [[n.kind, n.deadline, f"{n.at:%Y-%m-%d %H:%M}", n.status] for n in record.notices],
-    )
-
-
 def _table(title: str, columns: list[str], rows: list[list]) -> None:
     if not rows:
         return
@@ -299,25 +209,6 @@ def _table(title: str, columns: list[str], rows: list[list]) -> None:
     for row in rows:
         table.add_row(*(str(cell) for cell in row))
     out.print(table)
-
-
-def _jsonable(record) -> dict:
-    data: dict[str, Any] = {}
-    for name in type(record).model_fields:
-        value = getattr(record, name)
-        if isinstance(value, list):
-            data[name] = [item.model_dump(exclude={"pdf", "html"}) if hasattr(item, "model_dump") else item for item in value]
-        else:
-            data[name] = value.model_dump() if hasattr(value, "model_dump") else value
-    return data
-
-
-def _default(value: Any) -> str:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return f"<{len(value)} bytes>"
-    raise TypeError(f"cannot show {type(value).__name__}")
 
 
 def list_command(
@@ -381,6 +272,8 @@ def list_command(
 
 
 def register(app: typer.Typer) -> None:
+    from starter.case_show import show  # it prints with this module's console and tables
+
     app.command("file")(file)
     app.command("act")(act_command)
     app.command("show")(show)
