@@ -43,7 +43,9 @@ async def caught_up(case: WorkflowHandle, events: int) -> None:
             return False
         return bool(view.events) and view.events[-1].seq >= events
 
-    await eventually(last_seq, f"{case.id} recording its event {events}")
+    await eventually(
+        last_seq, f"{case.id} recording its event {events}", timeout=600
+    )  # thousands of signals: minutes on a busy machine
 
 
 @pytest.mark.slow

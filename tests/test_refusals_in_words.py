@@ -42,9 +42,9 @@ async def test_an_amount_beyond_arithmetic_is_refused_on_its_row(stack, signed_i
 def test_calendar_add_refuses_far_dates_in_one_line(args, says):
     done = run("calendar", "add", *args)
     refused_plainly(done, says)
-    assert len(done.stderr.decode().strip().splitlines()) == 1
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_calendar_add_still_counts():
     done = run("calendar", "add", "2026-01-05", "5")
-    assert done.returncode == 0 and done.stdout.decode().strip() == "2026-01-12"
+    assert done.exit_code == 0 and done.stdout.strip() == "2026-01-12"
