@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta, timezone
 import httpx
 import pytest
 from sqlmodel import Session
-from typer.testing import CliRunner
 
 from models.presentation import long_date
 from models.calendar import end_of_day, local_date
@@ -19,6 +18,7 @@ from models.record import Complaint, Resident
 from models.settings import Settings
 from models.tables import Case, CaseDeadline, create_schema, make_engine
 from accounts.users import create_user
+from tests.cli_runner import complaints
 from tests.web_stack import PASSWORD, Staff
 
 INSTANTS = {
@@ -139,7 +139,7 @@ async def test_each_list_shows_the_case_pages_due_date_and_the_same_urgency(site
     await staff.sign_in("mira")
     dashboard = (await staff.get("/")).text
     listed = (await staff.get("/cases")).text
-    cli = CliRunner().invoke(__import__("starter.cli", fromlist=["app"]).app, ["list"], env={"COLUMNS": "250"})
+    cli = complaints("list", env={"COLUMNS": "250"})
     assert cli.exit_code == 0, cli.output
 
     for name, reference in references.items():

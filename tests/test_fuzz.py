@@ -7,11 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from models.commands import COMMANDS
 from models.json_input import JsonInputError, read_json
-from starter.cli import app
+from tests.cli_runner import complaints
 from starter.scenario import Scenario, ScenarioError, parse_scenarios
 
 json_values = st.recursive(
@@ -102,7 +101,7 @@ def assert_names_a_field_and_its_rule(data, line: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(start=st.text(max_size=12), n=st.text(max_size=5), region=st.text(max_size=4))
 def test_calendar_cli_answers_or_refuses_never_crashes(start, n, region):
-    result = CliRunner().invoke(app, ["calendar", "add", start, n, "--region", region])
+    result = complaints("calendar", "add", start, n, "--region", region)
     assert result.exit_code in (0, 2), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 

@@ -3,11 +3,10 @@
 from datetime import date, datetime, timezone
 
 from sqlmodel import Session
-from typer.testing import CliRunner
 
 from reports.hazard_report import compliance
 from models.hazard_tables import Hazard, HazardDeadline
-from starter.cli import app
+from tests.cli_runner import complaints
 
 AWARE = datetime(2026, 10, 24, 9, 0, tzinfo=timezone.utc)
 
@@ -53,10 +52,10 @@ def test_each_clock_is_counted_by_outcome_and_category(engine):
 def test_the_report_command_prints_csv(engine, database_url, monkeypatch):
     _hazards(engine)
     monkeypatch.setenv("DATABASE_URL", database_url)
-    result = CliRunner().invoke(app, ["hazards", "report", "--from", "2026-10-01", "--to", "2026-11-30", "--csv"])
+    result = complaints("hazards", "report", "--from", "2026-10-01", "--to", "2026-11-30", "--csv")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "clock,category,on_time,late,overdue,open,ceased"
     assert "investigate,damp_and_mould,1,1,1,0,0" in lines
-    backwards = CliRunner().invoke(app, ["hazards", "report", "--from", "2026-11-30", "--to", "2026-10-01"])
+    backwards = complaints("hazards", "report", "--from", "2026-11-30", "--to", "2026-10-01")
     assert backwards.exit_code == 2 and "--to is before --from" in backwards.output

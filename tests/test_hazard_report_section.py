@@ -7,10 +7,9 @@ import re
 from datetime import date, datetime, timezone
 
 from sqlmodel import Session
-from typer.testing import CliRunner
 
 from models.hazard_tables import Hazard, HazardDeadline
-from starter.cli import app
+from tests.cli_runner import complaints
 from tests.web_stack import signed_in, stack  # noqa: F401 (fixtures)
 
 AWARE = datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
@@ -55,22 +54,19 @@ def _section(html: str) -> dict[tuple[str, str], list[str]]:
 def test_the_quarterly_pack_html_and_csv_give_each_step_by_category(engine, database_url, tmp_path):
     _hazards(engine)
     html, csv_path = tmp_path / "pack.html", tmp_path / "pack.csv"
-    done = CliRunner().invoke(
-        app,
-        [
-            "report",
-            "quarterly",
-            "--year",
-            "2026-27",
-            "--quarter",
-            "1",
-            "--database",
-            database_url,
-            "--html",
-            str(html),
-            "--csv",
-            str(csv_path),
-        ],
+    done = complaints(
+        "report",
+        "quarterly",
+        "--year",
+        "2026-27",
+        "--quarter",
+        "1",
+        "--database",
+        database_url,
+        "--html",
+        str(html),
+        "--csv",
+        str(csv_path),
     )
     assert done.exit_code == 0, done.output
     page = html.read_text()
@@ -96,7 +92,7 @@ def test_the_quarterly_pack_html_and_csv_give_each_step_by_category(engine, data
 def test_the_annual_report_judges_the_same_clocks_on_its_own_date(engine, database_url, tmp_path):
     _hazards(engine)
     html = tmp_path / "annual.html"
-    done = CliRunner().invoke(app, ["report", "annual", "--year", "2026-27", "--database", database_url, "--html", str(html)])
+    done = complaints("report", "annual", "--year", "2026-27", "--database", database_url, "--html", str(html))
     assert done.exit_code == 0, done.output
     section = _section(html.read_text())
     assert section[("safety_work", "all")][:4] == ["0", "0", "1", "0"], "due 30 June, still owed later in the year: overdue"

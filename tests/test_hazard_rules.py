@@ -2,12 +2,9 @@
 
 from datetime import date
 
-from typer.testing import CliRunner
 
 from models.hazard_rules import HAZARD_RULES_FILE, HazardRulesError, load_hazard_rules
-from starter.cli import app
-
-runner = CliRunner()
+from tests.cli_runner import complaints
 
 
 def test_phase_1_damp_and_mould_is_significant_and_every_hhsrs_hazard_but_overcrowding_is_an_emergency():
@@ -49,13 +46,13 @@ def test_a_broken_file_names_each_field_and_rule(tmp_path):
         raise AssertionError("the broken file loaded")
     assert "timescales.investigate_working_days: Input should be greater than or equal to 1" in message
     assert "emergency_ladder.1: an overdue rung fires at the instant (hours = 0), got hours = 3" in message
-    result = runner.invoke(app, ["hazards", "check", str(path)])
+    result = complaints("hazards", "check", str(path))
     assert result.exit_code == 1
     assert "investigate_working_days" in result.output
 
 
 def test_hazards_check_lists_what_is_in_scope_on_a_date():
-    result = runner.invoke(app, ["hazards", "check", "--on", "2026-11-01"])
+    result = complaints("hazards", "check", "--on", "2026-11-01")
     assert result.exit_code == 0, result.output
     assert "damp_and_mould" in result.output and "emergency, significant" in result.output
     assert "crowding_and_space" in result.output and "never (reg 2)" in result.output

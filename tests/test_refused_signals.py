@@ -9,14 +9,13 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from sqlmodel import Session, select
-from typer.testing import CliRunner
 
 from casework.case_record import case_file
 from models.case import ResidentInput
 from models.settings import Settings
 from models.tables import CaseEvent
 from accounts.users import create_user
-from starter.cli import app as cli
+from tests.cli_runner import complaints
 from starter.web.app import create_app
 from tests.test_command_effects import file
 from tests.web_stack import PASSWORD, Stack
@@ -63,8 +62,6 @@ async def test_a_signal_refused_by_an_unexpected_error_is_on_the_case_page_and_t
     page = await admin.get("/ops/refusals")
     assert page.status_code == 200 and reference in page.text and "resident input" in page.text
 
-    listed = CliRunner().invoke(
-        cli, ["ops", "refusals"], env={"DATABASE_URL": sim.engine.url.render_as_string(hide_password=False)}
-    )
+    listed = complaints("ops", "refusals", env={"DATABASE_URL": sim.engine.url.render_as_string(hide_password=False)})
     assert listed.exit_code == 0, listed.output
     assert any(line.split("\t")[1:3] == [reference, "resident_input"] for line in listed.stdout.splitlines())
