@@ -43,6 +43,8 @@ ZXCVBN_MAX_LENGTH = 72
 password is judged by its start, which a strong long password passes anyway."""
 
 _hasher = PasswordHasher()
+"""argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes, 4 lanes); the
+tests swap in a cheaper one (tests/conftest.py) except where hashing is what they test."""
 
 
 class StaffUser(SQLModel, table=True):

@@ -15,9 +15,11 @@ from contextlib import contextmanager
 from functools import cache
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
+from accounts import users
 from models.tables import create_schema, make_engine
 from starter.scenario import Scenario
 from starter.simulate import Simulator, simulator
@@ -66,6 +68,29 @@ def fresh_postgres_database() -> Iterator[str]:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+QUICK_PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+"""argon2id at its cheapest, for the accounts tests create and sign in to (hundreds of them): at the
+production cost (64 MiB, 3 passes) each hash is a fifth of a second of a 2-core CI machine. The hash is
+still real argon2id, checked the same way; `production_password_hashing` restores the real cost for the
+tests that are about it."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing() -> Iterator[None]:
+    production = users._hasher
+    users._hasher = QUICK_PASSWORD_HASHER
+    yield
+    users._hasher = production
+
+
+@pytest.fixture
+def production_password_hashing(quick_password_hashing) -> Iterator[PasswordHasher]:
+    """The hasher accounts use outside tests, for the tests of hashing itself."""
+    users._hasher = PasswordHasher()
+    yield users._hasher
+    users._hasher = QUICK_PASSWORD_HASHER
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -16,7 +16,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SIGN_INS = 40
 
 
-async def test_healthz_answers_while_wrong_sign_ins_are_hashed(tmp_path):
+async def test_healthz_answers_while_wrong_sign_ins_are_hashed(tmp_path, production_password_hashing):
     engine = make_engine(f"sqlite:///{tmp_path / 'read.db'}")
     create_schema(engine)
     app = create_app(Settings(WEB_SECRET="hashing-tests-secret-of-some-length"), None, engine)

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from accounts.users import StaffUser
+from accounts.users import StaffUser, create_user
 from tests.cli_runner import complaints
 from tests.web_stack import PASSWORD, signed_in, stack  # noqa: F401 (fixtures)
 
@@ -65,10 +65,14 @@ async def test_sign_out_ends_the_session(stack, signed_in):
     assert (await staff.http.get("/", follow_redirects=False)).headers["location"].startswith("/sign-in")
 
 
-async def test_passwords_are_stored_as_argon2_hashes(stack):
+async def test_passwords_are_stored_as_argon2_hashes_at_the_production_cost(stack, production_password_hashing, signed_in):
+    create_user(stack.engine, "hashed", "Hashed", "auditor", PASSWORD)
     with Session(stack.engine) as session:
-        user = session.get(StaffUser, "hana")
-    assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+        user = session.get(StaffUser, "hashed")
+    # argon2id with RFC 9106's low-memory parameters (64 MiB, 3 passes, 4 lanes), argon2-cffi's default
+    assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and PASSWORD not in user.password_hash
+    staff = await signed_in("hashed")
+    assert (await staff.get("/")).status_code == 200
 
 
 def test_create_admin_from_the_command_line(tmp_path):
