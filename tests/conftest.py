@@ -9,9 +9,10 @@ Where no server answers, PostgreSQL tests are skipped with the reason, unless
 """
 
 import os
+import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from functools import cache
 
 import pytest
@@ -55,19 +56,65 @@ def require_postgres() -> None:
 
 
 @contextmanager
-def fresh_postgres_database() -> Iterator[str]:
-    """An empty database of its own on the test server; its URL. Dropped afterwards."""
+def fresh_postgres_database(template: str | None = None) -> Iterator[str]:
+    """A database of its own on the test server (empty, or a copy of `template`); its URL. Dropped afterwards."""
     require_postgres()
     name = f"complaints_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def read_model_at_head(tmp_path_factory) -> Iterator[Callable[[str], str]]:
+    """One read model per database kind brought to head through the migrations, made when first asked
+    for: the `engine` fixture's databases are copies of it (a migration run on PostgreSQL is most of a
+    second, a copy a tenth). tests/test_migrations.py runs the migrations on empty databases itself."""
+    made: dict[str, str] = {}
+    with ExitStack() as cleanup:
+
+        def at_head(kind: str) -> str:
+            if kind not in made:
+                if kind == "sqlite":
+                    made[kind] = f"sqlite:///{tmp_path_factory.mktemp('template') / 'read.db'}"
+                else:
+                    made[kind] = cleanup.enter_context(fresh_postgres_database())
+                migrated = make_engine(made[kind])
+                create_schema(migrated)
+                migrated.dispose()
+            return made[kind]
+
+        yield at_head
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """A read-model database, once on SQLite and once on PostgreSQL: empty, or at head for a test that
+    also takes `engine` (a copy of `read_model_at_head`)."""
+    template = request.getfixturevalue("read_model_at_head")(request.param) if "engine" in request.fixturenames else None
+    if request.param == "sqlite":
+        path = tmp_path / "read.db"
+        if template:
+            with closing(sqlite3.connect(make_url(template).database)) as source, closing(sqlite3.connect(path)) as copy:
+                source.backup(copy)
+        yield f"sqlite:///{path}"
+        return
+    with fresh_postgres_database(template and make_url(template).database) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """The read model at head (its Alembic migrations run once, on the template), on SQLite and on PostgreSQL."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
 QUICK_PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -91,25 +138,6 @@ def production_password_hashing(quick_password_hashing) -> Iterator[PasswordHash
     users._hasher = PasswordHasher()
     yield users._hasher
     users._hasher = QUICK_PASSWORD_HASHER
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> Iterator[str]:
-    """An empty read-model database, once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'read.db'}"
-        return
-    with fresh_postgres_database() as url:
-        yield url
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """The read model at head (through its Alembic migrations), on SQLite and on PostgreSQL."""
-    engine = make_engine(database_url)
-    create_schema(engine)
-    yield engine
-    engine.dispose()
 
 
 @contextmanager
