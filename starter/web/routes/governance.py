@@ -2,7 +2,10 @@
 Complaints (Code 9.6-9.7) as a page, PDF and CSV, every report's cut by service area and root cause, and
 the form on which the governing body's response to the annual report is recorded (Code 8.2)."""
 
-from fastapi import APIRouter, Request
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from fastapi.responses import RedirectResponse, Response
@@ -17,16 +20,26 @@ from reports.reporting import ReportingYear
 from reports.reporting import as_of as report_as_of
 from models.taxonomy import ROOT_CAUSES, SERVICE_AREAS
 from reports.themes import cut_words
-from accounts.users import StaffUser
 from models.clock import london_today
 from starter.hazard_section import hazard_compliance
 from starter.quarterly_pack import pack_body, pack_csv, pack_html, pack_pdf
 from starter.web.auth import FormRejected, checked_form
 from starter.web.deps import Database, MayReadReports, MayRecordGoverningResponse
 from starter.web.pages import render
-from starter.web.routes.reports import _current_year, cut_facts, year_choices
+from starter.web.routes.reports import ReportCut, _current_year, cut_facts, exported, year_choices
 
 router = APIRouter()
+
+
+@dataclass
+class QuarterAsked(ReportCut):
+    """The quarterly pack's address: a reporting year and quarter (this one when blank)."""
+
+    year: str = ""
+    quarter: str = ""
+
+
+Quarterly = Annotated[QuarterAsked, Depends()]
 
 
 def _quarter(year: str, quarter: str) -> Quarter:
@@ -39,8 +52,9 @@ def _quarter(year: str, quarter: str) -> Quarter:
         raise FormRejected({field: str(error).removeprefix("quarter: ")}) from None
 
 
-def _pack(engine: Engine, year: str, quarter: str, landlord: str, service_area: str, root_cause: str):
-    period = _quarter(year, quarter)
+def _pack(engine: Engine, asked: QuarterAsked):
+    period = _quarter(asked.year, asked.quarter)
+    landlord, service_area, root_cause = asked.landlord, asked.service_area, asked.root_cause
     facts = cut_facts(engine, landlord, service_area, root_cause)
     as_of = report_as_of(facts, period, london_today())  # the annual report's rule (reports.reporting.as_of)
     ombudsman = hazards = None
@@ -53,23 +67,14 @@ def _pack(engine: Engine, year: str, quarter: str, landlord: str, service_area: 
 
 
 @router.get("/reports/quarterly")
-def quarterly(
-    request: Request,
-    user: MayReadReports,
-    engine: Database,
-    year: str = "",
-    quarter: str = "",
-    landlord: str = "",
-    service_area: str = "",
-    root_cause: str = "",
-) -> Response:
-    figures, title, cut, as_of, ombudsman, hazards = _pack(engine, year, quarter, landlord, service_area, root_cause)
+def quarterly(request: Request, user: MayReadReports, engine: Database, asked: Quarterly) -> Response:
+    figures, title, cut, as_of, ombudsman, hazards = _pack(engine, asked)
     chosen = {
         "year": figures.quarter.label.split()[0],
         "quarter": str(figures.quarter.number),
-        "landlord": landlord,
-        "service_area": service_area,
-        "root_cause": root_cause,
+        "landlord": asked.landlord,
+        "service_area": asked.service_area,
+        "root_cause": asked.root_cause,
     }
     query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
     return render(
@@ -84,35 +89,11 @@ def quarterly(
     )
 
 
-def _exported(request: Request, engine: Engine, user: StaffUser, what: str) -> None:
-    """A file that leaves the system is audited (issue 26): who took which pack."""
-    from accounts.audit import audit
-    from starter.web.auth import client_address
-
-    audit(
-        engine,
-        "report_exported",
-        user.username,
-        actor=user.username,
-        address=client_address(request),
-        detail=what,
-    )
-
-
 @router.get("/reports/quarterly.pdf")
-def quarterly_pdf(
-    request: Request,
-    user: MayReadReports,
-    engine: Database,
-    year: str = "",
-    quarter: str = "",
-    landlord: str = "",
-    service_area: str = "",
-    root_cause: str = "",
-) -> Response:
-    figures, title, cut, as_of, ombudsman, hazards = _pack(engine, year, quarter, landlord, service_area, root_cause)
+def quarterly_pdf(request: Request, user: MayReadReports, engine: Database, asked: Quarterly) -> Response:
+    figures, title, cut, as_of, ombudsman, hazards = _pack(engine, asked)
     name = figures.quarter.label.replace(" ", "-")
-    _exported(request, engine, user, f"quarterly pack {figures.quarter.label} PDF")
+    exported(request, engine, user, f"quarterly pack {figures.quarter.label} PDF")
     return Response(
         pack_pdf(pack_html(figures, title, cut, as_of, ombudsman, hazards=hazards)),
         media_type="application/pdf",
@@ -121,19 +102,10 @@ def quarterly_pdf(
 
 
 @router.get("/reports/quarterly.csv")
-def quarterly_csv(
-    request: Request,
-    user: MayReadReports,
-    engine: Database,
-    year: str = "",
-    quarter: str = "",
-    landlord: str = "",
-    service_area: str = "",
-    root_cause: str = "",
-) -> Response:
-    figures, *_, ombudsman, hazards = _pack(engine, year, quarter, landlord, service_area, root_cause)
+def quarterly_csv(request: Request, user: MayReadReports, engine: Database, asked: Quarterly) -> Response:
+    figures, *_, ombudsman, hazards = _pack(engine, asked)
     name = figures.quarter.label.replace(" ", "-")
-    _exported(request, engine, user, f"quarterly pack {figures.quarter.label} CSV")
+    exported(request, engine, user, f"quarterly pack {figures.quarter.label} CSV")
     return Response(
         pack_csv(figures, ombudsman, hazards=hazards),
         media_type="text/csv",

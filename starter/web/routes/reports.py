@@ -5,9 +5,11 @@ places the report's body under the app's CSP (report.css, no inline styles); the
 HTML. A report may be cut by service area and root cause (reports/themes.py); a cut report leaves out the
 Ombudsman's figures and the governing body's response, which are the landlord's as a whole."""
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -26,6 +28,7 @@ from models.clock import london_today
 from starter.annual_report import annual_report_body, annual_report_html, annual_report_pdf
 from starter.hazard_section import hazard_compliance
 from accounts.audit import audit
+from accounts.users import StaffUser
 from starter.web.auth import FormRejected, client_address
 from starter.web.deps import Database, MayReadReports
 from starter.web.pages import landlord_name, render
@@ -33,6 +36,27 @@ from starter.web.pages import landlord_name, render
 router = APIRouter()
 FIRST_YEAR = 2000
 """Receipts are not before 2000 (models.case.received_problem), so neither is a reporting year."""
+
+
+@dataclass
+class ReportCut:
+    """Whose cases a report counts, as asked for in its address: one landlord or all, cut by service area
+    and root cause or not. The same for the annual report and the quarterly pack, page, PDF and CSV."""
+
+    landlord: str = ""
+    service_area: str = ""
+    root_cause: str = ""
+
+
+@dataclass
+class AnnualAsked(ReportCut):
+    """The annual report's address: a reporting year ("2026-27", this one when blank) and the number of homes."""
+
+    year: str = ""
+    homes: str = ""
+
+
+Annual = Annotated[AnnualAsked, Depends()]
 
 
 def _year_of(day: date) -> int:
@@ -99,13 +123,18 @@ def homes_of(typed: str) -> int | None:
     return int(cleaned)
 
 
-def _report(engine: Engine, year: str, landlord: str, service_area: str, root_cause: str, homes: str = ""):
+def exported(request: Request, engine: Engine, user: StaffUser, what: str) -> None:
+    """A file that leaves the system is audited (issue 26): who took which report or pack."""
+    audit(engine, "report_exported", user.username, actor=user.username, address=client_address(request), detail=what)
+
+
+def _report(engine: Engine, asked: AnnualAsked):
     """The report's figures, evidence, title, and (uncut) the Ombudsman's figures, the governing body's response
     and Awaab's Law compliance."""
-    reporting_year, landlord = _choice(engine, year[:7], landlord[:64])
-    facts = cut_facts(engine, landlord, service_area[:64], root_cause[:64])
-    figures = annual_figures(facts, reporting_year, homes_of(homes[:20]), today=london_today())
-    words = cut_words(service_area or None, root_cause or None)
+    reporting_year, landlord = _choice(engine, asked.year[:7], asked.landlord[:64])
+    facts = cut_facts(engine, landlord, asked.service_area[:64], asked.root_cause[:64])
+    figures = annual_figures(facts, reporting_year, homes_of(asked.homes[:20]), today=london_today())
+    words = cut_words(asked.service_area or None, asked.root_cause or None)
     title = f"{landlord_name(landlord) if landlord else 'All landlords'}{f' ({words})' if words else ''}"
     ombudsman = response = hazards = None
     if not words:
@@ -122,17 +151,8 @@ def _report(engine: Engine, year: str, landlord: str, service_area: str, root_ca
 
 
 @router.get("/reports/annual")
-def annual(
-    request: Request,
-    user: MayReadReports,
-    engine: Database,
-    year: str = "",
-    landlord: str = "",
-    service_area: str = "",
-    root_cause: str = "",
-    homes: str = "",
-) -> Response:
-    reporting_year, landlord, parts, hazards = _report(engine, year, landlord, service_area, root_cause, homes)
+def annual(request: Request, user: MayReadReports, engine: Database, asked: Annual) -> Response:
+    reporting_year, landlord, parts, hazards = _report(engine, asked)
     years = year_choices(engine)
     if reporting_year.label not in years:  # an earlier year asked for by its address
         years = sorted({*years, reporting_year.label}, reverse=True)
@@ -145,34 +165,18 @@ def annual(
         landlords=landlords(engine),
         report=annual_report_body(*parts, hazards=hazards),
         title=parts[2],
-        service_area=service_area,
-        root_cause=root_cause,
+        service_area=asked.service_area,
+        root_cause=asked.root_cause,
         areas=SERVICE_AREAS,
         causes=ROOT_CAUSES,
-        homes=homes[:20].strip(),
+        homes=asked.homes[:20].strip(),
     )
 
 
 @router.get("/reports/annual.pdf")
-def annual_pdf(
-    request: Request,
-    user: MayReadReports,
-    engine: Database,
-    year: str = "",
-    landlord: str = "",
-    service_area: str = "",
-    root_cause: str = "",
-    homes: str = "",
-) -> Response:
-    reporting_year, landlord, parts, hazards = _report(engine, year, landlord, service_area, root_cause, homes)
+def annual_pdf(request: Request, user: MayReadReports, engine: Database, asked: Annual) -> Response:
+    reporting_year, landlord, parts, hazards = _report(engine, asked)
     pdf = annual_report_pdf(annual_report_html(*parts, hazards=hazards))
-    audit(
-        engine,
-        "report_exported",
-        user.username,
-        actor=user.username,
-        address=client_address(request),
-        detail=f"annual report {reporting_year.label}{' ' + landlord if landlord else ''} PDF",
-    )
+    exported(request, engine, user, f"annual report {reporting_year.label}{' ' + landlord if landlord else ''} PDF")
     name = f"complaints-report-{reporting_year.label}{'-' + landlord if landlord else ''}.pdf"
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
