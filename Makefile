@@ -48,7 +48,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench.case_list 100000  # PostgreSQL half needs apt-get install postgresql
 	$(VENV)/bin/python -m bench.search 100000  # likewise
 
-# Slow fault tests (kill -9 mid-activity, PostgreSQL stopped; marker `faults`), outside the 15-minute suite.
+# Slow fault tests (kill -9 mid-activity, PostgreSQL stopped; marker `faults`), outside the ten-minute suite.
 # The PostgreSQL one needs apt-get install postgresql (it skips, saying so, without it).
 faults: $(STAMP)
 	$(VENV)/bin/pytest -m faults -p no:cacheprovider

@@ -89,6 +89,9 @@ SETTLE = 25.0
 """Seconds a case may take, after a step, to have no workflow task pending and no activity running. Long,
 because without a worker cache a task that overlaps another case's local activity can wait out the
 10-second task timeout; a retrying activity and a failed task are reported at once, not after this."""
+SETTLE_POLL = 0.03
+"""Seconds between two looks at a settling case; quiet twice running is settled. Every step of every example
+settles each of its cases, so this is most of the fuzz's time."""
 SIGNAL_NAMES = {"extend": "extension_agreed", "request_stage2": "stage2_requested"}
 POLICIES = ["code-2024", "greatwell-homes", "together-housing", "wrekin", "wolverhampton-homes"]
 WITHOUT = set(filter(None, os.environ.get("FUZZ_WITHOUT", "").split(",")))
@@ -826,7 +829,7 @@ class WorkflowFuzz(RuleBasedStateMachine):
                 return None
             if loop.time() > give_up:
                 return f"still busy after {SETTLE:.0f} s: {raw.pending_workflow_task}, {list(raw.pending_activities)}"
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(SETTLE_POLL)
 
     def _view(self, case: FuzzCase) -> CaseView:
         """The case's query. A query waits for the workflow task in flight, which on an uncached worker under
