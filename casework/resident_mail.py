@@ -71,20 +71,14 @@ class ResidentMailer:
         if not self._settings.smtp_host:
             return 0
         now = now or datetime.now(UTC)
-        with Session(self._engine) as session:
-            waiting = list(
-                session.exec(
-                    select(ResidentMessage.id).where(
-                        ResidentMessage.letter_id == letter_id,
-                        ResidentMessage.channel == "email",
-                        col(ResidentMessage.status).in_(("queued", "sending")),
-                    )
-                ).all()
-            )
-        for row_id in waiting:
+        for row_id in self._waiting(letter_id):
             self._deliver(row_id, now)
+        return len(self._waiting(letter_id))
+
+    def _waiting(self, letter_id: str) -> list[str]:
+        """The letter's email messages not yet sent (queued, or claimed by a delivery that has not finished)."""
         with Session(self._engine) as session:
-            return len(
+            return list(
                 session.exec(
                     select(ResidentMessage.id).where(
                         ResidentMessage.letter_id == letter_id,

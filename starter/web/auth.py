@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.engine import Engine
 from starlette.datastructures import FormData
 
 from casework.access import Refused
@@ -105,6 +106,12 @@ def start_session(request: Request, user: StaffUser) -> None:
 def client_address(request: Request) -> str:
     """The client's address as uvicorn sees it (behind a proxy on FORWARDED_ALLOW_IPS, the forwarded one)."""
     return request.client.host if request.client else "unknown"
+
+
+def audit_staff_action(request: Request, engine: Engine, user: StaffUser, event: str, about: str = "", detail: str = "") -> None:
+    """What a signed-in member of staff did, audited with who did it and from which address (`about`: the
+    account it concerns, if any)."""
+    audit(engine, event, about, actor=user.username, address=client_address(request), detail=detail)
 
 
 async def checked_form(request: Request) -> FormData:

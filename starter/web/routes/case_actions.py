@@ -17,10 +17,9 @@ from casework.case_list import today
 from casework.case_record import projected_case
 from casework.errors import CommandRejected, UnknownCase
 from casework.forms import ACTION_FORMS
-from accounts.audit import audit
 from models.input_text import command_id_problem
 from starter.web.action_form import PostedAction, action_fields, as_typed, read_action
-from starter.web.auth import FormRejected, checked_form, client_address
+from starter.web.auth import audit_staff_action, FormRejected, checked_form
 from starter.web.deps import AppSettings, Database, MayReadCases, Temporal
 from starter.web.fields import Said
 from starter.web.routes.cases import CaseReference, case_page_response
@@ -107,14 +106,7 @@ def _refused(posted: PostedAction, error: CommandRejected, seen: object, state: 
 def _done(request: Request, engine, user, reference: str, action: str, values: dict) -> Response:
     """Back to the case page, saying so; a reassignment is audited."""
     if action == "assign":
-        audit(
-            engine,
-            "case_reassigned",
-            values["handler"],
-            actor=user.username,
-            address=client_address(request),
-            detail=f"{reference} to {values['handler']}",
-        )
+        audit_staff_action(request, engine, user, "case_reassigned", values["handler"], f"{reference} to {values['handler']}")
     request.session["flash"] = f"{action.replace('_', ' ').capitalize()}: done."
     return RedirectResponse(f"/cases/{reference}", status_code=303)
 
@@ -141,13 +133,6 @@ async def take(
     except CommandRejected as error:
         raise FormRejected({"handler": error.message}) from None
     await projected_case(engine, reference)
-    audit(
-        engine,
-        "case_reassigned",
-        user.username,
-        actor=user.username,
-        address=client_address(request),
-        detail=f"{reference} to {user.username}",
-    )
+    audit_staff_action(request, engine, user, "case_reassigned", user.username, f"{reference} to {user.username}")
     request.session["flash"] = f"{reference} is assigned to you."
     return RedirectResponse(f"/cases/{reference}", status_code=303)

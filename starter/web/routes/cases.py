@@ -17,7 +17,6 @@ from casework.actions import LETTER_ACTIONS
 from casework.case_list import STATES, CaseListError, CaseListFilter, list_cases, today
 from casework.forms import DETERMINATION_ELEMENTS
 from casework.hazards import CLOCK_WORDS, hazards_linked_to
-from accounts.audit import audit
 from models.ombudsman_commands import OmbudsmanFinding, OrderKind
 from models.policy_versions import load_profile_version
 from models.refusal import validation_message
@@ -26,7 +25,7 @@ from models.settings import Settings
 from models.taxonomy import ROOT_CAUSES
 from accounts.users import StaffUser
 from starter.web.action_form import WARNING_ACTIONS, action_fields
-from starter.web.auth import FormRejected, client_address
+from starter.web.auth import audit_staff_action, FormRejected
 from starter.web.deps import AppSettings, Database, MayReadCases
 from starter.web.determination_form import FINDING_ROWS, ORDER_ROWS
 from starter.web.pages import render
@@ -107,7 +106,7 @@ def case_list(request: Request, user: MayReadCases, engine: Database) -> Respons
 def case_page(
     request: Request, user: MayReadCases, reference: CaseReference, engine: Database, settings: AppSettings
 ) -> Response:
-    audit(engine, "case_viewed", user.username, actor=user.username, address=client_address(request), detail=reference)
+    audit_staff_action(request, engine, user, "case_viewed", user.username, reference)
     return case_page_response(request, engine, settings, user, reference)
 
 

@@ -12,10 +12,9 @@ from sqlmodel import Session, col, select
 from models.presentation import long_date
 from casework.calendar_changes import REPORT_WAIT, CalendarError, add_closure, check_closure, landlords, remove_closure
 from casework.promised_dates import residents_moved_by
-from accounts.audit import audit
 from models.tables import ClosureDay
 from models.clock import london_today
-from starter.web.auth import checked_form, client_address, text
+from starter.web.auth import audit_staff_action, checked_form, text
 from starter.web.deps import AppSettings, Database, MayManageClosures, MayReadClosures, Temporal
 from starter.web.fields import Said, date_of
 from starter.web.pages import render
@@ -91,11 +90,11 @@ async def record_closure(
         return _page(
             request, engine, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")}, values=values
         )
-    audit(
+    audit_staff_action(
+        request,
         engine,
+        user,
         "closure_added",
-        actor=user.username,
-        address=client_address(request),
         detail=f"{landlord} {day.isoformat()}",
     )
     request.session["flash"] = f"{long_date(day, weekday=True)} is now a closure day for {landlord}; {_replanned(report)}"
@@ -156,11 +155,11 @@ async def take_back_closure(
         return _page(request, engine, status=400, errors={error.field: Said(f"{LABELS[error.field]}: {error.message}")})
     except ValueError:
         return _page(request, engine, status=400, errors={"day": Said("Choose a closure day from the list")})
-    audit(
+    audit_staff_action(
+        request,
         engine,
+        user,
         "closure_removed",
-        actor=user.username,
-        address=client_address(request),
         detail=f"{landlord} {day.isoformat()}",
     )
     request.session["flash"] = f"{long_date(day, weekday=True)} is a working day again for {landlord}; {_replanned(report)}"

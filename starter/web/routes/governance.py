@@ -23,10 +23,10 @@ from reports.themes import cut_words
 from models.clock import london_today
 from starter.hazard_section import hazard_compliance
 from starter.quarterly_pack import pack_body, pack_csv, pack_html, pack_pdf
-from starter.web.auth import FormRejected, checked_form
+from starter.web.auth import audit_staff_action, FormRejected, checked_form
 from starter.web.deps import Database, MayReadReports, MayRecordGoverningResponse
 from starter.web.pages import render
-from starter.web.routes.reports import ReportCut, _current_year, cut_facts, exported, year_choices
+from starter.web.routes.reports import ReportCut, _current_year, cut_facts, year_choices
 
 router = APIRouter()
 
@@ -93,7 +93,7 @@ def quarterly(request: Request, user: MayReadReports, engine: Database, asked: Q
 def quarterly_pdf(request: Request, user: MayReadReports, engine: Database, asked: Quarterly) -> Response:
     figures, title, cut, as_of, ombudsman, hazards = _pack(engine, asked)
     name = figures.quarter.label.replace(" ", "-")
-    exported(request, engine, user, f"quarterly pack {figures.quarter.label} PDF")
+    audit_staff_action(request, engine, user, "report_exported", user.username, f"quarterly pack {figures.quarter.label} PDF")
     return Response(
         pack_pdf(pack_html(figures, title, cut, as_of, ombudsman, hazards=hazards)),
         media_type="application/pdf",
@@ -105,7 +105,7 @@ def quarterly_pdf(request: Request, user: MayReadReports, engine: Database, aske
 def quarterly_csv(request: Request, user: MayReadReports, engine: Database, asked: Quarterly) -> Response:
     figures, *_, ombudsman, hazards = _pack(engine, asked)
     name = figures.quarter.label.replace(" ", "-")
-    exported(request, engine, user, f"quarterly pack {figures.quarter.label} CSV")
+    audit_staff_action(request, engine, user, "report_exported", user.username, f"quarterly pack {figures.quarter.label} CSV")
     return Response(
         pack_csv(figures, ombudsman, hazards=hazards),
         media_type="text/csv",

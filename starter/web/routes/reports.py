@@ -27,9 +27,7 @@ from reports.themes import CutError, cut, cut_words
 from models.clock import london_today
 from starter.annual_report import annual_report_body, annual_report_html, annual_report_pdf
 from starter.hazard_section import hazard_compliance
-from accounts.audit import audit
-from accounts.users import StaffUser
-from starter.web.auth import FormRejected, client_address
+from starter.web.auth import audit_staff_action, FormRejected
 from starter.web.deps import Database, MayReadReports
 from starter.web.pages import landlord_name, render
 
@@ -123,11 +121,6 @@ def homes_of(typed: str) -> int | None:
     return int(cleaned)
 
 
-def exported(request: Request, engine: Engine, user: StaffUser, what: str) -> None:
-    """A file that leaves the system is audited (issue 26): who took which report or pack."""
-    audit(engine, "report_exported", user.username, actor=user.username, address=client_address(request), detail=what)
-
-
 def _report(engine: Engine, asked: AnnualAsked):
     """The report's figures, evidence, title, and (uncut) the Ombudsman's figures, the governing body's response
     and Awaab's Law compliance."""
@@ -177,6 +170,13 @@ def annual(request: Request, user: MayReadReports, engine: Database, asked: Annu
 def annual_pdf(request: Request, user: MayReadReports, engine: Database, asked: Annual) -> Response:
     reporting_year, landlord, parts, hazards = _report(engine, asked)
     pdf = annual_report_pdf(annual_report_html(*parts, hazards=hazards))
-    exported(request, engine, user, f"annual report {reporting_year.label}{' ' + landlord if landlord else ''} PDF")
+    audit_staff_action(
+        request,
+        engine,
+        user,
+        "report_exported",
+        user.username,
+        f"annual report {reporting_year.label}{' ' + landlord if landlord else ''} PDF",
+    )
     name = f"complaints-report-{reporting_year.label}{'-' + landlord if landlord else ''}.pdf"
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

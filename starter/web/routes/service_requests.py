@@ -11,13 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from accounts.audit import audit
 from models.policy import DEFAULT_PROFILE_ID
 from models.record import Resident, ServiceRequest
 from models.taxonomy import SERVICE_AREAS
 from accounts.users import StaffUser
 from casework.access import can
-from starter.web.auth import FormRejected, checked_form, client_address
+from starter.web.auth import audit_staff_action, FormRejected, checked_form
 from starter.web.deps import AppSettings, Database, MayFileComplaints, MayReadCases, Temporal
 from starter.web.fields import Said, chosen, form_fields, people_errors, read_form, refusal_error
 from starter.web.pages import render
@@ -159,13 +158,7 @@ async def resolve(request: Request, request_id: str, user: MayFileComplaints, en
         row.status = "resolved"
         session.add(row)
         session.commit()
-    audit(
-        engine,
-        "service_request_resolved",
-        actor=user.username,
-        address=client_address(request),
-        detail=request_id,
-    )
+    audit_staff_action(request, engine, user, "service_request_resolved", detail=request_id)
     request.session["flash"] = f"Service request {request_id} resolved."
     return RedirectResponse(f"/service-requests/{request_id}", status_code=303)
 
@@ -203,13 +196,7 @@ async def convert(
         settings.task_queue,
         category=category if isinstance(category, str) else None,  # a listed service area by now, or none
     )
-    audit(
-        engine,
-        "service_request_converted",
-        actor=user.username,
-        address=client_address(request),
-        detail=f"{request_id} to {filed.reference}: {reason}",
-    )
+    audit_staff_action(request, engine, user, "service_request_converted", detail=f"{request_id} to {filed.reference}: {reason}")
     request.session["flash"] = (
         f"Service request {request_id} converted to complaint {filed.reference}; its clock starts today (Code 1.3)."
     )

@@ -7,11 +7,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from temporalio.client import Client
 
-from accounts.audit import audit
 from accounts.users import ROLE_NAMES, ROLES, AccountError, StaffUser, create_user, set_active, set_email, set_password, set_role
 from casework import leavers
 from casework.errors import CommandRejected
-from starter.web.auth import FormRejected, checked_form, client_address, hashing, password, start_session, text
+from starter.web.auth import audit_staff_action, FormRejected, checked_form, hashing, password, start_session, text
 from starter.web.deps import AppSettings, Database, MayManageUsers, Temporal
 from starter.web.fields import Said
 from starter.web.pages import render
@@ -80,14 +79,7 @@ async def add_user(request: Request, user: MayManageUsers, engine: Database) -> 
         await hashing(create_user, engine, password=password(form, "password"), **values)
     except AccountError as error:
         return _page(request, engine, status=400, errors={error.field: error.message}, values=values)
-    audit(
-        engine,
-        "account_created",
-        values["username"],
-        actor=user.username,
-        address=client_address(request),
-        detail=values["role"],
-    )
+    audit_staff_action(request, engine, user, "account_created", values["username"], values["role"])
     request.session["flash"] = f"Account {values['username']} created."
     return RedirectResponse("/users", status_code=303)
 
@@ -141,7 +133,7 @@ async def change_active(
     except AccountError as error:
         return _account_page(request, engine, account, status=400, errors={"active": error.message})
     event = "account_reactivated" if active == "yes" else "account_deactivated"
-    audit(engine, event, username, actor=user.username, address=client_address(request), detail=reason)
+    audit_staff_action(request, engine, user, event, username, reason)
     if username == user.username:  # reactivating one's own (active) account ends one's sessions too
         start_session(request, _account(engine, username))
     moved = f" Their {len(plan)} open case(s) were handed over." if active == "no" and plan else ""
@@ -159,14 +151,7 @@ async def _hand_over(
     refused = await leavers.hand_over(client, engine, plan, user.username, task_queue)
     for reference, handler in plan.items():
         if reference not in refused:
-            audit(
-                engine,
-                "case_reassigned",
-                leaver,
-                actor=user.username,
-                address=client_address(request),
-                detail=f"{reference} to {handler}",
-            )
+            audit_staff_action(request, engine, user, "case_reassigned", leaver, f"{reference} to {handler}")
     return refused
 
 
@@ -178,7 +163,7 @@ async def replace_password(request: Request, username: str, user: MayManageUsers
         changed = await hashing(set_password, engine, username, password(form, "password"))
     except AccountError as error:
         return _account_page(request, engine, account, status=400, errors={error.field: error.message})
-    audit(engine, "password_reset", username, actor=user.username, address=client_address(request))
+    audit_staff_action(request, engine, user, "password_reset", username)
     if username == user.username:
         start_session(request, changed)
     request.session["flash"] = (
@@ -197,14 +182,7 @@ async def change_role(request: Request, username: str, user: MayManageUsers, eng
     except AccountError as error:
         message = "Choose a role from the list" if role not in ROLES else error.message[:1].upper() + error.message[1:]
         return _account_page(request, engine, account, status=400, errors={"role": Said(message)})
-    audit(
-        engine,
-        "role_changed",
-        username,
-        actor=user.username,
-        address=client_address(request),
-        detail=f"{account.role} to {role}",
-    )
+    audit_staff_action(request, engine, user, "role_changed", username, f"{account.role} to {role}")
     request.session["flash"] = f"{username} is now a {ROLE_NAMES[role].lower()}, from their next click."
     return RedirectResponse(f"/users/{username}", status_code=303)
 
@@ -226,13 +204,8 @@ async def change_email(request: Request, username: str, user: MayManageUsers, en
             errors={"email": Said(f"Email for notices {error.message}")},
             values={"email": email},
         )
-    audit(
-        engine,
-        "email_changed",
-        username,
-        actor=user.username,
-        address=client_address(request),
-        detail=f"{account.email or 'none'} to {changed.email or 'none'}",
+    audit_staff_action(
+        request, engine, user, "email_changed", username, f"{account.email or 'none'} to {changed.email or 'none'}"
     )
     request.session["flash"] = f"{username}'s notices now go to {changed.email or 'their username at the staff email domain'}."
     return RedirectResponse(f"/users/{username}", status_code=303)
