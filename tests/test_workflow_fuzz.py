@@ -89,7 +89,7 @@ SETTLE = 25.0
 """Seconds a case may take, after a step, to have no workflow task pending and no activity running. Long,
 because without a worker cache a task that overlaps another case's local activity can wait out the
 10-second task timeout; a retrying activity and a failed task are reported at once, not after this."""
-SETTLE_POLL = 0.03
+SETTLE_POLL = 0.1
 """Seconds between two looks at a settling case; quiet twice running is settled. Every step of every example
 settles each of its cases, so this is most of the fuzz's time."""
 SIGNAL_NAMES = {"extend": "extension_agreed", "request_stage2": "stage2_requested"}
