@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.serial
+"""Kills processes and holds ports on a clock: alone, after the parallel part of `make test`."""
+
 COMPLAINTS = str(Path(sys.executable).parent / "complaints")
 
 

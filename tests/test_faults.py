@@ -65,6 +65,7 @@ def start_worker(port: int, database_url: str, task_queue: str, policy_dir: Path
     )
 
 
+@pytest.mark.serial
 async def test_worker_killed_mid_batch_loses_and_repeats_nothing(tmp_path):
     port = free_port()
     server = start_server(port, tmp_path / "temporal.db")
@@ -137,6 +138,7 @@ def fast_ack_policies(tmp_path: Path) -> Path:
     return policies
 
 
+@pytest.mark.serial
 async def test_timers_due_while_the_server_is_down_fire_after_restart_at_their_instant(tmp_path):
     """A one-day acknowledgement profile puts a due_soon notice ten seconds after receipt."""
     policies = fast_ack_policies(tmp_path)

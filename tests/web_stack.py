@@ -153,7 +153,7 @@ class Staff:
 
 @pytest.fixture(scope="module")
 async def stack() -> AsyncIterator[Stack]:
-    async with dev_stack() as (env, engine, _):
+    async with dev_stack(persistent=False) as (env, engine, _):
         settings = Settings(COMPLAINTS_TASK_QUEUE=TASK_QUEUE, TEMPORAL_UI_URL="http://localhost:8233", WEB_SECRET=WEB_SECRET)
         app = create_app(settings, env.client, engine)
         for username, role in STAFF.items():
