@@ -36,6 +36,33 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
+async def start_cases(client, n: int) -> None:
+    """`n` complaints received now, started 200 at a time."""
+    received = datetime.now(timezone.utc)
+    pending: set[asyncio.Task] = set()
+    for i in range(n):
+        reference = f"MEM-2026-{i:06d}"
+        pending.add(
+            asyncio.create_task(
+                client.start_workflow(
+                    ComplaintWorkflow.run,
+                    CaseInput(
+                        reference=reference,
+                        landlord="bench",
+                        policy_id=DEFAULT_PROFILE_ID,
+                        policy_version=load_profile(DEFAULT_PROFILE_ID).version,
+                        received_at=received,
+                    ),
+                    id=reference,
+                    task_queue="bench-memory",
+                )
+            )
+        )
+        if len(pending) >= 200:
+            _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.gather(*pending)
+
+
 async def measure(n: int, cached_cases: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="complaints-mem-") as tmp:
         env = await WorkflowEnvironment.start_local(
@@ -59,30 +86,8 @@ async def measure(n: int, cached_cases: int) -> dict:
         try:
             await asyncio.sleep(3)
             idle = rss_mb(worker.pid)
-            received = datetime.now(timezone.utc)
             started = time.perf_counter()
-            pending = set()
-            for i in range(n):
-                reference = f"MEM-2026-{i:06d}"
-                pending.add(
-                    asyncio.create_task(
-                        env.client.start_workflow(
-                            ComplaintWorkflow.run,
-                            CaseInput(
-                                reference=reference,
-                                landlord="bench",
-                                policy_id=DEFAULT_PROFILE_ID,
-                                policy_version=load_profile(DEFAULT_PROFILE_ID).version,
-                                received_at=received,
-                            ),
-                            id=reference,
-                            task_queue="bench-memory",
-                        )
-                    )
-                )
-                if len(pending) >= 200:
-                    _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            await asyncio.gather(*pending)
+            await start_cases(env.client, n)
             # Wait until every case has run its first task (recorded, projected, timer set), then settle.
             engine = make_engine(f"sqlite:///{tmp}/read.db")
             while True:

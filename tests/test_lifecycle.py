@@ -141,6 +141,16 @@ def test_every_action_is_a_lifecycle_event():
     }
 
 
+def test_every_action_has_a_payload_and_a_rule():
+    """The web, the CLI and simulations build a command from `COMMANDS`; the workflow registers an Update for
+    each of `COMMAND_RULES` (taking its payload type from `COMMANDS`): an action missing from one would be
+    offered and refused, or accepted and never offered."""
+    from models.commands import COMMANDS
+    from workflows.commands import COMMAND_RULES
+
+    assert set(COMMANDS) == set(COMMAND_RULES) == set(ACTIONS)
+
+
 @pytest.mark.parametrize(
     ("state", "stage", "action", "expected"),
     [

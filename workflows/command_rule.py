@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from models.case import PLANNING_HORIZON, Command
+from models.commands import COMMANDS
 from models.refusal import Refusal
 from workflows.case_state import CaseState, Details
 
@@ -21,15 +22,19 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class CommandRule:
-    """One command: its payload type, the signal names it also arrives as, its own checks and effect."""
+    """One command: the signal names it also arrives as, its own checks and effect; its payload type is the one
+    `models.commands.COMMANDS` gives its name (what the web, the CLI and simulations build it from)."""
 
     name: str
-    payload: type[Command]
     check: Callable[[CaseState, Any, date], None]
     apply: Callable[[CaseState, Any, date], Details]
     signals: tuple[str, ...] = ()
     reviewing: bool = False
     """A stage-2 decision (Code 6.13): refused to anyone who took part in stage 1."""
+
+    @property
+    def payload(self) -> type[Command]:
+        return COMMANDS[self.name]
 
     @property
     def signal_names(self) -> tuple[str, ...]:

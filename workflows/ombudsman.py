@@ -107,11 +107,11 @@ def failure_order(case: CaseState, command: ComplaintHandlingFailureOrder, day: 
 
 
 OMBUDSMAN_RULES = (
-    CommandRule("ombudsman_referral", OmbudsmanReferral, nothing_to_check, referral),
-    CommandRule("ombudsman_evidence_requested", OmbudsmanEvidenceRequested, check_evidence_requested, evidence_requested),
-    CommandRule("ombudsman_evidence_sent", OmbudsmanEvidenceSent, nothing_to_check, evidence_sent),
-    CommandRule("ombudsman_determination", OmbudsmanDetermination, check_determination, determination),
-    CommandRule("ombudsman_order_complied", OmbudsmanOrderComplied, check_order_complied, order_complied),
-    CommandRule("complaint_handling_failure_order", ComplaintHandlingFailureOrder, check_failure_order, failure_order),
+    CommandRule("ombudsman_referral", nothing_to_check, referral),
+    CommandRule("ombudsman_evidence_requested", check_evidence_requested, evidence_requested),
+    CommandRule("ombudsman_evidence_sent", nothing_to_check, evidence_sent),
+    CommandRule("ombudsman_determination", check_determination, determination),
+    CommandRule("ombudsman_order_complied", check_order_complied, order_complied),
+    CommandRule("complaint_handling_failure_order", check_failure_order, failure_order),
 )
 """The Ombudsman stage's commands, in the one table of `workflows.commands.COMMAND_RULES`."""
