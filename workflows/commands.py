@@ -126,7 +126,9 @@ def check_extend(case: CaseState, command: Extend, today: date) -> None:
         # past it, the Code asks for a good reason of its own (6.4 / 6.15). Each is a reference to the
         # reason's row: the text stays in the read model, its presence is what the rule needs.
         good_reason=command.good_reason_ref or (command.reason_ref if within_limit else None),
-        ombudsman_details_given=True,  # the extension letter always gives them (Code 6.5 / 6.16)
+        # Code 6.5 / 6.16: no extension letter leaves them out (models/letter_requirements.py refuses one that
+        # does, and casework issues the letter with the extension), so the profile's rule sees them given.
+        ombudsman_details_given=True,
     )
     if missing:
         first = missing[0]
