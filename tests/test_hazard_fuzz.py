@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, note, settings
 from hypothesis import strategies as st
+from hypothesis import example as known_case
 from hypothesis import given
 from pydantic import ValidationError
 from temporalio.api.enums.v1 import EventType
@@ -121,7 +122,7 @@ def test_hazard_fuzz(harness):
         max_examples=EXAMPLES,
         deadline=None,
         derandomize=os.environ.get("FUZZ_RANDOM") != "1",
-        phases=[Phase.generate],
+        phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
     @given(
@@ -129,6 +130,19 @@ def test_hazard_fuzz(harness):
         late_days=st.sampled_from([0, 0, 3, 10]),
         category=CATEGORIES,
         steps=st.lists(STEP, min_size=1, max_size=STEPS),
+    )
+    @known_case(  # decision 223: a note dated two days ahead, refused, then checked again on replay days later
+        aware=datetime(2026, 12, 24, 16, 17, tzinfo=timezone.utc),
+        late_days=0,
+        category="excess_cold",
+        steps=[
+            (timedelta(hours=20), ("hazard_accommodation_offered", {"accommodation": "temporary"}), -3, "signal"),
+            (timedelta(hours=20), ("hazard_accommodation_offered", {"accommodation": "permanent"}), None, "signal"),
+            (timedelta(days=1), ("hazard_accommodation_accepted", {}), -9600, "repeat"),
+            (timedelta(days=40), ("hazard_decanted", {}), -3, "signal"),
+            (timedelta(days=40), ("hazard_accommodation_accepted", {}), 48, "signal"),
+            (timedelta(days=3), ("hazard_closed", {}), None, "update"),
+        ],
     )
     def example(aware, late_days, category, steps):
         log: list[str] = []

@@ -1,12 +1,12 @@
-"""Histories today's code made live and cannot replay: known bugs, kept so their fix is proven (decision 223).
+"""Histories made live that cannot replay: known bugs, kept so that what they teach stays true (decision 223).
 
-`known_bugs/hazard-moved-signal.json` is a hazard the hazard fuzz made on 4 Dec 2026 (hypothesis blob in
-decision 223): an offer of alternative accommodation signalled, a second offer signalled and refused, Updates
-refused by their validators (which leave workflow tasks with no events of their own), a decant, an acceptance
-and the close. Replaying it delivers the second offer two tasks later than it came live, at a later workflow
-time, and the replay then schedules one projection fewer at the close: temporalio 1.35 raises "Missing
-associated machine for LocalActivity(8)". A hazard evicted from the worker's cache with such a history would
-fail every workflow task from then on. Strict: the day a change makes it replay, this test says so.
+`known_bugs/hazard-moved-signal.json` is a hazard the hazard fuzz made on 4 Dec 2026, before patch
+`hazard-refused-signal-projected`: an acceptance of alternative accommodation dated two days ahead was refused
+as in the future on a workflow task that then carried no command, so on replay it was checked again on the next
+task, days later, and applied; the close then projected once more than the history had, and temporalio 1.35
+raises "Missing associated machine for LocalActivity(8)". The patch stops new hazards drifting so (the fuzz
+keeps the example); a history made before it cannot be mended by code, and a hazard caught so is reset to before the
+refused step (docs/operations.md). Strict: if this history ever replays, something about replay changed.
 """
 
 from pathlib import Path
@@ -23,7 +23,7 @@ from workflows.hazard import HazardWorkflow
 KNOWN = Path(__file__).parent / "known_bugs"
 
 
-@pytest.mark.xfail(strict=True, raises=NondeterminismError, reason="decision 223: a hazard history made live does not replay")
+@pytest.mark.xfail(strict=True, raises=NondeterminismError, reason="decision 223: made before the patch, it cannot replay")
 async def test_a_hazard_history_made_live_replays():
     path = KNOWN / "hazard-moved-signal.json"
     replayer = Replayer(workflows=[HazardWorkflow], workflow_runner=workflow_runner(), data_converter=pydantic_data_converter)

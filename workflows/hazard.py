@@ -33,6 +33,11 @@ ACTIVITY_TIMEOUT = timedelta(seconds=30)
 ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 NOTICE_DELIVERY_WINDOW = timedelta(days=3)
 """As the complaint's: how long a notice's delivery is retried before its outbox row is left for the runbook."""
+REFUSED_SIGNAL_PROJECTED = "hazard-refused-signal-projected"
+"""Patch: a refused Signal is projected, so the workflow task that refused it carries a command. A task that
+carries none is merged with the next one on replay, where the Signal was checked again at a later workflow time:
+a step refused as dated in the future came back accepted, and the replay no longer matched the history
+(decision 223). Hazards recorded before the patch keep their old tasks."""
 SUMMARY_LETTER_PATCH = "hazard-summary-letter-by-workflow"
 """Since r23: an applied `hazard_summary_sent` issues and mails the reg 9 letter by activities (decision 207);
 hazards recorded before it had the letter issued by the web or CLI after the Update."""
@@ -149,6 +154,8 @@ class HazardWorkflow:
                 await self._handle(name, command)
             except ApplicationError as err:
                 self._rejected_signals.append(f"{name} ({command.command_id}): {err.message}")
+                if self._hazard is not None and workflow.patched(REFUSED_SIGNAL_PROJECTED):
+                    await self._publish()
 
         handler.__annotations__ = {"command": payload, "return": None}
         return handler
