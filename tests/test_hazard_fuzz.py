@@ -11,10 +11,10 @@ After every step:
 4. a met, ceased or missed clock is consistent (ceased has met null; no notice after a clock was met or ceased);
 and at the end every history replays with today's code (a second Replayer run, no worker cache).
 
-FUZZ_EXAMPLES (default 6) examples of FUZZ_STEPS (default 10) steps. The same examples every run (derandomized),
-since random ones found a hazard history that does not replay (decision 223, tests/test_known_replay_bugs.py)
-and CI cannot stay green on a known bug met at random; FUZZ_RANDOM=1 explores again, and
-`pytest --hypothesis-seed=N` with it fixes the seed.
+FUZZ_EXAMPLES (default 6) examples of FUZZ_STEPS (default 10) steps, the same every run (derandomized), plus
+the example that found a hazard history that did not replay (decision 223, fixed by patch
+hazard-refused-signal-projected): a replay bug of that family met at random would make CI red by chance rather
+than by a change. FUZZ_RANDOM=1 explores again; `pytest --hypothesis-seed=N` with it fixes the seed.
 """
 
 import asyncio

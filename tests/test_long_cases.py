@@ -32,8 +32,8 @@ without continue-as-new the history would pass 1,500 events)."""
 RUN_LIMIT = 1_000
 """The flooded case's own `history_events_limit`: the same test as at HISTORY_EVENTS_LIMIT (4,000), through
 the same code (`continuation.history_is_long` takes the lower), with a tenth of the signals. One hand-over,
-as before: a note that races a hand-over's task can still be dropped (docs/decisions.md 219), so more
-hand-overs would make this test flaky on a loaded machine rather than stronger."""
+as before: a note that races a hand-over's task can still be dropped (docs/decisions.md 219 and 222), so more
+hand-overs would make this test flaky rather than stronger."""
 DRAINING = 100
 """Events a run may add past its limit while it finishes the batch in hand."""
 
@@ -54,7 +54,7 @@ async def caught_up(case: WorkflowHandle, events: int) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.serial  # decision 219: a note racing a hand-over, likelier on a loaded machine
+@pytest.mark.serial  # decisions 219, 222: a note racing a hand-over; alone, it has not shown
 async def test_a_case_flooded_with_notes_continues_as_new_and_acts_as_before():
     async with dev_stack(persistent=False) as (env, engine, _):
         async with build_worker(env.client, engine, "long-cases"):
